@@ -1,1 +1,18 @@
+//! failsim: a deterministic discrete-event simulator and chaos test harness for active/standby
+//! failover pairs. See ARCHITECTURE.md for the map.
+//!
+//! The public API is small: load a [`Scenario`], [`run`] it, render a [`report`].
+
+pub mod action;
+pub mod check;
+pub mod dataminer;
+pub mod db;
 pub mod engine;
+pub mod ledger;
+pub mod net;
+pub mod report;
+pub mod run;
+pub mod scenario;
+
+pub use run::{Outcome, run};
+pub use scenario::{Scenario, ScenarioError};

@@ -10,10 +10,12 @@
 
 mod queue;
 mod rng;
+mod time;
 mod trace;
 
 pub use queue::{EventQueue, TimerId};
 pub use rng::{Rng, RngStreams};
+pub use time::{Ms, clock};
 pub use trace::{Trace, fnv1a64};
 
 /// Virtual time in milliseconds since the start of the run.
@@ -95,6 +97,17 @@ pub struct Sim<M: Model> {
 impl<M: Model> Sim<M> {
     pub fn new(model: M, trace_enabled: bool) -> Self {
         Sim { model, queue: EventQueue::new(), trace: Trace::new(trace_enabled), events_handled: 0 }
+    }
+
+    /// Builds the model inside a context at t = 0, so that it can arm its first timers and
+    /// record its initial state, then settles it once.
+    pub fn build(trace_enabled: bool, build: impl FnOnce(&mut Ctx<'_, M::Event, M::Record>) -> M) -> Self {
+        let mut queue = EventQueue::new();
+        let mut trace = Trace::new(trace_enabled);
+        let mut cx = Ctx { queue: &mut queue, trace: &mut trace, changed: false };
+        let mut model = build(&mut cx);
+        model.settle(&mut cx);
+        Sim { model, queue, trace, events_handled: 0 }
     }
 
     pub fn now(&self) -> Time {

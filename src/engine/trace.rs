@@ -40,7 +40,7 @@ impl<R: Display> Trace<R> {
     pub fn hash(&self) -> u64 {
         let mut h = Fnv(FNV_OFFSET);
         for (at, record) in &self.records {
-            write!(h, "{at} {record}\n").expect("hashing never fails");
+            writeln!(h, "{at} {record}").expect("hashing never fails");
         }
         h.0
     }

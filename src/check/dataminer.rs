@@ -1,0 +1,220 @@
+//! Claims about a DataMiner Failover pair, evaluated against the operator views of the model.
+
+use crate::dataminer::{DataMiner, Dma, Led, Role, Run, Severity};
+use crate::net::Ip;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleIs {
+    Online,
+    Offline,
+    AcquiringVip,
+    GoingOnline,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AgentIs {
+    Running,
+    Starting,
+    Stopped,
+    StartFailed,
+}
+
+/// Status dialog items (docs: Viewing the current Failover DMA status).
+const STATUS_ITEMS: [&str; 10] = [
+    "Failover Status",
+    "Heartbeat",
+    "Inverted Heartbeat",
+    "Sync Connection",
+    "DB Sync",
+    "DB Sync Stack",
+    "NIC Corporate",
+    "NIC Sync",
+    "Database",
+    "Agent Status",
+];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Claim {
+    /// The DMA's Failover Status.
+    Role(Dma, RoleIs),
+    /// How many DMAs are online (2: split brain).
+    OnlineCount(u32),
+    /// Whether DataMiner runs on the DMA.
+    Agent(Dma, AgentIs),
+    /// An alarm whose text contains `text` (case-insensitive) is active (`active: true`) or
+    /// not (`active: false`) in the DMA's Alarm Console.
+    Alarm {
+        on: Dma,
+        text: String,
+        #[serde(default = "yes")]
+        active: bool,
+        #[serde(default)]
+        severity: Option<Severity>,
+    },
+    /// A Status dialog item of `of`, as Cube shows it when connected to `from` (default: the
+    /// online DMA). `is: "absent"` claims the item is not shown.
+    Status {
+        of: Dma,
+        item: String,
+        is: String,
+        #[serde(default)]
+        from: Option<Dma>,
+    },
+    /// The Failover dialog LED of the DMA.
+    Led(Dma, Led),
+    /// The DNS table's addresses for `name`, in registration order.
+    Dns { name: String, is: Vec<Ip> },
+    /// No address is registered under two names.
+    DnsUnique,
+    /// The distinct answers to every lookup of `query` so far (sorted), and optionally the
+    /// distinct DMAs that served the requests sent to them.
+    Lookups {
+        query: String,
+        answers: Vec<String>,
+        #[serde(default)]
+        served_by: Option<Vec<Dma>>,
+    },
+    /// The last connection attempt from the DMA succeeded (or not).
+    Connection { from: Dma, ok: bool },
+    /// Where the gathered records are (FS-NOLOSS). Unset fields are not checked.
+    Records {
+        #[serde(default)]
+        written: Option<u64>,
+        #[serde(default)]
+        replicated: Option<u64>,
+        #[serde(default)]
+        pending: Option<u64>,
+        #[serde(default)]
+        lost: Option<u64>,
+    },
+    /// The DataMiner version the DMA runs.
+    Version(Dma, String),
+    /// Whether the DMA's database server runs.
+    DbRunning(Dma, bool),
+}
+
+fn yes() -> bool {
+    true
+}
+
+type Verdict = Result<(), (String, String)>;
+
+fn expect<T: PartialEq + std::fmt::Debug>(expected: T, actual: T) -> Verdict {
+    if expected == actual { Ok(()) } else { Err((format!("{expected:?}"), format!("{actual:?}"))) }
+}
+
+impl Claim {
+    pub fn validate(&self) -> Result<(), String> {
+        if let Claim::Status { item, .. } = self
+            && !STATUS_ITEMS.iter().any(|i| i.eq_ignore_ascii_case(item))
+        {
+            return Err(format!("unknown Status dialog item `{item}`; expected one of: {}", STATUS_ITEMS.join(", ")));
+        }
+        Ok(())
+    }
+
+    pub fn eval(&self, dm: &DataMiner) -> Verdict {
+        match self {
+            Claim::Role(d, r) => expect(*r, role_is(dm.agent(*d).role)),
+            Claim::OnlineCount(n) => expect(*n, dm.online().count() as u32),
+            Claim::Agent(d, s) => expect(*s, agent_is(dm.agent(*d).run)),
+            Claim::Alarm { on, text, active, severity } => alarm(dm, *on, text, *active, *severity),
+            Claim::Status { of, item, is, from } => {
+                let dialog = dm.status_dialog(*from);
+                let name = dm.name(*of);
+                let column = dialog.columns.iter().find(|c| c.dma == name).expect("both DMAs have a column");
+                let actual = column.get(item).unwrap_or("absent");
+                if actual.eq_ignore_ascii_case(is) {
+                    Ok(())
+                } else {
+                    Err((format!("{item} of {name} = {is} (seen from {})", dialog.viewer), format!("{item} = {actual}")))
+                }
+            }
+            Claim::Led(d, l) => expect(*l, dm.leds[d.idx()]),
+            Claim::Dns { name, is } => expect(is.clone(), dm.dns.addresses(name)),
+            Claim::DnsUnique => match dm.dns.duplicates().first() {
+                None => Ok(()),
+                Some((ip, names)) => Err(("no address under two names".into(), format!("{ip} under {}", names.join(" and ")))),
+            },
+            Claim::Lookups { query, answers, served_by } => lookups(dm, query, answers, served_by.as_deref()),
+            Claim::Connection { from, ok } => {
+                let last = dm.connections.iter().rev().find(|c| c.from == dm.name(*from));
+                match last {
+                    None => Err((
+                        format!("a connection from {} that {}", dm.name(*from), if *ok { "succeeds" } else { "fails" }),
+                        "no connection attempted yet".into(),
+                    )),
+                    Some(c) => expect(*ok, c.ok).map_err(|(e, a)| (format!("ok = {e}"), format!("ok = {a} ({})", c.detail))),
+                }
+            }
+            Claim::Records { written, replicated, pending, lost } => {
+                let s = dm.ledger.summary();
+                let pairs =
+                    [(written, s.written, "written"), (replicated, s.replicated, "replicated"), (pending, s.pending, "pending"), (lost, s.lost, "lost")];
+                let bad: Vec<_> = pairs.iter().filter(|(want, got, _)| want.is_some_and(|w| w != *got)).collect();
+                if bad.is_empty() {
+                    Ok(())
+                } else {
+                    let show = |f: &dyn Fn(&(&Option<u64>, u64, &str)) -> String| bad.iter().map(|p| f(p)).collect::<Vec<_>>().join(", ");
+                    Err((show(&|(w, _, n)| format!("{n} {}", w.unwrap_or(0))), show(&|(_, g, n)| format!("{n} {g}"))))
+                }
+            }
+            Claim::Version(d, v) => expect(v.clone(), dm.agent(*d).version.clone()),
+            Claim::DbRunning(d, r) => expect(*r, dm.agent(*d).db.running),
+        }
+    }
+}
+
+fn role_is(r: Role) -> RoleIs {
+    match r {
+        Role::Offline => RoleIs::Offline,
+        Role::AcquiringVip => RoleIs::AcquiringVip,
+        Role::GoingOnline => RoleIs::GoingOnline,
+        Role::Online => RoleIs::Online,
+    }
+}
+
+fn agent_is(r: Run) -> AgentIs {
+    match r {
+        Run::Running => AgentIs::Running,
+        Run::Starting => AgentIs::Starting,
+        Run::Stopped => AgentIs::Stopped,
+        Run::StartFailed => AgentIs::StartFailed,
+    }
+}
+
+fn alarm(dm: &DataMiner, on: Dma, text: &str, active: bool, severity: Option<Severity>) -> Verdict {
+    let needle = text.to_lowercase();
+    let matching: Vec<_> = dm.active_alarms(on).filter(|a| a.text.to_lowercase().contains(&needle) && severity.is_none_or(|s| s == a.severity)).collect();
+    if matching.is_empty() == !active {
+        return Ok(());
+    }
+    let sev = severity.map_or(String::new(), |s| format!("{} ", s.label()));
+    let expected = format!("{} {sev}alarm containing \"{text}\" on {}", if active { "an active" } else { "no active" }, dm.name(on));
+    let shown: Vec<String> = if active {
+        dm.active_alarms(on).map(|a| format!("{} \"{}\"", a.severity.label(), a.text)).collect()
+    } else {
+        matching.iter().map(|a| format!("{} \"{}\"", a.severity.label(), a.text)).collect()
+    };
+    Err((expected, if shown.is_empty() { "no active alarms".into() } else { format!("active: {}", shown.join("; ")) }))
+}
+
+fn lookups(dm: &DataMiner, query: &str, answers: &[String], served_by: Option<&[Dma]>) -> Verdict {
+    let seen: Vec<_> = dm.lookups.iter().filter(|l| l.query.eq_ignore_ascii_case(query)).collect();
+    let mut got: Vec<String> = seen.iter().map(|l| l.answer.clone().unwrap_or_else(|| "no answer".into())).collect();
+    got.sort();
+    got.dedup();
+    let mut want = answers.to_vec();
+    want.sort();
+    expect(want, got).map_err(|(e, a)| (format!("answers {e}"), format!("answers {a}")))?;
+    if let Some(served) = served_by {
+        let mut got: Vec<String> = seen.iter().filter_map(|l| l.served_by.clone()).collect();
+        got.sort();
+        got.dedup();
+        let mut want: Vec<String> = served.iter().map(|d| dm.name(*d).to_string()).collect();
+        want.sort();
+        expect(want, got).map_err(|(e, a)| (format!("served by {e}"), format!("served by {a}")))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! Expectations: claims about what an operator sees, checked at an instant or over an interval.
+//! Every claim can fail, and a failure says what was expected, what was there, and when.
+
+mod dataminer;
+
+use crate::engine::{Ms, Time};
+use serde::{Deserialize, Serialize};
+
+pub use dataminer::Claim;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The SPEC IDs this expectation checks.
+    pub ids: Vec<String>,
+    pub when: When,
+    pub that: Claim,
+}
+
+/// When a claim must hold. The state at an instant is the state after every event of that
+/// instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawWhen")]
+pub enum When {
+    /// At this instant.
+    At(Ms),
+    /// At every instant from the first to the second, inclusive.
+    During(Ms, Ms),
+    /// At some instant from the first to the second, inclusive.
+    Within(Ms, Ms),
+}
+
+#[derive(Deserialize)]
+enum RawWhen {
+    At(Ms),
+    During(Ms, Ms),
+    Within(Ms, Ms),
+}
+
+impl TryFrom<RawWhen> for When {
+    type Error = String;
+    fn try_from(raw: RawWhen) -> Result<Self, String> {
+        let when = match raw {
+            RawWhen::At(t) => When::At(t),
+            RawWhen::During(a, b) => When::During(a, b),
+            RawWhen::Within(a, b) => When::Within(a, b),
+        };
+        let (from, to) = when.range();
+        if from > to {
+            return Err(format!("the interval starts at {} after it ends at {}", Ms(from), Ms(to)));
+        }
+        crate::scenario::check_time(Ms(to), "this expectation")?;
+        Ok(when)
+    }
+}
+
+impl When {
+    pub fn range(&self) -> (Time, Time) {
+        match *self {
+            When::At(t) => (t.0, t.0),
+            When::During(a, b) | When::Within(a, b) => (a.0, b.0),
+        }
+    }
+
+    pub fn latest_ms(&self) -> Time {
+        self.range().1
+    }
+}
+
+impl std::fmt::Display for When {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            When::At(t) => write!(f, "at {t}"),
+            When::During(a, b) => write!(f, "during {a}..{b}"),
+            When::Within(a, b) => write!(f, "within {a}..{b}"),
+        }
+    }
+}
+
+impl Expectation {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.ids.is_empty() {
+            return Err("an expectation must name the SPEC IDs it checks (`ids: [...]`)".into());
+        }
+        self.that.validate()
+    }
+}
+
+/// A claim that did not hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub at_ms: Time,
+    pub expected: String,
+    pub actual: String,
+}
+
+/// Tracks one expectation through a run. The runner calls [`Tracker::observe`] once per span
+/// of time over which the state is constant; the tracker decides which spans matter.
+#[derive(Clone, Debug)]
+pub struct Tracker {
+    when: When,
+    /// `Some(Ok)` decided true, `Some(Err)` decided false; `None` still open.
+    verdict: Option<Result<(), Failure>>,
+    last_miss: Option<Failure>,
+}
+
+impl Tracker {
+    pub fn new(when: When) -> Self {
+        Tracker { when, verdict: None, last_miss: None }
+    }
+
+    /// The state holds over `[from, to)`; `eval` checks the claim against it.
+    pub fn observe(&mut self, from: Time, to: Time, eval: impl FnOnce() -> Result<(), (String, String)>) {
+        let (a, b) = self.when.range();
+        if self.verdict.is_some() || to <= a || from > b {
+            return;
+        }
+        let at = from.max(a);
+        let result = eval().map_err(|(expected, actual)| Failure { at_ms: at, expected, actual });
+        match (self.when, result) {
+            (When::At(_), r) => self.verdict = Some(r),
+            (When::During(..), Err(f)) => self.verdict = Some(Err(f)),
+            (When::During(..), Ok(())) => {}
+            (When::Within(..), Ok(())) => self.verdict = Some(Ok(())),
+            (When::Within(..), Err(f)) => self.last_miss = Some(f),
+        }
+    }
+
+    /// The verdict once the run is over.
+    pub fn finish(self) -> Result<(), Failure> {
+        match (self.verdict, self.when) {
+            (Some(v), _) => v,
+            (None, When::During(..)) => Ok(()),
+            (None, When::Within(..)) => Err(self.last_miss.unwrap_or(Failure {
+                at_ms: self.when.latest_ms(),
+                expected: "to hold at some instant".into(),
+                actual: "never observed".into(),
+            })),
+            (None, When::At(t)) => Err(Failure { at_ms: t.0, expected: "a state at this instant".into(), actual: "the run ended before it".into() }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok() -> Result<(), (String, String)> {
+        Ok(())
+    }
+    fn no() -> Result<(), (String, String)> {
+        Err(("x".into(), "y".into()))
+    }
+
+    #[test]
+    fn at_takes_the_span_containing_the_instant() {
+        let mut t = Tracker::new(When::At(Ms(10)));
+        t.observe(0, 10, no);
+        t.observe(10, 20, ok);
+        t.observe(20, 30, no);
+        assert_eq!(t.finish(), Ok(()));
+    }
+
+    #[test]
+    fn during_fails_at_the_first_bad_span_with_its_time() {
+        let mut t = Tracker::new(When::During(Ms(5), Ms(50)));
+        t.observe(0, 4, no);
+        t.observe(4, 30, ok);
+        t.observe(30, 60, no);
+        assert_eq!(t.finish().unwrap_err().at_ms, 30);
+    }
+
+    #[test]
+    fn within_needs_one_good_span() {
+        let mut t = Tracker::new(When::Within(Ms(5), Ms(50)));
+        t.observe(0, 40, no);
+        assert!(t.clone().finish().is_err());
+        t.observe(40, 60, ok);
+        assert_eq!(t.finish(), Ok(()));
+        let mut late = Tracker::new(When::Within(Ms(5), Ms(50)));
+        late.observe(0, 51, no);
+        late.observe(51, 60, ok);
+        assert!(late.finish().is_err(), "a good span after the interval does not count");
+    }
+}

@@ -1,0 +1,418 @@
+//! What the script's actions mean for a DataMiner pair: faults, operator actions (Switch, bring
+//! online; DM-MANUAL), upgrades with their three policies (DM-UPG-*), lookups and connections.
+
+use super::{Cx, DataMiner, Dma, Lookup, Nic, Rec, Role, Run};
+pub use crate::action::{Action as Command, CableRef, Target as DmaRef, UpgradePolicy};
+use crate::net::{Ip, PortKind};
+
+/// The upgrade procedure in progress (the Taskbar Utility / System Center running it).
+#[derive(Clone, Debug)]
+pub struct Upgrade {
+    policy: UpgradePolicy,
+    version: String,
+    duration_ms: u64,
+    /// The DMA online when the upgrade began.
+    first_online: Dma,
+    step: Step,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// Waiting for both DMAs to run again (Simultaneously).
+    UpgradingBoth,
+    /// Waiting for the DMA being upgraded to run again.
+    Upgrading(Dma),
+    /// Waiting for the switch to make this DMA online.
+    SwitchingTo(Dma),
+}
+
+impl DataMiner {
+    /// Resolves a node reference at the moment the action runs.
+    pub fn resolve(&self, r: DmaRef) -> Option<Dma> {
+        match r {
+            DmaRef::Main => Some(Dma::Main),
+            DmaRef::Backup => Some(Dma::Backup),
+            DmaRef::Online => Dma::BOTH.into_iter().find(|d| self.agent(*d).role.is_claiming()),
+            DmaRef::Offline => Dma::BOTH.into_iter().find(|d| !self.agent(*d).role.is_claiming()),
+        }
+    }
+
+    fn describe(&self, dma: Dma) -> String {
+        let a = self.agent(dma);
+        let state = if a.is_running() { a.role.label().to_lowercase() } else { format!("{:?}", a.run).to_lowercase() };
+        format!("{} ({state})", self.name(dma))
+    }
+
+    pub(super) fn on_command(&mut self, command: Command, cx: &mut Cx<'_>) {
+        let targets: Vec<(&str, DmaRef)> = match &command {
+            Command::Pull { on, .. } | Command::Plug { on, .. } | Command::DisableNic { on, .. } | Command::EnableNic { on, .. } => vec![("on", *on)],
+            Command::Stop(t)
+            | Command::Start(t)
+            | Command::PowerFail(t)
+            | Command::PowerOn(t)
+            | Command::StopDb(t)
+            | Command::StartDb(t)
+            | Command::BringOnline(t) => vec![("", *t)],
+            Command::Restart { node, .. } => vec![("", *node)],
+            Command::Connect { from, .. } => vec![("from", *from)],
+            _ => vec![],
+        };
+        let mut resolved = None;
+        for (_, t) in targets {
+            match self.resolve(t) {
+                Some(d) => resolved = Some(d),
+                None => {
+                    cx.record(Rec::Refused { what: format!("{command:?}"), why: format!("no DMA is {t:?} now") });
+                    return;
+                }
+            }
+        }
+        let text = match resolved {
+            Some(d) => format!("{} on {}", verb(&command), self.describe(d)),
+            None => verb(&command),
+        };
+        cx.record(Rec::Script { text });
+        self.apply(command, resolved, cx);
+    }
+
+    fn apply(&mut self, command: Command, dma: Option<Dma>, cx: &mut Cx<'_>) {
+        let d = || dma.expect("resolved above");
+        match command {
+            Command::Pull { cable, .. } => self.set_cables(d(), cable, |net, c| net.set_plugged(c, false), cx),
+            Command::Plug { cable, .. } => self.set_cables(d(), cable, |net, c| net.set_plugged(c, true), cx),
+            Command::DisableNic { cable, .. } => self.set_nics(d(), cable, false, cx),
+            Command::EnableNic { cable, .. } => self.set_nics(d(), cable, true, cx),
+            Command::Stop(_) => self.cmd_stop(d(), cx),
+            Command::Start(_) => self.cmd_start(d(), self.cfg.start_time.0, cx),
+            Command::Restart { duration, .. } => {
+                self.cmd_stop(d(), cx);
+                self.cmd_start(d(), duration.0, cx);
+            }
+            Command::PowerFail(_) => self.power(d(), false, cx),
+            Command::PowerOn(_) => self.power(d(), true, cx),
+            Command::StopDb(_) => {
+                if self.agent_mut(d()).db.stop() {
+                    cx.record(Rec::Db { dma: self.name(d()).into(), running: false, why: "stopped".into() });
+                }
+            }
+            Command::StartDb(_) => {
+                let _ = self.start_db(d(), "started", cx);
+            }
+            Command::FailSwitch | Command::RestoreSwitch => {
+                let on = matches!(command, Command::RestoreSwitch);
+                self.net_change(|net, s| net.set_nic_enabled(s.switch, on), cx);
+            }
+            Command::Switch => {
+                self.manual_switch(cx);
+            }
+            Command::BringOnline(_) => self.bring_online(d(), cx),
+            Command::Upgrade { policy, version, duration } => self.begin_upgrade(policy, version, duration.0, cx),
+            Command::Write { count } => self.gather(count, cx),
+            Command::Lookup { name, count } => (0..count).for_each(|_| self.lookup(&name, cx)),
+            Command::ReverseLookup { ip, count } => (0..count).for_each(|_| self.reverse_lookup(ip, cx)),
+            Command::Connect { to, .. } => self.connect(d(), to, cx),
+        }
+    }
+
+    fn cmd_stop(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        if matches!(self.agent(dma).run, Run::Running | Run::Starting) {
+            self.stop_agent(dma, "stopped", cx);
+        }
+    }
+
+    fn cmd_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_>) {
+        if !self.net.host(self.agent(dma).host).powered {
+            cx.record(Rec::Refused { what: format!("start {}", self.name(dma)), why: "the server has no power".into() });
+        } else if matches!(self.agent(dma).run, Run::Stopped | Run::StartFailed) {
+            self.begin_start(dma, duration_ms, cx);
+        }
+    }
+
+    fn power(&mut self, dma: Dma, on: bool, cx: &mut Cx<'_>) {
+        if !on {
+            self.cmd_stop(dma, cx);
+        }
+        let host = self.agent(dma).host;
+        if self.net_change(|net, _| net.set_powered(host, on), cx) {
+            cx.record(Rec::Power { dma: self.name(dma).into(), on });
+        }
+        if on {
+            // A boot re-applies the persistent routes (DM-ROUTE-1).
+            self.agent_mut(dma).routes.boot();
+            self.cmd_start(dma, self.cfg.start_time.0, cx);
+        }
+    }
+
+    fn ports_for(&self, dma: Dma, cable: CableRef) -> Vec<Nic> {
+        let _ = dma;
+        match cable {
+            CableRef::Corporate => vec![Nic::Corporate],
+            CableRef::Sync => vec![Nic::Sync],
+            CableRef::Both => vec![Nic::Corporate, Nic::Sync],
+        }
+    }
+
+    fn set_cables(&mut self, dma: Dma, cable: CableRef, f: impl Fn(&mut crate::net::Topology, crate::net::CableId) -> bool, cx: &mut Cx<'_>) {
+        for nic in self.ports_for(dma, cable) {
+            let port = self.agent(dma).port(nic);
+            let Some(c) = self.net.cable_of(port) else { continue };
+            if self.net_change(|net, _| f(net, c), cx) {
+                let plugged = self.net.cable(c).plugged;
+                cx.record(Rec::Cable { cable: self.net.cable(c).name.clone(), plugged });
+            }
+        }
+    }
+
+    fn set_nics(&mut self, dma: Dma, cable: CableRef, enabled: bool, cx: &mut Cx<'_>) {
+        for nic in self.ports_for(dma, cable) {
+            let port = self.agent(dma).port(nic);
+            if self.net_change(|net, _| net.set_nic_enabled(port, enabled), cx) {
+                cx.record(Rec::NicEnabled { dma: self.name(dma).into(), nic: nic.label(), enabled });
+            }
+        }
+    }
+
+    /// Applies a network change and notices every DMA NIC whose link (media sense) changed:
+    /// the Status dialog lists a NIC from its first link event on (docs).
+    fn net_change(&mut self, f: impl FnOnce(&mut crate::net::Topology, &super::Site) -> bool, cx: &mut Cx<'_>) -> bool {
+        let links_before = self.links();
+        let changed = f(&mut self.net, &self.site);
+        let links_after = self.links();
+        for d in Dma::BOTH {
+            for nic in Nic::BOTH {
+                let (before, after) = (links_before[d.idx()][nic as usize], links_after[d.idx()][nic as usize]);
+                if before != after {
+                    self.agent_mut(d).nic_seen[nic as usize] = true;
+                    cx.record(Rec::Link { dma: self.name(d).into(), nic: nic.label(), up: after });
+                }
+            }
+        }
+        changed
+    }
+
+    fn links(&self) -> [[bool; 2]; 2] {
+        Dma::BOTH.map(|d| Nic::BOTH.map(|n| self.net.has_link(self.agent(d).port(n))))
+    }
+
+    /// The Switch button (DM-MANUAL): unavailable while the offline DMA is not running.
+    fn manual_switch(&mut self, cx: &mut Cx<'_>) -> bool {
+        let online = Dma::BOTH.into_iter().find(|d| self.agent(*d).role == Role::Online);
+        let Some(online) = online else {
+            cx.record(Rec::Refused { what: "Switch".into(), why: "no DMA is online".into() });
+            return false;
+        };
+        let target = online.buddy();
+        if !self.agent(target).is_running() {
+            cx.record(Rec::Refused { what: "Switch".into(), why: format!("the offline DMA {} is not running", self.name(target)) });
+            return false;
+        }
+        self.try_go_online(target, "manual Switch", true, cx)
+    }
+
+    /// "Bring online" from a Cube session on the offline DMA: works when the online one is
+    /// unavailable (DM-MANUAL).
+    fn bring_online(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        let buddy = dma.buddy();
+        let why = if !self.agent(dma).is_running() {
+            Some(format!("{} is not running", self.name(dma)))
+        } else if self.agent(dma).role.is_claiming() {
+            Some(format!("{} is already online", self.name(dma)))
+        } else if self.can_message(dma, buddy) && self.agent(buddy).role.is_claiming() {
+            Some(format!("the online DMA {} is available: use Switch", self.name(buddy)))
+        } else {
+            None
+        };
+        match why {
+            Some(why) => cx.record(Rec::Refused { what: format!("bring {} online", self.name(dma)), why }),
+            None => {
+                self.try_go_online(dma, "brought online by the operator", true, cx);
+            }
+        }
+    }
+
+    fn begin_upgrade(&mut self, policy: UpgradePolicy, version: String, duration_ms: u64, cx: &mut Cx<'_>) {
+        if self.upgrade.is_some() {
+            cx.record(Rec::Refused { what: "upgrade".into(), why: "an upgrade is already running".into() });
+            return;
+        }
+        let Some(first_online) = Dma::BOTH.into_iter().find(|d| self.agent(*d).role == Role::Online) else {
+            cx.record(Rec::Refused { what: "upgrade".into(), why: "no DMA is online".into() });
+            return;
+        };
+        let offline = first_online.buddy();
+        let step = match policy {
+            UpgradePolicy::Simultaneously => {
+                // Both restart at once; the online one is restarted first, so on equal durations it
+                // finishes first and comes back online (DM-STARTUP), its buddy offline.
+                for d in [first_online, offline] {
+                    self.upgrade_dma(d, &version, duration_ms, cx);
+                }
+                Step::UpgradingBoth
+            }
+            UpgradePolicy::BackupFirst | UpgradePolicy::BackupFirstWithSwitchback => {
+                self.upgrade_dma(offline, &version, duration_ms, cx);
+                Step::Upgrading(offline)
+            }
+        };
+        cx.record(Rec::Upgrade { step: format!("{policy:?} to {version} started") });
+        self.upgrade = Some(Upgrade { policy, version, duration_ms, first_online, step });
+    }
+
+    fn upgrade_dma(&mut self, dma: Dma, version: &str, duration_ms: u64, cx: &mut Cx<'_>) {
+        cx.record(Rec::Upgrade { step: format!("upgrading {} to {version}", self.name(dma)) });
+        self.agent_mut(dma).pending_version = Some(version.to_string());
+        self.cmd_stop(dma, cx);
+        self.cmd_start(dma, duration_ms, cx);
+    }
+
+    /// Moves the upgrade procedure on when its current step is done.
+    pub(super) fn advance_upgrade(&mut self, cx: &mut Cx<'_>) {
+        let Some(up) = &self.upgrade else { return };
+        let (policy, step, first) = (up.policy, up.step, up.first_online);
+        let second = first.buddy();
+        let failed = |dm: &Self, d: Dma| dm.agent(d).run == Run::StartFailed;
+        let waiting_on = match step {
+            Step::UpgradingBoth => Dma::BOTH.into_iter().find(|d| !self.agent(*d).is_running()),
+            Step::Upgrading(d) => (!self.agent(d).is_running()).then_some(d),
+            Step::SwitchingTo(d) => (self.agent(d).role != Role::Online).then_some(d),
+        };
+        if let Some(d) = waiting_on {
+            if failed(self, d) {
+                cx.record(Rec::Upgrade { step: format!("aborted: {} did not start", self.name(d)) });
+                self.upgrade = None;
+            }
+            return;
+        }
+        let next = match (policy, step) {
+            (_, Step::Upgrading(d)) if d == second => self.upgrade_switch(second, cx),
+            (_, Step::SwitchingTo(d)) if d == second => {
+                let (version, duration_ms) = (up_version(self), self.upgrade.as_ref().map_or(0, |u| u.duration_ms));
+                self.upgrade_dma(first, &version, duration_ms, cx);
+                Some(Step::Upgrading(first))
+            }
+            (UpgradePolicy::BackupFirstWithSwitchback, Step::Upgrading(d)) if d == first => self.upgrade_switch(first, cx),
+            _ => {
+                cx.record(Rec::Upgrade { step: "finished".into() });
+                None
+            }
+        };
+        match next {
+            Some(step) => self.upgrade.as_mut().expect("upgrade in progress").step = step,
+            None => self.upgrade = None,
+        }
+    }
+
+    fn upgrade_switch(&mut self, to: Dma, cx: &mut Cx<'_>) -> Option<Step> {
+        cx.record(Rec::Upgrade { step: format!("switching {} online", self.name(to)) });
+        if self.manual_switch(cx) {
+            Some(Step::SwitchingTo(to))
+        } else {
+            cx.record(Rec::Upgrade { step: "aborted: the switch was refused".into() });
+            None
+        }
+    }
+
+    /// A client resolves `name` and sends a request to the answer. In shared-hostname mode the
+    /// offline DMA's reverse proxy forwards it to the online one (DM-DNS-6, docs).
+    fn lookup(&mut self, name: &str, cx: &mut Cx<'_>) {
+        let answer = {
+            let dns = self.dns.clone();
+            dns.lookup(name, self.dns_rng())
+        };
+        let served_by = answer.and_then(|ip| self.serve(ip));
+        let served = served_by.map(|d| self.name(d).to_string());
+        cx.record(Rec::Lookup {
+            query: name.to_string(),
+            answer: answer.map_or("no answer".into(), |ip| ip.to_string()),
+            served_by: served.as_ref().map_or(String::new(), |s| format!(" (served by {s})")),
+        });
+        self.lookups.push(Lookup { at_ms: cx.now(), query: name.to_string(), answer: answer.map(|a| a.to_string()), served_by: served });
+    }
+
+    /// Which DMA serves a request sent from the client to `ip`, if any.
+    fn serve(&self, ip: Ip) -> Option<Dma> {
+        let port = self.net.holders(ip).find(|p| self.net.connected(self.site.client, *p))?;
+        let PortKind::Nic { host, .. } = self.net.port(port).kind else { return None };
+        let dma = Dma::BOTH.into_iter().find(|d| self.agent(*d).host == host)?;
+        let a = self.agent(dma);
+        if !a.is_running() {
+            return None;
+        }
+        let proxy = matches!(self.cfg.addressing, super::Addressing::SharedHostname(_));
+        if a.role == Role::Online || !proxy {
+            return Some(dma);
+        }
+        let buddy = dma.buddy();
+        (self.can_message(dma, buddy) && self.agent(buddy).role == Role::Online).then_some(buddy)
+    }
+
+    fn reverse_lookup(&mut self, ip: Ip, cx: &mut Cx<'_>) {
+        let answer = {
+            let dns = self.dns.clone();
+            dns.reverse(ip, self.dns_rng())
+        };
+        cx.record(Rec::Lookup { query: ip.to_string(), answer: answer.clone().unwrap_or_else(|| "no answer".into()), served_by: String::new() });
+        self.lookups.push(Lookup { at_ms: cx.now(), query: ip.to_string(), answer, served_by: None });
+    }
+
+    /// A connection from a DMA's server through its active routes (DM-ROUTE-*).
+    fn connect(&mut self, dma: Dma, to: Ip, cx: &mut Cx<'_>) {
+        let result = self.route_to(dma, to);
+        let (ok, detail) = match result {
+            Ok(d) => (true, d),
+            Err(d) => (false, d),
+        };
+        cx.record(Rec::Connect { from: self.name(dma).into(), to: to.to_string(), ok, detail: detail.clone() });
+        self.connections.push(super::Connection { at_ms: cx.now(), from: self.name(dma).into(), to, ok, detail });
+    }
+
+    fn route_to(&self, dma: Dma, to: Ip) -> Result<String, String> {
+        let a = self.agent(dma);
+        let route = a.routes.lookup(to).ok_or_else(|| format!("no active route to {to}"))?;
+        let nic = match &route.interface {
+            Some(name) => Nic::BOTH.into_iter().find(|n| n.label().eq_ignore_ascii_case(name)).ok_or_else(|| format!("no interface {name}"))?,
+            None => Nic::BOTH
+                .into_iter()
+                .find(|n| self.net.port(a.port(*n)).addrs.iter().any(|c| c.contains(route.gateway)))
+                .ok_or_else(|| format!("gateway {} not on any interface", route.gateway))?,
+        };
+        let port = a.port(nic);
+        if !self.net.reaches_ip(port, route.gateway) {
+            return Err(format!("gateway {} unreachable via {}", route.gateway, nic.label()));
+        }
+        let gateway_port = self.net.holders(route.gateway).next().expect("reached, so held");
+        if !self.net.reaches_ip(gateway_port, to) {
+            return Err(format!("{to} unreachable from gateway {}", route.gateway));
+        }
+        Ok(format!("via {} and gateway {}", nic.label(), route.gateway))
+    }
+}
+
+fn verb(c: &Command) -> String {
+    match c {
+        Command::Pull { cable, .. } => format!("pull the {cable:?} cable"),
+        Command::Plug { cable, .. } => format!("plug the {cable:?} cable"),
+        Command::DisableNic { cable, .. } => format!("disable the {cable:?} NIC"),
+        Command::EnableNic { cable, .. } => format!("enable the {cable:?} NIC"),
+        Command::Stop(_) => "stop".into(),
+        Command::Start(_) => "start".into(),
+        Command::Restart { duration, .. } => format!("restart (takes {duration})"),
+        Command::PowerFail(_) => "power failure".into(),
+        Command::PowerOn(_) => "power on".into(),
+        Command::StopDb(_) => "stop the database server".into(),
+        Command::StartDb(_) => "start the database server".into(),
+        Command::FailSwitch => "the switch/router fails".into(),
+        Command::RestoreSwitch => "the switch/router is restored".into(),
+        Command::Switch => "Switch (Failover dialog)".into(),
+        Command::BringOnline(_) => "bring online".into(),
+        Command::Upgrade { policy, version, duration } => format!("upgrade to {version}, policy {policy:?}, {duration} per DMA"),
+        Command::Write { count } => format!("gather {count} record(s)"),
+        Command::Lookup { name, count } => format!("{count} DNS lookup(s) of {name}"),
+        Command::ReverseLookup { ip, count } => format!("{count} reverse lookup(s) of {ip}"),
+        Command::Connect { to, .. } => format!("connect to {to}"),
+    }
+}
+
+fn up_version(dm: &DataMiner) -> String {
+    dm.upgrade.as_ref().map(|u| u.version.clone()).unwrap_or_default()
+}

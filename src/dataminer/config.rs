@@ -1,0 +1,309 @@
+//! The DataMiner Failover configuration a scenario may set. Every field has a default, so a
+//! scenario only writes what differs from the recommended setup.
+
+use crate::engine::Ms;
+use crate::net::{Cidr, Ip, Route};
+use serde::{Deserialize, Serialize};
+
+/// One of the two DMAs as configured (static identity; online/offline is the dynamic role).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Dma {
+    Main,
+    Backup,
+}
+
+impl Dma {
+    pub const BOTH: [Dma; 2] = [Dma::Main, Dma::Backup];
+
+    pub fn idx(self) -> usize {
+        self as usize
+    }
+
+    pub fn buddy(self) -> Dma {
+        match self {
+            Dma::Main => Dma::Backup,
+            Dma::Backup => Dma::Main,
+        }
+    }
+}
+
+/// A DMA's two network cards: the corporate NIC (cable to the switch/router) and the sync NIC
+/// (direct cable to the other DMA).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Nic {
+    Corporate,
+    Sync,
+}
+
+impl Nic {
+    pub const BOTH: [Nic; 2] = [Nic::Corporate, Nic::Sync];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Nic::Corporate => "Corporate",
+            Nic::Sync => "Sync",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Mode {
+    /// The heartbeats decide (DM-HB-*).
+    Automatic,
+    /// Only the Switch and "bring online" actions switch the pair (DM-MANUAL).
+    Manual,
+}
+
+/// A heartbeat (DM-HB-NORMAL, DM-HB-INVERTED). Interval and allowed failures are not
+/// documented; failsim's defaults are 5 s and 3 (DM-HB-DEFAULT, an assumption).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Heartbeat {
+    /// A DataMiner check (TCP 8004) from `from` to its buddy over NIC `via`.
+    Normal(NormalHeartbeat),
+    /// A ping from `from` over NIC `via` to `to` (the switch, router or domain controller).
+    Inverted(InvertedHeartbeat),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormalHeartbeat {
+    pub from: Dma,
+    #[serde(default = "corporate")]
+    pub via: Nic,
+    #[serde(default = "default_interval")]
+    pub interval: Ms,
+    #[serde(default = "default_max_failures")]
+    pub max_failures: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvertedHeartbeat {
+    pub from: Dma,
+    #[serde(default = "default_switch_ip")]
+    pub to: Ip,
+    #[serde(default = "corporate")]
+    pub via: Nic,
+    #[serde(default = "default_interval")]
+    pub interval: Ms,
+    #[serde(default = "default_max_failures")]
+    pub max_failures: u32,
+}
+
+impl Heartbeat {
+    pub fn from(&self) -> Dma {
+        match self {
+            Heartbeat::Normal(h) => h.from,
+            Heartbeat::Inverted(h) => h.from,
+        }
+    }
+    pub fn interval_ms(&self) -> u64 {
+        match self {
+            Heartbeat::Normal(h) => h.interval.0,
+            Heartbeat::Inverted(h) => h.interval.0,
+        }
+    }
+    pub fn max_failures(&self) -> u32 {
+        match self {
+            Heartbeat::Normal(h) => h.max_failures,
+            Heartbeat::Inverted(h) => h.max_failures,
+        }
+    }
+    pub fn is_inverted(&self) -> bool {
+        matches!(self, Heartbeat::Inverted(_))
+    }
+}
+
+/// How clients find the online DMA (DM-DNS-*).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Addressing {
+    /// A virtual IP on the online DMA's corporate NIC. `register_in_dns`: "Register this
+    /// connection's addresses in DNS" on that NIC (on by default, as in Windows).
+    VirtualIp(VirtualIp),
+    /// A shared hostname resolving to both real IPs; the offline DMA's reverse proxy forwards
+    /// requests to the online one (DM-DNS-6; DataMiner 10.2.0/10.1.8 onwards).
+    SharedHostname(SharedHostname),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VirtualIp {
+    #[serde(default = "default_vip")]
+    pub vip: Ip,
+    #[serde(default = "yes")]
+    pub register_in_dns: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedHostname {
+    #[serde(default = "default_shared_name")]
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    pub name: String,
+    pub corporate: Cidr,
+    pub sync: Cidr,
+    #[serde(default = "default_version")]
+    pub version: String,
+    /// Persistent routes of this DMA's server (DM-ROUTE-*).
+    #[serde(default)]
+    pub routes: Vec<Route>,
+}
+
+/// A fixed record on the DNS server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedRecord {
+    pub name: String,
+    pub addr: Ip,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub mode: Mode,
+    pub main: AgentConfig,
+    pub backup: AgentConfig,
+    /// Which DMA is online at t = 0.
+    pub initially_online: Dma,
+    pub heartbeats: Vec<Heartbeat>,
+    pub addressing: Addressing,
+    /// Fixed records on the DNS server (DM-DNS-5).
+    pub dns_records: Vec<FixedRecord>,
+    /// The switch/router: the inverted heartbeats' default target and the routes' gateway.
+    pub switch_ip: Cidr,
+    /// Total time from the decision to go online to being online (DM-SWITCH-TIME; docs: 382 s
+    /// average with Cassandra, 848 s with MySQL).
+    pub switch_time: Ms,
+    /// How long a DataMiner start takes (undocumented; assumption).
+    pub start_time: Ms,
+    /// How often each DMA checks its sync connection (undocumented; assumption).
+    pub sync_check_interval: Ms,
+    /// How long the DMA-to-DMA connection may be down before a timeout alarm (DMS.xml
+    /// `errorTime`, 30000 ms (docs)).
+    pub connection_timeout: Ms,
+    /// The Failover dialog LEDs refresh once a minute (docs).
+    pub led_refresh: Ms,
+    /// The DMA whose Cassandra is the master seed node (DM-SEED-*).
+    pub seed: Dma,
+    /// Client-side: the remote network that the routes lead to (DM-ROUTE-*).
+    pub remote_ip: Cidr,
+}
+
+impl Config {
+    pub fn agent(&self, dma: Dma) -> &AgentConfig {
+        match dma {
+            Dma::Main => &self.main,
+            Dma::Backup => &self.backup,
+        }
+    }
+
+    pub fn vip(&self) -> Option<Ip> {
+        match &self.addressing {
+            Addressing::VirtualIp(v) => Some(v.vip),
+            Addressing::SharedHostname(_) => None,
+        }
+    }
+
+    /// DM-HB-DEFAULT: normal Main→Backup and Backup→Main over the corporate NIC, and one
+    /// inverted heartbeat from each DMA to the switch/router.
+    pub fn default_heartbeats() -> Vec<Heartbeat> {
+        Dma::BOTH
+            .iter()
+            .map(|&from| Heartbeat::Normal(NormalHeartbeat { from, via: Nic::Corporate, interval: default_interval(), max_failures: default_max_failures() }))
+            .chain(Dma::BOTH.iter().map(|&from| {
+                Heartbeat::Inverted(InvertedHeartbeat {
+                    from,
+                    to: default_switch_ip(),
+                    via: Nic::Corporate,
+                    interval: default_interval(),
+                    max_failures: default_max_failures(),
+                })
+            }))
+            .collect()
+    }
+
+    /// Checks that no derive can express: a broken configuration is refused before the run.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.main.name.eq_ignore_ascii_case(&self.backup.name) {
+            return Err(format!("main and backup have the same name `{}`", self.main.name));
+        }
+        for hb in &self.heartbeats {
+            if hb.interval_ms() == 0 {
+                return Err("a heartbeat interval must be above 0".into());
+            }
+        }
+        for (what, v) in [("sync_check_interval", self.sync_check_interval), ("led_refresh", self.led_refresh), ("start_time", self.start_time)] {
+            if v.0 == 0 {
+                return Err(format!("{what} must be above 0"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mode: Mode::Automatic,
+            main: AgentConfig {
+                name: "DMA-MAIN".into(),
+                corporate: cidr("10.10.10.1/24"),
+                sync: cidr("192.168.100.1/24"),
+                version: default_version(),
+                routes: Vec::new(),
+            },
+            backup: AgentConfig {
+                name: "DMA-BACKUP".into(),
+                corporate: cidr("10.10.10.2/24"),
+                sync: cidr("192.168.100.2/24"),
+                version: default_version(),
+                routes: Vec::new(),
+            },
+            initially_online: Dma::Main,
+            heartbeats: Config::default_heartbeats(),
+            addressing: Addressing::VirtualIp(VirtualIp { vip: default_vip(), register_in_dns: true }),
+            dns_records: Vec::new(),
+            switch_ip: cidr("10.10.10.254/24"),
+            switch_time: Ms::secs(382),
+            start_time: Ms::secs(90),
+            sync_check_interval: Ms::secs(5),
+            connection_timeout: Ms::secs(30),
+            led_refresh: Ms::secs(60),
+            seed: Dma::Main,
+            remote_ip: cidr("1.2.3.4/24"),
+        }
+    }
+}
+
+fn cidr(s: &str) -> Cidr {
+    s.parse().expect("valid built-in prefix")
+}
+fn corporate() -> Nic {
+    Nic::Corporate
+}
+fn default_interval() -> Ms {
+    Ms::secs(5)
+}
+fn default_max_failures() -> u32 {
+    3
+}
+fn default_switch_ip() -> Ip {
+    "10.10.10.254".parse().expect("valid")
+}
+fn default_vip() -> Ip {
+    "10.10.10.5".parse().expect("valid")
+}
+fn default_shared_name() -> String {
+    "DMA-SHARED".into()
+}
+fn default_version() -> String {
+    "10.4.0".into()
+}
+fn yes() -> bool {
+    true
+}

@@ -1,0 +1,326 @@
+//! How the pair decides who is online: heartbeats (DM-HB-NORMAL, DM-HB-INVERTED), the
+//! go-offline notice (DM-NOTIFY), the ping-pong refusal (DM-HB-PINGPONG), the start-up rule
+//! (DM-STARTUP) and the phases of going online (DM-SWITCH-TIME).
+
+use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Nic, Rec, Role, Run};
+use crate::net::{Cidr, RecordSource};
+
+/// The VIP counts as free after this many failed pings (`FailoverPingFailuresBeforeVipAvailable`, docs).
+const VIP_FREE_PINGS: u32 = 3;
+/// Pings of the VIP check are 500 ms apart (docs).
+const VIP_PING_INTERVAL_MS: u64 = 500;
+/// Give up acquiring the VIP after `MaxWaitForFailoverVIP` = 120 s (docs).
+const VIP_MAX_WAIT_MS: u64 = 120_000;
+
+impl DataMiner {
+    /// One check of a heartbeat, as the network and the buddy are right now.
+    fn heartbeat_ok(&self, dma: Dma, hb: &Heartbeat) -> bool {
+        let me = self.agent(dma);
+        match hb {
+            // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner
+            // must answer at the far end.
+            Heartbeat::Normal(h) => {
+                let buddy = self.agent(dma.buddy());
+                buddy.is_running() && self.net.connected(me.port(h.via), buddy.port(h.via))
+            }
+            // DM-HB-INVERTED: an ICMP ping to an address (the switch or router).
+            Heartbeat::Inverted(h) => self.net.reaches_ip(me.port(h.via), h.to),
+        }
+    }
+
+    /// The path a heartbeat checks, as the Alarm Console and the trace name it.
+    pub fn heartbeat_path(&self, cfg: usize) -> String {
+        match &self.cfg.heartbeats[cfg] {
+            Heartbeat::Normal(h) => format!("{} -> {} via {}", self.name(h.from), self.name(h.from.buddy()), h.via.label()),
+            Heartbeat::Inverted(h) => format!("ping {} -> {} via {}", self.name(h.from), h.to, h.via.label()),
+        }
+    }
+
+    pub(super) fn on_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_>) {
+        if !self.agent(dma).is_running() {
+            return;
+        }
+        let cfg = self.agent(dma).heartbeats[slot].cfg;
+        let hb = &self.cfg.heartbeats[cfg];
+        let (ok, interval, max_failures) = (self.heartbeat_ok(dma, hb), hb.interval_ms(), hb.max_failures());
+        let now = cx.now();
+        let state = &mut self.agents[dma.idx()].heartbeats[slot];
+        cx.arm(state.timer, interval, Event::Heartbeat { dma, slot: slot as u8 });
+        let before = state.failures;
+        if ok {
+            state.failures = 0;
+            state.last_success_ms = Some(now);
+        } else {
+            state.failures = state.failures.saturating_add(1);
+        }
+        let failures = state.failures;
+        if failures != before {
+            let path = self.heartbeat_path(cfg);
+            cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
+            self.evaluate(dma, cx);
+        }
+    }
+
+    fn heartbeats_of(&self, dma: Dma, inverted: bool) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.agent(dma).heartbeats.iter().filter_map(move |s| {
+            let cfg = &self.cfg.heartbeats[s.cfg];
+            (cfg.is_inverted() == inverted).then_some((s.failures, cfg.max_failures()))
+        })
+    }
+
+    /// All of the DMA's normal heartbeats fail past their allowed failures (and it has some).
+    pub fn all_normal_failed(&self, dma: Dma) -> bool {
+        let mut any = false;
+        self.heartbeats_of(dma, false).all(|(f, max)| {
+            any = true;
+            f > max
+        }) && any
+    }
+
+    /// All of the DMA's inverted heartbeats fail past their allowed failures (and it has some).
+    pub fn all_inverted_failed(&self, dma: Dma) -> bool {
+        let mut any = false;
+        self.heartbeats_of(dma, true).all(|(f, max)| {
+            any = true;
+            f > max
+        }) && any
+    }
+
+    /// Whether this DMA, left offline, would itself decide to go online (automatic mode).
+    fn would_go_online(&self, dma: Dma) -> bool {
+        self.cfg.mode == Mode::Automatic && self.all_normal_failed(dma) && !self.all_inverted_failed(dma)
+    }
+
+    /// Re-decides a DMA's role after one of its heartbeats changed. Manual mode: heartbeats
+    /// never switch the pair (DM-MANUAL).
+    fn evaluate(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        if self.cfg.mode == Mode::Manual || !self.agent(dma).is_running() {
+            return;
+        }
+        let role = self.agent(dma).role;
+        if role == Role::Offline && self.would_go_online(dma) {
+            self.try_go_online(dma, "all normal heartbeats failing", false, cx);
+        } else if role.is_claiming() && self.all_inverted_failed(dma) {
+            // DM-HB-INVERTED: a DMA goes (or stays) offline when all its inverted heartbeats fail.
+            self.go_offline(dma, "all inverted heartbeats failing", cx);
+        }
+    }
+
+    /// Preparing to go online: ask the buddy to go offline over any open path (DM-NOTIFY).
+    /// The buddy refuses when it would itself go straight back online — all its normal
+    /// heartbeats fail while its inverted ones do not force it offline (DM-HB-PINGPONG). A
+    /// `forced` request (Switch, bring online) is not refused. Returns whether it proceeds.
+    pub(super) fn try_go_online(&mut self, dma: Dma, why: &str, forced: bool, cx: &mut Cx<'_>) -> bool {
+        let buddy = dma.buddy();
+        let (me, other) = (self.name(dma).to_string(), self.name(buddy).to_string());
+        cx.record(Rec::Role { dma: me.clone(), role: "Preparing to go online", why: why.into() });
+        if !self.can_message(dma, buddy) {
+            cx.record(Rec::Notify { from: me, to: other, outcome: "buddy unreachable, going online without its answer".into() });
+        } else if !self.agent(buddy).role.is_claiming() {
+            cx.record(Rec::Notify { from: me, to: other, outcome: "buddy already offline".into() });
+        } else if !forced && self.would_go_online(buddy) {
+            let outcome = "ignored request: All heartbeat paths are failing. Preventing ping-pong.".into();
+            cx.record(Rec::Notify { from: me.clone(), to: other, outcome });
+            cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why: "the buddy refused to go offline".into() });
+            return false;
+        } else {
+            cx.record(Rec::Notify { from: me.clone(), to: other, outcome: "accepted".into() });
+            self.go_offline(buddy, &format!("notified by {me}"), cx);
+        }
+        self.begin_phases(dma, false, cx);
+        true
+    }
+
+    /// Starts the going-online phases. From a start-up, DataMiner already loaded its elements
+    /// during the start, so only the VIP acquisition remains; a switch takes `switch_time`.
+    pub(super) fn begin_phases(&mut self, dma: Dma, from_startup: bool, cx: &mut Cx<'_>) {
+        let now = cx.now();
+        let vip_mode = self.cfg.vip().is_some();
+        let a = self.agent_mut(dma);
+        a.phase_started_ms = now;
+        a.phase_from_startup = from_startup;
+        a.vip_free_pings = 0;
+        if vip_mode {
+            a.role = Role::AcquiringVip;
+            cx.arm(a.timers.phase, VIP_PING_INTERVAL_MS, Event::Phase { dma });
+        } else {
+            a.role = Role::GoingOnline;
+            let wait = self.going_online_wait(dma, now);
+            cx.arm(self.agents[dma.idx()].timers.phase, wait, Event::Phase { dma });
+        }
+        let role = self.agent(dma).role.label();
+        cx.record(Rec::Role { dma: self.name(dma).into(), role, why: "going online".into() });
+    }
+
+    fn going_online_wait(&self, dma: Dma, now: u64) -> u64 {
+        let a = self.agent(dma);
+        if a.phase_from_startup { 0 } else { self.cfg.switch_time.0.saturating_sub(now - a.phase_started_ms) }
+    }
+
+    pub(super) fn on_phase(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        match self.agent(dma).role {
+            Role::AcquiringVip => self.vip_ping(dma, cx),
+            Role::GoingOnline => {
+                self.agent_mut(dma).role = Role::Online;
+                cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Online.label(), why: "switch complete".into() });
+                self.pump(dma, cx);
+            }
+            Role::Offline | Role::Online => unreachable!("phase timer is cancelled outside the going-online phases"),
+        }
+    }
+
+    /// One ping of the VIP availability check (docs: free after 3 failed pings 500 ms apart;
+    /// give up after `MaxWaitForFailoverVIP`).
+    fn vip_ping(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        let vip = self.cfg.vip().expect("VIP phase only in VIP mode");
+        let now = cx.now();
+        let port = self.agent(dma).port(Nic::Corporate);
+        let taken = self.net.holders(vip).any(|p| p != port && self.net.connected(port, p));
+        let a = self.agent_mut(dma);
+        a.vip_free_pings = if taken { 0 } else { a.vip_free_pings + 1 };
+        if a.vip_free_pings >= VIP_FREE_PINGS {
+            self.claim_vip(dma, cx);
+            let a = self.agent_mut(dma);
+            a.role = Role::GoingOnline;
+            let wait = self.going_online_wait(dma, now);
+            cx.arm(self.agents[dma.idx()].timers.phase, wait, Event::Phase { dma });
+            cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::GoingOnline.label(), why: "virtual IP acquired".into() });
+        } else if now - a.phase_started_ms >= VIP_MAX_WAIT_MS {
+            a.role = Role::Offline;
+            let why = format!("NOT switching state: Cannot claim DataMiner Failover IP {vip} (still reachable; not local)");
+            cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why });
+        } else {
+            cx.arm(a.timers.phase, VIP_PING_INTERVAL_MS, Event::Phase { dma });
+        }
+    }
+
+    /// The VIP moves to this DMA's corporate NIC; with registration on, it registers it in DNS
+    /// under its own name (DM-DNS-1, DM-DNS-2).
+    pub(super) fn claim_vip(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        let super::Addressing::VirtualIp(v) = &self.cfg.addressing else { return };
+        let (vip, register) = (v.vip, v.register_in_dns);
+        let port = self.agent(dma).port(Nic::Corporate);
+        let prefix_len = self.cfg.agent(dma).corporate.prefix_len;
+        if self.net.add_addr(port, Cidr { addr: vip, prefix_len }) {
+            cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: true });
+        }
+        if register && self.dns.register(&self.cfg.agent(dma).name, vip, RecordSource::Dynamic) {
+            cx.record(Rec::DnsRegistered { name: self.name(dma).into(), addr: vip.to_string() });
+        }
+    }
+
+    /// The VIP leaves the NIC. DNS keeps the record (DM-DNS-2); unbound routes through that NIC
+    /// drop from the active routes (DM-ROUTE-1).
+    fn release_vip(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        let Some(vip) = self.cfg.vip() else { return };
+        let port = self.agent(dma).port(Nic::Corporate);
+        if !self.net.remove_addr(port, vip) {
+            return;
+        }
+        cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: false });
+        let subnets = self.net.port(port).addrs.clone();
+        for route in self.agent_mut(dma).routes.address_removed(&subnets) {
+            let route = format!("{} via {}", route.dest, route.gateway);
+            cx.record(Rec::RouteDropped { dma: self.name(dma).into(), route });
+        }
+    }
+
+    /// Leaves the online role (or the way to it): releases the VIP, and the records still in
+    /// the forward backlog never reach the buddy — they are lost, and the loss says why.
+    pub(super) fn go_offline(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_>) {
+        if self.agent(dma).role == Role::Offline {
+            return;
+        }
+        let a = self.agent_mut(dma);
+        a.role = Role::Offline;
+        cx.cancel(a.timers.phase);
+        cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: why.into() });
+        self.release_vip(dma, cx);
+        let dropped: Vec<u32> = self.agent_mut(dma).forward.drain().collect();
+        if !dropped.is_empty() {
+            let cause = format!("never forwarded to {}: {} went offline ({why})", self.name(dma.buddy()), self.name(dma));
+            let now = cx.now();
+            for id in &dropped {
+                self.ledger.lose(*id, now, &cause);
+            }
+            cx.record(Rec::Lost { count: dropped.len(), cause, ids: super::trace::id_ranges(&dropped) });
+        }
+    }
+
+    /// DataMiner stops on a DMA (stop, restart, power loss). Its Cassandra service stops with
+    /// it (interpretation: the FAQ's start-up failure (DM-SEED-1) needs the database to start
+    /// again with the agent).
+    pub(super) fn stop_agent(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_>) {
+        self.go_offline(dma, why, cx);
+        self.cancel_agent_timers(dma, cx);
+        let a = self.agent_mut(dma);
+        cx.cancel(a.timers.start);
+        a.run = Run::Stopped;
+        let db_was_running = a.db.stop();
+        cx.record(Rec::Run { dma: self.name(dma).into(), state: "stopped", why: why.into() });
+        if db_was_running {
+            cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: why.into() });
+        }
+    }
+
+    /// Begins a start that completes after `duration_ms`.
+    pub(super) fn begin_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_>) {
+        let a = self.agent_mut(dma);
+        a.run = Run::Starting;
+        a.start_failure = None;
+        cx.arm(a.timers.start, duration_ms, Event::StartDone { dma });
+        cx.record(Rec::Run { dma: self.name(dma).into(), state: "starting", why: format!("ready in {}", crate::engine::Ms(duration_ms)) });
+    }
+
+    /// A start completes: the database first (the seed rule, DM-SEED-1), then DataMiner, then
+    /// the start-up rule (DM-STARTUP): a buddy that is online (or going online) keeps this DMA
+    /// offline; a buddy that is offline or unreachable lets it go online.
+    pub(super) fn on_start_done(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        if self.agent(dma).run != Run::Starting {
+            return;
+        }
+        if let Err(why) = self.start_db(dma, "started with DataMiner", cx) {
+            let a = self.agent_mut(dma);
+            a.run = Run::StartFailed;
+            a.start_failure = Some(why.clone());
+            cx.record(Rec::Run { dma: self.name(dma).into(), state: "start failed", why });
+            return;
+        }
+        if let Some(v) = self.agent_mut(dma).pending_version.take() {
+            self.agent_mut(dma).version = v.clone();
+            cx.record(Rec::Version { dma: self.name(dma).into(), version: v });
+        }
+        self.agent_mut(dma).run = Run::Running;
+        cx.record(Rec::Run { dma: self.name(dma).into(), state: "running", why: "start complete".into() });
+        self.arm_agent_timers(dma, cx);
+        let buddy = dma.buddy();
+        if self.can_message(dma, buddy) && self.agent(buddy).role.is_claiming() {
+            cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{} is online", self.name(buddy)) });
+        } else {
+            let why = if self.can_message(dma, buddy) { "buddy is offline" } else { "cannot reach the buddy" };
+            cx.record(Rec::Notify { from: self.name(dma).into(), to: self.name(buddy).into(), outcome: format!("start-up: {why}") });
+            self.begin_phases(dma, true, cx);
+        }
+        self.pump(dma, cx);
+    }
+
+    /// Starts the DMA's database server unless it runs. A non-seed node needs the master seed
+    /// node running and reachable (DM-SEED-1).
+    pub(super) fn start_db(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_>) -> Result<(), String> {
+        let seed = self.cfg.seed;
+        let seed_available = self.agent(seed).db.running && self.hosts_connected(dma, seed);
+        match self.agent_mut(dma).db.start(seed_available) {
+            Ok(false) => Ok(()),
+            Ok(true) => {
+                cx.record(Rec::Db { dma: self.name(dma).into(), running: true, why: why.into() });
+                self.pump(dma, cx);
+                Ok(())
+            }
+            Err(e) => {
+                let why = format!("database could not start: {e}");
+                cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: why.clone() });
+                Err(why)
+            }
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! DataMiner Failover: two DMAs, Main and Backup, one online and one offline.
+//!
+//! The rules of SPEC §1 live here as code — heartbeats and their tolerances, inverted
+//! heartbeats, the go-offline notice, the ping-pong refusal, start-up, the switch phases,
+//! sync and DB forwarding — and the FAQ outcomes of SPEC §2 follow from them. Nothing here
+//! recognises a scenario. What an operator sees is derived from this state in [`ops`].
+
+mod commands;
+mod config;
+mod failover;
+mod ops;
+mod records;
+mod trace;
+
+pub use commands::{Command, DmaRef, UpgradePolicy};
+pub use config::{Addressing, AgentConfig, Config, Dma, FixedRecord, Heartbeat, InvertedHeartbeat, Mode, Nic, NormalHeartbeat, SharedHostname, VirtualIp};
+pub use ops::{AgentLine, Alarm, Led, Severity, Snapshot, StatusColumn, StatusDialog};
+pub use trace::Rec;
+
+use crate::db::DbServer;
+use crate::engine::{Ctx, Model, Rng, RngStreams, Time, TimerId};
+use crate::ledger::{Backlog, Ledger};
+use crate::net::{CableId, Dns, HostId, Ip, PortId, RecordSource, RouteTable, Topology};
+use std::sync::Arc;
+
+pub type Cx<'a> = Ctx<'a, Event, Rec>;
+
+/// Whether DataMiner itself runs on a DMA.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Run {
+    Running,
+    Starting,
+    Stopped,
+    /// The last start failed (its database could not start).
+    StartFailed,
+}
+
+/// The Failover Status of a DMA (the Status dialog's words; DM-SWITCH-TIME).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Role {
+    Offline,
+    /// Acquiring the virtual IP (it counts as free after 3 failed pings 500 ms apart).
+    AcquiringVip,
+    GoingOnline,
+    Online,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Offline => "Offline",
+            Role::AcquiringVip => "Acquiring Virtual IP Address",
+            Role::GoingOnline => "Going Online",
+            Role::Online => "Online",
+        }
+    }
+
+    /// Online, or on its way there: a buddy in this state is not to be contested.
+    pub fn is_claiming(self) -> bool {
+        self != Role::Offline
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct HeartbeatState {
+    /// Index into `Config::heartbeats`.
+    pub cfg: usize,
+    pub failures: u32,
+    pub last_success_ms: Option<Time>,
+    pub timer: TimerId,
+}
+
+#[derive(Clone, Debug)]
+pub struct Agent {
+    pub dma: Dma,
+    pub host: HostId,
+    pub ports: [PortId; 2],
+    pub run: Run,
+    pub role: Role,
+    pub version: String,
+    pub pending_version: Option<String>,
+    pub start_failure: Option<String>,
+    pub heartbeats: Vec<HeartbeatState>,
+    /// The sync connection's last check failed since this time.
+    pub sync_failing_since: Option<Time>,
+    pub db: DbServer,
+    /// Records waiting for this DMA's own database (file offloads; DM-DB-ON-4, DM-DB-OFF-4).
+    pub db_buffer: Backlog,
+    /// Records waiting to be forwarded to the buddy (the DB Sync Stack).
+    pub forward: Backlog,
+    /// NICs that saw a link event: the Status dialog lists only those (docs).
+    pub nic_seen: [bool; 2],
+    pub routes: RouteTable,
+    pub vip_free_pings: u32,
+    pub phase_started_ms: Time,
+    pub phase_from_startup: bool,
+    timers: AgentTimers,
+    pub console: Vec<Alarm>,
+}
+
+#[derive(Clone, Debug)]
+struct AgentTimers {
+    sync: TimerId,
+    phase: TimerId,
+    start: TimerId,
+}
+
+impl Agent {
+    pub fn port(&self, nic: Nic) -> PortId {
+        self.ports[nic as usize]
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.run == Run::Running
+    }
+}
+
+/// The result of one DNS lookup or request, kept for expectations and the report.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Lookup {
+    pub at_ms: Time,
+    pub query: String,
+    pub answer: Option<String>,
+    /// The DMA that ended up serving a request sent to the answer (forward lookups only).
+    pub served_by: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Connection {
+    pub at_ms: Time,
+    pub from: String,
+    pub to: Ip,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// Ports of the machines around the pair.
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub switch: PortId,
+    pub client: PortId,
+    pub remote: PortId,
+    pub corp_cables: [CableId; 2],
+    pub sync_cable: CableId,
+}
+
+#[derive(Clone, Debug)]
+pub struct DataMiner {
+    pub cfg: Arc<Config>,
+    pub net: Topology,
+    pub dns: Dns,
+    pub site: Site,
+    pub agents: [Agent; 2],
+    pub ledger: Ledger,
+    pub lookups: Vec<Lookup>,
+    pub connections: Vec<Connection>,
+    pub leds: [Led; 2],
+    led_timer: TimerId,
+    upgrade: Option<commands::Upgrade>,
+    dns_rng: Rng,
+    phase_rng: [Rng; 2],
+}
+
+/// What can happen: timers firing and commands from the script.
+#[derive(Clone, Debug)]
+pub enum Event {
+    Heartbeat {
+        dma: Dma,
+        slot: u8,
+    },
+    SyncCheck {
+        dma: Dma,
+    },
+    /// The current phase of going online ended (a VIP ping, or the going-online wait).
+    Phase {
+        dma: Dma,
+    },
+    /// A start (or the start half of a restart) finished.
+    StartDone {
+        dma: Dma,
+    },
+    LedRefresh,
+    Command(Command),
+}
+
+/// Stream ids of this model's random components (one ChaCha8 stream each).
+const STREAM_DNS: u64 = 1;
+const STREAM_PHASE: [u64; 2] = [2, 3];
+
+impl DataMiner {
+    /// Builds the world at t = 0: the pair in steady state, the initially-online DMA online.
+    pub fn new(cfg: Config, seed: u64, cx: &mut Cx<'_>) -> Self {
+        let cfg = Arc::new(cfg);
+        let streams = RngStreams::new(seed);
+        let mut net = Topology::new();
+        let switch = net.add_switch("Switch/Router", vec![cfg.switch_ip]);
+        let agent_ports = Dma::BOTH.map(|d| {
+            let a = cfg.agent(d);
+            let host = net.add_host(&a.name);
+            (host, [net.add_nic(host, "Corporate", vec![a.corporate]), net.add_nic(host, "Sync", vec![a.sync])])
+        });
+        let client_host = net.add_host("CLIENT");
+        let client = net.add_nic(client_host, "NIC", vec!["10.10.10.100/24".parse().expect("valid")]);
+        let remote_host = net.add_host("REMOTE");
+        let remote = net.add_nic(remote_host, "NIC", vec![cfg.remote_ip]);
+        let corp_cables = Dma::BOTH.map(|d| net.add_cable(&format!("{} corporate cable", cfg.agent(d).name), agent_ports[d.idx()].1[0], switch));
+        let sync_cable = net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
+        net.add_cable("client cable", client, switch);
+        net.add_cable("WAN link", remote, switch);
+        let agents = Dma::BOTH.map(|d| Self::new_agent(&cfg, d, agent_ports[d.idx()], cx));
+        let mut dm = DataMiner {
+            net,
+            dns: Dns::default(),
+            site: Site { switch, client, remote, corp_cables, sync_cable },
+            agents,
+            ledger: Ledger::new(2),
+            lookups: Vec::new(),
+            connections: Vec::new(),
+            leds: [Led::Green; 2],
+            led_timer: cx.new_timer(),
+            upgrade: None,
+            dns_rng: streams.stream(STREAM_DNS),
+            phase_rng: STREAM_PHASE.map(|s| streams.stream(s)),
+            cfg,
+        };
+        let online = dm.cfg.initially_online;
+        cx.record(Rec::Initial { online: dm.name(online).to_string() });
+        dm.initial_dns();
+        dm.agents[online.idx()].role = Role::Online;
+        dm.claim_vip(online, cx);
+        for d in Dma::BOTH {
+            dm.arm_agent_timers(d, cx);
+        }
+        let refresh = dm.cfg.led_refresh.0;
+        cx.arm(dm.led_timer, refresh, Event::LedRefresh);
+        dm
+    }
+
+    fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 2]), cx: &mut Cx<'_>) -> Agent {
+        let a = cfg.agent(dma);
+        let heartbeats = cfg
+            .heartbeats
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.from() == dma)
+            .map(|(i, _)| HeartbeatState { cfg: i, failures: 0, last_success_ms: Some(0), timer: cx.new_timer() })
+            .collect();
+        Agent {
+            dma,
+            host,
+            ports,
+            run: Run::Running,
+            role: Role::Offline,
+            version: a.version.clone(),
+            pending_version: None,
+            start_failure: None,
+            heartbeats,
+            sync_failing_since: None,
+            db: DbServer::new(cfg.seed == dma),
+            db_buffer: Backlog::default(),
+            forward: Backlog::default(),
+            nic_seen: [false; 2],
+            routes: RouteTable::new(a.routes.clone()),
+            vip_free_pings: 0,
+            phase_started_ms: 0,
+            phase_from_startup: false,
+            timers: AgentTimers { sync: cx.new_timer(), phase: cx.new_timer(), start: cx.new_timer() },
+            console: Vec::new(),
+        }
+    }
+
+    /// Both DMAs register their corporate addresses; fixed records are added by hand.
+    fn initial_dns(&mut self) {
+        let register = match &self.cfg.addressing {
+            Addressing::VirtualIp(v) => v.register_in_dns,
+            Addressing::SharedHostname(_) => true,
+        };
+        for d in Dma::BOTH {
+            if register {
+                let a = self.cfg.agent(d);
+                self.dns.register(&a.name, a.corporate.addr, RecordSource::Dynamic);
+            }
+        }
+        if let Addressing::SharedHostname(s) = &self.cfg.addressing {
+            // DM-DNS-6: a record must resolve the shared name to both real IPs (docs).
+            for d in Dma::BOTH {
+                self.dns.register(&s.name, self.cfg.agent(d).corporate.addr, RecordSource::Fixed);
+            }
+        }
+        for r in &self.cfg.dns_records {
+            self.dns.register(&r.name, r.addr, RecordSource::Fixed);
+        }
+    }
+
+    pub fn name(&self, dma: Dma) -> &str {
+        &self.cfg.agent(dma).name
+    }
+
+    pub fn agent(&self, dma: Dma) -> &Agent {
+        &self.agents[dma.idx()]
+    }
+
+    fn agent_mut(&mut self, dma: Dma) -> &mut Agent {
+        &mut self.agents[dma.idx()]
+    }
+
+    /// DMAs whose role is Online, Main first.
+    pub fn online(&self) -> impl Iterator<Item = Dma> + '_ {
+        Dma::BOTH.into_iter().filter(|d| self.agent(*d).role == Role::Online)
+    }
+
+    /// Whether `from` can exchange DataMiner messages with `to` over any path (DM-NOTIFY,
+    /// DM-HB-PINGPONG, DM-STARTUP): a live path between any of their NICs, and DataMiner
+    /// running at the far end.
+    pub fn can_message(&self, from: Dma, to: Dma) -> bool {
+        self.agent(to).is_running() && self.hosts_connected(from, to)
+    }
+
+    pub fn hosts_connected(&self, a: Dma, b: Dma) -> bool {
+        let (a, b) = (self.agent(a), self.agent(b));
+        Nic::BOTH.iter().any(|n| self.net.connected(a.port(*n), b.port(*n)))
+    }
+
+    /// Arms heartbeats and the sync check of a DMA that (re)starts running, each at a random
+    /// phase within its interval: two runs with different seeds interleave differently.
+    fn arm_agent_timers(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        use rand::RngExt;
+        let rng = &mut self.phase_rng[dma.idx()];
+        let agent = &mut self.agents[dma.idx()];
+        for (slot, hb) in agent.heartbeats.iter_mut().enumerate() {
+            let interval = self.cfg.heartbeats[hb.cfg].interval_ms();
+            hb.failures = 0;
+            cx.arm(hb.timer, 1 + rng.random_range(0..interval), Event::Heartbeat { dma, slot: slot as u8 });
+        }
+        let sync = self.cfg.sync_check_interval.0;
+        cx.arm(agent.timers.sync, 1 + rng.random_range(0..sync), Event::SyncCheck { dma });
+    }
+
+    fn cancel_agent_timers(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        let agent = &self.agents[dma.idx()];
+        for hb in &agent.heartbeats {
+            cx.cancel(hb.timer);
+        }
+        cx.cancel(agent.timers.sync);
+        cx.cancel(agent.timers.phase);
+    }
+
+    fn dns_rng(&mut self) -> &mut Rng {
+        &mut self.dns_rng
+    }
+}
+
+impl Model for DataMiner {
+    type Event = Event;
+    type Record = Rec;
+
+    fn handle(&mut self, event: Event, cx: &mut Cx<'_>) {
+        match event {
+            Event::Heartbeat { dma, slot } => self.on_heartbeat(dma, slot as usize, cx),
+            Event::SyncCheck { dma } => self.on_sync_check(dma, cx),
+            Event::Phase { dma } => self.on_phase(dma, cx),
+            Event::StartDone { dma } => self.on_start_done(dma, cx),
+            Event::LedRefresh => self.on_led_refresh(cx),
+            Event::Command(c) => self.on_command(c, cx),
+        }
+        self.advance_upgrade(cx);
+    }
+
+    fn settle(&mut self, cx: &mut Cx<'_>) {
+        self.check_invariants();
+        self.refresh_consoles(cx);
+    }
+}

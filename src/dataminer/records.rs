@@ -1,0 +1,95 @@
+//! Sync and DB forwarding over the sync connection, and where every gathered record ends up
+//! (FS-NOLOSS). Records go into the gathering DMA's database (or its file-offload buffer while
+//! that database is down) and into the forward backlog (the DB Sync Stack), which drains to the
+//! buddy whenever the sync connection is up.
+
+use super::trace::id_ranges;
+use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role};
+
+impl DataMiner {
+    /// The sync connection (DataMiner sync and DB forwarding) works right now: the sync NICs are
+    /// joined by a live path and DataMiner runs on the buddy.
+    pub fn sync_path_ok(&self, dma: Dma) -> bool {
+        let (me, buddy) = (self.agent(dma), self.agent(dma.buddy()));
+        buddy.is_running() && self.net.connected(me.port(Nic::Sync), buddy.port(Nic::Sync))
+    }
+
+    pub(super) fn on_sync_check(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        if !self.agent(dma).is_running() {
+            return;
+        }
+        let ok = self.sync_path_ok(dma);
+        let now = cx.now();
+        let interval = self.cfg.sync_check_interval.0;
+        let a = self.agent_mut(dma);
+        cx.arm(a.timers.sync, interval, Event::SyncCheck { dma });
+        match (ok, a.sync_failing_since) {
+            (true, Some(_)) => {
+                a.sync_failing_since = None;
+                cx.record(Rec::Sync { dma: self.name(dma).into(), ok });
+            }
+            (false, None) => {
+                a.sync_failing_since = Some(now);
+                cx.record(Rec::Sync { dma: self.name(dma).into(), ok });
+            }
+            // Still failing: the timeout alarm depends on how long, so views must look again.
+            (false, Some(_)) => cx.touch(),
+            (true, None) => {}
+        }
+        if ok {
+            self.pump(dma, cx);
+        }
+    }
+
+    /// Moves records as far as they can go now: buffered records into this DMA's database, and
+    /// (when online and the sync connection works) the forward backlog to the buddy.
+    pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+        let name = self.name(dma).to_string();
+        if self.agent(dma).db.running && !self.agent(dma).db_buffer.is_empty() {
+            let ids: Vec<u32> = self.agent_mut(dma).db_buffer.drain().collect();
+            for id in &ids {
+                self.ledger.store(*id, dma.idx() as u8);
+            }
+            cx.record(Rec::Records { dma: name.clone(), what: "inserted buffered", count: ids.len(), ids: id_ranges(&ids) });
+        }
+        let forwarding = self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(dma);
+        if forwarding && !self.agent(dma).forward.is_empty() {
+            let ids: Vec<u32> = self.agent_mut(dma).forward.drain().collect();
+            let buddy = dma.buddy();
+            for id in &ids {
+                if self.agent(buddy).db.running {
+                    self.ledger.store(*id, buddy.idx() as u8);
+                } else {
+                    self.agent_mut(buddy).db_buffer.push(*id);
+                }
+            }
+            cx.record(Rec::Records { dma: name, what: "forwarded", count: ids.len(), ids: id_ranges(&ids) });
+        }
+    }
+
+    /// Data gathered by every online DMA (both, in a split brain). With none online, nothing is
+    /// gathered and nothing is acknowledged.
+    pub(super) fn gather(&mut self, count: u32, cx: &mut Cx<'_>) {
+        let online: Vec<Dma> = self.online().filter(|d| self.agent(*d).is_running()).collect();
+        if online.is_empty() {
+            self.ledger.reject(u64::from(count));
+            cx.record(Rec::Rejected { count: u64::from(count) });
+            return;
+        }
+        let now = cx.now();
+        for dma in online {
+            let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(now, dma.idx() as u8)).collect();
+            let db_up = self.agent(dma).db.running;
+            for id in &ids {
+                if db_up {
+                    self.ledger.store(*id, dma.idx() as u8);
+                } else {
+                    self.agent_mut(dma).db_buffer.push(*id);
+                }
+                self.agent_mut(dma).forward.push(*id);
+            }
+            cx.record(Rec::Records { dma: self.name(dma).into(), what: "gathered", count: ids.len(), ids: id_ranges(&ids) });
+            self.pump(dma, cx);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The typed trace records of the DataMiner model. Their `Display` text is canonical: the
+//! trace hash (FS-DET) is computed over it, so wording changes are hash changes.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Rec {
+    Initial { online: String },
+    Script { text: String },
+    Refused { what: String, why: String },
+    Cable { cable: String, plugged: bool },
+    NicEnabled { dma: String, nic: &'static str, enabled: bool },
+    Link { dma: String, nic: &'static str, up: bool },
+    Power { dma: String, on: bool },
+    Run { dma: String, state: &'static str, why: String },
+    Role { dma: String, role: &'static str, why: String },
+    Heartbeat { dma: String, path: String, failures: u32, max_failures: u32 },
+    Notify { from: String, to: String, outcome: String },
+    Sync { dma: String, ok: bool },
+    Vip { dma: String, addr: String, held: bool },
+    DnsRegistered { name: String, addr: String },
+    RouteDropped { dma: String, route: String },
+    Db { dma: String, running: bool, why: String },
+    Version { dma: String, version: String },
+    Records { dma: String, what: &'static str, count: usize, ids: String },
+    Lost { count: usize, cause: String, ids: String },
+    Rejected { count: u64 },
+    Alarm { dma: String, raised: bool, severity: &'static str, text: String },
+    Led { dma: String, color: &'static str },
+    Lookup { query: String, answer: String, served_by: String },
+    Connect { from: String, to: String, ok: bool, detail: String },
+    Upgrade { step: String },
+}
+
+impl fmt::Display for Rec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rec::Initial { online } => write!(f, "initial state: {online} online"),
+            Rec::Script { text } => write!(f, "script: {text}"),
+            Rec::Refused { what, why } => write!(f, "refused: {what}: {why}"),
+            Rec::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+            Rec::NicEnabled { dma, nic, enabled } => write!(f, "{dma} NIC {nic} {}", if *enabled { "enabled" } else { "disabled" }),
+            Rec::Link { dma, nic, up } => write!(f, "{dma} NIC {nic} link {}", if *up { "up" } else { "down" }),
+            Rec::Power { dma, on } => write!(f, "{dma} power {}", if *on { "on" } else { "lost" }),
+            Rec::Run { dma, state, why } => write!(f, "{dma} DataMiner {state} ({why})"),
+            Rec::Role { dma, role, why } => write!(f, "{dma} Failover Status => {role} ({why})"),
+            Rec::Heartbeat { dma, path, failures: 0, .. } => write!(f, "{dma} heartbeat {path}: Success"),
+            Rec::Heartbeat { dma, path, failures, max_failures } => {
+                let state = if failures > max_failures { "failed (past tolerance)" } else { "Failing" };
+                write!(f, "{dma} heartbeat {path}: {state} ({failures}/{max_failures} allowed failures)")
+            }
+            Rec::Notify { from, to, outcome } => write!(f, "{from} notifies {to} to go offline: {outcome}"),
+            Rec::Sync { dma, ok } => write!(f, "{dma} sync connection {}", if *ok { "Available" } else { "Not Available" }),
+            Rec::Vip { dma, addr, held } => write!(f, "{dma} {} virtual IP {addr}", if *held { "acquired" } else { "released" }),
+            Rec::DnsRegistered { name, addr } => write!(f, "DNS: {name} registered {addr}"),
+            Rec::RouteDropped { dma, route } => write!(f, "{dma} route {route} removed from the active routes"),
+            Rec::Db { dma, running, why } => write!(f, "{dma} database server {} ({why})", if *running { "running" } else { "down" }),
+            Rec::Version { dma, version } => write!(f, "{dma} now runs version {version}"),
+            Rec::Records { dma, what, count, ids } => write!(f, "{dma} {what} {count} record(s) {ids}"),
+            Rec::Lost { count, cause, ids } => write!(f, "LOST {count} record(s) {ids}: {cause}"),
+            Rec::Rejected { count } => write!(f, "{count} record(s) not gathered: no DMA online"),
+            Rec::Alarm { dma, raised, severity, text } => {
+                write!(f, "{dma} Alarm Console: {} {severity} \"{text}\"", if *raised { "raised" } else { "cleared" })
+            }
+            Rec::Led { dma, color } => write!(f, "Failover dialog LED of {dma}: {color}"),
+            Rec::Lookup { query, answer, served_by } => write!(f, "lookup {query} -> {answer}{served_by}"),
+            Rec::Connect { from, to, ok, detail } => write!(f, "{from} connects to {to}: {} ({detail})", if *ok { "ok" } else { "FAILED" }),
+            Rec::Upgrade { step } => write!(f, "upgrade: {step}"),
+        }
+    }
+}
+
+/// `#3..#7` style id ranges for record traces.
+pub fn id_ranges(ids: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < ids.len() {
+        let start = ids[i];
+        let mut end = start;
+        while i + 1 < ids.len() && ids[i + 1] == end + 1 {
+            i += 1;
+            end = ids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out += &format!("#{start}");
+        } else {
+            out += &format!("#{start}..#{end}");
+        }
+        i += 1;
+    }
+    out
+}

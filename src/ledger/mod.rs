@@ -1,0 +1,151 @@
+//! Tracked writes: every record (or configuration change) a product acknowledges gets an id,
+//! and the ledger knows, at any time, which durable stores hold it and whether it was lost —
+//! and why (FS-NOLOSS). Products decide what a "store" is; the ledger only counts.
+
+use crate::engine::Time;
+use std::collections::VecDeque;
+
+pub type RecordId = u32;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loss {
+    pub at_ms: Time,
+    pub cause: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub written_at_ms: Time,
+    pub origin: u8,
+    /// Bit `i` set: durable store `i` holds the record.
+    pub stored_in: u8,
+    pub lost: Option<Loss>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    stores: u8,
+    entries: Vec<Entry>,
+    rejected: u64,
+}
+
+/// Where the records of a run ended up.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Acknowledged writes.
+    pub written: u64,
+    /// Held by every store.
+    pub replicated: u64,
+    /// Not lost, not yet everywhere (in a buffer, a backlog, or one store only).
+    pub pending: u64,
+    pub lost: u64,
+    /// Writes refused because nobody could take them (never acknowledged, so not lost).
+    pub rejected: u64,
+    /// Lost records grouped by cause, in cause order, with their ids.
+    pub losses: Vec<(String, Vec<RecordId>)>,
+}
+
+impl Ledger {
+    /// A ledger over `stores` durable stores (at most 8).
+    pub fn new(stores: u8) -> Self {
+        assert!((1..=8).contains(&stores), "1..=8 stores");
+        Ledger { stores, entries: Vec::new(), rejected: 0 }
+    }
+
+    pub fn write(&mut self, at_ms: Time, origin: u8) -> RecordId {
+        let id = RecordId::try_from(self.entries.len()).expect("fewer than 2^32 records");
+        self.entries.push(Entry { written_at_ms: at_ms, origin, stored_in: 0, lost: None });
+        id
+    }
+
+    pub fn reject(&mut self, count: u64) {
+        self.rejected += count;
+    }
+
+    pub fn store(&mut self, id: RecordId, store: u8) {
+        debug_assert!(store < self.stores);
+        let e = &mut self.entries[id as usize];
+        assert!(e.lost.is_none(), "record {id} stored after it was lost");
+        e.stored_in |= 1 << store;
+    }
+
+    /// Marks `id` lost, unless some store already holds it everywhere it must be.
+    pub fn lose(&mut self, id: RecordId, at_ms: Time, cause: &str) {
+        let e = &mut self.entries[id as usize];
+        if e.lost.is_none() {
+            e.lost = Some(Loss { at_ms, cause: cause.to_string() });
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn is_replicated(&self, id: RecordId) -> bool {
+        let all = (1u16 << self.stores) - 1;
+        u16::from(self.entries[id as usize].stored_in) == all
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary { written: self.entries.len() as u64, rejected: self.rejected, ..Summary::default() };
+        let mut by_cause: std::collections::BTreeMap<&str, Vec<RecordId>> = Default::default();
+        for (id, e) in self.entries.iter().enumerate() {
+            match &e.lost {
+                Some(loss) => {
+                    s.lost += 1;
+                    by_cause.entry(&loss.cause).or_default().push(id as RecordId);
+                }
+                None if self.is_replicated(id as RecordId) => s.replicated += 1,
+                None => s.pending += 1,
+            }
+        }
+        s.losses = by_cause.into_iter().map(|(c, ids)| (c.to_string(), ids)).collect();
+        s
+    }
+}
+
+/// A FIFO of record ids waiting for a destination (a DB that is down, a link that is down).
+#[derive(Clone, Debug, Default)]
+pub struct Backlog {
+    queue: VecDeque<RecordId>,
+}
+
+impl Backlog {
+    pub fn push(&mut self, id: RecordId) {
+        self.queue.push_back(id);
+    }
+
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    /// Takes everything waiting, oldest first.
+    pub fn drain(&mut self) -> impl Iterator<Item = RecordId> + '_ {
+        self.queue.drain(..)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fates_are_counted_and_losses_attributed() {
+        let mut l = Ledger::new(2);
+        let a = l.write(0, 0);
+        let b = l.write(0, 0);
+        let c = l.write(0, 0);
+        l.store(a, 0);
+        l.store(a, 1);
+        l.store(b, 0);
+        l.lose(c, 5, "backlog dropped");
+        l.reject(4);
+        let s = l.summary();
+        assert_eq!((s.written, s.replicated, s.pending, s.lost, s.rejected), (3, 1, 1, 1, 4));
+        assert_eq!(s.losses, vec![("backlog dropped".to_string(), vec![c])]);
+    }
+}

@@ -1,0 +1,72 @@
+use std::fmt;
+use std::path::Path;
+
+/// A scenario that cannot be run: where, what was expected, and the offending line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub file: String,
+    /// 1-based line and column (columns count characters); 0 when there is no position.
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub source_line: Option<String>,
+}
+
+impl ScenarioError {
+    pub fn io(path: &Path, e: &std::io::Error) -> Self {
+        ScenarioError { file: path.display().to_string(), line: 0, col: 0, message: format!("cannot read: {e}"), source_line: None }
+    }
+
+    pub fn from_ron(path: &Path, src: &str, e: &ron::error::SpannedError) -> Self {
+        let (mut line, mut col) = (e.span.start.line, e.span.start.col);
+        // ron puts some spans on the whitespace before the token: move to the token.
+        if let Some(text) = src.lines().nth(line.saturating_sub(1)) {
+            let skipped = text.chars().skip(col.saturating_sub(1)).take_while(|c| c.is_whitespace()).count();
+            if col.saturating_sub(1) + skipped < text.chars().count() {
+                col += skipped;
+            } else if let Some((l, c)) = next_token(src, line) {
+                (line, col) = (l, c);
+            }
+        }
+        Self::at(path, src, line, col, e.code.to_string())
+    }
+
+    fn at(path: &Path, src: &str, line: usize, col: usize, message: String) -> Self {
+        let source_line = src.lines().nth(line.saturating_sub(1)).map(str::to_string);
+        ScenarioError { file: path.display().to_string(), line, col, message, source_line }
+    }
+
+    /// An error about a whole section, located at the first line starting with `word`.
+    pub fn at_word(path: &Path, src: &str, word: &str, message: &str) -> Self {
+        Self::at_nth(path, src, word, 0, message)
+    }
+
+    /// An error located at the `n`-th (0-based) occurrence of `needle`.
+    pub fn at_nth(path: &Path, src: &str, needle: &str, n: usize, message: &str) -> Self {
+        let hit = src.lines().enumerate().filter_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1))).nth(n);
+        let (line, col) = hit.unwrap_or((0, 0));
+        Self::at(path, src, line, col, message.to_string())
+    }
+}
+
+fn next_token(src: &str, after_line: usize) -> Option<(usize, usize)> {
+    src.lines().enumerate().skip(after_line).find_map(|(i, l)| l.chars().position(|c| !c.is_whitespace()).map(|c| (i + 1, c + 1)))
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}: {}", self.file, self.message);
+        }
+        writeln!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)?;
+        if let Some(text) = &self.source_line {
+            let gutter = self.line.to_string().len();
+            writeln!(f, "{:gutter$} |", "")?;
+            writeln!(f, "{} | {}", self.line, text)?;
+            write!(f, "{:gutter$} | {}^", "", " ".repeat(self.col.saturating_sub(1)))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}

@@ -1,0 +1,146 @@
+//! Scenario files: RON documents that name a system and its configuration, a seed, a script of
+//! timed actions, an end time and expectations. Parsing is strict — unknown fields are errors —
+//! and every error points at `file:line:col` with the offending line.
+
+mod error;
+
+pub use error::ScenarioError;
+
+use crate::action::Action;
+use crate::check::Expectation;
+use crate::dataminer;
+use crate::engine::Ms;
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use std::path::Path;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    /// What the scenario checks, and where the documented outcome comes from.
+    pub doc: String,
+    #[serde(default)]
+    pub seed: u64,
+    pub system: System,
+    #[serde(default)]
+    pub script: Vec<Step>,
+    pub end: Ms,
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum System {
+    /// DataMiner Failover (SPEC §1–2).
+    DataMiner(dataminer::Config),
+}
+
+impl System {
+    pub fn label(&self) -> &'static str {
+        match self {
+            System::DataMiner(_) => "DataMiner Failover",
+        }
+    }
+}
+
+/// One timed action of the script.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, try_from = "RawStep")]
+pub struct Step {
+    pub at: Ms,
+    #[serde(rename = "do")]
+    pub action: Action,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    at: Ms,
+    #[serde(rename = "do")]
+    action: Action,
+}
+
+impl TryFrom<RawStep> for Step {
+    type Error = String;
+    fn try_from(raw: RawStep) -> Result<Self, String> {
+        check_time(raw.at, "this step")?;
+        Ok(Step { at: raw.at, action: raw.action })
+    }
+}
+
+thread_local! {
+    /// The scenario's end time during a second, locating parse (see [`parse`]).
+    static END_MS: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Checks a time against the scenario's end (only during the locating pass).
+pub(crate) fn check_time(t: Ms, what: &str) -> Result<(), String> {
+    match END_MS.with(Cell::get) {
+        Some(end) if t.0 > end => Err(format!("{what} is at {t}, after the scenario's end ({})", Ms(end))),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Deserialize)]
+struct EndOnly {
+    end: Ms,
+}
+
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES | ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+/// Parses and validates a scenario. `path` only names the file in errors.
+///
+/// Checks that need the whole file (a step after the end) run in a second pass that knows the
+/// end time, so that even those errors point at the offending line.
+pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
+    let opts = ron_options();
+    let scenario: Scenario = opts.from_str(src).map_err(|e| ScenarioError::from_ron(path, src, &e))?;
+    let end = opts.from_str::<EndOnly>(src).map(|e| e.end.0).unwrap_or(scenario.end.0);
+    let late = scenario.script.iter().any(|s| s.at.0 > end) || scenario.expect.iter().any(|e| e.when.latest_ms() > end);
+    if late {
+        END_MS.with(|c| c.set(Some(end)));
+        let located = opts.from_str::<Scenario>(src);
+        END_MS.with(|c| c.set(None));
+        if let Err(e) = located {
+            return Err(ScenarioError::from_ron(path, src, &e));
+        }
+    }
+    match &scenario.system {
+        System::DataMiner(cfg) => cfg.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?,
+    }
+    for (i, e) in scenario.expect.iter().enumerate() {
+        e.validate().map_err(|m| ScenarioError::at_nth(path, src, "that:", i, &m))?;
+    }
+    Ok(scenario)
+}
+
+/// Reads and parses a scenario file.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let src = std::fs::read_to_string(path).map_err(|e| ScenarioError::io(path, &e))?;
+    parse(path, &src)
+}
+
+/// Every `*.ron` file below `root` (or `root` itself), in sorted order.
+pub fn discover(root: &Path) -> Result<Vec<std::path::PathBuf>, ScenarioError> {
+    if root.is_file() {
+        return Ok(vec![root.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| ScenarioError::io(&dir, &e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| ScenarioError::io(&dir, &e))?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "ron") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
