@@ -1,1 +1,131 @@
-fn main() {}
+//! Speed, always as a ratio against a baseline measured in the same run (these machines are
+//! noisy). `cargo bench --bench sim -- --noplot`
+//!
+//! - `engine/*`: a heartbeat-only workload (4 periodic timers, as one pair's default heartbeat
+//!   set) through the engine, beside a bare `BinaryHeap` loop doing the same schedule.
+//! - `model/*`: the full DataMiner model with the trace on, steady state and under faults.
+//! - `suite/*`: every file in `scenarios/`, parsed and run, single-threaded.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use failsim::engine::{Ctx, Model, Sim, TimerId};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::hint::black_box;
+
+const TIMERS: u64 = 4;
+const INTERVAL_MS: u64 = 5_000;
+const EVENTS: u64 = 1_000_000;
+
+/// The bare loop: pop, count, push the next occurrence.
+fn bare_heap(events: u64) -> u64 {
+    let mut heap = BinaryHeap::new();
+    let mut seq = 0u64;
+    for t in 0..TIMERS {
+        heap.push(Reverse((t * 1000, seq, t as u8)));
+        seq += 1;
+    }
+    let mut handled = 0;
+    while let Some(Reverse((at, _, id))) = heap.pop() {
+        handled += 1;
+        if handled == events {
+            break;
+        }
+        heap.push(Reverse((at + INTERVAL_MS, seq, black_box(id))));
+        seq += 1;
+    }
+    handled
+}
+
+/// The same schedule as engine timers handled by a model.
+#[derive(Clone)]
+struct Heartbeats {
+    timers: Vec<TimerId>,
+    checks: u64,
+}
+
+impl Model for Heartbeats {
+    type Event = u8;
+    type Record = &'static str;
+    fn handle(&mut self, id: u8, cx: &mut Ctx<'_, u8, &'static str>) {
+        self.checks += 1;
+        cx.arm(self.timers[id as usize], INTERVAL_MS, black_box(id));
+    }
+}
+
+fn engine(events: u64) -> u64 {
+    let mut sim = Sim::build(true, |cx| {
+        let timers: Vec<TimerId> = (0..TIMERS).map(|_| cx.new_timer()).collect();
+        for (i, t) in timers.iter().enumerate() {
+            cx.arm(*t, i as u64 * 1000, i as u8);
+        }
+        Heartbeats { timers, checks: 0 }
+    });
+    while sim.events_handled() < events {
+        sim.step_timestamp();
+    }
+    sim.events_handled()
+}
+
+fn bench_engine(c: &mut Criterion) {
+    let mut g = c.benchmark_group("engine");
+    g.throughput(Throughput::Elements(EVENTS));
+    g.bench_function("bare_binary_heap", |b| b.iter(|| bare_heap(black_box(EVENTS))));
+    g.bench_function("engine_heartbeats", |b| b.iter(|| engine(black_box(EVENTS))));
+    g.finish();
+}
+
+fn scenario(src: &str) -> failsim::Scenario {
+    failsim::scenario::parse(std::path::Path::new("bench.ron"), src).expect("bench scenario parses")
+}
+
+/// The full model: 24 virtual hours of the default pair, quiet, then with a flapping cable.
+fn bench_model(c: &mut Criterion) {
+    let quiet = scenario(r#"Scenario(name: "quiet", doc: "", system: DataMiner(), end: "24h")"#);
+    let faults = scenario(
+        r#"Scenario(name: "faults", doc: "", system: DataMiner(), end: "24h", script: [
+            (at: "1h", do: Pull(cable: Sync, on: Online)), (at: "2h", do: Plug(cable: Sync, on: Online)),
+            (at: "3h", do: Pull(cable: Corporate, on: Online)), (at: "5h", do: Plug(cable: Corporate, on: Main)),
+            (at: "6h", do: Restart(node: Offline, duration: "3m")), (at: "7h", do: Write(count: 1000)),
+            (at: "8h", do: Pull(cable: Both, on: Online)), (at: "9h", do: Plug(cable: Both, on: Main)),
+            (at: "9h", do: Plug(cable: Both, on: Backup)), (at: "10h", do: Switch), (at: "12h", do: StopDb(Offline)),
+        ])"#,
+    );
+    let mut g = c.benchmark_group("model");
+    for (name, sc) in [("quiet_24h", &quiet), ("faults_24h", &faults)] {
+        let mut probe = failsim::run::prepare(sc, 1, true);
+        probe.run_until(sc.end.0);
+        g.throughput(Throughput::Elements(probe.events_handled()));
+        g.bench_with_input(BenchmarkId::new("dataminer_trace_on", name), sc, |b, sc| {
+            b.iter(|| {
+                let mut sim = failsim::run::prepare(sc, 1, true);
+                sim.run_until(sc.end.0);
+                sim.events_handled()
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Every scenario file, parsed and run, and its report rendered.
+fn bench_suite(c: &mut Criterion) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let files: Vec<(std::path::PathBuf, String)> =
+        failsim::scenario::discover(&dir).expect("scenarios/").into_iter().map(|f| (f.clone(), std::fs::read_to_string(&f).expect("readable"))).collect();
+    let mut g = c.benchmark_group("suite");
+    g.throughput(Throughput::Elements(files.len() as u64));
+    g.bench_function("all_scenarios", |b| {
+        b.iter(|| {
+            files
+                .iter()
+                .map(|(path, src)| {
+                    let sc = failsim::scenario::parse(path, src).expect("parses");
+                    failsim::report::text(&failsim::run(&sc, None)).len()
+                })
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite }
+criterion_main!(benches);

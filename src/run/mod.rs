@@ -23,9 +23,13 @@ pub struct Outcome {
     pub seed: u64,
     pub end_ms: Time,
     pub initial: Snapshot,
+    /// The full trace (the JSON report writes it as text lines).
+    #[serde(skip)]
     pub timeline: Vec<(Time, Rec)>,
     pub revised: Snapshot,
     pub expectations: Vec<ExpectationResult>,
+    /// FNV-1a 64 of the trace (the JSON report writes it as 16 hex digits).
+    #[serde(skip)]
     pub trace_hash: u64,
     pub events: u64,
 }

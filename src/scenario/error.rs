@@ -22,11 +22,17 @@ impl ScenarioError {
         // ron puts some spans on the whitespace before the token: move to the token.
         if let Some(text) = src.lines().nth(line.saturating_sub(1)) {
             let skipped = text.chars().skip(col.saturating_sub(1)).take_while(|c| c.is_whitespace()).count();
+            // At the end of a line (a missing comma, say) the end of the line is the place.
             if col.saturating_sub(1) + skipped < text.chars().count() {
                 col += skipped;
-            } else if let Some((l, c)) = next_token(src, line) {
+            } else if text.trim().is_empty()
+                && let Some((l, c)) = next_token(src, line)
+            {
                 (line, col) = (l, c);
             }
+        }
+        if matches!(e.code, ron::Error::ExpectedComma) {
+            (line, col) = before_token(src, line, col);
         }
         Self::at(path, src, line, col, e.code.to_string())
     }
@@ -47,6 +53,17 @@ impl ScenarioError {
         let (line, col) = hit.unwrap_or((0, 0));
         Self::at(path, src, line, col, message.to_string())
     }
+}
+
+/// A missing comma belongs after the previous token: if (line, col) starts its line, the place
+/// is just after the end of the previous non-blank line.
+fn before_token(src: &str, line: usize, col: usize) -> (usize, usize) {
+    let lines: Vec<&str> = src.lines().collect();
+    let starts_line = lines.get(line.wrapping_sub(1)).is_some_and(|l| l.chars().take(col.saturating_sub(1)).all(char::is_whitespace));
+    if !starts_line {
+        return (line, col);
+    }
+    (1..line).rev().find(|&l| !lines[l - 1].trim().is_empty()).map_or((line, col), |l| (l, lines[l - 1].trim_end().chars().count() + 1))
 }
 
 fn next_token(src: &str, after_line: usize) -> Option<(usize, usize)> {

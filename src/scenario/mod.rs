@@ -112,7 +112,7 @@ pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
         System::DataMiner(cfg) => cfg.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?,
     }
     for (i, e) in scenario.expect.iter().enumerate() {
-        e.validate().map_err(|m| ScenarioError::at_nth(path, src, "that:", i, &m))?;
+        e.validate().map_err(|m| ScenarioError::at_nth(path, src, "ids:", i, &m))?;
     }
     Ok(scenario)
 }

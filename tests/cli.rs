@@ -1,0 +1,62 @@
+//! The command line's contract: exit codes 0 (held), 1 (an expectation failed), 2 (cannot run).
+
+use std::process::Command;
+
+fn failsim(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_failsim")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("runs");
+    (out.status.code().expect("exit code, not a signal"), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn run_exits_0_when_every_expectation_holds() {
+    let (code, out, _) = failsim(&["run", "scenarios/dm-stop-online.ron"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Current status") && out.contains("Transitions") && out.contains("Revised status"));
+}
+
+#[test]
+fn run_exits_1_and_says_expected_actual_and_when() {
+    let (code, out, _) = failsim(&["run", "tests/fixtures/failing.ron"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL  [DM-STOP-ON-1]"), "{out}");
+    assert!(out.contains("expected: Online") && out.contains("actual:   Offline") && out.contains("at:       00:01:00.000"), "{out}");
+}
+
+#[test]
+fn run_exits_2_on_a_malformed_file_with_its_location() {
+    let (code, _, err) = failsim(&["run", "tests/bad/unknown-field.ron"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("tests/bad/unknown-field.ron:5:9"), "{err}");
+    let (code, _, err) = failsim(&["run", "no/such/file.ron"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(failsim(&["run"]).0, 2);
+    assert_eq!(failsim(&["run", "scenarios/dm-stop-online.ron", "--format", "yaml"]).0, 2);
+    assert_eq!(failsim(&["--help"]).0, 0);
+}
+
+#[test]
+fn json_report_carries_the_trace_hash() {
+    let (code, out, _) = failsim(&["run", "scenarios/dm-stop-online.ron", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["passed"], true);
+    assert_eq!(v["trace_hash"].as_str().map(str::len), Some(16));
+    assert!(v["trace"].as_array().is_some_and(|t| !t.is_empty()));
+}
+
+#[test]
+fn check_prints_a_line_per_scenario_and_a_summary() {
+    let (code, out, _) = failsim(&["check", "tests/fixtures", "scenarios/dm-stop-online.ron"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL  tests/fixtures/failing.ron"), "{out}");
+    assert!(out.contains("ok    scenarios/dm-stop-online.ron"), "{out}");
+    assert!(out.trim_end().ends_with("1 passed, 1 failed"), "{out}");
+    let (code, out, _) = failsim(&["check", "tests/bad/truncated.ron"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.trim_end().ends_with("0 passed, 1 failed"), "{out}");
+}
