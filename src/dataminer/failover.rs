@@ -40,12 +40,19 @@ impl DataMiner {
         if !self.agent(dma).is_running() {
             return;
         }
+        let state = &self.agents[dma.idx()].heartbeats[slot];
+        let interval = self.cfg.heartbeats[state.cfg].interval_ms();
+        cx.arm(state.timer, interval, Event::Heartbeat { dma, slot: slot as u8 });
+        self.check_heartbeat(dma, slot, cx);
+    }
+
+    /// One check of heartbeat `slot`: counts failures, records changes, re-decides the role.
+    pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_>) {
         let cfg = self.agent(dma).heartbeats[slot].cfg;
         let hb = &self.cfg.heartbeats[cfg];
-        let (ok, interval, max_failures) = (self.heartbeat_ok(dma, hb), hb.interval_ms(), hb.max_failures());
+        let (ok, max_failures) = (self.heartbeat_ok(dma, hb), hb.max_failures());
         let now = cx.now();
         let state = &mut self.agents[dma.idx()].heartbeats[slot];
-        cx.arm(state.timer, interval, Event::Heartbeat { dma, slot: slot as u8 });
         let before = state.failures;
         if ok {
             state.failures = 0;
@@ -86,9 +93,24 @@ impl DataMiner {
         }) && any
     }
 
-    /// Whether this DMA, left offline, would itself decide to go online (automatic mode).
+    /// All of the DMA's inverted heartbeats fail right now (their last check failed), tolerance
+    /// or not (and it has some).
+    fn all_inverted_failing(&self, dma: Dma) -> bool {
+        let mut any = false;
+        self.heartbeats_of(dma, true).all(|(f, _)| {
+            any = true;
+            f > 0
+        }) && any
+    }
+
+    /// Whether this DMA, left offline, would itself decide to go online (automatic mode): all
+    /// its normal heartbeats failed past their tolerance, and at least one inverted heartbeat
+    /// (if any are configured) still succeeds. The asymmetry is deliberate: a DMA *stays*
+    /// offline as soon as all its inverted heartbeats fail (DM-HB-INVERTED), but an online DMA
+    /// is only pushed offline once they failed past their tolerance, so one lost ping does not
+    /// take the pair down.
     fn would_go_online(&self, dma: Dma) -> bool {
-        self.cfg.mode == Mode::Automatic && self.all_normal_failed(dma) && !self.all_inverted_failed(dma)
+        self.cfg.mode == Mode::Automatic && self.all_normal_failed(dma) && !self.all_inverted_failing(dma)
     }
 
     /// Re-decides a DMA's role after one of its heartbeats changed. Manual mode: heartbeats
@@ -293,6 +315,12 @@ impl DataMiner {
         self.agent_mut(dma).run = Run::Running;
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "running", why: "start complete".into() });
         self.arm_agent_timers(dma, cx);
+        // A starting DMA checks its paths at once: its Alarm Console and Status start from
+        // what is true now, not from before it stopped.
+        for slot in 0..self.agent(dma).heartbeats.len() {
+            self.check_heartbeat(dma, slot, cx);
+        }
+        self.check_sync(dma, cx);
         let buddy = dma.buddy();
         if self.can_message(dma, buddy) && self.agent(buddy).role.is_claiming() {
             cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{} is online", self.name(buddy)) });

@@ -18,11 +18,16 @@ impl DataMiner {
         if !self.agent(dma).is_running() {
             return;
         }
+        let interval = self.cfg.sync_check_interval.0;
+        cx.arm(self.agent(dma).timers.sync, interval, Event::SyncCheck { dma });
+        self.check_sync(dma, cx);
+    }
+
+    /// One check of the sync connection; forwards what waits when it works.
+    pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_>) {
         let ok = self.sync_path_ok(dma);
         let now = cx.now();
-        let interval = self.cfg.sync_check_interval.0;
         let a = self.agent_mut(dma);
-        cx.arm(a.timers.sync, interval, Event::SyncCheck { dma });
         match (ok, a.sync_failing_since) {
             (true, Some(_)) => {
                 a.sync_failing_since = None;
