@@ -139,10 +139,15 @@ impl Claim {
             Claim::Dns { name, is } => expect(is.clone(), dm.dns.addresses(name)),
             Claim::DnsUnique { except } => {
                 let dups = dm.dns.duplicates();
-                let dup = dups.iter().map(|(ip, names)| (ip, names.iter().filter(|n| !except.iter().any(|e| e.eq_ignore_ascii_case(n))).collect::<Vec<_>>())).find(|(_, names)| names.len() > 1);
+                let dup = dups
+                    .iter()
+                    .map(|(ip, names)| (ip, names.iter().filter(|n| !except.iter().any(|e| e.eq_ignore_ascii_case(n))).collect::<Vec<_>>()))
+                    .find(|(_, names)| names.len() > 1);
                 match dup {
                     None => Ok(()),
-                    Some((ip, names)) => Err(("no address under two names".into(), format!("{ip} under {}", names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(" and ")))),
+                    Some((ip, names)) => {
+                        Err(("no address under two names".into(), format!("{ip} under {}", names.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(" and "))))
+                    }
                 }
             }
             Claim::Lookups { query, answers, served_by } => lookups(dm, query, answers, served_by.as_deref()),
@@ -158,14 +163,15 @@ impl Claim {
             }
             Claim::Records { written, replicated, pending, lost } => {
                 let s = dm.ledger.summary();
-                let pairs =
-                    [(written, s.written, "written"), (replicated, s.replicated, "replicated"), (pending, s.pending, "pending"), (lost, s.lost, "lost")];
-                let bad: Vec<_> = pairs.iter().filter(|(want, got, _)| want.is_some_and(|w| w != *got)).collect();
+                let checks =
+                    [("written", written, s.written), ("replicated", replicated, s.replicated), ("pending", pending, s.pending), ("lost", lost, s.lost)];
+                let bad: Vec<(&str, u64, u64)> = checks.iter().filter_map(|(n, want, got)| want.filter(|w| w != got).map(|w| (*n, w, *got))).collect();
                 if bad.is_empty() {
                     Ok(())
                 } else {
-                    let show = |f: &dyn Fn(&(&Option<u64>, u64, &str)) -> String| bad.iter().map(|p| f(p)).collect::<Vec<_>>().join(", ");
-                    Err((show(&|(w, _, n)| format!("{n} {}", w.unwrap_or(0))), show(&|(_, g, n)| format!("{n} {g}"))))
+                    let expected = bad.iter().map(|(n, w, _)| format!("{n} {w}")).collect::<Vec<_>>().join(", ");
+                    let actual = bad.iter().map(|(n, _, g)| format!("{n} {g}")).collect::<Vec<_>>().join(", ");
+                    Err((expected, actual))
                 }
             }
             Claim::Version(d, v) => expect(v.clone(), dm.agent(*d).version.clone()),
@@ -195,7 +201,7 @@ fn agent_is(r: Run) -> AgentIs {
 fn alarm(dm: &DataMiner, on: Dma, text: &str, active: bool, severity: Option<Severity>) -> Verdict {
     let needle = text.to_lowercase();
     let matching: Vec<_> = dm.active_alarms(on).filter(|a| a.text.to_lowercase().contains(&needle) && severity.is_none_or(|s| s == a.severity)).collect();
-    if matching.is_empty() == !active {
+    if matching.is_empty() != active {
         return Ok(());
     }
     let sev = severity.map_or(String::new(), |s| format!("{} ", s.label()));

@@ -390,10 +390,10 @@ impl DataMiner {
 
 fn verb(c: &Command) -> String {
     match c {
-        Command::Pull { cable, .. } => format!("pull the {cable:?} cable"),
-        Command::Plug { cable, .. } => format!("plug the {cable:?} cable"),
-        Command::DisableNic { cable, .. } => format!("disable the {cable:?} NIC"),
-        Command::EnableNic { cable, .. } => format!("enable the {cable:?} NIC"),
+        Command::Pull { cable, .. } => format!("pull {}", cables(*cable, "cable")),
+        Command::Plug { cable, .. } => format!("plug in {}", cables(*cable, "cable")),
+        Command::DisableNic { cable, .. } => format!("disable {}", cables(*cable, "NIC")),
+        Command::EnableNic { cable, .. } => format!("enable {}", cables(*cable, "NIC")),
         Command::Stop(_) => "stop".into(),
         Command::Start(_) => "start".into(),
         Command::Restart { duration, .. } => format!("restart (takes {duration})"),
@@ -415,4 +415,11 @@ fn verb(c: &Command) -> String {
 
 fn up_version(dm: &DataMiner) -> String {
     dm.upgrade.as_ref().map(|u| u.version.clone()).unwrap_or_default()
+}
+
+fn cables(c: CableRef, what: &str) -> String {
+    match c {
+        CableRef::Both => format!("both {what}s"),
+        one => format!("the {one:?} {what}"),
+    }
 }

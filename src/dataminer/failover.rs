@@ -64,7 +64,7 @@ impl DataMiner {
         if failures != before {
             let path = self.heartbeat_path(cfg);
             cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
-            self.evaluate(dma, cx);
+            self.evaluate(dma, self.cfg.heartbeats[cfg].is_inverted(), ok, cx);
         }
     }
 
@@ -115,23 +115,36 @@ impl DataMiner {
 
     /// Re-decides a DMA's role after one of its heartbeats changed. Manual mode: heartbeats
     /// never switch the pair (DM-MANUAL).
-    fn evaluate(&mut self, dma: Dma, cx: &mut Cx<'_>) {
-        if self.cfg.mode == Mode::Manual || !self.agent(dma).is_running() {
+    fn evaluate(&mut self, dma: Dma, inverted: bool, ok: bool, cx: &mut Cx<'_>) {
+        if self.cfg.mode == Mode::Manual || !self.agent(dma).is_running() || ok {
             return;
         }
         let role = self.agent(dma).role;
-        if role == Role::Offline && self.would_go_online(dma) {
+        // Only a failed normal check can start a switch: the decision rests on fresh evidence,
+        // never on a count left over from before a path healed (DM-NOFAILBACK).
+        if !inverted && role == Role::Offline && self.would_go_online(dma) {
             self.try_go_online(dma, "all normal heartbeats failing", false, cx);
-        } else if role.is_claiming() && self.all_inverted_failed(dma) {
+        } else if inverted && role.is_claiming() && self.all_inverted_failed(dma) {
             // DM-HB-INVERTED: a DMA goes (or stays) offline when all its inverted heartbeats fail.
             self.go_offline(dma, "all inverted heartbeats failing", cx);
         }
     }
 
+    /// DM-HB-PINGPONG: a DMA asked to go offline refuses when all its own normal heartbeat
+    /// paths are failing (it would want to come straight back online), unless all its inverted
+    /// heartbeats fail too (then it must be offline anyway).
+    fn refuses_to_go_offline(&self, dma: Dma) -> bool {
+        let mut any = false;
+        let all_normal_failing = self.heartbeats_of(dma, false).all(|(f, _)| {
+            any = true;
+            f > 0
+        }) && any;
+        self.cfg.mode == Mode::Automatic && all_normal_failing && !self.all_inverted_failing(dma)
+    }
+
     /// Preparing to go online: ask the buddy to go offline over any open path (DM-NOTIFY).
-    /// The buddy refuses when it would itself go straight back online — all its normal
-    /// heartbeats fail while its inverted ones do not force it offline (DM-HB-PINGPONG). A
-    /// `forced` request (Switch, bring online) is not refused. Returns whether it proceeds.
+    /// The buddy may refuse (DM-HB-PINGPONG); a `forced` request (Switch, bring online) is not
+    /// refused. Returns whether it proceeds.
     pub(super) fn try_go_online(&mut self, dma: Dma, why: &str, forced: bool, cx: &mut Cx<'_>) -> bool {
         let buddy = dma.buddy();
         let (me, other) = (self.name(dma).to_string(), self.name(buddy).to_string());
@@ -140,7 +153,7 @@ impl DataMiner {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy unreachable, going online without its answer".into() });
         } else if !self.agent(buddy).role.is_claiming() {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy already offline".into() });
-        } else if !forced && self.would_go_online(buddy) {
+        } else if !forced && self.refuses_to_go_offline(buddy) {
             let outcome = "ignored request: All heartbeat paths are failing. Preventing ping-pong.".into();
             cx.record(Rec::Notify { from: me.clone(), to: other, outcome });
             cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why: "the buddy refused to go offline".into() });
@@ -149,13 +162,13 @@ impl DataMiner {
             cx.record(Rec::Notify { from: me.clone(), to: other, outcome: "accepted".into() });
             self.go_offline(buddy, &format!("notified by {me}"), cx);
         }
-        self.begin_phases(dma, false, cx);
+        self.begin_phases(dma, false, "going online", cx);
         true
     }
 
     /// Starts the going-online phases. From a start-up, DataMiner already loaded its elements
     /// during the start, so only the VIP acquisition remains; a switch takes `switch_time`.
-    pub(super) fn begin_phases(&mut self, dma: Dma, from_startup: bool, cx: &mut Cx<'_>) {
+    pub(super) fn begin_phases(&mut self, dma: Dma, from_startup: bool, why: &str, cx: &mut Cx<'_>) {
         let now = cx.now();
         let vip_mode = self.cfg.vip().is_some();
         let a = self.agent_mut(dma);
@@ -171,7 +184,7 @@ impl DataMiner {
             cx.arm(self.agents[dma.idx()].timers.phase, wait, Event::Phase { dma });
         }
         let role = self.agent(dma).role.label();
-        cx.record(Rec::Role { dma: self.name(dma).into(), role, why: "going online".into() });
+        cx.record(Rec::Role { dma: self.name(dma).into(), role, why: why.into() });
     }
 
     fn going_online_wait(&self, dma: Dma, now: u64) -> u64 {
@@ -314,7 +327,7 @@ impl DataMiner {
         }
         self.agent_mut(dma).run = Run::Running;
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "running", why: "start complete".into() });
-        self.arm_agent_timers(dma, cx);
+        self.arm_agent_timers(dma, false, cx);
         // A starting DMA checks its paths at once: its Alarm Console and Status start from
         // what is true now, not from before it stopped.
         for slot in 0..self.agent(dma).heartbeats.len() {
@@ -325,9 +338,8 @@ impl DataMiner {
         if self.can_message(dma, buddy) && self.agent(buddy).role.is_claiming() {
             cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{} is online", self.name(buddy)) });
         } else {
-            let why = if self.can_message(dma, buddy) { "buddy is offline" } else { "cannot reach the buddy" };
-            cx.record(Rec::Notify { from: self.name(dma).into(), to: self.name(buddy).into(), outcome: format!("start-up: {why}") });
-            self.begin_phases(dma, true, cx);
+            let why = if self.can_message(dma, buddy) { "start-up: the buddy is offline" } else { "start-up: cannot reach the buddy" };
+            self.begin_phases(dma, true, why, cx);
         }
         self.pump(dma, cx);
     }

@@ -229,7 +229,7 @@ impl DataMiner {
         dm.agents[online.idx()].role = Role::Online;
         dm.claim_vip(online, cx);
         for d in Dma::BOTH {
-            dm.arm_agent_timers(d, cx);
+            dm.arm_agent_timers(d, true, cx);
         }
         let refresh = dm.cfg.led_refresh.0;
         cx.arm(dm.led_timer, refresh, Event::LedRefresh);
@@ -321,19 +321,19 @@ impl DataMiner {
         Nic::BOTH.iter().any(|n| self.net.connected(a.port(*n), b.port(*n)))
     }
 
-    /// Arms heartbeats and the sync check of a DMA that (re)starts running, each at a random
-    /// phase within its interval: two runs with different seeds interleave differently.
-    fn arm_agent_timers(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    /// Arms heartbeats and the sync check of a DMA. At t = 0 (`phased`) each starts at a random
+    /// phase within its interval, so runs with different seeds interleave differently; a DMA
+    /// that starts later checks at once (see `on_start_done`) and then every interval.
+    fn arm_agent_timers(&mut self, dma: Dma, phased: bool, cx: &mut Cx<'_>) {
         use rand::RngExt;
         let rng = &mut self.phase_rng[dma.idx()];
+        let mut first = |interval: u64| if phased { 1 + rng.random_range(0..interval) } else { interval };
         let agent = &mut self.agents[dma.idx()];
         for (slot, hb) in agent.heartbeats.iter_mut().enumerate() {
-            let interval = self.cfg.heartbeats[hb.cfg].interval_ms();
             hb.failures = 0;
-            cx.arm(hb.timer, 1 + rng.random_range(0..interval), Event::Heartbeat { dma, slot: slot as u8 });
+            cx.arm(hb.timer, first(self.cfg.heartbeats[hb.cfg].interval_ms()), Event::Heartbeat { dma, slot: slot as u8 });
         }
-        let sync = self.cfg.sync_check_interval.0;
-        cx.arm(agent.timers.sync, 1 + rng.random_range(0..sync), Event::SyncCheck { dma });
+        cx.arm(agent.timers.sync, first(self.cfg.sync_check_interval.0), Event::SyncCheck { dma });
     }
 
     fn cancel_agent_timers(&mut self, dma: Dma, cx: &mut Cx<'_>) {

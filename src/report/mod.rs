@@ -15,9 +15,7 @@ pub fn text(o: &Outcome) -> String {
     let _ = writeln!(s, "\nCurrent status (t={})", clock(0));
     status(&mut s, &o.initial, false);
     let _ = writeln!(s, "\nTransitions");
-    for (t, rec) in o.timeline.iter().filter(|(_, r)| shown(r)) {
-        let _ = writeln!(s, "  {}  {rec}", clock(*t));
-    }
+    timeline(&mut s, &o.timeline);
     let _ = writeln!(s, "\nRevised status (t={})", clock(o.end_ms));
     status(&mut s, &o.revised, true);
     let _ = writeln!(s, "\nExpectations");
@@ -43,6 +41,53 @@ pub fn text(o: &Outcome) -> String {
         o.trace_hash
     );
     s
+}
+
+/// The transitions, one instant's records at a time. An instant whose records repeat exactly at
+/// a fixed period (a request refused every heartbeat, say) is printed once, followed by how
+/// often and until when it repeated; the JSON trace keeps every record.
+fn timeline(s: &mut String, records: &[(u64, Rec)]) {
+    let mut groups: Vec<(u64, Vec<String>)> = Vec::new();
+    for (t, rec) in records.iter().filter(|(_, r)| shown(r)) {
+        match groups.last_mut() {
+            Some((at, lines)) if at == t => lines.push(rec.to_string()),
+            _ => groups.push((*t, vec![rec.to_string()])),
+        }
+    }
+    let mut skip = vec![false; groups.len()];
+    let mut note: Vec<Option<String>> = vec![None; groups.len()];
+    for i in 0..groups.len() {
+        if skip[i] {
+            continue;
+        }
+        let same: Vec<usize> = (i + 1..groups.len()).filter(|&j| groups[j].1 == groups[i].1).collect();
+        let Some(&first) = same.first() else { continue };
+        let period = groups[first].0 - groups[i].0;
+        let mut run = vec![];
+        let mut prev = groups[i].0;
+        for j in same {
+            if groups[j].0 - prev != period {
+                break;
+            }
+            run.push(j);
+            prev = groups[j].0;
+        }
+        if run.len() >= 2 {
+            run.iter().for_each(|&j| skip[j] = true);
+            note[i] = Some(format!("... the same {} more time(s), every {}, until {}", run.len(), Ms(period), clock(prev)));
+        }
+    }
+    for (i, (t, lines)) in groups.iter().enumerate() {
+        if skip[i] {
+            continue;
+        }
+        for line in lines {
+            let _ = writeln!(s, "  {}  {line}", clock(*t));
+        }
+        if let Some(n) = &note[i] {
+            let _ = writeln!(s, "  {:12}  {n}", "");
+        }
+    }
 }
 
 /// The timeline leaves out intermediate heartbeat counts: the first failure, the crossing of
