@@ -68,39 +68,22 @@ impl DataMiner {
         }
     }
 
-    fn heartbeats_of(&self, dma: Dma, inverted: bool) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.agent(dma).heartbeats.iter().filter_map(move |s| {
-            let cfg = &self.cfg.heartbeats[s.cfg];
-            (cfg.is_inverted() == inverted).then_some((s.failures, cfg.max_failures()))
-        })
+    /// Whether the DMA has heartbeats of this kind and every one of them is failing — past its
+    /// allowed failures (`past_tolerance`), or at its last check.
+    fn all_failing(&self, dma: Dma, inverted: bool, past_tolerance: bool) -> bool {
+        let mut kind = self.agent(dma).heartbeats.iter().filter(|s| self.cfg.heartbeats[s.cfg].is_inverted() == inverted).peekable();
+        let limit = |s: &super::HeartbeatState| if past_tolerance { self.cfg.heartbeats[s.cfg].max_failures() } else { 0 };
+        kind.peek().is_some() && kind.all(|s| s.failures > limit(s))
     }
 
     /// All of the DMA's normal heartbeats fail past their allowed failures (and it has some).
     pub fn all_normal_failed(&self, dma: Dma) -> bool {
-        let mut any = false;
-        self.heartbeats_of(dma, false).all(|(f, max)| {
-            any = true;
-            f > max
-        }) && any
+        self.all_failing(dma, false, true)
     }
 
     /// All of the DMA's inverted heartbeats fail past their allowed failures (and it has some).
     pub fn all_inverted_failed(&self, dma: Dma) -> bool {
-        let mut any = false;
-        self.heartbeats_of(dma, true).all(|(f, max)| {
-            any = true;
-            f > max
-        }) && any
-    }
-
-    /// All of the DMA's inverted heartbeats fail right now (their last check failed), tolerance
-    /// or not (and it has some).
-    fn all_inverted_failing(&self, dma: Dma) -> bool {
-        let mut any = false;
-        self.heartbeats_of(dma, true).all(|(f, _)| {
-            any = true;
-            f > 0
-        }) && any
+        self.all_failing(dma, true, true)
     }
 
     /// Whether this DMA, left offline, would itself decide to go online (automatic mode): all
@@ -110,7 +93,7 @@ impl DataMiner {
     /// is only pushed offline once they failed past their tolerance, so one lost ping does not
     /// take the pair down.
     fn would_go_online(&self, dma: Dma) -> bool {
-        self.cfg.mode == Mode::Automatic && self.all_normal_failed(dma) && !self.all_inverted_failing(dma)
+        self.cfg.mode == Mode::Automatic && self.all_normal_failed(dma) && !self.all_failing(dma, true, false)
     }
 
     /// Re-decides a DMA's role after one of its heartbeats changed. Manual mode: heartbeats
@@ -134,12 +117,7 @@ impl DataMiner {
     /// paths are failing (it would want to come straight back online), unless all its inverted
     /// heartbeats fail too (then it must be offline anyway).
     fn refuses_to_go_offline(&self, dma: Dma) -> bool {
-        let mut any = false;
-        let all_normal_failing = self.heartbeats_of(dma, false).all(|(f, _)| {
-            any = true;
-            f > 0
-        }) && any;
-        self.cfg.mode == Mode::Automatic && all_normal_failing && !self.all_inverted_failing(dma)
+        self.cfg.mode == Mode::Automatic && self.all_failing(dma, false, false) && !self.all_failing(dma, true, false)
     }
 
     /// Preparing to go online: ask the buddy to go offline over any open path (DM-NOTIFY).
