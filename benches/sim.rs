@@ -78,6 +78,11 @@ fn scenario(src: &str) -> failsim::Scenario {
     failsim::scenario::parse(std::path::Path::new("bench.ron"), src).expect("bench scenario parses")
 }
 
+fn dataminer(sc: &failsim::Scenario) -> Sim<failsim::dataminer::DataMiner> {
+    let failsim::scenario::System::DataMiner(cfg) = &sc.system;
+    failsim::run::prepare(cfg, &sc.script, 1, true)
+}
+
 /// The full model: 24 virtual hours of the default pair, quiet, then with a flapping cable.
 fn bench_model(c: &mut Criterion) {
     let quiet = scenario(r#"Scenario(name: "quiet", doc: "", system: DataMiner(), end: "24h")"#);
@@ -92,12 +97,12 @@ fn bench_model(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("model");
     for (name, sc) in [("quiet_24h", &quiet), ("faults_24h", &faults)] {
-        let mut probe = failsim::run::prepare(sc, 1, true);
+        let mut probe = dataminer(sc);
         probe.run_until(sc.end.0);
         g.throughput(Throughput::Elements(probe.events_handled()));
         g.bench_with_input(BenchmarkId::new("dataminer_trace_on", name), sc, |b, sc| {
             b.iter(|| {
-                let mut sim = failsim::run::prepare(sc, 1, true);
+                let mut sim = dataminer(sc);
                 sim.run_until(sc.end.0);
                 sim.events_handled()
             })

@@ -10,6 +10,7 @@ pub mod db;
 pub mod engine;
 pub mod ledger;
 pub mod net;
+pub mod ops;
 pub mod report;
 pub mod run;
 pub mod scenario;

@@ -1,7 +1,9 @@
 //! Claims about a DataMiner Failover pair, evaluated against the operator views of the model.
 
-use crate::dataminer::{DataMiner, Dma, Led, Role, Run, Severity};
+use super::Verdict;
+use crate::dataminer::{DataMiner, Dma, Led, Role, Run};
 use crate::net::Ip;
+use crate::ops::Severity;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,8 +104,6 @@ fn yes() -> bool {
     true
 }
 
-type Verdict = Result<(), (String, String)>;
-
 fn expect<T: PartialEq + std::fmt::Debug>(expected: T, actual: T) -> Verdict {
     if expected == actual { Ok(()) } else { Err((format!("{expected:?}"), format!("{actual:?}"))) }
 }
@@ -123,18 +123,8 @@ impl Claim {
             Claim::Role(d, r) => expect(*r, role_is(dm.agent(*d).role)),
             Claim::OnlineCount(n) => expect(*n, dm.online().count() as u32),
             Claim::Agent(d, s) => expect(*s, agent_is(dm.agent(*d).run)),
-            Claim::Alarm { on, text, active, severity } => alarm(dm, *on, text, *active, *severity),
-            Claim::Status { of, item, is, from } => {
-                let dialog = dm.status_dialog(*from);
-                let name = dm.name(*of);
-                let column = dialog.columns.iter().find(|c| c.dma == name).expect("both DMAs have a column");
-                let actual = column.get(item).unwrap_or("absent");
-                if actual.eq_ignore_ascii_case(is) {
-                    Ok(())
-                } else {
-                    Err((format!("{item} of {name} = {is} (seen from {})", dialog.viewer), format!("{item} = {actual}")))
-                }
-            }
+            Claim::Alarm { on, text, active, severity } => super::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, *severity),
+            Claim::Status { of, item, is, from } => super::panel_item(&dm.status_dialog(*from), dm.name(*of), item, is),
             Claim::Led(d, l) => expect(*l, dm.leds[d.idx()]),
             Claim::Dns { name, is } => expect(is.clone(), dm.dns.addresses(name)),
             Claim::DnsUnique { except } => {
@@ -196,22 +186,6 @@ fn agent_is(r: Run) -> AgentIs {
         Run::Stopped => AgentIs::Stopped,
         Run::StartFailed => AgentIs::StartFailed,
     }
-}
-
-fn alarm(dm: &DataMiner, on: Dma, text: &str, active: bool, severity: Option<Severity>) -> Verdict {
-    let needle = text.to_lowercase();
-    let matching: Vec<_> = dm.active_alarms(on).filter(|a| a.text.to_lowercase().contains(&needle) && severity.is_none_or(|s| s == a.severity)).collect();
-    if matching.is_empty() != active {
-        return Ok(());
-    }
-    let sev = severity.map_or(String::new(), |s| format!("{} ", s.label()));
-    let expected = format!("{} {sev}alarm containing \"{text}\" on {}", if active { "an active" } else { "no active" }, dm.name(on));
-    let shown: Vec<String> = if active {
-        dm.active_alarms(on).map(|a| format!("{} \"{}\"", a.severity.label(), a.text)).collect()
-    } else {
-        matching.iter().map(|a| format!("{} \"{}\"", a.severity.label(), a.text)).collect()
-    };
-    Err((expected, if shown.is_empty() { "no active alarms".into() } else { format!("active: {}", shown.join("; ")) }))
 }
 
 fn lookups(dm: &DataMiner, query: &str, answers: &[String], served_by: Option<&[Dma]>) -> Verdict {

@@ -1,12 +1,72 @@
 //! Expectations: claims about what an operator sees, checked at an instant or over an interval.
 //! Every claim can fail, and a failure says what was expected, what was there, and when.
 
-mod dataminer;
+pub mod dataminer;
 
 use crate::engine::{Ms, Time};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::cell::Cell;
 
-pub use dataminer::Claim;
+/// `Ok`, or `Err((expected, actual))`.
+pub type Verdict = Result<(), (String, String)>;
+
+/// Which product's claims a scenario's expectations speak (set while parsing, from `system`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vocabulary {
+    DataMiner,
+}
+
+thread_local! {
+    static VOCABULARY: Cell<Vocabulary> = const { Cell::new(Vocabulary::DataMiner) };
+}
+
+/// Parses claims in `vocabulary` while `f` runs.
+pub fn with_vocabulary<T>(vocabulary: Vocabulary, f: impl FnOnce() -> T) -> T {
+    let before = VOCABULARY.with(|v| v.replace(vocabulary));
+    let out = f();
+    VOCABULARY.with(|v| v.set(before));
+    out
+}
+
+/// A claim in the vocabulary of the scenario's system. In files it is written bare
+/// (`Role(Backup, Online)`): the system says which vocabulary applies, so a DataMiner claim in
+/// a Check Point scenario is an error that lists the Check Point claims.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Claim {
+    DataMiner(dataminer::Claim),
+}
+
+impl Claim {
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Claim::DataMiner(c) => c.validate(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Claim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Claim::DataMiner(c) => c.fmt(f),
+        }
+    }
+}
+
+impl Serialize for Claim {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Claim::DataMiner(c) => c.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Claim {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match VOCABULARY.with(Cell::get) {
+            Vocabulary::DataMiner => dataminer::Claim::deserialize(d).map(Claim::DataMiner),
+        }
+    }
+}
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +144,27 @@ impl Expectation {
         }
         self.that.validate()
     }
+}
+
+/// An alarm whose text contains `text` is active (or, with `active: false`, is not) in
+/// `console`, the console of `owner`.
+pub fn alarm(console: &crate::ops::Console, owner: &str, text: &str, active: bool, severity: Option<crate::ops::Severity>) -> Verdict {
+    let matching = console.matching(text, severity);
+    if matching.is_empty() != active {
+        return Ok(());
+    }
+    let sev = severity.map_or(String::new(), |s| format!("{} ", s.label()));
+    let expected = format!("{} {sev}alarm containing \"{text}\" on {owner}", if active { "an active" } else { "no active" });
+    let shown: Vec<String> =
+        if active { console.active().collect() } else { matching }.iter().map(|a| format!("{} \"{}\"", a.severity.label(), a.text)).collect();
+    Err((expected, if shown.is_empty() { "no active alarms".into() } else { format!("active: {}", shown.join("; ")) }))
+}
+
+/// An item of `node`'s column in a status panel has the value `is` (`"absent"`: not shown).
+pub fn panel_item(panel: &crate::ops::Panel, node: &str, item: &str, is: &str) -> Verdict {
+    let column = panel.columns.iter().find(|c| c.node == node);
+    let actual = column.and_then(|c| c.get(item)).unwrap_or("absent");
+    if actual.eq_ignore_ascii_case(is) { Ok(()) } else { Err((format!("{item} of {node} = {is} ({})", panel.title), format!("{item} = {actual}"))) }
 }
 
 /// A claim that did not hold.

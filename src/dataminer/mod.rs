@@ -14,7 +14,7 @@ mod trace;
 
 pub use commands::{Command, DmaRef, UpgradePolicy};
 pub use config::{Addressing, AgentConfig, Config, Dma, FixedRecord, Heartbeat, InvertedHeartbeat, Mode, Nic, NormalHeartbeat, SharedHostname, VirtualIp};
-pub use ops::{AgentLine, Alarm, Led, Severity, Snapshot, StatusColumn, StatusDialog};
+pub use ops::Led;
 pub use trace::Rec;
 
 use crate::db::DbServer;
@@ -95,7 +95,7 @@ pub struct Agent {
     pub phase_started_ms: Time,
     pub phase_from_startup: bool,
     timers: AgentTimers,
-    pub console: Vec<Alarm>,
+    pub console: crate::ops::Console,
 }
 
 #[derive(Clone, Debug)]
@@ -265,7 +265,7 @@ impl DataMiner {
             phase_started_ms: 0,
             phase_from_startup: false,
             timers: AgentTimers { sync: cx.new_timer(), phase: cx.new_timer(), start: cx.new_timer() },
-            console: Vec::new(),
+            console: crate::ops::Console::default(),
         }
     }
 

@@ -4,58 +4,12 @@
 
 use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role, Run};
 use crate::engine::{Time, clock};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub enum Severity {
-    Notice,
-    Timeout,
-    Error,
-}
-
-impl Severity {
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Notice => "Notice",
-            Severity::Timeout => "Timeout",
-            Severity::Error => "Error",
-        }
-    }
-}
-
-/// One line of an Alarm Console: raised at a time, and cleared at a later one (or still active).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Alarm {
-    pub severity: Severity,
-    pub text: String,
-    pub raised_ms: Time,
-    pub cleared_ms: Option<Time>,
-}
+use crate::ops::{Column, NodeLine, Panel, Severity, View};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Led {
     Green,
     Red,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct StatusColumn {
-    pub dma: String,
-    /// `(item, value, detail)`, in the dialog's order. Items the docs show only in some
-    /// situations (Sync Connection, DB Sync, NIC X, Agent Status) are absent otherwise.
-    pub items: Vec<(String, String, String)>,
-}
-
-impl StatusColumn {
-    pub fn get(&self, item: &str) -> Option<&str> {
-        self.items.iter().find(|(i, _, _)| i.eq_ignore_ascii_case(item)).map(|(_, v, _)| v.as_str())
-    }
-}
-
-/// The Status dialog as Cube shows it when connected to `viewer`.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct StatusDialog {
-    pub viewer: String,
-    pub columns: Vec<StatusColumn>,
 }
 
 impl DataMiner {
@@ -101,27 +55,11 @@ impl DataMiner {
             if !self.agent(dma).is_running() {
                 continue;
             }
-            let want = self.conditions(dma, now);
-            let name = self.name(dma).to_string();
-            let console = &mut self.agents[dma.idx()].console;
-            for alarm in console.iter_mut().filter(|a| a.cleared_ms.is_none()) {
-                if !want.iter().any(|(s, t)| *s == alarm.severity && *t == alarm.text) {
-                    alarm.cleared_ms = Some(now);
-                    cx.record(Rec::Alarm { dma: name.clone(), raised: false, severity: alarm.severity.label(), text: alarm.text.clone() });
-                }
-            }
-            for (severity, text) in want {
-                if !console.iter().any(|a| a.cleared_ms.is_none() && a.severity == severity && a.text == text) {
-                    cx.record(Rec::Alarm { dma: name.clone(), raised: true, severity: severity.label(), text: text.clone() });
-                    console.push(Alarm { severity, text, raised_ms: now, cleared_ms: None });
-                }
+            let standing = self.conditions(dma, now);
+            for c in self.agents[dma.idx()].console.reconcile(&standing, now) {
+                cx.record(Rec::Alarm { dma: self.name(dma).into(), raised: c.raised, severity: c.severity.label(), text: c.text });
             }
         }
-    }
-
-    /// The active alarms of a DMA's console.
-    pub fn active_alarms(&self, dma: Dma) -> impl Iterator<Item = &super::Alarm> {
-        self.agent(dma).console.iter().filter(|a| a.cleared_ms.is_none())
     }
 
     /// Whether `viewer` can fetch `dma`'s status: over the corporate network (where Cube and the
@@ -136,18 +74,18 @@ impl DataMiner {
     }
 
     /// The Status dialog seen from `viewer` (default: Cube is connected to the online DMA).
-    pub fn status_dialog(&self, viewer: Option<Dma>) -> StatusDialog {
+    pub fn status_dialog(&self, viewer: Option<Dma>) -> Panel {
         let viewer = viewer.or_else(|| self.online().next()).unwrap_or(Dma::Main);
         let columns = Dma::BOTH.map(|d| self.status_column(viewer, d)).to_vec();
-        StatusDialog { viewer: self.name(viewer).into(), columns }
+        Panel { title: format!("Status dialog (Cube connected to {})", self.name(viewer)), banner: Vec::new(), columns }
     }
 
-    fn status_column(&self, viewer: Dma, dma: Dma) -> StatusColumn {
+    fn status_column(&self, viewer: Dma, dma: Dma) -> Column {
         let mut items = Vec::new();
         let mut item = |i: &str, v: &str, d: String| items.push((i.to_string(), v.to_string(), d));
         if !self.status_reachable(viewer, dma) {
             item("Agent Status", "Unreachable", String::new());
-            return StatusColumn { dma: self.name(dma).into(), items };
+            return Column { node: self.name(dma).into(), items };
         }
         let a = self.agent(dma);
         item("Failover Status", a.role.label(), String::new());
@@ -173,7 +111,7 @@ impl DataMiner {
             }
         }
         item("Database", if a.db.running { "OK" } else { "Failing" }, String::new());
-        StatusColumn { dma: self.name(dma).into(), items }
+        Column { node: self.name(dma).into(), items }
     }
 
     /// A DMA is healthy for the Failover dialog when nothing in its status is in error.
@@ -216,66 +154,49 @@ impl DataMiner {
     }
 }
 
-/// Everything an operator could look at, at one instant: the report's "status" sections.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Snapshot {
-    pub at_ms: Time,
-    pub agents: Vec<AgentLine>,
-    pub consoles: Vec<(String, Vec<Alarm>)>,
-    pub status: StatusDialog,
-    pub dns: Vec<(String, Vec<String>)>,
-    pub records: crate::ledger::Summary,
-    pub lookups: Vec<super::Lookup>,
-    pub connections: Vec<super::Connection>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct AgentLine {
-    pub name: String,
-    pub role: &'static str,
-    pub run: &'static str,
-    pub version: String,
-    pub led: Led,
-    pub database: &'static str,
-    pub vip: bool,
-    pub active_routes: Vec<String>,
-}
-
 impl DataMiner {
-    pub fn snapshot(&self, at_ms: Time) -> Snapshot {
-        let agents = Dma::BOTH
-            .map(|d| {
-                let a = self.agent(d);
-                AgentLine {
-                    name: self.name(d).into(),
-                    role: a.role.label(),
-                    run: match a.run {
-                        Run::Running => "running",
-                        Run::Starting => "starting",
-                        Run::Stopped => "stopped",
-                        Run::StartFailed => "start failed",
-                    },
-                    version: a.version.clone(),
-                    led: self.leds[d.idx()],
-                    database: if a.db.running { "OK" } else { "Failing" },
-                    vip: self.cfg.vip().is_some_and(|vip| self.net.holders(vip).any(|p| p == a.port(Nic::Corporate))),
-                    active_routes: a
-                        .routes
-                        .active_routes()
-                        .map(|r| format!("{} via {}{}", r.dest, r.gateway, r.interface.as_ref().map_or(String::new(), |i| format!(" IF {i}"))))
-                        .collect(),
-                }
-            })
-            .to_vec();
-        Snapshot {
+    /// The status sections of a report: both DMAs, the DNS table, the Alarm Consoles, the
+    /// Status dialog, the records.
+    pub fn view(&self, at_ms: Time) -> View {
+        let nodes = Dma::BOTH.map(|d| self.node_line(d)).to_vec();
+        let dns = self.dns.table().iter().map(|(n, rs)| (n.clone(), rs.iter().map(|r| r.addr.to_string()).collect::<Vec<_>>().join(", "))).collect();
+        View {
             at_ms,
-            agents,
-            consoles: Dma::BOTH.map(|d| (self.name(d).to_string(), self.agent(d).console.clone())).to_vec(),
-            status: self.status_dialog(None),
-            dns: self.dns.table().iter().map(|(n, rs)| (n.clone(), rs.iter().map(|r| r.addr.to_string()).collect())).collect(),
-            records: self.ledger.summary(),
-            lookups: self.lookups.clone(),
-            connections: self.connections.clone(),
+            nodes,
+            tables: vec![("DNS table".into(), dns)],
+            consoles: Dma::BOTH.map(|d| (format!("Alarm Console of {}", self.name(d)), self.agent(d).console.alarms().to_vec())).to_vec(),
+            panels: vec![self.status_dialog(None)],
+            writes_label: "Records".into(),
+            writes: self.ledger.summary(),
+            notes: Vec::new(),
         }
+    }
+
+    fn node_line(&self, d: Dma) -> NodeLine {
+        let a = self.agent(d);
+        let run = match a.run {
+            Run::Running => "running",
+            Run::Starting => "starting",
+            Run::Stopped => "stopped",
+            Run::StartFailed => "start failed",
+        };
+        let mut facts = vec![
+            format!("DataMiner {run}"),
+            format!("version {}", a.version),
+            format!("LED {}", if self.leds[d.idx()] == super::Led::Green { "green" } else { "red" }),
+            format!("Database {}", if a.db.running { "OK" } else { "Failing" }),
+        ];
+        if self.cfg.vip().is_some_and(|vip| self.net.holders(vip).any(|p| p == a.port(Nic::Corporate))) {
+            facts.push("holds VIP".into());
+        }
+        let routes: Vec<String> = a
+            .routes
+            .active_routes()
+            .map(|r| format!("{} via {}{}", r.dest, r.gateway, r.interface.as_ref().map_or(String::new(), |i| format!(" IF {i}"))))
+            .collect();
+        if !routes.is_empty() {
+            facts.push(format!("active routes: {}", routes.join(", ")));
+        }
+        NodeLine { name: self.name(d).into(), role: a.role.label().into(), facts }
     }
 }

@@ -2,9 +2,9 @@
 //! revised status — then the expectations. Text for people, JSON for tools. Reports only
 //! format: every value comes from the run's [`Outcome`].
 
-use crate::dataminer::{Rec, Snapshot};
 use crate::engine::{Ms, clock};
-use crate::run::Outcome;
+use crate::ops::View;
+use crate::run::{Outcome, TraceLine};
 use std::fmt::Write;
 
 /// The text report.
@@ -46,12 +46,12 @@ pub fn text(o: &Outcome) -> String {
 /// The transitions, one instant's records at a time. An instant whose records repeat exactly at
 /// a fixed period (a request refused every heartbeat, say) is printed once, followed by how
 /// often and until when it repeated; the JSON trace keeps every record.
-fn timeline(s: &mut String, records: &[(u64, Rec)]) {
-    let mut groups: Vec<(u64, Vec<String>)> = Vec::new();
-    for (t, rec) in records.iter().filter(|(_, r)| shown(r)) {
+fn timeline(s: &mut String, records: &[TraceLine]) {
+    let mut groups: Vec<(u64, Vec<&str>)> = Vec::new();
+    for r in records.iter().filter(|r| r.shown) {
         match groups.last_mut() {
-            Some((at, lines)) if at == t => lines.push(rec.to_string()),
-            _ => groups.push((*t, vec![rec.to_string()])),
+            Some((at, lines)) if *at == r.at_ms => lines.push(&r.text),
+            _ => groups.push((r.at_ms, vec![&r.text])),
         }
     }
     let mut skip = vec![false; groups.len()];
@@ -90,58 +90,50 @@ fn timeline(s: &mut String, records: &[(u64, Rec)]) {
     }
 }
 
-/// The timeline leaves out intermediate heartbeat counts: the first failure, the crossing of
-/// the tolerance and the recovery tell the story; the JSON trace keeps everything.
-fn shown(rec: &Rec) -> bool {
-    match rec {
-        Rec::Heartbeat { failures, max_failures, .. } => *failures <= 1 || *failures == max_failures + 1,
-        _ => true,
+fn status(s: &mut String, view: &View, full: bool) {
+    for n in &view.nodes {
+        let _ = writeln!(s, "  {:<12} {:<28} {}", n.name, n.role, n.facts.join("   "));
     }
-}
-
-fn status(s: &mut String, snap: &Snapshot, full: bool) {
-    for a in &snap.agents {
-        let vip = if a.vip { "  holds VIP" } else { "" };
-        let _ = writeln!(
-            s,
-            "  {:<12} {:<28} DataMiner {:<12} version {:<8} LED {:<5} Database {}{vip}",
-            a.name,
-            a.role,
-            a.run,
-            a.version,
-            format!("{:?}", a.led).to_lowercase(),
-            a.database
-        );
-        if !a.active_routes.is_empty() {
-            let _ = writeln!(s, "  {:<12} active routes: {}", "", a.active_routes.join(", "));
+    for (title, rows) in &view.tables {
+        let _ = writeln!(s, "  {title}:");
+        for (k, v) in rows {
+            let _ = writeln!(s, "    {k:<14} {v}");
         }
-    }
-    let _ = writeln!(s, "  DNS table:");
-    for (name, addrs) in &snap.dns {
-        let _ = writeln!(s, "    {:<14} {}", name, addrs.join(", "));
     }
     if !full {
         return;
     }
-    for (name, alarms) in &snap.consoles {
-        let _ = writeln!(s, "  Alarm Console of {name}:{}", if alarms.is_empty() { " (empty)" } else { "" });
+    for (name, alarms) in &view.consoles {
+        let _ = writeln!(s, "  {name}:{}", if alarms.is_empty() { " (empty)" } else { "" });
         for a in alarms {
             let cleared = a.cleared_ms.map_or("active      ".to_string(), clock);
-            let _ = writeln!(s, "    {} -> {}  {:<7}  {}", clock(a.raised_ms), cleared, a.severity.label(), a.text);
+            let _ = writeln!(s, "    {} -> {}  {:<8}  {}", clock(a.raised_ms), cleared, a.severity.label(), a.text);
         }
     }
-    let _ = writeln!(s, "  Status dialog (Cube connected to {}):", snap.status.viewer);
-    for c in &snap.status.columns {
-        let _ = writeln!(s, "    {}", c.dma);
-        for (item, value, detail) in &c.items {
-            let detail = if detail.is_empty() { String::new() } else { format!("  ({detail})") };
-            let _ = writeln!(s, "      {item:<19} {value}{detail}");
+    for p in &view.panels {
+        let _ = writeln!(s, "  {}:", p.title);
+        for line in &p.banner {
+            let _ = writeln!(s, "    [{line}]");
+        }
+        for c in &p.columns {
+            let _ = writeln!(s, "    {}", c.node);
+            for (item, value, detail) in &c.items {
+                let detail = if detail.is_empty() { String::new() } else { format!("  ({detail})") };
+                let _ = writeln!(s, "      {item:<19} {value}{detail}");
+            }
         }
     }
-    let r = &snap.records;
-    let _ = writeln!(s, "  Records: written {}, replicated {}, pending {}, lost {}, not gathered {}", r.written, r.replicated, r.pending, r.lost, r.rejected);
+    let r = &view.writes;
+    let _ = writeln!(
+        s,
+        "  {}: written {}, replicated {}, pending {}, lost {}, not taken {}",
+        view.writes_label, r.written, r.replicated, r.pending, r.lost, r.rejected
+    );
     for (cause, ids) in &r.losses {
         let _ = writeln!(s, "    lost {}: {cause}", ids.len());
+    }
+    for note in &view.notes {
+        let _ = writeln!(s, "  {note}");
     }
 }
 
@@ -155,7 +147,7 @@ pub fn json(o: &Outcome) -> String {
         outcome: &'a Outcome,
         trace: Vec<(u64, String)>,
     }
-    let trace = o.timeline.iter().map(|(t, r)| (*t, r.to_string())).collect();
+    let trace = o.timeline.iter().map(|r| (r.at_ms, r.text.clone())).collect();
     let j = Json { passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace };
     serde_json::to_string_pretty(&j).expect("reports serialize")
 }

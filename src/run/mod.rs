@@ -1,10 +1,15 @@
 //! Runs a scenario: builds the system, schedules the script, steps the engine to the end time,
-//! and tracks every expectation over the spans of constant state.
+//! and tracks every expectation over the spans of constant state. This is the glue between
+//! scenarios, checks and products: products know nothing of it.
+
+mod products;
+
+pub use products::Product;
 
 use crate::check::{Failure, Tracker};
-use crate::dataminer::{DataMiner, Event, Rec, Snapshot};
 use crate::engine::{Sim, Time};
-use crate::scenario::{Scenario, System};
+use crate::ops::View;
+use crate::scenario::{Scenario, Step, System};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -15,6 +20,15 @@ pub struct ExpectationResult {
     pub failure: Option<Failure>,
 }
 
+/// One trace record as text, and whether the text timeline shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TraceLine {
+    pub at_ms: Time,
+    pub text: String,
+    #[serde(skip)]
+    pub shown: bool,
+}
+
 /// Everything a run produced.
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome {
@@ -22,11 +36,11 @@ pub struct Outcome {
     pub system: &'static str,
     pub seed: u64,
     pub end_ms: Time,
-    pub initial: Snapshot,
-    /// The full trace (the JSON report writes it as text lines).
+    pub initial: View,
+    /// The full trace (the JSON report writes it as `trace`).
     #[serde(skip)]
-    pub timeline: Vec<(Time, Rec)>,
-    pub revised: Snapshot,
+    pub timeline: Vec<TraceLine>,
+    pub revised: View,
     pub expectations: Vec<ExpectationResult>,
     /// FNV-1a 64 of the trace (the JSON report writes it as 16 hex digits).
     #[serde(skip)]
@@ -40,12 +54,11 @@ impl Outcome {
     }
 }
 
-/// Builds the simulation of a scenario with its script scheduled, at t = 0.
-pub fn prepare(scenario: &Scenario, seed: u64, trace: bool) -> Sim<DataMiner> {
-    let System::DataMiner(cfg) = &scenario.system;
-    let mut sim = Sim::build(trace, |cx| DataMiner::new(cfg.clone(), seed, cx));
-    for step in &scenario.script {
-        sim.schedule_at(step.at.0, Event::Command(step.action.clone()));
+/// Builds the simulation of a product with its script scheduled, at t = 0.
+pub fn prepare<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, trace: bool) -> Sim<P> {
+    let mut sim = Sim::build(trace, |cx| P::build(cfg, seed, cx));
+    for step in script {
+        sim.schedule_at(step.at.0, P::action(step.action.clone()));
     }
     sim
 }
@@ -53,9 +66,15 @@ pub fn prepare(scenario: &Scenario, seed: u64, trace: bool) -> Sim<DataMiner> {
 /// Runs a scenario with `seed` (its own seed when `None`).
 pub fn run(scenario: &Scenario, seed: Option<u64>) -> Outcome {
     let seed = seed.unwrap_or(scenario.seed);
+    match &scenario.system {
+        System::DataMiner(cfg) => run_product::<crate::dataminer::DataMiner>(cfg, scenario, seed),
+    }
+}
+
+fn run_product<P: Product>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> Outcome {
     let end = scenario.end.0;
-    let mut sim = prepare(scenario, seed, true);
-    let initial = sim.model.snapshot(0);
+    let mut sim = prepare::<P>(cfg, &scenario.script, seed, true);
+    let initial = sim.model.view(0);
     let mut trackers: Vec<Tracker> = scenario.expect.iter().map(|e| Tracker::new(e.when)).collect();
     let mut from = 0;
     loop {
@@ -63,7 +82,7 @@ pub fn run(scenario: &Scenario, seed: Option<u64>) -> Outcome {
         let to = next.unwrap_or(end + 1);
         if to > from {
             for (tracker, e) in trackers.iter_mut().zip(&scenario.expect) {
-                tracker.observe(from, to, || e.that.eval(&sim.model));
+                tracker.observe(from, to, || sim.model.eval(&e.that));
             }
         }
         if next.is_none() {
@@ -82,10 +101,10 @@ pub fn run(scenario: &Scenario, seed: Option<u64>) -> Outcome {
         system: scenario.system.label(),
         seed,
         end_ms: end,
-        revised: sim.model.snapshot(end),
+        revised: sim.model.view(end),
         initial,
         trace_hash: sim.trace().hash(),
-        timeline: sim.trace().records().to_vec(),
+        timeline: sim.trace().records().iter().map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), shown: P::shown(r) }).collect(),
         expectations,
         events: sim.events_handled(),
     }

@@ -1,0 +1,159 @@
+//! Operator views shared by every product: alarms and the console that raises and clears them,
+//! and the shape of a status snapshot (nodes, consoles, status panels, tables, tracked writes)
+//! that reports print. Products fill these from their state; reports only format them.
+//! Product-agnostic: no product names or rules here.
+
+use crate::engine::Time;
+use crate::ledger::Summary;
+use serde::{Deserialize, Serialize};
+
+/// Alarm severities across the products' vocabularies (DataMiner notices, timeouts and errors;
+/// MRS Minor/Major/Critical).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    Notice,
+    Timeout,
+    Error,
+    Minor,
+    Major,
+    Critical,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Notice => "Notice",
+            Severity::Timeout => "Timeout",
+            Severity::Error => "Error",
+            Severity::Minor => "Minor",
+            Severity::Major => "Major",
+            Severity::Critical => "Critical",
+        }
+    }
+}
+
+/// One line of an alarm console: raised at a time, and cleared at a later one (or still active).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Alarm {
+    pub severity: Severity,
+    pub text: String,
+    pub raised_ms: Time,
+    pub cleared_ms: Option<Time>,
+}
+
+/// A change the console made, for the trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlarmChange {
+    pub raised: bool,
+    pub severity: Severity,
+    pub text: String,
+}
+
+/// An alarm console whose active alarms always equal the conditions standing now: products
+/// say which conditions stand, the console raises what is new and clears what has gone — so an
+/// alarm that "clears by itself" needs no extra code, and nothing raises an alarm ad hoc.
+#[derive(Clone, Debug, Default)]
+pub struct Console {
+    alarms: Vec<Alarm>,
+}
+
+impl Console {
+    pub fn alarms(&self) -> &[Alarm] {
+        &self.alarms
+    }
+
+    pub fn active(&self) -> impl Iterator<Item = &Alarm> {
+        self.alarms.iter().filter(|a| a.cleared_ms.is_none())
+    }
+
+    /// Brings the console in line with `standing` at `now`; returns what changed (clears first).
+    pub fn reconcile(&mut self, standing: &[(Severity, String)], now: Time) -> Vec<AlarmChange> {
+        let mut changes = Vec::new();
+        for alarm in self.alarms.iter_mut().filter(|a| a.cleared_ms.is_none()) {
+            if !standing.iter().any(|(s, t)| *s == alarm.severity && *t == alarm.text) {
+                alarm.cleared_ms = Some(now);
+                changes.push(AlarmChange { raised: false, severity: alarm.severity, text: alarm.text.clone() });
+            }
+        }
+        for (severity, text) in standing {
+            if !self.active().any(|a| a.severity == *severity && a.text == *text) {
+                changes.push(AlarmChange { raised: true, severity: *severity, text: text.clone() });
+                self.alarms.push(Alarm { severity: *severity, text: text.clone(), raised_ms: now, cleared_ms: None });
+            }
+        }
+        changes
+    }
+
+    /// Active alarms whose text contains `needle` (case-insensitive), of `severity` if given.
+    pub fn matching<'a>(&'a self, needle: &str, severity: Option<Severity>) -> Vec<&'a Alarm> {
+        let needle = needle.to_lowercase();
+        self.active().filter(|a| a.text.to_lowercase().contains(&needle) && severity.is_none_or(|s| s == a.severity)).collect()
+    }
+}
+
+/// A column of a status panel: one node's items as `(item, value, detail)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Column {
+    pub node: String,
+    pub items: Vec<(String, String, String)>,
+}
+
+impl Column {
+    pub fn get(&self, item: &str) -> Option<&str> {
+        self.items.iter().find(|(i, _, _)| i.eq_ignore_ascii_case(item)).map(|(_, v, _)| v.as_str())
+    }
+}
+
+/// A status window (DataMiner's Status dialog, Check Point's High Availability Status window).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Panel {
+    pub title: String,
+    /// Lines shown above the columns (a banner, say).
+    pub banner: Vec<String>,
+    pub columns: Vec<Column>,
+}
+
+/// One node at a glance: its name, its role, and short facts ("DataMiner running").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeLine {
+    pub name: String,
+    pub role: String,
+    pub facts: Vec<String>,
+}
+
+/// Everything an operator could look at, at one instant: the status sections of a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct View {
+    pub at_ms: Time,
+    pub nodes: Vec<NodeLine>,
+    /// Named tables of `(key, value)` rows (the DNS table).
+    pub tables: Vec<(String, Vec<(String, String)>)>,
+    /// Alarm consoles by name (one per node, or one for the cluster).
+    pub consoles: Vec<(String, Vec<Alarm>)>,
+    pub panels: Vec<Panel>,
+    /// What the tracked writes are called here ("Records", "Configuration changes").
+    pub writes_label: String,
+    pub writes: Summary,
+    /// Further lines (unpublished sessions, say).
+    pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_raises_new_and_clears_gone_conditions() {
+        let mut c = Console::default();
+        let a = (Severity::Notice, "a".to_string());
+        let b = (Severity::Major, "b".to_string());
+        assert_eq!(c.reconcile(&[a.clone(), b.clone()], 10).len(), 2);
+        assert!(c.reconcile(&[a.clone(), b.clone()], 20).is_empty(), "standing alarms are not raised twice");
+        let changes = c.reconcile(std::slice::from_ref(&b), 30);
+        assert_eq!(changes, vec![AlarmChange { raised: false, severity: Severity::Notice, text: "a".into() }]);
+        c.reconcile(&[a.clone(), b], 40);
+        assert_eq!(c.alarms().len(), 3, "a raised again is a new line");
+        assert_eq!(c.matching("A", None).len(), 1);
+        assert_eq!(c.matching("a", Some(Severity::Major)).len(), 0);
+    }
+}

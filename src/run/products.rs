@@ -1,0 +1,55 @@
+//! What the runner needs from a product, and how each product provides it.
+
+use crate::action::Action;
+use crate::check::{Claim, Verdict};
+use crate::dataminer::{self, DataMiner, Rec};
+use crate::engine::{Ctx, Model, Time};
+use crate::ops::View;
+use std::fmt::Display;
+
+/// A product the runner can drive: built from its configuration, fed script actions, looked at
+/// through its operator view, and asked about claims.
+pub trait Product: Model<Record: Display + Clone, Event: Clone> + Clone {
+    type Config;
+    fn build(cfg: &Self::Config, seed: u64, cx: &mut Ctx<'_, Self::Event, Self::Record>) -> Self;
+    fn action(action: Action) -> Self::Event;
+    fn view(&self, at_ms: Time) -> View;
+    fn eval(&self, claim: &Claim) -> Verdict;
+    /// Whether the text timeline shows this record (the JSON trace keeps all).
+    fn shown(_record: &Self::Record) -> bool {
+        true
+    }
+}
+
+impl Product for DataMiner {
+    type Config = dataminer::Config;
+
+    fn build(cfg: &Self::Config, seed: u64, cx: &mut Ctx<'_, Self::Event, Self::Record>) -> Self {
+        DataMiner::new(cfg.clone(), seed, cx)
+    }
+
+    fn action(action: Action) -> Self::Event {
+        dataminer::Event::Command(action)
+    }
+
+    fn view(&self, at_ms: Time) -> View {
+        DataMiner::view(self, at_ms)
+    }
+
+    fn eval(&self, claim: &Claim) -> Verdict {
+        #[allow(unreachable_patterns)] // one arm per product; the parser matches claims to systems
+        match claim {
+            Claim::DataMiner(c) => c.eval(self),
+            other => unreachable!("the parser only admits DataMiner claims for a DataMiner scenario: {other:?}"),
+        }
+    }
+
+    /// Intermediate heartbeat counts are left out: the first failure, the crossing of the
+    /// tolerance and the recovery tell the story.
+    fn shown(record: &Rec) -> bool {
+        match record {
+            Rec::Heartbeat { failures, max_failures, .. } => *failures <= 1 || *failures == max_failures + 1,
+            _ => true,
+        }
+    }
+}
