@@ -79,7 +79,7 @@ fn scenario(src: &str) -> failsim::Scenario {
 }
 
 fn dataminer(sc: &failsim::Scenario) -> Sim<failsim::dataminer::DataMiner> {
-    let failsim::scenario::System::DataMiner(cfg) = &sc.system;
+    let failsim::scenario::System::DataMiner(cfg) = &sc.system else { panic!("a DataMiner scenario") };
     failsim::run::prepare(cfg, &sc.script, 1, true)
 }
 

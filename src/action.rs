@@ -7,14 +7,45 @@ use crate::engine::Ms;
 use crate::net::Ip;
 use serde::{Deserialize, Serialize};
 
+/// A node named by identity or by its role when the action runs. Each product's own words are
+/// accepted too: MRS `Master1`/`Master2`, Check Point `Primary`/`Secondary`, and
+/// `Active`/`Standby` for the roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
+    #[serde(alias = "Master1", alias = "Primary")]
     Main,
+    #[serde(alias = "Master2", alias = "Secondary")]
     Backup,
-    /// Whichever node is online when the action runs.
+    /// Whichever node is online (active) when the action runs.
+    #[serde(alias = "Active")]
     Online,
-    /// Whichever node is offline when the action runs.
+    /// Whichever node is offline (standby) when the action runs.
+    #[serde(alias = "Standby")]
     Offline,
+}
+
+/// A node by identity only (for claims, which speak of a fixed node).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum NodeId {
+    #[serde(alias = "Master1", alias = "Primary")]
+    Main,
+    #[serde(alias = "Master2", alias = "Secondary")]
+    Backup,
+}
+
+impl NodeId {
+    pub const BOTH: [NodeId; 2] = [NodeId::Main, NodeId::Backup];
+
+    pub fn idx(self) -> usize {
+        self as usize
+    }
+
+    pub fn other(self) -> NodeId {
+        match self {
+            NodeId::Main => NodeId::Backup,
+            NodeId::Backup => NodeId::Main,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,10 +133,155 @@ pub enum Action {
         from: Target,
         to: Ip,
     },
+    /// A single-active HA resource (MRS: the floating IP) fails on the node, or recovers.
+    FailResource(Target),
+    RestoreResource(Target),
+    /// The synchronization file on the node goes missing or gets wrong permissions, or is fixed.
+    BreakSyncFile(Target),
+    RepairSyncFile(Target),
+    /// The node's backup directory (`/srv/BigData/LocalBackup`) fills up, or is cleaned.
+    FillBackupDisk(Target),
+    FreeBackupDisk(Target),
+    /// An administrator's change on the node, in their session (Check Point; refused on a
+    /// Read Only Standby).
+    Edit {
+        on: Target,
+        count: u32,
+    },
+    /// Publish the node's session.
+    Publish(Target),
+    /// Changeover: make the node Active (from a session on it).
+    MakeActive(Target),
+    /// Make the node Standby.
+    MakeStandby(Target),
+}
+
+impl Action {
+    /// The action's name, as products list the actions they support.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Pull { .. } => "Pull",
+            Action::Plug { .. } => "Plug",
+            Action::DisableNic { .. } => "DisableNic",
+            Action::EnableNic { .. } => "EnableNic",
+            Action::Stop(_) => "Stop",
+            Action::Start(_) => "Start",
+            Action::Restart { .. } => "Restart",
+            Action::PowerFail(_) => "PowerFail",
+            Action::PowerOn(_) => "PowerOn",
+            Action::StopDb(_) => "StopDb",
+            Action::StartDb(_) => "StartDb",
+            Action::FailSwitch => "FailSwitch",
+            Action::RestoreSwitch => "RestoreSwitch",
+            Action::Switch => "Switch",
+            Action::BringOnline(_) => "BringOnline",
+            Action::Upgrade { .. } => "Upgrade",
+            Action::Write { .. } => "Write",
+            Action::Lookup { .. } => "Lookup",
+            Action::ReverseLookup { .. } => "ReverseLookup",
+            Action::Connect { .. } => "Connect",
+            Action::FailResource(_) => "FailResource",
+            Action::RestoreResource(_) => "RestoreResource",
+            Action::BreakSyncFile(_) => "BreakSyncFile",
+            Action::RepairSyncFile(_) => "RepairSyncFile",
+            Action::FillBackupDisk(_) => "FillBackupDisk",
+            Action::FreeBackupDisk(_) => "FreeBackupDisk",
+            Action::Edit { .. } => "Edit",
+            Action::Publish(_) => "Publish",
+            Action::MakeActive(_) => "MakeActive",
+            Action::MakeStandby(_) => "MakeStandby",
+        }
+    }
+
+    /// The action in words, for trace lines ("pull the Corporate cable").
+    pub fn describe(&self) -> String {
+        match self {
+            Action::Pull { cable, .. } => format!("pull {}", cables(*cable, "cable")),
+            Action::Plug { cable, .. } => format!("plug in {}", cables(*cable, "cable")),
+            Action::DisableNic { cable, .. } => format!("disable {}", cables(*cable, "NIC")),
+            Action::EnableNic { cable, .. } => format!("enable {}", cables(*cable, "NIC")),
+            Action::Stop(_) => "stop".into(),
+            Action::Start(_) => "start".into(),
+            Action::Restart { duration, .. } => format!("restart (takes {duration})"),
+            Action::PowerFail(_) => "power failure".into(),
+            Action::PowerOn(_) => "power on".into(),
+            Action::StopDb(_) => "stop the database server".into(),
+            Action::StartDb(_) => "start the database server".into(),
+            Action::FailSwitch => "the switch/router fails".into(),
+            Action::RestoreSwitch => "the switch/router is restored".into(),
+            Action::Switch => "Switch (Failover dialog)".into(),
+            Action::BringOnline(_) => "bring online".into(),
+            Action::Upgrade { policy, version, duration } => format!("upgrade to {version}, policy {policy:?}, {duration} per DMA"),
+            Action::Write { count } => format!("write {count} record(s)"),
+            Action::Lookup { name, count } => format!("{count} DNS lookup(s) of {name}"),
+            Action::ReverseLookup { ip, count } => format!("{count} reverse lookup(s) of {ip}"),
+            Action::Connect { to, .. } => format!("connect to {to}"),
+            Action::FailResource(_) => "the HA resource fails".into(),
+            Action::RestoreResource(_) => "the HA resource recovers".into(),
+            Action::BreakSyncFile(_) => "the synchronization file goes missing".into(),
+            Action::RepairSyncFile(_) => "the synchronization file is restored".into(),
+            Action::FillBackupDisk(_) => "the backup directory fills up".into(),
+            Action::FreeBackupDisk(_) => "the backup directory is cleaned".into(),
+            Action::Edit { count, .. } => format!("edit {count} object(s) in a session"),
+            Action::Publish(_) => "publish the session".into(),
+            Action::MakeActive(_) => "make Active".into(),
+            Action::MakeStandby(_) => "make Standby".into(),
+        }
+    }
+
+    /// The node the action is about, if it names one.
+    pub fn target(&self) -> Option<Target> {
+        match self {
+            Action::Pull { on, .. } | Action::Plug { on, .. } | Action::DisableNic { on, .. } | Action::EnableNic { on, .. } | Action::Edit { on, .. } => {
+                Some(*on)
+            }
+            Action::Stop(t)
+            | Action::Start(t)
+            | Action::PowerFail(t)
+            | Action::PowerOn(t)
+            | Action::StopDb(t)
+            | Action::StartDb(t)
+            | Action::BringOnline(t)
+            | Action::FailResource(t)
+            | Action::RestoreResource(t)
+            | Action::BreakSyncFile(t)
+            | Action::RepairSyncFile(t)
+            | Action::FillBackupDisk(t)
+            | Action::FreeBackupDisk(t)
+            | Action::Publish(t)
+            | Action::MakeActive(t)
+            | Action::MakeStandby(t) => Some(*t),
+            Action::Restart { node, .. } => Some(*node),
+            Action::Connect { from, .. } => Some(*from),
+            Action::FailSwitch
+            | Action::RestoreSwitch
+            | Action::Switch
+            | Action::Upgrade { .. }
+            | Action::Write { .. }
+            | Action::Lookup { .. }
+            | Action::ReverseLookup { .. } => None,
+        }
+    }
+}
+
+impl From<NodeId> for Target {
+    fn from(n: NodeId) -> Target {
+        match n {
+            NodeId::Main => Target::Main,
+            NodeId::Backup => Target::Backup,
+        }
+    }
 }
 
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(self, f)
+    }
+}
+
+fn cables(c: CableRef, what: &str) -> String {
+    match c {
+        CableRef::Both => format!("both {what}s"),
+        one => format!("the {one:?} {what}"),
     }
 }

@@ -4,11 +4,15 @@
 //! The public API is small: load a [`Scenario`], [`run`] it, render a [`report`].
 
 pub mod action;
+pub mod activestandby;
 pub mod check;
+pub mod checkpoint;
 pub mod dataminer;
 pub mod db;
 pub mod engine;
+pub mod flinkserver;
 pub mod ledger;
+pub mod mrs_manager;
 pub mod net;
 pub mod ops;
 pub mod report;

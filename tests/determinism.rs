@@ -32,7 +32,7 @@ fn different_seeds_give_different_traces() {
 #[test]
 fn a_cloned_world_continues_like_the_original() {
     let sc = scenario::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/dm-stop-online.ron"))).unwrap();
-    let failsim::scenario::System::DataMiner(cfg) = &sc.system;
+    let failsim::scenario::System::DataMiner(cfg) = &sc.system else { panic!("a DataMiner scenario") };
     let mut sim = failsim::run::prepare::<failsim::dataminer::DataMiner>(cfg, &sc.script, 3, true);
     sim.run_until(90_000);
     let mut branch = sim.clone();

@@ -104,9 +104,7 @@ fn yes() -> bool {
     true
 }
 
-fn expect<T: PartialEq + std::fmt::Debug>(expected: T, actual: T) -> Verdict {
-    if expected == actual { Ok(()) } else { Err((format!("{expected:?}"), format!("{actual:?}"))) }
-}
+use super::expect;
 
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
@@ -151,19 +149,7 @@ impl Claim {
                     Some(c) => expect(*ok, c.ok).map_err(|(e, a)| (format!("ok = {e}"), format!("ok = {a} ({})", c.detail))),
                 }
             }
-            Claim::Records { written, replicated, pending, lost } => {
-                let s = dm.ledger.summary();
-                let checks =
-                    [("written", written, s.written), ("replicated", replicated, s.replicated), ("pending", pending, s.pending), ("lost", lost, s.lost)];
-                let bad: Vec<(&str, u64, u64)> = checks.iter().filter_map(|(n, want, got)| want.filter(|w| w != got).map(|w| (*n, w, *got))).collect();
-                if bad.is_empty() {
-                    Ok(())
-                } else {
-                    let expected = bad.iter().map(|(n, w, _)| format!("{n} {w}")).collect::<Vec<_>>().join(", ");
-                    let actual = bad.iter().map(|(n, _, g)| format!("{n} {g}")).collect::<Vec<_>>().join(", ");
-                    Err((expected, actual))
-                }
-            }
+            Claim::Records { written, replicated, pending, lost } => super::writes(&dm.ledger.summary(), [*written, *replicated, *pending, *lost]),
             Claim::Version(d, v) => expect(v.clone(), dm.agent(*d).version.clone()),
             Claim::DbRunning(d, r) => expect(*r, dm.agent(*d).db.running),
         }

@@ -1,6 +1,8 @@
 //! Expectations: claims about what an operator sees, checked at an instant or over an interval.
 //! Every claim can fail, and a failure says what was expected, what was there, and when.
 
+pub mod activestandby;
+pub mod checkpoint;
 pub mod dataminer;
 
 use crate::engine::{Ms, Time};
@@ -14,6 +16,9 @@ pub type Verdict = Result<(), (String, String)>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Vocabulary {
     DataMiner,
+    /// MRS Manager and FlinkServer.
+    ActiveStandby,
+    CheckPoint,
 }
 
 thread_local! {
@@ -34,12 +39,16 @@ pub fn with_vocabulary<T>(vocabulary: Vocabulary, f: impl FnOnce() -> T) -> T {
 #[derive(Clone, PartialEq, Eq)]
 pub enum Claim {
     DataMiner(dataminer::Claim),
+    ActiveStandby(activestandby::Claim),
+    CheckPoint(checkpoint::Claim),
 }
 
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Claim::DataMiner(c) => c.validate(),
+            Claim::ActiveStandby(c) => c.validate(),
+            Claim::CheckPoint(c) => c.validate(),
         }
     }
 }
@@ -48,6 +57,8 @@ impl std::fmt::Debug for Claim {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Claim::DataMiner(c) => c.fmt(f),
+            Claim::ActiveStandby(c) => c.fmt(f),
+            Claim::CheckPoint(c) => c.fmt(f),
         }
     }
 }
@@ -56,6 +67,8 @@ impl Serialize for Claim {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Claim::DataMiner(c) => c.serialize(s),
+            Claim::ActiveStandby(c) => c.serialize(s),
+            Claim::CheckPoint(c) => c.serialize(s),
         }
     }
 }
@@ -64,6 +77,8 @@ impl<'de> Deserialize<'de> for Claim {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         match VOCABULARY.with(Cell::get) {
             Vocabulary::DataMiner => dataminer::Claim::deserialize(d).map(Claim::DataMiner),
+            Vocabulary::ActiveStandby => activestandby::Claim::deserialize(d).map(Claim::ActiveStandby),
+            Vocabulary::CheckPoint => checkpoint::Claim::deserialize(d).map(Claim::CheckPoint),
         }
     }
 }
@@ -144,6 +159,32 @@ impl Expectation {
         }
         self.that.validate()
     }
+}
+
+/// Equal, or expected vs actual in their debug form.
+pub fn expect<T: PartialEq + std::fmt::Debug>(expected: T, actual: T) -> Verdict {
+    if expected == actual { Ok(()) } else { Err((format!("{expected:?}"), format!("{actual:?}"))) }
+}
+
+/// Tracked writes: each of `[written, replicated, pending, lost]` that is set must match.
+pub fn writes(s: &crate::ledger::Summary, want: [Option<u64>; 4]) -> Verdict {
+    let names = ["written", "replicated", "pending", "lost"];
+    let got = [s.written, s.replicated, s.pending, s.lost];
+    let bad: Vec<usize> = (0..4).filter(|&i| want[i].is_some_and(|w| w != got[i])).collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let show = |v: &dyn Fn(usize) -> u64| bad.iter().map(|&i| format!("{} {}", names[i], v(i))).collect::<Vec<_>>().join(", ");
+    Err((show(&|i| want[i].unwrap_or(0)), show(&|i| got[i])))
+}
+
+/// Exactly the writes `ids` were lost.
+pub fn lost_ids(s: &crate::ledger::Summary, ids: &[u32]) -> Verdict {
+    let mut lost: Vec<u32> = s.losses.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
+    lost.sort();
+    let mut want = ids.to_vec();
+    want.sort();
+    expect(want, lost)
 }
 
 /// An alarm whose text contains `text` is active (or, with `active: false`, is not) in

@@ -26,6 +26,30 @@ enum Step {
     SwitchingTo(Dma),
 }
 
+/// The actions DataMiner Failover supports (the scenario parser refuses the others).
+pub const SUPPORTED_ACTIONS: &[&str] = &[
+    "Pull",
+    "Plug",
+    "DisableNic",
+    "EnableNic",
+    "Stop",
+    "Start",
+    "Restart",
+    "PowerFail",
+    "PowerOn",
+    "StopDb",
+    "StartDb",
+    "FailSwitch",
+    "RestoreSwitch",
+    "Switch",
+    "BringOnline",
+    "Upgrade",
+    "Write",
+    "Lookup",
+    "ReverseLookup",
+    "Connect",
+];
+
 impl DataMiner {
     /// Resolves a node reference at the moment the action runs.
     pub fn resolve(&self, r: DmaRef) -> Option<Dma> {
@@ -44,32 +68,19 @@ impl DataMiner {
     }
 
     pub(super) fn on_command(&mut self, command: Command, cx: &mut Cx<'_>) {
-        let targets: Vec<(&str, DmaRef)> = match &command {
-            Command::Pull { on, .. } | Command::Plug { on, .. } | Command::DisableNic { on, .. } | Command::EnableNic { on, .. } => vec![("on", *on)],
-            Command::Stop(t)
-            | Command::Start(t)
-            | Command::PowerFail(t)
-            | Command::PowerOn(t)
-            | Command::StopDb(t)
-            | Command::StartDb(t)
-            | Command::BringOnline(t) => vec![("", *t)],
-            Command::Restart { node, .. } => vec![("", *node)],
-            Command::Connect { from, .. } => vec![("from", *from)],
-            _ => vec![],
-        };
         let mut resolved = None;
-        for (_, t) in targets {
+        if let Some(t) = command.target() {
             match self.resolve(t) {
                 Some(d) => resolved = Some(d),
                 None => {
-                    cx.record(Rec::Refused { what: format!("{command:?}"), why: format!("no DMA is {t:?} now") });
+                    cx.record(Rec::Refused { what: command.describe(), why: format!("no DMA is {t:?} now") });
                     return;
                 }
             }
         }
         let text = match resolved {
-            Some(d) => format!("{} on {}", verb(&command), self.describe(d)),
-            None => verb(&command),
+            Some(d) => format!("{} on {}", command.describe(), self.describe(d)),
+            None => command.describe(),
         };
         cx.record(Rec::Script { text });
         self.apply(command, resolved, cx);
@@ -111,6 +122,7 @@ impl DataMiner {
             Command::Lookup { name, count } => (0..count).for_each(|_| self.lookup(&name, cx)),
             Command::ReverseLookup { ip, count } => (0..count).for_each(|_| self.reverse_lookup(ip, cx)),
             Command::Connect { to, .. } => self.connect(d(), to, cx),
+            other => cx.record(Rec::Refused { what: other.kind().into(), why: "not a DataMiner Failover action".into() }),
         }
     }
 
@@ -286,7 +298,8 @@ impl DataMiner {
         let next = match (policy, step) {
             (_, Step::Upgrading(d)) if d == second => self.upgrade_switch(second, cx),
             (_, Step::SwitchingTo(d)) if d == second => {
-                let (version, duration_ms) = (up_version(self), self.upgrade.as_ref().map_or(0, |u| u.duration_ms));
+                let (version, duration_ms) =
+                    (self.upgrade.as_ref().map(|u| u.version.clone()).unwrap_or_default(), self.upgrade.as_ref().map_or(0, |u| u.duration_ms));
                 self.upgrade_dma(first, &version, duration_ms, cx);
                 Some(Step::Upgrading(first))
             }
@@ -385,41 +398,5 @@ impl DataMiner {
             return Err(format!("{to} unreachable from gateway {}", route.gateway));
         }
         Ok(format!("via {} and gateway {}", nic.label(), route.gateway))
-    }
-}
-
-fn verb(c: &Command) -> String {
-    match c {
-        Command::Pull { cable, .. } => format!("pull {}", cables(*cable, "cable")),
-        Command::Plug { cable, .. } => format!("plug in {}", cables(*cable, "cable")),
-        Command::DisableNic { cable, .. } => format!("disable {}", cables(*cable, "NIC")),
-        Command::EnableNic { cable, .. } => format!("enable {}", cables(*cable, "NIC")),
-        Command::Stop(_) => "stop".into(),
-        Command::Start(_) => "start".into(),
-        Command::Restart { duration, .. } => format!("restart (takes {duration})"),
-        Command::PowerFail(_) => "power failure".into(),
-        Command::PowerOn(_) => "power on".into(),
-        Command::StopDb(_) => "stop the database server".into(),
-        Command::StartDb(_) => "start the database server".into(),
-        Command::FailSwitch => "the switch/router fails".into(),
-        Command::RestoreSwitch => "the switch/router is restored".into(),
-        Command::Switch => "Switch (Failover dialog)".into(),
-        Command::BringOnline(_) => "bring online".into(),
-        Command::Upgrade { policy, version, duration } => format!("upgrade to {version}, policy {policy:?}, {duration} per DMA"),
-        Command::Write { count } => format!("gather {count} record(s)"),
-        Command::Lookup { name, count } => format!("{count} DNS lookup(s) of {name}"),
-        Command::ReverseLookup { ip, count } => format!("{count} reverse lookup(s) of {ip}"),
-        Command::Connect { to, .. } => format!("connect to {to}"),
-    }
-}
-
-fn up_version(dm: &DataMiner) -> String {
-    dm.upgrade.as_ref().map(|u| u.version.clone()).unwrap_or_default()
-}
-
-fn cables(c: CableRef, what: &str) -> String {
-    match c {
-        CableRef::Both => format!("both {what}s"),
-        one => format!("the {one:?} {what}"),
     }
 }

@@ -256,7 +256,7 @@ impl DataMiner {
             for id in &dropped {
                 self.ledger.lose(*id, now, &cause);
             }
-            cx.record(Rec::Lost { count: dropped.len(), cause, ids: super::trace::id_ranges(&dropped) });
+            cx.record(Rec::Lost { count: dropped.len(), cause, ids: crate::ledger::id_ranges(&dropped) });
         }
     }
 

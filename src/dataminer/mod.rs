@@ -12,7 +12,7 @@ mod ops;
 mod records;
 mod trace;
 
-pub use commands::{Command, DmaRef, UpgradePolicy};
+pub use commands::{Command, DmaRef, SUPPORTED_ACTIONS, UpgradePolicy};
 pub use config::{Addressing, AgentConfig, Config, Dma, FixedRecord, Heartbeat, InvertedHeartbeat, Mode, Nic, NormalHeartbeat, SharedHostname, VirtualIp};
 pub use ops::Led;
 pub use trace::Rec;

@@ -3,8 +3,8 @@
 //! that database is down) and into the forward backlog (the DB Sync Stack), which drains to the
 //! buddy whenever the sync connection is up.
 
-use super::trace::id_ranges;
 use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role};
+use crate::ledger::id_ranges;
 
 impl DataMiner {
     /// The sync connection (DataMiner sync and DB forwarding) works right now: the sync NICs are

@@ -129,6 +129,30 @@ impl Backlog {
     }
 }
 
+/// `#3..#7` style id ranges for record traces.
+pub fn id_ranges(ids: &[RecordId]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < ids.len() {
+        let start = ids[i];
+        let mut end = start;
+        while i + 1 < ids.len() && ids[i + 1] == end + 1 {
+            i += 1;
+            end = ids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out += &format!("#{start}");
+        } else {
+            out += &format!("#{start}..#{end}");
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

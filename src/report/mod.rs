@@ -91,8 +91,9 @@ fn timeline(s: &mut String, records: &[TraceLine]) {
 }
 
 fn status(s: &mut String, view: &View, full: bool) {
+    let width = view.nodes.iter().map(|n| n.name.len()).max().unwrap_or(0).max(12);
     for n in &view.nodes {
-        let _ = writeln!(s, "  {:<12} {:<28} {}", n.name, n.role, n.facts.join("   "));
+        let _ = writeln!(s, "  {:<width$} {:<28} {}", n.name, n.role, n.facts.join("   "));
     }
     for (title, rows) in &view.tables {
         let _ = writeln!(s, "  {title}:");

@@ -68,6 +68,9 @@ pub fn run(scenario: &Scenario, seed: Option<u64>) -> Outcome {
     let seed = seed.unwrap_or(scenario.seed);
     match &scenario.system {
         System::DataMiner(cfg) => run_product::<crate::dataminer::DataMiner>(cfg, scenario, seed),
+        System::MrsManager(cfg) => run_product::<crate::activestandby::ActiveStandby>(&cfg.profile(), scenario, seed),
+        System::FlinkServer(cfg) => run_product::<crate::activestandby::ActiveStandby>(&cfg.profile(), scenario, seed),
+        System::CheckPoint(cfg) => run_product::<crate::checkpoint::CheckPoint>(cfg, scenario, seed),
     }
 }
 
@@ -82,7 +85,7 @@ fn run_product<P: Product>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> O
         let to = next.unwrap_or(end + 1);
         if to > from {
             for (tracker, e) in trackers.iter_mut().zip(&scenario.expect) {
-                tracker.observe(from, to, || sim.model.eval(&e.that));
+                tracker.observe(from, to, || sim.model.eval(&e.that, from));
             }
         }
         if next.is_none() {

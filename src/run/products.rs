@@ -1,7 +1,9 @@
 //! What the runner needs from a product, and how each product provides it.
 
 use crate::action::Action;
+use crate::activestandby::{self, ActiveStandby};
 use crate::check::{Claim, Verdict};
+use crate::checkpoint::{self, CheckPoint};
 use crate::dataminer::{self, DataMiner, Rec};
 use crate::engine::{Ctx, Model, Time};
 use crate::ops::View;
@@ -14,7 +16,7 @@ pub trait Product: Model<Record: Display + Clone, Event: Clone> + Clone {
     fn build(cfg: &Self::Config, seed: u64, cx: &mut Ctx<'_, Self::Event, Self::Record>) -> Self;
     fn action(action: Action) -> Self::Event;
     fn view(&self, at_ms: Time) -> View;
-    fn eval(&self, claim: &Claim) -> Verdict;
+    fn eval(&self, claim: &Claim, now: Time) -> Verdict;
     /// Whether the text timeline shows this record (the JSON trace keeps all).
     fn shown(_record: &Self::Record) -> bool {
         true
@@ -36,8 +38,7 @@ impl Product for DataMiner {
         DataMiner::view(self, at_ms)
     }
 
-    fn eval(&self, claim: &Claim) -> Verdict {
-        #[allow(unreachable_patterns)] // one arm per product; the parser matches claims to systems
+    fn eval(&self, claim: &Claim, _now: Time) -> Verdict {
         match claim {
             Claim::DataMiner(c) => c.eval(self),
             other => unreachable!("the parser only admits DataMiner claims for a DataMiner scenario: {other:?}"),
@@ -50,6 +51,52 @@ impl Product for DataMiner {
         match record {
             Rec::Heartbeat { failures, max_failures, .. } => *failures <= 1 || *failures == max_failures + 1,
             _ => true,
+        }
+    }
+}
+
+impl Product for ActiveStandby {
+    type Config = activestandby::Profile;
+
+    fn build(cfg: &Self::Config, seed: u64, cx: &mut Ctx<'_, Self::Event, Self::Record>) -> Self {
+        ActiveStandby::new(cfg.clone(), seed, cx)
+    }
+
+    fn action(action: Action) -> Self::Event {
+        activestandby::Event::Command(action)
+    }
+
+    fn view(&self, at_ms: Time) -> View {
+        ActiveStandby::view(self, at_ms)
+    }
+
+    fn eval(&self, claim: &Claim, now: Time) -> Verdict {
+        match claim {
+            Claim::ActiveStandby(c) => c.eval(self, now),
+            other => unreachable!("the parser only admits active/standby claims for an MRS scenario: {other:?}"),
+        }
+    }
+}
+
+impl Product for CheckPoint {
+    type Config = checkpoint::Config;
+
+    fn build(cfg: &Self::Config, seed: u64, cx: &mut Ctx<'_, Self::Event, Self::Record>) -> Self {
+        CheckPoint::new(cfg.clone(), seed, cx)
+    }
+
+    fn action(action: Action) -> Self::Event {
+        checkpoint::Event::Command(action)
+    }
+
+    fn view(&self, at_ms: Time) -> View {
+        CheckPoint::view(self, at_ms)
+    }
+
+    fn eval(&self, claim: &Claim, _now: Time) -> Verdict {
+        match claim {
+            Claim::CheckPoint(c) => c.eval(self),
+            other => unreachable!("the parser only admits Check Point claims for a Check Point scenario: {other:?}"),
         }
     }
 }

@@ -34,12 +34,40 @@ pub struct Scenario {
 pub enum System {
     /// DataMiner Failover (SPEC §1–2).
     DataMiner(dataminer::Config),
+    /// MRS Manager active/standby (SPEC §3).
+    MrsManager(crate::mrs_manager::Config),
+    /// MRS FlinkServer active/standby (SPEC §4).
+    FlinkServer(crate::flinkserver::Config),
+    /// Check Point Management High Availability (SPEC §5).
+    CheckPoint(crate::checkpoint::Config),
 }
 
 impl System {
     pub fn label(&self) -> &'static str {
         match self {
             System::DataMiner(_) => "DataMiner Failover",
+            System::MrsManager(_) => "MRS Manager",
+            System::FlinkServer(_) => "MRS FlinkServer",
+            System::CheckPoint(_) => "Check Point Management HA",
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        match self {
+            System::DataMiner(c) => c.validate(),
+            System::MrsManager(c) => c.validate(),
+            System::FlinkServer(c) => c.validate(),
+            System::CheckPoint(c) => c.validate(),
+        }
+    }
+
+    /// The script actions this system supports.
+    pub fn supported_actions(&self) -> Vec<&'static str> {
+        match self {
+            System::DataMiner(_) => dataminer::SUPPORTED_ACTIONS.to_vec(),
+            System::MrsManager(_) => crate::activestandby::SUPPORTED_ACTIONS.to_vec(),
+            System::FlinkServer(_) => crate::activestandby::SUPPORTED_ACTIONS.iter().copied().filter(|a| !a.contains("Resource")).collect(),
+            System::CheckPoint(_) => crate::checkpoint::SUPPORTED_ACTIONS.to_vec(),
         }
     }
 }
@@ -83,12 +111,14 @@ pub(crate) fn check_time(t: Ms, what: &str) -> Result<(), String> {
 }
 
 #[derive(Deserialize)]
+#[serde(rename = "Scenario")]
 struct EndOnly {
     end: Ms,
 }
 
 /// Only which system a file is about: its variant name, content skipped.
 #[derive(Deserialize)]
+#[serde(rename = "Scenario")]
 struct SystemOnly {
     system: SystemTag,
 }
@@ -96,12 +126,17 @@ struct SystemOnly {
 #[derive(Deserialize)]
 enum SystemTag {
     DataMiner(serde::de::IgnoredAny),
+    MrsManager(serde::de::IgnoredAny),
+    FlinkServer(serde::de::IgnoredAny),
+    CheckPoint(serde::de::IgnoredAny),
 }
 
 impl SystemTag {
     fn vocabulary(&self) -> Vocabulary {
         match self {
             SystemTag::DataMiner(_) => Vocabulary::DataMiner,
+            SystemTag::MrsManager(_) | SystemTag::FlinkServer(_) => Vocabulary::ActiveStandby,
+            SystemTag::CheckPoint(_) => Vocabulary::CheckPoint,
         }
     }
 }
@@ -134,8 +169,13 @@ fn parse_in(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
             return Err(ScenarioError::from_ron(path, src, &e));
         }
     }
-    match &scenario.system {
-        System::DataMiner(cfg) => cfg.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?,
+    scenario.system.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?;
+    let supported = scenario.system.supported_actions();
+    for (i, step) in scenario.script.iter().enumerate() {
+        if !supported.contains(&step.action.kind()) {
+            let m = format!("{} does not support the action `{}`; it supports: {}", scenario.system.label(), step.action.kind(), supported.join(", "));
+            return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
+        }
     }
     for (i, e) in scenario.expect.iter().enumerate() {
         e.validate().map_err(|m| ScenarioError::at_nth(path, src, "ids:", i, &m))?;

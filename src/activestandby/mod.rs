@@ -1,0 +1,111 @@
+//! The active/standby pair the MRS systems share (MRS Manager, FlinkServer): two nodes behind a
+//! floating IP, an HA heartbeat between them, a periodic file sync from the active to the
+//! standby with an alarm that raises and clears itself, tracked configuration changes, and
+//! switchovers — manual, or automatic when a single-active resource fails on the active.
+//!
+//! Written once; each product gives its [`Profile`] (names, alarm IDs and texts, numbers, which
+//! node raises the heartbeat alarm) and nothing else. The rules, with the SPEC IDs they serve:
+//! - HA heartbeat each `heartbeat_interval` both ways over a live path. The heartbeat alarm
+//!   stands on a node (the active only, or either, per profile) that has heard nothing from its
+//!   peer for `heartbeat_loss` (MRS-12010: 7 s; ALM-45640: 30 s).
+//! - Every `sync_interval` (60 s, docs) the active pushes its configuration files to the
+//!   standby. The push fails when the link is interrupted, a node's sync file is missing or has
+//!   wrong permissions, or a node's backup directory is full (FLINK-45641-2). The sync alarm
+//!   stands from a failed check to the next good one (MRS-12011-1/2, FLINK-45641-1/3).
+//! - A single-active resource on the active is checked every `resource_interval`; after
+//!   `resource_failures` consecutive failures the HA switches over (docs: ALM-12072, 9 s × 3).
+//!   While the heartbeat alarm stands on the active, no failover can be performed (MRS-12010).
+//! - A switchover makes the standby active with the configuration it last received: every change
+//!   made on the old active since the last good sync is lost, and the report says which
+//!   (MRS-12011-3, FLINK-45641-4).
+//! - Arbitration (assumption, no document gives it): an active that cannot reach the gateway
+//!   for `heartbeat_loss` steps down, and a standby that has lost the active for
+//!   `heartbeat_loss` but still reaches the gateway takes over, so a dead or isolated active is
+//!   replaced without two actives.
+
+mod model;
+
+pub use model::{ActiveStandby, Event, Node, Rec, Role};
+
+use crate::engine::Ms;
+use crate::ops::Severity;
+
+/// An alarm of the pair, as the product documents it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlarmDef {
+    pub id: u32,
+    pub severity: Severity,
+    pub title: &'static str,
+}
+
+/// Who raises the heartbeat alarm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeartbeatWatcher {
+    /// The active node, about the standby (MRS ALM-12010).
+    ActiveOnly,
+    /// Either node, about its peer (FlinkServer ALM-45640).
+    Either,
+}
+
+/// Which parameters the sync alarm carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncParams {
+    /// ServiceName, RoleName, HostName, Local Manager HA Name, Peer Manager HA Name (ALM-12011).
+    Manager,
+    /// Source, ServiceName, RoleName, HostName (ALM-45641).
+    Flink,
+}
+
+/// Everything product-specific about a pair.
+#[derive(Clone, Debug)]
+pub struct Profile {
+    pub system: &'static str,
+    pub service: &'static str,
+    pub role: &'static str,
+    /// The cluster name (the `Source` parameter).
+    pub source: String,
+    pub node_names: [String; 2],
+    pub ha_names: [String; 2],
+    pub heartbeat_alarm: AlarmDef,
+    pub heartbeat_watcher: HeartbeatWatcher,
+    pub sync_alarm: AlarmDef,
+    pub sync_params: SyncParams,
+    /// The single-active resource whose failure switches the pair over, if the product has one.
+    pub resource: Option<Resource>,
+    pub heartbeat_interval: Ms,
+    pub heartbeat_loss: Ms,
+    pub sync_interval: Ms,
+    pub initially_active: crate::action::NodeId,
+}
+
+/// A single-active HA resource checked on the active (MRS: the floating IP, ALM-12072).
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub name: &'static str,
+    pub alarm: AlarmDef,
+    pub interval: Ms,
+    pub failures: u32,
+}
+
+/// The actions the pair supports (`FailResource`/`RestoreResource` only with a [`Resource`]).
+pub const SUPPORTED_ACTIONS: &[&str] = &[
+    "Pull",
+    "Plug",
+    "DisableNic",
+    "EnableNic",
+    "Stop",
+    "Start",
+    "Restart",
+    "PowerFail",
+    "PowerOn",
+    "FailSwitch",
+    "RestoreSwitch",
+    "Switch",
+    "Write",
+    "FailResource",
+    "RestoreResource",
+    "BreakSyncFile",
+    "RepairSyncFile",
+    "FillBackupDisk",
+    "FreeBackupDisk",
+];

@@ -1,0 +1,595 @@
+use super::{HeartbeatWatcher, Profile, SyncParams};
+use crate::action::{Action, CableRef, NodeId, Target};
+use crate::engine::{Ctx, Model, RngStreams, Time, TimerId, clock};
+use crate::ledger::Ledger;
+use crate::net::{Cidr, HostId, Ip, PortId, Topology};
+use crate::ops::{Column, Console, NodeLine, Panel, Severity, View};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::Arc;
+
+pub type Cx<'a> = Ctx<'a, Event, Rec>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Role {
+    Active,
+    Standby,
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub host: HostId,
+    pub port: PortId,
+    pub running: bool,
+    pub role: Role,
+    /// The configuration changes this node's files hold (record ids).
+    pub config: BTreeSet<u32>,
+    pub sync_file_ok: bool,
+    pub backup_disk_full: bool,
+    pub resource_ok: bool,
+    pub resource_failures: u32,
+    /// When this node last heard its peer's heartbeat.
+    pub heard_peer_ms: Time,
+    /// Since when this node cannot reach the gateway.
+    pub gateway_lost_since: Option<Time>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Event {
+    Heartbeat,
+    SyncCheck,
+    ResourceCheck,
+    Command(Action),
+}
+
+/// Typed trace records of the pair.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Rec {
+    Initial { active: String },
+    Script { text: String },
+    Refused { what: String, why: String },
+    Cable { cable: String, plugged: bool },
+    Running { node: String, running: bool },
+    Role { node: String, role: &'static str, why: String },
+    Sync { ok: bool, detail: String },
+    Changes { node: String, count: usize, ids: String },
+    Lost { count: usize, ids: String, cause: String },
+    Fault { node: String, what: String },
+    Alarm { raised: bool, severity: &'static str, text: String },
+}
+
+impl fmt::Display for Rec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rec::Initial { active } => write!(f, "initial state: {active} active"),
+            Rec::Script { text } => write!(f, "script: {text}"),
+            Rec::Refused { what, why } => write!(f, "refused: {what}: {why}"),
+            Rec::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+            Rec::Running { node, running } => write!(f, "{node} {}", if *running { "running" } else { "stopped" }),
+            Rec::Role { node, role, why } => write!(f, "{node} => {role} ({why})"),
+            Rec::Sync { ok: true, detail } => write!(f, "file sync OK ({detail})"),
+            Rec::Sync { ok: false, detail } => write!(f, "file sync FAILED: {detail}"),
+            Rec::Changes { node, count, ids } => write!(f, "{node} takes {count} configuration change(s) {ids}"),
+            Rec::Lost { count, ids, cause } => write!(f, "LOST {count} configuration change(s) {ids}: {cause}"),
+            Rec::Fault { node, what } => write!(f, "{node}: {what}"),
+            Rec::Alarm { raised, severity, text } => write!(f, "alarm list: {} {severity} \"{text}\"", if *raised { "raised" } else { "cleared" }),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ActiveStandby {
+    pub profile: Arc<Profile>,
+    pub net: Topology,
+    switch: PortId,
+    gateway: Ip,
+    floating_ip: Cidr,
+    pub nodes: [Node; 2],
+    pub ledger: Ledger,
+    /// The cluster's alarm list (MRS Manager shows one for the whole cluster).
+    pub console: Console,
+    pub last_good_sync_ms: Option<Time>,
+    /// Why the last sync check failed, and which standby failed to sync, while it fails. The
+    /// alarm's parameters are those of the failed check until a check says otherwise.
+    pub sync_failure: Option<(String, NodeId)>,
+    pub switchovers: u32,
+    /// The heartbeat alarm state last seen per node (to notice when time flips it).
+    heartbeat_alarms: [bool; 2],
+    timers: [TimerId; 3],
+}
+
+const STREAM_PHASES: u64 = 1;
+
+impl ActiveStandby {
+    pub fn new(profile: Profile, seed: u64, cx: &mut Cx<'_>) -> Self {
+        use rand::RngExt;
+        let mut net = Topology::new();
+        let gateway_cidr: Cidr = "192.168.0.254/24".parse().expect("valid");
+        let switch = net.add_switch("switch", vec![gateway_cidr]);
+        let floating_ip: Cidr = "192.168.0.100/24".parse().expect("valid");
+        let nodes = [0usize, 1].map(|i| {
+            let host = net.add_host(&profile.node_names[i]);
+            let port = net.add_nic(host, "NIC", vec![format!("192.168.0.{}/24", i + 1).parse().expect("valid")]);
+            net.add_cable(&format!("{} cable", profile.node_names[i]), port, switch);
+            let role = if i == profile.initially_active.idx() { Role::Active } else { Role::Standby };
+            Node {
+                host,
+                port,
+                running: true,
+                role,
+                config: BTreeSet::new(),
+                sync_file_ok: true,
+                backup_disk_full: false,
+                resource_ok: true,
+                resource_failures: 0,
+                heard_peer_ms: 0,
+                gateway_lost_since: None,
+            }
+        });
+        let active = profile.initially_active.idx();
+        net.add_addr(nodes[active].port, floating_ip);
+        let timers = [cx.new_timer(), cx.new_timer(), cx.new_timer()];
+        let mut rng = RngStreams::new(seed).stream(STREAM_PHASES);
+        cx.arm(timers[0], profile.heartbeat_interval.0, Event::Heartbeat);
+        cx.arm(timers[1], 1 + rng.random_range(0..profile.sync_interval.0), Event::SyncCheck);
+        if let Some(r) = &profile.resource {
+            cx.arm(timers[2], 1 + rng.random_range(0..r.interval.0), Event::ResourceCheck);
+        }
+        cx.record(Rec::Initial { active: profile.node_names[active].clone() });
+        ActiveStandby {
+            profile: Arc::new(profile),
+            net,
+            switch,
+            gateway: gateway_cidr.addr,
+            floating_ip,
+            nodes,
+            ledger: Ledger::new(2),
+            console: Console::default(),
+            last_good_sync_ms: Some(0),
+            sync_failure: None,
+            switchovers: 0,
+            heartbeat_alarms: [false; 2],
+            timers,
+        }
+    }
+
+    pub fn name(&self, n: NodeId) -> &str {
+        &self.profile.node_names[n.idx()]
+    }
+
+    pub fn node(&self, n: NodeId) -> &Node {
+        &self.nodes[n.idx()]
+    }
+
+    /// The running active nodes (two only after an arbitration mistake; see the invariants).
+    pub fn actives(&self) -> impl Iterator<Item = NodeId> + '_ {
+        NodeId::BOTH.into_iter().filter(|n| self.node(*n).running && self.node(*n).role == Role::Active)
+    }
+
+    fn peers_connected(&self) -> bool {
+        self.net.connected(self.nodes[0].port, self.nodes[1].port)
+    }
+
+    /// The node's heartbeat from its peer is lost (nothing heard for `heartbeat_loss`).
+    pub fn heartbeat_lost(&self, n: NodeId, now: Time) -> bool {
+        now - self.node(n).heard_peer_ms >= self.profile.heartbeat_loss.0
+    }
+
+    /// Whether the heartbeat alarm stands on node `n` now.
+    pub fn heartbeat_alarm_on(&self, n: NodeId, now: Time) -> bool {
+        let node = self.node(n);
+        let watches = match self.profile.heartbeat_watcher {
+            HeartbeatWatcher::ActiveOnly => node.role == Role::Active,
+            HeartbeatWatcher::Either => true,
+        };
+        node.running && watches && self.heartbeat_lost(n, now)
+    }
+
+    fn on_heartbeat(&mut self, cx: &mut Cx<'_>) {
+        let now = cx.now();
+        cx.arm(self.timers[0], self.profile.heartbeat_interval.0, Event::Heartbeat);
+        let connected = self.peers_connected();
+        for n in NodeId::BOTH {
+            let peer_up = self.node(n.other()).running && connected;
+            let gateway_ok = self.net.reaches_ip(self.node(n).port, self.gateway);
+            let node = &mut self.nodes[n.idx()];
+            if peer_up && node.running {
+                node.heard_peer_ms = now;
+            }
+            node.gateway_lost_since = if gateway_ok { None } else { node.gateway_lost_since.or(Some(now)) };
+        }
+        self.arbitrate(now, cx);
+        // The heartbeat alarm depends on time passing: look again when its state flips.
+        let alarms = NodeId::BOTH.map(|n| self.heartbeat_alarm_on(n, now));
+        if alarms != self.heartbeat_alarms {
+            self.heartbeat_alarms = alarms;
+            cx.touch();
+        }
+    }
+
+    /// Arbitration (an assumption, see the module docs): an isolated active steps down; a
+    /// standby that lost a dead or isolated active, and still reaches the gateway, takes over.
+    fn arbitrate(&mut self, now: Time, cx: &mut Cx<'_>) {
+        let loss = self.profile.heartbeat_loss.0;
+        for n in NodeId::BOTH {
+            let node = self.node(n);
+            let isolated = node.gateway_lost_since.is_some_and(|t| now - t >= loss);
+            if node.running && node.role == Role::Active && isolated {
+                self.set_role(n, Role::Standby, "cannot reach the gateway: steps down", cx);
+            }
+        }
+        for n in NodeId::BOTH {
+            let node = self.node(n);
+            let other = self.node(n.other());
+            let active_gone = !(other.running && other.role == Role::Active && self.peers_connected());
+            if node.running
+                && node.role == Role::Standby
+                && node.gateway_lost_since.is_none()
+                && self.heartbeat_lost(n, now)
+                && active_gone
+                && self.actives().count() == 0
+            {
+                self.switchover(n, "the active was lost; the standby takes over", cx);
+            }
+        }
+    }
+
+    fn on_sync_check(&mut self, cx: &mut Cx<'_>) {
+        cx.arm(self.timers[1], self.profile.sync_interval.0, Event::SyncCheck);
+        let Some(active) = self.actives().next() else { return };
+        let standby = active.other();
+        match self.sync_blocker(active) {
+            Some(cause) => {
+                let failure = Some((cause.clone(), standby));
+                if self.sync_failure != failure {
+                    cx.record(Rec::Sync { ok: false, detail: cause });
+                }
+                self.sync_failure = failure;
+                cx.touch();
+            }
+            None => {
+                let fresh: Vec<u32> = self.node(active).config.difference(&self.node(standby).config).copied().collect();
+                for id in &fresh {
+                    self.ledger.store(*id, standby.idx() as u8);
+                }
+                self.nodes[standby.idx()].config = self.node(active).config.clone();
+                let detail = format!("{} -> {}, {} change(s) copied", self.name(active), self.name(standby), fresh.len());
+                if self.sync_failure.is_some() || !fresh.is_empty() {
+                    cx.record(Rec::Sync { ok: true, detail });
+                }
+                self.sync_failure = None;
+                self.last_good_sync_ms = Some(cx.now());
+            }
+        }
+    }
+
+    /// Why the active cannot sync its files to the standby right now (FLINK-45641-2).
+    fn sync_blocker(&self, active: NodeId) -> Option<String> {
+        let standby = active.other();
+        if !self.node(standby).running || !self.peers_connected() {
+            return Some(format!("the link between {} and {} is interrupted", self.name(active), self.name(standby)));
+        }
+        for n in [active, standby] {
+            if !self.node(n).sync_file_ok {
+                return Some(format!("the synchronization file on {} does not exist or has wrong permissions", self.name(n)));
+            }
+            if self.node(n).backup_disk_full {
+                return Some(format!("the backup directory /srv/BigData/LocalBackup on {} is full", self.name(n)));
+            }
+        }
+        None
+    }
+
+    fn on_resource_check(&mut self, cx: &mut Cx<'_>) {
+        let Some(resource) = self.profile.resource.clone() else { return };
+        cx.arm(self.timers[2], resource.interval.0, Event::ResourceCheck);
+        let Some(active) = self.actives().next() else { return };
+        let now = cx.now();
+        let node = &mut self.nodes[active.idx()];
+        let before = node.resource_failures;
+        node.resource_failures = if node.resource_ok { 0 } else { node.resource_failures + 1 };
+        if node.resource_failures != before {
+            cx.touch();
+        }
+        if node.resource_failures >= resource.failures {
+            if self.heartbeat_alarm_on(active, now) {
+                // MRS-12010: while the heartbeat alarm stands, no failover can be performed.
+                let why = format!("{} stands: no failover can be performed", self.profile.heartbeat_alarm.title);
+                cx.record(Rec::Refused { what: format!("automatic switchover after {} failed", resource.name), why });
+            } else if self.switch_blocker(active).is_none() {
+                let why = format!("{} resource abnormal on {}", resource.name, self.name(active));
+                self.switchover(active.other(), &why, cx);
+            }
+        }
+    }
+
+    /// Why a switchover away from `active` cannot happen now.
+    fn switch_blocker(&self, active: NodeId) -> Option<String> {
+        let standby = active.other();
+        if !self.node(standby).running {
+            Some(format!("the standby {} is not running", self.name(standby)))
+        } else if !self.peers_connected() {
+            Some(format!("{} cannot reach {}", self.name(active), self.name(standby)))
+        } else {
+            None
+        }
+    }
+
+    fn set_role(&mut self, n: NodeId, role: Role, why: &str, cx: &mut Cx<'_>) {
+        if self.node(n).role == role {
+            return;
+        }
+        self.nodes[n.idx()].role = role;
+        let port = self.node(n).port;
+        if role == Role::Active {
+            self.net.add_addr(port, self.floating_ip);
+        } else {
+            self.net.remove_addr(port, self.floating_ip.addr);
+        }
+        let label = if role == Role::Active { "active" } else { "standby" };
+        cx.record(Rec::Role { node: self.name(n).into(), role: label, why: why.into() });
+    }
+
+    /// `to` becomes active with the configuration it holds; changes only the other node held
+    /// are lost (MRS-12011-3, FLINK-45641-4), each by id, with the time of the last good sync.
+    fn switchover(&mut self, to: NodeId, why: &str, cx: &mut Cx<'_>) {
+        let from = to.other();
+        let lost: Vec<u32> =
+            self.node(from).config.difference(&self.node(to).config).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
+        if !lost.is_empty() {
+            let since = self.last_good_sync_ms.map_or("never".to_string(), clock);
+            let cause = format!("made on {} after the last good sync ({since}); {} was stale when it became active", self.name(from), self.name(to));
+            for id in &lost {
+                self.ledger.lose(*id, cx.now(), &cause);
+            }
+            cx.record(Rec::Lost { count: lost.len(), ids: crate::ledger::id_ranges(&lost), cause });
+        }
+        self.set_role(from, Role::Standby, why, cx);
+        self.set_role(to, Role::Active, why, cx);
+        self.nodes[from.idx()].resource_failures = 0;
+        self.nodes[to.idx()].resource_failures = 0;
+        self.nodes[to.idx()].heard_peer_ms = cx.now();
+        self.switchovers += 1;
+    }
+
+    fn resolve(&self, t: Target) -> Option<NodeId> {
+        match t {
+            Target::Main => Some(NodeId::Main),
+            Target::Backup => Some(NodeId::Backup),
+            Target::Online => NodeId::BOTH.into_iter().find(|n| self.node(*n).role == Role::Active),
+            Target::Offline => NodeId::BOTH.into_iter().find(|n| self.node(*n).role == Role::Standby),
+        }
+    }
+
+    fn on_command(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let node = match action.target().map(|t| (t, self.resolve(t))) {
+            Some((t, None)) => {
+                cx.record(Rec::Refused { what: action.kind().into(), why: format!("no node is {t:?} now") });
+                return;
+            }
+            Some((_, Some(n))) => Some(n),
+            None => None,
+        };
+        let on = node.map_or(String::new(), |n| format!(" on {}", self.name(n)));
+        cx.record(Rec::Script { text: format!("{}{on}", action.describe()) });
+        self.apply(action, node, cx);
+    }
+
+    fn apply(&mut self, action: Action, node: Option<NodeId>, cx: &mut Cx<'_>) {
+        let n = || node.expect("resolved");
+        let fault = |dm: &mut Self, cx: &mut Cx<'_>, what: &str| cx.record(Rec::Fault { node: dm.name(n()).into(), what: what.into() });
+        match action {
+            Action::Pull { cable, .. } | Action::Plug { cable, .. } if cable == CableRef::Sync => {
+                cx.record(Rec::Refused { what: "Sync cable".into(), why: "each node has one network cable (use Corporate)".into() });
+            }
+            Action::Pull { .. } | Action::DisableNic { .. } => self.set_link(n(), false, cx),
+            Action::Plug { .. } | Action::EnableNic { .. } => self.set_link(n(), true, cx),
+            Action::Stop(_) | Action::PowerFail(_) => self.set_running(n(), false, matches!(action, Action::PowerFail(_)), cx),
+            Action::Start(_) | Action::PowerOn(_) => self.set_running(n(), true, true, cx),
+            Action::Restart { duration, .. } => {
+                self.set_running(n(), false, false, cx);
+                cx.schedule_in(duration.0, Event::Command(Action::Start(Target::from(n()))));
+            }
+            Action::FailSwitch | Action::RestoreSwitch => {
+                let on = matches!(action, Action::RestoreSwitch);
+                self.net.set_nic_enabled(self.switch, on);
+                cx.touch();
+            }
+            Action::Switch => self.manual_switch(cx),
+            Action::Write { count } => self.change_config(count, cx),
+            Action::FailResource(_) | Action::RestoreResource(_) => {
+                self.nodes[n().idx()].resource_ok = matches!(action, Action::RestoreResource(_));
+                let name = self.profile.resource.as_ref().map_or("HA", |r| r.name);
+                fault(self, cx, &format!("{name} resource {}", if self.node(n()).resource_ok { "restored" } else { "failed" }));
+            }
+            Action::BreakSyncFile(_) | Action::RepairSyncFile(_) => {
+                self.nodes[n().idx()].sync_file_ok = matches!(action, Action::RepairSyncFile(_));
+                fault(self, cx, if self.node(n()).sync_file_ok { "synchronization file repaired" } else { "synchronization file missing / wrong permissions" });
+            }
+            Action::FillBackupDisk(_) | Action::FreeBackupDisk(_) => {
+                self.nodes[n().idx()].backup_disk_full = matches!(action, Action::FillBackupDisk(_));
+                fault(self, cx, if self.node(n()).backup_disk_full { "/srv/BigData/LocalBackup full" } else { "/srv/BigData/LocalBackup cleaned" });
+            }
+            other => cx.record(Rec::Refused { what: other.kind().into(), why: format!("not a {} action", self.profile.system) }),
+        }
+    }
+
+    fn set_link(&mut self, n: NodeId, up: bool, cx: &mut Cx<'_>) {
+        let port = self.node(n).port;
+        if let Some(c) = self.net.cable_of(port)
+            && self.net.set_plugged(c, up)
+        {
+            cx.record(Rec::Cable { cable: self.net.cable(c).name.clone(), plugged: up });
+        }
+    }
+
+    fn set_running(&mut self, n: NodeId, running: bool, power: bool, cx: &mut Cx<'_>) {
+        if power {
+            self.net.set_powered(self.node(n).host, running);
+        }
+        if self.node(n).running == running {
+            return;
+        }
+        self.nodes[n.idx()].running = running;
+        cx.record(Rec::Running { node: self.name(n).into(), running });
+        if running {
+            // A node that comes back joins as standby; arbitration decides if it must lead.
+            self.set_role(n, Role::Standby, "started", cx);
+            self.nodes[n.idx()].heard_peer_ms = cx.now();
+        } else if self.node(n).role == Role::Active {
+            let port = self.node(n).port;
+            self.net.remove_addr(port, self.floating_ip.addr);
+        }
+    }
+
+    fn manual_switch(&mut self, cx: &mut Cx<'_>) {
+        let now = cx.now();
+        let Some(active) = self.actives().next() else {
+            cx.record(Rec::Refused { what: "Switch".into(), why: "no active node".into() });
+            return;
+        };
+        let blocker = if self.heartbeat_alarm_on(active, now) {
+            Some(format!("{} stands: no failover can be performed", self.profile.heartbeat_alarm.title))
+        } else {
+            self.switch_blocker(active)
+        };
+        match blocker {
+            Some(why) => cx.record(Rec::Refused { what: "Switch".into(), why }),
+            None => self.switchover(active.other(), "manual switchover by an administrator", cx),
+        }
+    }
+
+    /// Configuration changes made on the active (acknowledged there, tracked until synced).
+    fn change_config(&mut self, count: u32, cx: &mut Cx<'_>) {
+        let Some(active) = self.actives().next() else {
+            self.ledger.reject(u64::from(count));
+            cx.record(Rec::Refused { what: "configuration change".into(), why: "no active node".into() });
+            return;
+        };
+        let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(cx.now(), active.idx() as u8)).collect();
+        for id in &ids {
+            self.ledger.store(*id, active.idx() as u8);
+            self.nodes[active.idx()].config.insert(*id);
+        }
+        cx.record(Rec::Changes { node: self.name(active).into(), count: ids.len(), ids: crate::ledger::id_ranges(&ids) });
+    }
+
+    /// The alarm conditions standing now, with the documented IDs, severities and parameters.
+    fn conditions(&self, now: Time) -> Vec<(Severity, String)> {
+        let p = &self.profile;
+        let mut out = Vec::new();
+        for n in NodeId::BOTH {
+            if self.heartbeat_alarm_on(n, now) {
+                let a = &p.heartbeat_alarm;
+                out.push((a.severity, format!("ALM-{} {} (HostName={}, Peer={})", a.id, a.title, self.name(n), self.name(n.other()))));
+            }
+        }
+        if let Some((_, standby)) = &self.sync_failure {
+            let (standby, active) = (*standby, standby.other());
+            let a = &p.sync_alarm;
+            let params = match p.sync_params {
+                SyncParams::Manager => format!(
+                    "ServiceName={}, RoleName={}, HostName={}, Local Manager HA Name={}, Peer Manager HA Name={}",
+                    p.service,
+                    p.role,
+                    self.name(standby),
+                    p.ha_names[active.idx()],
+                    p.ha_names[standby.idx()]
+                ),
+                SyncParams::Flink => format!("Source={}, ServiceName={}, RoleName={}, HostName={}", p.source, p.service, p.role, self.name(standby)),
+            };
+            out.push((a.severity, format!("ALM-{} {} ({params})", a.id, a.title)));
+        }
+        if let (Some(active), Some(r)) = (self.actives().next(), &p.resource)
+            && self.node(active).resource_failures >= r.failures
+        {
+            let a = &r.alarm;
+            out.push((a.severity, format!("ALM-{} {} (HostName={})", a.id, a.title, self.name(active))));
+        }
+        out
+    }
+
+    pub fn view(&self, at_ms: Time) -> View {
+        let nodes = NodeId::BOTH
+            .map(|n| {
+                let node = self.node(n);
+                let mut facts = vec![
+                    if node.running { "running".to_string() } else { "stopped".to_string() },
+                    format!("{} configuration change(s) held", node.config.len()),
+                ];
+                if self.net.holders(self.floating_ip.addr).any(|p| p == node.port) {
+                    facts.push("holds the floating IP".into());
+                }
+                NodeLine { name: self.name(n).into(), role: if node.role == Role::Active { "active".into() } else { "standby".into() }, facts }
+            })
+            .to_vec();
+        View {
+            at_ms,
+            nodes,
+            tables: Vec::new(),
+            consoles: vec![(format!("{} alarm list", self.profile.system), self.console.alarms().to_vec())],
+            panels: vec![self.ha_status(at_ms)],
+            writes_label: "Configuration changes".into(),
+            writes: self.ledger.summary(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The HA status of each node, in the words of `status-oms.sh` (docs: HAActive, HAAllResOK,
+    /// HARunPhase), plus the pair's sync state.
+    pub fn ha_status(&self, now: Time) -> Panel {
+        let columns = NodeId::BOTH
+            .map(|n| {
+                let node = self.node(n);
+                let mut items = vec![];
+                let mut item = |i: &str, v: String| items.push((i.to_string(), v, String::new()));
+                if !node.running {
+                    item("HARunPhase", "Deactived".into());
+                    item("HAAllResOK", "Unknown".into());
+                } else {
+                    item("HAActive", if node.role == Role::Active { "active".into() } else { "standby".into() });
+                    item("HAAllResOK", if node.resource_ok { "normal".into() } else { "abnormal".into() });
+                    item("HARunPhase", if node.role == Role::Active { "Actived".into() } else { "Deactived".into() });
+                    item("Heartbeat", if self.heartbeat_lost(n, now) { "lost".into() } else { "normal".into() });
+                }
+                Column { node: self.name(n).into(), items }
+            })
+            .to_vec();
+        let sync = match (&self.sync_failure, self.last_good_sync_ms) {
+            (Some((cause, _)), last) => format!("file sync failing: {cause}; last good sync {}", last.map_or("never".into(), clock)),
+            (None, last) => format!("file sync OK; last good sync {}", last.map_or("never".into(), clock)),
+        };
+        Panel { title: format!("{} HA status", self.profile.system), banner: vec![sync], columns }
+    }
+
+    fn check_invariants(&self) {
+        for node in &self.nodes {
+            let holds = self.net.holders(self.floating_ip.addr).any(|p| p == node.port);
+            assert!(!holds || (node.running && node.role == Role::Active), "only a running active holds the floating IP");
+            assert!(node.running || !self.net.port_is_up(node.port) || !holds);
+        }
+    }
+}
+
+impl Model for ActiveStandby {
+    type Event = Event;
+    type Record = Rec;
+
+    fn handle(&mut self, event: Event, cx: &mut Cx<'_>) {
+        match event {
+            Event::Heartbeat => self.on_heartbeat(cx),
+            Event::SyncCheck => self.on_sync_check(cx),
+            Event::ResourceCheck => self.on_resource_check(cx),
+            Event::Command(a) => self.on_command(a, cx),
+        }
+    }
+
+    fn settle(&mut self, cx: &mut Cx<'_>) {
+        self.check_invariants();
+        let now = cx.now();
+        let standing = self.conditions(now);
+        for c in self.console.reconcile(&standing, now) {
+            cx.record(Rec::Alarm { raised: c.raised, severity: c.severity.label(), text: c.text });
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Claims about an MRS active/standby pair (MRS Manager, FlinkServer).
+
+use super::Verdict;
+use crate::action::NodeId;
+use crate::activestandby::{ActiveStandby, Role};
+use crate::ops::Severity;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleIs {
+    Active,
+    Standby,
+}
+
+const STATUS_ITEMS: [&str; 4] = ["HAActive", "HAAllResOK", "HARunPhase", "Heartbeat"];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Claim {
+    /// The node's HA role (`Master1`/`Main`, `Master2`/`Backup`).
+    Role(NodeId, RoleIs),
+    /// How many running nodes are active.
+    ActiveCount(u32),
+    /// Whether the node runs.
+    Running(NodeId, bool),
+    /// An alarm whose text contains `text` is active (or not) in the cluster's alarm list.
+    Alarm {
+        text: String,
+        #[serde(default = "yes")]
+        active: bool,
+        #[serde(default)]
+        severity: Option<Severity>,
+    },
+    /// An HA status item of a node (HAActive, HAAllResOK, HARunPhase, Heartbeat).
+    Status { of: NodeId, item: String, is: String },
+    /// Whether the last file sync check succeeded.
+    SyncOk(bool),
+    /// Where the configuration changes are. Unset fields are not checked.
+    Changes {
+        #[serde(default)]
+        written: Option<u64>,
+        #[serde(default)]
+        replicated: Option<u64>,
+        #[serde(default)]
+        pending: Option<u64>,
+        #[serde(default)]
+        lost: Option<u64>,
+    },
+    /// Exactly these configuration changes (by id) were lost.
+    LostChanges(Vec<u32>),
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Claim {
+    pub fn validate(&self) -> Result<(), String> {
+        if let Claim::Status { item, .. } = self
+            && !STATUS_ITEMS.iter().any(|i| i.eq_ignore_ascii_case(item))
+        {
+            return Err(format!("unknown HA status item `{item}`; expected one of: {}", STATUS_ITEMS.join(", ")));
+        }
+        Ok(())
+    }
+
+    pub fn eval(&self, p: &ActiveStandby, now: u64) -> Verdict {
+        match self {
+            Claim::Role(n, r) => {
+                let actual = if p.node(*n).role == Role::Active { RoleIs::Active } else { RoleIs::Standby };
+                super::expect(*r, actual)
+            }
+            Claim::ActiveCount(c) => super::expect(*c, p.actives().count() as u32),
+            Claim::Running(n, r) => super::expect(*r, p.node(*n).running),
+            Claim::Alarm { text, active, severity } => super::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, *severity),
+            Claim::Status { of, item, is } => super::panel_item(&p.ha_status(now), p.name(*of), item, is),
+            Claim::SyncOk(ok) => super::expect(*ok, p.sync_failure.is_none())
+                .map_err(|(e, a)| (format!("sync ok = {e}"), format!("sync ok = {a} ({})", p.sync_failure.as_ref().map_or("no failure", |(c, _)| c.as_str())))),
+            Claim::Changes { written, replicated, pending, lost } => super::writes(&p.ledger.summary(), [*written, *replicated, *pending, *lost]),
+            Claim::LostChanges(ids) => super::lost_ids(&p.ledger.summary(), ids),
+        }
+    }
+}

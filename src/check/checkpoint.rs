@@ -1,0 +1,92 @@
+//! Claims about Check Point Management High Availability.
+
+use super::Verdict;
+use crate::action::NodeId;
+use crate::checkpoint::{CheckPoint, Mode};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ModeIs {
+    Active,
+    Standby,
+}
+
+const PEER_ITEMS: [&str; 3] = ["Mode", "Status", "Last sync"];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Claim {
+    /// The server's mode (`Primary`/`Main`, `Secondary`/`Backup`).
+    Mode(NodeId, ModeIs),
+    /// How many servers are Active (2: Collision Mode).
+    ActiveCount(u32),
+    /// The banner of the High Availability Status window, SmartConsole connected to `from`.
+    Banner { from: NodeId, is: String },
+    /// An item of the HA Status window connected to `from`: `of: from` is the "Connected to"
+    /// area (Mode, Last sync), the other server its peer (Mode, Status). Status matches when it
+    /// starts with `is` ("Not communicating" matches "Not communicating, last sync time …").
+    Status { from: NodeId, of: NodeId, item: String, is: String },
+    /// A refused operation whose text contains this was recorded so far.
+    Refused(String),
+    /// Unpublished changes in the server's session.
+    Unpublished(NodeId, u32),
+    /// Where the published changes are. Unset fields are not checked.
+    Changes {
+        #[serde(default)]
+        written: Option<u64>,
+        #[serde(default)]
+        replicated: Option<u64>,
+        #[serde(default)]
+        pending: Option<u64>,
+        #[serde(default)]
+        lost: Option<u64>,
+    },
+    /// Exactly these published changes (by id) were lost.
+    LostChanges(Vec<u32>),
+}
+
+impl Claim {
+    pub fn validate(&self) -> Result<(), String> {
+        if let Claim::Status { item, .. } = self
+            && !PEER_ITEMS.iter().any(|i| i.eq_ignore_ascii_case(item))
+        {
+            return Err(format!("unknown HA Status item `{item}`; expected one of: {}", PEER_ITEMS.join(", ")));
+        }
+        Ok(())
+    }
+
+    pub fn eval(&self, cp: &CheckPoint) -> Verdict {
+        match self {
+            Claim::Mode(n, m) => {
+                let actual = if cp.server(*n).mode == Mode::Active { ModeIs::Active } else { ModeIs::Standby };
+                super::expect(*m, actual)
+            }
+            Claim::ActiveCount(c) => super::expect(*c, cp.actives().count() as u32),
+            Claim::Banner { from, is } => {
+                let panel = cp.ha_status(*from);
+                let actual = panel.banner.first().cloned().unwrap_or_default();
+                if actual == *is { Ok(()) } else { Err((format!("banner \"{is}\""), format!("banner \"{actual}\""))) }
+            }
+            Claim::Status { from, of, item, is } => {
+                let panel = cp.ha_status(*from);
+                let area = if of == from { format!("Connected to: {}", cp.name(*of)) } else { format!("Peer: {}", cp.name(*of)) };
+                let actual = panel.columns.iter().find(|c| c.node == area).and_then(|c| c.get(item)).unwrap_or("absent");
+                if actual.to_lowercase().starts_with(&is.to_lowercase()) {
+                    Ok(())
+                } else {
+                    Err((format!("{item} of {area} = {is}…"), format!("{item} = {actual}")))
+                }
+            }
+            Claim::Refused(text) => {
+                let needle = text.to_lowercase();
+                if cp.refusals.iter().any(|(_, r)| r.to_lowercase().contains(&needle)) {
+                    Ok(())
+                } else {
+                    Err((format!("a refusal containing \"{text}\""), format!("refusals: {:?}", cp.refusals.iter().map(|(_, r)| r).collect::<Vec<_>>())))
+                }
+            }
+            Claim::Unpublished(n, c) => super::expect(*c, cp.server(*n).session),
+            Claim::Changes { written, replicated, pending, lost } => super::writes(&cp.ledger.summary(), [*written, *replicated, *pending, *lost]),
+            Claim::LostChanges(ids) => super::lost_ids(&cp.ledger.summary(), ids),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Check Point Management High Availability (SPEC §5): two Security Management Servers, the
+//! Primary (installed first) and a Secondary; one Active, the others Standby (CP-1).
+//!
+//! The rules, with the SPEC IDs they serve:
+//! - Changes are made in an administrator's session on a server; a Standby opens Read Only and
+//!   refuses them (CP-3). Only a published session counts; unpublished changes are not synced.
+//! - The Active syncs each Standby it can reach at an interval and on every publish (CP-2); a
+//!   sync overwrites the Standby's database with the Active's.
+//! - Nothing switches by itself (CP-4): changeover is an administrator's `MakeActive` on a
+//!   Standby. With the Active reachable, the old Active becomes Standby, gets everything from the
+//!   new Active and is Read Only (CP-5). With the Active unreachable, the Standby becomes Active
+//!   without telling it: two Actives, Collision Mode, and Actives never sync (CP-6), even once
+//!   connected again.
+//! - `MakeStandby` on a colliding Active ends the collision; it is overwritten by the remaining
+//!   Active and its own changes are lost, listed by id (CP-8).
+//! - The High Availability Status window shows a banner and per-peer mode and sync status
+//!   (CP-7), derived in [`CheckPoint::ha_status`].
+
+mod model;
+
+pub use model::{CheckPoint, Event, Mode, Rec, Server};
+
+use crate::action::NodeId;
+use crate::engine::Ms;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Names of the Primary and the Secondary server.
+    pub servers: [String; 2],
+    /// Which server is Active at t = 0 (the Primary, as installed).
+    pub initially_active: NodeId,
+    /// The periodic sync interval. No Check Point guide gives the default; failsim assumes
+    /// 10 minutes (a parameter: set it to what your installation uses).
+    pub sync_interval: Ms,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { servers: ["SMS-PRIMARY".into(), "SMS-SECONDARY".into()], initially_active: NodeId::Main, sync_interval: Ms(600_000) }
+    }
+}
+
+impl Config {
+    pub fn validate(&self) -> Result<(), String> {
+        crate::mrs_manager::validate_periods(&[("sync_interval", self.sync_interval)])
+    }
+}
+
+/// The actions Check Point Management HA supports.
+pub const SUPPORTED_ACTIONS: &[&str] = &[
+    "Pull",
+    "Plug",
+    "DisableNic",
+    "EnableNic",
+    "Stop",
+    "Start",
+    "Restart",
+    "PowerFail",
+    "PowerOn",
+    "FailSwitch",
+    "RestoreSwitch",
+    "Edit",
+    "Publish",
+    "MakeActive",
+    "MakeStandby",
+];
+
+/// The banner messages of the High Availability Status window (CP-7).
+pub mod banner {
+    pub const IDENTICAL: &str = "The database of the primary Security Management Server is identical with the database of the secondary";
+    pub const NOT_SYNCHRONIZED: &str = "Some servers could not be synchronized";
+    pub const NOT_COMMUNICATING: &str = "The active and standby servers are not communicating";
+    pub const COMMUNICATION_PROBLEM: &str = "Communication Problem";
+    pub const COLLISION: &str = "Collision or HA conflict";
+}

@@ -1,0 +1,431 @@
+use super::{Config, banner};
+use crate::action::{Action, NodeId, Target};
+use crate::engine::{Ctx, Model, Time, TimerId, clock};
+use crate::ledger::{Ledger, id_ranges};
+use crate::net::{HostId, PortId, Topology};
+use crate::ops::{Column, NodeLine, Panel, View};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::Arc;
+
+pub type Cx<'a> = Ctx<'a, Event, Rec>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Mode {
+    Active,
+    Standby,
+}
+
+#[derive(Clone, Debug)]
+pub struct Server {
+    pub host: HostId,
+    pub port: PortId,
+    /// The server's management services run (a stopped server still answers on the network).
+    pub running: bool,
+    pub mode: Mode,
+    /// Published changes this server's database holds (ids).
+    pub db: BTreeSet<u32>,
+    /// Changes in the administrator's session, not yet published (not synced, not tracked).
+    pub session: u32,
+    pub last_sync_ms: Option<Time>,
+    /// The last sync towards this Standby failed.
+    pub sync_failed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Event {
+    PeriodicSync,
+    Command(Action),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Rec {
+    Initial { active: String },
+    Script { text: String },
+    Refused { what: String, why: String },
+    Cable { cable: String, plugged: bool },
+    Running { server: String, running: bool, power: bool },
+    Mode { server: String, mode: &'static str, why: String },
+    Session { server: String, pending: u32 },
+    Published { server: String, count: usize, ids: String },
+    Discarded { server: String, count: u32 },
+    Synced { from: String, to: String, copied: usize },
+    SyncFailed { from: String, to: String, why: String },
+    Lost { count: usize, ids: String, cause: String },
+}
+
+impl fmt::Display for Rec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rec::Initial { active } => write!(f, "initial state: {active} Active"),
+            Rec::Script { text } => write!(f, "script: {text}"),
+            Rec::Refused { what, why } => write!(f, "refused: {what}: {why}"),
+            Rec::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+            Rec::Running { server, running, power } => {
+                let what = if *power { "server" } else { "management services" };
+                write!(f, "{server} {what} {}", if *running { "up" } else { "down" })
+            }
+            Rec::Mode { server, mode, why } => write!(f, "{server} => {mode} ({why})"),
+            Rec::Session { server, pending } => write!(f, "{server} session: {pending} unpublished change(s)"),
+            Rec::Published { server, count, ids } => write!(f, "{server} published {count} change(s) {ids}"),
+            Rec::Discarded { server, count } => write!(f, "{server}: {count} unpublished change(s) discarded"),
+            Rec::Synced { from, to, copied } => write!(f, "sync {from} -> {to}: Synchronized ({copied} change(s) copied)"),
+            Rec::SyncFailed { from, to, why } => write!(f, "sync {from} -> {to} failed: {why}"),
+            Rec::Lost { count, ids, cause } => write!(f, "LOST {count} change(s) {ids}: {cause}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckPoint {
+    pub cfg: Arc<Config>,
+    pub net: Topology,
+    switch: PortId,
+    pub servers: [Server; 2],
+    pub ledger: Ledger,
+    /// Every refused operation so far, with its time (CP-3 shows in the report and claims).
+    pub refusals: Vec<(Time, String)>,
+    timer: TimerId,
+}
+
+impl CheckPoint {
+    pub fn new(cfg: Config, _seed: u64, cx: &mut Cx<'_>) -> Self {
+        let mut net = Topology::new();
+        let switch = net.add_switch("switch", vec!["172.16.0.254/24".parse().expect("valid")]);
+        let servers = [0usize, 1].map(|i| {
+            let host = net.add_host(&cfg.servers[i]);
+            let port = net.add_nic(host, "NIC", vec![format!("172.16.0.{}/24", i + 1).parse().expect("valid")]);
+            net.add_cable(&format!("{} cable", cfg.servers[i]), port, switch);
+            let mode = if i == cfg.initially_active.idx() { Mode::Active } else { Mode::Standby };
+            Server { host, port, running: true, mode, db: BTreeSet::new(), session: 0, last_sync_ms: Some(0), sync_failed: false }
+        });
+        let timer = cx.new_timer();
+        cx.arm(timer, cfg.sync_interval.0, Event::PeriodicSync);
+        cx.record(Rec::Initial { active: cfg.servers[cfg.initially_active.idx()].clone() });
+        CheckPoint { cfg: Arc::new(cfg), net, switch, servers, ledger: Ledger::new(2), refusals: Vec::new(), timer }
+    }
+
+    pub fn name(&self, n: NodeId) -> &str {
+        &self.cfg.servers[n.idx()]
+    }
+
+    pub fn server(&self, n: NodeId) -> &Server {
+        &self.servers[n.idx()]
+    }
+
+    pub fn actives(&self) -> impl Iterator<Item = NodeId> + '_ {
+        NodeId::BOTH.into_iter().filter(|n| self.server(*n).mode == Mode::Active)
+    }
+
+    /// The two servers' hosts can reach each other.
+    fn connected(&self) -> bool {
+        self.net.connected(self.servers[0].port, self.servers[1].port)
+    }
+
+    /// The management services of `a` and `b` can talk: connected and both running.
+    fn communicating(&self) -> bool {
+        self.connected() && self.servers.iter().all(|s| s.running)
+    }
+
+    fn refuse(&mut self, what: String, why: String, cx: &mut Cx<'_>) {
+        self.refusals.push((cx.now(), format!("{what}: {why}")));
+        cx.record(Rec::Refused { what, why });
+    }
+
+    /// The Active `from` overwrites the Standby `to` (CP-2, CP-5, CP-8). Changes only `to` held
+    /// are lost, by id. Actives never sync with each other (CP-6).
+    fn sync(&mut self, from: NodeId, to: NodeId, cx: &mut Cx<'_>) {
+        let why = if self.server(to).mode == Mode::Active {
+            Some("Collision or HA conflict: two Active servers cannot sync".to_string())
+        } else if !self.communicating() {
+            Some("not communicating".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            // Only a Standby is a sync target that can be behind; between two Actives the
+            // failure is the collision itself, reported every time it is tried.
+            let target_is_standby = self.server(to).mode == Mode::Standby;
+            if !(target_is_standby && self.server(to).sync_failed) {
+                cx.record(Rec::SyncFailed { from: self.name(from).into(), to: self.name(to).into(), why });
+            }
+            self.servers[to.idx()].sync_failed |= target_is_standby;
+            cx.touch();
+            return;
+        }
+        let now = cx.now();
+        let copied: Vec<u32> = self.server(from).db.difference(&self.server(to).db).copied().collect();
+        let overwritten: Vec<u32> =
+            self.server(to).db.difference(&self.server(from).db).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
+        if !overwritten.is_empty() {
+            let cause = format!("published on {} but not on {}; overwritten when {} synced it", self.name(to), self.name(from), self.name(from));
+            for id in &overwritten {
+                self.ledger.lose(*id, now, &cause);
+            }
+            cx.record(Rec::Lost { count: overwritten.len(), ids: id_ranges(&overwritten), cause });
+        }
+        for id in &copied {
+            self.ledger.store(*id, to.idx() as u8);
+        }
+        self.servers[to.idx()].db = self.server(from).db.clone();
+        for n in [from, to] {
+            self.servers[n.idx()].last_sync_ms = Some(now);
+        }
+        let was_failing = std::mem::replace(&mut self.servers[to.idx()].sync_failed, false);
+        if !copied.is_empty() || !overwritten.is_empty() || was_failing {
+            cx.record(Rec::Synced { from: self.name(from).into(), to: self.name(to).into(), copied: copied.len() });
+        }
+    }
+
+    /// Every Active syncs the other server (periodically, and on publish).
+    fn sync_all(&mut self, cx: &mut Cx<'_>) {
+        for a in self.actives().collect::<Vec<_>>() {
+            if self.server(a).running {
+                self.sync(a, a.other(), cx);
+            }
+        }
+    }
+
+    fn resolve(&self, t: Target) -> Option<NodeId> {
+        match t {
+            Target::Main => Some(NodeId::Main),
+            Target::Backup => Some(NodeId::Backup),
+            Target::Online => self.actives().next(),
+            Target::Offline => NodeId::BOTH.into_iter().find(|n| self.server(*n).mode == Mode::Standby),
+        }
+    }
+
+    fn on_command(&mut self, action: Action, cx: &mut Cx<'_>) {
+        let node = match action.target().map(|t| (t, self.resolve(t))) {
+            Some((t, None)) => return self.refuse(action.describe(), format!("no server is {t:?} now"), cx),
+            Some((_, n)) => n,
+            None => None,
+        };
+        let on = node.map_or(String::new(), |n| format!(" on {}", self.name(n)));
+        cx.record(Rec::Script { text: format!("{}{on}", action.describe()) });
+        let n = || node.expect("resolved");
+        match action {
+            Action::Pull { .. } | Action::DisableNic { .. } => self.set_link(n(), false, cx),
+            Action::Plug { .. } | Action::EnableNic { .. } => self.set_link(n(), true, cx),
+            Action::Stop(_) => self.set_running(n(), false, false, cx),
+            Action::Start(_) => self.set_running(n(), true, false, cx),
+            Action::PowerFail(_) => self.set_running(n(), false, true, cx),
+            Action::PowerOn(_) => self.set_running(n(), true, true, cx),
+            Action::Restart { duration, .. } => {
+                self.set_running(n(), false, false, cx);
+                cx.schedule_in(duration.0, Event::Command(Action::Start(Target::from(n()))));
+            }
+            Action::FailSwitch | Action::RestoreSwitch => {
+                self.net.set_nic_enabled(self.switch, matches!(action, Action::RestoreSwitch));
+                cx.touch();
+            }
+            Action::Edit { count, .. } => self.edit(n(), count, cx),
+            Action::Publish(_) => self.publish(n(), cx),
+            Action::MakeActive(_) => self.make_active(n(), cx),
+            Action::MakeStandby(_) => self.make_standby(n(), cx),
+            other => self.refuse(other.describe(), "not a Check Point Management HA action".into(), cx),
+        }
+    }
+
+    fn set_link(&mut self, n: NodeId, up: bool, cx: &mut Cx<'_>) {
+        if let Some(c) = self.net.cable_of(self.server(n).port)
+            && self.net.set_plugged(c, up)
+        {
+            cx.record(Rec::Cable { cable: self.net.cable(c).name.clone(), plugged: up });
+        }
+    }
+
+    /// A server that stops or loses power keeps its mode: an Active that comes back still
+    /// believes it is Active (which is how two Actives arise, CP-6). Its session is lost.
+    fn set_running(&mut self, n: NodeId, running: bool, power: bool, cx: &mut Cx<'_>) {
+        if power {
+            self.net.set_powered(self.server(n).host, running);
+        }
+        if self.server(n).running != running {
+            self.servers[n.idx()].running = running;
+            cx.record(Rec::Running { server: self.name(n).into(), running, power });
+            if !running {
+                self.discard_session(n, cx);
+            }
+        }
+    }
+
+    fn discard_session(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+        let count = std::mem::take(&mut self.servers[n.idx()].session);
+        if count > 0 {
+            cx.record(Rec::Discarded { server: self.name(n).into(), count });
+        }
+    }
+
+    /// CP-3: a Standby is Read Only.
+    fn edit(&mut self, n: NodeId, count: u32, cx: &mut Cx<'_>) {
+        let what = format!("edit on {}", self.name(n));
+        if !self.server(n).running {
+            return self.refuse(what, "the server's management services are down".into(), cx);
+        }
+        if self.server(n).mode == Mode::Standby {
+            return self.refuse(what, "a Standby server opens only in Read Only mode".into(), cx);
+        }
+        self.servers[n.idx()].session += count;
+        cx.record(Rec::Session { server: self.name(n).into(), pending: self.server(n).session });
+    }
+
+    /// Publishing makes the session's changes real (tracked from here) and syncs (CP-2).
+    fn publish(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+        let count = self.server(n).session;
+        if !self.server(n).running || count == 0 {
+            return self.refuse(format!("publish on {}", self.name(n)), "nothing to publish".into(), cx);
+        }
+        let now = cx.now();
+        let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(now, n.idx() as u8)).collect();
+        for id in &ids {
+            self.ledger.store(*id, n.idx() as u8);
+            self.servers[n.idx()].db.insert(*id);
+        }
+        self.servers[n.idx()].session = 0;
+        cx.record(Rec::Published { server: self.name(n).into(), count: ids.len(), ids: id_ranges(&ids) });
+        self.sync(n, n.other(), cx);
+    }
+
+    /// Changeover (CP-4, CP-5, CP-6).
+    fn make_active(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+        let what = format!("make {} Active", self.name(n));
+        if !self.server(n).running {
+            return self.refuse(what, "the server's management services are down".into(), cx);
+        }
+        if self.server(n).mode == Mode::Active {
+            return self.refuse(what, "it is already Active".into(), cx);
+        }
+        let old = n.other();
+        let old_active = self.server(old).mode == Mode::Active;
+        self.servers[n.idx()].mode = Mode::Active;
+        // An Active is no sync target: what failed towards it no longer matters.
+        self.servers[n.idx()].sync_failed = false;
+        if old_active && self.communicating() {
+            self.servers[old.idx()].mode = Mode::Standby;
+            cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why: "changeover by the administrator".into() });
+            cx.record(Rec::Mode { server: self.name(old).into(), mode: "Standby", why: format!("changeover to {}; now Read Only", self.name(n)) });
+            self.discard_session(old, cx);
+            self.sync(n, old, cx);
+        } else {
+            let why = if old_active { format!("{} could not be told: Collision Mode", self.name(old)) } else { "changeover by the administrator".into() };
+            cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why });
+            cx.touch();
+        }
+    }
+
+    /// Ends a collision (CP-8): the server becomes Standby and the remaining Active overwrites it.
+    fn make_standby(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+        let what = format!("make {} Standby", self.name(n));
+        if self.server(n).mode == Mode::Standby {
+            return self.refuse(what, "it is already Standby".into(), cx);
+        }
+        if self.server(n.other()).mode != Mode::Active {
+            return self.refuse(what, "there would be no Active server".into(), cx);
+        }
+        self.servers[n.idx()].mode = Mode::Standby;
+        cx.record(Rec::Mode {
+            server: self.name(n).into(),
+            mode: "Standby",
+            why: format!("set by the administrator; {} remains Active", self.name(n.other())),
+        });
+        self.discard_session(n, cx);
+        self.sync(n.other(), n, cx);
+    }
+
+    /// The High Availability Status window as SmartConsole shows it connected to `to` (CP-7).
+    pub fn ha_status(&self, to: NodeId) -> Panel {
+        let peer = to.other();
+        let (me, other) = (self.server(to), self.server(peer));
+        let msg = if self.actives().count() > 1 {
+            banner::COLLISION
+        } else if !self.connected() || !self.net.port_is_up(other.port) {
+            banner::NOT_COMMUNICATING
+        } else if !self.communicating() {
+            banner::COMMUNICATION_PROBLEM
+        } else if me.db != other.db || self.servers.iter().any(|s| s.sync_failed) {
+            banner::NOT_SYNCHRONIZED
+        } else {
+            banner::IDENTICAL
+        };
+        let last = |s: &Server| s.last_sync_ms.map_or("never".to_string(), clock);
+        let mode = |s: &Server| if s.mode == Mode::Active { "Active" } else { "Standby" };
+        let mut connected = vec![("Mode".to_string(), mode(me).to_string(), String::new())];
+        if me.mode == Mode::Standby {
+            connected.push(("Last sync".into(), last(me), String::new()));
+        }
+        let peer_status = if me.mode == Mode::Active && other.mode == Mode::Active {
+            "Collision".to_string()
+        } else if !self.communicating() {
+            format!("Not communicating, last sync time {}", last(other))
+        } else if me.db == other.db && !other.sync_failed && !me.sync_failed {
+            "Synchronized".to_string()
+        } else {
+            format!("Not synchronized, last sync time {}", last(other))
+        };
+        let peer_mode = if self.communicating() { mode(other) } else { "Unknown" };
+        Panel {
+            title: format!("High Availability Status (SmartConsole connected to {})", self.name(to)),
+            banner: vec![msg.to_string()],
+            columns: vec![
+                Column { node: format!("Connected to: {}", self.name(to)), items: connected },
+                Column {
+                    node: format!("Peer: {}", self.name(peer)),
+                    items: vec![("Mode".into(), peer_mode.into(), String::new()), ("Status".into(), peer_status, String::new())],
+                },
+            ],
+        }
+    }
+
+    pub fn view(&self, at_ms: Time) -> View {
+        let nodes = NodeId::BOTH
+            .map(|n| {
+                let s = self.server(n);
+                let facts = vec![
+                    if n == NodeId::Main { "Primary".to_string() } else { "Secondary".to_string() },
+                    if s.running { "services up".into() } else { "services down".into() },
+                    if s.mode == Mode::Standby { "Read Only".into() } else { "Read/Write".into() },
+                    format!("{} published change(s) held", s.db.len()),
+                ];
+                NodeLine { name: self.name(n).into(), role: if s.mode == Mode::Active { "Active".into() } else { "Standby".into() }, facts }
+            })
+            .to_vec();
+        let mut notes: Vec<String> = NodeId::BOTH
+            .iter()
+            .filter(|n| self.server(**n).session > 0)
+            .map(|n| format!("{}: {} unpublished change(s) in the session (not synchronized)", self.name(*n), self.server(*n).session))
+            .collect();
+        notes.extend(self.refusals.iter().map(|(t, r)| format!("refused at {}: {r}", clock(*t))));
+        View {
+            at_ms,
+            nodes,
+            tables: Vec::new(),
+            consoles: Vec::new(),
+            panels: NodeId::BOTH.map(|n| self.ha_status(n)).to_vec(),
+            writes_label: "Published changes".into(),
+            writes: self.ledger.summary(),
+            notes,
+        }
+    }
+}
+
+impl Model for CheckPoint {
+    type Event = Event;
+    type Record = Rec;
+
+    fn handle(&mut self, event: Event, cx: &mut Cx<'_>) {
+        match event {
+            Event::PeriodicSync => {
+                cx.arm(self.timer, self.cfg.sync_interval.0, Event::PeriodicSync);
+                self.sync_all(cx);
+            }
+            Event::Command(a) => self.on_command(a, cx),
+        }
+    }
+
+    fn settle(&mut self, _cx: &mut Cx<'_>) {
+        for s in &self.servers {
+            assert!(s.mode == Mode::Active || s.session == 0, "a Standby holds no session (it is Read Only)");
+        }
+    }
+}

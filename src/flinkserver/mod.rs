@@ -1,0 +1,73 @@
+//! MRS FlinkServer active/standby HA (SPEC §4), on the shared [`crate::activestandby`] rules:
+//! ALM-45641 (Major, file sync checked every 60 s, raised on a broken link, a missing sync file
+//! or bad permissions, or a full backup directory; it clears at the first good check) and
+//! ALM-45640 (Minor, either node has heard no heartbeat from its peer for 30 s). FlinkServer
+//! documents no resource alarm, so it switches over by the administrator or by arbitration.
+
+use crate::action::NodeId;
+use crate::activestandby::{AlarmDef, HeartbeatWatcher, Profile, SyncParams};
+use crate::engine::Ms;
+use crate::ops::Severity;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub nodes: [String; 2],
+    /// The cluster name (the alarm's `Source` parameter).
+    pub cluster: String,
+    pub initially_active: NodeId,
+    /// HA heartbeat period (undocumented; assumption: 1 s).
+    pub heartbeat_interval: Ms,
+    /// ALM-45640: no heartbeat from the peer for this long (docs: 30 s).
+    pub heartbeat_loss: Ms,
+    /// ALM-45641: the file sync check period (docs: 60 s).
+    pub sync_interval: Ms,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            nodes: ["node-flink1".into(), "node-flink2".into()],
+            cluster: "mrs-cluster".into(),
+            initially_active: NodeId::Main,
+            heartbeat_interval: Ms::secs(1),
+            heartbeat_loss: Ms::secs(30),
+            sync_interval: Ms::secs(60),
+        }
+    }
+}
+
+impl Config {
+    pub fn validate(&self) -> Result<(), String> {
+        crate::mrs_manager::validate_periods(&[("heartbeat_interval", self.heartbeat_interval), ("sync_interval", self.sync_interval)])
+    }
+
+    pub fn profile(&self) -> Profile {
+        Profile {
+            system: "FlinkServer",
+            service: "Flink",
+            role: "FlinkServer",
+            source: self.cluster.clone(),
+            node_names: self.nodes.clone(),
+            ha_names: self.nodes.clone(),
+            heartbeat_alarm: AlarmDef {
+                id: 45640,
+                severity: Severity::Minor,
+                title: "FlinkServer Heartbeat Interruption Between the Active and Standby Nodes",
+            },
+            heartbeat_watcher: HeartbeatWatcher::Either,
+            sync_alarm: AlarmDef {
+                id: 45641,
+                severity: Severity::Major,
+                title: "Data Synchronization Exception Between the Active and Standby FlinkServer Nodes",
+            },
+            sync_params: SyncParams::Flink,
+            resource: None,
+            heartbeat_interval: self.heartbeat_interval,
+            heartbeat_loss: self.heartbeat_loss,
+            sync_interval: self.sync_interval,
+            initially_active: self.initially_active,
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! MRS Manager (OMS) active/standby HA on the two Master nodes (SPEC §3). The pair's rules are
+//! the shared [`crate::activestandby`] ones; this module is the product's vocabulary and numbers:
+//! ALM-12010 (Major, heartbeat lost for 7 s, raised by the active), ALM-12011 (Critical, file
+//! sync checked every 60 s, five parameters), ALM-12072 (Major, floating IP checked every 9 s,
+//! 3 failures → switchover). Numbers from the MRS alarm reference (domain.md §2.2).
+
+use crate::action::NodeId;
+use crate::activestandby::{AlarmDef, HeartbeatWatcher, Profile, Resource, SyncParams};
+use crate::engine::Ms;
+use crate::ops::Severity;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Host names of the two Master nodes (`Master1`/`Main` first).
+    pub nodes: [String; 2],
+    /// Local and peer Manager HA names, per node (hacom_local.xml).
+    pub ha_names: [String; 2],
+    pub initially_active: NodeId,
+    /// HA heartbeat period (undocumented; assumption: 1 s).
+    pub heartbeat_interval: Ms,
+    /// ALM-12010: no heartbeat from the standby for this long (docs: 7 s).
+    pub heartbeat_loss: Ms,
+    /// ALM-12011: the file sync check period (docs: 60 s).
+    pub sync_interval: Ms,
+    /// ALM-12072: the floating IP check period and failures before a switchover (docs: 9 s × 3).
+    pub floatip_interval: Ms,
+    pub floatip_failures: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            nodes: ["node-master1".into(), "node-master2".into()],
+            ha_names: ["ha-master1".into(), "ha-master2".into()],
+            initially_active: NodeId::Main,
+            heartbeat_interval: Ms::secs(1),
+            heartbeat_loss: Ms::secs(7),
+            sync_interval: Ms::secs(60),
+            floatip_interval: Ms::secs(9),
+            floatip_failures: 3,
+        }
+    }
+}
+
+impl Config {
+    pub fn validate(&self) -> Result<(), String> {
+        validate_periods(&[("heartbeat_interval", self.heartbeat_interval), ("sync_interval", self.sync_interval), ("floatip_interval", self.floatip_interval)])
+    }
+
+    pub fn profile(&self) -> Profile {
+        Profile {
+            system: "MRS Manager",
+            service: "OMS",
+            role: "OMS Server",
+            source: "mrs-cluster".into(),
+            node_names: self.nodes.clone(),
+            ha_names: self.ha_names.clone(),
+            heartbeat_alarm: AlarmDef { id: 12010, severity: Severity::Major, title: "Manager Heartbeat Interruption Between the Active and Standby Nodes" },
+            heartbeat_watcher: HeartbeatWatcher::ActiveOnly,
+            sync_alarm: AlarmDef {
+                id: 12011,
+                severity: Severity::Critical,
+                title: "Manager Data Synchronization Exception Between the Active and Standby Nodes",
+            },
+            sync_params: SyncParams::Manager,
+            resource: Some(Resource {
+                name: "FloatIP",
+                alarm: AlarmDef { id: 12072, severity: Severity::Major, title: "FloatIP Resource Is Abnormal" },
+                interval: self.floatip_interval,
+                failures: self.floatip_failures,
+            }),
+            heartbeat_interval: self.heartbeat_interval,
+            heartbeat_loss: self.heartbeat_loss,
+            sync_interval: self.sync_interval,
+            initially_active: self.initially_active,
+        }
+    }
+}
+
+/// Periods must be above zero (a zero period would never let time advance).
+pub(crate) fn validate_periods(periods: &[(&str, Ms)]) -> Result<(), String> {
+    match periods.iter().find(|(_, v)| v.0 == 0) {
+        Some((name, _)) => Err(format!("{name} must be above 0")),
+        None => Ok(()),
+    }
+}
