@@ -209,7 +209,7 @@ impl Action {
             Action::StartDb(_) => "start the database server".into(),
             Action::FailSwitch => "the switch/router fails".into(),
             Action::RestoreSwitch => "the switch/router is restored".into(),
-            Action::Switch => "Switch (Failover dialog)".into(),
+            Action::Switch => "Switch (manual switchover)".into(),
             Action::BringOnline(_) => "bring online".into(),
             Action::Upgrade { policy, version, duration } => format!("upgrade to {version}, policy {policy:?}, {duration} per DMA"),
             Action::Write { count } => format!("write {count} record(s)"),

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod activestandby;
+pub mod chaos;
 pub mod check;
 pub mod checkpoint;
 pub mod dataminer;

@@ -5,6 +5,9 @@ use failsim::{report, scenario};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod cli_chaos;
+use cli_chaos as chaos;
+
 /// Deterministic simulator and chaos harness for active/standby failover pairs.
 #[derive(Parser, Debug)]
 #[command(name = "failsim", version, about)]
@@ -30,6 +33,31 @@ enum Cmd {
         /// Files or folders (default: scenarios/).
         paths: Vec<PathBuf>,
     },
+    /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
+    /// scenario files that replay them.
+    Chaos {
+        /// A scenario file (its system and configuration are used) or a system: dataminer,
+        /// dataminer-no-inverted, mrs-manager, flinkserver, checkpoint.
+        #[arg(default_value = "dataminer")]
+        target: String,
+        /// The seeds, as A..B (B excluded).
+        #[arg(long, default_value = "0..1000")]
+        seeds: String,
+        /// Worker threads (results do not depend on it).
+        #[arg(short = 'j', long, default_value_t = 1)]
+        jobs: usize,
+        /// Run each seed twice and compare trace hashes.
+        #[arg(long)]
+        check_determinism: bool,
+        /// Only shard K of N (1-based), e.g. 2/4: N jobs cover the campaign exactly.
+        #[arg(long)]
+        shard: Option<String>,
+        /// Where shrunk repro files are written.
+        #[arg(long, default_value = "chaos-repros")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,6 +82,15 @@ fn main() -> ExitCode {
     ExitCode::from(match cli.cmd {
         Cmd::Run { file, seed, format } => cmd_run(&file, seed, format),
         Cmd::Check { paths } => cmd_check(paths),
+        Cmd::Chaos { target, seeds, jobs, check_determinism, shard, out, format } => {
+            match chaos::campaign(&target, &seeds, jobs, check_determinism, shard.as_deref(), out) {
+                Ok(c) => chaos::run(&c, format == Format::Json),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    CANNOT_RUN
+                }
+            }
+        }
     })
 }
 

@@ -18,10 +18,10 @@
 //! - A switchover makes the standby active with the configuration it last received: every change
 //!   made on the old active since the last good sync is lost, and the report says which
 //!   (MRS-12011-3, FLINK-45641-4).
-//! - Arbitration (assumption, no document gives it): an active that cannot reach the gateway
-//!   for `heartbeat_loss` steps down, and a standby that has lost the active for
-//!   `heartbeat_loss` but still reaches the gateway takes over, so a dead or isolated active is
-//!   replaced without two actives.
+//! - No other failover: a standby that loses the active does not take over by itself (the
+//!   documents give no such rule, and MRS-12010 forbids failover while the heartbeat alarm
+//!   stands). A node that starts while no running active is reachable becomes active (start-up
+//!   rule, an assumption: otherwise a pair whose active died could never have one again).
 
 mod model;
 

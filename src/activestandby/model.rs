@@ -198,39 +198,11 @@ impl ActiveStandby {
             }
             node.gateway_lost_since = if gateway_ok { None } else { node.gateway_lost_since.or(Some(now)) };
         }
-        self.arbitrate(now, cx);
         // The heartbeat alarm depends on time passing: look again when its state flips.
         let alarms = NodeId::BOTH.map(|n| self.heartbeat_alarm_on(n, now));
         if alarms != self.heartbeat_alarms {
             self.heartbeat_alarms = alarms;
             cx.touch();
-        }
-    }
-
-    /// Arbitration (an assumption, see the module docs): an isolated active steps down; a
-    /// standby that lost a dead or isolated active, and still reaches the gateway, takes over.
-    fn arbitrate(&mut self, now: Time, cx: &mut Cx<'_>) {
-        let loss = self.profile.heartbeat_loss.0;
-        for n in NodeId::BOTH {
-            let node = self.node(n);
-            let isolated = node.gateway_lost_since.is_some_and(|t| now - t >= loss);
-            if node.running && node.role == Role::Active && isolated {
-                self.set_role(n, Role::Standby, "cannot reach the gateway: steps down", cx);
-            }
-        }
-        for n in NodeId::BOTH {
-            let node = self.node(n);
-            let other = self.node(n.other());
-            let active_gone = !(other.running && other.role == Role::Active && self.peers_connected());
-            if node.running
-                && node.role == Role::Standby
-                && node.gateway_lost_since.is_none()
-                && self.heartbeat_lost(n, now)
-                && active_gone
-                && self.actives().count() == 0
-            {
-                self.switchover(n, "the active was lost; the standby takes over", cx);
-            }
         }
     }
 
@@ -433,12 +405,15 @@ impl ActiveStandby {
         self.nodes[n.idx()].running = running;
         cx.record(Rec::Running { node: self.name(n).into(), running });
         if running {
-            // A node that comes back joins as standby; arbitration decides if it must lead.
-            self.set_role(n, Role::Standby, "started", cx);
+            // Start-up: join as standby when a running active is reachable, else lead.
+            let peer = self.node(n.other());
+            let active_reachable = peer.running && peer.role == Role::Active && self.peers_connected();
+            let (role, why) =
+                if active_reachable { (Role::Standby, "started; the peer is active") } else { (Role::Active, "started; no active peer reachable") };
+            self.set_role(n, role, why, cx);
             self.nodes[n.idx()].heard_peer_ms = cx.now();
-        } else if self.node(n).role == Role::Active {
-            let port = self.node(n).port;
-            self.net.remove_addr(port, self.floating_ip.addr);
+        } else {
+            self.set_role(n, Role::Standby, "stopped", cx);
         }
     }
 
@@ -591,5 +566,33 @@ impl Model for ActiveStandby {
         for c in self.console.reconcile(&standing, now) {
             cx.record(Rec::Alarm { raised: c.raised, severity: c.severity.label(), text: c.text });
         }
+    }
+}
+
+impl ActiveStandby {
+    /// What keeps the pair from being healthy now (empty: healthy): exactly one active, both
+    /// running, the last file sync good, no alarm standing, every change on both nodes.
+    pub fn health_problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let actives = self.actives().count();
+        if actives != 1 {
+            out.push(format!("{actives} active node(s)"));
+        }
+        for n in NodeId::BOTH {
+            if !self.node(n).running {
+                out.push(format!("{} is not running", self.name(n)));
+            }
+        }
+        if let Some((cause, _)) = &self.sync_failure {
+            out.push(format!("file sync failing: {cause}"));
+        }
+        if let Some(alarm) = self.console.active().next() {
+            out.push(format!("alarm standing: {}", alarm.text));
+        }
+        let s = self.ledger.summary();
+        if s.pending > 0 {
+            out.push(format!("{} change(s) not on both nodes", s.pending));
+        }
+        out
     }
 }

@@ -47,6 +47,10 @@ pub enum Claim {
     },
     /// Exactly these configuration changes (by id) were lost.
     LostChanges(Vec<u32>),
+    /// At most this many active nodes (1: no split brain).
+    ActiveAtMost(u32),
+    /// The pair is healthy: one active, both running, file sync good, no alarm, changes on both.
+    Healthy,
 }
 
 fn yes() -> bool {
@@ -77,6 +81,8 @@ impl Claim {
                 .map_err(|(e, a)| (format!("sync ok = {e}"), format!("sync ok = {a} ({})", p.sync_failure.as_ref().map_or("no failure", |(c, _)| c.as_str())))),
             Claim::Changes { written, replicated, pending, lost } => super::writes(&p.ledger.summary(), [*written, *replicated, *pending, *lost]),
             Claim::LostChanges(ids) => super::lost_ids(&p.ledger.summary(), ids),
+            Claim::ActiveAtMost(n) => super::at_most(*n, p.actives().count(), "active"),
+            Claim::Healthy => super::healthy(p.health_problems()),
         }
     }
 }

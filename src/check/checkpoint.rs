@@ -42,6 +42,10 @@ pub enum Claim {
     },
     /// Exactly these published changes (by id) were lost.
     LostChanges(Vec<u32>),
+    /// At most this many Active servers (1: no Collision Mode).
+    ActiveAtMost(u32),
+    /// One Active, both communicating, identical databases.
+    Healthy,
 }
 
 impl Claim {
@@ -87,6 +91,8 @@ impl Claim {
             Claim::Unpublished(n, c) => super::expect(*c, cp.server(*n).session),
             Claim::Changes { written, replicated, pending, lost } => super::writes(&cp.ledger.summary(), [*written, *replicated, *pending, *lost]),
             Claim::LostChanges(ids) => super::lost_ids(&cp.ledger.summary(), ids),
+            Claim::ActiveAtMost(n) => super::at_most(*n, cp.actives().count(), "Active"),
+            Claim::Healthy => super::healthy(cp.health_problems()),
         }
     }
 }

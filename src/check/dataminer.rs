@@ -98,6 +98,10 @@ pub enum Claim {
     Version(Dma, String),
     /// Whether the DMA's database server runs.
     DbRunning(Dma, bool),
+    /// At most this many DMAs are online (1: no split brain).
+    OnlineAtMost(u32),
+    /// The pair is healthy: one DMA online, both running, sync up, no alarm, records in both DBs.
+    Healthy,
 }
 
 fn yes() -> bool {
@@ -152,6 +156,8 @@ impl Claim {
             Claim::Records { written, replicated, pending, lost } => super::writes(&dm.ledger.summary(), [*written, *replicated, *pending, *lost]),
             Claim::Version(d, v) => expect(v.clone(), dm.agent(*d).version.clone()),
             Claim::DbRunning(d, r) => expect(*r, dm.agent(*d).db.running),
+            Claim::OnlineAtMost(n) => super::at_most(*n, dm.online().count(), "online"),
+            Claim::Healthy => super::healthy(dm.health_problems()),
         }
     }
 }

@@ -178,6 +178,16 @@ pub fn writes(s: &crate::ledger::Summary, want: [Option<u64>; 4]) -> Verdict {
     Err((show(&|i| want[i].unwrap_or(0)), show(&|i| got[i])))
 }
 
+/// At most `n` nodes are `what` (no split brain).
+pub fn at_most(n: u32, actual: usize, what: &str) -> Verdict {
+    if actual as u32 <= n { Ok(()) } else { Err((format!("at most {n} {what}"), format!("{actual} {what}"))) }
+}
+
+/// No health problems.
+pub fn healthy(problems: Vec<String>) -> Verdict {
+    if problems.is_empty() { Ok(()) } else { Err(("healthy".into(), problems.join("; "))) }
+}
+
 /// Exactly the writes `ids` were lost.
 pub fn lost_ids(s: &crate::ledger::Summary, ids: &[u32]) -> Verdict {
     let mut lost: Vec<u32> = s.losses.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();

@@ -429,3 +429,20 @@ impl Model for CheckPoint {
         }
     }
 }
+
+impl CheckPoint {
+    /// What keeps the servers from being healthy now (empty: healthy): exactly one Active, both
+    /// running and communicating, identical databases (the banner says so).
+    pub fn health_problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let actives = self.actives().count();
+        if actives != 1 {
+            out.push(format!("{actives} Active server(s)"));
+        }
+        let banner = self.ha_status(NodeId::Main).banner.first().cloned().unwrap_or_default();
+        if banner != banner::IDENTICAL {
+            out.push(format!("banner: {banner}"));
+        }
+        out
+    }
+}

@@ -218,6 +218,10 @@ impl DataMiner {
             cx.record(Rec::Refused { what: "Switch".into(), why: format!("the offline DMA {} is not running", self.name(target)) });
             return false;
         }
+        if self.agent(target).role.is_claiming() {
+            cx.record(Rec::Refused { what: "Switch".into(), why: format!("{} is not offline ({})", self.name(target), self.agent(target).role.label()) });
+            return false;
+        }
         self.try_go_online(target, "manual Switch", true, cx)
     }
 

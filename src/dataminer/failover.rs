@@ -147,6 +147,7 @@ impl DataMiner {
     /// Starts the going-online phases. From a start-up, DataMiner already loaded its elements
     /// during the start, so only the VIP acquisition remains; a switch takes `switch_time`.
     pub(super) fn begin_phases(&mut self, dma: Dma, from_startup: bool, why: &str, cx: &mut Cx<'_>) {
+        assert_eq!(self.agent(dma).role, Role::Offline, "only an offline DMA starts going online");
         let now = cx.now();
         let vip_mode = self.cfg.vip().is_some();
         let a = self.agent_mut(dma);

@@ -200,3 +200,52 @@ impl DataMiner {
         NodeLine { name: self.name(d).into(), role: a.role.label().into(), facts }
     }
 }
+
+impl DataMiner {
+    /// What keeps the pair from being healthy now (empty: healthy): exactly one DMA online, both
+    /// running, the sync connection up, no alarm standing, every record in both databases. The
+    /// chaos harness checks this after healing; the `Healthy` claim checks it in a scenario.
+    pub fn health_problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let online: Vec<&str> = self.online().map(|d| self.name(d)).collect();
+        if online.len() != 1 {
+            out.push(format!("{} DMA(s) online{}", online.len(), if online.is_empty() { String::new() } else { format!(": {}", online.join(", ")) }));
+        }
+        for d in Dma::BOTH {
+            let a = self.agent(d);
+            if let Some(why) = &a.start_failure {
+                out.push(format!("{} start failed: {why}", self.name(d)));
+            } else if !a.is_running() {
+                out.push(format!("{} is not running", self.name(d)));
+            } else if !a.db.running {
+                out.push(format!("{}: database server down", self.name(d)));
+            } else if a.sync_failing_since.is_some() {
+                out.push(format!("{}: sync connection failing", self.name(d)));
+            }
+            if let Some(alarm) = a.console.active().next() {
+                out.push(format!("{}: alarm standing: {}", self.name(d), alarm.text));
+            }
+        }
+        let s = self.ledger.summary();
+        if s.pending > 0 {
+            out.push(format!("{} record(s) not in both databases", s.pending));
+        }
+        out
+    }
+
+    /// In the modes that promise it (registration off with fixed records, or a shared hostname),
+    /// no address is registered under two names (DM-DNS-5, DM-DNS-6).
+    pub fn dns_promise_broken(&self) -> Option<String> {
+        let shared = match &self.cfg.addressing {
+            super::Addressing::VirtualIp(v) if v.register_in_dns => return None,
+            super::Addressing::VirtualIp(_) => None,
+            super::Addressing::SharedHostname(s) => Some(s.name.to_ascii_uppercase()),
+        };
+        self.dns
+            .duplicates()
+            .into_iter()
+            .map(|(ip, names)| (ip, names.into_iter().filter(|n| Some(n) != shared.as_ref()).collect::<Vec<_>>()))
+            .find(|(_, names)| names.len() > 1)
+            .map(|(ip, names)| format!("{ip} registered under {}", names.join(" and ")))
+    }
+}

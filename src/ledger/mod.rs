@@ -64,9 +64,9 @@ impl Ledger {
 
     pub fn store(&mut self, id: RecordId, store: u8) {
         debug_assert!(store < self.stores);
-        let e = &mut self.entries[id as usize];
-        assert!(e.lost.is_none(), "record {id} stored after it was lost");
-        e.stored_in |= 1 << store;
+        // A lost record can still land in a store (the writer's own database inserting its
+        // buffer); it stays lost: it can no longer be everywhere it had to be.
+        self.entries[id as usize].stored_in |= 1 << store;
     }
 
     /// Marks `id` lost, unless some store already holds it everywhere it must be.

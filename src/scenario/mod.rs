@@ -183,6 +183,12 @@ fn parse_in(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     Ok(scenario)
 }
 
+/// A scenario as a file, in the format `parse` reads (it reads back to the same scenario).
+pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
+    let pretty = ron::ser::PrettyConfig::new().struct_names(true).separate_tuple_members(false).compact_arrays(true);
+    ron_options().to_string_pretty(scenario, pretty).map(|s| s + "\n").map_err(|e| e.to_string())
+}
+
 /// Reads and parses a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let src = std::fs::read_to_string(path).map_err(|e| ScenarioError::io(path, &e))?;

@@ -1,0 +1,234 @@
+//! A campaign: one run per seed, in parallel, folded in seed order, so findings never depend on
+//! `-j`. Seeds are processed in chunks, and a campaign keeps per-invariant counts and the first
+//! findings only, so memory does not grow with the number of seeds.
+
+use super::{ChaosTarget, Invariant, Schedule, Violation, run_schedule, shrink};
+use crate::check::{Expectation, When};
+use crate::engine::Ms;
+use crate::scenario::{Scenario, System};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Campaign {
+    pub system: System,
+    /// A name for the target in reports and repro files.
+    pub target: String,
+    pub seeds: std::ops::Range<u64>,
+    /// `(k, n)`: only the seeds with `seed % n == k - 1` (1-based `k`), so that n jobs cover
+    /// the campaign exactly.
+    pub shard: Option<(u64, u64)>,
+    pub jobs: usize,
+    pub check_determinism: bool,
+    /// Where shrunk repro files are written (none: not written).
+    pub out_dir: Option<PathBuf>,
+    /// Called after each chunk with (runs done, runs total, findings so far).
+    pub progress: Option<fn(u64, u64, u64)>,
+}
+
+/// One failing seed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub seed: u64,
+    pub violation: Violation,
+    pub faults: usize,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct InvariantStats {
+    pub runs: u64,
+    /// How many of those runs the documents explain (documented findings).
+    pub documented: u64,
+    /// The lowest failing seed that is not documented, else the lowest documented one.
+    pub example: Option<Finding>,
+    /// The example's schedule, shrunk: how many faults it kept.
+    pub shrunk_faults: Option<usize>,
+    pub repro: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub target: String,
+    pub runs: u64,
+    pub events: u64,
+    pub by_invariant: BTreeMap<String, InvariantStats>,
+    /// The first findings in seed order (at most [`KEPT_FINDINGS`]).
+    pub findings: Vec<Finding>,
+    /// Seeds whose two runs gave different trace hashes (`--check-determinism`).
+    pub nondeterministic: Vec<u64>,
+}
+
+impl Summary {
+    /// Whether any finding is not explained by the documents (or a run was nondeterministic).
+    pub fn has_undocumented(&self) -> bool {
+        !self.nondeterministic.is_empty() || self.by_invariant.values().any(|s| s.runs > s.documented)
+    }
+}
+
+pub const KEPT_FINDINGS: usize = 50;
+const CHUNK: usize = 2048;
+
+/// Runs a campaign against the campaign's system.
+pub fn run_campaign(c: &Campaign) -> Result<Summary, String> {
+    match &c.system {
+        System::DataMiner(cfg) => campaign_for::<crate::dataminer::DataMiner>(c, cfg),
+        System::MrsManager(cfg) => campaign_for::<crate::activestandby::ActiveStandby>(c, &cfg.profile()),
+        System::FlinkServer(cfg) => campaign_for::<crate::activestandby::ActiveStandby>(c, &cfg.profile()),
+        System::CheckPoint(cfg) => campaign_for::<crate::checkpoint::CheckPoint>(c, cfg),
+    }
+}
+
+struct SeedResult {
+    seed: u64,
+    faults: usize,
+    events: u64,
+    violations: Vec<Violation>,
+    nondeterministic: bool,
+}
+
+fn campaign_for<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
+    // Model assertions become findings (see `run_schedule`); keep their panic messages quiet.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = campaign_inner::<P>(c, cfg);
+    std::panic::set_hook(hook);
+    result
+}
+
+fn campaign_inner<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(c.jobs.max(1)).build().map_err(|e| e.to_string())?;
+    let alphabet = P::alphabet(cfg);
+    let profile = P::profile(cfg);
+    let seeds: Vec<u64> = c.seeds.clone().filter(|s| c.shard.is_none_or(|(k, n)| s % n == k - 1)).collect();
+    let total = seeds.len() as u64;
+    let mut summary = Summary { target: c.target.clone(), ..Summary::default() };
+    let mut lowest: BTreeMap<Invariant, (Finding, bool)> = BTreeMap::new();
+    for chunk in seeds.chunks(CHUNK) {
+        let results: Vec<SeedResult> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&seed| {
+                    let schedule = Schedule::draw(seed, &alphabet, profile);
+                    let r = run_schedule::<P>(cfg, &schedule, seed, c.check_determinism);
+                    let nondeterministic = c.check_determinism && run_schedule::<P>(cfg, &schedule, seed, true).trace_hash != r.trace_hash;
+                    SeedResult { seed, faults: schedule.faults.len(), events: r.events, violations: r.violations, nondeterministic }
+                })
+                .collect()
+        });
+        for r in results {
+            fold(&mut summary, &mut lowest, r);
+        }
+        if let Some(report) = c.progress {
+            report(summary.runs, total, summary.findings_total());
+        }
+    }
+    for (invariant, (finding, _)) in lowest {
+        let stats = summary.by_invariant.get_mut(invariant.label()).expect("counted");
+        let original = Schedule::draw(finding.seed, &alphabet, profile);
+        let shrunk = shrink::<P>(cfg, &original, finding.seed, invariant);
+        stats.shrunk_faults = Some(shrunk.faults.len());
+        if let Some(dir) = &c.out_dir {
+            let path = dir.join(format!("repro-{}-{}-seed{}.ron", c.target, invariant_slug(invariant), finding.seed));
+            let text = repro_file::<P>(c, cfg, &finding, &shrunk, invariant)?;
+            write_atomically(&path, &text)?;
+            stats.repro = Some(path.display().to_string());
+        }
+        stats.example = Some(finding);
+    }
+    Ok(summary)
+}
+
+impl Summary {
+    fn findings_total(&self) -> u64 {
+        self.by_invariant.values().map(|s| s.runs).sum()
+    }
+}
+
+fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>, r: SeedResult) {
+    summary.runs += 1;
+    summary.events += r.events;
+    if r.nondeterministic {
+        summary.nondeterministic.push(r.seed);
+    }
+    for v in r.violations {
+        let stats = summary.by_invariant.entry(v.invariant.label().to_string()).or_default();
+        stats.runs += 1;
+        stats.documented += u64::from(v.documented.is_some());
+        let finding = Finding { seed: r.seed, violation: v.clone(), faults: r.faults };
+        if summary.findings.len() < KEPT_FINDINGS {
+            summary.findings.push(finding.clone());
+        }
+        // Keep the lowest seed per invariant, preferring an undocumented one.
+        let undocumented = v.documented.is_none();
+        match lowest.get(&v.invariant) {
+            Some((_, true)) => {}
+            Some((_, false)) if !undocumented => {}
+            _ => {
+                lowest.insert(v.invariant, (finding, undocumented));
+            }
+        }
+    }
+}
+
+fn invariant_slug(i: Invariant) -> &'static str {
+    match i {
+        Invariant::SplitBrain => "split-brain",
+        Invariant::Loss => "loss",
+        Invariant::Dns => "dns",
+        Invariant::Liveness => "liveness",
+        Invariant::Assertion => "assertion",
+    }
+}
+
+/// The shrunk schedule as an ordinary scenario: the seed, the minimal script, and an
+/// expectation that holds exactly when the invariant does — so `failsim run` replays the
+/// violation (exit 1), and once the behaviour changes the file is a regression test.
+fn repro_file<P: ChaosTarget>(c: &Campaign, cfg: &P::Config, finding: &Finding, shrunk: &Schedule, invariant: Invariant) -> Result<String, String> {
+    let replay = super::run_schedule::<P>(cfg, shrunk, finding.seed, false);
+    let v = replay.violations.iter().find(|v| v.invariant == invariant).ok_or("the shrunk schedule no longer fails")?;
+    let mut ids = vec!["FS-REPRO".to_string()];
+    ids.extend(v.documented.map(str::to_string));
+    let when = match invariant {
+        Invariant::SplitBrain | Invariant::Dns => When::During(Ms(0), Ms(shrunk.profile.end_ms)),
+        Invariant::Loss | Invariant::Liveness | Invariant::Assertion => When::At(Ms(shrunk.profile.end_ms)),
+    };
+    let documented = match v.documented {
+        Some(id) => format!("The documents describe this behaviour ({id}): a documented finding, not a bug."),
+        None => "No document describes this behaviour: an undocumented finding.".to_string(),
+    };
+    let faults: Vec<String> =
+        shrunk.faults.iter().map(|f| format!("{} on {:?} at {} for {}", f.kind.label(), f.node, Ms(f.at_ms), Ms(f.duration_ms))).collect();
+    let scenario = Scenario {
+        name: format!("chaos repro: {} ({}, seed {})", invariant.label(), c.target, finding.seed),
+        doc: format!(
+            "Found by `failsim chaos {} --seeds {}..{}` and shrunk from {} to {} fault(s): {}. Violation: {} (first seen at {}). {documented}",
+            c.target,
+            finding.seed,
+            finding.seed + 1,
+            finding.faults,
+            shrunk.faults.len(),
+            faults.join("; "),
+            v.detail,
+            crate::engine::clock(v.at_ms)
+        ),
+        seed: finding.seed,
+        system: c.system.clone(),
+        script: shrunk.script(),
+        end: Ms(shrunk.profile.end_ms),
+        expect: vec![Expectation { ids, when, that: P::claim(invariant) }],
+    };
+    crate::scenario::to_ron(&scenario)
+}
+
+/// Writes through a temporary file and a rename, so an interrupted run leaves no half file.
+fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension("ron.tmp");
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}

@@ -1,0 +1,195 @@
+//! Fault schedules: what can go wrong (the fault alphabet), how a seed draws a schedule from it
+//! (swarm testing: each seed also draws which kinds are on and how often they strike), and how a
+//! schedule becomes an ordinary scenario script.
+
+use crate::action::{Action, CableRef, NodeId, Target};
+use crate::engine::{Ms, Rng, RngStreams, Time};
+use crate::scenario::Step;
+use rand::RngExt;
+
+/// One kind of fault or administrator action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    PullCable(CableRef),
+    DisableNic(CableRef),
+    Stop,
+    PowerFail,
+    /// A restart; the fault's duration is how long it takes.
+    Restart,
+    StopDb,
+    SwitchFailure,
+    FailResource,
+    BreakSyncFile,
+    FillBackupDisk,
+    /// The administrator's switch (DataMiner, MRS): no undo.
+    AdminSwitch,
+    /// Check Point: edit and publish on the node.
+    EditPublish,
+    /// Check Point: make the node Active (a changeover, or a collision): no undo.
+    MakeActive,
+}
+
+impl FaultKind {
+    pub fn label(self) -> String {
+        match self {
+            FaultKind::PullCable(c) => format!("pull {c:?} cable"),
+            FaultKind::DisableNic(c) => format!("disable {c:?} NIC"),
+            other => format!("{other:?}"),
+        }
+    }
+}
+
+/// One fault of a schedule: struck at `at_ms` on `node`, undone after `duration_ms` (or when the
+/// healing phase begins, whichever is first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fault {
+    pub kind: FaultKind,
+    pub node: NodeId,
+    pub at_ms: Time,
+    pub duration_ms: Time,
+}
+
+impl Fault {
+    fn target(&self) -> Target {
+        Target::from(self.node)
+    }
+
+    /// The action that strikes the fault.
+    pub fn strike(&self) -> Vec<Action> {
+        let t = self.target();
+        match self.kind {
+            FaultKind::PullCable(cable) => vec![Action::Pull { cable, on: t }],
+            FaultKind::DisableNic(cable) => vec![Action::DisableNic { cable, on: t }],
+            FaultKind::Stop => vec![Action::Stop(t)],
+            FaultKind::PowerFail => vec![Action::PowerFail(t)],
+            FaultKind::Restart => vec![Action::Restart { node: t, duration: Ms(self.duration_ms) }],
+            FaultKind::StopDb => vec![Action::StopDb(t)],
+            FaultKind::SwitchFailure => vec![Action::FailSwitch],
+            FaultKind::FailResource => vec![Action::FailResource(t)],
+            FaultKind::BreakSyncFile => vec![Action::BreakSyncFile(t)],
+            FaultKind::FillBackupDisk => vec![Action::FillBackupDisk(t)],
+            FaultKind::AdminSwitch => vec![Action::Switch],
+            FaultKind::EditPublish => vec![Action::Edit { on: t, count: 2 }, Action::Publish(t)],
+            FaultKind::MakeActive => vec![Action::MakeActive(t)],
+        }
+    }
+
+    /// The action that undoes it, if it is undone (a restart heals itself; an administrator's
+    /// action stands).
+    pub fn heal(&self) -> Option<Action> {
+        let t = self.target();
+        match self.kind {
+            FaultKind::PullCable(cable) => Some(Action::Plug { cable, on: t }),
+            FaultKind::DisableNic(cable) => Some(Action::EnableNic { cable, on: t }),
+            FaultKind::Stop => Some(Action::Start(t)),
+            FaultKind::PowerFail => Some(Action::PowerOn(t)),
+            FaultKind::StopDb => Some(Action::StartDb(t)),
+            FaultKind::SwitchFailure => Some(Action::RestoreSwitch),
+            FaultKind::FailResource => Some(Action::RestoreResource(t)),
+            FaultKind::BreakSyncFile => Some(Action::RepairSyncFile(t)),
+            FaultKind::FillBackupDisk => Some(Action::FreeBackupDisk(t)),
+            FaultKind::Restart | FaultKind::AdminSwitch | FaultKind::EditPublish | FaultKind::MakeActive => None,
+        }
+    }
+}
+
+/// The shape of a chaos run for a system: how long faults strike, when the run ends (the quiet
+/// time after healing is the difference), and the write workload that makes loss observable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub fault_phase_ms: Time,
+    pub end_ms: Time,
+    pub write_every_ms: Time,
+    pub write_count: u32,
+}
+
+/// A run's faults, and the workload around them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Schedule {
+    pub profile: Profile,
+    pub faults: Vec<Fault>,
+}
+
+/// Stream of the chaos draws (apart from the model's own streams).
+const STREAM_SWARM: u64 = 1000;
+
+impl Schedule {
+    /// Swarm testing (as TigerBeetle's VOPR): the seed first draws which fault kinds are on and
+    /// how often faults strike, then the faults themselves. Some runs hammer one kind; others mix.
+    pub fn draw(seed: u64, alphabet: &[FaultKind], profile: Profile) -> Schedule {
+        let mut rng = RngStreams::new(seed).stream(STREAM_SWARM);
+        let mut enabled: Vec<FaultKind> = alphabet.iter().copied().filter(|_| rng.random_bool(0.5)).collect();
+        if enabled.is_empty() {
+            enabled.push(alphabet[rng.random_range(0..alphabet.len() as u32) as usize]);
+        }
+        let mean_gap_ms = [10_000u64, 30_000, 60_000][rng.random_range(0..3u32) as usize];
+        let mut faults = Vec::new();
+        let mut t = 0;
+        loop {
+            t += 1_000 + rng.random_range(0..2 * mean_gap_ms);
+            if t >= profile.fault_phase_ms {
+                break;
+            }
+            faults.push(draw_fault(&mut rng, &enabled, t));
+        }
+        Schedule { profile, faults }
+    }
+
+    /// The scenario script: workload writes, each fault's strike, and its heal at the end of its
+    /// duration or when the healing phase starts. Ties keep this order (writes, then faults in
+    /// schedule order), which the engine preserves.
+    pub fn script(&self) -> Vec<Step> {
+        let p = self.profile;
+        let mut steps: Vec<(Time, usize, Action)> = Vec::new();
+        let mut t = p.write_every_ms;
+        while t < p.fault_phase_ms {
+            steps.push((t, 0, Action::Write { count: p.write_count }));
+            t += p.write_every_ms;
+        }
+        for (i, f) in self.faults.iter().enumerate() {
+            for a in f.strike() {
+                steps.push((f.at_ms, 1 + i, a));
+            }
+            if let Some(heal) = f.heal() {
+                steps.push(((f.at_ms + f.duration_ms).min(p.fault_phase_ms), 1 + i, heal));
+            }
+        }
+        steps.sort_by_key(|(t, i, _)| (*t, *i));
+        steps.into_iter().map(|(at, _, action)| Step { at: Ms(at), action }).collect()
+    }
+}
+
+fn draw_fault(rng: &mut Rng, enabled: &[FaultKind], at_ms: Time) -> Fault {
+    let kind = enabled[rng.random_range(0..enabled.len() as u32) as usize];
+    let node = if rng.random_bool(0.5) { NodeId::Main } else { NodeId::Backup };
+    let duration_ms = 5_000 + rng.random_range(0..115_000u64);
+    Fault { kind, node, at_ms, duration_ms }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: Profile = Profile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 30_000, write_count: 5 };
+    const KINDS: [FaultKind; 3] = [FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::SwitchFailure];
+
+    #[test]
+    fn a_seed_draws_the_same_schedule_and_seeds_differ() {
+        assert_eq!(Schedule::draw(7, &KINDS, P), Schedule::draw(7, &KINDS, P));
+        let distinct: std::collections::BTreeSet<String> = (0..20).map(|s| format!("{:?}", Schedule::draw(s, &KINDS, P).faults)).collect();
+        assert!(distinct.len() > 15);
+    }
+
+    #[test]
+    fn every_fault_is_healed_within_the_fault_phase() {
+        for seed in 0..50 {
+            let s = Schedule::draw(seed, &KINDS, P);
+            let script = s.script();
+            assert!(script.iter().all(|st| st.at.0 <= P.fault_phase_ms));
+            let strikes = script.iter().filter(|st| matches!(st.action, Action::Pull { .. } | Action::Stop(_) | Action::FailSwitch)).count();
+            let heals = script.iter().filter(|st| matches!(st.action, Action::Plug { .. } | Action::Start(_) | Action::RestoreSwitch)).count();
+            assert_eq!(strikes, heals);
+            assert!(script.windows(2).all(|w| w[0].at <= w[1].at));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! `failsim chaos`: parse the command's arguments into a campaign, run it with a progress line,
+//! print the summary.
+
+use failsim::chaos::{Campaign, Summary, run_campaign};
+use failsim::engine::clock;
+use failsim::scenario::{self, System};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The systems a campaign can target by name.
+fn named_system(name: &str) -> Option<System> {
+    use failsim::dataminer::{Config, Dma, Heartbeat, NormalHeartbeat};
+    Some(match name {
+        "dataminer" => System::DataMiner(Config::default()),
+        "dataminer-no-inverted" => {
+            let heartbeats = Dma::BOTH.iter().map(|&from| Heartbeat::Normal(NormalHeartbeat { from, ..default_normal() })).collect();
+            System::DataMiner(Config { heartbeats, ..Config::default() })
+        }
+        "mrs-manager" => System::MrsManager(Default::default()),
+        "flinkserver" => System::FlinkServer(Default::default()),
+        "checkpoint" => System::CheckPoint(Default::default()),
+        _ => return None,
+    })
+}
+
+fn default_normal() -> failsim::dataminer::NormalHeartbeat {
+    match failsim::dataminer::Config::default_heartbeats().remove(0) {
+        failsim::dataminer::Heartbeat::Normal(h) => h,
+        failsim::dataminer::Heartbeat::Inverted(_) => unreachable!("the default set starts with a normal heartbeat"),
+    }
+}
+
+pub fn campaign(target: &str, seeds: &str, jobs: usize, check_determinism: bool, shard: Option<&str>, out: PathBuf) -> Result<Campaign, String> {
+    let (system, name) = match named_system(target) {
+        Some(s) => (s, target.to_string()),
+        None if std::path::Path::new(target).is_file() => {
+            let sc = scenario::load(std::path::Path::new(target)).map_err(|e| e.to_string())?;
+            let stem = std::path::Path::new(target).file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
+            (sc.system, stem)
+        }
+        None => {
+            return Err(format!("`{target}` is neither a scenario file nor a system (dataminer, dataminer-no-inverted, mrs-manager, flinkserver, checkpoint)"));
+        }
+    };
+    let (a, b) = seeds.split_once("..").ok_or_else(|| format!("--seeds `{seeds}`: expected A..B"))?;
+    let parse = |s: &str| s.trim().replace('_', "").parse::<u64>().map_err(|_| format!("--seeds `{seeds}`: `{s}` is not a number"));
+    let (a, b) = (parse(a)?, parse(b)?);
+    if a >= b {
+        return Err(format!("--seeds `{seeds}`: the range is empty"));
+    }
+    let shard = match shard {
+        None => None,
+        Some(s) => {
+            let (k, n) = s.split_once('/').ok_or_else(|| format!("--shard `{s}`: expected K/N"))?;
+            let (k, n): (u64, u64) = (k.parse().map_err(|_| format!("--shard `{s}`: bad K"))?, n.parse().map_err(|_| format!("--shard `{s}`: bad N"))?);
+            if n == 0 || k == 0 || k > n {
+                return Err(format!("--shard `{s}`: need 1 <= K <= N"));
+            }
+            Some((k, n))
+        }
+    };
+    let progress: Option<fn(u64, u64, u64)> = if std::io::stderr().is_terminal() { Some(progress_line) } else { None };
+    Ok(Campaign { system, target: name, seeds: a..b, shard, jobs, check_determinism, out_dir: Some(out), progress })
+}
+
+fn progress_line(done: u64, total: u64, findings: u64) {
+    use std::sync::OnceLock;
+    static START: OnceLock<Instant> = OnceLock::new();
+    let secs = START.get_or_init(Instant::now).elapsed().as_secs_f64().max(1e-3);
+    let mut err = std::io::stderr();
+    let _ = write!(err, "\r{done}/{total} runs, {findings} findings, {:.0} runs/s   ", done as f64 / secs);
+    let _ = err.flush();
+}
+
+/// Runs the campaign, prints the summary; exit 1 when a finding is not explained by the docs.
+pub fn run(c: &Campaign, json: bool) -> u8 {
+    let start = Instant::now();
+    let summary = match run_campaign(c) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if c.progress.is_some() {
+        eprintln!();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    if json {
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            #[serde(flatten)]
+            summary: &'a Summary,
+            seconds: f64,
+            runs_per_second: f64,
+        }
+        let j = Json { summary: &summary, seconds: secs, runs_per_second: summary.runs as f64 / secs.max(1e-9) };
+        println!("{}", serde_json::to_string_pretty(&j).expect("serializes"));
+    } else {
+        print!("{}", text(&summary, secs));
+    }
+    u8::from(summary.has_undocumented())
+}
+
+fn text(s: &Summary, secs: f64) -> String {
+    let mut out =
+        format!("chaos campaign on {}: {} runs, {} events, {:.1} s, {:.0} runs/s\n", s.target, s.runs, s.events, secs, s.runs as f64 / secs.max(1e-9));
+    if s.by_invariant.is_empty() {
+        out += "no findings\n";
+    }
+    for (inv, st) in &s.by_invariant {
+        let kind = if st.documented == st.runs {
+            "documented"
+        } else if st.documented == 0 {
+            "UNDOCUMENTED"
+        } else {
+            "partly documented"
+        };
+        out += &format!("{inv}: {} run(s), {kind} ({} documented)\n", st.runs, st.documented);
+        if let Some(f) = &st.example {
+            let doc = f.violation.documented.map_or(String::new(), |id| format!(" [{id}]"));
+            out += &format!("  example: seed {} at {}: {}{doc}\n", f.seed, clock(f.violation.at_ms), f.violation.detail);
+            out += &format!("  shrunk from {} to {} fault(s)", f.faults, st.shrunk_faults.unwrap_or(f.faults));
+            out += &st.repro.as_ref().map_or("\n".to_string(), |p| format!(": {p}\n"));
+        }
+    }
+    for seed in &s.nondeterministic {
+        out += &format!("NONDETERMINISTIC: seed {seed} gave two different trace hashes\n");
+    }
+    out += &format!("findings (first {} by seed):\n", s.findings.len());
+    for f in &s.findings {
+        let doc = f.violation.documented.map_or(String::new(), |id| format!(" [{id}]"));
+        out += &format!("  seed {:<8} {:<26} {}{doc}\n", f.seed, f.violation.invariant.label(), f.violation.detail);
+    }
+    out
+}
