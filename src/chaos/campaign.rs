@@ -89,7 +89,8 @@ struct SeedResult {
     nondeterministic: bool,
 }
 
-fn campaign_for<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
+/// Runs a campaign against any chaos target (`run_campaign` picks it from the system).
+pub fn campaign_for<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
     // Model assertions become findings (see `run_schedule`); keep their panic messages quiet.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));

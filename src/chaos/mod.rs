@@ -6,12 +6,12 @@
 //! writes, fault strikes and heals; every fault is healed when the fault phase ends; the system
 //! then gets quiet time. Results depend on the seed only: never on `-j`, never on the machine.
 
-mod campaign;
+pub mod campaign;
 mod schedule;
 mod shrink;
 mod target;
 
-pub use campaign::{Campaign, Finding, InvariantStats, Summary, run_campaign};
+pub use campaign::{Campaign, Finding, InvariantStats, Summary, campaign_for, run_campaign};
 pub use schedule::{Fault, FaultKind, Profile, Schedule};
 pub use shrink::shrink;
 pub use target::ChaosTarget;

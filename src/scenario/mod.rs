@@ -185,7 +185,7 @@ fn parse_in(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
 
 /// A scenario as a file, in the format `parse` reads (it reads back to the same scenario).
 pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
-    let pretty = ron::ser::PrettyConfig::new().struct_names(true).separate_tuple_members(false).compact_arrays(true);
+    let pretty = ron::ser::PrettyConfig::new().struct_names(false).depth_limit(3);
     ron_options().to_string_pretty(scenario, pretty).map(|s| s + "\n").map_err(|e| e.to_string())
 }
 

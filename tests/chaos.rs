@@ -1,0 +1,165 @@
+//! The chaos harness's own guarantees: shrinking keeps the failure and never grows, shards
+//! cover the campaign exactly, `-j` changes nothing, the determinism check catches a model that
+//! is not deterministic, and a repro file replays its violation.
+
+use failsim::action::Action;
+use failsim::chaos::{self, Campaign, ChaosTarget, FaultKind, Invariant, Profile, Schedule, Summary, campaign_for, run_campaign};
+use failsim::check::{Claim, Verdict};
+use failsim::dataminer::Config;
+use failsim::engine::{Ctx, Model, Time};
+use failsim::ledger::Summary as Writes;
+use failsim::ops::View;
+use failsim::run::Product;
+use failsim::scenario::System;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+fn no_inverted() -> System {
+    let heartbeats = Config::default_heartbeats().into_iter().filter(|h| !h.is_inverted()).collect();
+    System::DataMiner(Config { heartbeats, ..Config::default() })
+}
+
+fn campaign(system: System, seeds: std::ops::Range<u64>) -> Campaign {
+    Campaign { system, target: "test".into(), seeds, shard: None, jobs: 1, check_determinism: false, out_dir: None, progress: None }
+}
+
+/// The summary without wall-clock fields, as comparable text.
+fn fingerprint(s: &Summary) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+#[test]
+fn shrinking_keeps_the_failure_and_never_grows() {
+    let System::DataMiner(cfg) = no_inverted() else { unreachable!() };
+    let alphabet = <failsim::dataminer::DataMiner as ChaosTarget>::alphabet(&cfg);
+    let profile = <failsim::dataminer::DataMiner as ChaosTarget>::profile(&cfg);
+    let mut checked = 0;
+    for seed in 0..200 {
+        let original = Schedule::draw(seed, &alphabet, profile);
+        if !chaos::run_schedule::<failsim::dataminer::DataMiner>(&cfg, &original, seed, false).violates(Invariant::SplitBrain) {
+            continue;
+        }
+        let shrunk = chaos::shrink::<failsim::dataminer::DataMiner>(&cfg, &original, seed, Invariant::SplitBrain);
+        assert!(chaos::run_schedule::<failsim::dataminer::DataMiner>(&cfg, &shrunk, seed, false).violates(Invariant::SplitBrain), "seed {seed}");
+        assert!(shrunk.faults.len() <= original.faults.len());
+        assert!(shrunk.faults.len() <= 3, "seed {seed}: {} faults", shrunk.faults.len());
+        checked += 1;
+        if checked == 3 {
+            break;
+        }
+    }
+    assert_eq!(checked, 3, "the setup without inverted heartbeats shows split brains");
+}
+
+#[test]
+fn shards_cover_the_campaign_exactly() {
+    let whole = run_campaign(&campaign(System::DataMiner(Config::default()), 0..30)).unwrap();
+    let shards: Vec<Summary> =
+        (1..=3).map(|k| run_campaign(&Campaign { shard: Some((k, 3)), ..campaign(System::DataMiner(Config::default()), 0..30) }).unwrap()).collect();
+    assert_eq!(shards.iter().map(|s| s.runs).sum::<u64>(), whole.runs);
+    for (inv, stats) in &whole.by_invariant {
+        assert_eq!(shards.iter().map(|s| s.by_invariant.get(inv).map_or(0, |x| x.runs)).sum::<u64>(), stats.runs, "{inv}");
+    }
+    let mut merged: Vec<(u64, String)> = shards.iter().flat_map(|s| s.findings.iter().map(|f| (f.seed, format!("{:?}", f.violation)))).collect();
+    merged.sort();
+    let mut all: Vec<(u64, String)> = whole.findings.iter().map(|f| (f.seed, format!("{:?}", f.violation))).collect();
+    all.sort();
+    assert!(whole.findings.len() < chaos::campaign::KEPT_FINDINGS, "the range is small enough to keep every finding");
+    assert_eq!(merged, all);
+}
+
+#[test]
+fn results_do_not_depend_on_jobs() {
+    let one = run_campaign(&campaign(no_inverted(), 0..64)).unwrap();
+    let two = run_campaign(&Campaign { jobs: 2, ..campaign(no_inverted(), 0..64) }).unwrap();
+    assert_eq!(fingerprint(&one), fingerprint(&two));
+}
+
+#[test]
+fn every_system_is_deterministic_over_a_seed_range() {
+    for system in [
+        System::DataMiner(Config::default()),
+        no_inverted(),
+        System::MrsManager(Default::default()),
+        System::FlinkServer(Default::default()),
+        System::CheckPoint(Default::default()),
+    ] {
+        let s = run_campaign(&Campaign { check_determinism: true, jobs: 2, ..campaign(system, 0..40) }).unwrap();
+        assert!(s.nondeterministic.is_empty(), "{:?}", s.nondeterministic);
+        assert_eq!(s.runs, 40);
+    }
+}
+
+#[test]
+fn a_repro_file_replays_its_violation() {
+    let dir = std::env::temp_dir().join(format!("failsim-repro-{}", std::process::id()));
+    let s = run_campaign(&Campaign { out_dir: Some(dir.clone()), ..campaign(no_inverted(), 0..40) }).unwrap();
+    let stats = &s.by_invariant["split brain"];
+    let path = std::path::PathBuf::from(stats.repro.as_ref().expect("written"));
+    let sc = failsim::scenario::load(&path).expect("the repro is an ordinary scenario file");
+    assert_eq!(sc.seed, stats.example.as_ref().unwrap().seed);
+    assert!(sc.expect.iter().all(|e| e.ids.contains(&"FS-REPRO".to_string())));
+    let outcome = failsim::run(&sc, None);
+    assert!(!outcome.passed(), "replaying the repro shows the violation");
+    assert_eq!(failsim::run(&sc, None).trace_hash, outcome.trace_hash, "and replays it exactly");
+    assert!(!dir.read_dir().unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "tmp")), "no half-written files");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// A model that is deliberately not deterministic: its trace depends on a process-wide counter.
+#[derive(Clone)]
+struct Flaky;
+
+static BUILDS: AtomicU64 = AtomicU64::new(0);
+
+impl Model for Flaky {
+    type Event = ();
+    type Record = u64;
+    fn handle(&mut self, _: (), _: &mut Ctx<'_, (), u64>) {}
+}
+
+impl Product for Flaky {
+    type Config = ();
+    fn build(_: &(), _: u64, cx: &mut Ctx<'_, (), u64>) -> Self {
+        cx.record(BUILDS.fetch_add(1, Ordering::Relaxed));
+        Flaky
+    }
+    fn action(_: Action) {}
+    fn view(&self, at_ms: Time) -> View {
+        View { at_ms, nodes: vec![], tables: vec![], consoles: vec![], panels: vec![], writes_label: String::new(), writes: Writes::default(), notes: vec![] }
+    }
+    fn eval(&self, _: &Claim, _: Time) -> Verdict {
+        Ok(())
+    }
+}
+
+impl ChaosTarget for Flaky {
+    fn alphabet(_: &()) -> Vec<FaultKind> {
+        vec![FaultKind::Stop]
+    }
+    fn profile(_: &()) -> Profile {
+        Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1 }
+    }
+    fn online_count(&self) -> usize {
+        1
+    }
+    fn writes(&self) -> Writes {
+        Writes::default()
+    }
+    fn health(&self) -> Vec<String> {
+        vec![]
+    }
+    fn documented(_: &(), _: Invariant, _: &str) -> Option<&'static str> {
+        None
+    }
+    fn claim(_: Invariant) -> Claim {
+        unreachable!("no findings")
+    }
+}
+
+#[test]
+fn the_determinism_check_catches_a_nondeterministic_model() {
+    let c = Campaign { check_determinism: true, ..campaign(System::DataMiner(Config::default()), 0..5) };
+    let s = campaign_for::<Flaky>(&c, &()).unwrap();
+    assert_eq!(s.nondeterministic, vec![0, 1, 2, 3, 4]);
+    assert!(s.has_undocumented());
+}
