@@ -118,6 +118,9 @@ fn text(s: &Summary, secs: f64) -> String {
             "partly documented"
         };
         out += &format!("{inv}: {} run(s), {kind} ({} documented)\n", st.runs, st.documented);
+        for (class, n) in &st.classes {
+            out += &format!("  {n:>8} × {class}\n");
+        }
         if let Some(f) = &st.example {
             let doc = f.violation.documented.map_or(String::new(), |id| format!(" [{id}]"));
             out += &format!("  example: seed {} at {}: {}{doc}\n", f.seed, clock(f.violation.at_ms), f.violation.detail);

@@ -47,6 +47,9 @@ pub struct InvariantStats {
     /// The example's schedule, shrunk: how many faults it kept.
     pub shrunk_faults: Option<usize>,
     pub repro: Option<String>,
+    /// How often each kind of problem appeared (details with numbers and times blanked), so
+    /// that every finding of a campaign can be explained class by class.
+    pub classes: BTreeMap<String, u64>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -158,6 +161,10 @@ fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>
         let stats = summary.by_invariant.entry(v.invariant.label().to_string()).or_default();
         stats.runs += 1;
         stats.documented += u64::from(v.documented.is_some());
+        for part in v.detail.split("; ") {
+            let doc = v.documented.map_or(String::new(), |id| format!(" [{id}]"));
+            *stats.classes.entry(format!("{}{doc}", class_of(part))).or_default() += 1;
+        }
         let finding = Finding { seed: r.seed, violation: v.clone(), faults: r.faults };
         if summary.findings.len() < KEPT_FINDINGS {
             summary.findings.push(finding.clone());
@@ -172,6 +179,24 @@ fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>
             }
         }
     }
+}
+
+/// A problem's class: its text with every run of digits (ids, counts, times) blanked.
+fn class_of(detail: &str) -> String {
+    let mut out = String::new();
+    let mut in_digits = false;
+    for ch in detail.chars() {
+        if ch.is_ascii_digit() {
+            if !in_digits {
+                out.push('N');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push(ch);
+        }
+    }
+    out
 }
 
 fn invariant_slug(i: Invariant) -> &'static str {

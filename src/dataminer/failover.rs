@@ -331,12 +331,14 @@ impl DataMiner {
         match self.agent_mut(dma).db.start(seed_available) {
             Ok(false) => Ok(()),
             Ok(true) => {
+                self.agent_mut(dma).db_start_failure = None;
                 cx.record(Rec::Db { dma: self.name(dma).into(), running: true, why: why.into() });
                 self.pump(dma, cx);
                 Ok(())
             }
             Err(e) => {
                 let why = format!("database could not start: {e}");
+                self.agent_mut(dma).db_start_failure = Some(why.clone());
                 cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: why.clone() });
                 Err(why)
             }

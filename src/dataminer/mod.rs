@@ -80,6 +80,8 @@ pub struct Agent {
     pub version: String,
     pub pending_version: Option<String>,
     pub start_failure: Option<String>,
+    /// Why the database server last failed to start (DM-SEED-1), until it starts.
+    pub db_start_failure: Option<String>,
     pub heartbeats: Vec<HeartbeatState>,
     /// The sync connection's last check failed since this time.
     pub sync_failing_since: Option<Time>,
@@ -254,6 +256,7 @@ impl DataMiner {
             version: a.version.clone(),
             pending_version: None,
             start_failure: None,
+            db_start_failure: None,
             heartbeats,
             sync_failing_since: None,
             db: DbServer::new(cfg.seed == dma),

@@ -38,7 +38,7 @@ impl DataMiner {
             }
         }
         if a.role == Role::Online && !a.db.running {
-            out.push((Severity::Notice, "Database problem: the database server is not available; data is buffered".into()));
+            out.push((Severity::Notice, "Database problem: the database server is not available, data is buffered".into()));
         }
         let other = &self.agent(dma.buddy()).version;
         if *other != a.version {
@@ -218,7 +218,8 @@ impl DataMiner {
             } else if !a.is_running() {
                 out.push(format!("{} is not running", self.name(d)));
             } else if !a.db.running {
-                out.push(format!("{}: database server down", self.name(d)));
+                let why = a.db_start_failure.as_ref().map_or(String::new(), |w| format!(" ({w})"));
+                out.push(format!("{}: database server down{why}", self.name(d)));
             } else if a.sync_failing_since.is_some() {
                 out.push(format!("{}: sync connection failing", self.name(d)));
             }
