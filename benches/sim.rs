@@ -132,5 +132,22 @@ fn bench_suite(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite }
+/// Chaos runs of the default DataMiner profile (10 virtual minutes each), one thread and two.
+fn bench_chaos(c: &mut Criterion) {
+    use failsim::chaos::{ChaosTarget, Schedule, run_schedule};
+    use failsim::dataminer::{Config, DataMiner};
+    use rayon::prelude::*;
+    let cfg = Config::default();
+    let (alphabet, profile) = (DataMiner::alphabet(&cfg), DataMiner::profile(&cfg));
+    let seeds: Vec<u64> = (0..512).collect();
+    let run = |seed: &u64| run_schedule::<DataMiner>(&cfg, &Schedule::draw(*seed, &alphabet, profile), *seed, false).events;
+    let mut g = c.benchmark_group("chaos");
+    g.throughput(Throughput::Elements(seeds.len() as u64));
+    g.bench_function("dataminer_runs_1_thread", |b| b.iter(|| seeds.iter().map(run).sum::<u64>()));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+    g.bench_function("dataminer_runs_2_threads", |b| b.iter(|| pool.install(|| seeds.par_iter().map(run).sum::<u64>())));
+    g.finish();
+}
+
+criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite, bench_chaos }
 criterion_main!(benches);
