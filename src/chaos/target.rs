@@ -84,7 +84,7 @@ impl ChaosTarget for DataMiner {
         use crate::check::dataminer::Claim as C;
         Claim::DataMiner(match invariant {
             Invariant::SplitBrain => C::OnlineAtMost(1),
-            Invariant::Loss => C::Records { written: None, replicated: None, pending: None, lost: Some(0) },
+            Invariant::Loss => C::Records(crate::check::Writes { lost: Some(0), ..Default::default() }),
             Invariant::Dns => C::DnsUnique { except: Vec::new() },
             Invariant::Liveness | Invariant::Assertion => C::Healthy,
         })
@@ -130,7 +130,7 @@ impl ChaosTarget for ActiveStandby {
         use crate::check::activestandby::Claim as C;
         Claim::ActiveStandby(match invariant {
             Invariant::SplitBrain => C::ActiveAtMost(1),
-            Invariant::Loss => C::Changes { written: None, replicated: None, pending: None, lost: Some(0) },
+            Invariant::Loss => C::Changes(crate::check::Writes { lost: Some(0), ..Default::default() }),
             Invariant::Dns | Invariant::Liveness | Invariant::Assertion => C::Healthy,
         })
     }
@@ -180,7 +180,7 @@ impl ChaosTarget for CheckPoint {
         use crate::check::checkpoint::Claim as C;
         Claim::CheckPoint(match invariant {
             Invariant::SplitBrain => C::ActiveAtMost(1),
-            Invariant::Loss => C::Changes { written: None, replicated: None, pending: None, lost: Some(0) },
+            Invariant::Loss => C::Changes(crate::check::Writes { lost: Some(0), ..Default::default() }),
             Invariant::Dns | Invariant::Liveness | Invariant::Assertion => C::Healthy,
         })
     }

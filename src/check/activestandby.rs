@@ -35,16 +35,7 @@ pub enum Claim {
     /// Whether the last file sync check succeeded.
     SyncOk(bool),
     /// Where the configuration changes are. Unset fields are not checked.
-    Changes {
-        #[serde(default)]
-        written: Option<u64>,
-        #[serde(default)]
-        replicated: Option<u64>,
-        #[serde(default)]
-        pending: Option<u64>,
-        #[serde(default)]
-        lost: Option<u64>,
-    },
+    Changes(super::Writes),
     /// Exactly these configuration changes (by id) were lost.
     LostChanges(Vec<u32>),
     /// At most this many active nodes (1: no split brain).
@@ -79,7 +70,7 @@ impl Claim {
             Claim::Status { of, item, is } => super::panel_item(&p.ha_status(now), p.name(*of), item, is),
             Claim::SyncOk(ok) => super::expect(*ok, p.sync_failure.is_none())
                 .map_err(|(e, a)| (format!("sync ok = {e}"), format!("sync ok = {a} ({})", p.sync_failure.as_ref().map_or("no failure", |(c, _)| c.as_str())))),
-            Claim::Changes { written, replicated, pending, lost } => super::writes(&p.ledger.summary(), [*written, *replicated, *pending, *lost]),
+            Claim::Changes(w) => w.check(&p.ledger.summary()),
             Claim::LostChanges(ids) => super::lost_ids(&p.ledger.summary(), ids),
             Claim::ActiveAtMost(n) => super::at_most(*n, p.actives().count(), "active"),
             Claim::Healthy => super::healthy(p.health_problems()),

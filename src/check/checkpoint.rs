@@ -30,16 +30,7 @@ pub enum Claim {
     /// Unpublished changes in the server's session.
     Unpublished(NodeId, u32),
     /// Where the published changes are. Unset fields are not checked.
-    Changes {
-        #[serde(default)]
-        written: Option<u64>,
-        #[serde(default)]
-        replicated: Option<u64>,
-        #[serde(default)]
-        pending: Option<u64>,
-        #[serde(default)]
-        lost: Option<u64>,
-    },
+    Changes(super::Writes),
     /// Exactly these published changes (by id) were lost.
     LostChanges(Vec<u32>),
     /// At most this many Active servers (1: no Collision Mode).
@@ -89,7 +80,7 @@ impl Claim {
                 }
             }
             Claim::Unpublished(n, c) => super::expect(*c, cp.server(*n).session),
-            Claim::Changes { written, replicated, pending, lost } => super::writes(&cp.ledger.summary(), [*written, *replicated, *pending, *lost]),
+            Claim::Changes(w) => w.check(&cp.ledger.summary()),
             Claim::LostChanges(ids) => super::lost_ids(&cp.ledger.summary(), ids),
             Claim::ActiveAtMost(n) => super::at_most(*n, cp.actives().count(), "Active"),
             Claim::Healthy => super::healthy(cp.health_problems()),

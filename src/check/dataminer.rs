@@ -84,16 +84,7 @@ pub enum Claim {
     /// The last connection attempt from the DMA succeeded (or not).
     Connection { from: Dma, ok: bool },
     /// Where the gathered records are (FS-NOLOSS). Unset fields are not checked.
-    Records {
-        #[serde(default)]
-        written: Option<u64>,
-        #[serde(default)]
-        replicated: Option<u64>,
-        #[serde(default)]
-        pending: Option<u64>,
-        #[serde(default)]
-        lost: Option<u64>,
-    },
+    Records(super::Writes),
     /// The DataMiner version the DMA runs.
     Version(Dma, String),
     /// Whether the DMA's database server runs.
@@ -153,7 +144,7 @@ impl Claim {
                     Some(c) => expect(*ok, c.ok).map_err(|(e, a)| (format!("ok = {e}"), format!("ok = {a} ({})", c.detail))),
                 }
             }
-            Claim::Records { written, replicated, pending, lost } => super::writes(&dm.ledger.summary(), [*written, *replicated, *pending, *lost]),
+            Claim::Records(w) => w.check(&dm.ledger.summary()),
             Claim::Version(d, v) => expect(v.clone(), dm.agent(*d).version.clone()),
             Claim::DbRunning(d, r) => expect(*r, dm.agent(*d).db.running),
             Claim::OnlineAtMost(n) => super::at_most(*n, dm.online().count(), "online"),

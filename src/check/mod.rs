@@ -166,16 +166,43 @@ pub fn expect<T: PartialEq + std::fmt::Debug>(expected: T, actual: T) -> Verdict
     if expected == actual { Ok(()) } else { Err((format!("{expected:?}"), format!("{actual:?}"))) }
 }
 
-/// Tracked writes: each of `[written, replicated, pending, lost]` that is set must match.
-pub fn writes(s: &crate::ledger::Summary, want: [Option<u64>; 4]) -> Verdict {
-    let names = ["written", "replicated", "pending", "lost"];
-    let got = [s.written, s.replicated, s.pending, s.lost];
-    let bad: Vec<usize> = (0..4).filter(|&i| want[i].is_some_and(|w| w != got[i])).collect();
-    if bad.is_empty() {
-        return Ok(());
+/// Where tracked writes are (records, configuration changes): each count that is set must
+/// match; unset ones are not checked. Written `Records(written: 10, lost: 0)` in files.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Writes {
+    #[serde(default)]
+    pub written: Option<u64>,
+    #[serde(default)]
+    pub replicated: Option<u64>,
+    #[serde(default)]
+    pub pending: Option<u64>,
+    #[serde(default)]
+    pub lost: Option<u64>,
+}
+
+impl Writes {
+    fn fields(&self) -> [(&'static str, Option<u64>); 4] {
+        [("written", self.written), ("replicated", self.replicated), ("pending", self.pending), ("lost", self.lost)]
     }
-    let show = |v: &dyn Fn(usize) -> u64| bad.iter().map(|&i| format!("{} {}", names[i], v(i))).collect::<Vec<_>>().join(", ");
-    Err((show(&|i| want[i].unwrap_or(0)), show(&|i| got[i])))
+
+    pub fn check(&self, s: &crate::ledger::Summary) -> Verdict {
+        let got = [s.written, s.replicated, s.pending, s.lost];
+        let bad: Vec<(&str, u64, u64)> = self.fields().iter().zip(got).filter_map(|((n, want), g)| want.filter(|w| *w != g).map(|w| (*n, w, g))).collect();
+        if bad.is_empty() {
+            return Ok(());
+        }
+        let show = |f: &dyn Fn(&(&str, u64, u64)) -> String| bad.iter().map(f).collect::<Vec<_>>().join(", ");
+        Err((show(&|(n, w, _)| format!("{n} {w}")), show(&|(n, _, g)| format!("{n} {g}"))))
+    }
+}
+
+impl std::fmt::Debug for Writes {
+    /// Only the counts that are checked: `written 10, lost 0`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set: Vec<String> = self.fields().iter().filter_map(|(n, v)| v.map(|v| format!("{n} {v}"))).collect();
+        f.write_str(&set.join(", "))
+    }
 }
 
 /// At most `n` nodes are `what` (no split brain).
