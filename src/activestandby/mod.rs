@@ -20,8 +20,12 @@
 //!   (MRS-12011-3, FLINK-45641-4).
 //! - No other failover: a standby that loses the active does not take over by itself (the
 //!   documents give no such rule, and MRS-12010 forbids failover while the heartbeat alarm
-//!   stands). A node that starts while no running active is reachable becomes active (start-up
-//!   rule, an assumption: otherwise a pair whose active died could never have one again).
+//!   stands). A node that starts joins: it becomes standby once it reaches a running active,
+//!   or active when none is reachable and it reaches the gateway, retrying at every heartbeat
+//!   until one happens (start-up rule, an assumption: otherwise a pair whose active died could
+//!   never have one again). Two actives that hear each other again keep the one that was
+//!   active first; the other steps down and the changes it took as active are lost (an
+//!   assumption: no document describes a dual-active pair).
 
 mod model;
 

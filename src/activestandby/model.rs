@@ -30,8 +30,10 @@ pub struct Node {
     pub resource_failures: u32,
     /// When this node last heard its peer's heartbeat.
     pub heard_peer_ms: Time,
-    /// Since when this node cannot reach the gateway.
-    pub gateway_lost_since: Option<Time>,
+    /// Since when this node is active (the older active wins a dual-active resolution).
+    pub active_since_ms: Time,
+    /// Started but not settled yet: it has neither found an active peer nor become active.
+    pub joining: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -123,7 +125,8 @@ impl ActiveStandby {
                 resource_ok: true,
                 resource_failures: 0,
                 heard_peer_ms: 0,
-                gateway_lost_since: None,
+                active_since_ms: 0,
+                joining: false,
             }
         });
         let active = profile.initially_active.idx();
@@ -191,12 +194,18 @@ impl ActiveStandby {
         let connected = self.peers_connected();
         for n in NodeId::BOTH {
             let peer_up = self.node(n.other()).running && connected;
-            let gateway_ok = self.net.reaches_ip(self.node(n).port, self.gateway);
             let node = &mut self.nodes[n.idx()];
             if peer_up && node.running {
                 node.heard_peer_ms = now;
             }
-            node.gateway_lost_since = if gateway_ok { None } else { node.gateway_lost_since.or(Some(now)) };
+        }
+        if connected && self.actives().count() == 2 {
+            self.resolve_dual_active(cx);
+        }
+        for n in NodeId::BOTH {
+            if self.node(n).joining {
+                self.join(n, cx);
+            }
         }
         // The heartbeat alarm depends on time passing: look again when its state flips.
         let alarms = NodeId::BOTH.map(|n| self.heartbeat_alarm_on(n, now));
@@ -204,6 +213,30 @@ impl ActiveStandby {
             self.heartbeat_alarms = alarms;
             cx.touch();
         }
+    }
+
+    /// Start-up rule (an assumption): a joining node becomes standby as soon as it reaches a
+    /// running active, or active when none is reachable and it reaches the gateway; until one
+    /// of the two, it keeps trying at every heartbeat. Only joining nodes do this: a standby
+    /// that loses a running active never takes over by itself (MRS-12010).
+    fn join(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+        let peer = self.node(n.other());
+        if peer.running && peer.role == Role::Active && self.peers_connected() {
+            self.nodes[n.idx()].joining = false;
+        } else if self.net.reaches_ip(self.node(n).port, self.gateway) {
+            self.nodes[n.idx()].joining = false;
+            self.set_role(n, Role::Active, "started; no active peer reachable", cx);
+        }
+    }
+
+    /// Two actives that hear each other again (one started while it could not reach the other):
+    /// the one active longer keeps the role; the other steps down, and the changes it took as
+    /// an active are lost (an assumption: no document describes a dual-active pair).
+    fn resolve_dual_active(&mut self, cx: &mut Cx<'_>) {
+        let [a, b] = NodeId::BOTH.map(|n| self.node(n).active_since_ms);
+        let keep = if a <= b { NodeId::Main } else { NodeId::Backup };
+        let why = format!("{} was active first: dual-active resolved", self.name(keep));
+        self.hand_over(keep.other(), keep, &why, cx);
     }
 
     fn on_sync_check(&mut self, cx: &mut Cx<'_>) {
@@ -220,6 +253,7 @@ impl ActiveStandby {
                 cx.touch();
             }
             None => {
+                self.lose_stale(standby, active, cx);
                 let fresh: Vec<u32> = self.node(active).config.difference(&self.node(standby).config).copied().collect();
                 for id in &fresh {
                     self.ledger.store(*id, standby.idx() as u8);
@@ -238,6 +272,9 @@ impl ActiveStandby {
     /// Why the active cannot sync its files to the standby right now (FLINK-45641-2).
     fn sync_blocker(&self, active: NodeId) -> Option<String> {
         let standby = active.other();
+        if self.node(standby).role == Role::Active {
+            return Some(format!("{} is active too: nothing to sync to", self.name(standby)));
+        }
         if !self.node(standby).running || !self.peers_connected() {
             return Some(format!("the link between {} and {} is interrupted", self.name(active), self.name(standby)));
         }
@@ -292,6 +329,7 @@ impl ActiveStandby {
             return;
         }
         self.nodes[n.idx()].role = role;
+        self.nodes[n.idx()].active_since_ms = cx.now();
         let port = self.node(n).port;
         if role == Role::Active {
             self.net.add_addr(port, self.floating_ip);
@@ -305,23 +343,34 @@ impl ActiveStandby {
     /// `to` becomes active with the configuration it holds; changes only the other node held
     /// are lost (MRS-12011-3, FLINK-45641-4), each by id, with the time of the last good sync.
     fn switchover(&mut self, to: NodeId, why: &str, cx: &mut Cx<'_>) {
-        let from = to.other();
-        let lost: Vec<u32> =
-            self.node(from).config.difference(&self.node(to).config).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
-        if !lost.is_empty() {
-            let since = self.last_good_sync_ms.map_or("never".to_string(), clock);
-            let cause = format!("made on {} after the last good sync ({since}); {} was stale when it became active", self.name(from), self.name(to));
-            for id in &lost {
-                self.ledger.lose(*id, cx.now(), &cause);
-            }
-            cx.record(Rec::Lost { count: lost.len(), ids: crate::ledger::id_ranges(&lost), cause });
-        }
+        self.hand_over(to.other(), to, why, cx);
+        self.switchovers += 1;
+    }
+
+    /// `from` steps down to standby and `to` is (or stays) active with its own configuration.
+    fn hand_over(&mut self, from: NodeId, to: NodeId, why: &str, cx: &mut Cx<'_>) {
+        self.lose_stale(from, to, cx);
         self.set_role(from, Role::Standby, why, cx);
         self.set_role(to, Role::Active, why, cx);
         self.nodes[from.idx()].resource_failures = 0;
         self.nodes[to.idx()].resource_failures = 0;
         self.nodes[to.idx()].heard_peer_ms = cx.now();
-        self.switchovers += 1;
+    }
+
+    /// Changes `from` holds that the active `to` lacks can never be synced: `to` became active
+    /// stale, and its files will overwrite `from`'s (MRS-12011-3, FLINK-45641-4).
+    fn lose_stale(&mut self, from: NodeId, to: NodeId, cx: &mut Cx<'_>) {
+        let lost: Vec<u32> =
+            self.node(from).config.difference(&self.node(to).config).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
+        if lost.is_empty() {
+            return;
+        }
+        let since = self.last_good_sync_ms.map_or("never".to_string(), clock);
+        let cause = format!("made on {} after the last good sync ({since}); {} was stale when it became active", self.name(from), self.name(to));
+        for id in &lost {
+            self.ledger.lose(*id, cx.now(), &cause);
+        }
+        cx.record(Rec::Lost { count: lost.len(), ids: crate::ledger::id_ranges(&lost), cause });
     }
 
     fn resolve(&self, t: Target) -> Option<NodeId> {
@@ -405,14 +454,12 @@ impl ActiveStandby {
         self.nodes[n.idx()].running = running;
         cx.record(Rec::Running { node: self.name(n).into(), running });
         if running {
-            // Start-up: join as standby when a running active is reachable, else lead.
-            let peer = self.node(n.other());
-            let active_reachable = peer.running && peer.role == Role::Active && self.peers_connected();
-            let (role, why) =
-                if active_reachable { (Role::Standby, "started; the peer is active") } else { (Role::Active, "started; no active peer reachable") };
-            self.set_role(n, role, why, cx);
+            self.set_role(n, Role::Standby, "started", cx);
             self.nodes[n.idx()].heard_peer_ms = cx.now();
+            self.nodes[n.idx()].joining = true;
+            self.join(n, cx);
         } else {
+            self.nodes[n.idx()].joining = false;
             self.set_role(n, Role::Standby, "stopped", cx);
         }
     }

@@ -137,7 +137,7 @@ impl Schedule {
 
     /// The scenario script: workload writes, each fault's strike, and its heal at the end of its
     /// duration or when the healing phase starts. Ties keep this order (writes, then faults in
-    /// schedule order), which the engine preserves.
+    /// schedule order; at the healing instant, network first), which the engine preserves.
     pub fn script(&self) -> Vec<Step> {
         let p = self.profile;
         let mut steps: Vec<(Time, usize, Action)> = Vec::new();
@@ -146,16 +146,30 @@ impl Schedule {
             steps.push((t, 0, Action::Write { count: p.write_count }));
             t += p.write_every_ms;
         }
+        let n = self.faults.len();
         for (i, f) in self.faults.iter().enumerate() {
             for a in f.strike() {
                 steps.push((f.at_ms, 1 + i, a));
             }
             if let Some(heal) = f.heal() {
-                steps.push(((f.at_ms + f.duration_ms).min(p.fault_phase_ms), 1 + i, heal));
+                let at = (f.at_ms + f.duration_ms).min(p.fault_phase_ms);
+                // The healing phase restores the network first, then servers, then the rest, as
+                // an operator would: a server started before its switch is back starts isolated.
+                let rank = if at < p.fault_phase_ms { 1 + i } else { (1 + heal_stage(&heal)) * (n + 1) + i };
+                steps.push((at, rank, heal));
             }
         }
         steps.sort_by_key(|(t, i, _)| (*t, *i));
         steps.into_iter().map(|(at, _, action)| Step { at: Ms(at), action }).collect()
+    }
+}
+
+/// The order of the healing phase: network, then servers, then services on them.
+fn heal_stage(a: &Action) -> usize {
+    match a {
+        Action::RestoreSwitch | Action::Plug { .. } | Action::EnableNic { .. } => 0,
+        Action::PowerOn(_) | Action::Start(_) => 1,
+        _ => 2,
     }
 }
 
