@@ -13,6 +13,7 @@ pub mod db;
 pub mod engine;
 pub mod flinkserver;
 pub mod ledger;
+pub mod metrics;
 pub mod mrs_manager;
 pub mod net;
 pub mod ops;

@@ -130,6 +130,15 @@ impl Product for Flaky {
     fn eval(&self, _: &Claim, _: Time) -> Verdict {
         Ok(())
     }
+    fn sample(&self) -> failsim::metrics::Sample {
+        failsim::metrics::Sample { serving: true, online: 1, claimers: 1 }
+    }
+    fn ledger(&self) -> &failsim::ledger::Ledger {
+        unreachable!("not used by the chaos runner")
+    }
+    fn lanes(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 impl ChaosTarget for Flaky {

@@ -256,7 +256,7 @@ impl ActiveStandby {
                 self.lose_stale(standby, active, cx);
                 let fresh: Vec<u32> = self.node(active).config.difference(&self.node(standby).config).copied().collect();
                 for id in &fresh {
-                    self.ledger.store(*id, standby.idx() as u8);
+                    self.ledger.store(*id, standby.idx() as u8, cx.now());
                 }
                 self.nodes[standby.idx()].config = self.node(active).config.clone();
                 let detail = format!("{} -> {}, {} change(s) copied", self.name(active), self.name(standby), fresh.len());
@@ -490,7 +490,7 @@ impl ActiveStandby {
         };
         let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(cx.now(), active.idx() as u8)).collect();
         for id in &ids {
-            self.ledger.store(*id, active.idx() as u8);
+            self.ledger.store(*id, active.idx() as u8, cx.now());
             self.nodes[active.idx()].config.insert(*id);
         }
         cx.record(Rec::Changes { node: self.name(active).into(), count: ids.len(), ids: crate::ledger::id_ranges(&ids) });
@@ -640,6 +640,38 @@ impl ActiveStandby {
         if s.pending > 0 {
             out.push(format!("{} change(s) not on both nodes", s.pending));
         }
+        out
+    }
+}
+
+impl ActiveStandby {
+    /// Availability at this instant (metrics): someone serves when a running active holds the
+    /// floating IP and the network reaches it.
+    pub fn sample(&self) -> crate::metrics::Sample {
+        let serving = self
+            .actives()
+            .any(|n| self.net.holders(self.floating_ip.addr).any(|p| p == self.node(n).port) && self.net.connected(self.switch, self.node(n).port));
+        let claimers = self.actives().fold(0, |m, n| m | 1 << n.idx());
+        crate::metrics::Sample { serving, online: self.actives().count(), claimers }
+    }
+
+    /// The state of each timeline lane at this instant: nodes and cables.
+    pub fn lanes(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = NodeId::BOTH
+            .iter()
+            .map(|n| {
+                let node = self.node(*n);
+                let state = if !node.running {
+                    "stopped"
+                } else if node.role == Role::Active {
+                    "active"
+                } else {
+                    "standby"
+                };
+                (self.name(*n).to_string(), state.to_string())
+            })
+            .collect();
+        out.extend(self.net.cables().map(|(_, c)| (c.name.clone(), if c.plugged { "plugged" } else { "pulled" }.to_string())));
         out
     }
 }

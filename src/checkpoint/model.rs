@@ -165,7 +165,7 @@ impl CheckPoint {
             cx.record(Rec::Lost { count: overwritten.len(), ids: id_ranges(&overwritten), cause });
         }
         for id in &copied {
-            self.ledger.store(*id, to.idx() as u8);
+            self.ledger.store(*id, to.idx() as u8, cx.now());
         }
         self.servers[to.idx()].db = self.server(from).db.clone();
         for n in [from, to] {
@@ -279,7 +279,7 @@ impl CheckPoint {
         let now = cx.now();
         let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(now, n.idx() as u8)).collect();
         for id in &ids {
-            self.ledger.store(*id, n.idx() as u8);
+            self.ledger.store(*id, n.idx() as u8, cx.now());
             self.servers[n.idx()].db.insert(*id);
         }
         self.servers[n.idx()].session = 0;
@@ -443,6 +443,36 @@ impl CheckPoint {
         if banner != banner::IDENTICAL {
             out.push(format!("banner: {banner}"));
         }
+        out
+    }
+}
+
+impl CheckPoint {
+    /// Availability at this instant (metrics): management is available while an Active server
+    /// runs its services.
+    pub fn sample(&self) -> crate::metrics::Sample {
+        let online = self.actives().filter(|n| self.server(*n).running).count();
+        let claimers = self.actives().fold(0, |m, n| m | 1 << n.idx());
+        crate::metrics::Sample { serving: online > 0, online: self.actives().count(), claimers }
+    }
+
+    /// The state of each timeline lane at this instant: servers and cables.
+    pub fn lanes(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = NodeId::BOTH
+            .iter()
+            .map(|n| {
+                let s = self.server(*n);
+                let state = if !s.running {
+                    "down"
+                } else if s.mode == Mode::Active {
+                    "Active"
+                } else {
+                    "Standby"
+                };
+                (self.name(*n).to_string(), state.to_string())
+            })
+            .collect();
+        out.extend(self.net.cables().map(|(_, c)| (c.name.clone(), if c.plugged { "plugged" } else { "pulled" }.to_string())));
         out
     }
 }

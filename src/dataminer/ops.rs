@@ -250,3 +250,46 @@ impl DataMiner {
             .map(|(ip, names)| format!("{ip} registered under {}", names.join(" and ")))
     }
 }
+
+impl DataMiner {
+    /// Availability at this instant (metrics): someone serves when an online DMA is reachable by
+    /// clients through the addressing in use — the virtual IP it holds, or its own address behind
+    /// the shared hostname.
+    pub fn sample(&self) -> crate::metrics::Sample {
+        let serving = self.online().any(|d| {
+            let a = self.agent(d);
+            let addr = match &self.cfg.addressing {
+                super::Addressing::VirtualIp(v) => v.vip,
+                super::Addressing::SharedHostname(_) => self.cfg.agent(d).corporate.addr,
+            };
+            a.is_running() && self.net.holders(addr).any(|p| p == a.port(Nic::Corporate)) && self.net.connected(self.site.client, a.port(Nic::Corporate))
+        });
+        let claimers = self.agents.iter().enumerate().filter(|(_, a)| a.role.is_claiming()).fold(0, |m, (i, _)| m | 1 << i);
+        crate::metrics::Sample { serving, online: self.online().count(), claimers }
+    }
+
+    /// The state of each timeline lane at this instant: DMAs, cables, NIC links.
+    pub fn lanes(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Dma::BOTH
+            .iter()
+            .map(|d| {
+                let a = self.agent(*d);
+                let state = if a.is_running() { a.role.label().to_string() } else { format!("{:?}", a.run) };
+                (self.name(*d).to_string(), state)
+            })
+            .collect();
+        out.extend(
+            self.net
+                .cables()
+                .filter(|(_, c)| !c.name.starts_with("client") && !c.name.starts_with("WAN"))
+                .map(|(_, c)| (c.name.clone(), if c.plugged { "plugged" } else { "pulled" }.to_string())),
+        );
+        for d in Dma::BOTH {
+            for nic in Nic::BOTH {
+                let up = self.net.has_link(self.agent(d).port(nic));
+                out.push((format!("{} NIC {}", self.name(d), nic.label()), if up { "link up" } else { "link down" }.to_string()));
+            }
+        }
+        out
+    }
+}

@@ -53,7 +53,7 @@ impl DataMiner {
         if self.agent(dma).db.running && !self.agent(dma).db_buffer.is_empty() {
             let ids: Vec<u32> = self.agent_mut(dma).db_buffer.drain().collect();
             for id in &ids {
-                self.ledger.store(*id, dma.idx() as u8);
+                self.ledger.store(*id, dma.idx() as u8, cx.now());
             }
             cx.record(Rec::Records { dma: name.clone(), what: "inserted buffered", count: ids.len(), ids: id_ranges(&ids) });
         }
@@ -63,7 +63,7 @@ impl DataMiner {
             let buddy = dma.buddy();
             for id in &ids {
                 if self.agent(buddy).db.running {
-                    self.ledger.store(*id, buddy.idx() as u8);
+                    self.ledger.store(*id, buddy.idx() as u8, cx.now());
                 } else {
                     self.agent_mut(buddy).db_buffer.push(*id);
                 }
@@ -87,7 +87,7 @@ impl DataMiner {
             let db_up = self.agent(dma).db.running;
             for id in &ids {
                 if db_up {
-                    self.ledger.store(*id, dma.idx() as u8);
+                    self.ledger.store(*id, dma.idx() as u8, cx.now());
                 } else {
                     self.agent_mut(dma).db_buffer.push(*id);
                 }

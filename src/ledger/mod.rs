@@ -20,6 +20,8 @@ pub struct Entry {
     /// Bit `i` set: durable store `i` holds the record.
     pub stored_in: u8,
     pub lost: Option<Loss>,
+    /// When every store first held it.
+    pub replicated_at_ms: Option<Time>,
 }
 
 #[derive(Clone, Debug)]
@@ -54,7 +56,7 @@ impl Ledger {
 
     pub fn write(&mut self, at_ms: Time, origin: u8) -> RecordId {
         let id = RecordId::try_from(self.entries.len()).expect("fewer than 2^32 records");
-        self.entries.push(Entry { written_at_ms: at_ms, origin, stored_in: 0, lost: None });
+        self.entries.push(Entry { written_at_ms: at_ms, origin, stored_in: 0, lost: None, replicated_at_ms: None });
         id
     }
 
@@ -62,11 +64,20 @@ impl Ledger {
         self.rejected += count;
     }
 
-    pub fn store(&mut self, id: RecordId, store: u8) {
+    pub fn store(&mut self, id: RecordId, store: u8, at_ms: Time) {
         debug_assert!(store < self.stores);
         // A lost record can still land in a store (the writer's own database inserting its
         // buffer); it stays lost: it can no longer be everywhere it had to be.
         self.entries[id as usize].stored_in |= 1 << store;
+        if self.is_replicated(id) && self.entries[id as usize].replicated_at_ms.is_none() {
+            self.entries[id as usize].replicated_at_ms = Some(at_ms);
+        }
+    }
+
+    /// The longest time a record waited to be in every store: replicated ones until they were,
+    /// the others (not lost) until `now`.
+    pub fn max_replication_lag_ms(&self, now: Time) -> Time {
+        self.entries.iter().filter(|e| e.lost.is_none()).map(|e| e.replicated_at_ms.unwrap_or(now).saturating_sub(e.written_at_ms)).max().unwrap_or(0)
     }
 
     /// Marks `id` lost, unless some store already holds it everywhere it must be.
@@ -163,13 +174,15 @@ mod tests {
         let a = l.write(0, 0);
         let b = l.write(0, 0);
         let c = l.write(0, 0);
-        l.store(a, 0);
-        l.store(a, 1);
-        l.store(b, 0);
+        l.store(a, 0, 1);
+        l.store(a, 1, 3);
+        l.store(b, 0, 1);
         l.lose(c, 5, "backlog dropped");
         l.reject(4);
         let s = l.summary();
         assert_eq!((s.written, s.replicated, s.pending, s.lost, s.rejected), (3, 1, 1, 1, 4));
         assert_eq!(s.losses, vec![("backlog dropped".to_string(), vec![c])]);
+        assert_eq!(l.max_replication_lag_ms(10), 10, "b waits from 0 until now");
+        assert_eq!(l.entries()[a as usize].replicated_at_ms, Some(3));
     }
 }

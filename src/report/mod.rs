@@ -18,6 +18,7 @@ pub fn text(o: &Outcome) -> String {
     timeline(&mut s, &o.timeline);
     let _ = writeln!(s, "\nRevised status (t={})", clock(o.end_ms));
     status(&mut s, &o.revised, true);
+    metrics(&mut s, &o.metrics);
     let _ = writeln!(s, "\nExpectations");
     for e in &o.expectations {
         let ids = e.ids.join(", ");
@@ -88,6 +89,30 @@ fn timeline(s: &mut String, records: &[TraceLine]) {
             let _ = writeln!(s, "  {:12}  {n}", "");
         }
     }
+}
+
+/// The availability metrics (definitions in `metrics` and README.md).
+fn metrics(s: &mut String, m: &crate::metrics::Metrics) {
+    let opt = |v: Option<u64>| v.map_or("-".to_string(), |v| Ms(v).to_string());
+    let _ = writeln!(s, "\nMetrics");
+    let _ = writeln!(
+        s,
+        "  downtime {}   outages {}   time to detect {}   time to switch {}   switches {}   split brain {}",
+        Ms(m.downtime_ms),
+        m.outages.len(),
+        opt(m.max_time_to_detect_ms()),
+        opt(m.max_time_to_switch_ms()),
+        m.switches,
+        Ms(m.split_brain_ms)
+    );
+    let alarms: Vec<String> = m.alarms_by_severity.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let _ = writeln!(
+        s,
+        "  writes lost {}   max replication lag {}   alarms raised: {}",
+        m.writes_lost,
+        Ms(m.max_replication_lag_ms),
+        if alarms.is_empty() { "none".to_string() } else { alarms.join(", ") }
+    );
 }
 
 fn status(s: &mut String, view: &View, full: bool) {

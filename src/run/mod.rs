@@ -8,6 +8,7 @@ pub use products::Product;
 
 use crate::check::{Failure, Tracker};
 use crate::engine::{Sim, Time};
+use crate::metrics::{Metrics, Recorder};
 use crate::ops::View;
 use crate::scenario::{Scenario, Step, System};
 use serde::Serialize;
@@ -29,6 +30,48 @@ pub struct TraceLine {
     pub shown: bool,
 }
 
+/// One lane of the timeline (a node, a cable, a link) as intervals of constant state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Lane {
+    pub name: String,
+    /// `(from_ms, to_ms, state)`, contiguous, covering the run.
+    pub segments: Vec<(Time, Time, String)>,
+}
+
+/// Builds lanes from samples of every lane's state at the start of each span.
+#[derive(Default)]
+struct LaneRecorder {
+    lanes: Vec<Lane>,
+}
+
+impl LaneRecorder {
+    fn observe(&mut self, at_ms: Time, states: Vec<(String, String)>) {
+        for (i, (name, state)) in states.into_iter().enumerate() {
+            if i == self.lanes.len() {
+                self.lanes.push(Lane { name: name.clone(), segments: Vec::new() });
+            }
+            let lane = &mut self.lanes[i];
+            match lane.segments.last_mut() {
+                Some((_, to, s)) if *s == state => *to = at_ms,
+                Some((_, to, _)) => {
+                    *to = at_ms;
+                    lane.segments.push((at_ms, at_ms, state));
+                }
+                None => lane.segments.push((at_ms, at_ms, state)),
+            }
+        }
+    }
+
+    fn finish(mut self, end_ms: Time) -> Vec<Lane> {
+        for lane in &mut self.lanes {
+            if let Some((_, to, _)) = lane.segments.last_mut() {
+                *to = end_ms;
+            }
+        }
+        self.lanes
+    }
+}
+
 /// Everything a run produced.
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome {
@@ -42,6 +85,11 @@ pub struct Outcome {
     pub timeline: Vec<TraceLine>,
     pub revised: View,
     pub expectations: Vec<ExpectationResult>,
+    pub metrics: Metrics,
+    /// The timeline's lanes (for the SVG/HTML report).
+    pub lanes: Vec<Lane>,
+    /// The script's actions, with their times (markers on the timeline).
+    pub script: Vec<(Time, String)>,
     /// FNV-1a 64 of the trace (the JSON report writes it as 16 hex digits).
     #[serde(skip)]
     pub trace_hash: u64,
@@ -80,6 +128,8 @@ fn run_product<P: Product>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> O
     let initial = sim.model.view(0);
     let mut trackers: Vec<Tracker> = scenario.expect.iter().map(|e| Tracker::new(e.when)).collect();
     let mut from = 0;
+    let mut metrics = Recorder::default();
+    let mut lanes = LaneRecorder::default();
     loop {
         let next = sim.peek_time().filter(|t| *t <= end);
         let to = next.unwrap_or(end + 1);
@@ -87,6 +137,8 @@ fn run_product<P: Product>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> O
             for (tracker, e) in trackers.iter_mut().zip(&scenario.expect) {
                 tracker.observe(from, to, || sim.model.eval(&e.that, from));
             }
+            metrics.observe(from, sim.model.sample());
+            lanes.observe(from, sim.model.lanes());
         }
         if next.is_none() {
             break;
@@ -99,12 +151,24 @@ fn run_product<P: Product>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> O
         .zip(&scenario.expect)
         .map(|(t, e)| ExpectationResult { ids: e.ids.clone(), when: e.when.to_string(), claim: format!("{:?}", e.that), failure: t.finish().err() })
         .collect();
+    let revised = sim.model.view(end);
+    let mut alarms = std::collections::BTreeMap::new();
+    for (_, console) in &revised.consoles {
+        for a in console {
+            *alarms.entry(a.severity.label().to_string()).or_insert(0) += 1;
+        }
+    }
+    let ledger = sim.model.ledger();
+    let metrics = metrics.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), alarms);
     Outcome {
         name: scenario.name.clone(),
+        metrics,
+        lanes: lanes.finish(end),
+        script: scenario.script.iter().map(|st| (st.at.0, st.action.describe())).collect(),
         system: scenario.system.label(),
         seed,
         end_ms: end,
-        revised: sim.model.view(end),
+        revised,
         initial,
         trace_hash: sim.trace().hash(),
         timeline: sim.trace().records().iter().map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), shown: P::shown(r) }).collect(),

@@ -6,6 +6,8 @@ use crate::check::{Claim, Verdict};
 use crate::checkpoint::{self, CheckPoint};
 use crate::dataminer::{self, DataMiner, Rec};
 use crate::engine::{Ctx, Model, Time};
+use crate::ledger::Ledger;
+use crate::metrics::Sample;
 use crate::ops::View;
 use std::fmt::Display;
 
@@ -17,6 +19,12 @@ pub trait Product: Model<Record: Display + Clone, Event: Clone> + Clone {
     fn action(action: Action) -> Self::Event;
     fn view(&self, at_ms: Time) -> View;
     fn eval(&self, claim: &Claim, now: Time) -> Verdict;
+    /// Availability now, for the metrics.
+    fn sample(&self) -> Sample;
+    /// The tracked writes.
+    fn ledger(&self) -> &Ledger;
+    /// Each timeline lane's state now (nodes, cables, links).
+    fn lanes(&self) -> Vec<(String, String)>;
     /// Whether the text timeline shows this record (the JSON trace keeps all).
     fn shown(_record: &Self::Record) -> bool {
         true
@@ -36,6 +44,18 @@ impl Product for DataMiner {
 
     fn view(&self, at_ms: Time) -> View {
         DataMiner::view(self, at_ms)
+    }
+
+    fn sample(&self) -> Sample {
+        DataMiner::sample(self)
+    }
+
+    fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    fn lanes(&self) -> Vec<(String, String)> {
+        DataMiner::lanes(self)
     }
 
     fn eval(&self, claim: &Claim, _now: Time) -> Verdict {
@@ -70,6 +90,18 @@ impl Product for ActiveStandby {
         ActiveStandby::view(self, at_ms)
     }
 
+    fn sample(&self) -> Sample {
+        ActiveStandby::sample(self)
+    }
+
+    fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    fn lanes(&self) -> Vec<(String, String)> {
+        ActiveStandby::lanes(self)
+    }
+
     fn eval(&self, claim: &Claim, now: Time) -> Verdict {
         match claim {
             Claim::ActiveStandby(c) => c.eval(self, now),
@@ -91,6 +123,18 @@ impl Product for CheckPoint {
 
     fn view(&self, at_ms: Time) -> View {
         CheckPoint::view(self, at_ms)
+    }
+
+    fn sample(&self) -> Sample {
+        CheckPoint::sample(self)
+    }
+
+    fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    fn lanes(&self) -> Vec<(String, String)> {
+        CheckPoint::lanes(self)
     }
 
     fn eval(&self, claim: &Claim, _now: Time) -> Verdict {
