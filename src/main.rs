@@ -27,11 +27,31 @@ enum Cmd {
         seed: Option<u64>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Override a value of the scenario, e.g. `switch_time=848s`,
+        /// `heartbeats[*].interval=10s`, `script[2].do.duration=90s` (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        /// Write a self-contained HTML report (metrics, SVG timeline, final status).
+        #[arg(long, value_name = "OUT")]
+        html: Option<PathBuf>,
+        /// Write the SVG timeline alone.
+        #[arg(long, value_name = "OUT")]
+        svg: Option<PathBuf>,
     },
     /// Run every scenario below each path; one line per scenario, then `N passed, N failed`.
     Check {
         /// Files or folders (default: scenarios/).
         paths: Vec<PathBuf>,
+        /// Also write JUnit XML: one testcase per scenario.
+        #[arg(long, value_name = "OUT")]
+        junit: Option<PathBuf>,
+    },
+    /// Print the topology as Graphviz DOT, with cable and NIC states at a time.
+    Graph {
+        file: PathBuf,
+        /// The instant (e.g. `2m30s`); default: the start.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
     },
     /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
     /// scenario files that replay them.
@@ -80,8 +100,9 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(match cli.cmd {
-        Cmd::Run { file, seed, format } => cmd_run(&file, seed, format),
-        Cmd::Check { paths } => cmd_check(paths),
+        Cmd::Run { file, seed, format, sets, html, svg } => cmd_run(&file, seed, format, &sets, html, svg),
+        Cmd::Check { paths, junit } => cmd_check(paths, junit),
+        Cmd::Graph { file, at } => cmd_graph(&file, at.as_deref()),
         Cmd::Chaos { target, seeds, jobs, check_determinism, shard, out, format } => {
             match chaos::campaign(&target, &seeds, jobs, check_determinism, shard.as_deref(), out) {
                 Ok(c) => chaos::run(&c, format == Format::Json),
@@ -94,8 +115,8 @@ fn main() -> ExitCode {
     })
 }
 
-fn cmd_run(file: &std::path::Path, seed: Option<u64>, format: Format) -> u8 {
-    let sc = match scenario::load(file) {
+fn cmd_run(file: &std::path::Path, seed: Option<u64>, format: Format, sets: &[String], html: Option<PathBuf>, svg: Option<PathBuf>) -> u8 {
+    let sc = match scenario::load(file).map_err(|e| e.to_string()).and_then(|sc| scenario::overrides::apply(&sc, sets)) {
         Ok(sc) => sc,
         Err(e) => {
             eprintln!("error: {e}");
@@ -107,57 +128,80 @@ fn cmd_run(file: &std::path::Path, seed: Option<u64>, format: Format) -> u8 {
         Format::Text => print!("{}", report::text(&outcome)),
         Format::Json => println!("{}", report::json(&outcome)),
     }
+    for (path, text) in [(html, report::html::page(&outcome)), (svg, report::svg::timeline(&outcome))] {
+        if let Some(path) = path
+            && let Err(e) = std::fs::write(&path, text)
+        {
+            eprintln!("error: {}: {e}", path.display());
+            return CANNOT_RUN;
+        }
+    }
     if outcome.passed() { HELD } else { FAILED }
 }
 
-fn cmd_check(paths: Vec<PathBuf>) -> u8 {
+fn cmd_graph(file: &std::path::Path, at: Option<&str>) -> u8 {
+    let sc = match scenario::load(file) {
+        Ok(sc) => sc,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return CANNOT_RUN;
+        }
+    };
+    let at_ms = match at.map(str::parse::<failsim::engine::Ms>).transpose() {
+        Ok(t) => t.map_or(0, |t| t.0),
+        Err(e) => {
+            eprintln!("error: --at: {e}");
+            return CANNOT_RUN;
+        }
+    };
+    print!("{}", report::dot::graph(&failsim::run::topology_at(&sc, at_ms)));
+    HELD
+}
+
+fn cmd_check(paths: Vec<PathBuf>, junit: Option<PathBuf>) -> u8 {
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
-    let (mut passed, mut failed, mut broken) = (0, 0, 0);
+    let mut results: Vec<(String, Result<failsim::Outcome, String>)> = Vec::new();
     for root in &paths {
-        let files = match scenario::discover(root) {
-            Ok(f) => f,
+        match scenario::discover(root) {
+            Ok(files) => results
+                .extend(files.into_iter().map(|f| (f.display().to_string(), scenario::load(&f).map(|sc| failsim::run(&sc, None)).map_err(|e| e.to_string())))),
+            Err(e) => results.push((root.display().to_string(), Err(e.to_string()))),
+        }
+    }
+    let (mut passed, mut failed, mut broken) = (0, 0, 0);
+    for (path, result) in &results {
+        match result {
             Err(e) => {
+                println!("ERROR {path}");
                 eprintln!("error: {e}");
                 broken += 1;
-                continue;
             }
-        };
-        for file in files {
-            match scenario::load(&file) {
-                Err(e) => {
-                    println!("ERROR {}", file.display());
-                    eprintln!("error: {e}");
-                    broken += 1;
-                }
-                Ok(sc) => {
-                    let o = failsim::run(&sc, None);
-                    let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
-                    let total = o.expectations.len();
-                    if o.passed() {
-                        passed += 1;
-                        println!("ok    {}  ({held}/{total} expectations, hash {:016x})", file.display(), o.trace_hash);
-                    } else {
-                        failed += 1;
-                        println!("FAIL  {}  ({held}/{total} expectations held)", file.display());
-                        for e in o.expectations.iter() {
-                            if let Some(f) = &e.failure {
-                                println!(
-                                    "        [{}] {}: {}\n          expected {}; actual {}; at {}",
-                                    e.ids.join(", "),
-                                    e.when,
-                                    e.claim,
-                                    f.expected,
-                                    f.actual,
-                                    failsim::engine::clock(f.at_ms)
-                                );
-                            }
-                        }
+            Ok(o) if o.passed() => {
+                passed += 1;
+                println!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
+            }
+            Ok(o) => {
+                failed += 1;
+                let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
+                println!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
+                for e in &o.expectations {
+                    if let Some(f) = &e.failure {
+                        let at = failsim::engine::clock(f.at_ms);
+                        println!("        [{}] {}: {}\n          expected {}; actual {}; at {at}", e.ids.join(", "), e.when, e.claim, f.expected, f.actual);
                     }
                 }
             }
         }
     }
     println!("{passed} passed, {} failed", failed + broken);
+    if let Some(out) = junit {
+        let cases: Vec<report::junit::Case<'_>> =
+            results.iter().map(|(path, r)| report::junit::Case { path: path.clone(), result: r.as_ref().map_err(Clone::clone) }).collect();
+        if let Err(e) = std::fs::write(&out, report::junit::junit(&cases)) {
+            eprintln!("error: {}: {e}", out.display());
+            return CANNOT_RUN;
+        }
+    }
     if broken > 0 {
         CANNOT_RUN
     } else if failed > 0 {

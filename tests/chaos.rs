@@ -139,6 +139,9 @@ impl Product for Flaky {
     fn lanes(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    fn topology(&self) -> &failsim::net::Topology {
+        unreachable!("not used by the chaos runner")
+    }
 }
 
 impl ChaosTarget for Flaky {

@@ -2,6 +2,11 @@
 //! revised status — then the expectations. Text for people, JSON for tools. Reports only
 //! format: every value comes from the run's [`Outcome`].
 
+pub mod dot;
+pub mod html;
+pub mod junit;
+pub mod svg;
+
 use crate::engine::{Ms, clock};
 use crate::ops::View;
 use crate::run::{Outcome, TraceLine};

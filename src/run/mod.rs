@@ -176,3 +176,19 @@ fn run_product<P: Product>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> O
         events: sim.events_handled(),
     }
 }
+
+/// The cable graph of a scenario's system at `at_ms` (the script run up to then): for
+/// `failsim graph`.
+pub fn topology_at(scenario: &Scenario, at_ms: Time) -> crate::net::Topology {
+    fn at<P: Product>(cfg: &P::Config, scenario: &Scenario, at_ms: Time) -> crate::net::Topology {
+        let mut sim = prepare::<P>(cfg, &scenario.script, scenario.seed, false);
+        sim.run_until(at_ms);
+        sim.model.topology().clone()
+    }
+    match &scenario.system {
+        System::DataMiner(cfg) => at::<crate::dataminer::DataMiner>(cfg, scenario, at_ms),
+        System::MrsManager(cfg) => at::<crate::activestandby::ActiveStandby>(&cfg.profile(), scenario, at_ms),
+        System::FlinkServer(cfg) => at::<crate::activestandby::ActiveStandby>(&cfg.profile(), scenario, at_ms),
+        System::CheckPoint(cfg) => at::<crate::checkpoint::CheckPoint>(cfg, scenario, at_ms),
+    }
+}

@@ -25,6 +25,8 @@ pub trait Product: Model<Record: Display + Clone, Event: Clone> + Clone {
     fn ledger(&self) -> &Ledger;
     /// Each timeline lane's state now (nodes, cables, links).
     fn lanes(&self) -> Vec<(String, String)>;
+    /// The cable graph as it is now.
+    fn topology(&self) -> &crate::net::Topology;
     /// Whether the text timeline shows this record (the JSON trace keeps all).
     fn shown(_record: &Self::Record) -> bool {
         true
@@ -56,6 +58,10 @@ impl Product for DataMiner {
 
     fn lanes(&self) -> Vec<(String, String)> {
         DataMiner::lanes(self)
+    }
+
+    fn topology(&self) -> &crate::net::Topology {
+        &self.net
     }
 
     fn eval(&self, claim: &Claim, _now: Time) -> Verdict {
@@ -102,6 +108,10 @@ impl Product for ActiveStandby {
         ActiveStandby::lanes(self)
     }
 
+    fn topology(&self) -> &crate::net::Topology {
+        &self.net
+    }
+
     fn eval(&self, claim: &Claim, now: Time) -> Verdict {
         match claim {
             Claim::ActiveStandby(c) => c.eval(self, now),
@@ -135,6 +145,10 @@ impl Product for CheckPoint {
 
     fn lanes(&self) -> Vec<(String, String)> {
         CheckPoint::lanes(self)
+    }
+
+    fn topology(&self) -> &crate::net::Topology {
+        &self.net
     }
 
     fn eval(&self, claim: &Claim, _now: Time) -> Verdict {

@@ -3,6 +3,7 @@
 //! and every error points at `file:line:col` with the offending line.
 
 mod error;
+pub mod overrides;
 
 pub use error::ScenarioError;
 
