@@ -20,6 +20,7 @@ pub mod ops;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod sweep;
 
 pub use run::{Outcome, run};
 pub use scenario::{Scenario, ScenarioError};

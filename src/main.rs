@@ -46,6 +46,24 @@ enum Cmd {
         #[arg(long, value_name = "OUT")]
         junit: Option<PathBuf>,
     },
+    /// Run a scenario over a grid of overridden values and tabulate each cell's metrics.
+    Sweep {
+        file: PathBuf,
+        /// `PATH=V1,V2,...` or `PATH=FROM..TO/STEP` (repeatable: the grid is their product).
+        #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
+        vary: Vec<String>,
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+        /// Write a heat map of `--metric` over the two varied paths.
+        #[arg(long, value_name = "OUT")]
+        svg: Option<PathBuf>,
+        /// The metric of the heat map: downtime, time_to_detect, time_to_switch, switches,
+        /// split_brain, writes_lost, max_lag, alarms.
+        #[arg(long, default_value = "downtime")]
+        metric: String,
+        #[arg(short = 'j', long, default_value_t = 1)]
+        jobs: usize,
+    },
     /// Print the topology as Graphviz DOT, with cable and NIC states at a time.
     Graph {
         file: PathBuf,
@@ -86,6 +104,13 @@ enum Format {
     Json,
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum TableFormat {
+    Text,
+    Json,
+    Csv,
+}
+
 /// Exit codes: 0 every expectation held, 1 one failed, 2 could not run.
 const HELD: u8 = 0;
 const FAILED: u8 = 1;
@@ -103,6 +128,7 @@ fn main() -> ExitCode {
         Cmd::Run { file, seed, format, sets, html, svg } => cmd_run(&file, seed, format, &sets, html, svg),
         Cmd::Check { paths, junit } => cmd_check(paths, junit),
         Cmd::Graph { file, at } => cmd_graph(&file, at.as_deref()),
+        Cmd::Sweep { file, vary, format, svg, metric, jobs } => cmd_sweep(&file, &vary, format, svg, &metric, jobs),
         Cmd::Chaos { target, seeds, jobs, check_determinism, shard, out, format } => {
             match chaos::campaign(&target, &seeds, jobs, check_determinism, shard.as_deref(), out) {
                 Ok(c) => chaos::run(&c, format == Format::Json),
@@ -137,6 +163,38 @@ fn cmd_run(file: &std::path::Path, seed: Option<u64>, format: Format, sets: &[St
         }
     }
     if outcome.passed() { HELD } else { FAILED }
+}
+
+fn cmd_sweep(file: &std::path::Path, vary: &[String], format: TableFormat, svg: Option<PathBuf>, metric: &str, jobs: usize) -> u8 {
+    use failsim::sweep;
+    let run = || -> Result<(Vec<sweep::Axis>, Vec<sweep::Cell>), String> {
+        let sc = scenario::load(file).map_err(|e| e.to_string())?;
+        let axes = vary.iter().map(|v| sweep::Axis::parse(v)).collect::<Result<Vec<_>, _>>()?;
+        if svg.is_some() {
+            sweep::check_heat_map(&axes, metric)?;
+        }
+        Ok((axes.clone(), sweep::sweep(&sc, &axes, jobs)?))
+    };
+    let (axes, cells) = match run() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return CANNOT_RUN;
+        }
+    };
+    match format {
+        TableFormat::Text => print!("{}", sweep::text(&axes, &cells)),
+        TableFormat::Json => println!("{}", sweep::json(&axes, &cells)),
+        TableFormat::Csv => print!("{}", sweep::csv(&axes, &cells)),
+    }
+    if let Some(out) = svg {
+        let written = sweep::heat_map(&axes, &cells, metric).and_then(|s| std::fs::write(&out, s).map_err(|e| format!("{}: {e}", out.display())));
+        if let Err(e) = written {
+            eprintln!("error: {e}");
+            return CANNOT_RUN;
+        }
+    }
+    if cells.iter().all(|c| c.held == c.expectations) { HELD } else { FAILED }
 }
 
 fn cmd_graph(file: &std::path::Path, at: Option<&str>) -> u8 {

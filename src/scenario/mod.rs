@@ -190,6 +190,13 @@ pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
     ron_options().to_string_pretty(scenario, pretty).map(|s| s + "\n").map_err(|e| e.to_string())
 }
 
+/// A scenario from its JSON form (claims read in the vocabulary of `like`'s system).
+pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Result<Scenario, String> {
+    let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+    let vocabulary = ron_options().from_str::<SystemOnly>(&to_ron(like)?).map_or(Vocabulary::DataMiner, |s| s.system.vocabulary());
+    with_vocabulary(vocabulary, || serde_json::from_str(&text).map_err(|e| e.to_string()))
+}
+
 /// Reads and parses a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let src = std::fs::read_to_string(path).map_err(|e| ScenarioError::io(path, &e))?;

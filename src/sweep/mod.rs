@@ -1,0 +1,256 @@
+//! `failsim sweep`: run a scenario over a grid of overridden values, in parallel and
+//! deterministically (cells are computed independently and kept in grid order), and tabulate
+//! each cell's availability metrics and whether its expectations held.
+
+use crate::engine::Ms;
+use crate::metrics::Metrics;
+use crate::scenario::{Scenario, overrides};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// One varied path and its values, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Axis {
+    pub path: String,
+    pub values: Vec<String>,
+}
+
+impl Axis {
+    /// `PATH=V1,V2,...` or `PATH=FROM..TO/STEP` (integers, or durations like `5s..30s/5s`;
+    /// `TO` included).
+    pub fn parse(spec: &str) -> Result<Axis, String> {
+        let (path, values) = spec.split_once('=').ok_or_else(|| format!("--vary `{spec}`: expected PATH=V1,V2 or PATH=FROM..TO/STEP"))?;
+        let values = match values.split_once("..") {
+            Some((from, rest)) => {
+                let (to, step) = rest.split_once('/').ok_or_else(|| format!("--vary `{spec}`: a range needs a step: FROM..TO/STEP"))?;
+                range(from, to, step).map_err(|e| format!("--vary `{spec}`: {e}"))?
+            }
+            None => values.split(',').map(str::to_string).collect(),
+        };
+        if values.is_empty() || values.len() > 10_000 {
+            return Err(format!("--vary `{spec}`: {} values (1 to 10000 allowed)", values.len()));
+        }
+        Ok(Axis { path: path.to_string(), values })
+    }
+}
+
+fn range(from: &str, to: &str, step: &str) -> Result<Vec<String>, String> {
+    let ints = (from.parse::<u64>(), to.parse::<u64>(), step.parse::<u64>());
+    let (a, b, s, unit) = match ints {
+        (Ok(a), Ok(b), Ok(s)) => (a, b, s, false),
+        _ => {
+            let d = |x: &str| x.parse::<Ms>().map(|m| m.0);
+            (d(from)?, d(to)?, d(step)?, true)
+        }
+    };
+    if s == 0 || a > b {
+        return Err("the range is empty or its step is 0".into());
+    }
+    Ok((0..).map(|i| a + i * s).take_while(|v| *v <= b).map(|v| if unit { Ms(v).to_string() } else { v.to_string() }).collect())
+}
+
+/// One cell of the grid.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cell {
+    pub values: Vec<String>,
+    pub metrics: Metrics,
+    pub held: usize,
+    pub expectations: usize,
+}
+
+/// The cartesian product of the axes, first axis slowest.
+fn grid(axes: &[Axis]) -> Vec<Vec<String>> {
+    axes.iter()
+        .fold(vec![Vec::new()], |acc, axis| acc.iter().flat_map(|prefix| axis.values.iter().map(move |v| [prefix.clone(), vec![v.clone()]].concat())).collect())
+}
+
+/// Runs every cell (with `jobs` threads; the result does not depend on it).
+pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell>, String> {
+    let cells = grid(axes);
+    let scenarios: Vec<Scenario> = cells
+        .iter()
+        .map(|values| {
+            let sets: Vec<String> = axes.iter().zip(values).map(|(a, v)| format!("{}={v}", a.path)).collect();
+            overrides::apply(scenario, &sets)
+        })
+        .collect::<Result<_, _>>()?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().map_err(|e| e.to_string())?;
+    Ok(pool.install(|| {
+        scenarios
+            .par_iter()
+            .zip(cells.par_iter())
+            .map(|(sc, values)| {
+                let o = crate::run(sc, None);
+                let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
+                Cell { values: values.clone(), metrics: o.metrics, held, expectations: o.expectations.len() }
+            })
+            .collect()
+    }))
+}
+
+/// The metrics a table shows, by name (also the names `--metric` accepts).
+pub const METRICS: [&str; 8] = ["downtime", "time_to_detect", "time_to_switch", "switches", "split_brain", "writes_lost", "max_lag", "alarms"];
+
+/// A metric's value in milliseconds or as a count (for tables and heat maps).
+pub fn metric(m: &Metrics, name: &str) -> Option<u64> {
+    Some(match name {
+        "downtime" => m.downtime_ms,
+        "time_to_detect" => m.max_time_to_detect_ms()?,
+        "time_to_switch" => m.max_time_to_switch_ms()?,
+        "switches" => u64::from(m.switches),
+        "split_brain" => m.split_brain_ms,
+        "writes_lost" => m.writes_lost,
+        "max_lag" => m.max_replication_lag_ms,
+        "alarms" => m.alarms_by_severity.values().sum(),
+        _ => return None,
+    })
+}
+
+fn is_time(name: &str) -> bool {
+    !matches!(name, "switches" | "writes_lost" | "alarms")
+}
+
+/// A metric formatted for people: durations as `6m22s`, counts as numbers, `-` when unset.
+pub fn show(m: &Metrics, name: &str) -> String {
+    match metric(m, name) {
+        None => "-".into(),
+        Some(v) if is_time(name) => Ms(v).to_string(),
+        Some(v) => v.to_string(),
+    }
+}
+
+pub fn text(axes: &[Axis], cells: &[Cell]) -> String {
+    let mut header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    header.extend(METRICS.iter().map(|m| m.to_string()));
+    header.push("expectations".into());
+    let rows: Vec<Vec<String>> = cells
+        .iter()
+        .map(|c| {
+            let mut row = c.values.clone();
+            row.extend(METRICS.iter().map(|m| show(&c.metrics, m)));
+            row.push(format!("{}/{}{}", c.held, c.expectations, if c.held < c.expectations { " FAIL" } else { "" }));
+            row
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len()).map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = row.iter().zip(&widths).map(|(v, w)| format!("{v:<w$}")).collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+    out
+}
+
+pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
+    let quote = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
+    let mut header: Vec<String> = axes.iter().map(|a| quote(&a.path)).collect();
+    header.extend(METRICS.iter().map(|m| if is_time(m) { format!("{m}_ms") } else { m.to_string() }));
+    header.extend(["expectations_held".to_string(), "expectations".to_string()]);
+    let mut out = header.join(",") + "\n";
+    for c in cells {
+        let mut row: Vec<String> = c.values.iter().map(|v| quote(v)).collect();
+        row.extend(METRICS.iter().map(|m| metric(&c.metrics, m).map_or(String::new(), |v| v.to_string())));
+        row.extend([c.held.to_string(), c.expectations.to_string()]);
+        out += &(row.join(",") + "\n");
+    }
+    out
+}
+
+pub fn json(axes: &[Axis], cells: &[Cell]) -> String {
+    #[derive(Serialize)]
+    struct Json<'a> {
+        axes: &'a [Axis],
+        cells: &'a [Cell],
+    }
+    serde_json::to_string_pretty(&Json { axes, cells }).expect("serializes")
+}
+
+/// Whether a heat map of `name` over `axes` can be drawn (checked before the sweep runs).
+pub fn check_heat_map(axes: &[Axis], name: &str) -> Result<(), String> {
+    if axes.len() != 2 {
+        return Err(format!("--svg needs exactly two --vary axes (got {})", axes.len()));
+    }
+    if !METRICS.contains(&name) {
+        return Err(format!("unknown metric `{name}`; one of: {}", METRICS.join(", ")));
+    }
+    Ok(())
+}
+
+/// A heat map of one metric over two axes (first axis: rows, second: columns), as SVG.
+pub fn heat_map(axes: &[Axis], cells: &[Cell], name: &str) -> Result<String, String> {
+    check_heat_map(axes, name)?;
+    let (rows, cols) = (&axes[0].values, &axes[1].values);
+    if cells.len() != rows.len() * cols.len() {
+        return Err(format!("{} cells for a {}×{} grid", cells.len(), rows.len(), cols.len()));
+    }
+    let values: Vec<Option<u64>> = cells.iter().map(|c| metric(&c.metrics, name)).collect();
+    let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
+    let (cw, ch, left, top) = (90u64, 34u64, 140u64, 70u64);
+    let (w, h) = (left + cw * cols.len() as u64 + 20, top + ch * rows.len() as u64 + 40);
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n");
+    let _ = writeln!(
+        s,
+        "<text x=\"{left}\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{} over {} × {}</text>",
+        esc(name),
+        esc(&axes[0].path),
+        esc(&axes[1].path)
+    );
+    for (j, col) in cols.iter().enumerate() {
+        let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", left + cw * j as u64 + cw / 2, top - 10, esc(col));
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let y = top + ch * i as u64;
+        let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", left - 8, y + ch / 2 + 4, esc(row));
+        for j in 0..cols.len() {
+            let cell = &cells[i * cols.len() + j];
+            let v = values[i * cols.len() + j];
+            // White (0) to deep red (max), in integer steps.
+            let shade = v.map_or(230, |v| 255 - (v * 200 / max) as u8);
+            let fill = match v {
+                None => "#dddddd".to_string(),
+                Some(_) => format!("#ff{shade:02x}{shade:02x}"),
+            };
+            let label = show(&cell.metrics, name);
+            let x = left + cw * j as u64;
+            let _ = writeln!(
+                s,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{cw}\" height=\"{ch}\" fill=\"{fill}\" stroke=\"#ffffff\"><title>{}={}, {}={}: {} = {}; expectations {}/{}</title></rect>",
+                esc(&axes[0].path),
+                esc(row),
+                esc(&axes[1].path),
+                esc(&cols[j]),
+                esc(name),
+                esc(&label),
+                cell.held,
+                cell.expectations
+            );
+            let mark = if cell.held < cell.expectations { " ✗" } else { "" };
+            let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}{mark}</text>", x + cw / 2, y + ch / 2 + 4, esc(&label));
+        }
+    }
+    s += "</svg>\n";
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_from_lists_and_ranges() {
+        assert_eq!(Axis::parse("a=1,2,3").unwrap().values, vec!["1", "2", "3"]);
+        assert_eq!(Axis::parse("a=2..10/4").unwrap().values, vec!["2", "6", "10"]);
+        assert_eq!(Axis::parse("t=5s..20s/5s").unwrap().values, vec!["5s", "10s", "15s", "20s"]);
+        assert!(Axis::parse("a").is_err());
+        assert!(Axis::parse("a=1..5").is_err());
+        assert!(Axis::parse("a=5..1/1").is_err());
+    }
+
+    #[test]
+    fn the_grid_is_the_cartesian_product_first_axis_slowest() {
+        let axes = [Axis { path: "a".into(), values: vec!["1".into(), "2".into()] }, Axis { path: "b".into(), values: vec!["x".into(), "y".into()] }];
+        assert_eq!(grid(&axes), vec![vec!["1", "x"], vec!["1", "y"], vec!["2", "x"], vec!["2", "y"]]);
+    }
+}
