@@ -11,6 +11,7 @@ pub mod checkpoint;
 pub mod dataminer;
 pub mod db;
 pub mod engine;
+pub mod explore;
 pub mod flinkserver;
 pub mod ledger;
 pub mod metrics;

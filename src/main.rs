@@ -64,6 +64,32 @@ enum Cmd {
         #[arg(short = 'j', long, default_value_t = 1)]
         jobs: usize,
     },
+    /// Every combination of up to K faults at a grid of instants; the minimal ones that break
+    /// a property, each written as a scenario file.
+    Explore {
+        file: PathBuf,
+        #[arg(long, default_value_t = 2)]
+        depth: usize,
+        /// split-brain, loss, or downtime>DURATION.
+        #[arg(long, default_value = "downtime>10m")]
+        property: String,
+        /// The grid of fault instants: from, step, until; each fault lasts `duration`.
+        #[arg(long, default_value = "1m")]
+        from: String,
+        #[arg(long, default_value = "1m")]
+        step: String,
+        #[arg(long, default_value = "4m")]
+        until: String,
+        #[arg(long, default_value = "2m")]
+        duration: String,
+        #[arg(short = 'j', long, default_value_t = 1)]
+        jobs: usize,
+        /// Where the scenario files of the combinations found are written.
+        #[arg(long, default_value = "explore-found")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the topology as Graphviz DOT, with cable and NIC states at a time.
     Graph {
         file: PathBuf,
@@ -128,6 +154,9 @@ fn main() -> ExitCode {
         Cmd::Run { file, seed, format, sets, html, svg } => cmd_run(&file, seed, format, &sets, html, svg),
         Cmd::Check { paths, junit } => cmd_check(paths, junit),
         Cmd::Graph { file, at } => cmd_graph(&file, at.as_deref()),
+        Cmd::Explore { file, depth, property, from, step, until, duration, jobs, out, format } => {
+            cmd_explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format)
+        }
         Cmd::Sweep { file, vary, format, svg, metric, jobs } => cmd_sweep(&file, &vary, format, svg, &metric, jobs),
         Cmd::Chaos { target, seeds, jobs, check_determinism, shard, out, format } => {
             match chaos::campaign(&target, &seeds, jobs, check_determinism, shard.as_deref(), out) {
@@ -195,6 +224,44 @@ fn cmd_sweep(file: &std::path::Path, vary: &[String], format: TableFormat, svg: 
         }
     }
     if cells.iter().all(|c| c.held == c.expectations) { HELD } else { FAILED }
+}
+
+fn cmd_explore(file: &std::path::Path, depth: usize, property: &str, grid: [&str; 4], jobs: usize, out: &std::path::Path, format: Format) -> u8 {
+    use failsim::explore;
+    let run = || -> Result<explore::Exploration, String> {
+        let sc = scenario::load(file).map_err(|e| e.to_string())?;
+        let property: explore::Property = property.parse()?;
+        let [from, step, until, duration] = grid.map(|g| g.parse::<failsim::engine::Ms>().map(|m| m.0));
+        let grid = explore::Grid { from_ms: from?, step_ms: step?, until_ms: until?, duration_ms: duration? };
+        let e = explore::explore(&sc, depth, property, grid, jobs)?;
+        for (i, f) in e.found.iter().enumerate() {
+            scenario::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
+        }
+        Ok(e)
+    };
+    let e = match run() {
+        Ok(e) => e,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return CANNOT_RUN;
+        }
+    };
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&e).expect("serializes")),
+        Format::Text => {
+            println!(
+                "{} fault atoms, {} combinations run, {} distinct end states, {} minimal combination(s) break the property",
+                e.atoms,
+                e.combinations_run,
+                e.distinct_states,
+                e.found.len()
+            );
+            for (i, f) in e.found.iter().enumerate() {
+                println!("  found-{:03}.ron  {}  =>  {}", i + 1, f.faults.join(" + "), f.detail);
+            }
+        }
+    }
+    if e.found.is_empty() { HELD } else { FAILED }
 }
 
 fn cmd_graph(file: &std::path::Path, at: Option<&str>) -> u8 {

@@ -137,7 +137,7 @@ fn campaign_inner<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summa
         if let Some(dir) = &c.out_dir {
             let path = dir.join(format!("repro-{}-{}-seed{}.ron", c.target, invariant_slug(invariant), finding.seed));
             let text = repro_file::<P>(c, cfg, &finding, &shrunk, invariant)?;
-            write_atomically(&path, &text)?;
+            crate::scenario::write_atomically(&path, &text)?;
             stats.repro = Some(path.display().to_string());
         }
         stats.example = Some(finding);
@@ -247,14 +247,4 @@ fn repro_file<P: ChaosTarget>(c: &Campaign, cfg: &P::Config, finding: &Finding, 
         expect: vec![Expectation { ids, when, that: P::claim(invariant) }],
     };
     crate::scenario::to_ron(&scenario)
-}
-
-/// Writes through a temporary file and a rename, so an interrupted run leaves no half file.
-fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    let tmp = path.with_extension("ron.tmp");
-    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -32,6 +32,8 @@ pub enum FaultKind {
 impl FaultKind {
     pub fn label(self) -> String {
         match self {
+            FaultKind::PullCable(CableRef::Both) => "pull both cables".into(),
+            FaultKind::DisableNic(CableRef::Both) => "disable both NICs".into(),
             FaultKind::PullCable(c) => format!("pull {c:?} cable"),
             FaultKind::DisableNic(c) => format!("disable {c:?} NIC"),
             other => format!("{other:?}"),

@@ -1,7 +1,15 @@
 //! JUnit XML for `failsim check --junit`: one testcase per scenario, failures with expected
 //! versus actual.
+//!
+//! The shape CI tools read (Jenkins, GitLab, GitHub test reporters, Surefire's schema):
+//! `<testsuites>` holding one `<testsuite name="failsim">`, one `<testcase>` per file with
+//! `classname="failsim.<system>"` and `name="<path>"`; a `<failure>` when an expectation failed,
+//! an `<error>` when the file could not be run. Times are always `0`: the output depends only on
+//! the runs, never on the wall clock.
 
+use crate::engine::clock;
 use crate::run::Outcome;
+use std::fmt::Write;
 
 /// One checked file: its path and its outcome, or why it could not run.
 pub struct Case<'a> {
@@ -10,6 +18,103 @@ pub struct Case<'a> {
 }
 
 pub fn junit(cases: &[Case<'_>]) -> String {
-    let _ = cases;
-    String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites/>\n")
+    let failures = cases.iter().filter(|c| matches!(c.result, Ok(o) if !o.passed())).count();
+    let errors = cases.iter().filter(|c| c.result.is_err()).count();
+    let counts = format!("tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\"", cases.len());
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(s, "<testsuites name=\"failsim\" {counts} time=\"0\">");
+    let _ = writeln!(s, "  <testsuite name=\"failsim\" {counts} skipped=\"0\" time=\"0\">");
+    for case in cases {
+        let name = attr(&case.path);
+        match &case.result {
+            Ok(o) => {
+                let _ = writeln!(s, "    <testcase classname=\"failsim.{}\" name=\"{name}\" time=\"0\">", attr(o.system));
+                let failed: Vec<_> = o.expectations.iter().filter_map(|e| e.failure.as_ref().map(|f| (e, f))).collect();
+                if !failed.is_empty() {
+                    let _ = write!(s, "      <failure message=\"{} of {} expectations failed\" type=\"expectation\">", failed.len(), o.expectations.len());
+                    for (e, f) in failed {
+                        let item = format!(
+                            "[{}] {}: {}\n  expected: {}\n  actual:   {}\n  at:       {}\n",
+                            e.ids.join(", "),
+                            e.when,
+                            e.claim,
+                            f.expected,
+                            f.actual,
+                            clock(f.at_ms)
+                        );
+                        s.push_str(&text(&item));
+                    }
+                    s.push_str("</failure>\n");
+                }
+                let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
+                let out = format!("{}\n{held} of {} expectations held; {} events, hash {:016x}\n", o.name, o.expectations.len(), o.events, o.trace_hash);
+                let _ = writeln!(s, "      <system-out>{}</system-out>", text(&out));
+            }
+            Err(e) => {
+                let _ = writeln!(s, "    <testcase classname=\"failsim\" name=\"{name}\" time=\"0\">");
+                let message = e.lines().next().unwrap_or_default();
+                let _ = writeln!(s, "      <error message=\"{}\" type=\"scenario\">{}</error>", attr(message), text(e));
+            }
+        }
+        s.push_str("    </testcase>\n");
+    }
+    s.push_str("  </testsuite>\n</testsuites>\n");
+    s
+}
+
+/// Escapes character data: the five XML specials, and characters XML 1.0 forbids (control
+/// characters other than tab, line feed and carriage return) as U+FFFD.
+fn text(raw: &str) -> String {
+    escape(raw, false)
+}
+
+/// Escapes an attribute value: as [`text`], plus tab and line breaks as character references
+/// (a parser would otherwise normalize them to spaces).
+fn attr(raw: &str) -> String {
+    escape(raw, true)
+}
+
+fn escape(raw: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for ch in raw.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' | '\r' | '\t' => out.push(ch),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_text_and_attributes() {
+        assert_eq!(text("a & b < c > d \"e\" 'f'"), "a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;");
+        assert_eq!(text("x\ny\u{1b}z"), "x\ny\u{FFFD}z");
+        assert_eq!(attr("x\ny\tz"), "x&#10;y&#9;z");
+    }
+
+    #[test]
+    fn errors_are_counted_and_escaped() {
+        let cases = [Case { path: "a<b>.ron".into(), result: Err("a.ron:1:1: expected '<'\n  | x".into()) }];
+        let x = junit(&cases);
+        assert!(x.contains("tests=\"1\" failures=\"0\" errors=\"1\""), "{x}");
+        assert!(x.contains("name=\"a&lt;b&gt;.ron\""), "{x}");
+        assert!(
+            x.contains("<error message=\"a.ron:1:1: expected &apos;&lt;&apos;\" type=\"scenario\">a.ron:1:1: expected &apos;&lt;&apos;\n  | x</error>"),
+            "{x}"
+        );
+        assert_eq!(junit(&[]).lines().nth(1), Some("<testsuites name=\"failsim\" tests=\"0\" failures=\"0\" errors=\"0\" time=\"0\">"));
+    }
 }

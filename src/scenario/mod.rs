@@ -197,6 +197,17 @@ pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Res
     with_vocabulary(vocabulary, || serde_json::from_str(&text).map_err(|e| e.to_string()))
 }
 
+/// Writes a file through a temporary file and a rename, so an interrupted run leaves no half
+/// file (repro and explore scenario files).
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension("ron.tmp");
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Reads and parses a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let src = std::fs::read_to_string(path).map_err(|e| ScenarioError::io(path, &e))?;

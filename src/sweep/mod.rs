@@ -187,16 +187,14 @@ pub fn heat_map(axes: &[Axis], cells: &[Cell], name: &str) -> Result<String, Str
     let values: Vec<Option<u64>> = cells.iter().map(|c| metric(&c.metrics, name)).collect();
     let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
     let (cw, ch, left, top) = (90u64, 34u64, 140u64, 70u64);
-    let (w, h) = (left + cw * cols.len() as u64 + 20, top + ch * rows.len() as u64 + 40);
     let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let title = format!("{name} by {} (rows) and {} (columns)", axes[0].path, axes[1].path);
+    // About 8 px per character of the 14 px title.
+    let w = (left + cw * cols.len() as u64 + 20).max(8 * title.chars().count() as u64 + 20);
+    let h = top + ch * rows.len() as u64 + 20;
     let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-    let _ = writeln!(
-        s,
-        "<text x=\"{left}\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{} over {} × {}</text>",
-        esc(name),
-        esc(&axes[0].path),
-        esc(&axes[1].path)
-    );
+    let _ = writeln!(s, "<rect width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>");
+    let _ = writeln!(s, "<text x=\"10\" y=\"24\" font-size=\"14\" font-weight=\"bold\">{}</text>", esc(&title));
     for (j, col) in cols.iter().enumerate() {
         let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", left + cw * j as u64 + cw / 2, top - 10, esc(col));
     }
