@@ -106,6 +106,14 @@ pub fn run(c: &Campaign, json: bool) -> u8 {
 fn text(s: &Summary, secs: f64) -> String {
     let mut out =
         format!("chaos campaign on {}: {} runs, {} events, {:.1} s, {:.0} runs/s\n", s.target, s.runs, s.events, secs, s.runs as f64 / secs.max(1e-9));
+    let runs = s.runs.max(1);
+    out += &format!(
+        "availability: mean downtime {} per run (max {}), split brain {} in all, {:.2} switches per run\n",
+        failsim::engine::Ms(s.downtime_ms_total / runs),
+        failsim::engine::Ms(s.downtime_ms_max),
+        failsim::engine::Ms(s.split_brain_ms_total),
+        s.switches_total as f64 / runs as f64
+    );
     if s.by_invariant.is_empty() {
         out += "no findings\n";
     }

@@ -62,6 +62,11 @@ pub struct Summary {
     pub findings: Vec<Finding>,
     /// Seeds whose two runs gave different trace hashes (`--check-determinism`).
     pub nondeterministic: Vec<u64>,
+    /// Availability over the campaign (definitions in `metrics`).
+    pub downtime_ms_total: u64,
+    pub downtime_ms_max: u64,
+    pub split_brain_ms_total: u64,
+    pub switches_total: u64,
 }
 
 impl Summary {
@@ -88,6 +93,9 @@ struct SeedResult {
     seed: u64,
     faults: usize,
     events: u64,
+    downtime_ms: u64,
+    split_brain_ms: u64,
+    switches: u32,
     violations: Vec<Violation>,
     nondeterministic: bool,
 }
@@ -118,7 +126,16 @@ fn campaign_inner<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summa
                     let schedule = Schedule::draw(seed, &alphabet, profile);
                     let r = run_schedule::<P>(cfg, &schedule, seed, c.check_determinism);
                     let nondeterministic = c.check_determinism && run_schedule::<P>(cfg, &schedule, seed, true).trace_hash != r.trace_hash;
-                    SeedResult { seed, faults: schedule.faults.len(), events: r.events, violations: r.violations, nondeterministic }
+                    SeedResult {
+                        seed,
+                        faults: schedule.faults.len(),
+                        events: r.events,
+                        downtime_ms: r.downtime_ms,
+                        split_brain_ms: r.split_brain_ms,
+                        switches: r.switches,
+                        violations: r.violations,
+                        nondeterministic,
+                    }
                 })
                 .collect()
         });
@@ -154,6 +171,10 @@ impl Summary {
 fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>, r: SeedResult) {
     summary.runs += 1;
     summary.events += r.events;
+    summary.downtime_ms_total += r.downtime_ms;
+    summary.downtime_ms_max = summary.downtime_ms_max.max(r.downtime_ms);
+    summary.split_brain_ms_total += r.split_brain_ms;
+    summary.switches_total += u64::from(r.switches);
     if r.nondeterministic {
         summary.nondeterministic.push(r.seed);
     }

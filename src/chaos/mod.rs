@@ -67,6 +67,10 @@ pub struct RunResult {
     /// The trace hash (only when the run kept a trace).
     pub trace_hash: Option<u64>,
     pub events: u64,
+    /// Availability metrics of the run (see `metrics`).
+    pub downtime_ms: Time,
+    pub split_brain_ms: Time,
+    pub switches: u32,
 }
 
 impl RunResult {
@@ -83,7 +87,7 @@ pub fn run_schedule<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: 
         Err(payload) => {
             let msg = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
             let v = Violation { invariant: Invariant::Assertion, at_ms: 0, duration_ms: None, detail: msg, documented: None };
-            RunResult { violations: vec![v], trace_hash: None, events: 0 }
+            RunResult { violations: vec![v], trace_hash: None, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0 }
         }
     }
 }
@@ -94,8 +98,11 @@ fn run_checked<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, 
     let mut violations = Vec::new();
     let mut split: Option<(Time, Option<Time>, usize)> = None;
     let mut dns: Option<(Time, String)> = None;
+    let mut metrics = crate::metrics::Recorder::default();
+    metrics.observe(0, sim.model.sample());
     while sim.peek_time().is_some_and(|t| t <= end) {
         let now = sim.step_timestamp().expect("peeked");
+        metrics.observe(now, sim.model.sample());
         let online = sim.model.online_count();
         match &mut split {
             None if online > 1 => split = Some((now, None, online)),
@@ -128,7 +135,15 @@ fn run_checked<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, 
         violations.push(violation::<P>(cfg, Invariant::Liveness, end, None, problems.join("; ")));
     }
     let trace_hash = trace.then(|| sim.trace().hash());
-    RunResult { violations, trace_hash, events: sim.events_handled() }
+    let metrics = metrics.finish(end + 1, writes.lost, 0, Default::default());
+    RunResult {
+        violations,
+        trace_hash,
+        events: sim.events_handled(),
+        downtime_ms: metrics.downtime_ms,
+        split_brain_ms: metrics.split_brain_ms,
+        switches: metrics.switches,
+    }
 }
 
 fn violation<P: ChaosTarget>(cfg: &P::Config, invariant: Invariant, at_ms: Time, duration_ms: Option<Time>, detail: String) -> Violation {
