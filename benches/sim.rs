@@ -149,5 +149,18 @@ fn bench_chaos(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite, bench_chaos }
+/// A sweep of 100 cells (10 × 10) of a FAQ scenario, one thread and two, beside one run.
+fn bench_sweep(c: &mut Criterion) {
+    use failsim::sweep::{Axis, sweep};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/dm-stop-online.ron");
+    let sc = failsim::scenario::load(&path).expect("scenario");
+    let axes = [Axis::parse("heartbeats[*].interval=1s..10s/1s").unwrap(), Axis::parse("heartbeats[*].max_failures=1..10/1").unwrap()];
+    let mut g = c.benchmark_group("sweep");
+    g.bench_function("one_run", |b| b.iter(|| failsim::run(&sc, None).events));
+    g.bench_function("100_cells_1_thread", |b| b.iter(|| sweep(&sc, &axes, 1).unwrap().len()));
+    g.bench_function("100_cells_2_threads", |b| b.iter(|| sweep(&sc, &axes, 2).unwrap().len()));
+    g.finish();
+}
+
+criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite, bench_chaos, bench_sweep }
 criterion_main!(benches);

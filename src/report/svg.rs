@@ -1,10 +1,535 @@
 //! The SVG timeline of a run: one lane per node, cable and NIC, alarms and script actions as
 //! markers. Deterministic bytes; no external assets.
+//!
+//! Layout, top to bottom: a header (name, system, seed, the headline metrics), the script's
+//! actions as labels (staggered into rows so they do not overlap) with dashed markers down
+//! through every lane, a `service` lane (serving, outage, split brain, from the metrics), the
+//! node lanes, the cable lanes, the NIC link lanes, one row of alarms per console (a triangle
+//! where an alarm is raised, a thin bar while it stands), the time axis and a legend. Every
+//! shape has a `<title>` (a tooltip in browsers). Integer coordinates only.
 
-use crate::run::Outcome;
+use crate::engine::{Ms, Time, clock};
+use crate::ops::Severity;
+use crate::run::{Lane, Outcome};
+use std::fmt::Write;
+
+/// Total width of the picture.
+const WIDTH: i64 = 1200;
+const PAD: i64 = 12;
+/// Font sizes, and a generous estimate of a character's width at each (for layout only).
+const FONT: i64 = 12;
+const SMALL: i64 = 11;
+const TINY: i64 = 10;
+
+/// The fill and the ink (text color) of a lane state: one fixed mapping for every product.
+pub(crate) fn state_color(state: &str) -> (&'static str, &'static str) {
+    match state {
+        "Online" | "online" | "active" | "Active" => ("#2e7d32", "#ffffff"),
+        "Going Online" | "Acquiring Virtual IP Address" | "Starting" | "starting" | "Preparing to go online" => ("#f9a825", "#212121"),
+        "Offline" | "offline" | "standby" | "Standby" => ("#b0bec5", "#212121"),
+        "Stopped" | "stopped" | "down" | "StartFailed" | "PoweredOff" | "Off" => ("#7f1d1d", "#ffffff"),
+        "pulled" | "link down" | "disabled" => ("#e53935", "#ffffff"),
+        "plugged" | "link up" => ("#c8e6c9", "#1b5e20"),
+        "serving" => ("#a5d6a7", "#1b5e20"),
+        "outage" => ("#c62828", "#ffffff"),
+        "split brain" => ("#6a1b9a", "#ffffff"),
+        _ => ("#d7ccc8", "#212121"),
+    }
+}
+
+/// The color of an alarm severity.
+pub(crate) fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Notice => "#1e88e5",
+        Severity::Timeout => "#8e24aa",
+        Severity::Error => "#e53935",
+        Severity::Minor => "#fbc02d",
+        Severity::Major => "#ef6c00",
+        Severity::Critical => "#b71c1c",
+    }
+}
+
+/// Text escaped for XML (and HTML): `& < > " '`, and the control characters XML 1.0 forbids
+/// replaced by spaces.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An estimate of the width of `text` at font size `size` (wide enough for common sans fonts).
+fn text_width(text: &str, size: i64) -> i64 {
+    (text.chars().count() as i64 * size * 56 + 99) / 100
+}
+
+/// `text` cut to fit `width` at `size` (with an ellipsis), or `None` when too little would show.
+fn fit(text: &str, width: i64, size: i64) -> Option<String> {
+    if text_width(text, size) <= width {
+        return Some(text.to_string());
+    }
+    let n = (width * 100 / (size * 56)).max(0) as usize;
+    if n < 8 {
+        return None;
+    }
+    Some(text.chars().take(n - 1).collect::<String>() + "…")
+}
+
+/// A time on the axis: `m:ss`, `h:mm:ss` for runs of an hour or more, with milliseconds when the
+/// step is below a second.
+fn tick_label(t: Time, end: Time, step: Time) -> String {
+    let (h, m, s, ms) = (t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000);
+    let base = if end >= 3_600_000 { format!("{h}:{m:02}:{s:02}") } else { format!("{}:{s:02}", t / 60_000) };
+    if step < 1000 { format!("{base}.{ms:03}") } else { base }
+}
+
+/// A round tick step giving at most 12 ticks over `0..=end` (about 6 to 12 for most ends).
+fn tick_step(end: Time) -> Time {
+    const STEPS: [Time; 27] = [
+        1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000,
+        7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,
+    ];
+    STEPS.iter().copied().find(|s| end / s < 12).unwrap_or_else(|| end.div_ceil(10).max(1))
+}
+
+/// What a lane shows, by the vocabulary of its states.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Node,
+    Cable,
+    Link,
+}
+
+fn kind(lane: &Lane) -> Kind {
+    match lane.segments.first().map(|(_, _, s)| s.as_str()) {
+        Some("plugged" | "pulled") => Kind::Cable,
+        Some("link up" | "link down") => Kind::Link,
+        _ => Kind::Node,
+    }
+}
+
+/// Online or active: the states that serve clients (two at once is a split brain).
+fn serves(state: &str) -> bool {
+    matches!(state, "Online" | "online" | "active" | "Active")
+}
+
+/// The `service` lane: outages (from the metrics), split brain (when the metrics saw one: where
+/// two node lanes serve at once) and serving otherwise.
+fn service_lane(o: &Outcome, lanes: &[&Lane]) -> Lane {
+    let end = o.end_ms;
+    let mut cuts: Vec<Time> = vec![0, end];
+    for out in &o.metrics.outages {
+        cuts.push(out.from_ms.min(end));
+        cuts.extend(out.until_ms.map(|u| u.min(end)));
+    }
+    let nodes: Vec<&Lane> = lanes.iter().copied().filter(|l| kind(l) == Kind::Node).collect();
+    if o.metrics.split_brain_ms > 0 {
+        cuts.extend(nodes.iter().flat_map(|l| l.segments.iter().flat_map(|(a, b, _)| [*a, *b])));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let state_at = |t: Time| {
+        if o.metrics.outages.iter().any(|out| out.from_ms <= t && out.until_ms.is_none_or(|u| t < u)) {
+            return "outage";
+        }
+        let serving = |l: &&&Lane| l.segments.iter().any(|(a, b, s)| *a <= t && t < *b && serves(s));
+        if o.metrics.split_brain_ms > 0 && nodes.iter().filter(serving).count() > 1 { "split brain" } else { "serving" }
+    };
+    let mut segments: Vec<(Time, Time, String)> = Vec::new();
+    for w in cuts.windows(2) {
+        let state = state_at(w[0]);
+        match segments.last_mut() {
+            Some((_, to, s)) if s == state => *to = w[1],
+            _ => segments.push((w[0], w[1], state.to_string())),
+        }
+    }
+    if segments.is_empty() {
+        segments.push((0, end, state_at(0).to_string()));
+    }
+    Lane { name: "service".to_string(), segments }
+}
+
+/// The script's actions with their labels: the trace's `script: …` line when it names the same
+/// action (it adds the node the action went to), else the action alone.
+fn actions(o: &Outcome) -> Vec<(Time, String)> {
+    let mut used = vec![false; o.timeline.len()];
+    o.script
+        .iter()
+        .map(|(t, what)| {
+            let prefix = format!("script: {what}");
+            let found = o.timeline.iter().enumerate().find(|(i, r)| !used[*i] && r.at_ms == *t && r.text.starts_with(&prefix));
+            match found {
+                Some((i, r)) => {
+                    used[i] = true;
+                    (*t, r.text["script: ".len()..].to_string())
+                }
+                None => (*t, what.clone()),
+            }
+        })
+        .collect()
+}
+
+/// Places intervals `[l, r]` into the first row where they overlap nothing (at most `max`
+/// rows; past that, the row that frees first). Returns each one's row and the number of rows.
+fn pack(items: &[(i64, i64)], gap: i64, max: usize) -> (Vec<usize>, usize) {
+    let mut rows: Vec<Vec<(i64, i64)>> = Vec::new();
+    let mut out = Vec::with_capacity(items.len());
+    for &(l, r) in items {
+        let free = rows.iter().position(|row| row.iter().all(|&(a, b)| r + gap < a || b + gap < l));
+        let row = match free {
+            Some(i) => i,
+            None if rows.len() < max => {
+                rows.push(Vec::new());
+                rows.len() - 1
+            }
+            None => (0..rows.len()).min_by_key(|&i| rows[i].iter().map(|&(_, b)| b).max().unwrap_or(0)).unwrap_or(0),
+        };
+        rows[row].push((l, r));
+        out.push(row);
+    }
+    let n = rows.len();
+    (out, n)
+}
+
+/// The time scale of the plot.
+struct Scale {
+    x0: i64,
+    x1: i64,
+    end: Time,
+}
+
+impl Scale {
+    fn x(&self, t: Time) -> i64 {
+        let t = t.min(self.end) as u128;
+        let w = (self.x1 - self.x0) as u128;
+        let end = self.end.max(1) as u128;
+        self.x0 + ((t * w + end / 2) / end) as i64
+    }
+}
+
+fn span_text(from: Time, to: Time) -> String {
+    format!("{} – {} ({})", clock(from), clock(to), Ms(to - from))
+}
 
 /// The timeline as a standalone SVG document.
 pub fn timeline(o: &Outcome) -> String {
-    let _ = o;
-    String::from("<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n")
+    timeline_of(o, &service_lane(o, &o.lanes.iter().collect::<Vec<_>>()))
+}
+
+/// The timeline with the `service` lane computed (the legend borrows state names from it).
+fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
+    let end = o.end_ms;
+    let lanes: Vec<&Lane> = o.lanes.iter().collect();
+    let actions = actions(o);
+
+    // Horizontal layout: lane names right-aligned in a column on the left.
+    let names = std::iter::once(service.name.as_str()).chain(lanes.iter().map(|l| l.name.as_str())).chain(o.revised.consoles.iter().map(|(n, _)| n.as_str()));
+    let label_w = names.map(|n| text_width(n, FONT)).max().unwrap_or(0).clamp(90, 300) + 12;
+    let sc = Scale { x0: PAD + label_w, x1: WIDTH - 28, end };
+
+    let mut s = String::new();
+    let mut body = String::new();
+
+    // Header.
+    let m = &o.metrics;
+    let opt = |v: Option<Time>| v.map_or("–".to_string(), |v| Ms(v).to_string());
+    let headline = format!(
+        "downtime {} · outages {} · time to detect {} · time to switch {} · switches {} · split brain {} · writes lost {} · max replication lag {}",
+        Ms(m.downtime_ms),
+        m.outages.len(),
+        opt(m.max_time_to_detect_ms()),
+        opt(m.max_time_to_switch_ms()),
+        m.switches,
+        Ms(m.split_brain_ms),
+        m.writes_lost,
+        Ms(m.max_replication_lag_ms)
+    );
+    let _ = writeln!(body, "<text x=\"{PAD}\" y=\"22\" font-size=\"16\" font-weight=\"bold\">{}</text>", esc(&o.name));
+    let _ = writeln!(body, "<text x=\"{PAD}\" y=\"40\" fill=\"#455a64\">{} · seed {} · end {}</text>", esc(o.system), o.seed, Ms(end));
+    let _ = writeln!(body, "<text x=\"{PAD}\" y=\"57\" font-size=\"{SMALL}\" fill=\"#455a64\">{}</text>", esc(&headline));
+    let mut y = 70;
+
+    // Action labels, staggered in rows from the top down.
+    const ROW: i64 = 15;
+    let extents: Vec<(i64, i64)> = actions
+        .iter()
+        .map(|(t, label)| {
+            let (x, w) = (sc.x(*t), text_width(label, SMALL) + 4);
+            if x + 4 + w <= WIDTH - 4 { (x, x + 4 + w) } else { (x - 4 - w, x) }
+        })
+        .collect();
+    let (rows, nrows) = pack(&extents, 6, 8);
+    let labels_top = y;
+    y += nrows as i64 * ROW + 6;
+
+    // Lanes.
+    let plot_top = y;
+    let mut lanes_svg = String::new();
+    // The legend: one entry per color, naming the states seen in it (in the product's words).
+    let mut legend: Vec<(&str, Vec<&str>)> = Vec::new();
+    let draw_lane = |svg: &mut String, y: i64, h: i64, lane: &'a Lane, bold: bool, legend: &mut Vec<(&'static str, Vec<&'a str>)>| {
+        let weight = if bold { " font-weight=\"bold\"" } else { "" };
+        let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{weight}>{}</text>", sc.x0 - 8, y + h / 2 + 4, esc(&lane.name));
+        for (from, to, state) in &lane.segments {
+            let (fill, ink) = state_color(state);
+            match legend.iter_mut().find(|(f, _)| *f == fill) {
+                Some((_, states)) if !states.contains(&state.as_str()) => states.push(state),
+                Some(_) => {}
+                None => legend.push((fill, vec![state])),
+            }
+            let (xa, xb) = (sc.x(*from), sc.x(*to));
+            let w = (xb - xa).max(1);
+            let _ = writeln!(
+                svg,
+                "<rect x=\"{xa}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"{fill}\"><title>{}: {} {}</title></rect>",
+                esc(&lane.name),
+                esc(state),
+                span_text(*from, *to)
+            );
+            let size = if h >= 24 { FONT } else { SMALL };
+            if text_width(state, size) + 8 <= w {
+                let _ = writeln!(
+                    svg,
+                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{size}\" fill=\"{ink}\" pointer-events=\"none\">{}</text>",
+                    xa + w / 2,
+                    y + h / 2 + size / 3 + 1,
+                    esc(state)
+                );
+            }
+        }
+    };
+    // The service lane, with a mark where each outage was detected.
+    draw_lane(&mut lanes_svg, y, 20, service, true, &mut legend);
+    for out in &m.outages {
+        if let Some(d) = out.detected_ms.filter(|d| *d <= end) {
+            let x = sc.x(d);
+            let _ = writeln!(
+                lanes_svg,
+                "<path d=\"M{} {} L{} {} L{} {} L{} {} Z\" fill=\"#ffffff\" stroke=\"#212121\"><title>outage detected at {} ({} after it began): a node started taking over</title></path>",
+                x,
+                y + 4,
+                x + 6,
+                y + 10,
+                x,
+                y + 16,
+                x - 6,
+                y + 10,
+                clock(d),
+                Ms(d - out.from_ms)
+            );
+        }
+    }
+    y += 20 + 10;
+    let mut prev: Option<Kind> = None;
+    for l in &lanes {
+        let k = kind(l);
+        if prev.is_some_and(|p| p != k) {
+            y += 8;
+        }
+        prev = Some(k);
+        let h = if k == Kind::Node { 26 } else { 18 };
+        draw_lane(&mut lanes_svg, y, h, l, k == Kind::Node, &mut legend);
+        y += h + 4;
+    }
+
+    // Alarm rows: one per console; alarms in sub-tracks so that standing ones do not overlap.
+    let mut severities: Vec<Severity> = Vec::new();
+    if !o.revised.consoles.is_empty() {
+        y += 8;
+    }
+    for (name, alarms) in &o.revised.consoles {
+        let spans: Vec<(i64, i64)> = alarms.iter().map(|a| (sc.x(a.raised_ms) - 5, sc.x(a.cleared_ms.unwrap_or(end)))).collect();
+        let (tracks, n) = pack(&spans, 2, 8);
+        const TRACK: i64 = 14;
+        let h = (n as i64 * TRACK + 6).max(18);
+        let _ = writeln!(lanes_svg, "<rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{h}\" fill=\"#f5f5f5\"/>", sc.x0, sc.x1 - sc.x0);
+        let _ = writeln!(lanes_svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", sc.x0 - 8, y + h / 2 + 4, esc(name));
+        if alarms.is_empty() {
+            let _ = writeln!(lanes_svg, "<text x=\"{}\" y=\"{}\" font-size=\"{SMALL}\" fill=\"#78909c\">no alarms</text>", sc.x0 + 6, y + h / 2 + 4);
+        }
+        for (i, (a, track)) in alarms.iter().zip(&tracks).enumerate() {
+            if !severities.contains(&a.severity) {
+                severities.push(a.severity);
+            }
+            let color = severity_color(a.severity);
+            let top = y + 3 + *track as i64 * TRACK;
+            let (xa, xb) = (sc.x(a.raised_ms), sc.x(a.cleared_ms.unwrap_or(end)));
+            let until = a.cleared_ms.map_or(format!("still active at {}", clock(end)), |c| format!("cleared {} (after {})", clock(c), Ms(c - a.raised_ms)));
+            let _ =
+                writeln!(lanes_svg, "<g><title>{} {}: raised {}, {}\n{}</title>", esc(a.severity.label()), esc(name), clock(a.raised_ms), until, esc(&a.text));
+            let _ =
+                writeln!(lanes_svg, "<rect x=\"{xa}\" y=\"{}\" width=\"{}\" height=\"2\" fill=\"{color}\" fill-opacity=\"0.6\"/>", top + 10, (xb - xa).max(1));
+            if a.cleared_ms.is_some() {
+                let _ = writeln!(lanes_svg, "<rect x=\"{}\" y=\"{}\" width=\"2\" height=\"6\" fill=\"{color}\"/>", xb - 1, top + 6);
+            }
+            let _ = writeln!(lanes_svg, "<path d=\"M{} {top} L{} {top} L{xa} {} Z\" fill=\"{color}\"/>", xa - 5, xa + 5, top + 8);
+            // The alarm's text, up to the next alarm on its track (or the end of the plot).
+            let next = (0..alarms.len()).filter(|&j| j != i && tracks[j] == *track && spans[j].0 > spans[i].0).map(|j| spans[j].0).min().unwrap_or(sc.x1);
+            if let Some(text) = fit(&a.text, next - xa - 14, TINY) {
+                let _ = writeln!(
+                    lanes_svg,
+                    "<text x=\"{}\" y=\"{}\" font-size=\"{TINY}\" fill=\"#37474f\" stroke=\"#f5f5f5\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
+                    xa + 8,
+                    top + 8,
+                    esc(&text)
+                );
+            }
+            let _ = writeln!(lanes_svg, "</g>");
+        }
+        y += h + 4;
+    }
+    let plot_bottom = y;
+
+    // Grid and the time axis.
+    let step = tick_step(end);
+    let mut grid = String::new();
+    let mut axis = String::new();
+    let _ = writeln!(axis, "<line x1=\"{}\" y1=\"{plot_bottom}\" x2=\"{}\" y2=\"{plot_bottom}\" stroke=\"#455a64\"/>", sc.x0, sc.x1);
+    let mut t = 0;
+    loop {
+        let x = sc.x(t);
+        let _ = writeln!(grid, "<line x1=\"{x}\" y1=\"{plot_top}\" x2=\"{x}\" y2=\"{plot_bottom}\" stroke=\"#eceff1\"/>");
+        let _ = writeln!(axis, "<line x1=\"{x}\" y1=\"{plot_bottom}\" x2=\"{x}\" y2=\"{}\" stroke=\"#455a64\"/>", plot_bottom + 5);
+        let _ = writeln!(
+            axis,
+            "<text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{SMALL}\" fill=\"#37474f\">{}</text>",
+            plot_bottom + 18,
+            tick_label(t, end, step)
+        );
+        match t.checked_add(step) {
+            Some(next) if next <= end => t = next,
+            _ => break,
+        }
+    }
+
+    // Outage bands behind every lane.
+    let mut bands = String::new();
+    for out in &m.outages {
+        let (xa, xb) = (sc.x(out.from_ms), sc.x(out.until_ms.unwrap_or(end)));
+        let _ = writeln!(
+            bands,
+            "<rect x=\"{xa}\" y=\"{plot_top}\" width=\"{}\" height=\"{}\" fill=\"#c62828\" fill-opacity=\"0.07\"/>",
+            (xb - xa).max(1),
+            plot_bottom - plot_top
+        );
+    }
+
+    // Script markers (dashed, over the lanes) and their labels (over everything, with a halo).
+    let mut markers = String::new();
+    let mut labels = String::new();
+    for (((t, label), (l, _)), row) in actions.iter().zip(&extents).zip(&rows) {
+        let x = sc.x(*t);
+        let ty = labels_top + *row as i64 * ROW + 11;
+        let title = format!("<title>{} {}</title>", clock(*t), esc(label));
+        let _ = writeln!(
+            markers,
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{plot_bottom}\" stroke=\"#263238\" stroke-opacity=\"0.75\" stroke-dasharray=\"4 3\">{title}</line>",
+            ty - 9
+        );
+        let (anchor, tx) = if *l == x { ("start", x + 4) } else { ("end", x - 4) };
+        let _ = writeln!(
+            labels,
+            "<text x=\"{tx}\" y=\"{ty}\" text-anchor=\"{anchor}\" font-size=\"{SMALL}\" fill=\"#263238\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">{}{title}</text>",
+            esc(label)
+        );
+        let _ = writeln!(labels, "<circle cx=\"{x}\" cy=\"{}\" r=\"2\" fill=\"#263238\"/>", ty - 9);
+    }
+
+    // Legend.
+    let mut y_leg = plot_bottom + 40;
+    let mut x_leg = PAD;
+    let mut legend_svg = String::new();
+    let item = |w: i64, x: &mut i64, y: &mut i64| {
+        if *x + w > WIDTH - PAD {
+            *x = PAD;
+            *y += 18;
+        }
+        let at = (*x, *y);
+        *x += w + 16;
+        at
+    };
+    for (fill, states) in &legend {
+        let state = states.join(" / ");
+        let w = 16 + text_width(&state, SMALL);
+        let (x, ly) = item(w, &mut x_leg, &mut y_leg);
+        let _ = writeln!(legend_svg, "<rect x=\"{x}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{fill}\" stroke=\"#90a4ae\"/>", ly - 10);
+        let _ = writeln!(legend_svg, "<text x=\"{}\" y=\"{ly}\" font-size=\"{SMALL}\">{}</text>", x + 16, esc(&state));
+    }
+    for sev in &severities {
+        let text = format!("{} alarm", sev.label());
+        let w = 16 + text_width(&text, SMALL);
+        let (x, ly) = item(w, &mut x_leg, &mut y_leg);
+        let _ = writeln!(legend_svg, "<path d=\"M{x} {} L{} {} L{} {ly} Z\" fill=\"{}\"/>", ly - 9, x + 10, ly - 9, x + 5, severity_color(*sev));
+        let _ = writeln!(legend_svg, "<text x=\"{}\" y=\"{ly}\" font-size=\"{SMALL}\">{}</text>", x + 16, esc(&text));
+    }
+    if !actions.is_empty() {
+        let text = "script action";
+        let (x, ly) = item(20 + text_width(text, SMALL), &mut x_leg, &mut y_leg);
+        let _ = writeln!(legend_svg, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{ly}\" stroke=\"#263238\" stroke-dasharray=\"4 3\"/>", x + 5, ly - 11, x + 5);
+        let _ = writeln!(legend_svg, "<text x=\"{}\" y=\"{ly}\" font-size=\"{SMALL}\">{text}</text>", x + 16);
+    }
+    if m.outages.iter().any(|o| o.detected_ms.is_some()) {
+        let text = "outage detected";
+        let (x, ly) = item(16 + text_width(text, SMALL), &mut x_leg, &mut y_leg);
+        let _ = writeln!(
+            legend_svg,
+            "<path d=\"M{} {} L{} {} L{} {ly} L{x} {} Z\" fill=\"#ffffff\" stroke=\"#212121\"/>",
+            x + 5,
+            ly - 11,
+            x + 10,
+            ly - 6,
+            x + 5,
+            ly - 6
+        );
+        let _ = writeln!(legend_svg, "<text x=\"{}\" y=\"{ly}\" font-size=\"{SMALL}\">{text}</text>", x + 16);
+    }
+    let height = y_leg + 12;
+
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"{FONT}\" fill=\"#212121\">"
+    );
+    let _ = writeln!(s, "<title>failsim timeline: {}</title>", esc(&o.name));
+    let _ = writeln!(s, "<rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{height}\" fill=\"#ffffff\"/>");
+    for part in [&body, &grid, &bands, &lanes_svg, &markers, &axis, &labels, &legend_svg] {
+        s.push_str(part);
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_few() {
+        for (end, step) in [(900_000, 120_000), (1_020_000, 120_000), (480_000, 60_000), (600_000, 60_000), (7_200_000, 900_000), (500, 50), (0, 1)] {
+            assert_eq!(tick_step(end), step, "end {end}");
+        }
+        assert_eq!(tick_label(90_000, 900_000, 60_000), "1:30");
+        assert_eq!(tick_label(3_690_000, 7_200_000, 900_000), "1:01:30");
+        assert_eq!(tick_label(250, 500, 50), "0:00.250");
+    }
+
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(esc("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&#39; ");
+    }
+
+    #[test]
+    fn packing_staggers_overlapping_labels() {
+        let (rows, n) = pack(&[(0, 100), (50, 150), (120, 200), (210, 300)], 6, 8);
+        assert_eq!((rows, n), (vec![0, 1, 0, 0], 2));
+    }
 }
