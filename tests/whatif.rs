@@ -62,3 +62,12 @@ fn fault_combinations_at_depth_two_with_pinned_counts() {
     let first = scenario::parse(Path::new("found.ron"), &e.found[0].scenario).unwrap();
     assert!(failsim::run(&first, None).metrics.downtime_ms > 420_000);
 }
+
+#[test]
+fn the_json_report_of_a_small_scenario() {
+    let o = failsim::run(&load("scenarios/cp-roles-and-read-only.ron"), None);
+    let json = failsim::report::json(&o);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["metrics"]["downtime_ms"].is_u64() && v["trace"].is_array() && v["initial"]["nodes"].is_array());
+    snapshots().bind(|| insta::assert_snapshot!("whatif_json_report_cp_roles", json));
+}
