@@ -472,7 +472,7 @@ impl CheckPoint {
                 (self.name(*n).to_string(), state.to_string())
             })
             .collect();
-        out.extend(self.net.cables().map(|(_, c)| (c.name.clone(), if c.plugged { "plugged" } else { "pulled" }.to_string())));
+        out.extend(self.net.cable_lanes());
         out
     }
 }

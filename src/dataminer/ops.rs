@@ -278,12 +278,8 @@ impl DataMiner {
                 (self.name(*d).to_string(), state)
             })
             .collect();
-        out.extend(
-            self.net
-                .cables()
-                .filter(|(_, c)| !c.name.starts_with("client") && !c.name.starts_with("WAN"))
-                .map(|(_, c)| (c.name.clone(), if c.plugged { "plugged" } else { "pulled" }.to_string())),
-        );
+        // The client's cable and the WAN link are scenery: never faulted, not drawn.
+        out.extend(self.net.cable_lanes().filter(|(name, _)| !name.starts_with("client") && !name.starts_with("WAN")));
         for d in Dma::BOTH {
             for nic in Nic::BOTH {
                 let up = self.net.has_link(self.agent(d).port(nic));

@@ -131,6 +131,11 @@ impl Topology {
         &self.graph
     }
 
+    /// Each cable's state as a timeline lane: `(name, "plugged" | "pulled")`.
+    pub fn cable_lanes(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.cables.iter().map(|c| (c.name.clone(), if c.plugged { "plugged" } else { "pulled" }.to_string()))
+    }
+
     /// The cable plugged into `port`, if one is attached to it (plugged or not).
     pub fn cable_of(&self, port: PortId) -> Option<CableId> {
         self.cables.iter().position(|c| c.ends.0 == port || c.ends.1 == port).map(|i| CableId(i as u16))
