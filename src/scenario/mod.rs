@@ -194,7 +194,9 @@ pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
 pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Result<Scenario, String> {
     let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
     let vocabulary = ron_options().from_str::<SystemOnly>(&to_ron(like)?).map_or(Vocabulary::DataMiner, |s| s.system.vocabulary());
-    with_vocabulary(vocabulary, || serde_json::from_str(&text).map_err(|e| e.to_string()))
+    // serde_json's position is in the generated JSON, not in anything the user wrote: drop it.
+    let without_position = |e: serde_json::Error| e.to_string().split(" at line ").next().unwrap_or_default().to_string();
+    with_vocabulary(vocabulary, || serde_json::from_str(&text).map_err(without_position))
 }
 
 /// Writes a file through a temporary file and a rename, so an interrupted run leaves no half
