@@ -143,6 +143,13 @@ const FAILED: u8 = 1;
 const CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
+    // `failsim ... | head` must end quietly when the reader goes away, as Unix tools do, not
+    // panic on a closed pipe: restore the default SIGPIPE action that Rust's runtime ignores.
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists; SIG_DFL is valid.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -95,7 +95,8 @@ pub struct ActiveStandby {
     /// alarm's parameters are those of the failed check until a check says otherwise.
     pub sync_failure: Option<(String, NodeId)>,
     pub switchovers: u32,
-    /// The heartbeat alarm state last seen per node (to notice when time flips it).
+    /// Whether each node had lost its peer's heartbeat at the last tick (to notice when the
+    /// passing of time flips it: the alarm and the HA status depend on it).
     heartbeat_alarms: [bool; 2],
     timers: [TimerId; 3],
 }
@@ -208,7 +209,8 @@ impl ActiveStandby {
             }
         }
         // The heartbeat alarm depends on time passing: look again when its state flips.
-        let alarms = NodeId::BOTH.map(|n| self.heartbeat_alarm_on(n, now));
+        // (The HA status shows the loss on both nodes, the alarm only where it is watched.)
+        let alarms = NodeId::BOTH.map(|n| self.heartbeat_lost(n, now));
         if alarms != self.heartbeat_alarms {
             self.heartbeat_alarms = alarms;
             cx.touch();

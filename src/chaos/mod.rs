@@ -102,6 +102,9 @@ fn run_checked<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, 
     metrics.observe(0, sim.model.sample());
     while sim.peek_time().is_some_and(|t| t <= end) {
         let now = sim.step_timestamp().expect("peeked");
+        if !sim.changed() {
+            continue;
+        }
         metrics.observe(now, sim.model.sample());
         let online = sim.model.online_count();
         match &mut split {

@@ -92,11 +92,13 @@ pub struct Sim<M: Model> {
     queue: EventQueue<M::Event>,
     trace: Trace<M::Record>,
     events_handled: u64,
+    /// Whether the last timestamp changed the model (observers may skip unchanged instants).
+    changed: bool,
 }
 
 impl<M: Model> Sim<M> {
     pub fn new(model: M, trace_enabled: bool) -> Self {
-        Sim { model, queue: EventQueue::new(), trace: Trace::new(trace_enabled), events_handled: 0 }
+        Sim { model, queue: EventQueue::new(), trace: Trace::new(trace_enabled), events_handled: 0, changed: true }
     }
 
     /// Builds the model inside a context at t = 0, so that it can arm its first timers and
@@ -107,7 +109,7 @@ impl<M: Model> Sim<M> {
         let mut cx = Ctx { queue: &mut queue, trace: &mut trace, changed: false };
         let mut model = build(&mut cx);
         model.settle(&mut cx);
-        Sim { model, queue, trace, events_handled: 0 }
+        Sim { model, queue, trace, events_handled: 0, changed: true }
     }
 
     pub fn now(&self) -> Time {
@@ -121,6 +123,11 @@ impl<M: Model> Sim<M> {
 
     pub fn trace(&self) -> &Trace<M::Record> {
         &self.trace
+    }
+
+    /// Whether the last `step_timestamp` changed the model's state.
+    pub fn changed(&self) -> bool {
+        self.changed
     }
 
     pub fn events_handled(&self) -> u64 {
@@ -152,9 +159,11 @@ impl<M: Model> Sim<M> {
             self.model.handle(event, &mut cx);
             self.events_handled += 1;
         }
-        if cx.changed {
+        let changed = cx.changed;
+        if changed {
             self.model.settle(&mut cx);
         }
+        self.changed = changed;
         Some(at)
     }
 

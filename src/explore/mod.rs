@@ -145,7 +145,9 @@ fn run_metrics<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, end: Tim
     rec.observe(0, sim.model.sample());
     while sim.peek_time().is_some_and(|t| t <= end) {
         let at = sim.step_timestamp().expect("peeked");
-        rec.observe(at, sim.model.sample());
+        if sim.changed() {
+            rec.observe(at, sim.model.sample());
+        }
     }
     let ledger = sim.model.ledger();
     let m = rec.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), Default::default());

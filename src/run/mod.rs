@@ -130,15 +130,20 @@ fn run_product<P: Product>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> O
     let mut from = 0;
     let mut metrics = Recorder::default();
     let mut lanes = LaneRecorder::default();
+    let mut verdicts: Vec<Option<crate::check::Verdict>> = vec![None; scenario.expect.len()];
     loop {
         let next = sim.peek_time().filter(|t| *t <= end);
         let to = next.unwrap_or(end + 1);
         if to > from {
-            for (tracker, e) in trackers.iter_mut().zip(&scenario.expect) {
-                tracker.observe(from, to, || sim.model.eval(&e.that, from));
+            // State only changes at instants that changed something: look again only then.
+            if sim.changed() {
+                verdicts.iter_mut().for_each(|v| *v = None);
+                metrics.observe(from, sim.model.sample());
+                lanes.observe(from, sim.model.lanes());
             }
-            metrics.observe(from, sim.model.sample());
-            lanes.observe(from, sim.model.lanes());
+            for ((tracker, e), verdict) in trackers.iter_mut().zip(&scenario.expect).zip(&mut verdicts) {
+                tracker.observe(from, to, || verdict.get_or_insert_with(|| sim.model.eval(&e.that, from)).clone());
+            }
         }
         if next.is_none() {
             break;
