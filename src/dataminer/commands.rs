@@ -155,17 +155,9 @@ impl DataMiner {
         }
     }
 
-    fn ports_for(&self, dma: Dma, cable: CableRef) -> Vec<Nic> {
-        let _ = dma;
-        match cable {
-            CableRef::Corporate => vec![Nic::Corporate],
-            CableRef::Sync => vec![Nic::Sync],
-            CableRef::Both => vec![Nic::Corporate, Nic::Sync],
-        }
-    }
 
     fn set_cables(&mut self, dma: Dma, cable: CableRef, f: impl Fn(&mut crate::net::Topology, crate::net::CableId) -> bool, cx: &mut Cx<'_>) {
-        for nic in self.ports_for(dma, cable) {
+        for nic in nics(cable) {
             let port = self.agent(dma).port(nic);
             let Some(c) = self.net.cable_of(port) else { continue };
             if self.net_change(|net, _| f(net, c), cx) {
@@ -176,7 +168,7 @@ impl DataMiner {
     }
 
     fn set_nics(&mut self, dma: Dma, cable: CableRef, enabled: bool, cx: &mut Cx<'_>) {
-        for nic in self.ports_for(dma, cable) {
+        for nic in nics(cable) {
             let port = self.agent(dma).port(nic);
             if self.net_change(|net, _| net.set_nic_enabled(port, enabled), cx) {
                 cx.record(Rec::NicEnabled { dma: self.name(dma).into(), nic: nic.label(), enabled });
@@ -402,5 +394,14 @@ impl DataMiner {
             return Err(format!("{to} unreachable from gateway {}", route.gateway));
         }
         Ok(format!("via {} and gateway {}", nic.label(), route.gateway))
+    }
+}
+
+/// The NICs a cable reference names.
+fn nics(cable: CableRef) -> Vec<Nic> {
+    match cable {
+        CableRef::Corporate => vec![Nic::Corporate],
+        CableRef::Sync => vec![Nic::Sync],
+        CableRef::Both => vec![Nic::Corporate, Nic::Sync],
     }
 }
