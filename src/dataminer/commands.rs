@@ -155,7 +155,6 @@ impl DataMiner {
         }
     }
 
-
     fn set_cables(&mut self, dma: Dma, cable: CableRef, f: impl Fn(&mut crate::net::Topology, crate::net::CableId) -> bool, cx: &mut Cx<'_>) {
         for nic in nics(cable) {
             let port = self.agent(dma).port(nic);
