@@ -50,12 +50,10 @@ fn yes() -> bool {
 
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
-        if let Claim::Status { item, .. } = self
-            && !STATUS_ITEMS.iter().any(|i| i.eq_ignore_ascii_case(item))
-        {
-            return Err(format!("unknown HA status item `{item}`; expected one of: {}", STATUS_ITEMS.join(", ")));
+        match self {
+            Claim::Status { item, .. } => super::known_item(item, &STATUS_ITEMS, "HA status item"),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     pub fn eval(&self, p: &ActiveStandby, now: u64) -> Verdict {

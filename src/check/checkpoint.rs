@@ -41,12 +41,10 @@ pub enum Claim {
 
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
-        if let Claim::Status { item, .. } = self
-            && !PEER_ITEMS.iter().any(|i| i.eq_ignore_ascii_case(item))
-        {
-            return Err(format!("unknown HA Status item `{item}`; expected one of: {}", PEER_ITEMS.join(", ")));
+        match self {
+            Claim::Status { item, .. } => super::known_item(item, &PEER_ITEMS, "HA Status item"),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     pub fn eval(&self, cp: &CheckPoint) -> Verdict {

@@ -103,12 +103,10 @@ use super::expect;
 
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
-        if let Claim::Status { item, .. } = self
-            && !STATUS_ITEMS.iter().any(|i| i.eq_ignore_ascii_case(item))
-        {
-            return Err(format!("unknown Status dialog item `{item}`; expected one of: {}", STATUS_ITEMS.join(", ")));
+        match self {
+            Claim::Status { item, .. } => super::known_item(item, &STATUS_ITEMS, "Status dialog item"),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     pub fn eval(&self, dm: &DataMiner) -> Verdict {

@@ -161,6 +161,11 @@ impl Expectation {
     }
 }
 
+/// A status item name must be one the product shows (case-insensitive).
+pub fn known_item(item: &str, items: &[&str], what: &str) -> Result<(), String> {
+    if items.iter().any(|i| i.eq_ignore_ascii_case(item)) { Ok(()) } else { Err(format!("unknown {what} `{item}`; expected one of: {}", items.join(", "))) }
+}
+
 /// Equal, or expected vs actual in their debug form.
 pub fn expect<T: PartialEq + std::fmt::Debug>(expected: T, actual: T) -> Verdict {
     if expected == actual { Ok(()) } else { Err((format!("{expected:?}"), format!("{actual:?}"))) }
