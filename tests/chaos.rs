@@ -107,7 +107,7 @@ fn a_repro_file_replays_its_violation() {
 
 /// A model that is deliberately not deterministic: its trace depends on a process-wide counter.
 #[derive(Clone)]
-struct Flaky;
+struct Flaky(failsim::ledger::Ledger);
 
 static BUILDS: AtomicU64 = AtomicU64::new(0);
 
@@ -121,7 +121,7 @@ impl Product for Flaky {
     type Config = ();
     fn build(_: &(), _: u64, cx: &mut Ctx<'_, (), u64>) -> Self {
         cx.record(BUILDS.fetch_add(1, Ordering::Relaxed));
-        Flaky
+        Flaky(failsim::ledger::Ledger::new(1))
     }
     fn action(_: Action) {}
     fn view(&self, at_ms: Time) -> View {
@@ -134,7 +134,7 @@ impl Product for Flaky {
         failsim::metrics::Sample { serving: true, online: 1, claimers: 1 }
     }
     fn ledger(&self) -> &failsim::ledger::Ledger {
-        unreachable!("not used by the chaos runner")
+        &self.0
     }
     fn lanes(&self) -> Vec<(String, String)> {
         Vec::new()
@@ -150,12 +150,6 @@ impl ChaosTarget for Flaky {
     }
     fn profile(_: &()) -> Profile {
         Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1 }
-    }
-    fn online_count(&self) -> usize {
-        1
-    }
-    fn writes(&self) -> Writes {
-        Writes::default()
     }
     fn health(&self) -> Vec<String> {
         vec![]

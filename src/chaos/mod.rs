@@ -105,8 +105,9 @@ fn run_checked<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, 
         if !sim.changed() {
             continue;
         }
-        metrics.observe(now, sim.model.sample());
-        let online = sim.model.online_count();
+        let sample = sim.model.sample();
+        metrics.observe(now, sample);
+        let online = sample.online;
         match &mut split {
             None if online > 1 => split = Some((now, None, online)),
             Some((start, end @ None, _)) if online <= 1 => *end = Some(now - *start),
@@ -125,7 +126,7 @@ fn run_checked<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, 
         };
         violations.push(violation::<P>(cfg, Invariant::SplitBrain, at_ms, duration_ms, detail));
     }
-    let writes = sim.model.writes();
+    let writes = sim.model.ledger().summary();
     if writes.lost > 0 {
         let detail = writes.losses.iter().map(|(cause, ids)| format!("{} lost: {cause}", ids.len())).collect::<Vec<_>>().join("; ");
         violations.push(violation::<P>(cfg, Invariant::Loss, end, None, detail));

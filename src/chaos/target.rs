@@ -8,16 +8,12 @@ use crate::activestandby::{ActiveStandby, Profile as PairProfile};
 use crate::check::Claim;
 use crate::checkpoint::CheckPoint;
 use crate::dataminer::{DataMiner, Heartbeat};
-use crate::ledger::Summary;
 use crate::run::Product;
 
 pub trait ChaosTarget: Product<Config: Sync> {
     /// The faults and administrator actions this product can suffer.
     fn alphabet(cfg: &Self::Config) -> Vec<FaultKind>;
     fn profile(cfg: &Self::Config) -> Profile;
-    /// How many nodes are online/active now (more than one: split brain).
-    fn online_count(&self) -> usize;
-    fn writes(&self) -> Summary;
     /// In the modes that promise it, a name resolving to a node that does not hold it.
     fn dns_broken(&self) -> Option<String> {
         None
@@ -49,14 +45,6 @@ impl ChaosTarget for DataMiner {
     /// 3 minutes of faults, then 7 quiet minutes: longer than a switch (382 s) plus detection.
     fn profile(_: &Self::Config) -> Profile {
         Profile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 5 }
-    }
-
-    fn online_count(&self) -> usize {
-        self.online().count()
-    }
-
-    fn writes(&self) -> Summary {
-        self.ledger.summary()
     }
 
     fn dns_broken(&self) -> Option<String> {
@@ -106,14 +94,6 @@ impl ChaosTarget for ActiveStandby {
         Profile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 2 }
     }
 
-    fn online_count(&self) -> usize {
-        self.actives().count()
-    }
-
-    fn writes(&self) -> Summary {
-        self.ledger.summary()
-    }
-
     fn health(&self) -> Vec<String> {
         self.health_problems()
     }
@@ -151,14 +131,6 @@ impl ChaosTarget for CheckPoint {
     /// 3 minutes of faults; the run ends just after the second periodic sync (10 min interval).
     fn profile(cfg: &Self::Config) -> Profile {
         Profile { fault_phase_ms: 180_000, end_ms: 2 * cfg.sync_interval.0 + 1_000, write_every_ms: 1_000_000, write_count: 0 }
-    }
-
-    fn online_count(&self) -> usize {
-        self.actives().count()
-    }
-
-    fn writes(&self) -> Summary {
-        self.ledger.summary()
     }
 
     fn health(&self) -> Vec<String> {
