@@ -61,7 +61,7 @@ fn engine(events: u64) -> u64 {
         Heartbeats { timers, checks: 0 }
     });
     while sim.events_handled() < events {
-        sim.step_timestamp();
+        sim.step_timestamp().expect("4 timers never overrun an instant");
     }
     sim.events_handled()
 }
@@ -75,12 +75,7 @@ fn bench_engine(c: &mut Criterion) {
 }
 
 fn scenario(src: &str) -> failsim::Scenario {
-    failsim::scenario::parse(std::path::Path::new("bench.ron"), src).expect("bench scenario parses")
-}
-
-fn dataminer(sc: &failsim::Scenario) -> Sim<failsim::dataminer::DataMiner> {
-    let failsim::scenario::System::DataMiner(cfg) = &sc.system else { panic!("a DataMiner scenario") };
-    failsim::run::prepare(cfg, &sc.script, 1, true)
+    failsim::parse(std::path::Path::new("bench.ron"), src).expect("bench scenario parses")
 }
 
 /// The full model: 24 virtual hours of the default pair, quiet, then with a flapping cable.
@@ -97,16 +92,8 @@ fn bench_model(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("model");
     for (name, sc) in [("quiet_24h", &quiet), ("faults_24h", &faults)] {
-        let mut probe = dataminer(sc);
-        probe.run_until(sc.end.0);
-        g.throughput(Throughput::Elements(probe.events_handled()));
-        g.bench_with_input(BenchmarkId::new("dataminer_trace_on", name), sc, |b, sc| {
-            b.iter(|| {
-                let mut sim = dataminer(sc);
-                sim.run_until(sc.end.0);
-                sim.events_handled()
-            })
-        });
+        g.throughput(Throughput::Elements(failsim::bench::simulate(sc, 1).expect("runs")));
+        g.bench_with_input(BenchmarkId::new("dataminer_trace_on", name), sc, |b, sc| b.iter(|| failsim::bench::simulate(sc, 1).expect("runs")));
     }
     g.finish();
 }
@@ -115,7 +102,7 @@ fn bench_model(c: &mut Criterion) {
 fn bench_suite(c: &mut Criterion) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let files: Vec<(std::path::PathBuf, String)> =
-        failsim::scenario::discover(&dir).expect("scenarios/").into_iter().map(|f| (f.clone(), std::fs::read_to_string(&f).expect("readable"))).collect();
+        failsim::discover(&dir).expect("scenarios/").into_iter().map(|f| (f.clone(), std::fs::read_to_string(&f).expect("readable"))).collect();
     let mut g = c.benchmark_group("suite");
     g.throughput(Throughput::Elements(files.len() as u64));
     g.bench_function("all_scenarios", |b| {
@@ -123,8 +110,8 @@ fn bench_suite(c: &mut Criterion) {
             files
                 .iter()
                 .map(|(path, src)| {
-                    let sc = failsim::scenario::parse(path, src).expect("parses");
-                    failsim::report::text(&failsim::run(&sc, None)).len()
+                    let sc = failsim::parse(path, src).expect("parses");
+                    failsim::report::text(&failsim::run(&sc, None).expect("runs")).len()
                 })
                 .sum::<usize>()
         })
@@ -134,13 +121,10 @@ fn bench_suite(c: &mut Criterion) {
 
 /// Chaos runs of the default DataMiner profile (10 virtual minutes each), one thread and two.
 fn bench_chaos(c: &mut Criterion) {
-    use failsim::chaos::{ChaosTarget, Schedule, run_schedule};
-    use failsim::dataminer::{Config, DataMiner};
     use rayon::prelude::*;
-    let cfg = Config::default();
-    let (alphabet, profile) = (DataMiner::alphabet(&cfg), DataMiner::profile(&cfg));
+    let system = failsim::named_system("dataminer").expect("a named target");
     let seeds: Vec<u64> = (0..512).collect();
-    let run = |seed: &u64| run_schedule::<DataMiner>(&cfg, &Schedule::draw(*seed, &alphabet, profile), *seed, false).events;
+    let run = |seed: &u64| failsim::bench::chaos_run(&system, *seed);
     let mut g = c.benchmark_group("chaos");
     g.throughput(Throughput::Elements(seeds.len() as u64));
     g.bench_function("dataminer_runs_1_thread", |b| b.iter(|| seeds.iter().map(run).sum::<u64>()));
@@ -153,10 +137,10 @@ fn bench_chaos(c: &mut Criterion) {
 fn bench_sweep(c: &mut Criterion) {
     use failsim::sweep::{Axis, sweep};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/dm-stop-online.ron");
-    let sc = failsim::scenario::load(&path).expect("scenario");
+    let sc = failsim::load(&path).expect("scenario");
     let axes = [Axis::parse("heartbeats[*].interval=1s..10s/1s").unwrap(), Axis::parse("heartbeats[*].max_failures=1..10/1").unwrap()];
     let mut g = c.benchmark_group("sweep");
-    g.bench_function("one_run", |b| b.iter(|| failsim::run(&sc, None).events));
+    g.bench_function("one_run", |b| b.iter(|| failsim::run(&sc, None).expect("runs").events));
     g.bench_function("100_cells_1_thread", |b| b.iter(|| sweep(&sc, &axes, 1).unwrap().len()));
     g.bench_function("100_cells_2_threads", |b| b.iter(|| sweep(&sc, &axes, 2).unwrap().len()));
     g.finish();

@@ -3,8 +3,8 @@
 //! and what they mean for it. Nodes are named by static identity (`Main`, `Backup`) or by the
 //! role they hold when the action runs (`Online`, `Offline`).
 
-use crate::engine::Ms;
 use crate::net::Ip;
+use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
 /// A node named by identity or by its role when the action runs. Each product's own words are

@@ -1,12 +1,11 @@
 //! The `failsim` command line.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use failsim::{report, scenario};
+use cli::{CANNOT_RUN, HELD};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-mod cli_chaos;
-use cli_chaos as chaos;
+mod cli;
 
 /// Deterministic simulator and chaos harness for active/standby failover pairs.
 #[derive(Parser, Debug)]
@@ -125,22 +124,17 @@ enum Cmd {
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-enum TableFormat {
+pub(crate) enum TableFormat {
     Text,
     Json,
     Csv,
 }
-
-/// Exit codes: 0 every expectation held, 1 one failed, 2 could not run.
-const HELD: u8 = 0;
-const FAILED: u8 = 1;
-const CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
     // `failsim ... | head` must end quietly when the reader goes away, as Unix tools do, not
@@ -158,189 +152,17 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(match cli.cmd {
-        Cmd::Run { file, seed, format, sets, html, svg } => cmd_run(&file, seed, format, &sets, html, svg),
-        Cmd::Check { paths, junit } => cmd_check(paths, junit),
-        Cmd::Graph { file, at } => cmd_graph(&file, at.as_deref()),
+        Cmd::Run { file, seed, format, sets, html, svg } => cli::exit(cli::run(&file, seed, format, &sets, html, svg)),
+        Cmd::Check { paths, junit } => cli::exit(cli::check(paths, junit)),
+        Cmd::Graph { file, at } => cli::exit(cli::graph(&file, at.as_deref())),
         Cmd::Explore { file, depth, property, from, step, until, duration, jobs, out, format } => {
-            cmd_explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format)
+            cli::exit(cli::explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format))
         }
-        Cmd::Sweep { file, vary, format, svg, metric, jobs } => cmd_sweep(&file, &vary, format, svg, &metric, jobs),
-        Cmd::Chaos { target, seeds, jobs, check_determinism, shard, out, format } => {
-            match chaos::campaign(&target, &seeds, jobs, check_determinism, shard.as_deref(), out) {
-                Ok(c) => chaos::run(&c, format == Format::Json),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    CANNOT_RUN
-                }
-            }
-        }
+        Cmd::Sweep { file, vary, format, svg, metric, jobs } => cli::exit(cli::sweep(&file, &vary, format, svg, &metric, jobs)),
+        Cmd::Chaos { target, seeds, jobs, check_determinism, shard, out, format } => cli::exit(
+            cli::chaos::campaign(&target, &seeds, jobs, check_determinism, shard.as_deref(), out).and_then(|c| cli::chaos::run(&c, format == Format::Json)),
+        ),
     })
-}
-
-fn cmd_run(file: &std::path::Path, seed: Option<u64>, format: Format, sets: &[String], html: Option<PathBuf>, svg: Option<PathBuf>) -> u8 {
-    let sc = match scenario::load(file).map_err(|e| e.to_string()).and_then(|sc| scenario::overrides::apply(&sc, sets)) {
-        Ok(sc) => sc,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return CANNOT_RUN;
-        }
-    };
-    let outcome = failsim::run(&sc, seed);
-    match format {
-        Format::Text => print!("{}", report::text(&outcome)),
-        Format::Json => println!("{}", report::json(&outcome)),
-    }
-    for (path, text) in [(html, report::html::page(&outcome)), (svg, report::svg::timeline(&outcome))] {
-        if let Some(path) = path
-            && let Err(e) = std::fs::write(&path, text)
-        {
-            eprintln!("error: {}: {e}", path.display());
-            return CANNOT_RUN;
-        }
-    }
-    if outcome.passed() { HELD } else { FAILED }
-}
-
-fn cmd_sweep(file: &std::path::Path, vary: &[String], format: TableFormat, svg: Option<PathBuf>, metric: &str, jobs: usize) -> u8 {
-    use failsim::sweep;
-    let run = || -> Result<(Vec<sweep::Axis>, Vec<sweep::Cell>), String> {
-        let sc = scenario::load(file).map_err(|e| e.to_string())?;
-        let axes = vary.iter().map(|v| sweep::Axis::parse(v)).collect::<Result<Vec<_>, _>>()?;
-        if svg.is_some() {
-            sweep::check_heat_map(&axes, metric)?;
-        }
-        Ok((axes.clone(), sweep::sweep(&sc, &axes, jobs)?))
-    };
-    let (axes, cells) = match run() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return CANNOT_RUN;
-        }
-    };
-    match format {
-        TableFormat::Text => print!("{}", sweep::text(&axes, &cells)),
-        TableFormat::Json => println!("{}", sweep::json(&axes, &cells)),
-        TableFormat::Csv => print!("{}", sweep::csv(&axes, &cells)),
-    }
-    if let Some(out) = svg {
-        let written = sweep::heat_map(&axes, &cells, metric).and_then(|s| std::fs::write(&out, s).map_err(|e| format!("{}: {e}", out.display())));
-        if let Err(e) = written {
-            eprintln!("error: {e}");
-            return CANNOT_RUN;
-        }
-    }
-    if cells.iter().all(|c| c.held == c.expectations) { HELD } else { FAILED }
-}
-
-fn cmd_explore(file: &std::path::Path, depth: usize, property: &str, grid: [&str; 4], jobs: usize, out: &std::path::Path, format: Format) -> u8 {
-    use failsim::explore;
-    let run = || -> Result<explore::Exploration, String> {
-        let sc = scenario::load(file).map_err(|e| e.to_string())?;
-        let property: explore::Property = property.parse()?;
-        let [from, step, until, duration] = grid.map(|g| g.parse::<failsim::engine::Ms>().map(|m| m.0));
-        let grid = explore::Grid { from_ms: from?, step_ms: step?, until_ms: until?, duration_ms: duration? };
-        let e = explore::explore(&sc, depth, property, grid, jobs)?;
-        for (i, f) in e.found.iter().enumerate() {
-            scenario::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
-        }
-        Ok(e)
-    };
-    let e = match run() {
-        Ok(e) => e,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return CANNOT_RUN;
-        }
-    };
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&e).expect("serializes")),
-        Format::Text => {
-            println!(
-                "{} fault atoms, {} combinations run, {} distinct end states, {} minimal combination(s) break the property",
-                e.atoms,
-                e.combinations_run,
-                e.distinct_states,
-                e.found.len()
-            );
-            for (i, f) in e.found.iter().enumerate() {
-                println!("  found-{:03}.ron  {}  =>  {}", i + 1, f.faults.join(" + "), f.detail);
-            }
-        }
-    }
-    if e.found.is_empty() { HELD } else { FAILED }
-}
-
-fn cmd_graph(file: &std::path::Path, at: Option<&str>) -> u8 {
-    let sc = match scenario::load(file) {
-        Ok(sc) => sc,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return CANNOT_RUN;
-        }
-    };
-    let at_ms = match at.map(str::parse::<failsim::engine::Ms>).transpose() {
-        Ok(t) => t.map_or(0, |t| t.0),
-        Err(e) => {
-            eprintln!("error: --at: {e}");
-            return CANNOT_RUN;
-        }
-    };
-    print!("{}", report::dot::graph(&failsim::run::topology_at(&sc, at_ms)));
-    HELD
-}
-
-fn cmd_check(paths: Vec<PathBuf>, junit: Option<PathBuf>) -> u8 {
-    let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
-    let mut results: Vec<(String, Result<failsim::Outcome, String>)> = Vec::new();
-    for root in &paths {
-        match scenario::discover(root) {
-            Ok(files) => results
-                .extend(files.into_iter().map(|f| (f.display().to_string(), scenario::load(&f).map(|sc| failsim::run(&sc, None)).map_err(|e| e.to_string())))),
-            Err(e) => results.push((root.display().to_string(), Err(e.to_string()))),
-        }
-    }
-    let (mut passed, mut failed, mut broken) = (0, 0, 0);
-    for (path, result) in &results {
-        match result {
-            Err(e) => {
-                println!("ERROR {path}");
-                eprintln!("error: {e}");
-                broken += 1;
-            }
-            Ok(o) if o.passed() => {
-                passed += 1;
-                println!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
-            }
-            Ok(o) => {
-                failed += 1;
-                let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
-                println!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
-                for e in &o.expectations {
-                    if let Some(f) = &e.failure {
-                        let at = failsim::engine::clock(f.at_ms);
-                        println!("        [{}] {}: {}\n          expected {}; actual {}; at {at}", e.ids.join(", "), e.when, e.claim, f.expected, f.actual);
-                    }
-                }
-            }
-        }
-    }
-    println!("{passed} passed, {} failed", failed + broken);
-    if let Some(out) = junit {
-        let cases: Vec<report::junit::Case<'_>> =
-            results.iter().map(|(path, r)| report::junit::Case { path: path.clone(), result: r.as_ref().map_err(Clone::clone) }).collect();
-        if let Err(e) = std::fs::write(&out, report::junit::junit(&cases)) {
-            eprintln!("error: {}: {e}", out.display());
-            return CANNOT_RUN;
-        }
-    }
-    if broken > 0 {
-        CANNOT_RUN
-    } else if failed > 0 {
-        FAILED
-    } else {
-        HELD
-    }
 }
 
 #[cfg(test)]

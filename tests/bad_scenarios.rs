@@ -10,7 +10,7 @@ fn bad_scenarios() {
         insta::glob!("bad", "*.ron", |path| {
             let name = std::path::Path::new("tests/bad").join(path.file_name().unwrap());
             let src = std::fs::read_to_string(path).unwrap();
-            let err = failsim::scenario::parse(&name, &src).expect_err("a bad scenario must not parse");
+            let err = failsim::parse(&name, &src).expect_err("a bad scenario must not parse");
             assert!(err.line > 0 && err.col > 0, "error without a position: {err}");
             insta::assert_snapshot!(err.to_string());
         });

@@ -2,12 +2,12 @@
 //! Check Point collision, well-formed markup, no external references, the same bytes every run,
 //! and every text escaped.
 
+use failsim::Outcome;
 use failsim::report::{html, svg};
-use failsim::{Outcome, scenario};
 
 fn outcome(file: &str) -> Outcome {
-    let sc = scenario::load(std::path::Path::new(file)).unwrap_or_else(|e| panic!("{e}"));
-    failsim::run(&sc, None)
+    let sc = failsim::load(std::path::Path::new(file)).unwrap_or_else(|e| panic!("{e}"));
+    failsim::run(&sc, None).unwrap()
 }
 
 fn snapshot(name: &str, text: &str) {

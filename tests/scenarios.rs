@@ -2,7 +2,7 @@
 //! its text report must match the reviewed snapshot in `snapshots/`.
 //! (One `glob!` per test file: see crates.md on insta's glob bookkeeping.)
 
-use failsim::{report, scenario};
+use failsim::report;
 
 #[test]
 fn scenarios() {
@@ -11,8 +11,8 @@ fn scenarios() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         insta::glob!("../scenarios", "*.ron", |path| {
-            let sc = scenario::load(path).unwrap_or_else(|e| panic!("{e}"));
-            let outcome = failsim::run(&sc, None);
+            let sc = failsim::load(path).unwrap_or_else(|e| panic!("{e}"));
+            let outcome = failsim::run(&sc, None).unwrap();
             let text = report::text(&outcome);
             assert!(outcome.passed(), "expectations failed in {}:\n{text}", path.display());
             insta::assert_snapshot!(text);

@@ -2,12 +2,12 @@
 //! with their state counts pinned (as stateright pins its state counts).
 
 use failsim::explore::{Grid, Property, explore};
-use failsim::scenario::{self, overrides};
+
 use failsim::sweep::{self, Axis};
 use std::path::Path;
 
 fn load(name: &str) -> failsim::Scenario {
-    scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
+    failsim::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap()
 }
 
 fn snapshots() -> insta::Settings {
@@ -37,11 +37,11 @@ fn a_sweep_over_heartbeat_settings() {
 #[test]
 fn an_override_changes_the_outcome_and_bad_paths_are_refused() {
     let sc = load("scenarios/dm-restart-online-short.ron");
-    let long = overrides::apply(&sc, &["script[0].do.duration=2m".into()]);
-    let long = long.or_else(|_| overrides::apply(&sc, &["script[1].do.duration=2m".into()])).unwrap();
-    assert!(failsim::run(&sc, None).passed());
-    assert!(!failsim::run(&long, None).passed(), "a 2 minute restart switches over: the short-restart claims fail");
-    let e = overrides::apply(&sc, &["heartbeat.interval=1s".into()]).unwrap_err();
+    let long = failsim::apply_overrides(&sc, &["script[0].do.duration=2m".into()]);
+    let long = long.or_else(|_| failsim::apply_overrides(&sc, &["script[1].do.duration=2m".into()])).unwrap();
+    assert!(failsim::run(&sc, None).unwrap().passed());
+    assert!(!failsim::run(&long, None).unwrap().passed(), "a 2 minute restart switches over: the short-restart claims fail");
+    let e = failsim::apply_overrides(&sc, &["heartbeat.interval=1s".into()]).unwrap_err();
     assert!(e.contains("heartbeats"), "lists the valid fields: {e}");
 }
 
@@ -59,13 +59,13 @@ fn fault_combinations_at_depth_two_with_pinned_counts() {
         }
     }
     // Each comes with a scenario file that replays it.
-    let first = scenario::parse(Path::new("found.ron"), &e.found[0].scenario).unwrap();
-    assert!(failsim::run(&first, None).metrics.downtime_ms > 420_000);
+    let first = failsim::parse(Path::new("found.ron"), &e.found[0].scenario).unwrap();
+    assert!(failsim::run(&first, None).unwrap().metrics.downtime_ms > 420_000);
 }
 
 #[test]
 fn the_json_report_of_a_small_scenario() {
-    let o = failsim::run(&load("scenarios/cp-roles-and-read-only.ron"), None);
+    let o = failsim::run(&load("scenarios/cp-roles-and-read-only.ron"), None).unwrap();
     let json = failsim::report::json(&o);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(v["metrics"]["downtime_ms"].is_u64() && v["trace"].is_array() && v["initial"]["nodes"].is_array());

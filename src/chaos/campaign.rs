@@ -2,10 +2,11 @@
 //! `-j`. Seeds are processed in chunks, and a campaign keeps per-invariant counts and the first
 //! findings only, so memory does not grow with the number of seeds.
 
-use super::{ChaosTarget, Invariant, Schedule, Violation, run_schedule, shrink};
-use crate::check::{Expectation, When};
-use crate::engine::Ms;
-use crate::scenario::{Scenario, System};
+use super::{Invariant, Schedule, Violation, run_schedule, shrink};
+use crate::check::When;
+use crate::products::{Registered, System, WithConfig};
+use crate::scenario::{Expectation, Scenario};
+use crate::units::Ms;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -47,8 +48,8 @@ pub struct InvariantStats {
     /// The example's schedule, shrunk: how many faults it kept.
     pub shrunk_faults: Option<usize>,
     pub repro: Option<String>,
-    /// How often each kind of problem appeared (details with numbers and times blanked), so
-    /// that every finding of a campaign can be explained class by class.
+    /// How often each class of problem appeared (a problem kind or a loss mechanism, with its
+    /// SPEC ID when documented), so that every finding can be explained class by class.
     pub classes: BTreeMap<String, u64>,
 }
 
@@ -81,12 +82,14 @@ const CHUNK: usize = 2048;
 
 /// Runs a campaign against the campaign's system.
 pub fn run_campaign(c: &Campaign) -> Result<Summary, String> {
-    match &c.system {
-        System::DataMiner(cfg) => campaign_for::<crate::dataminer::DataMiner>(c, cfg),
-        System::MrsManager(cfg) => campaign_for::<crate::activestandby::ActiveStandby>(c, &cfg.profile()),
-        System::FlinkServer(cfg) => campaign_for::<crate::activestandby::ActiveStandby>(c, &cfg.profile()),
-        System::CheckPoint(cfg) => campaign_for::<crate::checkpoint::CheckPoint>(c, cfg),
+    struct For<'a>(&'a Campaign);
+    impl WithConfig for For<'_> {
+        type Out = Result<Summary, String>;
+        fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
+            campaign_for::<P>(self.0, cfg)
+        }
     }
+    c.system.visit(For(c))
 }
 
 struct SeedResult {
@@ -100,20 +103,11 @@ struct SeedResult {
     nondeterministic: bool,
 }
 
-/// Runs a campaign against any chaos target (`run_campaign` picks it from the system).
-pub fn campaign_for<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
-    // Model assertions become findings (see `run_schedule`); keep their panic messages quiet.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = campaign_inner::<P>(c, cfg);
-    std::panic::set_hook(hook);
-    result
-}
-
-fn campaign_inner<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
+/// Runs a campaign against any product (`run_campaign` picks it from the system).
+pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(c.jobs.max(1)).build().map_err(|e| e.to_string())?;
     let alphabet = P::alphabet(cfg);
-    let profile = P::profile(cfg);
+    let profile = P::chaos_profile(cfg);
     let seeds: Vec<u64> = c.seeds.clone().filter(|s| c.shard.is_none_or(|(k, n)| s % n == k - 1)).collect();
     let total = seeds.len() as u64;
     let mut summary = Summary { target: c.target.clone(), ..Summary::default() };
@@ -152,7 +146,7 @@ fn campaign_inner<P: ChaosTarget>(c: &Campaign, cfg: &P::Config) -> Result<Summa
         let shrunk = shrink::<P>(cfg, &original, finding.seed, invariant);
         stats.shrunk_faults = Some(shrunk.faults.len());
         if let Some(dir) = &c.out_dir {
-            let path = dir.join(format!("repro-{}-{}-seed{}.ron", c.target, invariant_slug(invariant), finding.seed));
+            let path = dir.join(format!("repro-{}-{}-seed{}.ron", c.target, invariant.slug(), finding.seed));
             let text = repro_file::<P>(c, cfg, &finding, &shrunk, invariant)?;
             crate::scenario::write_atomically(&path, &text)?;
             stats.repro = Some(path.display().to_string());
@@ -182,9 +176,8 @@ fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>
         let stats = summary.by_invariant.entry(v.invariant.label().to_string()).or_default();
         stats.runs += 1;
         stats.documented += u64::from(v.documented.is_some());
-        for part in v.detail.split("; ") {
-            let doc = v.documented.map_or(String::new(), |id| format!(" [{id}]"));
-            *stats.classes.entry(format!("{}{doc}", class_of(part))).or_default() += 1;
+        for class in &v.classes {
+            *stats.classes.entry(class.clone()).or_default() += 1;
         }
         let finding = Finding { seed: r.seed, violation: v.clone(), faults: r.faults };
         if summary.findings.len() < KEPT_FINDINGS {
@@ -202,45 +195,17 @@ fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>
     }
 }
 
-/// A problem's class: its text with every run of digits (ids, counts, times) blanked.
-fn class_of(detail: &str) -> String {
-    let mut out = String::new();
-    let mut in_digits = false;
-    for ch in detail.chars() {
-        if ch.is_ascii_digit() {
-            if !in_digits {
-                out.push('N');
-            }
-            in_digits = true;
-        } else {
-            in_digits = false;
-            out.push(ch);
-        }
-    }
-    out
-}
-
-fn invariant_slug(i: Invariant) -> &'static str {
-    match i {
-        Invariant::SplitBrain => "split-brain",
-        Invariant::Loss => "loss",
-        Invariant::Dns => "dns",
-        Invariant::Liveness => "liveness",
-        Invariant::Assertion => "assertion",
-    }
-}
-
 /// The shrunk schedule as an ordinary scenario: the seed, the minimal script, and an
 /// expectation that holds exactly when the invariant does — so `failsim run` replays the
 /// violation (exit 1), and once the behaviour changes the file is a regression test.
-fn repro_file<P: ChaosTarget>(c: &Campaign, cfg: &P::Config, finding: &Finding, shrunk: &Schedule, invariant: Invariant) -> Result<String, String> {
+fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, shrunk: &Schedule, invariant: Invariant) -> Result<String, String> {
     let replay = super::run_schedule::<P>(cfg, shrunk, finding.seed, false);
     let v = replay.violations.iter().find(|v| v.invariant == invariant).ok_or("the shrunk schedule no longer fails")?;
     let mut ids = vec!["FS-REPRO".to_string()];
     ids.extend(v.documented.map(str::to_string));
     let when = match invariant {
-        Invariant::SplitBrain | Invariant::Dns => When::During(Ms(0), Ms(shrunk.profile.end_ms)),
-        Invariant::Loss | Invariant::Liveness | Invariant::Assertion => When::At(Ms(shrunk.profile.end_ms)),
+        Invariant::SplitBrain | Invariant::Dns => When::During(0, shrunk.profile.end_ms),
+        Invariant::Loss | Invariant::Liveness | Invariant::Assertion => When::At(shrunk.profile.end_ms),
     };
     let documented = match v.documented {
         Some(id) => format!("The documents describe this behaviour ({id}): a documented finding, not a bug."),
@@ -265,7 +230,7 @@ fn repro_file<P: ChaosTarget>(c: &Campaign, cfg: &P::Config, finding: &Finding, 
         system: c.system.clone(),
         script: shrunk.script(),
         end: Ms(shrunk.profile.end_ms),
-        expect: vec![Expectation { ids, when, that: P::claim(invariant) }],
+        expect: vec![Expectation { ids, when, that: P::wrap_claim(P::claim_for(invariant)) }],
     };
     crate::scenario::to_ron(&scenario)
 }

@@ -9,43 +9,20 @@
 pub mod campaign;
 mod schedule;
 mod shrink;
-mod target;
+#[cfg(test)]
+mod tests;
 
+pub use crate::fault::{Fault, FaultKind, Profile};
+pub use crate::finding::Invariant;
 pub use campaign::{Campaign, Finding, InvariantStats, Summary, campaign_for, run_campaign};
-pub use schedule::{Fault, FaultKind, Profile, Schedule};
+pub use schedule::Schedule;
 pub use shrink::shrink;
-pub use target::ChaosTarget;
 
 use crate::engine::{Sim, Time};
-use crate::run::prepare;
+use crate::finding::SpecId;
+use crate::products::Product;
+use crate::runner::{drive, prepare};
 use serde::Serialize;
-
-/// What a run promises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Invariant {
-    /// At most one node online/active (safety, checked at every instant).
-    SplitBrain,
-    /// No acknowledged write lost (FS-NOLOSS), unless a document describes the loss.
-    Loss,
-    /// In the DNS modes that promise it, no name resolves to a node that does not hold it.
-    Dns,
-    /// After healing: exactly one online/active, sync OK, alarms cleared, writes converged.
-    Liveness,
-    /// The model itself asserted something impossible (a bug in failsim or a rule conflict).
-    Assertion,
-}
-
-impl Invariant {
-    pub fn label(self) -> &'static str {
-        match self {
-            Invariant::SplitBrain => "split brain",
-            Invariant::Loss => "lost writes",
-            Invariant::Dns => "DNS",
-            Invariant::Liveness => "not healthy after healing",
-            Invariant::Assertion => "model assertion",
-        }
-    }
-}
 
 /// One broken invariant in a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -55,9 +32,11 @@ pub struct Violation {
     pub at_ms: Time,
     /// How long it lasted (split brain), if it ended.
     pub duration_ms: Option<Time>,
+    /// The classes of what broke (a problem kind, a loss mechanism), typed at the source.
+    pub classes: Vec<String>,
     pub detail: String,
     /// The SPEC ID of the document that describes it as the product's behaviour.
-    pub documented: Option<&'static str>,
+    pub documented: Option<SpecId>,
 }
 
 /// The outcome of one run.
@@ -80,37 +59,49 @@ impl RunResult {
 }
 
 /// Runs one schedule against a product and checks its invariants. A model assertion that fails
-/// is a finding like any other, not a crash of the campaign.
-pub fn run_schedule<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+/// is a finding like any other, not a crash of the campaign. (The CLI keeps the panic message
+/// of such an assertion quiet; the library leaves the process's panic hook alone.)
+pub fn run_schedule<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked::<P>(cfg, schedule, seed, trace))) {
         Ok(r) => r,
         Err(payload) => {
             let msg = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
-            let v = Violation { invariant: Invariant::Assertion, at_ms: 0, duration_ms: None, detail: msg, documented: None };
-            RunResult { violations: vec![v], trace_hash: None, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0 }
+            RunResult { violations: vec![assertion(msg)], trace_hash: None, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0 }
         }
     }
 }
 
-fn run_checked<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+fn assertion(detail: String) -> Violation {
+    Violation { invariant: Invariant::Assertion, at_ms: 0, duration_ms: None, classes: vec!["model assertion".into()], detail, documented: None }
+}
+
+/// A split brain as it is seen: since when, until when, how many, and the document (if any)
+/// that the product says describes it, asked when it began.
+struct Split {
+    at_ms: Time,
+    duration_ms: Option<Time>,
+    count: usize,
+    documented: Option<SpecId>,
+}
+
+fn run_checked<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
     let end = schedule.profile.end_ms;
     let mut sim: Sim<P> = prepare::<P>(cfg, &schedule.script(), seed, trace);
     let mut violations = Vec::new();
-    let mut split: Option<(Time, Option<Time>, usize)> = None;
+    let mut split: Option<Split> = None;
     let mut dns: Option<(Time, String)> = None;
     let mut metrics = crate::metrics::Recorder::default();
-    metrics.observe(0, sim.model.sample());
-    while sim.peek_time().is_some_and(|t| t <= end) {
-        let now = sim.step_timestamp().expect("peeked");
-        if !sim.changed() {
-            continue;
+    let driven = drive(&mut sim, end, |sim, span| {
+        if !span.changed {
+            return;
         }
+        let now = span.from_ms;
         let sample = sim.model.sample();
         metrics.observe(now, sample);
         let online = sample.online;
         match &mut split {
-            None if online > 1 => split = Some((now, None, online)),
-            Some((start, end @ None, _)) if online <= 1 => *end = Some(now - *start),
+            None if online > 1 => split = Some(Split { at_ms: now, duration_ms: None, count: online, documented: sim.model.split_brain_documented() }),
+            Some(Split { at_ms, duration_ms: d @ None, .. }) if online <= 1 => *d = Some(now - *at_ms),
             _ => {}
         }
         if dns.is_none()
@@ -118,25 +109,35 @@ fn run_checked<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, 
         {
             dns = Some((now, d));
         }
+    });
+    if let Err(overrun) = driven {
+        violations.push(Violation { at_ms: overrun.at_ms, ..assertion(overrun.to_string()) });
     }
-    if let Some((at_ms, duration_ms, count)) = split {
-        let detail = match duration_ms {
-            Some(d) => format!("{count} online/active from {} for {}", crate::engine::clock(at_ms), crate::engine::Ms(d)),
-            None => format!("{count} online/active from {} until the end", crate::engine::clock(at_ms)),
+    if let Some(s) = split {
+        let detail = match s.duration_ms {
+            Some(d) => format!("{} online/active from {} for {}", s.count, crate::engine::clock(s.at_ms), crate::units::Ms(d)),
+            None => format!("{} online/active from {} until the end", s.count, crate::engine::clock(s.at_ms)),
         };
-        violations.push(violation::<P>(cfg, Invariant::SplitBrain, at_ms, duration_ms, detail));
+        let classes = vec![format!("{} nodes online/active", s.count)];
+        violations.push(Violation { invariant: Invariant::SplitBrain, at_ms: s.at_ms, duration_ms: s.duration_ms, classes, detail, documented: s.documented });
     }
     let writes = sim.model.ledger().summary();
     if writes.lost > 0 {
-        let detail = writes.losses.iter().map(|(cause, ids)| format!("{} lost: {cause}", ids.len())).collect::<Vec<_>>().join("; ");
-        violations.push(violation::<P>(cfg, Invariant::Loss, end, None, detail));
+        violations.push(loss_violation(&writes, end));
     }
-    if let Some((at, d)) = dns {
-        violations.push(violation::<P>(cfg, Invariant::Dns, at, None, d));
+    if let Some((at_ms, detail)) = dns {
+        violations.push(Violation {
+            invariant: Invariant::Dns,
+            at_ms,
+            duration_ms: None,
+            classes: vec!["address under two names".into()],
+            detail,
+            documented: None,
+        });
     }
     let problems = sim.model.health();
     if !problems.is_empty() {
-        violations.push(violation::<P>(cfg, Invariant::Liveness, end, None, problems.join("; ")));
+        violations.push(liveness_violation(&problems, end));
     }
     let trace_hash = trace.then(|| sim.trace().hash());
     let metrics = metrics.finish(end + 1, writes.lost, 0, Default::default());
@@ -150,7 +151,24 @@ fn run_checked<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, 
     }
 }
 
-fn violation<P: ChaosTarget>(cfg: &P::Config, invariant: Invariant, at_ms: Time, duration_ms: Option<Time>, detail: String) -> Violation {
-    let documented = P::documented(cfg, invariant, &detail);
-    Violation { invariant, at_ms, duration_ms, detail, documented }
+/// Lost writes are documented only when every loss has a documented cause.
+fn loss_violation(writes: &crate::ledger::Summary, end: Time) -> Violation {
+    let detail = writes.losses.iter().map(|(cause, ids)| format!("{} lost: {}", ids.len(), cause.detail)).collect::<Vec<_>>().join("; ");
+    let classes = writes.losses.iter().map(|(cause, _)| class(cause.mechanism, cause.documented)).collect();
+    let all_documented = writes.losses.iter().all(|(cause, _)| cause.documented.is_some());
+    let documented = if all_documented { writes.losses.first().and_then(|(cause, _)| cause.documented) } else { None };
+    Violation { invariant: Invariant::Loss, at_ms: end, duration_ms: None, classes, detail, documented }
+}
+
+/// Not healthy after healing: documented when a problem carries the document that describes the
+/// state it leaves the system in (the root cause; the others follow from it).
+fn liveness_violation(problems: &[crate::finding::Problem], end: Time) -> Violation {
+    let detail = problems.iter().map(|p| p.detail.as_str()).collect::<Vec<_>>().join("; ");
+    let classes = problems.iter().map(|p| class(p.kind.label(), p.documented)).collect();
+    let documented = problems.iter().find_map(|p| p.documented);
+    Violation { invariant: Invariant::Liveness, at_ms: end, duration_ms: None, classes, detail, documented }
+}
+
+fn class(kind: &str, documented: Option<SpecId>) -> String {
+    documented.map_or(kind.to_string(), |id| format!("{kind} [{id}]"))
 }

@@ -2,12 +2,13 @@
 //! them, move them earlier. Each step keeps a change only if the run still violates the
 //! invariant, so the result fails the same way and is never longer than the original.
 
-use super::{ChaosTarget, Invariant, Schedule, run_schedule};
+use super::{Invariant, Schedule, run_schedule};
+use crate::products::Product;
 
 /// At most this many runs are spent shrinking one schedule.
 const BUDGET: usize = 400;
 
-pub fn shrink<P: ChaosTarget>(cfg: &P::Config, schedule: &Schedule, seed: u64, invariant: Invariant) -> Schedule {
+pub fn shrink<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, invariant: Invariant) -> Schedule {
     let mut best = schedule.clone();
     let mut runs = 0;
     let fails = |s: &Schedule, runs: &mut usize| {

@@ -1,139 +1,34 @@
-//! Expectations: claims about what an operator sees, checked at an instant or over an interval.
-//! Every claim can fail, and a failure says what was expected, what was there, and when.
+//! Verdicts over time: when a claim must hold (`When`), the [`Tracker`] that folds spans of
+//! constant state into a verdict with the time of the first violation, and the checks every
+//! product's claims share (alarms, panel items, tracked writes, lost ids). Every claim can
+//! fail, and a failure says what was expected, what was there, and when. The claims themselves
+//! live with their products; their file syntax with the scenario.
 
-pub mod activestandby;
-pub mod checkpoint;
-pub mod dataminer;
-
-use crate::engine::{Ms, Time};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::cell::Cell;
+use crate::engine::Time;
+use crate::finding::Problem;
+use crate::units::Ms;
+use serde::{Deserialize, Serialize};
 
 /// `Ok`, or `Err((expected, actual))`.
 pub type Verdict = Result<(), (String, String)>;
 
-/// Which product's claims a scenario's expectations speak (set while parsing, from `system`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Vocabulary {
-    DataMiner,
-    /// MRS Manager and FlinkServer.
-    ActiveStandby,
-    CheckPoint,
-}
-
-thread_local! {
-    static VOCABULARY: Cell<Vocabulary> = const { Cell::new(Vocabulary::DataMiner) };
-}
-
-/// Parses claims in `vocabulary` while `f` runs.
-pub fn with_vocabulary<T>(vocabulary: Vocabulary, f: impl FnOnce() -> T) -> T {
-    let before = VOCABULARY.with(|v| v.replace(vocabulary));
-    let out = f();
-    VOCABULARY.with(|v| v.set(before));
-    out
-}
-
-/// A claim in the vocabulary of the scenario's system. In files it is written bare
-/// (`Role(Backup, Online)`): the system says which vocabulary applies, so a DataMiner claim in
-/// a Check Point scenario is an error that lists the Check Point claims.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Claim {
-    DataMiner(dataminer::Claim),
-    ActiveStandby(activestandby::Claim),
-    CheckPoint(checkpoint::Claim),
-}
-
-impl Claim {
-    pub fn validate(&self) -> Result<(), String> {
-        match self {
-            Claim::DataMiner(c) => c.validate(),
-            Claim::ActiveStandby(c) => c.validate(),
-            Claim::CheckPoint(c) => c.validate(),
-        }
-    }
-}
-
-impl std::fmt::Debug for Claim {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Claim::DataMiner(c) => c.fmt(f),
-            Claim::ActiveStandby(c) => c.fmt(f),
-            Claim::CheckPoint(c) => c.fmt(f),
-        }
-    }
-}
-
-impl Serialize for Claim {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Claim::DataMiner(c) => c.serialize(s),
-            Claim::ActiveStandby(c) => c.serialize(s),
-            Claim::CheckPoint(c) => c.serialize(s),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Claim {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match VOCABULARY.with(Cell::get) {
-            Vocabulary::DataMiner => dataminer::Claim::deserialize(d).map(Claim::DataMiner),
-            Vocabulary::ActiveStandby => activestandby::Claim::deserialize(d).map(Claim::ActiveStandby),
-            Vocabulary::CheckPoint => checkpoint::Claim::deserialize(d).map(Claim::CheckPoint),
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Expectation {
-    /// The SPEC IDs this expectation checks.
-    pub ids: Vec<String>,
-    pub when: When,
-    pub that: Claim,
-}
-
 /// When a claim must hold. The state at an instant is the state after every event of that
 /// instant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "RawWhen")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum When {
     /// At this instant.
-    At(Ms),
+    At(Time),
     /// At every instant from the first to the second, inclusive.
-    During(Ms, Ms),
+    During(Time, Time),
     /// At some instant from the first to the second, inclusive.
-    Within(Ms, Ms),
-}
-
-#[derive(Deserialize)]
-enum RawWhen {
-    At(Ms),
-    During(Ms, Ms),
-    Within(Ms, Ms),
-}
-
-impl TryFrom<RawWhen> for When {
-    type Error = String;
-    fn try_from(raw: RawWhen) -> Result<Self, String> {
-        let when = match raw {
-            RawWhen::At(t) => When::At(t),
-            RawWhen::During(a, b) => When::During(a, b),
-            RawWhen::Within(a, b) => When::Within(a, b),
-        };
-        let (from, to) = when.range();
-        if from > to {
-            return Err(format!("the interval starts at {} after it ends at {}", Ms(from), Ms(to)));
-        }
-        crate::scenario::check_time(Ms(to), "this expectation")?;
-        Ok(when)
-    }
+    Within(Time, Time),
 }
 
 impl When {
     pub fn range(&self) -> (Time, Time) {
         match *self {
-            When::At(t) => (t.0, t.0),
-            When::During(a, b) | When::Within(a, b) => (a.0, b.0),
+            When::At(t) => (t, t),
+            When::During(a, b) | When::Within(a, b) => (a, b),
         }
     }
 
@@ -145,19 +40,10 @@ impl When {
 impl std::fmt::Display for When {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            When::At(t) => write!(f, "at {t}"),
-            When::During(a, b) => write!(f, "during {a}..{b}"),
-            When::Within(a, b) => write!(f, "within {a}..{b}"),
+            When::At(t) => write!(f, "at {}", Ms(*t)),
+            When::During(a, b) => write!(f, "during {}..{}", Ms(*a), Ms(*b)),
+            When::Within(a, b) => write!(f, "within {}..{}", Ms(*a), Ms(*b)),
         }
-    }
-}
-
-impl Expectation {
-    pub fn validate(&self) -> Result<(), String> {
-        if self.ids.is_empty() {
-            return Err("an expectation must name the SPEC IDs it checks (`ids: [...]`)".into());
-        }
-        self.that.validate()
     }
 }
 
@@ -216,8 +102,8 @@ pub fn at_most(n: u32, actual: usize, what: &str) -> Verdict {
 }
 
 /// No health problems.
-pub fn healthy(problems: Vec<String>) -> Verdict {
-    if problems.is_empty() { Ok(()) } else { Err(("healthy".into(), problems.join("; "))) }
+pub fn healthy(problems: Vec<Problem>) -> Verdict {
+    if problems.is_empty() { Ok(()) } else { Err(("healthy".into(), problems.iter().map(|p| p.detail.as_str()).collect::<Vec<_>>().join("; "))) }
 }
 
 /// Exactly the writes `ids` were lost.
@@ -300,7 +186,7 @@ impl Tracker {
                 expected: "to hold at some instant".into(),
                 actual: "never observed".into(),
             })),
-            (None, When::At(t)) => Err(Failure { at_ms: t.0, expected: "a state at this instant".into(), actual: "the run ended before it".into() }),
+            (None, When::At(t)) => Err(Failure { at_ms: t, expected: "a state at this instant".into(), actual: "the run ended before it".into() }),
         }
     }
 }
@@ -318,7 +204,7 @@ mod tests {
 
     #[test]
     fn at_takes_the_span_containing_the_instant() {
-        let mut t = Tracker::new(When::At(Ms(10)));
+        let mut t = Tracker::new(When::At(10));
         t.observe(0, 10, no);
         t.observe(10, 20, ok);
         t.observe(20, 30, no);
@@ -327,7 +213,7 @@ mod tests {
 
     #[test]
     fn during_fails_at_the_first_bad_span_with_its_time() {
-        let mut t = Tracker::new(When::During(Ms(5), Ms(50)));
+        let mut t = Tracker::new(When::During(5, 50));
         t.observe(0, 4, no);
         t.observe(4, 30, ok);
         t.observe(30, 60, no);
@@ -336,12 +222,12 @@ mod tests {
 
     #[test]
     fn within_needs_one_good_span() {
-        let mut t = Tracker::new(When::Within(Ms(5), Ms(50)));
+        let mut t = Tracker::new(When::Within(5, 50));
         t.observe(0, 40, no);
         assert!(t.clone().finish().is_err());
         t.observe(40, 60, ok);
         assert_eq!(t.finish(), Ok(()));
-        let mut late = Tracker::new(When::Within(Ms(5), Ms(50)));
+        let mut late = Tracker::new(When::Within(5, 50));
         late.observe(0, 51, no);
         late.observe(51, 60, ok);
         assert!(late.finish().is_err(), "a good span after the interval does not count");

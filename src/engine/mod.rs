@@ -6,20 +6,43 @@
 //! generation and the stale queue entry is skipped when it surfaces, so both are O(log n) pushes
 //! and never a search through the heap.
 //!
-//! The engine knows nothing of DataMiner, networks or scenarios: it runs any [`Model`].
+//! The engine knows nothing of products, networks or files: it runs any [`Model`]. Durations
+//! are plain integers here; the file syntax for them lives in [`crate::units`].
 
 mod queue;
 mod rng;
-mod time;
 mod trace;
 
 pub use queue::{EventQueue, TimerId};
-pub use rng::{Rng, RngStreams};
-pub use time::{Ms, clock};
+pub use rng::{Rng, StreamAllocator, StreamId};
 pub use trace::{Trace, fnv1a64};
 
 /// Virtual time in milliseconds since the start of the run.
 pub type Time = u64;
+
+/// `HH:MM:SS.mmm`: how reports and views print an instant.
+pub fn clock(t: Time) -> String {
+    format!("{:02}:{:02}:{:02}.{:03}", t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000)
+}
+
+/// The default bound on events handled at one instant: a model that keeps scheduling at the
+/// same instant is a bug, and the run stops with [`Overrun`] instead of hanging.
+pub const MAX_EVENTS_PER_INSTANT: u64 = 1_000_000;
+
+/// A model scheduled more events at one instant than the bound allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overrun {
+    pub at_ms: Time,
+    pub events: u64,
+}
+
+impl std::fmt::Display for Overrun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "more than {} events at the instant {}: the model keeps scheduling without time passing", self.events, clock(self.at_ms))
+    }
+}
+
+impl std::error::Error for Overrun {}
 
 /// Everything a model may touch while it handles one event.
 pub struct Ctx<'a, E, R> {
@@ -94,11 +117,19 @@ pub struct Sim<M: Model> {
     events_handled: u64,
     /// Whether the last timestamp changed the model (observers may skip unchanged instants).
     changed: bool,
+    max_events_per_instant: u64,
 }
 
 impl<M: Model> Sim<M> {
     pub fn new(model: M, trace_enabled: bool) -> Self {
-        Sim { model, queue: EventQueue::new(), trace: Trace::new(trace_enabled), events_handled: 0, changed: true }
+        Sim {
+            model,
+            queue: EventQueue::new(),
+            trace: Trace::new(trace_enabled),
+            events_handled: 0,
+            changed: true,
+            max_events_per_instant: MAX_EVENTS_PER_INSTANT,
+        }
     }
 
     /// Builds the model inside a context at t = 0, so that it can arm its first timers and
@@ -109,7 +140,14 @@ impl<M: Model> Sim<M> {
         let mut cx = Ctx { queue: &mut queue, trace: &mut trace, changed: false };
         let mut model = build(&mut cx);
         model.settle(&mut cx);
-        Sim { model, queue, trace, events_handled: 0, changed: true }
+        Sim { model, queue, trace, events_handled: 0, changed: true, max_events_per_instant: MAX_EVENTS_PER_INSTANT }
+    }
+
+    /// Sets the bound on events handled at one instant.
+    pub fn with_max_events_per_instant(mut self, max: u64) -> Self {
+        assert!(max > 0, "a bound of 0 events would stop every run");
+        self.max_events_per_instant = max;
+        self
     }
 
     pub fn now(&self) -> Time {
@@ -150,27 +188,68 @@ impl<M: Model> Sim<M> {
     }
 
     /// Handles every event of the next timestamp, then settles the model once if it changed.
-    /// Returns that timestamp, or `None` when the queue is empty.
-    pub fn step_timestamp(&mut self) -> Option<Time> {
-        let at = self.queue.peek_time()?;
+    /// Returns that timestamp, or `None` when the queue is empty; an [`Overrun`] when the model
+    /// handled more events at that instant than the bound allows.
+    pub fn step_timestamp(&mut self) -> Result<Option<Time>, Overrun> {
+        let Some(at) = self.queue.peek_time() else { return Ok(None) };
         let mut cx = Ctx { queue: &mut self.queue, trace: &mut self.trace, changed: false };
+        let mut at_this_instant = 0u64;
         while cx.queue.peek_time() == Some(at) {
-            let (_, event) = cx.queue.pop().expect("peeked");
+            if at_this_instant == self.max_events_per_instant {
+                return Err(Overrun { at_ms: at, events: at_this_instant });
+            }
+            let (popped_at, event) = cx.queue.pop().expect("peeked");
+            debug_assert_eq!(popped_at, at, "the queue pops the peeked instant");
             self.model.handle(event, &mut cx);
             self.events_handled += 1;
+            at_this_instant += 1;
         }
         let changed = cx.changed;
         if changed {
             self.model.settle(&mut cx);
         }
         self.changed = changed;
-        Some(at)
+        assert_eq!(self.queue.now(), at, "time stays at the instant being settled");
+        Ok(Some(at))
     }
 
     /// Runs every event up to and including `end`.
-    pub fn run_until(&mut self, end: Time) {
+    pub fn run_until(&mut self, end: Time) -> Result<(), Overrun> {
         while self.queue.peek_time().is_some_and(|t| t <= end) {
-            self.step_timestamp();
+            self.step_timestamp()?;
         }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model that schedules another event at the same instant, forever.
+    struct Runaway;
+    impl Model for Runaway {
+        type Event = ();
+        type Record = ();
+        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), ()>) {
+            cx.schedule_in(0, ());
+        }
+    }
+
+    #[test]
+    fn a_model_that_never_lets_time_pass_is_stopped_with_an_error() {
+        let mut sim = Sim::build(false, |cx| {
+            cx.schedule_in(5, ());
+            Runaway
+        })
+        .with_max_events_per_instant(100);
+        assert_eq!(sim.step_timestamp(), Err(Overrun { at_ms: 5, events: 100 }));
+        assert_eq!(sim.events_handled(), 100);
+    }
+
+    #[test]
+    fn clock_prints_hours_minutes_seconds_and_millis() {
+        assert_eq!(clock(3_723_004), "01:02:03.004");
+        assert_eq!(clock(0), "00:00:00.000");
     }
 }

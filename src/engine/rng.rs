@@ -1,29 +1,75 @@
 use rand::SeedableRng;
 pub use rand_chacha::ChaCha8Rng as Rng;
 
-/// Splits a run's seed into independent ChaCha8 streams, one per component.
+/// A ChaCha8 stream id: the high 32 bits name a block, the low 32 bits a component in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StreamId(u64);
+
+/// Hands out the run's random streams, so that no two components ever draw from the same one.
 ///
-/// Each component asks for its own stream id, so a component that draws more (or a new
-/// component) never shifts the draws of another: the stream, not the call order, decides.
-#[derive(Clone, Copy, Debug)]
-pub struct RngStreams {
+/// Each system of a world takes its own block ([`StreamAllocator::next_block`]); inside a block
+/// components take ids in the order they are built, which a product fixes in code. Two systems
+/// in one world therefore never share a stream, and a system's draws do not move when another
+/// system is added after it. Harness components outside the world (the chaos schedule) use a
+/// reserved block ([`StreamAllocator::reserved`]).
+#[derive(Clone, Debug)]
+pub struct StreamAllocator {
     seed: u64,
+    blocks: u32,
 }
 
-impl RngStreams {
+/// Blocks from here on are reserved for the harness, never given to a system.
+const FIRST_RESERVED_BLOCK: u32 = 0xFFFF_0000;
+
+impl StreamAllocator {
     pub fn new(seed: u64) -> Self {
-        RngStreams { seed }
+        StreamAllocator { seed, blocks: 0 }
     }
 
     pub fn seed(&self) -> u64 {
         self.seed
     }
 
-    pub fn stream(&self, component: u64) -> Rng {
-        let mut rng = Rng::seed_from_u64(self.seed);
-        rng.set_stream(component);
-        rng
+    /// The streams of the next system: a block no other system gets.
+    pub fn next_block(&mut self) -> Streams {
+        assert!(self.blocks < FIRST_RESERVED_BLOCK, "fewer than {FIRST_RESERVED_BLOCK} systems in one world");
+        let block = self.blocks;
+        self.blocks += 1;
+        Streams { seed: self.seed, block, next: 1 }
     }
+
+    /// A reserved block for a harness component (`which` < 2^16), disjoint from every system's.
+    pub fn reserved(seed: u64, which: u16) -> Streams {
+        Streams { seed, block: FIRST_RESERVED_BLOCK + u32::from(which), next: 1 }
+    }
+}
+
+/// One block of streams: each call to [`Streams::next`] gives a new, independent stream.
+#[derive(Clone, Debug)]
+pub struct Streams {
+    seed: u64,
+    block: u32,
+    next: u32,
+}
+
+impl Streams {
+    pub fn next(&mut self) -> Rng {
+        let id = self.next_id();
+        stream(self.seed, id)
+    }
+
+    fn next_id(&mut self) -> StreamId {
+        assert!(self.next < u32::MAX, "fewer than 2^32 streams in one block");
+        let id = StreamId((u64::from(self.block) << 32) | u64::from(self.next));
+        self.next += 1;
+        id
+    }
+}
+
+fn stream(seed: u64, id: StreamId) -> Rng {
+    let mut rng = Rng::seed_from_u64(seed);
+    rng.set_stream(id.0);
+    rng
 }
 
 #[cfg(test)]
@@ -36,25 +82,33 @@ mod tests {
     }
 
     #[test]
-    fn same_seed_and_stream_give_the_same_draws() {
-        let s = RngStreams::new(42);
-        assert_eq!(draws(&mut s.stream(3)), draws(&mut s.stream(3)));
+    fn same_seed_and_order_give_the_same_draws() {
+        let mut a = StreamAllocator::new(42).next_block();
+        let mut b = StreamAllocator::new(42).next_block();
+        assert_eq!(draws(&mut a.next()), draws(&mut b.next()));
     }
 
     #[test]
-    fn streams_are_independent() {
-        let s = RngStreams::new(42);
-        assert_ne!(draws(&mut s.stream(1)), draws(&mut s.stream(2)));
-        // Drawing from stream 1 does not move stream 2.
-        let mut one = s.stream(1);
-        let _ = draws(&mut one);
-        assert_eq!(draws(&mut s.stream(2)), draws(&mut RngStreams::new(42).stream(2)));
+    fn streams_are_independent_within_and_across_blocks() {
+        let mut world = StreamAllocator::new(42);
+        let (mut one, mut two) = (world.next_block(), world.next_block());
+        let ids = [one.next_id(), one.next_id(), two.next_id(), two.next_id(), StreamAllocator::reserved(42, 0).next_id()];
+        let distinct: std::collections::BTreeSet<StreamId> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), ids.len(), "no two components share a stream: {ids:?}");
+        assert_ne!(draws(&mut stream(42, ids[0])), draws(&mut stream(42, ids[2])));
+    }
+
+    #[test]
+    fn the_first_block_keeps_the_historic_stream_ids() {
+        // Block 0 numbers its components 1, 2, 3...: the ids single-system runs always used, so
+        // their traces (and pinned hashes) are unchanged by the allocator.
+        let mut block = StreamAllocator::new(7).next_block();
+        assert_eq!([block.next_id(), block.next_id()], [StreamId(1), StreamId(2)]);
     }
 
     /// Golden values: a dependency bump that changes them must fail loudly (FS-DET).
     #[test]
     fn golden_draws() {
-        let mut rng = RngStreams::new(42).stream(0);
-        assert_eq!(draws(&mut rng), vec![224, 681, 146, 950, 772, 427, 344, 627]);
+        assert_eq!(draws(&mut stream(42, StreamId(0))), vec![224, 681, 146, 950, 772, 427, 344, 627]);
     }
 }

@@ -9,11 +9,13 @@
 //! lanes and metrics), as stateright pins state counts.
 
 use crate::action::NodeId;
-use crate::chaos::{ChaosTarget, Fault, FaultKind};
-use crate::engine::{Ms, Time, fnv1a64};
+use crate::engine::{Time, fnv1a64};
+use crate::fault::{Fault, FaultKind};
 use crate::metrics::{Metrics, Recorder};
-use crate::run::{Product, prepare};
-use crate::scenario::{Scenario, Step, System};
+use crate::products::{Product, Registered, WithConfig};
+use crate::runner::{drive, prepare};
+use crate::scenario::{Scenario, Step};
+use crate::units::Ms;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -82,12 +84,14 @@ pub fn explore(scenario: &Scenario, depth: usize, property: Property, grid: Grid
     if !(1..=3).contains(&depth) {
         return Err(format!("--depth {depth}: 1 to 3"));
     }
-    match &scenario.system {
-        System::DataMiner(cfg) => explore_for::<crate::dataminer::DataMiner>(cfg, scenario, depth, property, grid, jobs),
-        System::MrsManager(cfg) => explore_for::<crate::activestandby::ActiveStandby>(&cfg.profile(), scenario, depth, property, grid, jobs),
-        System::FlinkServer(cfg) => explore_for::<crate::activestandby::ActiveStandby>(&cfg.profile(), scenario, depth, property, grid, jobs),
-        System::CheckPoint(cfg) => explore_for::<crate::checkpoint::CheckPoint>(cfg, scenario, depth, property, grid, jobs),
+    struct For<'a>(&'a Scenario, usize, Property, Grid, usize);
+    impl WithConfig for For<'_> {
+        type Out = Result<Exploration, String>;
+        fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
+            explore_for::<P>(cfg, self.0, self.1, self.2, self.3, self.4)
+        }
     }
+    scenario.system.visit(For(scenario, depth, property, grid, jobs))
 }
 
 fn node_independent(kind: FaultKind) -> bool {
@@ -139,23 +143,22 @@ fn script_with(scenario: &Scenario, faults: &[Fault]) -> Vec<Step> {
 }
 
 /// Runs a script without a trace, folding only the metrics, and fingerprints the end state.
-fn run_metrics<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, end: Time) -> (Metrics, u64) {
+fn run_metrics<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, end: Time) -> Result<(Metrics, u64), String> {
     let mut sim = prepare::<P>(cfg, script, seed, false);
     let mut rec = Recorder::default();
-    rec.observe(0, sim.model.sample());
-    while sim.peek_time().is_some_and(|t| t <= end) {
-        let at = sim.step_timestamp().expect("peeked");
-        if sim.changed() {
-            rec.observe(at, sim.model.sample());
+    drive(&mut sim, end, |sim, span| {
+        if span.changed {
+            rec.observe(span.from_ms, sim.model.sample());
         }
-    }
+    })
+    .map_err(|e| e.to_string())?;
     let ledger = sim.model.ledger();
     let m = rec.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), Default::default());
     let fingerprint = fnv1a64(format!("{:?}{:?}", sim.model.lanes(), m).as_bytes());
-    (m, fingerprint)
+    Ok((m, fingerprint))
 }
 
-fn explore_for<P: ChaosTarget>(cfg: &P::Config, scenario: &Scenario, depth: usize, property: Property, grid: Grid, jobs: usize) -> Result<Exploration, String> {
+fn explore_for<P: Product>(cfg: &P::Config, scenario: &Scenario, depth: usize, property: Property, grid: Grid, jobs: usize) -> Result<Exploration, String> {
     let atoms = atoms(&P::alphabet(cfg), grid);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().map_err(|e| e.to_string())?;
     let mut breaking: Vec<Vec<usize>> = Vec::new();
@@ -177,8 +180,8 @@ fn explore_for<P: ChaosTarget>(cfg: &P::Config, scenario: &Scenario, depth: usiz
                     let faults: Vec<Fault> = c.iter().map(|&i| atoms[i]).collect();
                     run_metrics::<P>(cfg, &script_with(scenario, &faults), scenario.seed, scenario.end.0)
                 })
-                .collect()
-        });
+                .collect::<Result<_, _>>()
+        })?;
         runs += candidates.len() as u64;
         for (c, (m, fp)) in candidates.into_iter().zip(results) {
             states.insert(fp);

@@ -7,10 +7,22 @@ use std::collections::VecDeque;
 
 pub type RecordId = u32;
 
+/// Why records were lost: the mechanism, the document that describes such a loss (if any), and
+/// the loss in words. Products give it where the loss happens; nothing reads the words back.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Cause {
+    /// The loss in words, for reports (first: reports list losses in this order).
+    pub detail: String,
+    /// A stable name of the mechanism ("stale switchover"), for campaign summaries.
+    pub mechanism: &'static str,
+    /// The SPEC ID of the document that describes this loss; `None`: no document does.
+    pub documented: Option<&'static str>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loss {
     pub at_ms: Time,
-    pub cause: String,
+    pub cause: Cause,
 }
 
 #[derive(Clone, Debug)]
@@ -44,7 +56,7 @@ pub struct Summary {
     /// Writes refused because nobody could take them (never acknowledged, so not lost).
     pub rejected: u64,
     /// Lost records grouped by cause, in cause order, with their ids.
-    pub losses: Vec<(String, Vec<RecordId>)>,
+    pub losses: Vec<(Cause, Vec<RecordId>)>,
 }
 
 impl Ledger {
@@ -65,7 +77,8 @@ impl Ledger {
     }
 
     pub fn store(&mut self, id: RecordId, store: u8, at_ms: Time) {
-        debug_assert!(store < self.stores);
+        assert!(store < self.stores, "store {store} of a ledger over {} stores", self.stores);
+        assert!((id as usize) < self.entries.len(), "record #{id} was never written");
         // A lost record can still land in a store (the writer's own database inserting its
         // buffer); it stays lost: it can no longer be everywhere it had to be.
         self.entries[id as usize].stored_in |= 1 << store;
@@ -80,12 +93,18 @@ impl Ledger {
         self.entries.iter().filter(|e| e.lost.is_none()).map(|e| e.replicated_at_ms.unwrap_or(now).saturating_sub(e.written_at_ms)).max().unwrap_or(0)
     }
 
-    /// Marks `id` lost, unless some store already holds it everywhere it must be.
-    pub fn lose(&mut self, id: RecordId, at_ms: Time, cause: &str) {
+    /// Marks `id` lost with its cause; a record already lost keeps its first cause.
+    pub fn lose(&mut self, id: RecordId, at_ms: Time, cause: &Cause) {
+        assert!((id as usize) < self.entries.len(), "record #{id} was never written");
         let e = &mut self.entries[id as usize];
         if e.lost.is_none() {
-            e.lost = Some(Loss { at_ms, cause: cause.to_string() });
+            e.lost = Some(Loss { at_ms, cause: cause.clone() });
         }
+    }
+
+    /// Whether the record was lost.
+    pub fn is_lost(&self, id: RecordId) -> bool {
+        self.entries[id as usize].lost.is_some()
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -99,7 +118,7 @@ impl Ledger {
 
     pub fn summary(&self) -> Summary {
         let mut s = Summary { written: self.entries.len() as u64, rejected: self.rejected, ..Summary::default() };
-        let mut by_cause: std::collections::BTreeMap<&str, Vec<RecordId>> = Default::default();
+        let mut by_cause: std::collections::BTreeMap<&Cause, Vec<RecordId>> = Default::default();
         for (id, e) in self.entries.iter().enumerate() {
             match &e.lost {
                 Some(loss) => {
@@ -110,7 +129,7 @@ impl Ledger {
                 None => s.pending += 1,
             }
         }
-        s.losses = by_cause.into_iter().map(|(c, ids)| (c.to_string(), ids)).collect();
+        s.losses = by_cause.into_iter().map(|(c, ids)| (c.clone(), ids)).collect();
         s
     }
 }
@@ -177,11 +196,12 @@ mod tests {
         l.store(a, 0, 1);
         l.store(a, 1, 3);
         l.store(b, 0, 1);
-        l.lose(c, 5, "backlog dropped");
+        let cause = Cause { detail: "backlog dropped".into(), mechanism: "test", documented: None };
+        l.lose(c, 5, &cause);
         l.reject(4);
         let s = l.summary();
         assert_eq!((s.written, s.replicated, s.pending, s.lost, s.rejected), (3, 1, 1, 1, 4));
-        assert_eq!(s.losses, vec![("backlog dropped".to_string(), vec![c])]);
+        assert_eq!(s.losses, vec![(cause, vec![c])]);
         assert_eq!(l.max_replication_lag_ms(10), 10, "b waits from 0 until now");
         assert_eq!(l.entries()[a as usize].replicated_at_ms, Some(3));
     }

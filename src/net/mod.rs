@@ -8,7 +8,7 @@ mod ip;
 mod route;
 mod topology;
 
-pub use dns::{Dns, DnsRecord, RecordSource};
+pub use dns::{Dns, RecordSource};
 pub use ip::{Cidr, Ip};
 pub use route::{Route, RouteTable};
-pub use topology::{Cable, CableId, Host, HostId, Port, PortId, PortKind, Topology};
+pub use topology::{CableId, HostId, Port, PortId, PortKind, Topology};

@@ -2,9 +2,10 @@
 //! and consoles, the DNS table. No external assets; the same bytes on every run.
 
 use super::svg::{esc, severity_color, state_color};
-use crate::engine::{Ms, Time, clock};
+use crate::engine::{Time, clock};
 use crate::ops::View;
-use crate::run::Outcome;
+use crate::runner::Outcome;
+use crate::units::Ms;
 use std::fmt::Write;
 
 const STYLE: &str = "\
@@ -246,7 +247,7 @@ fn status(s: &mut String, v: &View) {
         let _ = writeln!(s, "<ul>");
         for (cause, ids) in &r.losses {
             let list = ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ");
-            let _ = writeln!(s, "<li>lost {} ({}): {}</li>", ids.len(), esc(&list), esc(cause));
+            let _ = writeln!(s, "<li>lost {} ({}): {}</li>", ids.len(), esc(&list), esc(&cause.detail));
         }
         let _ = writeln!(s, "</ul>");
     }

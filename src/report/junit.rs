@@ -8,7 +8,7 @@
 //! the runs, never on the wall clock.
 
 use crate::engine::clock;
-use crate::run::Outcome;
+use crate::runner::Outcome;
 use std::fmt::Write;
 
 /// One checked file: its path and its outcome, or why it could not run.

@@ -7,9 +7,10 @@ pub mod html;
 pub mod junit;
 pub mod svg;
 
-use crate::engine::{Ms, clock};
+use crate::engine::clock;
 use crate::ops::View;
-use crate::run::{Outcome, TraceLine};
+use crate::runner::{Outcome, TraceLine};
+use crate::units::Ms;
 use std::fmt::Write;
 
 /// The text report.
@@ -161,7 +162,7 @@ fn status(s: &mut String, view: &View, full: bool) {
         view.writes_label, r.written, r.replicated, r.pending, r.lost, r.rejected
     );
     for (cause, ids) in &r.losses {
-        let _ = writeln!(s, "    lost {}: {cause}", ids.len());
+        let _ = writeln!(s, "    lost {}: {}", ids.len(), cause.detail);
     }
     for note in &view.notes {
         let _ = writeln!(s, "  {note}");

@@ -8,9 +8,10 @@
 //! where an alarm is raised, a thin bar while it stands), the time axis and a legend. Every
 //! shape has a `<title>` (a tooltip in browsers). Integer coordinates only.
 
-use crate::engine::{Ms, Time, clock};
+use crate::engine::{Time, clock};
 use crate::ops::Severity;
-use crate::run::{Lane, Outcome};
+use crate::runner::{Lane, Outcome};
+use crate::units::Ms;
 use std::fmt::Write;
 
 /// Total width of the picture.

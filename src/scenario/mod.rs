@@ -8,68 +8,96 @@ pub mod overrides;
 pub use error::ScenarioError;
 
 use crate::action::Action;
-use crate::check::{Expectation, Vocabulary, with_vocabulary};
-use crate::dataminer;
-use crate::engine::Ms;
+use crate::check::When;
+use crate::products::{AnyClaim, Registered, System, SystemTag, WithConfig, WithProduct};
+use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use std::path::Path;
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A scenario: a system and its configuration, a seed, a script of timed actions, an end time
+/// and expectations in the system's own claim vocabulary.
+#[derive(Clone, Debug, Serialize)]
 pub struct Scenario {
     pub name: String,
     /// What the scenario checks, and where the documented outcome comes from.
     pub doc: String,
-    #[serde(default)]
     pub seed: u64,
     pub system: System,
-    #[serde(default)]
     pub script: Vec<Step>,
     pub end: Ms,
-    #[serde(default)]
     pub expect: Vec<Expectation>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub enum System {
-    /// DataMiner Failover (SPEC §1–2).
-    DataMiner(dataminer::Config),
-    /// MRS Manager active/standby (SPEC §3).
-    MrsManager(crate::mrs_manager::Config),
-    /// MRS FlinkServer active/standby (SPEC §4).
-    FlinkServer(crate::flinkserver::Config),
-    /// Check Point Management High Availability (SPEC §5).
-    CheckPoint(crate::checkpoint::Config),
+/// A scenario as the file spells it, with claims of one product's vocabulary `C`: the file's
+/// system decides `C` before the file is read (see [`parse`]).
+#[derive(Deserialize)]
+#[serde(rename = "Scenario", deny_unknown_fields)]
+struct TypedScenario<C> {
+    name: String,
+    doc: String,
+    #[serde(default)]
+    seed: u64,
+    system: System,
+    #[serde(default)]
+    script: Vec<Step>,
+    end: Ms,
+    #[serde(default = "Vec::new")]
+    expect: Vec<Expectation<C>>,
 }
 
-impl System {
-    pub fn label(&self) -> &'static str {
-        match self {
-            System::DataMiner(_) => "DataMiner Failover",
-            System::MrsManager(_) => "MRS Manager",
-            System::FlinkServer(_) => "MRS FlinkServer",
-            System::CheckPoint(_) => "Check Point Management HA",
-        }
+impl<C> TypedScenario<C> {
+    fn into_scenario(self, wrap: fn(C) -> AnyClaim) -> Scenario {
+        let expect = self.expect.into_iter().map(|e| Expectation { ids: e.ids, when: e.when, that: wrap(e.that) }).collect();
+        Scenario { name: self.name, doc: self.doc, seed: self.seed, system: self.system, script: self.script, end: self.end, expect }
+    }
+}
+
+/// An expectation: the SPEC IDs it checks, when, and the claim.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation<C = AnyClaim> {
+    /// The SPEC IDs this expectation checks.
+    pub ids: Vec<String>,
+    #[serde(with = "when_syntax")]
+    pub when: When,
+    pub that: C,
+}
+
+/// `At("11m")`, `During("1m", "5m")`, `Within("1m", "5m")` in files.
+mod when_syntax {
+    use super::{Ms, When, check_time};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename = "When")]
+    enum FileWhen {
+        At(Ms),
+        During(Ms, Ms),
+        Within(Ms, Ms),
     }
 
-    fn validate(&self) -> Result<(), String> {
-        match self {
-            System::DataMiner(c) => c.validate(),
-            System::MrsManager(c) => c.validate(),
-            System::FlinkServer(c) => c.validate(),
-            System::CheckPoint(c) => c.validate(),
+    pub fn serialize<S: Serializer>(when: &When, s: S) -> Result<S::Ok, S::Error> {
+        match *when {
+            When::At(t) => FileWhen::At(Ms(t)),
+            When::During(a, b) => FileWhen::During(Ms(a), Ms(b)),
+            When::Within(a, b) => FileWhen::Within(Ms(a), Ms(b)),
         }
+        .serialize(s)
     }
 
-    /// The script actions this system supports.
-    pub fn supported_actions(&self) -> Vec<&'static str> {
-        match self {
-            System::DataMiner(_) => dataminer::SUPPORTED_ACTIONS.to_vec(),
-            System::MrsManager(_) => crate::activestandby::SUPPORTED_ACTIONS.to_vec(),
-            System::FlinkServer(_) => crate::activestandby::SUPPORTED_ACTIONS.iter().copied().filter(|a| !a.contains("Resource")).collect(),
-            System::CheckPoint(_) => crate::checkpoint::SUPPORTED_ACTIONS.to_vec(),
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<When, D::Error> {
+        let when = match FileWhen::deserialize(d)? {
+            FileWhen::At(t) => When::At(t.0),
+            FileWhen::During(a, b) => When::During(a.0, b.0),
+            FileWhen::Within(a, b) => When::Within(a.0, b.0),
+        };
+        let (from, to) = when.range();
+        if from > to {
+            return Err(serde::de::Error::custom(format!("the interval starts at {} after it ends at {}", Ms(from), Ms(to))));
         }
+        check_time(Ms(to), "this expectation").map_err(serde::de::Error::custom)?;
+        Ok(when)
     }
 }
 
@@ -99,12 +127,13 @@ impl TryFrom<RawStep> for Step {
 }
 
 thread_local! {
-    /// The scenario's end time during a second, locating parse (see [`parse`]).
+    /// The scenario's end time during a second, locating parse (see [`parse`]). Only this
+    /// module's own file types read it.
     static END_MS: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
 /// Checks a time against the scenario's end (only during the locating pass).
-pub(crate) fn check_time(t: Ms, what: &str) -> Result<(), String> {
+fn check_time(t: Ms, what: &str) -> Result<(), String> {
     match END_MS.with(Cell::get) {
         Some(end) if t.0 > end => Err(format!("{what} is at {t}, after the scenario's end ({})", Ms(end))),
         _ => Ok(()),
@@ -124,63 +153,62 @@ struct SystemOnly {
     system: SystemTag,
 }
 
-#[derive(Deserialize)]
-enum SystemTag {
-    DataMiner(serde::de::IgnoredAny),
-    MrsManager(serde::de::IgnoredAny),
-    FlinkServer(serde::de::IgnoredAny),
-    CheckPoint(serde::de::IgnoredAny),
-}
-
-impl SystemTag {
-    fn vocabulary(&self) -> Vocabulary {
-        match self {
-            SystemTag::DataMiner(_) => Vocabulary::DataMiner,
-            SystemTag::MrsManager(_) | SystemTag::FlinkServer(_) => Vocabulary::ActiveStandby,
-            SystemTag::CheckPoint(_) => Vocabulary::CheckPoint,
-        }
-    }
-}
-
 fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES | ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 /// Parses and validates a scenario. `path` only names the file in errors.
 ///
-/// Checks that need the whole file (a step after the end) run in a second pass that knows the
-/// end time, so that even those errors point at the offending line.
+/// The file's system decides the vocabulary of its claims, so the system's variant is read
+/// first; a file that does not even say which system it is about is read as DataMiner's, and
+/// fails with a located error anyway. Checks that need the whole file (a step after the end)
+/// run in a second pass that knows the end time, so that even those errors point at the
+/// offending line.
 pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
-    // The system decides the vocabulary of the claims; a file that does not even say which
-    // system it is about fails below with a located error anyway.
-    let vocabulary = ron_options().from_str::<SystemOnly>(src).map_or(Vocabulary::DataMiner, |s| s.system.vocabulary());
-    with_vocabulary(vocabulary, || parse_in(path, src))
+    let tag = ron_options().from_str::<SystemOnly>(src).map_or(SystemTag::DataMiner(serde::de::IgnoredAny), |s| s.system);
+    tag.visit(ParseAs { path, src })
 }
 
-fn parse_in(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
+struct ParseAs<'a> {
+    path: &'a Path,
+    src: &'a str,
+}
+
+impl WithProduct for ParseAs<'_> {
+    type Out = Result<Scenario, ScenarioError>;
+    fn call<P: Registered>(self) -> Self::Out {
+        parse_in::<P>(self.path, self.src)
+    }
+}
+
+fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     let opts = ron_options();
-    let scenario: Scenario = opts.from_str(src).map_err(|e| ScenarioError::from_ron(path, src, &e))?;
-    let end = opts.from_str::<EndOnly>(src).map(|e| e.end.0).unwrap_or(scenario.end.0);
-    let late = scenario.script.iter().any(|s| s.at.0 > end) || scenario.expect.iter().any(|e| e.when.latest_ms() > end);
+    let typed: TypedScenario<P::Claim> = opts.from_str(src).map_err(|e| ScenarioError::from_ron(path, src, &e))?;
+    let end = opts.from_str::<EndOnly>(src).map(|e| e.end.0).unwrap_or(typed.end.0);
+    let late = typed.script.iter().any(|s| s.at.0 > end) || typed.expect.iter().any(|e| e.when.latest_ms() > end);
     if late {
         END_MS.with(|c| c.set(Some(end)));
-        let located = opts.from_str::<Scenario>(src);
+        let located = opts.from_str::<TypedScenario<P::Claim>>(src);
         END_MS.with(|c| c.set(None));
         if let Err(e) = located {
             return Err(ScenarioError::from_ron(path, src, &e));
         }
     }
-    scenario.system.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?;
-    let supported = scenario.system.supported_actions();
-    for (i, step) in scenario.script.iter().enumerate() {
+    typed.system.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?;
+    let supported = typed.system.supported_actions();
+    for (i, step) in typed.script.iter().enumerate() {
         if !supported.contains(&step.action.kind()) {
-            let m = format!("{} does not support the action `{}`; it supports: {}", scenario.system.label(), step.action.kind(), supported.join(", "));
+            let m = format!("{} does not support the action `{}`; it supports: {}", typed.system.label(), step.action.kind(), supported.join(", "));
             return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
         }
     }
-    for (i, e) in scenario.expect.iter().enumerate() {
-        e.validate().map_err(|m| ScenarioError::at_nth(path, src, "ids:", i, &m))?;
+    for (i, e) in typed.expect.iter().enumerate() {
+        if e.ids.is_empty() {
+            return Err(ScenarioError::at_nth(path, src, "ids:", i, "an expectation must name the SPEC IDs it checks (`ids: [...]`)"));
+        }
+        P::validate_claim(&e.that).map_err(|m| ScenarioError::at_nth(path, src, "ids:", i, &m))?;
     }
+    let scenario = typed.into_scenario(P::wrap_claim);
     Ok(scenario)
 }
 
@@ -192,11 +220,18 @@ pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
 
 /// A scenario from its JSON form (claims read in the vocabulary of `like`'s system).
 pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Result<Scenario, String> {
-    let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
-    let vocabulary = ron_options().from_str::<SystemOnly>(&to_ron(like)?).map_or(Vocabulary::DataMiner, |s| s.system.vocabulary());
-    // serde_json's position is in the generated JSON, not in anything the user wrote: drop it.
-    let without_position = |e: serde_json::Error| e.to_string().split(" at line ").next().unwrap_or_default().to_string();
-    with_vocabulary(vocabulary, || serde_json::from_str(&text).map_err(without_position))
+    struct FromJson(serde_json::Value);
+    impl WithConfig for FromJson {
+        type Out = Result<Scenario, String>;
+        fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+            let text = serde_json::to_string(&self.0).map_err(|e| e.to_string())?;
+            // serde_json's position is in the generated JSON, not in anything the user wrote.
+            let without_position = |e: serde_json::Error| e.to_string().split(" at line ").next().unwrap_or_default().to_string();
+            let typed: TypedScenario<P::Claim> = serde_json::from_str(&text).map_err(without_position)?;
+            Ok(typed.into_scenario(P::wrap_claim))
+        }
+    }
+    like.system.visit(FromJson(value))
 }
 
 /// Writes a file through a temporary file and a rename, so an interrupted run leaves no half

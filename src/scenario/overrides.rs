@@ -118,8 +118,8 @@ mod tests {
         .unwrap()
     }
 
-    fn dm(s: &Scenario) -> &crate::dataminer::Config {
-        let super::super::System::DataMiner(c) = &s.system else { panic!() };
+    fn dm(s: &Scenario) -> &crate::products::dataminer::Config {
+        let crate::products::System::DataMiner(c) = &s.system else { panic!() };
         c
     }
 
@@ -132,7 +132,7 @@ mod tests {
         .unwrap();
         assert_eq!(dm(&s).switch_time.0, 848_000);
         assert!(dm(&s).heartbeats.iter().all(|h| h.max_failures() == 6));
-        assert_eq!(dm(&s).mode, crate::dataminer::Mode::Manual);
+        assert_eq!(dm(&s).mode, crate::products::dataminer::Mode::Manual);
         assert_eq!(s.seed, 9);
         assert!(matches!(s.script[0].action, crate::action::Action::Restart { duration, .. } if duration.0 == 90_000));
     }

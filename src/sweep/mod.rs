@@ -2,9 +2,9 @@
 //! deterministically (cells are computed independently and kept in grid order), and tabulate
 //! each cell's availability metrics and whether its expectations held.
 
-use crate::engine::Ms;
 use crate::metrics::Metrics;
 use crate::scenario::{Scenario, overrides};
+use crate::units::Ms;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
@@ -76,17 +76,17 @@ pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell
         })
         .collect::<Result<_, _>>()?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().map_err(|e| e.to_string())?;
-    Ok(pool.install(|| {
+    pool.install(|| {
         scenarios
             .par_iter()
             .zip(cells.par_iter())
             .map(|(sc, values)| {
-                let o = crate::run(sc, None);
+                let o = crate::runner::run(sc, None).map_err(|e| format!("cell {}: {e}", values.join(", ")))?;
                 let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
-                Cell { values: values.clone(), metrics: o.metrics, held, expectations: o.expectations.len() }
+                Ok(Cell { values: values.clone(), metrics: o.metrics, held, expectations: o.expectations.len() })
             })
             .collect()
-    }))
+    })
 }
 
 /// The metrics a table shows, by name (also the names `--metric` accepts).

@@ -2,15 +2,15 @@
 //! cover the campaign exactly, `-j` changes nothing, the determinism check catches a model that
 //! is not deterministic, and a repro file replays its violation.
 
-use failsim::action::Action;
-use failsim::chaos::{self, Campaign, ChaosTarget, FaultKind, Invariant, Profile, Schedule, Summary, campaign_for, run_campaign};
-use failsim::check::{Claim, Verdict};
-use failsim::dataminer::Config;
-use failsim::engine::{Ctx, Model, Time};
-use failsim::ledger::Summary as Writes;
-use failsim::ops::View;
-use failsim::run::Product;
-use failsim::scenario::System;
+use super::{Campaign, FaultKind, Invariant, Profile, Schedule, Summary, campaign_for, run_campaign};
+use crate::action::Action;
+use crate::check::Verdict;
+use crate::engine::{Ctx, Model, Time};
+use crate::finding::{Problem, SpecId};
+use crate::ledger::Summary as Writes;
+use crate::ops::View;
+use crate::products::dataminer::{self, Config, DataMiner};
+use crate::products::{AnyClaim, Product, Registered, System};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 fn no_inverted() -> System {
@@ -30,16 +30,16 @@ fn fingerprint(s: &Summary) -> String {
 #[test]
 fn shrinking_keeps_the_failure_and_never_grows() {
     let System::DataMiner(cfg) = no_inverted() else { unreachable!() };
-    let alphabet = <failsim::dataminer::DataMiner as ChaosTarget>::alphabet(&cfg);
-    let profile = <failsim::dataminer::DataMiner as ChaosTarget>::profile(&cfg);
+    let alphabet = DataMiner::alphabet(&cfg);
+    let profile = DataMiner::chaos_profile(&cfg);
     let mut checked = 0;
     for seed in 0..200 {
         let original = Schedule::draw(seed, &alphabet, profile);
-        if !chaos::run_schedule::<failsim::dataminer::DataMiner>(&cfg, &original, seed, false).violates(Invariant::SplitBrain) {
+        if !super::run_schedule::<DataMiner>(&cfg, &original, seed, false).violates(Invariant::SplitBrain) {
             continue;
         }
-        let shrunk = chaos::shrink::<failsim::dataminer::DataMiner>(&cfg, &original, seed, Invariant::SplitBrain);
-        assert!(chaos::run_schedule::<failsim::dataminer::DataMiner>(&cfg, &shrunk, seed, false).violates(Invariant::SplitBrain), "seed {seed}");
+        let shrunk = super::shrink::<DataMiner>(&cfg, &original, seed, Invariant::SplitBrain);
+        assert!(super::run_schedule::<DataMiner>(&cfg, &shrunk, seed, false).violates(Invariant::SplitBrain), "seed {seed}");
         assert!(shrunk.faults.len() <= original.faults.len());
         assert!(shrunk.faults.len() <= 3, "seed {seed}: {} faults", shrunk.faults.len());
         checked += 1;
@@ -63,7 +63,7 @@ fn shards_cover_the_campaign_exactly() {
     merged.sort();
     let mut all: Vec<(u64, String)> = whole.findings.iter().map(|f| (f.seed, format!("{:?}", f.violation))).collect();
     all.sort();
-    assert!(whole.findings.len() < chaos::campaign::KEPT_FINDINGS, "the range is small enough to keep every finding");
+    assert!(whole.findings.len() < super::campaign::KEPT_FINDINGS, "the range is small enough to keep every finding");
     assert_eq!(merged, all);
 }
 
@@ -79,9 +79,9 @@ fn every_system_is_deterministic_over_a_seed_range() {
     for system in [
         System::DataMiner(Config::default()),
         no_inverted(),
-        System::MrsManager(Default::default()),
-        System::FlinkServer(Default::default()),
-        System::CheckPoint(Default::default()),
+        crate::products::named_system("mrs-manager").unwrap(),
+        crate::products::named_system("flinkserver").unwrap(),
+        crate::products::named_system("checkpoint").unwrap(),
     ] {
         let s = run_campaign(&Campaign { check_determinism: true, jobs: 2, ..campaign(system, 0..40) }).unwrap();
         assert!(s.nondeterministic.is_empty(), "{:?}", s.nondeterministic);
@@ -95,19 +95,19 @@ fn a_repro_file_replays_its_violation() {
     let s = run_campaign(&Campaign { out_dir: Some(dir.clone()), ..campaign(no_inverted(), 0..40) }).unwrap();
     let stats = &s.by_invariant["split brain"];
     let path = std::path::PathBuf::from(stats.repro.as_ref().expect("written"));
-    let sc = failsim::scenario::load(&path).expect("the repro is an ordinary scenario file");
+    let sc = crate::scenario::load(&path).expect("the repro is an ordinary scenario file");
     assert_eq!(sc.seed, stats.example.as_ref().unwrap().seed);
     assert!(sc.expect.iter().all(|e| e.ids.contains(&"FS-REPRO".to_string())));
-    let outcome = failsim::run(&sc, None);
+    let outcome = crate::runner::run(&sc, None).unwrap();
     assert!(!outcome.passed(), "replaying the repro shows the violation");
-    assert_eq!(failsim::run(&sc, None).trace_hash, outcome.trace_hash, "and replays it exactly");
+    assert_eq!(crate::runner::run(&sc, None).unwrap().trace_hash, outcome.trace_hash, "and replays it exactly");
     assert!(!dir.read_dir().unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "tmp")), "no half-written files");
     std::fs::remove_dir_all(dir).ok();
 }
 
 /// A model that is deliberately not deterministic: its trace depends on a process-wide counter.
 #[derive(Clone)]
-struct Flaky(failsim::ledger::Ledger);
+struct Flaky(crate::ledger::Ledger);
 
 static BUILDS: AtomicU64 = AtomicU64::new(0);
 
@@ -119,46 +119,66 @@ impl Model for Flaky {
 
 impl Product for Flaky {
     type Config = ();
+    type Claim = dataminer::Claim;
+    const LABEL: &'static str = "flaky";
+    fn validate(_: &()) -> Result<(), String> {
+        Ok(())
+    }
+    fn supported_actions(_: &()) -> Vec<&'static str> {
+        vec!["Stop"]
+    }
     fn build(_: &(), _: u64, cx: &mut Ctx<'_, (), u64>) -> Self {
         cx.record(BUILDS.fetch_add(1, Ordering::Relaxed));
-        Flaky(failsim::ledger::Ledger::new(1))
+        Flaky(crate::ledger::Ledger::new(1))
     }
     fn action(_: Action) {}
     fn view(&self, at_ms: Time) -> View {
         View { at_ms, nodes: vec![], tables: vec![], consoles: vec![], panels: vec![], writes_label: String::new(), writes: Writes::default(), notes: vec![] }
     }
-    fn eval(&self, _: &Claim, _: Time) -> Verdict {
+    fn eval(&self, _: &dataminer::Claim, _: Time) -> Verdict {
         Ok(())
     }
-    fn sample(&self) -> failsim::metrics::Sample {
-        failsim::metrics::Sample { serving: true, online: 1, claimers: 1 }
+    fn sample(&self) -> crate::metrics::Sample {
+        crate::metrics::Sample { serving: true, online: 1, claimers: 1 }
     }
-    fn ledger(&self) -> &failsim::ledger::Ledger {
+    fn ledger(&self) -> &crate::ledger::Ledger {
         &self.0
     }
     fn lanes(&self) -> Vec<(String, String)> {
         Vec::new()
     }
-    fn topology(&self) -> &failsim::net::Topology {
+    fn topology(&self) -> &crate::net::Topology {
         unreachable!("not used by the chaos runner")
     }
-}
-
-impl ChaosTarget for Flaky {
     fn alphabet(_: &()) -> Vec<FaultKind> {
         vec![FaultKind::Stop]
     }
-    fn profile(_: &()) -> Profile {
+    fn chaos_profile(_: &()) -> Profile {
         Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1 }
     }
-    fn health(&self) -> Vec<String> {
+    fn health(&self) -> Vec<Problem> {
         vec![]
     }
-    fn documented(_: &(), _: Invariant, _: &str) -> Option<&'static str> {
+    fn split_brain_documented(&self) -> Option<SpecId> {
         None
     }
-    fn claim(_: Invariant) -> Claim {
+    fn claim_for(_: Invariant) -> dataminer::Claim {
         unreachable!("no findings")
+    }
+    fn presets() -> Vec<(&'static str, ())> {
+        vec![]
+    }
+}
+
+impl Registered for Flaky {
+    fn wrap_claim(claim: dataminer::Claim) -> AnyClaim {
+        AnyClaim::DataMiner(claim)
+    }
+    fn unwrap_claim(claim: &AnyClaim) -> Option<&dataminer::Claim> {
+        DataMiner::unwrap_claim(claim)
+    }
+    fn system(_: ()) -> System {
+        System::DataMiner(Config::default())
     }
 }
 

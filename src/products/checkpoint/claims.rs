@@ -1,8 +1,8 @@
 //! Claims about Check Point Management High Availability.
 
-use super::Verdict;
+use super::{CheckPoint, Mode};
 use crate::action::NodeId;
-use crate::checkpoint::{CheckPoint, Mode};
+use crate::check::{self, Verdict};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +30,7 @@ pub enum Claim {
     /// Unpublished changes in the server's session.
     Unpublished(NodeId, u32),
     /// Where the published changes are. Unset fields are not checked.
-    Changes(super::Writes),
+    Changes(check::Writes),
     /// Exactly these published changes (by id) were lost.
     LostChanges(Vec<u32>),
     /// At most this many Active servers (1: no Collision Mode).
@@ -42,7 +42,7 @@ pub enum Claim {
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            Claim::Status { item, .. } => super::known_item(item, &PEER_ITEMS, "HA Status item"),
+            Claim::Status { item, .. } => check::known_item(item, &PEER_ITEMS, "HA Status item"),
             _ => Ok(()),
         }
     }
@@ -51,9 +51,9 @@ impl Claim {
         match self {
             Claim::Mode(n, m) => {
                 let actual = if cp.server(*n).mode == Mode::Active { ModeIs::Active } else { ModeIs::Standby };
-                super::expect(*m, actual)
+                check::expect(*m, actual)
             }
-            Claim::ActiveCount(c) => super::expect(*c, cp.actives().count() as u32),
+            Claim::ActiveCount(c) => check::expect(*c, cp.actives().count() as u32),
             Claim::Banner { from, is } => {
                 let panel = cp.ha_status(*from);
                 let actual = panel.banner.first().cloned().unwrap_or_default();
@@ -77,11 +77,11 @@ impl Claim {
                     Err((format!("a refusal containing \"{text}\""), format!("refusals: {:?}", cp.refusals.iter().map(|(_, r)| r).collect::<Vec<_>>())))
                 }
             }
-            Claim::Unpublished(n, c) => super::expect(*c, cp.server(*n).session),
+            Claim::Unpublished(n, c) => check::expect(*c, cp.server(*n).session),
             Claim::Changes(w) => w.check(&cp.ledger.summary()),
-            Claim::LostChanges(ids) => super::lost_ids(&cp.ledger.summary(), ids),
-            Claim::ActiveAtMost(n) => super::at_most(*n, cp.actives().count(), "Active"),
-            Claim::Healthy => super::healthy(cp.health_problems()),
+            Claim::LostChanges(ids) => check::lost_ids(&cp.ledger.summary(), ids),
+            Claim::ActiveAtMost(n) => check::at_most(*n, cp.actives().count(), "Active"),
+            Claim::Healthy => check::healthy(cp.health_problems()),
         }
     }
 }

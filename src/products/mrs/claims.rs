@@ -1,8 +1,8 @@
 //! Claims about an MRS active/standby pair (MRS Manager, FlinkServer).
 
-use super::Verdict;
+use super::{ActiveStandby, Role};
 use crate::action::NodeId;
-use crate::activestandby::{ActiveStandby, Role};
+use crate::check::{self, Verdict};
 use crate::ops::Severity;
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +35,7 @@ pub enum Claim {
     /// Whether the last file sync check succeeded.
     SyncOk(bool),
     /// Where the configuration changes are. Unset fields are not checked.
-    Changes(super::Writes),
+    Changes(check::Writes),
     /// Exactly these configuration changes (by id) were lost.
     LostChanges(Vec<u32>),
     /// At most this many active nodes (1: no split brain).
@@ -51,7 +51,7 @@ fn yes() -> bool {
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            Claim::Status { item, .. } => super::known_item(item, &STATUS_ITEMS, "HA status item"),
+            Claim::Status { item, .. } => check::known_item(item, &STATUS_ITEMS, "HA status item"),
             _ => Ok(()),
         }
     }
@@ -60,18 +60,18 @@ impl Claim {
         match self {
             Claim::Role(n, r) => {
                 let actual = if p.node(*n).role == Role::Active { RoleIs::Active } else { RoleIs::Standby };
-                super::expect(*r, actual)
+                check::expect(*r, actual)
             }
-            Claim::ActiveCount(c) => super::expect(*c, p.actives().count() as u32),
-            Claim::Running(n, r) => super::expect(*r, p.node(*n).running),
-            Claim::Alarm { text, active, severity } => super::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, *severity),
-            Claim::Status { of, item, is } => super::panel_item(&p.ha_status(now), p.name(*of), item, is),
-            Claim::SyncOk(ok) => super::expect(*ok, p.sync_failure.is_none())
+            Claim::ActiveCount(c) => check::expect(*c, p.actives().count() as u32),
+            Claim::Running(n, r) => check::expect(*r, p.node(*n).running),
+            Claim::Alarm { text, active, severity } => check::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, *severity),
+            Claim::Status { of, item, is } => check::panel_item(&p.ha_status(now), p.name(*of), item, is),
+            Claim::SyncOk(ok) => check::expect(*ok, p.sync_failure.is_none())
                 .map_err(|(e, a)| (format!("sync ok = {e}"), format!("sync ok = {a} ({})", p.sync_failure.as_ref().map_or("no failure", |(c, _)| c.as_str())))),
             Claim::Changes(w) => w.check(&p.ledger.summary()),
-            Claim::LostChanges(ids) => super::lost_ids(&p.ledger.summary(), ids),
-            Claim::ActiveAtMost(n) => super::at_most(*n, p.actives().count(), "active"),
-            Claim::Healthy => super::healthy(p.health_problems()),
+            Claim::LostChanges(ids) => check::lost_ids(&p.ledger.summary(), ids),
+            Claim::ActiveAtMost(n) => check::at_most(*n, p.actives().count(), "active"),
+            Claim::Healthy => check::healthy(p.health_problems()),
         }
     }
 }

@@ -1,13 +1,13 @@
 //! MRS Manager (OMS) active/standby HA on the two Master nodes (SPEC §3). The pair's rules are
-//! the shared [`crate::activestandby`] ones; this module is the product's vocabulary and numbers:
+//! the shared [`super`] pair ones; this module is the product's vocabulary and numbers:
 //! ALM-12010 (Major, heartbeat lost for 7 s, raised by the active), ALM-12011 (Critical, file
 //! sync checked every 60 s, five parameters), ALM-12072 (Major, floating IP checked every 9 s,
 //! 3 failures → switchover). Numbers from the MRS alarm reference (domain.md §2.2).
 
+use super::{AlarmDef, HeartbeatWatcher, Profile, Resource, Spec, SyncParams};
 use crate::action::NodeId;
-use crate::activestandby::{AlarmDef, HeartbeatWatcher, Profile, Resource, SyncParams};
-use crate::engine::Ms;
 use crate::ops::Severity;
+use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,7 +46,11 @@ impl Default for Config {
 
 impl Config {
     pub fn validate(&self) -> Result<(), String> {
-        validate_periods(&[("heartbeat_interval", self.heartbeat_interval), ("sync_interval", self.sync_interval), ("floatip_interval", self.floatip_interval)])
+        crate::products::periods_above_zero(&[
+            ("heartbeat_interval", self.heartbeat_interval),
+            ("sync_interval", self.sync_interval),
+            ("floatip_interval", self.floatip_interval),
+        ])
     }
 
     pub fn profile(&self) -> Profile {
@@ -75,14 +79,25 @@ impl Config {
             heartbeat_loss: self.heartbeat_loss,
             sync_interval: self.sync_interval,
             initially_active: self.initially_active,
+            stale_switchover_spec: "MRS-12011-3",
         }
     }
 }
 
-/// Periods must be above zero (a zero period would never let time advance).
-pub(crate) fn validate_periods(periods: &[(&str, Ms)]) -> Result<(), String> {
-    match periods.iter().find(|(_, v)| v.0 == 0) {
-        Some((name, _)) => Err(format!("{name} must be above 0")),
-        None => Ok(()),
+/// The MRS Manager system on the shared pair.
+#[derive(Clone, Copy, Debug)]
+pub struct Manager;
+
+impl Spec for Manager {
+    type Config = Config;
+    const LABEL: &'static str = "MRS Manager";
+    const TARGET: &'static str = "mrs-manager";
+
+    fn profile(cfg: &Config) -> Profile {
+        cfg.profile()
+    }
+
+    fn validate(cfg: &Config) -> Result<(), String> {
+        cfg.validate()
     }
 }

@@ -1,7 +1,8 @@
 use super::{Config, banner};
 use crate::action::{Action, NodeId, Target};
 use crate::engine::{Ctx, Model, Time, TimerId, clock};
-use crate::ledger::{Ledger, id_ranges};
+use crate::finding::{Problem, ProblemKind, SpecId};
+use crate::ledger::{Cause, Ledger, id_ranges};
 use crate::net::{HostId, PortId, Topology};
 use crate::ops::{Column, NodeLine, Panel, View};
 use std::collections::BTreeSet;
@@ -30,6 +31,9 @@ pub struct Server {
     pub last_sync_ms: Option<Time>,
     /// The last sync towards this Standby failed.
     pub sync_failed: bool,
+    /// How this server last became Standby after being Active: the document that says its
+    /// unsynchronised changes are then overwritten (CP-5 changeover, CP-8 collision ended).
+    demoted_by: Option<SpecId>,
 }
 
 #[derive(Clone, Debug)]
@@ -86,6 +90,9 @@ pub struct CheckPoint {
     /// Every refused operation so far, with its time (CP-3 shows in the report and claims).
     pub refusals: Vec<(Time, String)>,
     timer: TimerId,
+    /// Set when a Standby was made Active while the Active could not be told (CP-6): the
+    /// document that describes the two Actives that follow.
+    collision_by: Option<SpecId>,
 }
 
 impl CheckPoint {
@@ -97,12 +104,12 @@ impl CheckPoint {
             let port = net.add_nic(host, "NIC", vec![format!("172.16.0.{}/24", i + 1).parse().expect("valid")]);
             net.add_cable(&format!("{} cable", cfg.servers[i]), port, switch);
             let mode = if i == cfg.initially_active.idx() { Mode::Active } else { Mode::Standby };
-            Server { host, port, running: true, mode, db: BTreeSet::new(), session: 0, last_sync_ms: Some(0), sync_failed: false }
+            Server { host, port, running: true, mode, db: BTreeSet::new(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
         });
         let timer = cx.new_timer();
         cx.arm(timer, cfg.sync_interval.0, Event::PeriodicSync);
         cx.record(Rec::Initial { active: cfg.servers[cfg.initially_active.idx()].clone() });
-        CheckPoint { cfg: Arc::new(cfg), net, switch, servers, ledger: Ledger::new(2), refusals: Vec::new(), timer }
+        CheckPoint { cfg: Arc::new(cfg), net, switch, servers, ledger: Ledger::new(2), refusals: Vec::new(), timer, collision_by: None }
     }
 
     pub fn name(&self, n: NodeId) -> &str {
@@ -158,11 +165,13 @@ impl CheckPoint {
         let overwritten: Vec<u32> =
             self.server(to).db.difference(&self.server(from).db).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
         if !overwritten.is_empty() {
-            let cause = format!("published on {} but not on {}; overwritten when {} synced it", self.name(to), self.name(from), self.name(from));
+            let detail = format!("published on {} but not on {}; overwritten when {} synced it", self.name(to), self.name(from), self.name(from));
+            // Documented only where the server was demoted by the administrator (CP-5, CP-8).
+            let cause = Cause { detail, mechanism: "overwritten by the Active's sync", documented: self.server(to).demoted_by };
             for id in &overwritten {
                 self.ledger.lose(*id, now, &cause);
             }
-            cx.record(Rec::Lost { count: overwritten.len(), ids: id_ranges(&overwritten), cause });
+            cx.record(Rec::Lost { count: overwritten.len(), ids: id_ranges(&overwritten), cause: cause.detail });
         }
         for id in &copied {
             self.ledger.store(*id, to.idx() as u8, cx.now());
@@ -303,11 +312,15 @@ impl CheckPoint {
         self.servers[n.idx()].sync_failed = false;
         if old_active && self.communicating() {
             self.servers[old.idx()].mode = Mode::Standby;
+            self.servers[old.idx()].demoted_by = Some("CP-5");
             cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why: "changeover by the administrator".into() });
             cx.record(Rec::Mode { server: self.name(old).into(), mode: "Standby", why: format!("changeover to {}; now Read Only", self.name(n)) });
             self.discard_session(old, cx);
             self.sync(n, old, cx);
         } else {
+            if old_active {
+                self.collision_by = Some("CP-6");
+            }
             let why = if old_active { format!("{} could not be told: Collision Mode", self.name(old)) } else { "changeover by the administrator".into() };
             cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why });
             cx.touch();
@@ -324,6 +337,8 @@ impl CheckPoint {
             return self.refuse(what, "there would be no Active server".into(), cx);
         }
         self.servers[n.idx()].mode = Mode::Standby;
+        self.servers[n.idx()].demoted_by = Some("CP-8");
+        self.collision_by = None;
         cx.record(Rec::Mode {
             server: self.name(n).into(),
             mode: "Standby",
@@ -433,17 +448,25 @@ impl Model for CheckPoint {
 impl CheckPoint {
     /// What keeps the servers from being healthy now (empty: healthy): exactly one Active, both
     /// running and communicating, identical databases (the banner says so).
-    pub fn health_problems(&self) -> Vec<String> {
+    pub fn health_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         let actives = self.actives().count();
         if actives != 1 {
-            out.push(format!("{actives} Active server(s)"));
+            let spec = if actives > 1 { self.collision_documented() } else { None };
+            out.push(Problem::new(ProblemKind::Serving, format!("{actives} Active server(s)")).documented_by(spec));
         }
         let banner = self.ha_status(NodeId::Main).banner.first().cloned().unwrap_or_default();
         if banner != banner::IDENTICAL {
-            out.push(format!("banner: {banner}"));
+            let spec = if banner == banner::COLLISION { self.collision_documented() } else { None };
+            out.push(Problem::new(ProblemKind::StatusBanner, format!("banner: {banner}")).documented_by(spec));
         }
         out
+    }
+
+    /// While two servers are Active: CP-6 when a Standby was made Active without the Active
+    /// being told; otherwise no document explains it.
+    pub fn collision_documented(&self) -> Option<SpecId> {
+        if self.actives().count() > 1 { self.collision_by } else { None }
     }
 }
 

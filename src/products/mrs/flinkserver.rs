@@ -1,13 +1,13 @@
-//! MRS FlinkServer active/standby HA (SPEC §4), on the shared [`crate::activestandby`] rules:
+//! MRS FlinkServer active/standby HA (SPEC §4), on the shared [`super`] pair rules:
 //! ALM-45641 (Major, file sync checked every 60 s, raised on a broken link, a missing sync file
 //! or bad permissions, or a full backup directory; it clears at the first good check) and
 //! ALM-45640 (Minor, either node has heard no heartbeat from its peer for 30 s). FlinkServer
 //! documents no resource alarm, so it switches over by the administrator or by arbitration.
 
+use super::{AlarmDef, HeartbeatWatcher, Profile, Spec, SyncParams};
 use crate::action::NodeId;
-use crate::activestandby::{AlarmDef, HeartbeatWatcher, Profile, SyncParams};
-use crate::engine::Ms;
 use crate::ops::Severity;
+use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +40,7 @@ impl Default for Config {
 
 impl Config {
     pub fn validate(&self) -> Result<(), String> {
-        crate::mrs_manager::validate_periods(&[("heartbeat_interval", self.heartbeat_interval), ("sync_interval", self.sync_interval)])
+        crate::products::periods_above_zero(&[("heartbeat_interval", self.heartbeat_interval), ("sync_interval", self.sync_interval)])
     }
 
     pub fn profile(&self) -> Profile {
@@ -68,6 +68,25 @@ impl Config {
             heartbeat_loss: self.heartbeat_loss,
             sync_interval: self.sync_interval,
             initially_active: self.initially_active,
+            stale_switchover_spec: "FLINK-45641-4",
         }
+    }
+}
+
+/// The FlinkServer system on the shared pair.
+#[derive(Clone, Copy, Debug)]
+pub struct Flink;
+
+impl Spec for Flink {
+    type Config = Config;
+    const LABEL: &'static str = "MRS FlinkServer";
+    const TARGET: &'static str = "flinkserver";
+
+    fn profile(cfg: &Config) -> Profile {
+        cfg.profile()
+    }
+
+    fn validate(cfg: &Config) -> Result<(), String> {
+        cfg.validate()
     }
 }

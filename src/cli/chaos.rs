@@ -2,45 +2,21 @@
 //! print the summary.
 
 use failsim::chaos::{Campaign, Summary, run_campaign};
-use failsim::engine::clock;
-use failsim::scenario::{self, System};
+use failsim::clock;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// The systems a campaign can target by name.
-fn named_system(name: &str) -> Option<System> {
-    use failsim::dataminer::{Config, Dma, Heartbeat, NormalHeartbeat};
-    Some(match name {
-        "dataminer" => System::DataMiner(Config::default()),
-        "dataminer-no-inverted" => {
-            let heartbeats = Dma::BOTH.iter().map(|&from| Heartbeat::Normal(NormalHeartbeat { from, ..default_normal() })).collect();
-            System::DataMiner(Config { heartbeats, ..Config::default() })
-        }
-        "mrs-manager" => System::MrsManager(Default::default()),
-        "flinkserver" => System::FlinkServer(Default::default()),
-        "checkpoint" => System::CheckPoint(Default::default()),
-        _ => return None,
-    })
-}
-
-fn default_normal() -> failsim::dataminer::NormalHeartbeat {
-    match failsim::dataminer::Config::default_heartbeats().remove(0) {
-        failsim::dataminer::Heartbeat::Normal(h) => h,
-        failsim::dataminer::Heartbeat::Inverted(_) => unreachable!("the default set starts with a normal heartbeat"),
-    }
-}
-
-pub fn campaign(target: &str, seeds: &str, jobs: usize, check_determinism: bool, shard: Option<&str>, out: PathBuf) -> Result<Campaign, String> {
-    let (system, name) = match named_system(target) {
+pub(crate) fn campaign(target: &str, seeds: &str, jobs: usize, check_determinism: bool, shard: Option<&str>, out: PathBuf) -> Result<Campaign, String> {
+    let (system, name) = match failsim::named_system(target) {
         Some(s) => (s, target.to_string()),
         None if std::path::Path::new(target).is_file() => {
-            let sc = scenario::load(std::path::Path::new(target)).map_err(|e| e.to_string())?;
+            let sc = failsim::load(std::path::Path::new(target)).map_err(|e| e.to_string())?;
             let stem = std::path::Path::new(target).file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
             (sc.system, stem)
         }
         None => {
-            return Err(format!("`{target}` is neither a scenario file nor a system (dataminer, dataminer-no-inverted, mrs-manager, flinkserver, checkpoint)"));
+            return Err(format!("`{target}` is neither a scenario file nor a system ({})", failsim::target_names().join(", ")));
         }
     };
     let (a, b) = seeds.split_once("..").ok_or_else(|| format!("--seeds `{seeds}`: expected A..B"))?;
@@ -74,15 +50,12 @@ fn progress_line(done: u64, total: u64, findings: u64) {
 }
 
 /// Runs the campaign, prints the summary; exit 1 when a finding is not explained by the docs.
-pub fn run(c: &Campaign, json: bool) -> u8 {
+pub(crate) fn run(c: &Campaign, json: bool) -> Result<u8, String> {
     let start = Instant::now();
-    let summary = match run_campaign(c) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
+    // A model assertion is a finding (the campaign catches it); its panic message is noise on
+    // the terminal. The binary owns the process, so it sets the hook, once, for this command.
+    std::panic::set_hook(Box::new(|_| {}));
+    let summary = run_campaign(c)?;
     if c.progress.is_some() {
         eprintln!();
     }
@@ -100,7 +73,7 @@ pub fn run(c: &Campaign, json: bool) -> u8 {
     } else {
         print!("{}", text(&summary, secs));
     }
-    u8::from(summary.has_undocumented())
+    Ok(if summary.has_undocumented() { super::FAILED } else { super::HELD })
 }
 
 fn text(s: &Summary, secs: f64) -> String {
@@ -109,9 +82,9 @@ fn text(s: &Summary, secs: f64) -> String {
     let runs = s.runs.max(1);
     out += &format!(
         "availability: mean downtime {} per run (max {}), split brain {} in all, {:.2} switches per run\n",
-        failsim::engine::Ms(s.downtime_ms_total / runs),
-        failsim::engine::Ms(s.downtime_ms_max),
-        failsim::engine::Ms(s.split_brain_ms_total),
+        failsim::Ms(s.downtime_ms_total / runs),
+        failsim::Ms(s.downtime_ms_max),
+        failsim::Ms(s.split_brain_ms_total),
         s.switches_total as f64 / runs as f64
     );
     if s.by_invariant.is_empty() {

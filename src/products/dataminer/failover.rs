@@ -252,12 +252,14 @@ impl DataMiner {
         self.release_vip(dma, cx);
         let dropped: Vec<u32> = self.agent_mut(dma).forward.drain().collect();
         if !dropped.is_empty() {
-            let cause = format!("never forwarded to {}: {} went offline ({why})", self.name(dma.buddy()), self.name(dma));
+            let detail = format!("never forwarded to {}: {} went offline ({why})", self.name(dma.buddy()), self.name(dma));
+            // failsim's interpretation: the documents describe no such loss (see DM-HELD).
+            let cause = crate::ledger::Cause { detail, mechanism: "forward backlog dropped when leaving the online role", documented: None };
             let now = cx.now();
             for id in &dropped {
                 self.ledger.lose(*id, now, &cause);
             }
-            cx.record(Rec::Lost { count: dropped.len(), cause, ids: crate::ledger::id_ranges(&dropped) });
+            cx.record(Rec::Lost { count: dropped.len(), cause: cause.detail, ids: crate::ledger::id_ranges(&dropped) });
         }
     }
 
@@ -283,7 +285,7 @@ impl DataMiner {
         a.run = Run::Starting;
         a.start_failure = None;
         cx.arm(a.timers.start, duration_ms, Event::StartDone { dma });
-        cx.record(Rec::Run { dma: self.name(dma).into(), state: "starting", why: format!("ready in {}", crate::engine::Ms(duration_ms)) });
+        cx.record(Rec::Run { dma: self.name(dma).into(), state: "starting", why: format!("ready in {}", crate::units::Ms(duration_ms)) });
     }
 
     /// A start completes: the database first (the seed rule, DM-SEED-1), then DataMiner, then
@@ -332,6 +334,7 @@ impl DataMiner {
             Ok(false) => Ok(()),
             Ok(true) => {
                 self.agent_mut(dma).db_start_failure = None;
+                self.agent_mut(dma).db_start_error = None;
                 cx.record(Rec::Db { dma: self.name(dma).into(), running: true, why: why.into() });
                 self.pump(dma, cx);
                 Ok(())
@@ -339,6 +342,7 @@ impl DataMiner {
             Err(e) => {
                 let why = format!("database could not start: {e}");
                 self.agent_mut(dma).db_start_failure = Some(why.clone());
+                self.agent_mut(dma).db_start_error = Some(e);
                 cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: why.clone() });
                 Err(why)
             }

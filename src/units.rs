@@ -1,4 +1,8 @@
-use super::Time;
+//! The value types of the file syntax: durations written `"500ms"`, `"20s"`, `"6m30s"`, `"1h"`
+//! or as integer milliseconds. The engine knows none of this: it counts integer milliseconds
+//! ([`crate::engine::Time`]); scenario files, product configurations and the CLI speak `Ms`.
+
+use crate::engine::Time;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -88,11 +92,6 @@ impl<'de> Deserialize<'de> for Ms {
     }
 }
 
-/// `HH:MM:SS.mmm` for report timelines.
-pub fn clock(t: Time) -> String {
-    format!("{:02}:{:02}:{:02}.{:03}", t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +105,5 @@ mod tests {
             assert!(bad.parse::<Ms>().is_err(), "{bad}");
         }
         assert_eq!(Ms(390_000).to_string(), "6m30s");
-        assert_eq!(clock(3_723_004), "01:02:03.004");
     }
 }

@@ -1,8 +1,8 @@
 //! The DataMiner Failover configuration a scenario may set. Every field has a default, so a
 //! scenario only writes what differs from the recommended setup.
 
-use crate::engine::Ms;
 use crate::net::{Cidr, Ip, Route};
+use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
 /// One of the two DMAs as configured (static identity; online/offline is the dynamic role).
@@ -88,6 +88,13 @@ pub struct InvertedHeartbeat {
     pub interval: Ms,
     #[serde(default = "default_max_failures")]
     pub max_failures: u32,
+}
+
+impl NormalHeartbeat {
+    /// The documented default from `from` to its buddy (DM-HB-DEFAULT).
+    pub fn default_for(from: Dma) -> Self {
+        NormalHeartbeat { from, via: Nic::Corporate, interval: default_interval(), max_failures: default_max_failures() }
+    }
 }
 
 impl Heartbeat {
@@ -214,7 +221,7 @@ impl Config {
     pub fn default_heartbeats() -> Vec<Heartbeat> {
         Dma::BOTH
             .iter()
-            .map(|&from| Heartbeat::Normal(NormalHeartbeat { from, via: Nic::Corporate, interval: default_interval(), max_failures: default_max_failures() }))
+            .map(|&from| Heartbeat::Normal(NormalHeartbeat::default_for(from)))
             .chain(Dma::BOTH.iter().map(|&from| {
                 Heartbeat::Inverted(InvertedHeartbeat {
                     from,

@@ -5,20 +5,23 @@
 //! sync and DB forwarding — and the FAQ outcomes of SPEC §2 follow from them. Nothing here
 //! recognises a scenario. What an operator sees is derived from this state in [`ops`].
 
+mod claims;
 mod commands;
 mod config;
 mod failover;
 mod ops;
+mod product;
 mod records;
 mod trace;
 
-pub use commands::{Command, DmaRef, SUPPORTED_ACTIONS, UpgradePolicy};
-pub use config::{Addressing, AgentConfig, Config, Dma, FixedRecord, Heartbeat, InvertedHeartbeat, Mode, Nic, NormalHeartbeat, SharedHostname, VirtualIp};
+pub use claims::Claim;
+pub use commands::{Command, SUPPORTED_ACTIONS};
+pub use config::{Addressing, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat};
 pub use ops::Led;
 pub use trace::Rec;
 
 use crate::db::DbServer;
-use crate::engine::{Ctx, Model, Rng, RngStreams, Time, TimerId};
+use crate::engine::{Ctx, Model, Rng, StreamAllocator, Time, TimerId};
 use crate::ledger::{Backlog, Ledger};
 use crate::net::{CableId, Dns, HostId, Ip, PortId, RecordSource, RouteTable, Topology};
 use std::sync::Arc;
@@ -82,6 +85,8 @@ pub struct Agent {
     pub start_failure: Option<String>,
     /// Why the database server last failed to start (DM-SEED-1), until it starts.
     pub db_start_failure: Option<String>,
+    /// The same, typed: which documented rule kept the database from starting.
+    pub db_start_error: Option<crate::db::StartError>,
     pub heartbeats: Vec<HeartbeatState>,
     /// The sync connection's last check failed since this time.
     pub sync_failing_since: Option<Time>,
@@ -156,7 +161,8 @@ pub struct DataMiner {
     pub ledger: Ledger,
     pub lookups: Vec<Lookup>,
     pub connections: Vec<Connection>,
-    pub leds: [Led; 2],
+    /// The Failover dialog LEDs as last sampled (read through [`DataMiner::led`]).
+    leds: [Led; 2],
     led_timer: TimerId,
     upgrade: Option<commands::Upgrade>,
     dns_rng: Rng,
@@ -185,15 +191,15 @@ pub enum Event {
     Command(Command),
 }
 
-/// Stream ids of this model's random components (one ChaCha8 stream each).
-const STREAM_DNS: u64 = 1;
-const STREAM_PHASE: [u64; 2] = [2, 3];
-
 impl DataMiner {
     /// Builds the world at t = 0: the pair in steady state, the initially-online DMA online.
     pub fn new(cfg: Config, seed: u64, cx: &mut Cx<'_>) -> Self {
         let cfg = Arc::new(cfg);
-        let streams = RngStreams::new(seed);
+        // One stream per random component, taken in this fixed order: DNS answers, then each
+        // DMA's heartbeat phases.
+        let mut streams = StreamAllocator::new(seed).next_block();
+        let dns_rng = streams.next();
+        let phase_rng = [streams.next(), streams.next()];
         let mut net = Topology::new();
         let switch = net.add_switch("Switch/Router", vec![cfg.switch_ip]);
         let agent_ports = Dma::BOTH.map(|d| {
@@ -221,8 +227,8 @@ impl DataMiner {
             leds: [Led::Green; 2],
             led_timer: cx.new_timer(),
             upgrade: None,
-            dns_rng: streams.stream(STREAM_DNS),
-            phase_rng: STREAM_PHASE.map(|s| streams.stream(s)),
+            dns_rng,
+            phase_rng,
             cfg,
         };
         let online = dm.cfg.initially_online;
@@ -257,6 +263,7 @@ impl DataMiner {
             pending_version: None,
             start_failure: None,
             db_start_failure: None,
+            db_start_error: None,
             heartbeats,
             sync_failing_since: None,
             db: DbServer::new(cfg.seed == dma),

@@ -16,12 +16,15 @@
 //! - The High Availability Status window shows a banner and per-peer mode and sync status
 //!   (CP-7), derived in [`CheckPoint::ha_status`].
 
+mod claims;
 mod model;
+mod product;
 
-pub use model::{CheckPoint, Event, Mode, Rec, Server};
+pub use claims::Claim;
+pub use model::{CheckPoint, Event, Mode, Rec};
 
 use crate::action::NodeId;
-use crate::engine::Ms;
+use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,7 +47,7 @@ impl Default for Config {
 
 impl Config {
     pub fn validate(&self) -> Result<(), String> {
-        crate::mrs_manager::validate_periods(&[("sync_interval", self.sync_interval)])
+        crate::products::periods_above_zero(&[("sync_interval", self.sync_interval)])
     }
 }
 

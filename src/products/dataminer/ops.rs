@@ -3,7 +3,9 @@
 //! Vocabulary from the FAQ and the docs (SPEC §2, domain.md §1.6–1.7).
 
 use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role, Run};
+use crate::db::StartError;
 use crate::engine::{Time, clock};
+use crate::finding::{Problem, ProblemKind};
 use crate::ops::{Column, NodeLine, Panel, Severity, View};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -124,6 +126,11 @@ impl DataMiner {
             && Nic::BOTH.iter().all(|n| !a.nic_seen[*n as usize] || self.net.has_link(a.port(*n)))
     }
 
+    /// The Failover dialog LED of a DMA, as the operator sees it (refreshed once a minute).
+    pub fn led(&self, dma: Dma) -> Led {
+        self.leds[dma.idx()]
+    }
+
     /// The LEDs are sampled once a minute (docs), so a problem shows at the next refresh.
     pub(super) fn on_led_refresh(&mut self, cx: &mut Cx<'_>) {
         cx.arm(self.led_timer, self.cfg.led_refresh.0, Event::LedRefresh);
@@ -183,7 +190,7 @@ impl DataMiner {
         let mut facts = vec![
             format!("DataMiner {run}"),
             format!("version {}", a.version),
-            format!("LED {}", if self.leds[d.idx()] == super::Led::Green { "green" } else { "red" }),
+            format!("LED {}", if self.led(d) == super::Led::Green { "green" } else { "red" }),
             format!("Database {}", if a.db.running { "OK" } else { "Failing" }),
         ];
         if self.cfg.vip().is_some_and(|vip| self.net.holders(vip).any(|p| p == a.port(Nic::Corporate))) {
@@ -205,33 +212,45 @@ impl DataMiner {
     /// What keeps the pair from being healthy now (empty: healthy): exactly one DMA online, both
     /// running, the sync connection up, no alarm standing, every record in both databases. The
     /// chaos harness checks this after healing; the `Healthy` claim checks it in a scenario.
-    pub fn health_problems(&self) -> Vec<String> {
+    pub fn health_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         let online: Vec<&str> = self.online().map(|d| self.name(d)).collect();
         if online.len() != 1 {
-            out.push(format!("{} DMA(s) online{}", online.len(), if online.is_empty() { String::new() } else { format!(": {}", online.join(", ")) }));
+            let detail = format!("{} DMA(s) online{}", online.len(), if online.is_empty() { String::new() } else { format!(": {}", online.join(", ")) });
+            let spec = if online.len() > 1 { self.split_brain_documented() } else { None };
+            out.push(Problem::new(ProblemKind::Serving, detail).documented_by(spec));
         }
         for d in Dma::BOTH {
             let a = self.agent(d);
+            // DM-SEED-1: a database that cannot start because the master seed node is not
+            // available, and the DataMiner start that fails with it.
+            let seed_rule = (a.db_start_error == Some(StartError::SeedUnavailable)).then_some("DM-SEED-1");
             if let Some(why) = &a.start_failure {
-                out.push(format!("{} start failed: {why}", self.name(d)));
+                out.push(Problem::new(ProblemKind::StartFailed, format!("{} start failed: {why}", self.name(d))).documented_by(seed_rule));
             } else if !a.is_running() {
-                out.push(format!("{} is not running", self.name(d)));
+                out.push(Problem::new(ProblemKind::NodeDown, format!("{} is not running", self.name(d))));
             } else if !a.db.running {
                 let why = a.db_start_failure.as_ref().map_or(String::new(), |w| format!(" ({w})"));
-                out.push(format!("{}: database server down{why}", self.name(d)));
+                out.push(Problem::new(ProblemKind::StoreDown, format!("{}: database server down{why}", self.name(d))).documented_by(seed_rule));
             } else if a.sync_failing_since.is_some() {
-                out.push(format!("{}: sync connection failing", self.name(d)));
+                out.push(Problem::new(ProblemKind::SyncFailing, format!("{}: sync connection failing", self.name(d))));
             }
             if let Some(alarm) = a.console.active().next() {
-                out.push(format!("{}: alarm standing: {}", self.name(d), alarm.text));
+                out.push(Problem::new(ProblemKind::AlarmStanding, format!("{}: alarm standing: {}", self.name(d), alarm.text)));
             }
         }
         let s = self.ledger.summary();
         if s.pending > 0 {
-            out.push(format!("{} record(s) not in both databases", s.pending));
+            out.push(Problem::new(ProblemKind::WritesPending, format!("{} record(s) not in both databases", s.pending)));
         }
         out
+    }
+
+    /// DM-SPLIT: without inverted heartbeats, an isolated online DMA stays online, so two DMAs
+    /// can be online at once. With inverted heartbeats no document explains it.
+    pub fn split_brain_documented(&self) -> Option<crate::finding::SpecId> {
+        let online_without_inverted = self.online().all(|d| !self.agent(d).heartbeats.iter().any(|h| self.cfg.heartbeats[h.cfg].is_inverted()));
+        (self.online().count() > 1 && online_without_inverted).then_some("DM-SPLIT")
     }
 
     /// In the modes that promise it (registration off with fixed records, or a shared hostname),

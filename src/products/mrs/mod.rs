@@ -27,12 +27,20 @@
 //!   active first; the other steps down and the changes it took as active are lost (an
 //!   assumption: no document describes a dual-active pair).
 
+mod claims;
+mod flinkserver;
+mod manager;
 mod model;
+mod product;
 
-pub use model::{ActiveStandby, Event, Node, Rec, Role};
+pub use claims::Claim;
+pub use flinkserver::Flink;
+pub use manager::Manager;
+pub use model::{ActiveStandby, Event, Rec, Role};
+pub use product::{FlinkServer, MrsManager, Spec};
 
-use crate::engine::Ms;
 use crate::ops::Severity;
+use crate::units::Ms;
 
 /// An alarm of the pair, as the product documents it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,6 +88,8 @@ pub struct Profile {
     pub heartbeat_loss: Ms,
     pub sync_interval: Ms,
     pub initially_active: crate::action::NodeId,
+    /// The SPEC ID of the documented loss at a switchover to a stale standby.
+    pub stale_switchover_spec: crate::finding::SpecId,
 }
 
 /// A single-active HA resource checked on the active (MRS: the floating IP, ALM-12072).

@@ -1,7 +1,7 @@
 //! Claims about a DataMiner Failover pair, evaluated against the operator views of the model.
 
-use super::Verdict;
-use crate::dataminer::{DataMiner, Dma, Led, Role, Run};
+use super::{DataMiner, Dma, Led, Role, Run};
+use crate::check::{self, Verdict};
 use crate::net::Ip;
 use crate::ops::Severity;
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,7 @@ pub enum Claim {
     /// The last connection attempt from the DMA succeeded (or not).
     Connection { from: Dma, ok: bool },
     /// Where the gathered records are (FS-NOLOSS). Unset fields are not checked.
-    Records(super::Writes),
+    Records(check::Writes),
     /// The DataMiner version the DMA runs.
     Version(Dma, String),
     /// Whether the DMA's database server runs.
@@ -99,12 +99,12 @@ fn yes() -> bool {
     true
 }
 
-use super::expect;
+use check::expect;
 
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
         match self {
-            Claim::Status { item, .. } => super::known_item(item, &STATUS_ITEMS, "Status dialog item"),
+            Claim::Status { item, .. } => check::known_item(item, &STATUS_ITEMS, "Status dialog item"),
             _ => Ok(()),
         }
     }
@@ -114,9 +114,9 @@ impl Claim {
             Claim::Role(d, r) => expect(*r, role_is(dm.agent(*d).role)),
             Claim::OnlineCount(n) => expect(*n, dm.online().count() as u32),
             Claim::Agent(d, s) => expect(*s, agent_is(dm.agent(*d).run)),
-            Claim::Alarm { on, text, active, severity } => super::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, *severity),
-            Claim::Status { of, item, is, from } => super::panel_item(&dm.status_dialog(*from), dm.name(*of), item, is),
-            Claim::Led(d, l) => expect(*l, dm.leds[d.idx()]),
+            Claim::Alarm { on, text, active, severity } => check::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, *severity),
+            Claim::Status { of, item, is, from } => check::panel_item(&dm.status_dialog(*from), dm.name(*of), item, is),
+            Claim::Led(d, l) => expect(*l, dm.led(*d)),
             Claim::Dns { name, is } => expect(is.clone(), dm.dns.addresses(name)),
             Claim::DnsUnique { except } => {
                 let dups = dm.dns.duplicates();
@@ -145,8 +145,8 @@ impl Claim {
             Claim::Records(w) => w.check(&dm.ledger.summary()),
             Claim::Version(d, v) => expect(v.clone(), dm.agent(*d).version.clone()),
             Claim::DbRunning(d, r) => expect(*r, dm.agent(*d).db.running),
-            Claim::OnlineAtMost(n) => super::at_most(*n, dm.online().count(), "online"),
-            Claim::Healthy => super::healthy(dm.health_problems()),
+            Claim::OnlineAtMost(n) => check::at_most(*n, dm.online().count(), "online"),
+            Claim::Healthy => check::healthy(dm.health_problems()),
         }
     }
 }

@@ -1,6 +1,7 @@
 use super::{HeartbeatWatcher, Profile, SyncParams};
 use crate::action::{Action, CableRef, NodeId, Target};
-use crate::engine::{Ctx, Model, RngStreams, Time, TimerId, clock};
+use crate::engine::{Ctx, Model, StreamAllocator, Time, TimerId, clock};
+use crate::finding::{Problem, ProblemKind};
 use crate::ledger::Ledger;
 use crate::net::{Cidr, HostId, Ip, PortId, Topology};
 use crate::ops::{Column, Console, NodeLine, Panel, Severity, View};
@@ -9,6 +10,13 @@ use std::fmt;
 use std::sync::Arc;
 
 pub type Cx<'a> = Ctx<'a, Event, Rec>;
+
+/// How a hand-over loses what only the other node held: the mechanism and its document.
+#[derive(Clone, Copy, Debug)]
+struct Loss {
+    mechanism: &'static str,
+    documented: Option<crate::finding::SpecId>,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Role {
@@ -101,8 +109,6 @@ pub struct ActiveStandby {
     timers: [TimerId; 3],
 }
 
-const STREAM_PHASES: u64 = 1;
-
 impl ActiveStandby {
     pub fn new(profile: Profile, seed: u64, cx: &mut Cx<'_>) -> Self {
         use rand::RngExt;
@@ -133,7 +139,7 @@ impl ActiveStandby {
         let active = profile.initially_active.idx();
         net.add_addr(nodes[active].port, floating_ip);
         let timers = [cx.new_timer(), cx.new_timer(), cx.new_timer()];
-        let mut rng = RngStreams::new(seed).stream(STREAM_PHASES);
+        let mut rng = StreamAllocator::new(seed).next_block().next();
         cx.arm(timers[0], profile.heartbeat_interval.0, Event::Heartbeat);
         cx.arm(timers[1], 1 + rng.random_range(0..profile.sync_interval.0), Event::SyncCheck);
         if let Some(r) = &profile.resource {
@@ -238,7 +244,8 @@ impl ActiveStandby {
         let [a, b] = NodeId::BOTH.map(|n| self.node(n).active_since_ms);
         let keep = if a <= b { NodeId::Main } else { NodeId::Backup };
         let why = format!("{} was active first: dual-active resolved", self.name(keep));
-        self.hand_over(keep.other(), keep, &why, cx);
+        // No document describes a dual-active pair: what the loser loses is undocumented.
+        self.hand_over(keep.other(), keep, &why, Loss { mechanism: "dual-active resolution", documented: None }, cx);
     }
 
     fn on_sync_check(&mut self, cx: &mut Cx<'_>) {
@@ -255,7 +262,10 @@ impl ActiveStandby {
                 cx.touch();
             }
             None => {
-                self.lose_stale(standby, active, cx);
+                // Changes only the standby holds are overwritten by the active's files. A standby
+                // ahead of the active means the active became active stale without a switchover
+                // (the start-up rule, an assumption): no document describes this loss.
+                self.lose_stale(standby, active, Loss { mechanism: "overwritten by a stale active's sync", documented: None }, cx);
                 let fresh: Vec<u32> = self.node(active).config.difference(&self.node(standby).config).copied().collect();
                 for id in &fresh {
                     self.ledger.store(*id, standby.idx() as u8, cx.now());
@@ -345,13 +355,15 @@ impl ActiveStandby {
     /// `to` becomes active with the configuration it holds; changes only the other node held
     /// are lost (MRS-12011-3, FLINK-45641-4), each by id, with the time of the last good sync.
     fn switchover(&mut self, to: NodeId, why: &str, cx: &mut Cx<'_>) {
-        self.hand_over(to.other(), to, why, cx);
+        let loss = Loss { mechanism: "stale switchover", documented: Some(self.profile.stale_switchover_spec) };
+        self.hand_over(to.other(), to, why, loss, cx);
         self.switchovers += 1;
     }
 
     /// `from` steps down to standby and `to` is (or stays) active with its own configuration.
-    fn hand_over(&mut self, from: NodeId, to: NodeId, why: &str, cx: &mut Cx<'_>) {
-        self.lose_stale(from, to, cx);
+    fn hand_over(&mut self, from: NodeId, to: NodeId, why: &str, loss: Loss, cx: &mut Cx<'_>) {
+        assert_ne!(from, to, "a hand-over is between the two nodes");
+        self.lose_stale(from, to, loss, cx);
         self.set_role(from, Role::Standby, why, cx);
         self.set_role(to, Role::Active, why, cx);
         self.nodes[from.idx()].resource_failures = 0;
@@ -361,18 +373,19 @@ impl ActiveStandby {
 
     /// Changes `from` holds that the active `to` lacks can never be synced: `to` became active
     /// stale, and its files will overwrite `from`'s (MRS-12011-3, FLINK-45641-4).
-    fn lose_stale(&mut self, from: NodeId, to: NodeId, cx: &mut Cx<'_>) {
+    fn lose_stale(&mut self, from: NodeId, to: NodeId, loss: Loss, cx: &mut Cx<'_>) {
         let lost: Vec<u32> =
             self.node(from).config.difference(&self.node(to).config).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
         if lost.is_empty() {
             return;
         }
         let since = self.last_good_sync_ms.map_or("never".to_string(), clock);
-        let cause = format!("made on {} after the last good sync ({since}); {} was stale when it became active", self.name(from), self.name(to));
+        let detail = format!("made on {} after the last good sync ({since}); {} was stale when it became active", self.name(from), self.name(to));
+        let cause = crate::ledger::Cause { detail, mechanism: loss.mechanism, documented: loss.documented };
         for id in &lost {
             self.ledger.lose(*id, cx.now(), &cause);
         }
-        cx.record(Rec::Lost { count: lost.len(), ids: crate::ledger::id_ranges(&lost), cause });
+        cx.record(Rec::Lost { count: lost.len(), ids: crate::ledger::id_ranges(&lost), cause: cause.detail });
     }
 
     fn resolve(&self, t: Target) -> Option<NodeId> {
@@ -621,26 +634,26 @@ impl Model for ActiveStandby {
 impl ActiveStandby {
     /// What keeps the pair from being healthy now (empty: healthy): exactly one active, both
     /// running, the last file sync good, no alarm standing, every change on both nodes.
-    pub fn health_problems(&self) -> Vec<String> {
+    pub fn health_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         let actives = self.actives().count();
         if actives != 1 {
-            out.push(format!("{actives} active node(s)"));
+            out.push(Problem::new(ProblemKind::Serving, format!("{actives} active node(s)")));
         }
         for n in NodeId::BOTH {
             if !self.node(n).running {
-                out.push(format!("{} is not running", self.name(n)));
+                out.push(Problem::new(ProblemKind::NodeDown, format!("{} is not running", self.name(n))));
             }
         }
         if let Some((cause, _)) = &self.sync_failure {
-            out.push(format!("file sync failing: {cause}"));
+            out.push(Problem::new(ProblemKind::SyncFailing, format!("file sync failing: {cause}")));
         }
         if let Some(alarm) = self.console.active().next() {
-            out.push(format!("alarm standing: {}", alarm.text));
+            out.push(Problem::new(ProblemKind::AlarmStanding, format!("alarm standing: {}", alarm.text)));
         }
         let s = self.ledger.summary();
         if s.pending > 0 {
-            out.push(format!("{} change(s) not on both nodes", s.pending));
+            out.push(Problem::new(ProblemKind::WritesPending, format!("{} change(s) not on both nodes", s.pending)));
         }
         out
     }

@@ -1,0 +1,152 @@
+//! The commands of the `failsim` binary: each reads its inputs, calls the library, prints, and
+//! returns the exit code. Exit codes: 0 every expectation held, 1 one failed, 2 could not run.
+//! An error that stops a command is printed once, by [`exit`].
+
+pub(crate) mod chaos;
+
+use crate::{Format, TableFormat};
+use failsim::{Outcome, Scenario, report};
+use std::path::{Path, PathBuf};
+
+pub(crate) const HELD: u8 = 0;
+pub(crate) const FAILED: u8 = 1;
+pub(crate) const CANNOT_RUN: u8 = 2;
+
+/// The exit code of a command: its own, or `CANNOT_RUN` with the error on stderr.
+pub(crate) fn exit(result: Result<u8, String>) -> u8 {
+    result.unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        CANNOT_RUN
+    })
+}
+
+fn held_if(ok: bool) -> u8 {
+    if ok { HELD } else { FAILED }
+}
+
+fn load(file: &Path) -> Result<Scenario, String> {
+    failsim::load(file).map_err(|e| e.to_string())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub(crate) fn run(file: &Path, seed: Option<u64>, format: Format, sets: &[String], html: Option<PathBuf>, svg: Option<PathBuf>) -> Result<u8, String> {
+    let sc = failsim::apply_overrides(&load(file)?, sets)?;
+    let outcome = failsim::run(&sc, seed).map_err(|e| format!("{}: {e}", file.display()))?;
+    match format {
+        Format::Text => print!("{}", report::text(&outcome)),
+        Format::Json => println!("{}", report::json(&outcome)),
+    }
+    if let Some(path) = html {
+        write(&path, &report::html::page(&outcome))?;
+    }
+    if let Some(path) = svg {
+        write(&path, &report::svg::timeline(&outcome))?;
+    }
+    Ok(held_if(outcome.passed()))
+}
+
+pub(crate) fn sweep(file: &Path, vary: &[String], format: TableFormat, svg: Option<PathBuf>, metric: &str, jobs: usize) -> Result<u8, String> {
+    use failsim::sweep;
+    let sc = load(file)?;
+    let axes = vary.iter().map(|v| sweep::Axis::parse(v)).collect::<Result<Vec<_>, _>>()?;
+    if svg.is_some() {
+        sweep::check_heat_map(&axes, metric)?;
+    }
+    let cells = sweep::sweep(&sc, &axes, jobs)?;
+    match format {
+        TableFormat::Text => print!("{}", sweep::text(&axes, &cells)),
+        TableFormat::Json => println!("{}", sweep::json(&axes, &cells)),
+        TableFormat::Csv => print!("{}", sweep::csv(&axes, &cells)),
+    }
+    if let Some(out) = svg {
+        write(&out, &sweep::heat_map(&axes, &cells, metric)?)?;
+    }
+    Ok(held_if(cells.iter().all(|c| c.held == c.expectations)))
+}
+
+pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4], jobs: usize, out: &Path, format: Format) -> Result<u8, String> {
+    use failsim::explore;
+    let sc = load(file)?;
+    let property: explore::Property = property.parse()?;
+    let [from, step, until, duration] = grid.map(|g| g.parse::<failsim::Ms>().map(|m| m.0));
+    let grid = explore::Grid { from_ms: from?, step_ms: step?, until_ms: until?, duration_ms: duration? };
+    let e = explore::explore(&sc, depth, property, grid, jobs)?;
+    for (i, f) in e.found.iter().enumerate() {
+        failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
+    }
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&e).expect("serializes")),
+        Format::Text => {
+            println!(
+                "{} fault atoms, {} combinations run, {} distinct end states, {} minimal combination(s) break the property",
+                e.atoms,
+                e.combinations_run,
+                e.distinct_states,
+                e.found.len()
+            );
+            for (i, f) in e.found.iter().enumerate() {
+                println!("  found-{:03}.ron  {}  =>  {}", i + 1, f.faults.join(" + "), f.detail);
+            }
+        }
+    }
+    Ok(held_if(e.found.is_empty()))
+}
+
+pub(crate) fn graph(file: &Path, at: Option<&str>) -> Result<u8, String> {
+    let sc = load(file)?;
+    let at_ms = at.map(str::parse::<failsim::Ms>).transpose().map_err(|e| format!("--at: {e}"))?.map_or(0, |t| t.0);
+    let topology = failsim::topology_at(&sc, at_ms).map_err(|e| e.to_string())?;
+    print!("{}", report::dot::graph(&topology));
+    Ok(HELD)
+}
+
+/// One scenario of `check`: its outcome, or why it could not run.
+fn check_one(file: &Path) -> Result<Outcome, String> {
+    failsim::run(&load(file)?, None).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>) -> Result<u8, String> {
+    let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
+    let mut results: Vec<(String, Result<Outcome, String>)> = Vec::new();
+    for root in &paths {
+        match failsim::discover(root) {
+            Ok(files) => results.extend(files.into_iter().map(|f| (f.display().to_string(), check_one(&f)))),
+            Err(e) => results.push((root.display().to_string(), Err(e.to_string()))),
+        }
+    }
+    let (mut passed, mut failed, mut broken) = (0, 0, 0);
+    for (path, result) in &results {
+        match result {
+            Err(e) => {
+                println!("ERROR {path}");
+                eprintln!("error: {e}");
+                broken += 1;
+            }
+            Ok(o) if o.passed() => {
+                passed += 1;
+                println!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
+            }
+            Ok(o) => {
+                failed += 1;
+                let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
+                println!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
+                for e in &o.expectations {
+                    if let Some(f) = &e.failure {
+                        let at = failsim::clock(f.at_ms);
+                        println!("        [{}] {}: {}\n          expected {}; actual {}; at {at}", e.ids.join(", "), e.when, e.claim, f.expected, f.actual);
+                    }
+                }
+            }
+        }
+    }
+    println!("{passed} passed, {} failed", failed + broken);
+    if let Some(out) = junit {
+        let cases: Vec<report::junit::Case<'_>> =
+            results.iter().map(|(path, r)| report::junit::Case { path: path.clone(), result: r.as_ref().map_err(Clone::clone) }).collect();
+        write(&out, &report::junit::junit(&cases))?;
+    }
+    Ok(if broken > 0 { CANNOT_RUN } else { held_if(failed == 0) })
+}

@@ -1,0 +1,102 @@
+//! Typed findings: what a product says is wrong, at the point where it knows the cause. A
+//! finding has a kind, the SPEC ID of the document that describes it as the product's own
+//! behaviour (or none: undocumented), and a detail in words for people. Nothing anywhere
+//! classifies a finding by its words: campaigns count kinds and SPEC IDs.
+
+use serde::Serialize;
+
+/// A SPEC ID (`"DM-SEED-1"`), naming the document that describes a behaviour.
+pub type SpecId = &'static str;
+
+/// What a chaos run promises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Invariant {
+    /// At most one node online/active (safety, checked at every instant).
+    SplitBrain,
+    /// No acknowledged write lost (FS-NOLOSS), unless a document describes the loss.
+    Loss,
+    /// In the DNS modes that promise it, no name resolves to a node that does not hold it.
+    Dns,
+    /// After healing: exactly one online/active, sync OK, alarms cleared, writes converged.
+    Liveness,
+    /// The model itself asserted something impossible (a bug in failsim or a rule conflict).
+    Assertion,
+}
+
+impl Invariant {
+    pub fn label(self) -> &'static str {
+        match self {
+            Invariant::SplitBrain => "split brain",
+            Invariant::Loss => "lost writes",
+            Invariant::Dns => "DNS",
+            Invariant::Liveness => "not healthy after healing",
+            Invariant::Assertion => "model assertion",
+        }
+    }
+
+    /// A file-name-safe form (repro file names).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Invariant::SplitBrain => "split-brain",
+            Invariant::Loss => "loss",
+            Invariant::Dns => "dns",
+            Invariant::Liveness => "liveness",
+            Invariant::Assertion => "assertion",
+        }
+    }
+}
+
+/// Why a system is not healthy, as a kind every product shares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum ProblemKind {
+    /// Not exactly one node online/active.
+    Serving,
+    /// A node's software does not run.
+    NodeDown,
+    /// A node's last start failed.
+    StartFailed,
+    /// A node's database (or other store) is down.
+    StoreDown,
+    /// Replication between the nodes fails.
+    SyncFailing,
+    /// An alarm still stands.
+    AlarmStanding,
+    /// Tracked writes are not everywhere yet.
+    WritesPending,
+    /// The product's own status banner says something is wrong.
+    StatusBanner,
+}
+
+impl ProblemKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ProblemKind::Serving => "not exactly one node serving",
+            ProblemKind::NodeDown => "a node is not running",
+            ProblemKind::StartFailed => "a start failed",
+            ProblemKind::StoreDown => "a database is down",
+            ProblemKind::SyncFailing => "sync failing",
+            ProblemKind::AlarmStanding => "an alarm stands",
+            ProblemKind::WritesPending => "writes not everywhere",
+            ProblemKind::StatusBanner => "status banner not healthy",
+        }
+    }
+}
+
+/// One reason a system is not healthy now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    /// The document that describes this state as the product's behaviour, if one does.
+    pub documented: Option<SpecId>,
+    pub detail: String,
+}
+
+impl Problem {
+    pub fn new(kind: ProblemKind, detail: String) -> Self {
+        Problem { kind, documented: None, detail }
+    }
+
+    pub fn documented_by(self, spec: Option<SpecId>) -> Self {
+        Problem { documented: spec, ..self }
+    }
+}

@@ -1,0 +1,100 @@
+//! Check Point Management HA as a product: the runner's, the checks' and the chaos harness's
+//! view of [`CheckPoint`].
+
+use super::{CheckPoint, Claim, Config, Event, Rec, SUPPORTED_ACTIONS};
+use crate::action::{Action, CableRef};
+use crate::check::Verdict;
+use crate::engine::{Ctx, Time};
+use crate::fault::{FaultKind, Profile};
+use crate::finding::{Invariant, Problem, SpecId};
+use crate::ledger::Ledger;
+use crate::metrics::Sample;
+use crate::net::Topology;
+use crate::ops::View;
+use crate::products::Product;
+
+impl Product for CheckPoint {
+    type Config = Config;
+    type Claim = Claim;
+    const LABEL: &'static str = "Check Point Management HA";
+
+    fn validate(cfg: &Config) -> Result<(), String> {
+        cfg.validate()
+    }
+
+    fn supported_actions(_: &Config) -> Vec<&'static str> {
+        SUPPORTED_ACTIONS.to_vec()
+    }
+
+    fn validate_claim(claim: &Claim) -> Result<(), String> {
+        claim.validate()
+    }
+
+    fn build(cfg: &Config, seed: u64, cx: &mut Ctx<'_, Event, Rec>) -> Self {
+        CheckPoint::new(cfg.clone(), seed, cx)
+    }
+
+    fn action(action: Action) -> Event {
+        Event::Command(action)
+    }
+
+    fn view(&self, at_ms: Time) -> View {
+        CheckPoint::view(self, at_ms)
+    }
+
+    fn eval(&self, claim: &Claim, _now: Time) -> Verdict {
+        claim.eval(self)
+    }
+
+    fn sample(&self) -> Sample {
+        CheckPoint::sample(self)
+    }
+
+    fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    fn lanes(&self) -> Vec<(String, String)> {
+        CheckPoint::lanes(self)
+    }
+
+    fn topology(&self) -> &Topology {
+        &self.net
+    }
+
+    fn alphabet(_: &Config) -> Vec<FaultKind> {
+        vec![
+            FaultKind::PullCable(CableRef::Corporate),
+            FaultKind::Stop,
+            FaultKind::PowerFail,
+            FaultKind::SwitchFailure,
+            FaultKind::EditPublish,
+            FaultKind::MakeActive,
+        ]
+    }
+
+    /// 3 minutes of faults; the run ends just after the second periodic sync.
+    fn chaos_profile(cfg: &Config) -> Profile {
+        Profile { fault_phase_ms: 180_000, end_ms: 2 * cfg.sync_interval.0 + 1_000, write_every_ms: 1_000_000, write_count: 0 }
+    }
+
+    fn health(&self) -> Vec<Problem> {
+        self.health_problems()
+    }
+
+    fn split_brain_documented(&self) -> Option<SpecId> {
+        self.collision_documented()
+    }
+
+    fn claim_for(invariant: Invariant) -> Claim {
+        match invariant {
+            Invariant::SplitBrain => Claim::ActiveAtMost(1),
+            Invariant::Loss => Claim::Changes(crate::check::Writes { lost: Some(0), ..Default::default() }),
+            Invariant::Dns | Invariant::Liveness | Invariant::Assertion => Claim::Healthy,
+        }
+    }
+
+    fn presets() -> Vec<(&'static str, Config)> {
+        vec![("checkpoint", Config::default())]
+    }
+}

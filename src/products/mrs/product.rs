@@ -1,0 +1,135 @@
+//! The MRS pair as products: one [`Pair`] model, specialised by a [`Spec`] per system (MRS
+//! Manager, FlinkServer) that gives its configuration, its name and its actions.
+
+use super::{ActiveStandby, Claim, Event, Profile, Rec, SUPPORTED_ACTIONS};
+use crate::action::{Action, CableRef};
+use crate::check::Verdict;
+use crate::engine::{Ctx, Model, Time};
+use crate::fault::{FaultKind, Profile as ChaosProfile};
+use crate::finding::{Invariant, Problem, SpecId};
+use crate::ledger::Ledger;
+use crate::metrics::Sample;
+use crate::net::Topology;
+use crate::ops::View;
+use crate::products::Product;
+use std::marker::PhantomData;
+
+/// What makes the shared pair one particular MRS system.
+pub trait Spec: Clone + Send + Sync + 'static {
+    type Config: Clone + std::fmt::Debug + PartialEq + serde::Serialize + serde::de::DeserializeOwned + Default + Send + Sync;
+    const LABEL: &'static str;
+    /// The name `failsim chaos` knows the default configuration by.
+    const TARGET: &'static str;
+    fn profile(cfg: &Self::Config) -> Profile;
+    fn validate(cfg: &Self::Config) -> Result<(), String>;
+}
+
+/// The shared active/standby model as the product `S`.
+#[derive(Clone, Debug)]
+pub struct Pair<S> {
+    pub(crate) model: ActiveStandby,
+    spec: PhantomData<S>,
+}
+
+pub type MrsManager = Pair<super::Manager>;
+pub type FlinkServer = Pair<super::Flink>;
+
+impl<S: Spec> Model for Pair<S> {
+    type Event = Event;
+    type Record = Rec;
+
+    fn handle(&mut self, event: Event, cx: &mut Ctx<'_, Event, Rec>) {
+        self.model.handle(event, cx);
+    }
+
+    fn settle(&mut self, cx: &mut Ctx<'_, Event, Rec>) {
+        self.model.settle(cx);
+    }
+}
+
+impl<S: Spec> Product for Pair<S> {
+    type Config = S::Config;
+    type Claim = Claim;
+    const LABEL: &'static str = S::LABEL;
+
+    fn validate(cfg: &S::Config) -> Result<(), String> {
+        S::validate(cfg)
+    }
+
+    /// `FailResource`/`RestoreResource` only where the product has a single-active resource.
+    fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
+        let has_resource = S::profile(cfg).resource.is_some();
+        SUPPORTED_ACTIONS.iter().copied().filter(|a| has_resource || !a.contains("Resource")).collect()
+    }
+
+    fn validate_claim(claim: &Claim) -> Result<(), String> {
+        claim.validate()
+    }
+
+    fn build(cfg: &S::Config, seed: u64, cx: &mut Ctx<'_, Event, Rec>) -> Self {
+        Pair { model: ActiveStandby::new(S::profile(cfg), seed, cx), spec: PhantomData }
+    }
+
+    fn action(action: Action) -> Event {
+        Event::Command(action)
+    }
+
+    fn view(&self, at_ms: Time) -> View {
+        self.model.view(at_ms)
+    }
+
+    fn eval(&self, claim: &Claim, now: Time) -> Verdict {
+        claim.eval(&self.model, now)
+    }
+
+    fn sample(&self) -> Sample {
+        self.model.sample()
+    }
+
+    fn ledger(&self) -> &Ledger {
+        &self.model.ledger
+    }
+
+    fn lanes(&self) -> Vec<(String, String)> {
+        self.model.lanes()
+    }
+
+    fn topology(&self) -> &Topology {
+        &self.model.net
+    }
+
+    fn alphabet(cfg: &S::Config) -> Vec<FaultKind> {
+        let mut kinds = vec![FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::PowerFail, FaultKind::Restart, FaultKind::SwitchFailure];
+        kinds.extend([FaultKind::BreakSyncFile, FaultKind::FillBackupDisk, FaultKind::AdminSwitch]);
+        if S::profile(cfg).resource.is_some() {
+            kinds.push(FaultKind::FailResource);
+        }
+        kinds
+    }
+
+    /// 3 minutes of faults, then 7 quiet minutes: several 60 s sync checks after healing.
+    fn chaos_profile(_: &S::Config) -> ChaosProfile {
+        ChaosProfile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 2 }
+    }
+
+    fn health(&self) -> Vec<Problem> {
+        self.model.health_problems()
+    }
+
+    /// No document describes two active nodes (they come from the start-up assumption).
+    fn split_brain_documented(&self) -> Option<SpecId> {
+        None
+    }
+
+    fn claim_for(invariant: Invariant) -> Claim {
+        match invariant {
+            Invariant::SplitBrain => Claim::ActiveAtMost(1),
+            Invariant::Loss => Claim::Changes(crate::check::Writes { lost: Some(0), ..Default::default() }),
+            Invariant::Dns | Invariant::Liveness | Invariant::Assertion => Claim::Healthy,
+        }
+    }
+
+    fn presets() -> Vec<(&'static str, S::Config)> {
+        vec![(S::TARGET, S::Config::default())]
+    }
+}

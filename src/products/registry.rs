@@ -1,0 +1,163 @@
+//! The one registration list. Each line names a system's variant in scenario files, its product
+//! type and the name `failsim chaos` knows it by; from it come the `system:` variants, the claim
+//! vocabulary per system, the dispatch, and the CLI's target names. Adding a product is one
+//! folder under `src/products/` and one line here.
+
+use super::Product;
+use serde::{Deserialize, Serialize, Serializer};
+
+macro_rules! registry {
+    ($( $variant:ident => $product:ty, $doc:literal; )*) => {
+        /// The system a scenario is about, with its configuration.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        pub enum System {
+            $( #[doc = $doc] $variant(<$product as Product>::Config), )*
+        }
+
+        /// Only which system a file is about (its variant name, content skipped).
+        #[derive(Clone, Copy, Debug, Deserialize)]
+        pub enum SystemTag {
+            $( $variant(serde::de::IgnoredAny), )*
+        }
+
+        /// A claim in the vocabulary of one system.
+        #[derive(Clone, PartialEq)]
+        pub enum AnyClaim {
+            $( $variant(<$product as Product>::Claim), )*
+        }
+
+        impl System {
+            /// Runs `f` with the product type and configuration of this system.
+            pub fn visit<F: WithConfig>(&self, f: F) -> F::Out {
+                match self {
+                    $( System::$variant(cfg) => f.call::<$product>(cfg), )*
+                }
+            }
+        }
+
+        impl SystemTag {
+            /// Runs `f` with the product type of this system.
+            pub fn visit<F: WithProduct>(self, f: F) -> F::Out {
+                match self {
+                    $( SystemTag::$variant(_) => f.call::<$product>(), )*
+                }
+            }
+        }
+
+        $(
+            impl Registered for $product {
+                fn wrap_claim(claim: Self::Claim) -> AnyClaim {
+                    AnyClaim::$variant(claim)
+                }
+                fn unwrap_claim(claim: &AnyClaim) -> Option<&Self::Claim> {
+                    match claim {
+                        AnyClaim::$variant(c) => Some(c),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+                fn system(cfg: Self::Config) -> System {
+                    System::$variant(cfg)
+                }
+            }
+        )*
+
+        impl std::fmt::Debug for AnyClaim {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $( AnyClaim::$variant(c) => c.fmt(f), )*
+                }
+            }
+        }
+
+        impl Serialize for AnyClaim {
+            /// Bare, as files write it: the scenario's system says which vocabulary it is.
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( AnyClaim::$variant(c) => c.serialize(s), )*
+                }
+            }
+        }
+
+        /// Every named chaos target: each product's presets, under their CLI names.
+        pub fn target_names() -> Vec<&'static str> {
+            let mut out = Vec::new();
+            $( out.extend(<$product as Product>::presets().into_iter().map(|(name, _)| name)); )*
+            out
+        }
+
+        /// The system a CLI target name stands for.
+        pub fn named_system(name: &str) -> Option<System> {
+            $(
+                if let Some((_, cfg)) = <$product as Product>::presets().into_iter().find(|(n, _)| *n == name) {
+                    return Some(<$product as Registered>::system(cfg));
+                }
+            )*
+            None
+        }
+    };
+}
+
+registry! {
+    DataMiner => super::dataminer::DataMiner, "DataMiner Failover (SPEC §1–2).";
+    MrsManager => super::mrs::MrsManager, "MRS Manager active/standby (SPEC §3).";
+    FlinkServer => super::mrs::FlinkServer, "MRS FlinkServer active/standby (SPEC §4).";
+    CheckPoint => super::checkpoint::CheckPoint, "Check Point Management High Availability (SPEC §5).";
+}
+
+/// A product on the registration list: its claims and configuration in the registry's enums.
+pub trait Registered: Product {
+    fn wrap_claim(claim: Self::Claim) -> AnyClaim;
+    fn unwrap_claim(claim: &AnyClaim) -> Option<&Self::Claim>;
+    fn system(cfg: Self::Config) -> System;
+}
+
+/// Something to do with a system's product type and configuration (see [`System::visit`]).
+pub trait WithConfig {
+    type Out;
+    fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out;
+}
+
+/// Something to do with a system's product type alone (see [`SystemTag::visit`]).
+pub trait WithProduct {
+    type Out;
+    fn call<P: Registered>(self) -> Self::Out;
+}
+
+impl System {
+    /// The system's name in reports.
+    pub fn label(&self) -> &'static str {
+        struct Label;
+        impl WithConfig for Label {
+            type Out = &'static str;
+            fn call<P: Registered>(self, _: &P::Config) -> &'static str {
+                P::LABEL
+            }
+        }
+        self.visit(Label)
+    }
+
+    /// Checks the configuration.
+    pub fn validate(&self) -> Result<(), String> {
+        struct Validate;
+        impl WithConfig for Validate {
+            type Out = Result<(), String>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
+                P::validate(cfg)
+            }
+        }
+        self.visit(Validate)
+    }
+
+    /// The script actions this system supports.
+    pub fn supported_actions(&self) -> Vec<&'static str> {
+        struct Supported;
+        impl WithConfig for Supported {
+            type Out = Vec<&'static str>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Vec<&'static str> {
+                P::supported_actions(cfg)
+            }
+        }
+        self.visit(Supported)
+    }
+}

@@ -1,0 +1,279 @@
+//! Runs a scenario: builds the system, schedules the script, steps the engine to the end time,
+//! and tracks every expectation over the spans of constant state. [`drive`] is the one loop
+//! that steps a run and shows each span of constant state to an observer; `run`, chaos,
+//! explore and sweep all go through it. Products know nothing of the runner.
+
+use crate::check::{Failure, Tracker};
+use crate::engine::{Overrun, Sim, Time};
+use crate::metrics::{Metrics, Recorder};
+use crate::ops::View;
+use crate::products::{Product, Registered, WithConfig};
+use crate::scenario::{Scenario, Step};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpectationResult {
+    pub ids: Vec<String>,
+    pub when: String,
+    pub claim: String,
+    pub failure: Option<Failure>,
+}
+
+/// One trace record as text, and whether the text timeline shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TraceLine {
+    pub at_ms: Time,
+    pub text: String,
+    #[serde(skip)]
+    pub shown: bool,
+}
+
+/// One lane of the timeline (a node, a cable, a link) as intervals of constant state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Lane {
+    pub name: String,
+    /// `(from_ms, to_ms, state)`, contiguous, covering the run.
+    pub segments: Vec<(Time, Time, String)>,
+}
+
+/// Builds lanes from samples of every lane's state at the start of each span.
+#[derive(Default)]
+struct LaneRecorder {
+    lanes: Vec<Lane>,
+}
+
+impl LaneRecorder {
+    fn observe(&mut self, at_ms: Time, states: Vec<(String, String)>) {
+        for (i, (name, state)) in states.into_iter().enumerate() {
+            if i == self.lanes.len() {
+                self.lanes.push(Lane { name: name.clone(), segments: Vec::new() });
+            }
+            let lane = &mut self.lanes[i];
+            match lane.segments.last_mut() {
+                Some((_, to, s)) if *s == state => *to = at_ms,
+                Some((_, to, _)) => {
+                    *to = at_ms;
+                    lane.segments.push((at_ms, at_ms, state));
+                }
+                None => lane.segments.push((at_ms, at_ms, state)),
+            }
+        }
+    }
+
+    fn finish(mut self, end_ms: Time) -> Vec<Lane> {
+        for lane in &mut self.lanes {
+            if let Some((_, to, _)) = lane.segments.last_mut() {
+                *to = end_ms;
+            }
+        }
+        self.lanes
+    }
+}
+
+/// Everything a run produced.
+#[derive(Clone, Debug, Serialize)]
+pub struct Outcome {
+    pub name: String,
+    pub system: &'static str,
+    pub seed: u64,
+    pub end_ms: Time,
+    pub initial: View,
+    /// The full trace (the JSON report writes it as `trace`).
+    #[serde(skip)]
+    pub timeline: Vec<TraceLine>,
+    pub revised: View,
+    pub expectations: Vec<ExpectationResult>,
+    pub metrics: Metrics,
+    /// The timeline's lanes (for the SVG/HTML report).
+    pub lanes: Vec<Lane>,
+    /// The script's actions, with their times (markers on the timeline).
+    pub script: Vec<(Time, String)>,
+    /// FNV-1a 64 of the trace (the JSON report writes it as 16 hex digits).
+    #[serde(skip)]
+    pub trace_hash: u64,
+    pub events: u64,
+}
+
+impl Outcome {
+    pub fn passed(&self) -> bool {
+        self.expectations.iter().all(|e| e.failure.is_none())
+    }
+}
+
+/// A span of constant state: `[from_ms, to_ms)`, and whether the instant that began it changed
+/// the model (observers may skip spans that did not: the state is the one they last saw).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub from_ms: Time,
+    pub to_ms: Time,
+    pub changed: bool,
+}
+
+/// The one run loop: steps `sim` one instant at a time up to `end_ms` and shows every span of
+/// constant state to `observe` — from t = 0 to the first instant, between instants, and from
+/// the last instant to `end_ms + 1` (the state at `end_ms` lasts 1 ms). Empty spans are skipped.
+pub fn drive<P: Product>(sim: &mut Sim<P>, end_ms: Time, mut observe: impl FnMut(&Sim<P>, Span)) -> Result<(), Overrun> {
+    let mut from_ms = sim.now();
+    loop {
+        let next = sim.peek_time().filter(|t| *t <= end_ms);
+        let to_ms = next.unwrap_or(end_ms + 1);
+        if to_ms > from_ms {
+            observe(sim, Span { from_ms, to_ms, changed: sim.changed() });
+        }
+        if next.is_none() {
+            return Ok(());
+        }
+        let stepped = sim.step_timestamp()?;
+        debug_assert_eq!(stepped, next, "the loop steps the instant it peeked");
+        from_ms = sim.now();
+    }
+}
+
+/// A run that could not finish.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// The model kept scheduling at one instant.
+    Overrun(Overrun),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Overrun(o) => o.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<Overrun> for RunError {
+    fn from(o: Overrun) -> Self {
+        RunError::Overrun(o)
+    }
+}
+
+/// Builds the simulation of a product with its script scheduled, at t = 0.
+pub fn prepare<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, trace: bool) -> Sim<P> {
+    let mut sim = Sim::build(trace, |cx| P::build(cfg, seed, cx));
+    for step in script {
+        sim.schedule_at(step.at.0, P::action(step.action.clone()));
+    }
+    sim
+}
+
+/// Runs a scenario with `seed` (its own seed when `None`).
+pub fn run(scenario: &Scenario, seed: Option<u64>) -> Result<Outcome, RunError> {
+    struct Run<'a>(&'a Scenario, u64);
+    impl WithConfig for Run<'_> {
+        type Out = Result<Outcome, RunError>;
+        fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
+            run_product::<P>(cfg, self.0, self.1)
+        }
+    }
+    scenario.system.visit(Run(scenario, seed.unwrap_or(scenario.seed)))
+}
+
+fn run_product<P: Registered>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> Result<Outcome, RunError> {
+    let end = scenario.end.0;
+    let mut sim = prepare::<P>(cfg, &scenario.script, seed, true);
+    let initial = sim.model.view(0);
+    let claims: Vec<&P::Claim> =
+        scenario.expect.iter().map(|e| P::unwrap_claim(&e.that).expect("the parser reads claims in the vocabulary of the scenario's system")).collect();
+    let mut trackers: Vec<Tracker> = scenario.expect.iter().map(|e| Tracker::new(e.when)).collect();
+    let mut metrics = Recorder::default();
+    let mut lanes = LaneRecorder::default();
+    let mut verdicts: Vec<Option<crate::check::Verdict>> = vec![None; scenario.expect.len()];
+    drive(&mut sim, end, |sim, span| {
+        // State only changes at instants that changed something: look again only then.
+        if span.changed {
+            verdicts.iter_mut().for_each(|v| *v = None);
+            metrics.observe(span.from_ms, sim.model.sample());
+            lanes.observe(span.from_ms, sim.model.lanes());
+        }
+        for ((tracker, claim), verdict) in trackers.iter_mut().zip(&claims).zip(&mut verdicts) {
+            tracker.observe(span.from_ms, span.to_ms, || verdict.get_or_insert_with(|| sim.model.eval(claim, span.from_ms)).clone());
+        }
+    })?;
+    let expectations = trackers
+        .into_iter()
+        .zip(&scenario.expect)
+        .map(|(t, e)| ExpectationResult { ids: e.ids.clone(), when: e.when.to_string(), claim: format!("{:?}", e.that), failure: t.finish().err() })
+        .collect();
+    let revised = sim.model.view(end);
+    let mut alarms = std::collections::BTreeMap::new();
+    for (_, console) in &revised.consoles {
+        for a in console {
+            *alarms.entry(a.severity.label().to_string()).or_insert(0) += 1;
+        }
+    }
+    let ledger = sim.model.ledger();
+    let metrics = metrics.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), alarms);
+    Ok(Outcome {
+        name: scenario.name.clone(),
+        metrics,
+        lanes: lanes.finish(end),
+        script: scenario.script.iter().map(|st| (st.at.0, st.action.describe())).collect(),
+        system: P::LABEL,
+        seed,
+        end_ms: end,
+        revised,
+        initial,
+        trace_hash: sim.trace().hash(),
+        timeline: sim.trace().records().iter().map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), shown: P::shown(r) }).collect(),
+        expectations,
+        events: sim.events_handled(),
+    })
+}
+
+/// The cable graph of a scenario's system at `at_ms` (the script run up to then): for
+/// `failsim graph`.
+pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topology, RunError> {
+    struct At<'a>(&'a Scenario, Time);
+    impl WithConfig for At<'_> {
+        type Out = Result<crate::net::Topology, RunError>;
+        fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
+            let mut sim = prepare::<P>(cfg, &self.0.script, self.0.seed, false);
+            drive(&mut sim, self.1, |_, _| {})?;
+            Ok(sim.model.topology().clone())
+        }
+    }
+    scenario.system.visit(At(scenario, at_ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// FS-DET: a branch of a run (what-if and chaos branch from a state) continues exactly like
+    /// the original.
+    #[test]
+    fn a_cloned_world_continues_like_the_original() {
+        let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/dm-stop-online.ron"));
+        let sc = crate::scenario::load(path).unwrap();
+        let crate::products::System::DataMiner(cfg) = &sc.system else { panic!("a DataMiner scenario") };
+        let mut sim = prepare::<crate::products::dataminer::DataMiner>(cfg, &sc.script, 3, true);
+        sim.run_until(90_000).unwrap();
+        let mut branch = sim.clone();
+        sim.run_until(sc.end.0).unwrap();
+        branch.run_until(sc.end.0).unwrap();
+        assert_eq!(sim.trace().hash(), branch.trace().hash());
+        assert_eq!(sim.trace().len(), branch.trace().len());
+    }
+
+    #[test]
+    fn drive_shows_every_span_once_and_ends_one_past_the_end() {
+        let sc = crate::scenario::parse(
+            std::path::Path::new("t.ron"),
+            r#"Scenario(name: "t", doc: "", system: CheckPoint(), script: [(at: "1m", do: Stop(Secondary))], end: "20m")"#,
+        )
+        .unwrap();
+        let crate::products::System::CheckPoint(cfg) = &sc.system else { panic!("a Check Point scenario") };
+        let mut sim = prepare::<crate::products::checkpoint::CheckPoint>(cfg, &sc.script, 0, false);
+        let mut spans = Vec::new();
+        drive(&mut sim, sc.end.0, |_, span| spans.push(span)).unwrap();
+        assert_eq!(spans.first().map(|s| s.from_ms), Some(0));
+        assert_eq!(spans.last().map(|s| s.to_ms), Some(sc.end.0 + 1));
+        assert!(spans.windows(2).all(|w| w[0].to_ms == w[1].from_ms && w[0].from_ms < w[0].to_ms), "{spans:?}");
+        assert!(spans.iter().any(|s| s.from_ms == 60_000 && s.changed), "the stop changed the state: {spans:?}");
+    }
+}
