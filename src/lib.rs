@@ -23,6 +23,7 @@ mod runner;
 mod scenario;
 pub mod sweep;
 mod units;
+mod world;
 
 pub use engine::clock;
 pub use products::{System, named_system, target_names};

@@ -23,7 +23,7 @@ impl Schedule {
     /// Swarm testing (as TigerBeetle's VOPR): the seed first draws which fault kinds are on and
     /// how often faults strike, then the faults themselves. Some runs hammer one kind; others mix.
     pub fn draw(seed: u64, alphabet: &[FaultKind], profile: Profile) -> Schedule {
-        let mut rng = StreamAllocator::reserved(seed, SWARM_BLOCK).next();
+        let mut rng = StreamAllocator::reserved(seed, SWARM_BLOCK).take();
         let mut enabled: Vec<FaultKind> = alphabet.iter().copied().filter(|_| rng.random_bool(0.5)).collect();
         if enabled.is_empty() {
             enabled.push(alphabet[rng.random_range(0..alphabet.len() as u32) as usize]);

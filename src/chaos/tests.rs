@@ -5,12 +5,13 @@
 use super::{Campaign, FaultKind, Invariant, Profile, Schedule, Summary, campaign_for, run_campaign};
 use crate::action::Action;
 use crate::check::Verdict;
-use crate::engine::{Ctx, Model, Time};
+use crate::engine::Time;
 use crate::finding::{Problem, SpecId};
 use crate::ledger::Summary as Writes;
 use crate::ops::View;
 use crate::products::dataminer::{self, Config, DataMiner};
-use crate::products::{AnyClaim, Product, Registered, System};
+use crate::products::{AnyClaim, Cx, Product, Registered, System};
+use crate::world::World;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 fn no_inverted() -> System {
@@ -111,13 +112,9 @@ struct Flaky(crate::ledger::Ledger);
 
 static BUILDS: AtomicU64 = AtomicU64::new(0);
 
-impl Model for Flaky {
+impl Product for Flaky {
     type Event = ();
     type Record = u64;
-    fn handle(&mut self, _: (), _: &mut Ctx<'_, (), u64>) {}
-}
-
-impl Product for Flaky {
     type Config = ();
     type Claim = dataminer::Claim;
     const LABEL: &'static str = "flaky";
@@ -127,28 +124,26 @@ impl Product for Flaky {
     fn supported_actions(_: &()) -> Vec<&'static str> {
         vec!["Stop"]
     }
-    fn build(_: &(), _: u64, cx: &mut Ctx<'_, (), u64>) -> Self {
+    fn build(_: &(), cx: &mut Cx<'_, '_, Self>) -> Self {
         cx.record(BUILDS.fetch_add(1, Ordering::Relaxed));
         Flaky(crate::ledger::Ledger::new(1))
     }
     fn action(_: Action) {}
-    fn view(&self, at_ms: Time) -> View {
+    fn handle(&mut self, _: (), _: &mut Cx<'_, '_, Self>) {}
+    fn view(&self, _: &World, at_ms: Time) -> View {
         View { at_ms, nodes: vec![], tables: vec![], consoles: vec![], panels: vec![], writes_label: String::new(), writes: Writes::default(), notes: vec![] }
     }
-    fn eval(&self, _: &dataminer::Claim, _: Time) -> Verdict {
+    fn eval(&self, _: &World, _: &dataminer::Claim, _: Time) -> Verdict {
         Ok(())
     }
-    fn sample(&self) -> crate::metrics::Sample {
+    fn sample(&self, _: &World) -> crate::metrics::Sample {
         crate::metrics::Sample { serving: true, online: 1, claimers: 1 }
     }
     fn ledger(&self) -> &crate::ledger::Ledger {
         &self.0
     }
-    fn lanes(&self) -> Vec<(String, String)> {
+    fn lanes(&self, _: &World) -> Vec<(String, String)> {
         Vec::new()
-    }
-    fn topology(&self) -> &crate::net::Topology {
-        unreachable!("not used by the chaos runner")
     }
     fn alphabet(_: &()) -> Vec<FaultKind> {
         vec![FaultKind::Stop]
@@ -156,7 +151,7 @@ impl Product for Flaky {
     fn chaos_profile(_: &()) -> Profile {
         Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1 }
     }
-    fn health(&self) -> Vec<Problem> {
+    fn health(&self, _: &World) -> Vec<Problem> {
         vec![]
     }
     fn split_brain_documented(&self) -> Option<SpecId> {

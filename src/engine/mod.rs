@@ -14,7 +14,7 @@ mod rng;
 mod trace;
 
 pub use queue::{EventQueue, TimerId};
-pub use rng::{Rng, StreamAllocator, StreamId};
+pub use rng::{Rng, StreamAllocator, StreamId, Streams};
 pub use trace::{Trace, fnv1a64};
 
 /// Virtual time in milliseconds since the start of the run.

@@ -44,7 +44,7 @@ impl StreamAllocator {
     }
 }
 
-/// One block of streams: each call to [`Streams::next`] gives a new, independent stream.
+/// One block of streams: each call to [`Streams::take`] gives a new, independent stream.
 #[derive(Clone, Debug)]
 pub struct Streams {
     seed: u64,
@@ -53,7 +53,7 @@ pub struct Streams {
 }
 
 impl Streams {
-    pub fn next(&mut self) -> Rng {
+    pub fn take(&mut self) -> Rng {
         let id = self.next_id();
         stream(self.seed, id)
     }
@@ -85,7 +85,7 @@ mod tests {
     fn same_seed_and_order_give_the_same_draws() {
         let mut a = StreamAllocator::new(42).next_block();
         let mut b = StreamAllocator::new(42).next_block();
-        assert_eq!(draws(&mut a.next()), draws(&mut b.next()));
+        assert_eq!(draws(&mut a.take()), draws(&mut b.take()));
     }
 
     #[test]

@@ -152,7 +152,7 @@ fn run_metrics<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, end: Tim
         }
     })
     .map_err(|e| e.to_string())?;
-    let ledger = sim.model.ledger();
+    let ledger = sim.model.system.ledger();
     let m = rec.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), Default::default());
     let fingerprint = fnv1a64(format!("{:?}{:?}", sim.model.lanes(), m).as_bytes());
     Ok((m, fingerprint))

@@ -104,17 +104,17 @@ mod tests {
         d.register("A", ip("10.0.0.1"), RecordSource::Dynamic);
         d.register("A", ip("10.0.0.5"), RecordSource::Dynamic);
         d.register("B", ip("10.0.0.5"), RecordSource::Dynamic);
-        let mut rng = StreamAllocator::new(7).next_block().next();
+        let mut rng = StreamAllocator::new(7).next_block().take();
         let answers: std::collections::BTreeSet<_> = (0..32).map(|_| d.lookup("A", &mut rng).unwrap()).collect();
         assert_eq!(answers.len(), 2);
         let names: std::collections::BTreeSet<_> = (0..32).map(|_| d.reverse(ip("10.0.0.5"), &mut rng).unwrap()).collect();
         assert_eq!(names.len(), 2);
         assert_eq!(d.duplicates(), vec![(ip("10.0.0.5"), vec!["A".to_string(), "B".to_string()])]);
         let again: Vec<_> = {
-            let mut rng = StreamAllocator::new(7).next_block().next();
+            let mut rng = StreamAllocator::new(7).next_block().take();
             (0..32).map(|_| d.lookup("A", &mut rng).unwrap()).collect()
         };
-        let mut rng = StreamAllocator::new(7).next_block().next();
+        let mut rng = StreamAllocator::new(7).next_block().take();
         let first: Vec<_> = (0..32).map(|_| d.lookup("A", &mut rng).unwrap()).collect();
         assert_eq!(first, again);
     }

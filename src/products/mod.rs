@@ -1,10 +1,11 @@
 //! The products failsim models, each in its own folder behind one trait, and the one list that
 //! registers them ([`registry`]).
 //!
-//! A product is a [`Model`] the runner can build from its configuration, feed script actions,
-//! look at through its operator view, ask about claims and availability, and — for chaos and
-//! explore — attack with its fault alphabet and check against its invariants. Products know
-//! nothing of each other, of scenario files, of the runner or of reports.
+//! A product is a system the runner can build in a [`World`] from its configuration, feed
+//! script actions, tell about world faults, look at through its operator view, ask about claims
+//! and availability, and — for chaos and explore — attack with its fault alphabet and check
+//! against its invariants. Products know nothing of each other, of scenario files, of the
+//! runner or of reports.
 
 pub(crate) mod checkpoint;
 pub(crate) mod dataminer;
@@ -15,19 +16,26 @@ pub use registry::{AnyClaim, Registered, System, SystemTag, WithConfig, WithProd
 
 use crate::action::Action;
 use crate::check::Verdict;
-use crate::engine::{Ctx, Model, Time};
+use crate::engine::Time;
 use crate::fault::{FaultKind, Profile};
 use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
-use crate::net::Topology;
 use crate::ops::View;
+use crate::world::{Applied, World, WorldCx, WorldFault};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::{Debug, Display};
 
+/// The context a product's code runs in: the engine's (time, timers, trace) and the world.
+pub type Cx<'a, 'b, P> = WorldCx<'a, 'b, <P as Product>::Event, <P as Product>::Record>;
+
 /// Everything the runner, the checks, the reports and the what-if tools need from a product.
-pub trait Product: Model<Record: Display + Clone, Event: Clone> + Clone {
+pub trait Product: Clone {
+    /// What can happen to the product: its timers, and commands from the script.
+    type Event: Clone;
+    /// Its typed trace records; their `Display` text is canonical (the trace hash).
+    type Record: Display + Clone;
     /// The scenario-settable configuration (serde, `deny_unknown_fields`, documented defaults).
     type Config: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
     /// The claims an expectation can make about this product, in its own vocabulary.
@@ -45,23 +53,31 @@ pub trait Product: Model<Record: Display + Clone, Event: Clone> + Clone {
         Ok(())
     }
 
-    /// The system at t = 0, its first timers armed.
-    fn build(cfg: &Self::Config, seed: u64, cx: &mut Ctx<'_, Self::Event, Self::Record>) -> Self;
+    /// The system at t = 0 in `cx.world` (its hosts, NICs and cables in the default layout),
+    /// its random streams taken from the world, its first timers armed.
+    fn build(cfg: &Self::Config, cx: &mut Cx<'_, '_, Self>) -> Self;
     /// The event a script action becomes.
     fn action(action: Action) -> Self::Event;
+    /// Handles one event. World faults the event asks for go through `cx.request`.
+    fn handle(&mut self, event: Self::Event, cx: &mut Cx<'_, '_, Self>);
+    /// Called once after the last event of an instant that changed something: derived views
+    /// (alarm consoles) are brought up to date here, and the model's invariants asserted.
+    fn settle(&mut self, _cx: &mut Cx<'_, '_, Self>) {}
+    /// The world is about to apply `fault` (a server about to lose power stops with it).
+    fn before_fault(&mut self, _fault: &WorldFault, _cx: &mut Cx<'_, '_, Self>) {}
+    /// The world applied `fault`: what it changed, for the product to notice and narrate.
+    fn after_fault(&mut self, _fault: &WorldFault, _applied: &Applied, _cx: &mut Cx<'_, '_, Self>) {}
 
     /// What an operator sees now (the report's status sections).
-    fn view(&self, at_ms: Time) -> View;
+    fn view(&self, world: &World, at_ms: Time) -> View;
     /// Whether a claim holds now: `Err((expected, actual))` when it does not.
-    fn eval(&self, claim: &Self::Claim, now: Time) -> Verdict;
+    fn eval(&self, world: &World, claim: &Self::Claim, now: Time) -> Verdict;
     /// Availability now, for the metrics.
-    fn sample(&self) -> Sample;
+    fn sample(&self, world: &World) -> Sample;
     /// The tracked writes.
     fn ledger(&self) -> &Ledger;
     /// Each timeline lane's state now (nodes, cables, links).
-    fn lanes(&self) -> Vec<(String, String)>;
-    /// The cable graph as it is now.
-    fn topology(&self) -> &Topology;
+    fn lanes(&self, world: &World) -> Vec<(String, String)>;
     /// Whether the text timeline shows this record (the JSON trace keeps all).
     fn shown(_record: &Self::Record) -> bool {
         true
@@ -72,11 +88,11 @@ pub trait Product: Model<Record: Display + Clone, Event: Clone> + Clone {
     /// The shape of a chaos run: fault phase, quiet time, workload.
     fn chaos_profile(cfg: &Self::Config) -> Profile;
     /// In the modes that promise it, a name resolving to a node that does not hold it.
-    fn dns_broken(&self) -> Option<String> {
+    fn dns_broken(&self, _world: &World) -> Option<String> {
         None
     }
     /// What keeps the system from being healthy now (checked after healing).
-    fn health(&self) -> Vec<Problem>;
+    fn health(&self, world: &World) -> Vec<Problem>;
     /// While more than one node is online/active: the document that describes this state as
     /// the product's behaviour, if one does (asked when the split brain begins).
     fn split_brain_documented(&self) -> Option<SpecId>;

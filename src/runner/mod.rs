@@ -4,11 +4,12 @@
 //! explore and sweep all go through it. Products know nothing of the runner.
 
 use crate::check::{Failure, Tracker};
-use crate::engine::{Overrun, Sim, Time};
+use crate::engine::{Ctx, Model, Overrun, Sim, Time};
 use crate::metrics::{Metrics, Recorder};
 use crate::ops::View;
 use crate::products::{Product, Registered, WithConfig};
 use crate::scenario::{Scenario, Step};
+use crate::world::{World, WorldCx, WorldFault};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -100,6 +101,86 @@ impl Outcome {
     }
 }
 
+/// One run's world and the system in it, as the engine sees them: the runner owns the world;
+/// the system reads it, and world faults it asks for are applied by the world, once, with every
+/// system's hooks around them.
+#[derive(Clone)]
+pub struct Harness<P> {
+    pub world: World,
+    pub system: P,
+}
+
+/// A chain of world faults longer than this (hooks asking for faults that ask for faults) is a
+/// bug in a product.
+const MAX_FAULTS_PER_EVENT: usize = 10_000;
+
+impl<P: Product> Harness<P> {
+    /// The world of `seed` with the system built in it.
+    fn build(cfg: &P::Config, seed: u64, cx: &mut Ctx<'_, P::Event, P::Record>) -> Self {
+        let mut world = World::new(seed);
+        let mut requests = Vec::new();
+        let system = P::build(cfg, &mut WorldCx::new(cx, &mut world, &mut requests));
+        assert!(requests.is_empty(), "a system asks for no fault while it is built");
+        Harness { world, system }
+    }
+
+    /// Applies the faults the system asked for, in order, each between the hooks.
+    fn apply(&mut self, mut requests: Vec<WorldFault>, cx: &mut Ctx<'_, P::Event, P::Record>) {
+        let mut next = 0;
+        while next < requests.len() {
+            assert!(next < MAX_FAULTS_PER_EVENT, "more than {MAX_FAULTS_PER_EVENT} world faults from one event");
+            let fault = requests[next];
+            next += 1;
+            let mut more = Vec::new();
+            self.system.before_fault(&fault, &mut WorldCx::new(cx, &mut self.world, &mut more));
+            let applied = self.world.apply(fault);
+            self.system.after_fault(&fault, &applied, &mut WorldCx::new(cx, &mut self.world, &mut more));
+            requests.extend(more);
+        }
+    }
+
+    pub fn view(&self, at_ms: Time) -> View {
+        self.system.view(&self.world, at_ms)
+    }
+
+    pub fn sample(&self) -> crate::metrics::Sample {
+        self.system.sample(&self.world)
+    }
+
+    pub fn lanes(&self) -> Vec<(String, String)> {
+        self.system.lanes(&self.world)
+    }
+
+    pub fn eval(&self, claim: &P::Claim, now: Time) -> crate::check::Verdict {
+        self.system.eval(&self.world, claim, now)
+    }
+
+    pub fn health(&self) -> Vec<crate::finding::Problem> {
+        self.system.health(&self.world)
+    }
+
+    pub fn dns_broken(&self) -> Option<String> {
+        self.system.dns_broken(&self.world)
+    }
+}
+
+impl<P: Product> Model for Harness<P> {
+    type Event = P::Event;
+    type Record = P::Record;
+
+    fn handle(&mut self, event: P::Event, cx: &mut Ctx<'_, P::Event, P::Record>) {
+        let mut requests = Vec::new();
+        self.system.handle(event, &mut WorldCx::new(cx, &mut self.world, &mut requests));
+        self.apply(requests, cx);
+    }
+
+    fn settle(&mut self, cx: &mut Ctx<'_, P::Event, P::Record>) {
+        let mut requests = Vec::new();
+        self.system.settle(&mut WorldCx::new(cx, &mut self.world, &mut requests));
+        assert!(requests.is_empty(), "settling derives views; it asks for no fault");
+    }
+}
+
 /// A span of constant state: `[from_ms, to_ms)`, and whether the instant that began it changed
 /// the model (observers may skip spans that did not: the state is the one they last saw).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +193,7 @@ pub struct Span {
 /// The one run loop: steps `sim` one instant at a time up to `end_ms` and shows every span of
 /// constant state to `observe` — from t = 0 to the first instant, between instants, and from
 /// the last instant to `end_ms + 1` (the state at `end_ms` lasts 1 ms). Empty spans are skipped.
-pub fn drive<P: Product>(sim: &mut Sim<P>, end_ms: Time, mut observe: impl FnMut(&Sim<P>, Span)) -> Result<(), Overrun> {
+pub fn drive<P: Product>(sim: &mut Sim<Harness<P>>, end_ms: Time, mut observe: impl FnMut(&Sim<Harness<P>>, Span)) -> Result<(), Overrun> {
     let mut from_ms = sim.now();
     loop {
         let next = sim.peek_time().filter(|t| *t <= end_ms);
@@ -153,8 +234,8 @@ impl From<Overrun> for RunError {
 }
 
 /// Builds the simulation of a product with its script scheduled, at t = 0.
-pub fn prepare<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, trace: bool) -> Sim<P> {
-    let mut sim = Sim::build(trace, |cx| P::build(cfg, seed, cx));
+pub fn prepare<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
+    let mut sim = Sim::build(trace, |cx| Harness::build(cfg, seed, cx));
     for step in script {
         sim.schedule_at(step.at.0, P::action(step.action.clone()));
     }
@@ -206,7 +287,7 @@ fn run_product<P: Registered>(cfg: &P::Config, scenario: &Scenario, seed: u64) -
             *alarms.entry(a.severity.label().to_string()).or_insert(0) += 1;
         }
     }
-    let ledger = sim.model.ledger();
+    let ledger = sim.model.system.ledger();
     let metrics = metrics.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), alarms);
     Ok(Outcome {
         name: scenario.name.clone(),
@@ -234,7 +315,7 @@ pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topol
         fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
             let mut sim = prepare::<P>(cfg, &self.0.script, self.0.seed, false);
             drive(&mut sim, self.1, |_, _| {})?;
-            Ok(sim.model.topology().clone())
+            Ok(sim.model.world.net().clone())
         }
     }
     scenario.system.visit(At(scenario, at_ms))

@@ -3,6 +3,7 @@
 use super::{CheckPoint, Mode};
 use crate::action::NodeId;
 use crate::check::{self, Verdict};
+use crate::world::World;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +48,7 @@ impl Claim {
         }
     }
 
-    pub fn eval(&self, cp: &CheckPoint) -> Verdict {
+    pub fn eval(&self, cp: &CheckPoint, world: &World) -> Verdict {
         match self {
             Claim::Mode(n, m) => {
                 let actual = if cp.server(*n).mode == Mode::Active { ModeIs::Active } else { ModeIs::Standby };
@@ -55,12 +56,12 @@ impl Claim {
             }
             Claim::ActiveCount(c) => check::expect(*c, cp.actives().count() as u32),
             Claim::Banner { from, is } => {
-                let panel = cp.ha_status(*from);
+                let panel = cp.ha_status(world.net(), *from);
                 let actual = panel.banner.first().cloned().unwrap_or_default();
                 if actual == *is { Ok(()) } else { Err((format!("banner \"{is}\""), format!("banner \"{actual}\""))) }
             }
             Claim::Status { from, of, item, is } => {
-                let panel = cp.ha_status(*from);
+                let panel = cp.ha_status(world.net(), *from);
                 let area = if of == from { format!("Connected to: {}", cp.name(*of)) } else { format!("Peer: {}", cp.name(*of)) };
                 let actual = panel.columns.iter().find(|c| c.node == area).and_then(|c| c.get(item)).unwrap_or("absent");
                 if actual.to_lowercase().starts_with(&is.to_lowercase()) {
@@ -81,7 +82,7 @@ impl Claim {
             Claim::Changes(w) => w.check(&cp.ledger.summary()),
             Claim::LostChanges(ids) => check::lost_ids(&cp.ledger.summary(), ids),
             Claim::ActiveAtMost(n) => check::at_most(*n, cp.actives().count(), "Active"),
-            Claim::Healthy => check::healthy(cp.health_problems()),
+            Claim::Healthy => check::healthy(cp.health_problems(world.net())),
         }
     }
 }

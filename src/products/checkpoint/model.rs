@@ -1,15 +1,23 @@
 use super::{Config, banner};
 use crate::action::{Action, NodeId, Target};
-use crate::engine::{Ctx, Model, Time, TimerId, clock};
+use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind, SpecId};
 use crate::ledger::{Cause, Ledger, id_ranges};
 use crate::net::{HostId, PortId, Topology};
 use crate::ops::{Column, NodeLine, Panel, View};
+use crate::world::{Applied, World, WorldCx, WorldFault};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
-pub type Cx<'a> = Ctx<'a, Event, Rec>;
+pub type Cx<'a, 'b> = WorldCx<'a, 'b, Event, Rec>;
+
+/// What goes down or comes up: the management services alone, or the whole server (power).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Services,
+    Server,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Mode {
@@ -48,6 +56,7 @@ pub enum Rec {
     Script { text: String },
     Refused { what: String, why: String },
     Cable { cable: String, plugged: bool },
+    NicEnabled { server: String, enabled: bool },
     Running { server: String, running: bool, power: bool },
     Mode { server: String, mode: &'static str, why: String },
     Session { server: String, pending: u32 },
@@ -65,6 +74,7 @@ impl fmt::Display for Rec {
             Rec::Script { text } => write!(f, "script: {text}"),
             Rec::Refused { what, why } => write!(f, "refused: {what}: {why}"),
             Rec::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+            Rec::NicEnabled { server, enabled } => write!(f, "{server} NIC {}", if *enabled { "enabled" } else { "disabled" }),
             Rec::Running { server, running, power } => {
                 let what = if *power { "server" } else { "management services" };
                 write!(f, "{server} {what} {}", if *running { "up" } else { "down" })
@@ -83,7 +93,6 @@ impl fmt::Display for Rec {
 #[derive(Clone, Debug)]
 pub struct CheckPoint {
     pub cfg: Arc<Config>,
-    pub net: Topology,
     switch: PortId,
     pub servers: [Server; 2],
     pub ledger: Ledger,
@@ -96,8 +105,9 @@ pub struct CheckPoint {
 }
 
 impl CheckPoint {
-    pub fn new(cfg: Config, _seed: u64, cx: &mut Cx<'_>) -> Self {
-        let mut net = Topology::new();
+    /// The two servers in the default layout: one NIC each on one switch.
+    pub fn new(cfg: Config, cx: &mut Cx<'_, '_>) -> Self {
+        let net = &mut *cx.world;
         let switch = net.add_switch("switch", vec!["172.16.0.254/24".parse().expect("valid")]);
         let servers = [0usize, 1].map(|i| {
             let host = net.add_host(&cfg.servers[i]);
@@ -109,7 +119,7 @@ impl CheckPoint {
         let timer = cx.new_timer();
         cx.arm(timer, cfg.sync_interval.0, Event::PeriodicSync);
         cx.record(Rec::Initial { active: cfg.servers[cfg.initially_active.idx()].clone() });
-        CheckPoint { cfg: Arc::new(cfg), net, switch, servers, ledger: Ledger::new(2), refusals: Vec::new(), timer, collision_by: None }
+        CheckPoint { cfg: Arc::new(cfg), switch, servers, ledger: Ledger::new(2), refusals: Vec::new(), timer, collision_by: None }
     }
 
     pub fn name(&self, n: NodeId) -> &str {
@@ -125,26 +135,26 @@ impl CheckPoint {
     }
 
     /// The two servers' hosts can reach each other.
-    fn connected(&self) -> bool {
-        self.net.connected(self.servers[0].port, self.servers[1].port)
+    fn connected(&self, net: &Topology) -> bool {
+        net.connected(self.servers[0].port, self.servers[1].port)
     }
 
     /// The management services of `a` and `b` can talk: connected and both running.
-    fn communicating(&self) -> bool {
-        self.connected() && self.servers.iter().all(|s| s.running)
+    fn communicating(&self, net: &Topology) -> bool {
+        self.connected(net) && self.servers.iter().all(|s| s.running)
     }
 
-    fn refuse(&mut self, what: String, why: String, cx: &mut Cx<'_>) {
+    fn refuse(&mut self, what: String, why: String, cx: &mut Cx<'_, '_>) {
         self.refusals.push((cx.now(), format!("{what}: {why}")));
         cx.record(Rec::Refused { what, why });
     }
 
     /// The Active `from` overwrites the Standby `to` (CP-2, CP-5, CP-8). Changes only `to` held
     /// are lost, by id. Actives never sync with each other (CP-6).
-    fn sync(&mut self, from: NodeId, to: NodeId, cx: &mut Cx<'_>) {
+    fn sync(&mut self, from: NodeId, to: NodeId, cx: &mut Cx<'_, '_>) {
         let why = if self.server(to).mode == Mode::Active {
             Some("Collision or HA conflict: two Active servers cannot sync".to_string())
-        } else if !self.communicating() {
+        } else if !self.communicating(cx.net()) {
             Some("not communicating".to_string())
         } else {
             None
@@ -187,7 +197,7 @@ impl CheckPoint {
     }
 
     /// Every Active syncs the other server (periodically, and on publish).
-    fn sync_all(&mut self, cx: &mut Cx<'_>) {
+    fn sync_all(&mut self, cx: &mut Cx<'_, '_>) {
         for a in self.actives().collect::<Vec<_>>() {
             if self.server(a).running {
                 self.sync(a, a.other(), cx);
@@ -204,7 +214,7 @@ impl CheckPoint {
         }
     }
 
-    fn on_command(&mut self, action: Action, cx: &mut Cx<'_>) {
+    fn on_command(&mut self, action: Action, cx: &mut Cx<'_, '_>) {
         let node = match action.target().map(|t| (t, self.resolve(t))) {
             Some((t, None)) => return self.refuse(action.describe(), format!("no server is {t:?} now"), cx),
             Some((_, n)) => n,
@@ -214,19 +224,24 @@ impl CheckPoint {
         cx.record(Rec::Script { text: format!("{}{on}", action.describe()) });
         let n = || node.expect("resolved");
         match action {
-            Action::Pull { .. } | Action::DisableNic { .. } => self.set_link(n(), false, cx),
-            Action::Plug { .. } | Action::EnableNic { .. } => self.set_link(n(), true, cx),
-            Action::Stop(_) => self.set_running(n(), false, false, cx),
-            Action::Start(_) => self.set_running(n(), true, false, cx),
-            Action::PowerFail(_) => self.set_running(n(), false, true, cx),
-            Action::PowerOn(_) => self.set_running(n(), true, true, cx),
-            Action::Restart { duration, .. } => {
-                self.set_running(n(), false, false, cx);
-                cx.schedule_in(duration.0, Event::Command(Action::Start(Target::from(n()))));
+            // World faults: the world applies them; `after_fault` reacts.
+            Action::Pull { .. } | Action::Plug { .. } => {
+                if let Some(cable) = cx.net().cable_of(self.server(n()).port) {
+                    cx.request(WorldFault::Cable { cable, plugged: matches!(action, Action::Plug { .. }) });
+                }
             }
-            Action::FailSwitch | Action::RestoreSwitch => {
-                self.net.set_nic_enabled(self.switch, matches!(action, Action::RestoreSwitch));
-                cx.touch();
+            Action::DisableNic { .. } | Action::EnableNic { .. } => {
+                cx.request(WorldFault::Nic { port: self.server(n()).port, enabled: matches!(action, Action::EnableNic { .. }) });
+            }
+            Action::PowerFail(_) | Action::PowerOn(_) => {
+                cx.request(WorldFault::Power { host: self.server(n()).host, on: matches!(action, Action::PowerOn(_)) })
+            }
+            Action::FailSwitch | Action::RestoreSwitch => cx.request(WorldFault::Switch { port: self.switch, up: matches!(action, Action::RestoreSwitch) }),
+            Action::Stop(_) => self.set_running(n(), false, Scope::Services, cx),
+            Action::Start(_) => self.start(n(), cx),
+            Action::Restart { duration, .. } => {
+                self.set_running(n(), false, Scope::Services, cx);
+                cx.schedule_in(duration.0, Event::Command(Action::Start(Target::from(n()))));
             }
             Action::Edit { count, .. } => self.edit(n(), count, cx),
             Action::Publish(_) => self.publish(n(), cx),
@@ -236,30 +251,52 @@ impl CheckPoint {
         }
     }
 
-    fn set_link(&mut self, n: NodeId, up: bool, cx: &mut Cx<'_>) {
-        if let Some(c) = self.net.cable_of(self.server(n).port)
-            && self.net.set_plugged(c, up)
-        {
-            cx.record(Rec::Cable { cable: self.net.cable(c).name.clone(), plugged: up });
+    /// The management services start; the server needs power for that.
+    fn start(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+        if cx.net().host(self.server(n).host).powered {
+            self.set_running(n, true, Scope::Services, cx);
+        } else {
+            self.refuse(format!("start {}", self.name(n)), "the server has no power".into(), cx);
+        }
+    }
+
+    /// The world applied a fault: the trace says what happened to the servers' cables and NICs;
+    /// a server that lost power goes down, one that got it back comes up.
+    pub(super) fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_>) {
+        match *fault {
+            WorldFault::Cable { cable, plugged } if applied.changed => {
+                let name = cx.net().cable(cable).name.clone();
+                cx.record(Rec::Cable { cable: name, plugged });
+            }
+            WorldFault::Nic { port, enabled } if applied.changed => {
+                if let Some(n) = NodeId::BOTH.into_iter().find(|n| self.server(*n).port == port) {
+                    cx.record(Rec::NicEnabled { server: self.name(n).into(), enabled });
+                }
+            }
+            WorldFault::Power { host, on } if applied.changed => {
+                if let Some(n) = NodeId::BOTH.into_iter().find(|n| self.server(*n).host == host) {
+                    self.set_running(n, on, Scope::Server, cx);
+                }
+            }
+            // The paths changed: the HA status window must look again.
+            WorldFault::Switch { .. } if applied.changed => cx.touch(),
+            WorldFault::Cable { .. } | WorldFault::Nic { .. } | WorldFault::Power { .. } | WorldFault::Switch { .. } => {}
         }
     }
 
     /// A server that stops or loses power keeps its mode: an Active that comes back still
     /// believes it is Active (which is how two Actives arise, CP-6). Its session is lost.
-    fn set_running(&mut self, n: NodeId, running: bool, power: bool, cx: &mut Cx<'_>) {
-        if power {
-            self.net.set_powered(self.server(n).host, running);
-        }
+    fn set_running(&mut self, n: NodeId, running: bool, scope: Scope, cx: &mut Cx<'_, '_>) {
         if self.server(n).running != running {
             self.servers[n.idx()].running = running;
-            cx.record(Rec::Running { server: self.name(n).into(), running, power });
+            cx.record(Rec::Running { server: self.name(n).into(), running, power: scope == Scope::Server });
             if !running {
                 self.discard_session(n, cx);
             }
         }
     }
 
-    fn discard_session(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+    fn discard_session(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
         let count = std::mem::take(&mut self.servers[n.idx()].session);
         if count > 0 {
             cx.record(Rec::Discarded { server: self.name(n).into(), count });
@@ -267,7 +304,7 @@ impl CheckPoint {
     }
 
     /// CP-3: a Standby is Read Only.
-    fn edit(&mut self, n: NodeId, count: u32, cx: &mut Cx<'_>) {
+    fn edit(&mut self, n: NodeId, count: u32, cx: &mut Cx<'_, '_>) {
         let what = format!("edit on {}", self.name(n));
         if !self.server(n).running {
             return self.refuse(what, "the server's management services are down".into(), cx);
@@ -280,7 +317,7 @@ impl CheckPoint {
     }
 
     /// Publishing makes the session's changes real (tracked from here) and syncs (CP-2).
-    fn publish(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+    fn publish(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
         let count = self.server(n).session;
         if !self.server(n).running || count == 0 {
             return self.refuse(format!("publish on {}", self.name(n)), "nothing to publish".into(), cx);
@@ -297,7 +334,7 @@ impl CheckPoint {
     }
 
     /// Changeover (CP-4, CP-5, CP-6).
-    fn make_active(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+    fn make_active(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
         let what = format!("make {} Active", self.name(n));
         if !self.server(n).running {
             return self.refuse(what, "the server's management services are down".into(), cx);
@@ -310,7 +347,7 @@ impl CheckPoint {
         self.servers[n.idx()].mode = Mode::Active;
         // An Active is no sync target: what failed towards it no longer matters.
         self.servers[n.idx()].sync_failed = false;
-        if old_active && self.communicating() {
+        if old_active && self.communicating(cx.net()) {
             self.servers[old.idx()].mode = Mode::Standby;
             self.servers[old.idx()].demoted_by = Some("CP-5");
             cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why: "changeover by the administrator".into() });
@@ -328,7 +365,7 @@ impl CheckPoint {
     }
 
     /// Ends a collision (CP-8): the server becomes Standby and the remaining Active overwrites it.
-    fn make_standby(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+    fn make_standby(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
         let what = format!("make {} Standby", self.name(n));
         if self.server(n).mode == Mode::Standby {
             return self.refuse(what, "it is already Standby".into(), cx);
@@ -349,14 +386,14 @@ impl CheckPoint {
     }
 
     /// The High Availability Status window as SmartConsole shows it connected to `to` (CP-7).
-    pub fn ha_status(&self, to: NodeId) -> Panel {
+    pub fn ha_status(&self, net: &Topology, to: NodeId) -> Panel {
         let peer = to.other();
         let (me, other) = (self.server(to), self.server(peer));
         let msg = if self.actives().count() > 1 {
             banner::COLLISION
-        } else if !self.connected() || !self.net.port_is_up(other.port) {
+        } else if !self.connected(net) || !net.port_is_up(other.port) {
             banner::NOT_COMMUNICATING
-        } else if !self.communicating() {
+        } else if !self.communicating(net) {
             banner::COMMUNICATION_PROBLEM
         } else if me.db != other.db || self.servers.iter().any(|s| s.sync_failed) {
             banner::NOT_SYNCHRONIZED
@@ -371,14 +408,14 @@ impl CheckPoint {
         }
         let peer_status = if me.mode == Mode::Active && other.mode == Mode::Active {
             "Collision".to_string()
-        } else if !self.communicating() {
+        } else if !self.communicating(net) {
             format!("Not communicating, last sync time {}", last(other))
         } else if me.db == other.db && !other.sync_failed && !me.sync_failed {
             "Synchronized".to_string()
         } else {
             format!("Not synchronized, last sync time {}", last(other))
         };
-        let peer_mode = if self.communicating() { mode(other) } else { "Unknown" };
+        let peer_mode = if self.communicating(net) { mode(other) } else { "Unknown" };
         Panel {
             title: format!("High Availability Status (SmartConsole connected to {})", self.name(to)),
             banner: vec![msg.to_string()],
@@ -392,7 +429,7 @@ impl CheckPoint {
         }
     }
 
-    pub fn view(&self, at_ms: Time) -> View {
+    pub fn view(&self, world: &World, at_ms: Time) -> View {
         let nodes = NodeId::BOTH
             .map(|n| {
                 let s = self.server(n);
@@ -416,7 +453,7 @@ impl CheckPoint {
             nodes,
             tables: Vec::new(),
             consoles: Vec::new(),
-            panels: NodeId::BOTH.map(|n| self.ha_status(n)).to_vec(),
+            panels: NodeId::BOTH.map(|n| self.ha_status(world.net(), n)).to_vec(),
             writes_label: "Published changes".into(),
             writes: self.ledger.summary(),
             notes,
@@ -424,11 +461,8 @@ impl CheckPoint {
     }
 }
 
-impl Model for CheckPoint {
-    type Event = Event;
-    type Record = Rec;
-
-    fn handle(&mut self, event: Event, cx: &mut Cx<'_>) {
+impl CheckPoint {
+    pub(super) fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_>) {
         match event {
             Event::PeriodicSync => {
                 cx.arm(self.timer, self.cfg.sync_interval.0, Event::PeriodicSync);
@@ -438,7 +472,7 @@ impl Model for CheckPoint {
         }
     }
 
-    fn settle(&mut self, _cx: &mut Cx<'_>) {
+    pub(super) fn settle(&mut self, _cx: &mut Cx<'_, '_>) {
         for s in &self.servers {
             assert!(s.mode == Mode::Active || s.session == 0, "a Standby holds no session (it is Read Only)");
         }
@@ -448,14 +482,14 @@ impl Model for CheckPoint {
 impl CheckPoint {
     /// What keeps the servers from being healthy now (empty: healthy): exactly one Active, both
     /// running and communicating, identical databases (the banner says so).
-    pub fn health_problems(&self) -> Vec<Problem> {
+    pub fn health_problems(&self, net: &Topology) -> Vec<Problem> {
         let mut out = Vec::new();
         let actives = self.actives().count();
         if actives != 1 {
             let spec = if actives > 1 { self.collision_documented() } else { None };
             out.push(Problem::new(ProblemKind::Serving, format!("{actives} Active server(s)")).documented_by(spec));
         }
-        let banner = self.ha_status(NodeId::Main).banner.first().cloned().unwrap_or_default();
+        let banner = self.ha_status(net, NodeId::Main).banner.first().cloned().unwrap_or_default();
         if banner != banner::IDENTICAL {
             let spec = if banner == banner::COLLISION { self.collision_documented() } else { None };
             out.push(Problem::new(ProblemKind::StatusBanner, format!("banner: {banner}")).documented_by(spec));
@@ -480,7 +514,7 @@ impl CheckPoint {
     }
 
     /// The state of each timeline lane at this instant: servers and cables.
-    pub fn lanes(&self) -> Vec<(String, String)> {
+    pub fn lanes(&self, world: &World) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = NodeId::BOTH
             .iter()
             .map(|n| {
@@ -495,7 +529,7 @@ impl CheckPoint {
                 (self.name(*n).to_string(), state.to_string())
             })
             .collect();
-        out.extend(self.net.cable_lanes());
+        out.extend(world.net().cable_lanes());
         out
     }
 }

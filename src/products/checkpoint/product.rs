@@ -4,16 +4,18 @@
 use super::{CheckPoint, Claim, Config, Event, Rec, SUPPORTED_ACTIONS};
 use crate::action::{Action, CableRef};
 use crate::check::Verdict;
-use crate::engine::{Ctx, Time};
+use crate::engine::Time;
 use crate::fault::{FaultKind, Profile};
 use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
-use crate::net::Topology;
 use crate::ops::View;
-use crate::products::Product;
+use crate::products::{Cx, Product};
+use crate::world::{Applied, World, WorldFault};
 
 impl Product for CheckPoint {
+    type Event = Event;
+    type Record = Rec;
     type Config = Config;
     type Claim = Claim;
     const LABEL: &'static str = "Check Point Management HA";
@@ -30,23 +32,35 @@ impl Product for CheckPoint {
         claim.validate()
     }
 
-    fn build(cfg: &Config, seed: u64, cx: &mut Ctx<'_, Event, Rec>) -> Self {
-        CheckPoint::new(cfg.clone(), seed, cx)
+    fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
+        CheckPoint::new(cfg.clone(), cx)
     }
 
     fn action(action: Action) -> Event {
         Event::Command(action)
     }
 
-    fn view(&self, at_ms: Time) -> View {
-        CheckPoint::view(self, at_ms)
+    fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
+        CheckPoint::handle(self, event, cx);
     }
 
-    fn eval(&self, claim: &Claim, _now: Time) -> Verdict {
-        claim.eval(self)
+    fn settle(&mut self, cx: &mut Cx<'_, '_, Self>) {
+        CheckPoint::settle(self, cx);
     }
 
-    fn sample(&self) -> Sample {
+    fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
+        CheckPoint::after_fault(self, fault, applied, cx);
+    }
+
+    fn view(&self, world: &World, at_ms: Time) -> View {
+        CheckPoint::view(self, world, at_ms)
+    }
+
+    fn eval(&self, world: &World, claim: &Claim, _now: Time) -> Verdict {
+        claim.eval(self, world)
+    }
+
+    fn sample(&self, _world: &World) -> Sample {
         CheckPoint::sample(self)
     }
 
@@ -54,12 +68,8 @@ impl Product for CheckPoint {
         &self.ledger
     }
 
-    fn lanes(&self) -> Vec<(String, String)> {
-        CheckPoint::lanes(self)
-    }
-
-    fn topology(&self) -> &Topology {
-        &self.net
+    fn lanes(&self, world: &World) -> Vec<(String, String)> {
+        CheckPoint::lanes(self, world)
     }
 
     fn alphabet(_: &Config) -> Vec<FaultKind> {
@@ -78,8 +88,8 @@ impl Product for CheckPoint {
         Profile { fault_phase_ms: 180_000, end_ms: 2 * cfg.sync_interval.0 + 1_000, write_every_ms: 1_000_000, write_count: 0 }
     }
 
-    fn health(&self) -> Vec<Problem> {
-        self.health_problems()
+    fn health(&self, world: &World) -> Vec<Problem> {
+        self.health_problems(world.net())
     }
 
     fn split_brain_documented(&self) -> Option<SpecId> {

@@ -4,6 +4,7 @@ use super::{DataMiner, Dma, Led, Role, Run};
 use crate::check::{self, Verdict};
 use crate::net::Ip;
 use crate::ops::Severity;
+use crate::world::World;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,17 +110,17 @@ impl Claim {
         }
     }
 
-    pub fn eval(&self, dm: &DataMiner) -> Verdict {
+    pub fn eval(&self, dm: &DataMiner, world: &World) -> Verdict {
         match self {
             Claim::Role(d, r) => expect(*r, role_is(dm.agent(*d).role)),
             Claim::OnlineCount(n) => expect(*n, dm.online().count() as u32),
             Claim::Agent(d, s) => expect(*s, agent_is(dm.agent(*d).run)),
             Claim::Alarm { on, text, active, severity } => check::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, *severity),
-            Claim::Status { of, item, is, from } => check::panel_item(&dm.status_dialog(*from), dm.name(*of), item, is),
+            Claim::Status { of, item, is, from } => check::panel_item(&dm.status_dialog(world.net(), *from), dm.name(*of), item, is),
             Claim::Led(d, l) => expect(*l, dm.led(*d)),
-            Claim::Dns { name, is } => expect(is.clone(), dm.dns.addresses(name)),
+            Claim::Dns { name, is } => expect(is.clone(), world.dns().addresses(name)),
             Claim::DnsUnique { except } => {
-                let dups = dm.dns.duplicates();
+                let dups = world.dns().duplicates();
                 let dup = dups
                     .iter()
                     .map(|(ip, names)| (ip, names.iter().filter(|n| !except.iter().any(|e| e.eq_ignore_ascii_case(n))).collect::<Vec<_>>()))

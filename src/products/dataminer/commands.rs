@@ -3,7 +3,8 @@
 
 use super::{Cx, DataMiner, Dma, Lookup, Nic, Rec, Role, Run};
 pub use crate::action::{Action as Command, CableRef, Target as DmaRef, UpgradePolicy};
-use crate::net::{Ip, PortKind};
+use crate::net::{HostId, Ip, PortKind, Topology};
+use crate::world::{Applied, WorldFault};
 
 /// The upgrade procedure in progress (the Taskbar Utility / System Center running it).
 #[derive(Clone, Debug)]
@@ -67,7 +68,7 @@ impl DataMiner {
         format!("{} ({state})", self.name(dma))
     }
 
-    pub(super) fn on_command(&mut self, command: Command, cx: &mut Cx<'_>) {
+    pub(super) fn on_command(&mut self, command: Command, cx: &mut Cx<'_, '_>) {
         let mut resolved = None;
         if let Some(t) = command.target() {
             match self.resolve(t) {
@@ -86,21 +87,36 @@ impl DataMiner {
         self.apply(command, resolved, cx);
     }
 
-    fn apply(&mut self, command: Command, dma: Option<Dma>, cx: &mut Cx<'_>) {
+    fn apply(&mut self, command: Command, dma: Option<Dma>, cx: &mut Cx<'_, '_>) {
         let d = || dma.expect("resolved above");
         match command {
-            Command::Pull { cable, .. } => self.set_cables(d(), cable, |net, c| net.set_plugged(c, false), cx),
-            Command::Plug { cable, .. } => self.set_cables(d(), cable, |net, c| net.set_plugged(c, true), cx),
-            Command::DisableNic { cable, .. } => self.set_nics(d(), cable, false, cx),
-            Command::EnableNic { cable, .. } => self.set_nics(d(), cable, true, cx),
+            // World faults: the world applies them; the hooks below react (see `after_fault`).
+            Command::Pull { cable, .. } | Command::Plug { cable, .. } => {
+                let plugged = matches!(command, Command::Plug { .. });
+                for nic in nics(cable) {
+                    if let Some(cable) = cx.net().cable_of(self.agent(d()).port(nic)) {
+                        cx.request(WorldFault::Cable { cable, plugged });
+                    }
+                }
+            }
+            Command::DisableNic { cable, .. } | Command::EnableNic { cable, .. } => {
+                let enabled = matches!(command, Command::EnableNic { .. });
+                for nic in nics(cable) {
+                    cx.request(WorldFault::Nic { port: self.agent(d()).port(nic), enabled });
+                }
+            }
+            Command::PowerFail(_) | Command::PowerOn(_) => {
+                cx.request(WorldFault::Power { host: self.agent(d()).host, on: matches!(command, Command::PowerOn(_)) });
+            }
+            Command::FailSwitch | Command::RestoreSwitch => {
+                cx.request(WorldFault::Switch { port: self.site.switch, up: matches!(command, Command::RestoreSwitch) });
+            }
             Command::Stop(_) => self.cmd_stop(d(), cx),
             Command::Start(_) => self.cmd_start(d(), self.cfg.start_time.0, cx),
             Command::Restart { duration, .. } => {
                 self.cmd_stop(d(), cx);
                 self.cmd_start(d(), duration.0, cx);
             }
-            Command::PowerFail(_) => self.power(d(), false, cx),
-            Command::PowerOn(_) => self.power(d(), true, cx),
             Command::StopDb(_) => {
                 if self.agent_mut(d()).db.stop() {
                     cx.record(Rec::Db { dma: self.name(d()).into(), running: false, why: "stopped".into() });
@@ -108,10 +124,6 @@ impl DataMiner {
             }
             Command::StartDb(_) => {
                 let _ = self.start_db(d(), "started", cx);
-            }
-            Command::FailSwitch | Command::RestoreSwitch => {
-                let on = matches!(command, Command::RestoreSwitch);
-                self.net_change(|net, s| net.set_nic_enabled(s.switch, on), cx);
             }
             Command::Switch => {
                 self.manual_switch(cx);
@@ -126,79 +138,74 @@ impl DataMiner {
         }
     }
 
-    fn cmd_stop(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    fn cmd_stop(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         if matches!(self.agent(dma).run, Run::Running | Run::Starting) {
             self.stop_agent(dma, "stopped", cx);
         }
     }
 
-    fn cmd_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_>) {
-        if !self.net.host(self.agent(dma).host).powered {
+    fn cmd_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_, '_>) {
+        if !cx.net().host(self.agent(dma).host).powered {
             cx.record(Rec::Refused { what: format!("start {}", self.name(dma)), why: "the server has no power".into() });
         } else if matches!(self.agent(dma).run, Run::Stopped | Run::StartFailed) {
             self.begin_start(dma, duration_ms, cx);
         }
     }
 
-    fn power(&mut self, dma: Dma, on: bool, cx: &mut Cx<'_>) {
-        if !on {
+    /// The DMA whose server is `host`, if any.
+    fn dma_on(&self, host: HostId) -> Option<Dma> {
+        Dma::BOTH.into_iter().find(|d| self.agent(*d).host == host)
+    }
+
+    /// The world is about to apply a fault: a server about to lose power goes down with it.
+    pub(super) fn before_fault(&mut self, fault: &WorldFault, cx: &mut Cx<'_, '_>) {
+        if let WorldFault::Power { host, on: false } = *fault
+            && let Some(dma) = self.dma_on(host)
+        {
             self.cmd_stop(dma, cx);
         }
-        let host = self.agent(dma).host;
-        if self.net_change(|net, _| net.set_powered(host, on), cx) {
-            cx.record(Rec::Power { dma: self.name(dma).into(), on });
-        }
-        if on {
-            // A boot re-applies the persistent routes (DM-ROUTE-1).
-            self.agent_mut(dma).routes.boot();
-            self.cmd_start(dma, self.cfg.start_time.0, cx);
-        }
     }
 
-    fn set_cables(&mut self, dma: Dma, cable: CableRef, f: impl Fn(&mut crate::net::Topology, crate::net::CableId) -> bool, cx: &mut Cx<'_>) {
-        for nic in nics(cable) {
-            let port = self.agent(dma).port(nic);
-            let Some(c) = self.net.cable_of(port) else { continue };
-            if self.net_change(|net, _| f(net, c), cx) {
-                let plugged = self.net.cable(c).plugged;
-                cx.record(Rec::Cable { cable: self.net.cable(c).name.clone(), plugged });
-            }
-        }
-    }
-
-    fn set_nics(&mut self, dma: Dma, cable: CableRef, enabled: bool, cx: &mut Cx<'_>) {
-        for nic in nics(cable) {
-            let port = self.agent(dma).port(nic);
-            if self.net_change(|net, _| net.set_nic_enabled(port, enabled), cx) {
-                cx.record(Rec::NicEnabled { dma: self.name(dma).into(), nic: nic.label(), enabled });
-            }
-        }
-    }
-
-    /// Applies a network change and notices every DMA NIC whose link (media sense) changed:
-    /// the Status dialog lists a NIC from its first link event on (docs).
-    fn net_change(&mut self, f: impl FnOnce(&mut crate::net::Topology, &super::Site) -> bool, cx: &mut Cx<'_>) -> bool {
-        let links_before = self.links();
-        let changed = f(&mut self.net, &self.site);
-        let links_after = self.links();
+    /// The world applied a fault: the DMAs notice their NICs' links (the Status dialog lists a
+    /// NIC from its first link event on, docs), the trace says what happened to the pair's
+    /// cables, NICs and servers, and a server that got power back boots.
+    pub(super) fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_>) {
         for d in Dma::BOTH {
             for nic in Nic::BOTH {
-                let (before, after) = (links_before[d.idx()][nic as usize], links_after[d.idx()][nic as usize]);
-                if before != after {
+                if let Some(up) = applied.link(self.agent(d).port(nic)) {
                     self.agent_mut(d).nic_seen[nic as usize] = true;
-                    cx.record(Rec::Link { dma: self.name(d).into(), nic: nic.label(), up: after });
+                    cx.record(Rec::Link { dma: self.name(d).into(), nic: nic.label(), up });
                 }
             }
         }
-        changed
-    }
-
-    fn links(&self) -> [[bool; 2]; 2] {
-        Dma::BOTH.map(|d| Nic::BOTH.map(|n| self.net.has_link(self.agent(d).port(n))))
+        match *fault {
+            WorldFault::Cable { cable, plugged } if applied.changed => {
+                let name = cx.net().cable(cable).name.clone();
+                cx.record(Rec::Cable { cable: name, plugged });
+            }
+            WorldFault::Nic { port, enabled } if applied.changed => {
+                let nic = Dma::BOTH.into_iter().flat_map(|d| Nic::BOTH.map(|n| (d, n))).find(|(d, n)| self.agent(*d).port(*n) == port);
+                if let Some((dma, nic)) = nic {
+                    cx.record(Rec::NicEnabled { dma: self.name(dma).into(), nic: nic.label(), enabled });
+                }
+            }
+            WorldFault::Power { host, on } if applied.changed => {
+                if let Some(dma) = self.dma_on(host) {
+                    cx.record(Rec::Power { dma: self.name(dma).into(), on });
+                    if on {
+                        // A boot re-applies the persistent routes (DM-ROUTE-1).
+                        self.agent_mut(dma).routes.boot();
+                        self.cmd_start(dma, self.cfg.start_time.0, cx);
+                    }
+                }
+            }
+            WorldFault::Cable { .. } | WorldFault::Nic { .. } | WorldFault::Power { .. } | WorldFault::Switch { .. } => {}
+        }
+        self.advance_upgrade(cx);
     }
 
     /// The Switch button (DM-MANUAL): unavailable while the offline DMA is not running.
-    fn manual_switch(&mut self, cx: &mut Cx<'_>) -> bool {
+    fn manual_switch(&mut self, cx: &mut Cx<'_, '_>) -> bool {
         let online = Dma::BOTH.into_iter().find(|d| self.agent(*d).role == Role::Online);
         let Some(online) = online else {
             cx.record(Rec::Refused { what: "Switch".into(), why: "no DMA is online".into() });
@@ -218,13 +225,13 @@ impl DataMiner {
 
     /// "Bring online" from a Cube session on the offline DMA: works when the online one is
     /// unavailable (DM-MANUAL).
-    fn bring_online(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    fn bring_online(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let buddy = dma.buddy();
         let why = if !self.agent(dma).is_running() {
             Some(format!("{} is not running", self.name(dma)))
         } else if self.agent(dma).role.is_claiming() {
             Some(format!("{} is already online", self.name(dma)))
-        } else if self.can_message(dma, buddy) && self.agent(buddy).role.is_claiming() {
+        } else if self.can_message(cx.net(), dma, buddy) && self.agent(buddy).role.is_claiming() {
             Some(format!("the online DMA {} is available: use Switch", self.name(buddy)))
         } else {
             None
@@ -237,7 +244,7 @@ impl DataMiner {
         }
     }
 
-    fn begin_upgrade(&mut self, policy: UpgradePolicy, version: String, duration_ms: u64, cx: &mut Cx<'_>) {
+    fn begin_upgrade(&mut self, policy: UpgradePolicy, version: String, duration_ms: u64, cx: &mut Cx<'_, '_>) {
         if self.upgrade.is_some() {
             cx.record(Rec::Refused { what: "upgrade".into(), why: "an upgrade is already running".into() });
             return;
@@ -265,7 +272,7 @@ impl DataMiner {
         self.upgrade = Some(Upgrade { policy, version, duration_ms, first_online, step });
     }
 
-    fn upgrade_dma(&mut self, dma: Dma, version: &str, duration_ms: u64, cx: &mut Cx<'_>) {
+    fn upgrade_dma(&mut self, dma: Dma, version: &str, duration_ms: u64, cx: &mut Cx<'_, '_>) {
         cx.record(Rec::Upgrade { step: format!("upgrading {} to {version}", self.name(dma)) });
         self.agent_mut(dma).pending_version = Some(version.to_string());
         self.cmd_stop(dma, cx);
@@ -273,7 +280,7 @@ impl DataMiner {
     }
 
     /// Moves the upgrade procedure on when its current step is done.
-    pub(super) fn advance_upgrade(&mut self, cx: &mut Cx<'_>) {
+    pub(super) fn advance_upgrade(&mut self, cx: &mut Cx<'_, '_>) {
         let Some(up) = &self.upgrade else { return };
         let (policy, step, first) = (up.policy, up.step, up.first_online);
         let second = first.buddy();
@@ -310,7 +317,7 @@ impl DataMiner {
         }
     }
 
-    fn upgrade_switch(&mut self, to: Dma, cx: &mut Cx<'_>) -> Option<Step> {
+    fn upgrade_switch(&mut self, to: Dma, cx: &mut Cx<'_, '_>) -> Option<Step> {
         cx.record(Rec::Upgrade { step: format!("switching {} online", self.name(to)) });
         if self.manual_switch(cx) {
             Some(Step::SwitchingTo(to))
@@ -322,12 +329,9 @@ impl DataMiner {
 
     /// A client resolves `name` and sends a request to the answer. In shared-hostname mode the
     /// offline DMA's reverse proxy forwards it to the online one (DM-DNS-6, docs).
-    fn lookup(&mut self, name: &str, cx: &mut Cx<'_>) {
-        let answer = {
-            let dns = self.dns.clone();
-            dns.lookup(name, self.dns_rng())
-        };
-        let served_by = answer.and_then(|ip| self.serve(ip));
+    fn lookup(&mut self, name: &str, cx: &mut Cx<'_, '_>) {
+        let answer = cx.world.dns().lookup(name, &mut self.dns_rng);
+        let served_by = answer.and_then(|ip| self.serve(cx.net(), ip));
         let served = served_by.map(|d| self.name(d).to_string());
         cx.record(Rec::Lookup {
             query: name.to_string(),
@@ -338,9 +342,9 @@ impl DataMiner {
     }
 
     /// Which DMA serves a request sent from the client to `ip`, if any.
-    fn serve(&self, ip: Ip) -> Option<Dma> {
-        let port = self.net.holders(ip).find(|p| self.net.connected(self.site.client, *p))?;
-        let PortKind::Nic { host, .. } = self.net.port(port).kind else { return None };
+    fn serve(&self, net: &Topology, ip: Ip) -> Option<Dma> {
+        let port = net.holders(ip).find(|p| net.connected(self.site.client, *p))?;
+        let PortKind::Nic { host, .. } = net.port(port).kind else { return None };
         let dma = Dma::BOTH.into_iter().find(|d| self.agent(*d).host == host)?;
         let a = self.agent(dma);
         if !a.is_running() {
@@ -351,21 +355,18 @@ impl DataMiner {
             return Some(dma);
         }
         let buddy = dma.buddy();
-        (self.can_message(dma, buddy) && self.agent(buddy).role == Role::Online).then_some(buddy)
+        (self.can_message(net, dma, buddy) && self.agent(buddy).role == Role::Online).then_some(buddy)
     }
 
-    fn reverse_lookup(&mut self, ip: Ip, cx: &mut Cx<'_>) {
-        let answer = {
-            let dns = self.dns.clone();
-            dns.reverse(ip, self.dns_rng())
-        };
+    fn reverse_lookup(&mut self, ip: Ip, cx: &mut Cx<'_, '_>) {
+        let answer = cx.world.dns().reverse(ip, &mut self.dns_rng);
         cx.record(Rec::Lookup { query: ip.to_string(), answer: answer.clone().unwrap_or_else(|| "no answer".into()), served_by: String::new() });
         self.lookups.push(Lookup { at_ms: cx.now(), query: ip.to_string(), answer, served_by: None });
     }
 
     /// A connection from a DMA's server through its active routes (DM-ROUTE-*).
-    fn connect(&mut self, dma: Dma, to: Ip, cx: &mut Cx<'_>) {
-        let result = self.route_to(dma, to);
+    fn connect(&mut self, dma: Dma, to: Ip, cx: &mut Cx<'_, '_>) {
+        let result = self.route_to(cx.net(), dma, to);
         let (ok, detail) = match result {
             Ok(d) => (true, d),
             Err(d) => (false, d),
@@ -374,22 +375,22 @@ impl DataMiner {
         self.connections.push(super::Connection { at_ms: cx.now(), from: self.name(dma).into(), to, ok, detail });
     }
 
-    fn route_to(&self, dma: Dma, to: Ip) -> Result<String, String> {
+    fn route_to(&self, net: &Topology, dma: Dma, to: Ip) -> Result<String, String> {
         let a = self.agent(dma);
         let route = a.routes.lookup(to).ok_or_else(|| format!("no active route to {to}"))?;
         let nic = match &route.interface {
             Some(name) => Nic::BOTH.into_iter().find(|n| n.label().eq_ignore_ascii_case(name)).ok_or_else(|| format!("no interface {name}"))?,
             None => Nic::BOTH
                 .into_iter()
-                .find(|n| self.net.port(a.port(*n)).addrs.iter().any(|c| c.contains(route.gateway)))
+                .find(|n| net.port(a.port(*n)).addrs.iter().any(|c| c.contains(route.gateway)))
                 .ok_or_else(|| format!("gateway {} not on any interface", route.gateway))?,
         };
         let port = a.port(nic);
-        if !self.net.reaches_ip(port, route.gateway) {
+        if !net.reaches_ip(port, route.gateway) {
             return Err(format!("gateway {} unreachable via {}", route.gateway, nic.label()));
         }
-        let gateway_port = self.net.holders(route.gateway).next().expect("reached, so held");
-        if !self.net.reaches_ip(gateway_port, to) {
+        let gateway_port = net.holders(route.gateway).next().expect("reached, so held");
+        if !net.reaches_ip(gateway_port, to) {
             return Err(format!("{to} unreachable from gateway {}", route.gateway));
         }
         Ok(format!("via {} and gateway {}", nic.label(), route.gateway))

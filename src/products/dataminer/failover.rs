@@ -3,7 +3,7 @@
 //! (DM-STARTUP) and the phases of going online (DM-SWITCH-TIME).
 
 use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Nic, Rec, Role, Run};
-use crate::net::{Cidr, RecordSource};
+use crate::net::{Cidr, RecordSource, Topology};
 
 /// The VIP counts as free after this many failed pings (`FailoverPingFailuresBeforeVipAvailable`, docs).
 const VIP_FREE_PINGS: u32 = 3;
@@ -14,17 +14,17 @@ const VIP_MAX_WAIT_MS: u64 = 120_000;
 
 impl DataMiner {
     /// One check of a heartbeat, as the network and the buddy are right now.
-    fn heartbeat_ok(&self, dma: Dma, hb: &Heartbeat) -> bool {
+    fn heartbeat_ok(&self, net: &Topology, dma: Dma, hb: &Heartbeat) -> bool {
         let me = self.agent(dma);
         match hb {
             // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner
             // must answer at the far end.
             Heartbeat::Normal(h) => {
                 let buddy = self.agent(dma.buddy());
-                buddy.is_running() && self.net.connected(me.port(h.via), buddy.port(h.via))
+                buddy.is_running() && net.connected(me.port(h.via), buddy.port(h.via))
             }
             // DM-HB-INVERTED: an ICMP ping to an address (the switch or router).
-            Heartbeat::Inverted(h) => self.net.reaches_ip(me.port(h.via), h.to),
+            Heartbeat::Inverted(h) => net.reaches_ip(me.port(h.via), h.to),
         }
     }
 
@@ -36,7 +36,7 @@ impl DataMiner {
         }
     }
 
-    pub(super) fn on_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_>) {
+    pub(super) fn on_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
         if !self.agent(dma).is_running() {
             return;
         }
@@ -47,10 +47,10 @@ impl DataMiner {
     }
 
     /// One check of heartbeat `slot`: counts failures, records changes, re-decides the role.
-    pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_>) {
+    pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
         let cfg = self.agent(dma).heartbeats[slot].cfg;
         let hb = &self.cfg.heartbeats[cfg];
-        let (ok, max_failures) = (self.heartbeat_ok(dma, hb), hb.max_failures());
+        let (ok, max_failures) = (self.heartbeat_ok(cx.net(), dma, hb), hb.max_failures());
         let now = cx.now();
         let state = &mut self.agents[dma.idx()].heartbeats[slot];
         let before = state.failures;
@@ -98,7 +98,7 @@ impl DataMiner {
 
     /// Re-decides a DMA's role after one of its heartbeats changed. Manual mode: heartbeats
     /// never switch the pair (DM-MANUAL).
-    fn evaluate(&mut self, dma: Dma, inverted: bool, ok: bool, cx: &mut Cx<'_>) {
+    fn evaluate(&mut self, dma: Dma, inverted: bool, ok: bool, cx: &mut Cx<'_, '_>) {
         if self.cfg.mode == Mode::Manual || !self.agent(dma).is_running() || ok {
             return;
         }
@@ -123,11 +123,11 @@ impl DataMiner {
     /// Preparing to go online: ask the buddy to go offline over any open path (DM-NOTIFY).
     /// The buddy may refuse (DM-HB-PINGPONG); a `forced` request (Switch, bring online) is not
     /// refused. Returns whether it proceeds.
-    pub(super) fn try_go_online(&mut self, dma: Dma, why: &str, forced: bool, cx: &mut Cx<'_>) -> bool {
+    pub(super) fn try_go_online(&mut self, dma: Dma, why: &str, forced: bool, cx: &mut Cx<'_, '_>) -> bool {
         let buddy = dma.buddy();
         let (me, other) = (self.name(dma).to_string(), self.name(buddy).to_string());
         cx.record(Rec::Role { dma: me.clone(), role: "Preparing to go online", why: why.into() });
-        if !self.can_message(dma, buddy) {
+        if !self.can_message(cx.net(), dma, buddy) {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy unreachable, going online without its answer".into() });
         } else if !self.agent(buddy).role.is_claiming() {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy already offline".into() });
@@ -146,7 +146,7 @@ impl DataMiner {
 
     /// Starts the going-online phases. From a start-up, DataMiner already loaded its elements
     /// during the start, so only the VIP acquisition remains; a switch takes `switch_time`.
-    pub(super) fn begin_phases(&mut self, dma: Dma, from_startup: bool, why: &str, cx: &mut Cx<'_>) {
+    pub(super) fn begin_phases(&mut self, dma: Dma, from_startup: bool, why: &str, cx: &mut Cx<'_, '_>) {
         assert_eq!(self.agent(dma).role, Role::Offline, "only an offline DMA starts going online");
         let now = cx.now();
         let vip_mode = self.cfg.vip().is_some();
@@ -171,7 +171,7 @@ impl DataMiner {
         if a.phase_from_startup { 0 } else { self.cfg.switch_time.0.saturating_sub(now - a.phase_started_ms) }
     }
 
-    pub(super) fn on_phase(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    pub(super) fn on_phase(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         match self.agent(dma).role {
             Role::AcquiringVip => self.vip_ping(dma, cx),
             Role::GoingOnline => {
@@ -185,11 +185,12 @@ impl DataMiner {
 
     /// One ping of the VIP availability check (docs: free after 3 failed pings 500 ms apart;
     /// give up after `MaxWaitForFailoverVIP`).
-    fn vip_ping(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    fn vip_ping(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let vip = self.cfg.vip().expect("VIP phase only in VIP mode");
         let now = cx.now();
         let port = self.agent(dma).port(Nic::Corporate);
-        let taken = self.net.holders(vip).any(|p| p != port && self.net.connected(port, p));
+        let net = cx.net();
+        let taken = net.holders(vip).any(|p| p != port && net.connected(port, p));
         let a = self.agent_mut(dma);
         a.vip_free_pings = if taken { 0 } else { a.vip_free_pings + 1 };
         if a.vip_free_pings >= VIP_FREE_PINGS {
@@ -210,29 +211,29 @@ impl DataMiner {
 
     /// The VIP moves to this DMA's corporate NIC; with registration on, it registers it in DNS
     /// under its own name (DM-DNS-1, DM-DNS-2).
-    pub(super) fn claim_vip(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    pub(super) fn claim_vip(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let super::Addressing::VirtualIp(v) = &self.cfg.addressing else { return };
         let (vip, register) = (v.vip, v.register_in_dns);
         let port = self.agent(dma).port(Nic::Corporate);
         let prefix_len = self.cfg.agent(dma).corporate.prefix_len;
-        if self.net.add_addr(port, Cidr { addr: vip, prefix_len }) {
+        if cx.world.hold_addr(port, Cidr { addr: vip, prefix_len }) {
             cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: true });
         }
-        if register && self.dns.register(&self.cfg.agent(dma).name, vip, RecordSource::Dynamic) {
+        if register && cx.world.dns_mut().register(&self.cfg.agent(dma).name, vip, RecordSource::Dynamic) {
             cx.record(Rec::DnsRegistered { name: self.name(dma).into(), addr: vip.to_string() });
         }
     }
 
     /// The VIP leaves the NIC. DNS keeps the record (DM-DNS-2); unbound routes through that NIC
     /// drop from the active routes (DM-ROUTE-1).
-    fn release_vip(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    fn release_vip(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let Some(vip) = self.cfg.vip() else { return };
         let port = self.agent(dma).port(Nic::Corporate);
-        if !self.net.remove_addr(port, vip) {
+        if !cx.world.release_addr(port, vip) {
             return;
         }
         cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: false });
-        let subnets = self.net.port(port).addrs.clone();
+        let subnets = cx.net().port(port).addrs.clone();
         for route in self.agent_mut(dma).routes.address_removed(&subnets) {
             let route = format!("{} via {}", route.dest, route.gateway);
             cx.record(Rec::RouteDropped { dma: self.name(dma).into(), route });
@@ -241,7 +242,7 @@ impl DataMiner {
 
     /// Leaves the online role (or the way to it): releases the VIP, and the records still in
     /// the forward backlog never reach the buddy — they are lost, and the loss says why.
-    pub(super) fn go_offline(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_>) {
+    pub(super) fn go_offline(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
         if self.agent(dma).role == Role::Offline {
             return;
         }
@@ -266,7 +267,7 @@ impl DataMiner {
     /// DataMiner stops on a DMA (stop, restart, power loss). Its Cassandra service stops with
     /// it (interpretation: the FAQ's start-up failure (DM-SEED-1) needs the database to start
     /// again with the agent).
-    pub(super) fn stop_agent(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_>) {
+    pub(super) fn stop_agent(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
         self.go_offline(dma, why, cx);
         self.cancel_agent_timers(dma, cx);
         let a = self.agent_mut(dma);
@@ -280,7 +281,7 @@ impl DataMiner {
     }
 
     /// Begins a start that completes after `duration_ms`.
-    pub(super) fn begin_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_>) {
+    pub(super) fn begin_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_, '_>) {
         let a = self.agent_mut(dma);
         a.run = Run::Starting;
         a.start_failure = None;
@@ -291,7 +292,7 @@ impl DataMiner {
     /// A start completes: the database first (the seed rule, DM-SEED-1), then DataMiner, then
     /// the start-up rule (DM-STARTUP): a buddy that is online (or going online) keeps this DMA
     /// offline; a buddy that is offline or unreachable lets it go online.
-    pub(super) fn on_start_done(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    pub(super) fn on_start_done(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         if self.agent(dma).run != Run::Starting {
             return;
         }
@@ -316,10 +317,10 @@ impl DataMiner {
         }
         self.check_sync(dma, cx);
         let buddy = dma.buddy();
-        if self.can_message(dma, buddy) && self.agent(buddy).role.is_claiming() {
+        if self.can_message(cx.net(), dma, buddy) && self.agent(buddy).role.is_claiming() {
             cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{} is online", self.name(buddy)) });
         } else {
-            let why = if self.can_message(dma, buddy) { "start-up: the buddy is offline" } else { "start-up: cannot reach the buddy" };
+            let why = if self.can_message(cx.net(), dma, buddy) { "start-up: the buddy is offline" } else { "start-up: cannot reach the buddy" };
             self.begin_phases(dma, true, why, cx);
         }
         self.pump(dma, cx);
@@ -327,9 +328,9 @@ impl DataMiner {
 
     /// Starts the DMA's database server unless it runs. A non-seed node needs the master seed
     /// node running and reachable (DM-SEED-1).
-    pub(super) fn start_db(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_>) -> Result<(), String> {
+    pub(super) fn start_db(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) -> Result<(), String> {
         let seed = self.cfg.seed;
-        let seed_available = self.agent(seed).db.running && self.hosts_connected(dma, seed);
+        let seed_available = self.agent(seed).db.running && self.hosts_connected(cx.net(), dma, seed);
         match self.agent_mut(dma).db.start(seed_available) {
             Ok(false) => Ok(()),
             Ok(true) => {

@@ -21,12 +21,13 @@ pub use ops::Led;
 pub use trace::Rec;
 
 use crate::db::DbServer;
-use crate::engine::{Ctx, Model, Rng, StreamAllocator, Time, TimerId};
+use crate::engine::{Rng, Time, TimerId};
 use crate::ledger::{Backlog, Ledger};
-use crate::net::{CableId, Dns, HostId, Ip, PortId, RecordSource, RouteTable, Topology};
+use crate::net::{CableId, HostId, Ip, PortId, RecordSource, RouteTable, Topology};
+use crate::world::{World, WorldCx};
 use std::sync::Arc;
 
-pub type Cx<'a> = Ctx<'a, Event, Rec>;
+pub type Cx<'a, 'b> = WorldCx<'a, 'b, Event, Rec>;
 
 /// Whether DataMiner itself runs on a DMA.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -154,8 +155,7 @@ pub struct Site {
 #[derive(Clone, Debug)]
 pub struct DataMiner {
     pub cfg: Arc<Config>,
-    pub net: Topology,
-    pub dns: Dns,
+    /// Where the pair and the machines around it are in the world.
     pub site: Site,
     pub agents: [Agent; 2],
     pub ledger: Ledger,
@@ -192,15 +192,17 @@ pub enum Event {
 }
 
 impl DataMiner {
-    /// Builds the world at t = 0: the pair in steady state, the initially-online DMA online.
-    pub fn new(cfg: Config, seed: u64, cx: &mut Cx<'_>) -> Self {
+    /// Builds the pair at t = 0 in the default layout (one switch/router, a corporate and a
+    /// sync NIC per DMA, a client, a remote host): in steady state, the initially-online DMA
+    /// online.
+    pub fn new(cfg: Config, cx: &mut Cx<'_, '_>) -> Self {
         let cfg = Arc::new(cfg);
         // One stream per random component, taken in this fixed order: DNS answers, then each
         // DMA's heartbeat phases.
-        let mut streams = StreamAllocator::new(seed).next_block();
-        let dns_rng = streams.next();
-        let phase_rng = [streams.next(), streams.next()];
-        let mut net = Topology::new();
+        let mut streams = cx.world.streams();
+        let dns_rng = streams.take();
+        let phase_rng = [streams.take(), streams.take()];
+        let net = &mut *cx.world;
         let switch = net.add_switch("Switch/Router", vec![cfg.switch_ip]);
         let agent_ports = Dma::BOTH.map(|d| {
             let a = cfg.agent(d);
@@ -217,8 +219,6 @@ impl DataMiner {
         net.add_cable("WAN link", remote, switch);
         let agents = Dma::BOTH.map(|d| Self::new_agent(&cfg, d, agent_ports[d.idx()], cx));
         let mut dm = DataMiner {
-            net,
-            dns: Dns::default(),
             site: Site { switch, client, remote, corp_cables, sync_cable },
             agents,
             ledger: Ledger::new(2),
@@ -233,7 +233,7 @@ impl DataMiner {
         };
         let online = dm.cfg.initially_online;
         cx.record(Rec::Initial { online: dm.name(online).to_string() });
-        dm.initial_dns();
+        dm.initial_dns(cx.world);
         dm.agents[online.idx()].role = Role::Online;
         dm.claim_vip(online, cx);
         for d in Dma::BOTH {
@@ -244,7 +244,7 @@ impl DataMiner {
         dm
     }
 
-    fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 2]), cx: &mut Cx<'_>) -> Agent {
+    fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 2]), cx: &mut Cx<'_, '_>) -> Agent {
         let a = cfg.agent(dma);
         let heartbeats = cfg
             .heartbeats
@@ -280,7 +280,7 @@ impl DataMiner {
     }
 
     /// Both DMAs register their corporate addresses; fixed records are added by hand.
-    fn initial_dns(&mut self) {
+    fn initial_dns(&self, world: &mut World) {
         let register = match &self.cfg.addressing {
             Addressing::VirtualIp(v) => v.register_in_dns,
             Addressing::SharedHostname(_) => true,
@@ -288,17 +288,17 @@ impl DataMiner {
         for d in Dma::BOTH {
             if register {
                 let a = self.cfg.agent(d);
-                self.dns.register(&a.name, a.corporate.addr, RecordSource::Dynamic);
+                world.dns_mut().register(&a.name, a.corporate.addr, RecordSource::Dynamic);
             }
         }
         if let Addressing::SharedHostname(s) = &self.cfg.addressing {
             // DM-DNS-6: a record must resolve the shared name to both real IPs (docs).
             for d in Dma::BOTH {
-                self.dns.register(&s.name, self.cfg.agent(d).corporate.addr, RecordSource::Fixed);
+                world.dns_mut().register(&s.name, self.cfg.agent(d).corporate.addr, RecordSource::Fixed);
             }
         }
         for r in &self.cfg.dns_records {
-            self.dns.register(&r.name, r.addr, RecordSource::Fixed);
+            world.dns_mut().register(&r.name, r.addr, RecordSource::Fixed);
         }
     }
 
@@ -322,19 +322,19 @@ impl DataMiner {
     /// Whether `from` can exchange DataMiner messages with `to` over any path (DM-NOTIFY,
     /// DM-HB-PINGPONG, DM-STARTUP): a live path between any of their NICs, and DataMiner
     /// running at the far end.
-    pub fn can_message(&self, from: Dma, to: Dma) -> bool {
-        self.agent(to).is_running() && self.hosts_connected(from, to)
+    pub fn can_message(&self, net: &Topology, from: Dma, to: Dma) -> bool {
+        self.agent(to).is_running() && self.hosts_connected(net, from, to)
     }
 
-    pub fn hosts_connected(&self, a: Dma, b: Dma) -> bool {
+    pub fn hosts_connected(&self, net: &Topology, a: Dma, b: Dma) -> bool {
         let (a, b) = (self.agent(a), self.agent(b));
-        Nic::BOTH.iter().any(|n| self.net.connected(a.port(*n), b.port(*n)))
+        Nic::BOTH.iter().any(|n| net.connected(a.port(*n), b.port(*n)))
     }
 
     /// Arms heartbeats and the sync check of a DMA. At t = 0 (`phased`) each starts at a random
     /// phase within its interval, so runs with different seeds interleave differently; a DMA
     /// that starts later checks at once (see `on_start_done`) and then every interval.
-    fn arm_agent_timers(&mut self, dma: Dma, phased: bool, cx: &mut Cx<'_>) {
+    fn arm_agent_timers(&mut self, dma: Dma, phased: bool, cx: &mut Cx<'_, '_>) {
         use rand::RngExt;
         let rng = &mut self.phase_rng[dma.idx()];
         let mut first = |interval: u64| if phased { 1 + rng.random_range(0..interval) } else { interval };
@@ -346,7 +346,7 @@ impl DataMiner {
         cx.arm(agent.timers.sync, first(self.cfg.sync_check_interval.0), Event::SyncCheck { dma });
     }
 
-    fn cancel_agent_timers(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    fn cancel_agent_timers(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let agent = &self.agents[dma.idx()];
         for hb in &agent.heartbeats {
             cx.cancel(hb.timer);
@@ -354,17 +354,10 @@ impl DataMiner {
         cx.cancel(agent.timers.sync);
         cx.cancel(agent.timers.phase);
     }
-
-    fn dns_rng(&mut self) -> &mut Rng {
-        &mut self.dns_rng
-    }
 }
 
-impl Model for DataMiner {
-    type Event = Event;
-    type Record = Rec;
-
-    fn handle(&mut self, event: Event, cx: &mut Cx<'_>) {
+impl DataMiner {
+    pub(super) fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_>) {
         match event {
             Event::Heartbeat { dma, slot } => self.on_heartbeat(dma, slot as usize, cx),
             Event::SyncCheck { dma } => self.on_sync_check(dma, cx),
@@ -376,8 +369,8 @@ impl Model for DataMiner {
         self.advance_upgrade(cx);
     }
 
-    fn settle(&mut self, cx: &mut Cx<'_>) {
-        self.check_invariants();
+    pub(super) fn settle(&mut self, cx: &mut Cx<'_, '_>) {
+        self.check_invariants(cx.world);
         self.refresh_consoles(cx);
     }
 }

@@ -6,7 +6,9 @@ use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role, Run};
 use crate::db::StartError;
 use crate::engine::{Time, clock};
 use crate::finding::{Problem, ProblemKind};
+use crate::net::Topology;
 use crate::ops::{Column, NodeLine, Panel, Severity, View};
+use crate::world::World;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Led {
@@ -16,7 +18,7 @@ pub enum Led {
 
 impl DataMiner {
     /// The alarm conditions standing on a running DMA right now (DM-*-2 outcomes).
-    fn conditions(&self, dma: Dma, now: Time) -> Vec<(Severity, String)> {
+    fn conditions(&self, net: &Topology, dma: Dma, now: Time) -> Vec<(Severity, String)> {
         let a = self.agent(dma);
         let buddy = self.name(dma.buddy());
         let mut out = Vec::new();
@@ -35,7 +37,7 @@ impl DataMiner {
             }
         }
         for nic in Nic::BOTH {
-            if a.nic_seen[nic as usize] && !self.net.has_link(a.port(nic)) {
+            if a.nic_seen[nic as usize] && !net.has_link(a.port(nic)) {
                 out.push((Severity::Notice, format!("NIC {} unplugged", nic.label())));
             }
         }
@@ -51,13 +53,13 @@ impl DataMiner {
 
     /// Brings each running DMA's Alarm Console in line with its conditions: new ones are
     /// raised, vanished ones cleared. A stopped DMA's console is frozen until it runs again.
-    pub(super) fn refresh_consoles(&mut self, cx: &mut Cx<'_>) {
+    pub(super) fn refresh_consoles(&mut self, cx: &mut Cx<'_, '_>) {
         let now = cx.now();
         for dma in Dma::BOTH {
             if !self.agent(dma).is_running() {
                 continue;
             }
-            let standing = self.conditions(dma, now);
+            let standing = self.conditions(cx.net(), dma, now);
             for c in self.agents[dma.idx()].console.reconcile(&standing, now) {
                 cx.record(Rec::Alarm { dma: self.name(dma).into(), raised: c.raised, severity: c.severity.label(), text: c.text });
             }
@@ -67,25 +69,25 @@ impl DataMiner {
     /// Whether `viewer` can fetch `dma`'s status: over the corporate network (where Cube and the
     /// DataMiner status calls run), and DataMiner running there (docs: "Agent Status:
     /// Unreachable" only when no status can be retrieved).
-    fn status_reachable(&self, viewer: Dma, dma: Dma) -> bool {
+    fn status_reachable(&self, net: &Topology, viewer: Dma, dma: Dma) -> bool {
         if viewer == dma {
             return self.agent(dma).is_running();
         }
         let (v, d) = (self.agent(viewer), self.agent(dma));
-        v.is_running() && d.is_running() && self.net.connected(v.port(Nic::Corporate), d.port(Nic::Corporate))
+        v.is_running() && d.is_running() && net.connected(v.port(Nic::Corporate), d.port(Nic::Corporate))
     }
 
     /// The Status dialog seen from `viewer` (default: Cube is connected to the online DMA).
-    pub fn status_dialog(&self, viewer: Option<Dma>) -> Panel {
+    pub fn status_dialog(&self, net: &Topology, viewer: Option<Dma>) -> Panel {
         let viewer = viewer.or_else(|| self.online().next()).unwrap_or(Dma::Main);
-        let columns = Dma::BOTH.map(|d| self.status_column(viewer, d)).to_vec();
+        let columns = Dma::BOTH.map(|d| self.status_column(net, viewer, d)).to_vec();
         Panel { title: format!("Status dialog (Cube connected to {})", self.name(viewer)), banner: Vec::new(), columns }
     }
 
-    fn status_column(&self, viewer: Dma, dma: Dma) -> Column {
+    fn status_column(&self, net: &Topology, viewer: Dma, dma: Dma) -> Column {
         let mut items = Vec::new();
         let mut item = |i: &str, v: &str, d: String| items.push((i.to_string(), v.to_string(), d));
-        if !self.status_reachable(viewer, dma) {
+        if !self.status_reachable(net, viewer, dma) {
             item("Agent Status", "Unreachable", String::new());
             return Column { node: self.name(dma).into(), items };
         }
@@ -108,7 +110,7 @@ impl DataMiner {
         }
         for nic in Nic::BOTH {
             if a.nic_seen[nic as usize] {
-                let up = self.net.has_link(a.port(nic));
+                let up = net.has_link(a.port(nic));
                 item(&format!("NIC {}", nic.label()), if up { "Available" } else { "Unavailable" }, String::new());
             }
         }
@@ -117,13 +119,13 @@ impl DataMiner {
     }
 
     /// A DMA is healthy for the Failover dialog when nothing in its status is in error.
-    fn healthy(&self, dma: Dma) -> bool {
+    fn healthy(&self, net: &Topology, dma: Dma) -> bool {
         let a = self.agent(dma);
         a.is_running()
             && a.db.running
             && a.heartbeats.iter().all(|h| h.failures == 0)
             && a.sync_failing_since.is_none()
-            && Nic::BOTH.iter().all(|n| !a.nic_seen[*n as usize] || self.net.has_link(a.port(*n)))
+            && Nic::BOTH.iter().all(|n| !a.nic_seen[*n as usize] || net.has_link(a.port(*n)))
     }
 
     /// The Failover dialog LED of a DMA, as the operator sees it (refreshed once a minute).
@@ -132,10 +134,10 @@ impl DataMiner {
     }
 
     /// The LEDs are sampled once a minute (docs), so a problem shows at the next refresh.
-    pub(super) fn on_led_refresh(&mut self, cx: &mut Cx<'_>) {
+    pub(super) fn on_led_refresh(&mut self, cx: &mut Cx<'_, '_>) {
         cx.arm(self.led_timer, self.cfg.led_refresh.0, Event::LedRefresh);
         for dma in Dma::BOTH {
-            let led = if self.healthy(dma) { super::Led::Green } else { super::Led::Red };
+            let led = if self.healthy(cx.net(), dma) { super::Led::Green } else { super::Led::Red };
             if self.leds[dma.idx()] != led {
                 self.leds[dma.idx()] = led;
                 let color = if led == super::Led::Green { "green" } else { "red" };
@@ -145,18 +147,19 @@ impl DataMiner {
     }
 
     /// Invariants of the model, checked after every instant that changed something.
-    pub(super) fn check_invariants(&self) {
+    pub(super) fn check_invariants(&self, world: &World) {
+        let net = world.net();
         for a in &self.agents {
             assert!(a.is_running() || a.role == Role::Offline, "{:?} is {:?} but not running", a.dma, a.role);
-            assert!(a.run != Run::Running || self.net.host(a.host).powered, "{:?} runs without power", a.dma);
+            assert!(a.run != Run::Running || net.host(a.host).powered, "{:?} runs without power", a.dma);
             if let Some(vip) = self.cfg.vip() {
-                let holds = self.net.holders(vip).any(|p| p == a.port(Nic::Corporate));
+                let holds = net.holders(vip).any(|p| p == a.port(Nic::Corporate));
                 let may_hold = matches!(a.role, Role::GoingOnline | Role::Online);
                 assert!(holds == may_hold, "{:?} holds the VIP: {holds}, role {:?}", a.dma, a.role);
             }
         }
         let online = self.agents.iter().filter(|a| a.role == Role::Online).count();
-        let held = self.cfg.vip().map_or(0, |vip| self.net.holders(vip).count());
+        let held = self.cfg.vip().map_or(0, |vip| net.holders(vip).count());
         assert!(self.cfg.vip().is_none() || held >= online, "every online DMA holds the VIP in VIP mode");
     }
 }
@@ -164,22 +167,22 @@ impl DataMiner {
 impl DataMiner {
     /// The status sections of a report: both DMAs, the DNS table, the Alarm Consoles, the
     /// Status dialog, the records.
-    pub fn view(&self, at_ms: Time) -> View {
-        let nodes = Dma::BOTH.map(|d| self.node_line(d)).to_vec();
-        let dns = self.dns.table().iter().map(|(n, rs)| (n.clone(), rs.iter().map(|r| r.addr.to_string()).collect::<Vec<_>>().join(", "))).collect();
+    pub fn view(&self, world: &World, at_ms: Time) -> View {
+        let nodes = Dma::BOTH.map(|d| self.node_line(world.net(), d)).to_vec();
+        let dns = world.dns().table().iter().map(|(n, rs)| (n.clone(), rs.iter().map(|r| r.addr.to_string()).collect::<Vec<_>>().join(", "))).collect();
         View {
             at_ms,
             nodes,
             tables: vec![("DNS table".into(), dns)],
             consoles: Dma::BOTH.map(|d| (format!("Alarm Console of {}", self.name(d)), self.agent(d).console.alarms().to_vec())).to_vec(),
-            panels: vec![self.status_dialog(None)],
+            panels: vec![self.status_dialog(world.net(), None)],
             writes_label: "Records".into(),
             writes: self.ledger.summary(),
             notes: Vec::new(),
         }
     }
 
-    fn node_line(&self, d: Dma) -> NodeLine {
+    fn node_line(&self, net: &Topology, d: Dma) -> NodeLine {
         let a = self.agent(d);
         let run = match a.run {
             Run::Running => "running",
@@ -193,7 +196,7 @@ impl DataMiner {
             format!("LED {}", if self.led(d) == super::Led::Green { "green" } else { "red" }),
             format!("Database {}", if a.db.running { "OK" } else { "Failing" }),
         ];
-        if self.cfg.vip().is_some_and(|vip| self.net.holders(vip).any(|p| p == a.port(Nic::Corporate))) {
+        if self.cfg.vip().is_some_and(|vip| net.holders(vip).any(|p| p == a.port(Nic::Corporate))) {
             facts.push("holds VIP".into());
         }
         let routes: Vec<String> = a
@@ -255,13 +258,14 @@ impl DataMiner {
 
     /// In the modes that promise it (registration off with fixed records, or a shared hostname),
     /// no address is registered under two names (DM-DNS-5, DM-DNS-6).
-    pub fn dns_promise_broken(&self) -> Option<String> {
+    pub fn dns_promise_broken(&self, world: &World) -> Option<String> {
         let shared = match &self.cfg.addressing {
             super::Addressing::VirtualIp(v) if v.register_in_dns => return None,
             super::Addressing::VirtualIp(_) => None,
             super::Addressing::SharedHostname(s) => Some(s.name.to_ascii_uppercase()),
         };
-        self.dns
+        world
+            .dns()
             .duplicates()
             .into_iter()
             .map(|(ip, names)| (ip, names.into_iter().filter(|n| Some(n) != shared.as_ref()).collect::<Vec<_>>()))
@@ -274,21 +278,23 @@ impl DataMiner {
     /// Availability at this instant (metrics): someone serves when an online DMA is reachable by
     /// clients through the addressing in use — the virtual IP it holds, or its own address behind
     /// the shared hostname.
-    pub fn sample(&self) -> crate::metrics::Sample {
+    pub fn sample(&self, world: &World) -> crate::metrics::Sample {
+        let net = world.net();
         let serving = self.online().any(|d| {
             let a = self.agent(d);
             let addr = match &self.cfg.addressing {
                 super::Addressing::VirtualIp(v) => v.vip,
                 super::Addressing::SharedHostname(_) => self.cfg.agent(d).corporate.addr,
             };
-            a.is_running() && self.net.holders(addr).any(|p| p == a.port(Nic::Corporate)) && self.net.connected(self.site.client, a.port(Nic::Corporate))
+            a.is_running() && net.holders(addr).any(|p| p == a.port(Nic::Corporate)) && net.connected(self.site.client, a.port(Nic::Corporate))
         });
         let claimers = self.agents.iter().enumerate().filter(|(_, a)| a.role.is_claiming()).fold(0, |m, (i, _)| m | 1 << i);
         crate::metrics::Sample { serving, online: self.online().count(), claimers }
     }
 
     /// The state of each timeline lane at this instant: DMAs, cables, NIC links.
-    pub fn lanes(&self) -> Vec<(String, String)> {
+    pub fn lanes(&self, world: &World) -> Vec<(String, String)> {
+        let net = world.net();
         let mut out: Vec<(String, String)> = Dma::BOTH
             .iter()
             .map(|d| {
@@ -298,10 +304,10 @@ impl DataMiner {
             })
             .collect();
         // The client's cable and the WAN link are scenery: never faulted, not drawn.
-        out.extend(self.net.cable_lanes().filter(|(name, _)| !name.starts_with("client") && !name.starts_with("WAN")));
+        out.extend(net.cable_lanes().filter(|(name, _)| !name.starts_with("client") && !name.starts_with("WAN")));
         for d in Dma::BOTH {
             for nic in Nic::BOTH {
-                let up = self.net.has_link(self.agent(d).port(nic));
+                let up = net.has_link(self.agent(d).port(nic));
                 out.push((format!("{} NIC {}", self.name(d), nic.label()), if up { "link up" } else { "link down" }.to_string()));
             }
         }

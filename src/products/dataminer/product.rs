@@ -4,16 +4,18 @@
 use super::{Claim, Config, DataMiner, Dma, Event, Heartbeat, NormalHeartbeat, Rec, SUPPORTED_ACTIONS};
 use crate::action::{Action, CableRef};
 use crate::check::Verdict;
-use crate::engine::{Ctx, Time};
+use crate::engine::Time;
 use crate::fault::{FaultKind, Profile};
 use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
-use crate::net::Topology;
 use crate::ops::View;
-use crate::products::Product;
+use crate::products::{Cx, Product};
+use crate::world::{Applied, World, WorldFault};
 
 impl Product for DataMiner {
+    type Event = Event;
+    type Record = Rec;
     type Config = Config;
     type Claim = Claim;
     const LABEL: &'static str = "DataMiner Failover";
@@ -30,36 +32,48 @@ impl Product for DataMiner {
         claim.validate()
     }
 
-    fn build(cfg: &Config, seed: u64, cx: &mut Ctx<'_, Event, Rec>) -> Self {
-        DataMiner::new(cfg.clone(), seed, cx)
+    fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
+        DataMiner::new(cfg.clone(), cx)
     }
 
     fn action(action: Action) -> Event {
         Event::Command(action)
     }
 
-    fn view(&self, at_ms: Time) -> View {
-        DataMiner::view(self, at_ms)
+    fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
+        DataMiner::handle(self, event, cx);
     }
 
-    fn eval(&self, claim: &Claim, _now: Time) -> Verdict {
-        claim.eval(self)
+    fn settle(&mut self, cx: &mut Cx<'_, '_, Self>) {
+        DataMiner::settle(self, cx);
     }
 
-    fn sample(&self) -> Sample {
-        DataMiner::sample(self)
+    fn before_fault(&mut self, fault: &WorldFault, cx: &mut Cx<'_, '_, Self>) {
+        DataMiner::before_fault(self, fault, cx);
+    }
+
+    fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
+        DataMiner::after_fault(self, fault, applied, cx);
+    }
+
+    fn view(&self, world: &World, at_ms: Time) -> View {
+        DataMiner::view(self, world, at_ms)
+    }
+
+    fn eval(&self, world: &World, claim: &Claim, _now: Time) -> Verdict {
+        claim.eval(self, world)
+    }
+
+    fn sample(&self, world: &World) -> Sample {
+        DataMiner::sample(self, world)
     }
 
     fn ledger(&self) -> &Ledger {
         &self.ledger
     }
 
-    fn lanes(&self) -> Vec<(String, String)> {
-        DataMiner::lanes(self)
-    }
-
-    fn topology(&self) -> &Topology {
-        &self.net
+    fn lanes(&self, world: &World) -> Vec<(String, String)> {
+        DataMiner::lanes(self, world)
     }
 
     /// Intermediate heartbeat counts are left out: the first failure, the crossing of the
@@ -92,11 +106,11 @@ impl Product for DataMiner {
         Profile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 5 }
     }
 
-    fn dns_broken(&self) -> Option<String> {
-        self.dns_promise_broken()
+    fn dns_broken(&self, world: &World) -> Option<String> {
+        self.dns_promise_broken(world)
     }
 
-    fn health(&self) -> Vec<Problem> {
+    fn health(&self, _world: &World) -> Vec<Problem> {
         self.health_problems()
     }
 

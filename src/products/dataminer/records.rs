@@ -5,16 +5,17 @@
 
 use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role};
 use crate::ledger::id_ranges;
+use crate::net::Topology;
 
 impl DataMiner {
     /// The sync connection (DataMiner sync and DB forwarding) works right now: the sync NICs are
     /// joined by a live path and DataMiner runs on the buddy.
-    pub fn sync_path_ok(&self, dma: Dma) -> bool {
+    pub fn sync_path_ok(&self, net: &Topology, dma: Dma) -> bool {
         let (me, buddy) = (self.agent(dma), self.agent(dma.buddy()));
-        buddy.is_running() && self.net.connected(me.port(Nic::Sync), buddy.port(Nic::Sync))
+        buddy.is_running() && net.connected(me.port(Nic::Sync), buddy.port(Nic::Sync))
     }
 
-    pub(super) fn on_sync_check(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    pub(super) fn on_sync_check(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         if !self.agent(dma).is_running() {
             return;
         }
@@ -24,8 +25,8 @@ impl DataMiner {
     }
 
     /// One check of the sync connection; forwards what waits when it works.
-    pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_>) {
-        let ok = self.sync_path_ok(dma);
+    pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        let ok = self.sync_path_ok(cx.net(), dma);
         let now = cx.now();
         let a = self.agent_mut(dma);
         match (ok, a.sync_failing_since) {
@@ -48,7 +49,7 @@ impl DataMiner {
 
     /// Moves records as far as they can go now: buffered records into this DMA's database, and
     /// (when online and the sync connection works) the forward backlog to the buddy.
-    pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_>) {
+    pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let name = self.name(dma).to_string();
         if self.agent(dma).db.running && !self.agent(dma).db_buffer.is_empty() {
             let ids: Vec<u32> = self.agent_mut(dma).db_buffer.drain().collect();
@@ -57,7 +58,7 @@ impl DataMiner {
             }
             cx.record(Rec::Records { dma: name.clone(), what: "inserted buffered", count: ids.len(), ids: id_ranges(&ids) });
         }
-        let forwarding = self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(dma);
+        let forwarding = self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(cx.net(), dma);
         if forwarding && !self.agent(dma).forward.is_empty() {
             let ids: Vec<u32> = self.agent_mut(dma).forward.drain().collect();
             let buddy = dma.buddy();
@@ -74,7 +75,7 @@ impl DataMiner {
 
     /// Data gathered by every online DMA (both, in a split brain). With none online, nothing is
     /// gathered and nothing is acknowledged.
-    pub(super) fn gather(&mut self, count: u32, cx: &mut Cx<'_>) {
+    pub(super) fn gather(&mut self, count: u32, cx: &mut Cx<'_, '_>) {
         let online: Vec<Dma> = self.online().filter(|d| self.agent(*d).is_running()).collect();
         if online.is_empty() {
             self.ledger.reject(u64::from(count));

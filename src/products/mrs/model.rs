@@ -1,15 +1,16 @@
 use super::{HeartbeatWatcher, Profile, SyncParams};
 use crate::action::{Action, CableRef, NodeId, Target};
-use crate::engine::{Ctx, Model, StreamAllocator, Time, TimerId, clock};
+use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind};
 use crate::ledger::Ledger;
 use crate::net::{Cidr, HostId, Ip, PortId, Topology};
 use crate::ops::{Column, Console, NodeLine, Panel, Severity, View};
+use crate::world::{Applied, World, WorldCx, WorldFault};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
-pub type Cx<'a> = Ctx<'a, Event, Rec>;
+pub type Cx<'a, 'b> = WorldCx<'a, 'b, Event, Rec>;
 
 /// How a hand-over loses what only the other node held: the mechanism and its document.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +60,7 @@ pub enum Rec {
     Script { text: String },
     Refused { what: String, why: String },
     Cable { cable: String, plugged: bool },
+    NicEnabled { node: String, enabled: bool },
     Running { node: String, running: bool },
     Role { node: String, role: &'static str, why: String },
     Sync { ok: bool, detail: String },
@@ -75,6 +77,7 @@ impl fmt::Display for Rec {
             Rec::Script { text } => write!(f, "script: {text}"),
             Rec::Refused { what, why } => write!(f, "refused: {what}: {why}"),
             Rec::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+            Rec::NicEnabled { node, enabled } => write!(f, "{node} NIC {}", if *enabled { "enabled" } else { "disabled" }),
             Rec::Running { node, running } => write!(f, "{node} {}", if *running { "running" } else { "stopped" }),
             Rec::Role { node, role, why } => write!(f, "{node} => {role} ({why})"),
             Rec::Sync { ok: true, detail } => write!(f, "file sync OK ({detail})"),
@@ -90,7 +93,6 @@ impl fmt::Display for Rec {
 #[derive(Clone, Debug)]
 pub struct ActiveStandby {
     pub profile: Arc<Profile>,
-    pub net: Topology,
     switch: PortId,
     gateway: Ip,
     floating_ip: Cidr,
@@ -110,9 +112,12 @@ pub struct ActiveStandby {
 }
 
 impl ActiveStandby {
-    pub fn new(profile: Profile, seed: u64, cx: &mut Cx<'_>) -> Self {
+    /// The pair in the default layout: both nodes' one NIC on one switch (the gateway), the
+    /// floating IP on the initially active node.
+    pub fn new(profile: Profile, cx: &mut Cx<'_, '_>) -> Self {
         use rand::RngExt;
-        let mut net = Topology::new();
+        let mut rng = cx.world.streams().take();
+        let net = &mut *cx.world;
         let gateway_cidr: Cidr = "192.168.0.254/24".parse().expect("valid");
         let switch = net.add_switch("switch", vec![gateway_cidr]);
         let floating_ip: Cidr = "192.168.0.100/24".parse().expect("valid");
@@ -137,9 +142,8 @@ impl ActiveStandby {
             }
         });
         let active = profile.initially_active.idx();
-        net.add_addr(nodes[active].port, floating_ip);
+        net.hold_addr(nodes[active].port, floating_ip);
         let timers = [cx.new_timer(), cx.new_timer(), cx.new_timer()];
-        let mut rng = StreamAllocator::new(seed).next_block().next();
         cx.arm(timers[0], profile.heartbeat_interval.0, Event::Heartbeat);
         cx.arm(timers[1], 1 + rng.random_range(0..profile.sync_interval.0), Event::SyncCheck);
         if let Some(r) = &profile.resource {
@@ -148,7 +152,6 @@ impl ActiveStandby {
         cx.record(Rec::Initial { active: profile.node_names[active].clone() });
         ActiveStandby {
             profile: Arc::new(profile),
-            net,
             switch,
             gateway: gateway_cidr.addr,
             floating_ip,
@@ -176,8 +179,8 @@ impl ActiveStandby {
         NodeId::BOTH.into_iter().filter(|n| self.node(*n).running && self.node(*n).role == Role::Active)
     }
 
-    fn peers_connected(&self) -> bool {
-        self.net.connected(self.nodes[0].port, self.nodes[1].port)
+    fn peers_connected(&self, net: &Topology) -> bool {
+        net.connected(self.nodes[0].port, self.nodes[1].port)
     }
 
     /// The node's heartbeat from its peer is lost (nothing heard for `heartbeat_loss`).
@@ -195,10 +198,10 @@ impl ActiveStandby {
         node.running && watches && self.heartbeat_lost(n, now)
     }
 
-    fn on_heartbeat(&mut self, cx: &mut Cx<'_>) {
+    fn on_heartbeat(&mut self, cx: &mut Cx<'_, '_>) {
         let now = cx.now();
         cx.arm(self.timers[0], self.profile.heartbeat_interval.0, Event::Heartbeat);
-        let connected = self.peers_connected();
+        let connected = self.peers_connected(cx.net());
         for n in NodeId::BOTH {
             let peer_up = self.node(n.other()).running && connected;
             let node = &mut self.nodes[n.idx()];
@@ -227,11 +230,11 @@ impl ActiveStandby {
     /// running active, or active when none is reachable and it reaches the gateway; until one
     /// of the two, it keeps trying at every heartbeat. Only joining nodes do this: a standby
     /// that loses a running active never takes over by itself (MRS-12010).
-    fn join(&mut self, n: NodeId, cx: &mut Cx<'_>) {
+    fn join(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
         let peer = self.node(n.other());
-        if peer.running && peer.role == Role::Active && self.peers_connected() {
+        if peer.running && peer.role == Role::Active && self.peers_connected(cx.net()) {
             self.nodes[n.idx()].joining = false;
-        } else if self.net.reaches_ip(self.node(n).port, self.gateway) {
+        } else if cx.net().reaches_ip(self.node(n).port, self.gateway) {
             self.nodes[n.idx()].joining = false;
             self.set_role(n, Role::Active, "started; no active peer reachable", cx);
         }
@@ -240,7 +243,7 @@ impl ActiveStandby {
     /// Two actives that hear each other again (one started while it could not reach the other):
     /// the one active longer keeps the role; the other steps down, and the changes it took as
     /// an active are lost (an assumption: no document describes a dual-active pair).
-    fn resolve_dual_active(&mut self, cx: &mut Cx<'_>) {
+    fn resolve_dual_active(&mut self, cx: &mut Cx<'_, '_>) {
         let [a, b] = NodeId::BOTH.map(|n| self.node(n).active_since_ms);
         let keep = if a <= b { NodeId::Main } else { NodeId::Backup };
         let why = format!("{} was active first: dual-active resolved", self.name(keep));
@@ -248,11 +251,11 @@ impl ActiveStandby {
         self.hand_over(keep.other(), keep, &why, Loss { mechanism: "dual-active resolution", documented: None }, cx);
     }
 
-    fn on_sync_check(&mut self, cx: &mut Cx<'_>) {
+    fn on_sync_check(&mut self, cx: &mut Cx<'_, '_>) {
         cx.arm(self.timers[1], self.profile.sync_interval.0, Event::SyncCheck);
         let Some(active) = self.actives().next() else { return };
         let standby = active.other();
-        match self.sync_blocker(active) {
+        match self.sync_blocker(cx.net(), active) {
             Some(cause) => {
                 let failure = Some((cause.clone(), standby));
                 if self.sync_failure != failure {
@@ -282,12 +285,12 @@ impl ActiveStandby {
     }
 
     /// Why the active cannot sync its files to the standby right now (FLINK-45641-2).
-    fn sync_blocker(&self, active: NodeId) -> Option<String> {
+    fn sync_blocker(&self, net: &Topology, active: NodeId) -> Option<String> {
         let standby = active.other();
         if self.node(standby).role == Role::Active {
             return Some(format!("{} is active too: nothing to sync to", self.name(standby)));
         }
-        if !self.node(standby).running || !self.peers_connected() {
+        if !self.node(standby).running || !self.peers_connected(net) {
             return Some(format!("the link between {} and {} is interrupted", self.name(active), self.name(standby)));
         }
         for n in [active, standby] {
@@ -301,7 +304,7 @@ impl ActiveStandby {
         None
     }
 
-    fn on_resource_check(&mut self, cx: &mut Cx<'_>) {
+    fn on_resource_check(&mut self, cx: &mut Cx<'_, '_>) {
         let Some(resource) = self.profile.resource.clone() else { return };
         cx.arm(self.timers[2], resource.interval.0, Event::ResourceCheck);
         let Some(active) = self.actives().next() else { return };
@@ -317,7 +320,7 @@ impl ActiveStandby {
                 // MRS-12010: while the heartbeat alarm stands, no failover can be performed.
                 let why = format!("{} stands: no failover can be performed", self.profile.heartbeat_alarm.title);
                 cx.record(Rec::Refused { what: format!("automatic switchover after {} failed", resource.name), why });
-            } else if self.switch_blocker(active).is_none() {
+            } else if self.switch_blocker(cx.net(), active).is_none() {
                 let why = format!("{} resource abnormal on {}", resource.name, self.name(active));
                 self.switchover(active.other(), &why, cx);
             }
@@ -325,18 +328,18 @@ impl ActiveStandby {
     }
 
     /// Why a switchover away from `active` cannot happen now.
-    fn switch_blocker(&self, active: NodeId) -> Option<String> {
+    fn switch_blocker(&self, net: &Topology, active: NodeId) -> Option<String> {
         let standby = active.other();
         if !self.node(standby).running {
             Some(format!("the standby {} is not running", self.name(standby)))
-        } else if !self.peers_connected() {
+        } else if !self.peers_connected(net) {
             Some(format!("{} cannot reach {}", self.name(active), self.name(standby)))
         } else {
             None
         }
     }
 
-    fn set_role(&mut self, n: NodeId, role: Role, why: &str, cx: &mut Cx<'_>) {
+    fn set_role(&mut self, n: NodeId, role: Role, why: &str, cx: &mut Cx<'_, '_>) {
         if self.node(n).role == role {
             return;
         }
@@ -344,9 +347,9 @@ impl ActiveStandby {
         self.nodes[n.idx()].active_since_ms = cx.now();
         let port = self.node(n).port;
         if role == Role::Active {
-            self.net.add_addr(port, self.floating_ip);
+            cx.world.hold_addr(port, self.floating_ip);
         } else {
-            self.net.remove_addr(port, self.floating_ip.addr);
+            cx.world.release_addr(port, self.floating_ip.addr);
         }
         let label = if role == Role::Active { "active" } else { "standby" };
         cx.record(Rec::Role { node: self.name(n).into(), role: label, why: why.into() });
@@ -354,14 +357,14 @@ impl ActiveStandby {
 
     /// `to` becomes active with the configuration it holds; changes only the other node held
     /// are lost (MRS-12011-3, FLINK-45641-4), each by id, with the time of the last good sync.
-    fn switchover(&mut self, to: NodeId, why: &str, cx: &mut Cx<'_>) {
+    fn switchover(&mut self, to: NodeId, why: &str, cx: &mut Cx<'_, '_>) {
         let loss = Loss { mechanism: "stale switchover", documented: Some(self.profile.stale_switchover_spec) };
         self.hand_over(to.other(), to, why, loss, cx);
         self.switchovers += 1;
     }
 
     /// `from` steps down to standby and `to` is (or stays) active with its own configuration.
-    fn hand_over(&mut self, from: NodeId, to: NodeId, why: &str, loss: Loss, cx: &mut Cx<'_>) {
+    fn hand_over(&mut self, from: NodeId, to: NodeId, why: &str, loss: Loss, cx: &mut Cx<'_, '_>) {
         assert_ne!(from, to, "a hand-over is between the two nodes");
         self.lose_stale(from, to, loss, cx);
         self.set_role(from, Role::Standby, why, cx);
@@ -373,7 +376,7 @@ impl ActiveStandby {
 
     /// Changes `from` holds that the active `to` lacks can never be synced: `to` became active
     /// stale, and its files will overwrite `from`'s (MRS-12011-3, FLINK-45641-4).
-    fn lose_stale(&mut self, from: NodeId, to: NodeId, loss: Loss, cx: &mut Cx<'_>) {
+    fn lose_stale(&mut self, from: NodeId, to: NodeId, loss: Loss, cx: &mut Cx<'_, '_>) {
         let lost: Vec<u32> =
             self.node(from).config.difference(&self.node(to).config).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
         if lost.is_empty() {
@@ -397,7 +400,7 @@ impl ActiveStandby {
         }
     }
 
-    fn on_command(&mut self, action: Action, cx: &mut Cx<'_>) {
+    fn on_command(&mut self, action: Action, cx: &mut Cx<'_, '_>) {
         let node = match action.target().map(|t| (t, self.resolve(t))) {
             Some((t, None)) => {
                 cx.record(Rec::Refused { what: action.kind().into(), why: format!("no node is {t:?} now") });
@@ -411,25 +414,29 @@ impl ActiveStandby {
         self.apply(action, node, cx);
     }
 
-    fn apply(&mut self, action: Action, node: Option<NodeId>, cx: &mut Cx<'_>) {
+    fn apply(&mut self, action: Action, node: Option<NodeId>, cx: &mut Cx<'_, '_>) {
         let n = || node.expect("resolved");
-        let fault = |dm: &mut Self, cx: &mut Cx<'_>, what: &str| cx.record(Rec::Fault { node: dm.name(n()).into(), what: what.into() });
+        let fault = |dm: &mut Self, cx: &mut Cx<'_, '_>, what: &str| cx.record(Rec::Fault { node: dm.name(n()).into(), what: what.into() });
         match action {
             Action::Pull { cable, .. } | Action::Plug { cable, .. } if cable == CableRef::Sync => {
                 cx.record(Rec::Refused { what: "Sync cable".into(), why: "each node has one network cable (use Corporate)".into() });
             }
-            Action::Pull { .. } | Action::DisableNic { .. } => self.set_link(n(), false, cx),
-            Action::Plug { .. } | Action::EnableNic { .. } => self.set_link(n(), true, cx),
-            Action::Stop(_) | Action::PowerFail(_) => self.set_running(n(), false, matches!(action, Action::PowerFail(_)), cx),
-            Action::Start(_) | Action::PowerOn(_) => self.set_running(n(), true, true, cx),
-            Action::Restart { duration, .. } => {
-                self.set_running(n(), false, false, cx);
-                cx.schedule_in(duration.0, Event::Command(Action::Start(Target::from(n()))));
+            // World faults: the world applies them; `after_fault` reacts.
+            Action::Pull { .. } | Action::Plug { .. } => {
+                if let Some(cable) = cx.net().cable_of(self.node(n()).port) {
+                    cx.request(WorldFault::Cable { cable, plugged: matches!(action, Action::Plug { .. }) });
+                }
             }
-            Action::FailSwitch | Action::RestoreSwitch => {
-                let on = matches!(action, Action::RestoreSwitch);
-                self.net.set_nic_enabled(self.switch, on);
-                cx.touch();
+            Action::DisableNic { .. } | Action::EnableNic { .. } => {
+                cx.request(WorldFault::Nic { port: self.node(n()).port, enabled: matches!(action, Action::EnableNic { .. }) });
+            }
+            Action::PowerFail(_) | Action::PowerOn(_) => cx.request(WorldFault::Power { host: self.node(n()).host, on: matches!(action, Action::PowerOn(_)) }),
+            Action::FailSwitch | Action::RestoreSwitch => cx.request(WorldFault::Switch { port: self.switch, up: matches!(action, Action::RestoreSwitch) }),
+            Action::Stop(_) => self.set_running(n(), false, cx),
+            Action::Start(_) => self.start(n(), cx),
+            Action::Restart { duration, .. } => {
+                self.set_running(n(), false, cx);
+                cx.schedule_in(duration.0, Event::Command(Action::Start(Target::from(n()))));
             }
             Action::Switch => self.manual_switch(cx),
             Action::Write { count } => self.change_config(count, cx),
@@ -450,19 +457,41 @@ impl ActiveStandby {
         }
     }
 
-    fn set_link(&mut self, n: NodeId, up: bool, cx: &mut Cx<'_>) {
-        let port = self.node(n).port;
-        if let Some(c) = self.net.cable_of(port)
-            && self.net.set_plugged(c, up)
-        {
-            cx.record(Rec::Cable { cable: self.net.cable(c).name.clone(), plugged: up });
+    /// A start needs the server to have power.
+    fn start(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+        if cx.net().host(self.node(n).host).powered {
+            self.set_running(n, true, cx);
+        } else {
+            cx.record(Rec::Refused { what: format!("start {}", self.name(n)), why: "the server has no power".into() });
         }
     }
 
-    fn set_running(&mut self, n: NodeId, running: bool, power: bool, cx: &mut Cx<'_>) {
-        if power {
-            self.net.set_powered(self.node(n).host, running);
+    /// The world applied a fault: the trace says what happened to the pair's cables and NICs; a
+    /// node whose server lost power stops, one that got power back starts.
+    pub(super) fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_>) {
+        let node_at = |port: PortId| NodeId::BOTH.into_iter().find(|n| self.node(*n).port == port);
+        match *fault {
+            WorldFault::Cable { cable, plugged } if applied.changed => {
+                let name = cx.net().cable(cable).name.clone();
+                cx.record(Rec::Cable { cable: name, plugged });
+            }
+            WorldFault::Nic { port, enabled } if applied.changed => {
+                if let Some(n) = node_at(port) {
+                    cx.record(Rec::NicEnabled { node: self.name(n).into(), enabled });
+                }
+            }
+            WorldFault::Power { host, on } if applied.changed => {
+                if let Some(n) = NodeId::BOTH.into_iter().find(|n| self.node(*n).host == host) {
+                    self.set_running(n, on, cx);
+                }
+            }
+            // The paths changed: whatever depends on them (heartbeats, sync) must look again.
+            WorldFault::Switch { .. } if applied.changed => cx.touch(),
+            WorldFault::Cable { .. } | WorldFault::Nic { .. } | WorldFault::Power { .. } | WorldFault::Switch { .. } => {}
         }
+    }
+
+    fn set_running(&mut self, n: NodeId, running: bool, cx: &mut Cx<'_, '_>) {
         if self.node(n).running == running {
             return;
         }
@@ -479,7 +508,7 @@ impl ActiveStandby {
         }
     }
 
-    fn manual_switch(&mut self, cx: &mut Cx<'_>) {
+    fn manual_switch(&mut self, cx: &mut Cx<'_, '_>) {
         let now = cx.now();
         let Some(active) = self.actives().next() else {
             cx.record(Rec::Refused { what: "Switch".into(), why: "no active node".into() });
@@ -488,7 +517,7 @@ impl ActiveStandby {
         let blocker = if self.heartbeat_alarm_on(active, now) {
             Some(format!("{} stands: no failover can be performed", self.profile.heartbeat_alarm.title))
         } else {
-            self.switch_blocker(active)
+            self.switch_blocker(cx.net(), active)
         };
         match blocker {
             Some(why) => cx.record(Rec::Refused { what: "Switch".into(), why }),
@@ -497,7 +526,7 @@ impl ActiveStandby {
     }
 
     /// Configuration changes made on the active (acknowledged there, tracked until synced).
-    fn change_config(&mut self, count: u32, cx: &mut Cx<'_>) {
+    fn change_config(&mut self, count: u32, cx: &mut Cx<'_, '_>) {
         let Some(active) = self.actives().next() else {
             self.ledger.reject(u64::from(count));
             cx.record(Rec::Refused { what: "configuration change".into(), why: "no active node".into() });
@@ -546,7 +575,7 @@ impl ActiveStandby {
         out
     }
 
-    pub fn view(&self, at_ms: Time) -> View {
+    pub fn view(&self, world: &World, at_ms: Time) -> View {
         let nodes = NodeId::BOTH
             .map(|n| {
                 let node = self.node(n);
@@ -554,7 +583,7 @@ impl ActiveStandby {
                     if node.running { "running".to_string() } else { "stopped".to_string() },
                     format!("{} configuration change(s) held", node.config.len()),
                 ];
-                if self.net.holders(self.floating_ip.addr).any(|p| p == node.port) {
+                if world.net().holders(self.floating_ip.addr).any(|p| p == node.port) {
                     facts.push("holds the floating IP".into());
                 }
                 NodeLine { name: self.name(n).into(), role: if node.role == Role::Active { "active".into() } else { "standby".into() }, facts }
@@ -599,20 +628,17 @@ impl ActiveStandby {
         Panel { title: format!("{} HA status", self.profile.system), banner: vec![sync], columns }
     }
 
-    fn check_invariants(&self) {
+    fn check_invariants(&self, world: &World) {
         for node in &self.nodes {
-            let holds = self.net.holders(self.floating_ip.addr).any(|p| p == node.port);
-            assert!(!holds || (node.running && node.role == Role::Active), "only a running active holds the floating IP");
-            assert!(node.running || !self.net.port_is_up(node.port) || !holds);
+            let holds = world.net().holders(self.floating_ip.addr).any(|p| p == node.port);
+            assert!(!holds || node.running, "only a running node holds the floating IP");
+            assert!(!holds || node.role == Role::Active, "only the active holds the floating IP");
         }
     }
 }
 
-impl Model for ActiveStandby {
-    type Event = Event;
-    type Record = Rec;
-
-    fn handle(&mut self, event: Event, cx: &mut Cx<'_>) {
+impl ActiveStandby {
+    pub(super) fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_>) {
         match event {
             Event::Heartbeat => self.on_heartbeat(cx),
             Event::SyncCheck => self.on_sync_check(cx),
@@ -621,8 +647,8 @@ impl Model for ActiveStandby {
         }
     }
 
-    fn settle(&mut self, cx: &mut Cx<'_>) {
-        self.check_invariants();
+    pub(super) fn settle(&mut self, cx: &mut Cx<'_, '_>) {
+        self.check_invariants(cx.world);
         let now = cx.now();
         let standing = self.conditions(now);
         for c in self.console.reconcile(&standing, now) {
@@ -662,16 +688,16 @@ impl ActiveStandby {
 impl ActiveStandby {
     /// Availability at this instant (metrics): someone serves when a running active holds the
     /// floating IP and the network reaches it.
-    pub fn sample(&self) -> crate::metrics::Sample {
-        let serving = self
-            .actives()
-            .any(|n| self.net.holders(self.floating_ip.addr).any(|p| p == self.node(n).port) && self.net.connected(self.switch, self.node(n).port));
+    pub fn sample(&self, world: &World) -> crate::metrics::Sample {
+        let net = world.net();
+        let serving =
+            self.actives().any(|n| net.holders(self.floating_ip.addr).any(|p| p == self.node(n).port) && net.connected(self.switch, self.node(n).port));
         let claimers = self.actives().fold(0, |m, n| m | 1 << n.idx());
         crate::metrics::Sample { serving, online: self.actives().count(), claimers }
     }
 
     /// The state of each timeline lane at this instant: nodes and cables.
-    pub fn lanes(&self) -> Vec<(String, String)> {
+    pub fn lanes(&self, world: &World) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = NodeId::BOTH
             .iter()
             .map(|n| {
@@ -686,7 +712,7 @@ impl ActiveStandby {
                 (self.name(*n).to_string(), state.to_string())
             })
             .collect();
-        out.extend(self.net.cable_lanes());
+        out.extend(world.net().cable_lanes());
         out
     }
 }

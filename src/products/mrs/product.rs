@@ -4,14 +4,14 @@
 use super::{ActiveStandby, Claim, Event, Profile, Rec, SUPPORTED_ACTIONS};
 use crate::action::{Action, CableRef};
 use crate::check::Verdict;
-use crate::engine::{Ctx, Model, Time};
+use crate::engine::Time;
 use crate::fault::{FaultKind, Profile as ChaosProfile};
 use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
-use crate::net::Topology;
 use crate::ops::View;
-use crate::products::Product;
+use crate::products::{Cx, Product};
+use crate::world::{Applied, World, WorldFault};
 use std::marker::PhantomData;
 
 /// What makes the shared pair one particular MRS system.
@@ -34,20 +34,9 @@ pub struct Pair<S> {
 pub type MrsManager = Pair<super::Manager>;
 pub type FlinkServer = Pair<super::Flink>;
 
-impl<S: Spec> Model for Pair<S> {
+impl<S: Spec> Product for Pair<S> {
     type Event = Event;
     type Record = Rec;
-
-    fn handle(&mut self, event: Event, cx: &mut Ctx<'_, Event, Rec>) {
-        self.model.handle(event, cx);
-    }
-
-    fn settle(&mut self, cx: &mut Ctx<'_, Event, Rec>) {
-        self.model.settle(cx);
-    }
-}
-
-impl<S: Spec> Product for Pair<S> {
     type Config = S::Config;
     type Claim = Claim;
     const LABEL: &'static str = S::LABEL;
@@ -66,36 +55,44 @@ impl<S: Spec> Product for Pair<S> {
         claim.validate()
     }
 
-    fn build(cfg: &S::Config, seed: u64, cx: &mut Ctx<'_, Event, Rec>) -> Self {
-        Pair { model: ActiveStandby::new(S::profile(cfg), seed, cx), spec: PhantomData }
+    fn build(cfg: &S::Config, cx: &mut Cx<'_, '_, Self>) -> Self {
+        Pair { model: ActiveStandby::new(S::profile(cfg), cx), spec: PhantomData }
     }
 
     fn action(action: Action) -> Event {
         Event::Command(action)
     }
 
-    fn view(&self, at_ms: Time) -> View {
-        self.model.view(at_ms)
+    fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
+        self.model.handle(event, cx);
     }
 
-    fn eval(&self, claim: &Claim, now: Time) -> Verdict {
+    fn settle(&mut self, cx: &mut Cx<'_, '_, Self>) {
+        self.model.settle(cx);
+    }
+
+    fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
+        self.model.after_fault(fault, applied, cx);
+    }
+
+    fn view(&self, world: &World, at_ms: Time) -> View {
+        self.model.view(world, at_ms)
+    }
+
+    fn eval(&self, _world: &World, claim: &Claim, now: Time) -> Verdict {
         claim.eval(&self.model, now)
     }
 
-    fn sample(&self) -> Sample {
-        self.model.sample()
+    fn sample(&self, world: &World) -> Sample {
+        self.model.sample(world)
     }
 
     fn ledger(&self) -> &Ledger {
         &self.model.ledger
     }
 
-    fn lanes(&self) -> Vec<(String, String)> {
-        self.model.lanes()
-    }
-
-    fn topology(&self) -> &Topology {
-        &self.model.net
+    fn lanes(&self, world: &World) -> Vec<(String, String)> {
+        self.model.lanes(world)
     }
 
     fn alphabet(cfg: &S::Config) -> Vec<FaultKind> {
@@ -112,7 +109,7 @@ impl<S: Spec> Product for Pair<S> {
         ChaosProfile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 2 }
     }
 
-    fn health(&self) -> Vec<Problem> {
+    fn health(&self, _world: &World) -> Vec<Problem> {
         self.model.health_problems()
     }
 

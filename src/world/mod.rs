@@ -1,0 +1,199 @@
+//! The world a run happens in: the network (hosts with their power, NICs, switches, cables),
+//! the DNS server, and the allocator of random streams. The runner owns it; every system of a
+//! run lives in it and reads it.
+//!
+//! World faults — a cable pulled or plugged, a NIC disabled or enabled, a host losing or
+//! regaining power, a switch failing or coming back (an inter-switch link is a cable between
+//! two switches) — are applied here, once, with one meaning for every product. Products ask for
+//! them ([`WorldCx::request`]) and learn what they did through hooks; they never change the
+//! network's state themselves (they may hold addresses — a VIP — and register names in DNS).
+//! Product-agnostic: no roles, heartbeats or alarms here.
+
+use crate::engine::{Ctx, StreamAllocator, Streams};
+use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Topology};
+
+/// The network, the DNS server and the random streams of one run.
+#[derive(Clone, Debug)]
+pub struct World {
+    net: Topology,
+    dns: Dns,
+    streams: StreamAllocator,
+}
+
+/// A change of the physical world, with the one meaning it has for every product.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorldFault {
+    /// A cable (NIC to switch, NIC to NIC, or switch to switch) is pulled out or plugged in.
+    Cable { cable: CableId, plugged: bool },
+    /// A NIC is disabled or enabled in the operating system.
+    Nic { port: PortId, enabled: bool },
+    /// A host loses power (an unexpected shutdown) or gets it back.
+    Power { host: HostId, on: bool },
+    /// A switch or router fails (every port down) or is restored.
+    Switch { port: PortId, up: bool },
+}
+
+/// What applying a fault did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Whether the fault changed anything (pulling a pulled cable does not).
+    pub changed: bool,
+    /// NICs whose media sense changed, in port order, with their link now.
+    pub links: Vec<(PortId, bool)>,
+}
+
+impl Applied {
+    /// Whether the NIC's link changed, and to what.
+    pub fn link(&self, port: PortId) -> Option<bool> {
+        self.links.iter().find(|(p, _)| *p == port).map(|(_, up)| *up)
+    }
+}
+
+impl World {
+    pub fn new(seed: u64) -> Self {
+        World { net: Topology::new(), dns: Dns::default(), streams: StreamAllocator::new(seed) }
+    }
+
+    pub fn net(&self) -> &Topology {
+        &self.net
+    }
+
+    pub fn dns(&self) -> &Dns {
+        &self.dns
+    }
+
+    /// The DNS server, for a host's registration or a fixed record.
+    pub fn dns_mut(&mut self) -> &mut Dns {
+        &mut self.dns
+    }
+
+    /// The random streams of the next system built in this world (one block each).
+    pub fn streams(&mut self) -> Streams {
+        self.streams.next_block()
+    }
+
+    pub fn add_host(&mut self, name: &str) -> HostId {
+        self.net.add_host(name)
+    }
+
+    pub fn add_nic(&mut self, host: HostId, name: &str, addrs: Vec<Cidr>) -> PortId {
+        self.net.add_nic(host, name, addrs)
+    }
+
+    pub fn add_switch(&mut self, name: &str, addrs: Vec<Cidr>) -> PortId {
+        self.net.add_switch(name, addrs)
+    }
+
+    pub fn add_cable(&mut self, name: &str, a: PortId, b: PortId) -> CableId {
+        self.net.add_cable(name, a, b)
+    }
+
+    /// A host takes an address on one of its NICs (a virtual or floating IP).
+    pub fn hold_addr(&mut self, port: PortId, addr: Cidr) -> bool {
+        self.net.add_addr(port, addr)
+    }
+
+    /// A host lets an address go.
+    pub fn release_addr(&mut self, port: PortId, ip: Ip) -> bool {
+        self.net.remove_addr(port, ip)
+    }
+
+    /// Applies a fault; says whether it changed anything and which links it changed.
+    pub fn apply(&mut self, fault: WorldFault) -> Applied {
+        let before = self.links();
+        let changed = match fault {
+            WorldFault::Cable { cable, plugged } => self.net.set_plugged(cable, plugged),
+            WorldFault::Nic { port, enabled } => {
+                assert!(matches!(self.net.port(port).kind, PortKind::Nic { .. }), "a NIC fault names a NIC");
+                self.net.set_nic_enabled(port, enabled)
+            }
+            WorldFault::Switch { port, up } => {
+                assert!(matches!(self.net.port(port).kind, PortKind::Switch { .. }), "a switch fault names a switch");
+                self.net.set_nic_enabled(port, up)
+            }
+            WorldFault::Power { host, on } => self.net.set_powered(host, on),
+        };
+        let links: Vec<(PortId, bool)> = self.links().into_iter().zip(before).filter(|((_, now), (_, was))| now != was).map(|(now, _)| now).collect();
+        assert!(changed || links.is_empty(), "a fault that changed nothing changed no link");
+        Applied { changed, links }
+    }
+
+    /// Media sense of every NIC, in port order.
+    fn links(&self) -> Vec<(PortId, bool)> {
+        self.net.ports().filter(|(_, p)| matches!(p.kind, PortKind::Nic { .. })).map(|(id, _)| (id, self.net.has_link(id))).collect()
+    }
+}
+
+/// What a system's code may touch while it handles an event: the engine's context (time,
+/// timers, trace), the world, and the outbox of world faults it asks for.
+pub struct WorldCx<'a, 'b, E, R> {
+    engine: &'a mut Ctx<'b, E, R>,
+    pub world: &'a mut World,
+    requests: &'a mut Vec<WorldFault>,
+}
+
+impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
+    pub fn new(engine: &'a mut Ctx<'b, E, R>, world: &'a mut World, requests: &'a mut Vec<WorldFault>) -> Self {
+        WorldCx { engine, world, requests }
+    }
+
+    /// Asks the world to apply a fault once this event is handled (the runner applies it and
+    /// calls every system's hooks).
+    pub fn request(&mut self, fault: WorldFault) {
+        self.requests.push(fault);
+    }
+
+    pub fn net(&self) -> &Topology {
+        self.world.net()
+    }
+}
+
+impl<'b, E, R> std::ops::Deref for WorldCx<'_, 'b, E, R> {
+    type Target = Ctx<'b, E, R>;
+    fn deref(&self) -> &Ctx<'b, E, R> {
+        self.engine
+    }
+}
+
+impl<E, R> std::ops::DerefMut for WorldCx<'_, '_, E, R> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.engine
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two hosts on a switch, and a cross cable between their second NICs.
+    fn world() -> (World, [PortId; 5], [CableId; 3], [HostId; 2]) {
+        let mut w = World::new(0);
+        let sw = w.add_switch("switch", vec![]);
+        let (a, b) = (w.add_host("A"), w.add_host("B"));
+        let nics = [w.add_nic(a, "corp", vec![]), w.add_nic(a, "sync", vec![]), w.add_nic(b, "corp", vec![]), w.add_nic(b, "sync", vec![])];
+        let cables = [w.add_cable("A corp", nics[0], sw), w.add_cable("B corp", nics[2], sw), w.add_cable("cross", nics[1], nics[3])];
+        (w, [sw, nics[0], nics[1], nics[2], nics[3]], cables, [a, b])
+    }
+
+    #[test]
+    fn a_pulled_cross_cable_takes_the_link_down_at_both_ends() {
+        let (mut w, [_, _, a_sync, _, b_sync], [_, _, cross], _) = world();
+        let applied = w.apply(WorldFault::Cable { cable: cross, plugged: false });
+        assert_eq!(applied, Applied { changed: true, links: vec![(a_sync, false), (b_sync, false)] });
+        assert_eq!(w.apply(WorldFault::Cable { cable: cross, plugged: false }), Applied::default(), "pulling it again changes nothing");
+    }
+
+    #[test]
+    fn power_and_switch_faults_have_one_meaning() {
+        let (mut w, [sw, a_corp, a_sync, b_corp, b_sync], _, [a, _]) = world();
+        let off = w.apply(WorldFault::Power { host: a, on: false });
+        assert_eq!(off.links, vec![(a_corp, false), (a_sync, false), (b_sync, false)], "the far end of a cross cable loses carrier");
+        assert!(!w.net().connected(a_corp, sw));
+        w.apply(WorldFault::Power { host: a, on: true });
+        let down = w.apply(WorldFault::Switch { port: sw, up: false });
+        assert_eq!(down.links, vec![(a_corp, false), (b_corp, false)]);
+        assert!(w.net().connected(a_sync, b_sync), "the cross cable does not go through the switch");
+        let nic = w.apply(WorldFault::Nic { port: a_sync, enabled: false });
+        assert_eq!(nic.link(b_sync), Some(false));
+    }
+}
