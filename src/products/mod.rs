@@ -7,12 +7,17 @@
 //! against its invariants. Products know nothing of each other, of scenario files, of the
 //! runner or of reports.
 
-pub(crate) mod checkpoint;
-pub(crate) mod dataminer;
-pub(crate) mod mrs;
+#[macro_use]
 mod registry;
 
-pub use registry::{AnyClaim, Registered, System, SystemTag, WithConfig, WithProduct, named_system, target_names};
+// The registration list: one line per product folder.
+registry! {
+    dataminer: [DataMiner => DataMiner, "DataMiner Failover (SPEC §1–2).";]
+    mrs: [MrsManager => MrsManager, "MRS Manager active/standby (SPEC §3)."; FlinkServer => FlinkServer, "MRS FlinkServer active/standby (SPEC §4).";]
+    checkpoint: [CheckPoint => CheckPoint, "Check Point Management High Availability (SPEC §5).";]
+}
+
+pub use registry::{Registered, WithConfig, WithProduct};
 
 use crate::action::Action;
 use crate::check::Verdict;

@@ -1,21 +1,29 @@
-//! The one registration list. Each line names a system's variant in scenario files, its product
-//! type and the name `failsim chaos` knows it by; from it come the `system:` variants, the claim
-//! vocabulary per system, the dispatch, and the CLI's target names. Adding a product is one
-//! folder under `src/products/` and one line here.
+//! What the registration list (at the top of `products/mod.rs`) expands to: the product
+//! modules, the `system:` variants of scenario files, the claim vocabulary per system, the
+//! dispatch ([`System::visit`], [`SystemTag::visit`]) and the CLI's target names. Adding a
+//! product is one folder under `src/products/` and one line in that list.
 
-use super::Product;
-use serde::{Deserialize, Serialize, Serializer};
+use super::{AnyClaim, Product, System};
 
+/// `folder: [Variant => ProductType, "doc"; ...];` per product folder (a folder may hold several
+/// systems on one model, as `mrs` does).
 macro_rules! registry {
-    ($( $variant:ident => $product:ty, $doc:literal; )*) => {
+    ($( $module:ident: [ $( $variant:ident => $product:ident, $doc:literal; )* ] )*) => {
+        $( pub(crate) mod $module; )*
+        registry!(@systems $( $( $variant => $module::$product, $doc; )* )*);
+    };
+    (@first $first:ident $( $rest:ident )*) => {
+        SystemTag::$first(serde::de::IgnoredAny)
+    };
+    (@systems $( $variant:ident => $product:ty, $doc:literal; )*) => {
         /// The system a scenario is about, with its configuration.
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum System {
-            $( #[doc = $doc] $variant(<$product as Product>::Config), )*
+            $( #[doc = $doc] $variant(<$product as $crate::products::Product>::Config), )*
         }
 
         /// Only which system a file is about (its variant name, content skipped).
-        #[derive(Clone, Copy, Debug, Deserialize)]
+        #[derive(Clone, Copy, Debug, serde::Deserialize)]
         pub enum SystemTag {
             $( $variant(serde::de::IgnoredAny), )*
         }
@@ -23,12 +31,12 @@ macro_rules! registry {
         /// A claim in the vocabulary of one system.
         #[derive(Clone, PartialEq)]
         pub enum AnyClaim {
-            $( $variant(<$product as Product>::Claim), )*
+            $( $variant(<$product as $crate::products::Product>::Claim), )*
         }
 
         impl System {
             /// Runs `f` with the product type and configuration of this system.
-            pub fn visit<F: WithConfig>(&self, f: F) -> F::Out {
+            pub fn visit<F: $crate::products::WithConfig>(&self, f: F) -> F::Out {
                 match self {
                     $( System::$variant(cfg) => f.call::<$product>(cfg), )*
                 }
@@ -37,15 +45,23 @@ macro_rules! registry {
 
         impl SystemTag {
             /// Runs `f` with the product type of this system.
-            pub fn visit<F: WithProduct>(self, f: F) -> F::Out {
+            pub fn visit<F: $crate::products::WithProduct>(self, f: F) -> F::Out {
                 match self {
                     $( SystemTag::$variant(_) => f.call::<$product>(), )*
                 }
             }
         }
 
+        impl Default for SystemTag {
+            /// The first registered system: how a file that does not say its system is read
+            /// (it fails with a located error either way).
+            fn default() -> Self {
+                registry!(@first $( $variant )*)
+            }
+        }
+
         $(
-            impl Registered for $product {
+            impl $crate::products::Registered for $product {
                 fn wrap_claim(claim: Self::Claim) -> AnyClaim {
                     AnyClaim::$variant(claim)
                 }
@@ -70,9 +86,9 @@ macro_rules! registry {
             }
         }
 
-        impl Serialize for AnyClaim {
+        impl serde::Serialize for AnyClaim {
             /// Bare, as files write it: the scenario's system says which vocabulary it is.
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 match self {
                     $( AnyClaim::$variant(c) => c.serialize(s), )*
                 }
@@ -82,27 +98,20 @@ macro_rules! registry {
         /// Every named chaos target: each product's presets, under their CLI names.
         pub fn target_names() -> Vec<&'static str> {
             let mut out = Vec::new();
-            $( out.extend(<$product as Product>::presets().into_iter().map(|(name, _)| name)); )*
+            $( out.extend(<$product as $crate::products::Product>::presets().into_iter().map(|(name, _)| name)); )*
             out
         }
 
         /// The system a CLI target name stands for.
         pub fn named_system(name: &str) -> Option<System> {
             $(
-                if let Some((_, cfg)) = <$product as Product>::presets().into_iter().find(|(n, _)| *n == name) {
-                    return Some(<$product as Registered>::system(cfg));
+                if let Some((_, cfg)) = <$product as $crate::products::Product>::presets().into_iter().find(|(n, _)| *n == name) {
+                    return Some(<$product as $crate::products::Registered>::system(cfg));
                 }
             )*
             None
         }
     };
-}
-
-registry! {
-    DataMiner => super::dataminer::DataMiner, "DataMiner Failover (SPEC §1–2).";
-    MrsManager => super::mrs::MrsManager, "MRS Manager active/standby (SPEC §3).";
-    FlinkServer => super::mrs::FlinkServer, "MRS FlinkServer active/standby (SPEC §4).";
-    CheckPoint => super::checkpoint::CheckPoint, "Check Point Management High Availability (SPEC §5).";
 }
 
 /// A product on the registration list: its claims and configuration in the registry's enums.

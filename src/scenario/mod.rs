@@ -160,12 +160,12 @@ fn ron_options() -> ron::Options {
 /// Parses and validates a scenario. `path` only names the file in errors.
 ///
 /// The file's system decides the vocabulary of its claims, so the system's variant is read
-/// first; a file that does not even say which system it is about is read as DataMiner's, and
-/// fails with a located error anyway. Checks that need the whole file (a step after the end)
+/// first; a file that does not even say which system it is about is read as the first
+/// registered system's, and fails with a located error anyway. Checks that need the whole file (a step after the end)
 /// run in a second pass that knows the end time, so that even those errors point at the
 /// offending line.
 pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
-    let tag = ron_options().from_str::<SystemOnly>(src).map_or(SystemTag::DataMiner(serde::de::IgnoredAny), |s| s.system);
+    let tag = ron_options().from_str::<SystemOnly>(src).map_or(SystemTag::default(), |s| s.system);
     tag.visit(ParseAs { path, src })
 }
 
