@@ -5,30 +5,42 @@
 
 use crate::engine::Time;
 use crate::ledger::Summary;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// Alarm severities across the products' vocabularies (DataMiner notices, timeouts and errors;
-/// MRS Minor/Major/Critical).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Severity {
-    Notice,
-    Timeout,
-    Error,
+/// How serious an alarm is, on one scale for every product (the perceived severities of ITU-T
+/// X.733). Products map their own words onto it; views and reports see only the scale and the
+/// word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Level {
+    Indeterminate,
+    Warning,
     Minor,
     Major,
     Critical,
 }
 
+/// A product's severity word and where it sits on the shared scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Severity {
+    pub level: Level,
+    label: &'static str,
+}
+
 impl Severity {
+    pub const fn new(level: Level, label: &'static str) -> Self {
+        Severity { level, label }
+    }
+
+    /// The product's own word for it ("Notice", "Major").
     pub fn label(self) -> &'static str {
-        match self {
-            Severity::Notice => "Notice",
-            Severity::Timeout => "Timeout",
-            Severity::Error => "Error",
-            Severity::Minor => "Minor",
-            Severity::Major => "Major",
-            Severity::Critical => "Critical",
-        }
+        self.label
+    }
+}
+
+impl Serialize for Severity {
+    /// As the product's word: reports and JSON show what the operator sees.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label)
     }
 }
 
@@ -145,15 +157,16 @@ mod tests {
     #[test]
     fn console_raises_new_and_clears_gone_conditions() {
         let mut c = Console::default();
-        let a = (Severity::Notice, "a".to_string());
-        let b = (Severity::Major, "b".to_string());
+        let (notice, major) = (Severity::new(Level::Warning, "Notice"), Severity::new(Level::Major, "Major"));
+        let a = (notice, "a".to_string());
+        let b = (major, "b".to_string());
         assert_eq!(c.reconcile(&[a.clone(), b.clone()], 10).len(), 2);
         assert!(c.reconcile(&[a.clone(), b.clone()], 20).is_empty(), "standing alarms are not raised twice");
         let changes = c.reconcile(std::slice::from_ref(&b), 30);
-        assert_eq!(changes, vec![AlarmChange { raised: false, severity: Severity::Notice, text: "a".into() }]);
+        assert_eq!(changes, vec![AlarmChange { raised: false, severity: notice, text: "a".into() }]);
         c.reconcile(&[a.clone(), b], 40);
         assert_eq!(c.alarms().len(), 3, "a raised again is a new line");
         assert_eq!(c.matching("A", None).len(), 1);
-        assert_eq!(c.matching("a", Some(Severity::Major)).len(), 0);
+        assert_eq!(c.matching("a", Some(major)).len(), 0);
     }
 }

@@ -9,7 +9,7 @@
 //! shape has a `<title>` (a tooltip in browsers). Integer coordinates only.
 
 use crate::engine::{Time, clock};
-use crate::ops::Severity;
+use crate::ops::{Level, Severity};
 use crate::runner::{Lane, Outcome};
 use crate::units::Ms;
 use std::fmt::Write;
@@ -38,15 +38,14 @@ pub(crate) fn state_color(state: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The color of an alarm severity.
+/// The color of an alarm severity: by its level on the shared scale.
 pub(crate) fn severity_color(s: Severity) -> &'static str {
-    match s {
-        Severity::Notice => "#1e88e5",
-        Severity::Timeout => "#8e24aa",
-        Severity::Error => "#e53935",
-        Severity::Minor => "#fbc02d",
-        Severity::Major => "#ef6c00",
-        Severity::Critical => "#b71c1c",
+    match s.level {
+        Level::Warning => "#1e88e5",
+        Level::Indeterminate => "#8e24aa",
+        Level::Minor => "#fbc02d",
+        Level::Major => "#ef6c00",
+        Level::Critical => "#b71c1c",
     }
 }
 

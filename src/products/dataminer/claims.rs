@@ -1,9 +1,8 @@
 //! Claims about a DataMiner Failover pair, evaluated against the operator views of the model.
 
-use super::{DataMiner, Dma, Led, Role, Run};
+use super::{AlarmSeverity, DataMiner, Dma, Led, Role, Run};
 use crate::check::{self, Verdict};
 use crate::net::Ip;
-use crate::ops::Severity;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +52,7 @@ pub enum Claim {
         #[serde(default = "yes")]
         active: bool,
         #[serde(default)]
-        severity: Option<Severity>,
+        severity: Option<AlarmSeverity>,
     },
     /// A Status dialog item of `of`, as Cube shows it when connected to `from` (default: the
     /// online DMA). `is: "absent"` claims the item is not shown.
@@ -115,7 +114,7 @@ impl Claim {
             Claim::Role(d, r) => expect(*r, role_is(dm.agent(*d).role)),
             Claim::OnlineCount(n) => expect(*n, dm.online().count() as u32),
             Claim::Agent(d, s) => expect(*s, agent_is(dm.agent(*d).run)),
-            Claim::Alarm { on, text, active, severity } => check::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, *severity),
+            Claim::Alarm { on, text, active, severity } => check::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, severity.map(AlarmSeverity::severity)),
             Claim::Status { of, item, is, from } => check::panel_item(&dm.status_dialog(world.net(), *from), dm.name(*of), item, is),
             Claim::Led(d, l) => expect(*l, dm.led(*d)),
             Claim::Dns { name, is } => expect(is.clone(), world.dns().addresses(name)),

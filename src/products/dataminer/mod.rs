@@ -17,7 +17,7 @@ mod trace;
 pub use claims::Claim;
 pub use commands::{Command, SUPPORTED_ACTIONS};
 pub use config::{Addressing, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat};
-pub use ops::Led;
+pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;
 
 use crate::db::DbServer;

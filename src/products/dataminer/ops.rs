@@ -7,8 +7,27 @@ use crate::db::StartError;
 use crate::engine::{Time, clock};
 use crate::finding::{Problem, ProblemKind};
 use crate::net::Topology;
-use crate::ops::{Column, NodeLine, Panel, Severity, View};
+use crate::ops::{Column, Level, NodeLine, Panel, Severity, View};
 use crate::world::World;
+
+/// The severities of DataMiner's Alarm Console that failover raises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AlarmSeverity {
+    Notice,
+    Timeout,
+    Error,
+}
+
+impl AlarmSeverity {
+    /// Where DataMiner's word sits on the shared scale.
+    pub fn severity(self) -> Severity {
+        match self {
+            AlarmSeverity::Notice => Severity::new(Level::Warning, "Notice"),
+            AlarmSeverity::Timeout => Severity::new(Level::Indeterminate, "Timeout"),
+            AlarmSeverity::Error => Severity::new(Level::Major, "Error"),
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Led {
@@ -24,29 +43,29 @@ impl DataMiner {
         let mut out = Vec::new();
         for hb in &a.heartbeats {
             if hb.failures > 0 {
-                out.push((Severity::Notice, format!("Failing Heartbeat Path: {}", self.heartbeat_path(hb.cfg))));
+                out.push((AlarmSeverity::Notice.severity(), format!("Failing Heartbeat Path: {}", self.heartbeat_path(hb.cfg))));
             }
         }
         if let Some(since) = a.sync_failing_since {
-            out.push((Severity::Notice, format!("Sync connection to {buddy} is failing")));
+            out.push((AlarmSeverity::Notice.severity(), format!("Sync connection to {buddy} is failing")));
             if a.role == Role::Online {
-                out.push((Severity::Notice, format!("Failover DB forwarding is failing since {}", clock(since))));
+                out.push((AlarmSeverity::Notice.severity(), format!("Failover DB forwarding is failing since {}", clock(since))));
                 if now - since >= self.cfg.connection_timeout.0 {
-                    out.push((Severity::Timeout, format!("Connection to {buddy} lost (timeout)")));
+                    out.push((AlarmSeverity::Timeout.severity(), format!("Connection to {buddy} lost (timeout)")));
                 }
             }
         }
         for nic in Nic::BOTH {
             if a.nic_seen[nic as usize] && !net.has_link(a.port(nic)) {
-                out.push((Severity::Notice, format!("NIC {} unplugged", nic.label())));
+                out.push((AlarmSeverity::Notice.severity(), format!("NIC {} unplugged", nic.label())));
             }
         }
         if a.role == Role::Online && !a.db.running {
-            out.push((Severity::Notice, "Database problem: the database server is not available, data is buffered".into()));
+            out.push((AlarmSeverity::Notice.severity(), "Database problem: the database server is not available, data is buffered".into()));
         }
         let other = &self.agent(dma.buddy()).version;
         if *other != a.version {
-            out.push((Severity::Error, format!("Version mismatch on failover pair ({} {} / {buddy} {other})", a.version, self.name(dma))));
+            out.push((AlarmSeverity::Error.severity(), format!("Version mismatch on failover pair ({} {} / {buddy} {other})", a.version, self.name(dma))));
         }
         out
     }

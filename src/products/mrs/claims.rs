@@ -3,7 +3,7 @@
 use super::{ActiveStandby, Role};
 use crate::action::NodeId;
 use crate::check::{self, Verdict};
-use crate::ops::Severity;
+use super::AlarmSeverity;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +28,7 @@ pub enum Claim {
         #[serde(default = "yes")]
         active: bool,
         #[serde(default)]
-        severity: Option<Severity>,
+        severity: Option<AlarmSeverity>,
     },
     /// An HA status item of a node (HAActive, HAAllResOK, HARunPhase, Heartbeat).
     Status { of: NodeId, item: String, is: String },
@@ -64,7 +64,7 @@ impl Claim {
             }
             Claim::ActiveCount(c) => check::expect(*c, p.actives().count() as u32),
             Claim::Running(n, r) => check::expect(*r, p.node(*n).running),
-            Claim::Alarm { text, active, severity } => check::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, *severity),
+            Claim::Alarm { text, active, severity } => check::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, severity.map(AlarmSeverity::severity)),
             Claim::Status { of, item, is } => check::panel_item(&p.ha_status(now), p.name(*of), item, is),
             Claim::SyncOk(ok) => check::expect(*ok, p.sync_failure.is_none())
                 .map_err(|(e, a)| (format!("sync ok = {e}"), format!("sync ok = {a} ({})", p.sync_failure.as_ref().map_or("no failure", |(c, _)| c.as_str())))),

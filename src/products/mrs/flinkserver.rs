@@ -4,9 +4,8 @@
 //! ALM-45640 (Minor, either node has heard no heartbeat from its peer for 30 s). FlinkServer
 //! documents no resource alarm, so it switches over by the administrator or by arbitration.
 
-use super::{AlarmDef, HeartbeatWatcher, Profile, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, HeartbeatWatcher, Profile, Spec, SyncParams};
 use crate::action::NodeId;
-use crate::ops::Severity;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
@@ -53,13 +52,13 @@ impl Config {
             ha_names: self.nodes.clone(),
             heartbeat_alarm: AlarmDef {
                 id: 45640,
-                severity: Severity::Minor,
+                severity: AlarmSeverity::Minor,
                 title: "FlinkServer Heartbeat Interruption Between the Active and Standby Nodes",
             },
             heartbeat_watcher: HeartbeatWatcher::Either,
             sync_alarm: AlarmDef {
                 id: 45641,
-                severity: Severity::Major,
+                severity: AlarmSeverity::Major,
                 title: "Data Synchronization Exception Between the Active and Standby FlinkServer Nodes",
             },
             sync_params: SyncParams::Flink,

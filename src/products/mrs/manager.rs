@@ -4,9 +4,8 @@
 //! sync checked every 60 s, five parameters), ALM-12072 (Major, floating IP checked every 9 s,
 //! 3 failures → switchover). Numbers from the MRS alarm reference (domain.md §2.2).
 
-use super::{AlarmDef, HeartbeatWatcher, Profile, Resource, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, HeartbeatWatcher, Profile, Resource, Spec, SyncParams};
 use crate::action::NodeId;
-use crate::ops::Severity;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
@@ -61,17 +60,17 @@ impl Config {
             source: "mrs-cluster".into(),
             node_names: self.nodes.clone(),
             ha_names: self.ha_names.clone(),
-            heartbeat_alarm: AlarmDef { id: 12010, severity: Severity::Major, title: "Manager Heartbeat Interruption Between the Active and Standby Nodes" },
+            heartbeat_alarm: AlarmDef { id: 12010, severity: AlarmSeverity::Major, title: "Manager Heartbeat Interruption Between the Active and Standby Nodes" },
             heartbeat_watcher: HeartbeatWatcher::ActiveOnly,
             sync_alarm: AlarmDef {
                 id: 12011,
-                severity: Severity::Critical,
+                severity: AlarmSeverity::Critical,
                 title: "Manager Data Synchronization Exception Between the Active and Standby Nodes",
             },
             sync_params: SyncParams::Manager,
             resource: Some(Resource {
                 name: "FloatIP",
-                alarm: AlarmDef { id: 12072, severity: Severity::Major, title: "FloatIP Resource Is Abnormal" },
+                alarm: AlarmDef { id: 12072, severity: AlarmSeverity::Major, title: "FloatIP Resource Is Abnormal" },
                 interval: self.floatip_interval,
                 failures: self.floatip_failures,
             }),

@@ -39,14 +39,33 @@ pub use manager::Manager;
 pub use model::{ActiveStandby, Event, Rec, Role};
 pub use product::{FlinkServer, MrsManager, Spec};
 
-use crate::ops::Severity;
+use crate::ops::{Level, Severity};
+
+/// The severities of the MRS alarm reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum AlarmSeverity {
+    Minor,
+    Major,
+    Critical,
+}
+
+impl AlarmSeverity {
+    /// Where the MRS word sits on the shared scale.
+    pub fn severity(self) -> Severity {
+        match self {
+            AlarmSeverity::Minor => Severity::new(Level::Minor, "Minor"),
+            AlarmSeverity::Major => Severity::new(Level::Major, "Major"),
+            AlarmSeverity::Critical => Severity::new(Level::Critical, "Critical"),
+        }
+    }
+}
 use crate::units::Ms;
 
 /// An alarm of the pair, as the product documents it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlarmDef {
     pub id: u32,
-    pub severity: Severity,
+    pub severity: AlarmSeverity,
     pub title: &'static str,
 }
 

@@ -547,7 +547,7 @@ impl ActiveStandby {
         for n in NodeId::BOTH {
             if self.heartbeat_alarm_on(n, now) {
                 let a = &p.heartbeat_alarm;
-                out.push((a.severity, format!("ALM-{} {} (HostName={}, Peer={})", a.id, a.title, self.name(n), self.name(n.other()))));
+                out.push((a.severity.severity(), format!("ALM-{} {} (HostName={}, Peer={})", a.id, a.title, self.name(n), self.name(n.other()))));
             }
         }
         if let Some((_, standby)) = &self.sync_failure {
@@ -564,13 +564,13 @@ impl ActiveStandby {
                 ),
                 SyncParams::Flink => format!("Source={}, ServiceName={}, RoleName={}, HostName={}", p.source, p.service, p.role, self.name(standby)),
             };
-            out.push((a.severity, format!("ALM-{} {} ({params})", a.id, a.title)));
+            out.push((a.severity.severity(), format!("ALM-{} {} ({params})", a.id, a.title)));
         }
         if let (Some(active), Some(r)) = (self.actives().next(), &p.resource)
             && self.node(active).resource_failures >= r.failures
         {
             let a = &r.alarm;
-            out.push((a.severity, format!("ALM-{} {} (HostName={})", a.id, a.title, self.name(active))));
+            out.push((a.severity.severity(), format!("ALM-{} {} (HostName={})", a.id, a.title, self.name(active))));
         }
         out
     }
