@@ -190,6 +190,7 @@ impl CheckPoint {
         for n in [from, to] {
             self.servers[n.idx()].last_sync_ms = Some(now);
         }
+        assert_eq!(self.server(to).db, self.server(from).db, "a sync leaves the Standby with the Active's database");
         let was_failing = std::mem::replace(&mut self.servers[to.idx()].sync_failed, false);
         if !copied.is_empty() || !overwritten.is_empty() || was_failing {
             cx.record(Rec::Synced { from: self.name(from).into(), to: self.name(to).into(), copied: copied.len() });
@@ -344,6 +345,7 @@ impl CheckPoint {
         }
         let old = n.other();
         let old_active = self.server(old).mode == Mode::Active;
+        assert_eq!(self.server(n).mode, Mode::Standby, "only a Standby is made Active");
         self.servers[n.idx()].mode = Mode::Active;
         // An Active is no sync target: what failed towards it no longer matters.
         self.servers[n.idx()].sync_failed = false;
@@ -376,6 +378,7 @@ impl CheckPoint {
         self.servers[n.idx()].mode = Mode::Standby;
         self.servers[n.idx()].demoted_by = Some("CP-8");
         self.collision_by = None;
+        assert_eq!(self.server(n.other()).mode, Mode::Active, "ending a collision leaves one Active");
         cx.record(Rec::Mode {
             server: self.name(n).into(),
             mode: "Standby",

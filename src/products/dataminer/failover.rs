@@ -124,6 +124,8 @@ impl DataMiner {
     /// The buddy may refuse (DM-HB-PINGPONG); a `forced` request (Switch, bring online) is not
     /// refused. Returns whether it proceeds.
     pub(super) fn try_go_online(&mut self, dma: Dma, why: &str, forced: bool, cx: &mut Cx<'_, '_>) -> bool {
+        assert!(self.agent(dma).is_running(), "only a running DMA prepares to go online");
+        assert_eq!(self.agent(dma).role, Role::Offline, "only an offline DMA prepares to go online");
         let buddy = dma.buddy();
         let (me, other) = (self.name(dma).to_string(), self.name(buddy).to_string());
         cx.record(Rec::Role { dma: me.clone(), role: "Preparing to go online", why: why.into() });
@@ -139,6 +141,7 @@ impl DataMiner {
         } else {
             cx.record(Rec::Notify { from: me.clone(), to: other, outcome: "accepted".into() });
             self.go_offline(buddy, &format!("notified by {me}"), cx);
+            assert_eq!(self.agent(buddy).role, Role::Offline, "a buddy that accepted the notice is offline");
         }
         self.begin_phases(dma, false, "going online", cx);
         true
@@ -148,6 +151,7 @@ impl DataMiner {
     /// during the start, so only the VIP acquisition remains; a switch takes `switch_time`.
     pub(super) fn begin_phases(&mut self, dma: Dma, from_startup: bool, why: &str, cx: &mut Cx<'_, '_>) {
         assert_eq!(self.agent(dma).role, Role::Offline, "only an offline DMA starts going online");
+        assert!(self.agent(dma).is_running(), "only a running DMA starts going online");
         let now = cx.now();
         let vip_mode = self.cfg.vip().is_some();
         let a = self.agent_mut(dma);
@@ -162,8 +166,9 @@ impl DataMiner {
             let wait = self.going_online_wait(dma, now);
             cx.arm(self.agents[dma.idx()].timers.phase, wait, Event::Phase { dma });
         }
-        let role = self.agent(dma).role.label();
-        cx.record(Rec::Role { dma: self.name(dma).into(), role, why: why.into() });
+        let role = self.agent(dma).role;
+        assert!(matches!(role, Role::AcquiringVip | Role::GoingOnline), "going online starts with the VIP or the going-online wait");
+        cx.record(Rec::Role { dma: self.name(dma).into(), role: role.label(), why: why.into() });
     }
 
     fn going_online_wait(&self, dma: Dma, now: u64) -> u64 {
@@ -175,6 +180,8 @@ impl DataMiner {
         match self.agent(dma).role {
             Role::AcquiringVip => self.vip_ping(dma, cx),
             Role::GoingOnline => {
+                assert!(self.agent(dma).is_running(), "a stopped DMA's phase timer is cancelled");
+                assert!(self.holds_vip(cx.net(), dma) || self.cfg.vip().is_none(), "a DMA going online in VIP mode holds the VIP");
                 self.agent_mut(dma).role = Role::Online;
                 cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Online.label(), why: "switch complete".into() });
                 self.pump(dma, cx);
@@ -207,6 +214,11 @@ impl DataMiner {
         } else {
             cx.arm(a.timers.phase, VIP_PING_INTERVAL_MS, Event::Phase { dma });
         }
+    }
+
+    /// Whether the DMA's corporate NIC holds the VIP now.
+    pub(super) fn holds_vip(&self, net: &Topology, dma: Dma) -> bool {
+        self.cfg.vip().is_some_and(|vip| net.holders(vip).any(|p| p == self.agent(dma).port(Nic::Corporate)))
     }
 
     /// The VIP moves to this DMA's corporate NIC; with registration on, it registers it in DNS
@@ -246,6 +258,13 @@ impl DataMiner {
         if self.agent(dma).role == Role::Offline {
             return;
         }
+        self.leave_online_role(dma, why, cx);
+        assert_eq!(self.agent(dma).role, Role::Offline, "a DMA that went offline is offline");
+        assert!(!self.holds_vip(cx.net(), dma), "an offline DMA holds no VIP");
+        assert!(self.agent(dma).forward.is_empty(), "an offline DMA forwards nothing");
+    }
+
+    fn leave_online_role(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
         let a = self.agent_mut(dma);
         a.role = Role::Offline;
         cx.cancel(a.timers.phase);
@@ -273,6 +292,7 @@ impl DataMiner {
         let a = self.agent_mut(dma);
         cx.cancel(a.timers.start);
         a.run = Run::Stopped;
+        assert_eq!(a.role, Role::Offline, "a stopped DMA is offline");
         let db_was_running = a.db.stop();
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "stopped", why: why.into() });
         if db_was_running {
@@ -285,6 +305,7 @@ impl DataMiner {
         let a = self.agent_mut(dma);
         a.run = Run::Starting;
         a.start_failure = None;
+        a.start_error = None;
         cx.arm(a.timers.start, duration_ms, Event::StartDone { dma });
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "starting", why: format!("ready in {}", crate::units::Ms(duration_ms)) });
     }
@@ -300,6 +321,8 @@ impl DataMiner {
             let a = self.agent_mut(dma);
             a.run = Run::StartFailed;
             a.start_failure = Some(why.clone());
+            a.start_error = a.db_start_error;
+            assert!(a.start_error.is_some(), "a start fails only when its database cannot start");
             cx.record(Rec::Run { dma: self.name(dma).into(), state: "start failed", why });
             return;
         }
@@ -307,6 +330,7 @@ impl DataMiner {
             self.agent_mut(dma).version = v.clone();
             cx.record(Rec::Version { dma: self.name(dma).into(), version: v });
         }
+        assert!(cx.net().host(self.agent(dma).host).powered, "a DMA finishes starting only with power");
         self.agent_mut(dma).run = Run::Running;
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "running", why: "start complete".into() });
         self.arm_agent_timers(dma, false, cx);

@@ -84,6 +84,8 @@ pub struct Agent {
     pub version: String,
     pub pending_version: Option<String>,
     pub start_failure: Option<String>,
+    /// The same, typed: the database rule that failed the start.
+    pub start_error: Option<crate::db::StartError>,
     /// Why the database server last failed to start (DM-SEED-1), until it starts.
     pub db_start_failure: Option<String>,
     /// The same, typed: which documented rule kept the database from starting.
@@ -262,6 +264,7 @@ impl DataMiner {
             version: a.version.clone(),
             pending_version: None,
             start_failure: None,
+            start_error: None,
             db_start_failure: None,
             db_start_error: None,
             heartbeats,

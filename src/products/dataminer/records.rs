@@ -70,12 +70,15 @@ impl DataMiner {
                 }
             }
             cx.record(Rec::Records { dma: name, what: "forwarded", count: ids.len(), ids: id_ranges(&ids) });
+            assert!(self.agent(dma).forward.is_empty(), "forwarding drains the whole DB Sync Stack");
         }
+        assert!(!self.agent(dma).db.running || self.agent(dma).db_buffer.is_empty(), "a running database has taken every buffered record");
     }
 
     /// Data gathered by every online DMA (both, in a split brain). With none online, nothing is
     /// gathered and nothing is acknowledged.
     pub(super) fn gather(&mut self, count: u32, cx: &mut Cx<'_, '_>) {
+        let written_before = self.ledger.entries().len();
         let online: Vec<Dma> = self.online().filter(|d| self.agent(*d).is_running()).collect();
         if online.is_empty() {
             self.ledger.reject(u64::from(count));
@@ -97,5 +100,6 @@ impl DataMiner {
             cx.record(Rec::Records { dma: self.name(dma).into(), what: "gathered", count: ids.len(), ids: id_ranges(&ids) });
             self.pump(dma, cx);
         }
+        assert!(self.ledger.entries().len() > written_before || count == 0, "every online DMA acknowledged what it gathered");
     }
 }

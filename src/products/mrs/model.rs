@@ -274,6 +274,7 @@ impl ActiveStandby {
                     self.ledger.store(*id, standby.idx() as u8, cx.now());
                 }
                 self.nodes[standby.idx()].config = self.node(active).config.clone();
+                assert_eq!(self.node(standby).config, self.node(active).config, "a good sync leaves the standby with the active's files");
                 let detail = format!("{} -> {}, {} change(s) copied", self.name(active), self.name(standby), fresh.len());
                 if self.sync_failure.is_some() || !fresh.is_empty() {
                     cx.record(Rec::Sync { ok: true, detail });
@@ -351,6 +352,8 @@ impl ActiveStandby {
         } else {
             cx.world.release_addr(port, self.floating_ip.addr);
         }
+        let holds = cx.net().holders(self.floating_ip.addr).any(|p| p == port);
+        assert_eq!(holds, role == Role::Active, "the floating IP is on a node exactly while it is active");
         let label = if role == Role::Active { "active" } else { "standby" };
         cx.record(Rec::Role { node: self.name(n).into(), role: label, why: why.into() });
     }
@@ -369,6 +372,8 @@ impl ActiveStandby {
         self.lose_stale(from, to, loss, cx);
         self.set_role(from, Role::Standby, why, cx);
         self.set_role(to, Role::Active, why, cx);
+        assert_eq!(self.node(from).role, Role::Standby, "the node handing over is standby");
+        assert_eq!(self.node(to).role, Role::Active, "the node taking over is active");
         self.nodes[from.idx()].resource_failures = 0;
         self.nodes[to.idx()].resource_failures = 0;
         self.nodes[to.idx()].heard_peer_ms = cx.now();
