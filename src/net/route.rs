@@ -60,10 +60,6 @@ impl RouteTable {
     pub fn active_routes(&self) -> impl Iterator<Item = &Route> {
         self.persistent.iter().zip(&self.active).filter(|(_, a)| **a).map(|(r, _)| r)
     }
-
-    pub fn persistent(&self) -> &[Route] {
-        &self.persistent
-    }
 }
 
 #[cfg(test)]

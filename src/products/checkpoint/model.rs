@@ -27,18 +27,18 @@ pub enum Mode {
 
 #[derive(Clone, Debug)]
 pub struct Server {
-    pub host: HostId,
-    pub port: PortId,
+    pub(super) host: HostId,
+    pub(super) port: PortId,
     /// The server's management services run (a stopped server still answers on the network).
-    pub running: bool,
-    pub mode: Mode,
+    pub(super) running: bool,
+    pub(super) mode: Mode,
     /// Published changes this server's database holds (ids).
-    pub db: BTreeSet<u32>,
+    pub(super) db: BTreeSet<u32>,
     /// Changes in the administrator's session, not yet published (not synced, not tracked).
-    pub session: u32,
-    pub last_sync_ms: Option<Time>,
+    pub(super) session: u32,
+    pub(super) last_sync_ms: Option<Time>,
     /// The last sync towards this Standby failed.
-    pub sync_failed: bool,
+    pub(super) sync_failed: bool,
     /// How this server last became Standby after being Active: the document that says its
     /// unsynchronised changes are then overwritten (CP-5 changeover, CP-8 collision ended).
     demoted_by: Option<SpecId>,
@@ -92,12 +92,12 @@ impl fmt::Display for Rec {
 
 #[derive(Clone, Debug)]
 pub struct CheckPoint {
-    pub cfg: Arc<Config>,
+    pub(super) cfg: Arc<Config>,
     switch: PortId,
-    pub servers: [Server; 2],
-    pub ledger: Ledger,
+    pub(super) servers: [Server; 2],
+    pub(super) ledger: Ledger,
     /// Every refused operation so far, with its time (CP-3 shows in the report and claims).
-    pub refusals: Vec<(Time, String)>,
+    pub(super) refusals: Vec<(Time, String)>,
     timer: TimerId,
     /// Set when a Standby was made Active while the Active could not be told (CP-6): the
     /// document that describes the two Actives that follow.

@@ -23,7 +23,7 @@ pub use trace::Rec;
 use crate::db::DbServer;
 use crate::engine::{Rng, Time, TimerId};
 use crate::ledger::{Backlog, Ledger};
-use crate::net::{CableId, HostId, Ip, PortId, RecordSource, RouteTable, Topology};
+use crate::net::{HostId, Ip, PortId, RecordSource, RouteTable, Topology};
 use crate::world::{World, WorldCx};
 use std::sync::Arc;
 
@@ -68,44 +68,44 @@ impl Role {
 #[derive(Clone, Debug)]
 pub struct HeartbeatState {
     /// Index into `Config::heartbeats`.
-    pub cfg: usize,
-    pub failures: u32,
-    pub last_success_ms: Option<Time>,
-    pub timer: TimerId,
+    pub(super) cfg: usize,
+    pub(super) failures: u32,
+    pub(super) last_success_ms: Option<Time>,
+    pub(super) timer: TimerId,
 }
 
 #[derive(Clone, Debug)]
 pub struct Agent {
-    pub dma: Dma,
-    pub host: HostId,
-    pub ports: [PortId; 2],
-    pub run: Run,
-    pub role: Role,
-    pub version: String,
-    pub pending_version: Option<String>,
-    pub start_failure: Option<String>,
+    pub(super) dma: Dma,
+    pub(super) host: HostId,
+    pub(super) ports: [PortId; 2],
+    pub(super) run: Run,
+    pub(super) role: Role,
+    pub(super) version: String,
+    pub(super) pending_version: Option<String>,
+    pub(super) start_failure: Option<String>,
     /// The same, typed: the database rule that failed the start.
-    pub start_error: Option<crate::db::StartError>,
+    pub(super) start_error: Option<crate::db::StartError>,
     /// Why the database server last failed to start (DM-SEED-1), until it starts.
-    pub db_start_failure: Option<String>,
+    pub(super) db_start_failure: Option<String>,
     /// The same, typed: which documented rule kept the database from starting.
-    pub db_start_error: Option<crate::db::StartError>,
-    pub heartbeats: Vec<HeartbeatState>,
+    pub(super) db_start_error: Option<crate::db::StartError>,
+    pub(super) heartbeats: Vec<HeartbeatState>,
     /// The sync connection's last check failed since this time.
-    pub sync_failing_since: Option<Time>,
-    pub db: DbServer,
+    pub(super) sync_failing_since: Option<Time>,
+    pub(super) db: DbServer,
     /// Records waiting for this DMA's own database (file offloads; DM-DB-ON-4, DM-DB-OFF-4).
-    pub db_buffer: Backlog,
+    pub(super) db_buffer: Backlog,
     /// Records waiting to be forwarded to the buddy (the DB Sync Stack).
-    pub forward: Backlog,
+    pub(super) forward: Backlog,
     /// NICs that saw a link event: the Status dialog lists only those (docs).
-    pub nic_seen: [bool; 2],
-    pub routes: RouteTable,
-    pub vip_free_pings: u32,
-    pub phase_started_ms: Time,
-    pub phase_from_startup: bool,
+    pub(super) nic_seen: [bool; 2],
+    pub(super) routes: RouteTable,
+    pub(super) vip_free_pings: u32,
+    pub(super) phase_started_ms: Time,
+    pub(super) phase_from_startup: bool,
     timers: AgentTimers,
-    pub console: crate::ops::Console,
+    pub(super) console: crate::ops::Console,
 }
 
 #[derive(Clone, Debug)]
@@ -147,22 +147,19 @@ pub struct Connection {
 /// Ports of the machines around the pair.
 #[derive(Clone, Debug)]
 pub struct Site {
-    pub switch: PortId,
-    pub client: PortId,
-    pub remote: PortId,
-    pub corp_cables: [CableId; 2],
-    pub sync_cable: CableId,
+    pub(super) switch: PortId,
+    pub(super) client: PortId,
 }
 
 #[derive(Clone, Debug)]
 pub struct DataMiner {
-    pub cfg: Arc<Config>,
+    pub(super) cfg: Arc<Config>,
     /// Where the pair and the machines around it are in the world.
-    pub site: Site,
-    pub agents: [Agent; 2],
-    pub ledger: Ledger,
-    pub lookups: Vec<Lookup>,
-    pub connections: Vec<Connection>,
+    pub(super) site: Site,
+    pub(super) agents: [Agent; 2],
+    pub(super) ledger: Ledger,
+    pub(super) lookups: Vec<Lookup>,
+    pub(super) connections: Vec<Connection>,
     /// The Failover dialog LEDs as last sampled (read through [`DataMiner::led`]).
     leds: [Led; 2],
     led_timer: TimerId,
@@ -215,13 +212,15 @@ impl DataMiner {
         let client = net.add_nic(client_host, "NIC", vec!["10.10.10.100/24".parse().expect("valid")]);
         let remote_host = net.add_host("REMOTE");
         let remote = net.add_nic(remote_host, "NIC", vec![cfg.remote_ip]);
-        let corp_cables = Dma::BOTH.map(|d| net.add_cable(&format!("{} corporate cable", cfg.agent(d).name), agent_ports[d.idx()].1[0], switch));
-        let sync_cable = net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
+        for d in Dma::BOTH {
+            net.add_cable(&format!("{} corporate cable", cfg.agent(d).name), agent_ports[d.idx()].1[0], switch);
+        }
+        net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
         net.add_cable("client cable", client, switch);
         net.add_cable("WAN link", remote, switch);
         let agents = Dma::BOTH.map(|d| Self::new_agent(&cfg, d, agent_ports[d.idx()], cx));
         let mut dm = DataMiner {
-            site: Site { switch, client, remote, corp_cables, sync_cable },
+            site: Site { switch, client },
             agents,
             ledger: Ledger::new(2),
             lookups: Vec::new(),

@@ -27,22 +27,22 @@ pub enum Role {
 
 #[derive(Clone, Debug)]
 pub struct Node {
-    pub host: HostId,
-    pub port: PortId,
-    pub running: bool,
-    pub role: Role,
+    pub(super) host: HostId,
+    pub(super) port: PortId,
+    pub(super) running: bool,
+    pub(super) role: Role,
     /// The configuration changes this node's files hold (record ids).
-    pub config: BTreeSet<u32>,
-    pub sync_file_ok: bool,
-    pub backup_disk_full: bool,
-    pub resource_ok: bool,
-    pub resource_failures: u32,
+    pub(super) config: BTreeSet<u32>,
+    pub(super) sync_file_ok: bool,
+    pub(super) backup_disk_full: bool,
+    pub(super) resource_ok: bool,
+    pub(super) resource_failures: u32,
     /// When this node last heard its peer's heartbeat.
-    pub heard_peer_ms: Time,
+    pub(super) heard_peer_ms: Time,
     /// Since when this node is active (the older active wins a dual-active resolution).
-    pub active_since_ms: Time,
+    pub(super) active_since_ms: Time,
     /// Started but not settled yet: it has neither found an active peer nor become active.
-    pub joining: bool,
+    pub(super) joining: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -92,19 +92,19 @@ impl fmt::Display for Rec {
 
 #[derive(Clone, Debug)]
 pub struct ActiveStandby {
-    pub profile: Arc<Profile>,
+    pub(super) profile: Arc<Profile>,
     switch: PortId,
     gateway: Ip,
     floating_ip: Cidr,
-    pub nodes: [Node; 2],
-    pub ledger: Ledger,
+    pub(super) nodes: [Node; 2],
+    pub(super) ledger: Ledger,
     /// The cluster's alarm list (MRS Manager shows one for the whole cluster).
-    pub console: Console,
-    pub last_good_sync_ms: Option<Time>,
+    pub(super) console: Console,
+    pub(super) last_good_sync_ms: Option<Time>,
     /// Why the last sync check failed, and which standby failed to sync, while it fails. The
     /// alarm's parameters are those of the failed check until a check says otherwise.
-    pub sync_failure: Option<(String, NodeId)>,
-    pub switchovers: u32,
+    pub(super) sync_failure: Option<(String, NodeId)>,
+    pub(super) switchovers: u32,
     /// Whether each node had lost its peer's heartbeat at the last tick (to notice when the
     /// passing of time flips it: the alarm and the HA status depend on it).
     heartbeat_alarms: [bool; 2],
