@@ -99,8 +99,8 @@ enum Cmd {
     /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
     /// scenario files that replay them.
     Chaos {
-        /// A scenario file (its system and configuration are used) or a system: dataminer,
-        /// dataminer-no-inverted, mrs-manager, flinkserver, checkpoint.
+        /// A scenario file (its system and configuration are used) or a named system (an
+        /// unknown name lists them).
         #[arg(default_value = "dataminer")]
         target: String,
         /// The seeds, as A..B (B excluded).

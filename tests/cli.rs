@@ -60,3 +60,12 @@ fn check_prints_a_line_per_scenario_and_a_summary() {
     assert_eq!(code, 2, "{out}");
     assert!(out.trim_end().ends_with("0 passed, 1 failed"), "{out}");
 }
+
+#[test]
+fn chaos_lists_the_registered_targets_for_an_unknown_one() {
+    let (code, _, err) = failsim(&["chaos", "no-such-system", "--seeds", "0..1"]);
+    assert_eq!(code, 2, "{err}");
+    for name in ["dataminer", "dataminer-no-inverted", "mrs-manager", "flinkserver", "checkpoint"] {
+        assert!(err.contains(name), "`{name}` missing from: {err}");
+    }
+}
