@@ -1,6 +1,6 @@
 //! Claims about Check Point Management High Availability.
 
-use super::{CheckPoint, Mode};
+use super::{CheckPoint, Mode, Sid};
 use crate::action::NodeId;
 use crate::check::{self, Verdict};
 use crate::world::World;
@@ -51,18 +51,19 @@ impl Claim {
     pub fn eval(&self, cp: &CheckPoint, world: &World) -> Verdict {
         match self {
             Claim::Mode(n, m) => {
-                let actual = if cp.server(*n).mode == Mode::Active { ModeIs::Active } else { ModeIs::Standby };
+                let actual = if cp.server(Sid::from(*n)).mode == Mode::Active { ModeIs::Active } else { ModeIs::Standby };
                 check::expect(*m, actual)
             }
             Claim::ActiveCount(c) => check::expect(*c, cp.actives().count() as u32),
             Claim::Banner { from, is } => {
-                let panel = cp.ha_status(world.net(), *from);
+                let panel = cp.ha_status(world.net(), Sid::from(*from));
                 let actual = panel.banner.first().cloned().unwrap_or_default();
                 if actual == *is { Ok(()) } else { Err((format!("banner \"{is}\""), format!("banner \"{actual}\""))) }
             }
             Claim::Status { from, of, item, is } => {
-                let panel = cp.ha_status(world.net(), *from);
-                let area = if of == from { format!("Connected to: {}", cp.name(*of)) } else { format!("Peer: {}", cp.name(*of)) };
+                let panel = cp.ha_status(world.net(), Sid::from(*from));
+                let of_name = cp.name(Sid::from(*of));
+                let area = if of == from { format!("Connected to: {of_name}") } else { format!("Peer: {of_name}") };
                 let actual = panel.columns.iter().find(|c| c.node == area).and_then(|c| c.get(item)).unwrap_or("absent");
                 if actual.to_lowercase().starts_with(&is.to_lowercase()) {
                     Ok(())
@@ -78,7 +79,7 @@ impl Claim {
                     Err((format!("a refusal containing \"{text}\""), format!("refusals: {:?}", cp.refusals.iter().map(|(_, r)| r).collect::<Vec<_>>())))
                 }
             }
-            Claim::Unpublished(n, c) => check::expect(*c, cp.server(*n).session),
+            Claim::Unpublished(n, c) => check::expect(*c, cp.server(Sid::from(*n)).session),
             Claim::Changes(w) => w.check(&cp.ledger.summary()),
             Claim::LostChanges(ids) => check::lost_ids(&cp.ledger.summary(), ids),
             Claim::ActiveAtMost(n) => check::at_most(*n, cp.actives().count(), "Active"),

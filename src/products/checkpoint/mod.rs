@@ -21,7 +21,7 @@ mod model;
 mod product;
 
 pub use claims::Claim;
-pub use model::{CheckPoint, Event, Mode, Rec};
+pub use model::{CheckPoint, Event, Mode, Rec, Sid};
 
 use crate::action::NodeId;
 use crate::units::Ms;
@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// Names of the Primary and the Secondary server.
-    pub servers: [String; 2],
+    /// Names of the servers: the Primary first, then the Secondaries (2 to [`MAX_SERVERS`]).
+    pub servers: Vec<String>,
     /// Which server is Active at t = 0 (the Primary, as installed).
     pub initially_active: NodeId,
     /// The periodic sync interval. No Check Point guide gives the default; failsim assumes
@@ -41,15 +41,27 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { servers: ["SMS-PRIMARY".into(), "SMS-SECONDARY".into()], initially_active: NodeId::Main, sync_interval: Ms(600_000) }
+        Config { servers: vec!["SMS-PRIMARY".into(), "SMS-SECONDARY".into()], initially_active: NodeId::Main, sync_interval: Ms(600_000) }
     }
 }
 
 impl Config {
     pub fn validate(&self) -> Result<(), String> {
+        let n = self.servers.len();
+        if !(2..=MAX_SERVERS).contains(&n) {
+            return Err(format!("`servers` lists {n} server(s); Management High Availability has a Primary and 1 to {} Secondaries", MAX_SERVERS - 1));
+        }
+        for (i, name) in self.servers.iter().enumerate() {
+            if self.servers[..i].iter().any(|earlier| earlier.eq_ignore_ascii_case(name)) {
+                return Err(format!("two servers are named `{name}`"));
+            }
+        }
         crate::products::periods_above_zero(&[("sync_interval", self.sync_interval)])
     }
 }
+
+/// At most this many servers (a Primary and Secondaries) in one Management HA setup.
+pub const MAX_SERVERS: usize = 8;
 
 /// The actions Check Point Management HA supports.
 pub const SUPPORTED_ACTIONS: &[&str] = &[

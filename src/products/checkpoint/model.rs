@@ -12,6 +12,17 @@ use std::sync::Arc;
 
 pub type Cx<'a, 'b> = WorldCx<'a, 'b, Event, Rec>;
 
+/// A server by index: 0 is the Primary (installed first), the others are Secondaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Sid(pub usize);
+
+impl From<NodeId> for Sid {
+    /// `Primary`/`Main` is server 0, `Secondary`/`Backup` server 1.
+    fn from(n: NodeId) -> Sid {
+        Sid(n.idx())
+    }
+}
+
 /// What goes down or comes up: the management services alone, or the whole server (power).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scope {
@@ -48,6 +59,8 @@ pub struct Server {
 pub enum Event {
     PeriodicSync,
     Command(Action),
+    /// The start half of a restart, on the server that restarts.
+    RestartDone(Sid),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -94,7 +107,8 @@ impl fmt::Display for Rec {
 pub struct CheckPoint {
     pub(super) cfg: Arc<Config>,
     switch: PortId,
-    pub(super) servers: [Server; 2],
+    /// The Primary first, then the Secondaries (at least one).
+    pub(super) servers: Vec<Server>,
     pub(super) ledger: Ledger,
     /// Every refused operation so far, with its time (CP-3 shows in the report and claims).
     pub(super) refusals: Vec<(Time, String)>,
@@ -105,43 +119,60 @@ pub struct CheckPoint {
 }
 
 impl CheckPoint {
-    /// The two servers in the default layout: one NIC each on one switch.
+    /// The servers in the default layout: one NIC each on one switch.
     pub fn new(cfg: Config, cx: &mut Cx<'_, '_>) -> Self {
+        assert!((2..=super::MAX_SERVERS).contains(&cfg.servers.len()), "the configuration was validated");
         let net = &mut *cx.world;
         let switch = net.add_switch("switch", vec!["172.16.0.254/24".parse().expect("valid")]);
-        let servers = [0usize, 1].map(|i| {
+        let stores = u8::try_from(cfg.servers.len()).expect("at most MAX_SERVERS");
+        let servers = (0..cfg.servers.len()).map(|i| {
             let host = net.add_host(&cfg.servers[i]);
             let port = net.add_nic(host, "NIC", vec![format!("172.16.0.{}/24", i + 1).parse().expect("valid")]);
             net.add_cable(&format!("{} cable", cfg.servers[i]), port, switch);
             let mode = if i == cfg.initially_active.idx() { Mode::Active } else { Mode::Standby };
             Server { host, port, running: true, mode, db: BTreeSet::new(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
         });
+        let servers: Vec<Server> = servers.collect();
         let timer = cx.new_timer();
         cx.arm(timer, cfg.sync_interval.0, Event::PeriodicSync);
         cx.record(Rec::Initial { active: cfg.servers[cfg.initially_active.idx()].clone() });
-        CheckPoint { cfg: Arc::new(cfg), switch, servers, ledger: Ledger::new(2), refusals: Vec::new(), timer, collision_by: None }
+        CheckPoint { cfg: Arc::new(cfg), switch, servers, ledger: Ledger::new(stores), refusals: Vec::new(), timer, collision_by: None }
     }
 
-    pub fn name(&self, n: NodeId) -> &str {
-        &self.cfg.servers[n.idx()]
+    pub fn name(&self, n: Sid) -> &str {
+        &self.cfg.servers[n.0]
     }
 
-    pub fn server(&self, n: NodeId) -> &Server {
-        &self.servers[n.idx()]
+    pub fn server(&self, n: Sid) -> &Server {
+        &self.servers[n.0]
     }
 
-    pub fn actives(&self) -> impl Iterator<Item = NodeId> + '_ {
-        NodeId::BOTH.into_iter().filter(|n| self.server(*n).mode == Mode::Active)
+    fn server_mut(&mut self, n: Sid) -> &mut Server {
+        &mut self.servers[n.0]
     }
 
-    /// The two servers' hosts can reach each other.
-    fn connected(&self, net: &Topology) -> bool {
-        net.connected(self.servers[0].port, self.servers[1].port)
+    /// Every server, the Primary first.
+    pub fn ids(&self) -> impl Iterator<Item = Sid> + use<> {
+        (0..self.servers.len()).map(Sid)
+    }
+
+    /// The servers other than `n`, in order.
+    fn others(&self, n: Sid) -> impl Iterator<Item = Sid> + use<> {
+        self.ids().filter(move |p| *p != n)
+    }
+
+    pub fn actives(&self) -> impl Iterator<Item = Sid> + '_ {
+        self.ids().filter(|n| self.server(*n).mode == Mode::Active)
+    }
+
+    /// The hosts of `a` and `b` can reach each other.
+    fn connected(&self, net: &Topology, a: Sid, b: Sid) -> bool {
+        net.connected(self.server(a).port, self.server(b).port)
     }
 
     /// The management services of `a` and `b` can talk: connected and both running.
-    fn communicating(&self, net: &Topology) -> bool {
-        self.connected(net) && self.servers.iter().all(|s| s.running)
+    fn communicating(&self, net: &Topology, a: Sid, b: Sid) -> bool {
+        self.connected(net, a, b) && self.server(a).running && self.server(b).running
     }
 
     fn refuse(&mut self, what: String, why: String, cx: &mut Cx<'_, '_>) {
@@ -151,10 +182,11 @@ impl CheckPoint {
 
     /// The Active `from` overwrites the Standby `to` (CP-2, CP-5, CP-8). Changes only `to` held
     /// are lost, by id. Actives never sync with each other (CP-6).
-    fn sync(&mut self, from: NodeId, to: NodeId, cx: &mut Cx<'_, '_>) {
+    fn sync(&mut self, from: Sid, to: Sid, cx: &mut Cx<'_, '_>) {
+        assert_ne!(from, to, "a server does not sync with itself");
         let why = if self.server(to).mode == Mode::Active {
             Some("Collision or HA conflict: two Active servers cannot sync".to_string())
-        } else if !self.communicating(cx.net()) {
+        } else if !self.communicating(cx.net(), from, to) {
             Some("not communicating".to_string())
         } else {
             None
@@ -166,7 +198,7 @@ impl CheckPoint {
             if !(target_is_standby && self.server(to).sync_failed) {
                 cx.record(Rec::SyncFailed { from: self.name(from).into(), to: self.name(to).into(), why });
             }
-            self.servers[to.idx()].sync_failed |= target_is_standby;
+            self.server_mut(to).sync_failed |= target_is_standby;
             cx.touch();
             return;
         }
@@ -184,34 +216,42 @@ impl CheckPoint {
             cx.record(Rec::Lost { count: overwritten.len(), ids: id_ranges(&overwritten), cause: cause.detail });
         }
         for id in &copied {
-            self.ledger.store(*id, to.idx() as u8, cx.now());
+            self.ledger.store(*id, store(to), cx.now());
         }
-        self.servers[to.idx()].db = self.server(from).db.clone();
+        let db = self.server(from).db.clone();
+        self.server_mut(to).db = db;
         for n in [from, to] {
-            self.servers[n.idx()].last_sync_ms = Some(now);
+            self.server_mut(n).last_sync_ms = Some(now);
         }
         assert_eq!(self.server(to).db, self.server(from).db, "a sync leaves the Standby with the Active's database");
-        let was_failing = std::mem::replace(&mut self.servers[to.idx()].sync_failed, false);
+        let was_failing = std::mem::replace(&mut self.server_mut(to).sync_failed, false);
         if !copied.is_empty() || !overwritten.is_empty() || was_failing {
             cx.record(Rec::Synced { from: self.name(from).into(), to: self.name(to).into(), copied: copied.len() });
         }
     }
 
-    /// Every Active syncs the other server (periodically, and on publish).
+    /// Every running Active syncs every other server (periodically).
     fn sync_all(&mut self, cx: &mut Cx<'_, '_>) {
         for a in self.actives().collect::<Vec<_>>() {
             if self.server(a).running {
-                self.sync(a, a.other(), cx);
+                self.sync_others(a, cx);
             }
         }
     }
 
-    fn resolve(&self, t: Target) -> Option<NodeId> {
+    /// `from` syncs each other server in turn (CP-2).
+    fn sync_others(&mut self, from: Sid, cx: &mut Cx<'_, '_>) {
+        for to in self.others(from) {
+            self.sync(from, to, cx);
+        }
+    }
+
+    fn resolve(&self, t: Target) -> Option<Sid> {
         match t {
-            Target::Main => Some(NodeId::Main),
-            Target::Backup => Some(NodeId::Backup),
+            Target::Main => Some(Sid::from(NodeId::Main)),
+            Target::Backup => Some(Sid::from(NodeId::Backup)),
             Target::Online => self.actives().next(),
-            Target::Offline => NodeId::BOTH.into_iter().find(|n| self.server(*n).mode == Mode::Standby),
+            Target::Offline => self.ids().find(|n| self.server(*n).mode == Mode::Standby),
         }
     }
 
@@ -242,7 +282,7 @@ impl CheckPoint {
             Action::Start(_) => self.start(n(), cx),
             Action::Restart { duration, .. } => {
                 self.set_running(n(), false, Scope::Services, cx);
-                cx.schedule_in(duration.0, Event::Command(Action::Start(Target::from(n()))));
+                cx.schedule_in(duration.0, Event::RestartDone(n()));
             }
             Action::Edit { count, .. } => self.edit(n(), count, cx),
             Action::Publish(_) => self.publish(n(), cx),
@@ -253,7 +293,7 @@ impl CheckPoint {
     }
 
     /// The management services start; the server needs power for that.
-    fn start(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+    fn start(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
         if cx.net().host(self.server(n).host).powered {
             self.set_running(n, true, Scope::Services, cx);
         } else {
@@ -270,12 +310,12 @@ impl CheckPoint {
                 cx.record(Rec::Cable { cable: name, plugged });
             }
             WorldFault::Nic { port, enabled } if applied.changed => {
-                if let Some(n) = NodeId::BOTH.into_iter().find(|n| self.server(*n).port == port) {
+                if let Some(n) = self.ids().find(|n| self.server(*n).port == port) {
                     cx.record(Rec::NicEnabled { server: self.name(n).into(), enabled });
                 }
             }
             WorldFault::Power { host, on } if applied.changed => {
-                if let Some(n) = NodeId::BOTH.into_iter().find(|n| self.server(*n).host == host) {
+                if let Some(n) = self.ids().find(|n| self.server(*n).host == host) {
                     self.set_running(n, on, Scope::Server, cx);
                 }
             }
@@ -287,9 +327,9 @@ impl CheckPoint {
 
     /// A server that stops or loses power keeps its mode: an Active that comes back still
     /// believes it is Active (which is how two Actives arise, CP-6). Its session is lost.
-    fn set_running(&mut self, n: NodeId, running: bool, scope: Scope, cx: &mut Cx<'_, '_>) {
+    fn set_running(&mut self, n: Sid, running: bool, scope: Scope, cx: &mut Cx<'_, '_>) {
         if self.server(n).running != running {
-            self.servers[n.idx()].running = running;
+            self.server_mut(n).running = running;
             cx.record(Rec::Running { server: self.name(n).into(), running, power: scope == Scope::Server });
             if !running {
                 self.discard_session(n, cx);
@@ -297,15 +337,15 @@ impl CheckPoint {
         }
     }
 
-    fn discard_session(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
-        let count = std::mem::take(&mut self.servers[n.idx()].session);
+    fn discard_session(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
+        let count = std::mem::take(&mut self.server_mut(n).session);
         if count > 0 {
             cx.record(Rec::Discarded { server: self.name(n).into(), count });
         }
     }
 
     /// CP-3: a Standby is Read Only.
-    fn edit(&mut self, n: NodeId, count: u32, cx: &mut Cx<'_, '_>) {
+    fn edit(&mut self, n: Sid, count: u32, cx: &mut Cx<'_, '_>) {
         let what = format!("edit on {}", self.name(n));
         if !self.server(n).running {
             return self.refuse(what, "the server's management services are down".into(), cx);
@@ -313,29 +353,29 @@ impl CheckPoint {
         if self.server(n).mode == Mode::Standby {
             return self.refuse(what, "a Standby server opens only in Read Only mode".into(), cx);
         }
-        self.servers[n.idx()].session += count;
+        self.server_mut(n).session += count;
         cx.record(Rec::Session { server: self.name(n).into(), pending: self.server(n).session });
     }
 
     /// Publishing makes the session's changes real (tracked from here) and syncs (CP-2).
-    fn publish(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+    fn publish(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
         let count = self.server(n).session;
         if !self.server(n).running || count == 0 {
             return self.refuse(format!("publish on {}", self.name(n)), "nothing to publish".into(), cx);
         }
         let now = cx.now();
-        let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(now, n.idx() as u8)).collect();
+        let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(now, store(n))).collect();
         for id in &ids {
-            self.ledger.store(*id, n.idx() as u8, cx.now());
-            self.servers[n.idx()].db.insert(*id);
+            self.ledger.store(*id, store(n), cx.now());
+            self.server_mut(n).db.insert(*id);
         }
-        self.servers[n.idx()].session = 0;
+        self.server_mut(n).session = 0;
         cx.record(Rec::Published { server: self.name(n).into(), count: ids.len(), ids: id_ranges(&ids) });
-        self.sync(n, n.other(), cx);
+        self.sync_others(n, cx);
     }
 
     /// Changeover (CP-4, CP-5, CP-6).
-    fn make_active(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+    fn make_active(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
         let what = format!("make {} Active", self.name(n));
         if !self.server(n).running {
             return self.refuse(what, "the server's management services are down".into(), cx);
@@ -343,62 +383,64 @@ impl CheckPoint {
         if self.server(n).mode == Mode::Active {
             return self.refuse(what, "it is already Active".into(), cx);
         }
-        let old = n.other();
-        let old_active = self.server(old).mode == Mode::Active;
         assert_eq!(self.server(n).mode, Mode::Standby, "only a Standby is made Active");
-        self.servers[n.idx()].mode = Mode::Active;
+        let old_actives: Vec<Sid> = self.actives().collect();
+        self.server_mut(n).mode = Mode::Active;
         // An Active is no sync target: what failed towards it no longer matters.
-        self.servers[n.idx()].sync_failed = false;
-        if old_active && self.communicating(cx.net()) {
-            self.servers[old.idx()].mode = Mode::Standby;
-            self.servers[old.idx()].demoted_by = Some("CP-5");
-            cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why: "changeover by the administrator".into() });
+        self.server_mut(n).sync_failed = false;
+        let (told, untold): (Vec<Sid>, Vec<Sid>) = old_actives.into_iter().partition(|old| self.communicating(cx.net(), n, *old));
+        let why = match untold.first() {
+            // CP-6: an Active that cannot be told stays Active: Collision Mode.
+            Some(old) => {
+                self.collision_by = Some("CP-6");
+                format!("{} could not be told: Collision Mode", self.name(*old))
+            }
+            None => "changeover by the administrator".into(),
+        };
+        cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why });
+        // CP-5: an Active that is told becomes Standby, Read Only, and gets the new Active's data.
+        for old in told {
+            self.server_mut(old).mode = Mode::Standby;
+            self.server_mut(old).demoted_by = Some("CP-5");
             cx.record(Rec::Mode { server: self.name(old).into(), mode: "Standby", why: format!("changeover to {}; now Read Only", self.name(n)) });
             self.discard_session(old, cx);
             self.sync(n, old, cx);
-        } else {
-            if old_active {
-                self.collision_by = Some("CP-6");
-            }
-            let why = if old_active { format!("{} could not be told: Collision Mode", self.name(old)) } else { "changeover by the administrator".into() };
-            cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why });
-            cx.touch();
         }
+        assert_eq!(self.server(n).mode, Mode::Active, "the server made Active is Active");
+        cx.touch();
     }
 
     /// Ends a collision (CP-8): the server becomes Standby and the remaining Active overwrites it.
-    fn make_standby(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+    fn make_standby(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
         let what = format!("make {} Standby", self.name(n));
         if self.server(n).mode == Mode::Standby {
             return self.refuse(what, "it is already Standby".into(), cx);
         }
-        if self.server(n.other()).mode != Mode::Active {
+        let Some(remaining) = self.others(n).find(|o| self.server(*o).mode == Mode::Active) else {
             return self.refuse(what, "there would be no Active server".into(), cx);
+        };
+        self.server_mut(n).mode = Mode::Standby;
+        self.server_mut(n).demoted_by = Some("CP-8");
+        if self.actives().count() == 1 {
+            self.collision_by = None;
         }
-        self.servers[n.idx()].mode = Mode::Standby;
-        self.servers[n.idx()].demoted_by = Some("CP-8");
-        self.collision_by = None;
-        assert_eq!(self.server(n.other()).mode, Mode::Active, "ending a collision leaves one Active");
-        cx.record(Rec::Mode {
-            server: self.name(n).into(),
-            mode: "Standby",
-            why: format!("set by the administrator; {} remains Active", self.name(n.other())),
-        });
+        assert_eq!(self.server(remaining).mode, Mode::Active, "ending a collision leaves an Active");
+        cx.record(Rec::Mode { server: self.name(n).into(), mode: "Standby", why: format!("set by the administrator; {} remains Active", self.name(remaining)) });
         self.discard_session(n, cx);
-        self.sync(n.other(), n, cx);
+        self.sync(remaining, n, cx);
     }
 
     /// The High Availability Status window as SmartConsole shows it connected to `to` (CP-7).
-    pub fn ha_status(&self, net: &Topology, to: NodeId) -> Panel {
-        let peer = to.other();
-        let (me, other) = (self.server(to), self.server(peer));
+    pub fn ha_status(&self, net: &Topology, to: Sid) -> Panel {
+        let me = self.server(to);
+        let peers: Vec<Sid> = self.others(to).collect();
         let msg = if self.actives().count() > 1 {
             banner::COLLISION
-        } else if !self.connected(net) || !net.port_is_up(other.port) {
+        } else if peers.iter().any(|p| !self.connected(net, to, *p) || !net.port_is_up(self.server(*p).port)) {
             banner::NOT_COMMUNICATING
-        } else if !self.communicating(net) {
+        } else if peers.iter().any(|p| !self.communicating(net, to, *p)) {
             banner::COMMUNICATION_PROBLEM
-        } else if me.db != other.db || self.servers.iter().any(|s| s.sync_failed) {
+        } else if peers.iter().any(|p| self.server(*p).db != me.db) || self.servers.iter().any(|s| s.sync_failed) {
             banner::NOT_SYNCHRONIZED
         } else {
             banner::IDENTICAL
@@ -409,46 +451,44 @@ impl CheckPoint {
         if me.mode == Mode::Standby {
             connected.push(("Last sync".into(), last(me), String::new()));
         }
-        let peer_status = if me.mode == Mode::Active && other.mode == Mode::Active {
-            "Collision".to_string()
-        } else if !self.communicating(net) {
-            format!("Not communicating, last sync time {}", last(other))
-        } else if me.db == other.db && !other.sync_failed && !me.sync_failed {
-            "Synchronized".to_string()
-        } else {
-            format!("Not synchronized, last sync time {}", last(other))
-        };
-        let peer_mode = if self.communicating(net) { mode(other) } else { "Unknown" };
-        Panel {
-            title: format!("High Availability Status (SmartConsole connected to {})", self.name(to)),
-            banner: vec![msg.to_string()],
-            columns: vec![
-                Column { node: format!("Connected to: {}", self.name(to)), items: connected },
-                Column {
-                    node: format!("Peer: {}", self.name(peer)),
-                    items: vec![("Mode".into(), peer_mode.into(), String::new()), ("Status".into(), peer_status, String::new())],
-                },
-            ],
+        let mut columns = vec![Column { node: format!("Connected to: {}", self.name(to)), items: connected }];
+        for p in peers {
+            let other = self.server(p);
+            let communicating = self.communicating(net, to, p);
+            let peer_status = if me.mode == Mode::Active && other.mode == Mode::Active {
+                "Collision".to_string()
+            } else if !communicating {
+                format!("Not communicating, last sync time {}", last(other))
+            } else if me.db == other.db && !other.sync_failed && !me.sync_failed {
+                "Synchronized".to_string()
+            } else {
+                format!("Not synchronized, last sync time {}", last(other))
+            };
+            let peer_mode = if communicating { mode(other) } else { "Unknown" };
+            let items = vec![("Mode".into(), peer_mode.into(), String::new()), ("Status".into(), peer_status, String::new())];
+            columns.push(Column { node: format!("Peer: {}", self.name(p)), items });
         }
+        Panel { title: format!("High Availability Status (SmartConsole connected to {})", self.name(to)), banner: vec![msg.to_string()], columns }
     }
 
     pub fn view(&self, world: &World, at_ms: Time) -> View {
-        let nodes = NodeId::BOTH
+        let nodes = self
+            .ids()
             .map(|n| {
                 let s = self.server(n);
                 let facts = vec![
-                    if n == NodeId::Main { "Primary".to_string() } else { "Secondary".to_string() },
+                    if n == Sid(0) { "Primary".to_string() } else { "Secondary".to_string() },
                     if s.running { "services up".into() } else { "services down".into() },
                     if s.mode == Mode::Standby { "Read Only".into() } else { "Read/Write".into() },
                     format!("{} published change(s) held", s.db.len()),
                 ];
                 NodeLine { name: self.name(n).into(), role: if s.mode == Mode::Active { "Active".into() } else { "Standby".into() }, facts }
             })
-            .to_vec();
-        let mut notes: Vec<String> = NodeId::BOTH
-            .iter()
-            .filter(|n| self.server(**n).session > 0)
-            .map(|n| format!("{}: {} unpublished change(s) in the session (not synchronized)", self.name(*n), self.server(*n).session))
+            .collect();
+        let mut notes: Vec<String> = self
+            .ids()
+            .filter(|n| self.server(*n).session > 0)
+            .map(|n| format!("{}: {} unpublished change(s) in the session (not synchronized)", self.name(n), self.server(n).session))
             .collect();
         notes.extend(self.refusals.iter().map(|(t, r)| format!("refused at {}: {r}", clock(*t))));
         View {
@@ -456,7 +496,7 @@ impl CheckPoint {
             nodes,
             tables: Vec::new(),
             consoles: Vec::new(),
-            panels: NodeId::BOTH.map(|n| self.ha_status(world.net(), n)).to_vec(),
+            panels: self.ids().map(|n| self.ha_status(world.net(), n)).collect(),
             writes_label: "Published changes".into(),
             writes: self.ledger.summary(),
             notes,
@@ -472,6 +512,10 @@ impl CheckPoint {
                 self.sync_all(cx);
             }
             Event::Command(a) => self.on_command(a, cx),
+            Event::RestartDone(n) => {
+                cx.record(Rec::Script { text: format!("{} on {}", Action::Start(Target::Main).describe(), self.name(n)) });
+                self.start(n, cx);
+            }
         }
     }
 
@@ -492,7 +536,7 @@ impl CheckPoint {
             let spec = if actives > 1 { self.collision_documented() } else { None };
             out.push(Problem::new(ProblemKind::Serving, format!("{actives} Active server(s)")).documented_by(spec));
         }
-        let banner = self.ha_status(net, NodeId::Main).banner.first().cloned().unwrap_or_default();
+        let banner = self.ha_status(net, Sid(0)).banner.first().cloned().unwrap_or_default();
         if banner != banner::IDENTICAL {
             let spec = if banner == banner::COLLISION { self.collision_documented() } else { None };
             out.push(Problem::new(ProblemKind::StatusBanner, format!("banner: {banner}")).documented_by(spec));
@@ -512,16 +556,16 @@ impl CheckPoint {
     /// runs its services.
     pub fn sample(&self) -> crate::metrics::Sample {
         let online = self.actives().filter(|n| self.server(*n).running).count();
-        let claimers = self.actives().fold(0, |m, n| m | 1 << n.idx());
+        let claimers = self.actives().fold(0, |m, n| m | 1 << n.0);
         crate::metrics::Sample { serving: online > 0, online: self.actives().count(), claimers }
     }
 
     /// The state of each timeline lane at this instant: servers and cables.
     pub fn lanes(&self, world: &World) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = NodeId::BOTH
-            .iter()
+        let mut out: Vec<(String, String)> = self
+            .ids()
             .map(|n| {
-                let s = self.server(*n);
+                let s = self.server(n);
                 let state = if !s.running {
                     "down"
                 } else if s.mode == Mode::Active {
@@ -529,10 +573,15 @@ impl CheckPoint {
                 } else {
                     "Standby"
                 };
-                (self.name(*n).to_string(), state.to_string())
+                (self.name(n).to_string(), state.to_string())
             })
             .collect();
         out.extend(world.net().cable_lanes());
         out
     }
+}
+
+/// The ledger store of a server: its index.
+fn store(n: Sid) -> u8 {
+    u8::try_from(n.0).expect("at most MAX_SERVERS servers")
 }
