@@ -184,3 +184,74 @@ fn the_determinism_check_catches_a_nondeterministic_model() {
     assert_eq!(s.nondeterministic, vec![0, 1, 2, 3, 4]);
     assert!(s.has_undocumented());
 }
+
+/// A campaign's findings by invariant, class and document, with the example of each: what a
+/// CI gate and a reader of the summary rely on.
+fn classes_of(s: &Summary) -> String {
+    let mut out = format!("{} runs\n", s.runs);
+    for (invariant, stats) in &s.by_invariant {
+        out += &format!("{invariant}: {} run(s), {} documented\n", stats.runs, stats.documented);
+        for (class, n) in &stats.classes {
+            out += &format!("  {n:>4} x {class}\n");
+        }
+        if let Some(f) = &stats.example {
+            let doc = f.violation.documented.unwrap_or("undocumented");
+            out += &format!("  example: seed {} [{doc}]: {}\n", f.seed, f.violation.detail);
+            out += &format!("  shrunk from {} to {} fault(s)\n", f.faults, stats.shrunk_faults.unwrap_or(f.faults));
+        }
+    }
+    out
+}
+
+/// Pinned, reviewed summaries of small campaigns on three products: which findings each
+/// product's documents explain (typed at their source) and which they do not.
+#[test]
+fn campaign_findings_are_typed_and_documented_where_the_documents_say_so() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    for target in ["dataminer", "dataminer-no-inverted", "mrs-manager", "checkpoint"] {
+        let system = crate::products::named_system(target).expect("a registered target");
+        let summary = run_campaign(&Campaign { jobs: 2, ..campaign(system, 0..200) }).unwrap();
+        settings.bind(|| insta::assert_snapshot!(format!("chaos_classes_{target}"), classes_of(&summary)));
+    }
+}
+
+fn loss(detail: &str, documented: Option<SpecId>) -> (crate::ledger::Cause, Vec<u32>) {
+    (crate::ledger::Cause { detail: detail.into(), mechanism: "m", documented }, vec![1])
+}
+
+#[test]
+fn lost_writes_are_documented_only_when_every_loss_is() {
+    let mut writes = Writes { written: 2, lost: 2, losses: vec![loss("a", Some("CP-5")), loss("b", None)], ..Writes::default() };
+    assert_eq!(super::loss_violation(&writes, 10).documented, None, "one undocumented loss makes the finding undocumented");
+    writes.losses[1].0.documented = Some("CP-8");
+    let v = super::loss_violation(&writes, 10);
+    assert_eq!((v.documented, v.at_ms, v.invariant), (Some("CP-5"), 10, Invariant::Loss));
+    assert_eq!(v.classes, vec!["m [CP-5]".to_string(), "m [CP-8]".to_string()]);
+    assert_eq!(v.detail, "1 lost: a; 1 lost: b");
+}
+
+#[test]
+fn a_health_problem_with_a_document_explains_the_state_it_leaves() {
+    use crate::finding::ProblemKind;
+    let root = Problem::new(ProblemKind::StartFailed, "start failed".into()).documented_by(Some("DM-SEED-1"));
+    let follow = Problem::new(ProblemKind::AlarmStanding, "alarm".into());
+    let v = super::liveness_violation(&[follow.clone(), root], 7);
+    assert_eq!((v.documented, v.at_ms), (Some("DM-SEED-1"), 7));
+    assert_eq!(v.classes, vec!["an alarm stands".to_string(), "a start failed [DM-SEED-1]".to_string()]);
+    assert_eq!(super::liveness_violation(&[follow], 7).documented, None);
+}
+
+#[test]
+fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
+    let system = crate::products::named_system("mrs-manager").unwrap();
+    let summary = run_campaign(&campaign(system, 0..60)).unwrap();
+    let ended = summary.findings.iter().filter(|f| f.violation.invariant == Invariant::SplitBrain).find_map(|f| f.violation.duration_ms);
+    assert!(ended.is_some_and(|d| d > 0 && d < 600_000), "an MRS dual active resolves: {ended:?}");
+    let no_inverted = run_campaign(&campaign(no_inverted(), 0..60)).unwrap();
+    let lasting = no_inverted.findings.iter().find(|f| f.violation.invariant == Invariant::SplitBrain).expect("a DM-SPLIT split brain");
+    assert_eq!(lasting.violation.duration_ms, None, "no rule ends a DataMiner split brain: {}", lasting.violation.detail);
+    assert!(lasting.violation.detail.ends_with("until the end"));
+    assert!(summary.downtime_ms_total > 0 && summary.switches_total > 0, "the campaign's availability is summed");
+}

@@ -205,7 +205,7 @@ impl CheckPoint {
         let now = cx.now();
         let copied: Vec<u32> = self.server(from).db.difference(&self.server(to).db).copied().collect();
         let overwritten: Vec<u32> =
-            self.server(to).db.difference(&self.server(from).db).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
+            self.server(to).db.difference(&self.server(from).db).copied().filter(|id| !self.ledger.is_lost(*id)).collect();
         if !overwritten.is_empty() {
             let detail = format!("published on {} but not on {}; overwritten when {} synced it", self.name(to), self.name(from), self.name(from));
             // Documented only where the server was demoted by the administrator (CP-5, CP-8).

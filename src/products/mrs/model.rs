@@ -383,7 +383,7 @@ impl ActiveStandby {
     /// stale, and its files will overwrite `from`'s (MRS-12011-3, FLINK-45641-4).
     fn lose_stale(&mut self, from: NodeId, to: NodeId, loss: Loss, cx: &mut Cx<'_, '_>) {
         let lost: Vec<u32> =
-            self.node(from).config.difference(&self.node(to).config).copied().filter(|id| self.ledger.entries()[*id as usize].lost.is_none()).collect();
+            self.node(from).config.difference(&self.node(to).config).copied().filter(|id| !self.ledger.is_lost(*id)).collect();
         if lost.is_empty() {
             return;
         }
