@@ -4,7 +4,7 @@
 //! ALM-45640 (Minor, either node has heard no heartbeat from its peer for 30 s). FlinkServer
 //! documents no resource alarm, so it switches over by the administrator or by arbitration.
 
-use super::{AlarmDef, AlarmSeverity, HeartbeatWatcher, Profile, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, PairConfig, HeartbeatWatcher, Profile, Spec, SyncParams};
 use crate::action::NodeId;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
@@ -37,12 +37,12 @@ impl Default for Config {
     }
 }
 
-impl Config {
-    pub fn validate(&self) -> Result<(), String> {
+impl PairConfig for Config {
+    fn validate(&self) -> Result<(), String> {
         crate::products::periods_above_zero(&[("heartbeat_interval", self.heartbeat_interval), ("sync_interval", self.sync_interval)])
     }
 
-    pub fn profile(&self) -> Profile {
+    fn profile(&self) -> Profile {
         Profile {
             system: "FlinkServer",
             service: "Flink",
@@ -80,12 +80,4 @@ impl Spec for Flink {
     type Config = Config;
     const LABEL: &'static str = "MRS FlinkServer";
     const TARGET: &'static str = "flinkserver";
-
-    fn profile(cfg: &Config) -> Profile {
-        cfg.profile()
-    }
-
-    fn validate(cfg: &Config) -> Result<(), String> {
-        cfg.validate()
-    }
 }

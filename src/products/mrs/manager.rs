@@ -4,7 +4,7 @@
 //! sync checked every 60 s, five parameters), ALM-12072 (Major, floating IP checked every 9 s,
 //! 3 failures → switchover). Numbers from the MRS alarm reference (domain.md §2.2).
 
-use super::{AlarmDef, AlarmSeverity, HeartbeatWatcher, Profile, Resource, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, PairConfig, HeartbeatWatcher, Profile, Resource, Spec, SyncParams};
 use crate::action::NodeId;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
@@ -43,8 +43,8 @@ impl Default for Config {
     }
 }
 
-impl Config {
-    pub fn validate(&self) -> Result<(), String> {
+impl PairConfig for Config {
+    fn validate(&self) -> Result<(), String> {
         crate::products::periods_above_zero(&[
             ("heartbeat_interval", self.heartbeat_interval),
             ("sync_interval", self.sync_interval),
@@ -52,7 +52,7 @@ impl Config {
         ])
     }
 
-    pub fn profile(&self) -> Profile {
+    fn profile(&self) -> Profile {
         Profile {
             system: "MRS Manager",
             service: "OMS",
@@ -91,12 +91,4 @@ impl Spec for Manager {
     type Config = Config;
     const LABEL: &'static str = "MRS Manager";
     const TARGET: &'static str = "mrs-manager";
-
-    fn profile(cfg: &Config) -> Profile {
-        cfg.profile()
-    }
-
-    fn validate(cfg: &Config) -> Result<(), String> {
-        cfg.validate()
-    }
 }

@@ -37,7 +37,7 @@ pub use claims::Claim;
 pub use flinkserver::Flink;
 pub use manager::Manager;
 pub use model::{ActiveStandby, Event, Rec, Role};
-pub use product::{FlinkServer, MrsManager, Spec};
+pub use product::{FlinkServer, MrsManager, PairConfig, Spec};
 
 use crate::ops::{Level, Severity};
 

@@ -14,14 +14,18 @@ use crate::products::{Cx, Product};
 use crate::world::{Applied, World, WorldFault};
 use std::marker::PhantomData;
 
-/// What makes the shared pair one particular MRS system.
+/// What makes the shared pair one particular MRS system: its configuration and its names.
 pub trait Spec: Clone + Send + Sync + 'static {
-    type Config: Clone + std::fmt::Debug + PartialEq + serde::Serialize + serde::de::DeserializeOwned + Default + Send + Sync;
+    type Config: PairConfig;
     const LABEL: &'static str;
     /// The name `failsim chaos` knows the default configuration by.
     const TARGET: &'static str;
-    fn profile(cfg: &Self::Config) -> Profile;
-    fn validate(cfg: &Self::Config) -> Result<(), String>;
+}
+
+/// A system's configuration of the pair: checked, and turned into the pair's [`Profile`].
+pub trait PairConfig: Clone + std::fmt::Debug + PartialEq + serde::Serialize + serde::de::DeserializeOwned + Default + Send + Sync {
+    fn profile(&self) -> Profile;
+    fn validate(&self) -> Result<(), String>;
 }
 
 /// The shared active/standby model as the product `S`.
@@ -42,12 +46,12 @@ impl<S: Spec> Product for Pair<S> {
     const LABEL: &'static str = S::LABEL;
 
     fn validate(cfg: &S::Config) -> Result<(), String> {
-        S::validate(cfg)
+        cfg.validate()
     }
 
     /// `FailResource`/`RestoreResource` only where the product has a single-active resource.
     fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
-        let has_resource = S::profile(cfg).resource.is_some();
+        let has_resource = cfg.profile().resource.is_some();
         SUPPORTED_ACTIONS.iter().copied().filter(|a| has_resource || !a.contains("Resource")).collect()
     }
 
@@ -56,7 +60,7 @@ impl<S: Spec> Product for Pair<S> {
     }
 
     fn build(cfg: &S::Config, cx: &mut Cx<'_, '_, Self>) -> Self {
-        Pair { model: ActiveStandby::new(S::profile(cfg), cx), spec: PhantomData }
+        Pair { model: ActiveStandby::new(cfg.profile(), cx), spec: PhantomData }
     }
 
     fn action(action: Action) -> Event {
@@ -98,7 +102,7 @@ impl<S: Spec> Product for Pair<S> {
     fn alphabet(cfg: &S::Config) -> Vec<FaultKind> {
         let mut kinds = vec![FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::PowerFail, FaultKind::Restart, FaultKind::SwitchFailure];
         kinds.extend([FaultKind::BreakSyncFile, FaultKind::FillBackupDisk, FaultKind::AdminSwitch]);
-        if S::profile(cfg).resource.is_some() {
+        if cfg.profile().resource.is_some() {
             kinds.push(FaultKind::FailResource);
         }
         kinds
