@@ -72,6 +72,7 @@ impl<E> EventQueue<E> {
         self.push_tagged(at, NO_TIMER, 0, event);
     }
 
+    #[inline]
     fn push_tagged(&mut self, at: Time, timer: u32, generation: u32, event: E) {
         assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
         let key = (u128::from(at) << 64) | u128::from(self.seq);
@@ -87,6 +88,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Arms `timer` at `at`; any earlier arming of the same timer will not fire.
+    #[inline]
     pub fn arm(&mut self, timer: TimerId, at: Time, event: E) {
         let generation = &mut self.generations[timer.0 as usize];
         *generation = generation.wrapping_add(1);
@@ -104,6 +106,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Time of the next live entry; stale timer entries on top are discarded.
+    #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
         while let Some(top) = self.heap.peek() {
             if self.is_stale(top) {
@@ -116,6 +119,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Pops the next live event and advances `now` to its time.
+    #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
         while let Some(entry) = self.heap.pop() {
             if self.is_stale(&entry) {

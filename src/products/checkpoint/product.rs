@@ -40,6 +40,7 @@ impl Product for CheckPoint {
         Event::Command(action)
     }
 
+    #[inline]
     fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
         CheckPoint::handle(self, event, cx);
     }

@@ -359,6 +359,7 @@ impl DataMiner {
 }
 
 impl DataMiner {
+    #[inline]
     pub(super) fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_>) {
         match event {
             Event::Heartbeat { dma, slot } => self.on_heartbeat(dma, slot as usize, cx),

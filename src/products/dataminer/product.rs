@@ -40,6 +40,7 @@ impl Product for DataMiner {
         Event::Command(action)
     }
 
+    #[inline]
     fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
         DataMiner::handle(self, event, cx);
     }

@@ -67,6 +67,7 @@ impl<S: Spec> Product for Pair<S> {
         Event::Command(action)
     }
 
+    #[inline]
     fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
         self.model.handle(event, cx);
     }
