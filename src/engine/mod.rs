@@ -44,6 +44,14 @@ impl std::fmt::Display for Overrun {
 
 impl std::error::Error for Overrun {}
 
+impl Overrun {
+    /// Out of the step loop's way: a run overruns at most once.
+    #[cold]
+    fn at(at_ms: Time, events: u64) -> Self {
+        Overrun { at_ms, events }
+    }
+}
+
 /// Everything a model may touch while it handles one event.
 pub struct Ctx<'a, E, R> {
     queue: &'a mut EventQueue<E>,
@@ -197,7 +205,7 @@ impl<M: Model> Sim<M> {
         let mut at_this_instant = 0u64;
         while cx.queue.peek_time() == Some(at) {
             if at_this_instant == self.max_events_per_instant {
-                return Err(Overrun { at_ms: at, events: at_this_instant });
+                return Err(Overrun::at(at, at_this_instant));
             }
             let (popped_at, event) = cx.queue.pop().expect("peeked");
             debug_assert_eq!(popped_at, at, "the queue pops the peeked instant");
