@@ -96,6 +96,8 @@ fn a_repro_file_replays_its_violation() {
     let s = run_campaign(&Campaign { out_dir: Some(dir.clone()), ..campaign(no_inverted(), 0..40) }).unwrap();
     let stats = &s.by_invariant["split brain"];
     let path = std::path::PathBuf::from(stats.repro.as_ref().expect("written"));
+    let seed = stats.example.as_ref().unwrap().seed;
+    assert!(path.ends_with(format!("repro-test-split-brain-seed{seed}.ron")), "named by target, invariant and seed: {}", path.display());
     let sc = crate::scenario::load(&path).expect("the repro is an ordinary scenario file");
     assert_eq!(sc.seed, stats.example.as_ref().unwrap().seed);
     assert!(sc.expect.iter().all(|e| e.ids.contains(&"FS-REPRO".to_string())));
@@ -189,6 +191,10 @@ fn the_determinism_check_catches_a_nondeterministic_model() {
 /// CI gate and a reader of the summary rely on.
 fn classes_of(s: &Summary) -> String {
     let mut out = format!("{} runs\n", s.runs);
+    out += &format!(
+        "downtime {} ms in all (max {} ms), split brain {} ms, {} switches\n",
+        s.downtime_ms_total, s.downtime_ms_max, s.split_brain_ms_total, s.switches_total
+    );
     for (invariant, stats) in &s.by_invariant {
         out += &format!("{invariant}: {} run(s), {} documented\n", stats.runs, stats.documented);
         for (class, n) in &stats.classes {
@@ -254,4 +260,75 @@ fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
     assert_eq!(lasting.violation.duration_ms, None, "no rule ends a DataMiner split brain: {}", lasting.violation.detail);
     assert!(lasting.violation.detail.ends_with("until the end"));
     assert!(summary.downtime_ms_total > 0 && summary.switches_total > 0, "the campaign's availability is summed");
+}
+
+/// A product that keeps scheduling at one instant once it is asked to write.
+#[derive(Clone)]
+struct Runaway(crate::ledger::Ledger);
+
+impl Product for Runaway {
+    type Event = bool;
+    type Record = u64;
+    type Config = ();
+    type Claim = dataminer::Claim;
+    const LABEL: &'static str = "runaway";
+    fn validate(_: &()) -> Result<(), String> {
+        Ok(())
+    }
+    fn supported_actions(_: &()) -> Vec<&'static str> {
+        vec!["Write"]
+    }
+    fn build(_: &(), _: &mut Cx<'_, '_, Self>) -> Self {
+        Runaway(crate::ledger::Ledger::new(1))
+    }
+    fn action(action: Action) -> bool {
+        matches!(action, Action::Write { .. })
+    }
+    fn handle(&mut self, runaway: bool, cx: &mut Cx<'_, '_, Self>) {
+        if runaway {
+            cx.schedule_in(0, true);
+        }
+    }
+    fn view(&self, _: &World, at_ms: Time) -> View {
+        View { at_ms, nodes: vec![], tables: vec![], consoles: vec![], panels: vec![], writes_label: String::new(), writes: Writes::default(), notes: vec![] }
+    }
+    fn eval(&self, _: &World, _: &dataminer::Claim, _: Time) -> Verdict {
+        Ok(())
+    }
+    fn sample(&self, _: &World) -> crate::metrics::Sample {
+        crate::metrics::Sample { serving: true, online: 1, claimers: 1 }
+    }
+    fn ledger(&self) -> &crate::ledger::Ledger {
+        &self.0
+    }
+    fn lanes(&self, _: &World) -> Vec<(String, String)> {
+        Vec::new()
+    }
+    fn alphabet(_: &()) -> Vec<FaultKind> {
+        vec![FaultKind::Stop]
+    }
+    fn chaos_profile(_: &()) -> Profile {
+        Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1 }
+    }
+    fn health(&self, _: &World) -> Vec<Problem> {
+        vec![]
+    }
+    fn split_brain_documented(&self) -> Option<SpecId> {
+        None
+    }
+    fn claim_for(_: Invariant) -> dataminer::Claim {
+        dataminer::Claim::Healthy
+    }
+    fn presets() -> Vec<(&'static str, ())> {
+        vec![]
+    }
+}
+
+#[test]
+fn a_model_that_never_lets_time_pass_is_a_finding_not_a_hang() {
+    let schedule = Schedule { profile: Runaway::chaos_profile(&()), faults: vec![] };
+    let r = super::run_schedule::<Runaway>(&(), &schedule, 0, false);
+    let v = r.violations.iter().find(|v| v.invariant == Invariant::Assertion).expect("the overrun is a finding");
+    assert_eq!(v.at_ms, 5_000, "at the instant of the first write: {v:?}");
+    assert!(v.detail.contains("more than 1000000 events"), "{}", v.detail);
 }
