@@ -26,10 +26,6 @@ impl StreamAllocator {
         StreamAllocator { seed, blocks: 0 }
     }
 
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
     /// The streams of the next system: a block no other system gets.
     pub fn next_block(&mut self) -> Streams {
         assert!(self.blocks < FIRST_RESERVED_BLOCK, "fewer than {FIRST_RESERVED_BLOCK} systems in one world");
@@ -92,10 +88,13 @@ mod tests {
     fn streams_are_independent_within_and_across_blocks() {
         let mut world = StreamAllocator::new(42);
         let (mut one, mut two) = (world.next_block(), world.next_block());
-        let ids = [one.next_id(), one.next_id(), two.next_id(), two.next_id(), StreamAllocator::reserved(42, 0).next_id()];
+        let reserved = [StreamAllocator::reserved(42, 0).next_id(), StreamAllocator::reserved(42, 1).next_id()];
+        let ids = [one.next_id(), one.next_id(), two.next_id(), two.next_id(), reserved[0], reserved[1]];
         let distinct: std::collections::BTreeSet<StreamId> = ids.iter().copied().collect();
         assert_eq!(distinct.len(), ids.len(), "no two components share a stream: {ids:?}");
         assert_ne!(draws(&mut stream(42, ids[0])), draws(&mut stream(42, ids[2])));
+        let first_reserved = u64::from(FIRST_RESERVED_BLOCK) << 32;
+        assert_eq!(reserved.map(|id| id.0), [first_reserved | 1, (first_reserved + (1 << 32)) | 1], "harness blocks sit above every system's");
     }
 
     #[test]
