@@ -120,7 +120,7 @@ pub struct Resource {
     pub failures: u32,
 }
 
-/// The actions the pair supports (`FailResource`/`RestoreResource` only with a [`Resource`]).
+/// The actions every pair supports (and [`RESOURCE_ACTIONS`] where it has a [`Resource`]).
 pub const SUPPORTED_ACTIONS: &[&str] = &[
     "Pull",
     "Plug",
@@ -135,10 +135,11 @@ pub const SUPPORTED_ACTIONS: &[&str] = &[
     "RestoreSwitch",
     "Switch",
     "Write",
-    "FailResource",
-    "RestoreResource",
     "BreakSyncFile",
     "RepairSyncFile",
     "FillBackupDisk",
     "FreeBackupDisk",
 ];
+
+/// The actions on a single-active resource, for a product that has one ([`Resource`]).
+pub const RESOURCE_ACTIONS: &[&str] = &["FailResource", "RestoreResource"];

@@ -1,7 +1,7 @@
 //! The MRS pair as products: one [`Pair`] model, specialised by a [`Spec`] per system (MRS
 //! Manager, FlinkServer) that gives its configuration, its name and its actions.
 
-use super::{ActiveStandby, Claim, Event, Profile, Rec, SUPPORTED_ACTIONS};
+use super::{ActiveStandby, Claim, Event, Profile, RESOURCE_ACTIONS, Rec, SUPPORTED_ACTIONS};
 use crate::action::{Action, CableRef};
 use crate::check::Verdict;
 use crate::engine::Time;
@@ -51,8 +51,8 @@ impl<S: Spec> Product for Pair<S> {
 
     /// `FailResource`/`RestoreResource` only where the product has a single-active resource.
     fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
-        let has_resource = cfg.profile().resource.is_some();
-        SUPPORTED_ACTIONS.iter().copied().filter(|a| has_resource || !a.contains("Resource")).collect()
+        let resource: &[&str] = if cfg.profile().resource.is_some() { RESOURCE_ACTIONS } else { &[] };
+        SUPPORTED_ACTIONS.iter().chain(resource).copied().collect()
     }
 
     fn validate_claim(claim: &Claim) -> Result<(), String> {
@@ -133,5 +133,19 @@ impl<S: Spec> Product for Pair<S> {
 
     fn presets() -> Vec<(&'static str, S::Config)> {
         vec![(S::TARGET, S::Config::default())]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_pair_with_a_single_active_resource_takes_resource_actions() {
+        let manager = super::super::MrsManager::supported_actions(&Default::default());
+        let flink = super::super::FlinkServer::supported_actions(&Default::default());
+        assert!(RESOURCE_ACTIONS.iter().all(|a| manager.contains(a)), "MRS Manager has the floating IP: {manager:?}");
+        assert!(RESOURCE_ACTIONS.iter().all(|a| !flink.contains(a)), "FlinkServer documents no resource: {flink:?}");
+        assert!(SUPPORTED_ACTIONS.iter().all(|a| manager.contains(a) && flink.contains(a)));
     }
 }
