@@ -198,7 +198,6 @@ impl<M: Model> Sim<M> {
     /// Handles every event of the next timestamp, then settles the model once if it changed.
     /// Returns that timestamp, or `None` when the queue is empty; an [`Overrun`] when the model
     /// handled more events at that instant than the bound allows.
-    #[inline]
     pub fn step_timestamp(&mut self) -> Result<Option<Time>, Overrun> {
         let Some(at) = self.queue.peek_time() else { return Ok(None) };
         let mut cx = Ctx { queue: &mut self.queue, trace: &mut self.trace, changed: false };
