@@ -60,7 +60,7 @@ enum Cmd {
         /// split_brain, writes_lost, max_lag, alarms.
         #[arg(long, default_value = "downtime")]
         metric: String,
-        #[arg(short = 'j', long, default_value_t = 1)]
+        #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
         jobs: usize,
     },
     /// Every combination of up to K faults at a grid of instants; the minimal ones that break
@@ -81,7 +81,7 @@ enum Cmd {
         until: String,
         #[arg(long, default_value = "2m")]
         duration: String,
-        #[arg(short = 'j', long, default_value_t = 1)]
+        #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
         jobs: usize,
         /// Where the scenario files of the combinations found are written.
         #[arg(long, default_value = "explore-found")]
@@ -106,8 +106,8 @@ enum Cmd {
         /// The seeds, as A..B (B excluded).
         #[arg(long, default_value = "0..1000")]
         seeds: String,
-        /// Worker threads (results do not depend on it).
-        #[arg(short = 'j', long, default_value_t = 1)]
+        /// Worker threads, 1 to 64 (results do not depend on it).
+        #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
         jobs: usize,
         /// Run each seed twice and compare trace hashes.
         #[arg(long)]
@@ -121,6 +121,16 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+/// The most worker threads a command takes: more than this only costs memory on any machine
+/// failsim runs on (results never depend on it).
+const MAX_JOBS: usize = 64;
+
+/// `-j N`: 1 to [`MAX_JOBS`].
+fn jobs(text: &str) -> Result<usize, String> {
+    let n: usize = text.parse().map_err(|_| format!("`{text}` is not a number of threads"))?;
+    if (1..=MAX_JOBS).contains(&n) { Ok(n) } else { Err(format!("{n} threads: 1 to {MAX_JOBS} allowed")) }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -69,3 +69,29 @@ fn chaos_lists_the_registered_targets_for_an_unknown_one() {
         assert!(err.contains(name), "`{name}` missing from: {err}");
     }
 }
+
+#[test]
+fn check_on_a_path_without_scenarios_is_an_error_naming_it() {
+    let empty = std::env::temp_dir().join(format!("failsim-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&empty).unwrap();
+    let (code, out, err) = failsim(&["check", empty.to_str().unwrap()]);
+    std::fs::remove_dir_all(&empty).ok();
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("no scenario files") && err.contains("failsim-empty-"), "{err}");
+}
+
+#[test]
+fn bounds_that_make_no_sense_are_refused() {
+    for (args, says) in [
+        (vec!["sweep", "scenarios/dm-stop-online.ron", "--vary", "seed=1,2", "-j", "0"], "1 to 64"),
+        (vec!["chaos", "dataminer", "--seeds", "0..1", "-j", "100000"], "1 to 64"),
+        (vec!["explore", "tests/explore/quiet.ron", "--step", "0s"], "--step must be above 0"),
+        (vec!["explore", "tests/explore/quiet.ron", "--until", "100m"], "after the scenario's end"),
+        (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "18446744073709551615ms"], "after the scenario's end"),
+        (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "13m"], "after the scenario's end"),
+    ] {
+        let (code, out, err) = failsim(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+}

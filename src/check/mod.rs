@@ -77,6 +77,14 @@ impl Writes {
         [("written", self.written), ("replicated", self.replicated), ("pending", self.pending), ("lost", self.lost)]
     }
 
+    /// A claim with no count set would hold in every run: refused.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.fields().iter().all(|(_, v)| v.is_none()) {
+            return Err("this claim checks nothing: set at least one of written, replicated, pending, lost".into());
+        }
+        Ok(())
+    }
+
     pub fn check(&self, s: &crate::ledger::Summary) -> Verdict {
         let got = [s.written, s.replicated, s.pending, s.lost];
         let bad: Vec<(&str, u64, u64)> = self.fields().iter().zip(got).filter_map(|((n, want), g)| want.filter(|w| *w != g).map(|w| (*n, w, g))).collect();

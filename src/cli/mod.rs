@@ -98,6 +98,9 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
 pub(crate) fn graph(file: &Path, at: Option<&str>) -> Result<u8, String> {
     let sc = load(file)?;
     let at_ms = at.map(str::parse::<failsim::Ms>).transpose().map_err(|e| format!("--at: {e}"))?.map_or(0, |t| t.0);
+    if at_ms > sc.end.0 {
+        return Err(format!("--at {}: after the scenario's end ({})", failsim::Ms(at_ms), sc.end));
+    }
     let topology = failsim::topology_at(&sc, at_ms).map_err(|e| e.to_string())?;
     print!("{}", report::dot::graph(&topology));
     Ok(HELD)
@@ -113,6 +116,8 @@ pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>) -> Result<u8, S
     let mut results: Vec<(String, Result<Outcome, String>)> = Vec::new();
     for root in &paths {
         match failsim::discover(root) {
+            // A CI pointed at the wrong folder must not go green on zero scenarios.
+            Ok(files) if files.is_empty() => results.push((root.display().to_string(), Err(format!("{}: no scenario files (*.ron) here", root.display())))),
             Ok(files) => results.extend(files.into_iter().map(|f| (f.display().to_string(), check_one(&f)))),
             Err(e) => results.push((root.display().to_string(), Err(e.to_string()))),
         }

@@ -64,6 +64,31 @@ pub struct Grid {
     pub duration_ms: Time,
 }
 
+/// The most fault instants a grid may have (times the alphabet and the nodes, this is the number
+/// of fault atoms; combinations of up to three grow with its cube).
+pub const MAX_GRID_INSTANTS: u64 = 100;
+
+impl Grid {
+    /// A grid that makes sense for a scenario ending at `end_ms`: a step above 0, instants inside
+    /// the run, and at most [`MAX_GRID_INSTANTS`] of them.
+    fn check(&self, end_ms: Time) -> Result<(), String> {
+        if self.step_ms == 0 {
+            return Err("--step must be above 0".into());
+        }
+        if self.from_ms > self.until_ms {
+            return Err(format!("--from {} is after --until {}", Ms(self.from_ms), Ms(self.until_ms)));
+        }
+        if self.until_ms > end_ms {
+            return Err(format!("--until {} is after the scenario's end ({})", Ms(self.until_ms), Ms(end_ms)));
+        }
+        let instants = (self.until_ms - self.from_ms) / self.step_ms + 1;
+        if instants > MAX_GRID_INSTANTS {
+            return Err(format!("the grid has {instants} instants; at most {MAX_GRID_INSTANTS} (a larger --step or a shorter --from..--until)"));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Found {
     pub faults: Vec<String>,
@@ -84,6 +109,7 @@ pub fn explore(scenario: &Scenario, depth: usize, property: Property, grid: Grid
     if !(1..=3).contains(&depth) {
         return Err(format!("--depth {depth}: 1 to 3"));
     }
+    grid.check(scenario.end.0)?;
     struct For<'a>(&'a Scenario, usize, Property, Grid, usize);
     impl WithConfig for For<'_> {
         type Out = Result<Exploration, String>;

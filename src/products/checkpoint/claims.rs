@@ -43,6 +43,7 @@ pub enum Claim {
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
         match self {
+            Claim::Changes(w) => w.validate(),
             Claim::Status { item, .. } => check::known_item(item, &PEER_ITEMS, "HA Status item"),
             _ => Ok(()),
         }

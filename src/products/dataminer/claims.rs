@@ -104,6 +104,7 @@ use check::expect;
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
         match self {
+            Claim::Records(w) => w.validate(),
             Claim::Status { item, .. } => check::known_item(item, &STATUS_ITEMS, "Status dialog item"),
             _ => Ok(()),
         }

@@ -51,6 +51,7 @@ fn yes() -> bool {
 impl Claim {
     pub fn validate(&self) -> Result<(), String> {
         match self {
+            Claim::Changes(w) => w.validate(),
             Claim::Status { item, .. } => check::known_item(item, &STATUS_ITEMS, "HA status item"),
             _ => Ok(()),
         }
