@@ -229,6 +229,14 @@ impl Action {
         }
     }
 
+    /// How many records, lookups or changes the action asks for, if it asks for several.
+    pub fn count(&self) -> Option<u32> {
+        match self {
+            Action::Write { count } | Action::Lookup { count, .. } | Action::ReverseLookup { count, .. } | Action::Edit { count, .. } => Some(*count),
+            _ => None,
+        }
+    }
+
     /// The node the action is about, if it names one.
     pub fn target(&self) -> Option<Target> {
         match self {

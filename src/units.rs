@@ -12,6 +12,17 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Ms(pub Time);
 
+/// The longest duration or instant a file or the CLI may name: 31 days of virtual time. It bounds
+/// every run's length and keeps every sum of times far from overflowing.
+pub const MAX_MS: Time = 31 * 24 * 3_600_000;
+
+impl Ms {
+    /// `ms` if it is within [`MAX_MS`].
+    pub fn bounded(ms: Time) -> Result<Ms, String> {
+        if ms <= MAX_MS { Ok(Ms(ms)) } else { Err(format!("{} is longer than the limit of 31 days (744h)", Ms(ms))) }
+    }
+}
+
 impl Ms {
     pub const fn secs(s: u64) -> Ms {
         Ms(s * 1000)
@@ -39,10 +50,10 @@ impl std::str::FromStr for Ms {
                 "h" => 3_600_000,
                 _ => return Err(bad()),
             };
-            total = n.checked_mul(factor).and_then(|v| total.checked_add(v)).ok_or_else(bad)?;
+            total = n.checked_mul(factor).and_then(|v| total.checked_add(v)).ok_or_else(|| format!("`{text}` is longer than the limit of 31 days (744h)"))?;
             rest = &rest[unit_len..];
         }
-        Ok(Ms(total))
+        Ms::bounded(total)
     }
 }
 
@@ -79,10 +90,11 @@ impl<'de> Deserialize<'de> for Ms {
                 f.write_str("a duration: milliseconds as an integer, or a string like \"20s\" or \"6m30s\"")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Ms, E> {
-                Ok(Ms(v))
+                Ms::bounded(v).map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Ms, E> {
-                u64::try_from(v).map(Ms).map_err(|_| E::custom("a duration cannot be negative"))
+                let v = u64::try_from(v).map_err(|_| E::custom("a duration cannot be negative"))?;
+                Ms::bounded(v).map_err(E::custom)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Ms, E> {
                 v.parse().map_err(E::custom)
@@ -103,6 +115,11 @@ mod tests {
         }
         for bad in ["", "5", "5x", "s", "1.5s", "-3s"] {
             assert!(bad.parse::<Ms>().is_err(), "{bad}");
+        }
+        assert_eq!("744h".parse::<Ms>(), Ok(Ms(MAX_MS)));
+        for long in ["745h", "18446744073709551615ms", "18446744073709551615h"] {
+            let e = long.parse::<Ms>().unwrap_err();
+            assert!(e.contains("31 days"), "{long}: {e}");
         }
         assert_eq!(Ms(390_000).to_string(), "6m30s");
     }

@@ -87,11 +87,38 @@ fn bounds_that_make_no_sense_are_refused() {
         (vec!["chaos", "dataminer", "--seeds", "0..1", "-j", "100000"], "1 to 64"),
         (vec!["explore", "tests/explore/quiet.ron", "--step", "0s"], "--step must be above 0"),
         (vec!["explore", "tests/explore/quiet.ron", "--until", "100m"], "after the scenario's end"),
-        (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "18446744073709551615ms"], "after the scenario's end"),
+        (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "18446744073709551615ms"], "31 days"),
         (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "13m"], "after the scenario's end"),
     ] {
         let (code, out, err) = failsim(&args);
         assert_eq!(code, 2, "{args:?}: {out}{err}");
         assert!(err.contains(says), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn untrusted_files_get_located_errors_not_crashes() {
+    let dir = std::env::temp_dir().join(format!("failsim-untrusted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad_utf8 = dir.join("latin1.ron");
+    std::fs::write(&bad_utf8, b"Scenario(\n    name: \"caf\xe9\",\n)\n").unwrap();
+    let (code, _, err) = failsim(&["run", bad_utf8.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("latin1.ron:2:15: byte 24 (0xe9) is not UTF-8"), "{err}");
+    #[cfg(unix)]
+    {
+        let (code, _, err) = failsim(&["run", "/dev/zero"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+    let (code, _, err) = failsim(&["run", "scenarios/dm-stop-online.ron", "--set", "switch_time=18446744073709551615ms"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("31 days"), "{err}");
+    let steps: String = (0..10_001).map(|i| format!("(at: \"{i}ms\", do: Write(count: 1)),\n")).collect();
+    let many = dir.join("many.ron");
+    std::fs::write(&many, format!("Scenario(name: \"n\", doc: \"\", system: DataMiner(), script: [\n{steps}], end: \"1m\")")).unwrap();
+    let (code, _, err) = failsim(&["run", many.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("many.ron:10002:17:") && err.contains("at most 10000"), "located at the first step too many: {err}");
+    std::fs::remove_dir_all(&dir).ok();
 }

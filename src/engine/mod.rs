@@ -69,7 +69,8 @@ impl<E, R> Ctx<'_, E, R> {
     /// Schedules `event` at `delay_ms` from now.
     #[inline]
     pub fn schedule_in(&mut self, delay_ms: Time, event: E) {
-        let at = self.now() + delay_ms;
+        // Saturating: an event beyond the end of time never happens; it never wraps into the past.
+        let at = self.now().saturating_add(delay_ms);
         self.queue.push(at, event);
     }
 
@@ -81,7 +82,7 @@ impl<E, R> Ctx<'_, E, R> {
     /// Arms `timer` to fire `event` after `delay_ms`, cancelling any earlier arming.
     #[inline]
     pub fn arm(&mut self, timer: TimerId, delay_ms: Time, event: E) {
-        let at = self.now() + delay_ms;
+        let at = self.now().saturating_add(delay_ms);
         self.queue.arm(timer, at, event);
     }
 

@@ -17,6 +17,21 @@ impl ScenarioError {
         ScenarioError { file: path.display().to_string(), line: 0, col: 0, message: format!("cannot read: {e}"), source_line: None }
     }
 
+    /// An error about the file as a whole (no position).
+    pub fn plain(path: &Path, message: &str) -> Self {
+        ScenarioError { file: path.display().to_string(), line: 0, col: 0, message: message.to_string(), source_line: None }
+    }
+
+    /// A byte that is not UTF-8, at `valid_up_to` (located by line and column of the text before it).
+    pub fn bad_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> Self {
+        let before = String::from_utf8_lossy(&bytes[..valid_up_to]);
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let text = String::from_utf8_lossy(bytes).lines().nth(line - 1).map(str::to_string);
+        let message = format!("byte {valid_up_to} (0x{:02x}) is not UTF-8: scenario files are UTF-8 text", bytes[valid_up_to]);
+        ScenarioError { file: path.display().to_string(), line, col, message, source_line: text }
+    }
+
     pub fn from_ron(path: &Path, src: &str, e: &ron::error::SpannedError) -> Self {
         let (mut line, mut col) = (e.span.start.line, e.span.start.col);
         // ron puts some spans on the whitespace before the token: move to the token.

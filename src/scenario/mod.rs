@@ -195,10 +195,18 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
         }
     }
     typed.system.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?;
+    if typed.script.len() > MAX_SCRIPT_STEPS {
+        let m = format!("the script has {} steps; at most {MAX_SCRIPT_STEPS}", typed.script.len());
+        return Err(ScenarioError::at_nth(path, src, "do:", MAX_SCRIPT_STEPS, &m));
+    }
     let supported = typed.system.supported_actions();
     for (i, step) in typed.script.iter().enumerate() {
         if !supported.contains(&step.action.kind()) {
             let m = format!("{} does not support the action `{}`; it supports: {}", typed.system.label(), step.action.kind(), supported.join(", "));
+            return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
+        }
+        if let Some(count) = step.action.count().filter(|c| *c > MAX_COUNT_PER_STEP) {
+            let m = format!("`{}` asks for {count}; at most {MAX_COUNT_PER_STEP} per step", step.action.kind());
             return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
         }
     }
@@ -236,19 +244,57 @@ pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Res
 
 /// Writes a file through a temporary file and a rename, so an interrupted run leaves no half
 /// file (repro and explore scenario files).
+///
+/// The temporary file's name is unique to this process and write, so two campaigns writing into
+/// one folder never collide, and it is synced to disk before the rename.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let tmp = path.with_extension("ron.tmp");
-    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let unique = format!("ron.{}.{}.tmp", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed));
+    let tmp = path.with_extension(unique);
+    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()));
+    written.map_err(|e| format!("{}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Reads and parses a scenario file.
+/// The most steps a script may have.
+pub const MAX_SCRIPT_STEPS: usize = 10_000;
+
+/// The most records, lookups or changes one step may ask for.
+pub const MAX_COUNT_PER_STEP: u32 = 100_000;
+
+/// The largest scenario file failsim reads (a file from a bug report, say): 4 MiB.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
+/// Reads and parses a scenario file: a regular file (not a device or a pipe, which could block
+/// or never end), at most [`MAX_FILE_BYTES`], in UTF-8 (a bad byte is located).
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let src = std::fs::read_to_string(path).map_err(|e| ScenarioError::io(path, &e))?;
-    parse(path, &src)
+    let meta = std::fs::metadata(path).map_err(|e| ScenarioError::io(path, &e))?;
+    if !meta.is_file() {
+        return Err(ScenarioError::plain(path, "not a regular file: failsim reads scenario files only"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ScenarioError::plain(path, &format!("{} bytes: scenario files are at most {MAX_FILE_BYTES} bytes", meta.len())));
+    }
+    let bytes = {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        let file = std::fs::File::open(path).map_err(|e| ScenarioError::io(path, &e))?;
+        // The file may have grown since the check: read no more than the limit allows.
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ScenarioError::io(path, &e))?;
+        bytes
+    };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ScenarioError::plain(path, &format!("more than {MAX_FILE_BYTES} bytes: scenario files are at most that")));
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(src) => parse(path, src),
+        Err(e) => Err(ScenarioError::bad_utf8(path, &bytes, e.valid_up_to())),
+    }
 }
 
 /// Every `*.ron` file below `root` (or `root` itself), in sorted order.
