@@ -122,3 +122,13 @@ fn untrusted_files_get_located_errors_not_crashes() {
     assert!(err.contains("many.ron:10002:17:") && err.contains("at most 10000"), "located at the first step too many: {err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn sweeps_are_bounded_before_anything_is_built() {
+    let (code, _, err) = failsim(&["sweep", "scenarios/dm-stop-online.ron", "--vary", "seed=1..18446744073709551615/1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("at most 10000 per axis"), "{err}");
+    let (code, _, err) = failsim(&["sweep", "scenarios/dm-stop-online.ron", "--vary", "seed=1..1000/1", "--vary", "heartbeats[*].max_failures=1..1000/1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("1000 x 1000 cells; at most 10000"), "{err}");
+}

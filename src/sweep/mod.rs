@@ -9,6 +9,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
 
+/// The most values one axis may have.
+pub const MAX_AXIS_VALUES: u64 = 10_000;
+
+/// The most cells a sweep may have (the product of its axes' lengths).
+pub const MAX_CELLS: u64 = 10_000;
+
 /// One varied path and its values, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Axis {
@@ -28,8 +34,8 @@ impl Axis {
             }
             None => values.split(',').map(str::to_string).collect(),
         };
-        if values.is_empty() || values.len() > 10_000 {
-            return Err(format!("--vary `{spec}`: {} values (1 to 10000 allowed)", values.len()));
+        if values.is_empty() || values.len() as u64 > MAX_AXIS_VALUES {
+            return Err(format!("--vary `{spec}`: {} values (1 to {MAX_AXIS_VALUES} allowed)", values.len()));
         }
         Ok(Axis { path: path.to_string(), values })
     }
@@ -47,7 +53,12 @@ fn range(from: &str, to: &str, step: &str) -> Result<Vec<String>, String> {
     if s == 0 || a > b {
         return Err("the range is empty or its step is 0".into());
     }
-    Ok((0..).map(|i| a + i * s).take_while(|v| *v <= b).map(|v| if unit { Ms(v).to_string() } else { v.to_string() }).collect())
+    // Counted before a single value is built: a huge range is refused, not allocated.
+    let count = (b - a) / s + 1;
+    if count > MAX_AXIS_VALUES {
+        return Err(format!("{count} values; at most {MAX_AXIS_VALUES} per axis"));
+    }
+    Ok((0..count).map(|i| a + i * s).map(|v| if unit { Ms(v).to_string() } else { v.to_string() }).collect())
 }
 
 /// One cell of the grid.
@@ -67,6 +78,11 @@ fn grid(axes: &[Axis]) -> Vec<Vec<String>> {
 
 /// Runs every cell (with `jobs` threads; the result does not depend on it).
 pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell>, String> {
+    let count = axes.iter().try_fold(1u64, |n, a| n.checked_mul(a.values.len() as u64)).filter(|n| *n <= MAX_CELLS);
+    if count.is_none() {
+        let lengths: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
+        return Err(format!("the grid has {} cells; at most {MAX_CELLS}", lengths.join(" x ")));
+    }
     let cells = grid(axes);
     let scenarios: Vec<Scenario> = cells
         .iter()
