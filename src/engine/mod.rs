@@ -29,16 +29,35 @@ pub fn clock(t: Time) -> String {
 /// same instant is a bug, and the run stops with [`Overrun`] instead of hanging.
 pub const MAX_EVENTS_PER_INSTANT: u64 = 1_000_000;
 
-/// A model scheduled more events at one instant than the bound allows.
+/// The default bound on events handled in one run: a month of the busiest documented setup is
+/// a few million; a run past this (a 1 ms heartbeat for a day, say) stops with an error.
+pub const MAX_EVENTS_PER_RUN: u64 = 50_000_000;
+
+/// Which bound a run crossed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    EventsPerInstant,
+    EventsPerRun,
+}
+
+/// A run handled more events than a bound allows: at one instant, or in all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Overrun {
     pub at_ms: Time,
     pub events: u64,
+    pub limit: Limit,
 }
 
 impl std::fmt::Display for Overrun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "more than {} events at the instant {}: the model keeps scheduling without time passing", self.events, clock(self.at_ms))
+        match self.limit {
+            Limit::EventsPerInstant => {
+                write!(f, "more than {} events at the instant {}: the model keeps scheduling without time passing", self.events, clock(self.at_ms))
+            }
+            Limit::EventsPerRun => {
+                write!(f, "more than {} events in the run (reached at {}): the run is too busy for its length", self.events, clock(self.at_ms))
+            }
+        }
     }
 }
 
@@ -47,8 +66,8 @@ impl std::error::Error for Overrun {}
 impl Overrun {
     /// Out of the step loop's way: a run overruns at most once.
     #[cold]
-    fn at(at_ms: Time, events: u64) -> Self {
-        Overrun { at_ms, events }
+    fn at(at_ms: Time, events: u64, limit: Limit) -> Self {
+        Overrun { at_ms, events, limit }
     }
 }
 
@@ -127,6 +146,7 @@ pub struct Sim<M: Model> {
     /// Whether the last timestamp changed the model (observers may skip unchanged instants).
     changed: bool,
     max_events_per_instant: u64,
+    max_events: u64,
 }
 
 impl<M: Model> Sim<M> {
@@ -138,6 +158,7 @@ impl<M: Model> Sim<M> {
             events_handled: 0,
             changed: true,
             max_events_per_instant: MAX_EVENTS_PER_INSTANT,
+            max_events: MAX_EVENTS_PER_RUN,
         }
     }
 
@@ -149,7 +170,14 @@ impl<M: Model> Sim<M> {
         let mut cx = Ctx { queue: &mut queue, trace: &mut trace, changed: false };
         let mut model = build(&mut cx);
         model.settle(&mut cx);
-        Sim { model, queue, trace, events_handled: 0, changed: true, max_events_per_instant: MAX_EVENTS_PER_INSTANT }
+        Sim { model, queue, trace, events_handled: 0, changed: true, max_events_per_instant: MAX_EVENTS_PER_INSTANT, max_events: MAX_EVENTS_PER_RUN }
+    }
+
+    /// Sets the bound on events handled in the whole run.
+    pub fn with_max_events(mut self, max: u64) -> Self {
+        assert!(max > 0, "a bound of 0 events would stop every run");
+        self.max_events = max;
+        self
     }
 
     /// Sets the bound on events handled at one instant.
@@ -205,7 +233,10 @@ impl<M: Model> Sim<M> {
         let mut at_this_instant = 0u64;
         while cx.queue.peek_time() == Some(at) {
             if at_this_instant == self.max_events_per_instant {
-                return Err(Overrun::at(at, at_this_instant));
+                return Err(Overrun::at(at, at_this_instant, Limit::EventsPerInstant));
+            }
+            if self.events_handled == self.max_events {
+                return Err(Overrun::at(at, self.events_handled, Limit::EventsPerRun));
             }
             let (popped_at, event) = cx.queue.pop().expect("peeked");
             debug_assert_eq!(popped_at, at, "the queue pops the peeked instant");
@@ -252,8 +283,29 @@ mod tests {
             Runaway
         })
         .with_max_events_per_instant(100);
-        assert_eq!(sim.step_timestamp(), Err(Overrun { at_ms: 5, events: 100 }));
+        assert_eq!(sim.step_timestamp(), Err(Overrun { at_ms: 5, events: 100, limit: Limit::EventsPerInstant }));
         assert_eq!(sim.events_handled(), 100);
+    }
+
+    /// A model that schedules one event a millisecond, forever.
+    struct Ticker;
+    impl Model for Ticker {
+        type Event = ();
+        type Record = ();
+        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), ()>) {
+            cx.schedule_in(1, ());
+        }
+    }
+
+    #[test]
+    fn a_run_past_its_event_budget_is_stopped_with_an_error() {
+        let mut sim = Sim::build(false, |cx| {
+            cx.schedule_in(1, ());
+            Ticker
+        })
+        .with_max_events(1_000);
+        assert_eq!(sim.run_until(1_000_000), Err(Overrun { at_ms: 1_001, events: 1_000, limit: Limit::EventsPerRun }));
+        assert!(sim.run_until(2_000_000).is_err(), "and stays stopped");
     }
 
     #[test]
