@@ -61,18 +61,30 @@ fn timeline(s: &mut String, records: &[TraceLine]) {
             _ => groups.push((r.at_ms, vec![&r.text])),
         }
     }
+    // Groups with the same records, in order, found through one index (not by comparing every
+    // pair of instants: a long script would make that quadratic).
+    let mut by_content: std::collections::BTreeMap<&[&str], Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, (_, lines)) in groups.iter().enumerate() {
+        by_content.entry(lines.as_slice()).or_default().push(i);
+    }
+    let mut rank = vec![0; groups.len()];
+    for list in by_content.values() {
+        for (k, &i) in list.iter().enumerate() {
+            rank[i] = k;
+        }
+    }
     let mut skip = vec![false; groups.len()];
     let mut note: Vec<Option<String>> = vec![None; groups.len()];
     for i in 0..groups.len() {
         if skip[i] {
             continue;
         }
-        let same: Vec<usize> = (i + 1..groups.len()).filter(|&j| groups[j].1 == groups[i].1).collect();
+        let same = &by_content[groups[i].1.as_slice()][rank[i] + 1..];
         let Some(&first) = same.first() else { continue };
         let period = groups[first].0 - groups[i].0;
         let mut run = vec![];
         let mut prev = groups[i].0;
-        for j in same {
+        for &j in same {
             if groups[j].0 - prev != period {
                 break;
             }
