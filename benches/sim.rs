@@ -5,6 +5,7 @@
 //!   set) through the engine, beside a bare `BinaryHeap` loop doing the same schedule.
 //! - `model/*`: the full DataMiner model with the trace on, steady state and under faults.
 //! - `suite/*`: every file in `scenarios/`, parsed and run, single-threaded.
+//! - `script/steps/*`: 1k, 10k and 100k script steps, to keep the cost linear in them.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use failsim::engine::{Ctx, Model, Sim, TimerId};
@@ -146,5 +147,23 @@ fn bench_sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite, bench_chaos, bench_sweep }
+/// A scenario with 1k, 10k and 100k script steps (a write every 10 ms), parsed, run and
+/// reported: the cost must grow linearly with the steps (issue 11 found it quadratic).
+fn bench_script_steps(c: &mut Criterion) {
+    let mut g = c.benchmark_group("script");
+    for n in [1_000u64, 10_000, 100_000] {
+        let steps: String = (0..n).map(|i| format!("(at: \"{}ms\", do: Write(count: 1)),\n", i * 10)).collect();
+        let src = format!("Scenario(name: \"steps\", doc: \"\", system: DataMiner(), script: [\n{steps}], end: \"20m\")");
+        g.throughput(Throughput::Elements(n));
+        g.bench_with_input(BenchmarkId::new("steps", n), &src, |b, src| {
+            b.iter(|| {
+                let sc = failsim::parse(std::path::Path::new("steps.ron"), src).expect("parses");
+                failsim::report::text(&failsim::run(&sc, None).expect("runs")).len()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite, bench_chaos, bench_sweep, bench_script_steps }
 criterion_main!(benches);

@@ -262,7 +262,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 }
 
 /// The most steps a script may have.
-pub const MAX_SCRIPT_STEPS: usize = 10_000;
+pub const MAX_SCRIPT_STEPS: usize = 100_000;
 
 /// The most records, lookups or changes one step may ask for.
 pub const MAX_COUNT_PER_STEP: u32 = 100_000;
