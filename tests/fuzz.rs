@@ -15,6 +15,9 @@ fn originals() -> Vec<(String, String)> {
 
 /// One mutation of `src`, drawn from `rng`.
 fn mutate(src: &str, rng: &mut ChaCha8Rng) -> String {
+    if src.is_empty() {
+        return String::new();
+    }
     let tokens: Vec<&str> = src.split_inclusive(|c: char| !c.is_alphanumeric() && c != '_').collect();
     let pick = |rng: &mut ChaCha8Rng, n: usize| rng.random_range(0..n.max(1) as u32) as usize;
     match rng.random_range(0..6u32) {
