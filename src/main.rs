@@ -36,6 +36,9 @@ enum Cmd {
         /// Write the SVG timeline alone.
         #[arg(long, value_name = "OUT")]
         svg: Option<PathBuf>,
+        /// Stop a run after this many events (default 50000000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        max_events: Option<u64>,
     },
     /// Run every scenario below each path; one line per scenario, then `N passed, N failed`.
     Check {
@@ -44,6 +47,9 @@ enum Cmd {
         /// Also write JUnit XML: one testcase per scenario.
         #[arg(long, value_name = "OUT")]
         junit: Option<PathBuf>,
+        /// Stop each run after this many events (default 50000000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        max_events: Option<u64>,
     },
     /// Run a scenario over a grid of overridden values and tabulate each cell's metrics.
     Sweep {
@@ -127,6 +133,11 @@ enum Cmd {
 /// failsim runs on (results never depend on it).
 const MAX_JOBS: usize = 64;
 
+fn limits(max_events: Option<u64>) -> failsim::Limits {
+    let default = failsim::Limits::default();
+    failsim::Limits { max_events: max_events.unwrap_or(default.max_events) }
+}
+
 /// `-j N`: 1 to [`MAX_JOBS`].
 fn jobs(text: &str) -> Result<usize, String> {
     let n: usize = text.parse().map_err(|_| format!("`{text}` is not a number of threads"))?;
@@ -162,8 +173,8 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(match cli.cmd {
-        Cmd::Run { file, seed, format, sets, html, svg } => cli::exit(cli::run(&file, seed, format, &sets, html, svg)),
-        Cmd::Check { paths, junit } => cli::exit(cli::check(paths, junit)),
+        Cmd::Run { file, seed, format, sets, html, svg, max_events } => cli::exit(cli::run(&file, seed, format, &sets, html, svg, limits(max_events))),
+        Cmd::Check { paths, junit, max_events } => cli::exit(cli::check(paths, junit, limits(max_events))),
         Cmd::Graph { file, at } => cli::exit(cli::graph(&file, at.as_deref())),
         Cmd::Explore { file, depth, property, from, step, until, duration, jobs, out, format } => {
             cli::exit(cli::explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format))

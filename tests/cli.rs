@@ -132,3 +132,13 @@ fn sweeps_are_bounded_before_anything_is_built() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("1000 x 1000 cells; at most 10000"), "{err}");
 }
+
+#[test]
+fn a_run_past_its_event_budget_exits_2_and_says_how_to_raise_it() {
+    let (code, _, err) = failsim(&["run", "scenarios/dm-stop-online.ron", "--max-events", "100"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("more than 100 events in the run") && err.contains("--max-events"), "{err}");
+    let (code, out, err) = failsim(&["check", "scenarios/dm-stop-online.ron", "--max-events", "1000000"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(failsim(&["run", "scenarios/dm-stop-online.ron", "--max-events", "0"]).0, 2, "a budget of 0 is refused");
+}

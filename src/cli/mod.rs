@@ -32,9 +32,17 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-pub(crate) fn run(file: &Path, seed: Option<u64>, format: Format, sets: &[String], html: Option<PathBuf>, svg: Option<PathBuf>) -> Result<u8, String> {
+pub(crate) fn run(
+    file: &Path,
+    seed: Option<u64>,
+    format: Format,
+    sets: &[String],
+    html: Option<PathBuf>,
+    svg: Option<PathBuf>,
+    limits: failsim::Limits,
+) -> Result<u8, String> {
     let sc = failsim::apply_overrides(&load(file)?, sets)?;
-    let outcome = failsim::run(&sc, seed).map_err(|e| format!("{}: {e}", file.display()))?;
+    let outcome = failsim::run_with(&sc, seed, limits).map_err(|e| format!("{}: {e} (raise it with --max-events)", file.display()))?;
     match format {
         Format::Text => print!("{}", report::text(&outcome)),
         Format::Json => println!("{}", report::json(&outcome)),
@@ -107,18 +115,18 @@ pub(crate) fn graph(file: &Path, at: Option<&str>) -> Result<u8, String> {
 }
 
 /// One scenario of `check`: its outcome, or why it could not run.
-fn check_one(file: &Path) -> Result<Outcome, String> {
-    failsim::run(&load(file)?, None).map_err(|e| format!("{}: {e}", file.display()))
+fn check_one(file: &Path, limits: failsim::Limits) -> Result<Outcome, String> {
+    failsim::run_with(&load(file)?, None, limits).map_err(|e| format!("{}: {e} (raise it with --max-events)", file.display()))
 }
 
-pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>) -> Result<u8, String> {
+pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim::Limits) -> Result<u8, String> {
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
     let mut results: Vec<(String, Result<Outcome, String>)> = Vec::new();
     for root in &paths {
         match failsim::discover(root) {
             // A CI pointed at the wrong folder must not go green on zero scenarios.
             Ok(files) if files.is_empty() => results.push((root.display().to_string(), Err(format!("{}: no scenario files (*.ron) here", root.display())))),
-            Ok(files) => results.extend(files.into_iter().map(|f| (f.display().to_string(), check_one(&f)))),
+            Ok(files) => results.extend(files.into_iter().map(|f| (f.display().to_string(), check_one(&f, limits)))),
             Err(e) => results.push((root.display().to_string(), Err(e.to_string()))),
         }
     }

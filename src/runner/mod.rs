@@ -249,19 +249,36 @@ pub fn prepare<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, trace: b
 
 /// Runs a scenario with `seed` (its own seed when `None`).
 pub fn run(scenario: &Scenario, seed: Option<u64>) -> Result<Outcome, RunError> {
-    struct Run<'a>(&'a Scenario, u64);
+    run_with(scenario, seed, Limits::default())
+}
+
+/// The bounds of a run a user may raise (`--max-events`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_events: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_events: crate::engine::MAX_EVENTS_PER_RUN }
+    }
+}
+
+/// [`run`] within `limits`.
+pub fn run_with(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Result<Outcome, RunError> {
+    struct Run<'a>(&'a Scenario, u64, Limits);
     impl WithConfig for Run<'_> {
         type Out = Result<Outcome, RunError>;
         fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
-            run_product::<P>(cfg, self.0, self.1)
+            run_product::<P>(cfg, self.0, self.1, self.2)
         }
     }
-    scenario.system.visit(Run(scenario, seed.unwrap_or(scenario.seed)))
+    scenario.system.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits))
 }
 
-fn run_product<P: Registered>(cfg: &P::Config, scenario: &Scenario, seed: u64) -> Result<Outcome, RunError> {
+fn run_product<P: Registered>(cfg: &P::Config, scenario: &Scenario, seed: u64, limits: Limits) -> Result<Outcome, RunError> {
     let end = scenario.end.0;
-    let mut sim = prepare::<P>(cfg, &scenario.script, seed, true);
+    let mut sim = prepare::<P>(cfg, &scenario.script, seed, true).with_max_events(limits.max_events);
     let initial = sim.model.view(0);
     let claims: Vec<&P::Claim> =
         scenario.expect.iter().map(|e| P::unwrap_claim(&e.that).expect("the parser reads claims in the vocabulary of the scenario's system")).collect();
