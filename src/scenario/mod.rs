@@ -200,6 +200,7 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
         return Err(ScenarioError::at_nth(path, src, "do:", MAX_SCRIPT_STEPS, &m));
     }
     let supported = typed.system.supported_actions();
+    let mut total_count = 0u64;
     for (i, step) in typed.script.iter().enumerate() {
         if !supported.contains(&step.action.kind()) {
             let m = format!("{} does not support the action `{}`; it supports: {}", typed.system.label(), step.action.kind(), supported.join(", "));
@@ -207,6 +208,11 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
         }
         if let Some(count) = step.action.count().filter(|c| *c > MAX_COUNT_PER_STEP) {
             let m = format!("`{}` asks for {count}; at most {MAX_COUNT_PER_STEP} per step", step.action.kind());
+            return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
+        }
+        total_count += u64::from(step.action.count().unwrap_or(0));
+        if total_count > MAX_COUNT_PER_SCRIPT {
+            let m = format!("the script asks for {total_count} records, lookups or changes by this step; at most {MAX_COUNT_PER_SCRIPT} in all");
             return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
         }
     }
@@ -266,6 +272,10 @@ pub const MAX_SCRIPT_STEPS: usize = 100_000;
 
 /// The most records, lookups or changes one step may ask for.
 pub const MAX_COUNT_PER_STEP: u32 = 100_000;
+
+/// The most records, lookups or changes a whole script may ask for (each tracked record costs
+/// memory for the whole run).
+pub const MAX_COUNT_PER_SCRIPT: u64 = 1_000_000;
 
 /// The largest scenario file failsim reads (a file from a bug report, say): 4 MiB.
 pub const MAX_FILE_BYTES: u64 = 4 << 20;
