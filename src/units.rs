@@ -19,7 +19,7 @@ pub const MAX_MS: Time = 31 * 24 * 3_600_000;
 impl Ms {
     /// `ms` if it is within [`MAX_MS`].
     pub fn bounded(ms: Time) -> Result<Ms, String> {
-        if ms <= MAX_MS { Ok(Ms(ms)) } else { Err(format!("{} is longer than the limit of 31 days (744h)", Ms(ms))) }
+        if ms <= MAX_MS { Ok(Ms(ms)) } else { Err(too_long(Ms(ms))) }
     }
 }
 
@@ -27,6 +27,10 @@ impl Ms {
     pub const fn secs(s: u64) -> Ms {
         Ms(s * 1000)
     }
+}
+
+fn too_long(what: impl fmt::Display) -> String {
+    format!("{what} is longer than the limit of 31 days (744h)")
 }
 
 impl std::str::FromStr for Ms {
@@ -50,7 +54,7 @@ impl std::str::FromStr for Ms {
                 "h" => 3_600_000,
                 _ => return Err(bad()),
             };
-            total = n.checked_mul(factor).and_then(|v| total.checked_add(v)).ok_or_else(|| format!("`{text}` is longer than the limit of 31 days (744h)"))?;
+            total = n.checked_mul(factor).and_then(|v| total.checked_add(v)).ok_or_else(|| too_long(format!("`{text}`")))?;
             rest = &rest[unit_len..];
         }
         Ms::bounded(total)

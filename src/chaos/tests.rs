@@ -108,30 +108,51 @@ fn a_repro_file_replays_its_violation() {
     std::fs::remove_dir_all(dir).ok();
 }
 
-/// A model that is deliberately not deterministic: its trace depends on a process-wide counter.
+/// How the test product misbehaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+enum Misbehaviour {
+    /// Not deterministic: its trace depends on a process-wide counter.
+    Flaky,
+    /// Once asked to write, it keeps scheduling at the same instant.
+    Runaway,
+}
+
+/// A product that does nothing but misbehave in one way.
 #[derive(Clone)]
-struct Flaky(crate::ledger::Ledger);
+struct Toy {
+    ledger: crate::ledger::Ledger,
+    misbehaviour: Misbehaviour,
+}
 
 static BUILDS: AtomicU64 = AtomicU64::new(0);
 
-impl Product for Flaky {
-    type Event = ();
+impl Product for Toy {
+    /// Whether the event is a write (the runaway's trigger).
+    type Event = bool;
     type Record = u64;
-    type Config = ();
+    type Config = Misbehaviour;
     type Claim = dataminer::Claim;
-    const LABEL: &'static str = "flaky";
-    fn validate(_: &()) -> Result<(), String> {
+    const LABEL: &'static str = "toy";
+    fn validate(_: &Misbehaviour) -> Result<(), String> {
         Ok(())
     }
-    fn supported_actions(_: &()) -> Vec<&'static str> {
-        vec!["Stop"]
+    fn supported_actions(_: &Misbehaviour) -> Vec<&'static str> {
+        vec!["Stop", "Write"]
     }
-    fn build(_: &(), cx: &mut Cx<'_, '_, Self>) -> Self {
-        cx.record(BUILDS.fetch_add(1, Ordering::Relaxed));
-        Flaky(crate::ledger::Ledger::new(1))
+    fn build(misbehaviour: &Misbehaviour, cx: &mut Cx<'_, '_, Self>) -> Self {
+        if *misbehaviour == Misbehaviour::Flaky {
+            cx.record(BUILDS.fetch_add(1, Ordering::Relaxed));
+        }
+        Toy { ledger: crate::ledger::Ledger::new(1), misbehaviour: *misbehaviour }
     }
-    fn action(_: Action) {}
-    fn handle(&mut self, _: (), _: &mut Cx<'_, '_, Self>) {}
+    fn action(action: Action) -> bool {
+        matches!(action, Action::Write { .. })
+    }
+    fn handle(&mut self, write: bool, cx: &mut Cx<'_, '_, Self>) {
+        if write && self.misbehaviour == Misbehaviour::Runaway {
+            cx.schedule_in(0, true);
+        }
+    }
     fn view(&self, _: &World, at_ms: Time) -> View {
         View { at_ms, nodes: vec![], tables: vec![], consoles: vec![], panels: vec![], writes_label: String::new(), writes: Writes::default(), notes: vec![] }
     }
@@ -142,15 +163,15 @@ impl Product for Flaky {
         crate::metrics::Sample { serving: true, online: 1, claimers: 1 }
     }
     fn ledger(&self) -> &crate::ledger::Ledger {
-        &self.0
+        &self.ledger
     }
     fn lanes(&self, _: &World) -> Vec<(String, String)> {
         Vec::new()
     }
-    fn alphabet(_: &()) -> Vec<FaultKind> {
+    fn alphabet(_: &Misbehaviour) -> Vec<FaultKind> {
         vec![FaultKind::Stop]
     }
-    fn chaos_profile(_: &()) -> Profile {
+    fn chaos_profile(_: &Misbehaviour) -> Profile {
         Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1 }
     }
     fn health(&self, _: &World) -> Vec<Problem> {
@@ -160,21 +181,21 @@ impl Product for Flaky {
         None
     }
     fn claim_for(_: Invariant) -> dataminer::Claim {
-        unreachable!("no findings")
+        dataminer::Claim::Healthy
     }
-    fn presets() -> Vec<(&'static str, ())> {
+    fn presets() -> Vec<(&'static str, Misbehaviour)> {
         vec![]
     }
 }
 
-impl Registered for Flaky {
+impl Registered for Toy {
     fn wrap_claim(claim: dataminer::Claim) -> AnyClaim {
         AnyClaim::DataMiner(claim)
     }
     fn unwrap_claim(claim: &AnyClaim) -> Option<&dataminer::Claim> {
         DataMiner::unwrap_claim(claim)
     }
-    fn system(_: ()) -> System {
+    fn system(_: Misbehaviour) -> System {
         System::DataMiner(Config::default())
     }
 }
@@ -182,7 +203,7 @@ impl Registered for Flaky {
 #[test]
 fn the_determinism_check_catches_a_nondeterministic_model() {
     let c = Campaign { check_determinism: true, ..campaign(System::DataMiner(Config::default()), 0..5) };
-    let s = campaign_for::<Flaky>(&c, &()).unwrap();
+    let s = campaign_for::<Toy>(&c, &Misbehaviour::Flaky).unwrap();
     assert_eq!(s.nondeterministic, vec![0, 1, 2, 3, 4]);
     assert!(s.has_undocumented());
 }
@@ -262,72 +283,10 @@ fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
     assert!(summary.downtime_ms_total > 0 && summary.switches_total > 0, "the campaign's availability is summed");
 }
 
-/// A product that keeps scheduling at one instant once it is asked to write.
-#[derive(Clone)]
-struct Runaway(crate::ledger::Ledger);
-
-impl Product for Runaway {
-    type Event = bool;
-    type Record = u64;
-    type Config = ();
-    type Claim = dataminer::Claim;
-    const LABEL: &'static str = "runaway";
-    fn validate(_: &()) -> Result<(), String> {
-        Ok(())
-    }
-    fn supported_actions(_: &()) -> Vec<&'static str> {
-        vec!["Write"]
-    }
-    fn build(_: &(), _: &mut Cx<'_, '_, Self>) -> Self {
-        Runaway(crate::ledger::Ledger::new(1))
-    }
-    fn action(action: Action) -> bool {
-        matches!(action, Action::Write { .. })
-    }
-    fn handle(&mut self, runaway: bool, cx: &mut Cx<'_, '_, Self>) {
-        if runaway {
-            cx.schedule_in(0, true);
-        }
-    }
-    fn view(&self, _: &World, at_ms: Time) -> View {
-        View { at_ms, nodes: vec![], tables: vec![], consoles: vec![], panels: vec![], writes_label: String::new(), writes: Writes::default(), notes: vec![] }
-    }
-    fn eval(&self, _: &World, _: &dataminer::Claim, _: Time) -> Verdict {
-        Ok(())
-    }
-    fn sample(&self, _: &World) -> crate::metrics::Sample {
-        crate::metrics::Sample { serving: true, online: 1, claimers: 1 }
-    }
-    fn ledger(&self) -> &crate::ledger::Ledger {
-        &self.0
-    }
-    fn lanes(&self, _: &World) -> Vec<(String, String)> {
-        Vec::new()
-    }
-    fn alphabet(_: &()) -> Vec<FaultKind> {
-        vec![FaultKind::Stop]
-    }
-    fn chaos_profile(_: &()) -> Profile {
-        Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1 }
-    }
-    fn health(&self, _: &World) -> Vec<Problem> {
-        vec![]
-    }
-    fn split_brain_documented(&self) -> Option<SpecId> {
-        None
-    }
-    fn claim_for(_: Invariant) -> dataminer::Claim {
-        dataminer::Claim::Healthy
-    }
-    fn presets() -> Vec<(&'static str, ())> {
-        vec![]
-    }
-}
-
 #[test]
 fn a_model_that_never_lets_time_pass_is_a_finding_not_a_hang() {
-    let schedule = Schedule { profile: Runaway::chaos_profile(&()), faults: vec![] };
-    let r = super::run_schedule::<Runaway>(&(), &schedule, 0, false);
+    let schedule = Schedule { profile: Toy::chaos_profile(&Misbehaviour::Runaway), faults: vec![] };
+    let r = super::run_schedule::<Toy>(&Misbehaviour::Runaway, &schedule, 0, false);
     let v = r.violations.iter().find(|v| v.invariant == Invariant::Assertion).expect("the overrun is a finding");
     assert_eq!(v.at_ms, 5_000, "at the instant of the first write: {v:?}");
     assert!(v.detail.contains("more than 1000000 events"), "{}", v.detail);

@@ -407,7 +407,6 @@ impl CheckPoint {
             self.sync(n, old, cx);
         }
         assert_eq!(self.server(n).mode, Mode::Active, "the server made Active is Active");
-        cx.touch();
     }
 
     /// Ends a collision (CP-8): the server becomes Standby and the remaining Active overwrites it.

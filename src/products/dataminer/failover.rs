@@ -3,6 +3,7 @@
 //! (DM-STARTUP) and the phases of going online (DM-SWITCH-TIME).
 
 use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Nic, Rec, Role, Run};
+use crate::db::StartError;
 use crate::net::{Cidr, RecordSource, Topology};
 
 /// The VIP counts as free after this many failed pings (`FailoverPingFailuresBeforeVipAvailable`, docs).
@@ -305,7 +306,6 @@ impl DataMiner {
         let a = self.agent_mut(dma);
         a.run = Run::Starting;
         a.start_failure = None;
-        a.start_error = None;
         cx.arm(a.timers.start, duration_ms, Event::StartDone { dma });
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "starting", why: format!("ready in {}", crate::units::Ms(duration_ms)) });
     }
@@ -317,13 +317,11 @@ impl DataMiner {
         if self.agent(dma).run != Run::Starting {
             return;
         }
-        if let Err(why) = self.start_db(dma, "started with DataMiner", cx) {
+        if let Err(e) = self.start_db(dma, "started with DataMiner", cx) {
             let a = self.agent_mut(dma);
             a.run = Run::StartFailed;
-            a.start_failure = Some(why.clone());
-            a.start_error = a.db_start_error;
-            assert!(a.start_error.is_some(), "a start fails only when its database cannot start");
-            cx.record(Rec::Run { dma: self.name(dma).into(), state: "start failed", why });
+            a.start_failure = Some(e);
+            cx.record(Rec::Run { dma: self.name(dma).into(), state: "start failed", why: db_failure(e) });
             return;
         }
         if let Some(v) = self.agent_mut(dma).pending_version.take() {
@@ -352,25 +350,27 @@ impl DataMiner {
 
     /// Starts the DMA's database server unless it runs. A non-seed node needs the master seed
     /// node running and reachable (DM-SEED-1).
-    pub(super) fn start_db(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) -> Result<(), String> {
+    pub(super) fn start_db(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) -> Result<(), StartError> {
         let seed = self.cfg.seed;
         let seed_available = self.agent(seed).db.running && self.hosts_connected(cx.net(), dma, seed);
         match self.agent_mut(dma).db.start(seed_available) {
             Ok(false) => Ok(()),
             Ok(true) => {
                 self.agent_mut(dma).db_start_failure = None;
-                self.agent_mut(dma).db_start_error = None;
                 cx.record(Rec::Db { dma: self.name(dma).into(), running: true, why: why.into() });
                 self.pump(dma, cx);
                 Ok(())
             }
             Err(e) => {
-                let why = format!("database could not start: {e}");
-                self.agent_mut(dma).db_start_failure = Some(why.clone());
-                self.agent_mut(dma).db_start_error = Some(e);
-                cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: why.clone() });
-                Err(why)
+                self.agent_mut(dma).db_start_failure = Some(e);
+                cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: db_failure(e) });
+                Err(e)
             }
         }
     }
+}
+
+/// Why a start failed, in the trace's and the health report's words.
+pub(super) fn db_failure(e: StartError) -> String {
+    format!("database could not start: {e}")
 }

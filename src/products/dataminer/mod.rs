@@ -83,13 +83,10 @@ pub struct Agent {
     pub(super) role: Role,
     pub(super) version: String,
     pub(super) pending_version: Option<String>,
-    pub(super) start_failure: Option<String>,
-    /// The same, typed: the database rule that failed the start.
-    pub(super) start_error: Option<crate::db::StartError>,
+    /// Why the last DataMiner start failed (its database could not start), until it starts.
+    pub(super) start_failure: Option<crate::db::StartError>,
     /// Why the database server last failed to start (DM-SEED-1), until it starts.
-    pub(super) db_start_failure: Option<String>,
-    /// The same, typed: which documented rule kept the database from starting.
-    pub(super) db_start_error: Option<crate::db::StartError>,
+    pub(super) db_start_failure: Option<crate::db::StartError>,
     pub(super) heartbeats: Vec<HeartbeatState>,
     /// The sync connection's last check failed since this time.
     pub(super) sync_failing_since: Option<Time>,
@@ -263,9 +260,7 @@ impl DataMiner {
             version: a.version.clone(),
             pending_version: None,
             start_failure: None,
-            start_error: None,
             db_start_failure: None,
-            db_start_error: None,
             heartbeats,
             sync_failing_since: None,
             db: DbServer::new(cfg.seed == dma),

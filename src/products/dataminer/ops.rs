@@ -247,13 +247,14 @@ impl DataMiner {
             // DM-SEED-1: a database that cannot start because the master seed node is not
             // available, and the DataMiner start that fails with it.
             let seed_rule = |e: Option<StartError>| (e == Some(StartError::SeedUnavailable)).then_some("DM-SEED-1");
-            if let Some(why) = &a.start_failure {
-                out.push(Problem::new(ProblemKind::StartFailed, format!("{} start failed: {why}", self.name(d))).documented_by(seed_rule(a.start_error)));
+            if let Some(e) = a.start_failure {
+                let detail = format!("{} start failed: {}", self.name(d), super::failover::db_failure(e));
+                out.push(Problem::new(ProblemKind::StartFailed, detail).documented_by(seed_rule(Some(e))));
             } else if !a.is_running() {
                 out.push(Problem::new(ProblemKind::NodeDown, format!("{} is not running", self.name(d))));
             } else if !a.db.running {
-                let why = a.db_start_failure.as_ref().map_or(String::new(), |w| format!(" ({w})"));
-                out.push(Problem::new(ProblemKind::StoreDown, format!("{}: database server down{why}", self.name(d))).documented_by(seed_rule(a.db_start_error)));
+                let why = a.db_start_failure.map_or(String::new(), |e| format!(" ({})", super::failover::db_failure(e)));
+                out.push(Problem::new(ProblemKind::StoreDown, format!("{}: database server down{why}", self.name(d))).documented_by(seed_rule(a.db_start_failure)));
             } else if a.sync_failing_since.is_some() {
                 out.push(Problem::new(ProblemKind::SyncFailing, format!("{}: sync connection failing", self.name(d))));
             }
