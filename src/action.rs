@@ -156,6 +156,50 @@ pub enum Action {
     MakeStandby(Target),
 }
 
+/// Every action's name, in declaration order (the order in which messages list them).
+pub const KINDS: &[&str] = &[
+    "Pull",
+    "Plug",
+    "DisableNic",
+    "EnableNic",
+    "Stop",
+    "Start",
+    "Restart",
+    "PowerFail",
+    "PowerOn",
+    "StopDb",
+    "StartDb",
+    "FailSwitch",
+    "RestoreSwitch",
+    "Switch",
+    "BringOnline",
+    "Upgrade",
+    "Write",
+    "Lookup",
+    "ReverseLookup",
+    "Connect",
+    "FailResource",
+    "RestoreResource",
+    "BreakSyncFile",
+    "RepairSyncFile",
+    "FillBackupDisk",
+    "FreeBackupDisk",
+    "Edit",
+    "Publish",
+    "MakeActive",
+    "MakeStandby",
+];
+
+/// The actions that are world faults (cables, NICs, power, switches): the world applies them,
+/// so every product supports them.
+pub const WORLD_FAULTS: &[&str] = &["Pull", "Plug", "DisableNic", "EnableNic", "PowerFail", "PowerOn", "FailSwitch", "RestoreSwitch"];
+
+/// The actions a product supports: the world faults and its own `commands`, in [`KINDS`] order.
+pub fn supported(commands: &[&str]) -> Vec<&'static str> {
+    assert!(commands.iter().all(|c| KINDS.contains(c)), "a product lists only actions that exist: {commands:?}");
+    KINDS.iter().copied().filter(|k| WORLD_FAULTS.contains(k) || commands.contains(k)).collect()
+}
+
 impl Action {
     /// The action's name, as products list the actions they support.
     pub fn kind(&self) -> &'static str {
@@ -291,5 +335,53 @@ fn cables(c: CableRef, what: &str) -> String {
     match c {
         CableRef::Both => format!("both {what}s"),
         one => format!("the {one:?} {what}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_name_every_action_in_declaration_order() {
+        let t = Target::Main;
+        let (c, d) = (CableRef::Corporate, Ms(1));
+        let every = [
+            Action::Pull { cable: c, on: t },
+            Action::Plug { cable: c, on: t },
+            Action::DisableNic { cable: c, on: t },
+            Action::EnableNic { cable: c, on: t },
+            Action::Stop(t),
+            Action::Start(t),
+            Action::Restart { node: t, duration: d },
+            Action::PowerFail(t),
+            Action::PowerOn(t),
+            Action::StopDb(t),
+            Action::StartDb(t),
+            Action::FailSwitch,
+            Action::RestoreSwitch,
+            Action::Switch,
+            Action::BringOnline(t),
+            Action::Upgrade { policy: UpgradePolicy::Simultaneously, version: "1".into(), duration: d },
+            Action::Write { count: 1 },
+            Action::Lookup { name: "n".into(), count: 1 },
+            Action::ReverseLookup { ip: "1.2.3.4".parse().unwrap(), count: 1 },
+            Action::Connect { from: t, to: "1.2.3.4".parse().unwrap() },
+            Action::FailResource(t),
+            Action::RestoreResource(t),
+            Action::BreakSyncFile(t),
+            Action::RepairSyncFile(t),
+            Action::FillBackupDisk(t),
+            Action::FreeBackupDisk(t),
+            Action::Edit { on: t, count: 1 },
+            Action::Publish(t),
+            Action::MakeActive(t),
+            Action::MakeStandby(t),
+        ];
+        assert_eq!(every.iter().map(Action::kind).collect::<Vec<_>>(), KINDS);
+        assert_eq!(
+            supported(&["Switch", "Stop"]),
+            ["Pull", "Plug", "DisableNic", "EnableNic", "Stop", "PowerFail", "PowerOn", "FailSwitch", "RestoreSwitch", "Switch"]
+        );
     }
 }

@@ -63,19 +63,11 @@ impl Config {
 /// At most this many servers (a Primary and Secondaries) in one Management HA setup.
 pub const MAX_SERVERS: usize = 8;
 
-/// The actions Check Point Management HA supports.
-pub const SUPPORTED_ACTIONS: &[&str] = &[
-    "Pull",
-    "Plug",
-    "DisableNic",
-    "EnableNic",
+/// Check Point Management HA's own commands (with the world faults, the actions it supports).
+pub const COMMANDS: &[&str] = &[
     "Stop",
     "Start",
     "Restart",
-    "PowerFail",
-    "PowerOn",
-    "FailSwitch",
-    "RestoreSwitch",
     "Edit",
     "Publish",
     "MakeActive",

@@ -1,7 +1,7 @@
 //! Check Point Management HA as a product: the runner's, the checks' and the chaos harness's
 //! view of [`CheckPoint`].
 
-use super::{CheckPoint, Claim, Config, Event, Rec, SUPPORTED_ACTIONS};
+use super::{CheckPoint, Claim, Config, Event, Rec, COMMANDS};
 use crate::action::{Action, CableRef};
 use crate::check::Verdict;
 use crate::engine::Time;
@@ -25,7 +25,7 @@ impl Product for CheckPoint {
     }
 
     fn supported_actions(_: &Config) -> Vec<&'static str> {
-        SUPPORTED_ACTIONS.to_vec()
+        crate::action::supported(COMMANDS)
     }
 
     fn validate_claim(claim: &Claim) -> Result<(), String> {

@@ -27,21 +27,14 @@ enum Step {
     SwitchingTo(Dma),
 }
 
-/// The actions DataMiner Failover supports (the scenario parser refuses the others).
-pub const SUPPORTED_ACTIONS: &[&str] = &[
-    "Pull",
-    "Plug",
-    "DisableNic",
-    "EnableNic",
+/// DataMiner Failover's own commands; with the world faults, the actions it supports (the
+/// scenario parser refuses the others).
+pub const COMMANDS: &[&str] = &[
     "Stop",
     "Start",
     "Restart",
-    "PowerFail",
-    "PowerOn",
     "StopDb",
     "StartDb",
-    "FailSwitch",
-    "RestoreSwitch",
     "Switch",
     "BringOnline",
     "Upgrade",

@@ -15,7 +15,7 @@ mod records;
 mod trace;
 
 pub use claims::Claim;
-pub use commands::{Command, SUPPORTED_ACTIONS};
+pub use commands::{COMMANDS, Command};
 pub use config::{Addressing, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat};
 pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;

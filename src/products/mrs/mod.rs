@@ -120,19 +120,12 @@ pub struct Resource {
     pub failures: u32,
 }
 
-/// The actions every pair supports (and [`RESOURCE_ACTIONS`] where it has a [`Resource`]).
-pub const SUPPORTED_ACTIONS: &[&str] = &[
-    "Pull",
-    "Plug",
-    "DisableNic",
-    "EnableNic",
+/// Every pair's own commands (with the world faults, and [`RESOURCE_ACTIONS`] where it has a
+/// [`Resource`], the actions it supports).
+pub const COMMANDS: &[&str] = &[
     "Stop",
     "Start",
     "Restart",
-    "PowerFail",
-    "PowerOn",
-    "FailSwitch",
-    "RestoreSwitch",
     "Switch",
     "Write",
     "BreakSyncFile",

@@ -1,7 +1,7 @@
 //! The MRS pair as products: one [`Pair`] model, specialised by a [`Spec`] per system (MRS
 //! Manager, FlinkServer) that gives its configuration, its name and its actions.
 
-use super::{ActiveStandby, Claim, Event, Profile, RESOURCE_ACTIONS, Rec, SUPPORTED_ACTIONS};
+use super::{ActiveStandby, COMMANDS, Claim, Event, Profile, RESOURCE_ACTIONS, Rec};
 use crate::action::{Action, CableRef};
 use crate::check::Verdict;
 use crate::engine::Time;
@@ -52,7 +52,7 @@ impl<S: Spec> Product for Pair<S> {
     /// `FailResource`/`RestoreResource` only where the product has a single-active resource.
     fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
         let resource: &[&str] = if cfg.profile().resource.is_some() { RESOURCE_ACTIONS } else { &[] };
-        SUPPORTED_ACTIONS.iter().chain(resource).copied().collect()
+        crate::action::supported(&[COMMANDS, resource].concat())
     }
 
     fn validate_claim(claim: &Claim) -> Result<(), String> {
@@ -146,6 +146,6 @@ mod tests {
         let flink = super::super::FlinkServer::supported_actions(&Default::default());
         assert!(RESOURCE_ACTIONS.iter().all(|a| manager.contains(a)), "MRS Manager has the floating IP: {manager:?}");
         assert!(RESOURCE_ACTIONS.iter().all(|a| !flink.contains(a)), "FlinkServer documents no resource: {flink:?}");
-        assert!(SUPPORTED_ACTIONS.iter().all(|a| manager.contains(a) && flink.contains(a)));
+        assert!(COMMANDS.iter().chain(crate::action::WORLD_FAULTS).all(|a| manager.contains(a) && flink.contains(a)));
     }
 }
