@@ -125,6 +125,7 @@ fn node_independent(kind: FaultKind) -> bool {
 }
 
 fn atoms(alphabet: &[FaultKind], grid: Grid) -> Vec<Fault> {
+    assert!(grid.step_ms > 0, "the grid was checked");
     let mut out = Vec::new();
     let mut at = grid.from_ms;
     while at <= grid.until_ms {
@@ -132,7 +133,7 @@ fn atoms(alphabet: &[FaultKind], grid: Grid) -> Vec<Fault> {
             let nodes: &[NodeId] = if node_independent(kind) { &[NodeId::Main] } else { &NodeId::BOTH };
             out.extend(nodes.iter().map(|&node| Fault { kind, node, at_ms: at, duration_ms: grid.duration_ms }));
         }
-        at += grid.step_ms.max(1);
+        at += grid.step_ms;
     }
     out
 }
