@@ -200,6 +200,14 @@ pub fn supported(commands: &[&str]) -> Vec<&'static str> {
     KINDS.iter().copied().filter(|k| WORLD_FAULTS.contains(k) || commands.contains(k)).collect()
 }
 
+/// What a step asks for in bulk: tracked records and changes (stored as id ranges, so cheap in
+/// any number) or lookups (each one is work and a trace line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Count {
+    Records(u32),
+    Lookups(u32),
+}
+
 impl Action {
     /// The action's name, as products list the actions they support.
     pub fn kind(&self) -> &'static str {
@@ -273,10 +281,11 @@ impl Action {
         }
     }
 
-    /// How many records, lookups or changes the action asks for, if it asks for several.
-    pub fn count(&self) -> Option<u32> {
+    /// How many tracked records or changes, or how many lookups, the action asks for.
+    pub fn count(&self) -> Option<Count> {
         match self {
-            Action::Write { count } | Action::Lookup { count, .. } | Action::ReverseLookup { count, .. } | Action::Edit { count, .. } => Some(*count),
+            Action::Write { count } | Action::Edit { count, .. } => Some(Count::Records(*count)),
+            Action::Lookup { count, .. } | Action::ReverseLookup { count, .. } => Some(Count::Lookups(*count)),
             _ => None,
         }
     }

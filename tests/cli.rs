@@ -142,3 +142,15 @@ fn a_run_past_its_event_budget_exits_2_and_says_how_to_raise_it() {
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(failsim(&["run", "scenarios/dm-stop-online.ron", "--max-events", "0"]).0, 2, "a budget of 0 is refused");
 }
+
+/// Tracked records are id ranges (FS-LIMITS): a billion of them run under a 256 MiB address
+/// space limit (a vector entry per record needed gigabytes and aborted).
+#[test]
+fn a_billion_records_run_in_a_small_address_space() {
+    let exe = env!("CARGO_BIN_EXE_failsim");
+    let script = format!("ulimit -v 262144 && exec '{exe}' run tests/limits/billion-records.ron");
+    let out = Command::new("sh").args(["-c", &script]).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Records: written 1000000000, replicated 0, pending 7, lost 999999993"), "{stdout}");
+}

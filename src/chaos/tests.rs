@@ -244,8 +244,8 @@ fn campaign_findings_are_typed_and_documented_where_the_documents_say_so() {
     }
 }
 
-fn loss(detail: &str, documented: Option<SpecId>) -> (crate::ledger::Cause, Vec<u32>) {
-    (crate::ledger::Cause { detail: detail.into(), mechanism: "m", documented }, vec![1])
+fn loss(detail: &str, documented: Option<SpecId>) -> (crate::ledger::Cause, crate::ledger::IdSet) {
+    (crate::ledger::Cause { detail: detail.into(), mechanism: "m", documented }, crate::ledger::IdSet::from_ids([1]))
 }
 
 #[test]

@@ -116,11 +116,13 @@ pub fn healthy(problems: Vec<Problem>) -> Verdict {
 
 /// Exactly the writes `ids` were lost.
 pub fn lost_ids(s: &crate::ledger::Summary, ids: &[u32]) -> Verdict {
-    let mut lost: Vec<u32> = s.losses.iter().flat_map(|(_, ids)| ids.iter().copied()).collect();
-    lost.sort();
-    let mut want = ids.to_vec();
-    want.sort();
-    expect(want, lost)
+    let mut lost = crate::ledger::IdSet::default();
+    for range in s.losses.iter().flat_map(|(_, ids)| ids.ranges()) {
+        lost.insert(*range);
+    }
+    let want = crate::ledger::IdSet::from_ids(ids.iter().copied());
+    let shown = |set: &crate::ledger::IdSet| if set.is_empty() { "none lost".to_string() } else { format!("lost {set}") };
+    if want == lost { Ok(()) } else { Err((shown(&want), shown(&lost))) }
 }
 
 /// An alarm whose text contains `text` is active (or, with `active: false`, is not) in

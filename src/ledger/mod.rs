@@ -2,8 +2,12 @@
 //! and the ledger knows, at any time, which durable stores hold it and whether it was lost —
 //! and why (FS-NOLOSS). Products decide what a "store" is; the ledger only counts.
 
+mod ids;
+
 use crate::engine::Time;
 use std::collections::VecDeque;
+
+pub use ids::{IdRange, IdSet, count, format};
 
 pub type RecordId = u32;
 
@@ -25,21 +29,33 @@ pub struct Loss {
     pub cause: Cause,
 }
 
-#[derive(Clone, Debug)]
-pub struct Entry {
+/// What happened to a run of records written together (they share their fate until a store, a
+/// loss or a drain takes part of them, which splits the run).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fate {
     pub written_at_ms: Time,
     pub origin: u8,
-    /// Bit `i` set: durable store `i` holds the record.
+    /// Bit `i` set: durable store `i` holds the records.
     pub stored_in: u8,
     pub lost: Option<Loss>,
-    /// When every store first held it.
+    /// When every store first held them.
     pub replicated_at_ms: Option<Time>,
 }
 
 #[derive(Clone, Debug)]
+struct Run {
+    ids: IdRange,
+    fate: Fate,
+}
+
+/// Every acknowledged record, as runs of consecutive ids with one fate each: memory grows with
+/// the writes, stores and losses that happened, not with how many records they covered.
+#[derive(Clone, Debug)]
 pub struct Ledger {
     stores: u8,
-    entries: Vec<Entry>,
+    /// Sorted, contiguous from id 0 to `next`.
+    runs: Vec<Run>,
+    next: RecordId,
     rejected: u64,
 }
 
@@ -56,97 +72,154 @@ pub struct Summary {
     /// Writes refused because nobody could take them (never acknowledged, so not lost).
     pub rejected: u64,
     /// Lost records grouped by cause, in cause order, with their ids.
-    pub losses: Vec<(Cause, Vec<RecordId>)>,
+    pub losses: Vec<(Cause, IdSet)>,
 }
 
 impl Ledger {
     /// A ledger over `stores` durable stores (at most 8).
     pub fn new(stores: u8) -> Self {
         assert!((1..=8).contains(&stores), "1..=8 stores");
-        Ledger { stores, entries: Vec::new(), rejected: 0 }
+        Ledger { stores, runs: Vec::new(), next: 0, rejected: 0 }
     }
 
-    pub fn write(&mut self, at_ms: Time, origin: u8) -> RecordId {
-        let id = RecordId::try_from(self.entries.len()).expect("fewer than 2^32 records");
-        self.entries.push(Entry { written_at_ms: at_ms, origin, stored_in: 0, lost: None, replicated_at_ms: None });
-        id
+    /// Acknowledges `count` records written at `at_ms` by `origin`; they get the next ids.
+    pub fn write(&mut self, at_ms: Time, origin: u8, count: u32) -> IdRange {
+        let end = self.next.checked_add(count).expect("fewer than 2^32 records (the script's count limit keeps them so)");
+        let ids = IdRange::new(self.next, end);
+        if !ids.is_empty() {
+            self.runs.push(Run { ids, fate: Fate { written_at_ms: at_ms, origin, stored_in: 0, lost: None, replicated_at_ms: None } });
+        }
+        self.next = end;
+        ids
     }
 
     pub fn reject(&mut self, count: u64) {
         self.rejected += count;
     }
 
-    pub fn store(&mut self, id: RecordId, store: u8, at_ms: Time) {
+    /// How many records were acknowledged.
+    pub fn written(&self) -> u64 {
+        u64::from(self.next)
+    }
+
+    /// Store `store` now holds `ids`.
+    pub fn store(&mut self, ids: IdRange, store: u8, at_ms: Time) {
         assert!(store < self.stores, "store {store} of a ledger over {} stores", self.stores);
-        assert!((id as usize) < self.entries.len(), "record #{id} was never written");
+        let all = ((1u16 << self.stores) - 1) as u8;
         // A lost record can still land in a store (the writer's own database inserting its
         // buffer); it stays lost: it can no longer be everywhere it had to be.
-        self.entries[id as usize].stored_in |= 1 << store;
-        if self.is_replicated(id) && self.entries[id as usize].replicated_at_ms.is_none() {
-            self.entries[id as usize].replicated_at_ms = Some(at_ms);
+        self.update(ids, |fate| {
+            fate.stored_in |= 1 << store;
+            if fate.stored_in == all && fate.replicated_at_ms.is_none() {
+                fate.replicated_at_ms = Some(at_ms);
+            }
+        });
+    }
+
+    /// Marks `ids` lost with their cause; a record already lost keeps its first cause.
+    pub fn lose(&mut self, ids: IdRange, at_ms: Time, cause: &Cause) {
+        self.update(ids, |fate| {
+            if fate.lost.is_none() {
+                fate.lost = Some(Loss { at_ms, cause: cause.clone() });
+            }
+        });
+    }
+
+    /// The ids of `ids` that were not lost.
+    pub fn not_lost(&self, ids: &IdSet) -> IdSet {
+        let mut out = IdSet::default();
+        for &r in ids.ranges() {
+            for (part, fate) in self.fates(r) {
+                if fate.lost.is_none() {
+                    out.insert(part);
+                }
+            }
         }
+        out
+    }
+
+    /// The fate of each part of `ids`, in id order.
+    pub fn fates(&self, ids: IdRange) -> impl Iterator<Item = (IdRange, &Fate)> + '_ {
+        assert!(ids.end <= self.next, "records {} were never written", format(&[ids]));
+        let first = self.runs.partition_point(|run| run.ids.end <= ids.start);
+        self.runs[first..].iter().map_while(move |run| run.ids.clip(ids).map(|part| (part, &run.fate)))
     }
 
     /// The longest time a record waited to be in every store: replicated ones until they were,
     /// the others (not lost) until `now`.
     pub fn max_replication_lag_ms(&self, now: Time) -> Time {
-        self.entries.iter().filter(|e| e.lost.is_none()).map(|e| e.replicated_at_ms.unwrap_or(now).saturating_sub(e.written_at_ms)).max().unwrap_or(0)
-    }
-
-    /// Marks `id` lost with its cause; a record already lost keeps its first cause.
-    pub fn lose(&mut self, id: RecordId, at_ms: Time, cause: &Cause) {
-        assert!((id as usize) < self.entries.len(), "record #{id} was never written");
-        let e = &mut self.entries[id as usize];
-        if e.lost.is_none() {
-            e.lost = Some(Loss { at_ms, cause: cause.clone() });
-        }
-    }
-
-    /// Whether the record was lost.
-    pub fn is_lost(&self, id: RecordId) -> bool {
-        self.entries[id as usize].lost.is_some()
-    }
-
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
-    }
-
-    pub fn is_replicated(&self, id: RecordId) -> bool {
-        let all = (1u16 << self.stores) - 1;
-        u16::from(self.entries[id as usize].stored_in) == all
+        let waits = self.runs.iter().filter(|run| run.fate.lost.is_none());
+        waits.map(|run| run.fate.replicated_at_ms.unwrap_or(now).saturating_sub(run.fate.written_at_ms)).max().unwrap_or(0)
     }
 
     pub fn summary(&self) -> Summary {
-        let mut s = Summary { written: self.entries.len() as u64, rejected: self.rejected, ..Summary::default() };
-        let mut by_cause: std::collections::BTreeMap<&Cause, Vec<RecordId>> = Default::default();
-        for (id, e) in self.entries.iter().enumerate() {
-            match &e.lost {
+        let all = ((1u16 << self.stores) - 1) as u8;
+        let mut s = Summary { written: self.written(), rejected: self.rejected, ..Summary::default() };
+        let mut by_cause: std::collections::BTreeMap<&Cause, IdSet> = Default::default();
+        for run in &self.runs {
+            match &run.fate.lost {
                 Some(loss) => {
-                    s.lost += 1;
-                    by_cause.entry(&loss.cause).or_default().push(id as RecordId);
+                    s.lost += run.ids.len();
+                    by_cause.entry(&loss.cause).or_default().insert(run.ids);
                 }
-                None if self.is_replicated(id as RecordId) => s.replicated += 1,
-                None => s.pending += 1,
+                None if run.fate.stored_in == all => s.replicated += run.ids.len(),
+                None => s.pending += run.ids.len(),
             }
         }
         s.losses = by_cause.into_iter().map(|(c, ids)| (c.clone(), ids)).collect();
+        assert_eq!(s.replicated + s.pending + s.lost, s.written, "every acknowledged record has exactly one fate");
         s
+    }
+
+    /// Changes the fate of `ids`, splitting the runs at its ends.
+    fn update(&mut self, ids: IdRange, mut change: impl FnMut(&mut Fate)) {
+        assert!(ids.end <= self.next, "records {} were never written", format(&[ids]));
+        if ids.is_empty() {
+            return;
+        }
+        let (first, last) = (self.split_at(ids.start), self.split_at(ids.end));
+        for run in &mut self.runs[first..last] {
+            change(&mut run.fate);
+        }
+    }
+
+    /// The index of the run that starts at `id`, splitting the run that holds it if needed.
+    fn split_at(&mut self, id: RecordId) -> usize {
+        let i = self.runs.partition_point(|run| run.ids.end <= id);
+        let Some(run) = self.runs.get_mut(i) else { return i };
+        if run.ids.start == id {
+            return i;
+        }
+        let tail = Run { ids: IdRange::new(id, run.ids.end), fate: run.fate.clone() };
+        run.ids.end = id;
+        self.runs.insert(i + 1, tail);
+        i + 1
     }
 }
 
 /// A FIFO of record ids waiting for a destination (a DB that is down, a link that is down).
 #[derive(Clone, Debug, Default)]
 pub struct Backlog {
-    queue: VecDeque<RecordId>,
+    queue: VecDeque<IdRange>,
+    len: u64,
 }
 
 impl Backlog {
-    pub fn push(&mut self, id: RecordId) {
-        self.queue.push_back(id);
+    /// Queues `ids` behind what waits (joined to the last range when they follow it).
+    pub fn push(&mut self, ids: IdRange) {
+        if ids.is_empty() {
+            return;
+        }
+        self.len += ids.len();
+        match self.queue.back_mut() {
+            Some(last) if last.end == ids.start => last.end = ids.end,
+            _ => self.queue.push_back(ids),
+        }
     }
 
-    pub fn len(&self) -> usize {
-        self.queue.len()
+    /// How many ids wait.
+    pub fn len(&self) -> u64 {
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -154,33 +227,10 @@ impl Backlog {
     }
 
     /// Takes everything waiting, oldest first.
-    pub fn drain(&mut self) -> impl Iterator<Item = RecordId> + '_ {
-        self.queue.drain(..)
+    pub fn drain(&mut self) -> Vec<IdRange> {
+        self.len = 0;
+        self.queue.drain(..).collect()
     }
-}
-
-/// `#3..#7` style id ranges for record traces.
-pub fn id_ranges(ids: &[RecordId]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < ids.len() {
-        let start = ids[i];
-        let mut end = start;
-        while i + 1 < ids.len() && ids[i + 1] == end + 1 {
-            i += 1;
-            end = ids[i];
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        if start == end {
-            out += &format!("#{start}");
-        } else {
-            out += &format!("#{start}..#{end}");
-        }
-        i += 1;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -190,9 +240,9 @@ mod tests {
     #[test]
     fn fates_are_counted_and_losses_attributed() {
         let mut l = Ledger::new(2);
-        let a = l.write(0, 0);
-        let b = l.write(0, 0);
-        let c = l.write(0, 0);
+        let a = l.write(0, 0, 1);
+        let b = l.write(0, 0, 1);
+        let c = l.write(0, 0, 1);
         l.store(a, 0, 1);
         l.store(a, 1, 3);
         l.store(b, 0, 1);
@@ -201,8 +251,43 @@ mod tests {
         l.reject(4);
         let s = l.summary();
         assert_eq!((s.written, s.replicated, s.pending, s.lost, s.rejected), (3, 1, 1, 1, 4));
-        assert_eq!(s.losses, vec![(cause, vec![c])]);
+        assert_eq!(s.losses, vec![(cause, IdSet::from_ids([c.start]))]);
         assert_eq!(l.max_replication_lag_ms(10), 10, "b waits from 0 until now");
-        assert_eq!(l.entries()[a as usize].replicated_at_ms, Some(3));
+        assert_eq!(l.fates(a).next().map(|(_, f)| f.replicated_at_ms), Some(Some(3)));
+    }
+
+    #[test]
+    fn parts_of_a_write_keep_their_own_fates() {
+        let mut l = Ledger::new(2);
+        let all = l.write(0, 0, 1_000_000_000);
+        l.store(IdRange::new(10, 20), 0, 1);
+        l.store(IdRange::new(15, 30), 1, 2);
+        let first = Cause { detail: "first".into(), mechanism: "test", documented: None };
+        let second = Cause { detail: "second".into(), mechanism: "test", documented: None };
+        l.lose(IdRange::new(0, 12), 3, &first);
+        l.lose(IdRange::new(5, 40), 4, &second);
+        let s = l.summary();
+        assert_eq!((s.written, s.replicated, s.lost), (1_000_000_000, 0, 40));
+        assert_eq!(s.losses, vec![(first, IdSet::from_ids(0..12)), (second, IdSet::from_ids(12..40))], "the first cause stays");
+        let fates: Vec<(IdRange, u8)> = l.fates(IdRange::new(8, 32)).map(|(r, f)| (r, f.stored_in)).collect();
+        let expected = [(8, 10, 0), (10, 12, 1), (12, 15, 1), (15, 20, 3), (20, 30, 2), (30, 32, 0)];
+        assert_eq!(fates, expected.map(|(a, b, s)| (IdRange::new(a, b), s)));
+        let kept = l.not_lost(&IdSet::from_ids([3, 50, 51]));
+        assert_eq!(kept, IdSet::from_ids([50, 51]));
+        assert!(l.runs.len() <= 8, "a billion records are a handful of runs, not a billion entries");
+        assert_eq!(all.len(), 1_000_000_000);
+    }
+
+    #[test]
+    fn a_backlog_joins_ranges_that_follow_each_other() {
+        let mut b = Backlog::default();
+        b.push(IdRange::new(0, 5));
+        b.push(IdRange::new(5, 9));
+        b.push(IdRange::new(2, 3));
+        b.push(IdRange::new(7, 7));
+        assert_eq!(b.len(), 10);
+        assert_eq!(b.drain(), vec![IdRange::new(0, 9), IdRange::new(2, 3)]);
+        assert!(b.is_empty());
+        assert_eq!(b.len(), 0);
     }
 }

@@ -246,8 +246,7 @@ fn status(s: &mut String, v: &View) {
     if !r.losses.is_empty() {
         let _ = writeln!(s, "<ul>");
         for (cause, ids) in &r.losses {
-            let list = ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ");
-            let _ = writeln!(s, "<li>lost {} ({}): {}</li>", ids.len(), esc(&list), esc(&cause.detail));
+            let _ = writeln!(s, "<li>lost {} ({ids}): {}</li>", ids.len(), esc(&cause.detail));
         }
         let _ = writeln!(s, "</ul>");
     }

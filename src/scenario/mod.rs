@@ -200,20 +200,14 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
         return Err(ScenarioError::at_nth(path, src, "do:", MAX_SCRIPT_STEPS, &m));
     }
     let supported = typed.system.supported_actions();
-    let mut total_count = 0u64;
+    let mut totals = Totals::default();
     for (i, step) in typed.script.iter().enumerate() {
         if !supported.contains(&step.action.kind()) {
             let m = format!("{} does not support the action `{}`; it supports: {}", typed.system.label(), step.action.kind(), supported.join(", "));
             return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
         }
-        if let Some(count) = step.action.count().filter(|c| *c > MAX_COUNT_PER_STEP) {
-            let m = format!("`{}` asks for {count}; at most {MAX_COUNT_PER_STEP} per step", step.action.kind());
-            return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
-        }
-        total_count += u64::from(step.action.count().unwrap_or(0));
-        if total_count > MAX_COUNT_PER_SCRIPT {
-            let m = format!("the script asks for {total_count} records, lookups or changes by this step; at most {MAX_COUNT_PER_SCRIPT} in all");
-            return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
+        if let Some(count) = step.action.count() {
+            totals.add(step.action.kind(), count).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
         }
     }
     for (i, e) in typed.expect.iter().enumerate() {
@@ -270,12 +264,43 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 /// The most steps a script may have.
 pub const MAX_SCRIPT_STEPS: usize = 100_000;
 
-/// The most records, lookups or changes one step may ask for.
-pub const MAX_COUNT_PER_STEP: u32 = 100_000;
+/// The most tracked records or changes one step may ask for (they are id ranges: cheap).
+pub const MAX_RECORDS_PER_STEP: u32 = 1_000_000_000;
 
-/// The most records, lookups or changes a whole script may ask for (each tracked record costs
-/// memory for the whole run).
-pub const MAX_COUNT_PER_SCRIPT: u64 = 1_000_000;
+/// The most tracked records or changes a whole script may ask for: with both DataMiner agents
+/// online in a split brain each gathers them, and every id must fit in 32 bits.
+pub const MAX_RECORDS_PER_SCRIPT: u64 = 1_000_000_000;
+
+/// The most lookups one step may ask for (each is answered, recorded and traced).
+pub const MAX_LOOKUPS_PER_STEP: u32 = 100_000;
+
+/// The most lookups a whole script may ask for.
+pub const MAX_LOOKUPS_PER_SCRIPT: u64 = 1_000_000;
+
+/// What a script has asked for so far, against its limits.
+#[derive(Default)]
+struct Totals {
+    records: u64,
+    lookups: u64,
+}
+
+impl Totals {
+    fn add(&mut self, kind: &str, count: crate::action::Count) -> Result<(), String> {
+        use crate::action::Count;
+        let (n, per_step, total, per_script, what) = match count {
+            Count::Records(n) => (n, MAX_RECORDS_PER_STEP, &mut self.records, MAX_RECORDS_PER_SCRIPT, "records or changes"),
+            Count::Lookups(n) => (n, MAX_LOOKUPS_PER_STEP, &mut self.lookups, MAX_LOOKUPS_PER_SCRIPT, "lookups"),
+        };
+        if n > per_step {
+            return Err(format!("`{kind}` asks for {n} {what}; at most {per_step} per step"));
+        }
+        *total += u64::from(n);
+        if *total > per_script {
+            return Err(format!("the script asks for {total} {what} by this step; at most {per_script} in all"));
+        }
+        Ok(())
+    }
+}
 
 /// The largest scenario file failsim reads (a file from a bug report, say): 4 MiB.
 pub const MAX_FILE_BYTES: u64 = 4 << 20;

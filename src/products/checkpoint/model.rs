@@ -2,11 +2,10 @@ use super::{Config, banner};
 use crate::action::{Action, NodeId, Target};
 use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind, SpecId};
-use crate::ledger::{Cause, Ledger, id_ranges};
+use crate::ledger::{self, Cause, IdSet, Ledger};
 use crate::net::{HostId, PortId, Topology};
 use crate::ops::{Column, NodeLine, Panel, View};
 use crate::world::{Applied, World, WorldCx, WorldFault};
-use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -44,7 +43,7 @@ pub struct Server {
     pub(super) running: bool,
     pub(super) mode: Mode,
     /// Published changes this server's database holds (ids).
-    pub(super) db: BTreeSet<u32>,
+    pub(super) db: IdSet,
     /// Changes in the administrator's session, not yet published (not synced, not tracked).
     pub(super) session: u32,
     pub(super) last_sync_ms: Option<Time>,
@@ -130,7 +129,7 @@ impl CheckPoint {
             let port = net.add_nic(host, "NIC", vec![format!("172.16.0.{}/24", i + 1).parse().expect("valid")]);
             net.add_cable(&format!("{} cable", cfg.servers[i]), port, switch);
             let mode = if i == cfg.initially_active.idx() { Mode::Active } else { Mode::Standby };
-            Server { host, port, running: true, mode, db: BTreeSet::new(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
+            Server { host, port, running: true, mode, db: IdSet::default(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
         });
         let servers: Vec<Server> = servers.collect();
         let timer = cx.new_timer();
@@ -203,20 +202,19 @@ impl CheckPoint {
             return;
         }
         let now = cx.now();
-        let copied: Vec<u32> = self.server(from).db.difference(&self.server(to).db).copied().collect();
-        let overwritten: Vec<u32> =
-            self.server(to).db.difference(&self.server(from).db).copied().filter(|id| !self.ledger.is_lost(*id)).collect();
+        let copied = self.server(from).db.difference(&self.server(to).db);
+        let overwritten = self.ledger.not_lost(&self.server(to).db.difference(&self.server(from).db));
         if !overwritten.is_empty() {
             let detail = format!("published on {} but not on {}; overwritten when {} synced it", self.name(to), self.name(from), self.name(from));
             // Documented only where the server was demoted by the administrator (CP-5, CP-8).
             let cause = Cause { detail, mechanism: "overwritten by the Active's sync", documented: self.server(to).demoted_by };
-            for id in &overwritten {
-                self.ledger.lose(*id, now, &cause);
+            for range in overwritten.ranges() {
+                self.ledger.lose(*range, now, &cause);
             }
-            cx.record(Rec::Lost { count: overwritten.len(), ids: id_ranges(&overwritten), cause: cause.detail });
+            cx.record(Rec::Lost { count: ledger::count(overwritten.ranges()), ids: overwritten.to_string(), cause: cause.detail });
         }
-        for id in &copied {
-            self.ledger.store(*id, store(to), cx.now());
+        for range in copied.ranges() {
+            self.ledger.store(*range, store(to), cx.now());
         }
         let db = self.server(from).db.clone();
         self.server_mut(to).db = db;
@@ -226,7 +224,7 @@ impl CheckPoint {
         assert_eq!(self.server(to).db, self.server(from).db, "a sync leaves the Standby with the Active's database");
         let was_failing = std::mem::replace(&mut self.server_mut(to).sync_failed, false);
         if !copied.is_empty() || !overwritten.is_empty() || was_failing {
-            cx.record(Rec::Synced { from: self.name(from).into(), to: self.name(to).into(), copied: copied.len() });
+            cx.record(Rec::Synced { from: self.name(from).into(), to: self.name(to).into(), copied: ledger::count(copied.ranges()) });
         }
     }
 
@@ -364,13 +362,11 @@ impl CheckPoint {
             return self.refuse(format!("publish on {}", self.name(n)), "nothing to publish".into(), cx);
         }
         let now = cx.now();
-        let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(now, store(n))).collect();
-        for id in &ids {
-            self.ledger.store(*id, store(n), cx.now());
-            self.server_mut(n).db.insert(*id);
-        }
+        let ids = self.ledger.write(now, store(n), count);
+        self.ledger.store(ids, store(n), now);
+        self.server_mut(n).db.insert(ids);
         self.server_mut(n).session = 0;
-        cx.record(Rec::Published { server: self.name(n).into(), count: ids.len(), ids: id_ranges(&ids) });
+        cx.record(Rec::Published { server: self.name(n).into(), count: ledger::count(&[ids]), ids: ledger::format(&[ids]) });
         self.sync_others(n, cx);
     }
 

@@ -271,16 +271,16 @@ impl DataMiner {
         cx.cancel(a.timers.phase);
         cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: why.into() });
         self.release_vip(dma, cx);
-        let dropped: Vec<u32> = self.agent_mut(dma).forward.drain().collect();
+        let dropped = self.agent_mut(dma).forward.drain();
         if !dropped.is_empty() {
             let detail = format!("never forwarded to {}: {} went offline ({why})", self.name(dma.buddy()), self.name(dma));
             // failsim's interpretation: the documents describe no such loss (see DM-HELD).
             let cause = crate::ledger::Cause { detail, mechanism: "forward backlog dropped when leaving the online role", documented: None };
             let now = cx.now();
-            for id in &dropped {
-                self.ledger.lose(*id, now, &cause);
+            for range in &dropped {
+                self.ledger.lose(*range, now, &cause);
             }
-            cx.record(Rec::Lost { count: dropped.len(), cause: cause.detail, ids: crate::ledger::id_ranges(&dropped) });
+            cx.record(Rec::Lost { count: crate::ledger::count(&dropped), cause: cause.detail, ids: crate::ledger::format(&dropped) });
         }
     }
 

@@ -4,7 +4,7 @@
 //! buddy whenever the sync connection is up.
 
 use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role};
-use crate::ledger::id_ranges;
+use crate::ledger;
 use crate::net::Topology;
 
 impl DataMiner {
@@ -52,24 +52,24 @@ impl DataMiner {
     pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let name = self.name(dma).to_string();
         if self.agent(dma).db.running && !self.agent(dma).db_buffer.is_empty() {
-            let ids: Vec<u32> = self.agent_mut(dma).db_buffer.drain().collect();
-            for id in &ids {
-                self.ledger.store(*id, dma.idx() as u8, cx.now());
+            let ids = self.agent_mut(dma).db_buffer.drain();
+            for range in &ids {
+                self.ledger.store(*range, dma.idx() as u8, cx.now());
             }
-            cx.record(Rec::Records { dma: name.clone(), what: "inserted buffered", count: ids.len(), ids: id_ranges(&ids) });
+            cx.record(Rec::Records { dma: name.clone(), what: "inserted buffered", count: ledger::count(&ids), ids: ledger::format(&ids) });
         }
         let forwarding = self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(cx.net(), dma);
         if forwarding && !self.agent(dma).forward.is_empty() {
-            let ids: Vec<u32> = self.agent_mut(dma).forward.drain().collect();
+            let ids = self.agent_mut(dma).forward.drain();
             let buddy = dma.buddy();
-            for id in &ids {
+            for range in &ids {
                 if self.agent(buddy).db.running {
-                    self.ledger.store(*id, buddy.idx() as u8, cx.now());
+                    self.ledger.store(*range, buddy.idx() as u8, cx.now());
                 } else {
-                    self.agent_mut(buddy).db_buffer.push(*id);
+                    self.agent_mut(buddy).db_buffer.push(*range);
                 }
             }
-            cx.record(Rec::Records { dma: name, what: "forwarded", count: ids.len(), ids: id_ranges(&ids) });
+            cx.record(Rec::Records { dma: name, what: "forwarded", count: ledger::count(&ids), ids: ledger::format(&ids) });
             assert!(self.agent(dma).forward.is_empty(), "forwarding drains the whole DB Sync Stack");
         }
         assert!(!self.agent(dma).db.running || self.agent(dma).db_buffer.is_empty(), "a running database has taken every buffered record");
@@ -78,7 +78,7 @@ impl DataMiner {
     /// Data gathered by every online DMA (both, in a split brain). With none online, nothing is
     /// gathered and nothing is acknowledged.
     pub(super) fn gather(&mut self, count: u32, cx: &mut Cx<'_, '_>) {
-        let written_before = self.ledger.entries().len();
+        let written_before = self.ledger.written();
         let online: Vec<Dma> = self.online().filter(|d| self.agent(*d).is_running()).collect();
         if online.is_empty() {
             self.ledger.reject(u64::from(count));
@@ -87,19 +87,16 @@ impl DataMiner {
         }
         let now = cx.now();
         for dma in online {
-            let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(now, dma.idx() as u8)).collect();
-            let db_up = self.agent(dma).db.running;
-            for id in &ids {
-                if db_up {
-                    self.ledger.store(*id, dma.idx() as u8, cx.now());
-                } else {
-                    self.agent_mut(dma).db_buffer.push(*id);
-                }
-                self.agent_mut(dma).forward.push(*id);
+            let ids = self.ledger.write(now, dma.idx() as u8, count);
+            if self.agent(dma).db.running {
+                self.ledger.store(ids, dma.idx() as u8, now);
+            } else {
+                self.agent_mut(dma).db_buffer.push(ids);
             }
-            cx.record(Rec::Records { dma: self.name(dma).into(), what: "gathered", count: ids.len(), ids: id_ranges(&ids) });
+            self.agent_mut(dma).forward.push(ids);
+            cx.record(Rec::Records { dma: self.name(dma).into(), what: "gathered", count: ledger::count(&[ids]), ids: ledger::format(&[ids]) });
             self.pump(dma, cx);
         }
-        assert!(self.ledger.entries().len() > written_before || count == 0, "every online DMA acknowledged what it gathered");
+        assert!(self.ledger.written() > written_before || count == 0, "every online DMA acknowledged what it gathered");
     }
 }

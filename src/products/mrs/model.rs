@@ -2,11 +2,10 @@ use super::{HeartbeatWatcher, Profile, SyncParams};
 use crate::action::{Action, CableRef, NodeId, Target};
 use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind};
-use crate::ledger::Ledger;
+use crate::ledger::{IdSet, Ledger};
 use crate::net::{Cidr, HostId, Ip, PortId, Topology};
 use crate::ops::{Column, Console, NodeLine, Panel, Severity, View};
 use crate::world::{Applied, World, WorldCx, WorldFault};
-use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -32,7 +31,7 @@ pub struct Node {
     pub(super) running: bool,
     pub(super) role: Role,
     /// The configuration changes this node's files hold (record ids).
-    pub(super) config: BTreeSet<u32>,
+    pub(super) config: IdSet,
     pub(super) sync_file_ok: bool,
     pub(super) backup_disk_full: bool,
     pub(super) resource_ok: bool,
@@ -131,7 +130,7 @@ impl ActiveStandby {
                 port,
                 running: true,
                 role,
-                config: BTreeSet::new(),
+                config: IdSet::default(),
                 sync_file_ok: true,
                 backup_disk_full: false,
                 resource_ok: true,
@@ -269,9 +268,9 @@ impl ActiveStandby {
                 // ahead of the active means the active became active stale without a switchover
                 // (the start-up rule, an assumption): no document describes this loss.
                 self.lose_stale(standby, active, Loss { mechanism: "overwritten by a stale active's sync", documented: None }, cx);
-                let fresh: Vec<u32> = self.node(active).config.difference(&self.node(standby).config).copied().collect();
-                for id in &fresh {
-                    self.ledger.store(*id, standby.idx() as u8, cx.now());
+                let fresh = self.node(active).config.difference(&self.node(standby).config);
+                for range in fresh.ranges() {
+                    self.ledger.store(*range, standby.idx() as u8, cx.now());
                 }
                 self.nodes[standby.idx()].config = self.node(active).config.clone();
                 assert_eq!(self.node(standby).config, self.node(active).config, "a good sync leaves the standby with the active's files");
@@ -382,18 +381,17 @@ impl ActiveStandby {
     /// Changes `from` holds that the active `to` lacks can never be synced: `to` became active
     /// stale, and its files will overwrite `from`'s (MRS-12011-3, FLINK-45641-4).
     fn lose_stale(&mut self, from: NodeId, to: NodeId, loss: Loss, cx: &mut Cx<'_, '_>) {
-        let lost: Vec<u32> =
-            self.node(from).config.difference(&self.node(to).config).copied().filter(|id| !self.ledger.is_lost(*id)).collect();
+        let lost = self.ledger.not_lost(&self.node(from).config.difference(&self.node(to).config));
         if lost.is_empty() {
             return;
         }
         let since = self.last_good_sync_ms.map_or("never".to_string(), clock);
         let detail = format!("made on {} after the last good sync ({since}); {} was stale when it became active", self.name(from), self.name(to));
         let cause = crate::ledger::Cause { detail, mechanism: loss.mechanism, documented: loss.documented };
-        for id in &lost {
-            self.ledger.lose(*id, cx.now(), &cause);
+        for range in lost.ranges() {
+            self.ledger.lose(*range, cx.now(), &cause);
         }
-        cx.record(Rec::Lost { count: lost.len(), ids: crate::ledger::id_ranges(&lost), cause: cause.detail });
+        cx.record(Rec::Lost { count: crate::ledger::count(lost.ranges()), ids: lost.to_string(), cause: cause.detail });
     }
 
     fn resolve(&self, t: Target) -> Option<NodeId> {
@@ -537,12 +535,10 @@ impl ActiveStandby {
             cx.record(Rec::Refused { what: "configuration change".into(), why: "no active node".into() });
             return;
         };
-        let ids: Vec<u32> = (0..count).map(|_| self.ledger.write(cx.now(), active.idx() as u8)).collect();
-        for id in &ids {
-            self.ledger.store(*id, active.idx() as u8, cx.now());
-            self.nodes[active.idx()].config.insert(*id);
-        }
-        cx.record(Rec::Changes { node: self.name(active).into(), count: ids.len(), ids: crate::ledger::id_ranges(&ids) });
+        let ids = self.ledger.write(cx.now(), active.idx() as u8, count);
+        self.ledger.store(ids, active.idx() as u8, cx.now());
+        self.nodes[active.idx()].config.insert(ids);
+        cx.record(Rec::Changes { node: self.name(active).into(), count: crate::ledger::count(&[ids]), ids: crate::ledger::format(&[ids]) });
     }
 
     /// The alarm conditions standing now, with the documented IDs, severities and parameters.
