@@ -245,20 +245,22 @@ pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Res
 /// Writes a file through a temporary file and a rename, so an interrupted run leaves no half
 /// file (repro and explore scenario files).
 ///
-/// The temporary file's name is unique to this process and write, so two campaigns writing into
-/// one folder never collide, and it is synced to disk before the rename.
+/// The temporary file comes from the `tempfile` crate (a unique name in the target's folder), so
+/// two campaigns writing into one folder never collide; it is synced to disk before the rename.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     use std::io::Write;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static WRITES: AtomicU64 = AtomicU64::new(0);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    let unique = format!("ron.{}.{}.tmp", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed));
-    let tmp = path.with_extension(unique);
-    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()));
-    written.map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // A unique temporary name in the same folder (so the rename cannot cross file systems and
+    // two campaigns writing into one folder never share a temporary file).
+    let mut tmp = tempfile::Builder::new().prefix(".failsim-").suffix(".tmp").tempfile_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let written = tmp.write_all(text.as_bytes()).and_then(|()| tmp.as_file().sync_all());
+    written.map_err(|e| format!("{}: {e}", tmp.path().display()))?;
+    tmp.persist(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
+    Ok(())
 }
 
 /// The most steps a script may have.
@@ -352,4 +354,28 @@ pub fn discover(root: &Path) -> Result<Vec<std::path::PathBuf>, ScenarioError> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_atomically;
+
+    #[test]
+    fn concurrent_atomic_writes_leave_one_whole_file_and_no_temporary_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("repro.ron");
+        let texts: Vec<String> = (0..4).map(|i| format!("{i}").repeat(100_000)).collect();
+        std::thread::scope(|s| {
+            for text in &texts {
+                let path = &path;
+                s.spawn(move || (0..20).for_each(|_| write_atomically(path, text).unwrap()));
+            }
+        });
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(texts.contains(&written), "the file is one writer's whole text, not a mix");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["repro.ron"], "no temporary file is left behind");
+        write_atomically(&dir.path().join("a/b/c.ron"), "x").unwrap();
+        assert_eq!(std::fs::read_to_string(dir.path().join("a/b/c.ron")).unwrap(), "x", "missing folders are made");
+    }
 }
