@@ -1,123 +1,431 @@
-//! Untrusted input (FS-LIMITS): mutated scenario files must never crash failsim. Every file in
-//! `scenarios/` is mutated by bytes and by tokens (deleted, duplicated, swapped, numbers made
-//! huge), deterministically from a seed; each mutant is parsed, and run when it parses, under
-//! `catch_unwind`. Nothing may panic, and a run must finish within its limits. A few thousand
-//! mutants run in `cargo test`; `cargo test --release --test fuzz -- --ignored` runs a million.
+//! Untrusted input (FS-LIMITS), property-based with proptest: whatever a scenario file, a `--set`
+//! value or a command line holds, failsim never panics, aborts or hangs, finishes each input
+//! within a time (and, for the command line, a memory) bound, and an error on a file is located.
+//!
+//! Three generators, each from a fixed seed so CI replays the same cases (a failing case is
+//! shrunk by proptest and printed):
+//! - mutated scenarios: token and byte mutations (several per input) of every file in
+//!   `scenarios/`, parsed, and run when they parse;
+//! - extreme values: `--set` overrides of timing, count and seed fields with values at and past
+//!   every limit, applied to every scenario, then run;
+//! - command lines: generated argument lists for every subcommand, run as the real binary under
+//!   an address-space limit and a deadline; the exit code must be 0, 1 or 2 (never a signal or
+//!   a panic's 101), and 2 always comes with a message.
+//!
+//! `cargo test` runs a few thousand inputs. The long mode runs over a million:
+//! `cargo test --release --test fuzz -- --ignored --nocapture`.
 
-use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-use std::path::Path;
+use proptest::prelude::*;
+use proptest::sample::Index;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
-fn originals() -> Vec<(String, String)> {
+/// The longest one in-process input may take (a debug build on a loaded CI machine).
+const INPUT_TIME_MAX: Duration = Duration::from_secs(20);
+/// The longest one command line may take, and its address space.
+const COMMAND_TIME_MAX: Duration = Duration::from_secs(60);
+const COMMAND_ADDRESS_SPACE_KIB: u64 = 4 << 20;
+
+fn originals() -> Vec<(PathBuf, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    failsim::discover(&dir).unwrap().into_iter().map(|p| (p.display().to_string(), std::fs::read_to_string(&p).unwrap())).collect()
+    failsim::discover(&dir).unwrap().into_iter().map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap())).collect()
 }
 
-/// One mutation of `src`, drawn from `rng`.
-fn mutate(src: &str, rng: &mut ChaCha8Rng) -> String {
-    if src.is_empty() {
+fn runner(cases: u32, seed: u8) -> TestRunner {
+    let config = Config { cases, failure_persistence: None, max_shrink_iters: 500, ..Config::default() };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]))
+}
+
+/// What the inputs did, for the long mode's figures.
+#[derive(Default)]
+struct Figures {
+    inputs: AtomicU64,
+    refused: AtomicU64,
+    ran: AtomicU64,
+    slowest_ms: AtomicU64,
+}
+
+impl Figures {
+    fn print(&self, what: &str) {
+        let f = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        println!(
+            "fuzz {what}: {} inputs, {} refused with an error, {} ran, slowest {} ms, 0 panics, 0 hangs, 0 aborts",
+            f(&self.inputs),
+            f(&self.refused),
+            f(&self.ran),
+            f(&self.slowest_ms)
+        );
+    }
+
+    fn timed(&self, started: Instant, what: &str) -> Result<(), TestCaseError> {
+        let took = started.elapsed();
+        self.slowest_ms.fetch_max(took.as_millis() as u64, Ordering::Relaxed);
+        prop_assert!(took < INPUT_TIME_MAX, "{what} took {took:?}, more than {INPUT_TIME_MAX:?}");
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutated scenario files.
+
+#[derive(Clone, Debug)]
+enum Mutation {
+    FlipBit(Index, u8),
+    DeleteToken(Index),
+    DuplicateToken(Index),
+    SwapTokens(Index, Index),
+    ExtremeNumber(Index, Index),
+    InsertToken(Index, Index),
+    Truncate(Index),
+}
+
+const EXTREMES: [&str; 10] = ["0", "1", "18446744073709551615", "18446744073709551616", "4294967295", "-1", "744h", "745h", "1ms", "1000000000"];
+const TOKENS: [&str; 12] = ["(", ")", "[", "]", ",", ":", "\"", "Write(count: 4294967295)", "end: \"745h\"", "Some(", "\u{fffd}", "\n"];
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (any::<Index>(), 0..8u8).prop_map(|(i, b)| Mutation::FlipBit(i, b)),
+        any::<Index>().prop_map(Mutation::DeleteToken),
+        any::<Index>().prop_map(Mutation::DuplicateToken),
+        (any::<Index>(), any::<Index>()).prop_map(|(i, j)| Mutation::SwapTokens(i, j)),
+        (any::<Index>(), any::<Index>()).prop_map(|(i, v)| Mutation::ExtremeNumber(i, v)),
+        (any::<Index>(), any::<Index>()).prop_map(|(i, t)| Mutation::InsertToken(i, t)),
+        any::<Index>().prop_map(Mutation::Truncate),
+    ]
+}
+
+fn tokens(src: &str) -> Vec<String> {
+    src.split_inclusive(|c: char| !c.is_alphanumeric() && c != '_').map(str::to_string).collect()
+}
+
+fn apply(src: &str, m: &Mutation) -> String {
+    let mut t = tokens(src);
+    if t.is_empty() {
         return String::new();
     }
-    let tokens: Vec<&str> = src.split_inclusive(|c: char| !c.is_alphanumeric() && c != '_').collect();
-    let pick = |rng: &mut ChaCha8Rng, n: usize| rng.random_range(0..n.max(1) as u32) as usize;
-    match rng.random_range(0..6u32) {
-        0 => {
-            // Flip a byte (may break UTF-8 on purpose; the lossy form keeps it a string).
+    match m {
+        Mutation::FlipBit(i, bit) => {
+            // May break UTF-8 on purpose; the lossy form keeps it a string.
             let mut bytes = src.as_bytes().to_vec();
-            let i = pick(rng, bytes.len());
-            bytes[i] ^= 1 << rng.random_range(0..8u32);
-            String::from_utf8_lossy(&bytes).into_owned()
+            let at = i.index(bytes.len());
+            bytes[at] ^= 1 << bit;
+            return String::from_utf8_lossy(&bytes).into_owned();
         }
-        1 => {
-            let i = pick(rng, tokens.len());
-            tokens.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, t)| *t).collect()
+        Mutation::DeleteToken(i) => {
+            t.remove(i.index(t.len()));
         }
-        2 => {
-            let i = pick(rng, tokens.len());
-            tokens.iter().enumerate().flat_map(|(j, t)| if j == i { vec![*t, *t] } else { vec![*t] }).collect()
+        Mutation::DuplicateToken(i) => {
+            let at = i.index(t.len());
+            t.insert(at, t[at].clone());
         }
-        3 => {
-            let (i, j) = (pick(rng, tokens.len()), pick(rng, tokens.len()));
-            let mut t = tokens.clone();
-            t.swap(i, j);
-            t.concat()
+        Mutation::SwapTokens(i, j) => {
+            let (a, b) = (i.index(t.len()), j.index(t.len()));
+            t.swap(a, b);
         }
-        4 => {
-            // A number made extreme.
-            let huge = ["0", "18446744073709551615", "4294967295", "99999999999999999999", "744h", "745h", "1ms"];
-            let numbers: Vec<usize> = tokens.iter().enumerate().filter(|(_, t)| t.starts_with(|c: char| c.is_ascii_digit())).map(|(i, _)| i).collect();
-            let mut t: Vec<String> = tokens.iter().map(|s| s.to_string()).collect();
-            if let Some(&i) = numbers.get(pick(rng, numbers.len())) {
-                let digits: String = t[i].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-                t[i] = t[i].replacen(&digits, huge[pick(rng, huge.len())], 1);
+        Mutation::ExtremeNumber(i, v) => {
+            let numbers: Vec<usize> = (0..t.len()).filter(|&k| t[k].starts_with(|c: char| c.is_ascii_digit())).collect();
+            if !numbers.is_empty() {
+                let k = numbers[i.index(numbers.len())];
+                let digits: String = t[k].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                t[k] = t[k].replacen(&digits, EXTREMES[v.index(EXTREMES.len())], 1);
             }
-            t.concat()
         }
-        _ => {
-            // Truncate.
-            let cut = pick(rng, src.len());
-            src.char_indices().take_while(|(i, _)| *i < cut).map(|(_, c)| c).collect()
+        Mutation::InsertToken(i, token) => {
+            let at = i.index(t.len());
+            t.insert(at, TOKENS[token.index(TOKENS.len())].to_string());
+        }
+        Mutation::Truncate(i) => {
+            let cut = i.index(src.len());
+            return src.char_indices().take_while(|(k, _)| *k < cut).map(|(_, c)| c).collect();
         }
     }
+    t.concat()
 }
 
-#[derive(Default, Debug)]
-struct Figures {
-    inputs: u64,
-    parsed: u64,
-    ran: u64,
-    panics: Vec<String>,
+/// An error about a file's contents names `file:line:col`.
+fn located(message: &str, path: &Path) -> bool {
+    let Some(rest) = message.strip_prefix(&format!("{}:", path.display())) else { return false };
+    let mut parts = rest.splitn(3, ':');
+    let number = |p: Option<&str>| p.is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s != "0");
+    number(parts.next()) && number(parts.next())
 }
 
-/// Runs `mutants_per_file` mutants of every scenario (mutating a mutant half the time).
-fn fuzz(seed: u64, mutants_per_file: usize, run_limit_ms: u64) -> Figures {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut f = Figures::default();
-    for (name, original) in originals() {
-        let mut src = original.clone();
-        for _ in 0..mutants_per_file {
-            src = mutate(if rng.random_bool(0.5) { &src } else { &original }, &mut rng);
-            f.inputs += 1;
-            let path = Path::new(&name);
-            let outcome = std::panic::catch_unwind(|| {
-                let Ok(sc) = failsim::parse(path, &src) else { return (false, false) };
-                // Keep the suite's time bounded: long virtual runs are parsed, not run.
-                if sc.end.0 > run_limit_ms {
-                    return (true, false);
-                }
+/// Parses `src` and, when it parses (and is short enough for the suite), runs it.
+fn parse_and_run(path: &Path, src: &str, end_ms_max: u64, figures: &Figures) -> Result<(), TestCaseError> {
+    figures.inputs.fetch_add(1, Ordering::Relaxed);
+    let started = Instant::now();
+    match failsim::parse(path, src) {
+        Err(e) => {
+            figures.refused.fetch_add(1, Ordering::Relaxed);
+            prop_assert!(located(&e.to_string(), path), "an error without file:line:col: {e}");
+        }
+        Ok(sc) if sc.end.0 <= end_ms_max => {
+            figures.ran.fetch_add(1, Ordering::Relaxed);
+            // A run that crosses a limit is an error that says which; either way it ends.
+            let _ = failsim::run(&sc, None);
+        }
+        Ok(_) => {
+            figures.refused.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    figures.timed(started, "this input")
+}
+
+fn mutated_scenarios(cases: u32, seed: u8, end_ms_max: u64) -> Figures {
+    let files = originals();
+    let figures = Figures::default();
+    let strategy = (any::<Index>(), prop::collection::vec(mutation(), 1..4));
+    let result = runner(cases, seed).run(&strategy, |(file, mutations)| {
+        let (path, original) = &files[file.index(files.len())];
+        let src = mutations.iter().fold(original.clone(), |src, m| apply(&src, m));
+        parse_and_run(path, &src, end_ms_max, &figures)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    figures
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extreme values through `--set`.
+
+const PATHS: [&str; 10] = [
+    "end",
+    "seed",
+    "switch_time",
+    "heartbeats[*].interval",
+    "heartbeats[*].max_failures",
+    "script[0].at",
+    "script[0].do.duration",
+    "script[0].do.count",
+    "script[*].at",
+    "expect[0].when",
+];
+const VALUES: [&str; 16] = [
+    "0",
+    "1",
+    "0s",
+    "1ms",
+    "744h",
+    "745h",
+    "18446744073709551615ms",
+    "18446744073709551615",
+    "4294967295",
+    "1000000000",
+    "-1",
+    "\"\"",
+    "[]",
+    "null",
+    "{\"At\":\"745h\"}",
+    "6m30s",
+];
+
+fn extreme_values(cases: u32, seed: u8, end_ms_max: u64) -> Figures {
+    let files = originals();
+    let figures = Figures::default();
+    let set = (any::<Index>(), any::<Index>()).prop_map(|(p, v)| format!("{}={}", PATHS[p.index(PATHS.len())], VALUES[v.index(VALUES.len())]));
+    let strategy = (any::<Index>(), prop::collection::vec(set, 1..3));
+    let result = runner(cases, seed).run(&strategy, |(file, sets)| {
+        let (path, _) = &files[file.index(files.len())];
+        let original = failsim::load(path).expect("every scenario in scenarios/ loads");
+        figures.inputs.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        match failsim::apply_overrides(&original, &sets) {
+            Err(e) => {
+                figures.refused.fetch_add(1, Ordering::Relaxed);
+                prop_assert!(!e.is_empty(), "an empty error for {sets:?}");
+            }
+            Ok(sc) if sc.end.0 <= end_ms_max => {
+                figures.ran.fetch_add(1, Ordering::Relaxed);
                 let _ = failsim::run(&sc, None);
-                (true, true)
-            });
-            match outcome {
-                Ok((parsed, ran)) => {
-                    f.parsed += u64::from(parsed);
-                    f.ran += u64::from(ran);
-                }
-                Err(e) => {
-                    let msg = e.downcast_ref::<String>().cloned().or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
-                    f.panics.push(format!("{name}: {msg}\n--- input ---\n{src}"));
-                }
+            }
+            Ok(_) => {
+                figures.refused.fetch_add(1, Ordering::Relaxed);
             }
         }
+        figures.timed(started, "these overrides")
+    });
+    if let Err(e) = result {
+        panic!("{e}");
     }
-    f
+    figures
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command lines.
+
+const SUBCOMMANDS: [&str; 8] = ["run", "check", "chaos", "sweep", "explore", "graph", "bogus", "--help"];
+const ARGS: [&str; 44] = [
+    "scenarios/dm-stop-online.ron",
+    "scenarios/cp-collision.ron",
+    "tests/bad/truncated.ron",
+    "tests/bad/huge-write.ron",
+    "tests/fixtures",
+    "tests/limits",
+    "/dev/zero",
+    "/dev/null",
+    "no/such/file.ron",
+    "dataminer",
+    "checkpoint",
+    "--seeds",
+    "0..3",
+    "0..18446744073709551615",
+    "5..5",
+    "-j",
+    "0",
+    "1",
+    "2",
+    "65",
+    "100000",
+    "--max-events",
+    "18446744073709551615",
+    "--set",
+    "switch_time=18446744073709551615ms",
+    "heartbeats[*].interval=1ms",
+    "--vary",
+    "heartbeats[*].interval=1..100000/1",
+    "heartbeats[*].max_failures=1..3/1",
+    "--depth",
+    "4",
+    "--step",
+    "0s",
+    "--until",
+    "100m",
+    "--at",
+    "18446744073709551615ms",
+    "--format",
+    "json",
+    "--shard",
+    "0/0",
+    "",
+    "--",
+    "-x",
+];
+/// Flags whose value is a path to write: they get a path in a scratch folder.
+const OUTPUT_FLAGS: [&str; 4] = ["--out", "--svg", "--html", "--junit"];
+
+fn command_line() -> impl Strategy<Value = Vec<String>> {
+    let arg = prop_oneof![
+        6 => any::<Index>().prop_map(|i| ARGS[i.index(ARGS.len())].to_string()),
+        1 => any::<Index>().prop_map(|i| OUTPUT_FLAGS[i.index(OUTPUT_FLAGS.len())].to_string()),
+    ];
+    (any::<Index>(), prop::collection::vec(arg, 0..7)).prop_map(|(sub, args)| {
+        let mut line = vec![SUBCOMMANDS[sub.index(SUBCOMMANDS.len())].to_string()];
+        line.extend(args);
+        line
+    })
+}
+
+/// Runs the binary on `args` under the address-space limit; kills it at the deadline.
+fn run_command(args: &[String], scratch: &Path) -> Result<(Option<i32>, String), String> {
+    let mut line: Vec<String> = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        line.push(a.clone());
+        if OUTPUT_FLAGS.contains(&a.as_str()) {
+            line.push(scratch.join(format!("out-{i}")).display().to_string());
+        }
+    }
+    let script = format!("ulimit -v {COMMAND_ADDRESS_SPACE_KIB} && exec \"$0\" \"$@\"");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_failsim"))
+        .args(&line)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            let mut err = String::new();
+            std::io::Read::read_to_string(child.stderr.as_mut().expect("piped"), &mut err).map_err(|e| e.to_string())?;
+            return Ok((status.code(), err));
+        }
+        if started.elapsed() > COMMAND_TIME_MAX {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{line:?} did not end within {COMMAND_TIME_MAX:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn command_lines(cases: u32, seed: u8) -> Figures {
+    let scratch = tempfile::tempdir().unwrap();
+    let figures = Figures::default();
+    let result = runner(cases, seed).run(&command_line(), |args| {
+        figures.inputs.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let (code, err) = run_command(&args, scratch.path()).map_err(TestCaseError::fail)?;
+        figures.slowest_ms.fetch_max(started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        prop_assert!(code.is_some(), "{args:?} was killed by a signal (an abort or a crash): {err}");
+        let code = code.unwrap_or_default();
+        prop_assert!(matches!(code, 0..=2), "{args:?} exited {code} (0, 1 or 2 expected): {err}");
+        if code == 2 {
+            figures.refused.fetch_add(1, Ordering::Relaxed);
+            prop_assert!(!err.trim().is_empty(), "{args:?} exited 2 without a message");
+        } else {
+            figures.ran.fetch_add(1, Ordering::Relaxed);
+        }
+        if args.iter().any(|a| a == "tests/bad/truncated.ron") && args[0] == "run" && code == 2 && err.contains("truncated.ron") {
+            prop_assert!(err.contains("tests/bad/truncated.ron:"), "{args:?}: the error on a broken file is located: {err}");
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    figures
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn mutated_scenarios_never_panic_and_errors_are_located() {
+    let f = mutated_scenarios(2_500, 1, 3_600_000);
+    f.print("mutated scenarios");
+    assert!(f.ran.load(Ordering::Relaxed) > 100, "mutants must also run, not only fail to parse");
 }
 
 #[test]
-fn mutated_scenarios_never_panic() {
-    let f = fuzz(1, 60, 3_600_000);
-    println!("fuzz: {} inputs, {} parsed, {} ran, {} panics", f.inputs, f.parsed, f.ran, f.panics.len());
-    assert!(f.inputs >= 2_000, "{f:?}");
-    assert!(f.ran > 100, "mutants must also run, not only fail to parse: {f:?}");
-    assert!(f.panics.is_empty(), "{} panic(s); the first:\n{}", f.panics.len(), f.panics[0]);
+fn extreme_values_never_panic() {
+    let f = extreme_values(1_000, 2, 3_600_000);
+    f.print("extreme values");
+    assert!(f.ran.load(Ordering::Relaxed) > 50, "some overrides must run");
+}
+
+#[test]
+fn command_lines_end_with_0_1_or_2_within_bounds() {
+    let f = command_lines(150, 3);
+    f.print("command lines");
+    assert!(f.ran.load(Ordering::Relaxed) > 5, "some command lines must run");
 }
 
 #[test]
 #[ignore = "the long mode: cargo test --release --test fuzz -- --ignored --nocapture"]
-fn a_million_mutated_scenarios_never_panic() {
-    let per_file = 1_000_000 / originals().len() + 1;
-    let f = fuzz(2, per_file, 600_000);
-    println!("fuzz long mode: {} inputs, {} parsed, {} ran, {} panics", f.inputs, f.parsed, f.ran, f.panics.len());
-    assert!(f.inputs >= 1_000_000);
-    assert!(f.panics.is_empty(), "{} panic(s); the first:\n{}", f.panics.len(), f.panics[0]);
+fn over_a_million_inputs_never_panic() {
+    let m = mutated_scenarios(1_000_000, 11, 600_000);
+    m.print("long mode, mutated scenarios");
+    let x = extreme_values(100_000, 12, 600_000);
+    x.print("long mode, extreme values");
+    let c = command_lines(5_000, 13);
+    c.print("long mode, command lines");
+    let total = [&m, &x, &c].iter().map(|f| f.inputs.load(Ordering::Relaxed)).sum::<u64>();
+    println!("fuzz long mode: {total} inputs in all, 0 panics, 0 hangs, 0 aborts");
+    assert!(total >= 1_000_000);
+}
+
+#[test]
+fn the_located_check_is_strict() {
+    let p = Path::new("a/b.ron");
+    assert!(located("a/b.ron:3:14: expected `)`", p));
+    assert!(!located("a/b.ron: cannot read", p));
+    assert!(!located("a/b.ron:0:0: no place", p));
+    assert!(!located("c.ron:3:4: elsewhere", p));
 }

@@ -80,6 +80,21 @@ impl Summary {
 pub const KEPT_FINDINGS: usize = 50;
 const CHUNK: usize = 2048;
 
+/// The most seeds one campaign runs (about two hours at the DataMiner rate on two threads); a
+/// larger one is split into shards.
+pub const MAX_SEEDS: u64 = 100_000_000;
+
+impl Campaign {
+    /// How many seeds this campaign (or its shard) runs, counted without listing them.
+    pub fn seed_count(&self) -> u64 {
+        let below = |m: u64| match self.shard {
+            None => m,
+            Some((k, n)) => m / n + u64::from(m % n > k - 1),
+        };
+        below(self.seeds.end) - below(self.seeds.start)
+    }
+}
+
 /// Runs a campaign against the campaign's system.
 pub fn run_campaign(c: &Campaign) -> Result<Summary, String> {
     struct For<'a>(&'a Campaign);
@@ -108,11 +123,19 @@ pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summ
     let pool = rayon::ThreadPoolBuilder::new().num_threads(c.jobs.max(1)).build().map_err(|e| e.to_string())?;
     let alphabet = P::alphabet(cfg);
     let profile = P::chaos_profile(cfg);
-    let seeds: Vec<u64> = c.seeds.clone().filter(|s| c.shard.is_none_or(|(k, n)| s % n == k - 1)).collect();
-    let total = seeds.len() as u64;
+    let total = c.seed_count();
+    if total > MAX_SEEDS {
+        return Err(format!("{total} seeds: a campaign runs at most {MAX_SEEDS} (split it with --shard K/N)"));
+    }
+    let mut seeds = c.seeds.clone().filter(|s| c.shard.is_none_or(|(k, n)| s % n == k - 1));
     let mut summary = Summary { target: c.target.clone(), ..Summary::default() };
     let mut lowest: BTreeMap<Invariant, (Finding, bool)> = BTreeMap::new();
-    for chunk in seeds.chunks(CHUNK) {
+    // Seeds are drawn a chunk at a time, so memory does not grow with the campaign.
+    loop {
+        let chunk: Vec<u64> = seeds.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
         let results: Vec<SeedResult> = pool.install(|| {
             chunk
                 .par_iter()

@@ -291,3 +291,15 @@ fn a_model_that_never_lets_time_pass_is_a_finding_not_a_hang() {
     assert_eq!(v.at_ms, 5_000, "at the instant of the first write: {v:?}");
     assert!(v.detail.contains("more than 1000000 events"), "{}", v.detail);
 }
+
+#[test]
+fn seeds_are_counted_without_listing_them_and_bounded() {
+    for (seeds, shard) in [(0..10, None), (3..17, Some((1, 3))), (3..17, Some((3, 3))), (5..6, Some((2, 4))), (0..1, Some((1, 1)))] {
+        let c = Campaign { shard, ..campaign(crate::products::named_system("dataminer").unwrap(), seeds.clone()) };
+        let listed = seeds.filter(|s| shard.is_none_or(|(k, n)| s % n == k - 1)).count() as u64;
+        assert_eq!(c.seed_count(), listed, "{:?} shard {shard:?}", c.seeds);
+    }
+    let huge = campaign(crate::products::named_system("dataminer").unwrap(), 0..u64::MAX);
+    let err = run_campaign(&huge).unwrap_err();
+    assert!(err.contains("at most 100000000"), "{err}");
+}

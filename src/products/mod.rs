@@ -108,6 +108,19 @@ pub trait Product: Clone {
 }
 
 /// Periods must be above zero: a zero period would never let time advance.
+/// The most failures a check may tolerate before it acts (a heartbeat's, a resource's): more
+/// than a run could ever count at the shortest interval is a typo, and counts stay far from
+/// overflow.
+pub(crate) const MAX_ALLOWED_FAILURES: u32 = 1_000_000;
+
+/// Each named tolerance is at most [`MAX_ALLOWED_FAILURES`].
+pub(crate) fn tolerances_bounded(tolerances: &[(&str, u32)]) -> Result<(), String> {
+    match tolerances.iter().find(|(_, n)| *n > MAX_ALLOWED_FAILURES) {
+        Some((name, n)) => Err(format!("{name} is {n}; at most {MAX_ALLOWED_FAILURES}")),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn periods_above_zero(periods: &[(&str, crate::units::Ms)]) -> Result<(), String> {
     match periods.iter().find(|(_, v)| v.0 == 0) {
         Some((name, _)) => Err(format!("{name} must be above 0")),

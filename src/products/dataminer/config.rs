@@ -243,6 +243,7 @@ impl Config {
             if hb.interval_ms() == 0 {
                 return Err("a heartbeat interval must be above 0".into());
             }
+            crate::products::tolerances_bounded(&[("a heartbeat's max_failures", hb.max_failures())])?;
         }
         for (what, v) in [("sync_check_interval", self.sync_check_interval), ("led_refresh", self.led_refresh), ("start_time", self.start_time)] {
             if v.0 == 0 {

@@ -49,7 +49,8 @@ impl PairConfig for Config {
             ("heartbeat_interval", self.heartbeat_interval),
             ("sync_interval", self.sync_interval),
             ("floatip_interval", self.floatip_interval),
-        ])
+        ])?;
+        crate::products::tolerances_bounded(&[("floatip_failures", self.floatip_failures)])
     }
 
     fn profile(&self) -> Profile {
