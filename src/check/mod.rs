@@ -115,6 +115,14 @@ pub fn healthy(problems: Vec<Problem>) -> Verdict {
 }
 
 /// Exactly the writes `ids` were lost.
+/// Ids a `LostChanges([...])` claim may name: every id fits below `u32::MAX`.
+pub fn valid_ids(ids: &[u32]) -> Result<(), String> {
+    match ids.iter().find(|id| **id == u32::MAX) {
+        Some(id) => Err(format!("record id {id} cannot exist: ids are below {}", u32::MAX)),
+        None => Ok(()),
+    }
+}
+
 pub fn lost_ids(s: &crate::ledger::Summary, ids: &[u32]) -> Verdict {
     let mut lost = crate::ledger::IdSet::default();
     for range in s.losses.iter().flat_map(|(_, ids)| ids.ranges()) {

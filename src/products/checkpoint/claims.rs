@@ -44,6 +44,7 @@ impl Claim {
     pub fn validate(&self) -> Result<(), String> {
         match self {
             Claim::Changes(w) => w.validate(),
+            Claim::LostChanges(ids) => check::valid_ids(ids),
             Claim::Status { item, .. } => check::known_item(item, &PEER_ITEMS, "HA Status item"),
             _ => Ok(()),
         }
