@@ -17,6 +17,21 @@ pub struct Host {
     pub name: String,
     pub powered: bool,
     pub nics: Vec<PortId>,
+    /// A router: forwards packets between its NICs' subnets (and on to its own gateway).
+    pub forwards: bool,
+}
+
+/// How addresses are reached over live paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Routing {
+    /// Any port on a live path reaches any address held there, whatever the subnets: the
+    /// built-in layouts, where every host shares one switch/router (FS-WORLD: they mean what
+    /// they always meant).
+    Flat,
+    /// A declared world (FS-WORLD): an address in one of the sending NIC's subnets is reached
+    /// over the live path; any other goes to the NIC's default gateway, which must be a router
+    /// host, and from there on; the answer must find its way back the same way.
+    Subnets,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +46,8 @@ pub struct Port {
     pub kind: PortKind,
     /// Addresses with their prefix, in the order they were assigned.
     pub addrs: Vec<Cidr>,
+    /// The NIC's default gateway (subnet routing only).
+    pub gateway: Option<Ip>,
 }
 
 #[derive(Clone, Debug)]
@@ -55,7 +72,13 @@ pub struct Topology {
     cables: Vec<Cable>,
     /// Component label of each port in the live graph; `DOWN` when the port is down.
     component: Vec<u32>,
+    /// Who holds each address, in port order (a VIP may be held twice in a split brain).
+    holders: std::collections::BTreeMap<Ip, Vec<PortId>>,
+    routing: Routing,
 }
+
+/// The most routers a packet crosses before it is dropped (a routing loop ends there).
+pub const MAX_HOPS: usize = 16;
 
 const DOWN: u32 = u32::MAX;
 
@@ -67,12 +90,38 @@ impl Default for Topology {
 
 impl Topology {
     pub fn new() -> Self {
-        Topology { graph: UnGraph::default(), hosts: Vec::new(), ports: Vec::new(), cables: Vec::new(), component: Vec::new() }
+        Topology {
+            graph: UnGraph::default(),
+            hosts: Vec::new(),
+            ports: Vec::new(),
+            cables: Vec::new(),
+            component: Vec::new(),
+            holders: Default::default(),
+            routing: Routing::Flat,
+        }
+    }
+
+    pub fn set_routing(&mut self, routing: Routing) {
+        self.routing = routing;
+    }
+
+    pub fn routing(&self) -> Routing {
+        self.routing
+    }
+
+    /// Makes `host` a router (or not).
+    pub fn set_forwarding(&mut self, host: HostId, forwards: bool) {
+        self.hosts[host.0 as usize].forwards = forwards;
+    }
+
+    /// Sets a NIC's default gateway.
+    pub fn set_gateway(&mut self, port: PortId, gateway: Option<Ip>) {
+        self.ports[port.0 as usize].gateway = gateway;
     }
 
     pub fn add_host(&mut self, name: &str) -> HostId {
         let id = HostId(u16::try_from(self.hosts.len()).expect("host count fits u16"));
-        self.hosts.push(Host { name: name.to_string(), powered: true, nics: Vec::new() });
+        self.hosts.push(Host { name: name.to_string(), powered: true, nics: Vec::new(), forwards: false });
         id
     }
 
@@ -80,7 +129,10 @@ impl Topology {
         let id = PortId(u16::try_from(self.ports.len()).expect("port count fits u16"));
         let node = self.graph.add_node(id);
         debug_assert_eq!(node.index(), id.0 as usize);
-        self.ports.push(Port { name, kind, addrs });
+        for addr in &addrs {
+            self.holders.entry(addr.addr).or_default().push(id);
+        }
+        self.ports.push(Port { name, kind, addrs, gateway: None });
         self.recompute();
         id
     }
@@ -161,14 +213,54 @@ impl Topology {
         ca != DOWN && ca == self.component[b.0 as usize]
     }
 
-    /// Whether any port holding `ip` is reachable from `from`.
+    /// Whether `from` reaches `ip` and hears back (a ping's answer, a TCP handshake): over the
+    /// live path, and between subnets through routers when the world routes by subnet.
     pub fn reaches_ip(&self, from: PortId, ip: Ip) -> bool {
-        self.holders(ip).any(|p| self.connected(from, p))
+        match self.routing {
+            Routing::Flat => self.holders(ip).any(|p| self.connected(from, p)),
+            Routing::Subnets => {
+                let Some(there) = self.deliver(from, ip) else { return false };
+                // The answer goes back to the sender's own address on that NIC.
+                self.ports[from.0 as usize].addrs.first().is_some_and(|back| self.deliver(there, back.addr) == Some(from))
+            }
+        }
     }
 
     /// Ports currently holding `ip`, in port order (several in a split brain over a virtual IP).
     pub fn holders(&self, ip: Ip) -> impl Iterator<Item = PortId> + '_ {
-        self.ports().filter(move |(_, p)| p.addrs.iter().any(|c| c.addr == ip)).map(|(id, _)| id)
+        self.holders.get(&ip).into_iter().flatten().copied()
+    }
+
+    /// Where a packet from `from` to `ip` arrives under subnet routing: the holder of `ip` on
+    /// the sending NIC's subnet, or past the routers its gateway leads to.
+    fn deliver(&self, from: PortId, ip: Ip) -> Option<PortId> {
+        if let Some(holder) = self.on_subnet(from, ip) {
+            return holder;
+        }
+        // A router sends from whichever of its NICs fits (its own answers too).
+        let mut router = self.host_of(from).filter(|h| self.hosts[h.0 as usize].forwards);
+        let mut at = from;
+        for _ in 0..MAX_HOPS {
+            if let Some(host) = router {
+                let nics = &self.hosts[host.0 as usize].nics;
+                let up = |q: &&PortId| self.port_is_up(**q);
+                if let Some(&q) = nics.iter().filter(up).find(|q| self.ports[q.0 as usize].addrs.iter().any(|c| c.contains(ip))) {
+                    return self.on_subnet(q, ip).flatten();
+                }
+                at = *nics.iter().filter(up).find(|q| self.ports[q.0 as usize].gateway.is_some())?;
+            }
+            let gateway = self.ports[at.0 as usize].gateway?;
+            let next = self.on_subnet(at, gateway).flatten()?;
+            router = Some(self.host_of(next).filter(|h| self.hosts[h.0 as usize].forwards)?);
+        }
+        None
+    }
+
+    /// `None` when `ip` is not on one of `port`'s subnets; else the live holder of `ip` there,
+    /// if any.
+    fn on_subnet(&self, port: PortId, ip: Ip) -> Option<Option<PortId>> {
+        let local = self.port_is_up(port) && self.ports[port.0 as usize].addrs.iter().any(|c| c.contains(ip));
+        local.then(|| self.holders(ip).find(|h| self.connected(port, *h)))
     }
 
     pub fn host_of(&self, port: PortId) -> Option<HostId> {
@@ -212,6 +304,9 @@ impl Topology {
         let added = !addrs.contains(&addr);
         if added {
             addrs.push(addr);
+            let holders = self.holders.entry(addr.addr).or_default();
+            let at = holders.partition_point(|p| *p < port);
+            holders.insert(at, port);
         }
         added
     }
@@ -220,7 +315,14 @@ impl Topology {
         let addrs = &mut self.ports[port.0 as usize].addrs;
         let before = addrs.len();
         addrs.retain(|c| c.addr != ip);
-        addrs.len() != before
+        let removed = addrs.len() != before;
+        if removed && let Some(holders) = self.holders.get_mut(&ip) {
+            holders.retain(|p| *p != port);
+            if holders.is_empty() {
+                self.holders.remove(&ip);
+            }
+        }
+        removed
     }
 
     /// Relabels the live graph's connected components (union-find over live cables).
@@ -305,5 +407,101 @@ mod tests {
         assert!(!t.reaches_ip(b1, vip));
         assert!(t.remove_addr(a1, vip));
         assert_eq!(t.holders(vip).count(), 0);
+    }
+
+    /// A: 10.1.0.11 on switch s1; router R joins 10.1.0.0/24 (s1) and 10.2.0.0/24 (s2); DC:
+    /// 10.2.0.10 on s2. Both hosts point their gateway at R.
+    fn routed() -> (Topology, [PortId; 3], HostId, CableId) {
+        let mut t = Topology::new();
+        t.set_routing(Routing::Subnets);
+        let (s1, s2) = (t.add_switch("s1", vec![]), t.add_switch("s2", vec![]));
+        let (a, r, dc) = (t.add_host("A"), t.add_host("R"), t.add_host("DC"));
+        t.set_forwarding(r, true);
+        let a_nic = t.add_nic(a, "nic", vec![cidr("10.1.0.11/24")]);
+        let r1 = t.add_nic(r, "lan", vec![cidr("10.1.0.1/24")]);
+        let r2 = t.add_nic(r, "dc", vec![cidr("10.2.0.1/24")]);
+        let dc_nic = t.add_nic(dc, "nic", vec![cidr("10.2.0.10/24")]);
+        t.set_gateway(a_nic, Some("10.1.0.1".parse().unwrap()));
+        t.set_gateway(dc_nic, Some("10.2.0.1".parse().unwrap()));
+        t.add_cable("a", a_nic, s1);
+        t.add_cable("r1", r1, s1);
+        let r2_cable = t.add_cable("r2", r2, s2);
+        t.add_cable("dc", dc_nic, s2);
+        (t, [a_nic, r1, dc_nic], r, r2_cable)
+    }
+
+    #[test]
+    fn subnets_are_crossed_only_through_a_router() {
+        let (mut t, [a, r1, dc], r, r2_cable) = routed();
+        let dc_ip: Ip = "10.2.0.10".parse().unwrap();
+        assert!(t.reaches_ip(a, dc_ip), "A -> gateway R -> DC, and back");
+        assert!(t.reaches_ip(a, "10.2.0.1".parse().unwrap()), "the router's far interface answers");
+        assert!(t.reaches_ip(dc, "10.1.0.11".parse().unwrap()));
+        assert!(t.reaches_ip(r1, "10.1.0.11".parse().unwrap()), "on the same subnet, no router needed");
+        t.set_plugged(r2_cable, false);
+        assert!(!t.reaches_ip(a, dc_ip), "the router lost its leg to the DC's subnet");
+        assert!(t.reaches_ip(a, "10.1.0.1".parse().unwrap()));
+        t.set_plugged(r2_cable, true);
+        t.set_powered(r, false);
+        assert!(!t.reaches_ip(a, dc_ip), "a router without power forwards nothing");
+        t.set_powered(r, true);
+        t.set_forwarding(r, false);
+        assert!(!t.reaches_ip(a, dc_ip), "a host that does not forward is no router");
+        t.set_forwarding(r, true);
+        t.set_gateway(dc, None);
+        assert!(!t.reaches_ip(a, dc_ip), "the DC has no way back to A's subnet: no answer");
+        t.set_gateway(dc, Some("10.2.0.1".parse().unwrap()));
+        t.set_gateway(a, None);
+        assert!(!t.reaches_ip(a, dc_ip), "no gateway: only A's own subnet");
+    }
+
+    #[test]
+    fn flat_routing_ignores_subnets_and_subnet_routing_does_not() {
+        let (mut t, [_, a1, _, b1, _], _, _) = pair();
+        t.add_addr(b1, cidr("172.16.0.9/16"));
+        assert!(t.reaches_ip(a1, "172.16.0.9".parse().unwrap()), "flat: the live path is enough");
+        t.set_routing(Routing::Subnets);
+        assert!(!t.reaches_ip(a1, "172.16.0.9".parse().unwrap()), "another subnet and no gateway");
+        assert!(t.reaches_ip(a1, "10.0.0.2".parse().unwrap()));
+    }
+
+    #[test]
+    fn the_address_index_follows_adds_and_removes() {
+        let (mut t, [sw, a1, _, b1, _], _, _) = pair();
+        let vip: Ip = "10.0.0.5".parse().unwrap();
+        t.add_addr(b1, cidr("10.0.0.5/24"));
+        t.add_addr(a1, cidr("10.0.0.5/24"));
+        assert_eq!(t.holders(vip).collect::<Vec<_>>(), vec![a1, b1], "in port order");
+        assert!(!t.add_addr(a1, cidr("10.0.0.5/24")), "held already");
+        t.remove_addr(a1, vip);
+        assert_eq!(t.holders(vip).collect::<Vec<_>>(), vec![b1]);
+        assert_eq!(t.holders("10.0.0.254".parse().unwrap()).collect::<Vec<_>>(), vec![sw]);
+    }
+
+    #[test]
+    fn routes_cross_several_routers_and_a_loop_ends() {
+        // A (10.1/24) -> R (10.1, 10.9) -> R2 (10.9, 10.3) -> C (10.3/24); R's default route
+        // is R2 and R2's is R, so a packet to an unknown subnet loops until MAX_HOPS.
+        let mut t = Topology::new();
+        t.set_routing(Routing::Subnets);
+        let sw = t.add_switch("sw", vec![]);
+        let ip = |s: &str| -> Ip { s.parse().unwrap() };
+        let mut nic = |t: &mut Topology, host: HostId, addr: &str, gw: Option<&str>| {
+            let p = t.add_nic(host, addr, vec![cidr(addr)]);
+            t.set_gateway(p, gw.map(ip));
+            t.add_cable(addr, p, sw);
+            p
+        };
+        let (a, r, r2, c) = (t.add_host("A"), t.add_host("R"), t.add_host("R2"), t.add_host("C"));
+        t.set_forwarding(r, true);
+        t.set_forwarding(r2, true);
+        let a_nic = nic(&mut t, a, "10.1.0.11/24", Some("10.1.0.1"));
+        nic(&mut t, r, "10.1.0.1/24", None);
+        nic(&mut t, r, "10.9.0.1/24", Some("10.9.0.2"));
+        nic(&mut t, r2, "10.9.0.2/24", Some("10.9.0.1"));
+        nic(&mut t, r2, "10.3.0.1/24", None);
+        nic(&mut t, c, "10.3.0.7/24", Some("10.3.0.1"));
+        assert!(t.reaches_ip(a_nic, ip("10.3.0.7")), "two routers on the way, and back");
+        assert!(!t.reaches_ip(a_nic, ip("10.77.0.1")), "a routing loop ends without an answer");
     }
 }
