@@ -486,7 +486,7 @@ mod tests {
         t.set_routing(Routing::Subnets);
         let sw = t.add_switch("sw", vec![]);
         let ip = |s: &str| -> Ip { s.parse().unwrap() };
-        let mut nic = |t: &mut Topology, host: HostId, addr: &str, gw: Option<&str>| {
+        let nic = |t: &mut Topology, host: HostId, addr: &str, gw: Option<&str>| {
             let p = t.add_nic(host, addr, vec![cidr(addr)]);
             t.set_gateway(p, gw.map(ip));
             t.add_cable(addr, p, sw);
