@@ -154,6 +154,53 @@ pub enum Action {
     MakeActive(Target),
     /// Make the node Standby.
     MakeStandby(Target),
+    /// A fault on a part of the declared world, named (FS-WORLD): written as the part's own
+    /// action (`Pull(cable: "isl-1")`, `FailSwitch("core-1")`); the scenario format reads and
+    /// writes it (a step's action), so serde skips it here.
+    #[serde(skip)]
+    World(NamedFault),
+}
+
+/// A world fault on a named part of the declared world.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "Action", deny_unknown_fields)]
+pub enum NamedFault {
+    Pull { cable: String },
+    Plug { cable: String },
+    DisableNic { host: String, nic: String },
+    EnableNic { host: String, nic: String },
+    PowerFail(String),
+    PowerOn(String),
+    FailSwitch(String),
+    RestoreSwitch(String),
+}
+
+impl NamedFault {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            NamedFault::Pull { .. } => "Pull",
+            NamedFault::Plug { .. } => "Plug",
+            NamedFault::DisableNic { .. } => "DisableNic",
+            NamedFault::EnableNic { .. } => "EnableNic",
+            NamedFault::PowerFail(_) => "PowerFail",
+            NamedFault::PowerOn(_) => "PowerOn",
+            NamedFault::FailSwitch(_) => "FailSwitch",
+            NamedFault::RestoreSwitch(_) => "RestoreSwitch",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            NamedFault::Pull { cable } => format!("pull cable {cable}"),
+            NamedFault::Plug { cable } => format!("plug in cable {cable}"),
+            NamedFault::DisableNic { host, nic } => format!("disable NIC {nic} of {host}"),
+            NamedFault::EnableNic { host, nic } => format!("enable NIC {nic} of {host}"),
+            NamedFault::PowerFail(host) => format!("power failure of {host}"),
+            NamedFault::PowerOn(host) => format!("power on {host}"),
+            NamedFault::FailSwitch(switch) => format!("switch {switch} fails"),
+            NamedFault::RestoreSwitch(switch) => format!("switch {switch} is restored"),
+        }
+    }
 }
 
 /// Every action's name, in declaration order (the order in which messages list them).
@@ -242,6 +289,7 @@ impl Action {
             Action::Publish(_) => "Publish",
             Action::MakeActive(_) => "MakeActive",
             Action::MakeStandby(_) => "MakeStandby",
+            Action::World(f) => f.kind(),
         }
     }
 
@@ -278,6 +326,7 @@ impl Action {
             Action::Publish(_) => "publish the session".into(),
             Action::MakeActive(_) => "make Active".into(),
             Action::MakeStandby(_) => "make Standby".into(),
+            Action::World(f) => f.describe(),
         }
     }
 
@@ -316,6 +365,7 @@ impl Action {
             Action::Connect { from, .. } => Some(*from),
             Action::FailSwitch
             | Action::RestoreSwitch
+            | Action::World(_)
             | Action::Switch
             | Action::Upgrade { .. }
             | Action::Write { .. }

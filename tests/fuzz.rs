@@ -421,6 +421,21 @@ fn over_a_million_inputs_never_panic() {
     assert!(total >= 1_000_000);
 }
 
+/// Inputs the fuzz test once found failing, kept as plain cases.
+#[test]
+fn what_the_fuzz_test_found_stays_fixed() {
+    let load = |name: &str| failsim::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).unwrap();
+    // No failures allowed: the first failing heartbeat after a start decided to go online, and
+    // the start-up then tried to go online a second time (an assertion failed).
+    for file in ["scenarios/dm-startup.ron", "scenarios/dm-seed-node.ron", "scenarios/dm-upgrade-simultaneous.ron"] {
+        let sc = failsim::apply_overrides(&load(file), &["heartbeats[*].max_failures=0".into()]).unwrap();
+        assert!(failsim::run(&sc, None).is_ok(), "{file}");
+    }
+    // u32::MAX failures allowed overflowed a counter: now a located limit.
+    let err = failsim::apply_overrides(&load("scenarios/dm-stop-online.ron"), &["heartbeats[*].max_failures=4294967295".into()]).unwrap_err();
+    assert!(err.contains("at most 1000000"), "{err}");
+}
+
 #[test]
 fn the_located_check_is_strict() {
     let p = Path::new("a/b.ron");

@@ -20,15 +20,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("ops", &["engine", "ledger"]),
     ("action", &["net", "units"]),
     ("fault", &["action", "engine", "units"]),
-    ("world", &["engine", "net"]),
+    ("world", &["action", "engine", "net"]),
     ("check", &["engine", "finding", "ledger", "ops", "units"]),
     ("products/*", &["action", "check", "db", "engine", "fault", "finding", "ledger", "metrics", "net", "ops", "products", "units", "world"]),
     ("products", &["action", "check", "engine", "fault", "finding", "ledger", "metrics", "ops", "units", "world", "products/*"]),
-    ("scenario", &["action", "check", "engine", "products", "units"]),
+    ("scenario", &["action", "check", "engine", "products", "units", "world"]),
     ("runner", &["check", "engine", "finding", "metrics", "net", "ops", "products", "scenario", "world"]),
     ("report", &["engine", "metrics", "net", "ops", "runner", "units"]),
     ("chaos", &["action", "check", "engine", "fault", "finding", "ledger", "metrics", "products", "runner", "scenario", "units", "world"]),
-    ("explore", &["action", "engine", "fault", "metrics", "products", "runner", "scenario", "units"]),
+    ("explore", &["action", "engine", "fault", "metrics", "products", "runner", "scenario", "units", "world"]),
     ("sweep", &["engine", "metrics", "runner", "scenario", "units"]),
 ];
 

@@ -250,6 +250,7 @@ fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, s
             crate::engine::clock(v.at_ms)
         ),
         seed: finding.seed,
+        world: None,
         system: c.system.clone(),
         script: shrunk.script(),
         end: Ms(shrunk.profile.end_ms),

@@ -86,7 +86,7 @@ struct Split {
 
 fn run_checked<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
     let end = schedule.profile.end_ms;
-    let mut sim: Sim<crate::runner::Harness<P>> = prepare::<P>(cfg, &schedule.script(), seed, trace);
+    let mut sim: Sim<crate::runner::Harness<P>> = prepare::<P>(cfg, None, &schedule.script(), seed, trace);
     let mut violations = Vec::new();
     let mut split: Option<Split> = None;
     let mut dns: Option<(Time, String)> = None;

@@ -170,8 +170,8 @@ fn script_with(scenario: &Scenario, faults: &[Fault]) -> Vec<Step> {
 }
 
 /// Runs a script without a trace, folding only the metrics, and fingerprints the end state.
-fn run_metrics<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, end: Time) -> Result<(Metrics, u64), String> {
-    let mut sim = prepare::<P>(cfg, script, seed, false);
+fn run_metrics<P: Product>(cfg: &P::Config, world: Option<&crate::world::WorldDecl>, script: &[Step], seed: u64, end: Time) -> Result<(Metrics, u64), String> {
+    let mut sim = prepare::<P>(cfg, world, script, seed, false);
     let mut rec = Recorder::default();
     drive(&mut sim, end, |sim, span| {
         if span.changed {
@@ -205,7 +205,7 @@ fn explore_for<P: Product>(cfg: &P::Config, scenario: &Scenario, depth: usize, p
                 .par_iter()
                 .map(|c| {
                     let faults: Vec<Fault> = c.iter().map(|&i| atoms[i]).collect();
-                    run_metrics::<P>(cfg, &script_with(scenario, &faults), scenario.seed, scenario.end.0)
+                    run_metrics::<P>(cfg, scenario.world.as_ref(), &script_with(scenario, &faults), scenario.seed, scenario.end.0)
                 })
                 .collect::<Result<_, _>>()
         })?;

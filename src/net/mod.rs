@@ -11,4 +11,4 @@ mod topology;
 pub use dns::{Dns, RecordSource};
 pub use ip::{Cidr, Ip};
 pub use route::{Route, RouteTable};
-pub use topology::{CableId, HostId, Port, PortId, PortKind, Topology};
+pub use topology::{CableId, HostId, Port, PortId, PortKind, Routing, Topology};

@@ -216,14 +216,20 @@ impl Topology {
     /// Whether `from` reaches `ip` and hears back (a ping's answer, a TCP handshake): over the
     /// live path, and between subnets through routers when the world routes by subnet.
     pub fn reaches_ip(&self, from: PortId, ip: Ip) -> bool {
-        match self.routing {
-            Routing::Flat => self.holders(ip).any(|p| self.connected(from, p)),
-            Routing::Subnets => {
-                let Some(there) = self.deliver(from, ip) else { return false };
-                // The answer goes back to the sender's own address on that NIC.
-                self.ports[from.0 as usize].addrs.first().is_some_and(|back| self.deliver(there, back.addr) == Some(from))
-            }
-        }
+        self.reached_holder(from, ip).is_some()
+    }
+
+    /// The port that answers `from` at `ip` (the first in port order, when several hold it).
+    pub fn reached_holder(&self, from: PortId, ip: Ip) -> Option<PortId> {
+        let egress = self.egress(from, ip)?;
+        self.holders(ip).find(|h| self.connected(egress, *h) && self.answers(*h, from))
+    }
+
+    /// Whether `from` reaches `ip` at `holder` in particular (a VIP held twice: is this copy
+    /// of it reachable?).
+    pub fn reaches_at(&self, from: PortId, ip: Ip, holder: PortId) -> bool {
+        let holds = self.ports[holder.0 as usize].addrs.iter().any(|c| c.addr == ip);
+        holds && self.egress(from, ip).is_some_and(|egress| self.connected(egress, holder)) && self.answers(holder, from)
     }
 
     /// Ports currently holding `ip`, in port order (several in a split brain over a virtual IP).
@@ -231,11 +237,26 @@ impl Topology {
         self.holders.get(&ip).into_iter().flatten().copied()
     }
 
-    /// Where a packet from `from` to `ip` arrives under subnet routing: the holder of `ip` on
-    /// the sending NIC's subnet, or past the routers its gateway leads to.
-    fn deliver(&self, from: PortId, ip: Ip) -> Option<PortId> {
-        if let Some(holder) = self.on_subnet(from, ip) {
-            return holder;
+    /// Whether `holder`'s answer finds its way back to `to` (always, in a flat world: the
+    /// request came over a live path).
+    fn answers(&self, holder: PortId, to: PortId) -> bool {
+        match self.routing {
+            Routing::Flat => true,
+            Routing::Subnets => {
+                self.ports[to.0 as usize].addrs.first().is_some_and(|back| self.egress(holder, back.addr).is_some_and(|egress| self.connected(egress, to)))
+            }
+        }
+    }
+
+    /// The port a packet from `from` to `ip` leaves from onto `ip`'s subnet: `from` itself in a
+    /// flat world or when `ip` is on its subnet; else the NIC of the last router its gateway
+    /// leads to. `None`: no route.
+    fn egress(&self, from: PortId, ip: Ip) -> Option<PortId> {
+        if !self.port_is_up(from) {
+            return None;
+        }
+        if self.routing == Routing::Flat || self.on_subnet(from, ip) {
+            return Some(from);
         }
         // A router sends from whichever of its NICs fits (its own answers too).
         let mut router = self.host_of(from).filter(|h| self.hosts[h.0 as usize].forwards);
@@ -244,23 +265,24 @@ impl Topology {
             if let Some(host) = router {
                 let nics = &self.hosts[host.0 as usize].nics;
                 let up = |q: &&PortId| self.port_is_up(**q);
-                if let Some(&q) = nics.iter().filter(up).find(|q| self.ports[q.0 as usize].addrs.iter().any(|c| c.contains(ip))) {
-                    return self.on_subnet(q, ip).flatten();
+                if let Some(&q) = nics.iter().filter(up).find(|q| self.on_subnet(**q, ip)) {
+                    return Some(q);
                 }
                 at = *nics.iter().filter(up).find(|q| self.ports[q.0 as usize].gateway.is_some())?;
             }
             let gateway = self.ports[at.0 as usize].gateway?;
-            let next = self.on_subnet(at, gateway).flatten()?;
+            if !self.on_subnet(at, gateway) {
+                return None;
+            }
+            let next = self.holders(gateway).find(|h| self.connected(at, *h))?;
             router = Some(self.host_of(next).filter(|h| self.hosts[h.0 as usize].forwards)?);
         }
         None
     }
 
-    /// `None` when `ip` is not on one of `port`'s subnets; else the live holder of `ip` there,
-    /// if any.
-    fn on_subnet(&self, port: PortId, ip: Ip) -> Option<Option<PortId>> {
-        let local = self.port_is_up(port) && self.ports[port.0 as usize].addrs.iter().any(|c| c.contains(ip));
-        local.then(|| self.holders(ip).find(|h| self.connected(port, *h)))
+    /// Whether `ip` is on one of `port`'s subnets.
+    fn on_subnet(&self, port: PortId, ip: Ip) -> bool {
+        self.ports[port.0 as usize].addrs.iter().any(|c| c.contains(ip))
     }
 
     pub fn host_of(&self, port: PortId) -> Option<HostId> {

@@ -27,7 +27,7 @@ use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
 use crate::ops::View;
-use crate::world::{Applied, World, WorldCx, WorldFault};
+use crate::world::{Applied, World, WorldCx, WorldDecl, WorldFault};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::{Debug, Display};
@@ -56,6 +56,14 @@ pub trait Product: Clone {
     /// Checks a claim before the run (a status item it does not show, say).
     fn validate_claim(_claim: &Self::Claim) -> Result<(), String> {
         Ok(())
+    }
+
+    /// Checks the system's binding to a declared world (`None`: it lays out its own).
+    fn check_binding(_cfg: &Self::Config, world: Option<&WorldDecl>) -> Result<(), String> {
+        match world {
+            None => Ok(()),
+            Some(_) => Err(format!("{} cannot be bound to a declared world yet: leave out `world:`", Self::LABEL)),
+        }
     }
 
     /// The system at t = 0 in `cx.world` (its hosts, NICs and cables in the default layout),

@@ -158,6 +158,18 @@ impl System {
         self.visit(Validate)
     }
 
+    /// Checks the system's binding to the scenario's world (see [`Product::check_binding`]).
+    pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+        struct Binding<'a>(Option<&'a crate::world::WorldDecl>);
+        impl WithConfig for Binding<'_> {
+            type Out = Result<(), String>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
+                P::check_binding(cfg, self.0)
+            }
+        }
+        self.visit(Binding(world))
+    }
+
     /// The script actions this system supports.
     pub fn supported_actions(&self) -> Vec<&'static str> {
         struct Supported;

@@ -9,7 +9,7 @@ use crate::metrics::{Metrics, Recorder};
 use crate::ops::View;
 use crate::products::{Product, Registered, WithConfig};
 use crate::scenario::{Scenario, Step};
-use crate::world::{World, WorldCx, WorldFault};
+use crate::world::{World, WorldCx, WorldDecl, WorldFault};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -116,8 +116,8 @@ const MAX_FAULTS_PER_EVENT: usize = 10_000;
 
 impl<P: Product> Harness<P> {
     /// The world of `seed` with the system built in it.
-    fn build(cfg: &P::Config, seed: u64, cx: &mut Ctx<'_, P::Event, P::Record>) -> Self {
-        let mut world = World::new(seed);
+    fn build(cfg: &P::Config, decl: Option<&WorldDecl>, seed: u64, cx: &mut Ctx<'_, P::Event, P::Record>) -> Self {
+        let mut world = World::declared(seed, decl);
         let mut requests = Vec::new();
         let system = P::build(cfg, &mut WorldCx::new(cx, &mut world, &mut requests));
         assert!(requests.is_empty(), "a system asks for no fault while it is built");
@@ -239,8 +239,8 @@ impl From<Overrun> for RunError {
 }
 
 /// Builds the simulation of a product with its script scheduled, at t = 0.
-pub fn prepare<P: Product>(cfg: &P::Config, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
-    let mut sim = Sim::build(trace, |cx| Harness::build(cfg, seed, cx));
+pub fn prepare<P: Product>(cfg: &P::Config, world: Option<&WorldDecl>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
+    let mut sim = Sim::build(trace, |cx| Harness::build(cfg, world, seed, cx));
     for step in script {
         sim.schedule_at(step.at.0, P::action(step.action.clone()));
     }
@@ -278,7 +278,7 @@ pub fn run_with(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Resul
 
 fn run_product<P: Registered>(cfg: &P::Config, scenario: &Scenario, seed: u64, limits: Limits) -> Result<Outcome, RunError> {
     let end = scenario.end.0;
-    let mut sim = prepare::<P>(cfg, &scenario.script, seed, true).with_max_events(limits.max_events);
+    let mut sim = prepare::<P>(cfg, scenario.world.as_ref(), &scenario.script, seed, true).with_max_events(limits.max_events);
     let initial = sim.model.view(0);
     let claims: Vec<&P::Claim> =
         scenario.expect.iter().map(|e| P::unwrap_claim(&e.that).expect("the parser reads claims in the vocabulary of the scenario's system")).collect();
@@ -335,7 +335,7 @@ pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topol
     impl WithConfig for At<'_> {
         type Out = Result<crate::net::Topology, RunError>;
         fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
-            let mut sim = prepare::<P>(cfg, &self.0.script, self.0.seed, false);
+            let mut sim = prepare::<P>(cfg, self.0.world.as_ref(), &self.0.script, self.0.seed, false);
             drive(&mut sim, self.1, |_, _| {})?;
             Ok(sim.model.world.net().clone())
         }
@@ -354,7 +354,7 @@ mod tests {
         let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/dm-stop-online.ron"));
         let sc = crate::scenario::load(path).unwrap();
         let crate::products::System::DataMiner(cfg) = &sc.system else { panic!("a DataMiner scenario") };
-        let mut sim = prepare::<crate::products::dataminer::DataMiner>(cfg, &sc.script, 3, true);
+        let mut sim = prepare::<crate::products::dataminer::DataMiner>(cfg, None, &sc.script, 3, true);
         sim.run_until(90_000).unwrap();
         let mut branch = sim.clone();
         sim.run_until(sc.end.0).unwrap();
@@ -371,7 +371,7 @@ mod tests {
         )
         .unwrap();
         let crate::products::System::CheckPoint(cfg) = &sc.system else { panic!("a Check Point scenario") };
-        let mut sim = prepare::<crate::products::checkpoint::CheckPoint>(cfg, &sc.script, 0, false);
+        let mut sim = prepare::<crate::products::checkpoint::CheckPoint>(cfg, None, &sc.script, 0, false);
         let mut spans = Vec::new();
         drive(&mut sim, sc.end.0, |_, span| spans.push(span)).unwrap();
         assert_eq!(spans.first().map(|s| s.from_ms), Some(0));

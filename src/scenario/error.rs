@@ -64,8 +64,18 @@ impl ScenarioError {
 
     /// An error located at the `n`-th (0-based) occurrence of `needle`.
     pub fn at_nth(path: &Path, src: &str, needle: &str, n: usize, message: &str) -> Self {
-        let hit = src.lines().enumerate().filter_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1))).nth(n);
-        let (line, col) = hit.unwrap_or((0, 0));
+        Self::at_nth_after(path, src, "", needle, n, message)
+    }
+
+    /// An error located at the `n`-th (0-based) occurrence of `needle` at or after the first
+    /// occurrence of `anchor` (a section's keyword).
+    pub fn at_nth_after(path: &Path, src: &str, anchor: &str, needle: &str, n: usize, message: &str) -> Self {
+        let start = src.find(anchor).unwrap_or(0);
+        let hit = src[start..].match_indices(needle).nth(n).map(|(i, _)| start + i);
+        let (line, col) = hit.map_or((0, 0), |at| {
+            let before = &src[..at];
+            (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+        });
         Self::at(path, src, line, col, message.to_string())
     }
 }

@@ -11,6 +11,7 @@ use crate::action::Action;
 use crate::check::When;
 use crate::products::{AnyClaim, Registered, System, SystemTag, WithConfig, WithProduct};
 use crate::units::Ms;
+use crate::world::WorldDecl;
 use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use std::path::Path;
@@ -23,6 +24,9 @@ pub struct Scenario {
     /// What the scenario checks, and where the documented outcome comes from.
     pub doc: String,
     pub seed: u64,
+    /// The declared world (FS-WORLD); `None`: the system lays out its built-in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub world: Option<WorldDecl>,
     pub system: System,
     pub script: Vec<Step>,
     pub end: Ms,
@@ -38,6 +42,8 @@ struct TypedScenario<C> {
     doc: String,
     #[serde(default)]
     seed: u64,
+    #[serde(default)]
+    world: Option<WorldDecl>,
     system: System,
     #[serde(default)]
     script: Vec<Step>,
@@ -49,7 +55,7 @@ struct TypedScenario<C> {
 impl<C> TypedScenario<C> {
     fn into_scenario(self, wrap: fn(C) -> AnyClaim) -> Scenario {
         let expect = self.expect.into_iter().map(|e| Expectation { ids: e.ids, when: e.when, that: wrap(e.that) }).collect();
-        Scenario { name: self.name, doc: self.doc, seed: self.seed, system: self.system, script: self.script, end: self.end, expect }
+        Scenario { name: self.name, doc: self.doc, seed: self.seed, world: self.world, system: self.system, script: self.script, end: self.end, expect }
     }
 }
 
@@ -106,7 +112,7 @@ mod when_syntax {
 #[serde(deny_unknown_fields, try_from = "RawStep")]
 pub struct Step {
     pub at: Ms,
-    #[serde(rename = "do")]
+    #[serde(rename = "do", serialize_with = "action_syntax::serialize")]
     pub action: Action,
 }
 
@@ -114,8 +120,87 @@ pub struct Step {
 #[serde(deny_unknown_fields)]
 struct RawStep {
     at: Ms,
-    #[serde(rename = "do")]
+    #[serde(rename = "do", deserialize_with = "action_syntax::deserialize")]
     action: Action,
+}
+
+/// A script action is written in one of two forms: by role (`Pull(cable: Corporate, on:
+/// Online)`, `FailSwitch`) or naming a part of the declared world (`Pull(cable: "isl-1")`,
+/// `FailSwitch("core-1")`). RON cannot try one form and then the other, so a first pass reads
+/// each step's action as raw text and decides its form; the typed pass then reads each action
+/// in its own form, with that form's exact, located errors. (JSON, for `--set`, tries both.)
+mod action_syntax {
+    use crate::action::{Action, NamedFault};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Form {
+        Roles,
+        Named,
+    }
+
+    thread_local! {
+        /// The forms of the steps' actions, in file order, during a typed pass.
+        static FORMS: RefCell<VecDeque<Form>> = const { RefCell::new(VecDeque::new()) };
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename = "Scenario")]
+    struct ScriptOnly {
+        #[serde(default)]
+        script: Vec<RawAction>,
+    }
+
+    #[derive(Deserialize)]
+    struct RawAction {
+        #[serde(rename = "do")]
+        action: Box<ron::value::RawValue>,
+    }
+
+    /// Names a world part: one of the world faults, with a string inside (the role form of
+    /// those actions has none).
+    fn form_of(raw: &str) -> Form {
+        let name: String = raw.trim_start().chars().take_while(|c| c.is_alphanumeric()).collect();
+        let world_fault = ["Pull", "Plug", "DisableNic", "EnableNic", "PowerFail", "PowerOn", "FailSwitch", "RestoreSwitch"].contains(&name.as_str());
+        if world_fault && raw.contains('"') { Form::Named } else { Form::Roles }
+    }
+
+    /// Runs a typed pass over `src` with each action's form known.
+    pub fn with_forms<T>(opts: &ron::Options, src: &str, pass: impl FnOnce() -> T) -> T {
+        let forms: VecDeque<Form> =
+            opts.from_str::<ScriptOnly>(src).map(|s| s.script.iter().map(|a| form_of(a.action.get_ron())).collect()).unwrap_or_default();
+        FORMS.with(|f| *f.borrow_mut() = forms);
+        let out = pass();
+        FORMS.with(|f| f.borrow_mut().clear());
+        out
+    }
+
+    /// A world fault is written as its own action (`Pull(cable: "isl-1")`), not as `World(…)`.
+    pub fn serialize<S: Serializer>(action: &Action, s: S) -> Result<S::Ok, S::Error> {
+        match action {
+            Action::World(f) => f.serialize(s),
+            other => other.serialize(s),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Action, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Roles(Action),
+            Named(NamedFault),
+        }
+        match FORMS.with(|f| f.borrow_mut().pop_front()) {
+            Some(Form::Roles) => Action::deserialize(d),
+            Some(Form::Named) => NamedFault::deserialize(d).map(Action::World),
+            None => Either::deserialize(d).map(|e| match e {
+                Either::Roles(a) => a,
+                Either::Named(f) => Action::World(f),
+            }),
+        }
+    }
 }
 
 impl TryFrom<RawStep> for Step {
@@ -183,21 +268,28 @@ impl WithProduct for ParseAs<'_> {
 
 fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     let opts = ron_options();
-    let typed: TypedScenario<P::Claim> = opts.from_str(src).map_err(|e| ScenarioError::from_ron(path, src, &e))?;
+    let typed: TypedScenario<P::Claim> = action_syntax::with_forms(&opts, src, || opts.from_str(src)).map_err(|e| ScenarioError::from_ron(path, src, &e))?;
     let end = opts.from_str::<EndOnly>(src).map(|e| e.end.0).unwrap_or(typed.end.0);
     let late = typed.script.iter().any(|s| s.at.0 > end) || typed.expect.iter().any(|e| e.when.latest_ms() > end);
     if late {
         END_MS.with(|c| c.set(Some(end)));
-        let located = opts.from_str::<TypedScenario<P::Claim>>(src);
+        let located = action_syntax::with_forms(&opts, src, || opts.from_str::<TypedScenario<P::Claim>>(src));
         END_MS.with(|c| c.set(None));
         if let Err(e) = located {
             return Err(ScenarioError::from_ron(path, src, &e));
         }
     }
+    if let Some(world) = &typed.world {
+        world.check().map_err(|e| ScenarioError::at_nth_after(path, src, "world:", &e.near, e.nth, &e.message))?;
+    }
     typed.system.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?;
+    typed.system.check_binding(typed.world.as_ref()).map_err(|m| ScenarioError::at_word(path, src, "system", &m))?;
     if typed.script.len() > MAX_SCRIPT_STEPS {
         let m = format!("the script has {} steps; at most {MAX_SCRIPT_STEPS}", typed.script.len());
         return Err(ScenarioError::at_nth(path, src, "do:", MAX_SCRIPT_STEPS, &m));
+    }
+    for (i, step) in typed.script.iter().enumerate() {
+        world_parts(&step.action, typed.world.as_ref()).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
     }
     let supported = typed.system.supported_actions();
     let mut totals = Totals::default();
@@ -218,6 +310,19 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
     }
     let scenario = typed.into_scenario(P::wrap_claim);
     Ok(scenario)
+}
+
+/// An action that names a part of the world must find it; one that means "the switch" needs a
+/// world with one switch.
+fn world_parts(action: &Action, world: Option<&WorldDecl>) -> Result<(), String> {
+    match (action, world) {
+        (Action::World(f), None) => Err(format!("`{}` names a part of a declared world, and this scenario declares none (`world:`)", f.describe())),
+        (Action::World(f), Some(w)) => w.check_fault(f),
+        (Action::FailSwitch | Action::RestoreSwitch, Some(w)) if w.switches.len() != 1 => {
+            Err(format!("the world has {} switches: name the one that fails (`FailSwitch(\"…\")`)", w.switches.len()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A scenario as a file, in the format `parse` reads (it reads back to the same scenario).

@@ -9,8 +9,13 @@
 //! network's state themselves (they may hold addresses — a VIP — and register names in DNS).
 //! Product-agnostic: no roles, heartbeats or alarms here.
 
+mod decl;
+
+pub use decl::WorldDecl;
+
+use crate::action::NamedFault;
 use crate::engine::{Ctx, StreamAllocator, Streams};
-use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Topology};
+use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Routing, Topology};
 
 /// The network, the DNS server and the random streams of one run.
 #[derive(Clone, Debug)]
@@ -54,8 +59,53 @@ impl World {
         World { net: Topology::new(), dns: Dns::default(), streams: StreamAllocator::new(seed) }
     }
 
+    /// The world a scenario declares (or the empty one, for a system to lay out its own).
+    pub fn declared(seed: u64, decl: Option<&WorldDecl>) -> Self {
+        let mut world = World::new(seed);
+        if let Some(decl) = decl {
+            decl.build(&mut world);
+        }
+        world
+    }
+
     pub fn net(&self) -> &Topology {
         &self.net
+    }
+
+    /// Whether the scenario declared this world (systems bind to its hosts by name).
+    pub fn is_declared(&self) -> bool {
+        self.net.routing() == Routing::Subnets
+    }
+
+    pub fn host_named(&self, name: &str) -> Option<HostId> {
+        self.net.hosts().find(|(_, h)| h.name == name).map(|(id, _)| id)
+    }
+
+    pub fn nic_named(&self, host: &str, nic: &str) -> Option<PortId> {
+        let host = self.host_named(host)?;
+        self.net.host(host).nics.iter().copied().find(|p| self.net.port(*p).name == nic)
+    }
+
+    pub fn switch_named(&self, name: &str) -> Option<PortId> {
+        self.net.ports().find(|(_, p)| p.name == name && matches!(p.kind, PortKind::Switch { .. })).map(|(id, _)| id)
+    }
+
+    pub fn cable_named(&self, name: &str) -> Option<CableId> {
+        self.net.cables().find(|(_, c)| c.name == name).map(|(id, _)| id)
+    }
+
+    /// The fault a named world action means (`None`: no such part; the parser refuses that).
+    pub fn named_fault(&self, f: &NamedFault) -> Option<WorldFault> {
+        Some(match f {
+            NamedFault::Pull { cable } => WorldFault::Cable { cable: self.cable_named(cable)?, plugged: false },
+            NamedFault::Plug { cable } => WorldFault::Cable { cable: self.cable_named(cable)?, plugged: true },
+            NamedFault::DisableNic { host, nic } => WorldFault::Nic { port: self.nic_named(host, nic)?, enabled: false },
+            NamedFault::EnableNic { host, nic } => WorldFault::Nic { port: self.nic_named(host, nic)?, enabled: true },
+            NamedFault::PowerFail(host) => WorldFault::Power { host: self.host_named(host)?, on: false },
+            NamedFault::PowerOn(host) => WorldFault::Power { host: self.host_named(host)?, on: true },
+            NamedFault::FailSwitch(s) => WorldFault::Switch { port: self.switch_named(s)?, up: false },
+            NamedFault::RestoreSwitch(s) => WorldFault::Switch { port: self.switch_named(s)?, up: true },
+        })
     }
 
     pub fn dns(&self) -> &Dns {

@@ -276,6 +276,7 @@ impl CheckPoint {
                 cx.request(WorldFault::Power { host: self.server(n()).host, on: matches!(action, Action::PowerOn(_)) })
             }
             Action::FailSwitch | Action::RestoreSwitch => cx.request(WorldFault::Switch { port: self.switch, up: matches!(action, Action::RestoreSwitch) }),
+            Action::World(f) => cx.world.named_fault(&f).into_iter().for_each(|fault| cx.request(fault)),
             Action::Stop(_) => self.set_running(n(), false, Scope::Services, cx),
             Action::Start(_) => self.start(n(), cx),
             Action::Restart { duration, .. } => {

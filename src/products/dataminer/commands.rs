@@ -86,7 +86,7 @@ impl DataMiner {
             // World faults: the world applies them; the hooks below react (see `after_fault`).
             Command::Pull { cable, .. } | Command::Plug { cable, .. } => {
                 let plugged = matches!(command, Command::Plug { .. });
-                for nic in nics(cable) {
+                for nic in self.own_nics(d(), cable, cx) {
                     if let Some(cable) = cx.net().cable_of(self.agent(d()).port(nic)) {
                         cx.request(WorldFault::Cable { cable, plugged });
                     }
@@ -94,7 +94,7 @@ impl DataMiner {
             }
             Command::DisableNic { cable, .. } | Command::EnableNic { cable, .. } => {
                 let enabled = matches!(command, Command::EnableNic { .. });
-                for nic in nics(cable) {
+                for nic in self.own_nics(d(), cable, cx) {
                     cx.request(WorldFault::Nic { port: self.agent(d()).port(nic), enabled });
                 }
             }
@@ -102,8 +102,12 @@ impl DataMiner {
                 cx.request(WorldFault::Power { host: self.agent(d()).host, on: matches!(command, Command::PowerOn(_)) });
             }
             Command::FailSwitch | Command::RestoreSwitch => {
-                cx.request(WorldFault::Switch { port: self.site.switch, up: matches!(command, Command::RestoreSwitch) });
+                // The parser refuses an unnamed switch fault in a world with several switches.
+                if let Some(port) = self.site.switch {
+                    cx.request(WorldFault::Switch { port, up: matches!(command, Command::RestoreSwitch) });
+                }
             }
+            Command::World(f) => cx.world.named_fault(&f).into_iter().for_each(|fault| cx.request(fault)),
             Command::Stop(_) => self.cmd_stop(d(), cx),
             Command::Start(_) => self.cmd_start(d(), self.cfg.start_time.0, cx),
             Command::Restart { duration, .. } => {
@@ -129,6 +133,16 @@ impl DataMiner {
             Command::Connect { to, .. } => self.connect(d(), to, cx),
             other => cx.record(Rec::Refused { what: other.kind().into(), why: "not a DataMiner Failover action".into() }),
         }
+    }
+
+    /// The DMA's NICs a cable reference names; a Sync NIC it does not have (sync over the
+    /// corporate network, DM-OPT-SYNCNIC) is refused, not taken for the corporate one.
+    fn own_nics(&self, dma: Dma, cable: CableRef, cx: &mut Cx<'_, '_>) -> Vec<Nic> {
+        let (own, missing): (Vec<Nic>, Vec<Nic>) = nics(cable).into_iter().partition(|n| self.agent(dma).nics().any(|o| o == *n));
+        if !missing.is_empty() {
+            cx.record(Rec::Refused { what: format!("the Sync cable of {}", self.name(dma)), why: "it has no Sync NIC: sync runs over the corporate network".into() });
+        }
+        own
     }
 
     fn cmd_stop(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
@@ -164,7 +178,8 @@ impl DataMiner {
     /// cables, NICs and servers, and a server that got power back boots.
     pub(super) fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_>) {
         for d in Dma::BOTH {
-            for nic in Nic::BOTH {
+            let own: Vec<Nic> = self.agent(d).nics().collect();
+            for nic in own {
                 if let Some(up) = applied.link(self.agent(d).port(nic)) {
                     self.agent_mut(d).nic_seen[nic as usize] = true;
                     cx.record(Rec::Link { dma: self.name(d).into(), nic: nic.label(), up });
@@ -177,7 +192,7 @@ impl DataMiner {
                 cx.record(Rec::Cable { cable: name, plugged });
             }
             WorldFault::Nic { port, enabled } if applied.changed => {
-                let nic = Dma::BOTH.into_iter().flat_map(|d| Nic::BOTH.map(|n| (d, n))).find(|(d, n)| self.agent(*d).port(*n) == port);
+                let nic = Dma::BOTH.into_iter().flat_map(|d| self.agent(d).nics().map(move |n| (d, n))).find(|(d, n)| self.agent(*d).port(*n) == port);
                 if let Some((dma, nic)) = nic {
                     cx.record(Rec::NicEnabled { dma: self.name(dma).into(), nic: nic.label(), enabled });
                 }
@@ -336,7 +351,7 @@ impl DataMiner {
 
     /// Which DMA serves a request sent from the client to `ip`, if any.
     fn serve(&self, net: &Topology, ip: Ip) -> Option<Dma> {
-        let port = net.holders(ip).find(|p| net.connected(self.site.client, *p))?;
+        let port = net.reached_holder(self.site.client, ip)?;
         let PortKind::Nic { host, .. } = net.port(port).kind else { return None };
         let dma = Dma::BOTH.into_iter().find(|d| self.agent(*d).host == host)?;
         let a = self.agent(dma);

@@ -3,6 +3,7 @@
 
 use crate::net::{Cidr, Ip, Route};
 use crate::units::Ms;
+use crate::world::WorldDecl;
 use serde::{Deserialize, Serialize};
 
 /// One of the two DMAs as configured (static identity; online/offline is the dynamic role).
@@ -116,6 +117,12 @@ impl Heartbeat {
             Heartbeat::Inverted(h) => h.max_failures,
         }
     }
+    pub fn via(&self) -> Nic {
+        match self {
+            Heartbeat::Normal(h) => h.via,
+            Heartbeat::Inverted(h) => h.via,
+        }
+    }
     pub fn is_inverted(&self) -> bool {
         matches!(self, Heartbeat::Inverted(_))
     }
@@ -161,6 +168,32 @@ pub struct AgentConfig {
     pub routes: Vec<Route>,
 }
 
+/// Where a pair lives in a declared world (FS-WORLD): its two hosts, the NIC of each role
+/// (the same name on both hosts), and the client whose view decides "serving". A bound DMA's
+/// name is its host's name and its addresses are its NICs'.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Binding {
+    pub main: String,
+    pub backup: String,
+    pub corporate: String,
+    /// The NIC of the sync cross cable; `None`: sync and DB forwarding run over the corporate
+    /// network, the documented default (DM-OPT-SYNCNIC).
+    #[serde(default)]
+    pub sync: Option<String>,
+    /// The host clients connect from (over its first NIC).
+    pub client: String,
+}
+
+impl Binding {
+    pub fn host(&self, dma: Dma) -> &str {
+        match dma {
+            Dma::Main => &self.main,
+            Dma::Backup => &self.backup,
+        }
+    }
+}
+
 /// A fixed record on the DNS server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -199,6 +232,9 @@ pub struct Config {
     pub seed: Dma,
     /// Client-side: the remote network that the routes lead to (DM-ROUTE-*).
     pub remote_ip: Cidr,
+    /// The pair's hosts and NICs in the scenario's declared world; `None`: the built-in layout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<Box<Binding>>,
 }
 
 impl Config {
@@ -254,6 +290,47 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The binding matches the world: both exist or neither; the hosts, NICs and client exist;
+    /// every inverted heartbeat pings an address something in the world holds.
+    pub fn check_binding(&self, world: Option<&WorldDecl>) -> Result<(), String> {
+        let (b, world) = match (&self.bind, world) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => return Err("`bind:` names hosts of a declared world: add a `world:` section".into()),
+            (None, Some(_)) => {
+                return Err("in a declared world the pair names its hosts: `bind: (main: \"…\", backup: \"…\", corporate: \"…\", client: \"…\")`".into());
+            }
+            (Some(b), Some(w)) => (b, w),
+        };
+        if b.main == b.backup {
+            return Err(format!("main and backup are both bound to host `{}`", b.main));
+        }
+        for host in [&b.main, &b.backup] {
+            let h = world.host(host).ok_or_else(|| format!("bind: no host named `{host}` in the world"))?;
+            for nic in std::iter::once(&b.corporate).chain(&b.sync) {
+                if !h.nics.iter().any(|n| &n.name == nic) {
+                    return Err(format!("bind: host `{host}` has no NIC `{nic}`"));
+                }
+            }
+        }
+        if world.host(&b.client).is_none() {
+            return Err(format!("bind: no client host named `{}` in the world", b.client));
+        }
+        let held = |ip: Ip| world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == ip) || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == ip));
+        for hb in &self.heartbeats {
+            if let Heartbeat::Inverted(h) = hb
+                && !held(h.to)
+            {
+                return Err(format!("an inverted heartbeat pings {}, which no host or switch in the world has", h.to));
+            }
+            if hb.via() == Nic::Sync && b.sync.is_none() {
+                return Err("a heartbeat goes via the Sync NIC, but the pair is bound without one (`sync:`)".into());
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -284,6 +361,7 @@ impl Default for Config {
             led_refresh: Ms::secs(60),
             seed: Dma::Main,
             remote_ip: cidr("1.2.3.4/24"),
+            bind: None,
         }
     }
 }

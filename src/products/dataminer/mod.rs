@@ -16,14 +16,14 @@ mod trace;
 
 pub use claims::Claim;
 pub use commands::{COMMANDS, Command};
-pub use config::{Addressing, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat};
+pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat};
 pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;
 
 use crate::db::DbServer;
 use crate::engine::{Rng, Time, TimerId};
 use crate::ledger::{Backlog, Ledger};
-use crate::net::{HostId, Ip, PortId, RecordSource, RouteTable, Topology};
+use crate::net::{HostId, Ip, PortId, PortKind, RecordSource, RouteTable, Topology};
 use crate::world::{World, WorldCx};
 use std::sync::Arc;
 
@@ -78,6 +78,7 @@ pub struct HeartbeatState {
 pub struct Agent {
     pub(super) dma: Dma,
     pub(super) host: HostId,
+    /// The port of each role's NIC; without a sync NIC the sync role uses the corporate one.
     pub(super) ports: [PortId; 2],
     pub(super) run: Run,
     pub(super) role: Role,
@@ -117,6 +118,11 @@ impl Agent {
         self.ports[nic as usize]
     }
 
+    /// The DMA's own NICs (its Sync NIC only when it has one: DM-OPT-SYNCNIC).
+    pub fn nics(&self) -> impl Iterator<Item = Nic> + '_ {
+        Nic::BOTH.into_iter().filter(|n| *n == Nic::Corporate || self.port(Nic::Sync) != self.port(Nic::Corporate))
+    }
+
     pub fn is_running(&self) -> bool {
         self.run == Run::Running
     }
@@ -144,7 +150,8 @@ pub struct Connection {
 /// Ports of the machines around the pair.
 #[derive(Clone, Debug)]
 pub struct Site {
-    pub(super) switch: PortId,
+    /// The switch that `FailSwitch` without a name means (the world's only one).
+    pub(super) switch: Option<PortId>,
     pub(super) client: PortId,
 }
 
@@ -188,36 +195,23 @@ pub enum Event {
 }
 
 impl DataMiner {
-    /// Builds the pair at t = 0 in the default layout (one switch/router, a corporate and a
-    /// sync NIC per DMA, a client, a remote host): in steady state, the initially-online DMA
-    /// online.
+    /// Builds the pair at t = 0, in the default layout (one switch/router, a corporate and a
+    /// sync NIC per DMA, a client, a remote host) or bound to the declared world's hosts: in
+    /// steady state, the initially-online DMA online.
     pub fn new(cfg: Config, cx: &mut Cx<'_, '_>) -> Self {
-        let cfg = Arc::new(cfg);
         // One stream per random component, taken in this fixed order: DNS answers, then each
         // DMA's heartbeat phases.
         let mut streams = cx.world.streams();
         let dns_rng = streams.take();
         let phase_rng = [streams.take(), streams.take()];
-        let net = &mut *cx.world;
-        let switch = net.add_switch("Switch/Router", vec![cfg.switch_ip]);
-        let agent_ports = Dma::BOTH.map(|d| {
-            let a = cfg.agent(d);
-            let host = net.add_host(&a.name);
-            (host, [net.add_nic(host, "Corporate", vec![a.corporate]), net.add_nic(host, "Sync", vec![a.sync])])
-        });
-        let client_host = net.add_host("CLIENT");
-        let client = net.add_nic(client_host, "NIC", vec!["10.10.10.100/24".parse().expect("valid")]);
-        let remote_host = net.add_host("REMOTE");
-        let remote = net.add_nic(remote_host, "NIC", vec![cfg.remote_ip]);
-        for d in Dma::BOTH {
-            net.add_cable(&format!("{} corporate cable", cfg.agent(d).name), agent_ports[d.idx()].1[0], switch);
-        }
-        net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
-        net.add_cable("client cable", client, switch);
-        net.add_cable("WAN link", remote, switch);
+        let (cfg, site, agent_ports) = match cfg.bind.clone() {
+            None => Self::lay_out(cfg, cx.world),
+            Some(b) => Self::bind(cfg, &b, cx.world),
+        };
+        let cfg = Arc::new(cfg);
         let agents = Dma::BOTH.map(|d| Self::new_agent(&cfg, d, agent_ports[d.idx()], cx));
         let mut dm = DataMiner {
-            site: Site { switch, client },
+            site,
             agents,
             ledger: Ledger::new(2),
             lookups: Vec::new(),
@@ -240,6 +234,56 @@ impl DataMiner {
         let refresh = dm.cfg.led_refresh.0;
         cx.arm(dm.led_timer, refresh, Event::LedRefresh);
         dm
+    }
+
+    /// The built-in layout: one switch/router, a corporate and a sync NIC per DMA, a client
+    /// and a remote host.
+    fn lay_out(cfg: Config, net: &mut World) -> (Config, Site, [(HostId, [PortId; 2]); 2]) {
+        let switch = net.add_switch("Switch/Router", vec![cfg.switch_ip]);
+        let agent_ports = Dma::BOTH.map(|d| {
+            let a = cfg.agent(d);
+            let host = net.add_host(&a.name);
+            (host, [net.add_nic(host, "Corporate", vec![a.corporate]), net.add_nic(host, "Sync", vec![a.sync])])
+        });
+        let client_host = net.add_host("CLIENT");
+        let client = net.add_nic(client_host, "NIC", vec!["10.10.10.100/24".parse().expect("valid")]);
+        let remote_host = net.add_host("REMOTE");
+        let remote = net.add_nic(remote_host, "NIC", vec![cfg.remote_ip]);
+        for d in Dma::BOTH {
+            net.add_cable(&format!("{} corporate cable", cfg.agent(d).name), agent_ports[d.idx()].1[0], switch);
+        }
+        net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
+        net.add_cable("client cable", client, switch);
+        net.add_cable("WAN link", remote, switch);
+        (cfg, Site { switch: Some(switch), client }, agent_ports)
+    }
+
+    /// The declared world's hosts (checked by `Config::check_binding`): each DMA takes its
+    /// host's name and its NICs' addresses.
+    fn bind(mut cfg: Config, b: &Binding, world: &World) -> (Config, Site, [(HostId, [PortId; 2]); 2]) {
+        let nic = |host: &str, name: &str| world.nic_named(host, name).expect("the binding was checked against the world");
+        let agent_ports = Dma::BOTH.map(|d| {
+            let host = world.host_named(b.host(d)).expect("the binding was checked against the world");
+            let corporate = nic(b.host(d), &b.corporate);
+            let sync = b.sync.as_ref().map_or(corporate, |s| nic(b.host(d), s));
+            (host, [corporate, sync])
+        });
+        for d in Dma::BOTH {
+            let [corporate, sync] = agent_ports[d.idx()].1.map(|p| world.net().port(p).addrs[0]);
+            let a = match d {
+                Dma::Main => &mut cfg.main,
+                Dma::Backup => &mut cfg.backup,
+            };
+            (a.name, a.corporate, a.sync) = (b.host(d).to_string(), corporate, sync);
+        }
+        let client_host = world.host_named(&b.client).expect("the binding was checked against the world");
+        let client = world.net().host(client_host).nics[0];
+        let mut switches = world.net().ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })).map(|(id, _)| id);
+        let switch = match (switches.next(), switches.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        };
+        (cfg, Site { switch, client }, agent_ports)
     }
 
     fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 2]), cx: &mut Cx<'_, '_>) -> Agent {
@@ -324,8 +368,17 @@ impl DataMiner {
     }
 
     pub fn hosts_connected(&self, net: &Topology, a: Dma, b: Dma) -> bool {
-        let (a, b) = (self.agent(a), self.agent(b));
-        Nic::BOTH.iter().any(|n| net.connected(a.port(*n), b.port(*n)))
+        Nic::BOTH.iter().any(|n| self.reaches_agent(net, a, b, *n))
+    }
+
+    /// Whether `from` reaches `to`'s address on `nic` from its own `nic` (and hears back).
+    pub fn reaches_agent(&self, net: &Topology, from: Dma, to: Dma, nic: Nic) -> bool {
+        let to = self.cfg.agent(to);
+        let addr = match nic {
+            Nic::Corporate => to.corporate.addr,
+            Nic::Sync => to.sync.addr,
+        };
+        net.reaches_ip(self.agent(from).port(nic), addr)
     }
 
     /// Arms heartbeats and the sync check of a DMA. At t = 0 (`phased`) each starts at a random

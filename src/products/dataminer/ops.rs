@@ -55,7 +55,7 @@ impl DataMiner {
                 }
             }
         }
-        for nic in Nic::BOTH {
+        for nic in a.nics() {
             if a.nic_seen[nic as usize] && !net.has_link(a.port(nic)) {
                 out.push((AlarmSeverity::Notice.severity(), format!("NIC {} unplugged", nic.label())));
             }
@@ -127,7 +127,7 @@ impl DataMiner {
             item("DB Sync", if sync_ok { "Active" } else { "Failing" }, String::new());
             item("DB Sync Stack", "OK", format!("{} to forward", a.forward.len()));
         }
-        for nic in Nic::BOTH {
+        for nic in a.nics() {
             if a.nic_seen[nic as usize] {
                 let up = net.has_link(a.port(nic));
                 item(&format!("NIC {}", nic.label()), if up { "Available" } else { "Unavailable" }, String::new());
@@ -144,7 +144,7 @@ impl DataMiner {
             && a.db.running
             && a.heartbeats.iter().all(|h| h.failures == 0)
             && a.sync_failing_since.is_none()
-            && Nic::BOTH.iter().all(|n| !a.nic_seen[*n as usize] || net.has_link(a.port(*n)))
+            && a.nics().all(|n| !a.nic_seen[n as usize] || net.has_link(a.port(n)))
     }
 
     /// The Failover dialog LED of a DMA, as the operator sees it (refreshed once a minute).
@@ -306,7 +306,7 @@ impl DataMiner {
                 super::Addressing::VirtualIp(v) => v.vip,
                 super::Addressing::SharedHostname(_) => self.cfg.agent(d).corporate.addr,
             };
-            a.is_running() && net.holders(addr).any(|p| p == a.port(Nic::Corporate)) && net.connected(self.site.client, a.port(Nic::Corporate))
+            a.is_running() && net.reaches_at(self.site.client, addr, a.port(Nic::Corporate))
         });
         let claimers = self.agents.iter().enumerate().filter(|(_, a)| a.role.is_claiming()).fold(0, |m, (i, _)| m | 1 << i);
         crate::metrics::Sample { serving, online: self.online().count(), claimers }
@@ -326,7 +326,7 @@ impl DataMiner {
         // The client's cable and the WAN link are scenery: never faulted, not drawn.
         out.extend(net.cable_lanes().filter(|(name, _)| !name.starts_with("client") && !name.starts_with("WAN")));
         for d in Dma::BOTH {
-            for nic in Nic::BOTH {
+            for nic in self.agent(d).nics() {
                 let up = net.has_link(self.agent(d).port(nic));
                 out.push((format!("{} NIC {}", self.name(d), nic.label()), if up { "link up" } else { "link down" }.to_string()));
             }

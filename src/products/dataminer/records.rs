@@ -11,8 +11,8 @@ impl DataMiner {
     /// The sync connection (DataMiner sync and DB forwarding) works right now: the sync NICs are
     /// joined by a live path and DataMiner runs on the buddy.
     pub fn sync_path_ok(&self, net: &Topology, dma: Dma) -> bool {
-        let (me, buddy) = (self.agent(dma), self.agent(dma.buddy()));
-        buddy.is_running() && net.connected(me.port(Nic::Sync), buddy.port(Nic::Sync))
+        let buddy = self.agent(dma.buddy());
+        buddy.is_running() && self.reaches_agent(net, dma, dma.buddy(), Nic::Sync)
     }
 
     pub(super) fn on_sync_check(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {

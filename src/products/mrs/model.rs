@@ -435,6 +435,7 @@ impl ActiveStandby {
             }
             Action::PowerFail(_) | Action::PowerOn(_) => cx.request(WorldFault::Power { host: self.node(n()).host, on: matches!(action, Action::PowerOn(_)) }),
             Action::FailSwitch | Action::RestoreSwitch => cx.request(WorldFault::Switch { port: self.switch, up: matches!(action, Action::RestoreSwitch) }),
+            Action::World(f) => cx.world.named_fault(&f).into_iter().for_each(|fault| cx.request(fault)),
             Action::Stop(_) => self.set_running(n(), false, cx),
             Action::Start(_) => self.start(n(), cx),
             Action::Restart { duration, .. } => {

@@ -1,0 +1,253 @@
+//! A declared world (FS-WORLD): the `world: (...)` section of a scenario file. Hosts with their
+//! NICs (an address in CIDR, an optional default gateway), routers (hosts that forward between
+//! their NICs' subnets), switches, and cables between a NIC and a switch, two NICs (a cross
+//! cable) or two switches (an inter-switch or WAN link). [`WorldDecl::check`] refuses a broken
+//! world, naming the text to point at; [`WorldDecl::build`] lays it out in a [`World`].
+
+use super::World;
+use crate::action::NamedFault;
+use crate::net::{Cidr, Ip, Routing};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The most hosts, switches and cables a declared world may have (port ids are 16-bit).
+pub const MAX_HOSTS: usize = 20_000;
+pub const MAX_NICS_PER_HOST: usize = 16;
+pub const MAX_SWITCHES: usize = 5_000;
+pub const MAX_CABLES: usize = 40_000;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldDecl {
+    pub hosts: Vec<HostDecl>,
+    #[serde(default)]
+    pub switches: Vec<SwitchDecl>,
+    #[serde(default)]
+    pub cables: Vec<CableDecl>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostDecl {
+    pub name: String,
+    /// A router: forwards between the subnets of its NICs.
+    #[serde(default)]
+    pub router: bool,
+    pub nics: Vec<NicDecl>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NicDecl {
+    pub name: String,
+    pub addr: Cidr,
+    #[serde(default)]
+    pub gateway: Option<Ip>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchDecl {
+    pub name: String,
+    /// A management address (it answers pings there; it routes nothing).
+    #[serde(default)]
+    pub addr: Option<Cidr>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CableDecl {
+    pub name: String,
+    pub ends: (End, End),
+}
+
+/// One end of a cable: a host's NIC, or a switch.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum End {
+    Nic(String, String),
+    Switch(String),
+}
+
+/// What is wrong with a world, and the text in the file to point at: the `nth` occurrence of
+/// `near` after `world:` (names are counted in declaration order: hosts, switches, cables).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclError {
+    pub message: String,
+    pub near: String,
+    pub nth: usize,
+}
+
+impl DeclError {
+    fn at(name: &str, nth: usize, message: String) -> Self {
+        DeclError { message, near: format!("\"{name}\""), nth }
+    }
+}
+
+impl WorldDecl {
+    pub fn host(&self, name: &str) -> Option<&HostDecl> {
+        self.hosts.iter().find(|h| h.name == name)
+    }
+
+    /// Whether the named part a fault is about exists.
+    pub fn check_fault(&self, f: &NamedFault) -> Result<(), String> {
+        let switch = |s: &String| match self.switches.iter().any(|x| &x.name == s) {
+            true => Ok(()),
+            false => Err(format!("no switch named `{s}` (switches: {})", list(self.switches.iter().map(|x| &x.name)))),
+        };
+        let host = |h: &String| self.host(h).ok_or_else(|| format!("no host named `{h}` (hosts: {})", list(self.hosts.iter().map(|x| &x.name))));
+        match f {
+            NamedFault::Pull { cable } | NamedFault::Plug { cable } => match self.cables.iter().any(|c| &c.name == cable) {
+                true => Ok(()),
+                false => Err(format!("no cable named `{cable}` (cables: {})", list(self.cables.iter().map(|c| &c.name)))),
+            },
+            NamedFault::DisableNic { host: h, nic } | NamedFault::EnableNic { host: h, nic } => {
+                let h = host(h)?;
+                match h.nics.iter().any(|n| &n.name == nic) {
+                    true => Ok(()),
+                    false => Err(format!("host `{}` has no NIC `{nic}` (its NICs: {})", h.name, list(h.nics.iter().map(|n| &n.name)))),
+                }
+            }
+            NamedFault::PowerFail(h) | NamedFault::PowerOn(h) => host(h).map(|_| ()),
+            NamedFault::FailSwitch(s) | NamedFault::RestoreSwitch(s) => switch(s),
+        }
+    }
+
+    /// Refuses what cannot be laid out: repeated names or addresses, unknown ends, a NIC with
+    /// two cables, a gateway off its NIC's subnet, sizes past the limits.
+    pub fn check(&self) -> Result<(), DeclError> {
+        self.check_sizes()?;
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        for name in self.hosts.iter().map(|h| &h.name).chain(self.switches.iter().map(|s| &s.name)) {
+            if !names.insert(name) {
+                return Err(DeclError::at(name, 1, format!("`{name}` is declared twice (hosts and switches share one namespace)")));
+            }
+        }
+        for c in &self.cables {
+            if !names.insert(&c.name) {
+                return Err(DeclError::at(&c.name, 1, format!("`{}` names a cable and something else", c.name)));
+            }
+        }
+        self.check_nics()?;
+        self.check_cables()
+    }
+
+    fn check_sizes(&self) -> Result<(), DeclError> {
+        let big = |what: &str, n: usize, max: usize| DeclError { message: format!("{n} {what}; a world has at most {max}"), near: "world:".into(), nth: 0 };
+        if self.hosts.len() > MAX_HOSTS {
+            return Err(big("hosts", self.hosts.len(), MAX_HOSTS));
+        }
+        if self.switches.len() > MAX_SWITCHES {
+            return Err(big("switches", self.switches.len(), MAX_SWITCHES));
+        }
+        if self.cables.len() > MAX_CABLES {
+            return Err(big("cables", self.cables.len(), MAX_CABLES));
+        }
+        match self.hosts.iter().find(|h| h.nics.len() > MAX_NICS_PER_HOST || h.nics.is_empty()) {
+            Some(h) => Err(DeclError::at(&h.name, 0, format!("host `{}` has {} NICs; a host has 1 to {MAX_NICS_PER_HOST}", h.name, h.nics.len()))),
+            None => Ok(()),
+        }
+    }
+
+    fn check_nics(&self) -> Result<(), DeclError> {
+        let mut addrs: BTreeMap<Ip, String> = BTreeMap::new();
+        let mut nic_names: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut gateways: BTreeMap<Ip, usize> = BTreeMap::new();
+        for h in &self.hosts {
+            let mut own = BTreeSet::new();
+            for n in &h.nics {
+                let seen = nic_names.entry(&n.name).or_default();
+                let nth = *seen;
+                *seen += 1;
+                if !own.insert(&n.name) {
+                    return Err(DeclError::at(&n.name, nth, format!("host `{}` has two NICs named `{}`", h.name, n.name)));
+                }
+                if let Some(g) = n.gateway {
+                    let nth = gateways.entry(g).or_default();
+                    if !n.addr.contains(g) {
+                        return Err(DeclError::at(
+                            &g.to_string(),
+                            *nth,
+                            format!("the gateway {g} of {}'s NIC `{}` is not on its subnet {}", h.name, n.name, n.addr),
+                        ));
+                    }
+                    *nth += 1;
+                }
+                let owner = format!("{}'s NIC `{}`", h.name, n.name);
+                if let Some(first) = addrs.insert(n.addr.addr, owner.clone()) {
+                    return Err(DeclError::at(&n.addr.to_string(), 1, format!("{} is both {first}'s and {owner}'s address", n.addr.addr)));
+                }
+            }
+        }
+        for s in &self.switches {
+            if let Some(a) = s.addr
+                && let Some(first) = addrs.insert(a.addr, format!("switch `{}`", s.name))
+            {
+                return Err(DeclError::at(&a.to_string(), 1, format!("{} is both {first}'s address and switch `{}`'s", a.addr, s.name)));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_cables(&self) -> Result<(), DeclError> {
+        let mut plugged: BTreeMap<&End, &str> = BTreeMap::new();
+        for c in &self.cables {
+            let at_cable = |message: String| DeclError::at(&c.name, 0, format!("cable `{}`: {message}", c.name));
+            for end in [&c.ends.0, &c.ends.1] {
+                self.check_end(end).map_err(at_cable)?;
+                if let End::Nic(host, nic) = end
+                    && let Some(first) = plugged.insert(end, &c.name)
+                {
+                    return Err(at_cable(format!("{host}'s NIC `{nic}` already has cable `{first}`; a NIC has one port")));
+                }
+            }
+            if c.ends.0 == c.ends.1 {
+                return Err(at_cable("both ends are in one place".into()));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_end(&self, end: &End) -> Result<(), String> {
+        match end {
+            End::Switch(s) if self.switches.iter().any(|x| &x.name == s) => Ok(()),
+            End::Switch(s) => Err(format!("no switch named `{s}` (switches: {})", list(self.switches.iter().map(|x| &x.name)))),
+            End::Nic(h, n) => match self.host(h) {
+                None => Err(format!("no host named `{h}` (hosts: {})", list(self.hosts.iter().map(|x| &x.name)))),
+                Some(host) if host.nics.iter().any(|x| &x.name == n) => Ok(()),
+                Some(host) => Err(format!("host `{h}` has no NIC `{n}` (its NICs: {})", list(host.nics.iter().map(|x| &x.name)))),
+            },
+        }
+    }
+
+    /// Lays the world out: every host, NIC, switch and cable, in declaration order, with
+    /// subnet routing. Call [`WorldDecl::check`] first.
+    pub fn build(&self, world: &mut World) {
+        world.net.set_routing(Routing::Subnets);
+        let mut switches = BTreeMap::new();
+        for s in &self.switches {
+            switches.insert(s.name.as_str(), world.add_switch(&s.name, s.addr.into_iter().collect()));
+        }
+        let mut nics = BTreeMap::new();
+        for h in &self.hosts {
+            let host = world.add_host(&h.name);
+            world.net.set_forwarding(host, h.router);
+            for n in &h.nics {
+                let port = world.add_nic(host, &n.name, vec![n.addr]);
+                world.net.set_gateway(port, n.gateway);
+                nics.insert((h.name.as_str(), n.name.as_str()), port);
+            }
+        }
+        let port = |end: &End| match end {
+            End::Switch(s) => switches[s.as_str()],
+            End::Nic(h, n) => nics[&(h.as_str(), n.as_str())],
+        };
+        for c in &self.cables {
+            world.add_cable(&c.name, port(&c.ends.0), port(&c.ends.1));
+        }
+    }
+}
+
+fn list<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let names: Vec<&str> = names.map(String::as_str).collect();
+    if names.is_empty() { "none".into() } else { names.join(", ") }
+}
