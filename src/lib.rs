@@ -43,8 +43,8 @@ pub mod bench {
         struct Simulate<'a>(&'a Scenario, u64);
         impl WithConfig for Simulate<'_> {
             type Out = Result<u64, RunError>;
-            fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
-                let mut sim = crate::runner::prepare::<P>(cfg, self.0.world.as_ref(), &self.0.script, self.1, true);
+            fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+                let mut sim = crate::runner::prepare::<P>(&crate::runner::Setup::of(self.0), &self.0.script, self.1, true);
                 sim.run_until(self.0.end.0)?;
                 Ok(sim.events_handled())
             }

@@ -251,10 +251,11 @@ fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, s
         ),
         seed: finding.seed,
         world: None,
+        systems: Vec::new(),
         system: c.system.clone(),
         script: shrunk.script(),
         end: Ms(shrunk.profile.end_ms),
-        expect: vec![Expectation { ids, when, that: P::wrap_claim(P::claim_for(invariant)) }],
+        expect: vec![Expectation { ids, when, system: None, that: P::wrap_claim(P::claim_for(invariant)) }],
     };
     crate::scenario::to_ron(&scenario)
 }

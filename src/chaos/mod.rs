@@ -86,7 +86,7 @@ struct Split {
 
 fn run_checked<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
     let end = schedule.profile.end_ms;
-    let mut sim: Sim<crate::runner::Harness<P>> = prepare::<P>(cfg, None, &schedule.script(), seed, trace);
+    let mut sim: Sim<crate::runner::Harness<P>> = prepare::<P>(&crate::runner::Setup::one(cfg, None), &schedule.script(), seed, trace);
     let mut violations = Vec::new();
     let mut split: Option<Split> = None;
     let mut dns: Option<(Time, String)> = None;
@@ -96,16 +96,16 @@ fn run_checked<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trac
             return;
         }
         let now = span.from_ms;
-        let sample = sim.model.sample();
+        let sample = sim.model.sample(0);
         metrics.observe(now, sample);
         let online = sample.online;
         match &mut split {
-            None if online > 1 => split = Some(Split { at_ms: now, duration_ms: None, count: online, documented: sim.model.system.split_brain_documented() }),
+            None if online > 1 => split = Some(Split { at_ms: now, duration_ms: None, count: online, documented: sim.model.system().split_brain_documented() }),
             Some(Split { at_ms, duration_ms: d @ None, .. }) if online <= 1 => *d = Some(now - *at_ms),
             _ => {}
         }
         if dns.is_none()
-            && let Some(d) = sim.model.dns_broken()
+            && let Some(d) = sim.model.dns_broken(0)
         {
             dns = Some((now, d));
         }
@@ -121,7 +121,7 @@ fn run_checked<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trac
         let classes = vec![format!("{} nodes online/active", s.count)];
         violations.push(Violation { invariant: Invariant::SplitBrain, at_ms: s.at_ms, duration_ms: s.duration_ms, classes, detail, documented: s.documented });
     }
-    let writes = sim.model.system.ledger().summary();
+    let writes = sim.model.system().ledger().summary();
     if writes.lost > 0 {
         violations.push(loss_violation(&writes, end));
     }
@@ -135,7 +135,7 @@ fn run_checked<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trac
             documented: None,
         });
     }
-    let problems = sim.model.health();
+    let problems = sim.model.health(0);
     if !problems.is_empty() {
         violations.push(liveness_violation(&problems, end));
     }

@@ -66,7 +66,7 @@ impl Schedule {
             }
         }
         steps.sort_by_key(|(t, i, _)| (*t, *i));
-        steps.into_iter().map(|(at, _, action)| Step { at: Ms(at), action }).collect()
+        steps.into_iter().map(|(at, _, action)| Step { at: Ms(at), system: None, action }).collect()
     }
 }
 

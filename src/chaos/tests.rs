@@ -198,6 +198,9 @@ impl Registered for Toy {
     fn system(_: Misbehaviour) -> System {
         System::DataMiner(Config::default())
     }
+    fn unwrap_config(_: &System) -> Option<&Misbehaviour> {
+        None
+    }
 }
 
 #[test]

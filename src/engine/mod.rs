@@ -71,6 +71,21 @@ impl Overrun {
     }
 }
 
+/// An event or record of one of several components of a model (the systems of one world),
+/// with the component's index. It shows as the inner value alone, so a one-component model's
+/// trace (and its hash) is what the component's own would be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tagged<T> {
+    pub system: u16,
+    pub inner: T,
+}
+
+impl<T: std::fmt::Display> std::fmt::Display for Tagged<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
 /// Everything a model may touch while it handles one event.
 pub struct Ctx<'a, E, R> {
     queue: &'a mut EventQueue<E>,

@@ -166,22 +166,22 @@ fn script_with(scenario: &Scenario, faults: &[Fault]) -> Vec<Step> {
     }
     steps.retain(|(t, _, _)| *t <= scenario.end.0);
     steps.sort_by_key(|(t, i, _)| (*t, *i));
-    steps.into_iter().map(|(at, _, action)| Step { at: Ms(at), action }).collect()
+    steps.into_iter().map(|(at, _, action)| Step { at: Ms(at), system: None, action }).collect()
 }
 
 /// Runs a script without a trace, folding only the metrics, and fingerprints the end state.
 fn run_metrics<P: Product>(cfg: &P::Config, world: Option<&crate::world::WorldDecl>, script: &[Step], seed: u64, end: Time) -> Result<(Metrics, u64), String> {
-    let mut sim = prepare::<P>(cfg, world, script, seed, false);
+    let mut sim = prepare::<P>(&crate::runner::Setup::one(cfg, world), script, seed, false);
     let mut rec = Recorder::default();
     drive(&mut sim, end, |sim, span| {
         if span.changed {
-            rec.observe(span.from_ms, sim.model.sample());
+            rec.observe(span.from_ms, sim.model.sample(0));
         }
     })
     .map_err(|e| e.to_string())?;
-    let ledger = sim.model.system.ledger();
+    let ledger = sim.model.system().ledger();
     let m = rec.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), Default::default());
-    let fingerprint = fnv1a64(format!("{:?}{:?}", sim.model.lanes(), m).as_bytes());
+    let fingerprint = fnv1a64(format!("{:?}{:?}", sim.model.lanes(0), m).as_bytes());
     Ok((m, fingerprint))
 }
 

@@ -60,6 +60,28 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    /// The metrics of several systems in one world, together (FS-MULTI): downtime, switches,
+    /// split-brain time, lost writes and alarms add up; outages are all of them, in time order;
+    /// the replication lag is the worst.
+    pub fn total(each: &[Metrics]) -> Metrics {
+        let mut t = Metrics::default();
+        for m in each {
+            t.downtime_ms += m.downtime_ms;
+            t.outages.extend(m.outages.iter().cloned());
+            t.switches += m.switches;
+            t.split_brain_ms += m.split_brain_ms;
+            t.writes_lost += m.writes_lost;
+            t.max_replication_lag_ms = t.max_replication_lag_ms.max(m.max_replication_lag_ms);
+            for (severity, n) in &m.alarms_by_severity {
+                *t.alarms_by_severity.entry(severity.clone()).or_default() += n;
+            }
+        }
+        t.outages.sort_by_key(|o| o.from_ms);
+        t
+    }
+}
+
 /// Folds samples over spans of constant state into [`Metrics`].
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
@@ -127,6 +149,32 @@ mod tests {
 
     fn s(serving: bool, online: usize, claimers: u32) -> Sample {
         Sample { serving, online, claimers }
+    }
+
+    #[test]
+    fn totals_add_up_and_keep_the_worst_lag() {
+        let a = Metrics {
+            downtime_ms: 5,
+            switches: 1,
+            split_brain_ms: 2,
+            writes_lost: 3,
+            max_replication_lag_ms: 9,
+            outages: vec![Outage { from_ms: 7, ..Outage::default() }],
+            alarms_by_severity: [("Notice".to_string(), 2)].into(),
+        };
+        let b = Metrics {
+            downtime_ms: 1,
+            switches: 2,
+            split_brain_ms: 0,
+            writes_lost: 1,
+            max_replication_lag_ms: 4,
+            outages: vec![Outage { from_ms: 3, ..Outage::default() }],
+            alarms_by_severity: [("Notice".to_string(), 1), ("Error".to_string(), 1)].into(),
+        };
+        let t = Metrics::total(&[a, b]);
+        assert_eq!((t.downtime_ms, t.switches, t.split_brain_ms, t.writes_lost, t.max_replication_lag_ms), (6, 3, 2, 4, 9));
+        assert_eq!(t.outages.iter().map(|o| o.from_ms).collect::<Vec<_>>(), vec![3, 7], "in time order");
+        assert_eq!(t.alarms_by_severity, [("Error".to_string(), 1), ("Notice".to_string(), 3)].into());
     }
 
     #[test]

@@ -75,6 +75,13 @@ macro_rules! registry {
                 fn system(cfg: Self::Config) -> System {
                     System::$variant(cfg)
                 }
+                fn unwrap_config(system: &System) -> Option<&Self::Config> {
+                    match system {
+                        System::$variant(cfg) => Some(cfg),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
             }
         )*
 
@@ -119,6 +126,8 @@ pub trait Registered: Product {
     fn wrap_claim(claim: Self::Claim) -> AnyClaim;
     fn unwrap_claim(claim: &AnyClaim) -> Option<&Self::Claim>;
     fn system(cfg: Self::Config) -> System;
+    /// The configuration, when `system` is of this product.
+    fn unwrap_config(system: &System) -> Option<&Self::Config>;
 }
 
 /// Something to do with a system's product type and configuration (see [`System::visit`]).

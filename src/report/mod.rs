@@ -18,16 +18,30 @@ pub fn text(o: &Outcome) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "failsim: {}", o.name);
     let _ = writeln!(s, "system: {}   seed: {}   end: {}", o.system, o.seed, Ms(o.end_ms));
-    let _ = writeln!(s, "\nCurrent status (t={})", clock(0));
+    let named = |name: &str| if name.is_empty() { String::new() } else { format!(" of {name}") };
+    let _ = writeln!(s, "\nCurrent status{} (t={})", named(&o.system_name), clock(0));
     status(&mut s, &o.initial, false);
+    for other in &o.others {
+        let _ = writeln!(s, "\nCurrent status{} (t={})", named(&other.name), clock(0));
+        status(&mut s, &other.initial, false);
+    }
     let _ = writeln!(s, "\nTransitions");
     timeline(&mut s, &o.timeline);
-    let _ = writeln!(s, "\nRevised status (t={})", clock(o.end_ms));
+    let _ = writeln!(s, "\nRevised status{} (t={})", named(&o.system_name), clock(o.end_ms));
     status(&mut s, &o.revised, true);
     metrics(&mut s, &o.metrics);
+    for other in &o.others {
+        let _ = writeln!(s, "\nRevised status{} (t={})", named(&other.name), clock(o.end_ms));
+        status(&mut s, &other.revised, true);
+        metrics(&mut s, &other.metrics);
+    }
+    if let Some(total) = &o.total {
+        let _ = writeln!(s, "\nAll {} systems together:", o.others.len() + 1);
+        metrics(&mut s, total);
+    }
     let _ = writeln!(s, "\nExpectations");
     for e in &o.expectations {
-        let ids = e.ids.join(", ");
+        let ids = if e.system.is_empty() { e.ids.join(", ") } else { format!("{}] [{}", e.ids.join(", "), e.system) };
         match &e.failure {
             None => {
                 let _ = writeln!(s, "  ok    [{ids}] {}: {}", e.when, e.claim);

@@ -4,7 +4,7 @@
 //! explore and sweep all go through it. Products know nothing of the runner.
 
 use crate::check::{Failure, Tracker};
-use crate::engine::{Ctx, Model, Overrun, Sim, Time};
+use crate::engine::{Ctx, Model, Overrun, Sim, Tagged, Time};
 use crate::metrics::{Metrics, Recorder};
 use crate::ops::View;
 use crate::products::{Product, Registered, WithConfig};
@@ -15,6 +15,9 @@ use serde::Serialize;
 #[derive(Clone, Debug, Serialize)]
 pub struct ExpectationResult {
     pub ids: Vec<String>,
+    /// The system it speaks of, in a world of several.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub system: String,
     pub when: String,
     pub claim: String,
     pub failure: Option<Failure>,
@@ -83,6 +86,15 @@ pub struct Outcome {
     #[serde(skip)]
     pub timeline: Vec<TraceLine>,
     pub revised: View,
+    /// The first system's name in a world of several ("" for a one-system scenario).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub system_name: String,
+    /// The other systems of the world (FS-MULTI), in declaration order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<SystemOutcome>,
+    /// The metrics of all systems together, when there are several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<Metrics>,
     pub expectations: Vec<ExpectationResult>,
     pub metrics: Metrics,
     /// The timeline's lanes (for the SVG/HTML report).
@@ -95,93 +107,126 @@ pub struct Outcome {
     pub events: u64,
 }
 
+/// One more system of a world of several: its name, what an operator sees of it, its metrics.
+#[derive(Clone, Debug, Serialize)]
+pub struct SystemOutcome {
+    pub name: String,
+    pub initial: View,
+    pub revised: View,
+    pub metrics: Metrics,
+}
+
 impl Outcome {
     pub fn passed(&self) -> bool {
         self.expectations.iter().all(|e| e.failure.is_none())
     }
 }
 
-/// One run's world and the system in it, as the engine sees them: the runner owns the world;
-/// the system reads it, and world faults it asks for are applied by the world, once, with every
-/// system's hooks around them.
+/// One run's world and the systems in it, as the engine sees them: the runner owns the world;
+/// the systems read it, and a world fault one of them asks for is applied by the world, once,
+/// with every system's hooks around it (a shared switch fails for every pair on it, FS-MULTI).
+/// Events and records carry the index of their system.
 #[derive(Clone)]
 pub struct Harness<P> {
     pub world: World,
-    pub system: P,
+    pub systems: Vec<P>,
+    /// The systems that handled an event at this instant: only they settle at its end.
+    dirty: Vec<bool>,
 }
+
+/// The engine's context for a harness of `P`s.
+type HarnessCx<'b, P> = Ctx<'b, Tagged<<P as Product>::Event>, Tagged<<P as Product>::Record>>;
 
 /// A chain of world faults longer than this (hooks asking for faults that ask for faults) is a
 /// bug in a product.
 const MAX_FAULTS_PER_EVENT: usize = 10_000;
 
 impl<P: Product> Harness<P> {
-    /// The world of `seed` with the system built in it.
-    fn build(cfg: &P::Config, decl: Option<&WorldDecl>, seed: u64, cx: &mut Ctx<'_, P::Event, P::Record>) -> Self {
+    /// The world of `seed` with the systems built in it, in order.
+    fn build(cfgs: &[&P::Config], decl: Option<&WorldDecl>, seed: u64, cx: &mut HarnessCx<'_, P>) -> Self {
+        assert!((1..=crate::world::MAX_SYSTEMS).contains(&cfgs.len()), "1 to {} systems in a world", crate::world::MAX_SYSTEMS);
         let mut world = World::declared(seed, decl);
         let mut requests = Vec::new();
-        let system = P::build(cfg, &mut WorldCx::new(cx, &mut world, &mut requests));
+        let systems: Vec<P> = cfgs.iter().enumerate().map(|(i, cfg)| P::build(cfg, &mut WorldCx::new(cx, i as u16, &mut world, &mut requests))).collect();
         assert!(requests.is_empty(), "a system asks for no fault while it is built");
-        Harness { world, system }
+        let dirty = vec![true; systems.len()];
+        Harness { world, systems, dirty }
     }
 
-    /// Applies the faults the system asked for, in order, each between the hooks. (Rare next to
-    /// timer events: kept out of line so the per-event path stays small.)
+    /// The first system (the only one, in a one-system world).
+    pub fn system(&self) -> &P {
+        &self.systems[0]
+    }
+
+    /// Applies the faults a system asked for, in order, each between every system's hooks.
+    /// (Rare next to timer events: kept out of line so the per-event path stays small.)
     #[inline(never)]
-    fn apply(&mut self, mut requests: Vec<WorldFault>, cx: &mut Ctx<'_, P::Event, P::Record>) {
+    fn apply(&mut self, mut requests: Vec<WorldFault>, cx: &mut HarnessCx<'_, P>) {
         let mut next = 0;
         while next < requests.len() {
             assert!(next < MAX_FAULTS_PER_EVENT, "more than {MAX_FAULTS_PER_EVENT} world faults from one event");
             let fault = requests[next];
             next += 1;
             let mut more = Vec::new();
-            self.system.before_fault(&fault, &mut WorldCx::new(cx, &mut self.world, &mut more));
+            for (i, system) in self.systems.iter_mut().enumerate() {
+                system.before_fault(&fault, &mut WorldCx::new(cx, i as u16, &mut self.world, &mut more));
+            }
             let applied = self.world.apply(fault);
-            self.system.after_fault(&fault, &applied, &mut WorldCx::new(cx, &mut self.world, &mut more));
+            for (i, system) in self.systems.iter_mut().enumerate() {
+                system.after_fault(&fault, &applied, &mut WorldCx::new(cx, i as u16, &mut self.world, &mut more));
+            }
+            self.dirty.iter_mut().for_each(|d| *d = true);
             requests.extend(more);
         }
     }
 
-    pub fn view(&self, at_ms: Time) -> View {
-        self.system.view(&self.world, at_ms)
+    pub fn view(&self, system: usize, at_ms: Time) -> View {
+        self.systems[system].view(&self.world, at_ms)
     }
 
-    pub fn sample(&self) -> crate::metrics::Sample {
-        self.system.sample(&self.world)
+    pub fn sample(&self, system: usize) -> crate::metrics::Sample {
+        self.systems[system].sample(&self.world)
     }
 
-    pub fn lanes(&self) -> Vec<(String, String)> {
-        self.system.lanes(&self.world)
+    pub fn lanes(&self, system: usize) -> Vec<(String, String)> {
+        self.systems[system].lanes(&self.world)
     }
 
-    pub fn eval(&self, claim: &P::Claim, now: Time) -> crate::check::Verdict {
-        self.system.eval(&self.world, claim, now)
+    pub fn eval(&self, system: usize, claim: &P::Claim, now: Time) -> crate::check::Verdict {
+        self.systems[system].eval(&self.world, claim, now)
     }
 
-    pub fn health(&self) -> Vec<crate::finding::Problem> {
-        self.system.health(&self.world)
+    pub fn health(&self, system: usize) -> Vec<crate::finding::Problem> {
+        self.systems[system].health(&self.world)
     }
 
-    pub fn dns_broken(&self) -> Option<String> {
-        self.system.dns_broken(&self.world)
+    pub fn dns_broken(&self, system: usize) -> Option<String> {
+        self.systems[system].dns_broken(&self.world)
     }
 }
 
 impl<P: Product> Model for Harness<P> {
-    type Event = P::Event;
-    type Record = P::Record;
+    type Event = Tagged<P::Event>;
+    type Record = Tagged<P::Record>;
 
     #[inline]
-    fn handle(&mut self, event: P::Event, cx: &mut Ctx<'_, P::Event, P::Record>) {
+    fn handle(&mut self, event: Tagged<P::Event>, cx: &mut HarnessCx<'_, P>) {
+        let i = usize::from(event.system);
         let mut requests = Vec::new();
-        self.system.handle(event, &mut WorldCx::new(cx, &mut self.world, &mut requests));
+        self.systems[i].handle(event.inner, &mut WorldCx::new(cx, event.system, &mut self.world, &mut requests));
+        self.dirty[i] = true;
         if !requests.is_empty() {
             self.apply(requests, cx);
         }
     }
 
-    fn settle(&mut self, cx: &mut Ctx<'_, P::Event, P::Record>) {
+    fn settle(&mut self, cx: &mut HarnessCx<'_, P>) {
         let mut requests = Vec::new();
-        self.system.settle(&mut WorldCx::new(cx, &mut self.world, &mut requests));
+        for (i, system) in self.systems.iter_mut().enumerate() {
+            if std::mem::take(&mut self.dirty[i]) {
+                system.settle(&mut WorldCx::new(cx, i as u16, &mut self.world, &mut requests));
+            }
+        }
         assert!(requests.is_empty(), "settling derives views; it asks for no fault");
     }
 }
@@ -238,11 +283,41 @@ impl From<Overrun> for RunError {
     }
 }
 
-/// Builds the simulation of a product with its script scheduled, at t = 0.
-pub fn prepare<P: Product>(cfg: &P::Config, world: Option<&WorldDecl>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
-    let mut sim = Sim::build(trace, |cx| Harness::build(cfg, world, seed, cx));
+/// What a run is built from: the systems' configurations (one product), their names, and the
+/// declared world, if any.
+pub struct Setup<'a, P: Product> {
+    pub cfgs: Vec<&'a P::Config>,
+    pub names: Vec<&'a str>,
+    pub world: Option<&'a WorldDecl>,
+}
+
+impl<'a, P: Product> Setup<'a, P> {
+    /// One system, unnamed.
+    pub fn one(cfg: &'a P::Config, world: Option<&'a WorldDecl>) -> Self {
+        Setup { cfgs: vec![cfg], names: vec![""], world }
+    }
+
+    /// The index of the system a step or expectation names (the parser checked the name).
+    fn index(&self, name: Option<&str>) -> u16 {
+        let i = name.map_or(0, |n| self.names.iter().position(|x| *x == n).expect("the parser checked the system's name"));
+        u16::try_from(i).expect("at most MAX_SYSTEMS systems")
+    }
+}
+
+impl<'a, P: Registered> Setup<'a, P> {
+    /// Every system of `scenario` (the parser checked they are all of one product).
+    pub fn of(scenario: &'a Scenario) -> Self {
+        let all = scenario.all_systems();
+        let cfgs = all.iter().map(|(_, s)| P::unwrap_config(s).expect("the parser checked that every system is of one product")).collect();
+        Setup { cfgs, names: all.iter().map(|(n, _)| *n).collect(), world: scenario.world.as_ref() }
+    }
+}
+
+/// Builds the simulation of the systems with the script scheduled, at t = 0.
+pub fn prepare<P: Product>(setup: &Setup<'_, P>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
+    let mut sim = Sim::build(trace, |cx| Harness::build(&setup.cfgs, setup.world, seed, cx));
     for step in script {
-        sim.schedule_at(step.at.0, P::action(step.action.clone()));
+        sim.schedule_at(step.at.0, Tagged { system: setup.index(step.system.as_deref()), inner: P::action(step.action.clone()) });
     }
     sim
 }
@@ -269,63 +344,112 @@ pub fn run_with(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Resul
     struct Run<'a>(&'a Scenario, u64, Limits);
     impl WithConfig for Run<'_> {
         type Out = Result<Outcome, RunError>;
-        fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
-            run_product::<P>(cfg, self.0, self.1, self.2)
+        fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+            run_product::<P>(self.0, self.1, self.2)
         }
     }
     scenario.system.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits))
 }
 
-fn run_product<P: Registered>(cfg: &P::Config, scenario: &Scenario, seed: u64, limits: Limits) -> Result<Outcome, RunError> {
+fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) -> Result<Outcome, RunError> {
     let end = scenario.end.0;
-    let mut sim = prepare::<P>(cfg, scenario.world.as_ref(), &scenario.script, seed, true).with_max_events(limits.max_events);
-    let initial = sim.model.view(0);
-    let claims: Vec<&P::Claim> =
-        scenario.expect.iter().map(|e| P::unwrap_claim(&e.that).expect("the parser reads claims in the vocabulary of the scenario's system")).collect();
+    let setup = Setup::<P>::of(scenario);
+    let n = setup.cfgs.len();
+    let mut sim = prepare::<P>(&setup, &scenario.script, seed, true).with_max_events(limits.max_events);
+    let initial: Vec<View> = (0..n).map(|i| sim.model.view(i, 0)).collect();
+    let claims: Vec<(usize, &P::Claim)> = scenario
+        .expect
+        .iter()
+        .map(|e| {
+            (
+                usize::from(setup.index(e.system.as_deref())),
+                P::unwrap_claim(&e.that).expect("the parser reads claims in the vocabulary of the scenario's system"),
+            )
+        })
+        .collect();
     let mut trackers: Vec<Tracker> = scenario.expect.iter().map(|e| Tracker::new(e.when)).collect();
-    let mut metrics = Recorder::default();
+    let mut metrics: Vec<Recorder> = (0..n).map(|_| Recorder::default()).collect();
     let mut lanes = LaneRecorder::default();
     let mut verdicts: Vec<Option<crate::check::Verdict>> = vec![None; scenario.expect.len()];
     drive(&mut sim, end, |sim, span| {
         // State only changes at instants that changed something: look again only then.
         if span.changed {
             verdicts.iter_mut().for_each(|v| *v = None);
-            metrics.observe(span.from_ms, sim.model.sample());
-            lanes.observe(span.from_ms, sim.model.lanes());
+            for (i, m) in metrics.iter_mut().enumerate() {
+                m.observe(span.from_ms, sim.model.sample(i));
+            }
+            lanes.observe(span.from_ms, all_lanes(&sim.model));
         }
-        for ((tracker, claim), verdict) in trackers.iter_mut().zip(&claims).zip(&mut verdicts) {
-            tracker.observe(span.from_ms, span.to_ms, || verdict.get_or_insert_with(|| sim.model.eval(claim, span.from_ms)).clone());
+        for ((tracker, (system, claim)), verdict) in trackers.iter_mut().zip(&claims).zip(&mut verdicts) {
+            tracker.observe(span.from_ms, span.to_ms, || verdict.get_or_insert_with(|| sim.model.eval(*system, claim, span.from_ms)).clone());
         }
     })?;
     let expectations = trackers
         .into_iter()
         .zip(&scenario.expect)
-        .map(|(t, e)| ExpectationResult { ids: e.ids.clone(), when: e.when.to_string(), claim: format!("{:?}", e.that), failure: t.finish().err() })
+        .map(|(t, e)| ExpectationResult {
+            ids: e.ids.clone(),
+            system: e.system.clone().unwrap_or_default(),
+            when: e.when.to_string(),
+            claim: format!("{:?}", e.that),
+            failure: t.finish().err(),
+        })
         .collect();
-    let revised = sim.model.view(end);
+    let mut systems: Vec<SystemOutcome> = metrics
+        .into_iter()
+        .zip(initial)
+        .enumerate()
+        .map(|(i, (m, initial))| {
+            let revised = sim.model.view(i, end);
+            let ledger = sim.model.systems[i].ledger();
+            let metrics = m.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), alarms_raised(&revised));
+            SystemOutcome { name: setup.names[i].to_string(), initial, revised, metrics }
+        })
+        .collect();
+    let total = (n > 1).then(|| Metrics::total(&systems.iter().map(|s| s.metrics.clone()).collect::<Vec<_>>()));
+    let first = systems.remove(0);
+    Ok(Outcome {
+        name: scenario.name.clone(),
+        metrics: first.metrics,
+        lanes: lanes.finish(end),
+        script: scenario.script.iter().map(|st| (st.at.0, st.action.describe())).collect(),
+        system: P::LABEL,
+        system_name: first.name,
+        seed,
+        end_ms: end,
+        revised: first.revised,
+        initial: first.initial,
+        others: systems,
+        total,
+        trace_hash: sim.trace().hash(),
+        timeline: sim.trace().records().iter().map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), shown: P::shown(&r.inner) }).collect(),
+        expectations,
+        events: sim.events_handled(),
+    })
+}
+
+/// The alarms a view's consoles raised, by severity.
+fn alarms_raised(view: &View) -> std::collections::BTreeMap<String, u64> {
     let mut alarms = std::collections::BTreeMap::new();
-    for (_, console) in &revised.consoles {
+    for (_, console) in &view.consoles {
         for a in console {
             *alarms.entry(a.severity.label().to_string()).or_insert(0) += 1;
         }
     }
-    let ledger = sim.model.system.ledger();
-    let metrics = metrics.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), alarms);
-    Ok(Outcome {
-        name: scenario.name.clone(),
-        metrics,
-        lanes: lanes.finish(end),
-        script: scenario.script.iter().map(|st| (st.at.0, st.action.describe())).collect(),
-        system: P::LABEL,
-        seed,
-        end_ms: end,
-        revised,
-        initial,
-        trace_hash: sim.trace().hash(),
-        timeline: sim.trace().records().iter().map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), shown: P::shown(r) }).collect(),
-        expectations,
-        events: sim.events_handled(),
-    })
+    alarms
+}
+
+/// Every system's lanes, each lane once (the world's cables appear in every system's list).
+fn all_lanes<P: Product>(h: &Harness<P>) -> Vec<(String, String)> {
+    let mut out = h.lanes(0);
+    for i in 1..h.systems.len() {
+        for lane in h.lanes(i) {
+            if !out.iter().any(|(name, _)| *name == lane.0) {
+                out.push(lane);
+            }
+        }
+    }
+    out
 }
 
 /// The cable graph of a scenario's system at `at_ms` (the script run up to then): for
@@ -334,8 +458,8 @@ pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topol
     struct At<'a>(&'a Scenario, Time);
     impl WithConfig for At<'_> {
         type Out = Result<crate::net::Topology, RunError>;
-        fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
-            let mut sim = prepare::<P>(cfg, self.0.world.as_ref(), &self.0.script, self.0.seed, false);
+        fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+            let mut sim = prepare::<P>(&Setup::of(self.0), &self.0.script, self.0.seed, false);
             drive(&mut sim, self.1, |_, _| {})?;
             Ok(sim.model.world.net().clone())
         }
@@ -354,7 +478,7 @@ mod tests {
         let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/dm-stop-online.ron"));
         let sc = crate::scenario::load(path).unwrap();
         let crate::products::System::DataMiner(cfg) = &sc.system else { panic!("a DataMiner scenario") };
-        let mut sim = prepare::<crate::products::dataminer::DataMiner>(cfg, None, &sc.script, 3, true);
+        let mut sim = prepare::<crate::products::dataminer::DataMiner>(&Setup::one(cfg, None), &sc.script, 3, true);
         sim.run_until(90_000).unwrap();
         let mut branch = sim.clone();
         sim.run_until(sc.end.0).unwrap();
@@ -371,7 +495,7 @@ mod tests {
         )
         .unwrap();
         let crate::products::System::CheckPoint(cfg) = &sc.system else { panic!("a Check Point scenario") };
-        let mut sim = prepare::<crate::products::checkpoint::CheckPoint>(cfg, None, &sc.script, 0, false);
+        let mut sim = prepare::<crate::products::checkpoint::CheckPoint>(&Setup::one(cfg, None), &sc.script, 0, false);
         let mut spans = Vec::new();
         drive(&mut sim, sc.end.0, |_, span| spans.push(span)).unwrap();
         assert_eq!(spans.first().map(|s| s.from_ms), Some(0));

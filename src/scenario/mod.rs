@@ -16,21 +16,73 @@ use serde::{Deserialize, Serialize};
 use std::cell::Cell;
 use std::path::Path;
 
-/// A scenario: a system and its configuration, a seed, a script of timed actions, an end time
-/// and expectations in the system's own claim vocabulary.
-#[derive(Clone, Debug, Serialize)]
+/// A scenario: a system and its configuration (or several, in one world), a seed, a script of
+/// timed actions, an end time and expectations in the system's own claim vocabulary.
+#[derive(Clone, Debug)]
 pub struct Scenario {
     pub name: String,
     /// What the scenario checks, and where the documented outcome comes from.
     pub doc: String,
     pub seed: u64,
     /// The declared world (FS-WORLD); `None`: the system lays out its built-in one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub world: Option<WorldDecl>,
+    /// The first (or only) system.
     pub system: System,
+    /// Every system with its name when the file declares `systems:` (FS-MULTI; the first is
+    /// `system`); empty for a file with one `system:`.
+    pub systems: Vec<NamedSystem>,
     pub script: Vec<Step>,
     pub end: Ms,
     pub expect: Vec<Expectation>,
+}
+
+/// One of several systems in a world, with the name actions and expectations use for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedSystem {
+    pub name: String,
+    pub system: System,
+}
+
+impl Scenario {
+    /// Every system of the scenario with its name ("" for the one system of a `system:` file).
+    pub fn all_systems(&self) -> Vec<(&str, &System)> {
+        if self.systems.is_empty() { vec![("", &self.system)] } else { self.systems.iter().map(|s| (s.name.as_str(), &s.system)).collect() }
+    }
+
+    /// The index of the system a step or expectation names (the first when it names none).
+    pub fn system_index(&self, name: Option<&str>) -> Option<usize> {
+        match name {
+            None => Some(0),
+            Some(n) => self.systems.iter().position(|s| s.name == n),
+        }
+    }
+}
+
+/// As files write it: `system:` for one system, `systems:` for several.
+impl Serialize for Scenario {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Scenario", 8)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("doc", &self.doc)?;
+        st.serialize_field("seed", &self.seed)?;
+        match &self.world {
+            Some(w) => st.serialize_field("world", w)?,
+            None => st.skip_field("world")?,
+        }
+        if self.systems.is_empty() {
+            st.serialize_field("system", &self.system)?;
+            st.skip_field("systems")?;
+        } else {
+            st.skip_field("system")?;
+            st.serialize_field("systems", &self.systems)?;
+        }
+        st.serialize_field("script", &self.script)?;
+        st.serialize_field("end", &self.end)?;
+        st.serialize_field("expect", &self.expect)?;
+        st.end()
+    }
 }
 
 /// A scenario as the file spells it, with claims of one product's vocabulary `C`: the file's
@@ -44,7 +96,10 @@ struct TypedScenario<C> {
     seed: u64,
     #[serde(default)]
     world: Option<WorldDecl>,
-    system: System,
+    #[serde(default)]
+    system: Option<System>,
+    #[serde(default)]
+    systems: Vec<NamedSystem>,
     #[serde(default)]
     script: Vec<Step>,
     end: Ms,
@@ -53,9 +108,21 @@ struct TypedScenario<C> {
 }
 
 impl<C> TypedScenario<C> {
-    fn into_scenario(self, wrap: fn(C) -> AnyClaim) -> Scenario {
-        let expect = self.expect.into_iter().map(|e| Expectation { ids: e.ids, when: e.when, that: wrap(e.that) }).collect();
-        Scenario { name: self.name, doc: self.doc, seed: self.seed, world: self.world, system: self.system, script: self.script, end: self.end, expect }
+    /// The first system; `Err` when the file has neither `system:` nor `systems:`, or both.
+    fn first_system(&self) -> Result<&System, &'static str> {
+        match (&self.system, self.systems.first()) {
+            (Some(s), None) => Ok(s),
+            (None, Some(n)) => Ok(&n.system),
+            (Some(_), Some(_)) => Err("a scenario has `system:` (one) or `systems:` (several), not both"),
+            (None, None) => Err("a scenario names its system: `system: ...` or `systems: [(name: ..., system: ...)]`"),
+        }
+    }
+
+    fn into_scenario(self, wrap: fn(C) -> AnyClaim) -> Result<Scenario, &'static str> {
+        let system = self.first_system()?.clone();
+        let expect = self.expect.into_iter().map(|e| Expectation { ids: e.ids, when: e.when, system: e.system, that: wrap(e.that) }).collect();
+        let (name, doc, seed, world, systems, script, end) = (self.name, self.doc, self.seed, self.world, self.systems, self.script, self.end);
+        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect })
     }
 }
 
@@ -67,6 +134,9 @@ pub struct Expectation<C = AnyClaim> {
     pub ids: Vec<String>,
     #[serde(with = "when_syntax")]
     pub when: When,
+    /// The system it speaks of, by name (in a world of several; the first when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
     pub that: C,
 }
 
@@ -112,6 +182,9 @@ mod when_syntax {
 #[serde(deny_unknown_fields, try_from = "RawStep")]
 pub struct Step {
     pub at: Ms,
+    /// The system the action is for, by name (in a world of several; the first when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
     #[serde(rename = "do", serialize_with = "action_syntax::serialize")]
     pub action: Action,
 }
@@ -120,6 +193,8 @@ pub struct Step {
 #[serde(deny_unknown_fields)]
 struct RawStep {
     at: Ms,
+    #[serde(default)]
+    system: Option<String>,
     #[serde(rename = "do", deserialize_with = "action_syntax::deserialize")]
     action: Action,
 }
@@ -207,7 +282,7 @@ impl TryFrom<RawStep> for Step {
     type Error = String;
     fn try_from(raw: RawStep) -> Result<Self, String> {
         check_time(raw.at, "this step")?;
-        Ok(Step { at: raw.at, action: raw.action })
+        Ok(Step { at: raw.at, system: raw.system, action: raw.action })
     }
 }
 
@@ -235,6 +310,14 @@ struct EndOnly {
 #[derive(Deserialize)]
 #[serde(rename = "Scenario")]
 struct SystemOnly {
+    #[serde(default)]
+    system: Option<SystemTag>,
+    #[serde(default)]
+    systems: Vec<TagOnly>,
+}
+
+#[derive(Deserialize)]
+struct TagOnly {
     system: SystemTag,
 }
 
@@ -250,7 +333,8 @@ fn ron_options() -> ron::Options {
 /// run in a second pass that knows the end time, so that even those errors point at the
 /// offending line.
 pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
-    let tag = ron_options().from_str::<SystemOnly>(src).map_or(SystemTag::default(), |s| s.system);
+    let only = ron_options().from_str::<SystemOnly>(src).ok();
+    let tag = only.and_then(|s| s.system.or_else(|| s.systems.first().map(|t| t.system))).unwrap_or_default();
     tag.visit(ParseAs { path, src })
 }
 
@@ -282,8 +366,7 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
     if let Some(world) = &typed.world {
         world.check().map_err(|e| ScenarioError::at_nth_after(path, src, "world:", &e.near, e.nth, &e.message))?;
     }
-    typed.system.validate().map_err(|m| ScenarioError::at_word(path, src, "system", &m))?;
-    typed.system.check_binding(typed.world.as_ref()).map_err(|m| ScenarioError::at_word(path, src, "system", &m))?;
+    check_systems::<P, _>(&typed, path, src)?;
     if typed.script.len() > MAX_SCRIPT_STEPS {
         let m = format!("the script has {} steps; at most {MAX_SCRIPT_STEPS}", typed.script.len());
         return Err(ScenarioError::at_nth(path, src, "do:", MAX_SCRIPT_STEPS, &m));
@@ -291,12 +374,16 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
     for (i, step) in typed.script.iter().enumerate() {
         world_parts(&step.action, typed.world.as_ref()).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
     }
-    let supported = typed.system.supported_actions();
+    let first = typed.first_system().map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))?;
+    let supported = first.supported_actions();
     let mut totals = Totals::default();
     for (i, step) in typed.script.iter().enumerate() {
         if !supported.contains(&step.action.kind()) {
-            let m = format!("{} does not support the action `{}`; it supports: {}", typed.system.label(), step.action.kind(), supported.join(", "));
+            let m = format!("{} does not support the action `{}`; it supports: {}", first.label(), step.action.kind(), supported.join(", "));
             return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
+        }
+        if let Some(name) = step.system.as_deref().filter(|n| !typed.systems.iter().any(|s| s.name == *n)) {
+            return Err(ScenarioError::at_nth(path, src, "do:", i, &unknown_system(name, &typed.systems)));
         }
         if let Some(count) = step.action.count() {
             totals.add(step.action.kind(), count).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
@@ -307,9 +394,54 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
             return Err(ScenarioError::at_nth(path, src, "ids:", i, "an expectation must name the SPEC IDs it checks (`ids: [...]`)"));
         }
         P::validate_claim(&e.that).map_err(|m| ScenarioError::at_nth(path, src, "ids:", i, &m))?;
+        if let Some(name) = e.system.as_deref().filter(|n| !typed.systems.iter().any(|s| s.name == *n)) {
+            return Err(ScenarioError::at_nth(path, src, "ids:", i, &unknown_system(name, &typed.systems)));
+        }
     }
-    let scenario = typed.into_scenario(P::wrap_claim);
-    Ok(scenario)
+    typed.into_scenario(P::wrap_claim).map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))
+}
+
+fn unknown_system(name: &str, systems: &[NamedSystem]) -> String {
+    match systems.is_empty() {
+        true => format!("system `{name}`: this scenario has one system (name systems in `systems: [...]`)"),
+        false => format!("no system named `{name}` (systems: {})", systems.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// Each system is valid and bound to the world; several have distinct names, are of one
+/// product (for now) and fit the limit.
+fn check_systems<P: Registered, C>(typed: &TypedScenario<C>, path: &Path, src: &str) -> Result<(), ScenarioError> {
+    let first = typed.first_system().map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))?;
+    let all: Vec<(&str, &System)> = match typed.systems.is_empty() {
+        true => vec![("", first)],
+        false => typed.systems.iter().map(|s| (s.name.as_str(), &s.system)).collect(),
+    };
+    if all.len() > crate::world::MAX_SYSTEMS {
+        let m = format!("{} systems; a world holds at most {}", all.len(), crate::world::MAX_SYSTEMS);
+        return Err(ScenarioError::at_word(path, src, "systems:", &m));
+    }
+    for (i, (name, system)) in all.iter().enumerate() {
+        let at = |m: &str| match typed.systems.is_empty() {
+            true => ScenarioError::at_word(path, src, "system", m),
+            false => ScenarioError::at_nth_after(path, src, "systems:", "system:", i, m),
+        };
+        if !typed.systems.is_empty() && name.is_empty() {
+            return Err(at("a system of several needs a name"));
+        }
+        if all[..i].iter().any(|(n, _)| n == name) {
+            return Err(at(&format!("two systems are named `{name}`")));
+        }
+        if P::unwrap_config(system).is_none() {
+            return Err(at(&format!(
+                "{} beside {} in one world is not supported yet: every system of a scenario is of one product",
+                system.label(),
+                first.label()
+            )));
+        }
+        system.validate().map_err(|m| at(&m))?;
+        system.check_binding(typed.world.as_ref()).map_err(|m| at(&m))?;
+    }
+    Ok(())
 }
 
 /// An action that names a part of the world must find it; one that means "the switch" needs a
@@ -341,7 +473,7 @@ pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Res
             // serde_json's position is in the generated JSON, not in anything the user wrote.
             let without_position = |e: serde_json::Error| e.to_string().split(" at line ").next().unwrap_or_default().to_string();
             let typed: TypedScenario<P::Claim> = serde_json::from_str(&text).map_err(without_position)?;
-            Ok(typed.into_scenario(P::wrap_claim))
+            typed.into_scenario(P::wrap_claim).map_err(str::to_string)
         }
     }
     like.system.visit(FromJson(value))

@@ -14,8 +14,11 @@ mod decl;
 pub use decl::WorldDecl;
 
 use crate::action::NamedFault;
-use crate::engine::{Ctx, StreamAllocator, Streams};
+use crate::engine::{Ctx, StreamAllocator, Streams, Tagged, Time, TimerId};
 use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Routing, Topology};
+
+/// The most systems one world holds (system indices are 16-bit).
+pub const MAX_SYSTEMS: usize = 10_000;
 
 /// The network, the DNS server and the random streams of one run.
 #[derive(Clone, Debug)]
@@ -174,17 +177,19 @@ impl World {
     }
 }
 
-/// What a system's code may touch while it handles an event: the engine's context (time,
-/// timers, trace), the world, and the outbox of world faults it asks for.
+/// What a system's code may touch while it handles an event: time, its timers and its trace
+/// (through the engine's context, tagged with the system's index), the world, and the outbox of
+/// world faults it asks for.
 pub struct WorldCx<'a, 'b, E, R> {
-    engine: &'a mut Ctx<'b, E, R>,
+    engine: &'a mut Ctx<'b, Tagged<E>, Tagged<R>>,
+    system: u16,
     pub world: &'a mut World,
     requests: &'a mut Vec<WorldFault>,
 }
 
 impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
-    pub fn new(engine: &'a mut Ctx<'b, E, R>, world: &'a mut World, requests: &'a mut Vec<WorldFault>) -> Self {
-        WorldCx { engine, world, requests }
+    pub fn new(engine: &'a mut Ctx<'b, Tagged<E>, Tagged<R>>, system: u16, world: &'a mut World, requests: &'a mut Vec<WorldFault>) -> Self {
+        WorldCx { engine, system, world, requests }
     }
 
     /// Asks the world to apply a fault once this event is handled (the runner applies it and
@@ -196,18 +201,43 @@ impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
     pub fn net(&self) -> &Topology {
         self.world.net()
     }
-}
 
-impl<'b, E, R> std::ops::Deref for WorldCx<'_, 'b, E, R> {
-    type Target = Ctx<'b, E, R>;
-    fn deref(&self) -> &Ctx<'b, E, R> {
-        self.engine
+    /// The current virtual time.
+    #[inline]
+    pub fn now(&self) -> Time {
+        self.engine.now()
     }
-}
 
-impl<E, R> std::ops::DerefMut for WorldCx<'_, '_, E, R> {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        self.engine
+    /// Schedules `event` for this system at `delay_ms` from now.
+    #[inline]
+    pub fn schedule_in(&mut self, delay_ms: Time, event: E) {
+        self.engine.schedule_in(delay_ms, Tagged { system: self.system, inner: event });
+    }
+
+    pub fn new_timer(&mut self) -> TimerId {
+        self.engine.new_timer()
+    }
+
+    /// Arms `timer` to fire `event` for this system after `delay_ms`.
+    #[inline]
+    pub fn arm(&mut self, timer: TimerId, delay_ms: Time, event: E) {
+        self.engine.arm(timer, delay_ms, Tagged { system: self.system, inner: event });
+    }
+
+    #[inline]
+    pub fn cancel(&mut self, timer: TimerId) {
+        self.engine.cancel(timer);
+    }
+
+    /// Records a change of this system in the trace.
+    #[inline]
+    pub fn record(&mut self, record: R) {
+        self.engine.record(Tagged { system: self.system, inner: record });
+    }
+
+    #[inline]
+    pub fn touch(&mut self) {
+        self.engine.touch();
     }
 }
 
