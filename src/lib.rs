@@ -52,6 +52,53 @@ pub mod bench {
         scenario.system.visit(Simulate(scenario, seed))
     }
 
+    /// Like [`simulate`], with the trace off (what large what-if runs do).
+    pub fn simulate_untraced(scenario: &Scenario, seed: u64) -> Result<u64, RunError> {
+        struct Simulate<'a>(&'a Scenario, u64);
+        impl WithConfig for Simulate<'_> {
+            type Out = Result<u64, RunError>;
+            fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+                let mut sim = crate::runner::prepare::<P>(&crate::runner::Setup::of(self.0), &self.0.script, self.1, false);
+                sim.run_until(self.0.end.0)?;
+                Ok(sim.events_handled())
+            }
+        }
+        scenario.system.visit(Simulate(scenario, seed))
+    }
+
+    /// A scenario file with `pairs` default DataMiner pairs on a two-tier network: a core
+    /// switch (10.0.0.254/8, every inverted heartbeat's target) and an access switch per 20
+    /// pairs, each with an uplink to the core; every DMA on its access switch, a sync cross
+    /// cable per pair, one operator PC on the core. Quiet for `end`.
+    pub fn pairs_scenario(pairs: usize, end: &str) -> String {
+        use std::fmt::Write;
+        let (mut hosts, mut switches, mut cables, mut systems) = (String::new(), String::new(), String::new(), String::new());
+        let _ = writeln!(switches, "(name: \"core\", addr: \"10.0.0.254/8\"),");
+        let _ = writeln!(hosts, "(name: \"ops-pc\", nics: [(name: \"nic\", addr: \"10.0.0.100/8\")]),");
+        let _ = writeln!(cables, "(name: \"ops\", ends: (Nic(\"ops-pc\", \"nic\"), Switch(\"core\"))),");
+        for access in 0..pairs.div_ceil(20) {
+            let _ = writeln!(switches, "(name: \"access-{access}\"),");
+            let _ = writeln!(cables, "(name: \"uplink-{access}\", ends: (Switch(\"access-{access}\"), Switch(\"core\"))),");
+        }
+        for i in 0..pairs {
+            let (net, host) = (1 + i / 200, i % 200);
+            let sync = |end: usize| format!("172.{}.{}.{}/30", 16 + i / 16384, i / 64 % 256, i % 64 * 4 + end);
+            for (side, last) in [("a", 1), ("b", 2)] {
+                let nics = format!("[(name: \"corp\", addr: \"10.{net}.{host}.{last}/8\"), (name: \"sync\", addr: \"{}\")]", sync(last));
+                let _ = writeln!(hosts, "(name: \"dma-{i}{side}\", nics: {nics}),");
+                let _ = writeln!(cables, "(name: \"{i}{side}\", ends: (Nic(\"dma-{i}{side}\", \"corp\"), Switch(\"access-{}\"))),", i / 20);
+            }
+            let _ = writeln!(cables, "(name: \"cross-{i}\", ends: (Nic(\"dma-{i}a\", \"sync\"), Nic(\"dma-{i}b\", \"sync\"))),");
+            let bind = format!("bind: (main: \"dma-{i}a\", backup: \"dma-{i}b\", corporate: \"corp\", sync: \"sync\", client: \"ops-pc\")");
+            let heartbeats =
+                "heartbeats: [Normal(from: Main), Normal(from: Backup), Inverted(from: Main, to: \"10.0.0.254\"), Inverted(from: Backup, to: \"10.0.0.254\")]";
+            let _ = writeln!(systems, "(name: \"pair-{i}\", system: DataMiner({bind}, addressing: VirtualIp(vip: \"10.{net}.{host}.5\"), {heartbeats})),");
+        }
+        format!(
+            "Scenario(name: \"{pairs} pairs\", doc: \"\", world: (hosts: [\n{hosts}], switches: [\n{switches}], cables: [\n{cables}]), systems: [\n{systems}], end: \"{end}\")\n"
+        )
+    }
+
     /// One chaos run of the system's own profile for `seed`. Returns the events handled.
     pub fn chaos_run(system: &System, seed: u64) -> u64 {
         struct Chaos(u64);

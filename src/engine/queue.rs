@@ -1,5 +1,5 @@
 use super::Time;
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// A timer slot. Arming it again or cancelling it makes the queued entry stale.
@@ -8,63 +8,311 @@ pub struct TimerId(u32);
 
 const NO_TIMER: u32 = u32::MAX;
 
-#[derive(Clone)]
-struct Entry<E> {
+/// A queued entry as the ordering structure moves it: 32 bytes whatever the event's size (the
+/// event waits in a slab slot), with what it takes to tell a stale timer entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
     /// `time << 64 | seq`: one integer compare orders by time, then insertion sequence.
-    key: u128,
+    pub key: u128,
+    slot: u32,
     timer: u32,
     generation: u32,
-    event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    /// Reversed so that `BinaryHeap` (a max-heap) pops the earliest entry first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
+/// Orders `(key, slot)` pairs, smallest key first; keys are `time << 64 | seq`, unique, and
+/// every key pushed is at least the last one popped (time never runs backwards). Two
+/// implementations, measured side by side in `benches/sim.rs` (`queue/*`).
+pub trait Order: Clone + Default {
+    fn push(&mut self, entry: Entry);
+    /// The smallest entry, without removing it.
+    fn peek(&mut self) -> Option<Entry>;
+    fn pop(&mut self) -> Option<Entry>;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
-/// The event queue: a binary heap keyed by `(time, seq)` plus timer generations.
+/// A binary heap.
+#[derive(Clone, Default)]
+pub struct HeapOrder(BinaryHeap<Reverse<Entry>>);
+
+impl Order for HeapOrder {
+    #[inline]
+    fn push(&mut self, entry: Entry) {
+        self.0.push(Reverse(entry));
+    }
+    #[inline]
+    fn peek(&mut self) -> Option<Entry> {
+        self.0.peek().map(|r| r.0)
+    }
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        self.0.pop().map(|r| r.0)
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// A radix heap (Ahuja, Mehlhorn, Orlin, Tarjan): bucket `i` holds the keys whose highest bit
+/// differing from the last minimum is bit `i - 1`, so a push is one `Vec::push` and each entry
+/// moves down at most 128 times in its life; made for monotone integer keys like ours.
 #[derive(Clone)]
-pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+pub struct RadixOrder {
+    /// The last minimum taken out (or peeked); every key in the buckets is at least this.
+    last: u128,
+    buckets: Vec<Vec<Entry>>,
+    len: usize,
+}
+
+impl Default for RadixOrder {
+    fn default() -> Self {
+        RadixOrder { last: 0, buckets: vec![Vec::new(); 129], len: 0 }
+    }
+}
+
+impl RadixOrder {
+    #[inline]
+    fn bucket(&self, key: u128) -> usize {
+        128 - (key ^ self.last).leading_zeros() as usize
+    }
+
+    /// Makes bucket 0 hold the minimum (if any entry is left).
+    fn settle_minimum(&mut self) {
+        if !self.buckets[0].is_empty() || self.len == 0 {
+            return;
+        }
+        let i = (1..self.buckets.len()).find(|i| !self.buckets[*i].is_empty()).expect("len > 0, so some bucket is full");
+        let moving = std::mem::take(&mut self.buckets[i]);
+        self.last = moving.iter().map(|e| e.key).min().expect("the bucket is not empty");
+        for e in moving {
+            let b = self.bucket(e.key);
+            debug_assert!(b < i, "redistributed entries go to lower buckets");
+            self.buckets[b].push(e);
+        }
+    }
+}
+
+impl Order for RadixOrder {
+    #[inline]
+    fn push(&mut self, entry: Entry) {
+        if entry.key < self.last {
+            // Only after a peek at a later minimum (never inside a run's step): start over
+            // from this key. Rare, and correct for any key.
+            let all: Vec<Entry> = self.buckets.iter_mut().flat_map(std::mem::take).collect();
+            self.last = entry.key;
+            for e in all {
+                let b = self.bucket(e.key);
+                self.buckets[b].push(e);
+            }
+        }
+        let b = self.bucket(entry.key);
+        self.buckets[b].push(entry);
+        self.len += 1;
+    }
+
+    #[inline]
+    fn peek(&mut self) -> Option<Entry> {
+        self.settle_minimum();
+        self.buckets[0].last().copied()
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        self.settle_minimum();
+        let top = self.buckets[0].pop()?;
+        debug_assert!(self.buckets[0].is_empty(), "keys are unique: bucket 0 holds one entry");
+        self.len -= 1;
+        Some(top)
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// A timing wheel: one slot per millisecond over the next [`WHEEL_SLOTS`] ms (each slot in key
+/// order), and a binary heap for what lies further ahead, moved into the wheel as the horizon
+/// reaches it. Periodic timers a few seconds apart — heartbeats, sync checks — land in the
+/// wheel, so a push is an append and a pop takes the next non-empty slot.
+#[derive(Clone)]
+pub struct WheelOrder {
+    /// The earliest time the wheel can hold; every queued key's time is at least this.
+    base: Time,
+    slots: Vec<std::collections::VecDeque<Entry>>,
+    /// Bit `i`: slot `i` is not empty (so a pop jumps over empty milliseconds).
+    occupied: Vec<u64>,
+    in_wheel: usize,
+    later: BinaryHeap<Reverse<Entry>>,
+}
+
+/// How many milliseconds ahead the wheel holds.
+pub const WHEEL_SLOTS: u64 = 1 << 13;
+
+impl Default for WheelOrder {
+    fn default() -> Self {
+        let slots = vec![Default::default(); WHEEL_SLOTS as usize];
+        WheelOrder { base: 0, slots, occupied: vec![0; (WHEEL_SLOTS / 64) as usize], in_wheel: 0, later: BinaryHeap::new() }
+    }
+}
+
+impl WheelOrder {
+    #[inline]
+    fn time(key: u128) -> Time {
+        (key >> 64) as Time
+    }
+
+    /// Puts an entry within the horizon into its slot, keeping the slot in key order.
+    #[inline]
+    fn place(&mut self, entry: Entry) {
+        let (key, t) = (entry.key, Self::time(entry.key));
+        debug_assert!(t >= self.base && t - self.base < WHEEL_SLOTS, "within the horizon");
+        let i = (t % WHEEL_SLOTS) as usize;
+        self.occupied[i / 64] |= 1 << (i % 64);
+        let q = &mut self.slots[i];
+        match q.back() {
+            Some(last) if last.key > key => {
+                let at = q.partition_point(|e| e.key < key);
+                q.insert(at, entry);
+            }
+            _ => q.push_back(entry),
+        }
+        self.in_wheel += 1;
+    }
+
+    /// Moves what the horizon now reaches from the heap into the wheel.
+    fn pull_in(&mut self) {
+        while let Some(Reverse(e)) = self.later.peek().copied() {
+            if Self::time(e.key) - self.base >= WHEEL_SLOTS {
+                break;
+            }
+            self.later.pop();
+            self.place(e);
+        }
+    }
+
+    /// Advances `base` to the earliest entry's time; `false` when empty.
+    fn find_minimum(&mut self) -> bool {
+        if self.in_wheel == 0 {
+            let Some(Reverse(e)) = self.later.peek() else { return false };
+            self.base = Self::time(e.key);
+            self.pull_in();
+        }
+        let start = (self.base % WHEEL_SLOTS) as usize;
+        if self.slots[start].is_empty() {
+            // The wheel holds something: jump to the next occupied slot, then let the horizon
+            // take in what it now reaches (all of it later than that slot).
+            let next = self.next_occupied(start);
+            self.base += ((next + WHEEL_SLOTS as usize - start) % WHEEL_SLOTS as usize) as u64;
+            self.pull_in();
+        }
+        true
+    }
+
+    /// The first occupied slot at or after `start`, wrapping around (one exists).
+    fn next_occupied(&self, start: usize) -> usize {
+        let words = self.occupied.len();
+        let (first, bit) = (start / 64, start % 64);
+        let masked = self.occupied[first] & (!0u64 << bit);
+        if masked != 0 {
+            return first * 64 + masked.trailing_zeros() as usize;
+        }
+        for k in 1..=words {
+            let w = (first + k) % words;
+            let word = if w == first { self.occupied[w] & !(!0u64 << bit) } else { self.occupied[w] };
+            if word != 0 {
+                return w * 64 + word.trailing_zeros() as usize;
+            }
+        }
+        unreachable!("the wheel holds an entry, so some slot is occupied")
+    }
+}
+
+impl Order for WheelOrder {
+    #[inline]
+    fn push(&mut self, entry: Entry) {
+        let t = Self::time(entry.key);
+        if t < self.base {
+            // Only after a peek at a later minimum (never inside a run's step): move the
+            // horizon back to this key. Rare, and correct for any key.
+            let all: Vec<Entry> = self.slots.iter_mut().flat_map(std::mem::take).collect();
+            self.occupied.iter_mut().for_each(|w| *w = 0);
+            self.in_wheel = 0;
+            self.later.extend(all.into_iter().map(Reverse));
+            self.base = t;
+            self.pull_in();
+        }
+        if t - self.base < WHEEL_SLOTS {
+            self.place(entry);
+        } else {
+            self.later.push(Reverse(entry));
+        }
+    }
+
+    #[inline]
+    fn peek(&mut self) -> Option<Entry> {
+        if !self.find_minimum() {
+            return None;
+        }
+        self.slots[(self.base % WHEEL_SLOTS) as usize].front().copied()
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        if !self.find_minimum() {
+            return None;
+        }
+        self.in_wheel -= 1;
+        let i = (self.base % WHEEL_SLOTS) as usize;
+        let top = self.slots[i].pop_front();
+        if self.slots[i].is_empty() {
+            self.occupied[i / 64] &= !(1 << (i % 64));
+        }
+        top
+    }
+
+    fn len(&self) -> usize {
+        self.in_wheel + self.later.len()
+    }
+}
+
+/// The event queue: entries ordered by `(time, seq)` (a timing wheel by default), their events
+/// in a slab, and timer generations.
+#[derive(Clone)]
+pub struct EventQueue<E, O: Order = WheelOrder> {
+    order: O,
+    slots: Vec<Option<E>>,
+    free: Vec<u32>,
     seq: u64,
     now: Time,
     generations: Vec<u32>,
 }
 
-impl<E> Default for EventQueue<E> {
+impl<E, O: Order> Default for EventQueue<E, O> {
     fn default() -> Self {
-        Self::new()
+        EventQueue { order: O::default(), slots: Vec::new(), free: Vec::new(), seq: 0, now: 0, generations: Vec::new() }
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E> EventQueue<E, WheelOrder> {
+    /// An empty queue with the default order (the timing wheel).
     pub fn new() -> Self {
-        EventQueue { heap: BinaryHeap::new(), seq: 0, now: 0, generations: Vec::new() }
+        Self::default()
     }
+}
 
+impl<E, O: Order> EventQueue<E, O> {
     pub fn now(&self) -> Time {
         self.now
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.order.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.order.is_empty()
     }
 
     /// Schedules `event` at `at`. Scheduling in the past is a model bug.
@@ -77,7 +325,17 @@ impl<E> EventQueue<E> {
         assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
         let key = (u128::from(at) << 64) | u128::from(self.seq);
         self.seq += 1;
-        self.heap.push(Entry { key, timer, generation, event });
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slots[s as usize] = Some(event);
+                s
+            }
+            None => {
+                self.slots.push(Some(event));
+                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 queued events")
+            }
+        };
+        self.order.push(Entry { key, slot, timer, generation });
     }
 
     pub fn new_timer(&mut self) -> TimerId {
@@ -101,19 +359,28 @@ impl<E> EventQueue<E> {
         *generation = generation.wrapping_add(1);
     }
 
-    fn is_stale(&self, entry: &Entry<E>) -> bool {
-        entry.timer != NO_TIMER && self.generations[entry.timer as usize] != entry.generation
+    #[inline]
+    fn is_stale(&self, e: &Entry) -> bool {
+        e.timer != NO_TIMER && self.generations[e.timer as usize] != e.generation
+    }
+
+    /// Frees a slot and hands back its event.
+    #[inline]
+    fn take(&mut self, slot: u32) -> E {
+        self.free.push(slot);
+        self.slots[slot as usize].take().expect("a queued slot holds its event")
     }
 
     /// Time of the next live entry; stale timer entries on top are discarded.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
-        while let Some(top) = self.heap.peek() {
-            if self.is_stale(top) {
-                self.heap.pop();
+        while let Some(e) = self.order.peek() {
+            if self.is_stale(&e) {
+                self.order.pop();
+                drop(self.take(e.slot));
                 continue;
             }
-            return Some((top.key >> 64) as Time);
+            return Some((e.key >> 64) as Time);
         }
         None
     }
@@ -121,14 +388,16 @@ impl<E> EventQueue<E> {
     /// Pops the next live event and advances `now` to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        while let Some(entry) = self.heap.pop() {
-            if self.is_stale(&entry) {
+        while let Some(e) = self.order.pop() {
+            let stale = self.is_stale(&e);
+            let event = self.take(e.slot);
+            if stale {
                 continue;
             }
-            let at = (entry.key >> 64) as Time;
+            let at = (e.key >> 64) as Time;
             debug_assert!(at >= self.now, "time went backwards");
             self.now = at;
-            return Some((at, entry.event));
+            return Some((at, event));
         }
         None
     }
@@ -179,6 +448,64 @@ mod tests {
         assert_eq!(q.now(), 0);
         q.pop();
         assert_eq!(q.now(), 7);
+    }
+
+    /// Every order pops the same sequence for the same pushes, pops and peeks.
+    #[test]
+    fn the_radix_heap_and_the_binary_heap_agree() {
+        agree::<RadixOrder>(1000);
+    }
+
+    #[test]
+    fn the_timing_wheel_and_the_binary_heap_agree() {
+        agree::<WheelOrder>(1000);
+        agree::<WheelOrder>(3 * WHEEL_SLOTS);
+    }
+
+    fn agree<O: Order>(spread_ms: u64) {
+        let mut heap: EventQueue<u32, HeapOrder> = EventQueue::default();
+        let mut radix: EventQueue<u32, O> = EventQueue::default();
+        let mut x = 12345u64;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let timers: Vec<TimerId> = (0..50).map(|_| (heap.new_timer(), radix.new_timer()).0).collect();
+        for step in 0..20_000u32 {
+            match next() % 5 {
+                0 | 1 => {
+                    let at = heap.now() + next() % spread_ms;
+                    heap.push(at, step);
+                    radix.push(at, step);
+                }
+                2 => {
+                    let (t, at) = (timers[(next() % 50) as usize], heap.now() + next() % (spread_ms / 2));
+                    heap.arm(t, at, step);
+                    radix.arm(t, at, step);
+                }
+                3 => assert_eq!(heap.peek_time(), radix.peek_time(), "peek at step {step}"),
+                _ => assert_eq!(heap.pop(), radix.pop(), "pop at step {step}"),
+            }
+        }
+        while let Some(e) = heap.pop() {
+            assert_eq!(Some(e), radix.pop());
+        }
+        assert_eq!(radix.pop(), None);
+    }
+
+    #[test]
+    fn a_push_below_a_peeked_minimum_still_pops_in_order() {
+        below_a_peek::<RadixOrder>();
+        below_a_peek::<WheelOrder>();
+    }
+
+    fn below_a_peek<O: Order>() {
+        let mut q: EventQueue<&str, O> = EventQueue::default();
+        q.push(100_000, "late");
+        assert_eq!(q.peek_time(), Some(100_000));
+        q.push(50, "early");
+        assert_eq!(q.pop(), Some((50, "early")));
+        assert_eq!(q.pop(), Some((100_000, "late")));
     }
 
     #[test]

@@ -75,6 +75,11 @@ pub struct Topology {
     /// Who holds each address, in port order (a VIP may be held twice in a split brain).
     holders: std::collections::BTreeMap<Ip, Vec<PortId>>,
     routing: Routing,
+    /// Bumped by every change that can change an answer of [`Topology::reaches_ip`]: callers
+    /// may keep an answer while the epoch stays (a quiet world answers each path once).
+    epoch: u64,
+    /// While a world is laid out, components are relabelled once at the end.
+    deferred: bool,
 }
 
 /// The most routers a packet crosses before it is dropped (a routing loop ends there).
@@ -98,11 +103,30 @@ impl Topology {
             component: Vec::new(),
             holders: Default::default(),
             routing: Routing::Flat,
+            epoch: 0,
+            deferred: false,
         }
+    }
+
+    /// The reachability epoch (see the field).
+    #[inline]
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Lays out many parts at once: components are relabelled once, by [`Topology::end_layout`].
+    pub fn begin_layout(&mut self) {
+        self.deferred = true;
+    }
+
+    pub fn end_layout(&mut self) {
+        self.deferred = false;
+        self.recompute();
     }
 
     pub fn set_routing(&mut self, routing: Routing) {
         self.routing = routing;
+        self.epoch += 1;
     }
 
     pub fn routing(&self) -> Routing {
@@ -112,11 +136,13 @@ impl Topology {
     /// Makes `host` a router (or not).
     pub fn set_forwarding(&mut self, host: HostId, forwards: bool) {
         self.hosts[host.0 as usize].forwards = forwards;
+        self.epoch += 1;
     }
 
     /// Sets a NIC's default gateway.
     pub fn set_gateway(&mut self, port: PortId, gateway: Option<Ip>) {
         self.ports[port.0 as usize].gateway = gateway;
+        self.epoch += 1;
     }
 
     pub fn add_host(&mut self, name: &str) -> HostId {
@@ -329,6 +355,7 @@ impl Topology {
             let holders = self.holders.entry(addr.addr).or_default();
             let at = holders.partition_point(|p| *p < port);
             holders.insert(at, port);
+            self.epoch += 1;
         }
         added
     }
@@ -338,6 +365,9 @@ impl Topology {
         let before = addrs.len();
         addrs.retain(|c| c.addr != ip);
         let removed = addrs.len() != before;
+        if removed {
+            self.epoch += 1;
+        }
         if removed && let Some(holders) = self.holders.get_mut(&ip) {
             holders.retain(|p| *p != port);
             if holders.is_empty() {
@@ -349,6 +379,10 @@ impl Topology {
 
     /// Relabels the live graph's connected components (union-find over live cables).
     fn recompute(&mut self) {
+        self.epoch += 1;
+        if self.deferred {
+            return;
+        }
         let n = self.ports.len();
         let mut uf = UnionFind::<usize>::new(n);
         for c in &self.cables {

@@ -315,7 +315,9 @@ impl<'a, P: Registered> Setup<'a, P> {
 
 /// Builds the simulation of the systems with the script scheduled, at t = 0.
 pub fn prepare<P: Product>(setup: &Setup<'_, P>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
-    let mut sim = Sim::build(trace, |cx| Harness::build(&setup.cfgs, setup.world, seed, cx));
+    let per_system = crate::engine::MAX_EVENTS_PER_RUN;
+    let mut sim =
+        Sim::build(trace, |cx| Harness::build(&setup.cfgs, setup.world, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
     for step in script {
         sim.schedule_at(step.at.0, Tagged { system: setup.index(step.system.as_deref()), inner: P::action(step.action.clone()) });
     }
@@ -330,6 +332,8 @@ pub fn run(scenario: &Scenario, seed: Option<u64>) -> Result<Outcome, RunError> 
 /// The bounds of a run a user may raise (`--max-events`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
+    /// Events per system in the world (a world of a thousand pairs may handle a thousand
+    /// times what one pair may).
     pub max_events: u64,
 }
 
@@ -355,7 +359,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
     let end = scenario.end.0;
     let setup = Setup::<P>::of(scenario);
     let n = setup.cfgs.len();
-    let mut sim = prepare::<P>(&setup, &scenario.script, seed, true).with_max_events(limits.max_events);
+    let mut sim = prepare::<P>(&setup, &scenario.script, seed, true).with_max_events(limits.max_events.saturating_mul(n as u64));
     let initial: Vec<View> = (0..n).map(|i| sim.model.view(i, 0)).collect();
     let claims: Vec<(usize, &P::Claim)> = scenario
         .expect

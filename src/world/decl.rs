@@ -223,6 +223,7 @@ impl WorldDecl {
     /// subnet routing. Call [`WorldDecl::check`] first.
     pub fn build(&self, world: &mut World) {
         world.net.set_routing(Routing::Subnets);
+        world.net.begin_layout();
         let mut switches = BTreeMap::new();
         for s in &self.switches {
             switches.insert(s.name.as_str(), world.add_switch(&s.name, s.addr.into_iter().collect()));
@@ -244,6 +245,7 @@ impl WorldDecl {
         for c in &self.cables {
             world.add_cable(&c.name, port(&c.ends.0), port(&c.ends.1));
         }
+        world.net.end_layout();
     }
 }
 

@@ -14,17 +14,35 @@ const VIP_PING_INTERVAL_MS: u64 = 500;
 const VIP_MAX_WAIT_MS: u64 = 120_000;
 
 impl DataMiner {
-    /// One check of a heartbeat, as the network and the buddy are right now.
-    fn heartbeat_ok(&self, net: &Topology, dma: Dma, hb: &Heartbeat) -> bool {
-        match hb {
-            // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner
-            // must answer at the far end.
-            Heartbeat::Normal(h) => {
-                self.agent(dma.buddy()).is_running() && self.reaches_agent(net, dma, dma.buddy(), h.via)
-            }
-            // DM-HB-INVERTED: an ICMP ping to an address (the switch or router).
-            Heartbeat::Inverted(h) => net.reaches_ip(self.agent(dma).port(h.via), h.to),
+    /// One check of heartbeat `slot`, as the network and the buddy are right now.
+    fn heartbeat_ok(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
+        let hb = &self.cfg.heartbeats[self.agent(dma).heartbeats[slot].cfg];
+        // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner must
+        // answer at the far end. DM-HB-INVERTED: an ICMP ping to an address (the switch,
+        // router or domain controller): the path alone.
+        let answers = match hb {
+            Heartbeat::Normal(_) => self.agent(dma.buddy()).is_running(),
+            Heartbeat::Inverted(_) => true,
+        };
+        answers && self.heartbeat_path_ok(net, dma, slot)
+    }
+
+    /// Whether the heartbeat's path works: the answer is kept while the network's reachability
+    /// epoch stays, so a quiet world computes each path once (with a thousand pairs, most
+    /// checks are of paths that did not change).
+    fn heartbeat_path_ok(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
+        let state = &self.agent(dma).heartbeats[slot];
+        if let Some((epoch, ok)) = state.path_ok
+            && epoch == net.epoch()
+        {
+            return ok;
         }
+        let ok = match &self.cfg.heartbeats[state.cfg] {
+            Heartbeat::Normal(h) => self.reaches_agent(net, dma, dma.buddy(), h.via),
+            Heartbeat::Inverted(h) => net.reaches_ip(self.agent(dma).port(h.via), h.to),
+        };
+        self.agent_mut(dma).heartbeats[slot].path_ok = Some((net.epoch(), ok));
+        ok
     }
 
     /// The path a heartbeat checks, as the Alarm Console and the trace name it.
@@ -48,8 +66,8 @@ impl DataMiner {
     /// One check of heartbeat `slot`: counts failures, records changes, re-decides the role.
     pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
         let cfg = self.agent(dma).heartbeats[slot].cfg;
-        let hb = &self.cfg.heartbeats[cfg];
-        let (ok, max_failures) = (self.heartbeat_ok(cx.net(), dma, hb), hb.max_failures());
+        let ok = self.heartbeat_ok(cx.world.net(), dma, slot);
+        let max_failures = self.cfg.heartbeats[cfg].max_failures();
         let now = cx.now();
         let state = &mut self.agents[dma.idx()].heartbeats[slot];
         let before = state.failures;

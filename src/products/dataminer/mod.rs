@@ -72,6 +72,8 @@ pub struct HeartbeatState {
     pub(super) failures: u32,
     pub(super) last_success_ms: Option<Time>,
     pub(super) timer: TimerId,
+    /// The path's last answer and the reachability epoch it was computed at.
+    pub(super) path_ok: Option<(u64, bool)>,
 }
 
 #[derive(Clone, Debug)]
@@ -91,6 +93,8 @@ pub struct Agent {
     pub(super) heartbeats: Vec<HeartbeatState>,
     /// The sync connection's last check failed since this time.
     pub(super) sync_failing_since: Option<Time>,
+    /// The sync path's last answer and the reachability epoch it was computed at.
+    pub(super) sync_path: Option<(u64, bool)>,
     pub(super) db: DbServer,
     /// Records waiting for this DMA's own database (file offloads; DM-DB-ON-4, DM-DB-OFF-4).
     pub(super) db_buffer: Backlog,
@@ -293,7 +297,7 @@ impl DataMiner {
             .iter()
             .enumerate()
             .filter(|(_, h)| h.from() == dma)
-            .map(|(i, _)| HeartbeatState { cfg: i, failures: 0, last_success_ms: Some(0), timer: cx.new_timer() })
+            .map(|(i, _)| HeartbeatState { cfg: i, failures: 0, last_success_ms: Some(0), timer: cx.new_timer(), path_ok: None })
             .collect();
         Agent {
             dma,
@@ -307,6 +311,7 @@ impl DataMiner {
             db_start_failure: None,
             heartbeats,
             sync_failing_since: None,
+            sync_path: None,
             db: DbServer::new(cfg.seed == dma),
             db_buffer: Backlog::default(),
             forward: Backlog::default(),

@@ -15,6 +15,19 @@ impl DataMiner {
         buddy.is_running() && self.reaches_agent(net, dma, dma.buddy(), Nic::Sync)
     }
 
+    /// [`DataMiner::sync_path_ok`], the path's answer kept while the reachability epoch stays.
+    fn sync_path_ok_now(&mut self, net: &Topology, dma: Dma) -> bool {
+        let path = match self.agent(dma).sync_path {
+            Some((epoch, ok)) if epoch == net.epoch() => ok,
+            _ => {
+                let ok = self.reaches_agent(net, dma, dma.buddy(), Nic::Sync);
+                self.agent_mut(dma).sync_path = Some((net.epoch(), ok));
+                ok
+            }
+        };
+        path && self.agent(dma.buddy()).is_running()
+    }
+
     pub(super) fn on_sync_check(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         if !self.agent(dma).is_running() {
             return;
@@ -26,7 +39,7 @@ impl DataMiner {
 
     /// One check of the sync connection; forwards what waits when it works.
     pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let ok = self.sync_path_ok(cx.net(), dma);
+        let ok = self.sync_path_ok_now(cx.world.net(), dma);
         let now = cx.now();
         let a = self.agent_mut(dma);
         match (ok, a.sync_failing_since) {
@@ -58,8 +71,10 @@ impl DataMiner {
             }
             cx.record(Rec::Records { dma: name.clone(), what: "inserted buffered", count: ledger::count(&ids), ids: ledger::format(&ids) });
         }
-        let forwarding = self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(cx.net(), dma);
-        if forwarding && !self.agent(dma).forward.is_empty() {
+        // (The cheap test first: most checks find nothing to forward.)
+        let waiting = !self.agent(dma).forward.is_empty();
+        let forwarding = waiting && self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(cx.net(), dma);
+        if forwarding {
             let ids = self.agent_mut(dma).forward.drain();
             let buddy = dma.buddy();
             for range in &ids {
