@@ -6,6 +6,11 @@
 //! - `model/*`: the full DataMiner model with the trace on, steady state and under faults.
 //! - `suite/*`: every file in `scenarios/`, parsed and run, single-threaded.
 //! - `script/steps/*`: 1k, 10k and 100k script steps, to keep the cost linear in them.
+//! - `queue/*`: the event orders (binary heap, radix heap, timing wheel, and the adaptive one
+//!   the engine uses: heap, then wheel) side by side on
+//!   the same workload: N periodic timers 5 s apart with spread phases, as N/6 pairs make.
+//! - `world/*`: 10, 100 and 1,000 default DataMiner pairs on a two-tier network for 24 virtual
+//!   hours, trace off, beside the bare heap loop of the same run (per event).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use failsim::engine::{Ctx, Model, Sim, TimerId};
@@ -165,5 +170,51 @@ fn bench_script_steps(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite, bench_chaos, bench_sweep, bench_script_steps }
-criterion_main!(benches);
+/// `timers` periodic timers (5 s, phases spread over the interval), re-armed as they fire, for
+/// `events` pops: the queue operations of a quiet world of `timers / 6` pairs.
+fn periodic<O: failsim::engine::Order>(timers: u64, events: u64) -> u64 {
+    let mut q: failsim::engine::EventQueue<u32, O> = failsim::engine::EventQueue::default();
+    let ids: Vec<TimerId> = (0..timers).map(|_| q.new_timer()).collect();
+    for (i, t) in ids.iter().enumerate() {
+        q.arm(*t, (i as u64 * 7_919) % INTERVAL_MS, i as u32);
+    }
+    let mut handled = 0;
+    while handled < events {
+        let (at, id) = q.pop().expect("timers re-arm forever");
+        q.arm(ids[id as usize], at + INTERVAL_MS, black_box(id));
+        handled += 1;
+    }
+    handled
+}
+
+fn bench_queue(c: &mut Criterion) {
+    use failsim::engine::{AdaptiveOrder, HeapOrder, RadixOrder, WheelOrder};
+    let mut g = c.benchmark_group("queue");
+    for timers in [6u64, 600, 6_000] {
+        g.throughput(Throughput::Elements(EVENTS));
+        g.bench_with_input(BenchmarkId::new("binary_heap", timers), &timers, |b, t| b.iter(|| periodic::<HeapOrder>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("radix_heap", timers), &timers, |b, t| b.iter(|| periodic::<RadixOrder>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("timing_wheel", timers), &timers, |b, t| b.iter(|| periodic::<WheelOrder>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("adaptive", timers), &timers, |b, t| b.iter(|| periodic::<AdaptiveOrder>(*t, EVENTS)));
+    }
+    g.finish();
+}
+
+/// N default pairs on the two-tier network, 24 virtual hours, trace off; the bare heap loop of
+/// the same run as the baseline (compare per event: throughput is set to the events).
+fn bench_world(c: &mut Criterion) {
+    let mut g = c.benchmark_group("world");
+    g.throughput(Throughput::Elements(EVENTS));
+    g.bench_function("bare_binary_heap", |b| b.iter(|| bare_heap(black_box(EVENTS))));
+    for pairs in [10usize, 100, 1_000] {
+        let sc = scenario(&failsim::bench::pairs_scenario(pairs, "24h"));
+        let events = failsim::bench::simulate_untraced(&sc, 1).expect("runs");
+        g.throughput(Throughput::Elements(events));
+        g.bench_with_input(BenchmarkId::new("pairs_24h", pairs), &sc, |b, sc| b.iter(|| failsim::bench::simulate_untraced(sc, 1).expect("runs")));
+    }
+    g.finish();
+}
+
+criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite, bench_chaos, bench_sweep, bench_script_steps, bench_queue }
+criterion_group! { name = world; config = Criterion::default().sample_size(10).measurement_time(std::time::Duration::from_secs(60)); targets = bench_world }
+criterion_main!(benches, world);

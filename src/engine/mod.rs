@@ -13,7 +13,7 @@ mod queue;
 mod rng;
 mod trace;
 
-pub use queue::{EventQueue, HeapOrder, Order, RadixOrder, TimerId, WheelOrder};
+pub use queue::{AdaptiveOrder, EventQueue, HeapOrder, Order, RadixOrder, TimerId, WheelOrder};
 pub use rng::{Rng, StreamAllocator, StreamId, Streams};
 pub use trace::{Trace, fnv1a64};
 

@@ -277,10 +277,59 @@ impl Order for WheelOrder {
     }
 }
 
-/// The event queue: entries ordered by `(time, seq)` (a timing wheel by default), their events
+/// The binary heap while few entries wait (one pair: a handful of timers), the timing wheel
+/// once many do: each is the faster there (`queue/*` in `benches/sim.rs`). The switch is one
+/// way, and both give the same order, so it changes nothing a run shows.
+#[derive(Clone, Default)]
+pub struct AdaptiveOrder {
+    heap: HeapOrder,
+    wheel: Option<Box<WheelOrder>>,
+}
+
+/// How many waiting entries make the wheel the faster order.
+pub const WHEEL_FROM_ENTRIES: usize = 256;
+
+impl Order for AdaptiveOrder {
+    #[inline]
+    fn push(&mut self, entry: Entry) {
+        if let Some(w) = &mut self.wheel {
+            return w.push(entry);
+        }
+        self.heap.push(entry);
+        if self.heap.len() > WHEEL_FROM_ENTRIES {
+            let mut wheel = Box::<WheelOrder>::default();
+            while let Some(e) = self.heap.pop() {
+                wheel.push(e);
+            }
+            self.wheel = Some(wheel);
+        }
+    }
+
+    #[inline]
+    fn peek(&mut self) -> Option<Entry> {
+        match &mut self.wheel {
+            Some(w) => w.peek(),
+            None => self.heap.peek(),
+        }
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        match &mut self.wheel {
+            Some(w) => w.pop(),
+            None => self.heap.pop(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.wheel.as_ref().map_or(self.heap.len(), |w| w.len())
+    }
+}
+
+/// The event queue: entries ordered by `(time, seq)` (the adaptive order by default), their events
 /// in a slab, and timer generations.
 #[derive(Clone)]
-pub struct EventQueue<E, O: Order = WheelOrder> {
+pub struct EventQueue<E, O: Order = AdaptiveOrder> {
     order: O,
     slots: Vec<Option<E>>,
     free: Vec<u32>,
@@ -295,8 +344,8 @@ impl<E, O: Order> Default for EventQueue<E, O> {
     }
 }
 
-impl<E> EventQueue<E, WheelOrder> {
-    /// An empty queue with the default order (the timing wheel).
+impl<E> EventQueue<E, AdaptiveOrder> {
+    /// An empty queue with the default order (heap, then wheel).
     pub fn new() -> Self {
         Self::default()
     }
@@ -462,6 +511,12 @@ mod tests {
         agree::<WheelOrder>(3 * WHEEL_SLOTS);
     }
 
+    #[test]
+    fn the_adaptive_order_agrees_before_and_after_its_switch() {
+        agree::<AdaptiveOrder>(1000);
+        agree::<AdaptiveOrder>(3 * WHEEL_SLOTS);
+    }
+
     fn agree<O: Order>(spread_ms: u64) {
         let mut heap: EventQueue<u32, HeapOrder> = EventQueue::default();
         let mut radix: EventQueue<u32, O> = EventQueue::default();
@@ -497,6 +552,7 @@ mod tests {
     fn a_push_below_a_peeked_minimum_still_pops_in_order() {
         below_a_peek::<RadixOrder>();
         below_a_peek::<WheelOrder>();
+        below_a_peek::<AdaptiveOrder>();
     }
 
     fn below_a_peek<O: Order>() {
