@@ -100,3 +100,13 @@ impl Problem {
         Problem { documented: spec, ..self }
     }
 }
+
+/// A configuration the vendors' documents warn against (FS-LINT): found before a run, it does
+/// not stop the run (`failsim check --deny-warnings` makes it a failure).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The document that warns, as a path in the vendor's documentation.
+    pub document: &'static str,
+    /// The configuration in words.
+    pub message: String,
+}

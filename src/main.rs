@@ -36,7 +36,7 @@ enum Cmd {
         /// Write the SVG timeline alone.
         #[arg(long, value_name = "OUT")]
         svg: Option<PathBuf>,
-        /// Stop a run after this many events (default 50000000).
+        /// Stop a run after this many events per system (default 50000000).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_events: Option<u64>,
     },
@@ -47,9 +47,12 @@ enum Cmd {
         /// Also write JUnit XML: one testcase per scenario.
         #[arg(long, value_name = "OUT")]
         junit: Option<PathBuf>,
-        /// Stop each run after this many events (default 50000000).
+        /// Stop each run after this many events per system (default 50000000).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_events: Option<u64>,
+        /// Fail a scenario whose configuration the vendors' documents warn against (FS-LINT).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Run a scenario over a grid of overridden values and tabulate each cell's metrics.
     Sweep {
@@ -174,7 +177,10 @@ fn main() -> ExitCode {
     };
     ExitCode::from(match cli.cmd {
         Cmd::Run { file, seed, format, sets, html, svg, max_events } => cli::exit(cli::run(&file, seed, format, &sets, html, svg, limits(max_events))),
-        Cmd::Check { paths, junit, max_events } => cli::exit(cli::check(paths, junit, limits(max_events))),
+        Cmd::Check { paths, junit, max_events, deny_warnings } => {
+            let warnings = if deny_warnings { cli::Warnings::Deny } else { cli::Warnings::Allow };
+            cli::exit(cli::check(paths, junit, limits(max_events), warnings))
+        }
         Cmd::Graph { file, at } => cli::exit(cli::graph(&file, at.as_deref())),
         Cmd::Explore { file, depth, property, from, step, until, duration, jobs, out, format } => {
             cli::exit(cli::explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format))

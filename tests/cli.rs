@@ -154,3 +154,18 @@ fn a_billion_records_run_in_a_small_address_space() {
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("Records: written 1000000000, replicated 0, pending 7, lost 999999993"), "{stdout}");
 }
+
+/// FS-LINT: a configuration the documents warn against is named (with the document) before the
+/// run; `check --deny-warnings` fails it, plain `check` does not.
+#[test]
+fn warnings_are_shown_and_can_be_denied() {
+    let file = "scenarios/dm-lint-inverted-to-buddy.ron";
+    let (code, out, _) = failsim(&["check", file]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("warning: DMA-MAIN's inverted heartbeat pings 10.10.10.2") && out.contains("Advanced_Failover_options.md"), "{out}");
+    let (code, out, _) = failsim(&["check", file, "--deny-warnings"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("2 warning(s), denied by --deny-warnings"), "{out}");
+    let (code, out, _) = failsim(&["check", "scenarios/dm-stop-online.ron", "--deny-warnings"]);
+    assert_eq!(code, 0, "a configuration without warnings passes: {out}");
+}

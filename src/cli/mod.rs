@@ -119,7 +119,21 @@ fn check_one(file: &Path, limits: failsim::Limits) -> Result<Outcome, String> {
     failsim::run_with(&load(file)?, None, limits).map_err(|e| format!("{}: {e} (raise it with --max-events)", file.display()))
 }
 
-pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim::Limits) -> Result<u8, String> {
+/// Whether `check` fails a scenario whose configuration the documents warn against (FS-LINT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Warnings {
+    Allow,
+    Deny,
+}
+
+fn print_warnings(o: &Outcome) {
+    for w in &o.warnings {
+        let about = if w.system.is_empty() { String::new() } else { format!("{}: ", w.system) };
+        println!("        warning: {about}{} ({})", w.warning.message, w.warning.document);
+    }
+}
+
+pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim::Limits, warnings: Warnings) -> Result<u8, String> {
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
     let mut results: Vec<(String, Result<Outcome, String>)> = Vec::new();
     for root in &paths {
@@ -138,14 +152,21 @@ pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim
                 eprintln!("error: {e}");
                 broken += 1;
             }
-            Ok(o) if o.passed() => {
+            Ok(o) if o.passed() && (warnings == Warnings::Allow || o.warnings.is_empty()) => {
                 passed += 1;
                 println!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
+                print_warnings(o);
+            }
+            Ok(o) if o.passed() => {
+                failed += 1;
+                println!("FAIL  {path}  ({} warning(s), denied by --deny-warnings)", o.warnings.len());
+                print_warnings(o);
             }
             Ok(o) => {
                 failed += 1;
                 let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
                 println!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
+                print_warnings(o);
                 for e in &o.expectations {
                     if let Some(f) = &e.failure {
                         let at = failsim::clock(f.at_ms);

@@ -113,6 +113,16 @@ pub trait Product: Clone {
     fn claim_for(invariant: Invariant) -> Self::Claim;
     /// Named configurations that `failsim chaos NAME` can target.
     fn presets() -> Vec<(&'static str, Self::Config)>;
+
+    /// What the vendors' documents warn against in one system's configuration, in its world
+    /// (FS-LINT).
+    fn lint(_cfg: &Self::Config, _world: Option<&WorldDecl>) -> Vec<crate::finding::Warning> {
+        Vec::new()
+    }
+    /// What they warn against in several systems of this product together.
+    fn lint_together(_cfgs: &[&Self::Config]) -> Vec<crate::finding::Warning> {
+        Vec::new()
+    }
 }
 
 /// Periods must be above zero: a zero period would never let time advance.

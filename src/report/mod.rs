@@ -18,6 +18,10 @@ pub fn text(o: &Outcome) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "failsim: {}", o.name);
     let _ = writeln!(s, "system: {}   seed: {}   end: {}", o.system, o.seed, Ms(o.end_ms));
+    for w in &o.warnings {
+        let about = if w.system.is_empty() { String::new() } else { format!("{}: ", w.system) };
+        let _ = writeln!(s, "warning: {about}{} ({})", w.warning.message, w.warning.document);
+    }
     let named = |name: &str| if name.is_empty() { String::new() } else { format!(" of {name}") };
     let _ = writeln!(s, "\nCurrent status{} (t={})", named(&o.system_name), clock(0));
     status(&mut s, &o.initial, false);

@@ -95,6 +95,9 @@ pub struct Outcome {
     /// The metrics of all systems together, when there are several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<Metrics>,
+    /// What the vendors' documents warn against in this configuration (FS-LINT).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warned>,
     pub expectations: Vec<ExpectationResult>,
     pub metrics: Metrics,
     /// The timeline's lanes (for the SVG/HTML report).
@@ -105,6 +108,39 @@ pub struct Outcome {
     #[serde(skip)]
     pub trace_hash: u64,
     pub events: u64,
+}
+
+/// A warning (FS-LINT) and the system it is about ("" for a scenario's one system, "all" for
+/// several together).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warned {
+    pub system: String,
+    #[serde(flatten)]
+    pub warning: crate::finding::Warning,
+}
+
+/// What the vendors' documents warn against in the scenario's configuration (FS-LINT), before
+/// it runs.
+pub fn lint(scenario: &Scenario) -> Vec<Warned> {
+    struct Lint<'a>(&'a Scenario);
+    impl WithConfig for Lint<'_> {
+        type Out = Vec<Warned>;
+        fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+            lint_product::<P>(&Setup::of(self.0))
+        }
+    }
+    scenario.system.visit(Lint(scenario))
+}
+
+fn lint_product<P: Product>(setup: &Setup<'_, P>) -> Vec<Warned> {
+    let mut out = Vec::new();
+    for (cfg, name) in setup.cfgs.iter().zip(&setup.names) {
+        out.extend(P::lint(cfg, setup.world).into_iter().map(|warning| Warned { system: name.to_string(), warning }));
+    }
+    if setup.cfgs.len() > 1 {
+        out.extend(P::lint_together(&setup.cfgs).into_iter().map(|warning| Warned { system: "all".into(), warning }));
+    }
+    out
 }
 
 /// One more system of a world of several: its name, what an operator sees of it, its metrics.
@@ -425,6 +461,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         initial: first.initial,
         others: systems,
         total,
+        warnings: lint_product::<P>(&setup),
         trace_hash: sim.trace().hash(),
         timeline: sim.trace().records().iter().map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), shown: P::shown(&r.inner) }).collect(),
         expectations,

@@ -9,6 +9,7 @@ mod claims;
 mod commands;
 mod config;
 mod failover;
+mod lint;
 mod ops;
 mod product;
 mod records;

@@ -36,6 +36,14 @@ impl Product for DataMiner {
         cfg.check_binding(world)
     }
 
+    fn lint(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Vec<crate::finding::Warning> {
+        super::lint::one(cfg, world)
+    }
+
+    fn lint_together(cfgs: &[&Config]) -> Vec<crate::finding::Warning> {
+        super::lint::together(cfgs)
+    }
+
     fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         DataMiner::new(cfg.clone(), cx)
     }

@@ -1,0 +1,115 @@
+//! What DataMiner's documents warn against in a configuration (FS-LINT), found before a run.
+
+use super::{Addressing, Config, Dma, Heartbeat, Nic};
+use crate::finding::Warning;
+use crate::net::{Cidr, Ip};
+use crate::world::WorldDecl;
+
+const HEARTBEATS: &str = "dataminer/Configuring_Failover/Advanced_Failover_options.md";
+const ABOUT: &str = "dataminer/Configuring_Failover/About_DMA_Failover.md";
+
+/// The address of `dma`'s NIC for `nic` (bound pairs: the world's; else the configuration's).
+fn address(cfg: &Config, world: Option<&WorldDecl>, dma: Dma, nic: Nic) -> Option<Cidr> {
+    let Some(b) = cfg.bind.as_deref() else {
+        let a = cfg.agent(dma);
+        return Some(if nic == Nic::Corporate { a.corporate } else { a.sync });
+    };
+    let name = if nic == Nic::Corporate { Some(&b.corporate) } else { b.sync.as_ref().or(Some(&b.corporate)) }?;
+    let host = world?.host(b.host(dma))?;
+    host.nics.iter().find(|n| &n.name == name).map(|n| n.addr)
+}
+
+pub fn one(cfg: &Config, world: Option<&WorldDecl>) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for dma in Dma::BOTH {
+        let name = cfg.bind.as_deref().map_or(cfg.agent(dma).name.as_str(), |b| b.host(dma));
+        let mine = |h: &&Heartbeat| h.from() == dma;
+        if !cfg.heartbeats.iter().filter(mine).any(|h| !h.is_inverted()) {
+            let message = format!("{name} has no normal heartbeat: they should always be configured (they decide, among other things, whether an agent may go online after a restart)");
+            out.push(Warning { document: HEARTBEATS, message });
+        }
+        // A normal heartbeat checks the buddy at its address on the heartbeat's NIC.
+        let normal: Vec<Ip> = cfg
+            .heartbeats
+            .iter()
+            .filter(mine)
+            .filter(|h| !h.is_inverted())
+            .filter_map(|h| address(cfg, world, dma.buddy(), h.via()).map(|c| c.addr))
+            .collect();
+        for h in cfg.heartbeats.iter().filter(mine) {
+            if let Heartbeat::Inverted(i) = h
+                && normal.contains(&i.to)
+            {
+                let message = format!("{name}'s inverted heartbeat pings {}, which a normal heartbeat also uses: a logical conflict that stops both agents going online", i.to);
+                out.push(Warning { document: HEARTBEATS, message });
+            }
+        }
+    }
+    if let Addressing::VirtualIp(v) = &cfg.addressing {
+        vip_warnings(cfg, world, v.vip, &mut out);
+    }
+    out
+}
+
+fn vip_warnings(cfg: &Config, world: Option<&WorldDecl>, vip: Ip, out: &mut Vec<Warning>) {
+    for dma in Dma::BOTH {
+        if let Some(corporate) = address(cfg, world, dma, Nic::Corporate)
+            && !corporate.contains(vip)
+        {
+            let name = cfg.bind.as_deref().map_or(cfg.agent(dma).name.as_str(), |b| b.host(dma));
+            let message = format!("the virtual IP {vip} is outside {name}'s corporate subnet {corporate}: the agent that goes online cannot take it");
+            out.push(Warning { document: ABOUT, message });
+        }
+    }
+    let holder = world.and_then(|w| w.hosts.iter().find(|h| h.nics.iter().any(|n| n.addr.addr == vip)).map(|h| h.name.clone()));
+    if let Some(host) = holder {
+        let message = format!("the virtual IP {vip} is also {host}'s own address: the agent going online finds it taken");
+        out.push(Warning { document: ABOUT, message });
+    }
+}
+
+pub fn together(cfgs: &[&Config]) -> Vec<Warning> {
+    let vip = cfgs.iter().filter(|c| matches!(c.addressing, Addressing::VirtualIp(_))).count();
+    if vip == 0 || vip == cfgs.len() {
+        return Vec::new();
+    }
+    let message = format!("{vip} pair(s) use a virtual IP and {} a shared hostname in one DataMiner System: mixing them is not supported (blocked from 10.2.0 CU21, 10.3.0 CU9 and 10.3.12)", cfgs.len() - vip);
+    vec![Warning { document: ABOUT, message }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use super::super::config::{InvertedHeartbeat, NormalHeartbeat, SharedHostname, VirtualIp};
+
+    fn inverted(from: Dma, to: &str) -> Heartbeat {
+        Heartbeat::Inverted(InvertedHeartbeat { from, to: to.parse().unwrap(), via: Nic::Corporate, interval: crate::units::Ms::secs(5), max_failures: 3 })
+    }
+
+    #[test]
+    fn the_recommended_setup_draws_no_warning() {
+        assert_eq!(one(&Config::default(), None), vec![]);
+        assert_eq!(together(&[&Config::default(), &Config::default()]), vec![]);
+    }
+
+    #[test]
+    fn each_documented_caution_is_found() {
+        let heartbeats = vec![Heartbeat::Normal(NormalHeartbeat::default_for(Dma::Main)), inverted(Dma::Main, "10.10.10.2"), inverted(Dma::Backup, "10.10.10.254")];
+        let c = Config { heartbeats, ..Config::default() };
+        let found = one(&c, None);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].message.contains("DMA-MAIN's inverted heartbeat pings 10.10.10.2, which a normal heartbeat also uses"), "{found:?}");
+        assert!(found[1].message.contains("DMA-BACKUP has no normal heartbeat"), "{found:?}");
+        assert!(found.iter().all(|w| w.document == HEARTBEATS));
+
+        let c = Config { addressing: Addressing::VirtualIp(VirtualIp { vip: "10.20.0.5".parse().unwrap(), register_in_dns: true }), ..Config::default() };
+        let found = one(&c, None);
+        assert_eq!(found.len(), 2, "outside both DMAs' subnets: {found:?}");
+        assert!(found.iter().all(|w| w.message.contains("outside") && w.document == ABOUT));
+
+        let shared = Config { addressing: Addressing::SharedHostname(SharedHostname { name: "DMA".into() }), ..Config::default() };
+        let mixed = together(&[&Config::default(), &shared]);
+        assert_eq!(mixed.len(), 1);
+        assert!(mixed[0].message.contains("1 pair(s) use a virtual IP and 1 a shared hostname"), "{mixed:?}");
+    }
+}
