@@ -40,30 +40,31 @@ pub mod bench {
     /// The scenario's model alone: built, scripted and run to the end with the trace on and no
     /// observer. Returns the events handled.
     pub fn simulate(scenario: &Scenario, seed: u64) -> Result<u64, RunError> {
-        struct Simulate<'a>(&'a Scenario, u64);
-        impl WithConfig for Simulate<'_> {
-            type Out = Result<u64, RunError>;
-            fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
-                let mut sim = crate::runner::prepare::<P>(&crate::runner::Setup::of(self.0), &self.0.script, self.1, true);
-                sim.run_until(self.0.end.0)?;
-                Ok(sim.events_handled())
-            }
-        }
-        scenario.system.visit(Simulate(scenario, seed))
+        model_only(scenario, seed, Trace::On)
     }
 
     /// Like [`simulate`], with the trace off (what large what-if runs do).
     pub fn simulate_untraced(scenario: &Scenario, seed: u64) -> Result<u64, RunError> {
-        struct Simulate<'a>(&'a Scenario, u64);
+        model_only(scenario, seed, Trace::Off)
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Trace {
+        On,
+        Off,
+    }
+
+    fn model_only(scenario: &Scenario, seed: u64, trace: Trace) -> Result<u64, RunError> {
+        struct Simulate<'a>(&'a Scenario, u64, Trace);
         impl WithConfig for Simulate<'_> {
             type Out = Result<u64, RunError>;
             fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
-                let mut sim = crate::runner::prepare::<P>(&crate::runner::Setup::of(self.0), &self.0.script, self.1, false);
+                let mut sim = crate::runner::prepare::<P>(&crate::runner::Setup::of(self.0), &self.0.script, self.1, self.2 == Trace::On);
                 sim.run_until(self.0.end.0)?;
                 Ok(sim.events_handled())
             }
         }
-        scenario.system.visit(Simulate(scenario, seed))
+        scenario.system.visit(Simulate(scenario, seed, trace))
     }
 
     /// A scenario file with `pairs` default DataMiner pairs on a two-tier network: a core

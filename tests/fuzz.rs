@@ -159,12 +159,28 @@ const SUITE_EVENTS_MAX: u64 = 300_000;
 
 /// Parses `src` and, when it parses (and is short enough for the suite), runs it.
 fn parse_and_run(path: &Path, src: &str, end_ms_max: u64, figures: &Figures) -> Result<(), TestCaseError> {
+    let refused = |e: &failsim::ScenarioError| {
+        prop_assert!(located(&e.to_string(), path), "an error without file:line:col: {e}");
+        Ok(())
+    };
+    run_if_short(failsim::parse(path, src), refused, end_ms_max, figures, "this input")
+}
+
+/// Counts and times one input: a refusal (checked by `refused`) or a scenario that runs when it
+/// is short enough for the suite.
+fn run_if_short<E>(
+    input: Result<failsim::Scenario, E>,
+    refused: impl FnOnce(&E) -> Result<(), TestCaseError>,
+    end_ms_max: u64,
+    figures: &Figures,
+    what: &str,
+) -> Result<(), TestCaseError> {
     figures.inputs.fetch_add(1, Ordering::Relaxed);
     let started = Instant::now();
-    match failsim::parse(path, src) {
+    match input {
         Err(e) => {
             figures.refused.fetch_add(1, Ordering::Relaxed);
-            prop_assert!(located(&e.to_string(), path), "an error without file:line:col: {e}");
+            refused(&e)?;
         }
         Ok(sc) if sc.end.0 <= end_ms_max => {
             figures.ran.fetch_add(1, Ordering::Relaxed);
@@ -175,7 +191,7 @@ fn parse_and_run(path: &Path, src: &str, end_ms_max: u64, figures: &Figures) -> 
             figures.refused.fetch_add(1, Ordering::Relaxed);
         }
     }
-    figures.timed(started, "this input")
+    figures.timed(started, what)
 }
 
 fn mutated_scenarios(cases: u32, seed: u8, end_ms_max: u64) -> Figures {
@@ -235,22 +251,11 @@ fn extreme_values(cases: u32, seed: u8, end_ms_max: u64) -> Figures {
     let result = runner(cases, seed).run(&strategy, |(file, sets)| {
         let (path, _) = &files[file.index(files.len())];
         let original = failsim::load(path).expect("every scenario in scenarios/ loads");
-        figures.inputs.fetch_add(1, Ordering::Relaxed);
-        let started = Instant::now();
-        match failsim::apply_overrides(&original, &sets) {
-            Err(e) => {
-                figures.refused.fetch_add(1, Ordering::Relaxed);
-                prop_assert!(!e.is_empty(), "an empty error for {sets:?}");
-            }
-            Ok(sc) if sc.end.0 <= end_ms_max => {
-                figures.ran.fetch_add(1, Ordering::Relaxed);
-                let _ = failsim::run_with(&sc, None, failsim::Limits { max_events: SUITE_EVENTS_MAX });
-            }
-            Ok(_) => {
-                figures.refused.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        figures.timed(started, "these overrides")
+        let refused = |e: &String| {
+            prop_assert!(!e.is_empty(), "an empty error for {sets:?}");
+            Ok(())
+        };
+        run_if_short(failsim::apply_overrides(&original, &sets), refused, end_ms_max, &figures, "these overrides")
     });
     if let Err(e) = result {
         panic!("{e}");
