@@ -209,6 +209,13 @@ mod tests {
     }
 
     #[test]
+    fn ranges_that_only_touch_share_nothing() {
+        assert_eq!(IdRange::new(0, 5).clip(IdRange::new(5, 9)), None);
+        assert_eq!(IdRange::new(0, 5).clip(IdRange::new(4, 9)), Some(IdRange::new(4, 5)));
+        assert_eq!(IdRange::new(3, 3).clip(IdRange::new(0, 9)), None, "an empty range clips to nothing");
+    }
+
+    #[test]
     fn ranges_print_like_the_trace_always_did() {
         assert_eq!(format(&[IdRange::new(3, 8), IdRange::new(8, 9), IdRange::new(11, 12)]), "#3..#8,#11");
         assert_eq!(format(&[IdRange::new(5, 7), IdRange::new(2, 4)]), "#5..#6,#2..#3", "in the sequence's order");
