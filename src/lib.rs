@@ -27,7 +27,7 @@ mod world;
 
 pub use engine::clock;
 pub use products::{System, named_system, target_names};
-pub use runner::{Limits, Outcome, RunError, Warned, lint, run, run_with, topology_at};
+pub use runner::{Limits, Outcome, RunError, Warned, lint, run, run_with, topology_at, world_at};
 pub use scenario::{Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically};
 pub use units::Ms;
 

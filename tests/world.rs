@@ -70,3 +70,12 @@ fn a_declared_copy_of_the_built_in_layout_behaves_like_it() {
     assert_eq!(roles(&a), roles(&b), "the same role changes at the same instants");
     assert_eq!(a.metrics, b.metrics);
 }
+
+#[test]
+fn the_graph_of_a_world_shows_each_systems_roles() {
+    let sc = failsim::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-two-core-switches.ron")).unwrap();
+    let (topology, roles) = failsim::world_at(&sc, 20 * 60_000).unwrap();
+    let dot = failsim::report::dot::graph_with_roles(&topology, &roles);
+    assert!(dot.contains(r#"label="dma-a\n(Online)""#) && dot.contains(r#"label="dma-b\n(Online)""#), "the split brain at 20m: {dot}");
+    assert!(dot.contains(r#"label="ops-pc";"#), "a host no system speaks of has no role");
+}

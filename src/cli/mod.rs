@@ -109,8 +109,8 @@ pub(crate) fn graph(file: &Path, at: Option<&str>) -> Result<u8, String> {
     if at_ms > sc.end.0 {
         return Err(format!("--at {}: after the scenario's end ({})", failsim::Ms(at_ms), sc.end));
     }
-    let topology = failsim::topology_at(&sc, at_ms).map_err(|e| e.to_string())?;
-    print!("{}", report::dot::graph(&topology));
+    let (topology, roles) = failsim::world_at(&sc, at_ms).map_err(|e| e.to_string())?;
+    print!("{}", report::dot::graph_with_roles(&topology, &roles));
     Ok(HELD)
 }
 

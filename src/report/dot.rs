@@ -1,7 +1,8 @@
 //! The topology as Graphviz DOT (`failsim graph`): ports and switches as nodes grouped by host,
 //! cables as edges drawn by state.
 //!
-//! - one `cluster_N` per host (label: the host's name, "(no power)" when it is off), holding its
+//! - one `cluster_N` per host (label: the host's name, with its role when a system gives it one,
+//!   "(no power)" when it is off), holding its
 //!   NICs: name and addresses; dashed and grey, with "link down", when the NIC has no carrier
 //!   (disabled, host off, cable pulled or far end down);
 //! - switches as boxes, red when down;
@@ -20,6 +21,12 @@ const GREY: &str = "grey55";
 
 /// The topology as a DOT `graph`.
 pub fn graph(t: &Topology) -> String {
+    graph_with_roles(t, &[])
+}
+
+/// The topology, each host labelled with the state a system gives it (`(name, state)` pairs: a
+/// DMA's Failover Status, an MRS node's role), where one does.
+pub fn graph_with_roles(t: &Topology, roles: &[(String, String)]) -> String {
     let mut s = String::new();
     s.push_str("graph failsim {\n");
     s.push_str("  graph [rankdir=LR, fontname=\"Helvetica\", nodesep=0.4, ranksep=1.2];\n");
@@ -27,8 +34,10 @@ pub fn graph(t: &Topology) -> String {
     s.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for (hid, host) in t.hosts() {
         let _ = writeln!(s, "\n  subgraph cluster_{} {{", hid.0);
+        let role = roles.iter().find(|(name, _)| *name == host.name).map(|(_, state)| state.as_str());
         if host.powered {
-            let _ = writeln!(s, "    label={};", quote(&host.name));
+            let label = role.map_or(host.name.clone(), |r| format!("{}\n({r})", host.name));
+            let _ = writeln!(s, "    label={};", quote(&label));
             s.push_str("    style=rounded;\n    color=black;\n");
         } else {
             let _ = writeln!(s, "    label={};", quote(&format!("{}\n(no power)", host.name)));

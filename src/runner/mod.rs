@@ -493,16 +493,21 @@ fn all_lanes<P: Product>(h: &Harness<P>) -> Vec<(String, String)> {
     out
 }
 
-/// The cable graph of a scenario's system at `at_ms` (the script run up to then): for
+/// The cable graph of a scenario's world at `at_ms` (the script run up to then): for
 /// `failsim graph`.
 pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topology, RunError> {
+    world_at(scenario, at_ms).map(|(t, _)| t)
+}
+
+/// The cable graph at `at_ms` and every system's lanes then (`(name, state)`: each node's role).
+pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topology, Vec<(String, String)>), RunError> {
     struct At<'a>(&'a Scenario, Time);
     impl WithConfig for At<'_> {
-        type Out = Result<crate::net::Topology, RunError>;
+        type Out = Result<(crate::net::Topology, Vec<(String, String)>), RunError>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let mut sim = prepare::<P>(&Setup::of(self.0), &self.0.script, self.0.seed, false);
             drive(&mut sim, self.1, |_, _| {})?;
-            Ok(sim.model.world.net().clone())
+            Ok((sim.model.world.net().clone(), all_lanes(&sim.model)))
         }
     }
     scenario.system.visit(At(scenario, at_ms))
