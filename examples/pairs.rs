@@ -4,17 +4,27 @@
 //! prints the events handled and the time taken.
 //!
 //! `cargo run --release --example pairs -- 1000 24h > /tmp/pairs.ron && failsim run /tmp/pairs.ron`
-//! `cargo run --release --example pairs -- 1000 24h --simulate`
+//! `cargo run --release --example pairs -- 1000 24h --simulate [FAULTS]`: FAULTS uplinks are
+//! pulled for a minute, one every two minutes (what a topology change costs at that size).
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let pairs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
     let end = args.next().unwrap_or_else(|| "1h".into());
-    let text = failsim::bench::pairs_scenario(pairs, &end);
+    let mut text = failsim::bench::pairs_scenario(pairs, &end);
     if args.next().as_deref() != Some("--simulate") {
         print!("{text}");
         return;
     }
+    let faults: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
+    let uplinks = pairs.div_ceil(20);
+    let steps: String = (0..faults)
+        .map(|i| {
+            let (at, cable) = (60 + 120 * i as u64, format!("uplink-{}", i % uplinks));
+            format!("(at: \"{at}s\", do: Pull(cable: \"{cable}\")), (at: \"{}s\", do: Plug(cable: \"{cable}\")),", at + 60)
+        })
+        .collect();
+    text = text.replacen(&format!("end: \"{end}\")"), &format!("script: [{steps}], end: \"{end}\")"), 1);
     let started = std::time::Instant::now();
     let scenario = failsim::parse(std::path::Path::new("pairs.ron"), &text).expect("the generated scenario parses");
     let parsed = started.elapsed();

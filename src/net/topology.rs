@@ -72,6 +72,8 @@ pub struct Topology {
     cables: Vec<Cable>,
     /// Component label of each port in the live graph; `DOWN` when the port is down.
     component: Vec<u32>,
+    /// The cables plugged into each port, in cable order (media sense looks at these alone).
+    port_cables: Vec<Vec<CableId>>,
     /// Who holds each address, in port order (a VIP may be held twice in a split brain).
     holders: std::collections::BTreeMap<Ip, Vec<PortId>>,
     routing: Routing,
@@ -101,6 +103,7 @@ impl Topology {
             ports: Vec::new(),
             cables: Vec::new(),
             component: Vec::new(),
+            port_cables: Vec::new(),
             holders: Default::default(),
             routing: Routing::Flat,
             epoch: 0,
@@ -159,6 +162,7 @@ impl Topology {
             self.holders.entry(addr.addr).or_default().push(id);
         }
         self.ports.push(Port { name, kind, addrs, gateway: None });
+        self.port_cables.push(Vec::new());
         self.recompute();
         id
     }
@@ -177,6 +181,10 @@ impl Topology {
         let id = CableId(u16::try_from(self.cables.len()).expect("cable count fits u16"));
         let edge = self.graph.add_edge(NodeIndex::new(a.0 as usize), NodeIndex::new(b.0 as usize), id);
         self.cables.push(Cable { name: name.to_string(), ends: (a, b), plugged: true, edge });
+        self.port_cables[a.0 as usize].push(id);
+        if b != a {
+            self.port_cables[b.0 as usize].push(id);
+        }
         self.recompute();
         id
     }
@@ -216,7 +224,7 @@ impl Topology {
 
     /// The cable plugged into `port`, if one is attached to it (plugged or not).
     pub fn cable_of(&self, port: PortId) -> Option<CableId> {
-        self.cables.iter().position(|c| c.ends.0 == port || c.ends.1 == port).map(|i| CableId(i as u16))
+        self.port_cables[port.0 as usize].first().copied()
     }
 
     pub fn port_is_up(&self, id: PortId) -> bool {
@@ -229,7 +237,10 @@ impl Topology {
     /// Media sense: the NIC is up and a plugged cable joins it to a port that is up.
     pub fn has_link(&self, id: PortId) -> bool {
         self.port_is_up(id)
-            && self.cables.iter().any(|c| c.plugged && ((c.ends.0 == id && self.port_is_up(c.ends.1)) || (c.ends.1 == id && self.port_is_up(c.ends.0))))
+            && self.port_cables[id.0 as usize].iter().map(|c| &self.cables[c.0 as usize]).any(|c| {
+                let far = if c.ends.0 == id { c.ends.1 } else { c.ends.0 };
+                c.plugged && self.port_is_up(far)
+            })
     }
 
     /// Whether `a` and `b` can exchange packets over live cables.
