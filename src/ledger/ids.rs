@@ -193,6 +193,8 @@ mod tests {
         assert_eq!(set(&[(5, 7), (0, 2), (3, 4)]).ranges(), &[IdRange::new(0, 2), IdRange::new(3, 4), IdRange::new(5, 7)]);
         assert_eq!(set(&[(0, 9), (3, 4)]).ranges(), &[IdRange::new(0, 9)]);
         assert_eq!(set(&[(3, 3)]), IdSet::default(), "an empty range adds nothing");
+        assert_eq!(set(&[(0, 2), (5, 7), (2, 4)]).ranges(), &[IdRange::new(0, 4), IdRange::new(5, 7)], "touching the range before it");
+        assert_eq!(set(&[(0, 2), (5, 7), (3, 5)]).ranges(), &[IdRange::new(0, 2), IdRange::new(3, 7)], "touching the range after it");
         assert_eq!(IdSet::from_ids([4, 2, 3, 9]), set(&[(2, 5), (9, 10)]));
     }
 
