@@ -207,6 +207,7 @@ mod tests {
         assert_eq!(ids(&a.difference(&b)), expected);
         assert_eq!(a.difference(&b), set(&[(0, 2), (4, 9), (21, 25), (26, 29)]));
         assert_eq!(a.difference(&IdSet::default()), a);
+        assert_eq!(set(&[(0, 5), (10, 15)]).difference(&set(&[(7, 8)])), set(&[(0, 5), (10, 15)]), "a range of `other` past the end of one of ours");
         assert!(a.difference(&a).is_empty());
         assert_eq!(a.len(), 21);
     }
