@@ -226,5 +226,6 @@ mod tests {
         assert_eq!(format(&[]), "");
         assert_eq!(count(&[IdRange::new(5, 7), IdRange::new(2, 4)]), 4);
         assert_eq!(serde_json::to_string(&set(&[(0, 3), (7, 8)])).unwrap(), "[[0,2],[7,7]]");
+        assert_eq!(set(&[(0, 3), (7, 8)]).to_string(), "#0..#2,#7", "a set shows as the trace writes ids");
     }
 }
