@@ -213,6 +213,16 @@ mod tests {
     }
 
     #[test]
+    fn the_canonical_form_is_checked() {
+        let raw = |r: &[(u32, u32)]| IdSet { ranges: r.iter().map(|&(a, b)| IdRange { start: a, end: b }).collect() };
+        assert!(raw(&[(0, 2), (3, 4)]).is_canonical());
+        assert!(!raw(&[(0, 2), (2, 4)]).is_canonical(), "touching ranges must be one");
+        assert!(!raw(&[(0, 3), (2, 4)]).is_canonical(), "overlapping ones too");
+        assert!(!raw(&[(3, 4), (0, 2)]).is_canonical(), "out of order");
+        assert!(!raw(&[(1, 1)]).is_canonical(), "an empty range");
+    }
+
+    #[test]
     fn ranges_that_only_touch_share_nothing() {
         assert_eq!(IdRange::new(0, 5).clip(IdRange::new(5, 9)), None);
         assert_eq!(IdRange::new(0, 5).clip(IdRange::new(4, 9)), Some(IdRange::new(4, 5)));
