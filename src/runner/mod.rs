@@ -483,12 +483,9 @@ fn alarms_raised(view: &View) -> std::collections::BTreeMap<String, u64> {
 /// Every system's lanes, each lane once (the world's cables appear in every system's list).
 fn all_lanes<P: Product>(h: &Harness<P>) -> Vec<(String, String)> {
     let mut out = h.lanes(0);
+    let mut seen: std::collections::BTreeSet<String> = out.iter().map(|(name, _)| name.clone()).collect();
     for i in 1..h.systems.len() {
-        for lane in h.lanes(i) {
-            if !out.iter().any(|(name, _)| *name == lane.0) {
-                out.push(lane);
-            }
-        }
+        out.extend(h.lanes(i).into_iter().filter(|(name, _)| seen.insert(name.clone())));
     }
     out
 }

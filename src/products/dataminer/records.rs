@@ -9,14 +9,9 @@ use crate::net::Topology;
 
 impl DataMiner {
     /// The sync connection (DataMiner sync and DB forwarding) works right now: the sync NICs are
-    /// joined by a live path and DataMiner runs on the buddy.
-    pub fn sync_path_ok(&self, net: &Topology, dma: Dma) -> bool {
-        let buddy = self.agent(dma.buddy());
-        buddy.is_running() && self.reaches_agent(net, dma, dma.buddy(), Nic::Sync)
-    }
-
-    /// [`DataMiner::sync_path_ok`], the path's answer kept while the reachability epoch stays.
-    fn sync_path_ok_now(&mut self, net: &Topology, dma: Dma) -> bool {
+    /// joined by a live path and DataMiner runs on the buddy. The path's answer is kept while
+    /// the network's reachability epoch stays.
+    fn sync_path_ok(&mut self, net: &Topology, dma: Dma) -> bool {
         let path = match self.agent(dma).sync_path {
             Some((epoch, ok)) if epoch == net.epoch() => ok,
             _ => {
@@ -39,7 +34,7 @@ impl DataMiner {
 
     /// One check of the sync connection; forwards what waits when it works.
     pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let ok = self.sync_path_ok_now(cx.world.net(), dma);
+        let ok = self.sync_path_ok(cx.world.net(), dma);
         let now = cx.now();
         let a = self.agent_mut(dma);
         match (ok, a.sync_failing_since) {
@@ -73,7 +68,7 @@ impl DataMiner {
         }
         // (The cheap test first: most checks find nothing to forward.)
         let waiting = !self.agent(dma).forward.is_empty();
-        let forwarding = waiting && self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(cx.net(), dma);
+        let forwarding = waiting && self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(cx.world.net(), dma);
         if forwarding {
             let ids = self.agent_mut(dma).forward.drain();
             let buddy = dma.buddy();
