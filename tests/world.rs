@@ -79,3 +79,56 @@ fn the_graph_of_a_world_shows_each_systems_roles() {
     assert!(dot.contains(r#"label="dma-a\n(Online)""#) && dot.contains(r#"label="dma-b\n(Online)""#), "the split brain at 20m: {dot}");
     assert!(dot.contains(r#"label="ops-pc";"#), "a host no system speaks of has no role");
 }
+
+/// The acquisition world of `scenarios/world-acquisition-network.ron`, with `patch` applied to
+/// its text, another script and other expectations.
+fn acquisition_world(patch: (&str, &str), script_and_expect: &str) -> failsim::Outcome {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-acquisition-network.ron");
+    let src = std::fs::read_to_string(&path).unwrap();
+    assert!(src.contains(patch.0), "the patch applies");
+    let src = src.replacen(patch.0, patch.1, 1);
+    let head = src.split("    script: [").next().unwrap();
+    failsim::run(&parse(&format!("{head}{script_and_expect})")), None).expect("runs")
+}
+
+fn failures(o: &failsim::Outcome) -> Vec<String> {
+    o.expectations.iter().filter_map(|e| e.failure.as_ref().map(|f| format!("{:?} {:?}: {f:?}", e.when, e.claim))).collect()
+}
+
+#[test]
+fn both_vips_move_to_the_buddy_on_a_switch() {
+    // Main's corporate cable is pulled: its inverted heartbeat fails, it goes offline, and Backup
+    // takes over, with both VIPs, and polls the encoders over its own acquisition NIC.
+    let o = acquisition_world(
+        ("", ""),
+        r#"script: [(at: "1m", do: Pull(cable: "a-corp"))], end: "12m",
+        expect: [
+            (ids: ["DM-OPT-ACQUISITION"], when: At("11m"), that: HoldsVips(Backup, true)),
+            (ids: ["DM-OPT-ACQUISITION"], when: At("11m"), that: HoldsVips(Main, false)),
+            (ids: ["DM-OPT-ACQUISITION"], when: At("11m"), that: Polling(true)),
+            (ids: ["DM-OPT-ACQUISITION"], when: At("1m30s"), that: Polling(false)),
+        ]"#,
+    );
+    assert_eq!(failures(&o), Vec::<String>::new());
+    assert_eq!(o.metrics.switches, 1, "{:?}", o.metrics);
+}
+
+#[test]
+fn an_acquisition_vip_held_elsewhere_blocks_the_claim() {
+    // An encoder has the acquisition VIP as its own address: the DMA going online finds it
+    // answering on the acquisition network and stays in "Acquiring Virtual IP Address" until it
+    // gives up after 120 s, and tries again at its next heartbeat (DM-OPT-VIPFREE); the free
+    // corporate VIP is not taken alone either.
+    let o = acquisition_world(
+        ("10.20.20.52/24", "10.20.20.10/24"),
+        r#"script: [(at: "1m", do: Pull(cable: "a-corp"))], end: "6m",
+        expect: [
+            (ids: ["DM-OPT-VIPFREE"], when: At("1m45s"), that: Role(Backup, AcquiringVip)),
+            (ids: ["DM-OPT-VIPFREE"], when: At("3m20s"), that: Role(Backup, Offline)),
+            (ids: ["DM-OPT-VIPFREE"], when: During("1m20s", "6m"), that: HoldsVips(Backup, false)),
+            (ids: ["DM-OPT-VIPFREE"], when: During("1m20s", "6m"), that: OnlineCount(0)),
+        ]"#,
+    );
+    assert_eq!(failures(&o), Vec::<String>::new());
+    assert!(o.timeline.iter().any(|l| l.text.contains("Cannot claim DataMiner Failover IP 10.20.20.10")), "the trace names the taken VIP");
+}

@@ -17,6 +17,9 @@ macro_rules! registry {
     };
     (@systems $( $variant:ident => $product:ty, $doc:literal; )*) => {
         /// The system a scenario is about, with its configuration.
+        // A scenario holds one per system, read once per run and never in the event loop, so the
+        // size difference between products' configurations costs nothing worth a box.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum System {
             $( #[doc = $doc] $variant(<$product as $crate::products::Product>::Config), )*

@@ -23,7 +23,7 @@ pub enum AgentIs {
 }
 
 /// Status dialog items (docs: Viewing the current Failover DMA status).
-const STATUS_ITEMS: [&str; 10] = [
+const STATUS_ITEMS: [&str; 11] = [
     "Failover Status",
     "Heartbeat",
     "Inverted Heartbeat",
@@ -32,6 +32,7 @@ const STATUS_ITEMS: [&str; 10] = [
     "DB Sync Stack",
     "NIC Corporate",
     "NIC Sync",
+    "NIC Acquisition",
     "Database",
     "Agent Status",
 ];
@@ -93,6 +94,12 @@ pub enum Claim {
     OnlineAtMost(u32),
     /// The pair is healthy: one DMA online, both running, sync up, no alarm, records in both DBs.
     Healthy,
+    /// The DMA holds every VIP of the pair (`true`) or none (`false`): they move together
+    /// (DM-OPT-ACQUISITION).
+    HoldsVips(Dma, bool),
+    /// Every data source of the pair is polled by an online DMA over its acquisition network
+    /// (`true`), or some data source is not (`false`) (DM-OPT-ACQUISITION).
+    Polling(bool),
 }
 
 fn yes() -> bool {
@@ -148,8 +155,29 @@ impl Claim {
             Claim::DbRunning(d, r) => expect(*r, dm.agent(*d).db.running),
             Claim::OnlineAtMost(n) => check::at_most(*n, dm.online().count(), "online"),
             Claim::Healthy => check::healthy(dm.health_problems()),
+            Claim::HoldsVips(d, all) => holds_vips(dm, world, *d, *all),
+            Claim::Polling(ok) => polling(dm, world, *ok),
         }
     }
+}
+
+fn holds_vips(dm: &DataMiner, world: &World, dma: Dma, all: bool) -> Verdict {
+    let (held, of) = (dm.vips_held(world.net(), dma), dm.cfg.vips().len());
+    if of == 0 {
+        return Err(("a pair in virtual-IP mode".into(), "a shared-hostname pair holds no VIP".into()));
+    }
+    let want = if all { of } else { 0 };
+    expect(want, held).map_err(|(e, a)| (format!("{} holds {e} of {of} VIPs", dm.name(dma)), format!("it holds {a}")))
+}
+
+fn polling(dm: &DataMiner, world: &World, ok: bool) -> Verdict {
+    if dm.site.data_sources.is_empty() {
+        return Err(("data sources to poll".into(), "the pair has none (`bind: (data_sources: [...])`)".into()));
+    }
+    let polled: Vec<&str> = dm.online().flat_map(|d| dm.polled_by(world.net(), d)).collect();
+    let missed: Vec<&str> = dm.site.data_sources.iter().map(|(n, _)| n.as_str()).filter(|n| !polled.contains(n)).collect();
+    let detail = if missed.is_empty() { "every data source polled".to_string() } else { format!("not polled: {}", missed.join(", ")) };
+    expect(ok, missed.is_empty()).map_err(|(e, _)| (format!("polling all = {e}"), detail))
 }
 
 fn role_is(r: Role) -> RoleIs {

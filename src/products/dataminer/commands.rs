@@ -387,8 +387,8 @@ impl DataMiner {
         let a = self.agent(dma);
         let route = a.routes.lookup(to).ok_or_else(|| format!("no active route to {to}"))?;
         let nic = match &route.interface {
-            Some(name) => Nic::BOTH.into_iter().find(|n| n.label().eq_ignore_ascii_case(name)).ok_or_else(|| format!("no interface {name}"))?,
-            None => Nic::BOTH
+            Some(name) => Nic::ALL.into_iter().find(|n| n.label().eq_ignore_ascii_case(name)).ok_or_else(|| format!("no interface {name}"))?,
+            None => Nic::ALL
                 .into_iter()
                 .find(|n| net.port(a.port(*n)).addrs.iter().any(|c| c.contains(route.gateway)))
                 .ok_or_else(|| format!("gateway {} not on any interface", route.gateway))?,

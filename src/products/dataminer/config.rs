@@ -28,21 +28,25 @@ impl Dma {
     }
 }
 
-/// A DMA's two network cards: the corporate NIC (cable to the switch/router) and the sync NIC
-/// (direct cable to the other DMA).
+/// A DMA's network cards by role (DM-OPT-ACQUISITION): the corporate NIC (cable to the
+/// switch/router), the sync NIC (direct cable to the other DMA) and the acquisition NIC (to the
+/// network of the polled data sources). A DMA without a sync or an acquisition NIC uses its
+/// corporate one for that role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Nic {
     Corporate,
     Sync,
+    Acquisition,
 }
 
 impl Nic {
-    pub const BOTH: [Nic; 2] = [Nic::Corporate, Nic::Sync];
+    pub const ALL: [Nic; 3] = [Nic::Corporate, Nic::Sync, Nic::Acquisition];
 
     pub fn label(self) -> &'static str {
         match self {
             Nic::Corporate => "Corporate",
             Nic::Sync => "Sync",
+            Nic::Acquisition => "Acquisition",
         }
     }
 }
@@ -144,6 +148,9 @@ pub enum Addressing {
 pub struct VirtualIp {
     #[serde(default = "default_vip")]
     pub vip: Ip,
+    /// The pair's second VIP, on the acquisition NIC; it moves with the first (DM-OPT-ACQUISITION).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquisition_vip: Option<Ip>,
     #[serde(default = "yes")]
     pub register_in_dns: bool,
 }
@@ -161,11 +168,26 @@ pub struct AgentConfig {
     pub name: String,
     pub corporate: Cidr,
     pub sync: Cidr,
+    /// The acquisition NIC's address, taken from a bound host's NIC (the built-in layout has
+    /// none); `None`: data sources are polled over the corporate NIC.
+    #[serde(skip)]
+    pub acquisition: Option<Cidr>,
     #[serde(default = "default_version")]
     pub version: String,
     /// Persistent routes of this DMA's server (DM-ROUTE-*).
     #[serde(default)]
     pub routes: Vec<Route>,
+}
+
+impl AgentConfig {
+    /// The address of the NIC that serves `nic`'s role (a missing acquisition NIC: the corporate one).
+    pub fn address(&self, nic: Nic) -> Cidr {
+        match nic {
+            Nic::Corporate => self.corporate,
+            Nic::Sync => self.sync,
+            Nic::Acquisition => self.acquisition.unwrap_or(self.corporate),
+        }
+    }
 }
 
 /// Where a pair lives in a declared world (FS-WORLD): its two hosts, the NIC of each role
@@ -181,6 +203,13 @@ pub struct Binding {
     /// network, the documented default (DM-OPT-SYNCNIC).
     #[serde(default)]
     pub sync: Option<String>,
+    /// The NIC on the data sources' network; `None`: they are polled over the corporate one
+    /// (DM-OPT-ACQUISITION).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquisition: Option<String>,
+    /// The hosts the online DMA polls (each over its first NIC), from its acquisition NIC.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_sources: Vec<String>,
     /// The host clients connect from (over its first NIC).
     pub client: String,
 }
@@ -190,6 +219,15 @@ impl Binding {
         match dma {
             Dma::Main => &self.main,
             Dma::Backup => &self.backup,
+        }
+    }
+
+    /// The name of the NIC bound to `nic`'s role, if the pair has one of its own.
+    pub fn nic(&self, nic: Nic) -> Option<&str> {
+        match nic {
+            Nic::Corporate => Some(&self.corporate),
+            Nic::Sync => self.sync.as_deref(),
+            Nic::Acquisition => self.acquisition.as_deref(),
         }
     }
 }
@@ -245,10 +283,19 @@ impl Config {
         }
     }
 
+    /// The corporate VIP, the one clients use (VIP mode only).
     pub fn vip(&self) -> Option<Ip> {
         match &self.addressing {
             Addressing::VirtualIp(v) => Some(v.vip),
             Addressing::SharedHostname(_) => None,
+        }
+    }
+
+    /// Every VIP of the pair with the NIC it lives on: they move together (DM-OPT-ACQUISITION).
+    pub fn vips(&self) -> Vec<(Nic, Ip)> {
+        match &self.addressing {
+            Addressing::VirtualIp(v) => std::iter::once((Nic::Corporate, v.vip)).chain(v.acquisition_vip.map(|ip| (Nic::Acquisition, ip))).collect(),
+            Addressing::SharedHostname(_) => Vec::new(),
         }
     }
 
@@ -294,6 +341,13 @@ impl Config {
     /// The binding matches the world: both exist or neither; the hosts, NICs and client exist;
     /// every inverted heartbeat pings an address something in the world holds.
     pub fn check_binding(&self, world: Option<&WorldDecl>) -> Result<(), String> {
+        let acquisition_nic = self.bind.as_ref().is_some_and(|b| b.acquisition.is_some());
+        if self.vips().iter().any(|(nic, _)| *nic == Nic::Acquisition) && !acquisition_nic {
+            return Err("an `acquisition_vip` lives on an acquisition NIC: bind one (`acquisition:`)".into());
+        }
+        if self.heartbeats.iter().any(|h| h.via() == Nic::Acquisition) && !acquisition_nic {
+            return Err("a heartbeat goes via the Acquisition NIC, but the pair has none (`acquisition:`)".into());
+        }
         let (b, world) = match (&self.bind, world) {
             (None, None) => return Ok(()),
             (Some(_), None) => return Err("`bind:` names hosts of a declared world: add a `world:` section".into()),
@@ -307,14 +361,19 @@ impl Config {
         }
         for host in [&b.main, &b.backup] {
             let h = world.host(host).ok_or_else(|| format!("bind: no host named `{host}` in the world"))?;
-            for nic in std::iter::once(&b.corporate).chain(&b.sync) {
-                if !h.nics.iter().any(|n| &n.name == nic) {
+            for nic in Nic::ALL.into_iter().filter_map(|n| b.nic(n)) {
+                if !h.nics.iter().any(|n| n.name == nic) {
                     return Err(format!("bind: host `{host}` has no NIC `{nic}`"));
                 }
             }
         }
         if world.host(&b.client).is_none() {
             return Err(format!("bind: no client host named `{}` in the world", b.client));
+        }
+        for source in &b.data_sources {
+            if world.host(source).is_none() {
+                return Err(format!("bind: no data source host named `{source}` in the world"));
+            }
         }
         let held = |ip: Ip| world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == ip) || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == ip));
         for hb in &self.heartbeats {
@@ -339,6 +398,7 @@ impl Default for Config {
                 name: "DMA-MAIN".into(),
                 corporate: cidr("10.10.10.1/24"),
                 sync: cidr("192.168.100.1/24"),
+                acquisition: None,
                 version: default_version(),
                 routes: Vec::new(),
             },
@@ -346,12 +406,13 @@ impl Default for Config {
                 name: "DMA-BACKUP".into(),
                 corporate: cidr("10.10.10.2/24"),
                 sync: cidr("192.168.100.2/24"),
+                acquisition: None,
                 version: default_version(),
                 routes: Vec::new(),
             },
             initially_online: Dma::Main,
             heartbeats: Config::default_heartbeats(),
-            addressing: Addressing::VirtualIp(VirtualIp { vip: default_vip(), register_in_dns: true }),
+            addressing: Addressing::VirtualIp(VirtualIp { vip: default_vip(), acquisition_vip: None, register_in_dns: true }),
             dns_records: Vec::new(),
             switch_ip: cidr("10.10.10.254/24"),
             switch_time: Ms::secs(382),

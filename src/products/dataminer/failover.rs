@@ -2,7 +2,7 @@
 //! go-offline notice (DM-NOTIFY), the ping-pong refusal (DM-HB-PINGPONG), the start-up rule
 //! (DM-STARTUP) and the phases of going online (DM-SWITCH-TIME).
 
-use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Nic, Rec, Role, Run};
+use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Rec, Role, Run};
 use crate::db::StartError;
 use crate::net::{Cidr, RecordSource, Topology};
 
@@ -210,11 +210,16 @@ impl DataMiner {
     /// One ping of the VIP availability check (docs: free after 3 failed pings 500 ms apart;
     /// give up after `MaxWaitForFailoverVIP`).
     fn vip_ping(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let vip = self.cfg.vip().expect("VIP phase only in VIP mode");
+        let vips = self.cfg.vips();
+        assert!(!vips.is_empty(), "VIP phase only in VIP mode");
         let now = cx.now();
-        let port = self.agent(dma).port(Nic::Corporate);
         let net = cx.net();
-        let taken = net.holders(vip).any(|p| p != port && net.connected(port, p));
+        // Each VIP is pinged from the NIC it belongs on; all must be free (DM-OPT-VIPFREE).
+        let taken_vip = vips.iter().find(|(nic, vip)| {
+            let port = self.agent(dma).port(*nic);
+            net.holders(*vip).any(|p| p != port && net.connected(port, p))
+        });
+        let (taken, vip) = (taken_vip.is_some(), taken_vip.map_or(vips[0].1, |(_, vip)| *vip));
         let a = self.agent_mut(dma);
         a.vip_free_pings = if taken { 0 } else { a.vip_free_pings + 1 };
         if a.vip_free_pings >= VIP_FREE_PINGS {
@@ -233,39 +238,52 @@ impl DataMiner {
         }
     }
 
-    /// Whether the DMA's corporate NIC holds the VIP now.
+    /// Whether the DMA holds every VIP of the pair now, each on its own NIC (none in
+    /// shared-hostname mode).
     pub(super) fn holds_vip(&self, net: &Topology, dma: Dma) -> bool {
-        self.cfg.vip().is_some_and(|vip| net.holders(vip).any(|p| p == self.agent(dma).port(Nic::Corporate)))
+        let vips = self.cfg.vips();
+        !vips.is_empty() && self.vips_held(net, dma) == vips.len()
     }
 
-    /// The VIP moves to this DMA's corporate NIC; with registration on, it registers it in DNS
-    /// under its own name (DM-DNS-1, DM-DNS-2).
+    /// How many of the pair's VIPs the DMA holds, each on its own NIC.
+    pub(super) fn vips_held(&self, net: &Topology, dma: Dma) -> usize {
+        self.cfg.vips().iter().filter(|(nic, vip)| net.holders(*vip).any(|p| p == self.agent(dma).port(*nic))).count()
+    }
+
+    /// The VIPs move to this DMA, each to its NIC, together (DM-OPT-ACQUISITION); with
+    /// registration on, it registers the corporate one in DNS under its own name (DM-DNS-1,
+    /// DM-DNS-2).
     pub(super) fn claim_vip(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let super::Addressing::VirtualIp(v) = &self.cfg.addressing else { return };
-        let (vip, register) = (v.vip, v.register_in_dns);
-        let port = self.agent(dma).port(Nic::Corporate);
-        let prefix_len = self.cfg.agent(dma).corporate.prefix_len;
-        if cx.world.hold_addr(port, Cidr { addr: vip, prefix_len }) {
-            cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: true });
+        let register = v.register_in_dns;
+        for (nic, vip) in self.cfg.vips() {
+            let port = self.agent(dma).port(nic);
+            let prefix_len = self.cfg.agent(dma).address(nic).prefix_len;
+            if cx.world.hold_addr(port, Cidr { addr: vip, prefix_len }) {
+                cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: true });
+            }
         }
+        let vip = v.vip;
         if register && cx.world.dns_mut().register(&self.cfg.agent(dma).name, vip, RecordSource::Dynamic) {
             cx.record(Rec::DnsRegistered { name: self.name(dma).into(), addr: vip.to_string() });
         }
+        assert!(self.holds_vip(cx.net(), dma), "a DMA that claimed the VIPs holds every one");
     }
 
-    /// The VIP leaves the NIC. DNS keeps the record (DM-DNS-2); unbound routes through that NIC
-    /// drop from the active routes (DM-ROUTE-1).
+    /// The VIPs leave their NICs. DNS keeps the record (DM-DNS-2); unbound routes through a
+    /// NIC that lost its VIP drop from the active routes (DM-ROUTE-1).
     fn release_vip(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let Some(vip) = self.cfg.vip() else { return };
-        let port = self.agent(dma).port(Nic::Corporate);
-        if !cx.world.release_addr(port, vip) {
-            return;
-        }
-        cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: false });
-        let subnets = cx.net().port(port).addrs.clone();
-        for route in self.agent_mut(dma).routes.address_removed(&subnets) {
-            let route = format!("{} via {}", route.dest, route.gateway);
-            cx.record(Rec::RouteDropped { dma: self.name(dma).into(), route });
+        for (nic, vip) in self.cfg.vips() {
+            let port = self.agent(dma).port(nic);
+            if !cx.world.release_addr(port, vip) {
+                continue;
+            }
+            cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: false });
+            let subnets = cx.net().port(port).addrs.clone();
+            for route in self.agent_mut(dma).routes.address_removed(&subnets) {
+                let route = format!("{} via {}", route.dest, route.gateway);
+                cx.record(Rec::RouteDropped { dma: self.name(dma).into(), route });
+            }
         }
     }
 
@@ -277,7 +295,7 @@ impl DataMiner {
         }
         self.leave_online_role(dma, why, cx);
         assert_eq!(self.agent(dma).role, Role::Offline, "a DMA that went offline is offline");
-        assert!(!self.holds_vip(cx.net(), dma), "an offline DMA holds no VIP");
+        assert_eq!(self.vips_held(cx.net(), dma), 0, "an offline DMA holds no VIP");
         assert!(self.agent(dma).forward.is_empty(), "an offline DMA forwards nothing");
     }
 

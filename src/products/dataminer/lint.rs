@@ -11,12 +11,11 @@ const ABOUT: &str = "dataminer/Configuring_Failover/About_DMA_Failover.md";
 /// The address of `dma`'s NIC for `nic` (bound pairs: the world's; else the configuration's).
 fn address(cfg: &Config, world: Option<&WorldDecl>, dma: Dma, nic: Nic) -> Option<Cidr> {
     let Some(b) = cfg.bind.as_deref() else {
-        let a = cfg.agent(dma);
-        return Some(if nic == Nic::Corporate { a.corporate } else { a.sync });
+        return Some(cfg.agent(dma).address(nic));
     };
-    let name = if nic == Nic::Corporate { Some(&b.corporate) } else { b.sync.as_ref().or(Some(&b.corporate)) }?;
+    let name = b.nic(nic).unwrap_or(&b.corporate);
     let host = world?.host(b.host(dma))?;
-    host.nics.iter().find(|n| &n.name == name).map(|n| n.addr)
+    host.nics.iter().find(|n| n.name == name).map(|n| n.addr)
 }
 
 pub fn one(cfg: &Config, world: Option<&WorldDecl>) -> Vec<Warning> {
@@ -45,19 +44,20 @@ pub fn one(cfg: &Config, world: Option<&WorldDecl>) -> Vec<Warning> {
             }
         }
     }
-    if let Addressing::VirtualIp(v) = &cfg.addressing {
-        vip_warnings(cfg, world, v.vip, &mut out);
+    for (nic, vip) in cfg.vips() {
+        vip_warnings(cfg, world, nic, vip, &mut out);
     }
     out
 }
 
-fn vip_warnings(cfg: &Config, world: Option<&WorldDecl>, vip: Ip, out: &mut Vec<Warning>) {
+fn vip_warnings(cfg: &Config, world: Option<&WorldDecl>, nic: Nic, vip: Ip, out: &mut Vec<Warning>) {
     for dma in Dma::BOTH {
-        if let Some(corporate) = address(cfg, world, dma, Nic::Corporate)
-            && !corporate.contains(vip)
+        if let Some(subnet) = address(cfg, world, dma, nic)
+            && !subnet.contains(vip)
         {
             let name = cfg.bind.as_deref().map_or(cfg.agent(dma).name.as_str(), |b| b.host(dma));
-            let message = format!("the virtual IP {vip} is outside {name}'s corporate subnet {corporate}: the agent that goes online cannot take it");
+            let role = nic.label().to_lowercase();
+            let message = format!("the virtual IP {vip} is outside {name}'s {role} subnet {subnet}: the agent that goes online cannot take it");
             out.push(Warning { document: ABOUT, message });
         }
     }
@@ -102,7 +102,7 @@ mod tests {
         assert!(found[1].message.contains("DMA-BACKUP has no normal heartbeat"), "{found:?}");
         assert!(found.iter().all(|w| w.document == HEARTBEATS));
 
-        let c = Config { addressing: Addressing::VirtualIp(VirtualIp { vip: "10.20.0.5".parse().unwrap(), register_in_dns: true }), ..Config::default() };
+        let c = Config { addressing: Addressing::VirtualIp(VirtualIp { vip: "10.20.0.5".parse().unwrap(), acquisition_vip: None, register_in_dns: true }), ..Config::default() };
         let found = one(&c, None);
         assert_eq!(found.len(), 2, "outside both DMAs' subnets: {found:?}");
         assert!(found.iter().all(|w| w.message.contains("outside") && w.document == ABOUT));

@@ -81,8 +81,9 @@ pub struct HeartbeatState {
 pub struct Agent {
     pub(super) dma: Dma,
     pub(super) host: HostId,
-    /// The port of each role's NIC; without a sync NIC the sync role uses the corporate one.
-    pub(super) ports: [PortId; 2],
+    /// The port of each role's NIC; without a sync or acquisition NIC that role uses the
+    /// corporate one.
+    pub(super) ports: [PortId; 3],
     pub(super) run: Run,
     pub(super) role: Role,
     pub(super) version: String,
@@ -102,7 +103,7 @@ pub struct Agent {
     /// Records waiting to be forwarded to the buddy (the DB Sync Stack).
     pub(super) forward: Backlog,
     /// NICs that saw a link event: the Status dialog lists only those (docs).
-    pub(super) nic_seen: [bool; 2],
+    pub(super) nic_seen: [bool; 3],
     pub(super) routes: RouteTable,
     pub(super) vip_free_pings: u32,
     pub(super) phase_started_ms: Time,
@@ -123,9 +124,10 @@ impl Agent {
         self.ports[nic as usize]
     }
 
-    /// The DMA's own NICs (its Sync NIC only when it has one: DM-OPT-SYNCNIC).
+    /// The DMA's own NICs (a Sync or Acquisition NIC only when it has one: DM-OPT-SYNCNIC,
+    /// DM-OPT-ACQUISITION).
     pub fn nics(&self) -> impl Iterator<Item = Nic> + '_ {
-        Nic::BOTH.into_iter().filter(|n| *n == Nic::Corporate || self.port(Nic::Sync) != self.port(Nic::Corporate))
+        Nic::ALL.into_iter().filter(|n| *n == Nic::Corporate || self.port(*n) != self.port(Nic::Corporate))
     }
 
     pub fn is_running(&self) -> bool {
@@ -158,6 +160,8 @@ pub struct Site {
     /// The switch that `FailSwitch` without a name means (the world's only one).
     pub(super) switch: Option<PortId>,
     pub(super) client: PortId,
+    /// The hosts the online DMA polls, each by its first NIC (DM-OPT-ACQUISITION).
+    pub(super) data_sources: Vec<(String, PortId)>,
 }
 
 #[derive(Clone, Debug)]
@@ -243,12 +247,13 @@ impl DataMiner {
 
     /// The built-in layout: one switch/router, a corporate and a sync NIC per DMA, a client
     /// and a remote host.
-    fn lay_out(cfg: Config, net: &mut World) -> (Config, Site, [(HostId, [PortId; 2]); 2]) {
+    fn lay_out(cfg: Config, net: &mut World) -> (Config, Site, [(HostId, [PortId; 3]); 2]) {
         let switch = net.add_switch("Switch/Router", vec![cfg.switch_ip]);
         let agent_ports = Dma::BOTH.map(|d| {
             let a = cfg.agent(d);
             let host = net.add_host(&a.name);
-            (host, [net.add_nic(host, "Corporate", vec![a.corporate]), net.add_nic(host, "Sync", vec![a.sync])])
+            let corporate = net.add_nic(host, "Corporate", vec![a.corporate]);
+            (host, [corporate, net.add_nic(host, "Sync", vec![a.sync]), corporate])
         });
         let client_host = net.add_host("CLIENT");
         let client = net.add_nic(client_host, "NIC", vec!["10.10.10.100/24".parse().expect("valid")]);
@@ -260,38 +265,39 @@ impl DataMiner {
         net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
         net.add_cable("client cable", client, switch);
         net.add_cable("WAN link", remote, switch);
-        (cfg, Site { switch: Some(switch), client }, agent_ports)
+        (cfg, Site { switch: Some(switch), client, data_sources: Vec::new() }, agent_ports)
     }
 
     /// The declared world's hosts (checked by `Config::check_binding`): each DMA takes its
     /// host's name and its NICs' addresses.
-    fn bind(mut cfg: Config, b: &Binding, world: &World) -> (Config, Site, [(HostId, [PortId; 2]); 2]) {
+    fn bind(mut cfg: Config, b: &Binding, world: &World) -> (Config, Site, [(HostId, [PortId; 3]); 2]) {
         let nic = |host: &str, name: &str| world.nic_named(host, name).expect("the binding was checked against the world");
         let agent_ports = Dma::BOTH.map(|d| {
             let host = world.host_named(b.host(d)).expect("the binding was checked against the world");
             let corporate = nic(b.host(d), &b.corporate);
-            let sync = b.sync.as_ref().map_or(corporate, |s| nic(b.host(d), s));
-            (host, [corporate, sync])
+            (host, Nic::ALL.map(|role| b.nic(role).map_or(corporate, |name| nic(b.host(d), name))))
         });
         for d in Dma::BOTH {
-            let [corporate, sync] = agent_ports[d.idx()].1.map(|p| world.net().port(p).addrs[0]);
+            let [corporate, sync, acquisition] = agent_ports[d.idx()].1.map(|p| world.net().port(p).addrs[0]);
             let a = match d {
                 Dma::Main => &mut cfg.main,
                 Dma::Backup => &mut cfg.backup,
             };
             (a.name, a.corporate, a.sync) = (b.host(d).to_string(), corporate, sync);
+            a.acquisition = b.acquisition.is_some().then_some(acquisition);
         }
-        let client_host = world.host_named(&b.client).expect("the binding was checked against the world");
-        let client = world.net().host(client_host).nics[0];
+        let first_nic = |name: &str| world.net().host(world.host_named(name).expect("the binding was checked against the world")).nics[0];
+        let client = first_nic(&b.client);
+        let data_sources = b.data_sources.iter().map(|s| (s.clone(), first_nic(s))).collect();
         let mut switches = world.net().ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })).map(|(id, _)| id);
         let switch = match (switches.next(), switches.next()) {
             (Some(only), None) => Some(only),
             _ => None,
         };
-        (cfg, Site { switch, client }, agent_ports)
+        (cfg, Site { switch, client, data_sources }, agent_ports)
     }
 
-    fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 2]), cx: &mut Cx<'_, '_>) -> Agent {
+    fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 3]), cx: &mut Cx<'_, '_>) -> Agent {
         let a = cfg.agent(dma);
         let heartbeats = cfg
             .heartbeats
@@ -316,7 +322,7 @@ impl DataMiner {
             db: DbServer::new(cfg.seed == dma),
             db_buffer: Backlog::default(),
             forward: Backlog::default(),
-            nic_seen: [false; 2],
+            nic_seen: [false; 3],
             routes: RouteTable::new(a.routes.clone()),
             vip_free_pings: 0,
             phase_started_ms: 0,
@@ -374,17 +380,12 @@ impl DataMiner {
     }
 
     pub fn hosts_connected(&self, net: &Topology, a: Dma, b: Dma) -> bool {
-        Nic::BOTH.iter().any(|n| self.reaches_agent(net, a, b, *n))
+        Nic::ALL.iter().any(|n| self.reaches_agent(net, a, b, *n))
     }
 
     /// Whether `from` reaches `to`'s address on `nic` from its own `nic` (and hears back).
     pub fn reaches_agent(&self, net: &Topology, from: Dma, to: Dma, nic: Nic) -> bool {
-        let to = self.cfg.agent(to);
-        let addr = match nic {
-            Nic::Corporate => to.corporate.addr,
-            Nic::Sync => to.sync.addr,
-        };
-        net.reaches_ip(self.agent(from).port(nic), addr)
+        net.reaches_ip(self.agent(from).port(nic), self.cfg.agent(to).address(nic).addr)
     }
 
     /// Arms heartbeats and the sync check of a DMA. At t = 0 (`phased`) each starts at a random

@@ -6,7 +6,7 @@ use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role, Run};
 use crate::db::StartError;
 use crate::engine::{Time, clock};
 use crate::finding::{Problem, ProblemKind};
-use crate::net::Topology;
+use crate::net::{PortId, Topology};
 use crate::ops::{Column, Level, NodeLine, Panel, Severity, View};
 use crate::world::World;
 
@@ -171,19 +171,31 @@ impl DataMiner {
         for a in &self.agents {
             assert!(a.is_running() || a.role == Role::Offline, "{:?} is {:?} but not running", a.dma, a.role);
             assert!(a.run != Run::Running || net.host(a.host).powered, "{:?} runs without power", a.dma);
-            if let Some(vip) = self.cfg.vip() {
-                let holds = net.holders(vip).any(|p| p == a.port(Nic::Corporate));
-                let may_hold = matches!(a.role, Role::GoingOnline | Role::Online);
-                assert!(holds == may_hold, "{:?} holds the VIP: {holds}, role {:?}", a.dma, a.role);
-            }
+            // The VIPs move together (DM-OPT-ACQUISITION): all of them or none.
+            let held = self.vips_held(net, a.dma);
+            let may_hold = matches!(a.role, Role::GoingOnline | Role::Online);
+            assert_eq!(held, if may_hold { self.cfg.vips().len() } else { 0 }, "{:?} holds {held} VIPs as {:?}", a.dma, a.role);
         }
         let online = self.agents.iter().filter(|a| a.role == Role::Online).count();
-        let held = self.cfg.vip().map_or(0, |vip| net.holders(vip).count());
-        assert!(self.cfg.vip().is_none() || held >= online, "every online DMA holds the VIP in VIP mode");
+        for (_, vip) in self.cfg.vips() {
+            assert!(net.holders(vip).count() >= online, "every online DMA holds {vip} in VIP mode");
+        }
     }
 }
 
 impl DataMiner {
+    /// The data sources an online, running DMA reaches from its acquisition NIC (data sources
+    /// are polled over the acquisition network, DM-OPT-ACQUISITION), by name.
+    pub fn polled_by(&self, net: &Topology, dma: Dma) -> Vec<&str> {
+        let a = self.agent(dma);
+        if !(a.is_running() && a.role == Role::Online) {
+            return Vec::new();
+        }
+        let from = a.port(Nic::Acquisition);
+        let reached = |port: PortId| net.port(port).addrs.first().is_some_and(|c| net.reaches_ip(from, c.addr));
+        self.site.data_sources.iter().filter(|(_, port)| reached(*port)).map(|(name, _)| name.as_str()).collect()
+    }
+
     /// The status sections of a report: both DMAs, the DNS table, the Alarm Consoles, the
     /// Status dialog, the records.
     pub fn view(&self, world: &World, at_ms: Time) -> View {
@@ -215,8 +227,15 @@ impl DataMiner {
             format!("LED {}", if self.led(d) == super::Led::Green { "green" } else { "red" }),
             format!("Database {}", if a.db.running { "OK" } else { "Failing" }),
         ];
-        if self.cfg.vip().is_some_and(|vip| net.holders(vip).any(|p| p == a.port(Nic::Corporate))) {
+        let vips = self.cfg.vips();
+        if vips.len() == 1 && self.holds_vip(net, d) {
             facts.push("holds VIP".into());
+        } else if vips.len() > 1 && self.vips_held(net, d) > 0 {
+            let held: Vec<String> = vips.iter().filter(|(nic, vip)| net.holders(*vip).any(|p| p == a.port(*nic))).map(|(_, vip)| vip.to_string()).collect();
+            facts.push(format!("holds VIPs {}", held.join(", ")));
+        }
+        if !self.site.data_sources.is_empty() && a.role == Role::Online {
+            facts.push(format!("polls {} of {} data sources", self.polled_by(net, d).len(), self.site.data_sources.len()));
         }
         let routes: Vec<String> = a
             .routes
