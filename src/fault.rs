@@ -3,12 +3,13 @@
 //! shape of a chaos run for a product. Products pick their alphabet from here; the chaos
 //! harness and `explore` draw and combine faults from it.
 
-use crate::action::{Action, CableRef, NodeId, Target};
+use crate::action::{Action, CableRef, NamedFault, NodeId, Target};
 use crate::engine::Time;
 use crate::units::Ms;
+use crate::world::WorldDecl;
 
 /// One kind of fault or administrator action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FaultKind {
     PullCable(CableRef),
     DisableNic(CableRef),
@@ -27,11 +28,57 @@ pub enum FaultKind {
     EditPublish,
     /// Check Point: make the node Active (a changeover, or a collision): no undo.
     MakeActive,
+    /// A part of the declared world, by name: it needs no node (FS-WORLD).
+    Part(Part),
+}
+
+/// A part of a declared world that a fault strikes, and how: a cable pulled (an inter-switch or
+/// WAN link is a cable too), a NIC disabled, a host's power lost, a switch failed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    Cable(String),
+    Nic { host: String, nic: String },
+    Host(String),
+    Switch(String),
+}
+
+/// The faults a declared world offers: every cable, NIC, host and switch, in declaration order
+/// (FS-WORLD). A partition between switches is one of them wherever two switches are joined.
+pub fn world_alphabet(world: &WorldDecl) -> Vec<FaultKind> {
+    let cables = world.cables.iter().map(|c| Part::Cable(c.name.clone()));
+    let nics = world.hosts.iter().flat_map(|h| h.nics.iter().map(|n| Part::Nic { host: h.name.clone(), nic: n.name.clone() }));
+    let hosts = world.hosts.iter().map(|h| Part::Host(h.name.clone()));
+    let switches = world.switches.iter().map(|s| Part::Switch(s.name.clone()));
+    cables.chain(nics).chain(hosts).chain(switches).map(FaultKind::Part).collect()
+}
+
+/// A product's alphabet on its world: in a declared world the world's parts replace the
+/// product's own network and power faults (named by role), and the rest (services, the
+/// administrator's actions) stays.
+pub fn alphabet_in(product: Vec<FaultKind>, world: Option<&WorldDecl>) -> Vec<FaultKind> {
+    let Some(world) = world else { return product };
+    let mut out: Vec<FaultKind> = product.into_iter().filter(|k| !k.strikes_the_network()).collect();
+    out.extend(world_alphabet(world));
+    out
 }
 
 impl FaultKind {
-    pub fn label(self) -> String {
+    /// A cable, a NIC, a server's power or a switch, named by role.
+    fn strikes_the_network(&self) -> bool {
+        matches!(self, FaultKind::PullCable(_) | FaultKind::DisableNic(_) | FaultKind::PowerFail | FaultKind::SwitchFailure)
+    }
+
+    /// Whether the fault names its own target, so the node it is drawn for does not matter.
+    pub fn node_independent(&self) -> bool {
+        matches!(self, FaultKind::SwitchFailure | FaultKind::AdminSwitch | FaultKind::Part(_))
+    }
+
+    pub fn label(&self) -> String {
         match self {
+            FaultKind::Part(Part::Cable(c)) => format!("pull cable {c}"),
+            FaultKind::Part(Part::Nic { host, nic }) => format!("disable NIC {nic} of {host}"),
+            FaultKind::Part(Part::Host(h)) => format!("power failure of {h}"),
+            FaultKind::Part(Part::Switch(s)) => format!("fail switch {s}"),
             FaultKind::PullCable(CableRef::Both) => "pull both cables".into(),
             FaultKind::DisableNic(CableRef::Both) => "disable both NICs".into(),
             FaultKind::PullCable(c) => format!("pull {c:?} cable"),
@@ -43,7 +90,7 @@ impl FaultKind {
 
 /// One fault of a schedule: struck at `at_ms` on `node`, undone after `duration_ms` (or when the
 /// healing phase begins, whichever is first).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
     pub kind: FaultKind,
     pub node: NodeId,
@@ -59,9 +106,10 @@ impl Fault {
     /// The action that strikes the fault.
     pub fn strike(&self) -> Vec<Action> {
         let t = self.target();
-        match self.kind {
-            FaultKind::PullCable(cable) => vec![Action::Pull { cable, on: t }],
-            FaultKind::DisableNic(cable) => vec![Action::DisableNic { cable, on: t }],
+        match &self.kind {
+            FaultKind::Part(part) => vec![Action::World(part.strike())],
+            &FaultKind::PullCable(cable) => vec![Action::Pull { cable, on: t }],
+            &FaultKind::DisableNic(cable) => vec![Action::DisableNic { cable, on: t }],
             FaultKind::Stop => vec![Action::Stop(t)],
             FaultKind::PowerFail => vec![Action::PowerFail(t)],
             FaultKind::Restart => vec![Action::Restart { node: t, duration: Ms(self.duration_ms) }],
@@ -80,9 +128,10 @@ impl Fault {
     /// action stands).
     pub fn heal(&self) -> Option<Action> {
         let t = self.target();
-        match self.kind {
-            FaultKind::PullCable(cable) => Some(Action::Plug { cable, on: t }),
-            FaultKind::DisableNic(cable) => Some(Action::EnableNic { cable, on: t }),
+        match &self.kind {
+            FaultKind::Part(part) => Some(Action::World(part.heal())),
+            &FaultKind::PullCable(cable) => Some(Action::Plug { cable, on: t }),
+            &FaultKind::DisableNic(cable) => Some(Action::EnableNic { cable, on: t }),
             FaultKind::Stop => Some(Action::Start(t)),
             FaultKind::PowerFail => Some(Action::PowerOn(t)),
             FaultKind::StopDb => Some(Action::StartDb(t)),
@@ -91,6 +140,26 @@ impl Fault {
             FaultKind::BreakSyncFile => Some(Action::RepairSyncFile(t)),
             FaultKind::FillBackupDisk => Some(Action::FreeBackupDisk(t)),
             FaultKind::Restart | FaultKind::AdminSwitch | FaultKind::EditPublish | FaultKind::MakeActive => None,
+        }
+    }
+}
+
+impl Part {
+    fn strike(&self) -> NamedFault {
+        match self.clone() {
+            Part::Cable(cable) => NamedFault::Pull { cable },
+            Part::Nic { host, nic } => NamedFault::DisableNic { host, nic },
+            Part::Host(h) => NamedFault::PowerFail(h),
+            Part::Switch(s) => NamedFault::FailSwitch(s),
+        }
+    }
+
+    fn heal(&self) -> NamedFault {
+        match self.clone() {
+            Part::Cable(cable) => NamedFault::Plug { cable },
+            Part::Nic { host, nic } => NamedFault::EnableNic { host, nic },
+            Part::Host(h) => NamedFault::PowerOn(h),
+            Part::Switch(s) => NamedFault::RestoreSwitch(s),
         }
     }
 }

@@ -107,7 +107,7 @@ pub mod bench {
             type Out = u64;
             fn call<P: Registered>(self, cfg: &P::Config) -> u64 {
                 let schedule = crate::chaos::Schedule::draw(self.0, &P::alphabet(cfg), P::chaos_profile(cfg));
-                crate::chaos::run_schedule::<P>(cfg, &schedule, self.0, false).events
+                crate::chaos::run_schedule::<P>(cfg, None, &schedule, self.0, false).events
             }
         }
         system.visit(Chaos(seed))

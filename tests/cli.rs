@@ -169,3 +169,24 @@ fn warnings_are_shown_and_can_be_denied() {
     let (code, out, _) = failsim(&["check", "scenarios/dm-stop-online.ron", "--deny-warnings"]);
     assert_eq!(code, 0, "a configuration without warnings passes: {out}");
 }
+
+#[test]
+fn chaos_on_a_declared_world_finds_the_partition_between_its_switches() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let (code, text, err) = failsim(&["chaos", "scenarios/world-two-core-switches.ron", "--seeds", "0..40", "--out", dir]);
+    assert_eq!(code, 1, "an undocumented split brain is a finding: {text}{err}");
+    assert!(text.contains("split brain: "), "{text}");
+    let repro = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().path()).find(|p| p.to_string_lossy().contains("split-brain")).expect("a repro file");
+    let repro_text = std::fs::read_to_string(&repro).unwrap();
+    assert!(repro_text.contains("pull cable isl-1"), "the doc names the partition: {repro_text}");
+    let (code, replay, _) = failsim(&["run", repro.to_str().unwrap()]);
+    assert_eq!(code, 1, "the repro replays the split brain: {replay}");
+}
+
+#[test]
+fn chaos_refuses_a_scenario_of_several_systems_with_a_reason() {
+    let (code, _, err) = failsim(&["chaos", "scenarios/world-dms-three-pairs.ron", "--seeds", "0..1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("chaos runs one system"), "{err}");
+}

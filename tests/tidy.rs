@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("net", &["engine"]),
     ("ops", &["engine", "ledger"]),
     ("action", &["net", "units"]),
-    ("fault", &["action", "engine", "units"]),
+    ("fault", &["action", "engine", "units", "world"]),
     ("world", &["action", "engine", "net"]),
     ("check", &["engine", "finding", "ledger", "ops", "units"]),
     ("products/*", &["action", "check", "db", "engine", "fault", "finding", "ledger", "metrics", "net", "ops", "products", "units", "world"]),

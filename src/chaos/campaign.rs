@@ -7,6 +7,7 @@ use crate::check::When;
 use crate::products::{Registered, System, WithConfig};
 use crate::scenario::{Expectation, Scenario};
 use crate::units::Ms;
+use crate::world::WorldDecl;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -16,6 +17,9 @@ use std::path::PathBuf;
 #[derive(Clone, Debug)]
 pub struct Campaign {
     pub system: System,
+    /// The declared world the system lives in (its parts are faults too); `None`: the
+    /// system's built-in layout.
+    pub world: Option<WorldDecl>,
     /// A name for the target in reports and repro files.
     pub target: String,
     pub seeds: std::ops::Range<u64>,
@@ -121,7 +125,8 @@ struct SeedResult {
 /// Runs a campaign against any product (`run_campaign` picks it from the system).
 pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(c.jobs.max(1)).build().map_err(|e| e.to_string())?;
-    let alphabet = P::alphabet(cfg);
+    let world = c.world.as_ref();
+    let alphabet = crate::fault::alphabet_in(P::alphabet(cfg), world);
     let profile = P::chaos_profile(cfg);
     let total = c.seed_count();
     if total > MAX_SEEDS {
@@ -141,8 +146,8 @@ pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summ
                 .par_iter()
                 .map(|&seed| {
                     let schedule = Schedule::draw(seed, &alphabet, profile);
-                    let r = run_schedule::<P>(cfg, &schedule, seed, c.check_determinism);
-                    let nondeterministic = c.check_determinism && run_schedule::<P>(cfg, &schedule, seed, true).trace_hash != r.trace_hash;
+                    let r = run_schedule::<P>(cfg, world, &schedule, seed, c.check_determinism);
+                    let nondeterministic = c.check_determinism && run_schedule::<P>(cfg, world, &schedule, seed, true).trace_hash != r.trace_hash;
                     SeedResult {
                         seed,
                         faults: schedule.faults.len(),
@@ -166,7 +171,7 @@ pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summ
     for (invariant, (finding, _)) in lowest {
         let stats = summary.by_invariant.get_mut(invariant.label()).expect("counted");
         let original = Schedule::draw(finding.seed, &alphabet, profile);
-        let shrunk = shrink::<P>(cfg, &original, finding.seed, invariant);
+        let shrunk = shrink::<P>(cfg, world, &original, finding.seed, invariant);
         stats.shrunk_faults = Some(shrunk.faults.len());
         if let Some(dir) = &c.out_dir {
             let path = dir.join(format!("repro-{}-{}-seed{}.ron", c.target, invariant.slug(), finding.seed));
@@ -222,7 +227,7 @@ fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>
 /// expectation that holds exactly when the invariant does — so `failsim run` replays the
 /// violation (exit 1), and once the behaviour changes the file is a regression test.
 fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, shrunk: &Schedule, invariant: Invariant) -> Result<String, String> {
-    let replay = super::run_schedule::<P>(cfg, shrunk, finding.seed, false);
+    let replay = super::run_schedule::<P>(cfg, c.world.as_ref(), shrunk, finding.seed, false);
     let v = replay.violations.iter().find(|v| v.invariant == invariant).ok_or("the shrunk schedule no longer fails")?;
     let mut ids = vec!["FS-REPRO".to_string()];
     ids.extend(v.documented.map(str::to_string));
@@ -234,8 +239,7 @@ fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, s
         Some(id) => format!("The documents describe this behaviour ({id}): a documented finding, not a bug."),
         None => "No document describes this behaviour: an undocumented finding.".to_string(),
     };
-    let faults: Vec<String> =
-        shrunk.faults.iter().map(|f| format!("{} on {:?} at {} for {}", f.kind.label(), f.node, Ms(f.at_ms), Ms(f.duration_ms))).collect();
+    let faults: Vec<String> = shrunk.faults.iter().map(|f| format!("{}{} at {} for {}", f.kind.label(), on(f), Ms(f.at_ms), Ms(f.duration_ms))).collect();
     let scenario = Scenario {
         name: format!("chaos repro: {} ({}, seed {})", invariant.label(), c.target, finding.seed),
         doc: format!(
@@ -250,7 +254,7 @@ fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, s
             crate::engine::clock(v.at_ms)
         ),
         seed: finding.seed,
-        world: None,
+        world: c.world.clone(),
         systems: Vec::new(),
         system: c.system.clone(),
         script: shrunk.script(),
@@ -258,4 +262,9 @@ fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, s
         expect: vec![Expectation { ids, when, system: None, that: P::wrap_claim(P::claim_for(invariant)) }],
     };
     crate::scenario::to_ron(&scenario)
+}
+
+/// " on Main" for a fault drawn for a node; nothing for a part of the world, which is named.
+fn on(f: &super::Fault) -> String {
+    if matches!(f.kind, super::FaultKind::Part(_)) { String::new() } else { format!(" on {:?}", f.node) }
 }

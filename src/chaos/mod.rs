@@ -22,6 +22,7 @@ use crate::engine::{Sim, Time};
 use crate::finding::SpecId;
 use crate::products::Product;
 use crate::runner::{drive, prepare};
+use crate::world::WorldDecl;
 use serde::Serialize;
 
 /// One broken invariant in a run.
@@ -61,8 +62,8 @@ impl RunResult {
 /// Runs one schedule against a product and checks its invariants. A model assertion that fails
 /// is a finding like any other, not a crash of the campaign. (The CLI keeps the panic message
 /// of such an assertion quiet; the library leaves the process's panic hook alone.)
-pub fn run_schedule<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked::<P>(cfg, schedule, seed, trace))) {
+pub fn run_schedule<P: Product>(cfg: &P::Config, world: Option<&WorldDecl>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked::<P>(cfg, world, schedule, seed, trace))) {
         Ok(r) => r,
         Err(payload) => {
             let msg = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
@@ -84,9 +85,9 @@ struct Split {
     documented: Option<SpecId>,
 }
 
-fn run_checked<P: Product>(cfg: &P::Config, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+fn run_checked<P: Product>(cfg: &P::Config, world: Option<&WorldDecl>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
     let end = schedule.profile.end_ms;
-    let mut sim: Sim<crate::runner::Harness<P>> = prepare::<P>(&crate::runner::Setup::one(cfg, None), &schedule.script(), seed, trace);
+    let mut sim: Sim<crate::runner::Harness<P>> = prepare::<P>(&crate::runner::Setup::one(cfg, world), &schedule.script(), seed, trace);
     let mut violations = Vec::new();
     let mut split: Option<Split> = None;
     let mut dns: Option<(Time, String)> = None;

@@ -24,9 +24,9 @@ impl Schedule {
     /// how often faults strike, then the faults themselves. Some runs hammer one kind; others mix.
     pub fn draw(seed: u64, alphabet: &[FaultKind], profile: Profile) -> Schedule {
         let mut rng = StreamAllocator::reserved(seed, SWARM_BLOCK).take();
-        let mut enabled: Vec<FaultKind> = alphabet.iter().copied().filter(|_| rng.random_bool(0.5)).collect();
+        let mut enabled: Vec<FaultKind> = alphabet.iter().filter(|_| rng.random_bool(0.5)).cloned().collect();
         if enabled.is_empty() {
-            enabled.push(alphabet[rng.random_range(0..alphabet.len() as u32) as usize]);
+            enabled.push(alphabet[rng.random_range(0..alphabet.len() as u32) as usize].clone());
         }
         let mean_gap_ms = [10_000u64, 30_000, 60_000][rng.random_range(0..3u32) as usize];
         let mut faults = Vec::new();
@@ -80,7 +80,7 @@ fn heal_stage(a: &Action) -> usize {
 }
 
 fn draw_fault(rng: &mut Rng, enabled: &[FaultKind], at_ms: Time) -> Fault {
-    let kind = enabled[rng.random_range(0..enabled.len() as u32) as usize];
+    let kind = enabled[rng.random_range(0..enabled.len() as u32) as usize].clone();
     let node = if rng.random_bool(0.5) { NodeId::Main } else { NodeId::Backup };
     let duration_ms = 5_000 + rng.random_range(0..115_000u64);
     Fault { kind, node, at_ms, duration_ms }

@@ -20,7 +20,7 @@ fn no_inverted() -> System {
 }
 
 fn campaign(system: System, seeds: std::ops::Range<u64>) -> Campaign {
-    Campaign { system, target: "test".into(), seeds, shard: None, jobs: 1, check_determinism: false, out_dir: None, progress: None }
+    Campaign { system, world: None, target: "test".into(), seeds, shard: None, jobs: 1, check_determinism: false, out_dir: None, progress: None }
 }
 
 /// The summary without wall-clock fields, as comparable text.
@@ -36,11 +36,11 @@ fn shrinking_keeps_the_failure_and_never_grows() {
     let mut checked = 0;
     for seed in 0..200 {
         let original = Schedule::draw(seed, &alphabet, profile);
-        if !super::run_schedule::<DataMiner>(&cfg, &original, seed, false).violates(Invariant::SplitBrain) {
+        if !super::run_schedule::<DataMiner>(&cfg, None, &original, seed, false).violates(Invariant::SplitBrain) {
             continue;
         }
-        let shrunk = super::shrink::<DataMiner>(&cfg, &original, seed, Invariant::SplitBrain);
-        assert!(super::run_schedule::<DataMiner>(&cfg, &shrunk, seed, false).violates(Invariant::SplitBrain), "seed {seed}");
+        let shrunk = super::shrink::<DataMiner>(&cfg, None, &original, seed, Invariant::SplitBrain);
+        assert!(super::run_schedule::<DataMiner>(&cfg, None, &shrunk, seed, false).violates(Invariant::SplitBrain), "seed {seed}");
         assert!(shrunk.faults.len() <= original.faults.len());
         assert!(shrunk.faults.len() <= 3, "seed {seed}: {} faults", shrunk.faults.len());
         checked += 1;
@@ -289,7 +289,7 @@ fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
 #[test]
 fn a_model_that_never_lets_time_pass_is_a_finding_not_a_hang() {
     let schedule = Schedule { profile: Toy::chaos_profile(&Misbehaviour::Runaway), faults: vec![] };
-    let r = super::run_schedule::<Toy>(&Misbehaviour::Runaway, &schedule, 0, false);
+    let r = super::run_schedule::<Toy>(&Misbehaviour::Runaway, None, &schedule, 0, false);
     let v = r.violations.iter().find(|v| v.invariant == Invariant::Assertion).expect("the overrun is a finding");
     assert_eq!(v.at_ms, 5_000, "at the instant of the first write: {v:?}");
     assert!(v.detail.contains("more than 1000000 events"), "{}", v.detail);
@@ -305,4 +305,41 @@ fn seeds_are_counted_without_listing_them_and_bounded() {
     let huge = campaign(crate::products::named_system("dataminer").unwrap(), 0..u64::MAX);
     let err = run_campaign(&huge).unwrap_err();
     assert!(err.contains("at most 100000000"), "{err}");
+}
+
+/// The scenario's world and system, as `failsim chaos FILE` takes them.
+fn scenario_campaign(file: &str, seeds: std::ops::Range<u64>) -> Campaign {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
+    let sc = crate::scenario::load(&path).unwrap();
+    Campaign { world: sc.world.clone(), ..campaign(sc.system, seeds) }
+}
+
+#[test]
+fn a_declared_world_gives_every_part_to_the_alphabet() {
+    let c = scenario_campaign("world-two-core-switches.ron", 0..1);
+    let System::DataMiner(cfg) = &c.system else { unreachable!() };
+    let alphabet = crate::fault::alphabet_in(DataMiner::alphabet(cfg), c.world.as_ref());
+    let labels: Vec<String> = alphabet.iter().map(|k| k.label()).collect();
+    for part in ["pull cable isl-1", "pull cable cross", "disable NIC sync of dma-a", "power failure of ops-pc", "fail switch core-2"] {
+        assert!(labels.iter().any(|l| l == part), "{part} missing from {labels:?}");
+    }
+    // The role-named network faults give way to the named parts; the services stay.
+    assert!(!alphabet.iter().any(|k| matches!(k, FaultKind::SwitchFailure | FaultKind::PullCable(_))), "{labels:?}");
+    assert!(alphabet.contains(&FaultKind::Stop) && alphabet.contains(&FaultKind::StopDb));
+    assert_eq!(alphabet.len(), 4 + 5 + 5 + 3 + 2, "the product's own, then cables, NICs, hosts and switches: {labels:?}");
+}
+
+#[test]
+fn a_campaign_on_two_core_switches_finds_the_partition() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Campaign { out_dir: Some(dir.path().to_path_buf()), ..scenario_campaign("world-two-core-switches.ron", 0..40) };
+    let summary = run_campaign(&c).unwrap();
+    let split = summary.by_invariant.get("split brain").expect("a partition between the switches splits the pair");
+    assert_eq!(split.documented, 0, "DM-SPLIT documents the split without inverted heartbeats only");
+    let repro = std::fs::read_to_string(split.repro.as_ref().unwrap()).unwrap();
+    assert!(repro.contains(r#"do: Pull(cable: "isl-1")"#), "the shrunk schedule keeps the inter-switch link: {repro}");
+    assert!(repro.contains("world: ("), "the repro carries its world");
+    // The repro replays the split brain exactly, as a scenario.
+    let replay = crate::runner::run(&crate::scenario::parse(std::path::Path::new("repro.ron"), &repro).unwrap(), None).unwrap();
+    assert!(!replay.passed(), "the repro fails its OnlineAtMost(1)");
 }

@@ -120,18 +120,14 @@ pub fn explore(scenario: &Scenario, depth: usize, property: Property, grid: Grid
     scenario.system.visit(For(scenario, depth, property, grid, jobs))
 }
 
-fn node_independent(kind: FaultKind) -> bool {
-    matches!(kind, FaultKind::SwitchFailure | FaultKind::AdminSwitch)
-}
-
 fn atoms(alphabet: &[FaultKind], grid: Grid) -> Vec<Fault> {
     assert!(grid.step_ms > 0, "the grid was checked");
     let mut out = Vec::new();
     let mut at = grid.from_ms;
     while at <= grid.until_ms {
-        for &kind in alphabet {
-            let nodes: &[NodeId] = if node_independent(kind) { &[NodeId::Main] } else { &NodeId::BOTH };
-            out.extend(nodes.iter().map(|&node| Fault { kind, node, at_ms: at, duration_ms: grid.duration_ms }));
+        for kind in alphabet {
+            let nodes: &[NodeId] = if kind.node_independent() { &[NodeId::Main] } else { &NodeId::BOTH };
+            out.extend(nodes.iter().map(|&node| Fault { kind: kind.clone(), node, at_ms: at, duration_ms: grid.duration_ms }));
         }
         at += grid.step_ms;
     }
@@ -186,7 +182,7 @@ fn run_metrics<P: Product>(cfg: &P::Config, world: Option<&crate::world::WorldDe
 }
 
 fn explore_for<P: Product>(cfg: &P::Config, scenario: &Scenario, depth: usize, property: Property, grid: Grid, jobs: usize) -> Result<Exploration, String> {
-    let atoms = atoms(&P::alphabet(cfg), grid);
+    let atoms = atoms(&crate::fault::alphabet_in(P::alphabet(cfg), scenario.world.as_ref()), grid);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().map_err(|e| e.to_string())?;
     let mut breaking: Vec<Vec<usize>> = Vec::new();
     let mut states = BTreeSet::new();
@@ -204,7 +200,7 @@ fn explore_for<P: Product>(cfg: &P::Config, scenario: &Scenario, depth: usize, p
             candidates
                 .par_iter()
                 .map(|c| {
-                    let faults: Vec<Fault> = c.iter().map(|&i| atoms[i]).collect();
+                    let faults: Vec<Fault> = c.iter().map(|&i| atoms[i].clone()).collect();
                     run_metrics::<P>(cfg, scenario.world.as_ref(), &script_with(scenario, &faults), scenario.seed, scenario.end.0)
                 })
                 .collect::<Result<_, _>>()
@@ -213,7 +209,7 @@ fn explore_for<P: Product>(cfg: &P::Config, scenario: &Scenario, depth: usize, p
         for (c, (m, fp)) in candidates.into_iter().zip(results) {
             states.insert(fp);
             if let Some(detail) = property.broken(&m) {
-                let faults: Vec<Fault> = c.iter().map(|&i| atoms[i]).collect();
+                let faults: Vec<Fault> = c.iter().map(|&i| atoms[i].clone()).collect();
                 found.push(found_for(scenario, &faults, detail)?);
                 breaking.push(c);
             }
@@ -226,7 +222,7 @@ fn found_for(scenario: &Scenario, faults: &[Fault], detail: String) -> Result<Fo
     let described: Vec<String> = faults
         .iter()
         .map(|f| {
-            let on = if node_independent(f.kind) { String::new() } else { format!(" on {:?}", f.node) };
+            let on = if f.kind.node_independent() { String::new() } else { format!(" on {:?}", f.node) };
             format!("{}{on} at {} for {}", f.kind.label(), Ms(f.at_ms), Ms(f.duration_ms))
         })
         .collect();
