@@ -172,7 +172,7 @@ fn bench_script_steps(c: &mut Criterion) {
 
 /// `timers` periodic timers (5 s, phases spread over the interval), re-armed as they fire, for
 /// `events` pops: the queue operations of a quiet world of `timers / 6` pairs.
-fn periodic<O: failsim::engine::Order>(timers: u64, events: u64) -> u64 {
+fn periodic<O: failsim::engine::Order<u32>>(timers: u64, events: u64) -> u64 {
     let mut q: failsim::engine::EventQueue<u32, O> = failsim::engine::EventQueue::default();
     let ids: Vec<TimerId> = (0..timers).map(|_| q.new_timer()).collect();
     for (i, t) in ids.iter().enumerate() {
@@ -192,10 +192,10 @@ fn bench_queue(c: &mut Criterion) {
     let mut g = c.benchmark_group("queue");
     for timers in [6u64, 600, 6_000] {
         g.throughput(Throughput::Elements(EVENTS));
-        g.bench_with_input(BenchmarkId::new("binary_heap", timers), &timers, |b, t| b.iter(|| periodic::<HeapOrder>(*t, EVENTS)));
-        g.bench_with_input(BenchmarkId::new("radix_heap", timers), &timers, |b, t| b.iter(|| periodic::<RadixOrder>(*t, EVENTS)));
-        g.bench_with_input(BenchmarkId::new("timing_wheel", timers), &timers, |b, t| b.iter(|| periodic::<WheelOrder>(*t, EVENTS)));
-        g.bench_with_input(BenchmarkId::new("adaptive", timers), &timers, |b, t| b.iter(|| periodic::<AdaptiveOrder>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("binary_heap", timers), &timers, |b, t| b.iter(|| periodic::<HeapOrder<u32>>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("radix_heap", timers), &timers, |b, t| b.iter(|| periodic::<RadixOrder<u32>>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("timing_wheel", timers), &timers, |b, t| b.iter(|| periodic::<WheelOrder<u32>>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("adaptive", timers), &timers, |b, t| b.iter(|| periodic::<AdaptiveOrder<u32>>(*t, EVENTS)));
     }
     g.finish();
 }

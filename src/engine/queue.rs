@@ -1,6 +1,10 @@
+//! The event queue: events ordered by `(time, seq)`, each stored inline with its ordering key,
+//! so a pop reads one place; timers are generation-counted, so re-arming or cancelling one makes
+//! its queued entry stale without searching for it.
+
 use super::Time;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::cmp::{Ordering, Reverse};
+use std::collections::{BinaryHeap, VecDeque};
 
 /// A timer slot. Arming it again or cancelling it makes the queued entry stale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -8,25 +12,56 @@ pub struct TimerId(u32);
 
 const NO_TIMER: u32 = u32::MAX;
 
-/// A queued entry as the ordering structure moves it: 32 bytes whatever the event's size (the
-/// event waits in a slab slot), with what it takes to tell a stale timer entry.
+/// A queued event's ordering key and timer tag: 24 bytes. `(time, seq)` is unique, so the
+/// derived order is time first, then insertion sequence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entry {
-    /// `time << 64 | seq`: one integer compare orders by time, then insertion sequence.
-    pub key: u128,
-    slot: u32,
+    pub time: Time,
+    pub seq: u64,
     timer: u32,
     generation: u32,
 }
 
-/// Orders `(key, slot)` pairs, smallest key first; keys are `time << 64 | seq`, unique, and
-/// every key pushed is at least the last one popped (time never runs backwards). Two
-/// implementations, measured side by side in `benches/sim.rs` (`queue/*`).
-pub trait Order: Clone + Default {
-    fn push(&mut self, entry: Entry);
+impl Entry {
+    /// `time << 64 | seq`: the key as one integer (what the radix heap splits by bits).
+    #[inline]
+    fn key(&self) -> u128 {
+        (u128::from(self.time) << 64) | u128::from(self.seq)
+    }
+}
+
+/// An event with its entry, ordered by the entry alone.
+#[derive(Clone, Debug)]
+pub struct Queued<T> {
+    pub entry: Entry,
+    pub event: T,
+}
+
+impl<T> PartialEq for Queued<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.entry == other.entry
+    }
+}
+impl<T> Eq for Queued<T> {}
+impl<T> PartialOrd for Queued<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for Queued<T> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.entry.cmp(&other.entry)
+    }
+}
+
+/// Orders queued events, smallest entry first; entries are unique, and every entry pushed is at
+/// least the last one popped (time never runs backwards). The implementations are measured side
+/// by side in `benches/sim.rs` (`queue/*`).
+pub trait Order<T>: Default {
+    fn push(&mut self, item: Queued<T>);
     /// The smallest entry, without removing it.
     fn peek(&mut self) -> Option<Entry>;
-    fn pop(&mut self) -> Option<Entry>;
+    fn pop(&mut self) -> Option<Queued<T>>;
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -34,20 +69,26 @@ pub trait Order: Clone + Default {
 }
 
 /// A binary heap.
-#[derive(Clone, Default)]
-pub struct HeapOrder(BinaryHeap<Reverse<Entry>>);
+#[derive(Clone)]
+pub struct HeapOrder<T>(BinaryHeap<Reverse<Queued<T>>>);
 
-impl Order for HeapOrder {
+impl<T> Default for HeapOrder<T> {
+    fn default() -> Self {
+        HeapOrder(BinaryHeap::new())
+    }
+}
+
+impl<T> Order<T> for HeapOrder<T> {
     #[inline]
-    fn push(&mut self, entry: Entry) {
-        self.0.push(Reverse(entry));
+    fn push(&mut self, item: Queued<T>) {
+        self.0.push(Reverse(item));
     }
     #[inline]
     fn peek(&mut self) -> Option<Entry> {
-        self.0.peek().map(|r| r.0)
+        self.0.peek().map(|r| r.0.entry)
     }
     #[inline]
-    fn pop(&mut self) -> Option<Entry> {
+    fn pop(&mut self) -> Option<Queued<T>> {
         self.0.pop().map(|r| r.0)
     }
     fn len(&self) -> usize {
@@ -59,20 +100,20 @@ impl Order for HeapOrder {
 /// differing from the last minimum is bit `i - 1`, so a push is one `Vec::push` and each entry
 /// moves down at most 128 times in its life; made for monotone integer keys like ours.
 #[derive(Clone)]
-pub struct RadixOrder {
+pub struct RadixOrder<T> {
     /// The last minimum taken out (or peeked); every key in the buckets is at least this.
     last: u128,
-    buckets: Vec<Vec<Entry>>,
+    buckets: Vec<Vec<Queued<T>>>,
     len: usize,
 }
 
-impl Default for RadixOrder {
+impl<T> Default for RadixOrder<T> {
     fn default() -> Self {
-        RadixOrder { last: 0, buckets: vec![Vec::new(); 129], len: 0 }
+        RadixOrder { last: 0, buckets: (0..129).map(|_| Vec::new()).collect(), len: 0 }
     }
 }
 
-impl RadixOrder {
+impl<T> RadixOrder<T> {
     #[inline]
     fn bucket(&self, key: u128) -> usize {
         128 - (key ^ self.last).leading_zeros() as usize
@@ -85,41 +126,42 @@ impl RadixOrder {
         }
         let i = (1..self.buckets.len()).find(|i| !self.buckets[*i].is_empty()).expect("len > 0, so some bucket is full");
         let moving = std::mem::take(&mut self.buckets[i]);
-        self.last = moving.iter().map(|e| e.key).min().expect("the bucket is not empty");
-        for e in moving {
-            let b = self.bucket(e.key);
+        self.last = moving.iter().map(|q| q.entry.key()).min().expect("the bucket is not empty");
+        for q in moving {
+            let b = self.bucket(q.entry.key());
             debug_assert!(b < i, "redistributed entries go to lower buckets");
-            self.buckets[b].push(e);
+            self.buckets[b].push(q);
         }
     }
 }
 
-impl Order for RadixOrder {
+impl<T> Order<T> for RadixOrder<T> {
     #[inline]
-    fn push(&mut self, entry: Entry) {
-        if entry.key < self.last {
+    fn push(&mut self, item: Queued<T>) {
+        let key = item.entry.key();
+        if key < self.last {
             // Only after a peek at a later minimum (never inside a run's step): start over
             // from this key. Rare, and correct for any key.
-            let all: Vec<Entry> = self.buckets.iter_mut().flat_map(std::mem::take).collect();
-            self.last = entry.key;
-            for e in all {
-                let b = self.bucket(e.key);
-                self.buckets[b].push(e);
+            let all: Vec<Queued<T>> = self.buckets.iter_mut().flat_map(std::mem::take).collect();
+            self.last = key;
+            for q in all {
+                let b = self.bucket(q.entry.key());
+                self.buckets[b].push(q);
             }
         }
-        let b = self.bucket(entry.key);
-        self.buckets[b].push(entry);
+        let b = self.bucket(key);
+        self.buckets[b].push(item);
         self.len += 1;
     }
 
     #[inline]
     fn peek(&mut self) -> Option<Entry> {
         self.settle_minimum();
-        self.buckets[0].last().copied()
+        self.buckets[0].last().map(|q| q.entry)
     }
 
     #[inline]
-    fn pop(&mut self) -> Option<Entry> {
+    fn pop(&mut self) -> Option<Queued<T>> {
         self.settle_minimum();
         let top = self.buckets[0].pop()?;
         debug_assert!(self.buckets[0].is_empty(), "keys are unique: bucket 0 holds one entry");
@@ -132,71 +174,120 @@ impl Order for RadixOrder {
     }
 }
 
+/// One millisecond of the timing wheel, in key order: the first two events inline (so the wheel,
+/// read slot after slot, is one array the processor can stream), any further ones spilled.
+/// No holes: `second` only after `first`, `spill` only after both.
+#[derive(Clone)]
+struct Slot<T> {
+    first: Option<Queued<T>>,
+    second: Option<Queued<T>>,
+    spill: VecDeque<Queued<T>>,
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot { first: None, second: None, spill: VecDeque::new() }
+    }
+}
+
+impl<T> Slot<T> {
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    #[inline]
+    fn last_entry(&self) -> Option<Entry> {
+        self.spill.back().or(self.second.as_ref()).or(self.first.as_ref()).map(|q| q.entry)
+    }
+
+    #[inline]
+    fn push_back(&mut self, item: Queued<T>) {
+        if self.first.is_none() {
+            self.first = Some(item);
+        } else if self.second.is_none() {
+            self.second = Some(item);
+        } else {
+            self.spill.push_back(item);
+        }
+    }
+
+    #[inline]
+    fn pop_front(&mut self) -> Option<Queued<T>> {
+        let top = self.first.take()?;
+        self.first = self.second.take();
+        self.second = self.spill.pop_front();
+        Some(top)
+    }
+
+    /// Puts an item where its key belongs (the slow path: items normally arrive in key order).
+    fn insert_sorted(&mut self, item: Queued<T>) {
+        let mut all: Vec<Queued<T>> = std::iter::from_fn(|| self.pop_front()).collect();
+        let at = all.partition_point(|q| q.entry < item.entry);
+        all.insert(at, item);
+        all.into_iter().for_each(|q| self.push_back(q));
+    }
+}
+
 /// A timing wheel: one slot per millisecond over the next [`WHEEL_SLOTS`] ms (each slot in key
 /// order), and a binary heap for what lies further ahead, moved into the wheel as the horizon
 /// reaches it. Periodic timers a few seconds apart — heartbeats, sync checks — land in the
 /// wheel, so a push is an append and a pop takes the next non-empty slot.
 #[derive(Clone)]
-pub struct WheelOrder {
-    /// The earliest time the wheel can hold; every queued key's time is at least this.
+pub struct WheelOrder<T> {
+    /// The earliest time the wheel can hold; every queued entry's time is at least this.
     base: Time,
-    slots: Vec<std::collections::VecDeque<Entry>>,
+    slots: Vec<Slot<T>>,
     /// Bit `i`: slot `i` is not empty (so a pop jumps over empty milliseconds).
     occupied: Vec<u64>,
     in_wheel: usize,
-    later: BinaryHeap<Reverse<Entry>>,
+    later: BinaryHeap<Reverse<Queued<T>>>,
 }
 
 /// How many milliseconds ahead the wheel holds.
 pub const WHEEL_SLOTS: u64 = 1 << 13;
 
-impl Default for WheelOrder {
+impl<T> Default for WheelOrder<T> {
     fn default() -> Self {
-        let slots = vec![Default::default(); WHEEL_SLOTS as usize];
+        let slots = (0..WHEEL_SLOTS).map(|_| Slot::default()).collect();
         WheelOrder { base: 0, slots, occupied: vec![0; (WHEEL_SLOTS / 64) as usize], in_wheel: 0, later: BinaryHeap::new() }
     }
 }
 
-impl WheelOrder {
-    #[inline]
-    fn time(key: u128) -> Time {
-        (key >> 64) as Time
-    }
-
+impl<T> WheelOrder<T> {
     /// Puts an entry within the horizon into its slot, keeping the slot in key order.
     #[inline]
-    fn place(&mut self, entry: Entry) {
-        let (key, t) = (entry.key, Self::time(entry.key));
+    fn place(&mut self, item: Queued<T>) {
+        let t = item.entry.time;
         debug_assert!(t >= self.base && t - self.base < WHEEL_SLOTS, "within the horizon");
         let i = (t % WHEEL_SLOTS) as usize;
         self.occupied[i / 64] |= 1 << (i % 64);
-        let q = &mut self.slots[i];
-        match q.back() {
-            Some(last) if last.key > key => {
-                let at = q.partition_point(|e| e.key < key);
-                q.insert(at, entry);
-            }
-            _ => q.push_back(entry),
+        let slot = &mut self.slots[i];
+        // A slot's entries arrive in key order: the horizon takes in the heap's entries in key
+        // order before any later push can reach the slot directly.
+        match slot.last_entry() {
+            Some(last) if last > item.entry => slot.insert_sorted(item),
+            _ => slot.push_back(item),
         }
         self.in_wheel += 1;
     }
 
     /// Moves what the horizon now reaches from the heap into the wheel.
     fn pull_in(&mut self) {
-        while let Some(Reverse(e)) = self.later.peek().copied() {
-            if Self::time(e.key) - self.base >= WHEEL_SLOTS {
+        while let Some(Reverse(q)) = self.later.peek() {
+            if q.entry.time - self.base >= WHEEL_SLOTS {
                 break;
             }
-            self.later.pop();
-            self.place(e);
+            let Reverse(q) = self.later.pop().expect("peeked");
+            self.place(q);
         }
     }
 
     /// Advances `base` to the earliest entry's time; `false` when empty.
     fn find_minimum(&mut self) -> bool {
         if self.in_wheel == 0 {
-            let Some(Reverse(e)) = self.later.peek() else { return false };
-            self.base = Self::time(e.key);
+            let Some(Reverse(q)) = self.later.peek() else { return false };
+            self.base = q.entry.time;
             self.pull_in();
         }
         let start = (self.base % WHEEL_SLOTS) as usize;
@@ -229,14 +320,14 @@ impl WheelOrder {
     }
 }
 
-impl Order for WheelOrder {
+impl<T> Order<T> for WheelOrder<T> {
     #[inline]
-    fn push(&mut self, entry: Entry) {
-        let t = Self::time(entry.key);
+    fn push(&mut self, item: Queued<T>) {
+        let t = item.entry.time;
         if t < self.base {
             // Only after a peek at a later minimum (never inside a run's step): move the
-            // horizon back to this key. Rare, and correct for any key.
-            let all: Vec<Entry> = self.slots.iter_mut().flat_map(std::mem::take).collect();
+            // horizon back to this entry. Rare, and correct for any entry.
+            let all: Vec<Queued<T>> = self.slots.iter_mut().flat_map(|s| std::iter::from_fn(|| s.pop_front()).collect::<Vec<_>>()).collect();
             self.occupied.iter_mut().for_each(|w| *w = 0);
             self.in_wheel = 0;
             self.later.extend(all.into_iter().map(Reverse));
@@ -244,9 +335,9 @@ impl Order for WheelOrder {
             self.pull_in();
         }
         if t - self.base < WHEEL_SLOTS {
-            self.place(entry);
+            self.place(item);
         } else {
-            self.later.push(Reverse(entry));
+            self.later.push(Reverse(item));
         }
     }
 
@@ -255,11 +346,11 @@ impl Order for WheelOrder {
         if !self.find_minimum() {
             return None;
         }
-        self.slots[(self.base % WHEEL_SLOTS) as usize].front().copied()
+        self.slots[(self.base % WHEEL_SLOTS) as usize].first.as_ref().map(|q| q.entry)
     }
 
     #[inline]
-    fn pop(&mut self) -> Option<Entry> {
+    fn pop(&mut self) -> Option<Queued<T>> {
         if !self.find_minimum() {
             return None;
         }
@@ -280,26 +371,32 @@ impl Order for WheelOrder {
 /// The binary heap while few entries wait (one pair: a handful of timers), the timing wheel
 /// once many do: each is the faster there (`queue/*` in `benches/sim.rs`). The switch is one
 /// way, and both give the same order, so it changes nothing a run shows.
-#[derive(Clone, Default)]
-pub struct AdaptiveOrder {
-    heap: HeapOrder,
-    wheel: Option<Box<WheelOrder>>,
+#[derive(Clone)]
+pub struct AdaptiveOrder<T> {
+    heap: HeapOrder<T>,
+    wheel: Option<Box<WheelOrder<T>>>,
+}
+
+impl<T> Default for AdaptiveOrder<T> {
+    fn default() -> Self {
+        AdaptiveOrder { heap: HeapOrder::default(), wheel: None }
+    }
 }
 
 /// How many waiting entries make the wheel the faster order.
 pub const WHEEL_FROM_ENTRIES: usize = 256;
 
-impl Order for AdaptiveOrder {
+impl<T> Order<T> for AdaptiveOrder<T> {
     #[inline]
-    fn push(&mut self, entry: Entry) {
+    fn push(&mut self, item: Queued<T>) {
         if let Some(w) = &mut self.wheel {
-            return w.push(entry);
+            return w.push(item);
         }
-        self.heap.push(entry);
+        self.heap.push(item);
         if self.heap.len() > WHEEL_FROM_ENTRIES {
-            let mut wheel = Box::<WheelOrder>::default();
-            while let Some(e) = self.heap.pop() {
-                wheel.push(e);
+            let mut wheel = Box::<WheelOrder<T>>::default();
+            while let Some(q) = self.heap.pop() {
+                wheel.push(q);
             }
             self.wheel = Some(wheel);
         }
@@ -314,7 +411,7 @@ impl Order for AdaptiveOrder {
     }
 
     #[inline]
-    fn pop(&mut self) -> Option<Entry> {
+    fn pop(&mut self) -> Option<Queued<T>> {
         match &mut self.wheel {
             Some(w) => w.pop(),
             None => self.heap.pop(),
@@ -326,32 +423,31 @@ impl Order for AdaptiveOrder {
     }
 }
 
-/// The event queue: entries ordered by `(time, seq)` (the adaptive order by default), their events
-/// in a slab, and timer generations.
+/// The event queue: events ordered by `(time, seq)` (the adaptive order by default), each
+/// inline with its entry, and timer generations.
 #[derive(Clone)]
-pub struct EventQueue<E, O: Order = AdaptiveOrder> {
+pub struct EventQueue<E, O: Order<E> = AdaptiveOrder<E>> {
     order: O,
-    slots: Vec<Option<E>>,
-    free: Vec<u32>,
     seq: u64,
     now: Time,
     generations: Vec<u32>,
+    _events: std::marker::PhantomData<E>,
 }
 
-impl<E, O: Order> Default for EventQueue<E, O> {
+impl<E, O: Order<E>> Default for EventQueue<E, O> {
     fn default() -> Self {
-        EventQueue { order: O::default(), slots: Vec::new(), free: Vec::new(), seq: 0, now: 0, generations: Vec::new() }
+        EventQueue { order: O::default(), seq: 0, now: 0, generations: Vec::new(), _events: std::marker::PhantomData }
     }
 }
 
-impl<E> EventQueue<E, AdaptiveOrder> {
+impl<E> EventQueue<E, AdaptiveOrder<E>> {
     /// An empty queue with the default order (heap, then wheel).
     pub fn new() -> Self {
         Self::default()
     }
 }
 
-impl<E, O: Order> EventQueue<E, O> {
+impl<E, O: Order<E>> EventQueue<E, O> {
     pub fn now(&self) -> Time {
         self.now
     }
@@ -372,19 +468,9 @@ impl<E, O: Order> EventQueue<E, O> {
     #[inline]
     fn push_tagged(&mut self, at: Time, timer: u32, generation: u32, event: E) {
         assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
-        let key = (u128::from(at) << 64) | u128::from(self.seq);
+        let entry = Entry { time: at, seq: self.seq, timer, generation };
         self.seq += 1;
-        let slot = match self.free.pop() {
-            Some(s) => {
-                self.slots[s as usize] = Some(event);
-                s
-            }
-            None => {
-                self.slots.push(Some(event));
-                u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 queued events")
-            }
-        };
-        self.order.push(Entry { key, slot, timer, generation });
+        self.order.push(Queued { entry, event });
     }
 
     pub fn new_timer(&mut self) -> TimerId {
@@ -413,23 +499,15 @@ impl<E, O: Order> EventQueue<E, O> {
         e.timer != NO_TIMER && self.generations[e.timer as usize] != e.generation
     }
 
-    /// Frees a slot and hands back its event.
-    #[inline]
-    fn take(&mut self, slot: u32) -> E {
-        self.free.push(slot);
-        self.slots[slot as usize].take().expect("a queued slot holds its event")
-    }
-
     /// Time of the next live entry; stale timer entries on top are discarded.
     #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
         while let Some(e) = self.order.peek() {
             if self.is_stale(&e) {
                 self.order.pop();
-                drop(self.take(e.slot));
                 continue;
             }
-            return Some((e.key >> 64) as Time);
+            return Some(e.time);
         }
         None
     }
@@ -437,16 +515,14 @@ impl<E, O: Order> EventQueue<E, O> {
     /// Pops the next live event and advances `now` to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        while let Some(e) = self.order.pop() {
-            let stale = self.is_stale(&e);
-            let event = self.take(e.slot);
-            if stale {
+        while let Some(q) = self.order.pop() {
+            if self.is_stale(&q.entry) {
                 continue;
             }
-            let at = (e.key >> 64) as Time;
+            let at = q.entry.time;
             debug_assert!(at >= self.now, "time went backwards");
             self.now = at;
-            return Some((at, event));
+            return Some((at, q.event));
         }
         None
     }
@@ -502,23 +578,23 @@ mod tests {
     /// Every order pops the same sequence for the same pushes, pops and peeks.
     #[test]
     fn the_radix_heap_and_the_binary_heap_agree() {
-        agree::<RadixOrder>(1000);
+        agree::<RadixOrder<u32>>(1000);
     }
 
     #[test]
     fn the_timing_wheel_and_the_binary_heap_agree() {
-        agree::<WheelOrder>(1000);
-        agree::<WheelOrder>(3 * WHEEL_SLOTS);
+        agree::<WheelOrder<u32>>(1000);
+        agree::<WheelOrder<u32>>(3 * WHEEL_SLOTS);
     }
 
     #[test]
     fn the_adaptive_order_agrees_before_and_after_its_switch() {
-        agree::<AdaptiveOrder>(1000);
-        agree::<AdaptiveOrder>(3 * WHEEL_SLOTS);
+        agree::<AdaptiveOrder<u32>>(1000);
+        agree::<AdaptiveOrder<u32>>(3 * WHEEL_SLOTS);
     }
 
-    fn agree<O: Order>(spread_ms: u64) {
-        let mut heap: EventQueue<u32, HeapOrder> = EventQueue::default();
+    fn agree<O: Order<u32>>(spread_ms: u64) {
+        let mut heap: EventQueue<u32, HeapOrder<u32>> = EventQueue::default();
         let mut radix: EventQueue<u32, O> = EventQueue::default();
         let mut x = 12345u64;
         let mut next = || {
@@ -550,12 +626,12 @@ mod tests {
 
     #[test]
     fn a_push_below_a_peeked_minimum_still_pops_in_order() {
-        below_a_peek::<RadixOrder>();
-        below_a_peek::<WheelOrder>();
-        below_a_peek::<AdaptiveOrder>();
+        below_a_peek::<RadixOrder<&'static str>>();
+        below_a_peek::<WheelOrder<&'static str>>();
+        below_a_peek::<AdaptiveOrder<&'static str>>();
     }
 
-    fn below_a_peek<O: Order>() {
+    fn below_a_peek<O: Order<&'static str>>() {
         let mut q: EventQueue<&str, O> = EventQueue::default();
         q.push(100_000, "late");
         assert_eq!(q.peek_time(), Some(100_000));

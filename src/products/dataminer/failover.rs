@@ -16,14 +16,10 @@ const VIP_MAX_WAIT_MS: u64 = 120_000;
 impl DataMiner {
     /// One check of heartbeat `slot`, as the network and the buddy are right now.
     fn heartbeat_ok(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
-        let hb = &self.cfg.heartbeats[self.agent(dma).heartbeats[slot].cfg];
         // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner must
         // answer at the far end. DM-HB-INVERTED: an ICMP ping to an address (the switch,
         // router or domain controller): the path alone.
-        let answers = match hb {
-            Heartbeat::Normal(_) => self.agent(dma.buddy()).is_running(),
-            Heartbeat::Inverted(_) => true,
-        };
+        let answers = self.agent(dma).heartbeats[slot].inverted || self.agent(dma.buddy()).is_running();
         answers && self.heartbeat_path_ok(net, dma, slot)
     }
 
@@ -58,7 +54,7 @@ impl DataMiner {
             return;
         }
         let state = &self.agents[dma.idx()].heartbeats[slot];
-        let interval = self.cfg.heartbeats[state.cfg].interval_ms();
+        let interval = state.interval_ms;
         cx.arm(state.timer, interval, Event::Heartbeat { dma, slot: slot as u8 });
         self.check_heartbeat(dma, slot, cx);
     }
@@ -67,7 +63,7 @@ impl DataMiner {
     pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
         let cfg = self.agent(dma).heartbeats[slot].cfg;
         let ok = self.heartbeat_ok(cx.world.net(), dma, slot);
-        let max_failures = self.cfg.heartbeats[cfg].max_failures();
+        let max_failures = self.agent(dma).heartbeats[slot].max_failures;
         let now = cx.now();
         let state = &mut self.agents[dma.idx()].heartbeats[slot];
         let before = state.failures;
@@ -81,15 +77,15 @@ impl DataMiner {
         if failures != before {
             let path = self.heartbeat_path(cfg);
             cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
-            self.evaluate(dma, self.cfg.heartbeats[cfg].is_inverted(), ok, cx);
+            self.evaluate(dma, self.agent(dma).heartbeats[slot].inverted, ok, cx);
         }
     }
 
     /// Whether the DMA has heartbeats of this kind and every one of them is failing — past its
     /// allowed failures (`past_tolerance`), or at its last check.
     fn all_failing(&self, dma: Dma, inverted: bool, past_tolerance: bool) -> bool {
-        let mut kind = self.agent(dma).heartbeats.iter().filter(|s| self.cfg.heartbeats[s.cfg].is_inverted() == inverted).peekable();
-        let limit = |s: &super::HeartbeatState| if past_tolerance { self.cfg.heartbeats[s.cfg].max_failures() } else { 0 };
+        let mut kind = self.agent(dma).heartbeats.iter().filter(|s| s.inverted == inverted).peekable();
+        let limit = |s: &super::HeartbeatState| if past_tolerance { s.max_failures } else { 0 };
         kind.peek().is_some() && kind.all(|s| s.failures > limit(s))
     }
 

@@ -70,6 +70,11 @@ impl Role {
 pub struct HeartbeatState {
     /// Index into `Config::heartbeats`.
     pub(super) cfg: usize,
+    /// The configuration's interval, tolerance and kind, copied beside the state: a check
+    /// then reads one place (with a thousand pairs, each extra place is a cache miss).
+    pub(super) interval_ms: u64,
+    pub(super) max_failures: u32,
+    pub(super) inverted: bool,
     pub(super) failures: u32,
     pub(super) last_success_ms: Option<Time>,
     pub(super) timer: TimerId,
@@ -200,7 +205,8 @@ pub enum Event {
         dma: Dma,
     },
     LedRefresh,
-    Command(Command),
+    /// Boxed: script commands are rare, and timer events stay small in the queue.
+    Command(Box<Command>),
 }
 
 impl DataMiner {
@@ -304,7 +310,16 @@ impl DataMiner {
             .iter()
             .enumerate()
             .filter(|(_, h)| h.from() == dma)
-            .map(|(i, _)| HeartbeatState { cfg: i, failures: 0, last_success_ms: Some(0), timer: cx.new_timer(), path_ok: None })
+            .map(|(i, h)| HeartbeatState {
+                cfg: i,
+                interval_ms: h.interval_ms(),
+                max_failures: h.max_failures(),
+                inverted: h.is_inverted(),
+                failures: 0,
+                last_success_ms: Some(0),
+                timer: cx.new_timer(),
+                path_ok: None,
+            })
             .collect();
         Agent {
             dma,
@@ -398,7 +413,7 @@ impl DataMiner {
         let agent = &mut self.agents[dma.idx()];
         for (slot, hb) in agent.heartbeats.iter_mut().enumerate() {
             hb.failures = 0;
-            cx.arm(hb.timer, first(self.cfg.heartbeats[hb.cfg].interval_ms()), Event::Heartbeat { dma, slot: slot as u8 });
+            cx.arm(hb.timer, first(hb.interval_ms), Event::Heartbeat { dma, slot: slot as u8 });
         }
         cx.arm(agent.timers.sync, first(self.cfg.sync_check_interval.0), Event::SyncCheck { dma });
     }
@@ -422,7 +437,7 @@ impl DataMiner {
             Event::Phase { dma } => self.on_phase(dma, cx),
             Event::StartDone { dma } => self.on_start_done(dma, cx),
             Event::LedRefresh => self.on_led_refresh(cx),
-            Event::Command(c) => self.on_command(c, cx),
+            Event::Command(c) => self.on_command(*c, cx),
         }
         self.advance_upgrade(cx);
     }

@@ -49,7 +49,7 @@ impl Product for DataMiner {
     }
 
     fn action(action: Action) -> Event {
-        Event::Command(action)
+        Event::Command(Box::new(action))
     }
 
     #[inline]
