@@ -246,15 +246,18 @@ impl<M: Model> Sim<M> {
         let Some(at) = self.queue.peek_time() else { return Ok(None) };
         let mut cx = Ctx { queue: &mut self.queue, trace: &mut self.trace, changed: false };
         let mut at_this_instant = 0u64;
-        while cx.queue.peek_time() == Some(at) {
-            if at_this_instant == self.max_events_per_instant {
-                return Err(Overrun::at(at, at_this_instant, Limit::EventsPerInstant));
+        loop {
+            // At a bound, look without taking: the event that would cross it stays queued, so a
+            // stopped run stays stopped.
+            let at_bound = at_this_instant == self.max_events_per_instant || self.events_handled == self.max_events;
+            if at_bound && cx.queue.peek_time() == Some(at) {
+                return Err(if at_this_instant == self.max_events_per_instant {
+                    Overrun::at(at, at_this_instant, Limit::EventsPerInstant)
+                } else {
+                    Overrun::at(at, self.events_handled, Limit::EventsPerRun)
+                });
             }
-            if self.events_handled == self.max_events {
-                return Err(Overrun::at(at, self.events_handled, Limit::EventsPerRun));
-            }
-            let (popped_at, event) = cx.queue.pop().expect("peeked");
-            debug_assert_eq!(popped_at, at, "the queue pops the peeked instant");
+            let Some(event) = (if at_bound { None } else { cx.queue.pop_at(at) }) else { break };
             self.model.handle(event, &mut cx);
             self.events_handled += 1;
             at_this_instant += 1;

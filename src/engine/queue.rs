@@ -283,8 +283,19 @@ impl<T> WheelOrder<T> {
         }
     }
 
-    /// Advances `base` to the earliest entry's time; `false` when empty.
+    /// Advances `base` to the earliest entry's time; `false` when empty. The common case — the
+    /// current millisecond still holds an event — is a test of one slot.
+    #[inline]
     fn find_minimum(&mut self) -> bool {
+        if self.in_wheel > 0 && !self.slots[(self.base % WHEEL_SLOTS) as usize].is_empty() {
+            return true;
+        }
+        self.advance()
+    }
+
+    /// The slow path of [`Self::find_minimum`]: the current millisecond is empty.
+    #[inline(never)]
+    fn advance(&mut self) -> bool {
         if self.in_wheel == 0 {
             let Some(Reverse(q)) = self.later.peek() else { return false };
             self.base = q.entry.time;
@@ -508,6 +519,25 @@ impl<E, O: Order<E>> EventQueue<E, O> {
                 continue;
             }
             return Some(e.time);
+        }
+        None
+    }
+
+    /// Pops the next live event if it is due at `at` (stale timer entries on top are
+    /// discarded): one look at the order per event of an instant.
+    #[inline]
+    pub fn pop_at(&mut self, at: Time) -> Option<E> {
+        while let Some(e) = self.order.peek() {
+            if e.time != at && !self.is_stale(&e) {
+                return None;
+            }
+            let q = self.order.pop().expect("peeked");
+            if self.is_stale(&q.entry) {
+                continue;
+            }
+            debug_assert!(at >= self.now, "time went backwards");
+            self.now = at;
+            return Some(q.event);
         }
         None
     }

@@ -439,7 +439,9 @@ impl DataMiner {
             Event::LedRefresh => self.on_led_refresh(cx),
             Event::Command(c) => self.on_command(*c, cx),
         }
-        self.advance_upgrade(cx);
+        if self.upgrade.is_some() {
+            self.advance_upgrade(cx);
+        }
     }
 
     pub(super) fn settle(&mut self, cx: &mut Cx<'_, '_>) {

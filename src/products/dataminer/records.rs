@@ -58,13 +58,12 @@ impl DataMiner {
     /// Moves records as far as they can go now: buffered records into this DMA's database, and
     /// (when online and the sync connection works) the forward backlog to the buddy.
     pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let name = self.name(dma).to_string();
         if self.agent(dma).db.running && !self.agent(dma).db_buffer.is_empty() {
             let ids = self.agent_mut(dma).db_buffer.drain();
             for range in &ids {
                 self.ledger.store(*range, dma.idx() as u8, cx.now());
             }
-            cx.record(Rec::Records { dma: name.clone(), what: "inserted buffered", count: ledger::count(&ids), ids: ledger::format(&ids) });
+            cx.record(Rec::Records { dma: self.name(dma).into(), what: "inserted buffered", count: ledger::count(&ids), ids: ledger::format(&ids) });
         }
         // (The cheap test first: most checks find nothing to forward.)
         let waiting = !self.agent(dma).forward.is_empty();
@@ -79,7 +78,7 @@ impl DataMiner {
                     self.agent_mut(buddy).db_buffer.push(*range);
                 }
             }
-            cx.record(Rec::Records { dma: name, what: "forwarded", count: ledger::count(&ids), ids: ledger::format(&ids) });
+            cx.record(Rec::Records { dma: self.name(dma).into(), what: "forwarded", count: ledger::count(&ids), ids: ledger::format(&ids) });
             assert!(self.agent(dma).forward.is_empty(), "forwarding drains the whole DB Sync Stack");
         }
         assert!(!self.agent(dma).db.running || self.agent(dma).db_buffer.is_empty(), "a running database has taken every buffered record");
