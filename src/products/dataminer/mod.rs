@@ -120,6 +120,8 @@ pub struct Agent {
 #[derive(Clone, Debug)]
 struct AgentTimers {
     sync: TimerId,
+    /// The configuration's sync check interval, kept beside its timer (one place to read).
+    sync_interval_ms: u64,
     phase: TimerId,
     start: TimerId,
 }
@@ -342,7 +344,7 @@ impl DataMiner {
             vip_free_pings: 0,
             phase_started_ms: 0,
             phase_from_startup: false,
-            timers: AgentTimers { sync: cx.new_timer(), phase: cx.new_timer(), start: cx.new_timer() },
+            timers: AgentTimers { sync: cx.new_timer(), sync_interval_ms: cfg.sync_check_interval.0, phase: cx.new_timer(), start: cx.new_timer() },
             console: crate::ops::Console::default(),
         }
     }
@@ -415,7 +417,7 @@ impl DataMiner {
             hb.failures = 0;
             cx.arm(hb.timer, first(hb.interval_ms), Event::Heartbeat { dma, slot: slot as u8 });
         }
-        cx.arm(agent.timers.sync, first(self.cfg.sync_check_interval.0), Event::SyncCheck { dma });
+        cx.arm(agent.timers.sync, first(agent.timers.sync_interval_ms), Event::SyncCheck { dma });
     }
 
     fn cancel_agent_timers(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {

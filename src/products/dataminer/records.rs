@@ -27,7 +27,7 @@ impl DataMiner {
         if !self.agent(dma).is_running() {
             return;
         }
-        let interval = self.cfg.sync_check_interval.0;
+        let interval = self.agent(dma).timers.sync_interval_ms;
         cx.arm(self.agent(dma).timers.sync, interval, Event::SyncCheck { dma });
         self.check_sync(dma, cx);
     }
