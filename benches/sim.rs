@@ -10,7 +10,8 @@
 //!   the engine uses: heap, then wheel) side by side on
 //!   the same workload: N periodic timers 5 s apart with spread phases, as N/6 pairs make.
 //! - `world/*`: 10, 100 and 1,000 default DataMiner pairs on a two-tier network for 24 virtual
-//!   hours, trace off, beside the bare heap loop of the same run (per event).
+//!   hours, trace off (`world/1000_pairs_24h`), each beside the bare heap loop of the same run:
+//!   as many timers, as many events (`world/1000_bare_heap`); compare per event.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use failsim::engine::{Ctx, Model, Sim, TimerId};
@@ -200,17 +201,37 @@ fn bench_queue(c: &mut Criterion) {
     g.finish();
 }
 
-/// N default pairs on the two-tier network, 24 virtual hours, trace off; the bare heap loop of
-/// the same run as the baseline (compare per event: throughput is set to the events).
+/// The bare loop of a world: `timers` periodic timers 5 s apart with spread phases in a
+/// `BinaryHeap`, popped and pushed `events` times (what the engine does for a quiet world of
+/// that many timers, without a model).
+fn bare_heap_of(timers: u64, events: u64) -> u64 {
+    let mut heap = BinaryHeap::new();
+    for t in 0..timers {
+        heap.push(Reverse((t * INTERVAL_MS / timers.max(1), t)));
+    }
+    let mut handled = 0;
+    while let Some(Reverse((at, id))) = heap.pop() {
+        handled += 1;
+        if handled == events {
+            break;
+        }
+        heap.push(Reverse((at + INTERVAL_MS, black_box(id))));
+    }
+    handled
+}
+
+/// N default pairs on the two-tier network, 24 virtual hours, trace off (`world/N_pairs_24h`),
+/// beside the bare heap loop of the same run: as many timers (six a pair, and the LED refresh),
+/// as many events (`world/N_bare_heap`). Compare per event: throughput is set to the events.
 fn bench_world(c: &mut Criterion) {
     let mut g = c.benchmark_group("world");
-    g.throughput(Throughput::Elements(EVENTS));
-    g.bench_function("bare_binary_heap", |b| b.iter(|| bare_heap(black_box(EVENTS))));
     for pairs in [10usize, 100, 1_000] {
         let sc = scenario(&failsim::bench::pairs_scenario(pairs, "24h"));
         let events = failsim::bench::simulate_untraced(&sc, 1).expect("runs");
+        let timers = 7 * pairs as u64;
         g.throughput(Throughput::Elements(events));
-        g.bench_with_input(BenchmarkId::new("pairs_24h", pairs), &sc, |b, sc| b.iter(|| failsim::bench::simulate_untraced(sc, 1).expect("runs")));
+        g.bench_function(format!("{pairs}_bare_heap"), |b| b.iter(|| bare_heap_of(black_box(timers), events)));
+        g.bench_with_input(format!("{pairs}_pairs_24h"), &sc, |b, sc| b.iter(|| failsim::bench::simulate_untraced(sc, 1).expect("runs")));
     }
     g.finish();
 }

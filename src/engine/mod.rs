@@ -244,6 +244,14 @@ impl<M: Model> Sim<M> {
     /// handled more events at that instant than the bound allows.
     pub fn step_timestamp(&mut self) -> Result<Option<Time>, Overrun> {
         let Some(at) = self.queue.peek_time() else { return Ok(None) };
+        self.step_peeked(at)?;
+        Ok(Some(at))
+    }
+
+    /// Handles every event of `at`, the next timestamp, which the caller has just peeked (so
+    /// the queue is not asked twice), then settles the model once if it changed.
+    pub(crate) fn step_peeked(&mut self, at: Time) -> Result<(), Overrun> {
+        debug_assert_eq!(self.queue.peek_time(), Some(at), "`at` is the next timestamp");
         let mut cx = Ctx { queue: &mut self.queue, trace: &mut self.trace, changed: false };
         let mut at_this_instant = 0u64;
         loop {
@@ -268,13 +276,13 @@ impl<M: Model> Sim<M> {
         }
         self.changed = changed;
         assert_eq!(self.queue.now(), at, "time stays at the instant being settled");
-        Ok(Some(at))
+        Ok(())
     }
 
     /// Runs every event up to and including `end`.
     pub fn run_until(&mut self, end: Time) -> Result<(), Overrun> {
-        while self.queue.peek_time().is_some_and(|t| t <= end) {
-            self.step_timestamp()?;
+        while let Some(at) = self.queue.peek_time().filter(|t| *t <= end) {
+            self.step_peeked(at)?;
         }
         Ok(())
     }

@@ -191,17 +191,17 @@ impl<T> Default for Slot<T> {
 }
 
 impl<T> Slot<T> {
-    #[inline]
+    #[inline(always)]
     fn is_empty(&self) -> bool {
         self.first.is_none()
     }
 
-    #[inline]
+    #[inline(always)]
     fn last_entry(&self) -> Option<Entry> {
         self.spill.back().or(self.second.as_ref()).or(self.first.as_ref()).map(|q| q.entry)
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_back(&mut self, item: Queued<T>) {
         if self.first.is_none() {
             self.first = Some(item);
@@ -212,7 +212,7 @@ impl<T> Slot<T> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn pop_front(&mut self) -> Option<Queued<T>> {
         let top = self.first.take()?;
         self.first = self.second.take();
@@ -312,6 +312,19 @@ impl<T> WheelOrder<T> {
         true
     }
 
+    /// Moves the horizon back to `t`: only after a peek at a later minimum (never inside a
+    /// run's step). Rare, and correct for any entry.
+    #[cold]
+    #[inline(never)]
+    fn rewind(&mut self, t: Time) {
+        let all: Vec<Queued<T>> = self.slots.iter_mut().flat_map(|s| std::iter::from_fn(|| s.pop_front()).collect::<Vec<_>>()).collect();
+        self.occupied.iter_mut().for_each(|w| *w = 0);
+        self.in_wheel = 0;
+        self.later.extend(all.into_iter().map(Reverse));
+        self.base = t;
+        self.pull_in();
+    }
+
     /// The first occupied slot at or after `start`, wrapping around (one exists).
     fn next_occupied(&self, start: usize) -> usize {
         let words = self.occupied.len();
@@ -332,18 +345,11 @@ impl<T> WheelOrder<T> {
 }
 
 impl<T> Order<T> for WheelOrder<T> {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, item: Queued<T>) {
         let t = item.entry.time;
         if t < self.base {
-            // Only after a peek at a later minimum (never inside a run's step): move the
-            // horizon back to this entry. Rare, and correct for any entry.
-            let all: Vec<Queued<T>> = self.slots.iter_mut().flat_map(|s| std::iter::from_fn(|| s.pop_front()).collect::<Vec<_>>()).collect();
-            self.occupied.iter_mut().for_each(|w| *w = 0);
-            self.in_wheel = 0;
-            self.later.extend(all.into_iter().map(Reverse));
-            self.base = t;
-            self.pull_in();
+            self.rewind(t);
         }
         if t - self.base < WHEEL_SLOTS {
             self.place(item);
@@ -352,7 +358,7 @@ impl<T> Order<T> for WheelOrder<T> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek(&mut self) -> Option<Entry> {
         if !self.find_minimum() {
             return None;
@@ -360,7 +366,7 @@ impl<T> Order<T> for WheelOrder<T> {
         self.slots[(self.base % WHEEL_SLOTS) as usize].first.as_ref().map(|q| q.entry)
     }
 
-    #[inline]
+    #[inline(always)]
     fn pop(&mut self) -> Option<Queued<T>> {
         if !self.find_minimum() {
             return None;
@@ -398,7 +404,7 @@ impl<T> Default for AdaptiveOrder<T> {
 pub const WHEEL_FROM_ENTRIES: usize = 256;
 
 impl<T> Order<T> for AdaptiveOrder<T> {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, item: Queued<T>) {
         if let Some(w) = &mut self.wheel {
             return w.push(item);
@@ -413,7 +419,7 @@ impl<T> Order<T> for AdaptiveOrder<T> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek(&mut self) -> Option<Entry> {
         match &mut self.wheel {
             Some(w) => w.peek(),
@@ -421,7 +427,7 @@ impl<T> Order<T> for AdaptiveOrder<T> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn pop(&mut self) -> Option<Queued<T>> {
         match &mut self.wheel {
             Some(w) => w.pop(),
@@ -476,7 +482,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         self.push_tagged(at, NO_TIMER, 0, event);
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_tagged(&mut self, at: Time, timer: u32, generation: u32, event: E) {
         assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
         let entry = Entry { time: at, seq: self.seq, timer, generation };
@@ -492,7 +498,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     }
 
     /// Arms `timer` at `at`; any earlier arming of the same timer will not fire.
-    #[inline]
+    #[inline(always)]
     pub fn arm(&mut self, timer: TimerId, at: Time, event: E) {
         let generation = &mut self.generations[timer.0 as usize];
         *generation = generation.wrapping_add(1);
@@ -505,7 +511,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         *generation = generation.wrapping_add(1);
     }
 
-    #[inline]
+    #[inline(always)]
     fn is_stale(&self, e: &Entry) -> bool {
         e.timer != NO_TIMER && self.generations[e.timer as usize] != e.generation
     }
@@ -525,7 +531,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
 
     /// Pops the next live event if it is due at `at` (stale timer entries on top are
     /// discarded): one look at the order per event of an instant.
-    #[inline]
+    #[inline(always)]
     pub fn pop_at(&mut self, at: Time) -> Option<E> {
         while let Some(e) = self.order.peek() {
             if e.time != at && !self.is_stale(&e) {
