@@ -132,3 +132,27 @@ fn an_acquisition_vip_held_elsewhere_blocks_the_claim() {
     assert_eq!(failures(&o), Vec::<String>::new());
     assert!(o.timeline.iter().any(|l| l.text.contains("Cannot claim DataMiner Failover IP 10.20.20.10")), "the trace names the taken VIP");
 }
+
+#[test]
+fn check_point_servers_on_two_sites_talk_through_their_routers() {
+    // The world of `scenarios/world-cp-two-sites.ron`; site B's router loses power instead of
+    // the WAN link being cut: the servers cannot reach each other while it is down (the
+    // Secondary's window says so), and the periodic sync after it returns reaches the Standby.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-cp-two-sites.ron");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let head = src.split("    script: [").next().unwrap();
+    let o = failsim::run(
+        &parse(&format!(
+            r#"{head}script: [(at: "1m", do: PowerFail("rtr-b")), (at: "2m", do: Edit(on: Primary, count: 2)), (at: "2m10s", do: Publish(Primary)), (at: "4m", do: PowerOn("rtr-b"))], end: "12m",
+            expect: [
+                (ids: ["CP-7"], when: At("3m"), that: Banner(from: Secondary, is: "The active and standby servers are not communicating")),
+                (ids: ["CP-2"], when: At("3m"), that: Changes(written: 2, replicated: 0, pending: 2, lost: 0)),
+                (ids: ["CP-2"], when: At("11m"), that: Changes(written: 2, replicated: 2, pending: 0, lost: 0)),
+                (ids: ["CP-4"], when: During("0s", "12m"), that: ActiveCount(1)),
+            ])"#
+        )),
+        None,
+    )
+    .expect("runs");
+    assert_eq!(failures(&o), Vec::<String>::new());
+}

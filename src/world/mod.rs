@@ -93,6 +93,15 @@ impl World {
         self.net.ports().find(|(_, p)| p.name == name && matches!(p.kind, PortKind::Switch { .. })).map(|(id, _)| id)
     }
 
+    /// The world's switch when it has exactly one (what an unnamed `FailSwitch` means).
+    pub fn only_switch(&self) -> Option<PortId> {
+        let mut switches = self.net.ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })).map(|(id, _)| id);
+        match (switches.next(), switches.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    }
+
     pub fn cable_named(&self, name: &str) -> Option<CableId> {
         self.net.cables().find(|(_, c)| c.name == name).map(|(id, _)| id)
     }

@@ -37,11 +37,22 @@ pub struct Config {
     /// The periodic sync interval. No Check Point guide gives the default; failsim assumes
     /// 10 minutes (a parameter: set it to what your installation uses).
     pub sync_interval: Ms,
+    /// Where the servers are in the scenario's declared world; `None`: the built-in layout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<Binding>,
+}
+
+/// The servers in a declared world (FS-WORLD): each server is the host of its name, and talks
+/// to the others over its NIC `nic` — on one subnet, or through routers between sites.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Binding {
+    pub nic: String,
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Config { servers: vec!["SMS-PRIMARY".into(), "SMS-SECONDARY".into()], initially_active: NodeId::Main, sync_interval: Ms(600_000) }
+        Config { servers: vec!["SMS-PRIMARY".into(), "SMS-SECONDARY".into()], initially_active: NodeId::Main, sync_interval: Ms(600_000), bind: None }
     }
 }
 
@@ -57,6 +68,24 @@ impl Config {
             }
         }
         crate::products::periods_above_zero(&[("sync_interval", self.sync_interval)])
+    }
+
+    /// The binding matches the world: both exist or neither, and every server is a host there
+    /// with the bound NIC.
+    pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+        let (b, world) = match (&self.bind, world) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => return Err("`bind:` names the servers' NIC in a declared world: add a `world:` section".into()),
+            (None, Some(_)) => return Err("in a declared world each server is the host of its name: `bind: (nic: \"…\")` names their NIC".into()),
+            (Some(b), Some(w)) => (b, w),
+        };
+        for server in &self.servers {
+            let host = world.host(server).ok_or_else(|| format!("bind: no host named `{server}` in the world (servers are hosts)"))?;
+            if !host.nics.iter().any(|n| n.name == b.nic) {
+                return Err(format!("bind: host `{server}` has no NIC `{}`", b.nic));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -105,7 +105,8 @@ impl fmt::Display for Rec {
 #[derive(Clone, Debug)]
 pub struct CheckPoint {
     pub(super) cfg: Arc<Config>,
-    switch: PortId,
+    /// The switch an unnamed `FailSwitch` means (the built-in one, or a world's only one).
+    switch: Option<PortId>,
     /// The Primary first, then the Secondaries (at least one).
     pub(super) servers: Vec<Server>,
     pub(super) ledger: Ledger,
@@ -118,16 +119,17 @@ pub struct CheckPoint {
 }
 
 impl CheckPoint {
-    /// The servers in the default layout: one NIC each on one switch.
+    /// The servers in the default layout (one NIC each on one switch) or on their hosts in the
+    /// declared world (checked by `Config::check_binding`).
     pub fn new(cfg: Config, cx: &mut Cx<'_, '_>) -> Self {
         assert!((2..=super::MAX_SERVERS).contains(&cfg.servers.len()), "the configuration was validated");
         let net = &mut *cx.world;
-        let switch = net.add_switch("switch", vec!["172.16.0.254/24".parse().expect("valid")]);
         let stores = u8::try_from(cfg.servers.len()).expect("at most MAX_SERVERS");
-        let servers = (0..cfg.servers.len()).map(|i| {
-            let host = net.add_host(&cfg.servers[i]);
-            let port = net.add_nic(host, "NIC", vec![format!("172.16.0.{}/24", i + 1).parse().expect("valid")]);
-            net.add_cable(&format!("{} cable", cfg.servers[i]), port, switch);
+        let (switch, places) = match &cfg.bind {
+            None => Self::lay_out(&cfg, net),
+            Some(b) => Self::bind(&cfg, b, net),
+        };
+        let servers = places.into_iter().enumerate().map(|(i, (host, port))| {
             let mode = if i == cfg.initially_active.idx() { Mode::Active } else { Mode::Standby };
             Server { host, port, running: true, mode, db: IdSet::default(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
         });
@@ -136,6 +138,33 @@ impl CheckPoint {
         cx.arm(timer, cfg.sync_interval.0, Event::PeriodicSync);
         cx.record(Rec::Initial { active: cfg.servers[cfg.initially_active.idx()].clone() });
         CheckPoint { cfg: Arc::new(cfg), switch, servers, ledger: Ledger::new(stores), refusals: Vec::new(), timer, collision_by: None }
+    }
+
+    /// The built-in layout: one switch, each server's one NIC on it.
+    fn lay_out(cfg: &Config, net: &mut crate::world::World) -> (Option<PortId>, Vec<(crate::net::HostId, PortId)>) {
+        let switch = net.add_switch("switch", vec!["172.16.0.254/24".parse().expect("valid")]);
+        let places = (0..cfg.servers.len())
+            .map(|i| {
+                let host = net.add_host(&cfg.servers[i]);
+                let port = net.add_nic(host, "NIC", vec![format!("172.16.0.{}/24", i + 1).parse().expect("valid")]);
+                net.add_cable(&format!("{} cable", cfg.servers[i]), port, switch);
+                (host, port)
+            })
+            .collect();
+        (Some(switch), places)
+    }
+
+    /// Each server on the declared host of its name, over the bound NIC.
+    fn bind(cfg: &Config, b: &super::Binding, net: &crate::world::World) -> (Option<PortId>, Vec<(crate::net::HostId, PortId)>) {
+        let places = cfg
+            .servers
+            .iter()
+            .map(|s| {
+                let host = net.host_named(s).expect("the binding was checked against the world");
+                (host, net.nic_named(s, &b.nic).expect("the binding was checked against the world"))
+            })
+            .collect();
+        (net.only_switch(), places)
     }
 
     pub fn name(&self, n: Sid) -> &str {
@@ -164,9 +193,10 @@ impl CheckPoint {
         self.ids().filter(|n| self.server(*n).mode == Mode::Active)
     }
 
-    /// The hosts of `a` and `b` can reach each other.
+    /// The hosts of `a` and `b` can reach each other: `a` reaches `b`'s address and hears back
+    /// (on one subnet, a live path; between sites, through the routers).
     fn connected(&self, net: &Topology, a: Sid, b: Sid) -> bool {
-        net.connected(self.server(a).port, self.server(b).port)
+        net.port(self.server(b).port).addrs.first().is_some_and(|to| net.reaches_ip(self.server(a).port, to.addr))
     }
 
     /// The management services of `a` and `b` can talk: connected and both running.
@@ -275,7 +305,11 @@ impl CheckPoint {
             Action::PowerFail(_) | Action::PowerOn(_) => {
                 cx.request(WorldFault::Power { host: self.server(n()).host, on: matches!(action, Action::PowerOn(_)) })
             }
-            Action::FailSwitch | Action::RestoreSwitch => cx.request(WorldFault::Switch { port: self.switch, up: matches!(action, Action::RestoreSwitch) }),
+            Action::FailSwitch | Action::RestoreSwitch => {
+                // The parser refuses an unnamed FailSwitch in a world without exactly one switch.
+                let port = self.switch.expect("an unnamed switch fault needs the one switch");
+                cx.request(WorldFault::Switch { port, up: matches!(action, Action::RestoreSwitch) });
+            }
             Action::World(f) => cx.world.named_fault(&f).into_iter().for_each(|fault| cx.request(fault)),
             Action::Stop(_) => self.set_running(n(), false, Scope::Services, cx),
             Action::Start(_) => self.start(n(), cx),

@@ -32,6 +32,10 @@ impl Product for CheckPoint {
         claim.validate()
     }
 
+    fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+        cfg.check_binding(world)
+    }
+
     fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         CheckPoint::new(cfg.clone(), cx)
     }

@@ -24,7 +24,7 @@ pub use trace::Rec;
 use crate::db::DbServer;
 use crate::engine::{Rng, Time, TimerId};
 use crate::ledger::{Backlog, Ledger};
-use crate::net::{HostId, Ip, PortId, PortKind, RecordSource, RouteTable, Topology};
+use crate::net::{HostId, Ip, PortId, RecordSource, RouteTable, Topology};
 use crate::world::{World, WorldCx};
 use std::sync::Arc;
 
@@ -297,12 +297,7 @@ impl DataMiner {
         let first_nic = |name: &str| world.net().host(world.host_named(name).expect("the binding was checked against the world")).nics[0];
         let client = first_nic(&b.client);
         let data_sources = b.data_sources.iter().map(|s| (s.clone(), first_nic(s))).collect();
-        let mut switches = world.net().ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })).map(|(id, _)| id);
-        let switch = match (switches.next(), switches.next()) {
-            (Some(only), None) => Some(only),
-            _ => None,
-        };
-        (cfg, Site { switch, client, data_sources }, agent_ports)
+        (cfg, Site { switch: world.only_switch(), client, data_sources }, agent_ports)
     }
 
     fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 3]), cx: &mut Cx<'_, '_>) -> Agent {
