@@ -156,3 +156,16 @@ fn check_point_servers_on_two_sites_talk_through_their_routers() {
     .expect("runs");
     assert_eq!(failures(&o), Vec::<String>::new());
 }
+
+#[test]
+fn an_mrs_client_behind_the_cut_uplink_is_not_served() {
+    // `scenarios/world-mrs-two-racks.ron` with the operators' PC moved to rack 2: the same cut
+    // leaves the active (on rack 1) holding the floating IP, but the client cannot reach it.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-mrs-two-racks.ron");
+    let src = std::fs::read_to_string(&path).unwrap().replacen(r#"(Nic("ops-pc", "nic"), Switch("rack-1"))"#, r#"(Nic("ops-pc", "nic"), Switch("rack-2"))"#, 1);
+    assert!(src.contains(r#"(Nic("ops-pc", "nic"), Switch("rack-2"))"#), "the patch applies");
+    let o = failsim::run(&parse(&src), None).expect("runs");
+    assert_eq!(o.metrics.outages.len(), 1, "{:?}", o.metrics);
+    assert_eq!(o.metrics.downtime_ms, 5 * 60_000 - 120_500, "from the cut at 2m500ms to the plug at 5m: {:?}", o.metrics);
+    assert_eq!(o.metrics.switches, 0, "nothing switches (MRS-12010)");
+}

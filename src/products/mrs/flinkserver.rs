@@ -22,6 +22,9 @@ pub struct Config {
     pub heartbeat_loss: Ms,
     /// ALM-45641: the file sync check period (docs: 60 s).
     pub sync_interval: Ms,
+    /// Where the nodes are in the scenario's declared world; `None`: the built-in layout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<super::Binding>,
 }
 
 impl Default for Config {
@@ -33,6 +36,7 @@ impl Default for Config {
             heartbeat_interval: Ms::secs(1),
             heartbeat_loss: Ms::secs(30),
             sync_interval: Ms::secs(60),
+            bind: None,
         }
     }
 }
@@ -68,6 +72,7 @@ impl PairConfig for Config {
             sync_interval: self.sync_interval,
             initially_active: self.initially_active,
             stale_switchover_spec: "FLINK-45641-4",
+            bind: self.bind.clone(),
         }
     }
 }

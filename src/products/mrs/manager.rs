@@ -26,6 +26,9 @@ pub struct Config {
     /// ALM-12072: the floating IP check period and failures before a switchover (docs: 9 s × 3).
     pub floatip_interval: Ms,
     pub floatip_failures: u32,
+    /// Where the nodes are in the scenario's declared world; `None`: the built-in layout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<super::Binding>,
 }
 
 impl Default for Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             sync_interval: Ms::secs(60),
             floatip_interval: Ms::secs(9),
             floatip_failures: 3,
+            bind: None,
         }
     }
 }
@@ -80,6 +84,7 @@ impl PairConfig for Config {
             sync_interval: self.sync_interval,
             initially_active: self.initially_active,
             stale_switchover_spec: "MRS-12011-3",
+            bind: self.bind.clone(),
         }
     }
 }

@@ -87,6 +87,47 @@ pub enum SyncParams {
     Flink,
 }
 
+/// Where the pair is in a declared world (FS-WORLD): the nodes are the hosts of their names,
+/// on their NIC `nic`; the floating IP moves between those NICs; `gateway` is the address a
+/// joining node must reach; clients connect from `client` (over its first NIC).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Binding {
+    pub nic: String,
+    pub floating_ip: crate::net::Cidr,
+    pub gateway: crate::net::Ip,
+    pub client: String,
+}
+
+impl Binding {
+    /// The binding matches the world: both exist or neither; the nodes are hosts with the NIC;
+    /// the client exists; something in the world holds the gateway.
+    pub fn check(bind: Option<&Binding>, nodes: &[String; 2], world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+        let (b, world) = match (bind, world) {
+            (None, None) => return Ok(()),
+            (Some(_), None) => return Err("`bind:` names hosts of a declared world: add a `world:` section".into()),
+            (None, Some(_)) => {
+                return Err("in a declared world the nodes are hosts: `bind: (nic: \"…\", floating_ip: \"…\", gateway: \"…\", client: \"…\")`".into());
+            }
+            (Some(b), Some(w)) => (b, w),
+        };
+        for node in nodes {
+            let host = world.host(node).ok_or_else(|| format!("bind: no host named `{node}` in the world (the nodes are hosts)"))?;
+            if !host.nics.iter().any(|n| n.name == b.nic) {
+                return Err(format!("bind: host `{node}` has no NIC `{}`", b.nic));
+            }
+        }
+        if world.host(&b.client).is_none() {
+            return Err(format!("bind: no client host named `{}` in the world", b.client));
+        }
+        let held = world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == b.gateway) || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == b.gateway));
+        if !held {
+            return Err(format!("bind: the gateway {} is no address of a host or switch in the world", b.gateway));
+        }
+        Ok(())
+    }
+}
+
 /// Everything product-specific about a pair.
 #[derive(Clone, Debug)]
 pub struct Profile {
@@ -109,6 +150,8 @@ pub struct Profile {
     pub initially_active: crate::action::NodeId,
     /// The SPEC ID of the documented loss at a switchover to a stale standby.
     pub stale_switchover_spec: crate::finding::SpecId,
+    /// Where the pair is in a declared world; `None`: the built-in layout.
+    pub bind: Option<Binding>,
 }
 
 /// A single-active HA resource checked on the active (MRS: the floating IP, ALM-12072).

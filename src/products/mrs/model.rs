@@ -92,7 +92,10 @@ impl fmt::Display for Rec {
 #[derive(Clone, Debug)]
 pub struct ActiveStandby {
     pub(super) profile: Arc<Profile>,
-    switch: PortId,
+    /// The switch an unnamed `FailSwitch` means (the built-in one, or a world's only one).
+    switch: Option<PortId>,
+    /// Where "serving" is seen from: the built-in switch, or the bound client's NIC.
+    vantage: Vantage,
     gateway: Ip,
     floating_ip: Cidr,
     pub(super) nodes: [Node; 2],
@@ -110,20 +113,62 @@ pub struct ActiveStandby {
     timers: [TimerId; 3],
 }
 
+/// Where clients see the pair from.
+#[derive(Clone, Copy, Debug)]
+enum Vantage {
+    /// The built-in layout: a node serves when its port shares a live path with the switch.
+    Switch(PortId),
+    /// A declared world: when the client reaches the floating IP at the node's NIC.
+    Client(PortId),
+}
+
+/// Where the pair's nodes and addresses are, built-in or bound.
+struct Layout {
+    switch: Option<PortId>,
+    vantage: Vantage,
+    gateway: Ip,
+    floating_ip: Cidr,
+    places: [(crate::net::HostId, PortId); 2],
+}
+
 impl ActiveStandby {
-    /// The pair in the default layout: both nodes' one NIC on one switch (the gateway), the
-    /// floating IP on the initially active node.
+    /// The built-in layout: both nodes' one NIC on one switch (the gateway).
+    fn lay_out(profile: &Profile, net: &mut crate::world::World) -> Layout {
+        let gateway_cidr: Cidr = "192.168.0.254/24".parse().expect("valid");
+        let switch = net.add_switch("switch", vec![gateway_cidr]);
+        let places = [0usize, 1].map(|i| {
+            let host = net.add_host(&profile.node_names[i]);
+            let port = net.add_nic(host, "NIC", vec![format!("192.168.0.{}/24", i + 1).parse().expect("valid")]);
+            net.add_cable(&format!("{} cable", profile.node_names[i]), port, switch);
+            (host, port)
+        });
+        let floating_ip = "192.168.0.100/24".parse().expect("valid");
+        Layout { switch: Some(switch), vantage: Vantage::Switch(switch), gateway: gateway_cidr.addr, floating_ip, places }
+    }
+
+    /// The declared world's hosts (checked by `Binding::check`).
+    fn bind(profile: &Profile, b: &super::Binding, net: &crate::world::World) -> Layout {
+        let checked = "the binding was checked against the world";
+        let places = [0usize, 1].map(|i| {
+            let name = &profile.node_names[i];
+            (net.host_named(name).expect(checked), net.nic_named(name, &b.nic).expect(checked))
+        });
+        let client = net.net().host(net.host_named(&b.client).expect(checked)).nics[0];
+        Layout { switch: net.only_switch(), vantage: Vantage::Client(client), gateway: b.gateway, floating_ip: b.floating_ip, places }
+    }
+
+    /// The pair at t = 0, in the default layout or bound to the declared world, the floating
+    /// IP on the initially active node.
     pub fn new(profile: Profile, cx: &mut Cx<'_, '_>) -> Self {
         use rand::RngExt;
         let mut rng = cx.world.streams().take();
         let net = &mut *cx.world;
-        let gateway_cidr: Cidr = "192.168.0.254/24".parse().expect("valid");
-        let switch = net.add_switch("switch", vec![gateway_cidr]);
-        let floating_ip: Cidr = "192.168.0.100/24".parse().expect("valid");
+        let Layout { switch, vantage, gateway, floating_ip, places } = match &profile.bind {
+            None => Self::lay_out(&profile, net),
+            Some(b) => Self::bind(&profile, b, net),
+        };
         let nodes = [0usize, 1].map(|i| {
-            let host = net.add_host(&profile.node_names[i]);
-            let port = net.add_nic(host, "NIC", vec![format!("192.168.0.{}/24", i + 1).parse().expect("valid")]);
-            net.add_cable(&format!("{} cable", profile.node_names[i]), port, switch);
+            let (host, port) = places[i];
             let role = if i == profile.initially_active.idx() { Role::Active } else { Role::Standby };
             Node {
                 host,
@@ -152,7 +197,8 @@ impl ActiveStandby {
         ActiveStandby {
             profile: Arc::new(profile),
             switch,
-            gateway: gateway_cidr.addr,
+            vantage,
+            gateway,
             floating_ip,
             nodes,
             ledger: Ledger::new(2),
@@ -178,8 +224,10 @@ impl ActiveStandby {
         NodeId::BOTH.into_iter().filter(|n| self.node(*n).running && self.node(*n).role == Role::Active)
     }
 
+    /// The nodes reach each other's own address and hear back (in the built-in layout: a live
+    /// path between them).
     fn peers_connected(&self, net: &Topology) -> bool {
-        net.connected(self.nodes[0].port, self.nodes[1].port)
+        net.port(self.nodes[1].port).addrs.first().is_some_and(|to| net.reaches_ip(self.nodes[0].port, to.addr))
     }
 
     /// The node's heartbeat from its peer is lost (nothing heard for `heartbeat_loss`).
@@ -434,7 +482,11 @@ impl ActiveStandby {
                 cx.request(WorldFault::Nic { port: self.node(n()).port, enabled: matches!(action, Action::EnableNic { .. }) });
             }
             Action::PowerFail(_) | Action::PowerOn(_) => cx.request(WorldFault::Power { host: self.node(n()).host, on: matches!(action, Action::PowerOn(_)) }),
-            Action::FailSwitch | Action::RestoreSwitch => cx.request(WorldFault::Switch { port: self.switch, up: matches!(action, Action::RestoreSwitch) }),
+            Action::FailSwitch | Action::RestoreSwitch => {
+                // The parser refuses an unnamed FailSwitch in a world without exactly one switch.
+                let port = self.switch.expect("an unnamed switch fault needs the one switch");
+                cx.request(WorldFault::Switch { port, up: matches!(action, Action::RestoreSwitch) });
+            }
             Action::World(f) => cx.world.named_fault(&f).into_iter().for_each(|fault| cx.request(fault)),
             Action::Stop(_) => self.set_running(n(), false, cx),
             Action::Start(_) => self.start(n(), cx),
@@ -692,8 +744,11 @@ impl ActiveStandby {
     /// floating IP and the network reaches it.
     pub fn sample(&self, world: &World) -> crate::metrics::Sample {
         let net = world.net();
-        let serving =
-            self.actives().any(|n| net.holders(self.floating_ip.addr).any(|p| p == self.node(n).port) && net.connected(self.switch, self.node(n).port));
+        let reached = |port: PortId| match self.vantage {
+            Vantage::Switch(switch) => net.holders(self.floating_ip.addr).any(|p| p == port) && net.connected(switch, port),
+            Vantage::Client(client) => net.reaches_at(client, self.floating_ip.addr, port),
+        };
+        let serving = self.actives().any(|n| reached(self.node(n).port));
         let claimers = self.actives().fold(0, |m, n| m | 1 << n.idx());
         crate::metrics::Sample { serving, online: self.actives().count(), claimers }
     }

@@ -59,6 +59,11 @@ impl<S: Spec> Product for Pair<S> {
         claim.validate()
     }
 
+    fn check_binding(cfg: &S::Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+        let profile = cfg.profile();
+        super::Binding::check(profile.bind.as_ref(), &profile.node_names, world)
+    }
+
     fn build(cfg: &S::Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         Pair { model: ActiveStandby::new(cfg.profile(), cx), spec: PhantomData }
     }
