@@ -1,7 +1,6 @@
-//! What the registration list (at the top of `products/mod.rs`) expands to: the product
-//! modules, the `system:` variants of scenario files, the claim vocabulary per system, the
+//! What the registration list (at the top of `products/mod.rs`) expands to: the `system:` variants of scenario files, the claim vocabulary per system, the
 //! dispatch ([`System::visit`], [`SystemTag::visit`]) and the CLI's target names. Adding a
-//! product is one folder under `src/products/` and one line in that list.
+//! product is one folder under `src/products/`, its `mod` item and one line in that list.
 
 use super::{AnyClaim, Product, System};
 
@@ -9,7 +8,6 @@ use super::{AnyClaim, Product, System};
 /// systems on one model, as `mrs` does).
 macro_rules! registry {
     ($( $module:ident: [ $( $variant:ident => $product:ident, $doc:literal; )* ] )*) => {
-        $( pub(crate) mod $module; )*
         registry!(@systems $( $( $variant => $module::$product, $doc; )* )*);
     };
     (@first $first:ident $( $rest:ident )*) => {
