@@ -80,15 +80,19 @@ fn the_graph_of_a_world_shows_each_systems_roles() {
     assert!(dot.contains(r#"label="ops-pc";"#), "a host no system speaks of has no role");
 }
 
-/// The acquisition world of `scenarios/world-acquisition-network.ron`, with `patch` applied to
-/// its text, another script and other expectations.
-fn acquisition_world(patch: (&str, &str), script_and_expect: &str) -> failsim::Outcome {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-acquisition-network.ron");
+/// The world and system of `scenarios/<file>`, with `patch` applied to its text, run with
+/// another script and other expectations.
+fn scenario_with(file: &str, patch: (&str, &str), script_and_expect: &str) -> failsim::Outcome {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
     let src = std::fs::read_to_string(&path).unwrap();
     assert!(src.contains(patch.0), "the patch applies");
     let src = src.replacen(patch.0, patch.1, 1);
     let head = src.split("    script: [").next().unwrap();
     failsim::run(&parse(&format!("{head}{script_and_expect})")), None).expect("runs")
+}
+
+fn acquisition_world(patch: (&str, &str), script_and_expect: &str) -> failsim::Outcome {
+    scenario_with("world-acquisition-network.ron", patch, script_and_expect)
 }
 
 fn failures(o: &failsim::Outcome) -> Vec<String> {
@@ -138,22 +142,17 @@ fn check_point_servers_on_two_sites_talk_through_their_routers() {
     // The world of `scenarios/world-cp-two-sites.ron`; site B's router loses power instead of
     // the WAN link being cut: the servers cannot reach each other while it is down (the
     // Secondary's window says so), and the periodic sync after it returns reaches the Standby.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-cp-two-sites.ron");
-    let src = std::fs::read_to_string(&path).unwrap();
-    let head = src.split("    script: [").next().unwrap();
-    let o = failsim::run(
-        &parse(&format!(
-            r#"{head}script: [(at: "1m", do: PowerFail("rtr-b")), (at: "2m", do: Edit(on: Primary, count: 2)), (at: "2m10s", do: Publish(Primary)), (at: "4m", do: PowerOn("rtr-b"))], end: "12m",
-            expect: [
-                (ids: ["CP-7"], when: At("3m"), that: Banner(from: Secondary, is: "The active and standby servers are not communicating")),
-                (ids: ["CP-2"], when: At("3m"), that: Changes(written: 2, replicated: 0, pending: 2, lost: 0)),
-                (ids: ["CP-2"], when: At("11m"), that: Changes(written: 2, replicated: 2, pending: 0, lost: 0)),
-                (ids: ["CP-4"], when: During("0s", "12m"), that: ActiveCount(1)),
-            ])"#
-        )),
-        None,
-    )
-    .expect("runs");
+    let o = scenario_with(
+        "world-cp-two-sites.ron",
+        ("", ""),
+        r#"script: [(at: "1m", do: PowerFail("rtr-b")), (at: "2m", do: Edit(on: Primary, count: 2)), (at: "2m10s", do: Publish(Primary)), (at: "4m", do: PowerOn("rtr-b"))], end: "12m",
+        expect: [
+            (ids: ["CP-7"], when: At("3m"), that: Banner(from: Secondary, is: "The active and standby servers are not communicating")),
+            (ids: ["CP-2"], when: At("3m"), that: Changes(written: 2, replicated: 0, pending: 2, lost: 0)),
+            (ids: ["CP-2"], when: At("11m"), that: Changes(written: 2, replicated: 2, pending: 0, lost: 0)),
+            (ids: ["CP-4"], when: During("0s", "12m"), that: ActiveCount(1)),
+        ]"#,
+    );
     assert_eq!(failures(&o), Vec::<String>::new());
 }
 
@@ -168,4 +167,25 @@ fn an_mrs_client_behind_the_cut_uplink_is_not_served() {
     assert_eq!(o.metrics.outages.len(), 1, "{:?}", o.metrics);
     assert_eq!(o.metrics.downtime_ms, 5 * 60_000 - 120_500, "from the cut at 2m500ms to the plug at 5m: {:?}", o.metrics);
     assert_eq!(o.metrics.switches, 0, "nothing switches (MRS-12010)");
+}
+
+#[test]
+fn a_stretched_pair_with_a_shared_hostname_serves_from_either_site() {
+    // `scenarios/world-stretched-pair.ron` with a shared hostname instead of the VIP: after the
+    // switch the client in site A reaches Backup at its own address in site B, through the
+    // routers (DM-DNS-6), so the outage ends when Backup is online.
+    let o = scenario_with(
+        "world-stretched-pair.ron",
+        (
+            r#"addressing: VirtualIp(vip: "10.1.0.10", register_in_dns: false),
+        dns_records: [(name: "DMA-VIRTUAL", addr: "10.1.0.10")],"#,
+            r#"addressing: SharedHostname(name: "DMA-SHARED"),"#,
+        ),
+        r#"script: [(at: "1m", do: PowerFail("dma-a")), (at: "10m", do: Lookup(name: "DMA-SHARED", count: 4))], end: "12m",
+        expect: [(ids: ["DM-DNS-6"], when: At("11m"), that: Lookups(query: "DMA-SHARED", answers: ["10.1.0.11", "10.2.0.11"], served_by: [Backup]))]"#,
+    );
+    assert_eq!(failures(&o), Vec::<String>::new());
+    assert_eq!(o.metrics.outages.len(), 1, "{:?}", o.metrics);
+    let outage = &o.metrics.outages[0];
+    assert!(outage.until_ms.is_some_and(|t| t < 8 * 60_000), "served again once Backup is online: {outage:?}");
 }

@@ -93,15 +93,7 @@ impl Config {
 pub const MAX_SERVERS: usize = 8;
 
 /// Check Point Management HA's own commands (with the world faults, the actions it supports).
-pub const COMMANDS: &[&str] = &[
-    "Stop",
-    "Start",
-    "Restart",
-    "Edit",
-    "Publish",
-    "MakeActive",
-    "MakeStandby",
-];
+pub const COMMANDS: &[&str] = &["Stop", "Start", "Restart", "Edit", "Publish", "MakeActive", "MakeStandby"];
 
 /// The banner messages of the High Availability Status window (CP-7).
 pub mod banner {

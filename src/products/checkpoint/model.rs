@@ -455,7 +455,11 @@ impl CheckPoint {
             self.collision_by = None;
         }
         assert_eq!(self.server(remaining).mode, Mode::Active, "ending a collision leaves an Active");
-        cx.record(Rec::Mode { server: self.name(n).into(), mode: "Standby", why: format!("set by the administrator; {} remains Active", self.name(remaining)) });
+        cx.record(Rec::Mode {
+            server: self.name(n).into(),
+            mode: "Standby",
+            why: format!("set by the administrator; {} remains Active", self.name(remaining)),
+        });
         self.discard_session(n, cx);
         self.sync(remaining, n, cx);
     }

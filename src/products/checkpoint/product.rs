@@ -1,7 +1,7 @@
 //! Check Point Management HA as a product: the runner's, the checks' and the chaos harness's
 //! view of [`CheckPoint`].
 
-use super::{CheckPoint, Claim, Config, Event, Rec, COMMANDS};
+use super::{COMMANDS, CheckPoint, Claim, Config, Event, Rec};
 use crate::action::{Action, CableRef};
 use crate::check::Verdict;
 use crate::engine::Time;

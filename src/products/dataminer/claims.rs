@@ -122,7 +122,9 @@ impl Claim {
             Claim::Role(d, r) => expect(*r, role_is(dm.agent(*d).role)),
             Claim::OnlineCount(n) => expect(*n, dm.online().count() as u32),
             Claim::Agent(d, s) => expect(*s, agent_is(dm.agent(*d).run)),
-            Claim::Alarm { on, text, active, severity } => check::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, severity.map(AlarmSeverity::severity)),
+            Claim::Alarm { on, text, active, severity } => {
+                check::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, severity.map(AlarmSeverity::severity))
+            }
             Claim::Status { of, item, is, from } => check::panel_item(&dm.status_dialog(world.net(), *from), dm.name(*of), item, is),
             Claim::Led(d, l) => expect(*l, dm.led(*d)),
             Claim::Dns { name, is } => expect(is.clone(), world.dns().addresses(name)),

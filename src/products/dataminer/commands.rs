@@ -29,20 +29,8 @@ enum Step {
 
 /// DataMiner Failover's own commands; with the world faults, the actions it supports (the
 /// scenario parser refuses the others).
-pub const COMMANDS: &[&str] = &[
-    "Stop",
-    "Start",
-    "Restart",
-    "StopDb",
-    "StartDb",
-    "Switch",
-    "BringOnline",
-    "Upgrade",
-    "Write",
-    "Lookup",
-    "ReverseLookup",
-    "Connect",
-];
+pub const COMMANDS: &[&str] =
+    &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect"];
 
 impl DataMiner {
     /// Resolves a node reference at the moment the action runs.
@@ -140,7 +128,10 @@ impl DataMiner {
     fn own_nics(&self, dma: Dma, cable: CableRef, cx: &mut Cx<'_, '_>) -> Vec<Nic> {
         let (own, missing): (Vec<Nic>, Vec<Nic>) = nics(cable).into_iter().partition(|n| self.agent(dma).nics().any(|o| o == *n));
         if !missing.is_empty() {
-            cx.record(Rec::Refused { what: format!("the Sync cable of {}", self.name(dma)), why: "it has no Sync NIC: sync runs over the corporate network".into() });
+            cx.record(Rec::Refused {
+                what: format!("the Sync cable of {}", self.name(dma)),
+                why: "it has no Sync NIC: sync runs over the corporate network".into(),
+            });
         }
         own
     }

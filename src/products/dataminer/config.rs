@@ -375,7 +375,8 @@ impl Config {
                 return Err(format!("bind: no data source host named `{source}` in the world"));
             }
         }
-        let held = |ip: Ip| world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == ip) || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == ip));
+        let held =
+            |ip: Ip| world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == ip) || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == ip));
         for hb in &self.heartbeats {
             if let Heartbeat::Inverted(h) = hb
                 && !held(h.to)

@@ -24,22 +24,22 @@ pub fn one(cfg: &Config, world: Option<&WorldDecl>) -> Vec<Warning> {
         let name = cfg.bind.as_deref().map_or(cfg.agent(dma).name.as_str(), |b| b.host(dma));
         let mine = |h: &&Heartbeat| h.from() == dma;
         if !cfg.heartbeats.iter().filter(mine).any(|h| !h.is_inverted()) {
-            let message = format!("{name} has no normal heartbeat: they should always be configured (they decide, among other things, whether an agent may go online after a restart)");
+            let message = format!(
+                "{name} has no normal heartbeat: they should always be configured (they decide, among other things, whether an agent may go online after a restart)"
+            );
             out.push(Warning { document: HEARTBEATS, message });
         }
         // A normal heartbeat checks the buddy at its address on the heartbeat's NIC.
-        let normal: Vec<Ip> = cfg
-            .heartbeats
-            .iter()
-            .filter(mine)
-            .filter(|h| !h.is_inverted())
-            .filter_map(|h| address(cfg, world, dma.buddy(), h.via()).map(|c| c.addr))
-            .collect();
+        let normal: Vec<Ip> =
+            cfg.heartbeats.iter().filter(mine).filter(|h| !h.is_inverted()).filter_map(|h| address(cfg, world, dma.buddy(), h.via()).map(|c| c.addr)).collect();
         for h in cfg.heartbeats.iter().filter(mine) {
             if let Heartbeat::Inverted(i) = h
                 && normal.contains(&i.to)
             {
-                let message = format!("{name}'s inverted heartbeat pings {}, which a normal heartbeat also uses: a logical conflict that stops both agents going online", i.to);
+                let message = format!(
+                    "{name}'s inverted heartbeat pings {}, which a normal heartbeat also uses: a logical conflict that stops both agents going online",
+                    i.to
+                );
                 out.push(Warning { document: HEARTBEATS, message });
             }
         }
@@ -73,14 +73,17 @@ pub fn together(cfgs: &[&Config]) -> Vec<Warning> {
     if vip == 0 || vip == cfgs.len() {
         return Vec::new();
     }
-    let message = format!("{vip} pair(s) use a virtual IP and {} a shared hostname in one DataMiner System: mixing them is not supported (blocked from 10.2.0 CU21, 10.3.0 CU9 and 10.3.12)", cfgs.len() - vip);
+    let message = format!(
+        "{vip} pair(s) use a virtual IP and {} a shared hostname in one DataMiner System: mixing them is not supported (blocked from 10.2.0 CU21, 10.3.0 CU9 and 10.3.12)",
+        cfgs.len() - vip
+    );
     vec![Warning { document: ABOUT, message }]
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::config::{InvertedHeartbeat, NormalHeartbeat, SharedHostname, VirtualIp};
+    use super::*;
 
     fn inverted(from: Dma, to: &str) -> Heartbeat {
         Heartbeat::Inverted(InvertedHeartbeat { from, to: to.parse().unwrap(), via: Nic::Corporate, interval: crate::units::Ms::secs(5), max_failures: 3 })
@@ -94,7 +97,8 @@ mod tests {
 
     #[test]
     fn each_documented_caution_is_found() {
-        let heartbeats = vec![Heartbeat::Normal(NormalHeartbeat::default_for(Dma::Main)), inverted(Dma::Main, "10.10.10.2"), inverted(Dma::Backup, "10.10.10.254")];
+        let heartbeats =
+            vec![Heartbeat::Normal(NormalHeartbeat::default_for(Dma::Main)), inverted(Dma::Main, "10.10.10.2"), inverted(Dma::Backup, "10.10.10.254")];
         let c = Config { heartbeats, ..Config::default() };
         let found = one(&c, None);
         assert_eq!(found.len(), 2, "{found:?}");
@@ -102,7 +106,10 @@ mod tests {
         assert!(found[1].message.contains("DMA-BACKUP has no normal heartbeat"), "{found:?}");
         assert!(found.iter().all(|w| w.document == HEARTBEATS));
 
-        let c = Config { addressing: Addressing::VirtualIp(VirtualIp { vip: "10.20.0.5".parse().unwrap(), acquisition_vip: None, register_in_dns: true }), ..Config::default() };
+        let c = Config {
+            addressing: Addressing::VirtualIp(VirtualIp { vip: "10.20.0.5".parse().unwrap(), acquisition_vip: None, register_in_dns: true }),
+            ..Config::default()
+        };
         let found = one(&c, None);
         assert_eq!(found.len(), 2, "outside both DMAs' subnets: {found:?}");
         assert!(found.iter().all(|w| w.message.contains("outside") && w.document == ABOUT));

@@ -273,7 +273,9 @@ impl DataMiner {
                 out.push(Problem::new(ProblemKind::NodeDown, format!("{} is not running", self.name(d))));
             } else if !a.db.running {
                 let why = a.db_start_failure.map_or(String::new(), |e| format!(" ({})", super::failover::db_failure(e)));
-                out.push(Problem::new(ProblemKind::StoreDown, format!("{}: database server down{why}", self.name(d))).documented_by(seed_rule(a.db_start_failure)));
+                out.push(
+                    Problem::new(ProblemKind::StoreDown, format!("{}: database server down{why}", self.name(d))).documented_by(seed_rule(a.db_start_failure)),
+                );
             } else if a.sync_failing_since.is_some() {
                 out.push(Problem::new(ProblemKind::SyncFailing, format!("{}: sync connection failing", self.name(d))));
             }

@@ -1,7 +1,7 @@
 //! DataMiner Failover as a product: the runner's, the checks' and the chaos harness's view of
 //! [`DataMiner`].
 
-use super::{Claim, Config, DataMiner, Dma, Event, Heartbeat, NormalHeartbeat, Rec, COMMANDS};
+use super::{COMMANDS, Claim, Config, DataMiner, Dma, Event, Heartbeat, NormalHeartbeat, Rec};
 use crate::action::{Action, CableRef};
 use crate::check::Verdict;
 use crate::engine::Time;

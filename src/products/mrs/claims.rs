@@ -1,9 +1,9 @@
 //! Claims about an MRS active/standby pair (MRS Manager, FlinkServer).
 
+use super::AlarmSeverity;
 use super::{ActiveStandby, Role};
 use crate::action::NodeId;
 use crate::check::{self, Verdict};
-use super::AlarmSeverity;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,7 +66,9 @@ impl Claim {
             }
             Claim::ActiveCount(c) => check::expect(*c, p.actives().count() as u32),
             Claim::Running(n, r) => check::expect(*r, p.node(*n).running),
-            Claim::Alarm { text, active, severity } => check::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, severity.map(AlarmSeverity::severity)),
+            Claim::Alarm { text, active, severity } => {
+                check::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, severity.map(AlarmSeverity::severity))
+            }
             Claim::Status { of, item, is } => check::panel_item(&p.ha_status(now), p.name(*of), item, is),
             Claim::SyncOk(ok) => check::expect(*ok, p.sync_failure.is_none())
                 .map_err(|(e, a)| (format!("sync ok = {e}"), format!("sync ok = {a} ({})", p.sync_failure.as_ref().map_or("no failure", |(c, _)| c.as_str())))),

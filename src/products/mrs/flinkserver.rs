@@ -4,7 +4,7 @@
 //! ALM-45640 (Minor, either node has heard no heartbeat from its peer for 30 s). FlinkServer
 //! documents no resource alarm, so it switches over by the administrator or by arbitration.
 
-use super::{AlarmDef, AlarmSeverity, PairConfig, HeartbeatWatcher, Profile, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, HeartbeatWatcher, PairConfig, Profile, Spec, SyncParams};
 use crate::action::NodeId;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 //! sync checked every 60 s, five parameters), ALM-12072 (Major, floating IP checked every 9 s,
 //! 3 failures → switchover). Numbers from the MRS alarm reference (domain.md §2.2).
 
-use super::{AlarmDef, AlarmSeverity, PairConfig, HeartbeatWatcher, Profile, Resource, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, HeartbeatWatcher, PairConfig, Profile, Resource, Spec, SyncParams};
 use crate::action::NodeId;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
@@ -65,7 +65,11 @@ impl PairConfig for Config {
             source: "mrs-cluster".into(),
             node_names: self.nodes.clone(),
             ha_names: self.ha_names.clone(),
-            heartbeat_alarm: AlarmDef { id: 12010, severity: AlarmSeverity::Major, title: "Manager Heartbeat Interruption Between the Active and Standby Nodes" },
+            heartbeat_alarm: AlarmDef {
+                id: 12010,
+                severity: AlarmSeverity::Major,
+                title: "Manager Heartbeat Interruption Between the Active and Standby Nodes",
+            },
             heartbeat_watcher: HeartbeatWatcher::ActiveOnly,
             sync_alarm: AlarmDef {
                 id: 12011,

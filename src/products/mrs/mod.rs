@@ -120,7 +120,8 @@ impl Binding {
         if world.host(&b.client).is_none() {
             return Err(format!("bind: no client host named `{}` in the world", b.client));
         }
-        let held = world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == b.gateway) || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == b.gateway));
+        let held = world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == b.gateway)
+            || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == b.gateway));
         if !held {
             return Err(format!("bind: the gateway {} is no address of a host or switch in the world", b.gateway));
         }
@@ -165,17 +166,7 @@ pub struct Resource {
 
 /// Every pair's own commands (with the world faults, and [`RESOURCE_ACTIONS`] where it has a
 /// [`Resource`], the actions it supports).
-pub const COMMANDS: &[&str] = &[
-    "Stop",
-    "Start",
-    "Restart",
-    "Switch",
-    "Write",
-    "BreakSyncFile",
-    "RepairSyncFile",
-    "FillBackupDisk",
-    "FreeBackupDisk",
-];
+pub const COMMANDS: &[&str] = &["Stop", "Start", "Restart", "Switch", "Write", "BreakSyncFile", "RepairSyncFile", "FillBackupDisk", "FreeBackupDisk"];
 
 /// The actions on a single-active resource, for a product that has one ([`Resource`]).
 pub const RESOURCE_ACTIONS: &[&str] = &["FailResource", "RestoreResource"];
