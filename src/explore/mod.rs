@@ -240,6 +240,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_fault_that_names_its_target_is_one_atom_an_instant_and_a_node_fault_two() {
+        let cable = FaultKind::Part(crate::fault::Part::Cable("isl-1".into()));
+        let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 120_000, duration_ms: 30_000 };
+        let found = atoms(&[cable.clone(), FaultKind::Stop, FaultKind::SwitchFailure], grid);
+        let count = |k: &FaultKind| found.iter().filter(|f| &f.kind == k).count();
+        assert_eq!(count(&cable), 2, "one a grid instant: the cable is named");
+        assert_eq!(count(&FaultKind::SwitchFailure), 2, "the one switch needs no node either");
+        assert_eq!(count(&FaultKind::Stop), 4, "a stop strikes Main or Backup at each instant");
+    }
+
+    #[test]
     fn combinations_are_all_subsets_of_size_k_in_order() {
         assert_eq!(combinations(4, 2), vec![vec![0, 1], vec![0, 2], vec![0, 3], vec![1, 2], vec![1, 3], vec![2, 3]]);
         assert_eq!(combinations(3, 3), vec![vec![0, 1, 2]]);

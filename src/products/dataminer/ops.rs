@@ -184,14 +184,10 @@ impl DataMiner {
 }
 
 impl DataMiner {
-    /// The data sources an online, running DMA reaches from its acquisition NIC (data sources
-    /// are polled over the acquisition network, DM-OPT-ACQUISITION), by name.
-    pub fn polled_by(&self, net: &Topology, dma: Dma) -> Vec<&str> {
-        let a = self.agent(dma);
-        if !(a.is_running() && a.role == Role::Online) {
-            return Vec::new();
-        }
-        let from = a.port(Nic::Acquisition);
+    /// The data sources the DMA reaches from its acquisition NIC, by name: what it polls while
+    /// online (data sources are polled over the acquisition network, DM-OPT-ACQUISITION).
+    pub fn reachable_sources(&self, net: &Topology, dma: Dma) -> Vec<&str> {
+        let from = self.agent(dma).port(Nic::Acquisition);
         let reached = |port: PortId| net.port(port).addrs.first().is_some_and(|c| net.reaches_ip(from, c.addr));
         self.site.data_sources.iter().filter(|(_, port)| reached(*port)).map(|(name, _)| name.as_str()).collect()
     }
@@ -235,7 +231,7 @@ impl DataMiner {
             facts.push(format!("holds VIPs {}", held.join(", ")));
         }
         if !self.site.data_sources.is_empty() && a.role == Role::Online {
-            facts.push(format!("polls {} of {} data sources", self.polled_by(net, d).len(), self.site.data_sources.len()));
+            facts.push(format!("polls {} of {} data sources", self.reachable_sources(net, d).len(), self.site.data_sources.len()));
         }
         let routes: Vec<String> = a
             .routes
