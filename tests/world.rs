@@ -42,7 +42,8 @@ fn systems_in_one_world_draw_from_their_own_streams() {
 
 #[test]
 fn a_declared_copy_of_the_built_in_layout_behaves_like_it() {
-    // The built-in DataMiner layout, declared: same names, addresses and cables.
+    // The built-in DataMiner layout, declared: same names, addresses and cables; an unnamed
+    // `FailSwitch` means the world's one switch.
     let declared = r#"Scenario(name: "declared", doc: "", seed: 1,
         world: (
             hosts: [
@@ -59,11 +60,11 @@ fn a_declared_copy_of_the_built_in_layout_behaves_like_it() {
             ],
         ),
         system: DataMiner(bind: (main: "DMA-MAIN", backup: "DMA-BACKUP", corporate: "Corporate", sync: "Sync", client: "CLIENT")),
-        script: [(at: "1m", do: Pull(cable: Corporate, on: Online)), (at: "10m", do: Plug(cable: Corporate, on: Main))],
+        script: [(at: "1m", do: Pull(cable: Corporate, on: Online)), (at: "10m", do: Plug(cable: Corporate, on: Main)), (at: "11m", do: FailSwitch), (at: "12m", do: RestoreSwitch)],
         end: "15m")"#;
     let built_in = declared.split("world: (").next().unwrap().to_string()
         + r#"system: DataMiner(),
-        script: [(at: "1m", do: Pull(cable: Corporate, on: Online)), (at: "10m", do: Plug(cable: Corporate, on: Main))],
+        script: [(at: "1m", do: Pull(cable: Corporate, on: Online)), (at: "10m", do: Plug(cable: Corporate, on: Main)), (at: "11m", do: FailSwitch), (at: "12m", do: RestoreSwitch)],
         end: "15m")"#;
     let (a, b) = (failsim::run(&parse(declared), None).unwrap(), failsim::run(&parse(&built_in), None).unwrap());
     let roles = |o: &failsim::Outcome| o.timeline.iter().filter(|l| l.text.contains("Failover Status")).map(|l| (l.at_ms, l.text.clone())).collect::<Vec<_>>();

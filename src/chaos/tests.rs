@@ -101,6 +101,7 @@ fn a_repro_file_replays_its_violation() {
     let sc = crate::scenario::load(&path).expect("the repro is an ordinary scenario file");
     assert_eq!(sc.seed, stats.example.as_ref().unwrap().seed);
     assert!(sc.expect.iter().all(|e| e.ids.contains(&"FS-REPRO".to_string())));
+    assert!(sc.doc.contains(" on Main at ") || sc.doc.contains(" on Backup at "), "a fault drawn for a node names it: {}", sc.doc);
     let outcome = crate::runner::run(&sc, None).unwrap();
     assert!(!outcome.passed(), "replaying the repro shows the violation");
     assert_eq!(crate::runner::run(&sc, None).unwrap().trace_hash, outcome.trace_hash, "and replays it exactly");
@@ -338,6 +339,7 @@ fn a_campaign_on_two_core_switches_finds_the_partition() {
     assert_eq!(split.documented, 0, "DM-SPLIT documents the split without inverted heartbeats only");
     let repro = std::fs::read_to_string(split.repro.as_ref().unwrap()).unwrap();
     assert!(repro.contains(r#"do: Pull(cable: "isl-1")"#), "the shrunk schedule keeps the inter-switch link: {repro}");
+    assert!(repro.contains("pull cable isl-1 at "), "a named part needs no node in the doc: {repro}");
     assert!(repro.contains("world: ("), "the repro carries its world");
     // The repro replays the split brain exactly, as a scenario.
     let replay = crate::runner::run(&crate::scenario::parse(std::path::Path::new("repro.ron"), &repro).unwrap(), None).unwrap();

@@ -219,14 +219,6 @@ impl<T> Slot<T> {
         self.second = self.spill.pop_front();
         Some(top)
     }
-
-    /// Puts an item where its key belongs (the slow path: items normally arrive in key order).
-    fn insert_sorted(&mut self, item: Queued<T>) {
-        let mut all: Vec<Queued<T>> = std::iter::from_fn(|| self.pop_front()).collect();
-        let at = all.partition_point(|q| q.entry < item.entry);
-        all.insert(at, item);
-        all.into_iter().for_each(|q| self.push_back(q));
-    }
 }
 
 /// A timing wheel: one slot per millisecond over the next [`WHEEL_SLOTS`] ms (each slot in key
@@ -264,11 +256,10 @@ impl<T> WheelOrder<T> {
         self.occupied[i / 64] |= 1 << (i % 64);
         let slot = &mut self.slots[i];
         // A slot's entries arrive in key order: the horizon takes in the heap's entries in key
-        // order before any later push can reach the slot directly.
-        match slot.last_entry() {
-            Some(last) if last > item.entry => slot.insert_sorted(item),
-            _ => slot.push_back(item),
-        }
+        // order before any later push can reach the slot directly, and every push has the
+        // highest sequence so far (the queue tests compare every order with the heap).
+        debug_assert!(slot.last_entry().is_none_or(|last| last < item.entry), "a slot's entries arrive in key order");
+        slot.push_back(item);
         self.in_wheel += 1;
     }
 
@@ -287,7 +278,7 @@ impl<T> WheelOrder<T> {
     /// current millisecond still holds an event — is a test of one slot.
     #[inline]
     fn find_minimum(&mut self) -> bool {
-        if self.in_wheel > 0 && !self.slots[(self.base % WHEEL_SLOTS) as usize].is_empty() {
+        if !self.slots[(self.base % WHEEL_SLOTS) as usize].is_empty() {
             return true;
         }
         self.advance()
@@ -665,6 +656,19 @@ mod tests {
         below_a_peek::<RadixOrder<&'static str>>();
         below_a_peek::<WheelOrder<&'static str>>();
         below_a_peek::<AdaptiveOrder<&'static str>>();
+    }
+
+    #[test]
+    fn an_event_exactly_one_wheel_ahead_waits_its_turn() {
+        // The horizon is `WHEEL_SLOTS` ms: an event that far ahead shares the current slot's
+        // index, so it must wait beyond the wheel, not in that slot.
+        let mut q: EventQueue<&str, WheelOrder<&str>> = EventQueue::default();
+        q.push(0, "now");
+        q.push(WHEEL_SLOTS, "one wheel ahead");
+        q.push(1, "next");
+        assert_eq!(q.pop(), Some((0, "now")));
+        assert_eq!(q.pop(), Some((1, "next")));
+        assert_eq!(q.pop(), Some((WHEEL_SLOTS, "one wheel ahead")));
     }
 
     fn below_a_peek<O: Order<&'static str>>() {
