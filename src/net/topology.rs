@@ -256,6 +256,12 @@ impl Topology {
         self.reached_holder(from, ip).is_some()
     }
 
+    /// Whether `from` reaches `to` at `to`'s own address (its first) and hears back: what peers
+    /// that talk by address need (on one subnet, a live path; between subnets, the routers).
+    pub fn reaches_port(&self, from: PortId, to: PortId) -> bool {
+        self.ports[to.0 as usize].addrs.first().is_some_and(|own| self.reaches_ip(from, own.addr))
+    }
+
     /// The port that answers `from` at `ip` (the first in port order, when several hold it).
     pub fn reached_holder(&self, from: PortId, ip: Ip) -> Option<PortId> {
         let egress = self.egress(from, ip)?;

@@ -88,6 +88,11 @@ impl WorldDecl {
         self.hosts.iter().find(|h| h.name == name)
     }
 
+    /// Whether some host's NIC or some switch has `ip` as its address (something answers there).
+    pub fn holds(&self, ip: Ip) -> bool {
+        self.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == ip) || self.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == ip))
+    }
+
     /// Whether the named part a fault is about exists.
     pub fn check_fault(&self, f: &NamedFault) -> Result<(), String> {
         let switch = |s: &String| match self.switches.iter().any(|x| &x.name == s) {

@@ -196,7 +196,7 @@ impl CheckPoint {
     /// The hosts of `a` and `b` can reach each other: `a` reaches `b`'s address and hears back
     /// (on one subnet, a live path; between sites, through the routers).
     fn connected(&self, net: &Topology, a: Sid, b: Sid) -> bool {
-        net.port(self.server(b).port).addrs.first().is_some_and(|to| net.reaches_ip(self.server(a).port, to.addr))
+        net.reaches_port(self.server(a).port, self.server(b).port)
     }
 
     /// The management services of `a` and `b` can talk: connected and both running.

@@ -164,7 +164,7 @@ impl Claim {
 }
 
 fn holds_vips(dm: &DataMiner, world: &World, dma: Dma, all: bool) -> Verdict {
-    let (held, of) = (dm.vips_held(world.net(), dma), dm.cfg.vips().len());
+    let (held, of) = (dm.vips_held(world.net(), dma), dm.cfg.vips().count());
     if of == 0 {
         return Err(("a pair in virtual-IP mode".into(), "a shared-hostname pair holds no VIP".into()));
     }

@@ -292,11 +292,13 @@ impl Config {
     }
 
     /// Every VIP of the pair with the NIC it lives on: they move together (DM-OPT-ACQUISITION).
-    pub fn vips(&self) -> Vec<(Nic, Ip)> {
-        match &self.addressing {
-            Addressing::VirtualIp(v) => std::iter::once((Nic::Corporate, v.vip)).chain(v.acquisition_vip.map(|ip| (Nic::Acquisition, ip))).collect(),
-            Addressing::SharedHostname(_) => Vec::new(),
-        }
+    /// An iterator, not a vector: the model's invariants ask at every changed instant.
+    pub fn vips(&self) -> impl Iterator<Item = (Nic, Ip)> + '_ {
+        let v = match &self.addressing {
+            Addressing::VirtualIp(v) => Some(v),
+            Addressing::SharedHostname(_) => None,
+        };
+        v.into_iter().flat_map(|v| std::iter::once((Nic::Corporate, v.vip)).chain(v.acquisition_vip.map(|ip| (Nic::Acquisition, ip))))
     }
 
     /// DM-HB-DEFAULT: normal Main→Backup and Backup→Main over the corporate NIC, and one
@@ -342,7 +344,7 @@ impl Config {
     /// every inverted heartbeat pings an address something in the world holds.
     pub fn check_binding(&self, world: Option<&WorldDecl>) -> Result<(), String> {
         let acquisition_nic = self.bind.as_ref().is_some_and(|b| b.acquisition.is_some());
-        if self.vips().iter().any(|(nic, _)| *nic == Nic::Acquisition) && !acquisition_nic {
+        if self.vips().any(|(nic, _)| nic == Nic::Acquisition) && !acquisition_nic {
             return Err("an `acquisition_vip` lives on an acquisition NIC: bind one (`acquisition:`)".into());
         }
         if self.heartbeats.iter().any(|h| h.via() == Nic::Acquisition) && !acquisition_nic {
@@ -375,11 +377,9 @@ impl Config {
                 return Err(format!("bind: no data source host named `{source}` in the world"));
             }
         }
-        let held =
-            |ip: Ip| world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == ip) || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == ip));
         for hb in &self.heartbeats {
             if let Heartbeat::Inverted(h) = hb
-                && !held(h.to)
+                && !world.holds(h.to)
             {
                 return Err(format!("an inverted heartbeat pings {}, which no host or switch in the world has", h.to));
             }

@@ -206,16 +206,15 @@ impl DataMiner {
     /// One ping of the VIP availability check (docs: free after 3 failed pings 500 ms apart;
     /// give up after `MaxWaitForFailoverVIP`).
     fn vip_ping(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let vips = self.cfg.vips();
-        assert!(!vips.is_empty(), "VIP phase only in VIP mode");
+        let first = self.cfg.vip().expect("VIP phase only in VIP mode");
         let now = cx.now();
         let net = cx.net();
         // Each VIP is pinged from the NIC it belongs on; all must be free (DM-OPT-VIPFREE).
-        let taken_vip = vips.iter().find(|(nic, vip)| {
-            let port = self.agent(dma).port(*nic);
-            net.holders(*vip).any(|p| p != port && net.connected(port, p))
+        let taken_vip = self.cfg.vips().find(|&(nic, vip)| {
+            let port = self.agent(dma).port(nic);
+            net.holders(vip).any(|p| p != port && net.connected(port, p))
         });
-        let (taken, vip) = (taken_vip.is_some(), taken_vip.map_or(vips[0].1, |(_, vip)| *vip));
+        let (taken, vip) = (taken_vip.is_some(), taken_vip.map_or(first, |(_, vip)| vip));
         let a = self.agent_mut(dma);
         a.vip_free_pings = if taken { 0 } else { a.vip_free_pings + 1 };
         if a.vip_free_pings >= VIP_FREE_PINGS {
@@ -237,13 +236,18 @@ impl DataMiner {
     /// Whether the DMA holds every VIP of the pair now, each on its own NIC (none in
     /// shared-hostname mode).
     pub(super) fn holds_vip(&self, net: &Topology, dma: Dma) -> bool {
-        let vips = self.cfg.vips();
-        !vips.is_empty() && self.vips_held(net, dma) == vips.len()
+        let count = self.cfg.vips().count();
+        count > 0 && self.vips_held(net, dma) == count
     }
 
     /// How many of the pair's VIPs the DMA holds, each on its own NIC.
     pub(super) fn vips_held(&self, net: &Topology, dma: Dma) -> usize {
-        self.cfg.vips().iter().filter(|(nic, vip)| net.holders(*vip).any(|p| p == self.agent(dma).port(*nic))).count()
+        self.cfg.vips().filter(|&(nic, vip)| self.holds_on(net, dma, nic, vip)).count()
+    }
+
+    /// Whether the DMA's NIC for `nic` holds `vip` now.
+    pub(super) fn holds_on(&self, net: &Topology, dma: Dma, nic: super::Nic, vip: crate::net::Ip) -> bool {
+        net.holders(vip).any(|p| p == self.agent(dma).port(nic))
     }
 
     /// The VIPs move to this DMA, each to its NIC, together (DM-OPT-ACQUISITION); with
@@ -269,7 +273,8 @@ impl DataMiner {
     /// The VIPs leave their NICs. DNS keeps the record (DM-DNS-2); unbound routes through a
     /// NIC that lost its VIP drop from the active routes (DM-ROUTE-1).
     fn release_vip(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        for (nic, vip) in self.cfg.vips() {
+        let cfg = std::sync::Arc::clone(&self.cfg);
+        for (nic, vip) in cfg.vips() {
             let port = self.agent(dma).port(nic);
             if !cx.world.release_addr(port, vip) {
                 continue;

@@ -6,7 +6,7 @@ use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role, Run};
 use crate::db::StartError;
 use crate::engine::{Time, clock};
 use crate::finding::{Problem, ProblemKind};
-use crate::net::{PortId, Topology};
+use crate::net::Topology;
 use crate::ops::{Column, Level, NodeLine, Panel, Severity, View};
 use crate::world::World;
 
@@ -174,7 +174,7 @@ impl DataMiner {
             // The VIPs move together (DM-OPT-ACQUISITION): all of them or none.
             let held = self.vips_held(net, a.dma);
             let may_hold = matches!(a.role, Role::GoingOnline | Role::Online);
-            assert_eq!(held, if may_hold { self.cfg.vips().len() } else { 0 }, "{:?} holds {held} VIPs as {:?}", a.dma, a.role);
+            assert_eq!(held, if may_hold { self.cfg.vips().count() } else { 0 }, "{:?} holds {held} VIPs as {:?}", a.dma, a.role);
         }
         let online = self.agents.iter().filter(|a| a.role == Role::Online).count();
         for (_, vip) in self.cfg.vips() {
@@ -188,8 +188,7 @@ impl DataMiner {
     /// online (data sources are polled over the acquisition network, DM-OPT-ACQUISITION).
     pub fn reachable_sources(&self, net: &Topology, dma: Dma) -> Vec<&str> {
         let from = self.agent(dma).port(Nic::Acquisition);
-        let reached = |port: PortId| net.port(port).addrs.first().is_some_and(|c| net.reaches_ip(from, c.addr));
-        self.site.data_sources.iter().filter(|(_, port)| reached(*port)).map(|(name, _)| name.as_str()).collect()
+        self.site.data_sources.iter().filter(|(_, port)| net.reaches_port(from, *port)).map(|(name, _)| name.as_str()).collect()
     }
 
     /// The status sections of a report: both DMAs, the DNS table, the Alarm Consoles, the
@@ -223,12 +222,11 @@ impl DataMiner {
             format!("LED {}", if self.led(d) == super::Led::Green { "green" } else { "red" }),
             format!("Database {}", if a.db.running { "OK" } else { "Failing" }),
         ];
-        let vips = self.cfg.vips();
-        if vips.len() == 1 && self.holds_vip(net, d) {
-            facts.push("holds VIP".into());
-        } else if vips.len() > 1 && self.vips_held(net, d) > 0 {
-            let held: Vec<String> = vips.iter().filter(|(nic, vip)| net.holders(*vip).any(|p| p == a.port(*nic))).map(|(_, vip)| vip.to_string()).collect();
-            facts.push(format!("holds VIPs {}", held.join(", ")));
+        let held: Vec<String> = self.cfg.vips().filter(|&(nic, vip)| self.holds_on(net, d, nic, vip)).map(|(_, vip)| vip.to_string()).collect();
+        match (self.cfg.vips().count(), held.len()) {
+            (_, 0) => {}
+            (1, _) => facts.push("holds VIP".into()),
+            _ => facts.push(format!("holds VIPs {}", held.join(", "))),
         }
         if !self.site.data_sources.is_empty() && a.role == Role::Online {
             facts.push(format!("polls {} of {} data sources", self.reachable_sources(net, d).len(), self.site.data_sources.len()));

@@ -120,9 +120,7 @@ impl Binding {
         if world.host(&b.client).is_none() {
             return Err(format!("bind: no client host named `{}` in the world", b.client));
         }
-        let held = world.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == b.gateway)
-            || world.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == b.gateway));
-        if !held {
+        if !world.holds(b.gateway) {
             return Err(format!("bind: the gateway {} is no address of a host or switch in the world", b.gateway));
         }
         Ok(())

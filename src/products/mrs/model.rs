@@ -227,7 +227,7 @@ impl ActiveStandby {
     /// The nodes reach each other's own address and hear back (in the built-in layout: a live
     /// path between them).
     fn peers_connected(&self, net: &Topology) -> bool {
-        net.port(self.nodes[1].port).addrs.first().is_some_and(|to| net.reaches_ip(self.nodes[0].port, to.addr))
+        net.reaches_port(self.nodes[0].port, self.nodes[1].port)
     }
 
     /// The node's heartbeat from its peer is lost (nothing heard for `heartbeat_loss`).
