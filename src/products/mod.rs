@@ -38,6 +38,17 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::{Debug, Display};
 
+/// A system's binding and the declared world it names: both or neither (`Ok(None)`: the
+/// built-in layout). `how` tells, in a declared world, what the binding must say.
+pub(crate) fn bound<'a, B>(bind: Option<&'a B>, world: Option<&'a WorldDecl>, how: &str) -> Result<Option<(&'a B, &'a WorldDecl)>, String> {
+    match (bind, world) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err("`bind:` names parts of a declared world: add a `world:` section".into()),
+        (None, Some(_)) => Err(format!("in a declared world {how}")),
+        (Some(b), Some(w)) => Ok(Some((b, w))),
+    }
+}
+
 /// The context a product's code runs in: the engine's (time, timers, trace) and the world.
 pub type Cx<'a, 'b, P> = WorldCx<'a, 'b, <P as Product>::Event, <P as Product>::Record>;
 

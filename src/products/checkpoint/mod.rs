@@ -73,12 +73,8 @@ impl Config {
     /// The binding matches the world: both exist or neither, and every server is a host there
     /// with the bound NIC.
     pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
-        let (b, world) = match (&self.bind, world) {
-            (None, None) => return Ok(()),
-            (Some(_), None) => return Err("`bind:` names the servers' NIC in a declared world: add a `world:` section".into()),
-            (None, Some(_)) => return Err("in a declared world each server is the host of its name: `bind: (nic: \"…\")` names their NIC".into()),
-            (Some(b), Some(w)) => (b, w),
-        };
+        let how = "each server is the host of its name: `bind: (nic: \"…\")` names their NIC";
+        let Some((b, world)) = crate::products::bound(self.bind.as_ref(), world, how)? else { return Ok(()) };
         for server in &self.servers {
             let host = world.host(server).ok_or_else(|| format!("bind: no host named `{server}` in the world (servers are hosts)"))?;
             if !host.nics.iter().any(|n| n.name == b.nic) {

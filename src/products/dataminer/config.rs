@@ -350,14 +350,8 @@ impl Config {
         if self.heartbeats.iter().any(|h| h.via() == Nic::Acquisition) && !acquisition_nic {
             return Err("a heartbeat goes via the Acquisition NIC, but the pair has none (`acquisition:`)".into());
         }
-        let (b, world) = match (&self.bind, world) {
-            (None, None) => return Ok(()),
-            (Some(_), None) => return Err("`bind:` names hosts of a declared world: add a `world:` section".into()),
-            (None, Some(_)) => {
-                return Err("in a declared world the pair names its hosts: `bind: (main: \"…\", backup: \"…\", corporate: \"…\", client: \"…\")`".into());
-            }
-            (Some(b), Some(w)) => (b, w),
-        };
+        let how = "the pair names its hosts: `bind: (main: \"…\", backup: \"…\", corporate: \"…\", client: \"…\")`";
+        let Some((b, world)) = crate::products::bound(self.bind.as_deref(), world, how)? else { return Ok(()) };
         if b.main == b.backup {
             return Err(format!("main and backup are both bound to host `{}`", b.main));
         }

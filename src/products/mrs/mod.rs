@@ -103,14 +103,8 @@ impl Binding {
     /// The binding matches the world: both exist or neither; the nodes are hosts with the NIC;
     /// the client exists; something in the world holds the gateway.
     pub fn check(bind: Option<&Binding>, nodes: &[String; 2], world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
-        let (b, world) = match (bind, world) {
-            (None, None) => return Ok(()),
-            (Some(_), None) => return Err("`bind:` names hosts of a declared world: add a `world:` section".into()),
-            (None, Some(_)) => {
-                return Err("in a declared world the nodes are hosts: `bind: (nic: \"…\", floating_ip: \"…\", gateway: \"…\", client: \"…\")`".into());
-            }
-            (Some(b), Some(w)) => (b, w),
-        };
+        let how = "the nodes are hosts: `bind: (nic: \"…\", floating_ip: \"…\", gateway: \"…\", client: \"…\")`";
+        let Some((b, world)) = crate::products::bound(bind, world, how)? else { return Ok(()) };
         for node in nodes {
             let host = world.host(node).ok_or_else(|| format!("bind: no host named `{node}` in the world (the nodes are hosts)"))?;
             if !host.nics.iter().any(|n| n.name == b.nic) {
