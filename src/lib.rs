@@ -64,7 +64,7 @@ pub mod bench {
                 Ok(sim.events_handled())
             }
         }
-        scenario.system.visit(Simulate(scenario, seed, trace))
+        scenario.visit(Simulate(scenario, seed, trace))
     }
 
     /// A scenario file with `pairs` default DataMiner pairs on a two-tier network: a core

@@ -190,3 +190,76 @@ fn a_stretched_pair_with_a_shared_hostname_serves_from_either_site() {
     let outage = &o.metrics.outages[0];
     assert!(outage.until_ms.is_some_and(|t| t < 8 * 60_000), "served again once Backup is online: {outage:?}");
 }
+
+/// The DataMiner pair beside the Check Point pair of `scenarios/world-dm-beside-cp.ron`, with
+/// another script and other expectations.
+fn dm_beside_cp(script_and_expect: &str) -> failsim::Outcome {
+    scenario_with("world-dm-beside-cp.ron", ("", ""), script_and_expect)
+}
+
+#[test]
+fn each_products_own_actions_reach_only_its_system() {
+    // A role-named pull is about the DataMiner pair (the step names it): its online DMA's
+    // corporate cable, nobody else's. Stopping the Check Point Primary changes nothing over
+    // (CP-4), and making the Secondary Active while it cannot tell the stopped Primary is
+    // Collision Mode (CP-6). Each system acts on its own rules; the other does not notice.
+    let o = dm_beside_cp(
+        r#"script: [
+            (at: "1m", system: "dm", do: Pull(cable: Corporate, on: Online)),
+            (at: "2m", system: "cp", do: Stop(Primary)),
+            (at: "3m", system: "cp", do: MakeActive(Secondary)),
+        ], end: "12m",
+        expect: [
+            (ids: ["DM-HB-NORMAL"], when: At("11m"), system: "dm", that: Role(Backup, Online)),
+            (ids: ["DM-HB-NORMAL"], when: During("1m18s", "12m"), system: "dm", that: Role(Main, Offline)),
+            (ids: ["CP-4"], when: During("0s", "2m59s"), system: "cp", that: Mode(Primary, Active)),
+            (ids: ["CP-4"], when: During("0s", "2m59s"), system: "cp", that: ActiveCount(1)),
+            (ids: ["CP-6"], when: During("3m", "12m"), system: "cp", that: ActiveCount(2)),
+            (ids: ["CP-7"], when: During("0s", "1m59s"), system: "cp", that: Banner(from: Primary, is: "The database of the primary Security Management Server is identical with the database of the secondary")),
+        ]"#,
+    );
+    assert_eq!(failures(&o), Vec::<String>::new());
+    assert_eq!(o.metrics.switches, 1, "the DataMiner pair switched once: {:?}", o.metrics);
+    assert_eq!(o.others[0].metrics.downtime_ms, 60_000, "Check Point served nobody only while no Active ran: {:?}", o.others[0].metrics);
+    assert_eq!(o.timeline.iter().filter(|l| l.text == "dma-a-corp pulled out").count(), 1, "the world says it once");
+}
+
+#[test]
+fn a_system_beside_another_product_runs_as_it_does_alone() {
+    // The Check Point pair alone in the same world, with the same script, ends exactly as it
+    // does beside the DataMiner pair: the other product shares the switch, not its rules.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-dm-beside-cp.ron");
+    let mixed = failsim::run(&failsim::load(&path).unwrap(), None).unwrap();
+    let src = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = src.split_once("    systems: [").unwrap();
+    let cp = rest.lines().find(|l| l.contains("(name: \"cp\"")).unwrap().trim().trim_start_matches("(name: \"cp\", system: ").trim_end_matches("),");
+    let script = rest.split_once("    script: [").unwrap().1.split("    expect: [").next().unwrap();
+    let script: String = script.lines().map(|l| l.replace(r#"system: "cp", "#, "")).collect::<Vec<_>>().join("\n");
+    let alone = failsim::run(&parse(&format!("{head}    system: {cp},\n    script: [{script})")), None).unwrap();
+    assert_eq!(alone.system, "Check Point Management HA");
+    assert_eq!(mixed.system, "DataMiner Failover + Check Point Management HA");
+    assert_eq!(format!("{:?}", alone.revised), format!("{:?}", mixed.others[0].revised));
+    assert_eq!(format!("{:?}", alone.metrics), format!("{:?}", mixed.others[0].metrics));
+    let cp_lines = |o: &failsim::Outcome| o.timeline.iter().filter(|l| l.text.contains("sms-")).map(|l| (l.at_ms, l.text.clone())).collect::<Vec<_>>();
+    assert_eq!(cp_lines(&alone), cp_lines(&mixed));
+}
+
+#[test]
+fn overrides_reach_one_system_of_several() {
+    let sc = failsim::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-dm-beside-cp.ron")).unwrap();
+    // A shorter sync interval brings the three waiting changes over at 5m, not 10m.
+    let faster = failsim::apply_overrides(&sc, &["systems[1].system.sync_interval=5m".into()]).unwrap();
+    let o = failsim::run(&faster, None).unwrap();
+    assert!(o.timeline.iter().any(|l| l.at_ms == 300_000 && l.text == "sync sms-1 -> sms-2: Synchronized (3 change(s) copied)"), "{:?}", failures(&o));
+    assert_eq!(failsim::to_ron(&faster).unwrap().matches("DataMiner(").count(), 1, "the other system is unchanged");
+    let err = failsim::apply_overrides(&sc, &["sync_interval=5m".into()]).unwrap_err();
+    assert!(err.contains("several systems: name the one to change"), "{err}");
+}
+
+#[test]
+fn a_world_of_two_products_reads_back_from_its_file() {
+    let sc = failsim::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-dm-beside-cp.ron")).unwrap();
+    let again = parse(&failsim::to_ron(&sc).unwrap());
+    assert_eq!(failsim::to_ron(&again).unwrap(), failsim::to_ron(&sc).unwrap());
+    assert_eq!(failsim::run(&again, None).unwrap().trace_hash, failsim::run(&sc, None).unwrap().trace_hash);
+}

@@ -259,7 +259,7 @@ fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, s
         system: c.system.clone(),
         script: shrunk.script(),
         end: Ms(shrunk.profile.end_ms),
-        expect: vec![Expectation { ids, when, system: None, that: P::wrap_claim(P::claim_for(invariant)) }],
+        expect: vec![Expectation { ids, when, system: None, that: P::wrap_claim(P::claim_for(cfg, invariant)) }],
     };
     crate::scenario::to_ron(&scenario)
 }

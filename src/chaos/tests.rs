@@ -130,7 +130,7 @@ static BUILDS: AtomicU64 = AtomicU64::new(0);
 impl Product for Toy {
     /// Whether the event is a write (the runaway's trigger).
     type Event = bool;
-    type Record = u64;
+    type Record = String;
     type Config = Misbehaviour;
     type Claim = dataminer::Claim;
     const LABEL: &'static str = "toy";
@@ -142,11 +142,11 @@ impl Product for Toy {
     }
     fn build(misbehaviour: &Misbehaviour, cx: &mut Cx<'_, '_, Self>) -> Self {
         if *misbehaviour == Misbehaviour::Flaky {
-            cx.record(BUILDS.fetch_add(1, Ordering::Relaxed));
+            cx.record(BUILDS.fetch_add(1, Ordering::Relaxed).to_string());
         }
         Toy { ledger: crate::ledger::Ledger::new(1), misbehaviour: *misbehaviour }
     }
-    fn action(action: Action) -> bool {
+    fn action(&self, action: Action) -> bool {
         matches!(action, Action::Write { .. })
     }
     fn handle(&mut self, write: bool, cx: &mut Cx<'_, '_, Self>) {
@@ -181,7 +181,7 @@ impl Product for Toy {
     fn split_brain_documented(&self) -> Option<SpecId> {
         None
     }
-    fn claim_for(_: Invariant) -> dataminer::Claim {
+    fn claim_for(_: &Self::Config, _: Invariant) -> dataminer::Claim {
         dataminer::Claim::Healthy
     }
     fn presets() -> Vec<(&'static str, Misbehaviour)> {

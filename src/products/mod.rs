@@ -25,6 +25,33 @@ registry! {
 
 pub use registry::{Registered, WithConfig, WithProduct};
 
+/// The vocabulary each claim of a file is read in, in file order, while a parse reads them as
+/// [`AnyClaim`]s (a world of several products: each expectation's claim is in the vocabulary
+/// of the system it names). RON cannot look ahead to an expectation's `system:`, so a first
+/// pass reads those and the typed pass takes one per claim.
+pub(crate) mod claim_vocabulary {
+    use super::SystemTag;
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+
+    thread_local! {
+        static NEXT: RefCell<VecDeque<SystemTag>> = const { RefCell::new(VecDeque::new()) };
+    }
+
+    /// Runs `pass` with the claims it reads, in order, in the vocabularies `tags`.
+    pub(crate) fn with<T>(tags: &[SystemTag], pass: impl FnOnce() -> T) -> T {
+        NEXT.with(|n| *n.borrow_mut() = tags.iter().copied().collect());
+        let out = pass();
+        NEXT.with(|n| n.borrow_mut().clear());
+        out
+    }
+
+    /// The vocabulary of the next claim (`None` outside such a pass, or past its last claim).
+    pub(crate) fn next() -> Option<SystemTag> {
+        NEXT.with(|n| n.borrow_mut().pop_front())
+    }
+}
+
 use crate::action::Action;
 use crate::check::Verdict;
 use crate::engine::Time;
@@ -56,8 +83,9 @@ pub type Cx<'a, 'b, P> = WorldCx<'a, 'b, <P as Product>::Event, <P as Product>::
 pub trait Product: Clone {
     /// What can happen to the product: its timers, and commands from the script.
     type Event: Clone;
-    /// Its typed trace records; their `Display` text is canonical (the trace hash).
-    type Record: Display + Clone;
+    /// Its typed trace records; their `Display` text is canonical (the trace hash). What the
+    /// world says of a fault is one of them.
+    type Record: Display + Clone + From<crate::world::Narration>;
     /// The scenario-settable configuration (serde, `deny_unknown_fields`, documented defaults).
     type Config: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
     /// The claims an expectation can make about this product, in its own vocabulary.
@@ -87,7 +115,7 @@ pub trait Product: Clone {
     /// its random streams taken from the world, its first timers armed.
     fn build(cfg: &Self::Config, cx: &mut Cx<'_, '_, Self>) -> Self;
     /// The event a script action becomes.
-    fn action(action: Action) -> Self::Event;
+    fn action(&self, action: Action) -> Self::Event;
     /// Handles one event. World faults the event asks for go through `cx.request`.
     fn handle(&mut self, event: Self::Event, cx: &mut Cx<'_, '_, Self>);
     /// Called once after the last event of an instant that changed something: derived views
@@ -127,7 +155,7 @@ pub trait Product: Clone {
     /// the product's behaviour, if one does (asked when the split brain begins).
     fn split_brain_documented(&self) -> Option<SpecId>;
     /// The claim that holds exactly when `invariant` does (a repro file's expectation).
-    fn claim_for(invariant: Invariant) -> Self::Claim;
+    fn claim_for(cfg: &Self::Config, invariant: Invariant) -> Self::Claim;
     /// Named configurations that `failsim chaos NAME` can target.
     fn presets() -> Vec<(&'static str, Self::Config)>;
 

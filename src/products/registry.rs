@@ -24,7 +24,7 @@ macro_rules! registry {
         }
 
         /// Only which system a file is about (its variant name, content skipped).
-        #[derive(Clone, Copy, Debug, serde::Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, serde::Deserialize)]
         pub enum SystemTag {
             $( $variant(serde::de::IgnoredAny), )*
         }
@@ -85,6 +85,222 @@ macro_rules! registry {
                 }
             }
         )*
+
+        impl SystemTag {
+            /// The vocabulary of `system`'s claims.
+            pub fn of(system: &System) -> SystemTag {
+                match system {
+                    $( System::$variant(_) => SystemTag::$variant(serde::de::IgnoredAny), )*
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for AnyClaim {
+            /// Bare, as files write it, in the vocabulary the parse expects next (see
+            /// [`claim_vocabulary`]).
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                match $crate::products::claim_vocabulary::next() {
+                    $( Some(SystemTag::$variant(_)) => <<$product as $crate::products::Product>::Claim as serde::Deserialize>::deserialize(d).map(AnyClaim::$variant), )*
+                    None => Err(serde::de::Error::custom("a claim is read in the vocabulary of the system it names, and none is known here")),
+                }
+            }
+        }
+
+        /// One system of a world of several products (FS-MULTI), whichever product it is.
+        // Each lives once in the harness's list and is reached by every event of its system: a
+        // box would add a pointer chase per event to save memory nobody runs short of.
+        #[allow(clippy::large_enum_variant)]
+        #[derive(Clone)]
+        pub enum Mixed {
+            $( $variant($product), )*
+        }
+
+        /// An event of one system of a world of several products.
+        #[derive(Clone)]
+        pub enum MixedEvent {
+            $( $variant(<$product as $crate::products::Product>::Event), )*
+        }
+
+        /// A trace record of one system of a world of several products (its own text).
+        #[derive(Clone)]
+        pub enum MixedRecord {
+            $( $variant(<$product as $crate::products::Product>::Record), )*
+            /// What the world says of a fault, once for every system.
+            World($crate::world::Narration),
+        }
+
+        impl From<$crate::world::Narration> for MixedRecord {
+            fn from(n: $crate::world::Narration) -> Self {
+                MixedRecord::World(n)
+            }
+        }
+
+        impl std::fmt::Display for MixedRecord {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $( MixedRecord::$variant(r) => std::fmt::Display::fmt(r, f), )*
+                    MixedRecord::World(n) => std::fmt::Display::fmt(n, f),
+                }
+            }
+        }
+
+        /// Pure dispatch to each system's own product: a world of several products is its
+        /// systems side by side, and nothing here decides an outcome. An event, a claim or a
+        /// record always reaches the product that made it (the parser reads each claim in its
+        /// system's vocabulary; events carry their system's index).
+        impl $crate::products::Product for Mixed {
+            type Event = MixedEvent;
+            type Record = MixedRecord;
+            type Config = System;
+            type Claim = AnyClaim;
+
+            const LABEL: &'static str = "several products";
+
+            fn validate(cfg: &System) -> Result<(), String> {
+                cfg.validate()
+            }
+            fn supported_actions(cfg: &System) -> Vec<&'static str> {
+                cfg.supported_actions()
+            }
+            fn validate_claim(claim: &AnyClaim) -> Result<(), String> {
+                match claim {
+                    $( AnyClaim::$variant(c) => <$product as $crate::products::Product>::validate_claim(c), )*
+                }
+            }
+            fn check_binding(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Result<(), String> {
+                cfg.check_binding(world)
+            }
+            fn build(cfg: &System, cx: &mut $crate::products::Cx<'_, '_, Self>) -> Self {
+                match cfg {
+                    $( System::$variant(c) => Mixed::$variant(cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::build(c, cx))), )*
+                }
+            }
+            fn action(&self, action: $crate::action::Action) -> MixedEvent {
+                match self {
+                    $( Mixed::$variant(s) => MixedEvent::$variant(<$product as $crate::products::Product>::action(s, action)), )*
+                }
+            }
+            fn handle(&mut self, event: MixedEvent, cx: &mut $crate::products::Cx<'_, '_, Self>) {
+                match (self, event) {
+                    $( (Mixed::$variant(s), MixedEvent::$variant(e)) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::handle(s, e, cx)), )*
+                    #[allow(unreachable_patterns)]
+                    _ => unreachable!("an event reaches the system that scheduled it"),
+                }
+            }
+            fn settle(&mut self, cx: &mut $crate::products::Cx<'_, '_, Self>) {
+                match self {
+                    $( Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::settle(s, cx)), )*
+                }
+            }
+            fn before_fault(&mut self, fault: &$crate::world::WorldFault, cx: &mut $crate::products::Cx<'_, '_, Self>) {
+                match self {
+                    $( Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::before_fault(s, fault, cx)), )*
+                }
+            }
+            fn after_fault(&mut self, fault: &$crate::world::WorldFault, applied: &$crate::world::Applied, cx: &mut $crate::products::Cx<'_, '_, Self>) {
+                match self {
+                    $( Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::after_fault(s, fault, applied, cx)), )*
+                }
+            }
+            fn view(&self, world: &$crate::world::World, at_ms: $crate::engine::Time) -> $crate::ops::View {
+                match self {
+                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::view(s, world, at_ms), )*
+                }
+            }
+            fn eval(&self, world: &$crate::world::World, claim: &AnyClaim, now: $crate::engine::Time) -> $crate::check::Verdict {
+                match (self, claim) {
+                    $( (Mixed::$variant(s), AnyClaim::$variant(c)) => <$product as $crate::products::Product>::eval(s, world, c, now), )*
+                    #[allow(unreachable_patterns)]
+                    _ => unreachable!("the parser reads each claim in the vocabulary of the system it names"),
+                }
+            }
+            fn sample(&self, world: &$crate::world::World) -> $crate::metrics::Sample {
+                match self {
+                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::sample(s, world), )*
+                }
+            }
+            fn ledger(&self) -> &$crate::ledger::Ledger {
+                match self {
+                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::ledger(s), )*
+                }
+            }
+            fn lanes(&self, world: &$crate::world::World) -> Vec<(String, String)> {
+                match self {
+                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::lanes(s, world), )*
+                }
+            }
+            fn shown(record: &MixedRecord) -> bool {
+                match record {
+                    $( MixedRecord::$variant(r) => <$product as $crate::products::Product>::shown(r), )*
+                    MixedRecord::World(_) => true,
+                }
+            }
+            fn alphabet(cfg: &System) -> Vec<$crate::fault::FaultKind> {
+                match cfg {
+                    $( System::$variant(c) => <$product as $crate::products::Product>::alphabet(c), )*
+                }
+            }
+            fn chaos_profile(cfg: &System) -> $crate::fault::Profile {
+                match cfg {
+                    $( System::$variant(c) => <$product as $crate::products::Product>::chaos_profile(c), )*
+                }
+            }
+            fn dns_broken(&self, world: &$crate::world::World) -> Option<String> {
+                match self {
+                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::dns_broken(s, world), )*
+                }
+            }
+            fn health(&self, world: &$crate::world::World) -> Vec<$crate::finding::Problem> {
+                match self {
+                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::health(s, world), )*
+                }
+            }
+            fn split_brain_documented(&self) -> Option<$crate::finding::SpecId> {
+                match self {
+                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::split_brain_documented(s), )*
+                }
+            }
+            fn claim_for(cfg: &System, invariant: $crate::finding::Invariant) -> AnyClaim {
+                match cfg {
+                    $( System::$variant(c) => AnyClaim::$variant(<$product as $crate::products::Product>::claim_for(c, invariant)), )*
+                }
+            }
+            /// A world of several products is no chaos target of its own.
+            fn presets() -> Vec<(&'static str, System)> {
+                Vec::new()
+            }
+            fn lint(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Vec<$crate::finding::Warning> {
+                match cfg {
+                    $( System::$variant(c) => <$product as $crate::products::Product>::lint(c, world), )*
+                }
+            }
+            /// What each product's documents warn against in its own systems together.
+            fn lint_together(cfgs: &[&System]) -> Vec<$crate::finding::Warning> {
+                let mut out = Vec::new();
+                $(
+                    let of: Vec<_> = cfgs.iter().filter_map(|s| <$product as $crate::products::Registered>::unwrap_config(s)).collect();
+                    if of.len() > 1 {
+                        out.extend(<$product as $crate::products::Product>::lint_together(&of));
+                    }
+                )*
+                out
+            }
+        }
+
+        impl $crate::products::Registered for Mixed {
+            fn wrap_claim(claim: AnyClaim) -> AnyClaim {
+                claim
+            }
+            fn unwrap_claim(claim: &AnyClaim) -> Option<&AnyClaim> {
+                Some(claim)
+            }
+            fn system(cfg: System) -> System {
+                cfg
+            }
+            fn unwrap_config(system: &System) -> Option<&System> {
+                Some(system)
+            }
+        }
 
         impl std::fmt::Debug for AnyClaim {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -59,7 +59,7 @@ pub fn page(o: &Outcome) -> String {
     let _ = writeln!(
         s,
         "<p class=\"meta\">system <b>{}</b> · seed <b>{}</b> · end <b>{}</b> · {} events · trace of {} records, hash <code>{:016x}</code></p>",
-        esc(o.system),
+        esc(&o.system),
         o.seed,
         Ms(o.end_ms),
         o.events,

@@ -28,7 +28,7 @@ pub fn junit(cases: &[Case<'_>]) -> String {
         let name = attr(&case.path);
         match &case.result {
             Ok(o) => {
-                let _ = writeln!(s, "    <testcase classname=\"failsim.{}\" name=\"{name}\" time=\"0\">", attr(o.system));
+                let _ = writeln!(s, "    <testcase classname=\"failsim.{}\" name=\"{name}\" time=\"0\">", attr(&o.system));
                 let failed: Vec<_> = o.expectations.iter().filter_map(|e| e.failure.as_ref().map(|f| (e, f))).collect();
                 if !failed.is_empty() {
                     let _ = write!(s, "      <failure message=\"{} of {} expectations failed\" type=\"expectation\">", failed.len(), o.expectations.len());

@@ -255,7 +255,7 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
         Ms(m.max_replication_lag_ms)
     );
     let _ = writeln!(body, "<text x=\"{PAD}\" y=\"22\" font-size=\"16\" font-weight=\"bold\">{}</text>", esc(&o.name));
-    let _ = writeln!(body, "<text x=\"{PAD}\" y=\"40\" fill=\"#455a64\">{} · seed {} · end {}</text>", esc(o.system), o.seed, Ms(end));
+    let _ = writeln!(body, "<text x=\"{PAD}\" y=\"40\" fill=\"#455a64\">{} · seed {} · end {}</text>", esc(&o.system), o.seed, Ms(end));
     let _ = writeln!(body, "<text x=\"{PAD}\" y=\"57\" font-size=\"{SMALL}\" fill=\"#455a64\">{}</text>", esc(&headline));
     let mut y = 70;
 

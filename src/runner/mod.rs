@@ -9,7 +9,7 @@ use crate::metrics::{Metrics, Recorder};
 use crate::ops::View;
 use crate::products::{Product, Registered, WithConfig};
 use crate::scenario::{Scenario, Step};
-use crate::world::{World, WorldCx, WorldDecl, WorldFault};
+use crate::world::{Narration, World, WorldCx, WorldDecl, WorldFault};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -78,7 +78,8 @@ impl LaneRecorder {
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome {
     pub name: String,
-    pub system: &'static str,
+    /// The products of the world's systems ("DataMiner Failover", or several joined by " + ").
+    pub system: String,
     pub seed: u64,
     pub end_ms: Time,
     pub initial: View,
@@ -129,7 +130,7 @@ pub fn lint(scenario: &Scenario) -> Vec<Warned> {
             lint_product::<P>(&Setup::of(self.0))
         }
     }
-    scenario.system.visit(Lint(scenario))
+    scenario.visit(Lint(scenario))
 }
 
 fn lint_product<P: Product>(setup: &Setup<'_, P>) -> Vec<Warned> {
@@ -210,6 +211,10 @@ impl<P: Product> Harness<P> {
             let applied = self.world.apply(fault);
             for (i, system) in self.systems.iter_mut().enumerate() {
                 system.after_fault(&fault, &applied, &mut WorldCx::new(cx, i as u16, &mut self.world, &mut more));
+            }
+            // The world's own word on the fault, once, however many systems share the part.
+            if let Some(narration) = Narration::of(&fault, &applied, self.world.net()) {
+                cx.record(Tagged { system: 0, inner: P::Record::from(narration) });
             }
             self.dirty.iter_mut().for_each(|d| *d = true);
             requests.extend(more);
@@ -352,9 +357,11 @@ impl<'a, P: Registered> Setup<'a, P> {
 pub fn prepare<P: Product>(setup: &Setup<'_, P>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
     let per_system = crate::engine::MAX_EVENTS_PER_RUN;
     let mut sim =
-        Sim::build(trace, |cx| Harness::build(&setup.cfgs, setup.world, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
+        Sim::build(trace, |cx| Harness::<P>::build(&setup.cfgs, setup.world, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
     for step in script {
-        sim.schedule_at(step.at.0, Tagged { system: setup.index(step.system.as_deref()), inner: P::action(step.action.clone()) });
+        let system = setup.index(step.system.as_deref());
+        let event = sim.model.systems[usize::from(system)].action(step.action.clone());
+        sim.schedule_at(step.at.0, Tagged { system, inner: event });
     }
     sim
 }
@@ -387,7 +394,7 @@ pub fn run_with(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Resul
             run_product::<P>(self.0, self.1, self.2)
         }
     }
-    scenario.system.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits))
+    scenario.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits))
 }
 
 fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) -> Result<Outcome, RunError> {
@@ -452,7 +459,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         metrics: first.metrics,
         lanes: lanes.finish(end),
         script: scenario.script.iter().map(|st| (st.at.0, st.action.describe())).collect(),
-        system: P::LABEL,
+        system: labels(scenario),
         system_name: first.name,
         seed,
         end_ms: end,
@@ -466,6 +473,17 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         expectations,
         events: sim.events_handled(),
     })
+}
+
+/// The products of a scenario's systems, each once, in order of first appearance.
+fn labels(scenario: &Scenario) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for (_, system) in scenario.all_systems() {
+        if !out.contains(&system.label()) {
+            out.push(system.label());
+        }
+    }
+    out.join(" + ")
 }
 
 /// The alarms a view's consoles raised, by severity.
@@ -506,7 +524,7 @@ pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topolog
             Ok((sim.model.world.net().clone(), all_lanes(&sim.model)))
         }
     }
-    scenario.system.visit(At(scenario, at_ms))
+    scenario.visit(At(scenario, at_ms))
 }
 
 #[cfg(test)]

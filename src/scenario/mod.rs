@@ -9,7 +9,7 @@ pub use error::ScenarioError;
 
 use crate::action::Action;
 use crate::check::When;
-use crate::products::{AnyClaim, Registered, System, SystemTag, WithConfig, WithProduct};
+use crate::products::{AnyClaim, Mixed, Registered, System, SystemTag, WithConfig, WithProduct, claim_vocabulary};
 use crate::units::Ms;
 use crate::world::WorldDecl;
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,20 @@ impl Scenario {
     /// Every system of the scenario with its name ("" for the one system of a `system:` file).
     pub fn all_systems(&self) -> Vec<(&str, &System)> {
         if self.systems.is_empty() { vec![("", &self.system)] } else { self.systems.iter().map(|s| (s.name.as_str(), &s.system)).collect() }
+    }
+
+    /// Whether the world holds systems of more than one product (FS-MULTI).
+    pub fn is_mixed(&self) -> bool {
+        self.systems.iter().any(|s| SystemTag::of(&s.system) != SystemTag::of(&self.system))
+    }
+
+    /// Runs `f` with the product type of the scenario's systems: their one product, or
+    /// [`Mixed`] for a world of several products (`f` gets the first system's configuration).
+    pub fn visit<F: WithConfig>(&self, f: F) -> F::Out {
+        match self.is_mixed() {
+            true => f.call::<Mixed>(&self.system),
+            false => self.system.visit(f),
+        }
     }
 
     /// The index of the system a step or expectation names (the first when it names none).
@@ -306,7 +320,8 @@ struct EndOnly {
     end: Ms,
 }
 
-/// Only which system a file is about: its variant name, content skipped.
+/// Only which systems a file is about (their variant names, content skipped), and which system
+/// each expectation names: enough to know each claim's vocabulary before the typed pass.
 #[derive(Deserialize)]
 #[serde(rename = "Scenario")]
 struct SystemOnly {
@@ -314,11 +329,40 @@ struct SystemOnly {
     system: Option<SystemTag>,
     #[serde(default)]
     systems: Vec<TagOnly>,
+    #[serde(default)]
+    expect: Vec<ExpectOnly>,
 }
 
 #[derive(Deserialize)]
 struct TagOnly {
+    #[serde(default)]
+    name: String,
     system: SystemTag,
+}
+
+#[derive(Deserialize)]
+struct ExpectOnly {
+    #[serde(default)]
+    system: Option<String>,
+}
+
+impl SystemOnly {
+    /// The first system's vocabulary (the first registered product's when the file names none).
+    fn first(&self) -> SystemTag {
+        self.system.or_else(|| self.systems.first().map(|t| t.system)).unwrap_or_default()
+    }
+
+    /// Whether the systems are of more than one product.
+    fn mixed(&self) -> bool {
+        self.systems.iter().any(|t| t.system != self.first())
+    }
+
+    /// Each expectation's claim vocabulary, in file order: its named system's (the first
+    /// system's when it names none, or one that does not exist: that is a located error later).
+    fn vocabularies(&self) -> Vec<SystemTag> {
+        let of = |name: &str| self.systems.iter().find(|t| t.name == name).map(|t| t.system);
+        self.expect.iter().map(|e| e.system.as_deref().and_then(of).unwrap_or_else(|| self.first())).collect()
+    }
 }
 
 fn ron_options() -> ron::Options {
@@ -333,9 +377,10 @@ fn ron_options() -> ron::Options {
 /// run in a second pass that knows the end time, so that even those errors point at the
 /// offending line.
 pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
-    let only = ron_options().from_str::<SystemOnly>(src).ok();
-    let tag = only.and_then(|s| s.system.or_else(|| s.systems.first().map(|t| t.system))).unwrap_or_default();
-    tag.visit(ParseAs { path, src })
+    match ron_options().from_str::<SystemOnly>(src).ok() {
+        Some(only) if only.mixed() => parse_in::<Mixed>(path, src, &only.vocabularies()),
+        only => only.map_or_else(SystemTag::default, |o| o.first()).visit(ParseAs { path, src }),
+    }
 }
 
 struct ParseAs<'a> {
@@ -346,18 +391,21 @@ struct ParseAs<'a> {
 impl WithProduct for ParseAs<'_> {
     type Out = Result<Scenario, ScenarioError>;
     fn call<P: Registered>(self) -> Self::Out {
-        parse_in::<P>(self.path, self.src)
+        parse_in::<P>(self.path, self.src, &[])
     }
 }
 
-fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
+/// Parses a file whose systems are `P`s; `vocabularies` are its claims' (read as
+/// [`AnyClaim`]s when `P` is [`Mixed`]).
+fn parse_in<P: Registered>(path: &Path, src: &str, vocabularies: &[SystemTag]) -> Result<Scenario, ScenarioError> {
     let opts = ron_options();
-    let typed: TypedScenario<P::Claim> = action_syntax::with_forms(&opts, src, || opts.from_str(src)).map_err(|e| ScenarioError::from_ron(path, src, &e))?;
+    let typed_pass = || claim_vocabulary::with(vocabularies, || action_syntax::with_forms(&opts, src, || opts.from_str::<TypedScenario<P::Claim>>(src)));
+    let typed = typed_pass().map_err(|e| ScenarioError::from_ron(path, src, &e))?;
     let end = opts.from_str::<EndOnly>(src).map(|e| e.end.0).unwrap_or(typed.end.0);
     let late = typed.script.iter().any(|s| s.at.0 > end) || typed.expect.iter().any(|e| e.when.latest_ms() > end);
     if late {
         END_MS.with(|c| c.set(Some(end)));
-        let located = action_syntax::with_forms(&opts, src, || opts.from_str::<TypedScenario<P::Claim>>(src));
+        let located = typed_pass();
         END_MS.with(|c| c.set(None));
         if let Err(e) = located {
             return Err(ScenarioError::from_ron(path, src, &e));
@@ -375,15 +423,19 @@ fn parse_in<P: Registered>(path: &Path, src: &str) -> Result<Scenario, ScenarioE
         world_parts(&step.action, typed.world.as_ref()).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
     }
     let first = typed.first_system().map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))?;
-    let supported = first.supported_actions();
     let mut totals = Totals::default();
     for (i, step) in typed.script.iter().enumerate() {
+        let system = match step.system.as_deref() {
+            None => first,
+            Some(name) => match typed.systems.iter().find(|s| s.name == name) {
+                Some(named) => &named.system,
+                None => return Err(ScenarioError::at_nth(path, src, "do:", i, &unknown_system(name, &typed.systems))),
+            },
+        };
+        let supported = system.supported_actions();
         if !supported.contains(&step.action.kind()) {
-            let m = format!("{} does not support the action `{}`; it supports: {}", first.label(), step.action.kind(), supported.join(", "));
+            let m = format!("{} does not support the action `{}`; it supports: {}", system.label(), step.action.kind(), supported.join(", "));
             return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
-        }
-        if let Some(name) = step.system.as_deref().filter(|n| !typed.systems.iter().any(|s| s.name == *n)) {
-            return Err(ScenarioError::at_nth(path, src, "do:", i, &unknown_system(name, &typed.systems)));
         }
         if let Some(count) = step.action.count() {
             totals.add(step.action.kind(), count).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
@@ -408,8 +460,7 @@ fn unknown_system(name: &str, systems: &[NamedSystem]) -> String {
     }
 }
 
-/// Each system is valid and bound to the world; several have distinct names, are of one
-/// product (for now) and fit the limit.
+/// Each system is valid and bound to the world; several have distinct names and fit the limit.
 fn check_systems<P: Registered, C>(typed: &TypedScenario<C>, path: &Path, src: &str) -> Result<(), ScenarioError> {
     let first = typed.first_system().map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))?;
     let all: Vec<(&str, &System)> = match typed.systems.is_empty() {
@@ -431,13 +482,7 @@ fn check_systems<P: Registered, C>(typed: &TypedScenario<C>, path: &Path, src: &
         if all[..i].iter().any(|(n, _)| n == name) {
             return Err(at(&format!("two systems are named `{name}`")));
         }
-        if P::unwrap_config(system).is_none() {
-            return Err(at(&format!(
-                "{} beside {} in one world is not supported yet: every system of a scenario is of one product",
-                system.label(),
-                first.label()
-            )));
-        }
+        assert!(P::unwrap_config(system).is_some(), "the parse reads a world of several products as `Mixed`");
         system.validate().map_err(|m| at(&m))?;
         system.check_binding(typed.world.as_ref()).map_err(|m| at(&m))?;
     }
@@ -463,7 +508,8 @@ pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
     ron_options().to_string_pretty(scenario, pretty).map(|s| s + "\n").map_err(|e| e.to_string())
 }
 
-/// A scenario from its JSON form (claims read in the vocabulary of `like`'s system).
+/// A scenario from its JSON form, whose systems are `like`'s products (each claim read in the
+/// vocabulary of the system it names).
 pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Result<Scenario, String> {
     struct FromJson(serde_json::Value);
     impl WithConfig for FromJson {
@@ -472,11 +518,12 @@ pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Res
             let text = serde_json::to_string(&self.0).map_err(|e| e.to_string())?;
             // serde_json's position is in the generated JSON, not in anything the user wrote.
             let without_position = |e: serde_json::Error| e.to_string().split(" at line ").next().unwrap_or_default().to_string();
-            let typed: TypedScenario<P::Claim> = serde_json::from_str(&text).map_err(without_position)?;
+            let vocabularies = serde_json::from_str::<SystemOnly>(&text).map(|o| o.vocabularies()).unwrap_or_default();
+            let typed: TypedScenario<P::Claim> = claim_vocabulary::with(&vocabularies, || serde_json::from_str(&text)).map_err(without_position)?;
             typed.into_scenario(P::wrap_claim).map_err(str::to_string)
         }
     }
-    like.system.visit(FromJson(value))
+    like.visit(FromJson(value))
 }
 
 /// Writes a file through a temporary file and a rename, so an interrupted run leaves no half

@@ -2,7 +2,8 @@
 //!
 //! Paths name fields of the system's configuration (`switch_time`, `heartbeats[0].interval`,
 //! `addressing.register_in_dns`) or of the scenario itself (`seed`, `end`,
-//! `script[2].do.duration`); `[*]` sets every element of a list; enum layers (`DataMiner`,
+//! `script[2].do.duration`, and in a world of several systems `systems[1].system.sync_interval`
+//! or a part of the declared world, `world.hosts[0].nics[0].addr`); `[*]` sets every element of a list; enum layers (`DataMiner`,
 //! `Restart`) are passed through. Values are read as JSON when they parse as such (numbers,
 //! `true`), else as text (`848s`, `Manual`). The result is written back as a scenario file and
 //! parsed again, so every check of the parser applies to the overridden scenario.
@@ -36,7 +37,7 @@ enum Segment {
 }
 
 fn is_scenario_field(s: &Segment) -> bool {
-    matches!(s, Segment::Field(f) if ["name", "doc", "seed", "end", "script", "expect"].contains(&f.as_str()))
+    matches!(s, Segment::Field(f) if ["name", "doc", "seed", "world", "systems", "end", "script", "expect"].contains(&f.as_str()))
 }
 
 /// `a.b[2].c[*]` → fields and indices.
@@ -60,6 +61,9 @@ fn segments(path: &str) -> Result<Vec<Segment>, String> {
 
 /// The system's configuration object inside `{"system": {"DataMiner": {...}}}`.
 fn system_config(doc: &mut Value) -> Result<&mut Value, String> {
+    if doc.get("systems").is_some() {
+        return Err("the scenario has several systems: name the one to change (`systems[1].system.<field>`)".into());
+    }
     doc.get_mut("system").and_then(Value::as_object_mut).and_then(|o| o.values_mut().next()).ok_or_else(|| "the scenario has no system".to_string())
 }
 

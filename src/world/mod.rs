@@ -41,6 +41,38 @@ pub enum WorldFault {
     Switch { port: PortId, up: bool },
 }
 
+/// What the world says in the trace when a fault changed it: once per fault, whatever systems
+/// share the part (each system narrates only what the fault did to its own hosts and NICs).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Narration {
+    /// A cable was pulled out or plugged in.
+    Cable { cable: String, plugged: bool },
+}
+
+impl Narration {
+    /// What the world says of `fault` now that it was applied (`None`: nothing to say).
+    pub fn of(fault: &WorldFault, applied: &Applied, net: &Topology) -> Option<Narration> {
+        match *fault {
+            WorldFault::Cable { cable, plugged } if applied.changed => Some(Narration::Cable { cable: net.cable(cable).name.clone(), plugged }),
+            WorldFault::Cable { .. } | WorldFault::Nic { .. } | WorldFault::Power { .. } | WorldFault::Switch { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Narration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Narration::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+        }
+    }
+}
+
+impl From<Narration> for String {
+    fn from(n: Narration) -> String {
+        n.to_string()
+    }
+}
+
 /// What applying a fault did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -190,15 +222,125 @@ impl World {
 /// (through the engine's context, tagged with the system's index), the world, and the outbox of
 /// world faults it asks for.
 pub struct WorldCx<'a, 'b, E, R> {
-    engine: &'a mut Ctx<'b, Tagged<E>, Tagged<R>>,
+    engine: Engine<'a, 'b, E, R>,
     system: u16,
     pub world: &'a mut World,
     requests: &'a mut Vec<WorldFault>,
 }
 
+/// The engine as a system sees it: the run's own context (its events are the run's), or a
+/// product's context lifted into a world of several products, whose events and records wrap
+/// each product's (FS-MULTI). The direct case is the one every one-product run takes; the
+/// lifted one costs one indirect call.
+enum Engine<'a, 'b, E, R> {
+    Direct(&'a mut Ctx<'b, Tagged<E>, Tagged<R>>),
+    Lifted(&'a mut dyn Lifted<E, R>),
+}
+
+/// A context whose events and records are wrapped into another type's on their way in.
+trait Lifted<E, R> {
+    fn now(&self) -> Time;
+    fn schedule_in(&mut self, delay_ms: Time, event: Tagged<E>);
+    fn new_timer(&mut self) -> TimerId;
+    fn arm(&mut self, timer: TimerId, delay_ms: Time, event: Tagged<E>);
+    fn cancel(&mut self, timer: TimerId);
+    fn record(&mut self, record: Tagged<R>);
+    fn touch(&mut self);
+}
+
+/// A product's events `E2` and records `R2` going into a world whose are `E` and `R`.
+struct Lift<'x, 'a, 'b, E, R, E2, R2> {
+    outer: &'x mut Engine<'a, 'b, E, R>,
+    event: fn(E2) -> E,
+    record: fn(R2) -> R,
+}
+
+impl<E, R, E2, R2> Lifted<E2, R2> for Lift<'_, '_, '_, E, R, E2, R2> {
+    fn now(&self) -> Time {
+        self.outer.now()
+    }
+    fn schedule_in(&mut self, delay_ms: Time, event: Tagged<E2>) {
+        self.outer.schedule_in(delay_ms, Tagged { system: event.system, inner: (self.event)(event.inner) });
+    }
+    fn new_timer(&mut self) -> TimerId {
+        self.outer.new_timer()
+    }
+    fn arm(&mut self, timer: TimerId, delay_ms: Time, event: Tagged<E2>) {
+        self.outer.arm(timer, delay_ms, Tagged { system: event.system, inner: (self.event)(event.inner) });
+    }
+    fn cancel(&mut self, timer: TimerId) {
+        self.outer.cancel(timer);
+    }
+    fn record(&mut self, record: Tagged<R2>) {
+        self.outer.record(Tagged { system: record.system, inner: (self.record)(record.inner) });
+    }
+    fn touch(&mut self) {
+        self.outer.touch();
+    }
+}
+
+impl<E, R> Engine<'_, '_, E, R> {
+    #[inline]
+    fn now(&self) -> Time {
+        match self {
+            Engine::Direct(cx) => cx.now(),
+            Engine::Lifted(cx) => cx.now(),
+        }
+    }
+    #[inline]
+    fn schedule_in(&mut self, delay_ms: Time, event: Tagged<E>) {
+        match self {
+            Engine::Direct(cx) => cx.schedule_in(delay_ms, event),
+            Engine::Lifted(cx) => cx.schedule_in(delay_ms, event),
+        }
+    }
+    fn new_timer(&mut self) -> TimerId {
+        match self {
+            Engine::Direct(cx) => cx.new_timer(),
+            Engine::Lifted(cx) => cx.new_timer(),
+        }
+    }
+    #[inline]
+    fn arm(&mut self, timer: TimerId, delay_ms: Time, event: Tagged<E>) {
+        match self {
+            Engine::Direct(cx) => cx.arm(timer, delay_ms, event),
+            Engine::Lifted(cx) => cx.arm(timer, delay_ms, event),
+        }
+    }
+    #[inline]
+    fn cancel(&mut self, timer: TimerId) {
+        match self {
+            Engine::Direct(cx) => cx.cancel(timer),
+            Engine::Lifted(cx) => cx.cancel(timer),
+        }
+    }
+    #[inline]
+    fn record(&mut self, record: Tagged<R>) {
+        match self {
+            Engine::Direct(cx) => cx.record(record),
+            Engine::Lifted(cx) => cx.record(record),
+        }
+    }
+    #[inline]
+    fn touch(&mut self) {
+        match self {
+            Engine::Direct(cx) => cx.touch(),
+            Engine::Lifted(cx) => cx.touch(),
+        }
+    }
+}
+
 impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
     pub fn new(engine: &'a mut Ctx<'b, Tagged<E>, Tagged<R>>, system: u16, world: &'a mut World, requests: &'a mut Vec<WorldFault>) -> Self {
-        WorldCx { engine, system, world, requests }
+        WorldCx { engine: Engine::Direct(engine), system, world, requests }
+    }
+
+    /// Runs `f` in this context as seen by a product whose events and records are wrapped into
+    /// this context's by `event` and `record` (one system of a world of several products).
+    pub fn lift<E2, R2, T>(&mut self, event: fn(E2) -> E, record: fn(R2) -> R, f: impl FnOnce(&mut WorldCx<'_, '_, E2, R2>) -> T) -> T {
+        let mut lift = Lift { outer: &mut self.engine, event, record };
+        let mut cx = WorldCx { engine: Engine::Lifted(&mut lift), system: self.system, world: self.world, requests: self.requests };
+        f(&mut cx)
     }
 
     /// Asks the world to apply a fault once this event is handled (the runner applies it and

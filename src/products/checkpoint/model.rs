@@ -64,19 +64,60 @@ pub enum Event {
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial { active: String },
-    Script { text: String },
-    Refused { what: String, why: String },
-    Cable { cable: String, plugged: bool },
-    NicEnabled { server: String, enabled: bool },
-    Running { server: String, running: bool, power: bool },
-    Mode { server: String, mode: &'static str, why: String },
-    Session { server: String, pending: u32 },
-    Published { server: String, count: usize, ids: String },
-    Discarded { server: String, count: u32 },
-    Synced { from: String, to: String, copied: usize },
-    SyncFailed { from: String, to: String, why: String },
-    Lost { count: usize, ids: String, cause: String },
+    Initial {
+        active: String,
+    },
+    Script {
+        text: String,
+    },
+    Refused {
+        what: String,
+        why: String,
+    },
+    /// What the world says of a fault (once per fault, by the runner).
+    World(crate::world::Narration),
+    NicEnabled {
+        server: String,
+        enabled: bool,
+    },
+    Running {
+        server: String,
+        running: bool,
+        power: bool,
+    },
+    Mode {
+        server: String,
+        mode: &'static str,
+        why: String,
+    },
+    Session {
+        server: String,
+        pending: u32,
+    },
+    Published {
+        server: String,
+        count: usize,
+        ids: String,
+    },
+    Discarded {
+        server: String,
+        count: u32,
+    },
+    Synced {
+        from: String,
+        to: String,
+        copied: usize,
+    },
+    SyncFailed {
+        from: String,
+        to: String,
+        why: String,
+    },
+    Lost {
+        count: usize,
+        ids: String,
+        cause: String,
+    },
 }
 
 impl fmt::Display for Rec {
@@ -85,7 +126,7 @@ impl fmt::Display for Rec {
             Rec::Initial { active } => write!(f, "initial state: {active} Active"),
             Rec::Script { text } => write!(f, "script: {text}"),
             Rec::Refused { what, why } => write!(f, "refused: {what}: {why}"),
-            Rec::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+            Rec::World(n) => n.fmt(f),
             Rec::NicEnabled { server, enabled } => write!(f, "{server} NIC {}", if *enabled { "enabled" } else { "disabled" }),
             Rec::Running { server, running, power } => {
                 let what = if *power { "server" } else { "management services" };
@@ -338,10 +379,6 @@ impl CheckPoint {
     /// a server that lost power goes down, one that got it back comes up.
     pub(super) fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_>) {
         match *fault {
-            WorldFault::Cable { cable, plugged } if applied.changed => {
-                let name = cx.net().cable(cable).name.clone();
-                cx.record(Rec::Cable { cable: name, plugged });
-            }
             WorldFault::Nic { port, enabled } if applied.changed => {
                 if let Some(n) = self.ids().find(|n| self.server(*n).port == port) {
                     cx.record(Rec::NicEnabled { server: self.name(n).into(), enabled });
@@ -618,4 +655,10 @@ impl CheckPoint {
 /// The ledger store of a server: its index.
 fn store(n: Sid) -> u8 {
     u8::try_from(n.0).expect("at most MAX_SERVERS servers")
+}
+
+impl From<crate::world::Narration> for Rec {
+    fn from(n: crate::world::Narration) -> Rec {
+        Rec::World(n)
+    }
 }

@@ -40,7 +40,7 @@ impl Product for CheckPoint {
         CheckPoint::new(cfg.clone(), cx)
     }
 
-    fn action(action: Action) -> Event {
+    fn action(&self, action: Action) -> Event {
         Event::Command(action)
     }
 
@@ -101,7 +101,7 @@ impl Product for CheckPoint {
         self.collision_documented()
     }
 
-    fn claim_for(invariant: Invariant) -> Claim {
+    fn claim_for(_: &Self::Config, invariant: Invariant) -> Claim {
         match invariant {
             Invariant::SplitBrain => Claim::ActiveAtMost(1),
             Invariant::Loss => Claim::Changes(crate::check::Writes { lost: Some(0), ..Default::default() }),

@@ -178,10 +178,6 @@ impl DataMiner {
             }
         }
         match *fault {
-            WorldFault::Cable { cable, plugged } if applied.changed => {
-                let name = cx.net().cable(cable).name.clone();
-                cx.record(Rec::Cable { cable: name, plugged });
-            }
             WorldFault::Nic { port, enabled } if applied.changed => {
                 let nic = Dma::BOTH.into_iter().flat_map(|d| self.agent(d).nics().map(move |n| (d, n))).find(|(d, n)| self.agent(*d).port(*n) == port);
                 if let Some((dma, nic)) = nic {

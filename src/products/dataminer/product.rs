@@ -48,7 +48,7 @@ impl Product for DataMiner {
         DataMiner::new(cfg.clone(), cx)
     }
 
-    fn action(action: Action) -> Event {
+    fn action(&self, action: Action) -> Event {
         Event::Command(Box::new(action))
     }
 
@@ -131,7 +131,7 @@ impl Product for DataMiner {
         DataMiner::split_brain_documented(self)
     }
 
-    fn claim_for(invariant: Invariant) -> Claim {
+    fn claim_for(_: &Self::Config, invariant: Invariant) -> Claim {
         match invariant {
             Invariant::SplitBrain => Claim::OnlineAtMost(1),
             Invariant::Loss => Claim::Records(crate::check::Writes { lost: Some(0), ..Default::default() }),

@@ -5,31 +5,117 @@ use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial { online: String },
-    Script { text: String },
-    Refused { what: String, why: String },
-    Cable { cable: String, plugged: bool },
-    NicEnabled { dma: String, nic: &'static str, enabled: bool },
-    Link { dma: String, nic: &'static str, up: bool },
-    Power { dma: String, on: bool },
-    Run { dma: String, state: &'static str, why: String },
-    Role { dma: String, role: &'static str, why: String },
-    Heartbeat { dma: String, path: String, failures: u32, max_failures: u32 },
-    Notify { from: String, to: String, outcome: String },
-    Sync { dma: String, ok: bool },
-    Vip { dma: String, addr: String, held: bool },
-    DnsRegistered { name: String, addr: String },
-    RouteDropped { dma: String, route: String },
-    Db { dma: String, running: bool, why: String },
-    Version { dma: String, version: String },
-    Records { dma: String, what: &'static str, count: usize, ids: String },
-    Lost { count: usize, cause: String, ids: String },
-    Rejected { count: u64 },
-    Alarm { dma: String, raised: bool, severity: &'static str, text: String },
-    Led { dma: String, color: &'static str },
-    Lookup { query: String, answer: String, served_by: String },
-    Connect { from: String, to: String, ok: bool, detail: String },
-    Upgrade { step: String },
+    Initial {
+        online: String,
+    },
+    Script {
+        text: String,
+    },
+    Refused {
+        what: String,
+        why: String,
+    },
+    /// What the world says of a fault (once per fault, by the runner).
+    World(crate::world::Narration),
+    NicEnabled {
+        dma: String,
+        nic: &'static str,
+        enabled: bool,
+    },
+    Link {
+        dma: String,
+        nic: &'static str,
+        up: bool,
+    },
+    Power {
+        dma: String,
+        on: bool,
+    },
+    Run {
+        dma: String,
+        state: &'static str,
+        why: String,
+    },
+    Role {
+        dma: String,
+        role: &'static str,
+        why: String,
+    },
+    Heartbeat {
+        dma: String,
+        path: String,
+        failures: u32,
+        max_failures: u32,
+    },
+    Notify {
+        from: String,
+        to: String,
+        outcome: String,
+    },
+    Sync {
+        dma: String,
+        ok: bool,
+    },
+    Vip {
+        dma: String,
+        addr: String,
+        held: bool,
+    },
+    DnsRegistered {
+        name: String,
+        addr: String,
+    },
+    RouteDropped {
+        dma: String,
+        route: String,
+    },
+    Db {
+        dma: String,
+        running: bool,
+        why: String,
+    },
+    Version {
+        dma: String,
+        version: String,
+    },
+    Records {
+        dma: String,
+        what: &'static str,
+        count: usize,
+        ids: String,
+    },
+    Lost {
+        count: usize,
+        cause: String,
+        ids: String,
+    },
+    Rejected {
+        count: u64,
+    },
+    Alarm {
+        dma: String,
+        raised: bool,
+        severity: &'static str,
+        text: String,
+    },
+    Led {
+        dma: String,
+        color: &'static str,
+    },
+    Lookup {
+        query: String,
+        answer: String,
+        served_by: String,
+    },
+    Connect {
+        from: String,
+        to: String,
+        ok: bool,
+        detail: String,
+    },
+    Upgrade {
+        step: String,
+    },
 }
 
 impl fmt::Display for Rec {
@@ -38,7 +124,7 @@ impl fmt::Display for Rec {
             Rec::Initial { online } => write!(f, "initial state: {online} online"),
             Rec::Script { text } => write!(f, "script: {text}"),
             Rec::Refused { what, why } => write!(f, "refused: {what}: {why}"),
-            Rec::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+            Rec::World(n) => n.fmt(f),
             Rec::NicEnabled { dma, nic, enabled } => write!(f, "{dma} NIC {nic} {}", if *enabled { "enabled" } else { "disabled" }),
             Rec::Link { dma, nic, up } => write!(f, "{dma} NIC {nic} link {}", if *up { "up" } else { "down" }),
             Rec::Power { dma, on } => write!(f, "{dma} power {}", if *on { "on" } else { "lost" }),
@@ -67,5 +153,11 @@ impl fmt::Display for Rec {
             Rec::Connect { from, to, ok, detail } => write!(f, "{from} connects to {to}: {} ({detail})", if *ok { "ok" } else { "FAILED" }),
             Rec::Upgrade { step } => write!(f, "upgrade: {step}"),
         }
+    }
+}
+
+impl From<crate::world::Narration> for Rec {
+    fn from(n: crate::world::Narration) -> Rec {
+        Rec::World(n)
     }
 }

@@ -55,18 +55,54 @@ pub enum Event {
 /// Typed trace records of the pair.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial { active: String },
-    Script { text: String },
-    Refused { what: String, why: String },
-    Cable { cable: String, plugged: bool },
-    NicEnabled { node: String, enabled: bool },
-    Running { node: String, running: bool },
-    Role { node: String, role: &'static str, why: String },
-    Sync { ok: bool, detail: String },
-    Changes { node: String, count: usize, ids: String },
-    Lost { count: usize, ids: String, cause: String },
-    Fault { node: String, what: String },
-    Alarm { raised: bool, severity: &'static str, text: String },
+    Initial {
+        active: String,
+    },
+    Script {
+        text: String,
+    },
+    Refused {
+        what: String,
+        why: String,
+    },
+    /// What the world says of a fault (once per fault, by the runner).
+    World(crate::world::Narration),
+    NicEnabled {
+        node: String,
+        enabled: bool,
+    },
+    Running {
+        node: String,
+        running: bool,
+    },
+    Role {
+        node: String,
+        role: &'static str,
+        why: String,
+    },
+    Sync {
+        ok: bool,
+        detail: String,
+    },
+    Changes {
+        node: String,
+        count: usize,
+        ids: String,
+    },
+    Lost {
+        count: usize,
+        ids: String,
+        cause: String,
+    },
+    Fault {
+        node: String,
+        what: String,
+    },
+    Alarm {
+        raised: bool,
+        severity: &'static str,
+        text: String,
+    },
 }
 
 impl fmt::Display for Rec {
@@ -75,7 +111,7 @@ impl fmt::Display for Rec {
             Rec::Initial { active } => write!(f, "initial state: {active} active"),
             Rec::Script { text } => write!(f, "script: {text}"),
             Rec::Refused { what, why } => write!(f, "refused: {what}: {why}"),
-            Rec::Cable { cable, plugged } => write!(f, "{cable} {}", if *plugged { "plugged in" } else { "pulled out" }),
+            Rec::World(n) => n.fmt(f),
             Rec::NicEnabled { node, enabled } => write!(f, "{node} NIC {}", if *enabled { "enabled" } else { "disabled" }),
             Rec::Running { node, running } => write!(f, "{node} {}", if *running { "running" } else { "stopped" }),
             Rec::Role { node, role, why } => write!(f, "{node} => {role} ({why})"),
@@ -527,10 +563,6 @@ impl ActiveStandby {
     pub(super) fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_>) {
         let node_at = |port: PortId| NodeId::BOTH.into_iter().find(|n| self.node(*n).port == port);
         match *fault {
-            WorldFault::Cable { cable, plugged } if applied.changed => {
-                let name = cx.net().cable(cable).name.clone();
-                cx.record(Rec::Cable { cable: name, plugged });
-            }
             WorldFault::Nic { port, enabled } if applied.changed => {
                 if let Some(n) = node_at(port) {
                     cx.record(Rec::NicEnabled { node: self.name(n).into(), enabled });
@@ -771,5 +803,11 @@ impl ActiveStandby {
             .collect();
         out.extend(world.net().cable_lanes());
         out
+    }
+}
+
+impl From<crate::world::Narration> for Rec {
+    fn from(n: crate::world::Narration) -> Rec {
+        Rec::World(n)
     }
 }

@@ -68,7 +68,7 @@ impl<S: Spec> Product for Pair<S> {
         Pair { model: ActiveStandby::new(cfg.profile(), cx), spec: PhantomData }
     }
 
-    fn action(action: Action) -> Event {
+    fn action(&self, action: Action) -> Event {
         Event::Command(action)
     }
 
@@ -128,7 +128,7 @@ impl<S: Spec> Product for Pair<S> {
         None
     }
 
-    fn claim_for(invariant: Invariant) -> Claim {
+    fn claim_for(_: &Self::Config, invariant: Invariant) -> Claim {
         match invariant {
             Invariant::SplitBrain => Claim::ActiveAtMost(1),
             Invariant::Loss => Claim::Changes(crate::check::Writes { lost: Some(0), ..Default::default() }),
