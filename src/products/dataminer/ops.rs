@@ -41,7 +41,7 @@ impl DataMiner {
         let a = self.agent(dma);
         let buddy = self.name(dma.buddy());
         let mut out = Vec::new();
-        for hb in &a.heartbeats {
+        for hb in a.heartbeats.iter() {
             if hb.failures > 0 {
                 out.push((AlarmSeverity::Notice.severity(), format!("Failing Heartbeat Path: {}", self.heartbeat_path(hb.cfg))));
             }
