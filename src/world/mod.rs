@@ -280,18 +280,18 @@ impl<E, R, E2, R2> Lifted<E2, R2> for Lift<'_, '_, '_, E, R, E2, R2> {
 }
 
 impl<E, R> Engine<'_, '_, E, R> {
-    #[inline]
+    #[inline(always)]
     fn now(&self) -> Time {
         match self {
             Engine::Direct(cx) => cx.now(),
             Engine::Lifted(cx) => cx.now(),
         }
     }
-    #[inline]
+    #[inline(always)]
     fn schedule_in(&mut self, delay_ms: Time, event: Tagged<E>) {
         match self {
             Engine::Direct(cx) => cx.schedule_in(delay_ms, event),
-            Engine::Lifted(cx) => cx.schedule_in(delay_ms, event),
+            Engine::Lifted(cx) => lifted(|| cx.schedule_in(delay_ms, event)),
         }
     }
     fn new_timer(&mut self) -> TimerId {
@@ -300,34 +300,42 @@ impl<E, R> Engine<'_, '_, E, R> {
             Engine::Lifted(cx) => cx.new_timer(),
         }
     }
-    #[inline]
+    #[inline(always)]
     fn arm(&mut self, timer: TimerId, delay_ms: Time, event: Tagged<E>) {
         match self {
             Engine::Direct(cx) => cx.arm(timer, delay_ms, event),
-            Engine::Lifted(cx) => cx.arm(timer, delay_ms, event),
+            Engine::Lifted(cx) => lifted(|| cx.arm(timer, delay_ms, event)),
         }
     }
-    #[inline]
+    #[inline(always)]
     fn cancel(&mut self, timer: TimerId) {
         match self {
             Engine::Direct(cx) => cx.cancel(timer),
-            Engine::Lifted(cx) => cx.cancel(timer),
+            Engine::Lifted(cx) => lifted(|| cx.cancel(timer)),
         }
     }
-    #[inline]
+    #[inline(always)]
     fn record(&mut self, record: Tagged<R>) {
         match self {
             Engine::Direct(cx) => cx.record(record),
-            Engine::Lifted(cx) => cx.record(record),
+            Engine::Lifted(cx) => lifted(|| cx.record(record)),
         }
     }
-    #[inline]
+    #[inline(always)]
     fn touch(&mut self) {
         match self {
             Engine::Direct(cx) => cx.touch(),
-            Engine::Lifted(cx) => cx.touch(),
+            Engine::Lifted(cx) => lifted(|| cx.touch()),
         }
     }
+}
+
+/// The lifted path, kept out of line so that the direct one — every one-product run — stays as
+/// small as it was before there were two.
+#[cold]
+#[inline(never)]
+fn lifted<T>(f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
