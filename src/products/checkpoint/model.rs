@@ -62,62 +62,22 @@ pub enum Event {
     RestartDone(Sid),
 }
 
+/// `World`: what the world says of a fault (once per fault, by the runner).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial {
-        active: String,
-    },
-    Script {
-        text: String,
-    },
-    Refused {
-        what: String,
-        why: String,
-    },
-    /// What the world says of a fault (once per fault, by the runner).
+    Initial { active: String },
+    Script { text: String },
+    Refused { what: String, why: String },
     World(crate::world::Narration),
-    NicEnabled {
-        server: String,
-        enabled: bool,
-    },
-    Running {
-        server: String,
-        running: bool,
-        power: bool,
-    },
-    Mode {
-        server: String,
-        mode: &'static str,
-        why: String,
-    },
-    Session {
-        server: String,
-        pending: u32,
-    },
-    Published {
-        server: String,
-        count: usize,
-        ids: String,
-    },
-    Discarded {
-        server: String,
-        count: u32,
-    },
-    Synced {
-        from: String,
-        to: String,
-        copied: usize,
-    },
-    SyncFailed {
-        from: String,
-        to: String,
-        why: String,
-    },
-    Lost {
-        count: usize,
-        ids: String,
-        cause: String,
-    },
+    NicEnabled { server: String, enabled: bool },
+    Running { server: String, running: bool, power: bool },
+    Mode { server: String, mode: &'static str, why: String },
+    Session { server: String, pending: u32 },
+    Published { server: String, count: usize, ids: String },
+    Discarded { server: String, count: u32 },
+    Synced { from: String, to: String, copied: usize },
+    SyncFailed { from: String, to: String, why: String },
+    Lost { count: usize, ids: String, cause: String },
 }
 
 impl fmt::Display for Rec {

@@ -3,119 +3,34 @@
 
 use std::fmt;
 
+/// `World`: what the world says of a fault (once per fault, by the runner).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial {
-        online: String,
-    },
-    Script {
-        text: String,
-    },
-    Refused {
-        what: String,
-        why: String,
-    },
-    /// What the world says of a fault (once per fault, by the runner).
+    Initial { online: String },
+    Script { text: String },
+    Refused { what: String, why: String },
     World(crate::world::Narration),
-    NicEnabled {
-        dma: String,
-        nic: &'static str,
-        enabled: bool,
-    },
-    Link {
-        dma: String,
-        nic: &'static str,
-        up: bool,
-    },
-    Power {
-        dma: String,
-        on: bool,
-    },
-    Run {
-        dma: String,
-        state: &'static str,
-        why: String,
-    },
-    Role {
-        dma: String,
-        role: &'static str,
-        why: String,
-    },
-    Heartbeat {
-        dma: String,
-        path: String,
-        failures: u32,
-        max_failures: u32,
-    },
-    Notify {
-        from: String,
-        to: String,
-        outcome: String,
-    },
-    Sync {
-        dma: String,
-        ok: bool,
-    },
-    Vip {
-        dma: String,
-        addr: String,
-        held: bool,
-    },
-    DnsRegistered {
-        name: String,
-        addr: String,
-    },
-    RouteDropped {
-        dma: String,
-        route: String,
-    },
-    Db {
-        dma: String,
-        running: bool,
-        why: String,
-    },
-    Version {
-        dma: String,
-        version: String,
-    },
-    Records {
-        dma: String,
-        what: &'static str,
-        count: usize,
-        ids: String,
-    },
-    Lost {
-        count: usize,
-        cause: String,
-        ids: String,
-    },
-    Rejected {
-        count: u64,
-    },
-    Alarm {
-        dma: String,
-        raised: bool,
-        severity: &'static str,
-        text: String,
-    },
-    Led {
-        dma: String,
-        color: &'static str,
-    },
-    Lookup {
-        query: String,
-        answer: String,
-        served_by: String,
-    },
-    Connect {
-        from: String,
-        to: String,
-        ok: bool,
-        detail: String,
-    },
-    Upgrade {
-        step: String,
-    },
+    NicEnabled { dma: String, nic: &'static str, enabled: bool },
+    Link { dma: String, nic: &'static str, up: bool },
+    Power { dma: String, on: bool },
+    Run { dma: String, state: &'static str, why: String },
+    Role { dma: String, role: &'static str, why: String },
+    Heartbeat { dma: String, path: String, failures: u32, max_failures: u32 },
+    Notify { from: String, to: String, outcome: String },
+    Sync { dma: String, ok: bool },
+    Vip { dma: String, addr: String, held: bool },
+    DnsRegistered { name: String, addr: String },
+    RouteDropped { dma: String, route: String },
+    Db { dma: String, running: bool, why: String },
+    Version { dma: String, version: String },
+    Records { dma: String, what: &'static str, count: usize, ids: String },
+    Lost { count: usize, cause: String, ids: String },
+    Rejected { count: u64 },
+    Alarm { dma: String, raised: bool, severity: &'static str, text: String },
+    Led { dma: String, color: &'static str },
+    Lookup { query: String, answer: String, served_by: String },
+    Connect { from: String, to: String, ok: bool, detail: String },
+    Upgrade { step: String },
 }
 
 impl fmt::Display for Rec {

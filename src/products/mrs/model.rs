@@ -53,56 +53,21 @@ pub enum Event {
 }
 
 /// Typed trace records of the pair.
+/// `World`: what the world says of a fault (once per fault, by the runner).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial {
-        active: String,
-    },
-    Script {
-        text: String,
-    },
-    Refused {
-        what: String,
-        why: String,
-    },
-    /// What the world says of a fault (once per fault, by the runner).
+    Initial { active: String },
+    Script { text: String },
+    Refused { what: String, why: String },
     World(crate::world::Narration),
-    NicEnabled {
-        node: String,
-        enabled: bool,
-    },
-    Running {
-        node: String,
-        running: bool,
-    },
-    Role {
-        node: String,
-        role: &'static str,
-        why: String,
-    },
-    Sync {
-        ok: bool,
-        detail: String,
-    },
-    Changes {
-        node: String,
-        count: usize,
-        ids: String,
-    },
-    Lost {
-        count: usize,
-        ids: String,
-        cause: String,
-    },
-    Fault {
-        node: String,
-        what: String,
-    },
-    Alarm {
-        raised: bool,
-        severity: &'static str,
-        text: String,
-    },
+    NicEnabled { node: String, enabled: bool },
+    Running { node: String, running: bool },
+    Role { node: String, role: &'static str, why: String },
+    Sync { ok: bool, detail: String },
+    Changes { node: String, count: usize, ids: String },
+    Lost { count: usize, ids: String, cause: String },
+    Fault { node: String, what: String },
+    Alarm { raised: bool, severity: &'static str, text: String },
 }
 
 impl fmt::Display for Rec {
