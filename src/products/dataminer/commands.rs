@@ -1,7 +1,7 @@
 //! What the script's actions mean for a DataMiner pair: faults, operator actions (Switch, bring
 //! online; DM-MANUAL), upgrades with their three policies (DM-UPG-*), lookups and connections.
 
-use super::{Cx, DataMiner, Dma, Lookup, Nic, Rec, Role, Run};
+use super::{Cx, DataMiner, Dma, Event, Lookup, Nic, Rec, Role, Run};
 pub use crate::action::{Action as Command, CableRef, Target as DmaRef, UpgradePolicy};
 use crate::net::{HostId, Ip, PortKind, Topology};
 use crate::world::{Applied, WorldFault};
@@ -200,22 +200,62 @@ impl DataMiner {
     }
 
     /// The Switch button (DM-MANUAL): unavailable while the offline DMA is not running.
+    /// A manual Switch first waits, up to `db_push_wait`, for the online DMA to forward what
+    /// its DB Sync Stack holds (DM-OPT-DBPUSHWAIT); it is accepted (true) when it starts or waits.
     fn manual_switch(&mut self, cx: &mut Cx<'_, '_>) -> bool {
+        if self.switch_waiting {
+            cx.record(Rec::Refused { what: "Switch".into(), why: "a Switch already waits for the DB push".into() });
+            return false;
+        }
+        let Some(target) = self.switch_target(cx) else { return false };
+        let online = target.buddy();
+        let waiting = self.agent(online).forward.len();
+        let wait_ms = self.cfg.db_push_wait.0;
+        if waiting == 0 || wait_ms == 0 {
+            return self.try_go_online(target, "manual Switch", true, cx);
+        }
+        cx.record(Rec::PushWait { dma: self.name(online).into(), count: waiting, wait: crate::units::Ms(wait_ms).to_string() });
+        self.switch_waiting = true;
+        cx.arm(self.push_timer, wait_ms, Event::PushWaitOver);
+        true
+    }
+
+    /// The waiting Switch goes ahead: the push finished, or the wait is over. What it found
+    /// before it waited is checked again (a DMA may have stopped meanwhile).
+    pub(super) fn finish_switch(&mut self, cx: &mut Cx<'_, '_>) {
+        assert!(self.switch_waiting, "only a waiting Switch goes ahead");
+        self.switch_waiting = false;
+        cx.cancel(self.push_timer);
+        let pushed = Dma::BOTH.into_iter().filter(|d| self.agent(*d).role == Role::Online).all(|d| self.agent(d).forward.is_empty());
+        cx.record(Rec::PushWaitOver { why: if pushed { "the DB push finished" } else { "the wait for the DB push is over" } });
+        let started = match self.switch_target(cx) {
+            Some(target) => self.try_go_online(target, "manual Switch", true, cx),
+            None => false,
+        };
+        if !started && self.upgrade.is_some() {
+            cx.record(Rec::Upgrade { step: "aborted: the switch was refused".into() });
+            self.upgrade = None;
+        }
+    }
+
+    /// The DMA a Switch would bring online: the offline buddy of the online one, running and
+    /// offline. `None` (and the refusal in the trace) otherwise.
+    fn switch_target(&mut self, cx: &mut Cx<'_, '_>) -> Option<Dma> {
         let online = Dma::BOTH.into_iter().find(|d| self.agent(*d).role == Role::Online);
         let Some(online) = online else {
             cx.record(Rec::Refused { what: "Switch".into(), why: "no DMA is online".into() });
-            return false;
+            return None;
         };
         let target = online.buddy();
         if !self.agent(target).is_running() {
             cx.record(Rec::Refused { what: "Switch".into(), why: format!("the offline DMA {} is not running", self.name(target)) });
-            return false;
+            return None;
         }
         if self.agent(target).role.is_claiming() {
             cx.record(Rec::Refused { what: "Switch".into(), why: format!("{} is not offline ({})", self.name(target), self.agent(target).role.label()) });
-            return false;
+            return None;
         }
-        self.try_go_online(target, "manual Switch", true, cx)
+        Some(target)
     }
 
     /// "Bring online" from a Cube session on the offline DMA: works when the online one is

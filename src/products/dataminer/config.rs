@@ -261,6 +261,10 @@ pub struct Config {
     pub start_time: Ms,
     /// How often each DMA checks its sync connection (undocumented; assumption).
     pub sync_check_interval: Ms,
+    /// How long a manual Switch waits for the online DMA's outstanding DB offload and forward
+    /// requests before it switches anyway (`MaxWaitForFailoverDBPushOnManualSwitch` in
+    /// MaintenanceSettings.xml; docs: 60 s; DM-OPT-DBPUSHWAIT). `0s`: no wait.
+    pub db_push_wait: Ms,
     /// How long the DMA-to-DMA connection may be down before a timeout alarm (DMS.xml
     /// `errorTime`, 30000 ms (docs)).
     pub connection_timeout: Ms,
@@ -413,6 +417,7 @@ impl Default for Config {
             switch_time: Ms::secs(382),
             start_time: Ms::secs(90),
             sync_check_interval: Ms::secs(5),
+            db_push_wait: Ms::secs(60),
             connection_timeout: Ms::secs(30),
             led_refresh: Ms::secs(60),
             seed: Dma::Main,

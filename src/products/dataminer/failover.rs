@@ -288,8 +288,8 @@ impl DataMiner {
         }
     }
 
-    /// Leaves the online role (or the way to it): releases the VIP, and the records still in
-    /// the forward backlog never reach the buddy — they are lost, and the loss says why.
+    /// Leaves the online role (or the way to it): releases the VIP. The records still in the DB
+    /// Sync Stack stay there, on disk, and are forwarded when the sync path returns (DM-HELD).
     pub(super) fn go_offline(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
         if self.agent(dma).role == Role::Offline {
             return;
@@ -297,7 +297,6 @@ impl DataMiner {
         self.leave_online_role(dma, why, cx);
         assert_eq!(self.agent(dma).role, Role::Offline, "a DMA that went offline is offline");
         assert_eq!(self.vips_held(cx.net(), dma), 0, "an offline DMA holds no VIP");
-        assert!(self.agent(dma).forward.is_empty(), "an offline DMA forwards nothing");
     }
 
     fn leave_online_role(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
@@ -306,17 +305,6 @@ impl DataMiner {
         cx.cancel(a.timers.phase);
         cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: why.into() });
         self.release_vip(dma, cx);
-        let dropped = self.agent_mut(dma).forward.drain();
-        if !dropped.is_empty() {
-            let detail = format!("never forwarded to {}: {} went offline ({why})", self.name(dma.buddy()), self.name(dma));
-            // failsim's interpretation: the documents describe no such loss (see DM-HELD).
-            let cause = crate::ledger::Cause { detail, mechanism: "forward backlog dropped when leaving the online role", documented: None };
-            let now = cx.now();
-            for range in &dropped {
-                self.ledger.lose(*range, now, &cause);
-            }
-            cx.record(Rec::Lost { count: crate::ledger::count(&dropped), cause: cause.detail, ids: crate::ledger::format(&dropped) });
-        }
     }
 
     /// DataMiner stops on a DMA (stop, restart, power loss). Its Cassandra service stops with

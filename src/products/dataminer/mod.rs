@@ -230,6 +230,10 @@ pub struct DataMiner {
     /// The Failover dialog LEDs as last sampled (read through [`DataMiner::led`]).
     leds: [Led; 2],
     led_timer: TimerId,
+    /// A manual Switch waiting for the online DMA's DB push (DM-OPT-DBPUSHWAIT): its timer,
+    /// and whether it waits.
+    push_timer: TimerId,
+    switch_waiting: bool,
     upgrade: Option<commands::Upgrade>,
     dns_rng: Rng,
     phase_rng: [Rng; 2],
@@ -254,6 +258,9 @@ pub enum Event {
         dma: Dma,
     },
     LedRefresh,
+    /// A manual Switch waiting for the DB push goes ahead: the push finished, or the wait is
+    /// over (DM-OPT-DBPUSHWAIT).
+    PushWaitOver,
     /// Boxed: script commands are rare, and timer events stay small in the queue.
     Command(Box<Command>),
 }
@@ -282,6 +289,8 @@ impl DataMiner {
             connections: Vec::new(),
             leds: [Led::Green; 2],
             led_timer: cx.new_timer(),
+            push_timer: cx.new_timer(),
+            switch_waiting: false,
             upgrade: None,
             dns_rng,
             phase_rng,
@@ -481,6 +490,7 @@ impl DataMiner {
             Event::Phase { dma } => self.on_phase(dma, cx),
             Event::StartDone { dma } => self.on_start_done(dma, cx),
             Event::LedRefresh => self.on_led_refresh(cx),
+            Event::PushWaitOver => self.finish_switch(cx),
             Event::Command(c) => self.on_command(*c, cx),
         }
         if self.upgrade.is_some() {

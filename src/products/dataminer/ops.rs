@@ -48,7 +48,9 @@ impl DataMiner {
         }
         if let Some(since) = a.sync_failing_since {
             out.push((AlarmSeverity::Notice.severity(), format!("Sync connection to {buddy} is failing")));
-            if a.role == Role::Online {
+            // The online DMA forwards; an offline one still holding its DB Sync Stack has
+            // something to forward too (DM-HELD).
+            if a.role == Role::Online || !a.forward.is_empty() {
                 out.push((AlarmSeverity::Notice.severity(), format!("Failover DB forwarding is failing since {}", clock(since))));
                 if now - since >= self.cfg.connection_timeout.0 {
                     out.push((AlarmSeverity::Timeout.severity(), format!("Connection to {buddy} lost (timeout)")));
@@ -125,6 +127,9 @@ impl DataMiner {
             let sync_ok = a.sync_failing_since.is_none();
             item("Sync Connection", if sync_ok { "Available" } else { "Not Available" }, String::new());
             item("DB Sync", if sync_ok { "Active" } else { "Failing" }, String::new());
+            item("DB Sync Stack", "OK", format!("{} to forward", a.forward.len()));
+        } else if !a.forward.is_empty() {
+            // An offline DMA still holding what it had to forward shows it (DM-HELD).
             item("DB Sync Stack", "OK", format!("{} to forward", a.forward.len()));
         }
         for nic in a.nics() {

@@ -56,7 +56,9 @@ impl DataMiner {
     }
 
     /// Moves records as far as they can go now: buffered records into this DMA's database, and
-    /// (when online and the sync connection works) the forward backlog to the buddy.
+    /// (when the sync connection works) the DB Sync Stack to the buddy. The stack is whatever
+    /// this DMA still has to forward, in whatever role it is now: it outlives a role change or
+    /// a restart (DM-HELD).
     pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         if self.agent(dma).db.running && !self.agent(dma).db_buffer.is_empty() {
             let ids = self.agent_mut(dma).db_buffer.drain();
@@ -67,7 +69,7 @@ impl DataMiner {
         }
         // (The cheap test first: most checks find nothing to forward.)
         let waiting = !self.agent(dma).forward.is_empty();
-        let forwarding = waiting && self.agent(dma).role == Role::Online && self.agent(dma).is_running() && self.sync_path_ok(cx.world.net(), dma);
+        let forwarding = waiting && self.agent(dma).is_running() && self.sync_path_ok(cx.world.net(), dma);
         if forwarding {
             let ids = self.agent_mut(dma).forward.drain();
             let buddy = dma.buddy();
@@ -80,6 +82,10 @@ impl DataMiner {
             }
             cx.record(Rec::Records { dma: self.name(dma).into(), what: "forwarded", count: ledger::count(&ids), ids: ledger::format(&ids) });
             assert!(self.agent(dma).forward.is_empty(), "forwarding drains the whole DB Sync Stack");
+            if self.switch_waiting && self.agent(dma).role == Role::Online {
+                // The push a manual Switch waits for is done: it goes ahead, as its own event.
+                cx.arm(self.push_timer, 0, Event::PushWaitOver);
+            }
         }
         assert!(!self.agent(dma).db.running || self.agent(dma).db_buffer.is_empty(), "a running database has taken every buffered record");
     }

@@ -24,7 +24,8 @@ pub enum Rec {
     Db { dma: String, running: bool, why: String },
     Version { dma: String, version: String },
     Records { dma: String, what: &'static str, count: usize, ids: String },
-    Lost { count: usize, cause: String, ids: String },
+    PushWait { dma: String, count: u64, wait: String },
+    PushWaitOver { why: &'static str },
     Rejected { count: u64 },
     Alarm { dma: String, raised: bool, severity: &'static str, text: String },
     Led { dma: String, color: &'static str },
@@ -58,7 +59,8 @@ impl fmt::Display for Rec {
             Rec::Db { dma, running, why } => write!(f, "{dma} database server {} ({why})", if *running { "running" } else { "down" }),
             Rec::Version { dma, version } => write!(f, "{dma} now runs version {version}"),
             Rec::Records { dma, what, count, ids } => write!(f, "{dma} {what} {count} record(s) {ids}"),
-            Rec::Lost { count, cause, ids } => write!(f, "LOST {count} record(s) {ids}: {cause}"),
+            Rec::PushWait { dma, count, wait } => write!(f, "Switch: {dma} waits up to {wait} for the DB push ({count} record(s) to forward)"),
+            Rec::PushWaitOver { why } => write!(f, "Switch goes ahead: {why}"),
             Rec::Rejected { count } => write!(f, "{count} record(s) not gathered: no DMA online"),
             Rec::Alarm { dma, raised, severity, text } => {
                 write!(f, "{dma} Alarm Console: {} {severity} \"{text}\"", if *raised { "raised" } else { "cleared" })
