@@ -263,3 +263,51 @@ fn a_world_of_two_products_reads_back_from_its_file() {
     assert_eq!(failsim::to_ron(&again).unwrap(), failsim::to_ron(&sc).unwrap());
     assert_eq!(failsim::run(&again, None).unwrap().trace_hash, failsim::run(&sc, None).unwrap().trace_hash);
 }
+
+#[test]
+fn a_fault_that_changes_nothing_says_nothing() {
+    // Pulling a pulled cable and disabling a disabled NIC change nothing: neither the world nor
+    // a product narrates them again. Both products' own timers keep working in a world of
+    // several products: Check Point's restart ends on time, and DataMiner's timeout alarm,
+    // which depends on time passing, is raised 30 s after its sync connection fails.
+    let o = dm_beside_cp(
+        r#"script: [
+            (at: "1m", do: Pull(cable: "sms-2-mgmt")),
+            (at: "1m10s", do: Pull(cable: "sms-2-mgmt")),
+            (at: "2m", do: DisableNic(host: "sms-1", nic: "mgmt")),
+            (at: "2m10s", do: DisableNic(host: "sms-1", nic: "mgmt")),
+            (at: "3m", do: DisableNic(host: "dma-b", nic: "sync")),
+            (at: "3m10s", do: DisableNic(host: "dma-b", nic: "sync")),
+            (at: "4m", system: "cp", do: Restart(node: Secondary, duration: "1m")),
+        ], end: "8m",
+        expect: [
+            (ids: ["DM-SYNC-OFF-2"], when: At("3m40s"), system: "dm", that: Alarm(on: Main, text: "Connection to dma-b lost (timeout)", active: true)),
+        ]"#,
+    );
+    assert_eq!(failures(&o), Vec::<String>::new());
+    let count = |text: &str| o.timeline.iter().filter(|l| l.text == text).count();
+    assert_eq!(count("sms-2-mgmt pulled out"), 1);
+    assert_eq!(count("sms-1 NIC disabled"), 1);
+    assert_eq!(count("dma-b NIC Sync disabled"), 1);
+    assert!(o.timeline.iter().any(|l| l.at_ms == 300_000 && l.text == "sms-2 management services up"), "the restart ends after 1m");
+}
+
+#[test]
+fn lint_in_a_world_of_several_products_sees_each_products_systems_together() {
+    // Two DataMiner pairs of one DMS, one in VIP mode and one with a shared hostname, beside a
+    // Check Point pair: the DataMiner warning about mixing them is still given.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-dm-beside-cp.ron");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let hosts = r#"(name: "dma-c", nics: [(name: "corp", addr: "10.10.10.13/24")]),
+            (name: "dma-d", nics: [(name: "corp", addr: "10.10.10.14/24")]),
+            (name: "ops-pc","#;
+    let cables = r#"(name: "dma-c-corp", ends: (Nic("dma-c", "corp"), Switch("core"))),
+            (name: "ops","#;
+    let pair = r#"(name: "dm2", system: DataMiner(bind: (main: "dma-c", backup: "dma-d", corporate: "corp", client: "ops-pc"), addressing: SharedHostname(name: "DMA-SHARED"))),
+        (name: "cp","#;
+    let src = src.replacen(r#"(name: "ops-pc","#, hosts, 1).replacen(r#"(name: "ops","#, cables, 1).replacen(r#"(name: "cp","#, pair, 1);
+    let warnings = failsim::lint(&parse(&src));
+    let mixed: Vec<_> = warnings.iter().filter(|w| w.system == "all").collect();
+    assert_eq!(mixed.len(), 1, "{warnings:?}");
+    assert!(mixed[0].warning.message.contains("1 pair(s) use a virtual IP and 1 a shared hostname"), "{mixed:?}");
+}
