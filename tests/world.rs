@@ -311,3 +311,14 @@ fn lint_in_a_world_of_several_products_sees_each_products_systems_together() {
     assert_eq!(mixed.len(), 1, "{warnings:?}");
     assert!(mixed[0].warning.message.contains("1 pair(s) use a virtual IP and 1 a shared hostname"), "{mixed:?}");
 }
+
+#[test]
+fn an_mrs_node_says_once_that_its_nic_is_disabled() {
+    let o = scenario_with(
+        "world-mrs-two-racks.ron",
+        ("", ""),
+        r#"script: [(at: "1m", do: DisableNic(host: "node-master2", nic: "nic")), (at: "1m10s", do: DisableNic(host: "node-master2", nic: "nic"))], end: "3m""#,
+    );
+    let disabled: Vec<_> = o.timeline.iter().filter(|l| l.text.contains("node-master2") && l.text.contains("NIC") && l.text.contains("disabled")).collect();
+    assert_eq!(disabled.len(), 1, "{:?}", o.timeline.iter().map(|l| &l.text).collect::<Vec<_>>());
+}
