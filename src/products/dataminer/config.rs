@@ -265,6 +265,10 @@ pub struct Config {
     /// requests before it switches anyway (`MaxWaitForFailoverDBPushOnManualSwitch` in
     /// MaintenanceSettings.xml; docs: 60 s; DM-OPT-DBPUSHWAIT). `0s`: no wait.
     pub db_push_wait: Ms,
+    /// NICs that must be up for a DMA to go online (`SLNet.NicsToCheckOnFailover` in
+    /// MaintenanceSettings.xml; DM-OPT-NICCHECK). Empty by default: no NIC is checked. A DMA
+    /// without a sync or acquisition NIC checks its corporate one for that role.
+    pub nics_to_check: Vec<Nic>,
     /// How long the DMA-to-DMA connection may be down before a timeout alarm (DMS.xml
     /// `errorTime`, 30000 ms (docs)).
     pub connection_timeout: Ms,
@@ -418,6 +422,7 @@ impl Default for Config {
             start_time: Ms::secs(90),
             sync_check_interval: Ms::secs(5),
             db_push_wait: Ms::secs(60),
+            nics_to_check: Vec::new(),
             connection_timeout: Ms::secs(30),
             led_refresh: Ms::secs(60),
             seed: Dma::Main,

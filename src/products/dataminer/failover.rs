@@ -142,6 +142,10 @@ impl DataMiner {
         let buddy = dma.buddy();
         let (me, other) = (self.name(dma).to_string(), self.name(buddy).to_string());
         cx.record(Rec::Role { dma: me.clone(), role: "Preparing to go online", why: why.into() });
+        if let Some(why) = self.nic_check_failure(cx.net(), dma) {
+            cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why });
+            return false;
+        }
         if !self.can_message(cx.net(), dma, buddy) {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy unreachable, going online without its answer".into() });
         } else if !self.agent(buddy).role.is_claiming() {
@@ -158,6 +162,13 @@ impl DataMiner {
         }
         self.begin_phases(dma, false, "going online", cx);
         true
+    }
+
+    /// Why the DMA may not go online now: a NIC listed in `nics_to_check` has no link
+    /// (DM-OPT-NICCHECK). `None`: every listed NIC is up.
+    fn nic_check_failure(&self, net: &Topology, dma: Dma) -> Option<String> {
+        let down = self.cfg.nics_to_check.iter().find(|nic| !net.has_link(self.agent(dma).port(**nic)))?;
+        Some(format!("NIC {} is down (NicsToCheckOnFailover)", down.label()))
     }
 
     /// Starts the going-online phases. From a start-up, DataMiner already loaded its elements
@@ -368,7 +379,10 @@ impl DataMiner {
             // (Not when the checks above already sent it online: with no failures allowed, the
             // first failing heartbeat decides at once. Found by the fuzz test.)
             let why = if self.can_message(cx.net(), dma, buddy) { "start-up: the buddy is offline" } else { "start-up: cannot reach the buddy" };
-            self.begin_phases(dma, true, why, cx);
+            match self.nic_check_failure(cx.net(), dma) {
+                Some(down) => cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{why}, but {down}") }),
+                None => self.begin_phases(dma, true, why, cx),
+            }
         }
         self.pump(dma, cx);
     }

@@ -1,0 +1,49 @@
+//! The documented DataMiner options of SPEC §7 in combinations the scenario files do not spell
+//! out: each option's rule against the same script without it, and on the paths a file does
+//! not take (a start-up, a manual switch).
+
+use std::path::Path;
+
+/// The built-in DataMiner pair with `config` (fields of `DataMiner(...)`) and the script;
+/// returns the outcome and the trace's texts.
+fn run(config: &str, script: &str, end: &str) -> (failsim::Outcome, Vec<String>) {
+    let src = format!(r#"Scenario(name: "options", doc: "", seed: 1, system: DataMiner({config}), script: [{script}], end: "{end}")"#);
+    let o = failsim::run(&failsim::parse(Path::new("options.ron"), &src).expect("parses"), None).expect("runs");
+    let texts = o.timeline.iter().map(|l| l.text.clone()).collect();
+    (o, texts)
+}
+
+fn online_at(o: &failsim::Outcome, dma: &str) -> bool {
+    o.revised.nodes.iter().any(|n| n.name == dma && n.role == "Online")
+}
+
+#[test]
+fn a_listed_nic_down_keeps_the_backup_offline_and_an_unlisted_one_does_not() {
+    let script = r#"(at: "30s", do: DisableNic(cable: Sync, on: Backup)), (at: "1m", do: Pull(cable: Corporate, on: Online))"#;
+    let (listed, _) = run("nics_to_check: [Sync]", script, "12m");
+    let (unlisted, _) = run("nics_to_check: [Corporate]", script, "12m");
+    let (default, _) = run("", script, "12m");
+    assert!(!online_at(&listed, "DMA-BACKUP"), "{:?}", listed.revised.nodes);
+    assert!(online_at(&unlisted, "DMA-BACKUP"), "Backup's corporate NIC is up: {:?}", unlisted.revised.nodes);
+    assert!(online_at(&default, "DMA-BACKUP"), "no NIC is checked by default: {:?}", default.revised.nodes);
+}
+
+#[test]
+fn a_listed_nic_down_keeps_a_starting_dma_offline() {
+    // Both stop; Backup starts alone with its Sync NIC disabled: at start-up it would go
+    // online (it cannot reach Main; its Cassandra is the master seed node, so it can start),
+    // but the listed NIC is down.
+    let script =
+        r#"(at: "1m", do: Stop(Main)), (at: "1m", do: Stop(Backup)), (at: "2m", do: DisableNic(cable: Sync, on: Backup)), (at: "3m", do: Start(Backup))"#;
+    let (o, texts) = run("nics_to_check: [Sync], seed: Backup", script, "12m");
+    assert!(!online_at(&o, "DMA-BACKUP"), "{:?}", o.revised.nodes);
+    assert!(texts.iter().any(|t| t.contains("but NIC Sync is down (NicsToCheckOnFailover)")), "{texts:?}");
+}
+
+#[test]
+fn a_manual_switch_to_a_dma_with_a_listed_nic_down_does_not_happen() {
+    let script = r#"(at: "30s", do: DisableNic(cable: Corporate, on: Backup)), (at: "1m", do: Switch)"#;
+    let (o, texts) = run("nics_to_check: [Corporate]", script, "10m");
+    assert!(online_at(&o, "DMA-MAIN"), "Main was never told to go offline: {:?}", o.revised.nodes);
+    assert!(texts.iter().any(|t| t == "DMA-BACKUP Failover Status => Offline (NIC Corporate is down (NicsToCheckOnFailover))"), "{texts:?}");
+}
