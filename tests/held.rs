@@ -69,4 +69,24 @@ fn a_waiting_switch_checks_again_when_it_goes_ahead() {
         r#"(ids: ["DM-OPT-DBPUSHWAIT"], when: During("2m", "20m"), that: Role(Main, Online))"#,
     );
     assert!(trace_has(&o, "refused: Switch: the offline DMA DMA-BACKUP is not running"));
+    assert!(!trace_has(&o, "upgrade"), "no upgrade runs, so none is aborted");
+}
+
+#[test]
+fn an_upgrade_whose_waiting_switch_is_refused_is_aborted() {
+    // Backup first: Backup is upgraded and started, then the upgrade switches to it; the Switch
+    // waits for Main's DB push (the sync cable is out), and Backup stops during the wait: when
+    // the wait is over the Switch is refused, and so the upgrade ends there, Main online on its
+    // old version.
+    let o = run(
+        "",
+        r#"(at: "30s", do: Pull(cable: Sync, on: Online)), (at: "40s", do: Write(count: 10)),
+           (at: "1m", do: Upgrade(policy: BackupFirst, version: "10.5.0", duration: "5m")),
+           (at: "6m30s", do: Stop(Backup))"#,
+        r#"(ids: ["DM-OPT-DBPUSHWAIT"], when: During("0s", "20m"), that: Role(Main, Online))"#,
+    );
+    let texts: Vec<&str> = o.timeline.iter().map(|l| l.text.as_str()).collect();
+    let waits = texts.iter().position(|t| t.starts_with("Switch: DMA-MAIN waits up to 1m for the DB push"));
+    let aborted = texts.iter().position(|t| t.ends_with("aborted: the switch was refused"));
+    assert!(waits.is_some() && aborted > waits, "{texts:?}");
 }
