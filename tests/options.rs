@@ -47,3 +47,30 @@ fn a_manual_switch_to_a_dma_with_a_listed_nic_down_does_not_happen() {
     assert!(online_at(&o, "DMA-MAIN"), "Main was never told to go offline: {:?}", o.revised.nodes);
     assert!(texts.iter().any(|t| t == "DMA-BACKUP Failover Status => Offline (NIC Corporate is down (NicsToCheckOnFailover))"), "{texts:?}");
 }
+
+#[test]
+fn without_auto_restart_the_same_reboot_leaves_both_offline() {
+    let script = r#"(at: "1m", do: FailSwitch), (at: "3m", do: RestoreSwitch)"#;
+    let (with, _) = run("auto_restart_when_going_offline: true", script, "10m");
+    let (without, texts) = run("", script, "10m");
+    assert!(online_at(&with, "DMA-MAIN"), "{:?}", with.revised.nodes);
+    assert!(!online_at(&without, "DMA-MAIN") && !online_at(&without, "DMA-BACKUP"), "{:?}", without.revised.nodes);
+    assert!(!texts.iter().any(|t| t.contains("Auto restart")), "off by default");
+}
+
+#[test]
+fn a_dma_told_to_go_offline_restarts_and_comes_back_offline() {
+    // A manual Switch: Backup notifies Main, Main goes offline and (with the option) restarts;
+    // Backup is claiming the online role by the time Main has started, so Main stays offline.
+    let (o, texts) = run("auto_restart_when_going_offline: true", r#"(at: "1m", do: Switch)"#, "12m");
+    assert!(texts.iter().any(|t| t == "DMA-MAIN DataMiner stopped (Auto restart Agent when going offline)"), "{texts:?}");
+    assert!(online_at(&o, "DMA-BACKUP") && !online_at(&o, "DMA-MAIN"), "{:?}", o.revised.nodes);
+    assert!(texts.iter().any(|t| t == "DMA-MAIN Failover Status => Offline (DMA-BACKUP is online)"), "{texts:?}");
+}
+
+#[test]
+fn a_stopped_dma_is_not_restarted() {
+    let (o, texts) = run("auto_restart_when_going_offline: true", r#"(at: "1m", do: Stop(Main))"#, "12m");
+    assert!(!texts.iter().any(|t| t.contains("Auto restart")), "a stop is not going offline: {texts:?}");
+    assert!(o.revised.nodes.iter().any(|n| n.name == "DMA-MAIN" && n.facts.iter().any(|f| f.contains("stopped"))), "{:?}", o.revised.nodes);
+}

@@ -265,6 +265,10 @@ pub struct Config {
     /// requests before it switches anyway (`MaxWaitForFailoverDBPushOnManualSwitch` in
     /// MaintenanceSettings.xml; docs: 60 s; DM-OPT-DBPUSHWAIT). `0s`: no wait.
     pub db_push_wait: Ms,
+    /// "Auto restart Agent when going offline" (the Advanced Options tab of the Failover
+    /// configuration; DM-OPT-AUTORESTART): a DMA made offline restarts its DataMiner. Off
+    /// unless ticked.
+    pub auto_restart_when_going_offline: bool,
     /// NICs that must be up for a DMA to go online (`SLNet.NicsToCheckOnFailover` in
     /// MaintenanceSettings.xml; DM-OPT-NICCHECK). Empty by default: no NIC is checked. A DMA
     /// without a sync or acquisition NIC checks its corporate one for that role.
@@ -423,6 +427,7 @@ impl Default for Config {
             sync_check_interval: Ms::secs(5),
             db_push_wait: Ms::secs(60),
             nics_to_check: Vec::new(),
+            auto_restart_when_going_offline: false,
             connection_timeout: Ms::secs(30),
             led_refresh: Ms::secs(60),
             seed: Dma::Main,

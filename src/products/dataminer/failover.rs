@@ -122,7 +122,7 @@ impl DataMiner {
             self.try_go_online(dma, "all normal heartbeats failing", false, cx);
         } else if inverted && role.is_claiming() && self.all_inverted_failed(dma) {
             // DM-HB-INVERTED: a DMA goes (or stays) offline when all its inverted heartbeats fail.
-            self.go_offline(dma, "all inverted heartbeats failing", cx);
+            self.made_offline(dma, "all inverted heartbeats failing", cx);
         }
     }
 
@@ -157,7 +157,7 @@ impl DataMiner {
             return false;
         } else {
             cx.record(Rec::Notify { from: me.clone(), to: other, outcome: "accepted".into() });
-            self.go_offline(buddy, &format!("notified by {me}"), cx);
+            self.made_offline(buddy, &format!("notified by {me}"), cx);
             assert_eq!(self.agent(buddy).role, Role::Offline, "a buddy that accepted the notice is offline");
         }
         self.begin_phases(dma, false, "going online", cx);
@@ -308,6 +308,28 @@ impl DataMiner {
         self.leave_online_role(dma, why, cx);
         assert_eq!(self.agent(dma).role, Role::Offline, "a DMA that went offline is offline");
         assert_eq!(self.vips_held(cx.net(), dma), 0, "an offline DMA holds no VIP");
+    }
+
+    /// A running DMA is made offline (by its inverted heartbeats, or by its buddy's notice).
+    /// With "Auto restart Agent when going offline" its DataMiner then restarts, as an event
+    /// of its own at this instant (DM-OPT-AUTORESTART).
+    fn made_offline(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
+        let was_claiming = self.agent(dma).role.is_claiming();
+        self.go_offline(dma, why, cx);
+        if was_claiming && self.cfg.auto_restart_when_going_offline {
+            cx.schedule_in(0, Event::AutoRestart { dma });
+        }
+    }
+
+    /// The restart "Auto restart Agent when going offline" asked for: unless the DMA stopped or
+    /// claims the online role again meanwhile.
+    pub(super) fn on_auto_restart(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        if self.agent(dma).run != Run::Running || self.agent(dma).role != Role::Offline {
+            return;
+        }
+        self.stop_agent(dma, "Auto restart Agent when going offline", cx);
+        self.begin_start(dma, self.cfg.start_time.0, cx);
+        assert_eq!(self.agent(dma).run, Run::Starting, "an auto restart starts the DMA again");
     }
 
     fn leave_online_role(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {

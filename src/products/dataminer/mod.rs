@@ -258,6 +258,10 @@ pub enum Event {
         dma: Dma,
     },
     LedRefresh,
+    /// "Auto restart Agent when going offline" restarts the DMA (DM-OPT-AUTORESTART).
+    AutoRestart {
+        dma: Dma,
+    },
     /// A manual Switch waiting for the DB push goes ahead: the push finished, or the wait is
     /// over (DM-OPT-DBPUSHWAIT).
     PushWaitOver,
@@ -491,6 +495,7 @@ impl DataMiner {
             Event::StartDone { dma } => self.on_start_done(dma, cx),
             Event::LedRefresh => self.on_led_refresh(cx),
             Event::PushWaitOver => self.finish_switch(cx),
+            Event::AutoRestart { dma } => self.on_auto_restart(dma, cx),
             Event::Command(c) => self.on_command(*c, cx),
         }
         if self.upgrade.is_some() {
