@@ -74,3 +74,43 @@ fn a_stopped_dma_is_not_restarted() {
     assert!(!texts.iter().any(|t| t.contains("Auto restart")), "a stop is not going offline: {texts:?}");
     assert!(o.revised.nodes.iter().any(|n| n.name == "DMA-MAIN" && n.facts.iter().any(|f| f.contains("stopped"))), "{:?}", o.revised.nodes);
 }
+
+/// `scenarios/<file>` with `sets` applied (`--set`), run.
+fn run_file(file: &str, sets: &[&str]) -> failsim::Outcome {
+    let sc = failsim::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file)).unwrap();
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    failsim::run(&failsim::apply_overrides(&sc, &sets).unwrap(), None).unwrap()
+}
+
+#[test]
+fn the_vip_known_issue_is_gone_on_the_fixed_version() {
+    let affected = run_file("dm-ki-vip-acquire.ron", &[]);
+    assert!(affected.timeline.iter().any(|l| l.text.contains("known issue DM-KI-VIP-ACQUIRE of version 10.4.0 CU10")));
+    for fixed in ["10.4.0 CU12", "10.5.0", "10.5.3", "10.4.0 CU7"] {
+        let o = run_file("dm-ki-vip-acquire.ron", &[&format!("main.version={fixed}"), &format!("backup.version={fixed}")]);
+        assert!(online_at(&o, "dma-b"), "{fixed}: {:?}", o.revised.nodes);
+        assert!(!o.timeline.iter().any(|l| l.text.contains("known issue")), "{fixed}");
+    }
+}
+
+#[test]
+fn the_vip_known_issue_needs_several_nics_or_more_than_two_vips() {
+    // One VIP on one NIC, on an affected version: the VIP check works.
+    let script = r#"(at: "1m", do: Pull(cable: Corporate, on: Online))"#;
+    let (o, texts) = run(
+        r#"main: (name: "DMA-MAIN", corporate: "10.10.10.1/24", sync: "192.168.100.1/24", version: "10.4.0 CU10"),
+        backup: (name: "DMA-BACKUP", corporate: "10.10.10.2/24", sync: "192.168.100.2/24", version: "10.4.0 CU10")"#,
+        script,
+        "10m",
+    );
+    assert!(online_at(&o, "DMA-BACKUP"), "{:?}", o.revised.nodes);
+    assert!(!texts.iter().any(|t| t.contains("known issue")));
+}
+
+#[test]
+fn a_malformed_version_is_a_located_error() {
+    let src = r#"Scenario(name: "v", doc: "", system: DataMiner(), script: [(at: "1m", do: Upgrade(policy: BackupFirst, version: "10.5", duration: "5m"))], end: "10m")"#;
+    let err = failsim::parse(Path::new("v.ron"), src).unwrap_err();
+    assert!(err.message.contains("`10.5` is not a DataMiner version"), "{err:?}");
+    assert_eq!((err.line, err.col), (1, 71), "at the step's `do:`: {err:?}");
+}

@@ -98,6 +98,10 @@ pub trait Product: Clone {
     fn validate(cfg: &Self::Config) -> Result<(), String>;
     /// The script actions this product supports (the parser refuses the others).
     fn supported_actions(cfg: &Self::Config) -> Vec<&'static str>;
+    /// Checks a supported action's values before the run (an upgrade's version, say).
+    fn validate_action(_cfg: &Self::Config, _action: &Action) -> Result<(), String> {
+        Ok(())
+    }
     /// Checks a claim before the run (a status item it does not show, say).
     fn validate_claim(_claim: &Self::Claim) -> Result<(), String> {
         Ok(())

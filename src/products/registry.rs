@@ -162,6 +162,9 @@ macro_rules! registry {
             fn supported_actions(cfg: &System) -> Vec<&'static str> {
                 cfg.supported_actions()
             }
+            fn validate_action(cfg: &System, action: &$crate::action::Action) -> Result<(), String> {
+                cfg.validate_action(action)
+            }
             fn validate_claim(claim: &AnyClaim) -> Result<(), String> {
                 match claim {
                     $( AnyClaim::$variant(c) => <$product as $crate::products::Product>::validate_claim(c), )*
@@ -394,6 +397,18 @@ impl System {
             }
         }
         self.visit(Binding(world))
+    }
+
+    /// Checks a supported action's values against this system (see [`Product::validate_action`]).
+    pub fn validate_action(&self, action: &crate::action::Action) -> Result<(), String> {
+        struct Check<'a>(&'a crate::action::Action);
+        impl WithConfig for Check<'_> {
+            type Out = Result<(), String>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
+                P::validate_action(cfg, self.0)
+            }
+        }
+        self.visit(Check(action))
     }
 
     /// The script actions this system supports.

@@ -437,6 +437,7 @@ fn parse_in<P: Registered>(path: &Path, src: &str, vocabularies: &[SystemTag]) -
             let m = format!("{} does not support the action `{}`; it supports: {}", system.label(), step.action.kind(), supported.join(", "));
             return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
         }
+        system.validate_action(&step.action).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
         if let Some(count) = step.action.count() {
             totals.add(step.action.kind(), count).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
         }

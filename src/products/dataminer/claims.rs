@@ -87,7 +87,7 @@ pub enum Claim {
     /// Where the gathered records are (FS-NOLOSS). Unset fields are not checked.
     Records(check::Writes),
     /// The DataMiner version the DMA runs.
-    Version(Dma, String),
+    Version(Dma, super::Version),
     /// Whether the DMA's database server runs.
     DbRunning(Dma, bool),
     /// At most this many DMAs are online (1: no split brain).
@@ -153,7 +153,7 @@ impl Claim {
                 }
             }
             Claim::Records(w) => w.check(&dm.ledger.summary()),
-            Claim::Version(d, v) => expect(v.clone(), dm.agent(*d).version.clone()),
+            Claim::Version(d, v) => expect(*v, dm.agent(*d).version),
             Claim::DbRunning(d, r) => expect(*r, dm.agent(*d).db.running),
             Claim::OnlineAtMost(n) => check::at_most(*n, dm.online().count(), "online"),
             Claim::Healthy => check::healthy(dm.health_problems()),

@@ -1,7 +1,7 @@
 //! What the script's actions mean for a DataMiner pair: faults, operator actions (Switch, bring
 //! online; DM-MANUAL), upgrades with their three policies (DM-UPG-*), lookups and connections.
 
-use super::{Cx, DataMiner, Dma, Event, Lookup, Nic, Rec, Role, Run};
+use super::{Cx, DataMiner, Dma, Event, Lookup, Nic, Rec, Role, Run, Version};
 pub use crate::action::{Action as Command, CableRef, Target as DmaRef, UpgradePolicy};
 use crate::net::{HostId, Ip, PortKind, Topology};
 use crate::world::{Applied, WorldFault};
@@ -10,7 +10,7 @@ use crate::world::{Applied, WorldFault};
 #[derive(Clone, Debug)]
 pub struct Upgrade {
     policy: UpgradePolicy,
-    version: String,
+    version: Version,
     duration_ms: u64,
     /// The DMA online when the upgrade began.
     first_online: Dma,
@@ -114,7 +114,10 @@ impl DataMiner {
                 self.manual_switch(cx);
             }
             Command::BringOnline(_) => self.bring_online(d(), cx),
-            Command::Upgrade { policy, version, duration } => self.begin_upgrade(policy, version, duration.0, cx),
+            Command::Upgrade { policy, version, duration } => {
+                let version = Version::parse(&version).expect("the parser checked the upgrade's version");
+                self.begin_upgrade(policy, version, duration.0, cx)
+            }
             Command::Write { count } => self.gather(count, cx),
             Command::Lookup { name, count } => (0..count).for_each(|_| self.lookup(&name, cx)),
             Command::ReverseLookup { ip, count } => (0..count).for_each(|_| self.reverse_lookup(ip, cx)),
@@ -279,7 +282,7 @@ impl DataMiner {
         }
     }
 
-    fn begin_upgrade(&mut self, policy: UpgradePolicy, version: String, duration_ms: u64, cx: &mut Cx<'_, '_>) {
+    fn begin_upgrade(&mut self, policy: UpgradePolicy, version: Version, duration_ms: u64, cx: &mut Cx<'_, '_>) {
         if self.upgrade.is_some() {
             cx.record(Rec::Refused { what: "upgrade".into(), why: "an upgrade is already running".into() });
             return;
@@ -294,12 +297,12 @@ impl DataMiner {
                 // Both restart at once; the online one is restarted first, so on equal durations it
                 // finishes first and comes back online (DM-STARTUP), its buddy offline.
                 for d in [first_online, offline] {
-                    self.upgrade_dma(d, &version, duration_ms, cx);
+                    self.upgrade_dma(d, version, duration_ms, cx);
                 }
                 Step::UpgradingBoth
             }
             UpgradePolicy::BackupFirst | UpgradePolicy::BackupFirstWithSwitchback => {
-                self.upgrade_dma(offline, &version, duration_ms, cx);
+                self.upgrade_dma(offline, version, duration_ms, cx);
                 Step::Upgrading(offline)
             }
         };
@@ -307,9 +310,9 @@ impl DataMiner {
         self.upgrade = Some(Upgrade { policy, version, duration_ms, first_online, step });
     }
 
-    fn upgrade_dma(&mut self, dma: Dma, version: &str, duration_ms: u64, cx: &mut Cx<'_, '_>) {
+    fn upgrade_dma(&mut self, dma: Dma, version: Version, duration_ms: u64, cx: &mut Cx<'_, '_>) {
         cx.record(Rec::Upgrade { step: format!("upgrading {} to {version}", self.name(dma)) });
-        self.agent_mut(dma).pending_version = Some(version.to_string());
+        self.agent_mut(dma).pending_version = Some(version);
         self.cmd_stop(dma, cx);
         self.cmd_start(dma, duration_ms, cx);
     }
@@ -335,9 +338,9 @@ impl DataMiner {
         let next = match (policy, step) {
             (_, Step::Upgrading(d)) if d == second => self.upgrade_switch(second, cx),
             (_, Step::SwitchingTo(d)) if d == second => {
-                let (version, duration_ms) =
-                    (self.upgrade.as_ref().map(|u| u.version.clone()).unwrap_or_default(), self.upgrade.as_ref().map_or(0, |u| u.duration_ms));
-                self.upgrade_dma(first, &version, duration_ms, cx);
+                let upgrade = self.upgrade.as_ref().expect("an upgrade in progress");
+                let (version, duration_ms) = (upgrade.version, upgrade.duration_ms);
+                self.upgrade_dma(first, version, duration_ms, cx);
                 Some(Step::Upgrading(first))
             }
             (UpgradePolicy::BackupFirstWithSwitchback, Step::Upgrading(d)) if d == first => self.upgrade_switch(first, cx),

@@ -1,6 +1,7 @@
 //! The DataMiner Failover configuration a scenario may set. Every field has a default, so a
 //! scenario only writes what differs from the recommended setup.
 
+use super::version::Version;
 use crate::net::{Cidr, Ip, Route};
 use crate::units::Ms;
 use crate::world::WorldDecl;
@@ -172,8 +173,10 @@ pub struct AgentConfig {
     /// none); `None`: data sources are polled over the corporate NIC.
     #[serde(skip)]
     pub acquisition: Option<Cidr>,
+    /// The DataMiner version, as DataMiner writes it (`10.4.0 CU12`, `10.5.3`); it decides
+    /// the version-mismatch alarm and which known issues apply (SPEC §9).
     #[serde(default = "default_version")]
-    pub version: String,
+    pub version: Version,
     /// Persistent routes of this DMA's server (DM-ROUTE-*).
     #[serde(default)]
     pub routes: Vec<Route>,
@@ -458,8 +461,8 @@ fn default_vip() -> Ip {
 fn default_shared_name() -> String {
     "DMA-SHARED".into()
 }
-fn default_version() -> String {
-    "10.4.0".into()
+fn default_version() -> Version {
+    Version::main(10, 4, 0)
 }
 fn yes() -> bool {
     true

@@ -2,7 +2,8 @@
 //! go-offline notice (DM-NOTIFY), the ping-pong refusal (DM-HB-PINGPONG), the start-up rule
 //! (DM-STARTUP) and the phases of going online (DM-SWITCH-TIME).
 
-use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Rec, Role, Run};
+use super::version::{self, Behaviour, KnownIssue};
+use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Nic, Rec, Role, Run};
 use crate::db::StartError;
 use crate::net::{Cidr, RecordSource, Topology};
 
@@ -225,7 +226,8 @@ impl DataMiner {
             let port = self.agent(dma).port(nic);
             net.holders(vip).any(|p| p != port && net.connected(port, p))
         });
-        let (taken, vip) = (taken_vip.is_some(), taken_vip.map_or(first, |(_, vip)| vip));
+        let stuck = self.vip_check_stuck(dma);
+        let (taken, vip) = (taken_vip.is_some() || stuck.is_some(), taken_vip.map_or(first, |(_, vip)| vip));
         let a = self.agent_mut(dma);
         a.vip_free_pings = if taken { 0 } else { a.vip_free_pings + 1 };
         if a.vip_free_pings >= VIP_FREE_PINGS {
@@ -239,9 +241,21 @@ impl DataMiner {
             a.role = Role::Offline;
             let why = format!("NOT switching state: Cannot claim DataMiner Failover IP {vip} (still reachable; not local)");
             cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why });
+            if let Some(issue) = stuck {
+                cx.record(Rec::KnownIssue { dma: self.name(dma).into(), id: issue.id, page: issue.page, version: self.agent(dma).version.to_string() });
+            }
         } else {
             cx.arm(a.timers.phase, VIP_PING_INTERVAL_MS, Event::Phase { dma });
         }
+    }
+
+    /// DM-KI-VIP-ACQUIRE: on an affected version, with more than two VIPs or VIPs on several
+    /// NICs, the ARP double-check (RN 40516) finds every VIP still in use, so the agent going
+    /// online never counts one as free.
+    fn vip_check_stuck(&self, dma: Dma) -> Option<&'static KnownIssue> {
+        let issue = version::affecting(self.agent(dma).version, Behaviour::VipAcquireStuck)?;
+        let nics: std::collections::BTreeSet<Nic> = self.cfg.vips().map(|(nic, _)| nic).collect();
+        (self.cfg.vips().count() > 2 || nics.len() > 1).then_some(issue)
     }
 
     /// Whether the DMA holds every VIP of the pair now, each on its own NIC (none in
@@ -381,8 +395,8 @@ impl DataMiner {
             return;
         }
         if let Some(v) = self.agent_mut(dma).pending_version.take() {
-            self.agent_mut(dma).version = v.clone();
-            cx.record(Rec::Version { dma: self.name(dma).into(), version: v });
+            self.agent_mut(dma).version = v;
+            cx.record(Rec::Version { dma: self.name(dma).into(), version: v.to_string() });
         }
         assert!(cx.net().host(self.agent(dma).host).powered, "a DMA finishes starting only with power");
         self.agent_mut(dma).run = Run::Running;

@@ -14,12 +14,14 @@ mod ops;
 mod product;
 mod records;
 mod trace;
+mod version;
 
 pub use claims::Claim;
 pub use commands::{COMMANDS, Command};
 pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat};
 pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;
+pub use version::Version;
 
 use crate::db::DbServer;
 use crate::engine::{Rng, Time, TimerId};
@@ -138,8 +140,8 @@ pub struct Agent {
     pub(super) ports: [PortId; 3],
     pub(super) run: Run,
     pub(super) role: Role,
-    pub(super) version: String,
-    pub(super) pending_version: Option<String>,
+    pub(super) version: Version,
+    pub(super) pending_version: Option<Version>,
     /// Why the last DataMiner start failed (its database could not start), until it starts.
     pub(super) start_failure: Option<crate::db::StartError>,
     /// Why the database server last failed to start (DM-SEED-1), until it starts.
@@ -384,7 +386,7 @@ impl DataMiner {
             ports,
             run: Run::Running,
             role: Role::Offline,
-            version: a.version.clone(),
+            version: a.version,
             pending_version: None,
             start_failure: None,
             db_start_failure: None,

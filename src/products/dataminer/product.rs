@@ -32,6 +32,14 @@ impl Product for DataMiner {
         claim.validate()
     }
 
+    /// An upgrade names a version as DataMiner writes it (SPEC §9).
+    fn validate_action(_: &Config, action: &Action) -> Result<(), String> {
+        match action {
+            Action::Upgrade { version, .. } => super::Version::parse(version).map(|_| ()),
+            _ => Ok(()),
+        }
+    }
+
     fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
         cfg.check_binding(world)
     }
