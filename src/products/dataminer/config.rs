@@ -461,8 +461,10 @@ fn default_vip() -> Ip {
 fn default_shared_name() -> String {
     "DMA-SHARED".into()
 }
+/// failsim's default: a version that none of the known issues it models affects (10.4.0
+/// itself has the offline-sync issue, DM-KI-OFFLINE-NOSYNC).
 fn default_version() -> Version {
-    Version::main(10, 4, 0)
+    Version::main(10, 4, 12)
 }
 fn yes() -> bool {
     true
