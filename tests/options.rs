@@ -114,3 +114,18 @@ fn a_malformed_version_is_a_located_error() {
     assert!(err.message.contains("`10.5` is not a DataMiner version"), "{err:?}");
     assert_eq!((err.line, err.col), (1, 71), "at the step's `do:`: {err:?}");
 }
+
+#[test]
+fn the_offline_sync_known_issue_is_gone_on_the_fixed_version() {
+    let affected = run_file("dm-ki-offline-nosync.ron", &[]);
+    assert_eq!(affected.metrics.writes_lost, 10, "{:?}", affected.metrics);
+    for fixed in ["10.4.0 CU10", "10.5.1", "10.4.1", "10.3.0 CU10"] {
+        let o = run_file("dm-ki-offline-nosync.ron", &[&format!("main.version={fixed}"), &format!("backup.version={fixed}")]);
+        assert_eq!(o.metrics.writes_lost, 0, "{fixed}: {:?}", o.metrics);
+        assert!(!o.timeline.iter().any(|l| l.text.contains("known issue")), "{fixed}");
+    }
+    // Only the receiving, offline DMA's version matters: a fixed Backup takes what an affected
+    // Main forwards.
+    let o = run_file("dm-ki-offline-nosync.ron", &["backup.version=10.4.0 CU10"]);
+    assert_eq!(o.metrics.writes_lost, 0, "{:?}", o.metrics);
+}

@@ -209,6 +209,7 @@ impl DataMiner {
                 assert!(self.holds_vip(cx.net(), dma) || self.cfg.vip().is_none(), "a DMA going online in VIP mode holds the VIP");
                 self.agent_mut(dma).role = Role::Online;
                 cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Online.label(), why: "switch complete".into() });
+                self.lose_missed(dma, cx);
                 self.pump(dma, cx);
             }
             Role::Offline | Role::Online => unreachable!("phase timer is cancelled outside the going-online phases"),

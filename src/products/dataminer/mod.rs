@@ -156,6 +156,9 @@ pub struct Agent {
     pub(super) db_buffer: Backlog,
     /// Records waiting to be forwarded to the buddy (the DB Sync Stack).
     pub(super) forward: Backlog,
+    /// Records forwarded to this DMA while it was offline on a version whose offline DMA does
+    /// not synchronize (DM-KI-OFFLINE-NOSYNC): it never took them.
+    pub(super) missed: Backlog,
     /// NICs that saw a link event: the Status dialog lists only those (docs).
     pub(super) nic_seen: [bool; 3],
     pub(super) routes: RouteTable,
@@ -396,6 +399,7 @@ impl DataMiner {
             db: DbServer::new(cfg.seed == dma),
             db_buffer: Backlog::default(),
             forward: Backlog::default(),
+            missed: Backlog::default(),
             nic_seen: [false; 3],
             routes: RouteTable::new(a.routes.clone()),
             vip_free_pings: 0,

@@ -73,8 +73,14 @@ impl DataMiner {
         if forwarding {
             let ids = self.agent_mut(dma).forward.drain();
             let buddy = dma.buddy();
+            let not_synced = self.offline_not_syncing(buddy);
+            if let Some(issue) = not_synced.filter(|_| self.agent(buddy).missed.is_empty()) {
+                cx.record(Rec::KnownIssue { dma: self.name(buddy).into(), id: issue.id, page: issue.page, version: self.agent(buddy).version.to_string() });
+            }
             for range in &ids {
-                if self.agent(buddy).db.running {
+                if not_synced.is_some() {
+                    self.agent_mut(buddy).missed.push(*range);
+                } else if self.agent(buddy).db.running {
                     self.ledger.store(*range, buddy.idx() as u8, cx.now());
                 } else {
                     self.agent_mut(buddy).db_buffer.push(*range);
@@ -88,6 +94,30 @@ impl DataMiner {
             }
         }
         assert!(!self.agent(dma).db.running || self.agent(dma).db_buffer.is_empty(), "a running database has taken every buffered record");
+    }
+
+    /// DM-KI-OFFLINE-NOSYNC: whether `dma`, offline on an affected version, does not take
+    /// what its online buddy forwards (the online one cannot tell).
+    fn offline_not_syncing(&self, dma: Dma) -> Option<&'static super::version::KnownIssue> {
+        let a = self.agent(dma);
+        (a.role == Role::Offline).then(|| super::version::affecting(a.version, super::version::Behaviour::OfflineDoesNotSync)).flatten()
+    }
+
+    /// A DMA is online now: what it never synchronized while offline is lost, since the DMA
+    /// that forwarded it no longer forwards it (DM-KI-OFFLINE-NOSYNC: "a switch to it can lose
+    /// data").
+    pub(super) fn lose_missed(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        let missed = self.agent_mut(dma).missed.drain();
+        if missed.is_empty() {
+            return;
+        }
+        let version = self.agent(dma).version;
+        let detail = format!("{} never synchronized them while offline on {version}, and is online now", self.name(dma));
+        let cause = ledger::Cause { detail, mechanism: "offline DMA did not synchronize", documented: Some("DM-KI-OFFLINE-NOSYNC") };
+        for range in &missed {
+            self.ledger.lose(*range, cx.now(), &cause);
+        }
+        cx.record(Rec::Lost { count: ledger::count(&missed), cause: cause.detail, ids: ledger::format(&missed) });
     }
 
     /// Data gathered by every online DMA (both, in a split brain). With none online, nothing is

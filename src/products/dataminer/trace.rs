@@ -3,129 +3,38 @@
 
 use std::fmt;
 
-/// `World`: what the world says of a fault (once per fault, by the runner).
+/// `World`: what the world says of a fault (once per fault, by the runner). `KnownIssue`: a
+/// known issue of the DMA's version decided what happened (SPEC §9).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial {
-        online: String,
-    },
-    Script {
-        text: String,
-    },
-    Refused {
-        what: String,
-        why: String,
-    },
+    Initial { online: String },
+    Script { text: String },
+    Refused { what: String, why: String },
     World(crate::world::Narration),
-    NicEnabled {
-        dma: String,
-        nic: &'static str,
-        enabled: bool,
-    },
-    Link {
-        dma: String,
-        nic: &'static str,
-        up: bool,
-    },
-    Power {
-        dma: String,
-        on: bool,
-    },
-    Run {
-        dma: String,
-        state: &'static str,
-        why: String,
-    },
-    Role {
-        dma: String,
-        role: &'static str,
-        why: String,
-    },
-    Heartbeat {
-        dma: String,
-        path: String,
-        failures: u32,
-        max_failures: u32,
-    },
-    Notify {
-        from: String,
-        to: String,
-        outcome: String,
-    },
-    Sync {
-        dma: String,
-        ok: bool,
-    },
-    Vip {
-        dma: String,
-        addr: String,
-        held: bool,
-    },
-    DnsRegistered {
-        name: String,
-        addr: String,
-    },
-    RouteDropped {
-        dma: String,
-        route: String,
-    },
-    Db {
-        dma: String,
-        running: bool,
-        why: String,
-    },
-    Version {
-        dma: String,
-        version: String,
-    },
-    Records {
-        dma: String,
-        what: &'static str,
-        count: usize,
-        ids: String,
-    },
-    PushWait {
-        dma: String,
-        count: u64,
-        wait: String,
-    },
-    /// A known issue of the DMA's version decided what happened (SPEC §9).
-    KnownIssue {
-        dma: String,
-        id: &'static str,
-        page: &'static str,
-        version: String,
-    },
-    PushWaitOver {
-        why: &'static str,
-    },
-    Rejected {
-        count: u64,
-    },
-    Alarm {
-        dma: String,
-        raised: bool,
-        severity: &'static str,
-        text: String,
-    },
-    Led {
-        dma: String,
-        color: &'static str,
-    },
-    Lookup {
-        query: String,
-        answer: String,
-        served_by: String,
-    },
-    Connect {
-        from: String,
-        to: String,
-        ok: bool,
-        detail: String,
-    },
-    Upgrade {
-        step: String,
-    },
+    NicEnabled { dma: String, nic: &'static str, enabled: bool },
+    Link { dma: String, nic: &'static str, up: bool },
+    Power { dma: String, on: bool },
+    Run { dma: String, state: &'static str, why: String },
+    Role { dma: String, role: &'static str, why: String },
+    Heartbeat { dma: String, path: String, failures: u32, max_failures: u32 },
+    Notify { from: String, to: String, outcome: String },
+    Sync { dma: String, ok: bool },
+    Vip { dma: String, addr: String, held: bool },
+    DnsRegistered { name: String, addr: String },
+    RouteDropped { dma: String, route: String },
+    Db { dma: String, running: bool, why: String },
+    Version { dma: String, version: String },
+    Records { dma: String, what: &'static str, count: usize, ids: String },
+    Lost { count: usize, cause: String, ids: String },
+    PushWait { dma: String, count: u64, wait: String },
+    KnownIssue { dma: String, id: &'static str, page: &'static str, version: String },
+    PushWaitOver { why: &'static str },
+    Rejected { count: u64 },
+    Alarm { dma: String, raised: bool, severity: &'static str, text: String },
+    Led { dma: String, color: &'static str },
+    Lookup { query: String, answer: String, served_by: String },
+    Connect { from: String, to: String, ok: bool, detail: String },
+    Upgrade { step: String },
 }
 
 impl fmt::Display for Rec {
@@ -153,6 +62,7 @@ impl fmt::Display for Rec {
             Rec::Db { dma, running, why } => write!(f, "{dma} database server {} ({why})", if *running { "running" } else { "down" }),
             Rec::Version { dma, version } => write!(f, "{dma} now runs version {version}"),
             Rec::Records { dma, what, count, ids } => write!(f, "{dma} {what} {count} record(s) {ids}"),
+            Rec::Lost { count, cause, ids } => write!(f, "LOST {count} record(s) {ids}: {cause}"),
             Rec::PushWait { dma, count, wait } => write!(f, "Switch: {dma} waits up to {wait} for the DB push ({count} record(s) to forward)"),
             Rec::PushWaitOver { why } => write!(f, "Switch goes ahead: {why}"),
             Rec::KnownIssue { dma, id, page, version } => write!(f, "{dma}: known issue {id} of version {version} ({page})"),
