@@ -127,9 +127,9 @@ impl DataMiner {
             let sync_ok = a.sync_failing_since.is_none();
             item("Sync Connection", if sync_ok { "Available" } else { "Not Available" }, String::new());
             item("DB Sync", if sync_ok { "Active" } else { "Failing" }, String::new());
-            item("DB Sync Stack", "OK", format!("{} to forward", a.forward.len()));
-        } else if !a.forward.is_empty() {
-            // An offline DMA still holding what it had to forward shows it (DM-HELD).
+        }
+        // An offline DMA still holding what it had to forward shows it too (DM-HELD).
+        if a.role == Role::Online || !a.forward.is_empty() {
             item("DB Sync Stack", "OK", format!("{} to forward", a.forward.len()));
         }
         for nic in a.nics() {
