@@ -129,3 +129,12 @@ fn the_offline_sync_known_issue_is_gone_on_the_fixed_version() {
     let o = run_file("dm-ki-offline-nosync.ron", &["backup.version=10.4.0 CU10"]);
     assert_eq!(o.metrics.writes_lost, 0, "{:?}", o.metrics);
 }
+
+#[test]
+fn a_dma_stopped_at_the_instant_it_went_offline_is_not_restarted() {
+    // The Switch makes Main offline, and the operator stops Main at the same instant: the
+    // restart the option asked for finds it stopped, and leaves it so.
+    let (o, texts) = run("auto_restart_when_going_offline: true", r#"(at: "1m", do: Switch), (at: "1m", do: Stop(Main))"#, "12m");
+    assert!(!texts.iter().any(|t| t.contains("Auto restart")), "{texts:?}");
+    assert!(o.revised.nodes.iter().any(|n| n.name == "DMA-MAIN" && n.facts.iter().any(|f| f.contains("stopped"))), "{:?}", o.revised.nodes);
+}
