@@ -322,3 +322,18 @@ fn an_mrs_node_says_once_that_its_nic_is_disabled() {
     let disabled: Vec<_> = o.timeline.iter().filter(|l| l.text.contains("node-master2") && l.text.contains("NIC") && l.text.contains("disabled")).collect();
     assert_eq!(disabled.len(), 1, "{:?}", o.timeline.iter().map(|l| &l.text).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_lifted_product_cancels_its_own_timers() {
+    // In a world of two products, Backup is going online when it is stopped: its going-online
+    // timer is cancelled with it (were it not, the phase would end on a stopped DMA).
+    let o = dm_beside_cp(
+        r#"script: [(at: "1m", system: "dm", do: Pull(cable: Corporate, on: Online)), (at: "3m", system: "dm", do: Stop(Backup))], end: "12m",
+        expect: [
+            (ids: ["DM-SWITCH-TIME"], when: At("2m"), system: "dm", that: Role(Backup, GoingOnline)),
+            (ids: ["DM-STOP-OFF-1"], when: During("3m", "12m"), system: "dm", that: OnlineCount(0)),
+        ]"#,
+    );
+    assert_eq!(failures(&o), Vec::<String>::new());
+    assert!(!o.timeline.iter().any(|l| l.text.contains("switch complete")), "the cancelled phase never ends");
+}
