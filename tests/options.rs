@@ -94,15 +94,10 @@ fn the_vip_known_issue_is_gone_on_the_fixed_version() {
 }
 
 #[test]
-fn the_vip_known_issue_needs_several_nics_or_more_than_two_vips() {
+fn the_vip_known_issue_needs_vips_on_several_nics() {
     // One VIP on one NIC, on an affected version: the VIP check works.
     let script = r#"(at: "1m", do: Pull(cable: Corporate, on: Online))"#;
-    let (o, texts) = run(
-        r#"main: (name: "DMA-MAIN", corporate: "10.10.10.1/24", sync: "192.168.100.1/24", version: "10.4.0 CU10"),
-        backup: (name: "DMA-BACKUP", corporate: "10.10.10.2/24", sync: "192.168.100.2/24", version: "10.4.0 CU10")"#,
-        script,
-        "10m",
-    );
+    let (o, texts) = run(r#"main: (version: "10.4.0 CU10"), backup: (version: "10.4.0 CU10")"#, script, "10m");
     assert!(online_at(&o, "DMA-BACKUP"), "{:?}", o.revised.nodes);
     assert!(!texts.iter().any(|t| t.contains("known issue")));
 }
@@ -137,4 +132,15 @@ fn a_dma_stopped_at_the_instant_it_went_offline_is_not_restarted() {
     let (o, texts) = run("auto_restart_when_going_offline: true", r#"(at: "1m", do: Switch), (at: "1m", do: Stop(Main))"#, "12m");
     assert!(!texts.iter().any(|t| t.contains("Auto restart")), "{texts:?}");
     assert!(o.revised.nodes.iter().any(|n| n.name == "DMA-MAIN" && n.facts.iter().any(|f| f.contains("stopped"))), "{:?}", o.revised.nodes);
+}
+
+#[test]
+fn an_agent_given_only_its_version_keeps_its_built_in_name_and_addresses() {
+    let (o, _) = run(r#"main: (version: "10.5.3")"#, "", "1m");
+    let main = o.revised.nodes.iter().find(|n| n.name == "DMA-MAIN").expect("Main keeps its name");
+    assert!(main.facts.iter().any(|f| f == "version 10.5.3"), "{:?}", main.facts);
+    let backup = o.revised.nodes.iter().find(|n| n.name == "DMA-BACKUP").expect("Backup keeps its name");
+    assert!(backup.facts.iter().any(|f| f == "version 10.4.0 CU12"), "Backup keeps the default version: {:?}", backup.facts);
+    let err = failsim::parse(Path::new("v.ron"), r#"Scenario(name: "v", doc: "", system: DataMiner(main: (versoin: "10.5.3")), end: "1m")"#).unwrap_err();
+    assert!(err.message.contains("`versoin`") && err.message.contains("`version`"), "{err:?}");
 }

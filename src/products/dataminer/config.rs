@@ -182,6 +182,41 @@ pub struct AgentConfig {
     pub routes: Vec<Route>,
 }
 
+/// An agent's fields as a file may give them: any of them, the rest from that agent's default.
+mod partial_agent {
+    use super::{AgentConfig, Cidr, Config, Route, Version};
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename = "AgentConfig")]
+    struct Partial {
+        name: Option<String>,
+        corporate: Option<Cidr>,
+        sync: Option<Cidr>,
+        version: Option<Version>,
+        routes: Option<Vec<Route>>,
+    }
+
+    fn fill(p: Partial, default: AgentConfig) -> AgentConfig {
+        AgentConfig {
+            name: p.name.unwrap_or(default.name),
+            corporate: p.corporate.unwrap_or(default.corporate),
+            sync: p.sync.unwrap_or(default.sync),
+            acquisition: default.acquisition,
+            version: p.version.unwrap_or(default.version),
+            routes: p.routes.unwrap_or(default.routes),
+        }
+    }
+
+    pub fn main<'de, D: Deserializer<'de>>(d: D) -> Result<AgentConfig, D::Error> {
+        Partial::deserialize(d).map(|p| fill(p, Config::default().main))
+    }
+
+    pub fn backup<'de, D: Deserializer<'de>>(d: D) -> Result<AgentConfig, D::Error> {
+        Partial::deserialize(d).map(|p| fill(p, Config::default().backup))
+    }
+}
+
 impl AgentConfig {
     /// The address of the NIC that serves `nic`'s role (a missing acquisition NIC: the corporate one).
     pub fn address(&self, nic: Nic) -> Cidr {
@@ -247,7 +282,11 @@ pub struct FixedRecord {
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub mode: Mode,
+    /// Each agent's fields default one by one (`main: (version: "10.4.0 CU9")` keeps Main's
+    /// built-in name and addresses).
+    #[serde(deserialize_with = "partial_agent::main")]
     pub main: AgentConfig,
+    #[serde(deserialize_with = "partial_agent::backup")]
     pub backup: AgentConfig,
     /// Which DMA is online at t = 0.
     pub initially_online: Dma,
