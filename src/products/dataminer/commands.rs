@@ -236,9 +236,14 @@ impl DataMiner {
             None => false,
         };
         if !started && self.upgrade.is_some() {
-            cx.record(Rec::Upgrade { step: "aborted: the switch was refused".into() });
-            self.upgrade = None;
+            self.abort_upgrade(cx);
         }
+    }
+
+    /// The upgrade procedure stops: the switch it needed was refused.
+    fn abort_upgrade(&mut self, cx: &mut Cx<'_, '_>) {
+        cx.record(Rec::Upgrade { step: "aborted: the switch was refused".into() });
+        self.upgrade = None;
     }
 
     /// The DMA a Switch would bring online: the offline buddy of the online one, running and
@@ -360,7 +365,7 @@ impl DataMiner {
         if self.manual_switch(cx) {
             Some(Step::SwitchingTo(to))
         } else {
-            cx.record(Rec::Upgrade { step: "aborted: the switch was refused".into() });
+            self.abort_upgrade(cx);
             None
         }
     }

@@ -243,11 +243,16 @@ impl DataMiner {
             let why = format!("NOT switching state: Cannot claim DataMiner Failover IP {vip} (still reachable; not local)");
             cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why });
             if let Some(issue) = stuck {
-                cx.record(Rec::KnownIssue { dma: self.name(dma).into(), id: issue.id, page: issue.page, version: self.agent(dma).version.to_string() });
+                self.record_known_issue(dma, issue, cx);
             }
         } else {
             cx.arm(a.timers.phase, VIP_PING_INTERVAL_MS, Event::Phase { dma });
         }
+    }
+
+    /// The trace names the known issue of `dma`'s version that decided what happened.
+    pub(super) fn record_known_issue(&self, dma: Dma, issue: &KnownIssue, cx: &mut Cx<'_, '_>) {
+        cx.record(Rec::KnownIssue { dma: self.name(dma).into(), id: issue.id, page: issue.page, version: self.agent(dma).version.to_string() });
     }
 
     /// DM-KI-VIP-ACQUIRE: on an affected version, with more than two VIPs or VIPs on several

@@ -179,6 +179,13 @@ struct AgentTimers {
 }
 
 impl Agent {
+    /// Whether this DMA forwards DB data now: the online one does, and an offline one still
+    /// holding its DB Sync Stack has something to forward too (DM-HELD). Its Status dialog
+    /// shows the stack and its console the DB-forwarding notice exactly then.
+    pub(super) fn forwards(&self) -> bool {
+        self.role == Role::Online || !self.forward.is_empty()
+    }
+
     pub fn port(&self, nic: Nic) -> PortId {
         self.ports[nic as usize]
     }

@@ -48,9 +48,7 @@ impl DataMiner {
         }
         if let Some(since) = a.sync_failing_since {
             out.push((AlarmSeverity::Notice.severity(), format!("Sync connection to {buddy} is failing")));
-            // The online DMA forwards; an offline one still holding its DB Sync Stack has
-            // something to forward too (DM-HELD).
-            if a.role == Role::Online || !a.forward.is_empty() {
+            if a.forwards() {
                 out.push((AlarmSeverity::Notice.severity(), format!("Failover DB forwarding is failing since {}", clock(since))));
                 if now - since >= self.cfg.connection_timeout.0 {
                     out.push((AlarmSeverity::Timeout.severity(), format!("Connection to {buddy} lost (timeout)")));
@@ -128,8 +126,7 @@ impl DataMiner {
             item("Sync Connection", if sync_ok { "Available" } else { "Not Available" }, String::new());
             item("DB Sync", if sync_ok { "Active" } else { "Failing" }, String::new());
         }
-        // An offline DMA still holding what it had to forward shows it too (DM-HELD).
-        if a.role == Role::Online || !a.forward.is_empty() {
+        if a.forwards() {
             item("DB Sync Stack", "OK", format!("{} to forward", a.forward.len()));
         }
         for nic in a.nics() {

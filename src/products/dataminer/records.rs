@@ -75,7 +75,7 @@ impl DataMiner {
             let buddy = dma.buddy();
             let not_synced = self.offline_not_syncing(buddy);
             if let Some(issue) = not_synced.filter(|_| self.agent(buddy).missed.is_empty()) {
-                cx.record(Rec::KnownIssue { dma: self.name(buddy).into(), id: issue.id, page: issue.page, version: self.agent(buddy).version.to_string() });
+                self.record_known_issue(buddy, issue, cx);
             }
             for range in &ids {
                 if not_synced.is_some() {
