@@ -50,7 +50,8 @@ fn a_manual_switch_to_a_dma_with_a_listed_nic_down_does_not_happen() {
 
 #[test]
 fn without_auto_restart_the_same_reboot_leaves_both_offline() {
-    let script = r#"(at: "1m", do: FailSwitch), (at: "3m", do: RestoreSwitch)"#;
+    // The switch is back after Main's restart ends (as in dm-auto-restart.ron).
+    let script = r#"(at: "1m", do: FailSwitch), (at: "3m30s", do: RestoreSwitch)"#;
     let (with, _) = run("auto_restart_when_going_offline: true", script, "10m");
     let (without, texts) = run("", script, "10m");
     assert!(online_at(&with, "DMA-MAIN"), "{:?}", with.revised.nodes);
@@ -143,4 +144,20 @@ fn an_agent_given_only_its_version_keeps_its_built_in_name_and_addresses() {
     assert!(backup.facts.iter().any(|f| f == "version 10.4.0 CU12"), "Backup keeps the default version: {:?}", backup.facts);
     let err = failsim::parse(Path::new("v.ron"), r#"Scenario(name: "v", doc: "", system: DataMiner(main: (versoin: "10.5.3")), end: "1m")"#).unwrap_err();
     assert!(err.message.contains("`versoin`") && err.message.contains("`version`"), "{err:?}");
+}
+
+#[test]
+fn the_ping_timeout_delays_each_failed_inverted_ping() {
+    // DM-OPT-PINGTIMEOUT: with the ping target gone, the online DMA goes offline at its 4th
+    // failed ping (3 allowed); each counts when the timeout has passed, and the next ping goes
+    // out an interval (5 s) after it. Main's first ping after the failure goes out at 1m03.414.
+    let offline_at_ms = |config: &str| {
+        let (o, _) = run(config, r#"(at: "1m", do: FailSwitch)"#, "5m");
+        let line = o.timeline.iter().find(|l| l.text == "DMA-MAIN Failover Status => Offline (all inverted heartbeats failing)");
+        line.map(|l| l.at_ms).expect("Main goes offline")
+    };
+    let first_ping_ms = 63_414;
+    for (config, timeout_ms) in [("ping_timeout_heartbeats: \"1s\"", 1_000), ("", 5_000), ("ping_timeout_heartbeats: \"10s\"", 10_000)] {
+        assert_eq!(offline_at_ms(config), first_ping_ms + 4 * timeout_ms + 3 * 5_000, "{config:?}");
+    }
 }

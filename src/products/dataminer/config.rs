@@ -301,6 +301,10 @@ pub struct Config {
     pub switch_time: Ms,
     /// How long a DataMiner start takes (undocumented; assumption).
     pub start_time: Ms,
+    /// How long an inverted heartbeat's ping waits for its answer before it counts as failed
+    /// (`SLNet.FailoverPingTimeoutHeartbeats` in MaintenanceSettings.xml; docs: 5000 ms;
+    /// DM-OPT-PINGTIMEOUT).
+    pub ping_timeout_heartbeats: Ms,
     /// How often each DMA checks its sync connection (undocumented; assumption).
     pub sync_check_interval: Ms,
     /// How long a manual Switch waits for the online DMA's outstanding DB offload and forward
@@ -466,6 +470,7 @@ impl Default for Config {
             switch_ip: cidr("10.10.10.254/24"),
             switch_time: Ms::secs(382),
             start_time: Ms::secs(90),
+            ping_timeout_heartbeats: Ms::secs(5),
             sync_check_interval: Ms::secs(5),
             db_push_wait: Ms::secs(60),
             nics_to_check: Vec::new(),

@@ -54,16 +54,40 @@ impl DataMiner {
         if !self.agent(dma).is_running() {
             return;
         }
-        let state = &self.agents[dma.idx()].heartbeats[slot];
-        let interval = state.interval_ms;
-        cx.arm(state.timer, interval, Event::Heartbeat { dma, slot: slot as u8 });
         self.check_heartbeat(dma, slot, cx);
     }
 
-    /// One check of heartbeat `slot`: counts failures, records changes, re-decides the role.
+    /// One check of heartbeat `slot`, and the timer for what follows it. An answered check
+    /// counts now and the next one is an interval later. An inverted heartbeat's ping that gets
+    /// no answer fails only when `SLNet.FailoverPingTimeoutHeartbeats` has passed
+    /// (DM-OPT-PINGTIMEOUT); the next ping goes out an interval after that (interpretation: one
+    /// ping of a heartbeat is out at a time, so a timeout above the interval cannot pile up
+    /// pings).
     pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
-        let cfg = self.agent(dma).heartbeats[slot].cfg;
         let ok = self.heartbeat_ok(cx.world.net(), dma, slot);
+        let state = &self.agents[dma.idx()].heartbeats[slot];
+        if !ok && state.inverted {
+            cx.arm(state.timer, self.cfg.ping_timeout_heartbeats.0, Event::PingTimedOut { dma, slot: slot as u8 });
+            return;
+        }
+        cx.arm(state.timer, state.interval_ms, Event::Heartbeat { dma, slot: slot as u8 });
+        self.count_heartbeat(dma, slot, ok, cx);
+    }
+
+    /// An inverted heartbeat's ping got no answer within the ping timeout: it failed
+    /// (DM-OPT-PINGTIMEOUT).
+    pub(super) fn on_ping_timed_out(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
+        assert!(self.agent(dma).is_running(), "a stopped DMA's heartbeat timers are cancelled");
+        assert!(self.agent(dma).heartbeats[slot].inverted, "only an inverted heartbeat's ping times out");
+        let state = &self.agents[dma.idx()].heartbeats[slot];
+        cx.arm(state.timer, state.interval_ms, Event::Heartbeat { dma, slot: slot as u8 });
+        self.count_heartbeat(dma, slot, false, cx);
+    }
+
+    /// The result of one check of heartbeat `slot`: counts failures, records changes,
+    /// re-decides the role.
+    fn count_heartbeat(&mut self, dma: Dma, slot: usize, ok: bool, cx: &mut Cx<'_, '_>) {
+        let cfg = self.agent(dma).heartbeats[slot].cfg;
         let max_failures = self.agent(dma).heartbeats[slot].max_failures;
         let now = cx.now();
         let state = &mut self.agents[dma.idx()].heartbeats[slot];

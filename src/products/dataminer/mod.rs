@@ -258,6 +258,11 @@ pub enum Event {
         dma: Dma,
         slot: u8,
     },
+    /// An inverted heartbeat's ping got no answer in time (DM-OPT-PINGTIMEOUT).
+    PingTimedOut {
+        dma: Dma,
+        slot: u8,
+    },
     SyncCheck {
         dma: Dma,
     },
@@ -503,6 +508,7 @@ impl DataMiner {
     pub(super) fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_>) {
         match event {
             Event::Heartbeat { dma, slot } => self.on_heartbeat(dma, slot as usize, cx),
+            Event::PingTimedOut { dma, slot } => self.on_ping_timed_out(dma, slot as usize, cx),
             Event::SyncCheck { dma } => self.on_sync_check(dma, cx),
             Event::Phase { dma } => self.on_phase(dma, cx),
             Event::StartDone { dma } => self.on_start_done(dma, cx),
