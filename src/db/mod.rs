@@ -11,12 +11,15 @@ pub struct DbServer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StartError {
     SeedUnavailable,
+    /// A required node of a database outside the pair cannot be reached (DM-STORAGE-CLUSTER).
+    NodeMissing,
 }
 
 impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StartError::SeedUnavailable => f.write_str("the master seed node is not available"),
+            StartError::NodeMissing => f.write_str("a required database node is missing"),
         }
     }
 }

@@ -154,9 +154,9 @@ impl Claim {
             }
             Claim::Records(w) => w.check(&dm.ledger.summary()),
             Claim::Version(d, v) => expect(*v, dm.agent(*d).version),
-            Claim::DbRunning(d, r) => expect(*r, dm.agent(*d).db.running),
+            Claim::DbRunning(d, r) => expect(*r, dm.db_available(world.net(), *d)),
             Claim::OnlineAtMost(n) => check::at_most(*n, dm.online().count(), "online"),
-            Claim::Healthy => check::healthy(dm.health_problems()),
+            Claim::Healthy => check::healthy(dm.health_problems(world.net())),
             Claim::HoldsVips(d, all) => holds_vips(dm, world, *d, *all),
             Claim::Polling(ok) => polling(dm, world, *ok),
         }

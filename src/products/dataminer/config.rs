@@ -270,6 +270,66 @@ impl Binding {
     }
 }
 
+/// Where the pair's data lives (SPEC §8, `Supported_system_data_storage_architectures/`). It
+/// decides how records reach the other side, which Status items exist, the seed-node rule and
+/// what DataMiner needs to start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Storage {
+    /// A Cassandra node on each DMA, the two forming one cluster, one of them the master seed
+    /// node (DM-STORAGE-CASSANDRA, the FAQ's setup; the default).
+    CassandraPerDma,
+    /// MySQL or MSSQL on each DMA (unsupported from 10.3): DataMiner forwards DB data to the
+    /// offline DMA itself (DM-STORAGE-LEGACY).
+    Legacy,
+    /// Dedicated clustered storage: database nodes outside the pair, hosts of the declared
+    /// world (DM-STORAGE-CLUSTER).
+    Cluster(ClusterStorage),
+    /// Storage as a Service: the database is in the cloud, outside the modelled world
+    /// (DM-STORAGE-STAAS).
+    Staas,
+}
+
+/// The database hosts of a dedicated clustered storage, each required (docs: "if a required
+/// database node is missing, DataMiner cannot start").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterStorage {
+    pub nodes: Vec<String>,
+}
+
+/// At most this many database nodes in a dedicated cluster (a stated limit; the docs' fully
+/// redundant setup has 3 Cassandra and 3 OpenSearch machines).
+pub const CLUSTER_NODES_MAX: usize = 32;
+
+impl Storage {
+    /// Each DMA has its own database, and the online DMA's data is carried to the other one
+    /// (by Cassandra's replication or DataMiner's DB forwarding): the DB Sync and DB Sync
+    /// Stack of the Status dialog ("only displayed in case self-hosted data storage is used").
+    pub fn per_dma(&self) -> bool {
+        matches!(self, Storage::CassandraPerDma | Storage::Legacy)
+    }
+
+    /// One Cassandra node of the pair is the master seed node (DM-SEED-*): Cassandra per DMA
+    /// only (the HEAD FAQ limits the rule to it; DM-STORAGE-CLUSTER: none for the pair).
+    pub fn has_seed_node(&self) -> bool {
+        matches!(self, Storage::CassandraPerDma)
+    }
+
+    /// The database is Cassandra (the Cassandra known issues apply; DM-KI-CASSANDRA-SWITCH).
+    pub fn is_cassandra(&self) -> bool {
+        matches!(self, Storage::CassandraPerDma | Storage::Cluster(_))
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Storage::CassandraPerDma => "Cassandra per DMA",
+            Storage::Legacy => "MySQL/MSSQL (legacy)",
+            Storage::Cluster(_) => "dedicated clustered storage",
+            Storage::Staas => "STaaS",
+        }
+    }
+}
+
 /// A fixed record on the DNS server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -324,8 +384,10 @@ pub struct Config {
     pub connection_timeout: Ms,
     /// The Failover dialog LEDs refresh once a minute (docs).
     pub led_refresh: Ms,
-    /// The DMA whose Cassandra is the master seed node (DM-SEED-*).
+    /// The DMA whose Cassandra is the master seed node (DM-SEED-*; Cassandra per DMA only).
     pub seed: Dma,
+    /// Where the pair's data lives (SPEC §8).
+    pub storage: Storage,
     /// Client-side: the remote network that the routes lead to (DM-ROUTE-*).
     pub remote_ip: Cidr,
     /// The pair's hosts and NICs in the scenario's declared world; `None`: the built-in layout.
@@ -393,6 +455,14 @@ impl Config {
                 return Err(format!("{what} must be above 0"));
             }
         }
+        if let Storage::Cluster(c) = &self.storage {
+            if c.nodes.is_empty() || c.nodes.len() > CLUSTER_NODES_MAX {
+                return Err(format!("a dedicated cluster has 1 to {CLUSTER_NODES_MAX} database nodes, not {}", c.nodes.len()));
+            }
+            if let Some(n) = c.nodes.iter().enumerate().find_map(|(i, n)| c.nodes[..i].contains(n).then_some(n)) {
+                return Err(format!("database node `{n}` is listed twice"));
+            }
+        }
         Ok(())
     }
 }
@@ -407,6 +477,9 @@ impl Config {
         }
         if self.heartbeats.iter().any(|h| h.via() == Nic::Acquisition) && !acquisition_nic {
             return Err("a heartbeat goes via the Acquisition NIC, but the pair has none (`acquisition:`)".into());
+        }
+        if matches!(self.storage, Storage::Cluster(_)) && world.is_none() {
+            return Err("a dedicated cluster's database nodes are hosts of a declared world: add a `world:` section and `bind:` the pair".into());
         }
         let how = "the pair names its hosts: `bind: (main: \"…\", backup: \"…\", corporate: \"…\", client: \"…\")`";
         let Some((b, world)) = crate::products::bound(self.bind.as_deref(), world, how)? else { return Ok(()) };
@@ -427,6 +500,13 @@ impl Config {
         for source in &b.data_sources {
             if world.host(source).is_none() {
                 return Err(format!("bind: no data source host named `{source}` in the world"));
+            }
+        }
+        if let Storage::Cluster(c) = &self.storage {
+            for node in &c.nodes {
+                if world.host(node).is_none_or(|h| h.nics.is_empty()) {
+                    return Err(format!("storage: no host named `{node}` with a NIC in the world"));
+                }
             }
         }
         for hb in &self.heartbeats {
@@ -478,6 +558,7 @@ impl Default for Config {
             connection_timeout: Ms::secs(30),
             led_refresh: Ms::secs(60),
             seed: Dma::Main,
+            storage: Storage::CassandraPerDma,
             remote_ip: cidr("1.2.3.4/24"),
             bind: None,
         }

@@ -457,8 +457,12 @@ impl DataMiner {
     /// Starts the DMA's database server unless it runs. A non-seed node needs the master seed
     /// node running and reachable (DM-SEED-1).
     pub(super) fn start_db(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) -> Result<(), StartError> {
+        if !self.cfg.storage.per_dma() {
+            return self.reach_outside_db(dma, cx);
+        }
         let seed = self.cfg.seed;
-        let seed_available = self.agent(seed).db.running && self.hosts_connected(cx.net(), dma, seed);
+        let seed_rule = self.cfg.storage.has_seed_node();
+        let seed_available = !seed_rule || (self.agent(seed).db.running && self.hosts_connected(cx.net(), dma, seed));
         match self.agent_mut(dma).db.start(seed_available) {
             Ok(false) => Ok(()),
             Ok(true) => {
@@ -470,6 +474,25 @@ impl DataMiner {
             Err(e) => {
                 self.agent_mut(dma).db_start_failure = Some(e);
                 cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: db_failure(e) });
+                Err(e)
+            }
+        }
+    }
+}
+
+impl DataMiner {
+    /// A start of DataMiner with its database outside the pair: every required node must
+    /// answer (DM-STORAGE-CLUSTER); then buffered records go in.
+    fn reach_outside_db(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) -> Result<(), StartError> {
+        match self.outside_db_ready(cx.net(), dma) {
+            Ok(()) => {
+                self.agent_mut(dma).db_start_failure = None;
+                self.pump(dma, cx);
+                Ok(())
+            }
+            Err((e, node)) => {
+                self.agent_mut(dma).db_start_failure = Some(e);
+                cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: format!("{}: {node}", db_failure(e)) });
                 Err(e)
             }
         }

@@ -13,12 +13,13 @@ mod lint;
 mod ops;
 mod product;
 mod records;
+mod storage;
 mod trace;
 mod version;
 
 pub use claims::Claim;
 pub use commands::{COMMANDS, Command};
-pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat};
+pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, Storage};
 pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;
 pub use version::Version;
@@ -179,13 +180,6 @@ struct AgentTimers {
 }
 
 impl Agent {
-    /// Whether this DMA forwards DB data now: the online one does, and an offline one still
-    /// holding its DB Sync Stack has something to forward too (DM-HELD). Its Status dialog
-    /// shows the stack and its console the DB-forwarding notice exactly then.
-    pub(super) fn forwards(&self) -> bool {
-        self.role == Role::Online || !self.forward.is_empty()
-    }
-
     pub fn port(&self, nic: Nic) -> PortId {
         self.ports[nic as usize]
     }
@@ -228,6 +222,8 @@ pub struct Site {
     pub(super) client: PortId,
     /// The hosts the online DMA polls, each by its first NIC (DM-OPT-ACQUISITION).
     pub(super) data_sources: Vec<(String, PortId)>,
+    /// The database hosts of a dedicated cluster, each by its first NIC (DM-STORAGE-CLUSTER).
+    pub(super) db_nodes: Vec<(String, PortId)>,
 }
 
 #[derive(Clone, Debug)]
@@ -305,7 +301,7 @@ impl DataMiner {
         let mut dm = DataMiner {
             site,
             agents,
-            ledger: Ledger::new(2),
+            ledger: Ledger::new(Self::stores(&cfg.storage)),
             lookups: Vec::new(),
             connections: Vec::new(),
             leds: [Led::Green; 2],
@@ -350,7 +346,7 @@ impl DataMiner {
         net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
         net.add_cable("client cable", client, switch);
         net.add_cable("WAN link", remote, switch);
-        (cfg, Site { switch: Some(switch), client, data_sources: Vec::new() }, agent_ports)
+        (cfg, Site { switch: Some(switch), client, data_sources: Vec::new(), db_nodes: Vec::new() }, agent_ports)
     }
 
     /// The declared world's hosts (checked by `Config::check_binding`): each DMA takes its
@@ -374,7 +370,11 @@ impl DataMiner {
         let first_nic = |name: &str| world.net().host(world.host_named(name).expect("the binding was checked against the world")).nics[0];
         let client = first_nic(&b.client);
         let data_sources = b.data_sources.iter().map(|s| (s.clone(), first_nic(s))).collect();
-        (cfg, Site { switch: world.only_switch(), client, data_sources }, agent_ports)
+        let db_nodes = match &cfg.storage {
+            Storage::Cluster(c) => c.nodes.iter().map(|n| (n.clone(), first_nic(n))).collect(),
+            _ => Vec::new(),
+        };
+        (cfg, Site { switch: world.only_switch(), client, data_sources, db_nodes }, agent_ports)
     }
 
     fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 3]), cx: &mut Cx<'_, '_>) -> Agent {
@@ -408,7 +408,7 @@ impl DataMiner {
             heartbeats,
             sync_failing_since: None,
             sync_path: None,
-            db: DbServer::new(cfg.seed == dma),
+            db: Self::own_db_server(cfg, dma),
             db_buffer: Backlog::default(),
             forward: Backlog::default(),
             missed: Backlog::default(),
@@ -420,6 +420,25 @@ impl DataMiner {
             timers: AgentTimers { sync: cx.new_timer(), sync_interval_ms: cfg.sync_check_interval.0, phase: cx.new_timer(), start: cx.new_timer() },
             console: crate::ops::Console::default(),
         }
+    }
+
+    /// The DMA's own database server; with the database outside the pair (a dedicated
+    /// cluster, STaaS) it has none, which reads as one that never runs.
+    fn own_db_server(cfg: &Config, dma: Dma) -> DbServer {
+        let mut db = DbServer::new(cfg.seed == dma);
+        if !cfg.storage.per_dma() {
+            db.stop();
+        }
+        db
+    }
+
+    /// Whether this DMA forwards DB data now (a database on each DMA only): the online one
+    /// does, and an offline one still holding its DB Sync Stack has something to forward too
+    /// (DM-HELD). Its Status dialog shows the stack and its console the DB-forwarding notice
+    /// exactly then.
+    pub(super) fn forwards(&self, dma: Dma) -> bool {
+        let a = self.agent(dma);
+        self.cfg.storage.per_dma() && (a.role == Role::Online || !a.forward.is_empty())
     }
 
     /// Both DMAs register their corporate addresses; fixed records are added by hand.

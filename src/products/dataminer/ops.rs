@@ -48,7 +48,7 @@ impl DataMiner {
         }
         if let Some(since) = a.sync_failing_since {
             out.push((AlarmSeverity::Notice.severity(), format!("Sync connection to {buddy} is failing")));
-            if a.forwards() {
+            if self.forwards(dma) {
                 out.push((AlarmSeverity::Notice.severity(), format!("Failover DB forwarding is failing since {}", clock(since))));
                 if now - since >= self.cfg.connection_timeout.0 {
                     out.push((AlarmSeverity::Timeout.severity(), format!("Connection to {buddy} lost (timeout)")));
@@ -60,7 +60,7 @@ impl DataMiner {
                 out.push((AlarmSeverity::Notice.severity(), format!("NIC {} unplugged", nic.label())));
             }
         }
-        if a.role == Role::Online && !a.db.running {
+        if a.role == Role::Online && !self.db_available(net, dma) {
             out.push((AlarmSeverity::Notice.severity(), "Database problem: the database server is not available, data is buffered".into()));
         }
         let other = &self.agent(dma.buddy()).version;
@@ -124,9 +124,13 @@ impl DataMiner {
         if a.role == Role::Online {
             let sync_ok = a.sync_failing_since.is_none();
             item("Sync Connection", if sync_ok { "Available" } else { "Not Available" }, String::new());
-            item("DB Sync", if sync_ok { "Active" } else { "Failing" }, String::new());
+            // "Only displayed in case self-hosted data storage is used" (DM-STORAGE-STAAS;
+            // interpretation: a database on each DMA, the only one DB forwarding serves).
+            if self.cfg.storage.per_dma() {
+                item("DB Sync", if sync_ok { "Active" } else { "Failing" }, String::new());
+            }
         }
-        if a.forwards() {
+        if self.forwards(dma) {
             item("DB Sync Stack", "OK", format!("{} to forward", a.forward.len()));
         }
         for nic in a.nics() {
@@ -135,7 +139,7 @@ impl DataMiner {
                 item(&format!("NIC {}", nic.label()), if up { "Available" } else { "Unavailable" }, String::new());
             }
         }
-        item("Database", if a.db.running { "OK" } else { "Failing" }, String::new());
+        item("Database", if self.db_available(net, dma) { "OK" } else { "Failing" }, String::new());
         Column { node: self.name(dma).into(), items }
     }
 
@@ -143,7 +147,7 @@ impl DataMiner {
     fn healthy(&self, net: &Topology, dma: Dma) -> bool {
         let a = self.agent(dma);
         a.is_running()
-            && a.db.running
+            && self.db_available(net, dma)
             && a.heartbeats.iter().all(|h| h.failures == 0)
             && a.sync_failing_since.is_none()
             && a.nics().all(|n| !a.nic_seen[n as usize] || net.has_link(a.port(n)))
@@ -222,7 +226,7 @@ impl DataMiner {
             format!("DataMiner {run}"),
             format!("version {}", a.version),
             format!("LED {}", if self.led(d) == super::Led::Green { "green" } else { "red" }),
-            format!("Database {}", if a.db.running { "OK" } else { "Failing" }),
+            format!("Database {}", if self.db_available(net, d) { "OK" } else { "Failing" }),
         ];
         let held: Vec<String> = self.cfg.vips().filter(|&(nic, vip)| self.holds_on(net, d, nic, vip)).map(|(_, vip)| vip.to_string()).collect();
         match (self.cfg.vips().count(), held.len()) {
@@ -249,7 +253,7 @@ impl DataMiner {
     /// What keeps the pair from being healthy now (empty: healthy): exactly one DMA online, both
     /// running, the sync connection up, no alarm standing, every record in both databases. The
     /// chaos harness checks this after healing; the `Healthy` claim checks it in a scenario.
-    pub fn health_problems(&self) -> Vec<Problem> {
+    pub fn health_problems(&self, net: &Topology) -> Vec<Problem> {
         let mut out = Vec::new();
         let online: Vec<&str> = self.online().map(|d| self.name(d)).collect();
         if online.len() != 1 {
@@ -260,14 +264,18 @@ impl DataMiner {
         for d in Dma::BOTH {
             let a = self.agent(d);
             // DM-SEED-1: a database that cannot start because the master seed node is not
-            // available, and the DataMiner start that fails with it.
-            let seed_rule = |e: Option<StartError>| (e == Some(StartError::SeedUnavailable)).then_some("DM-SEED-1");
+            // available, and the DataMiner start that fails with it; DM-STORAGE-CLUSTER: a
+            // start without a required database node.
+            let seed_rule = |e: Option<StartError>| match e? {
+                StartError::SeedUnavailable => Some("DM-SEED-1"),
+                StartError::NodeMissing => Some("DM-STORAGE-CLUSTER"),
+            };
             if let Some(e) = a.start_failure {
                 let detail = format!("{} start failed: {}", self.name(d), super::failover::db_failure(e));
                 out.push(Problem::new(ProblemKind::StartFailed, detail).documented_by(seed_rule(Some(e))));
             } else if !a.is_running() {
                 out.push(Problem::new(ProblemKind::NodeDown, format!("{} is not running", self.name(d))));
-            } else if !a.db.running {
+            } else if !self.db_available(net, d) {
                 let why = a.db_start_failure.map_or(String::new(), |e| format!(" ({})", super::failover::db_failure(e)));
                 out.push(
                     Problem::new(ProblemKind::StoreDown, format!("{}: database server down{why}", self.name(d))).documented_by(seed_rule(a.db_start_failure)),

@@ -33,9 +33,15 @@ impl Product for DataMiner {
     }
 
     /// An upgrade names a version as DataMiner writes it (SPEC §9).
-    fn validate_action(_: &Config, action: &Action) -> Result<(), String> {
+    fn validate_action(cfg: &Config, action: &Action) -> Result<(), String> {
         match action {
             Action::Upgrade { version, .. } => super::Version::parse(version).map(|_| ()),
+            // DM-STORAGE-CLUSTER, DM-STORAGE-STAAS: the database is outside the pair.
+            Action::StopDb(_) | Action::StartDb(_) if !cfg.storage.per_dma() => Err(format!(
+                "`{}`: with {} the DMAs have no database server of their own (a dedicated cluster's nodes are hosts: `PowerFail(\"…\")`)",
+                action.kind(),
+                cfg.storage.label()
+            )),
             _ => Ok(()),
         }
     }
@@ -131,8 +137,8 @@ impl Product for DataMiner {
         self.dns_promise_broken(world)
     }
 
-    fn health(&self, _world: &World) -> Vec<Problem> {
-        self.health_problems()
+    fn health(&self, world: &World) -> Vec<Problem> {
+        self.health_problems(world.net())
     }
 
     fn split_brain_documented(&self) -> Option<SpecId> {

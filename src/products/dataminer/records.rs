@@ -50,9 +50,9 @@ impl DataMiner {
             (false, Some(_)) => cx.touch(),
             (true, None) => {}
         }
-        if ok {
-            self.pump(dma, cx);
-        }
+        // Also when it fails: records buffered for a database outside the pair go in as soon
+        // as it answers again (DM-STORAGE-CLUSTER), whatever the sync connection does.
+        self.pump(dma, cx);
     }
 
     /// Moves records as far as they can go now: buffered records into this DMA's database, and
@@ -60,10 +60,11 @@ impl DataMiner {
     /// this DMA still has to forward, in whatever role it is now: it outlives a role change or
     /// a restart (DM-HELD).
     pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        if self.agent(dma).db.running && !self.agent(dma).db_buffer.is_empty() {
+        if !self.agent(dma).db_buffer.is_empty() && self.db_available(cx.net(), dma) {
             let ids = self.agent_mut(dma).db_buffer.drain();
+            let store = self.store_of(dma);
             for range in &ids {
-                self.ledger.store(*range, dma.idx() as u8, cx.now());
+                self.ledger.store(*range, store, cx.now());
             }
             cx.record(Rec::Records { dma: self.name(dma).into(), what: "inserted buffered", count: ledger::count(&ids), ids: ledger::format(&ids) });
         }
@@ -94,6 +95,7 @@ impl DataMiner {
             }
         }
         assert!(!self.agent(dma).db.running || self.agent(dma).db_buffer.is_empty(), "a running database has taken every buffered record");
+        assert!(self.cfg.storage.per_dma() || self.agent(dma).forward.is_empty(), "only a database on each DMA has a DB Sync Stack");
     }
 
     /// DM-KI-OFFLINE-NOSYNC: whether `dma`, offline on an affected version, does not take
@@ -133,12 +135,16 @@ impl DataMiner {
         let now = cx.now();
         for dma in online {
             let ids = self.ledger.write(now, dma.idx() as u8, count);
-            if self.agent(dma).db.running {
-                self.ledger.store(ids, dma.idx() as u8, now);
+            if self.db_available(cx.net(), dma) {
+                self.ledger.store(ids, self.store_of(dma), now);
             } else {
                 self.agent_mut(dma).db_buffer.push(ids);
             }
-            self.agent_mut(dma).forward.push(ids);
+            // With a database outside the pair, nothing is carried to the other DMA: both use
+            // the one database (DM-STORAGE-CLUSTER, DM-STORAGE-STAAS).
+            if self.cfg.storage.per_dma() {
+                self.agent_mut(dma).forward.push(ids);
+            }
             cx.record(Rec::Records { dma: self.name(dma).into(), what: "gathered", count: ledger::count(&[ids]), ids: ledger::format(&[ids]) });
             self.pump(dma, cx);
         }
