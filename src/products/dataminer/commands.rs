@@ -30,7 +30,7 @@ enum Step {
 /// DataMiner Failover's own commands; with the world faults, the actions it supports (the
 /// scenario parser refuses the others).
 pub const COMMANDS: &[&str] =
-    &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect"];
+    &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect", "RuntimeError", "ClearRuntimeError"];
 
 impl DataMiner {
     /// Resolves a node reference at the moment the action runs.
@@ -122,6 +122,8 @@ impl DataMiner {
             Command::Lookup { name, count } => (0..count).for_each(|_| self.lookup(&name, cx)),
             Command::ReverseLookup { ip, count } => (0..count).for_each(|_| self.reverse_lookup(ip, cx)),
             Command::Connect { to, .. } => self.connect(d(), to, cx),
+            Command::RuntimeError { process, thread, element, cleared_by, .. } => self.hang_thread(d(), process, thread, element, cleared_by, cx),
+            Command::ClearRuntimeError(_) => self.cmd_clear_runtime_errors(d(), cx),
             other => cx.record(Rec::Refused { what: other.kind().into(), why: "not a DataMiner Failover action".into() }),
         }
     }

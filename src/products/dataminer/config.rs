@@ -327,6 +327,10 @@ pub struct Config {
     /// The pair's hosts and NICs in the scenario's declared world; `None`: the built-in layout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bind: Option<Box<Binding>>,
+    /// SLWatchdog's runtime-error settings (`<WatchDog>` in MaintenanceSettings.xml;
+    /// DM-OPT-RTE): see [`super::Watchdog`].
+    #[serde(skip_serializing_if = "super::Watchdog::is_default")]
+    pub watchdog: super::Watchdog,
 }
 
 impl Config {
@@ -389,7 +393,7 @@ impl Config {
                 return Err(format!("{what} must be above 0"));
             }
         }
-        Ok(())
+        self.watchdog.validate()
     }
 }
 
@@ -475,6 +479,7 @@ impl Default for Config {
             seed: Dma::Main,
             remote_ip: cidr("1.2.3.4/24"),
             bind: None,
+            watchdog: super::Watchdog::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ mod product;
 mod records;
 mod trace;
 mod version;
+mod watchdog;
 
 pub use claims::Claim;
 pub use commands::{COMMANDS, Command};
@@ -22,6 +23,7 @@ pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalH
 pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;
 pub use version::Version;
+pub use watchdog::Watchdog;
 
 use crate::db::DbServer;
 use crate::engine::{Rng, Time, TimerId};
@@ -249,6 +251,8 @@ pub struct DataMiner {
     upgrade: Option<commands::Upgrade>,
     dns_rng: Rng,
     phase_rng: [Rng; 2],
+    /// Each DMA's hung threads, as its SLWatchdog tracks them (DM-OPT-RTE).
+    rte: [watchdog::Threads; 2],
 }
 
 /// What can happen: timers firing and commands from the script.
@@ -277,6 +281,11 @@ pub enum Event {
     /// A manual Switch waiting for the DB push goes ahead: the push finished, or the wait is
     /// over (DM-OPT-DBPUSHWAIT).
     PushWaitOver,
+    /// SLWatchdog's next step for hung thread `id` of the DMA is due (DM-OPT-RTE).
+    Watchdog {
+        dma: Dma,
+        id: u32,
+    },
     /// Boxed: script commands are rare, and timer events stay small in the queue.
     Command(Box<Command>),
 }
@@ -310,6 +319,7 @@ impl DataMiner {
             upgrade: None,
             dns_rng,
             phase_rng,
+            rte: Default::default(),
             cfg,
         };
         let online = dm.cfg.initially_online;
@@ -509,6 +519,7 @@ impl DataMiner {
             Event::LedRefresh => self.on_led_refresh(cx),
             Event::PushWaitOver => self.finish_switch(cx),
             Event::AutoRestart { dma } => self.on_auto_restart(dma, cx),
+            Event::Watchdog { dma, id } => self.on_watchdog(dma, id, cx),
             Event::Command(c) => self.on_command(*c, cx),
         }
         if self.upgrade.is_some() {
@@ -518,6 +529,7 @@ impl DataMiner {
 
     pub(super) fn settle(&mut self, cx: &mut Cx<'_, '_>) {
         self.check_invariants(cx.world);
+        self.check_rte_invariants();
         self.refresh_consoles(cx);
     }
 }

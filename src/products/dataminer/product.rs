@@ -32,10 +32,12 @@ impl Product for DataMiner {
         claim.validate()
     }
 
-    /// An upgrade names a version as DataMiner writes it (SPEC §9).
+    /// An upgrade names a version as DataMiner writes it (SPEC §9); a runtime error names a
+    /// thread it can be (DM-OPT-RTE).
     fn validate_action(_: &Config, action: &Action) -> Result<(), String> {
         match action {
             Action::Upgrade { version, .. } => super::Version::parse(version).map(|_| ()),
+            Action::RuntimeError { process, thread, element, cleared_by, .. } => super::watchdog::check_fault(process, thread, element.as_deref(), *cleared_by),
             _ => Ok(()),
         }
     }

@@ -35,6 +35,12 @@ pub enum Rec {
     Lookup { query: String, answer: String, served_by: String },
     Connect { from: String, to: String, ok: bool, detail: String },
     Upgrade { step: String },
+    /// A hung thread on its way to an open runtime error, or cleared (DM-OPT-RTE).
+    Rte { dma: String, thread: String, state: &'static str, why: String },
+    /// The Watchdog restarts an element for an RTE on its protocol thread (DM-OPT-RTE).
+    ElementRestart { dma: String, element: String, outcome: String },
+    /// The switch an open RTE asked for (DM-OPT-RTE).
+    RteSwitch { dma: String, to: String, outcome: String },
 }
 
 impl fmt::Display for Rec {
@@ -74,6 +80,9 @@ impl fmt::Display for Rec {
             Rec::Lookup { query, answer, served_by } => write!(f, "lookup {query} -> {answer}{served_by}"),
             Rec::Connect { from, to, ok, detail } => write!(f, "{from} connects to {to}: {} ({detail})", if *ok { "ok" } else { "FAILED" }),
             Rec::Upgrade { step } => write!(f, "upgrade: {step}"),
+            Rec::Rte { dma, thread, state, why } => write!(f, "{dma} Watchdog: {thread}: {state} ({why})"),
+            Rec::ElementRestart { dma, element, outcome } => write!(f, "{dma} Watchdog: element {element} {outcome}"),
+            Rec::RteSwitch { dma, to, outcome } => write!(f, "{dma} Watchdog: runtime error switch to {to}: {outcome}"),
         }
     }
 }
