@@ -42,7 +42,10 @@ fn an_rte_on_the_offline_dma_counts_but_switches_nothing() {
     let expect = r#"(ids: ["DM-OPT-RTE"], when: During("16m", "20m"), that: RteCount(Backup, 1)), (ids: ["DM-OPT-RTE"], when: During("0s", "20m"), that: Agent(Backup, Running))"#;
     let (o, lines) = run_expecting(&format!("mode: Manual, {SWITCH}"), script, "20m", expect);
     assert!(o.passed(), "{:?}", o.expectations);
-    assert!(has(&lines, "DMA-BACKUP Watchdog: runtime error switch to DMA-MAIN: none: DMA-BACKUP is offline, there is nothing to switch away from"), "{lines:#?}");
+    assert!(
+        has(&lines, "DMA-BACKUP Watchdog: runtime error switch to DMA-MAIN: none: DMA-BACKUP is offline, there is nothing to switch away from"),
+        "{lines:#?}"
+    );
     assert_eq!((role(&o, "DMA-MAIN"), role(&o, "DMA-BACKUP")), ("Online".into(), "Offline".into()));
 }
 
@@ -146,7 +149,8 @@ fn an_element_restart_that_does_not_clear_the_thread_switches_after_it() {
 
 #[test]
 fn without_restart_element_on_protocol_rte_an_element_thread_switches_at_once() {
-    let script = r#"(at: "1m", do: RuntimeError(node: Online, process: "SLProtocol", thread: "Protocol thread", element: "Encoder 1", cleared_by: ElementRestart))"#;
+    let script =
+        r#"(at: "1m", do: RuntimeError(node: Online, process: "SLProtocol", thread: "Protocol thread", element: "Encoder 1", cleared_by: ElementRestart))"#;
     let (_, lines) = run(SWITCH, script, "20m");
     assert!(!has(&lines, "restarting (restartElementOnProtocolRTE"), "{lines:#?}");
     assert_eq!(when(&lines, "runtime error switch to DMA-BACKUP: started"), 960_000);

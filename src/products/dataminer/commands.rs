@@ -30,7 +30,7 @@ enum Step {
 /// DataMiner Failover's own commands; with the world faults, the actions it supports (the
 /// scenario parser refuses the others).
 pub const COMMANDS: &[&str] =
-    &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect", "RuntimeError", "ClearRuntimeError"];
+    &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect"];
 
 impl DataMiner {
     /// Resolves a node reference at the moment the action runs.

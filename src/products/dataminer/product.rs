@@ -25,7 +25,7 @@ impl Product for DataMiner {
     }
 
     fn supported_actions(_: &Config) -> Vec<&'static str> {
-        crate::action::supported(COMMANDS)
+        crate::action::supported(&[COMMANDS, super::watchdog::COMMANDS].concat())
     }
 
     fn validate_claim(claim: &Claim) -> Result<(), String> {

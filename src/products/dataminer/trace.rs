@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// `World`: what the world says of a fault (once per fault, by the runner). `KnownIssue`: a
-/// known issue of the DMA's version decided what happened (SPEC §9).
+/// known issue of the DMA's version decided what happened (SPEC §9). `Rte`: a hung thread on its
+/// way to an open runtime error, or cleared; `ElementRestart`: the Watchdog restarts an element
+/// for an RTE on its protocol thread; `RteSwitch`: the switch an open RTE asked for (DM-OPT-RTE).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
     Initial { online: String },
@@ -35,11 +37,8 @@ pub enum Rec {
     Lookup { query: String, answer: String, served_by: String },
     Connect { from: String, to: String, ok: bool, detail: String },
     Upgrade { step: String },
-    /// A hung thread on its way to an open runtime error, or cleared (DM-OPT-RTE).
     Rte { dma: String, thread: String, state: &'static str, why: String },
-    /// The Watchdog restarts an element for an RTE on its protocol thread (DM-OPT-RTE).
     ElementRestart { dma: String, element: String, outcome: String },
-    /// The switch an open RTE asked for (DM-OPT-RTE).
     RteSwitch { dma: String, to: String, outcome: String },
 }
 

@@ -19,6 +19,9 @@ use crate::ops::Severity;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
+/// The Watchdog's faults: with the other commands, the actions DataMiner supports.
+pub const COMMANDS: &[&str] = &["RuntimeError", "ClearRuntimeError"];
+
 /// `TimeoutTime` is whole minutes from 1 to 959 (docs: "The minimum value is 1, the maximum
 /// value is 959 (15 hours and 59 minutes)").
 const TIMEOUT_TIME_MAX_MIN: u64 = 959;
@@ -123,7 +126,7 @@ impl Watchdog {
     /// Checks the limits of each field (a broken section is refused before the run).
     pub fn validate(&self) -> Result<(), String> {
         let minutes = self.timeout_time.0 / MINUTE_MS;
-        if self.timeout_time.0 % MINUTE_MS != 0 || !(1..=TIMEOUT_TIME_MAX_MIN).contains(&minutes) {
+        if !self.timeout_time.0.is_multiple_of(MINUTE_MS) || !(1..=TIMEOUT_TIME_MAX_MIN).contains(&minutes) {
             return Err(format!("watchdog.timeout_time is {}; TimeoutTime is whole minutes from 1m to {TIMEOUT_TIME_MAX_MIN}m", self.timeout_time));
         }
         if !(1..=ERRORS_MAX).contains(&self.errors) {
@@ -256,9 +259,7 @@ impl DataMiner {
     /// A hung thread's timer fired: its RTE becomes half-open or open, or its element restart
     /// ended. A stopped DMA's threads were cleared with their timers.
     pub(super) fn on_watchdog(&mut self, dma: Dma, id: u32, cx: &mut Cx<'_, '_>) {
-        let Some(i) = self.rte[dma.idx()].hung.iter().position(|h| h.id == id) else {
-            unreachable!("a cleared thread's timer is cancelled")
-        };
+        let Some(i) = self.rte[dma.idx()].hung.iter().position(|h| h.id == id) else { unreachable!("a cleared thread's timer is cancelled") };
         assert!(self.agent(dma).is_running(), "only a running DMA has hung threads");
         match self.rte[dma.idx()].hung[i].stage {
             Stage::Tracked => self.half_open(dma, i, cx),
