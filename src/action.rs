@@ -154,11 +154,37 @@ pub enum Action {
     MakeActive(Target),
     /// Make the node Standby.
     MakeStandby(Target),
+    /// A thread of one of the node's processes hangs: it stops sending its watchdog signals, so
+    /// the node's watchdog reports a runtime error once its timeouts pass (DataMiner's SLWatchdog,
+    /// DM-OPT-RTE). `element`: the element whose protocol thread it is (an element-related
+    /// `SLProtocol` thread); `cleared_by`: what ends the hang besides a restart of the software.
+    RuntimeError {
+        node: Target,
+        process: String,
+        thread: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        element: Option<String>,
+        #[serde(default)]
+        cleared_by: ClearedBy,
+    },
+    /// The node's hung threads signal their watchdog again (what they waited for came back).
+    ClearRuntimeError(Target),
     /// A fault on a part of the declared world, named (FS-WORLD): written as the part's own
     /// action (`Pull(cable: "isl-1")`, `FailSwitch("core-1")`); the scenario format reads and
     /// writes it (a step's action), so serde skips it here.
     #[serde(skip)]
     World(NamedFault),
+}
+
+/// What ends a hung thread (`RuntimeError`) besides a restart of the software, which starts every
+/// thread afresh.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClearedBy {
+    /// Only a restart of the software (or the thread resuming by itself, `ClearRuntimeError`).
+    #[default]
+    SoftwareRestart,
+    /// Restarting the element whose protocol thread hangs clears it too.
+    ElementRestart,
 }
 
 /// A world fault on a named part of the declared world.
@@ -235,6 +261,8 @@ pub const KINDS: &[&str] = &[
     "Publish",
     "MakeActive",
     "MakeStandby",
+    "RuntimeError",
+    "ClearRuntimeError",
 ];
 
 /// The actions that are world faults (cables, NICs, power, switches): the world applies them,
@@ -289,6 +317,8 @@ impl Action {
             Action::Publish(_) => "Publish",
             Action::MakeActive(_) => "MakeActive",
             Action::MakeStandby(_) => "MakeStandby",
+            Action::RuntimeError { .. } => "RuntimeError",
+            Action::ClearRuntimeError(_) => "ClearRuntimeError",
             Action::World(f) => f.kind(),
         }
     }
@@ -326,6 +356,11 @@ impl Action {
             Action::Publish(_) => "publish the session".into(),
             Action::MakeActive(_) => "make Active".into(),
             Action::MakeStandby(_) => "make Standby".into(),
+            Action::RuntimeError { process, thread, element, .. } => {
+                let of = element.as_ref().map_or(String::new(), |e| format!(" of element {e}"));
+                format!("runtime error: {process} thread \"{thread}\"{of} hangs")
+            }
+            Action::ClearRuntimeError(_) => "the hung threads signal again".into(),
             Action::World(f) => f.describe(),
         }
     }
@@ -360,8 +395,9 @@ impl Action {
             | Action::FreeBackupDisk(t)
             | Action::Publish(t)
             | Action::MakeActive(t)
-            | Action::MakeStandby(t) => Some(*t),
-            Action::Restart { node, .. } => Some(*node),
+            | Action::MakeStandby(t)
+            | Action::ClearRuntimeError(t) => Some(*t),
+            Action::Restart { node, .. } | Action::RuntimeError { node, .. } => Some(*node),
             Action::Connect { from, .. } => Some(*from),
             Action::FailSwitch
             | Action::RestoreSwitch
@@ -436,6 +472,8 @@ mod tests {
             Action::Publish(t),
             Action::MakeActive(t),
             Action::MakeStandby(t),
+            Action::RuntimeError { node: t, process: "p".into(), thread: "t".into(), element: None, cleared_by: ClearedBy::SoftwareRestart },
+            Action::ClearRuntimeError(t),
         ];
         assert_eq!(every.iter().map(Action::kind).collect::<Vec<_>>(), KINDS);
         assert_eq!(

@@ -100,6 +100,8 @@ pub enum Claim {
     /// Every data source of the pair is polled by an online DMA over its acquisition network
     /// (`true`), or some data source is not (`false`) (DM-OPT-ACQUISITION).
     Polling(bool),
+    /// The DMA's current runtime errors, the Status dialog's "RTE Count" (open RTEs; DM-OPT-RTE).
+    RteCount(Dma, u32),
 }
 
 fn yes() -> bool {
@@ -159,6 +161,7 @@ impl Claim {
             Claim::Healthy => check::healthy(dm.health_problems(world.net())),
             Claim::HoldsVips(d, all) => holds_vips(dm, world, *d, *all),
             Claim::Polling(ok) => polling(dm, world, *ok),
+            Claim::RteCount(d, n) => expect(*n, dm.rte_count(*d)),
         }
     }
 }

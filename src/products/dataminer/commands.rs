@@ -122,6 +122,8 @@ impl DataMiner {
             Command::Lookup { name, count } => (0..count).for_each(|_| self.lookup(&name, cx)),
             Command::ReverseLookup { ip, count } => (0..count).for_each(|_| self.reverse_lookup(ip, cx)),
             Command::Connect { to, .. } => self.connect(d(), to, cx),
+            Command::RuntimeError { process, thread, element, cleared_by, .. } => self.hang_thread(d(), process, thread, element, cleared_by, cx),
+            Command::ClearRuntimeError(_) => self.cmd_clear_runtime_errors(d(), cx),
             other => cx.record(Rec::Refused { what: other.kind().into(), why: "not a DataMiner Failover action".into() }),
         }
     }

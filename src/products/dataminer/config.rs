@@ -393,6 +393,10 @@ pub struct Config {
     /// The pair's hosts and NICs in the scenario's declared world; `None`: the built-in layout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bind: Option<Box<Binding>>,
+    /// SLWatchdog's runtime-error settings (`<WatchDog>` in MaintenanceSettings.xml;
+    /// DM-OPT-RTE): see [`super::Watchdog`].
+    #[serde(skip_serializing_if = "super::Watchdog::is_default")]
+    pub watchdog: super::Watchdog,
 }
 
 impl Config {
@@ -463,7 +467,7 @@ impl Config {
                 return Err(format!("database node `{n}` is listed twice"));
             }
         }
-        Ok(())
+        self.watchdog.validate()
     }
 }
 
@@ -561,6 +565,7 @@ impl Default for Config {
             storage: Storage::CassandraPerDma,
             remote_ip: cidr("1.2.3.4/24"),
             bind: None,
+            watchdog: super::Watchdog::default(),
         }
     }
 }

@@ -400,6 +400,8 @@ impl DataMiner {
         if db_was_running {
             cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: why.into() });
         }
+        // DM-OPT-RTE: DataMiner's threads start afresh with it.
+        self.clear_hung_threads(dma, "DataMiner stopped", cx);
     }
 
     /// Begins a start that completes after `duration_ms`.

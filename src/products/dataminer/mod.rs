@@ -16,6 +16,7 @@ mod records;
 mod storage;
 mod trace;
 mod version;
+mod watchdog;
 
 pub use claims::Claim;
 pub use commands::{COMMANDS, Command};
@@ -23,6 +24,7 @@ pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalH
 pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;
 pub use version::Version;
+pub use watchdog::Watchdog;
 
 use crate::db::DbServer;
 use crate::engine::{Rng, Time, TimerId};
@@ -245,6 +247,8 @@ pub struct DataMiner {
     upgrade: Option<commands::Upgrade>,
     dns_rng: Rng,
     phase_rng: [Rng; 2],
+    /// Each DMA's hung threads, as its SLWatchdog tracks them (DM-OPT-RTE).
+    rte: [watchdog::Threads; 2],
 }
 
 /// What can happen: timers firing and commands from the script.
@@ -278,6 +282,11 @@ pub enum Event {
     /// A manual Switch waiting for the DB push goes ahead: the push finished, or the wait is
     /// over (DM-OPT-DBPUSHWAIT).
     PushWaitOver,
+    /// SLWatchdog's next step for hung thread `id` of the DMA is due (DM-OPT-RTE).
+    Watchdog {
+        dma: Dma,
+        id: u32,
+    },
     /// Boxed: script commands are rare, and timer events stay small in the queue.
     Command(Box<Command>),
 }
@@ -311,6 +320,7 @@ impl DataMiner {
             upgrade: None,
             dns_rng,
             phase_rng,
+            rte: Default::default(),
             cfg,
         };
         let online = dm.cfg.initially_online;
@@ -534,6 +544,7 @@ impl DataMiner {
             Event::LedRefresh => self.on_led_refresh(cx),
             Event::PushWaitOver => self.finish_switch(cx),
             Event::AutoRestart { dma } => self.on_auto_restart(dma, cx),
+            Event::Watchdog { dma, id } => self.on_watchdog(dma, id, cx),
             Event::Command(c) => self.on_command(*c, cx),
         }
         if self.upgrade.is_some() {
@@ -543,6 +554,7 @@ impl DataMiner {
 
     pub(super) fn settle(&mut self, cx: &mut Cx<'_, '_>) {
         self.check_invariants(cx.world);
+        self.check_rte_invariants();
         self.refresh_consoles(cx);
     }
 }

@@ -67,6 +67,7 @@ impl DataMiner {
         if *other != a.version {
             out.push((AlarmSeverity::Error.severity(), format!("Version mismatch on failover pair ({} {} / {buddy} {other})", a.version, self.name(dma))));
         }
+        out.extend(self.rte_alarms(dma));
         out
     }
 
@@ -133,6 +134,9 @@ impl DataMiner {
         if self.forwards(dma) {
             item("DB Sync Stack", "OK", format!("{} to forward", a.forward.len()));
         }
+        if let Some(count) = self.rte_count_shown(dma) {
+            item("RTE Count", &count.to_string(), String::new());
+        }
         for nic in a.nics() {
             if a.nic_seen[nic as usize] {
                 let up = net.has_link(a.port(nic));
@@ -143,7 +147,8 @@ impl DataMiner {
         Column { node: self.name(dma).into(), items }
     }
 
-    /// A DMA is healthy for the Failover dialog when nothing in its status is in error.
+    /// A DMA is healthy for the Failover dialog when nothing in its status is in error (an RTE
+    /// Count above 0 included: failsim's reading of "a problem was detected").
     fn healthy(&self, net: &Topology, dma: Dma) -> bool {
         let a = self.agent(dma);
         a.is_running()
@@ -151,6 +156,8 @@ impl DataMiner {
             && a.heartbeats.iter().all(|h| h.failures == 0)
             && a.sync_failing_since.is_none()
             && a.nics().all(|n| !a.nic_seen[n as usize] || net.has_link(a.port(n)))
+            // DM-OPT-RTE: an open runtime error is a problem the Status dialog shows (RTE Count).
+            && self.rte_count(dma) == 0
     }
 
     /// The Failover dialog LED of a DMA, as the operator sees it (refreshed once a minute).

@@ -25,17 +25,19 @@ impl Product for DataMiner {
     }
 
     fn supported_actions(_: &Config) -> Vec<&'static str> {
-        crate::action::supported(COMMANDS)
+        crate::action::supported(&[COMMANDS, super::watchdog::COMMANDS].concat())
     }
 
     fn validate_claim(claim: &Claim) -> Result<(), String> {
         claim.validate()
     }
 
-    /// An upgrade names a version as DataMiner writes it (SPEC §9).
+    /// An upgrade names a version as DataMiner writes it (SPEC §9); a runtime error names a
+    /// thread it can be (DM-OPT-RTE).
     fn validate_action(cfg: &Config, action: &Action) -> Result<(), String> {
         match action {
             Action::Upgrade { version, .. } => super::Version::parse(version).map(|_| ()),
+            Action::RuntimeError { process, thread, element, cleared_by, .. } => super::watchdog::check_fault(process, thread, element.as_deref(), *cleared_by),
             // DM-STORAGE-CLUSTER, DM-STORAGE-STAAS: the database is outside the pair.
             Action::StopDb(_) | Action::StartDb(_) if !cfg.storage.per_dma() => Err(format!(
                 "`{}`: with {} the DMAs have no database server of their own (a dedicated cluster's nodes are hosts: `PowerFail(\"…\")`)",

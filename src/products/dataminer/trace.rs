@@ -4,7 +4,9 @@
 use std::fmt;
 
 /// `World`: what the world says of a fault (once per fault, by the runner). `KnownIssue`: a
-/// known issue of the DMA's version decided what happened (SPEC §9).
+/// known issue of the DMA's version decided what happened (SPEC §9). `Rte`: a hung thread on its
+/// way to an open runtime error, or cleared; `ElementRestart`: the Watchdog restarts an element
+/// for an RTE on its protocol thread; `RteSwitch`: the switch an open RTE asked for (DM-OPT-RTE).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
     Initial { online: String },
@@ -35,6 +37,9 @@ pub enum Rec {
     Lookup { query: String, answer: String, served_by: String },
     Connect { from: String, to: String, ok: bool, detail: String },
     Upgrade { step: String },
+    Rte { dma: String, thread: String, state: &'static str, why: String },
+    ElementRestart { dma: String, element: String, outcome: String },
+    RteSwitch { dma: String, to: String, outcome: String },
 }
 
 impl fmt::Display for Rec {
@@ -74,6 +79,9 @@ impl fmt::Display for Rec {
             Rec::Lookup { query, answer, served_by } => write!(f, "lookup {query} -> {answer}{served_by}"),
             Rec::Connect { from, to, ok, detail } => write!(f, "{from} connects to {to}: {} ({detail})", if *ok { "ok" } else { "FAILED" }),
             Rec::Upgrade { step } => write!(f, "upgrade: {step}"),
+            Rec::Rte { dma, thread, state, why } => write!(f, "{dma} Watchdog: {thread}: {state} ({why})"),
+            Rec::ElementRestart { dma, element, outcome } => write!(f, "{dma} Watchdog: element {element} {outcome}"),
+            Rec::RteSwitch { dma, to, outcome } => write!(f, "{dma} Watchdog: runtime error switch to {to}: {outcome}"),
         }
     }
 }
