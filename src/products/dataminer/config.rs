@@ -301,6 +301,9 @@ pub struct ClusterStorage {
 /// redundant setup has 3 Cassandra and 3 OpenSearch machines).
 pub const CLUSTER_NODES_MAX: usize = 32;
 
+/// At most this many active alarms (a stated limit).
+pub const ACTIVE_ALARMS_MAX: u32 = 10_000_000;
+
 impl Storage {
     /// Each DMA has its own database, and the online DMA's data is carried to the other one
     /// (by Cassandra's replication or DataMiner's DB forwarding): the DB Sync and DB Sync
@@ -361,6 +364,14 @@ pub struct Config {
     pub switch_time: Ms,
     /// How long a DataMiner start takes (undocumented; assumption).
     pub start_time: Ms,
+    /// How long an agent that is starting up may stay so without going online
+    /// (`FailoverMaxStartupTime` in MaintenanceSettings.xml; docs: 15 min). It ends a start
+    /// stuck by DM-KI-STARTUP-STUCK.
+    pub failover_max_startup_time: Ms,
+    /// How many alarms are active in the system the pair monitors (its elements' alarms, not
+    /// the Failover notices): a switch on Cassandra with DM-KI-CASSANDRA-SWITCH takes longer the
+    /// more there are. At most 10,000,000.
+    pub active_alarms: u32,
     /// How long an inverted heartbeat's ping waits for its answer before it counts as failed
     /// (`SLNet.FailoverPingTimeoutHeartbeats` in MaintenanceSettings.xml; docs: 5000 ms;
     /// DM-OPT-PINGTIMEOUT).
@@ -459,6 +470,9 @@ impl Config {
                 return Err(format!("{what} must be above 0"));
             }
         }
+        if self.active_alarms > ACTIVE_ALARMS_MAX {
+            return Err(format!("active_alarms is {}; at most {ACTIVE_ALARMS_MAX}", self.active_alarms));
+        }
         if let Storage::Cluster(c) = &self.storage {
             if c.nodes.is_empty() || c.nodes.len() > CLUSTER_NODES_MAX {
                 return Err(format!("a dedicated cluster has 1 to {CLUSTER_NODES_MAX} database nodes, not {}", c.nodes.len()));
@@ -554,6 +568,8 @@ impl Default for Config {
             switch_ip: cidr("10.10.10.254/24"),
             switch_time: Ms::secs(382),
             start_time: Ms::secs(90),
+            failover_max_startup_time: Ms::secs(15 * 60),
+            active_alarms: 0,
             ping_timeout_heartbeats: Ms::secs(5),
             sync_check_interval: Ms::secs(5),
             db_push_wait: Ms::secs(60),

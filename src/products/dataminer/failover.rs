@@ -218,11 +218,14 @@ impl DataMiner {
         let role = self.agent(dma).role;
         assert!(matches!(role, Role::AcquiringVip | Role::GoingOnline), "going online starts with the VIP or the going-online wait");
         cx.record(Rec::Role { dma: self.name(dma).into(), role: role.label(), why: why.into() });
+        if let (false, (_, Some(issue))) = (from_startup, self.switch_time_ms(dma)) {
+            self.record_known_issue(dma, issue, cx);
+        }
     }
 
     fn going_online_wait(&self, dma: Dma, now: u64) -> u64 {
         let a = self.agent(dma);
-        if a.phase_from_startup { 0 } else { self.cfg.switch_time.0.saturating_sub(now - a.phase_started_ms) }
+        if a.phase_from_startup { 0 } else { self.switch_time_ms(dma).0.saturating_sub(now - a.phase_started_ms) }
     }
 
     pub(super) fn on_phase(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
@@ -409,6 +412,8 @@ impl DataMiner {
         let a = self.agent_mut(dma);
         a.run = Run::Starting;
         a.start_failure = None;
+        a.start_began_ms = cx.now();
+        a.start_stuck = false;
         cx.arm(a.timers.start, duration_ms, Event::StartDone { dma });
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "starting", why: format!("ready in {}", crate::units::Ms(duration_ms)) });
     }
@@ -417,7 +422,7 @@ impl DataMiner {
     /// the start-up rule (DM-STARTUP): a buddy that is online (or going online) keeps this DMA
     /// offline; a buddy that is offline or unreachable lets it go online.
     pub(super) fn on_start_done(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        if self.agent(dma).run != Run::Starting {
+        if self.agent(dma).run != Run::Starting || self.start_gets_stuck(dma, cx) {
             return;
         }
         if let Err(e) = self.start_db(dma, "started with DataMiner", cx) {
@@ -450,6 +455,7 @@ impl DataMiner {
             let why = if self.can_message(cx.net(), dma, buddy) { "start-up: the buddy is offline" } else { "start-up: cannot reach the buddy" };
             match self.nic_check_failure(cx.net(), dma) {
                 Some(down) => cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{why}, but {down}") }),
+                None if self.can_message(cx.net(), dma, buddy) && self.startup_notify_blocks(dma, cx) => {}
                 None => self.begin_phases(dma, true, why, cx),
             }
         }

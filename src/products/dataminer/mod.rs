@@ -9,6 +9,7 @@ mod claims;
 mod commands;
 mod config;
 mod failover;
+mod known_issues;
 mod lint;
 mod ops;
 mod product;
@@ -168,6 +169,10 @@ pub struct Agent {
     pub(super) vip_free_pings: u32,
     pub(super) phase_started_ms: Time,
     pub(super) phase_from_startup: bool,
+    /// When the DMA's current (or last) start began.
+    pub(super) start_began_ms: Time,
+    /// The current start got stuck once already (DM-KI-STARTUP-STUCK).
+    pub(super) start_stuck: bool,
     timers: AgentTimers,
     pub(super) console: crate::ops::Console,
 }
@@ -275,6 +280,10 @@ pub enum Event {
         dma: Dma,
     },
     LedRefresh,
+    /// A blocked start-up request to go offline is refused (DM-KI-UPGRADE-OFFLINE).
+    NotifyRefused {
+        dma: Dma,
+    },
     /// "Auto restart Agent when going offline" restarts the DMA (DM-OPT-AUTORESTART).
     AutoRestart {
         dma: Dma,
@@ -427,6 +436,8 @@ impl DataMiner {
             vip_free_pings: 0,
             phase_started_ms: 0,
             phase_from_startup: false,
+            start_began_ms: 0,
+            start_stuck: false,
             timers: AgentTimers { sync: cx.new_timer(), sync_interval_ms: cfg.sync_check_interval.0, phase: cx.new_timer(), start: cx.new_timer() },
             console: crate::ops::Console::default(),
         }
@@ -544,6 +555,7 @@ impl DataMiner {
             Event::LedRefresh => self.on_led_refresh(cx),
             Event::PushWaitOver => self.finish_switch(cx),
             Event::AutoRestart { dma } => self.on_auto_restart(dma, cx),
+            Event::NotifyRefused { dma } => self.on_notify_refused(dma, cx),
             Event::Watchdog { dma, id } => self.on_watchdog(dma, id, cx),
             Event::Command(c) => self.on_command(*c, cx),
         }

@@ -126,6 +126,13 @@ pub enum Behaviour {
     VipAcquireStuck,
     /// The offline DMA does not synchronize with the online one.
     OfflineDoesNotSync,
+    /// After a start, the agent's request that its offline buddy go offline blocks for five
+    /// minutes and is then refused ("Preventing ping-pong"), so it stays offline.
+    StartupNotifyBlocked,
+    /// A switch to a DMA on Cassandra takes longer the more alarms are active (up to 10 min).
+    CassandraSwitchSlow,
+    /// Two agents starting at the same time get stuck in start-up.
+    StartupStuck,
 }
 
 /// A known issue of DataMiner Failover (SPEC §9): its SPEC ID, its page, the versions it
@@ -143,7 +150,7 @@ const fn from(from: Version, fixed: Version) -> Affected {
 }
 
 /// The known issues failsim models, as their pages state their versions.
-pub const KNOWN_ISSUES: [KnownIssue; 2] = [
+pub const KNOWN_ISSUES: [KnownIssue; 5] = [
     // "10.3.0 [CU20]/10.4.0 [CU8] to 10.4.0 [CU11], and 10.4.11 to 10.5.2; fixed in 10.4.0
     // [CU12], 10.5.0 [CU0], 10.5.3" (RN 42280).
     KnownIssue {
@@ -167,6 +174,38 @@ pub const KNOWN_ISSUES: [KnownIssue; 2] = [
             from(Version::feature(10, 4, 2), Version::feature(10, 5, 1)),
         ],
         behaviour: Behaviour::OfflineDoesNotSync,
+    },
+    // "From DataMiner 10.3.0 [CU9]/10.3.12 onwards ... Fixed in 10.3.0 [CU11], 10.4.0, 10.4.2"
+    // (RN 38349): the 10.4.0 main release already has the fix.
+    KnownIssue {
+        id: "DM-KI-UPGRADE-OFFLINE",
+        page: "dataminer/Troubleshooting/Known_issues/KI_Failover_Agents_offline_after_upgrade.md",
+        affected: &[from(Version::main(10, 3, 9), Version::main(10, 3, 11)), from(Version::feature(10, 3, 12), Version::feature(10, 4, 2))],
+        behaviour: Behaviour::StartupNotifyBlocked,
+    },
+    // "10.4.2 to 10.4.8; fixed in 10.3.0 [CU18], 10.4.0 [CU6], 10.4.9". The page states the
+    // affected range on the feature track only; of the main track it names fixes. failsim counts
+    // 10.4.0 CU0-CU5 as affected (the 10.4.0 line got the fix, so it had the issue) and no
+    // 10.3.0 CU (no start is given there; an interpretation).
+    KnownIssue {
+        id: "DM-KI-CASSANDRA-SWITCH",
+        page: "dataminer/Troubleshooting/Known_issues/KI_Failover_switch_Cassandra_Cluster.md",
+        affected: &[from(Version::main(10, 4, 0), Version::main(10, 4, 6)), from(Version::feature(10, 4, 2), Version::feature(10, 4, 9))],
+        behaviour: Behaviour::CassandraSwitchSlow,
+    },
+    // RN 44680: "the two Agents in a Failover pair could get stuck during startup", fixed in
+    // 10.5.0 [CU13] / 10.6.0 [CU1] / 10.6.4. The note names no first affected version:
+    // failsim counts the release lines that got the fix (10.5.0 CU0-CU12, 10.6.0 CU0, feature
+    // releases 10.5.1-10.6.3; an interpretation).
+    KnownIssue {
+        id: "DM-KI-STARTUP-STUCK",
+        page: "release-notes/General/General_Feature_Release_10.6/General_Feature_Release_10.6.4.md",
+        affected: &[
+            from(Version::main(10, 5, 0), Version::main(10, 5, 13)),
+            from(Version::main(10, 6, 0), Version::main(10, 6, 1)),
+            from(Version::feature(10, 5, 1), Version::feature(10, 6, 4)),
+        ],
+        behaviour: Behaviour::StartupStuck,
     },
 ];
 
@@ -232,5 +271,29 @@ mod tests {
         assert_eq!(sync("10.4.1"), None);
         assert_eq!(sync("10.4.0"), Some("DM-KI-OFFLINE-NOSYNC"));
         assert_eq!(sync("10.5.0 CU3"), None);
+        let upgrade = |text: &str| affecting(v(text), Behaviour::StartupNotifyBlocked).map(|ki| ki.id);
+        assert_eq!(upgrade("10.3.0 CU9"), Some("DM-KI-UPGRADE-OFFLINE"));
+        assert_eq!(upgrade("10.3.0 CU10"), Some("DM-KI-UPGRADE-OFFLINE"));
+        assert_eq!(upgrade("10.3.0 CU8"), None);
+        assert_eq!(upgrade("10.3.0 CU11"), None);
+        assert_eq!(upgrade("10.3.12"), Some("DM-KI-UPGRADE-OFFLINE"));
+        assert_eq!(upgrade("10.4.1"), Some("DM-KI-UPGRADE-OFFLINE"));
+        assert_eq!(upgrade("10.4.2"), None);
+        assert_eq!(upgrade("10.4.0"), None, "fixed in 10.4.0");
+        let slow = |text: &str| affecting(v(text), Behaviour::CassandraSwitchSlow).map(|ki| ki.id);
+        assert_eq!(slow("10.4.2"), Some("DM-KI-CASSANDRA-SWITCH"));
+        assert_eq!(slow("10.4.8"), Some("DM-KI-CASSANDRA-SWITCH"));
+        assert_eq!(slow("10.4.9"), None);
+        assert_eq!(slow("10.4.1"), None);
+        assert_eq!(slow("10.4.0 CU5"), Some("DM-KI-CASSANDRA-SWITCH"));
+        assert_eq!(slow("10.4.0 CU6"), None);
+        let stuck = |text: &str| affecting(v(text), Behaviour::StartupStuck).map(|ki| ki.id);
+        assert_eq!(stuck("10.5.0 CU12"), Some("DM-KI-STARTUP-STUCK"));
+        assert_eq!(stuck("10.5.0 CU13"), None);
+        assert_eq!(stuck("10.6.0"), Some("DM-KI-STARTUP-STUCK"));
+        assert_eq!(stuck("10.6.0 CU1"), None);
+        assert_eq!(stuck("10.6.3"), Some("DM-KI-STARTUP-STUCK"));
+        assert_eq!(stuck("10.6.4"), None);
+        assert_eq!(stuck("10.4.0 CU12"), None, "failsim's default version");
     }
 }
