@@ -399,6 +399,8 @@ pub struct Config {
     pub seed: Dma,
     /// Where the pair's data lives (SPEC §8).
     pub storage: Storage,
+    /// What ends a dead end that no document resolves (DM-DEADEND; failsim assumptions).
+    pub dead_end: super::DeadEndConfig,
     /// Client-side: the remote network that the routes lead to (DM-ROUTE-*).
     pub remote_ip: Cidr,
     /// The pair's hosts and NICs in the scenario's declared world; `None`: the built-in layout.
@@ -579,6 +581,7 @@ impl Default for Config {
             led_refresh: Ms::secs(60),
             seed: Dma::Main,
             storage: Storage::CassandraPerDma,
+            dead_end: super::DeadEndConfig::default(),
             remote_ip: cidr("1.2.3.4/24"),
             bind: None,
             watchdog: super::Watchdog::default(),

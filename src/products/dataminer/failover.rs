@@ -99,6 +99,9 @@ impl DataMiner {
             state.failures = state.failures.saturating_add(1);
         }
         let failures = state.failures;
+        if ok && !state.inverted {
+            self.settle_two_claiming(dma, cx);
+        }
         if failures != before {
             let path = self.heartbeat_path(cfg);
             cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });

@@ -8,6 +8,7 @@
 mod claims;
 mod commands;
 mod config;
+mod dead_end;
 mod failover;
 mod known_issues;
 mod lint;
@@ -22,6 +23,9 @@ mod watchdog;
 pub use claims::Claim;
 pub use commands::{COMMANDS, Command};
 pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, Storage};
+#[cfg(test)]
+pub use dead_end::TwoOnline;
+pub use dead_end::{DeadEnd, DeadEndConfig};
 pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;
 pub use version::Version;
@@ -250,6 +254,8 @@ pub struct DataMiner {
     push_timer: TimerId,
     switch_waiting: bool,
     upgrade: Option<commands::Upgrade>,
+    /// The dead end standing now and since when (DM-DEADEND).
+    dead_end: Option<(Time, DeadEnd)>,
     dns_rng: Rng,
     phase_rng: [Rng; 2],
     /// Each DMA's hung threads, as its SLWatchdog tracks them (DM-OPT-RTE).
@@ -327,6 +333,7 @@ impl DataMiner {
             push_timer: cx.new_timer(),
             switch_waiting: false,
             upgrade: None,
+            dead_end: None,
             dns_rng,
             phase_rng,
             rte: Default::default(),
@@ -567,6 +574,7 @@ impl DataMiner {
     pub(super) fn settle(&mut self, cx: &mut Cx<'_, '_>) {
         self.check_invariants(cx.world);
         self.check_rte_invariants();
+        self.track_dead_end(cx);
         self.refresh_consoles(cx);
     }
 }

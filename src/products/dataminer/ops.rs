@@ -151,7 +151,8 @@ impl DataMiner {
     /// Count above 0 included: failsim's reading of "a problem was detected").
     fn healthy(&self, net: &Topology, dma: Dma) -> bool {
         let a = self.agent(dma);
-        a.is_running()
+        self.dead_end.is_none()
+            && a.is_running()
             && self.db_available(net, dma)
             && a.heartbeats.iter().all(|h| h.failures == 0)
             && a.sync_failing_since.is_none()
@@ -217,7 +218,7 @@ impl DataMiner {
             panels: vec![self.status_dialog(world.net(), None)],
             writes_label: "Records".into(),
             writes: self.ledger.summary(),
-            notes: Vec::new(),
+            notes: self.dead_end_note().into_iter().collect(),
         }
     }
 

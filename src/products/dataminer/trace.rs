@@ -30,6 +30,7 @@ pub enum Rec {
     Lost { count: usize, cause: String, ids: String },
     PushWait { dma: String, count: u64, wait: String },
     KnownIssue { dma: String, id: &'static str, page: &'static str, version: String },
+    DeadEnd { what: &'static str, standing: bool },
     PushWaitOver { why: &'static str },
     Rejected { count: u64 },
     Alarm { dma: String, raised: bool, severity: &'static str, text: String },
@@ -71,6 +72,8 @@ impl fmt::Display for Rec {
             Rec::PushWait { dma, count, wait } => write!(f, "Switch: {dma} waits up to {wait} for the DB push ({count} record(s) to forward)"),
             Rec::PushWaitOver { why } => write!(f, "Switch goes ahead: {why}"),
             Rec::KnownIssue { dma, id, page, version } => write!(f, "{dma}: known issue {id} of version {version} ({page})"),
+            Rec::DeadEnd { what, standing: true } => write!(f, "DM-DEADEND: {what}, with every heartbeat and the sync connection working"),
+            Rec::DeadEnd { what, standing: false } => write!(f, "DM-DEADEND over ({what})"),
             Rec::Rejected { count } => write!(f, "{count} record(s) not gathered: no DMA online"),
             Rec::Alarm { dma, raised, severity, text } => {
                 write!(f, "{dma} Alarm Console: {} {severity} \"{text}\"", if *raised { "raised" } else { "cleared" })

@@ -1,0 +1,111 @@
+//! DM-DEADEND: a pair with no online DMA, or with two, although every heartbeat and the sync
+//! connection work (so every fault that touched the pair has healed). The docs describe both
+//! agents offline as a product state (RN 44680, RN 38349, DM-KI-UPGRADE-OFFLINE: "the system
+//! stays blocked until one agent is stopped"): failsim models no rule that ends it; an operator
+//! does (the known issue's workaround; the `Recover` action). For two online DMAs the docs give
+//! no rule: what ends it is the assumption `dead_end.two_online`.
+//!
+//! While a dead end stands, both Failover dialog LEDs are red (interpretation of "Red = a
+//! problem was detected"), the trace marks its start and end, and the report says so.
+
+use super::{Cx, DataMiner, Dma, Rec, Role};
+use serde::{Deserialize, Serialize};
+
+/// What ends two DMAs that both claim the online role (online, or going online) when they hear
+/// each other again (no document says; a failsim assumption, configurable).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TwoOnline {
+    /// The DMA that claimed the online role first goes offline; the one that claimed it last
+    /// (the one that took over) keeps it (default). The closest document:
+    /// Failover_FAQ_cable_pulled_out.md, "the other DMA will stay online" after a reconnection.
+    /// A tie keeps Main.
+    #[default]
+    NewerStaysOnline,
+    /// Both stay online until an operator acts.
+    BothStay,
+}
+
+/// The assumptions that resolve a dead end (DM-DEADEND).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeadEndConfig {
+    pub two_online: TwoOnline,
+}
+
+/// Which dead end the pair is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DeadEnd {
+    NoneOnline,
+    TwoOnline,
+}
+
+impl DeadEnd {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadEnd::NoneOnline => "no DMA online",
+            DeadEnd::TwoOnline => "two DMAs online",
+        }
+    }
+}
+
+impl DataMiner {
+    /// The dead end the pair is in now: both DMAs running, every heartbeat and sync check of
+    /// both succeeding, and no DMA online or on its way (or two online).
+    pub(super) fn dead_end_now(&self) -> Option<DeadEnd> {
+        let healed = |d: Dma| {
+            let a = self.agent(d);
+            a.is_running() && a.sync_failing_since.is_none() && a.heartbeats.iter().all(|h| h.failures == 0)
+        };
+        if !Dma::BOTH.into_iter().all(healed) {
+            return None;
+        }
+        match (self.agents.iter().filter(|a| a.role.is_claiming()).count(), self.online().count()) {
+            (0, _) => Some(DeadEnd::NoneOnline),
+            (_, 2) => Some(DeadEnd::TwoOnline),
+            _ => None,
+        }
+    }
+
+    /// Marks the start and the end of a dead end in the trace (once per instant, from `settle`).
+    pub(super) fn track_dead_end(&mut self, cx: &mut Cx<'_, '_>) {
+        let now = self.dead_end_now();
+        if now == self.dead_end.map(|(_, d)| d) {
+            return;
+        }
+        if let Some((_, was)) = self.dead_end {
+            cx.record(Rec::DeadEnd { what: was.label(), standing: false });
+        }
+        self.dead_end = now.map(|d| (cx.now(), d));
+        if let Some(d) = now {
+            cx.record(Rec::DeadEnd { what: d.label(), standing: true });
+        }
+    }
+
+    /// The report's note on a standing dead end.
+    pub(super) fn dead_end_note(&self) -> Option<String> {
+        let (since, what) = self.dead_end?;
+        Some(format!("DM-DEADEND: {} since {}, with every heartbeat and the sync connection working", what.label(), crate::engine::clock(since)))
+    }
+
+    /// `dma` heard its buddy (a normal heartbeat succeeded): with both claiming the online
+    /// role and one of them online, the assumption decides which one goes offline
+    /// (DM-DEADEND). Without it two online DMAs would stay so for good once they hear each
+    /// other, since no rule compares roles across the pair.
+    pub(super) fn settle_two_claiming(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        let roles = [self.agent(Dma::Main).role, self.agent(Dma::Backup).role];
+        let both_claim = roles.iter().all(|r| r.is_claiming()) && roles.contains(&Role::Online);
+        if self.cfg.dead_end.two_online != TwoOnline::NewerStaysOnline || !both_claim || !self.can_message(cx.net(), dma, dma.buddy()) {
+            return;
+        }
+        // When each began going online (for the one online at t = 0: 0).
+        let since = |d: Dma| self.agent(d).phase_started_ms;
+        let older = if since(Dma::Main) < since(Dma::Backup) { Dma::Main } else { Dma::Backup };
+        let why = format!(
+            "{} claims the online role too, and claimed it later (failsim assumption dead_end.two_online: NewerStaysOnline, DM-DEADEND)",
+            self.name(older.buddy())
+        );
+        self.go_offline(older, &why, cx);
+        assert!(self.online().count() <= 1, "at most one DMA stays online");
+        assert!(self.agent(older.buddy()).role.is_claiming(), "the newer claimer keeps its claim");
+    }
+}
