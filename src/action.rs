@@ -107,6 +107,10 @@ pub enum Action {
     RestoreSwitch,
     /// The operator's Switch button in the Failover dialog.
     Switch,
+    /// The operator takes the next step of the product's documented recovery procedure (for
+    /// DataMiner: the seed-node DMA first, then the other, then the known issue's workaround
+    /// for both agents offline).
+    Recover,
     /// "Bring online" from a Cube session on the node.
     BringOnline(Target),
     Upgrade {
@@ -245,6 +249,7 @@ pub const KINDS: &[&str] = &[
     "FailSwitch",
     "RestoreSwitch",
     "Switch",
+    "Recover",
     "BringOnline",
     "Upgrade",
     "Write",
@@ -301,6 +306,7 @@ impl Action {
             Action::FailSwitch => "FailSwitch",
             Action::RestoreSwitch => "RestoreSwitch",
             Action::Switch => "Switch",
+            Action::Recover => "Recover",
             Action::BringOnline(_) => "BringOnline",
             Action::Upgrade { .. } => "Upgrade",
             Action::Write { .. } => "Write",
@@ -340,6 +346,7 @@ impl Action {
             Action::FailSwitch => "the switch/router fails".into(),
             Action::RestoreSwitch => "the switch/router is restored".into(),
             Action::Switch => "Switch (manual switchover)".into(),
+            Action::Recover => "the next step of the documented recovery procedure".into(),
             Action::BringOnline(_) => "bring online".into(),
             Action::Upgrade { policy, version, duration } => format!("upgrade to {version}, policy {policy:?}, {duration} per DMA"),
             Action::Write { count } => format!("write {count} record(s)"),
@@ -403,6 +410,7 @@ impl Action {
             | Action::RestoreSwitch
             | Action::World(_)
             | Action::Switch
+            | Action::Recover
             | Action::Upgrade { .. }
             | Action::Write { .. }
             | Action::Lookup { .. }
@@ -456,6 +464,7 @@ mod tests {
             Action::FailSwitch,
             Action::RestoreSwitch,
             Action::Switch,
+            Action::Recover,
             Action::BringOnline(t),
             Action::Upgrade { policy: UpgradePolicy::Simultaneously, version: "1".into(), duration: d },
             Action::Write { count: 1 },

@@ -172,4 +172,9 @@ pub struct Profile {
     pub end_ms: Time,
     pub write_every_ms: Time,
     pub write_count: u32,
+    /// After healing, the operator takes this many steps of the product's documented recovery
+    /// procedure (`Recover`), `recover_every_ms` apart, the first right after the last heal;
+    /// 0 for a product without such a procedure.
+    pub recover_steps: u32,
+    pub recover_every_ms: Time,
 }

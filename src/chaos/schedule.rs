@@ -65,6 +65,11 @@ impl Schedule {
                 steps.push((at, rank, heal));
             }
         }
+        // The documented recovery procedure follows every heal (DM-SEED-2: the seed node first).
+        for k in 0..p.recover_steps {
+            let at = p.fault_phase_ms.saturating_add(u64::from(k).saturating_mul(p.recover_every_ms));
+            steps.push((at, 4 * (n + 1) + k as usize, Action::Recover));
+        }
         steps.sort_by_key(|(t, i, _)| (*t, *i));
         steps.into_iter().map(|(at, _, action)| Step { at: Ms(at), system: None, action }).collect()
     }
@@ -91,7 +96,7 @@ mod tests {
     use super::*;
     use crate::action::CableRef;
 
-    const P: Profile = Profile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 30_000, write_count: 5 };
+    const P: Profile = Profile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 30_000, write_count: 5, recover_steps: 0, recover_every_ms: 0 };
     const KINDS: [FaultKind; 3] = [FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::SwitchFailure];
 
     #[test]

@@ -90,7 +90,14 @@ impl Product for CheckPoint {
 
     /// 3 minutes of faults; the run ends just after the second periodic sync.
     fn chaos_profile(cfg: &Config) -> Profile {
-        Profile { fault_phase_ms: 180_000, end_ms: 2 * cfg.sync_interval.0 + 1_000, write_every_ms: 1_000_000, write_count: 0 }
+        Profile {
+            fault_phase_ms: 180_000,
+            end_ms: 2 * cfg.sync_interval.0 + 1_000,
+            write_every_ms: 1_000_000,
+            write_count: 0,
+            recover_steps: 0,
+            recover_every_ms: 0,
+        }
     }
 
     fn health(&self, world: &World) -> Vec<Problem> {

@@ -30,7 +30,7 @@ enum Step {
 /// DataMiner Failover's own commands; with the world faults, the actions it supports (the
 /// scenario parser refuses the others).
 pub const COMMANDS: &[&str] =
-    &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect"];
+    &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "Recover", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect"];
 
 impl DataMiner {
     /// Resolves a node reference at the moment the action runs.
@@ -113,6 +113,7 @@ impl DataMiner {
             Command::Switch => {
                 self.manual_switch(cx);
             }
+            Command::Recover => self.recover_step(cx),
             Command::BringOnline(_) => self.bring_online(d(), cx),
             Command::Upgrade { policy, version, duration } => {
                 let version = Version::parse(&version).expect("the parser checked the upgrade's version");
@@ -147,7 +148,7 @@ impl DataMiner {
         }
     }
 
-    fn cmd_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_, '_>) {
+    pub(super) fn cmd_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_, '_>) {
         if !cx.net().host(self.agent(dma).host).powered {
             cx.record(Rec::Refused { what: format!("start {}", self.name(dma)), why: "the server has no power".into() });
         } else if matches!(self.agent(dma).run, Run::Stopped | Run::StartFailed) {

@@ -8,7 +8,7 @@
 //! While a dead end stands, both Failover dialog LEDs are red (interpretation of "Red = a
 //! problem was detected"), the trace marks its start and end, and the report says so.
 
-use super::{Cx, DataMiner, Dma, Rec, Role};
+use super::{Cx, DataMiner, Dma, Rec};
 use serde::{Deserialize, Serialize};
 
 /// What ends two DMAs that both claim the online role (online, or going online) when they hear
@@ -88,12 +88,11 @@ impl DataMiner {
     }
 
     /// `dma` heard its buddy (a normal heartbeat succeeded): with both claiming the online
-    /// role and one of them online, the assumption decides which one goes offline
+    /// role (online, or on their way), the assumption decides which one goes offline
     /// (DM-DEADEND). Without it two online DMAs would stay so for good once they hear each
     /// other, since no rule compares roles across the pair.
     pub(super) fn settle_two_claiming(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let roles = [self.agent(Dma::Main).role, self.agent(Dma::Backup).role];
-        let both_claim = roles.iter().all(|r| r.is_claiming()) && roles.contains(&Role::Online);
+        let both_claim = Dma::BOTH.iter().all(|d| self.agent(*d).role.is_claiming());
         if self.cfg.dead_end.two_online != TwoOnline::NewerStaysOnline || !both_claim || !self.can_message(cx.net(), dma, dma.buddy()) {
             return;
         }
@@ -107,5 +106,71 @@ impl DataMiner {
         self.go_offline(older, &why, cx);
         assert!(self.online().count() <= 1, "at most one DMA stays online");
         assert!(self.agent(older.buddy()).role.is_claiming(), "the newer claimer keeps its claim");
+    }
+}
+
+/// One step of the documented recovery procedure, as an operator takes it (`Recover`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Start(Dma),
+    StartDb(Dma),
+    /// "Workaround: stop and restart one agent" (DM-KI-UPGRADE-OFFLINE), the non-seed one: the
+    /// other's normal heartbeats fail meanwhile and it goes online (DM-HB-NORMAL).
+    RestartOne(Dma),
+}
+
+impl Step {
+    fn label(self) -> &'static str {
+        match self {
+            Step::Start(_) => "start DataMiner",
+            Step::StartDb(_) => "start the database",
+            Step::RestartOne(_) => "stop and restart one agent",
+        }
+    }
+}
+
+impl DataMiner {
+    /// The next step: the master-seed DMA first ("if an agent fails to start, first make sure
+    /// the other agent is online", Failover_FAQ_cannot_start.md, DM-SEED-2), then the other;
+    /// with both running and none online, the known issue's workaround. `None`: nothing to do
+    /// (or wait: a DMA is starting).
+    fn recovery_step(&self, net: &crate::net::Topology) -> Option<Step> {
+        let first = self.cfg.seed;
+        for d in [first, first.buddy()] {
+            let a = self.agent(d);
+            match a.run {
+                super::Run::Starting => return None,
+                super::Run::Stopped | super::Run::StartFailed => return Some(Step::Start(d)),
+                super::Run::Running if self.cfg.storage.per_dma() && !a.db.running => return Some(Step::StartDb(d)),
+                super::Run::Running => {}
+            }
+        }
+        (self.dead_end_now() == Some(DeadEnd::NoneOnline) && self.agent(first.buddy()).is_running() && net.host(self.agent(first.buddy()).host).powered)
+            .then_some(Step::RestartOne(first.buddy()))
+    }
+
+    /// `Recover`: takes the next step of the recovery procedure, and says which.
+    pub(super) fn recover_step(&mut self, cx: &mut Cx<'_, '_>) {
+        let Some(step) = self.recovery_step(cx.net()) else {
+            cx.record(Rec::Refused { what: "Recover".into(), why: "nothing to recover now".into() });
+            return;
+        };
+        cx.record(Rec::Recovery { step: step.label(), dma: self.name(self.step_dma(step)).into() });
+        match step {
+            Step::Start(d) => self.cmd_start(d, self.cfg.start_time.0, cx),
+            Step::StartDb(d) => {
+                let _ = self.start_db(d, "started (recovery)", cx);
+            }
+            Step::RestartOne(d) => {
+                self.stop_agent(d, "stopped (recovery: stop and restart one agent)", cx);
+                self.begin_start(d, self.cfg.start_time.0, cx);
+            }
+        }
+    }
+
+    fn step_dma(&self, step: Step) -> Dma {
+        match step {
+            Step::Start(d) | Step::StartDb(d) | Step::RestartOne(d) => d,
+        }
     }
 }

@@ -132,7 +132,9 @@ impl Product for DataMiner {
 
     /// 3 minutes of faults, then 7 quiet minutes: longer than a switch (382 s) plus detection.
     fn chaos_profile(_: &Config) -> Profile {
-        Profile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 5 }
+        // After healing, the documented recovery procedure (the seed-node DMA first; for both
+        // agents offline, the known issue's workaround), with time for a switch (382 s) after it.
+        Profile { fault_phase_ms: 180_000, end_ms: 1_200_000, write_every_ms: 20_000, write_count: 5, recover_steps: 4, recover_every_ms: 120_000 }
     }
 
     fn dns_broken(&self, world: &World) -> Option<String> {

@@ -31,6 +31,7 @@ pub enum Rec {
     PushWait { dma: String, count: u64, wait: String },
     KnownIssue { dma: String, id: &'static str, page: &'static str, version: String },
     DeadEnd { what: &'static str, standing: bool },
+    Recovery { step: &'static str, dma: String },
     PushWaitOver { why: &'static str },
     Rejected { count: u64 },
     Alarm { dma: String, raised: bool, severity: &'static str, text: String },
@@ -74,6 +75,7 @@ impl fmt::Display for Rec {
             Rec::KnownIssue { dma, id, page, version } => write!(f, "{dma}: known issue {id} of version {version} ({page})"),
             Rec::DeadEnd { what, standing: true } => write!(f, "DM-DEADEND: {what}, with every heartbeat and the sync connection working"),
             Rec::DeadEnd { what, standing: false } => write!(f, "DM-DEADEND over ({what})"),
+            Rec::Recovery { step, dma } => write!(f, "recovery procedure: {step} on {dma}"),
             Rec::Rejected { count } => write!(f, "{count} record(s) not gathered: no DMA online"),
             Rec::Alarm { dma, raised, severity, text } => {
                 write!(f, "{dma} Alarm Console: {} {severity} \"{text}\"", if *raised { "raised" } else { "cleared" })

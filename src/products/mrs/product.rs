@@ -116,7 +116,7 @@ impl<S: Spec> Product for Pair<S> {
 
     /// 3 minutes of faults, then 7 quiet minutes: several 60 s sync checks after healing.
     fn chaos_profile(_: &S::Config) -> ChaosProfile {
-        ChaosProfile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 2 }
+        ChaosProfile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 2, recover_steps: 0, recover_every_ms: 0 }
     }
 
     fn health(&self, _world: &World) -> Vec<Problem> {
