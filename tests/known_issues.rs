@@ -60,3 +60,14 @@ fn the_startup_known_issue_is_gone_on_the_fixed_versions() {
     let alone_issues = known_issues(&alone);
     assert!(alone_issues.is_empty(), "{alone_issues:?}");
 }
+
+#[test]
+fn the_simultaneous_upgrade_to_a_fixed_version_has_the_pair_back_at_once() {
+    let file = "scenarios/dm-ki-upgrade-outage.ron";
+    let affected = on_version(file, "version: \"10.3.0 CU10\"", "version: \"10.3.0 CU10\"");
+    assert!(affected.passed());
+    assert_eq!(online_at_ms(&affected, "DMA-MAIN", 60_000), Some(1_177_000), "only after the workaround at 13m");
+    let fixed = on_version(file, "version: \"10.3.0 CU10\"", "version: \"10.3.0 CU11\"");
+    assert!(known_issues(&fixed).is_empty(), "{:?}", known_issues(&fixed));
+    assert_eq!(online_at_ms(&fixed, "DMA-MAIN", 60_000), Some(361_500), "online at start-up, 1.5 s of VIP check after the upgrade");
+}

@@ -107,6 +107,19 @@ mod tests {
     }
 
     #[test]
+    fn the_recovery_procedure_follows_every_heal() {
+        let p = Profile { recover_steps: 3, recover_every_ms: 60_000, ..P };
+        for seed in 0..50 {
+            let script = Schedule::draw(seed, &KINDS, p).script();
+            let recover: Vec<u64> = script.iter().filter(|st| st.action == Action::Recover).map(|st| st.at.0).collect();
+            assert_eq!(recover, [180_000, 240_000, 300_000], "seed {seed}");
+            let first = script.iter().position(|st| st.action == Action::Recover).expect("a step");
+            assert!(script[first..].iter().all(|st| st.at.0 > P.fault_phase_ms || st.action == Action::Recover), "seed {seed}: every heal comes first");
+        }
+        assert!(!Schedule::draw(0, &KINDS, P).script().iter().any(|st| st.action == Action::Recover), "none without a procedure");
+    }
+
+    #[test]
     fn every_fault_is_healed_within_the_fault_phase() {
         for seed in 0..50 {
             let s = Schedule::draw(seed, &KINDS, P);

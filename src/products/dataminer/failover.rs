@@ -458,7 +458,7 @@ impl DataMiner {
             let why = if self.can_message(cx.net(), dma, buddy) { "start-up: the buddy is offline" } else { "start-up: cannot reach the buddy" };
             match self.nic_check_failure(cx.net(), dma) {
                 Some(down) => cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{why}, but {down}") }),
-                None if self.can_message(cx.net(), dma, buddy) && self.startup_notify_blocks(dma, cx) => {}
+                None if self.startup_notify_blocks(dma, why, cx) => {}
                 None => self.begin_phases(dma, true, why, cx),
             }
         }

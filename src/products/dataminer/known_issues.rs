@@ -41,18 +41,24 @@ impl DataMiner {
         true
     }
 
-    /// DM-KI-UPGRADE-OFFLINE: with both agents on an affected version, the start-up request
-    /// that the offline buddy go offline blocks (the NatsCustodian race: both keep requesting
-    /// Failover information until the limit of blocking calls). Returns whether it blocks; the
-    /// refusal follows five minutes later (`on_notify_refused`).
-    pub(super) fn startup_notify_blocks(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) -> bool {
+    /// DM-KI-UPGRADE-OFFLINE: with both agents on an affected version (a starting buddy's
+    /// version is the one it is starting with), the start-up request that the buddy go offline
+    /// blocks while the buddy's server answers, running offline or starting itself (the
+    /// NatsCustodian race: both keep requesting Failover information from each other until
+    /// the limit of blocking calls). Returns whether it blocks; the refusal follows five
+    /// minutes later (`on_notify_refused`).
+    pub(super) fn startup_notify_blocks(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) -> bool {
         let buddy = dma.buddy();
-        let affected = |d: Dma| version::affecting(self.agent(d).version, Behaviour::StartupNotifyBlocked);
-        if affected(dma).is_none() || affected(buddy).is_none() {
+        let affected = |d: Dma| {
+            let a = self.agent(d);
+            version::affecting(a.pending_version.unwrap_or(a.version), Behaviour::StartupNotifyBlocked)
+        };
+        let answers = matches!(self.agent(buddy).run, Run::Running | Run::Starting) && self.hosts_connected(cx.net(), dma, buddy);
+        if !answers || affected(dma).is_none() || affected(buddy).is_none() {
             return false;
         }
         let (me, other) = (self.name(dma).to_string(), self.name(buddy).to_string());
-        cx.record(Rec::Role { dma: me.clone(), role: "Preparing to go online", why: "start-up: the buddy is offline".into() });
+        cx.record(Rec::Role { dma: me.clone(), role: "Preparing to go online", why: why.into() });
         cx.record(Rec::Notify { from: me.clone(), to: other, outcome: format!("no answer yet ({me} wants to go online; the call blocks)") });
         cx.arm(self.agent(dma).timers.phase, NOTIFY_BLOCKED_MS, Event::NotifyRefused { dma });
         true
