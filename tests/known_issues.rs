@@ -71,3 +71,14 @@ fn the_simultaneous_upgrade_to_a_fixed_version_has_the_pair_back_at_once() {
     assert!(known_issues(&fixed).is_empty(), "{:?}", known_issues(&fixed));
     assert_eq!(online_at_ms(&fixed, "DMA-MAIN", 60_000), Some(361_500), "online at start-up, 1.5 s of VIP check after the upgrade");
 }
+
+#[test]
+fn active_alarms_have_a_stated_limit() {
+    let parse = |n: u64| {
+        let src = format!(r#"Scenario(name: "limit", doc: "", system: DataMiner(active_alarms: {n}), end: "1m")"#);
+        failsim::parse(Path::new("limit.ron"), &src).map(|_| ())
+    };
+    assert!(parse(10_000_000).is_ok());
+    let e = parse(10_000_001).expect_err("above the limit");
+    assert!(e.to_string().contains("at most 10000000"), "{e}");
+}
