@@ -11,10 +11,15 @@ fn run(src: &str) -> failsim::Outcome {
 
 /// The pair on one switch with `nodes` Cassandra hosts of its dedicated cluster.
 fn cluster(nodes: usize, script: &str) -> failsim::Outcome {
-    let hosts: String = (1..=nodes).map(|i| format!(r#"(name: "cass-{i}", nics: [(name: "nic", addr: "10.10.10.{}/24")]),"#, 20 + i)).collect();
-    let cables: String = (1..=nodes).map(|i| format!(r#"(name: "c{i}", ends: (Nic("cass-{i}", "nic"), Switch("core"))),"#)).collect();
     let names: Vec<String> = (1..=nodes).map(|i| format!("\"cass-{i}\"")).collect();
-    run(&format!(
+    run(&cluster_src(nodes, &names.join(", "), script))
+}
+
+/// The scenario text: `host_count` Cassandra hosts in the world, the cluster naming `nodes`.
+fn cluster_src(host_count: usize, nodes: &str, script: &str) -> String {
+    let hosts: String = (1..=host_count).map(|i| format!(r#"(name: "cass-{i}", nics: [(name: "nic", addr: "10.10.10.{}/24")]),"#, 20 + i)).collect();
+    let cables: String = (1..=host_count).map(|i| format!(r#"(name: "c{i}", ends: (Nic("cass-{i}", "nic"), Switch("core"))),"#)).collect();
+    format!(
         r#"Scenario(name: "cluster", doc: "", seed: 1,
         world: (
             hosts: [
@@ -34,11 +39,24 @@ fn cluster(nodes: usize, script: &str) -> failsim::Outcome {
         system: DataMiner(
             bind: (main: "dma-a", backup: "dma-b", corporate: "corp", client: "ops-pc"),
             addressing: VirtualIp(vip: "10.10.10.10"),
-            storage: Cluster(nodes: [{}]),
+            storage: Cluster(nodes: [{nodes}]),
         ),
-        script: [{script}], end: "5m")"#,
-        names.join(", ")
-    ))
+        script: [{script}], end: "5m")"#
+    )
+}
+
+#[test]
+fn a_cluster_has_1_to_32_distinct_nodes() {
+    let parse = |hosts: usize, nodes: &str| failsim::parse(Path::new("cluster.ron"), &cluster_src(hosts, nodes, "")).map(|_| ()).map_err(|e| e.to_string());
+    let names = |n: usize| (1..=n).map(|i| format!("\"cass-{i}\"")).collect::<Vec<_>>().join(", ");
+    assert!(parse(1, &names(1)).is_ok());
+    assert!(parse(32, &names(32)).is_ok());
+    for (hosts, nodes) in [(1, String::new()), (33, names(33))] {
+        let e = parse(hosts, &nodes).expect_err("outside 1..=32");
+        assert!(e.contains("a dedicated cluster has 1 to 32 database nodes"), "{e}");
+    }
+    let e = parse(2, r#""cass-1", "cass-2", "cass-1""#).expect_err("listed twice");
+    assert!(e.contains("database node `cass-1` is listed twice"), "{e}");
 }
 
 #[test]
