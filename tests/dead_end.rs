@@ -81,3 +81,14 @@ fn two_dmas_that_claimed_the_role_at_the_same_instant_leave_it_to_main() {
     assert!(t.contains(&"DMA-BACKUP Failover Status => Offline (DMA-MAIN claims the online role too, and claimed it later (failsim assumption dead_end.two_online: NewerStaysOnline, DM-DEADEND))"), "{t:?}");
     assert_eq!((role(&o, "DMA-MAIN").as_str(), role(&o, "DMA-BACKUP").as_str()), ("Online", "Offline"), "a tie keeps Main");
 }
+
+#[test]
+fn a_dead_end_is_not_healthy_and_says_why() {
+    let src = r#"Scenario(name: "dead end", doc: "", seed: 1, system: DataMiner(),
+        script: [(at: "1m", do: FailSwitch), (at: "3m", do: RestoreSwitch)], end: "6m",
+        expect: [(ids: ["DM-DEADEND"], when: At("6m"), that: Healthy)])"#;
+    let o = failsim::run(&failsim::parse(Path::new("dead-end.ron"), src).expect("parses"), None).expect("runs");
+    assert!(!o.passed(), "no DMA online is not healthy");
+    let failure = o.expectations[0].failure.as_ref().expect("the Healthy claim failed");
+    assert!(failure.actual.contains("0 DMA(s) online"), "{failure:?}");
+}

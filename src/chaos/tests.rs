@@ -296,9 +296,14 @@ fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
     // DM-SPLIT: without inverted heartbeats both DMAs end online while isolated; the DM-DEADEND
     // assumption ends it once they hear each other, and with `BothStay` nothing does.
     let split = |s: &Summary| s.findings.iter().filter(|f| f.violation.invariant == Invariant::SplitBrain).map(|f| f.violation.clone()).collect::<Vec<_>>();
-    let both_stay = split(&run_campaign(&campaign(no_inverted(), 0..60)).unwrap());
+    let both_stay_summary = run_campaign(&campaign(no_inverted(), 0..60)).unwrap();
+    let both_stay = split(&both_stay_summary);
     let lasting = both_stay.iter().find(|v| v.duration_ms.is_none()).expect("a split brain nothing ends");
     assert!(lasting.detail.ends_with("until the end"), "{}", lasting.detail);
+    // ... and the pair is not healthy at the end: two online, which DM-SPLIT documents.
+    let unhealthy = both_stay_summary.findings.iter().find(|f| f.violation.invariant == Invariant::Liveness).expect("a liveness finding");
+    assert_eq!(unhealthy.violation.documented, Some("DM-SPLIT"), "{}", unhealthy.violation.detail);
+    assert!(unhealthy.violation.detail.contains("2 DMA(s) online"), "{}", unhealthy.violation.detail);
     let System::DataMiner(cfg) = no_inverted() else { unreachable!() };
     let assumed = Config { dead_end: Default::default(), ..cfg };
     let resolved = split(&run_campaign(&campaign(System::DataMiner(assumed), 0..60)).unwrap());
