@@ -477,6 +477,14 @@ mod tests {
         for w in bad {
             assert!(w.validate().is_err(), "{w:?}");
         }
+        // The list and name limits, just inside and just past.
+        let skip = |n: usize, name_chars: usize| {
+            let entry = SkipRte { process: "SLProtocol".into(), thread: "t".repeat(name_chars) };
+            Watchdog { skip_rte: vec![entry; n], ..Watchdog::default() }.validate()
+        };
+        assert!(skip(SKIP_RTE_MAX, NAME_MAX_CHARS).is_ok());
+        assert!(skip(SKIP_RTE_MAX + 1, 1).is_err_and(|e| e.contains("at most 100")));
+        assert!(skip(1, NAME_MAX_CHARS + 1).is_err_and(|e| e.contains("at most 200")));
         let longest = Watchdog { timeout_time: Ms::secs(959 * 60), errors: ERRORS_MAX, ..Watchdog::default() };
         assert!(longest.validate().is_ok());
         assert!(longest.open_ms() <= crate::units::MAX_MS, "the longest RTE opens within the longest run");
