@@ -109,8 +109,10 @@ mod tests {
     #[test]
     fn the_recovery_procedure_follows_every_heal() {
         let p = Profile { recover_steps: 3, recover_every_ms: 60_000, ..P };
+        // Every heal stage: the network, servers, and services on them (a database's start).
+        let kinds = [KINDS[0].clone(), KINDS[1].clone(), KINDS[2].clone(), FaultKind::StopDb];
         for seed in 0..50 {
-            let script = Schedule::draw(seed, &KINDS, p).script();
+            let script = Schedule::draw(seed, &kinds, p).script();
             let recover: Vec<u64> = script.iter().filter(|st| st.action == Action::Recover).map(|st| st.at.0).collect();
             assert_eq!(recover, [180_000, 240_000, 300_000], "seed {seed}");
             let first = script.iter().position(|st| st.action == Action::Recover).expect("a step");
