@@ -120,6 +120,12 @@ enum Step {
 }
 
 impl Step {
+    fn dma(self) -> Dma {
+        match self {
+            Step::Start(d) | Step::StartDb(d) | Step::RestartOne(d) => d,
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Step::Start(_) => "start DataMiner",
@@ -155,22 +161,13 @@ impl DataMiner {
             cx.record(Rec::Refused { what: "Recover".into(), why: "nothing to recover now".into() });
             return;
         };
-        cx.record(Rec::Recovery { step: step.label(), dma: self.name(self.step_dma(step)).into() });
+        cx.record(Rec::Recovery { step: step.label(), dma: self.name(step.dma()).into() });
         match step {
             Step::Start(d) => self.cmd_start(d, self.cfg.start_time.0, cx),
             Step::StartDb(d) => {
                 let _ = self.start_db(d, "started (recovery)", cx);
             }
-            Step::RestartOne(d) => {
-                self.stop_agent(d, "stopped (recovery: stop and restart one agent)", cx);
-                self.begin_start(d, self.cfg.start_time.0, cx);
-            }
-        }
-    }
-
-    fn step_dma(&self, step: Step) -> Dma {
-        match step {
-            Step::Start(d) | Step::StartDb(d) | Step::RestartOne(d) => d,
+            Step::RestartOne(d) => self.restart_agent(d, "stopped (recovery: stop and restart one agent)", cx),
         }
     }
 }

@@ -378,9 +378,15 @@ impl DataMiner {
         if self.agent(dma).run != Run::Running || self.agent(dma).role != Role::Offline {
             return;
         }
-        self.stop_agent(dma, "Auto restart Agent when going offline", cx);
+        self.restart_agent(dma, "Auto restart Agent when going offline", cx);
+    }
+
+    /// DataMiner stops on a running DMA and starts again at once, taking the start time (the
+    /// auto restart, the Watchdog's restarts, the recovery's "stop and restart one agent").
+    pub(super) fn restart_agent(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
+        self.stop_agent(dma, why, cx);
         self.begin_start(dma, self.cfg.start_time.0, cx);
-        assert_eq!(self.agent(dma).run, Run::Starting, "an auto restart starts the DMA again");
+        assert_eq!(self.agent(dma).run, Run::Starting, "a restarted DMA is starting");
     }
 
     fn leave_online_role(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
@@ -495,13 +501,14 @@ impl DataMiner {
     /// A start of DataMiner with its database outside the pair: every required node must
     /// answer (DM-STORAGE-CLUSTER); then buffered records go in.
     fn reach_outside_db(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) -> Result<(), StartError> {
-        match self.outside_db_ready(cx.net(), dma) {
-            Ok(()) => {
+        match self.missing_db_node(cx.net(), dma).map(str::to_string) {
+            None => {
                 self.agent_mut(dma).db_start_failure = None;
                 self.pump(dma, cx);
                 Ok(())
             }
-            Err((e, node)) => {
+            Some(node) => {
+                let e = StartError::NodeMissing;
                 self.agent_mut(dma).db_start_failure = Some(e);
                 cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: format!("{}: {node}", db_failure(e)) });
                 Err(e)

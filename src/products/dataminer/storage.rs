@@ -4,7 +4,6 @@
 //! flow in `records.rs` and the start in `failover.rs` ask.
 
 use super::{DataMiner, Dma, Nic, Storage};
-use crate::db::StartError;
 use crate::net::Topology;
 
 impl DataMiner {
@@ -41,14 +40,5 @@ impl DataMiner {
     pub(super) fn missing_db_node(&self, net: &Topology, dma: Dma) -> Option<&str> {
         let from = self.agent(dma).port(Nic::Corporate);
         self.site.db_nodes.iter().find(|(_, port)| !net.reaches_port(from, *port)).map(|(name, _)| name.as_str())
-    }
-
-    /// What a start of `dma` needs of a database outside the pair (`Ok` with a database of
-    /// its own: `start_db` decides that one).
-    pub(super) fn outside_db_ready(&self, net: &Topology, dma: Dma) -> Result<(), (StartError, String)> {
-        match self.missing_db_node(net, dma) {
-            Some(node) => Err((StartError::NodeMissing, node.to_string())),
-            None => Ok(()),
-        }
     }
 }

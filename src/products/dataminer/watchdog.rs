@@ -350,8 +350,7 @@ impl DataMiner {
             (true, false) => self.rte_switch(dma, &label, cx),
         };
         if switched == Switched::NotStarted && restart {
-            self.stop_agent(dma, "restarted by the Watchdog (runtime error)", cx);
-            self.begin_start(dma, self.cfg.start_time.0, cx);
+            self.restart_agent(dma, "restarted by the Watchdog (runtime error)", cx);
         }
     }
 
@@ -387,8 +386,7 @@ impl DataMiner {
             return Switched::NotStarted;
         }
         assert!(!self.agent(dma).role.is_claiming(), "the DMA with the RTE was told to go offline and did");
-        self.stop_agent(dma, "restarted by the Watchdog after the runtime error switch, to free the VIP", cx);
-        self.begin_start(dma, self.cfg.start_time.0, cx);
+        self.restart_agent(dma, "restarted by the Watchdog after the runtime error switch, to free the VIP", cx);
         assert!(self.rte[dma.idx()].hung.is_empty(), "the restart clears the DMA's hung threads");
         Switched::Started
     }
