@@ -372,6 +372,16 @@ impl Action {
         }
     }
 
+    /// Whether the action is workload — traffic and changes made in a session (writes, edits,
+    /// publishing, lookups, connections) — and not a fault or an operator's action on the
+    /// system: the resilience table keeps a scenario's workload and leaves out the rest.
+    pub fn is_workload(&self) -> bool {
+        matches!(
+            self,
+            Action::Write { .. } | Action::Edit { .. } | Action::Publish(_) | Action::Lookup { .. } | Action::ReverseLookup { .. } | Action::Connect { .. }
+        )
+    }
+
     /// How many tracked records or changes, or how many lookups, the action asks for.
     pub fn count(&self) -> Option<Count> {
         match self {

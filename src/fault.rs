@@ -52,13 +52,29 @@ pub fn world_alphabet(world: &WorldDecl) -> Vec<FaultKind> {
     cables.chain(nics).chain(hosts).chain(switches).map(FaultKind::Part).collect()
 }
 
-/// A product's alphabet on its world: in a declared world the world's parts replace the
-/// product's own network and power faults (named by role), and the rest (services, the
-/// administrator's actions) stays.
-pub fn alphabet_in(product: Vec<FaultKind>, world: Option<&WorldDecl>) -> Vec<FaultKind> {
-    let Some(world) = world else { return product };
-    let mut out: Vec<FaultKind> = product.into_iter().filter(|k| !k.strikes_the_network()).collect();
-    out.extend(world_alphabet(world));
+/// One letter of a world's fault alphabet: a kind of fault and the system (its index in the
+/// world) whose script strikes it. A part of the world is struck through the first system and
+/// hits every system that uses it, because the world applies it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Letter {
+    pub system: u16,
+    pub kind: FaultKind,
+}
+
+/// The fault alphabet of a world of systems, given each system's own alphabet in world order:
+/// in a declared world the world's parts replace each product's network and power faults
+/// (named by role), and the rest (services, the administrator's actions) stays, system by
+/// system, before the parts. Without a declared world each system keeps its whole alphabet.
+pub fn world_letters(alphabets: Vec<Vec<FaultKind>>, world: Option<&WorldDecl>) -> Vec<Letter> {
+    let mut out = Vec::new();
+    for (i, alphabet) in alphabets.into_iter().enumerate() {
+        let system = u16::try_from(i).expect("a world holds at most MAX_SYSTEMS systems");
+        let own = alphabet.into_iter().filter(|k| world.is_none() || !k.strikes_the_network());
+        out.extend(own.map(|kind| Letter { system, kind }));
+    }
+    if let Some(world) = world {
+        out.extend(world_alphabet(world).into_iter().map(|kind| Letter { system: 0, kind }));
+    }
     out
 }
 
@@ -88,10 +104,11 @@ impl FaultKind {
     }
 }
 
-/// One fault of a schedule: struck at `at_ms` on `node`, undone after `duration_ms` (or when the
-/// healing phase begins, whichever is first).
+/// One fault of a schedule: struck at `at_ms` on `node` of `system` (its index in the world),
+/// undone after `duration_ms` (or when the healing phase begins, whichever is first).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
+    pub system: u16,
     pub kind: FaultKind,
     pub node: NodeId,
     pub at_ms: Time,
@@ -101,6 +118,25 @@ pub struct Fault {
 impl Fault {
     fn target(&self) -> Target {
         Target::from(self.node)
+    }
+
+    /// The fault without its time, in words: "pull cable isl-1" (a part of the world is named),
+    /// "Stop on Main", "Stop on Main of pair-2" in a world of several systems (`names`, in world
+    /// order; "" for a scenario's one system).
+    pub fn element(&self, names: &[&str]) -> String {
+        let on = match (self.kind.node_independent(), names.get(usize::from(self.system)).copied().unwrap_or_default()) {
+            (true, _) if matches!(self.kind, FaultKind::Part(_)) => String::new(),
+            (true, "") => String::new(),
+            (true, name) => format!(" of {name}"),
+            (false, "") => format!(" on {:?}", self.node),
+            (false, name) => format!(" on {:?} of {name}", self.node),
+        };
+        format!("{}{on}", self.kind.label())
+    }
+
+    /// The fault in words, with when it strikes and how long it lasts.
+    pub fn describe(&self, names: &[&str]) -> String {
+        format!("{} at {} for {}", self.element(names), Ms(self.at_ms), Ms(self.duration_ms))
     }
 
     /// The action that strikes the fault.

@@ -106,8 +106,9 @@ pub mod bench {
         impl WithConfig for Chaos {
             type Out = u64;
             fn call<P: Registered>(self, cfg: &P::Config) -> u64 {
-                let schedule = crate::chaos::Schedule::draw(self.0, &P::alphabet(cfg), P::chaos_profile(cfg));
-                crate::chaos::run_schedule::<P>(cfg, None, &schedule, self.0, false).events
+                let setup = crate::runner::Setup::<P>::one(cfg, None);
+                let schedule = crate::chaos::Schedule::draw(self.0, &setup.letters(), setup.profiles());
+                crate::chaos::run_schedule::<P>(&setup, &schedule, self.0, false).events
             }
         }
         system.visit(Chaos(seed))

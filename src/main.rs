@@ -95,8 +95,10 @@ enum Cmd {
         /// Where the scenario files of the combinations found are written.
         #[arg(long, default_value = "explore-found")]
         out: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// text: the combinations found, then the resilience table; json: both; csv: the
+        /// resilience table, a line per failure and system.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
     },
     /// Print the topology as Graphviz DOT, with cable and NIC states at a time.
     Graph {

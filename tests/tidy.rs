@@ -25,7 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("products/*", &["action", "check", "db", "engine", "fault", "finding", "ledger", "metrics", "net", "ops", "products", "units", "world"]),
     ("products", &["action", "check", "engine", "fault", "finding", "ledger", "metrics", "ops", "units", "world", "products/*"]),
     ("scenario", &["action", "check", "engine", "products", "units", "world"]),
-    ("runner", &["check", "engine", "finding", "metrics", "net", "ops", "products", "scenario", "world"]),
+    ("runner", &["check", "engine", "fault", "finding", "metrics", "net", "ops", "products", "scenario", "world"]),
     ("report", &["engine", "metrics", "net", "ops", "runner", "units"]),
     ("chaos", &["action", "check", "engine", "fault", "finding", "ledger", "metrics", "products", "runner", "scenario", "units", "world"]),
     ("explore", &["action", "engine", "fault", "metrics", "products", "runner", "scenario", "units", "world"]),

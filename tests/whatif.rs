@@ -71,3 +71,68 @@ fn the_json_report_of_a_small_scenario() {
     assert!(v["metrics"]["downtime_ms"].is_u64() && v["trace"].is_array() && v["initial"]["nodes"].is_array());
     snapshots().bind(|| insta::assert_snapshot!("whatif_json_report_cp_roles", json));
 }
+
+/// The grid `explore` uses by default: 1m, 2m, 3m, 4m, each fault for 2m.
+const DEFAULT_GRID: Grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 240_000, duration_ms: 120_000 };
+
+/// FS-RESILIENCE: on three pairs hanging off one core switch, the core switch is the single
+/// failure that harms most: every pair, two of them for good (DM-DEADEND's state). The table
+/// starts from the world without the scenario's own reboot.
+#[test]
+fn the_resilience_table_of_three_pairs_puts_the_core_switch_first() {
+    let sc = load("scenarios/world-dms-three-pairs.ron");
+    let e = explore(&sc, 1, Property::DowntimeAbove(600_000), DEFAULT_GRID, 2).unwrap();
+    let r = &e.resilience;
+    assert_eq!(e.systems, ["pair-1", "pair-2", "pair-3"]);
+    assert!(r.baseline.iter().all(|h| h.downtime_ms == 0), "the baseline leaves out the script's reboot: {:?}", r.baseline);
+    assert_eq!(r.singles[0].failures, ["fail switch core"]);
+    assert_eq!(r.singles[0].harmed, [0, 1, 2], "every pair");
+    // 31 parts of the world (10 cables, 13 NICs, 7 hosts, 1 switch) and 7 faults of each pair's
+    // own (Stop, Restart and StopDb on either DMA, the administrator's switch), at 4 instants.
+    assert_eq!((e.atoms, r.singles.len(), r.pairs_run, r.pairs.len()), (208, 52, 0, 0));
+    let harmed: Vec<usize> = r.singles.iter().map(|row| row.harmed.len()).collect();
+    assert!(harmed.windows(2).all(|w| w[0] >= w[1]), "sorted by blast radius first: {harmed:?}");
+    let csv = failsim::explore::resilience::csv(r, &e.systems);
+    assert_eq!(csv.lines().count(), 1 + 52 * 3, "a line per failure and system");
+    assert!(csv.lines().nth(1).unwrap().starts_with("1,fail switch core,60000,pair-1,true,840001,"), "{csv}");
+    snapshots().bind(|| insta::assert_snapshot!("whatif_resilience_three_pairs", failsim::explore::resilience::text(r, &e.systems)));
+}
+
+/// At depth 2 the table adds the pairs that harm although neither failure does alone: on two
+/// core switches, the inter-switch link and the sync cross cable together split the pair.
+#[test]
+fn pairs_of_failures_that_harm_only_together() {
+    let sc = load("scenarios/world-two-core-switches.ron");
+    let e = explore(&sc, 2, Property::SplitBrain, DEFAULT_GRID, 2).unwrap();
+    let r = &e.resilience;
+    let partition = r.pairs.iter().find(|p| p.failures == ["pull cable cross", "pull cable isl-1"]).expect("the partition");
+    assert!(partition.systems[0].split_brain_ms > 0, "{partition:?}");
+    for pair in &r.pairs {
+        for failure in &pair.failures {
+            let alone = r.singles.iter().find(|s| s.failures == [failure.clone()]).expect("every failure has its row");
+            assert!(alone.harmed.is_empty(), "{failure} harms alone, so {:?} is no pair of harmless failures", pair.failures);
+        }
+    }
+    assert_eq!((r.singles.len(), r.pairs_run, r.pairs.len()), (22, 1056, 3), "pinned, as stateright pins its counts");
+}
+
+/// FS-MULTI: a sweep of a world of several systems gives each system's metrics and the total.
+#[test]
+fn a_sweep_of_several_systems_gives_each_and_the_total() {
+    let sc = load("scenarios/world-dms-three-pairs.ron");
+    let axes = [Axis::parse("systems[2].system.switch_time=1m,6m22s").unwrap()];
+    let cells = sweep::sweep(&sc, &axes, 2).unwrap();
+    let run = failsim::run(&sc, None).unwrap();
+    for c in &cells {
+        let names: Vec<&str> = c.systems.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["pair-1", "pair-2", "pair-3"]);
+        let sum: u64 = c.systems.iter().map(|s| s.metrics.downtime_ms).sum();
+        assert_eq!(c.metrics.downtime_ms, sum, "the cell's metrics are the total");
+        assert_eq!(Some(c.metrics.downtime_ms), run.total.as_ref().map(|t| t.downtime_ms), "as `run` totals them");
+    }
+    let text = sweep::text(&axes, &cells);
+    assert_eq!(text.lines().count(), 1 + 2 * 4, "a row per system and one for the total, per cell:\n{text}");
+    assert!(text.lines().next().unwrap().contains("  system  "), "{text}");
+    assert!(text.lines().nth(4).unwrap().contains("total"), "{text}");
+    assert_eq!(sweep::csv(&axes, &cells).lines().count(), 1 + 2 * 4);
+}

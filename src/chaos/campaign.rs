@@ -5,7 +5,8 @@
 use super::{Invariant, Schedule, Violation, run_schedule, shrink};
 use crate::check::When;
 use crate::products::{Registered, System, WithConfig};
-use crate::scenario::{Expectation, Scenario};
+use crate::runner::Setup;
+use crate::scenario::{Expectation, NamedSystem, Scenario};
 use crate::units::Ms;
 use crate::world::WorldDecl;
 use rayon::prelude::*;
@@ -13,11 +14,15 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// What to run.
+/// What to run: one system, or every system of a world (as a scenario holds them).
 #[derive(Clone, Debug)]
 pub struct Campaign {
+    /// The first (or only) system.
     pub system: System,
-    /// The declared world the system lives in (its parts are faults too); `None`: the
+    /// Every system with its name, in a world of several (the first is `system`); empty for
+    /// one system. Each one's own faults are in the alphabet and each one's invariants checked.
+    pub systems: Vec<NamedSystem>,
+    /// The declared world the systems live in (its parts are faults too); `None`: the
     /// system's built-in layout.
     pub world: Option<WorldDecl>,
     /// A name for the target in reports and repro files.
@@ -99,19 +104,38 @@ impl Campaign {
     }
 }
 
-/// Runs a campaign against the campaign's system.
+/// Runs a campaign against the campaign's systems.
 pub fn run_campaign(c: &Campaign) -> Result<Summary, String> {
-    struct For<'a>(&'a Campaign);
+    struct For<'a>(&'a Campaign, &'a Scenario);
     impl WithConfig for For<'_> {
         type Out = Result<Summary, String>;
-        fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
-            campaign_for::<P>(self.0, cfg)
+        fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+            campaign_for::<P>(self.0, &Setup::of(self.1))
         }
     }
-    c.system.visit(For(c))
+    let base = c.base();
+    base.visit(For(c, &base))
 }
 
-struct SeedResult {
+impl Campaign {
+    /// The campaign's world and systems as a scenario with no script (what a repro file
+    /// starts from, and how the systems' product is dispatched).
+    pub(super) fn base(&self) -> Scenario {
+        Scenario {
+            name: self.target.clone(),
+            doc: String::new(),
+            seed: 0,
+            world: self.world.clone(),
+            system: self.system.clone(),
+            systems: self.systems.clone(),
+            script: Vec::new(),
+            end: Ms(0),
+            expect: Vec::new(),
+        }
+    }
+}
+
+pub(super) struct SeedResult {
     seed: u64,
     faults: usize,
     events: u64,
@@ -122,12 +146,11 @@ struct SeedResult {
     nondeterministic: bool,
 }
 
-/// Runs a campaign against any product (`run_campaign` picks it from the system).
-pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summary, String> {
+/// Runs a campaign against a world of systems of any product (`run_campaign` picks it).
+pub fn campaign_for<P: Registered>(c: &Campaign, setup: &Setup<'_, P>) -> Result<Summary, String> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(c.jobs.max(1)).build().map_err(|e| e.to_string())?;
-    let world = c.world.as_ref();
-    let alphabet = crate::fault::alphabet_in(P::alphabet(cfg), world);
-    let profile = P::chaos_profile(cfg);
+    let alphabet = setup.letters();
+    let profiles = setup.profiles();
     let total = c.seed_count();
     if total > MAX_SEEDS {
         return Err(format!("{total} seeds: a campaign runs at most {MAX_SEEDS} (split it with --shard K/N)"));
@@ -145,9 +168,9 @@ pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summ
             chunk
                 .par_iter()
                 .map(|&seed| {
-                    let schedule = Schedule::draw(seed, &alphabet, profile);
-                    let r = run_schedule::<P>(cfg, world, &schedule, seed, c.check_determinism);
-                    let nondeterministic = c.check_determinism && run_schedule::<P>(cfg, world, &schedule, seed, true).trace_hash != r.trace_hash;
+                    let schedule = Schedule::draw(seed, &alphabet, profiles.clone());
+                    let r = run_schedule::<P>(setup, &schedule, seed, c.check_determinism);
+                    let nondeterministic = c.check_determinism && run_schedule::<P>(setup, &schedule, seed, true).trace_hash != r.trace_hash;
                     SeedResult {
                         seed,
                         faults: schedule.faults.len(),
@@ -170,12 +193,12 @@ pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summ
     }
     for (invariant, (finding, _)) in lowest {
         let stats = summary.by_invariant.get_mut(invariant.label()).expect("counted");
-        let original = Schedule::draw(finding.seed, &alphabet, profile);
-        let shrunk = shrink::<P>(cfg, world, &original, finding.seed, invariant);
+        let original = Schedule::draw(finding.seed, &alphabet, profiles.clone());
+        let shrunk = shrink::<P>(setup, &original, finding.seed, invariant);
         stats.shrunk_faults = Some(shrunk.faults.len());
         if let Some(dir) = &c.out_dir {
             let path = dir.join(format!("repro-{}-{}-seed{}.ron", c.target, invariant.slug(), finding.seed));
-            let text = repro_file::<P>(c, cfg, &finding, &shrunk, invariant)?;
+            let text = repro_file::<P>(c, setup, &finding, &shrunk, invariant)?;
             crate::scenario::write_atomically(&path, &text)?;
             stats.repro = Some(path.display().to_string());
         }
@@ -184,13 +207,20 @@ pub fn campaign_for<P: Registered>(c: &Campaign, cfg: &P::Config) -> Result<Summ
     Ok(summary)
 }
 
+#[cfg(test)]
+impl SeedResult {
+    pub(super) fn for_test(seed: u64, violations: Vec<Violation>) -> Self {
+        SeedResult { seed, faults: 0, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0, violations, nondeterministic: false }
+    }
+}
+
 impl Summary {
     fn findings_total(&self) -> u64 {
         self.by_invariant.values().map(|s| s.runs).sum()
     }
 }
 
-fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>, r: SeedResult) {
+pub(super) fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>, r: SeedResult) {
     summary.runs += 1;
     summary.events += r.events;
     summary.downtime_ms_total += r.downtime_ms;
@@ -200,10 +230,19 @@ fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>
     if r.nondeterministic {
         summary.nondeterministic.push(r.seed);
     }
-    for v in r.violations {
-        let stats = summary.by_invariant.entry(v.invariant.label().to_string()).or_default();
+    // A run counts once for each invariant it broke (in a world of several systems, several
+    // may break it): documented when the documents explain every system's violation.
+    let mut broken: BTreeMap<Invariant, bool> = BTreeMap::new();
+    for v in &r.violations {
+        *broken.entry(v.invariant).or_insert(true) &= v.documented.is_some();
+    }
+    for (invariant, documented) in broken {
+        let stats = summary.by_invariant.entry(invariant.label().to_string()).or_default();
         stats.runs += 1;
-        stats.documented += u64::from(v.documented.is_some());
+        stats.documented += u64::from(documented);
+    }
+    for v in r.violations {
+        let stats = summary.by_invariant.get_mut(v.invariant.label()).expect("counted above");
         for class in &v.classes {
             *stats.classes.entry(class.clone()).or_default() += 1;
         }
@@ -223,23 +262,28 @@ fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>
     }
 }
 
-/// The shrunk schedule as an ordinary scenario: the seed, the minimal script, and an
-/// expectation that holds exactly when the invariant does — so `failsim run` replays the
-/// violation (exit 1), and once the behaviour changes the file is a regression test.
-fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, shrunk: &Schedule, invariant: Invariant) -> Result<String, String> {
-    let replay = super::run_schedule::<P>(cfg, c.world.as_ref(), shrunk, finding.seed, false);
+/// The shrunk schedule as an ordinary scenario: the seed, the world and its systems, the
+/// minimal script, and an expectation that holds exactly when the invariant does (about the
+/// system it broke in) — so `failsim run` replays the violation (exit 1), and once the
+/// behaviour changes the file is a regression test.
+fn repro_file<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, finding: &Finding, shrunk: &Schedule, invariant: Invariant) -> Result<String, String> {
+    let replay = super::run_schedule::<P>(setup, shrunk, finding.seed, false);
     let v = replay.violations.iter().find(|v| v.invariant == invariant).ok_or("the shrunk schedule no longer fails")?;
     let mut ids = vec!["FS-REPRO".to_string()];
     ids.extend(v.documented.map(str::to_string));
     let when = match invariant {
-        Invariant::SplitBrain | Invariant::Dns => When::During(0, shrunk.profile.end_ms),
-        Invariant::Loss | Invariant::Liveness | Invariant::Assertion => When::At(shrunk.profile.end_ms),
+        Invariant::SplitBrain | Invariant::Dns => When::During(0, shrunk.end_ms()),
+        Invariant::Loss | Invariant::Liveness | Invariant::Assertion => When::At(shrunk.end_ms()),
     };
     let documented = match v.documented {
         Some(id) => format!("The documents describe this behaviour ({id}): a documented finding, not a bug."),
         None => "No document describes this behaviour: an undocumented finding.".to_string(),
     };
-    let faults: Vec<String> = shrunk.faults.iter().map(|f| format!("{}{} at {} for {}", f.kind.label(), on(f), Ms(f.at_ms), Ms(f.duration_ms))).collect();
+    let faults: Vec<String> = shrunk.faults.iter().map(|f| f.describe(&setup.names)).collect();
+    // The system the violation is about (an assertion names none: the first).
+    let index = setup.names.iter().position(|n| *n == v.system).unwrap_or(0);
+    let system = (!v.system.is_empty()).then(|| v.system.clone());
+    let claim = P::wrap_claim(P::claim_for(setup.cfgs[index], invariant));
     let scenario = Scenario {
         name: format!("chaos repro: {} ({}, seed {})", invariant.label(), c.target, finding.seed),
         doc: format!(
@@ -254,17 +298,10 @@ fn repro_file<P: Registered>(c: &Campaign, cfg: &P::Config, finding: &Finding, s
             crate::engine::clock(v.at_ms)
         ),
         seed: finding.seed,
-        world: c.world.clone(),
-        systems: Vec::new(),
-        system: c.system.clone(),
         script: shrunk.script(),
-        end: Ms(shrunk.profile.end_ms),
-        expect: vec![Expectation { ids, when, system: None, that: P::wrap_claim(P::claim_for(cfg, invariant)) }],
+        end: Ms(shrunk.end_ms()),
+        expect: vec![Expectation { ids, when, system, that: claim }],
+        ..c.base()
     };
     crate::scenario::to_ron(&scenario)
-}
-
-/// " on Main" for a fault drawn for a node; nothing for a part of the world, which is named.
-fn on(f: &super::Fault) -> String {
-    if matches!(f.kind, super::FaultKind::Part(_)) { String::new() } else { format!(" on {:?}", f.node) }
 }

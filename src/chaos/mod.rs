@@ -12,7 +12,7 @@ mod shrink;
 #[cfg(test)]
 mod tests;
 
-pub use crate::fault::{Fault, FaultKind, Profile};
+pub use crate::fault::{Fault, FaultKind, Letter, Profile};
 pub use crate::finding::Invariant;
 pub use campaign::{Campaign, Finding, InvariantStats, Summary, campaign_for, run_campaign};
 pub use schedule::Schedule;
@@ -21,14 +21,16 @@ pub use shrink::shrink;
 use crate::engine::{Sim, Time};
 use crate::finding::SpecId;
 use crate::products::Product;
-use crate::runner::{drive, prepare};
-use crate::world::WorldDecl;
+use crate::runner::{Harness, Setup, drive, prepare};
 use serde::Serialize;
 
 /// One broken invariant in a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
     pub invariant: Invariant,
+    /// The system it broke in, by name, in a world of several ("" for a scenario's one system).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub system: String,
     /// When it was first seen.
     pub at_ms: Time,
     /// How long it lasted (split brain), if it ended.
@@ -47,7 +49,7 @@ pub struct RunResult {
     /// The trace hash (only when the run kept a trace).
     pub trace_hash: Option<u64>,
     pub events: u64,
-    /// Availability metrics of the run (see `metrics`).
+    /// Availability metrics of the run, every system's together (see `metrics`).
     pub downtime_ms: Time,
     pub split_brain_ms: Time,
     pub switches: u32,
@@ -59,11 +61,12 @@ impl RunResult {
     }
 }
 
-/// Runs one schedule against a product and checks its invariants. A model assertion that fails
-/// is a finding like any other, not a crash of the campaign. (The CLI keeps the panic message
-/// of such an assertion quiet; the library leaves the process's panic hook alone.)
-pub fn run_schedule<P: Product>(cfg: &P::Config, world: Option<&WorldDecl>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked::<P>(cfg, world, schedule, seed, trace))) {
+/// Runs one schedule against a world of systems and checks every system's invariants. A model
+/// assertion that fails is a finding like any other, not a crash of the campaign. (The CLI
+/// keeps the panic message of such an assertion quiet; the library leaves the process's panic
+/// hook alone.)
+pub fn run_schedule<P: Product>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked::<P>(setup, schedule, seed, trace))) {
         Ok(r) => r,
         Err(payload) => {
             let msg = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
@@ -73,7 +76,15 @@ pub fn run_schedule<P: Product>(cfg: &P::Config, world: Option<&WorldDecl>, sche
 }
 
 fn assertion(detail: String) -> Violation {
-    Violation { invariant: Invariant::Assertion, at_ms: 0, duration_ms: None, classes: vec!["model assertion".into()], detail, documented: None }
+    Violation {
+        invariant: Invariant::Assertion,
+        system: String::new(),
+        at_ms: 0,
+        duration_ms: None,
+        classes: vec!["model assertion".into()],
+        detail,
+        documented: None,
+    }
 }
 
 /// A split brain as it is seen: since when, until when, how many, and the document (if any)
@@ -85,71 +96,111 @@ struct Split {
     documented: Option<SpecId>,
 }
 
-fn run_checked<P: Product>(cfg: &P::Config, world: Option<&WorldDecl>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
-    let end = schedule.profile.end_ms;
-    let mut sim: Sim<crate::runner::Harness<P>> = prepare::<P>(&crate::runner::Setup::one(cfg, world), &schedule.script(), seed, trace);
-    let mut violations = Vec::new();
-    let mut split: Option<Split> = None;
-    let mut dns: Option<(Time, String)> = None;
-    let mut metrics = crate::metrics::Recorder::default();
-    let driven = drive(&mut sim, end, |sim, span| {
-        if !span.changed {
-            return;
-        }
-        let now = span.from_ms;
-        let sample = sim.model.sample(0);
-        metrics.observe(now, sample);
+/// What one system's safety checks saw while the run went on.
+#[derive(Default)]
+struct Watch {
+    metrics: crate::metrics::Recorder,
+    split: Option<Split>,
+    dns: Option<(Time, String)>,
+}
+
+impl Watch {
+    fn observe<P: Product>(&mut self, harness: &Harness<P>, system: usize, now: Time) {
+        let sample = harness.sample(system);
+        self.metrics.observe(now, sample);
         let online = sample.online;
-        match &mut split {
-            None if online > 1 => split = Some(Split { at_ms: now, duration_ms: None, count: online, documented: sim.model.system().split_brain_documented() }),
+        match &mut self.split {
+            None if online > 1 => {
+                let documented = harness.systems[system].split_brain_documented();
+                self.split = Some(Split { at_ms: now, duration_ms: None, count: online, documented });
+            }
             Some(Split { at_ms, duration_ms: d @ None, .. }) if online <= 1 => *d = Some(now - *at_ms),
             _ => {}
         }
-        if dns.is_none()
-            && let Some(d) = sim.model.dns_broken(0)
+        if self.dns.is_none()
+            && let Some(d) = harness.dns_broken(system)
         {
-            dns = Some((now, d));
+            self.dns = Some((now, d));
+        }
+    }
+}
+
+fn run_checked<P: Product>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+    let end = schedule.end_ms();
+    let mut sim: Sim<Harness<P>> = prepare::<P>(setup, &schedule.script(), seed, trace);
+    let mut watches: Vec<Watch> = setup.cfgs.iter().map(|_| Watch::default()).collect();
+    let driven = drive(&mut sim, end, |sim, span| {
+        if span.changed {
+            watches.iter_mut().enumerate().for_each(|(i, w)| w.observe(&sim.model, i, span.from_ms));
         }
     });
+    let mut violations = Vec::new();
     if let Err(overrun) = driven {
         violations.push(Violation { at_ms: overrun.at_ms, ..assertion(overrun.to_string()) });
     }
+    let mut each = Vec::new();
+    for (i, watch) in watches.into_iter().enumerate() {
+        let writes = sim.model.systems[i].ledger().summary();
+        let problems = sim.model.health(i);
+        let found = system_violations(watch.split, watch.dns, &writes, &problems, end);
+        violations.extend(found.into_iter().map(|v| named(v, setup.names[i])));
+        each.push(watch.metrics.finish(end + 1, writes.lost, 0, Default::default()));
+    }
+    let metrics = crate::metrics::Metrics::total(&each);
+    RunResult {
+        violations,
+        trace_hash: trace.then(|| sim.trace().hash()),
+        events: sim.events_handled(),
+        downtime_ms: metrics.downtime_ms,
+        split_brain_ms: metrics.split_brain_ms,
+        switches: metrics.switches,
+    }
+}
+
+/// A violation of the system named `name` (in a world of several, its detail says which).
+fn named(v: Violation, name: &str) -> Violation {
+    match name.is_empty() {
+        true => v,
+        false => Violation { system: name.to_string(), detail: format!("{name}: {}", v.detail), ..v },
+    }
+}
+
+/// One system's violations: its split brain, its lost writes, its DNS promise, its health.
+fn system_violations(
+    split: Option<Split>,
+    dns: Option<(Time, String)>,
+    writes: &crate::ledger::Summary,
+    problems: &[crate::finding::Problem],
+    end: Time,
+) -> Vec<Violation> {
+    let mut violations = Vec::new();
     if let Some(s) = split {
         let detail = match s.duration_ms {
             Some(d) => format!("{} online/active from {} for {}", s.count, crate::engine::clock(s.at_ms), crate::units::Ms(d)),
             None => format!("{} online/active from {} until the end", s.count, crate::engine::clock(s.at_ms)),
         };
         let classes = vec![format!("{} nodes online/active", s.count)];
-        violations.push(Violation { invariant: Invariant::SplitBrain, at_ms: s.at_ms, duration_ms: s.duration_ms, classes, detail, documented: s.documented });
-    }
-    let writes = sim.model.system().ledger().summary();
-    if writes.lost > 0 {
-        violations.push(loss_violation(&writes, end));
-    }
-    if let Some((at_ms, detail)) = dns {
         violations.push(Violation {
-            invariant: Invariant::Dns,
-            at_ms,
-            duration_ms: None,
-            classes: vec!["address under two names".into()],
+            invariant: Invariant::SplitBrain,
+            system: String::new(),
+            at_ms: s.at_ms,
+            duration_ms: s.duration_ms,
+            classes,
             detail,
-            documented: None,
+            documented: s.documented,
         });
     }
-    let problems = sim.model.health(0);
+    if writes.lost > 0 {
+        violations.push(loss_violation(writes, end));
+    }
+    if let Some((at_ms, detail)) = dns {
+        let classes = vec!["address under two names".into()];
+        violations.push(Violation { invariant: Invariant::Dns, system: String::new(), at_ms, duration_ms: None, classes, detail, documented: None });
+    }
     if !problems.is_empty() {
-        violations.push(liveness_violation(&problems, end));
+        violations.push(liveness_violation(problems, end));
     }
-    let trace_hash = trace.then(|| sim.trace().hash());
-    let metrics = metrics.finish(end + 1, writes.lost, 0, Default::default());
-    RunResult {
-        violations,
-        trace_hash,
-        events: sim.events_handled(),
-        downtime_ms: metrics.downtime_ms,
-        split_brain_ms: metrics.split_brain_ms,
-        switches: metrics.switches,
-    }
+    violations
 }
 
 /// Lost writes are documented only when every loss has a documented cause.
@@ -158,7 +209,7 @@ fn loss_violation(writes: &crate::ledger::Summary, end: Time) -> Violation {
     let classes = writes.losses.iter().map(|(cause, _)| class(cause.mechanism, cause.documented)).collect();
     let all_documented = writes.losses.iter().all(|(cause, _)| cause.documented.is_some());
     let documented = if all_documented { writes.losses.first().and_then(|(cause, _)| cause.documented) } else { None };
-    Violation { invariant: Invariant::Loss, at_ms: end, duration_ms: None, classes, detail, documented }
+    Violation { invariant: Invariant::Loss, system: String::new(), at_ms: end, duration_ms: None, classes, detail, documented }
 }
 
 /// Not healthy after healing: documented when a problem carries the document that describes the
@@ -167,7 +218,7 @@ fn liveness_violation(problems: &[crate::finding::Problem], end: Time) -> Violat
     let detail = problems.iter().map(|p| p.detail.as_str()).collect::<Vec<_>>().join("; ");
     let classes = problems.iter().map(|p| class(p.kind.label(), p.documented)).collect();
     let documented = problems.iter().find_map(|p| p.documented);
-    Violation { invariant: Invariant::Liveness, at_ms: end, duration_ms: None, classes, detail, documented }
+    Violation { invariant: Invariant::Liveness, system: String::new(), at_ms: end, duration_ms: None, classes, detail, documented }
 }
 
 fn class(kind: &str, documented: Option<SpecId>) -> String {

@@ -4,17 +4,17 @@
 
 use super::{Invariant, Schedule, run_schedule};
 use crate::products::Product;
-use crate::world::WorldDecl;
+use crate::runner::Setup;
 
 /// At most this many runs are spent shrinking one schedule.
 const BUDGET: usize = 400;
 
-pub fn shrink<P: Product>(cfg: &P::Config, world: Option<&WorldDecl>, schedule: &Schedule, seed: u64, invariant: Invariant) -> Schedule {
+pub fn shrink<P: Product>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, invariant: Invariant) -> Schedule {
     let mut best = schedule.clone();
     let mut runs = 0;
     let fails = |s: &Schedule, runs: &mut usize| {
         *runs += 1;
-        run_schedule::<P>(cfg, world, s, seed, false).violates(invariant)
+        run_schedule::<P>(setup, s, seed, false).violates(invariant)
     };
     loop {
         let before = best.clone();

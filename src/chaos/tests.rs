@@ -11,6 +11,7 @@ use crate::ledger::Summary as Writes;
 use crate::ops::View;
 use crate::products::dataminer::{self, Config, DataMiner};
 use crate::products::{AnyClaim, Cx, Product, Registered, System};
+use crate::runner::Setup;
 use crate::world::World;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -24,7 +25,18 @@ fn no_inverted() -> System {
 }
 
 fn campaign(system: System, seeds: std::ops::Range<u64>) -> Campaign {
-    Campaign { system, world: None, target: "test".into(), seeds, shard: None, jobs: 1, check_determinism: false, out_dir: None, progress: None }
+    Campaign {
+        system,
+        systems: Vec::new(),
+        world: None,
+        target: "test".into(),
+        seeds,
+        shard: None,
+        jobs: 1,
+        check_determinism: false,
+        out_dir: None,
+        progress: None,
+    }
 }
 
 /// The summary without wall-clock fields, as comparable text.
@@ -35,16 +47,15 @@ fn fingerprint(s: &Summary) -> String {
 #[test]
 fn shrinking_keeps_the_failure_and_never_grows() {
     let System::DataMiner(cfg) = no_inverted() else { unreachable!() };
-    let alphabet = DataMiner::alphabet(&cfg);
-    let profile = DataMiner::chaos_profile(&cfg);
+    let setup = Setup::<DataMiner>::one(&cfg, None);
     let mut checked = 0;
     for seed in 0..200 {
-        let original = Schedule::draw(seed, &alphabet, profile);
-        if !super::run_schedule::<DataMiner>(&cfg, None, &original, seed, false).violates(Invariant::SplitBrain) {
+        let original = Schedule::draw(seed, &setup.letters(), setup.profiles());
+        if !super::run_schedule::<DataMiner>(&setup, &original, seed, false).violates(Invariant::SplitBrain) {
             continue;
         }
-        let shrunk = super::shrink::<DataMiner>(&cfg, None, &original, seed, Invariant::SplitBrain);
-        assert!(super::run_schedule::<DataMiner>(&cfg, None, &shrunk, seed, false).violates(Invariant::SplitBrain), "seed {seed}");
+        let shrunk = super::shrink::<DataMiner>(&setup, &original, seed, Invariant::SplitBrain);
+        assert!(super::run_schedule::<DataMiner>(&setup, &shrunk, seed, false).violates(Invariant::SplitBrain), "seed {seed}");
         assert!(shrunk.faults.len() <= original.faults.len());
         assert!(shrunk.faults.len() <= 3, "seed {seed}: {} faults", shrunk.faults.len());
         checked += 1;
@@ -211,7 +222,7 @@ impl Registered for Toy {
 #[test]
 fn the_determinism_check_catches_a_nondeterministic_model() {
     let c = Campaign { check_determinism: true, ..campaign(System::DataMiner(Config::default()), 0..5) };
-    let s = campaign_for::<Toy>(&c, &Misbehaviour::Flaky).unwrap();
+    let s = campaign_for::<Toy>(&c, &Setup::one(&Misbehaviour::Flaky, None)).unwrap();
     assert_eq!(s.nondeterministic, vec![0, 1, 2, 3, 4]);
     assert!(s.has_undocumented());
 }
@@ -313,8 +324,8 @@ fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
 
 #[test]
 fn a_model_that_never_lets_time_pass_is_a_finding_not_a_hang() {
-    let schedule = Schedule { profile: Toy::chaos_profile(&Misbehaviour::Runaway), faults: vec![] };
-    let r = super::run_schedule::<Toy>(&Misbehaviour::Runaway, None, &schedule, 0, false);
+    let schedule = Schedule { systems: vec![(String::new(), Toy::chaos_profile(&Misbehaviour::Runaway))], faults: vec![] };
+    let r = super::run_schedule::<Toy>(&Setup::one(&Misbehaviour::Runaway, None), &schedule, 0, false);
     let v = r.violations.iter().find(|v| v.invariant == Invariant::Assertion).expect("the overrun is a finding");
     assert_eq!(v.at_ms, 5_000, "at the instant of the first write: {v:?}");
     assert!(v.detail.contains("more than 1000000 events"), "{}", v.detail);
@@ -336,14 +347,14 @@ fn seeds_are_counted_without_listing_them_and_bounded() {
 fn scenario_campaign(file: &str, seeds: std::ops::Range<u64>) -> Campaign {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
     let sc = crate::scenario::load(&path).unwrap();
-    Campaign { world: sc.world.clone(), ..campaign(sc.system, seeds) }
+    Campaign { world: sc.world.clone(), systems: sc.systems.clone(), ..campaign(sc.system, seeds) }
 }
 
 #[test]
 fn a_declared_world_gives_every_part_to_the_alphabet() {
     let c = scenario_campaign("world-two-core-switches.ron", 0..1);
     let System::DataMiner(cfg) = &c.system else { unreachable!() };
-    let alphabet = crate::fault::alphabet_in(DataMiner::alphabet(cfg), c.world.as_ref());
+    let alphabet: Vec<FaultKind> = Setup::<DataMiner>::one(cfg, c.world.as_ref()).letters().into_iter().map(|l| l.kind).collect();
     let labels: Vec<String> = alphabet.iter().map(|k| k.label()).collect();
     for part in ["pull cable isl-1", "pull cable cross", "disable NIC sync of dma-a", "power failure of ops-pc", "fail switch core-2"] {
         assert!(labels.iter().any(|l| l == part), "{part} missing from {labels:?}");
@@ -368,4 +379,56 @@ fn a_campaign_on_two_core_switches_finds_the_partition() {
     // The repro replays the split brain exactly, as a scenario.
     let replay = crate::runner::run(&crate::scenario::parse(std::path::Path::new("repro.ron"), &repro).unwrap(), None).unwrap();
     assert!(!replay.passed(), "the repro fails its OnlineAtMost(1)");
+}
+
+/// A campaign on a world of several systems: each system's own faults and every part of the
+/// world are in its alphabet, each system's invariants are checked, and a repro names the
+/// system it is about and replays.
+#[test]
+fn a_campaign_runs_on_a_world_of_several_systems_and_its_repros_replay() {
+    let three = scenario_campaign("world-dms-three-pairs.ron", 0..1);
+    let base = three.base();
+    let setup = Setup::<DataMiner>::of(&base);
+    let letters = setup.letters();
+    for system in 0..3 {
+        assert!(letters.iter().any(|l| l.system == system && l.kind == FaultKind::Stop), "pair {system}'s own Stop");
+    }
+    assert!(letters.iter().any(|l| l.kind.label() == "fail switch core"), "the shared core switch");
+    let summary = run_campaign(&Campaign { jobs: 2, ..scenario_campaign("world-dms-three-pairs.ron", 0..200) }).unwrap();
+    assert_eq!(summary.runs, 200);
+    assert!(summary.downtime_ms_total > 0, "faults on three pairs cost downtime");
+    let dir = tempfile::tempdir().unwrap();
+    let mixed = Campaign { out_dir: Some(dir.path().to_path_buf()), jobs: 2, ..scenario_campaign("world-dm-beside-cp.ron", 0..200) };
+    let summary = run_campaign(&mixed).unwrap();
+    let split = summary.by_invariant.get("split brain").expect("Check Point's collisions are split brains");
+    let example = split.example.as_ref().expect("an example");
+    assert!(["dm", "cp"].contains(&example.violation.system.as_str()), "a finding names its system: {:?}", example.violation);
+    assert!(example.violation.detail.starts_with(&format!("{}: ", example.violation.system)), "{}", example.violation.detail);
+    let repro = std::fs::read_to_string(split.repro.as_ref().unwrap()).unwrap();
+    assert!(repro.contains("systems: [") && repro.contains(&format!("system: \"{}\"", example.violation.system)), "{repro}");
+    let replay = crate::runner::run(&crate::scenario::parse(std::path::Path::new("repro.ron"), &repro).unwrap(), None).unwrap();
+    assert!(!replay.passed(), "the repro replays the split brain of its system");
+}
+
+/// A run that breaks one invariant in two systems counts once for it.
+#[test]
+fn a_run_counts_once_for_each_invariant_it_breaks() {
+    let v = |system: &str, documented| super::Violation {
+        invariant: Invariant::SplitBrain,
+        system: system.into(),
+        at_ms: 1,
+        duration_ms: None,
+        classes: vec!["2 nodes online/active".into()],
+        detail: String::new(),
+        documented,
+    };
+    let mut summary = Summary::default();
+    let mut lowest = std::collections::BTreeMap::new();
+    let r = |violations| super::campaign::SeedResult::for_test(7, violations);
+    super::campaign::fold(&mut summary, &mut lowest, r(vec![v("a", Some("CP-6")), v("b", None)]));
+    let stats = &summary.by_invariant["split brain"];
+    assert_eq!((stats.runs, stats.documented), (1, 0), "one run, not documented: one of its systems' split is not");
+    assert_eq!(stats.classes["2 nodes online/active"], 2, "each system's class counts");
+    super::campaign::fold(&mut summary, &mut lowest, r(vec![v("a", Some("CP-6")), v("b", Some("CP-6"))]));
+    assert_eq!((summary.by_invariant["split brain"].runs, summary.by_invariant["split brain"].documented), (2, 1));
 }

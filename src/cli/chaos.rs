@@ -8,15 +8,12 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 pub(crate) fn campaign(target: &str, seeds: &str, jobs: usize, check_determinism: bool, shard: Option<&str>, out: PathBuf) -> Result<Campaign, String> {
-    let (system, world, name) = match failsim::named_system(target) {
-        Some(s) => (s, None, target.to_string()),
+    let (system, systems, world, name) = match failsim::named_system(target) {
+        Some(s) => (s, Vec::new(), None, target.to_string()),
         None if std::path::Path::new(target).is_file() => {
             let sc = failsim::load(std::path::Path::new(target)).map_err(|e| e.to_string())?;
-            if !sc.systems.is_empty() {
-                return Err(format!("{target}: chaos runs one system in its world; this scenario declares {} (`systems:`)", sc.systems.len()));
-            }
             let stem = std::path::Path::new(target).file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
-            (sc.system, sc.world, stem)
+            (sc.system, sc.systems, sc.world, stem)
         }
         None => {
             return Err(format!("`{target}` is neither a scenario file nor a system ({})", failsim::target_names().join(", ")));
@@ -40,7 +37,7 @@ pub(crate) fn campaign(target: &str, seeds: &str, jobs: usize, check_determinism
         }
     };
     let progress: Option<fn(u64, u64, u64)> = if std::io::stderr().is_terminal() { Some(progress_line) } else { None };
-    Ok(Campaign { system, world, target: name, seeds: a..b, shard, jobs, check_determinism, out_dir: Some(out), progress })
+    Ok(Campaign { system, systems, world, target: name, seeds: a..b, shard, jobs, check_determinism, out_dir: Some(out), progress })
 }
 
 fn progress_line(done: u64, total: u64, findings: u64) {

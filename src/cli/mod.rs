@@ -75,7 +75,7 @@ pub(crate) fn sweep(file: &Path, vary: &[String], format: TableFormat, svg: Opti
     Ok(held_if(cells.iter().all(|c| c.held == c.expectations)))
 }
 
-pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4], jobs: usize, out: &Path, format: Format) -> Result<u8, String> {
+pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4], jobs: usize, out: &Path, format: TableFormat) -> Result<u8, String> {
     use failsim::explore;
     let sc = load(file)?;
     let property: explore::Property = property.parse()?;
@@ -86,8 +86,9 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
     }
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&e).expect("serializes")),
-        Format::Text => {
+        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&e).expect("serializes")),
+        TableFormat::Csv => print!("{}", explore::resilience::csv(&e.resilience, &e.systems)),
+        TableFormat::Text => {
             println!(
                 "{} fault atoms, {} combinations run, {} distinct end states, {} minimal combination(s) break the property",
                 e.atoms,
@@ -98,6 +99,8 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
             for (i, f) in e.found.iter().enumerate() {
                 println!("  found-{:03}.ron  {}  =>  {}", i + 1, f.faults.join(" + "), f.detail);
             }
+            println!();
+            print!("{}", explore::resilience::text(&e.resilience, &e.systems));
         }
     }
     Ok(held_if(e.found.is_empty()))

@@ -7,13 +7,22 @@
 //! that contains a breaking one is not minimal, so it is skipped too. The output counts the
 //! combinations run and the distinct end states they reached (a fingerprint of the final
 //! lanes and metrics), as stateright pins state counts.
+//!
+//! On any scenario it also answers the architect's first question (FS-RESILIENCE, see
+//! [`resilience`]): which single failure of the world — each cable, NIC, host, switch and each
+//! system's own faults — harms which system, and at depth 2 which pairs harm although neither
+//! failure does alone.
+
+pub mod resilience;
+
+pub use resilience::{Harm, Resilience, Row};
 
 use crate::action::NodeId;
 use crate::engine::{Time, fnv1a64};
-use crate::fault::{Fault, FaultKind};
+use crate::fault::{Fault, Letter};
 use crate::metrics::{Metrics, Recorder};
 use crate::products::{Product, Registered, WithConfig};
-use crate::runner::{drive, prepare};
+use crate::runner::{Setup, drive, prepare};
 use crate::scenario::{Scenario, Step};
 use crate::units::Ms;
 use rayon::prelude::*;
@@ -56,7 +65,7 @@ impl Property {
 
 /// The grid: fault instants from `from` every `step` up to `until`, each fault healed after
 /// `duration`.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Grid {
     pub from_ms: Time,
     pub step_ms: Time,
@@ -99,10 +108,14 @@ pub struct Found {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Exploration {
+    /// The world's systems by name ("" for a scenario's one system).
+    pub systems: Vec<String>,
     pub atoms: usize,
     pub combinations_run: u64,
     pub distinct_states: u64,
     pub found: Vec<Found>,
+    /// Which single failure (and, at depth 2, which pair) harms which system (FS-RESILIENCE).
+    pub resilience: Resilience,
 }
 
 pub fn explore(scenario: &Scenario, depth: usize, property: Property, grid: Grid, jobs: usize) -> Result<Exploration, String> {
@@ -113,21 +126,28 @@ pub fn explore(scenario: &Scenario, depth: usize, property: Property, grid: Grid
     struct For<'a>(&'a Scenario, usize, Property, Grid, usize);
     impl WithConfig for For<'_> {
         type Out = Result<Exploration, String>;
-        fn call<P: Registered>(self, cfg: &P::Config) -> Self::Out {
-            explore_for::<P>(cfg, self.0, self.1, self.2, self.3, self.4)
+        fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(self.4.max(1)).build().map_err(|e| e.to_string())?;
+            let setup = Setup::<P>::of(self.0);
+            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool };
+            ex.explore(self.1, self.2, self.3)
         }
     }
-    scenario.system.visit(For(scenario, depth, property, grid, jobs))
+    scenario.visit(For(scenario, depth, property, grid, jobs))
 }
 
-fn atoms(alphabet: &[FaultKind], grid: Grid) -> Vec<Fault> {
+/// Every fault of the world's alphabet at every instant of the grid: a fault that names its
+/// target (a part of the world, the one switch, the administrator's switch) once, a fault on a
+/// node once for each node.
+fn atoms(alphabet: &[Letter], grid: Grid) -> Vec<Fault> {
     assert!(grid.step_ms > 0, "the grid was checked");
     let mut out = Vec::new();
     let mut at = grid.from_ms;
     while at <= grid.until_ms {
-        for kind in alphabet {
-            let nodes: &[NodeId] = if kind.node_independent() { &[NodeId::Main] } else { &NodeId::BOTH };
-            out.extend(nodes.iter().map(|&node| Fault { kind: kind.clone(), node, at_ms: at, duration_ms: grid.duration_ms }));
+        for letter in alphabet {
+            let nodes: &[NodeId] = if letter.kind.node_independent() { &[NodeId::Main] } else { &NodeId::BOTH };
+            let fault = |node| Fault { system: letter.system, kind: letter.kind.clone(), node, at_ms: at, duration_ms: grid.duration_ms };
+            out.extend(nodes.iter().map(|&node| fault(node)));
         }
         at += grid.step_ms;
     }
@@ -151,99 +171,144 @@ fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
     }
 }
 
-fn script_with(scenario: &Scenario, faults: &[Fault]) -> Vec<Step> {
-    let mut steps: Vec<(Time, usize, crate::action::Action)> = scenario.script.iter().enumerate().map(|(i, s)| (s.at.0, i, s.action.clone())).collect();
+/// The scenario's script with the faults added (each step naming its system in a world of
+/// several), in time order; steps after the end are dropped.
+fn script_with(scenario: &Scenario, names: &[&str], faults: &[Fault]) -> Vec<Step> {
+    let mut steps: Vec<(Time, usize, Step)> = scenario.script.iter().enumerate().map(|(i, s)| (s.at.0, i, s.clone())).collect();
     let base = steps.len();
+    let step = |at: Time, f: &Fault, action| {
+        let name = names[usize::from(f.system)];
+        Step { at: Ms(at), system: (!name.is_empty()).then(|| name.to_string()), action }
+    };
     for (i, f) in faults.iter().enumerate() {
-        steps.extend(f.strike().into_iter().map(|a| (f.at_ms, base + i, a)));
+        steps.extend(f.strike().into_iter().map(|a| (f.at_ms, base + i, step(f.at_ms, f, a))));
         if let Some(heal) = f.heal() {
-            steps.push((f.at_ms + f.duration_ms, base + i, heal));
+            steps.push((f.at_ms + f.duration_ms, base + i, step(f.at_ms + f.duration_ms, f, heal)));
         }
     }
     steps.retain(|(t, _, _)| *t <= scenario.end.0);
     steps.sort_by_key(|(t, i, _)| (*t, *i));
-    steps.into_iter().map(|(at, _, action)| Step { at: Ms(at), system: None, action }).collect()
+    steps.into_iter().map(|(_, _, step)| step).collect()
 }
 
-/// Runs a script without a trace, folding only the metrics, and fingerprints the end state.
-fn run_metrics<P: Product>(cfg: &P::Config, world: Option<&crate::world::WorldDecl>, script: &[Step], seed: u64, end: Time) -> Result<(Metrics, u64), String> {
-    let mut sim = prepare::<P>(&crate::runner::Setup::one(cfg, world), script, seed, false);
-    let mut rec = Recorder::default();
-    drive(&mut sim, end, |sim, span| {
-        if span.changed {
-            rec.observe(span.from_ms, sim.model.sample(0));
-        }
-    })
-    .map_err(|e| e.to_string())?;
-    let ledger = sim.model.system().ledger();
-    let m = rec.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), Default::default());
-    let fingerprint = fnv1a64(format!("{:?}{:?}", sim.model.lanes(0), m).as_bytes());
-    Ok((m, fingerprint))
+/// What one run left: each system's metrics, and a fingerprint of the end state.
+struct Ran {
+    metrics: Vec<Metrics>,
+    fingerprint: u64,
 }
 
-fn explore_for<P: Product>(cfg: &P::Config, scenario: &Scenario, depth: usize, property: Property, grid: Grid, jobs: usize) -> Result<Exploration, String> {
-    let atoms = atoms(&crate::fault::alphabet_in(P::alphabet(cfg), scenario.world.as_ref()), grid);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().map_err(|e| e.to_string())?;
-    let mut breaking: Vec<Vec<usize>> = Vec::new();
-    let mut states = BTreeSet::new();
-    let mut runs = 0u64;
-    let mut found = Vec::new();
-    for k in 1..=depth {
-        let candidates: Vec<Vec<usize>> = combinations(atoms.len(), k)
+/// A search over one scenario's world: its systems, its script, the threads to run on.
+struct Explorer<'a, P: Product> {
+    setup: &'a Setup<'a, P>,
+    scenario: &'a Scenario,
+    pool: &'a rayon::ThreadPool,
+}
+
+impl<P: Product> Explorer<'_, P> {
+    /// Runs a script without a trace, folding only each system's metrics, and fingerprints
+    /// the end state (every system's lanes and metrics).
+    fn run(&self, script: &[Step]) -> Result<Ran, String> {
+        let end = self.scenario.end.0;
+        let mut sim = prepare::<P>(self.setup, script, self.scenario.seed, false);
+        let mut recorders: Vec<Recorder> = self.setup.cfgs.iter().map(|_| Recorder::default()).collect();
+        drive(&mut sim, end, |sim, span| {
+            if span.changed {
+                recorders.iter_mut().enumerate().for_each(|(i, r)| r.observe(span.from_ms, sim.model.sample(i)));
+            }
+        })
+        .map_err(|e| e.to_string())?;
+        let metrics: Vec<Metrics> = recorders
             .into_iter()
-            .filter(|c| {
-                let kinds: BTreeSet<(String, NodeId)> = c.iter().map(|&i| (format!("{:?}", atoms[i].kind), atoms[i].node)).collect();
-                kinds.len() == k && !breaking.iter().any(|b| b.iter().all(|x| c.contains(x)))
+            .enumerate()
+            .map(|(i, r)| {
+                let ledger = sim.model.systems[i].ledger();
+                r.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), Default::default())
             })
             .collect();
-        let results: Vec<(Metrics, u64)> = pool.install(|| {
-            candidates
+        let lanes: Vec<_> = (0..metrics.len()).map(|i| sim.model.lanes(i)).collect();
+        let fingerprint = fnv1a64(format!("{lanes:?}{metrics:?}").as_bytes());
+        Ok(Ran { metrics, fingerprint })
+    }
+
+    /// Runs each combination of `atoms` added to `scenario`'s script, in parallel, in order.
+    fn run_all(&self, scenario: &Scenario, atoms: &[Fault], combinations: &[Vec<usize>]) -> Result<Vec<Ran>, String> {
+        let names = &self.setup.names;
+        self.pool.install(|| {
+            combinations
                 .par_iter()
                 .map(|c| {
                     let faults: Vec<Fault> = c.iter().map(|&i| atoms[i].clone()).collect();
-                    run_metrics::<P>(cfg, scenario.world.as_ref(), &script_with(scenario, &faults), scenario.seed, scenario.end.0)
+                    self.run(&script_with(scenario, names, &faults))
                 })
-                .collect::<Result<_, _>>()
-        })?;
-        runs += candidates.len() as u64;
-        for (c, (m, fp)) in candidates.into_iter().zip(results) {
-            states.insert(fp);
-            if let Some(detail) = property.broken(&m) {
-                let faults: Vec<Fault> = c.iter().map(|&i| atoms[i].clone()).collect();
-                found.push(found_for(scenario, &faults, detail)?);
-                breaking.push(c);
+                .collect()
+        })
+    }
+
+    fn explore(&self, depth: usize, property: Property, grid: Grid) -> Result<Exploration, String> {
+        let atoms = atoms(&self.setup.letters(), grid);
+        let mut breaking: Vec<Vec<usize>> = Vec::new();
+        let mut states = BTreeSet::new();
+        let mut runs = 0u64;
+        let mut found = Vec::new();
+        for k in 1..=depth {
+            let candidates: Vec<Vec<usize>> = combinations(atoms.len(), k)
+                .into_iter()
+                .filter(|c| {
+                    let kinds: BTreeSet<(u16, String, NodeId)> = c.iter().map(|&i| (atoms[i].system, format!("{:?}", atoms[i].kind), atoms[i].node)).collect();
+                    kinds.len() == k && !breaking.iter().any(|b| b.iter().all(|x| c.contains(x)))
+                })
+                .collect();
+            let results = self.run_all(self.scenario, &atoms, &candidates)?;
+            runs += candidates.len() as u64;
+            for (c, ran) in candidates.into_iter().zip(results) {
+                states.insert(ran.fingerprint);
+                if let Some(detail) = self.broken(property, &ran.metrics) {
+                    let faults: Vec<Fault> = c.iter().map(|&i| atoms[i].clone()).collect();
+                    found.push(self.found_for(&faults, detail)?);
+                    breaking.push(c);
+                }
             }
         }
+        let resilience = self.resilience(&atoms, depth.min(2), grid)?;
+        let systems = self.setup.names.iter().map(|n| n.to_string()).collect();
+        Ok(Exploration { systems, atoms: atoms.len(), combinations_run: runs, distinct_states: states.len() as u64, found, resilience })
     }
-    Ok(Exploration { atoms: atoms.len(), combinations_run: runs, distinct_states: states.len() as u64, found })
-}
 
-fn found_for(scenario: &Scenario, faults: &[Fault], detail: String) -> Result<Found, String> {
-    let described: Vec<String> = faults
-        .iter()
-        .map(|f| {
-            let on = if f.kind.node_independent() { String::new() } else { format!(" on {:?}", f.node) };
-            format!("{}{on} at {} for {}", f.kind.label(), Ms(f.at_ms), Ms(f.duration_ms))
-        })
-        .collect();
-    let repro = Scenario {
-        name: format!("explore: {}", described.join(" + ")),
-        doc: format!("Found by `failsim explore` from \"{}\": {}. Breaks the property: {detail}.", scenario.name, described.join("; ")),
-        script: script_with(scenario, faults),
-        ..scenario.clone()
-    };
-    Ok(Found { faults: described, detail, scenario: crate::scenario::to_ron(&repro)? })
+    /// Whether some system breaks the property, and how (each such system named in a world of
+    /// several).
+    fn broken(&self, property: Property, metrics: &[Metrics]) -> Option<String> {
+        let each: Vec<String> = metrics
+            .iter()
+            .zip(&self.setup.names)
+            .filter_map(|(m, name)| property.broken(m).map(|d| if name.is_empty() { d } else { format!("{name}: {d}") }))
+            .collect();
+        (!each.is_empty()).then(|| each.join("; "))
+    }
+
+    fn found_for(&self, faults: &[Fault], detail: String) -> Result<Found, String> {
+        let described: Vec<String> = faults.iter().map(|f| f.describe(&self.setup.names)).collect();
+        let scenario = self.scenario;
+        let repro = Scenario {
+            name: format!("explore: {}", described.join(" + ")),
+            doc: format!("Found by `failsim explore` from \"{}\": {}. Breaks the property: {detail}.", scenario.name, described.join("; ")),
+            script: script_with(scenario, &self.setup.names, faults),
+            ..scenario.clone()
+        };
+        Ok(Found { faults: described, detail, scenario: crate::scenario::to_ron(&repro)? })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fault::FaultKind;
 
     #[test]
     fn a_fault_that_names_its_target_is_one_atom_an_instant_and_a_node_fault_two() {
         let cable = FaultKind::Part(crate::fault::Part::Cable("isl-1".into()));
         let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 120_000, duration_ms: 30_000 };
-        let found = atoms(&[cable.clone(), FaultKind::Stop, FaultKind::SwitchFailure], grid);
+        let letters: Vec<Letter> = [cable.clone(), FaultKind::Stop, FaultKind::SwitchFailure].into_iter().map(|kind| Letter { system: 0, kind }).collect();
+        let found = atoms(&letters, grid);
         let count = |k: &FaultKind| found.iter().filter(|f| &f.kind == k).count();
         assert_eq!(count(&cable), 2, "one a grid instant: the cable is named");
         assert_eq!(count(&FaultKind::SwitchFailure), 2, "the one switch needs no node either");

@@ -190,11 +190,6 @@ impl<P: Product> Harness<P> {
         Harness { world, systems, dirty }
     }
 
-    /// The first system (the only one, in a one-system world).
-    pub fn system(&self) -> &P {
-        &self.systems[0]
-    }
-
     /// Applies the faults a system asked for, in order, each between every system's hooks.
     /// (Rare next to timer events: kept out of line so the per-event path stays small.)
     #[inline(never)]
@@ -335,6 +330,17 @@ impl<'a, P: Product> Setup<'a, P> {
     /// One system, unnamed.
     pub fn one(cfg: &'a P::Config, world: Option<&'a WorldDecl>) -> Self {
         Setup { cfgs: vec![cfg], names: vec![""], world }
+    }
+
+    /// The fault alphabet of the world (chaos, explore): every system's own faults, then every
+    /// part of the declared world.
+    pub fn letters(&self) -> Vec<crate::fault::Letter> {
+        crate::fault::world_letters(self.cfgs.iter().map(|cfg| P::alphabet(cfg)).collect(), self.world)
+    }
+
+    /// Every system's chaos profile, with its name.
+    pub fn profiles(&self) -> Vec<(String, crate::fault::Profile)> {
+        self.cfgs.iter().zip(&self.names).map(|(cfg, name)| (name.to_string(), P::chaos_profile(cfg))).collect()
     }
 
     /// The index of the system a step or expectation names (the parser checked the name).

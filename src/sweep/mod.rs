@@ -65,9 +65,50 @@ fn range(from: &str, to: &str, step: &str) -> Result<Vec<String>, String> {
 #[derive(Clone, Debug, Serialize)]
 pub struct Cell {
     pub values: Vec<String>,
+    /// The world's metrics: its one system's, or every system's together (FS-MULTI).
     pub metrics: Metrics,
+    /// Each system's own metrics, by name, in a world of several (empty for one system).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub systems: Vec<SystemMetrics>,
     pub held: usize,
     pub expectations: usize,
+}
+
+/// One system's metrics in a cell.
+#[derive(Clone, Debug, Serialize)]
+pub struct SystemMetrics {
+    pub name: String,
+    pub metrics: Metrics,
+}
+
+impl Cell {
+    fn of(values: &[String], o: crate::runner::Outcome) -> Cell {
+        let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
+        let expectations = o.expectations.len();
+        let (metrics, systems) = match o.total {
+            None => (o.metrics, Vec::new()),
+            Some(total) => {
+                let first = SystemMetrics { name: o.system_name, metrics: o.metrics };
+                let others = o.others.into_iter().map(|s| SystemMetrics { name: s.name, metrics: s.metrics });
+                (total, std::iter::once(first).chain(others).collect())
+            }
+        };
+        Cell { values: values.to_vec(), metrics, systems, held, expectations }
+    }
+
+    /// The cell's rows: the world's, or each system's and then the total, with the system's
+    /// name (none for one system).
+    fn rows(&self) -> Vec<(Option<&str>, &Metrics)> {
+        match self.systems.is_empty() {
+            true => vec![(None, &self.metrics)],
+            false => self.systems.iter().map(|s| (Some(s.name.as_str()), &s.metrics)).chain([(Some("total"), &self.metrics)]).collect(),
+        }
+    }
+}
+
+/// Whether the sweep's scenario has several systems (its tables get a `system` column).
+fn several(cells: &[Cell]) -> bool {
+    cells.iter().any(|c| !c.systems.is_empty())
 }
 
 /// The cartesian product of the axes, first axis slowest.
@@ -98,8 +139,7 @@ pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell
             .zip(cells.par_iter())
             .map(|(sc, values)| {
                 let o = crate::runner::run(sc, None).map_err(|e| format!("cell {}: {e}", values.join(", ")))?;
-                let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
-                Ok(Cell { values: values.clone(), metrics: o.metrics, held, expectations: o.expectations.len() })
+                Ok(Cell::of(values, o))
             })
             .collect()
     })
@@ -136,19 +176,25 @@ pub fn show(m: &Metrics, name: &str) -> String {
     }
 }
 
+/// The table as text: a row per cell (in a world of several systems, a row per system and one
+/// for the total).
 pub fn text(axes: &[Axis], cells: &[Cell]) -> String {
     let mut header: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    if several(cells) {
+        header.push("system".into());
+    }
     header.extend(METRICS.iter().map(|m| m.to_string()));
     header.push("expectations".into());
-    let rows: Vec<Vec<String>> = cells
-        .iter()
-        .map(|c| {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for c in cells {
+        for (system, m) in c.rows() {
             let mut row = c.values.clone();
-            row.extend(METRICS.iter().map(|m| show(&c.metrics, m)));
+            row.extend(system.map(str::to_string));
+            row.extend(METRICS.iter().map(|name| show(m, name)));
             row.push(format!("{}/{}{}", c.held, c.expectations, if c.held < c.expectations { " FAIL" } else { "" }));
-            row
-        })
-        .collect();
+            rows.push(row);
+        }
+    }
     let widths: Vec<usize> = (0..header.len()).map(|i| rows.iter().map(|r| r[i].len()).chain([header[i].len()]).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for row in std::iter::once(&header).chain(&rows) {
@@ -161,14 +207,20 @@ pub fn text(axes: &[Axis], cells: &[Cell]) -> String {
 pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
     let quote = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
     let mut header: Vec<String> = axes.iter().map(|a| quote(&a.path)).collect();
+    if several(cells) {
+        header.push("system".into());
+    }
     header.extend(METRICS.iter().map(|m| if is_time(m) { format!("{m}_ms") } else { m.to_string() }));
     header.extend(["expectations_held".to_string(), "expectations".to_string()]);
     let mut out = header.join(",") + "\n";
     for c in cells {
-        let mut row: Vec<String> = c.values.iter().map(|v| quote(v)).collect();
-        row.extend(METRICS.iter().map(|m| metric(&c.metrics, m).map_or(String::new(), |v| v.to_string())));
-        row.extend([c.held.to_string(), c.expectations.to_string()]);
-        out += &(row.join(",") + "\n");
+        for (system, m) in c.rows() {
+            let mut row: Vec<String> = c.values.iter().map(|v| quote(v)).collect();
+            row.extend(system.map(quote));
+            row.extend(METRICS.iter().map(|name| metric(m, name).map_or(String::new(), |v| v.to_string())));
+            row.extend([c.held.to_string(), c.expectations.to_string()]);
+            out += &(row.join(",") + "\n");
+        }
     }
     out
 }

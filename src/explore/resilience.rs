@@ -1,0 +1,279 @@
+//! The resilience table (FS-RESILIENCE; the question Batfish answers for static reachability,
+//! here with time): for every single failure of the world — each cable, NIC, host and switch,
+//! and each system's own faults — each system's downtime, switches, split-brain time and
+//! records lost, sorted by harm; at depth 2, the pairs of failures that harm although neither
+//! does alone.
+//!
+//! Every row starts from the same world: the scenario's world and systems with the workload
+//! of its script (writes, edits, lookups, connections) and without its faults and operator
+//! actions, which are one incident, not the world. A failure strikes at each instant of the
+//! grid; a row shows its worst instant. A system is harmed when its downtime, split-brain time
+//! or lost records exceed the baseline's (the world with no failure): a switch that costs no
+//! downtime is no harm.
+
+use super::{Explorer, Fault, Grid, combinations};
+use crate::engine::Time;
+use crate::metrics::Metrics;
+use crate::products::Product;
+use crate::scenario::Scenario;
+use crate::units::Ms;
+use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// What a failure did to one system.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Harm {
+    pub downtime_ms: Time,
+    pub switches: u32,
+    pub split_brain_ms: Time,
+    pub records_lost: u64,
+}
+
+impl Harm {
+    fn of(m: &Metrics) -> Harm {
+        Harm { downtime_ms: m.downtime_ms, switches: m.switches, split_brain_ms: m.split_brain_ms, records_lost: m.writes_lost }
+    }
+
+    /// Worse than `baseline` in what a user of the system feels: downtime, two nodes serving,
+    /// records gone.
+    fn harms(&self, baseline: &Harm) -> bool {
+        self.downtime_ms > baseline.downtime_ms || self.split_brain_ms > baseline.split_brain_ms || self.records_lost > baseline.records_lost
+    }
+}
+
+/// One failure (or pair) and what it did to each system, at its worst instant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The failures, without their time ("fail switch core", "Stop on Main of pair-2").
+    pub failures: Vec<String>,
+    /// When each strikes, at the worst instant of the grid.
+    pub at_ms: Vec<Time>,
+    /// Each system's harm, in world order.
+    pub systems: Vec<Harm>,
+    /// The systems it harmed, by index.
+    pub harmed: Vec<usize>,
+}
+
+impl Row {
+    /// The order of harm, worst first: how many systems it harms, then records lost,
+    /// split-brain time, downtime and switches over all systems (the blast radius first: a
+    /// single point of failure of several systems is the first thing an architect must see).
+    fn severity(&self) -> (usize, u64, Time, Time, u64) {
+        let sum = |f: fn(&Harm) -> u64| self.systems.iter().map(f).sum::<u64>();
+        (self.harmed.len(), sum(|h| h.records_lost), sum(|h| h.split_brain_ms), sum(|h| h.downtime_ms), sum(|h| u64::from(h.switches)))
+    }
+}
+
+/// The table: the baseline and the rows, sorted by harm.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Resilience {
+    /// The grid of instants each failure strikes at, and how long it lasts.
+    pub grid: Grid,
+    /// Each system with no failure (the world with its workload).
+    pub baseline: Vec<Harm>,
+    /// Every single failure, worst first.
+    pub singles: Vec<Row>,
+    /// At depth 2: the pairs of failures that harm although neither does alone, worst first.
+    pub pairs: Vec<Row>,
+    /// How many pairs were run to find them.
+    pub pairs_run: u64,
+}
+
+impl<P: Product> Explorer<'_, P> {
+    /// The resilience table of the world: every single failure, and at `depth` 2 the pairs
+    /// of failures that each do no harm alone.
+    pub(super) fn resilience(&self, atoms: &[Fault], depth: usize, grid: Grid) -> Result<Resilience, String> {
+        let workload: Vec<_> = self.scenario.script.iter().filter(|s| s.action.is_workload()).cloned().collect();
+        let world = Scenario { script: workload, ..self.scenario.clone() };
+        let baseline: Vec<Harm> = self.run_all(&world, atoms, &[Vec::new()])?.remove(0).metrics.iter().map(Harm::of).collect();
+        let singles: Vec<Vec<usize>> = (0..atoms.len()).map(|i| vec![i]).collect();
+        let single_rows = self.rows(&world, atoms, &singles, &baseline)?;
+        let (pairs, pairs_run) = match depth {
+            1 => (Vec::new(), 0),
+            _ => {
+                let harmless = harmless_atoms(atoms, &single_rows, &self.setup.names);
+                let candidates: Vec<Vec<usize>> =
+                    combinations(harmless.len(), 2).into_iter().map(|c| vec![harmless[c[0]], harmless[c[1]]]).filter(|c| distinct(atoms, c)).collect();
+                let rows = self.rows(&world, atoms, &candidates, &baseline)?.into_iter().filter(|r| !r.harmed.is_empty()).collect();
+                (rows, candidates.len() as u64)
+            }
+        };
+        Ok(Resilience { grid, baseline, singles: single_rows, pairs, pairs_run })
+    }
+
+    /// Runs each combination on the world and keeps, per set of failures (whatever their
+    /// instants), the worst, sorted by harm.
+    fn rows(&self, world: &Scenario, atoms: &[Fault], combinations: &[Vec<usize>], baseline: &[Harm]) -> Result<Vec<Row>, String> {
+        let ran = self.run_all(world, atoms, combinations)?;
+        let mut worst: BTreeMap<Vec<String>, Row> = BTreeMap::new();
+        for (c, ran) in combinations.iter().zip(ran) {
+            let systems: Vec<Harm> = ran.metrics.iter().map(Harm::of).collect();
+            let harmed = systems.iter().zip(baseline).enumerate().filter(|(_, (h, b))| h.harms(b)).map(|(i, _)| i).collect();
+            // A set of failures, whatever order its atoms came in: sorted by name.
+            let mut named: Vec<(String, Time)> = c.iter().map(|&i| (atoms[i].element(&self.setup.names), atoms[i].at_ms)).collect();
+            named.sort();
+            let (failures, at_ms): (Vec<String>, Vec<Time>) = named.into_iter().unzip();
+            let row = Row { failures: failures.clone(), at_ms, systems, harmed };
+            // The first instant wins a tie: the grid runs forward.
+            match worst.get(&failures) {
+                Some(kept) if kept.severity() >= row.severity() => {}
+                _ => {
+                    worst.insert(failures, row);
+                }
+            }
+        }
+        let mut rows: Vec<Row> = worst.into_values().collect();
+        rows.sort_by(|a, b| (Reverse(a.severity()), &a.failures).cmp(&(Reverse(b.severity()), &b.failures)));
+        Ok(rows)
+    }
+}
+
+/// The atoms whose failure harms no system at any instant.
+fn harmless_atoms(atoms: &[Fault], rows: &[Row], names: &[&str]) -> Vec<usize> {
+    let harmful: std::collections::BTreeSet<&Vec<String>> = rows.iter().filter(|r| !r.harmed.is_empty()).map(|r| &r.failures).collect();
+    (0..atoms.len()).filter(|&i| !harmful.contains(&vec![atoms[i].element(names)])).collect()
+}
+
+/// Two different failures (the same one twice is no pair).
+fn distinct(atoms: &[Fault], c: &[usize]) -> bool {
+    let (a, b) = (&atoms[c[0]], &atoms[c[1]]);
+    (a.system, &a.kind, a.node) != (b.system, &b.kind, b.node)
+}
+
+/// A system's name in the table ("the system" for a scenario's one system).
+fn name(systems: &[String], i: usize) -> &str {
+    match systems[i].as_str() {
+        "" => "the system",
+        n => n,
+    }
+}
+
+/// What a row did to each system it harmed, in words: "pair-1: down 13m59s, split 2m".
+fn harm_words(row: &Row, systems: &[String]) -> String {
+    let each = row.harmed.iter().map(|&i| {
+        let h = &row.systems[i];
+        let mut parts = Vec::new();
+        if h.downtime_ms > 0 {
+            parts.push(format!("down {}", Ms(h.downtime_ms)));
+        }
+        if h.split_brain_ms > 0 {
+            parts.push(format!("split brain {}", Ms(h.split_brain_ms)));
+        }
+        if h.records_lost > 0 {
+            parts.push(format!("{} lost", h.records_lost));
+        }
+        format!("{}: {}", name(systems, i), parts.join(", "))
+    });
+    each.collect::<Vec<_>>().join("; ")
+}
+
+/// The table as text: a line per failure, worst first.
+pub fn text(r: &Resilience, systems: &[String]) -> String {
+    let g = r.grid;
+    let mut out = format!(
+        "Resilience (FS-RESILIENCE): {} single failure(s), each at {}..{} every {} for {}, in the scenario's world with its workload and without its faults; worst instant shown; sorted by harm (systems harmed, then records lost, split brain, downtime, switches)\n",
+        r.singles.len(),
+        Ms(g.from_ms),
+        Ms(g.until_ms),
+        Ms(g.step_ms),
+        Ms(g.duration_ms)
+    );
+    let base: Vec<String> = r.baseline.iter().enumerate().map(|(i, h)| format!("{} down {}", name(systems, i), Ms(h.downtime_ms))).collect();
+    let _ = writeln!(out, "  baseline (no failure): {}", base.join(", "));
+    out += &table(&r.singles, systems);
+    if r.pairs_run > 0 {
+        let _ = writeln!(out, "Pairs of failures that harm although neither does alone: {} of {} pair(s) run", r.pairs.len(), r.pairs_run);
+        out += &table(&r.pairs, systems);
+    }
+    out
+}
+
+fn table(rows: &[Row], systems: &[String]) -> String {
+    let header = ["#", "harmed", "failure", "at", "downtime", "split brain", "lost", "switches", "systems harmed"].map(String::from).to_vec();
+    let lines: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let sum = |f: fn(&Harm) -> u64| r.systems.iter().map(f).sum::<u64>();
+            vec![
+                (k + 1).to_string(),
+                format!("{}/{}", r.harmed.len(), systems.len()),
+                r.failures.join(" + "),
+                r.at_ms.iter().map(|t| Ms(*t).to_string()).collect::<Vec<_>>().join("+"),
+                Ms(sum(|h| h.downtime_ms)).to_string(),
+                Ms(sum(|h| h.split_brain_ms)).to_string(),
+                sum(|h| h.records_lost).to_string(),
+                sum(|h| u64::from(h.switches)).to_string(),
+                harm_words(r, systems),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len()).map(|i| lines.iter().map(|l| l[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for line in std::iter::once(&header).chain(&lines) {
+        let cells: Vec<String> = line.iter().zip(&widths).map(|(v, w)| format!("{v:<w$}")).collect();
+        let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
+    }
+    out
+}
+
+/// The table as CSV: a line per failure (or pair) and system, in the table's order.
+pub fn csv(r: &Resilience, systems: &[String]) -> String {
+    let quote = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
+    let mut out = String::from("rank,failures,at_ms,system,harmed,downtime_ms,switches,split_brain_ms,records_lost\n");
+    let rows = r.singles.iter().chain(&r.pairs);
+    for (k, row) in rows.enumerate() {
+        let at: Vec<String> = row.at_ms.iter().map(u64::to_string).collect();
+        for (i, h) in row.systems.iter().enumerate() {
+            let cells = [
+                (k + 1).to_string(),
+                quote(&row.failures.join(" + ")),
+                at.join("+"),
+                quote(&systems[i]),
+                row.harmed.contains(&i).to_string(),
+                h.downtime_ms.to_string(),
+                h.switches.to_string(),
+                h.split_brain_ms.to_string(),
+                h.records_lost.to_string(),
+            ];
+            let _ = writeln!(out, "{}", cells.join(","));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(failure: &str, systems: Vec<Harm>, baseline: &[Harm]) -> Row {
+        let harmed = systems.iter().zip(baseline).enumerate().filter(|(_, (h, b))| h.harms(b)).map(|(i, _)| i).collect();
+        Row { failures: vec![failure.into()], at_ms: vec![60_000], systems, harmed }
+    }
+
+    #[test]
+    fn the_blast_radius_comes_first_then_loss_split_and_downtime() {
+        let base = [Harm::default(), Harm::default()];
+        let down = |ms| Harm { downtime_ms: ms, ..Harm::default() };
+        let both_briefly = row("both", vec![down(1), down(1)], &base);
+        let one_long = row("one long", vec![down(600_000), Harm::default()], &base);
+        let one_lossy = row("one lossy", vec![Harm { records_lost: 1, ..down(1) }, Harm::default()], &base);
+        let switch_only = row("a switch", vec![Harm { switches: 1, ..Harm::default() }, Harm::default()], &base);
+        assert!(switch_only.harmed.is_empty(), "a switch without downtime harms no one");
+        let mut rows = [switch_only, one_long, both_briefly, one_lossy];
+        rows.sort_by_key(|r| Reverse(r.severity()));
+        let order: Vec<&str> = rows.iter().map(|r| r.failures[0].as_str()).collect();
+        assert_eq!(order, ["both", "one lossy", "one long", "a switch"]);
+    }
+
+    #[test]
+    fn harm_is_measured_against_the_baseline() {
+        let base = Harm { downtime_ms: 5, ..Harm::default() };
+        assert!(!Harm { downtime_ms: 5, ..Harm::default() }.harms(&base), "the baseline's own downtime is no harm");
+        assert!(Harm { downtime_ms: 6, ..Harm::default() }.harms(&base));
+        assert!(Harm { split_brain_ms: 1, ..base.clone() }.harms(&base));
+        assert!(Harm { records_lost: 1, ..base.clone() }.harms(&base));
+    }
+}
