@@ -1,6 +1,6 @@
 //! The architecture as a test (rust-analyzer's tidy tests are the model): reads ARCHITECTURE.md
-//! and `src/`, and fails when a module uses one it may not — a layer importing one above it, or
-//! one product importing another —, when code outside a product's folder names that product, or
+//! and `src/`, and fails when a module uses one it may not (a layer importing one above it, or
+//! one product importing another), when code outside a product's folder names that product, or
 //! when a product's model fields are visible outside its folder.
 //!
 //! The layer table is not kept here: it is the code map of ARCHITECTURE.md, whose module headings
@@ -97,11 +97,17 @@ fn heading_paths_present(files: &[PathBuf]) -> BTreeSet<String> {
     for rel in files {
         let parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
         match parts.as_slice() {
-            [file] => present.insert(format!("src/{file}")),
-            [top, folder, _, ..] if top == "products" && !folder.is_empty() => present.insert("src/products/<name>/".into()) | present.insert("src/products/".into()),
-            [top, ..] => present.insert(format!("src/{top}/")),
-            [] => false,
-        };
+            [file] => {
+                present.insert(format!("src/{file}"));
+            }
+            [top, rest @ ..] => {
+                present.insert(format!("src/{top}/"));
+                if top == "products" && rest.len() > 1 {
+                    present.insert("src/products/<name>/".into());
+                }
+            }
+            [] => {}
+        }
     }
     present
 }
@@ -110,7 +116,8 @@ fn heading_paths_present(files: &[PathBuf]) -> BTreeSet<String> {
 fn table_covers(table: &Table, files: &[PathBuf]) -> Vec<String> {
     let present = heading_paths_present(files);
     let headed: BTreeSet<String> = table.paths.keys().cloned().collect();
-    let missing = present.difference(&headed).map(|p| format!("ARCHITECTURE.md: `{p}` has no heading in the code map (`### `{p}` — may use: …`)"));
+    let missing =
+        present.difference(&headed).map(|p| format!("ARCHITECTURE.md: `{p}` has no heading in the code map (add one that ends with \"— may use: …\")"));
     let unknown = headed.difference(&present).map(|p| format!("ARCHITECTURE.md: the code map has a heading for `{p}`, which does not exist"));
     missing.chain(unknown).collect()
 }
@@ -505,7 +512,7 @@ impl Crate {
             let prev = i.checked_sub(1).and_then(|p| toks.get(p));
             let next = word(toks.get(i + 1)).map(str::to_string);
             match word(toks.get(i)) {
-                    Some("mod") if next.is_some() => {
+                Some("mod") if next.is_some() => {
                     let name = next.unwrap_or_default();
                     self.modules.entry(here(i)).or_default().children.insert(name.clone());
                     self.modules.entry([here(i), vec![name]].concat()).or_default();
@@ -707,9 +714,9 @@ fn fields(rel: &Path, text: &str) -> Vec<Field> {
     let inline = inline_modules(&toks);
     let base = module_path(rel);
     let mut out = Vec::new();
-    for i in 0..toks.len() {
+    for (i, scope) in inline.iter().enumerate() {
         let (Some("struct"), Some(owner)) = (word(toks.get(i)), word(toks.get(i + 1))) else { continue };
-        let module = [base.clone(), inline[i].clone()].concat();
+        let module = [base.clone(), scope.clone()].concat();
         // Past the generics and a `where` clause to the body.
         let mut j = i + 2;
         while j < toks.len() && !matches!(toks[j].tok, Tok::Punct('{' | '(' | ';')) {
@@ -1048,13 +1055,19 @@ fn the_checker_sees_grouped_and_nested_uses() {
     low_uses_high("groups nested three deep", &[("low/mod.rs", "mod inner;\nuse crate::{low::{inner}, mid::{self, shim::{self as s, Key as _}}};")]);
     low_uses_high("`super::super::` in a `use`", &[("low/inner.rs", "use super::super::high::Key;")]);
     low_uses_high("`super::super::` in code", &[("low/inner.rs", "fn f() { super::super::high::make(); }")]);
-    low_uses_high("`super::` to a `use` of the parent", &[("low/mod.rs", "mod inner;\nuse crate::mid;"), ("low/inner.rs", "fn f() -> super::mid::Key { todo!() }")]);
+    low_uses_high(
+        "`super::` to a `use` of the parent",
+        &[("low/mod.rs", "mod inner;\nuse crate::mid;"), ("low/inner.rs", "fn f() -> super::mid::Key { todo!() }")],
+    );
     low_uses_high("a re-export through `self::` and `super::super::`", &[("low/mod.rs", "mod inner;\nfn f() -> crate::mid::Key { todo!() }")]);
-    low_uses_high("`self::` to an inline module's re-export", &[("low/mod.rs", "mod inner;\nmod facade { pub use crate::mid; }\nfn f() -> self::facade::mid::Key { todo!() }")]);
-    low_uses_high("a re-export by the crate root (`pub use high::Other` in lib.rs)", &[
-        ("lib.rs", "mod low; mod mid; mod high; mod products;\npub use high::Other;"),
-        ("low/mod.rs", "mod inner;\nuse crate::Other;"),
-    ]);
+    low_uses_high(
+        "`self::` to an inline module's re-export",
+        &[("low/mod.rs", "mod inner;\nmod facade { pub use crate::mid; }\nfn f() -> self::facade::mid::Key { todo!() }")],
+    );
+    low_uses_high(
+        "a re-export by the crate root (`pub use high::Other` in lib.rs)",
+        &[("lib.rs", "mod low; mod mid; mod high; mod products;\npub use high::Other;"), ("low/mod.rs", "mod inner;\nuse crate::Other;")],
+    );
     low_uses_high("an alias used in code", &[("low/mod.rs", "mod inner;\nuse crate::mid as m;\nfn f() { let _ = m::Other; }")]);
     low_uses_high("a glob import", &[("low/mod.rs", "mod inner;\nuse crate::mid::*;\nfn f() -> Other { Other }")]);
     low_uses_high("`$crate` in a macro", &[("low/mod.rs", "mod inner;\nmacro_rules! m { () => { $crate::high::make() }; }")]);
@@ -1117,7 +1130,11 @@ fn the_field_rule_sees_every_visibility() {
         #[cfg(test)]\n\
         struct T { pub t: u8 }";
     let sub = "pub struct B(pub(super) u32, pub u32);\npub(super) struct D<T: Clone>\nwhere\n    T: Copy,\n{\n    pub(super) d: T,\n}\nstruct E;";
-    let files = [(PathBuf::from("products/p/mod.rs"), root.to_string()), (PathBuf::from("products/p/sub.rs"), sub.to_string()), (PathBuf::from("net/x.rs"), "pub struct N { pub n: u8 }".to_string())];
+    let files = [
+        (PathBuf::from("products/p/mod.rs"), root.to_string()),
+        (PathBuf::from("products/p/sub.rs"), sub.to_string()),
+        (PathBuf::from("net/x.rs"), "pub struct N { pub n: u8 }".to_string()),
+    ];
     let exposed = exposed_fields(&files);
     let named: Vec<&str> = exposed.iter().filter_map(|p| p.split('`').nth(1)).collect();
     assert_eq!(named, ["A::x", "A::z", "A::w", "A::v", "B::1"], "{exposed:#?}");
