@@ -19,9 +19,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// ends two online DMAs once they hear each other: the split brains stay, for the tests that
 /// shrink and replay them.
 fn no_inverted() -> System {
-    let heartbeats = Config::default_heartbeats().into_iter().filter(|h| !h.is_inverted()).collect();
-    let dead_end = crate::products::dataminer::DeadEndConfig { two_online: crate::products::dataminer::TwoOnline::BothStay };
-    System::DataMiner(Config { heartbeats, dead_end, ..Config::default() })
+    let heartbeats: Vec<dataminer::Heartbeat> = Config::default_heartbeats().into_iter().filter(|h| !h.is_inverted()).collect();
+    let cfg = with(&Config::default(), "heartbeats", heartbeats);
+    System::DataMiner(with(&cfg, "dead_end", serde_json::json!({ "two_online": dataminer::TwoOnline::BothStay })))
+}
+
+/// `cfg` with one field set. A product's configuration fields are private to its folder, so
+/// this goes through the configuration's JSON form, as `--set` does.
+fn with(cfg: &Config, field: &str, value: impl serde::Serialize) -> Config {
+    let mut json = serde_json::to_value(cfg).expect("a configuration serializes");
+    let same: Config = serde_json::from_value(json.clone()).expect("a configuration reads back");
+    assert_eq!(&same, cfg, "the JSON form of a configuration is lossless");
+    json[field] = serde_json::to_value(value).expect("the value serializes");
+    serde_json::from_value(json).expect("the configuration with the field set reads back")
 }
 
 fn campaign(system: System, seeds: std::ops::Range<u64>) -> Campaign {
@@ -316,7 +326,7 @@ fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
     assert_eq!(unhealthy.violation.documented, Some("DM-SPLIT"), "{}", unhealthy.violation.detail);
     assert!(unhealthy.violation.detail.contains("2 DMA(s) online"), "{}", unhealthy.violation.detail);
     let System::DataMiner(cfg) = no_inverted() else { unreachable!() };
-    let assumed = Config { dead_end: Default::default(), ..cfg };
+    let assumed = with(&cfg, "dead_end", dataminer::DeadEndConfig::default());
     let resolved = split(&run_campaign(&campaign(System::DataMiner(assumed), 0..60)).unwrap());
     assert!(resolved.iter().all(|v| v.duration_ms.is_some()), "the default assumption ends every one: {resolved:?}");
     assert!(summary.downtime_ms_total > 0 && summary.switches_total > 0, "the campaign's availability is summed");

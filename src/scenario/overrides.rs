@@ -134,9 +134,13 @@ mod tests {
             &["switch_time=848s".into(), "heartbeats[*].max_failures=6".into(), "mode=Manual".into(), "script[0].do.duration=90s".into(), "seed=9".into()],
         )
         .unwrap();
-        assert_eq!(dm(&s).switch_time.0, 848_000);
-        assert!(dm(&s).heartbeats.iter().all(|h| h.max_failures() == 6));
-        assert_eq!(dm(&s).mode, crate::products::dataminer::Mode::Manual);
+        // A product's configuration fields are private to its folder: read them in the JSON form
+        // the overrides are applied to.
+        let cfg = serde_json::to_value(dm(&s)).unwrap();
+        assert_eq!(cfg["switch_time"], serde_json::to_value(crate::units::Ms(848_000)).unwrap());
+        let heartbeats: Vec<crate::products::dataminer::Heartbeat> = serde_json::from_value(cfg["heartbeats"].clone()).unwrap();
+        assert!(heartbeats.iter().all(|h| h.max_failures() == 6));
+        assert_eq!(cfg["mode"], serde_json::to_value(crate::products::dataminer::Mode::Manual).unwrap());
         assert_eq!(s.seed, 9);
         assert!(matches!(s.script[0].action, crate::action::Action::Restart { duration, .. } if duration.0 == 90_000));
     }

@@ -31,15 +31,15 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Names of the servers: the Primary first, then the Secondaries (2 to [`MAX_SERVERS`]).
-    pub servers: Vec<String>,
+    servers: Vec<String>,
     /// Which server is Active at t = 0 (the Primary, as installed).
-    pub initially_active: NodeId,
+    initially_active: NodeId,
     /// The periodic sync interval. No Check Point guide gives the default; failsim assumes
     /// 10 minutes (a parameter: set it to what your installation uses).
-    pub sync_interval: Ms,
+    sync_interval: Ms,
     /// Where the servers are in the scenario's declared world; `None`: the built-in layout.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bind: Option<Binding>,
+    bind: Option<Binding>,
 }
 
 /// The servers in a declared world (FS-WORLD): each server is the host of its name, and talks
@@ -47,7 +47,7 @@ pub struct Config {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Binding {
-    pub nic: String,
+    nic: String,
 }
 
 impl Default for Config {

@@ -13,7 +13,7 @@ pub type Cx<'a, 'b> = WorldCx<'a, 'b, Event, Rec>;
 
 /// A server by index: 0 is the Primary (installed first), the others are Secondaries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Sid(pub usize);
+pub struct Sid(usize);
 
 impl From<NodeId> for Sid {
     /// `Primary`/`Main` is server 0, `Secondary`/`Backup` server 1.

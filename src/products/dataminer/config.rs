@@ -73,27 +73,27 @@ pub enum Heartbeat {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NormalHeartbeat {
-    pub from: Dma,
+    pub(super) from: Dma,
     #[serde(default = "corporate")]
-    pub via: Nic,
+    pub(super) via: Nic,
     #[serde(default = "default_interval")]
-    pub interval: Ms,
+    interval: Ms,
     #[serde(default = "default_max_failures")]
-    pub max_failures: u32,
+    max_failures: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InvertedHeartbeat {
-    pub from: Dma,
+    pub(super) from: Dma,
     #[serde(default = "default_switch_ip")]
-    pub to: Ip,
+    pub(super) to: Ip,
     #[serde(default = "corporate")]
-    pub via: Nic,
+    pub(super) via: Nic,
     #[serde(default = "default_interval")]
-    pub interval: Ms,
+    pub(super) interval: Ms,
     #[serde(default = "default_max_failures")]
-    pub max_failures: u32,
+    pub(super) max_failures: u32,
 }
 
 impl NormalHeartbeat {
@@ -148,38 +148,38 @@ pub enum Addressing {
 #[serde(deny_unknown_fields)]
 pub struct VirtualIp {
     #[serde(default = "default_vip")]
-    pub vip: Ip,
+    pub(super) vip: Ip,
     /// The pair's second VIP, on the acquisition NIC; it moves with the first (DM-OPT-ACQUISITION).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acquisition_vip: Option<Ip>,
+    pub(super) acquisition_vip: Option<Ip>,
     #[serde(default = "yes")]
-    pub register_in_dns: bool,
+    pub(super) register_in_dns: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SharedHostname {
     #[serde(default = "default_shared_name")]
-    pub name: String,
+    pub(super) name: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentConfig {
-    pub name: String,
-    pub corporate: Cidr,
-    pub sync: Cidr,
+    pub(super) name: String,
+    pub(super) corporate: Cidr,
+    pub(super) sync: Cidr,
     /// The acquisition NIC's address, taken from a bound host's NIC (the built-in layout has
     /// none); `None`: data sources are polled over the corporate NIC.
     #[serde(skip)]
-    pub acquisition: Option<Cidr>,
+    pub(super) acquisition: Option<Cidr>,
     /// The DataMiner version, as DataMiner writes it (`10.4.0 CU12`, `10.5.3`); it decides
     /// the version-mismatch alarm and which known issues apply (SPEC §9).
     #[serde(default = "default_version")]
-    pub version: Version,
+    pub(super) version: Version,
     /// Persistent routes of this DMA's server (DM-ROUTE-*).
     #[serde(default)]
-    pub routes: Vec<Route>,
+    pub(super) routes: Vec<Route>,
 }
 
 /// An agent's fields as a file may give them: any of them, the rest from that agent's default.
@@ -234,22 +234,22 @@ impl AgentConfig {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Binding {
-    pub main: String,
-    pub backup: String,
-    pub corporate: String,
+    main: String,
+    backup: String,
+    pub(super) corporate: String,
     /// The NIC of the sync cross cable; `None`: sync and DB forwarding run over the corporate
     /// network, the documented default (DM-OPT-SYNCNIC).
     #[serde(default)]
-    pub sync: Option<String>,
+    sync: Option<String>,
     /// The NIC on the data sources' network; `None`: they are polled over the corporate one
     /// (DM-OPT-ACQUISITION).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acquisition: Option<String>,
+    pub(super) acquisition: Option<String>,
     /// The hosts the online DMA polls (each over its first NIC), from its acquisition NIC.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub data_sources: Vec<String>,
+    pub(super) data_sources: Vec<String>,
     /// The host clients connect from (over its first NIC).
-    pub client: String,
+    pub(super) client: String,
 }
 
 impl Binding {
@@ -294,7 +294,7 @@ pub enum Storage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterStorage {
-    pub nodes: Vec<String>,
+    pub(super) nodes: Vec<String>,
 }
 
 /// At most this many database nodes in a dedicated cluster (a stated limit; the docs' fully
@@ -337,79 +337,79 @@ impl Storage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FixedRecord {
-    pub name: String,
-    pub addr: Ip,
+    pub(super) name: String,
+    pub(super) addr: Ip,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    pub mode: Mode,
+    pub(super) mode: Mode,
     /// Each agent's fields default one by one (`main: (version: "10.4.0 CU9")` keeps Main's
     /// built-in name and addresses).
     #[serde(deserialize_with = "partial_agent::main")]
-    pub main: AgentConfig,
+    pub(super) main: AgentConfig,
     #[serde(deserialize_with = "partial_agent::backup")]
-    pub backup: AgentConfig,
+    pub(super) backup: AgentConfig,
     /// Which DMA is online at t = 0.
-    pub initially_online: Dma,
-    pub heartbeats: Vec<Heartbeat>,
-    pub addressing: Addressing,
+    pub(super) initially_online: Dma,
+    pub(super) heartbeats: Vec<Heartbeat>,
+    pub(super) addressing: Addressing,
     /// Fixed records on the DNS server (DM-DNS-5).
-    pub dns_records: Vec<FixedRecord>,
+    pub(super) dns_records: Vec<FixedRecord>,
     /// The switch/router: the inverted heartbeats' default target and the routes' gateway.
-    pub switch_ip: Cidr,
+    pub(super) switch_ip: Cidr,
     /// Total time from the decision to go online to being online (DM-SWITCH-TIME; docs: 382 s
     /// average with Cassandra, 848 s with MySQL).
-    pub switch_time: Ms,
+    pub(super) switch_time: Ms,
     /// How long a DataMiner start takes (undocumented; assumption).
-    pub start_time: Ms,
+    pub(super) start_time: Ms,
     /// How long an agent that is starting up may stay so without going online
     /// (`FailoverMaxStartupTime` in MaintenanceSettings.xml; docs: 15 min). It ends a start
     /// stuck by DM-KI-STARTUP-STUCK.
-    pub failover_max_startup_time: Ms,
+    pub(super) failover_max_startup_time: Ms,
     /// How many alarms are active in the system the pair monitors (its elements' alarms, not
     /// the Failover notices): a switch on Cassandra with DM-KI-CASSANDRA-SWITCH takes longer the
     /// more there are. At most 10,000,000.
-    pub active_alarms: u32,
+    pub(super) active_alarms: u32,
     /// How long an inverted heartbeat's ping waits for its answer before it counts as failed
     /// (`SLNet.FailoverPingTimeoutHeartbeats` in MaintenanceSettings.xml; docs: 5000 ms;
     /// DM-OPT-PINGTIMEOUT).
-    pub ping_timeout_heartbeats: Ms,
+    pub(super) ping_timeout_heartbeats: Ms,
     /// How often each DMA checks its sync connection (undocumented; assumption).
-    pub sync_check_interval: Ms,
+    pub(super) sync_check_interval: Ms,
     /// How long a manual Switch waits for the online DMA's outstanding DB offload and forward
     /// requests before it switches anyway (`MaxWaitForFailoverDBPushOnManualSwitch` in
     /// MaintenanceSettings.xml; docs: 60 s; DM-OPT-DBPUSHWAIT). `0s`: no wait.
-    pub db_push_wait: Ms,
+    pub(super) db_push_wait: Ms,
     /// "Auto restart Agent when going offline" (the Advanced Options tab of the Failover
     /// configuration; DM-OPT-AUTORESTART): a DMA made offline restarts its DataMiner. Off
     /// unless ticked.
-    pub auto_restart_when_going_offline: bool,
+    pub(super) auto_restart_when_going_offline: bool,
     /// NICs that must be up for a DMA to go online (`SLNet.NicsToCheckOnFailover` in
     /// MaintenanceSettings.xml; DM-OPT-NICCHECK). Empty by default: no NIC is checked. A DMA
     /// without a sync or acquisition NIC checks its corporate one for that role.
-    pub nics_to_check: Vec<Nic>,
+    pub(super) nics_to_check: Vec<Nic>,
     /// How long the DMA-to-DMA connection may be down before a timeout alarm (DMS.xml
     /// `errorTime`, 30000 ms (docs)).
-    pub connection_timeout: Ms,
+    pub(super) connection_timeout: Ms,
     /// The Failover dialog LEDs refresh once a minute (docs).
-    pub led_refresh: Ms,
+    pub(super) led_refresh: Ms,
     /// The DMA whose Cassandra is the master seed node (DM-SEED-*; Cassandra per DMA only).
-    pub seed: Dma,
+    pub(super) seed: Dma,
     /// Where the pair's data lives (SPEC §8).
-    pub storage: Storage,
+    pub(super) storage: Storage,
     /// What ends a dead end that no document resolves (DM-DEADEND; failsim assumptions).
-    pub dead_end: super::DeadEndConfig,
+    pub(super) dead_end: super::DeadEndConfig,
     /// Client-side: the remote network that the routes lead to (DM-ROUTE-*).
-    pub remote_ip: Cidr,
+    pub(super) remote_ip: Cidr,
     /// The pair's hosts and NICs in the scenario's declared world; `None`: the built-in layout.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bind: Option<Box<Binding>>,
+    pub(super) bind: Option<Box<Binding>>,
     /// SLWatchdog's runtime-error settings (`<WatchDog>` in MaintenanceSettings.xml;
     /// DM-OPT-RTE): see [`super::Watchdog`].
     #[serde(skip_serializing_if = "super::Watchdog::is_default")]
-    pub watchdog: super::Watchdog,
+    pub(super) watchdog: super::Watchdog,
 }
 
 impl Config {

@@ -29,7 +29,7 @@ pub enum TwoOnline {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DeadEndConfig {
-    pub two_online: TwoOnline,
+    two_online: TwoOnline,
 }
 
 /// Which dead end the pair is in.

@@ -79,17 +79,17 @@ impl Role {
 #[derive(Clone, Debug)]
 pub struct HeartbeatState {
     /// Index into `Config::heartbeats`.
-    pub(super) cfg: usize,
+    cfg: usize,
     /// The configuration's interval, tolerance and kind, copied beside the state: a check
     /// then reads one place (with a thousand pairs, each extra place is a cache miss).
-    pub(super) interval_ms: u64,
-    pub(super) max_failures: u32,
-    pub(super) inverted: bool,
-    pub(super) failures: u32,
-    pub(super) last_success_ms: Option<Time>,
-    pub(super) timer: TimerId,
+    interval_ms: u64,
+    max_failures: u32,
+    inverted: bool,
+    failures: u32,
+    last_success_ms: Option<Time>,
+    timer: TimerId,
     /// The path's last answer and the reachability epoch it was computed at.
-    pub(super) path_ok: Option<(u64, bool)>,
+    path_ok: Option<(u64, bool)>,
 }
 
 /// A short list kept inline while it has at most `N` items (on the heap beyond): a DMA's
@@ -141,44 +141,44 @@ impl<T, const N: usize> std::ops::DerefMut for Few<T, N> {
 
 #[derive(Clone, Debug)]
 pub struct Agent {
-    pub(super) dma: Dma,
-    pub(super) host: HostId,
+    dma: Dma,
+    host: HostId,
     /// The port of each role's NIC; without a sync or acquisition NIC that role uses the
     /// corporate one.
-    pub(super) ports: [PortId; 3],
-    pub(super) run: Run,
-    pub(super) role: Role,
-    pub(super) version: Version,
-    pub(super) pending_version: Option<Version>,
+    ports: [PortId; 3],
+    run: Run,
+    role: Role,
+    version: Version,
+    pending_version: Option<Version>,
     /// Why the last DataMiner start failed (its database could not start), until it starts.
-    pub(super) start_failure: Option<crate::db::StartError>,
+    start_failure: Option<crate::db::StartError>,
     /// Why the database server last failed to start (DM-SEED-1), until it starts.
-    pub(super) db_start_failure: Option<crate::db::StartError>,
-    pub(super) heartbeats: Few<HeartbeatState, 2>,
+    db_start_failure: Option<crate::db::StartError>,
+    heartbeats: Few<HeartbeatState, 2>,
     /// The sync connection's last check failed since this time.
-    pub(super) sync_failing_since: Option<Time>,
+    sync_failing_since: Option<Time>,
     /// The sync path's last answer and the reachability epoch it was computed at.
-    pub(super) sync_path: Option<(u64, bool)>,
-    pub(super) db: DbServer,
+    sync_path: Option<(u64, bool)>,
+    db: DbServer,
     /// Records waiting for this DMA's own database (file offloads; DM-DB-ON-4, DM-DB-OFF-4).
-    pub(super) db_buffer: Backlog,
+    db_buffer: Backlog,
     /// Records waiting to be forwarded to the buddy (the DB Sync Stack).
-    pub(super) forward: Backlog,
+    forward: Backlog,
     /// Records forwarded to this DMA while it was offline on a version whose offline DMA does
     /// not synchronize (DM-KI-OFFLINE-NOSYNC): it never took them.
-    pub(super) missed: Backlog,
+    missed: Backlog,
     /// NICs that saw a link event: the Status dialog lists only those (docs).
-    pub(super) nic_seen: [bool; 3],
-    pub(super) routes: RouteTable,
-    pub(super) vip_free_pings: u32,
-    pub(super) phase_started_ms: Time,
-    pub(super) phase_from_startup: bool,
+    nic_seen: [bool; 3],
+    routes: RouteTable,
+    vip_free_pings: u32,
+    phase_started_ms: Time,
+    phase_from_startup: bool,
     /// When the DMA's current (or last) start began.
-    pub(super) start_began_ms: Time,
+    start_began_ms: Time,
     /// The current start got stuck once already (DM-KI-STARTUP-STUCK).
-    pub(super) start_stuck: bool,
+    start_stuck: bool,
     timers: AgentTimers,
-    pub(super) console: crate::ops::Console,
+    console: crate::ops::Console,
 }
 
 #[derive(Clone, Debug)]
@@ -209,43 +209,43 @@ impl Agent {
 /// The result of one DNS lookup or request, kept for expectations and the report.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Lookup {
-    pub at_ms: Time,
-    pub query: String,
-    pub answer: Option<String>,
+    at_ms: Time,
+    query: String,
+    answer: Option<String>,
     /// The DMA that ended up serving a request sent to the answer (forward lookups only).
-    pub served_by: Option<String>,
+    served_by: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Connection {
-    pub at_ms: Time,
-    pub from: String,
-    pub to: Ip,
-    pub ok: bool,
-    pub detail: String,
+    at_ms: Time,
+    from: String,
+    to: Ip,
+    ok: bool,
+    detail: String,
 }
 
 /// Ports of the machines around the pair.
 #[derive(Clone, Debug)]
 pub struct Site {
     /// The switch that `FailSwitch` without a name means (the world's only one).
-    pub(super) switch: Option<PortId>,
-    pub(super) client: PortId,
+    switch: Option<PortId>,
+    client: PortId,
     /// The hosts the online DMA polls, each by its first NIC (DM-OPT-ACQUISITION).
-    pub(super) data_sources: Vec<(String, PortId)>,
+    data_sources: Vec<(String, PortId)>,
     /// The database hosts of a dedicated cluster, each by its first NIC (DM-STORAGE-CLUSTER).
-    pub(super) db_nodes: Vec<(String, PortId)>,
+    db_nodes: Vec<(String, PortId)>,
 }
 
 #[derive(Clone, Debug)]
 pub struct DataMiner {
-    pub(super) cfg: Arc<Config>,
+    cfg: Arc<Config>,
     /// Where the pair and the machines around it are in the world.
-    pub(super) site: Site,
-    pub(super) agents: [Agent; 2],
-    pub(super) ledger: Ledger,
-    pub(super) lookups: Vec<Lookup>,
-    pub(super) connections: Vec<Connection>,
+    site: Site,
+    agents: [Agent; 2],
+    ledger: Ledger,
+    lookups: Vec<Lookup>,
+    connections: Vec<Connection>,
     /// The Failover dialog LEDs as last sampled (read through [`DataMiner::led`]).
     leds: [Led; 2],
     led_timer: TimerId,

@@ -104,8 +104,8 @@ impl<'de> Deserialize<'de> for Version {
 /// `10.4.0 CU12`: a fix in 10.4.0 says nothing of 10.5.0); feature releases are one sequence.
 #[derive(Clone, Copy, Debug)]
 pub struct Affected {
-    pub from: Version,
-    pub fixed: Option<Version>,
+    from: Version,
+    fixed: Option<Version>,
 }
 
 impl Affected {
@@ -139,10 +139,10 @@ pub enum Behaviour {
 /// affects, the behaviour it switches on.
 #[derive(Clone, Copy, Debug)]
 pub struct KnownIssue {
-    pub id: &'static str,
-    pub page: &'static str,
-    pub affected: &'static [Affected],
-    pub behaviour: Behaviour,
+    pub(super) id: &'static str,
+    pub(super) page: &'static str,
+    affected: &'static [Affected],
+    behaviour: Behaviour,
 }
 
 const fn from(from: Version, fixed: Version) -> Affected {

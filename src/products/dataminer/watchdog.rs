@@ -51,9 +51,9 @@ pub enum WatchdogAction {
 #[serde(deny_unknown_fields)]
 pub struct SkipRte {
     /// `process` (e.g. `SLDataMiner.exe`; matched without case and with or without `.exe`).
-    pub process: String,
+    process: String,
     /// `thread` (e.g. `Database Offload Thread [local]`; matched without case).
-    pub thread: String,
+    thread: String,
 }
 
 /// SLWatchdog's settings that decide what a runtime error does (`MaintenanceSettings.xml`
@@ -64,25 +64,25 @@ pub struct Watchdog {
     /// `WatchDog.Actions`. Docs default: `Alarm` alone (Configuration_of_DataMiner_processes.md,
     /// "Overview of the different SLWatchdog settings"), so an RTE switches the pair only when
     /// `Switch` is listed; `Alarm;switch` in the MaintenanceSettings.xml page is an example.
-    pub actions: Vec<WatchdogAction>,
+    actions: Vec<WatchdogAction>,
     /// `WatchDog.TimeoutTime`: 5 min (docs), whole minutes from 1 to 959. Threads are tracked at
     /// 1.5 × this: a half-open RTE after 7 min 30 s by default.
-    pub timeout_time: Ms,
+    timeout_time: Ms,
     /// `WatchDog.Errors`: 2 (docs). The RTE is open after this many tracked timeouts (15 min by
     /// default). From 1 to 20 (failsim's bound).
-    pub errors: u32,
+    errors: u32,
     /// `WatchDog.Actions@restartElementOnProtocolRTE`: an RTE on an element's SLProtocol thread
     /// restarts the element first. Unset (false) unless given: the docs describe it as an
     /// attribute to add; the example file that sets it is an example.
-    pub restart_element_on_protocol_rte: bool,
+    restart_element_on_protocol_rte: bool,
     /// `WatchDog.FailoverOnRTE.SkipRTE` entries. Empty by default: the two SLDataMiner threads
     /// in the docs ("Database Offload Thread [local]", "Database cleaning") appear only in the
     /// example file, beside other non-default values (`Alarm;switch`); the SkipRTE page gives
     /// no default.
-    pub skip_rte: Vec<SkipRte>,
+    skip_rte: Vec<SkipRte>,
     /// How long an element restart takes. No setting and no document gives it: failsim's
     /// assumption, 30 s. At most 1 h.
-    pub element_restart_time: Ms,
+    element_restart_time: Ms,
 }
 
 impl Default for Watchdog {

@@ -12,19 +12,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    pub nodes: [String; 2],
+    nodes: [String; 2],
     /// The cluster name (the alarm's `Source` parameter).
-    pub cluster: String,
-    pub initially_active: NodeId,
+    cluster: String,
+    initially_active: NodeId,
     /// HA heartbeat period (undocumented; assumption: 1 s).
-    pub heartbeat_interval: Ms,
+    heartbeat_interval: Ms,
     /// ALM-45640: no heartbeat from the peer for this long (docs: 30 s).
-    pub heartbeat_loss: Ms,
+    heartbeat_loss: Ms,
     /// ALM-45641: the file sync check period (docs: 60 s).
-    pub sync_interval: Ms,
+    sync_interval: Ms,
     /// Where the nodes are in the scenario's declared world; `None`: the built-in layout.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bind: Option<super::Binding>,
+    bind: Option<super::Binding>,
 }
 
 impl Default for Config {

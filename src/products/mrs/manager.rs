@@ -13,22 +13,22 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Host names of the two Master nodes (`Master1`/`Main` first).
-    pub nodes: [String; 2],
+    nodes: [String; 2],
     /// Local and peer Manager HA names, per node (hacom_local.xml).
-    pub ha_names: [String; 2],
-    pub initially_active: NodeId,
+    ha_names: [String; 2],
+    initially_active: NodeId,
     /// HA heartbeat period (undocumented; assumption: 1 s).
-    pub heartbeat_interval: Ms,
+    heartbeat_interval: Ms,
     /// ALM-12010: no heartbeat from the standby for this long (docs: 7 s).
-    pub heartbeat_loss: Ms,
+    heartbeat_loss: Ms,
     /// ALM-12011: the file sync check period (docs: 60 s).
-    pub sync_interval: Ms,
+    sync_interval: Ms,
     /// ALM-12072: the floating IP check period and failures before a switchover (docs: 9 s × 3).
-    pub floatip_interval: Ms,
-    pub floatip_failures: u32,
+    floatip_interval: Ms,
+    floatip_failures: u32,
     /// Where the nodes are in the scenario's declared world; `None`: the built-in layout.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bind: Option<super::Binding>,
+    bind: Option<super::Binding>,
 }
 
 impl Default for Config {

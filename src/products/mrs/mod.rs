@@ -64,9 +64,9 @@ use crate::units::Ms;
 /// An alarm of the pair, as the product documents it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AlarmDef {
-    pub id: u32,
-    pub severity: AlarmSeverity,
-    pub title: &'static str,
+    id: u32,
+    severity: AlarmSeverity,
+    title: &'static str,
 }
 
 /// Who raises the heartbeat alarm.
@@ -93,10 +93,10 @@ pub enum SyncParams {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Binding {
-    pub nic: String,
-    pub floating_ip: crate::net::Cidr,
-    pub gateway: crate::net::Ip,
-    pub client: String,
+    nic: String,
+    floating_ip: crate::net::Cidr,
+    gateway: crate::net::Ip,
+    client: String,
 }
 
 impl Binding {
@@ -124,36 +124,36 @@ impl Binding {
 /// Everything product-specific about a pair.
 #[derive(Clone, Debug)]
 pub struct Profile {
-    pub system: &'static str,
-    pub service: &'static str,
-    pub role: &'static str,
+    system: &'static str,
+    service: &'static str,
+    role: &'static str,
     /// The cluster name (the `Source` parameter).
-    pub source: String,
-    pub node_names: [String; 2],
-    pub ha_names: [String; 2],
-    pub heartbeat_alarm: AlarmDef,
-    pub heartbeat_watcher: HeartbeatWatcher,
-    pub sync_alarm: AlarmDef,
-    pub sync_params: SyncParams,
+    source: String,
+    node_names: [String; 2],
+    ha_names: [String; 2],
+    heartbeat_alarm: AlarmDef,
+    heartbeat_watcher: HeartbeatWatcher,
+    sync_alarm: AlarmDef,
+    sync_params: SyncParams,
     /// The single-active resource whose failure switches the pair over, if the product has one.
-    pub resource: Option<Resource>,
-    pub heartbeat_interval: Ms,
-    pub heartbeat_loss: Ms,
-    pub sync_interval: Ms,
-    pub initially_active: crate::action::NodeId,
+    resource: Option<Resource>,
+    heartbeat_interval: Ms,
+    heartbeat_loss: Ms,
+    sync_interval: Ms,
+    initially_active: crate::action::NodeId,
     /// The SPEC ID of the documented loss at a switchover to a stale standby.
-    pub stale_switchover_spec: crate::finding::SpecId,
+    stale_switchover_spec: crate::finding::SpecId,
     /// Where the pair is in a declared world; `None`: the built-in layout.
-    pub bind: Option<Binding>,
+    bind: Option<Binding>,
 }
 
 /// A single-active HA resource checked on the active (MRS: the floating IP, ALM-12072).
 #[derive(Clone, Debug)]
 pub struct Resource {
-    pub name: &'static str,
-    pub alarm: AlarmDef,
-    pub interval: Ms,
-    pub failures: u32,
+    name: &'static str,
+    alarm: AlarmDef,
+    interval: Ms,
+    failures: u32,
 }
 
 /// Every pair's own commands (with the world faults, and [`RESOURCE_ACTIONS`] where it has a

@@ -31,7 +31,7 @@ pub trait PairConfig: Clone + std::fmt::Debug + PartialEq + serde::Serialize + s
 /// The shared active/standby model as the product `S`.
 #[derive(Clone, Debug)]
 pub struct Pair<S> {
-    pub(crate) model: ActiveStandby,
+    model: ActiveStandby,
     spec: PhantomData<S>,
 }
 
