@@ -87,6 +87,7 @@ fn bounds_that_make_no_sense_are_refused() {
         (vec!["chaos", "dataminer", "--seeds", "0..1", "-j", "100000"], "1 to 64"),
         (vec!["explore", "tests/explore/quiet.ron", "--step", "0s"], "--step must be above 0"),
         (vec!["explore", "tests/explore/quiet.ron", "--until", "100m"], "after the scenario's end"),
+        (vec!["explore", "scenarios/world-dms-three-pairs.ron", "--depth", "3"], "make 1499992 combinations; at most 1000000"),
         (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "18446744073709551615ms"], "31 days"),
         (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "13m"], "after the scenario's end"),
     ] {

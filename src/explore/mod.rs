@@ -73,6 +73,20 @@ pub struct Grid {
     pub duration_ms: Time,
 }
 
+/// The most combinations one exploration may run (counted before any is built): about three
+/// minutes of a DataMiner pair on two threads, and the memory of their metrics stays in the
+/// hundreds of megabytes. The resilience table runs at most as many again.
+pub const MAX_COMBINATIONS: u64 = 1_000_000;
+
+/// How many combinations of up to `depth` of `atoms` there are (`None`: more than `u64` holds).
+fn combination_count(atoms: usize, depth: usize) -> Option<u64> {
+    (1..=depth).try_fold(0u64, |total, k| {
+        // C(n, k) = C(n, k-1) * (n - k + 1) / k, exact at every step.
+        let c = (1..=k as u64).try_fold(1u64, |c, i| c.checked_mul((atoms as u64).checked_add(1)?.checked_sub(i)?).map(|c| c / i))?;
+        total.checked_add(c)
+    })
+}
+
 /// The most fault instants a grid may have (times the alphabet and the nodes, this is the number
 /// of fault atoms; combinations of up to three grow with its cube).
 pub const MAX_GRID_INSTANTS: u64 = 100;
@@ -246,6 +260,16 @@ impl<P: Product> Explorer<'_, P> {
 
     fn explore(&self, depth: usize, property: Property, grid: Grid) -> Result<Exploration, String> {
         let atoms = atoms(&self.setup.letters(), grid);
+        match combination_count(atoms.len(), depth) {
+            Some(n) if n <= MAX_COMBINATIONS => {}
+            n => {
+                let n = n.map_or("more than 2^64".to_string(), |n| n.to_string());
+                return Err(format!(
+                    "{} fault atoms at depth {depth} make {n} combinations; at most {MAX_COMBINATIONS} (a larger --step, a shorter --from..--until or a smaller --depth)",
+                    atoms.len()
+                ));
+            }
+        }
         let mut breaking: Vec<Vec<usize>> = Vec::new();
         let mut states = BTreeSet::new();
         let mut runs = 0u64;
@@ -313,6 +337,16 @@ mod tests {
         assert_eq!(count(&cable), 2, "one a grid instant: the cable is named");
         assert_eq!(count(&FaultKind::SwitchFailure), 2, "the one switch needs no node either");
         assert_eq!(count(&FaultKind::Stop), 4, "a stop strikes Main or Backup at each instant");
+    }
+
+    #[test]
+    fn combinations_are_counted_without_listing_them() {
+        for (n, depth) in [(0, 1), (4, 2), (10, 3), (80, 2), (3, 3)] {
+            let listed: usize = (1..=depth).map(|k| combinations(n, k).len()).sum();
+            assert_eq!(combination_count(n, depth), Some(listed as u64), "{n} atoms, depth {depth}");
+        }
+        assert_eq!(combination_count(100_000, 3), Some(100_000 + 4_999_950_000 + 166_661_666_700_000));
+        assert_eq!(combination_count(usize::MAX, 3), None, "too many to count is refused, not wrapped");
     }
 
     #[test]
