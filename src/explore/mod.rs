@@ -92,6 +92,11 @@ fn combination_count(atoms: usize, depth: usize) -> Option<u64> {
 pub const MAX_GRID_INSTANTS: u64 = 100;
 
 impl Grid {
+    /// How many instants the grid has (a checked grid: its step is above 0).
+    fn instants(&self) -> u64 {
+        (self.until_ms - self.from_ms) / self.step_ms + 1
+    }
+
     /// A grid that makes sense for a scenario ending at `end_ms`: a step above 0, instants inside
     /// the run, and at most [`MAX_GRID_INSTANTS`] of them.
     fn check(&self, end_ms: Time) -> Result<(), String> {
@@ -104,7 +109,7 @@ impl Grid {
         if self.until_ms > end_ms {
             return Err(format!("--until {} is after the scenario's end ({})", Ms(self.until_ms), Ms(end_ms)));
         }
-        let instants = (self.until_ms - self.from_ms) / self.step_ms + 1;
+        let instants = self.instants();
         if instants > MAX_GRID_INSTANTS {
             return Err(format!("the grid has {instants} instants; at most {MAX_GRID_INSTANTS} (a larger --step or a shorter --from..--until)"));
         }
@@ -259,17 +264,22 @@ impl<P: Product> Explorer<'_, P> {
     }
 
     fn explore(&self, depth: usize, property: Property, grid: Grid) -> Result<Exploration, String> {
-        let atoms = atoms(&self.setup.letters(), grid);
-        match combination_count(atoms.len(), depth) {
+        let letters = self.setup.letters();
+        // Counted before a single atom is built: a world of thousands of parts on a long grid
+        // is refused, not allocated.
+        let per_instant: u64 = letters.iter().map(|l| if l.kind.node_independent() { 1 } else { 2 }).sum();
+        let atom_count = per_instant.saturating_mul(grid.instants());
+        match usize::try_from(atom_count).ok().and_then(|n| combination_count(n, depth)) {
             Some(n) if n <= MAX_COMBINATIONS => {}
             n => {
                 let n = n.map_or("more than 2^64".to_string(), |n| n.to_string());
                 return Err(format!(
-                    "{} fault atoms at depth {depth} make {n} combinations; at most {MAX_COMBINATIONS} (a larger --step, a shorter --from..--until or a smaller --depth)",
-                    atoms.len()
+                    "{atom_count} fault atoms at depth {depth} make {n} combinations; at most {MAX_COMBINATIONS} (a larger --step, a shorter --from..--until or a smaller --depth)"
                 ));
             }
         }
+        let atoms = atoms(&letters, grid);
+        assert_eq!(atoms.len() as u64, atom_count, "the atoms were counted before they were built");
         let mut breaking: Vec<Vec<usize>> = Vec::new();
         let mut states = BTreeSet::new();
         let mut runs = 0u64;
