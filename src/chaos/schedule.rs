@@ -111,11 +111,14 @@ fn phase_of(systems: &[(String, Profile)]) -> Time {
     systems.iter().map(|(_, p)| p.fault_phase_ms).max().expect("a schedule is for at least one system")
 }
 
-/// The order of the healing phase: network, then servers, then services on them.
+/// The order of the healing phase: network, then servers, then services on them — for a part
+/// of a declared world named as for one named by role.
 fn heal_stage(a: &Action) -> usize {
+    use crate::action::NamedFault;
     match a {
         Action::RestoreSwitch | Action::Plug { .. } | Action::EnableNic { .. } => 0,
-        Action::PowerOn(_) | Action::Start(_) => 1,
+        Action::World(NamedFault::RestoreSwitch(_) | NamedFault::Plug { .. } | NamedFault::EnableNic { .. }) => 0,
+        Action::PowerOn(_) | Action::Start(_) | Action::World(NamedFault::PowerOn(_)) => 1,
         _ => 2,
     }
 }
@@ -165,6 +168,17 @@ mod tests {
             assert!(script[first..].iter().all(|st| st.at.0 > P.fault_phase_ms || st.action == Action::Recover), "seed {seed}: every heal comes first");
         }
         assert!(!Schedule::draw(0, &letters(&KINDS), one(P)).script().iter().any(|st| st.action == Action::Recover), "none without a procedure");
+    }
+
+    #[test]
+    fn named_parts_heal_in_the_same_stages_as_parts_named_by_role() {
+        use crate::action::NamedFault;
+        assert_eq!(heal_stage(&Action::World(NamedFault::Plug { cable: "isl-1".into() })), 0);
+        assert_eq!(heal_stage(&Action::World(NamedFault::EnableNic { host: "a".into(), nic: "n".into() })), 0);
+        assert_eq!(heal_stage(&Action::World(NamedFault::RestoreSwitch("core".into()))), 0);
+        assert_eq!(heal_stage(&Action::World(NamedFault::PowerOn("a".into()))), 1);
+        assert_eq!(heal_stage(&Action::Start(crate::action::Target::Main)), 1);
+        assert_eq!(heal_stage(&Action::StartDb(crate::action::Target::Main)), 2);
     }
 
     #[test]
