@@ -183,7 +183,7 @@ fn every_text_is_escaped() {
     let nasty = "<b>\"Tom & Jerry's\"</b>";
     o.name = nasty.to_string();
     o.lanes[0].name = nasty.to_string();
-    o.lanes[1].segments[0].2 = nasty.to_string();
+    o.lanes[1].segments[0].2.word = nasty.to_string();
     o.script[0].1 = nasty.to_string();
     o.revised.consoles[0].0 = nasty.to_string();
     o.revised.consoles[0].1[0].text = nasty.to_string();

@@ -1143,3 +1143,40 @@ fn the_field_rule_sees_every_visibility() {
     assert!(exposed[2].contains("is `pub`: visible to every crate"), "{exposed:#?}");
     assert!(exposed[3].contains("is `pub(in crate::products)`"), "{exposed:#?}");
 }
+
+/// The reports read lanes and node lines by what their states mean (`Meaning`, `LaneKind`),
+/// never by a product's words: a new product's "Primary"/"up" must color and count like the
+/// others' without a line of the reports changing.
+#[test]
+fn the_reports_never_read_a_products_state_words() {
+    let words = [
+        "Online",
+        "Offline",
+        "online",
+        "offline",
+        "active",
+        "Active",
+        "standby",
+        "Standby",
+        "Going Online",
+        "stopped",
+        "Stopped",
+        "down",
+        "plugged",
+        "pulled",
+        "link up",
+        "link down",
+    ];
+    let mut problems = Vec::new();
+    for (rel, text) in files() {
+        if module_of(&rel).as_deref() != Some("report") {
+            continue;
+        }
+        for word in words {
+            if code(&text).contains(&format!("\"{word}\"")) {
+                problems.push(format!("src/{}: the string \"{word}\" (a product's state word; read the state's `meaning` instead)", rel.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -337,3 +337,25 @@ fn a_lifted_product_cancels_its_own_timers() {
     assert_eq!(failures(&o), Vec::<String>::new());
     assert!(!o.timeline.iter().any(|l| l.text.contains("switch complete")), "the cancelled phase never ends");
 }
+
+/// The built-in layout's scenery (the client's cable, the WAN link) is not drawn; in a declared
+/// world every cable is the user's and is drawn, whatever its name (it was hidden when its
+/// name began with "client" or "WAN").
+#[test]
+fn every_cable_of_a_declared_world_is_drawn_whatever_its_name() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/world-stretched-pair.ron");
+    let text = std::fs::read_to_string(path)
+        .unwrap()
+        .replace("(name: \"wan\", ends", "(name: \"client-wan\", ends")
+        .replace("cable: \"wan\"", "cable: \"client-wan\"");
+    let o = failsim::run(&parse(&text), None).unwrap();
+    let lane = o.lanes.iter().find(|l| l.name == "client-wan").expect("the user's cable is drawn");
+    assert_eq!(format!("{:?}", lane.kind), "Cable");
+    let builtin =
+        failsim::run(&failsim::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/dm-stop-online.ron"))).unwrap(), None).unwrap();
+    let names: Vec<&str> = builtin.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert!(!names.contains(&"client cable") && !names.contains(&"WAN link"), "scenery is not drawn: {names:?}");
+    let kinds: Vec<String> = builtin.lanes.iter().map(|l| format!("{:?}", l.kind)).collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "Node").count(), 2, "{names:?}: {kinds:?}");
+    assert!(kinds.contains(&"Cable".to_string()) && kinds.contains(&"Link".to_string()), "{kinds:?}");
+}

@@ -191,7 +191,7 @@ impl Product for Toy {
     fn ledger(&self) -> &crate::ledger::Ledger {
         &self.ledger
     }
-    fn lanes(&self, _: &World) -> Vec<(String, String)> {
+    fn lanes(&self, _: &World) -> Vec<crate::ops::LaneSample> {
         Vec::new()
     }
     fn alphabet(_: &Misbehaviour) -> Vec<FaultKind> {

@@ -218,8 +218,9 @@ impl Topology {
     }
 
     /// Each cable's state as a timeline lane: `(name, "plugged" | "pulled")`.
-    pub fn cable_lanes(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.cables.iter().map(|c| (c.name.clone(), if c.plugged { "plugged" } else { "pulled" }.to_string()))
+    /// Every cable's name and whether it is plugged in, in declaration order, with its id.
+    pub fn cable_states(&self) -> impl Iterator<Item = (CableId, &str, bool)> + '_ {
+        self.cables.iter().enumerate().map(|(i, c)| (CableId(u16::try_from(i).expect("at most MAX_CABLES cables")), c.name.as_str(), c.plugged))
     }
 
     /// The cable plugged into `port`, if one is attached to it (plugged or not).

@@ -133,11 +133,94 @@ pub struct Panel {
     pub columns: Vec<Column>,
 }
 
-/// One node at a glance: its name, its role, and short facts ("DataMiner running").
+/// What a state means, whatever a product calls it ("Online", "active", "Active"; "pulled",
+/// "link down"): the reports color lanes and node lines and find the serving nodes by this,
+/// never by the word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    /// Online or active: it serves clients (two at once is a split brain).
+    Serving,
+    /// On its way to serving: starting, going online, acquiring an address.
+    TakingOver,
+    /// Running and not serving: offline, standby.
+    Standby,
+    /// Not running: stopped, failed to start.
+    Down,
+    /// A cable plugged in, a NIC with its link.
+    Up,
+    /// A cable pulled out, a NIC without its link.
+    Broken,
+    /// No node serves (the report's service lane).
+    Outage,
+    /// More than one node serves (the report's service lane).
+    SplitBrain,
+}
+
+/// A state as a product shows it: its own word, and what it means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    pub word: String,
+    pub meaning: Meaning,
+}
+
+impl State {
+    pub fn new(word: impl Into<String>, meaning: Meaning) -> Self {
+        State { word: word.into(), meaning }
+    }
+}
+
+/// Files and JSON reports show the word.
+impl Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.word)
+    }
+}
+
+/// What a timeline lane follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaneKind {
+    /// A node's role or run state.
+    Node,
+    /// A cable, plugged or pulled.
+    Cable,
+    /// A NIC's media sense.
+    Link,
+    /// Whether clients are served (the reports derive it from the metrics).
+    Service,
+}
+
+/// One timeline lane's state now, as a product gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneSample {
+    pub name: String,
+    pub kind: LaneKind,
+    pub state: State,
+}
+
+impl LaneSample {
+    pub fn node(name: impl Into<String>, word: impl Into<String>, meaning: Meaning) -> Self {
+        LaneSample { name: name.into(), kind: LaneKind::Node, state: State::new(word, meaning) }
+    }
+
+    pub fn cable(name: impl Into<String>, plugged: bool) -> Self {
+        let state = if plugged { State::new("plugged", Meaning::Up) } else { State::new("pulled", Meaning::Broken) };
+        LaneSample { name: name.into(), kind: LaneKind::Cable, state }
+    }
+
+    pub fn link(name: impl Into<String>, up: bool) -> Self {
+        let state = if up { State::new("link up", Meaning::Up) } else { State::new("link down", Meaning::Broken) };
+        LaneSample { name: name.into(), kind: LaneKind::Link, state }
+    }
+}
+
+/// One node at a glance: its name, its role (in the product's word, with what it means), and
+/// short facts ("DataMiner running").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NodeLine {
     pub name: String,
     pub role: String,
+    #[serde(skip)]
+    pub meaning: Meaning,
     pub facts: Vec<String>,
 }
 

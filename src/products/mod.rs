@@ -138,8 +138,9 @@ pub trait Product: Clone {
     fn sample(&self, world: &World) -> Sample;
     /// The tracked writes.
     fn ledger(&self) -> &Ledger;
-    /// Each timeline lane's state now (nodes, cables, links).
-    fn lanes(&self, world: &World) -> Vec<(String, String)>;
+    /// Each timeline lane's state now (nodes, cables, links), typed: what it follows and what
+    /// its state means, beside the product's word for it.
+    fn lanes(&self, world: &World) -> Vec<crate::ops::LaneSample>;
     /// Whether the text timeline shows this record (the JSON trace keeps all).
     fn shown(_record: &Self::Record) -> bool {
         true

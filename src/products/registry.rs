@@ -227,7 +227,7 @@ macro_rules! registry {
                     $( Mixed::$variant(s) => <$product as $crate::products::Product>::ledger(s), )*
                 }
             }
-            fn lanes(&self, world: &$crate::world::World) -> Vec<(String, String)> {
+            fn lanes(&self, world: &$crate::world::World) -> Vec<$crate::ops::LaneSample> {
                 match self {
                     $( Mixed::$variant(s) => <$product as $crate::products::Product>::lanes(s, world), )*
                 }

@@ -3,7 +3,7 @@
 
 use super::svg::{esc, severity_color, state_color};
 use crate::engine::{Time, clock};
-use crate::ops::View;
+use crate::ops::{LaneKind, View};
 use crate::runner::Outcome;
 use crate::units::Ms;
 use std::fmt::Write;
@@ -169,7 +169,7 @@ fn status(s: &mut String, v: &View) {
     // Nodes.
     let _ = writeln!(s, "<table>\n<tr><th>node</th><th>role</th><th>facts</th></tr>");
     for n in &v.nodes {
-        let (fill, ink) = state_color(&n.role);
+        let (fill, ink) = state_color(LaneKind::Node, n.meaning);
         let _ = writeln!(
             s,
             "<tr><td><b>{}</b></td><td><span class=\"role\" style=\"background:{fill};color:{ink}\">{}</span></td><td>{}</td></tr>",

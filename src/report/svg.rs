@@ -9,7 +9,7 @@
 //! shape has a `<title>` (a tooltip in browsers). Integer coordinates only.
 
 use crate::engine::{Time, clock};
-use crate::ops::{Level, Severity};
+use crate::ops::{LaneKind, Level, Meaning, Severity, State};
 use crate::runner::{Lane, Outcome};
 use crate::units::Ms;
 use std::fmt::Write;
@@ -22,19 +22,19 @@ const FONT: i64 = 12;
 const SMALL: i64 = 11;
 const TINY: i64 = 10;
 
-/// The fill and the ink (text color) of a lane state: one fixed mapping for every product.
-pub(crate) fn state_color(state: &str) -> (&'static str, &'static str) {
-    match state {
-        "Online" | "online" | "active" | "Active" => ("#2e7d32", "#ffffff"),
-        "Going Online" | "Acquiring Virtual IP Address" | "Starting" | "starting" | "Preparing to go online" => ("#f9a825", "#212121"),
-        "Offline" | "offline" | "standby" | "Standby" => ("#b0bec5", "#212121"),
-        "Stopped" | "stopped" | "down" | "StartFailed" | "PoweredOff" | "Off" => ("#7f1d1d", "#ffffff"),
-        "pulled" | "link down" | "disabled" => ("#e53935", "#ffffff"),
-        "plugged" | "link up" => ("#c8e6c9", "#1b5e20"),
-        "serving" => ("#a5d6a7", "#1b5e20"),
-        "outage" => ("#c62828", "#ffffff"),
-        "split brain" => ("#6a1b9a", "#ffffff"),
-        _ => ("#d7ccc8", "#212121"),
+/// The fill and the ink (text color) of a state: one fixed mapping for every product, by what
+/// the state means (the service lane's serving is lighter than a node's).
+pub(crate) fn state_color(kind: LaneKind, meaning: Meaning) -> (&'static str, &'static str) {
+    match (kind, meaning) {
+        (LaneKind::Service, Meaning::Serving) => ("#a5d6a7", "#1b5e20"),
+        (_, Meaning::Serving) => ("#2e7d32", "#ffffff"),
+        (_, Meaning::TakingOver) => ("#f9a825", "#212121"),
+        (_, Meaning::Standby) => ("#b0bec5", "#212121"),
+        (_, Meaning::Down) => ("#7f1d1d", "#ffffff"),
+        (_, Meaning::Broken) => ("#e53935", "#ffffff"),
+        (_, Meaning::Up) => ("#c8e6c9", "#1b5e20"),
+        (_, Meaning::Outage) => ("#c62828", "#ffffff"),
+        (_, Meaning::SplitBrain) => ("#6a1b9a", "#ffffff"),
     }
 }
 
@@ -102,27 +102,6 @@ fn tick_step(end: Time) -> Time {
     STEPS.iter().copied().find(|s| end / s < 12).unwrap_or_else(|| end.div_ceil(10).max(1))
 }
 
-/// What a lane shows, by the vocabulary of its states.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Node,
-    Cable,
-    Link,
-}
-
-fn kind(lane: &Lane) -> Kind {
-    match lane.segments.first().map(|(_, _, s)| s.as_str()) {
-        Some("plugged" | "pulled") => Kind::Cable,
-        Some("link up" | "link down") => Kind::Link,
-        _ => Kind::Node,
-    }
-}
-
-/// Online or active: the states that serve clients (two at once is a split brain).
-fn serves(state: &str) -> bool {
-    matches!(state, "Online" | "online" | "active" | "Active")
-}
-
 /// The `service` lane: outages (from the metrics), split brain (when the metrics saw one: where
 /// two node lanes serve at once) and serving otherwise.
 fn service_lane(o: &Outcome, lanes: &[&Lane]) -> Lane {
@@ -132,7 +111,7 @@ fn service_lane(o: &Outcome, lanes: &[&Lane]) -> Lane {
         cuts.push(out.from_ms.min(end));
         cuts.extend(out.until_ms.map(|u| u.min(end)));
     }
-    let nodes: Vec<&Lane> = lanes.iter().copied().filter(|l| kind(l) == Kind::Node).collect();
+    let nodes: Vec<&Lane> = lanes.iter().copied().filter(|l| l.kind == LaneKind::Node).collect();
     if o.metrics.split_brain_ms > 0 {
         cuts.extend(nodes.iter().flat_map(|l| l.segments.iter().flat_map(|(a, b, _)| [*a, *b])));
     }
@@ -142,21 +121,26 @@ fn service_lane(o: &Outcome, lanes: &[&Lane]) -> Lane {
         if o.metrics.outages.iter().any(|out| out.from_ms <= t && out.until_ms.is_none_or(|u| t < u)) {
             return "outage";
         }
-        let serving = |l: &&&Lane| l.segments.iter().any(|(a, b, s)| *a <= t && t < *b && serves(s));
+        let serving = |l: &&&Lane| l.segments.iter().any(|(a, b, s)| *a <= t && t < *b && s.meaning == Meaning::Serving);
         if o.metrics.split_brain_ms > 0 && nodes.iter().filter(serving).count() > 1 { "split brain" } else { "serving" }
     };
-    let mut segments: Vec<(Time, Time, String)> = Vec::new();
+    let state = |word: &str| match word {
+        "outage" => State::new(word, Meaning::Outage),
+        "split brain" => State::new(word, Meaning::SplitBrain),
+        _ => State::new(word, Meaning::Serving),
+    };
+    let mut segments: Vec<(Time, Time, State)> = Vec::new();
     for w in cuts.windows(2) {
-        let state = state_at(w[0]);
+        let now = state(state_at(w[0]));
         match segments.last_mut() {
-            Some((_, to, s)) if s == state => *to = w[1],
-            _ => segments.push((w[0], w[1], state.to_string())),
+            Some((_, to, s)) if *s == now => *to = w[1],
+            _ => segments.push((w[0], w[1], now)),
         }
     }
     if segments.is_empty() {
-        segments.push((0, end, state_at(0).to_string()));
+        segments.push((0, end, state(state_at(0))));
     }
-    Lane { name: "service".to_string(), segments }
+    Lane { name: "service".to_string(), kind: LaneKind::Service, segments }
 }
 
 /// The script's actions with their labels: the trace's `script: …` line when it names the same
@@ -281,9 +265,10 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
         let weight = if bold { " font-weight=\"bold\"" } else { "" };
         let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{weight}>{}</text>", sc.x0 - 8, y + h / 2 + 4, esc(&lane.name));
         for (from, to, state) in &lane.segments {
-            let (fill, ink) = state_color(state);
+            let (fill, ink) = state_color(lane.kind, state.meaning);
+            let state = state.word.as_str();
             match legend.iter_mut().find(|(f, _)| *f == fill) {
-                Some((_, states)) if !states.contains(&state.as_str()) => states.push(state),
+                Some((_, states)) if !states.contains(&state) => states.push(state),
                 Some(_) => {}
                 None => legend.push((fill, vec![state])),
             }
@@ -330,15 +315,15 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
         }
     }
     y += 20 + 10;
-    let mut prev: Option<Kind> = None;
+    let mut prev: Option<LaneKind> = None;
     for l in &lanes {
-        let k = kind(l);
+        let k = l.kind;
         if prev.is_some_and(|p| p != k) {
             y += 8;
         }
         prev = Some(k);
-        let h = if k == Kind::Node { 26 } else { 18 };
-        draw_lane(&mut lanes_svg, y, h, l, k == Kind::Node, &mut legend);
+        let h = if k == LaneKind::Node { 26 } else { 18 };
+        draw_lane(&mut lanes_svg, y, h, l, k == LaneKind::Node, &mut legend);
         y += h + 4;
     }
 

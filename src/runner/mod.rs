@@ -6,7 +6,7 @@
 use crate::check::{Failure, Tracker};
 use crate::engine::{Ctx, Model, Overrun, Sim, Tagged, Time};
 use crate::metrics::{Metrics, Recorder};
-use crate::ops::View;
+use crate::ops::{LaneKind, LaneSample, State, View};
 use crate::products::{Product, Registered, WithConfig};
 use crate::scenario::{Scenario, Step};
 use crate::world::{Narration, World, WorldCx, WorldDecl, WorldFault};
@@ -36,8 +36,11 @@ pub struct TraceLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Lane {
     pub name: String,
+    /// What it follows (the JSON report gives each state's word only, as it always has).
+    #[serde(skip)]
+    pub kind: LaneKind,
     /// `(from_ms, to_ms, state)`, contiguous, covering the run.
-    pub segments: Vec<(Time, Time, String)>,
+    pub segments: Vec<(Time, Time, State)>,
 }
 
 /// Builds lanes from samples of every lane's state at the start of each span.
@@ -47,12 +50,13 @@ struct LaneRecorder {
 }
 
 impl LaneRecorder {
-    fn observe(&mut self, at_ms: Time, states: Vec<(String, String)>) {
-        for (i, (name, state)) in states.into_iter().enumerate() {
+    fn observe(&mut self, at_ms: Time, samples: Vec<LaneSample>) {
+        for (i, LaneSample { name, kind, state }) in samples.into_iter().enumerate() {
             if i == self.lanes.len() {
-                self.lanes.push(Lane { name: name.clone(), segments: Vec::new() });
+                self.lanes.push(Lane { name, kind, segments: Vec::new() });
             }
             let lane = &mut self.lanes[i];
+            assert_eq!(lane.kind, kind, "a lane follows one kind of thing for the whole run");
             match lane.segments.last_mut() {
                 Some((_, to, s)) if *s == state => *to = at_ms,
                 Some((_, to, _)) => {
@@ -224,7 +228,7 @@ impl<P: Product> Harness<P> {
         self.systems[system].sample(&self.world)
     }
 
-    pub fn lanes(&self, system: usize) -> Vec<(String, String)> {
+    pub fn lanes(&self, system: usize) -> Vec<LaneSample> {
         self.systems[system].lanes(&self.world)
     }
 
@@ -504,11 +508,11 @@ fn alarms_raised(view: &View) -> std::collections::BTreeMap<String, u64> {
 }
 
 /// Every system's lanes, each lane once (the world's cables appear in every system's list).
-fn all_lanes<P: Product>(h: &Harness<P>) -> Vec<(String, String)> {
+fn all_lanes<P: Product>(h: &Harness<P>) -> Vec<LaneSample> {
     let mut out = h.lanes(0);
-    let mut seen: std::collections::BTreeSet<String> = out.iter().map(|(name, _)| name.clone()).collect();
+    let mut seen: std::collections::BTreeSet<String> = out.iter().map(|l| l.name.clone()).collect();
     for i in 1..h.systems.len() {
-        out.extend(h.lanes(i).into_iter().filter(|(name, _)| seen.insert(name.clone())));
+        out.extend(h.lanes(i).into_iter().filter(|l| seen.insert(l.name.clone())));
     }
     out
 }
@@ -519,7 +523,8 @@ pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topol
     world_at(scenario, at_ms).map(|(t, _)| t)
 }
 
-/// The cable graph at `at_ms` and every system's lanes then (`(name, state)`: each node's role).
+/// The cable graph at `at_ms` and each node's state then (`(name, state)`: a DMA's Failover
+/// Status, an MRS node's role).
 pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topology, Vec<(String, String)>), RunError> {
     struct At<'a>(&'a Scenario, Time);
     impl WithConfig for At<'_> {
@@ -527,7 +532,8 @@ pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topolog
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let mut sim = prepare::<P>(&Setup::of(self.0), &self.0.script, self.0.seed, false);
             drive(&mut sim, self.1, |_, _| {})?;
-            Ok((sim.model.world.net().clone(), all_lanes(&sim.model)))
+            let nodes = all_lanes(&sim.model).into_iter().filter(|l| l.kind == LaneKind::Node).map(|l| (l.name, l.state.word)).collect();
+            Ok((sim.model.world.net().clone(), nodes))
         }
     }
     scenario.visit(At(scenario, at_ms))

@@ -4,7 +4,7 @@ use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind, SpecId};
 use crate::ledger::{self, Cause, IdSet, Ledger};
 use crate::net::{HostId, PortId, Topology};
-use crate::ops::{Column, NodeLine, Panel, View};
+use crate::ops::{Column, LaneSample, Meaning, NodeLine, Panel, View};
 use crate::world::{Applied, World, WorldCx, WorldFault};
 use std::fmt;
 use std::sync::Arc;
@@ -513,7 +513,8 @@ impl CheckPoint {
                     if s.mode == Mode::Standby { "Read Only".into() } else { "Read/Write".into() },
                     format!("{} published change(s) held", s.db.len()),
                 ];
-                NodeLine { name: self.name(n).into(), role: if s.mode == Mode::Active { "Active".into() } else { "Standby".into() }, facts }
+                let (role, meaning) = if s.mode == Mode::Active { ("Active", Meaning::Serving) } else { ("Standby", Meaning::Standby) };
+                NodeLine { name: self.name(n).into(), role: role.into(), meaning, facts }
             })
             .collect();
         let mut notes: Vec<String> = self
@@ -592,22 +593,22 @@ impl CheckPoint {
     }
 
     /// The state of each timeline lane at this instant: servers and cables.
-    pub fn lanes(&self, world: &World) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
+    pub fn lanes(&self, world: &World) -> Vec<LaneSample> {
+        let mut out: Vec<LaneSample> = self
             .ids()
             .map(|n| {
                 let s = self.server(n);
-                let state = if !s.running {
-                    "down"
+                let (word, meaning) = if !s.running {
+                    ("down", Meaning::Down)
                 } else if s.mode == Mode::Active {
-                    "Active"
+                    ("Active", Meaning::Serving)
                 } else {
-                    "Standby"
+                    ("Standby", Meaning::Standby)
                 };
-                (self.name(n).to_string(), state.to_string())
+                LaneSample::node(self.name(n), word, meaning)
             })
             .collect();
-        out.extend(world.net().cable_lanes());
+        out.extend(world.net().cable_states().map(|(_, name, plugged)| LaneSample::cable(name, plugged)));
         out
     }
 }

@@ -73,7 +73,7 @@ impl Product for CheckPoint {
         &self.ledger
     }
 
-    fn lanes(&self, world: &World) -> Vec<(String, String)> {
+    fn lanes(&self, world: &World) -> Vec<crate::ops::LaneSample> {
         CheckPoint::lanes(self, world)
     }
 

@@ -34,7 +34,7 @@ pub use watchdog::Watchdog;
 use crate::db::DbServer;
 use crate::engine::{Rng, Time, TimerId};
 use crate::ledger::{Backlog, Ledger};
-use crate::net::{HostId, Ip, PortId, RecordSource, RouteTable, Topology};
+use crate::net::{CableId, HostId, Ip, PortId, RecordSource, RouteTable, Topology};
 use crate::world::{World, WorldCx};
 use std::sync::Arc;
 
@@ -235,6 +235,9 @@ pub struct Site {
     data_sources: Vec<(String, PortId)>,
     /// The database hosts of a dedicated cluster, each by its first NIC (DM-STORAGE-CLUSTER).
     db_nodes: Vec<(String, PortId)>,
+    /// The cables the built-in layout adds as scenery (the client's cable, the WAN link):
+    /// never faulted, not drawn. A declared world has none: every cable there is the user's.
+    scenery: Vec<CableId>,
 }
 
 #[derive(Clone, Debug)]
@@ -370,9 +373,8 @@ impl DataMiner {
             net.add_cable(&format!("{} corporate cable", cfg.agent(d).name), agent_ports[d.idx()].1[0], switch);
         }
         net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
-        net.add_cable("client cable", client, switch);
-        net.add_cable("WAN link", remote, switch);
-        (cfg, Site { switch: Some(switch), client, data_sources: Vec::new(), db_nodes: Vec::new() }, agent_ports)
+        let scenery = vec![net.add_cable("client cable", client, switch), net.add_cable("WAN link", remote, switch)];
+        (cfg, Site { switch: Some(switch), client, data_sources: Vec::new(), db_nodes: Vec::new(), scenery }, agent_ports)
     }
 
     /// The declared world's hosts (checked by `Config::check_binding`): each DMA takes its
@@ -400,7 +402,7 @@ impl DataMiner {
             Storage::Cluster(c) => c.nodes.iter().map(|n| (n.clone(), first_nic(n))).collect(),
             _ => Vec::new(),
         };
-        (cfg, Site { switch: world.only_switch(), client, data_sources, db_nodes }, agent_ports)
+        (cfg, Site { switch: world.only_switch(), client, data_sources, db_nodes, scenery: Vec::new() }, agent_ports)
     }
 
     fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 3]), cx: &mut Cx<'_, '_>) -> Agent {

@@ -7,7 +7,7 @@ use crate::db::StartError;
 use crate::engine::{Time, clock};
 use crate::finding::{Problem, ProblemKind};
 use crate::net::Topology;
-use crate::ops::{Column, Level, NodeLine, Panel, Severity, View};
+use crate::ops::{Column, LaneSample, Level, Meaning, NodeLine, Panel, Severity, View};
 use crate::world::World;
 
 /// The severities of DataMiner's Alarm Console that failover raises.
@@ -253,7 +253,7 @@ impl DataMiner {
         if !routes.is_empty() {
             facts.push(format!("active routes: {}", routes.join(", ")));
         }
-        NodeLine { name: self.name(d).into(), role: a.role.label().into(), facts }
+        NodeLine { name: self.name(d).into(), role: a.role.label().into(), meaning: role_meaning(a.role), facts }
     }
 }
 
@@ -346,24 +346,43 @@ impl DataMiner {
     }
 
     /// The state of each timeline lane at this instant: DMAs, cables, NIC links.
-    pub fn lanes(&self, world: &World) -> Vec<(String, String)> {
+    pub fn lanes(&self, world: &World) -> Vec<LaneSample> {
         let net = world.net();
-        let mut out: Vec<(String, String)> = Dma::BOTH
+        let mut out: Vec<LaneSample> = Dma::BOTH
             .iter()
             .map(|d| {
                 let a = self.agent(*d);
-                let state = if a.is_running() { a.role.label().to_string() } else { format!("{:?}", a.run) };
-                (self.name(*d).to_string(), state)
+                match a.is_running() {
+                    true => LaneSample::node(self.name(*d), a.role.label(), role_meaning(a.role)),
+                    false => LaneSample::node(self.name(*d), format!("{:?}", a.run), run_meaning(a.run)),
+                }
             })
             .collect();
-        // The client's cable and the WAN link are scenery: never faulted, not drawn.
-        out.extend(net.cable_lanes().filter(|(name, _)| !name.starts_with("client") && !name.starts_with("WAN")));
+        let drawn = net.cable_states().filter(|(id, _, _)| !self.site.scenery.contains(id));
+        out.extend(drawn.map(|(_, name, plugged)| LaneSample::cable(name, plugged)));
         for d in Dma::BOTH {
             for nic in self.agent(d).nics() {
                 let up = net.has_link(self.agent(d).port(nic));
-                out.push((format!("{} NIC {}", self.name(d), nic.label()), if up { "link up" } else { "link down" }.to_string()));
+                out.push(LaneSample::link(format!("{} NIC {}", self.name(d), nic.label()), up));
             }
         }
         out
+    }
+}
+
+/// What a DMA's Failover Status means for the reports.
+fn role_meaning(role: Role) -> Meaning {
+    match role {
+        Role::Online => Meaning::Serving,
+        Role::AcquiringVip | Role::GoingOnline => Meaning::TakingOver,
+        Role::Offline => Meaning::Standby,
+    }
+}
+
+/// What a DMA that is not running means for the reports: starting is on its way.
+fn run_meaning(run: Run) -> Meaning {
+    match run {
+        Run::Starting => Meaning::TakingOver,
+        Run::Running | Run::Stopped | Run::StartFailed => Meaning::Down,
     }
 }

@@ -101,7 +101,7 @@ impl Product for DataMiner {
         &self.ledger
     }
 
-    fn lanes(&self, world: &World) -> Vec<(String, String)> {
+    fn lanes(&self, world: &World) -> Vec<crate::ops::LaneSample> {
         DataMiner::lanes(self, world)
     }
 

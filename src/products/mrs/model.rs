@@ -4,7 +4,7 @@ use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind};
 use crate::ledger::{IdSet, Ledger};
 use crate::net::{Cidr, HostId, Ip, PortId, Topology};
-use crate::ops::{Column, Console, NodeLine, Panel, Severity, View};
+use crate::ops::{Column, Console, LaneSample, Meaning, NodeLine, Panel, Severity, View};
 use crate::world::{Applied, World, WorldCx, WorldFault};
 use std::fmt;
 use std::sync::Arc;
@@ -637,7 +637,8 @@ impl ActiveStandby {
                 if world.net().holders(self.floating_ip.addr).any(|p| p == node.port) {
                     facts.push("holds the floating IP".into());
                 }
-                NodeLine { name: self.name(n).into(), role: if node.role == Role::Active { "active".into() } else { "standby".into() }, facts }
+                let (role, meaning) = if node.role == Role::Active { ("active", Meaning::Serving) } else { ("standby", Meaning::Standby) };
+                NodeLine { name: self.name(n).into(), role: role.into(), meaning, facts }
             })
             .to_vec();
         View {
@@ -751,22 +752,22 @@ impl ActiveStandby {
     }
 
     /// The state of each timeline lane at this instant: nodes and cables.
-    pub fn lanes(&self, world: &World) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = NodeId::BOTH
+    pub fn lanes(&self, world: &World) -> Vec<LaneSample> {
+        let mut out: Vec<LaneSample> = NodeId::BOTH
             .iter()
             .map(|n| {
                 let node = self.node(*n);
-                let state = if !node.running {
-                    "stopped"
+                let (word, meaning) = if !node.running {
+                    ("stopped", Meaning::Down)
                 } else if node.role == Role::Active {
-                    "active"
+                    ("active", Meaning::Serving)
                 } else {
-                    "standby"
+                    ("standby", Meaning::Standby)
                 };
-                (self.name(*n).to_string(), state.to_string())
+                LaneSample::node(self.name(*n), word, meaning)
             })
             .collect();
-        out.extend(world.net().cable_lanes());
+        out.extend(world.net().cable_states().map(|(_, name, plugged)| LaneSample::cable(name, plugged)));
         out
     }
 }

@@ -101,7 +101,7 @@ impl<S: Spec> Product for Pair<S> {
         &self.model.ledger
     }
 
-    fn lanes(&self, world: &World) -> Vec<(String, String)> {
+    fn lanes(&self, world: &World) -> Vec<crate::ops::LaneSample> {
         self.model.lanes(world)
     }
 
