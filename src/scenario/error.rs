@@ -32,24 +32,16 @@ impl ScenarioError {
         ScenarioError { file: path.display().to_string(), line, col, message, source_line: text }
     }
 
-    pub fn from_ron(path: &Path, src: &str, e: &ron::error::SpannedError) -> Self {
-        let (mut line, mut col) = (e.span.start.line, e.span.start.col);
-        // ron puts some spans on the whitespace before the token: move to the token.
-        if let Some(text) = src.lines().nth(line.saturating_sub(1)) {
-            let skipped = text.chars().skip(col.saturating_sub(1)).take_while(|c| c.is_whitespace()).count();
-            // At the end of a line (a missing comma, say) the end of the line is the place.
-            if col.saturating_sub(1) + skipped < text.chars().count() {
-                col += skipped;
-            } else if text.trim().is_empty()
-                && let Some((l, c)) = next_token(src, line)
-            {
-                (line, col) = (l, c);
-            }
+    /// An error at a byte offset of the file (a node's first byte, say).
+    pub fn at_offset(path: &Path, src: &str, offset: usize, message: &str) -> Self {
+        let mut at = offset.min(src.len());
+        while !src.is_char_boundary(at) {
+            at -= 1;
         }
-        if matches!(e.code, ron::Error::ExpectedComma) {
-            (line, col) = before_token(src, line, col);
-        }
-        Self::at(path, src, line, col, e.code.to_string())
+        let before = &src[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Self::at(path, src, line, col, message.to_string())
     }
 
     fn at(path: &Path, src: &str, line: usize, col: usize, message: String) -> Self {
@@ -78,21 +70,6 @@ impl ScenarioError {
         });
         Self::at(path, src, line, col, message.to_string())
     }
-}
-
-/// A missing comma belongs after the previous token: if (line, col) starts its line, the place
-/// is just after the end of the previous non-blank line.
-fn before_token(src: &str, line: usize, col: usize) -> (usize, usize) {
-    let lines: Vec<&str> = src.lines().collect();
-    let starts_line = lines.get(line.wrapping_sub(1)).is_some_and(|l| l.chars().take(col.saturating_sub(1)).all(char::is_whitespace));
-    if !starts_line {
-        return (line, col);
-    }
-    (1..line).rev().find(|&l| !lines[l - 1].trim().is_empty()).map_or((line, col), |l| (l, lines[l - 1].trim_end().chars().count() + 1))
-}
-
-fn next_token(src: &str, after_line: usize) -> Option<(usize, usize)> {
-    src.lines().enumerate().skip(after_line).find_map(|(i, l)| l.chars().position(|c| !c.is_whitespace()).map(|c| (i + 1, c + 1)))
 }
 
 impl fmt::Display for ScenarioError {
