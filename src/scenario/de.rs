@@ -69,33 +69,22 @@ impl Error {
 
 /// Reads `node` as a `T`.
 pub fn from_node<T: DeserializeOwned>(node: &Node) -> Result<T, Error> {
-    T::deserialize(NodeDe::new(node)).map_err(|e| e.or_at(after(node)))
+    T::deserialize(NodeDe::new(node)).map_err(|e| e.or_at(place(node)))
 }
 
-/// Where an error raised while a node's value is visited points: the node's token (ron: inside
-/// a string, after its quote).
-fn visiting(node: &Node) -> usize {
-    match node.kind {
-        Kind::Str(_) => node.span.start + 1,
-        _ => node.span.start,
-    }
+/// Where an error about a node points: its first token (a string's opening quote, a struct's
+/// name). An error raised once the node has been read (a conversion or a check of the value,
+/// `try_from`) is placed there too, on its way out.
+fn place(node: &Node) -> usize {
+    node.span.start
 }
 
-/// Where an error raised once a node has been read points (a conversion of the value read, a
-/// check of it): ron's last token of the node.
-pub fn after(node: &Node) -> usize {
-    match node.kind {
-        Kind::Str(_) => node.span.start + 1,
-        Kind::Named { .. } | Kind::Fields(_) | Kind::Items(_) | Kind::List(_) | Kind::Map(_) => node.span.end.saturating_sub(1),
-        Kind::Bool(_) | Kind::Int(_) | Kind::Float(_) | Kind::Ident(_) => node.span.start,
-    }
-}
-
-/// The place after the content of `Name(...)`: its one value's, if it holds one.
-fn after_content(content: &Node) -> usize {
+/// The place of what `Name(...)` holds: its one value's, if it holds one (`Some("x")`: the
+/// string).
+fn inner(content: &Node) -> usize {
     match &content.kind {
-        Kind::Items(items) if items.len() == 1 => after(&items[0]),
-        _ => after(content),
+        Kind::Items(items) if items.len() == 1 => place(&items[0]),
+        _ => place(content),
     }
 }
 
@@ -201,7 +190,7 @@ macro_rules! integers {
         fn $method<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
             let d = self.plain()?;
             let n: $ty = d.integer()?;
-            v.$visit::<Error>(n).map_err(|e| e.or_at(visiting(d.node)))
+            v.$visit::<Error>(n).map_err(|e| e.or_at(place(d.node)))
         }
     )*};
 }
@@ -228,13 +217,13 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
             (Kind::Items(items) | Kind::List(items), _) => v.visit_seq(Seq { items: items.iter() }),
             (Kind::Map(entries), _) => v.visit_map(Entries { entries: entries.iter(), value: None }),
         };
-        out.map_err(|e| e.or_at(visiting(node)))
+        out.map_err(|e| e.or_at(place(node)))
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         let d = self.plain()?;
         match d.node.kind {
-            Kind::Bool(b) => v.visit_bool::<Error>(b).map_err(|e| e.or_at(visiting(d.node))),
+            Kind::Bool(b) => v.visit_bool::<Error>(b).map_err(|e| e.or_at(place(d.node))),
             _ => Err(d.fail("Expected boolean")),
         }
     }
@@ -266,7 +255,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         let d = self.plain()?;
         match &d.node.kind {
-            Kind::Str(s) => v.visit_str::<Error>(s).map_err(|e| e.or_at(visiting(d.node))),
+            Kind::Str(s) => v.visit_str::<Error>(s).map_err(|e| e.or_at(place(d.node))),
             _ => Err(d.fail("Expected string")),
         }
     }
@@ -289,16 +278,16 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
             (Kind::Items(items), true) if items.len() == 1 => return NodeDe::new(&items[0]).deserialize_option(v),
             (Kind::Ident(name), false) if name == "None" => v.visit_none::<Error>(),
             (Kind::Named { name, content }, false) if name == "Some" => {
-                v.visit_some(NodeDe::unwrapped(self.node, content)).map_err(|e| e.or_at(after_content(content)))
+                v.visit_some(NodeDe::unwrapped(self.node, content)).map_err(|e| e.or_at(inner(content)))
             }
             _ => v.visit_some(self),
         };
-        out.map_err(|e| e.or_at(visiting(self.node)))
+        out.map_err(|e| e.or_at(place(self.node)))
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         match &self.node.kind {
-            Kind::Items(items) if items.is_empty() => v.visit_unit::<Error>().map_err(|e| e.or_at(visiting(self.node))),
+            Kind::Items(items) if items.is_empty() => v.visit_unit::<Error>().map_err(|e| e.or_at(place(self.node))),
             _ if self.unwrapped => Err(Error::new("Expected closing `)`", self.first_entry())),
             _ => Err(self.fail("Expected unit")),
         }
@@ -306,7 +295,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
 
     fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, v: V) -> Result<V::Value, Error> {
         match &self.node.kind {
-            Kind::Ident(found) if !self.unwrapped && found == name => v.visit_unit::<Error>().map_err(|e| e.or_at(visiting(self.node))),
+            Kind::Ident(found) if !self.unwrapped && found == name => v.visit_unit::<Error>().map_err(|e| e.or_at(place(self.node))),
             Kind::Ident(found) if !self.unwrapped => Err(different_name(name, found, self.node.span.start)),
             _ => self.deserialize_unit(v),
         }
@@ -315,20 +304,20 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     /// No value of a scenario is a newtype struct; one would be read as its content.
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, v: V) -> Result<V::Value, Error> {
         let d = self.plain()?;
-        v.visit_newtype_struct(d).map_err(|e| e.or_at(visiting(d.node)))
+        v.visit_newtype_struct(d).map_err(|e| e.or_at(place(d.node)))
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         let d = self.plain()?;
         match &d.node.kind {
-            Kind::List(items) => v.visit_seq(Seq { items: items.iter() }).map_err(|e| e.or_at(visiting(d.node))),
+            Kind::List(items) => v.visit_seq(Seq { items: items.iter() }).map_err(|e| e.or_at(place(d.node))),
             _ => Err(d.fail("Expected opening `[`")),
         }
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, v: V) -> Result<V::Value, Error> {
         match &self.node.kind {
-            Kind::Items(items) => v.visit_seq(Seq { items: items.iter() }).map_err(|e| e.or_at(visiting(self.node))),
+            Kind::Items(items) => v.visit_seq(Seq { items: items.iter() }).map_err(|e| e.or_at(place(self.node))),
             _ if self.unwrapped => Err(Error::new("Expected a value, not a field name (`name: value`)", self.first_entry())),
             _ => Err(self.fail("Expected opening `(`")),
         }
@@ -346,7 +335,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         let d = self.plain()?;
         match &d.node.kind {
-            Kind::Map(entries) => v.visit_map(Entries { entries: entries.iter(), value: None }).map_err(|e| e.or_at(visiting(d.node))),
+            Kind::Map(entries) => v.visit_map(Entries { entries: entries.iter(), value: None }).map_err(|e| e.or_at(place(d.node))),
             _ => Err(d.fail("Expected opening `{`")),
         }
     }
@@ -367,7 +356,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     fn deserialize_enum<V: Visitor<'de>>(self, name: &'static str, _variants: &'static [&'static str], v: V) -> Result<V::Value, Error> {
         let d = self.plain()?;
         match &d.node.kind {
-            Kind::Ident(_) | Kind::Named { .. } => v.visit_enum(Enum { node: d.node }).map_err(|e| e.in_enum(name).or_at(visiting(d.node))),
+            Kind::Ident(_) | Kind::Named { .. } => v.visit_enum(Enum { node: d.node }).map_err(|e| e.in_enum(name).or_at(place(d.node))),
             _ => Err(d.fail("Expected identifier")),
         }
     }
@@ -375,7 +364,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         let d = self.plain()?;
         match &d.node.kind {
-            Kind::Ident(name) => v.visit_str::<Error>(name).map_err(|e| e.or_at(visiting(d.node))),
+            Kind::Ident(name) => v.visit_str::<Error>(name).map_err(|e| e.or_at(place(d.node))),
             _ => Err(d.fail("Expected identifier")),
         }
     }
@@ -423,7 +412,7 @@ impl<'de> de::SeqAccess<'de> for Seq<'_> {
 
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Error> {
         match self.items.next() {
-            Some(item) => seed.deserialize(NodeDe::new(item)).map(Some).map_err(|e| e.or_at(after(item))),
+            Some(item) => seed.deserialize(NodeDe::new(item)).map(Some).map_err(|e| e.or_at(place(item))),
             None => Ok(None),
         }
     }
@@ -452,7 +441,7 @@ impl<'de> de::MapAccess<'de> for Fields<'_, '_> {
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Error> {
         let value = self.value.take().ok_or_else(|| de::Error::custom("a field's value was asked for before its name"))?;
-        seed.deserialize(NodeDe::new(value)).map_err(|e| e.or_at(after(value)))
+        seed.deserialize(NodeDe::new(value)).map_err(|e| e.or_at(place(value)))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -472,12 +461,12 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
     fn next_key_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Error> {
         let Some((key, value)) = self.entries.next() else { return Ok(None) };
         self.value = Some(value);
-        seed.deserialize(NodeDe::new(key)).map(Some).map_err(|e| e.or_at(after(key)))
+        seed.deserialize(NodeDe::new(key)).map(Some).map_err(|e| e.or_at(place(key)))
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Error> {
         let value = self.value.take().ok_or_else(|| de::Error::custom("a map's value was asked for before its key"))?;
-        seed.deserialize(NodeDe::new(value)).map_err(|e| e.or_at(after(value)))
+        seed.deserialize(NodeDe::new(value)).map_err(|e| e.or_at(place(value)))
     }
 }
 
@@ -525,13 +514,13 @@ impl<'de> de::VariantAccess<'de> for Variant<'_> {
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, Error> {
         let content = self.content.ok_or_else(|| self.no_content())?;
-        seed.deserialize(NodeDe::unwrapped(self.node, content)).map_err(|e| e.in_struct(self.name).or_at(after_content(content)))
+        seed.deserialize(NodeDe::unwrapped(self.node, content)).map_err(|e| e.in_struct(self.name).or_at(inner(content)))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, v: V) -> Result<V::Value, Error> {
         let content = self.content.ok_or_else(|| self.no_content())?;
         match &content.kind {
-            Kind::Items(items) => v.visit_seq(Seq { items: items.iter() }).map_err(|e| e.or_at(visiting(self.node))),
+            Kind::Items(items) => v.visit_seq(Seq { items: items.iter() }).map_err(|e| e.or_at(place(self.node))),
             _ => Err(Error::new("Expected a value, not a field name (`name: value`)", NodeDe::new(content).first_entry())),
         }
     }

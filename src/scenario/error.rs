@@ -1,3 +1,4 @@
+use super::tree::Span;
 use std::fmt;
 use std::path::Path;
 
@@ -33,7 +34,7 @@ impl ScenarioError {
     }
 
     /// An error at a byte offset of the file (a node's first byte, say).
-    pub fn at_offset(path: &Path, src: &str, offset: usize, message: &str) -> Self {
+    pub(crate) fn at_offset(path: &Path, src: &str, offset: usize, message: &str) -> Self {
         let mut at = offset.min(src.len());
         while !src.is_char_boundary(at) {
             at -= 1;
@@ -49,26 +50,17 @@ impl ScenarioError {
         ScenarioError { file: path.display().to_string(), line, col, message, source_line }
     }
 
-    /// An error about a whole section, located at the first line starting with `word`.
-    pub fn at_word(path: &Path, src: &str, word: &str, message: &str) -> Self {
-        Self::at_nth(path, src, word, 0, message)
+    /// An error at a node of the file: at its first byte.
+    pub(crate) fn at_span(path: &Path, src: &str, span: Span, message: &str) -> Self {
+        Self::at_offset(path, src, span.start, message)
     }
 
-    /// An error located at the `n`-th (0-based) occurrence of `needle`.
-    pub fn at_nth(path: &Path, src: &str, needle: &str, n: usize, message: &str) -> Self {
-        Self::at_nth_after(path, src, "", needle, n, message)
-    }
-
-    /// An error located at the `n`-th (0-based) occurrence of `needle` at or after the first
-    /// occurrence of `anchor` (a section's keyword).
-    pub fn at_nth_after(path: &Path, src: &str, anchor: &str, needle: &str, n: usize, message: &str) -> Self {
-        let start = src.find(anchor).unwrap_or(0);
-        let hit = src[start..].match_indices(needle).nth(n).map(|(i, _)| start + i);
-        let (line, col) = hit.map_or((0, 0), |at| {
-            let before = &src[..at];
-            (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
-        });
-        Self::at(path, src, line, col, message.to_string())
+    /// An error at the `n`-th (0-based) occurrence of `needle` within `span` (a section whose
+    /// checks name the part they are about), or at the span's start.
+    pub(crate) fn at_nth_within(path: &Path, src: &str, span: Span, needle: &str, n: usize, message: &str) -> Self {
+        let section = src.get(span.start..span.end).unwrap_or_default();
+        let at = section.match_indices(needle).nth(n).map_or(span.start, |(i, _)| span.start + i);
+        Self::at_offset(path, src, at, message)
     }
 }
 

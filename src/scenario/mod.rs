@@ -288,11 +288,38 @@ impl WithProduct for ClaimJson {
     }
 }
 
-/// The node of the `key:` part of the `i`-th entry of the `list:` section (`script`, `expect`).
-/// The shell was read from this tree, so the part is there; the root stands in only to keep
-/// this total.
-fn part<'a>(root: &'a tree::Node, list: &str, i: usize, key: &str) -> &'a tree::Node {
-    root.field(list).and_then(|l| l.items().get(i)).and_then(|entry| entry.field(key)).unwrap_or(root)
+/// A file being read: its text and its tree, so that each error is located at the node it is
+/// about.
+struct File<'a> {
+    path: &'a Path,
+    src: &'a str,
+    root: &'a tree::Node,
+}
+
+impl<'a> File<'a> {
+    fn error(&self, node: &tree::Node, message: &str) -> ScenarioError {
+        ScenarioError::at_span(self.path, self.src, node.span, message)
+    }
+
+    /// The `i`-th entry of the `list:` section (`script`, `expect`, `systems`). The scenario was
+    /// read from this tree, so the entry is there; the root stands in only to keep this total.
+    fn entry(&self, list: &str, i: usize) -> &'a tree::Node {
+        self.root.field(list).and_then(|l| l.items().get(i)).unwrap_or(self.root)
+    }
+
+    /// The value of the `key:` part of that entry (the entry itself when it has no such part).
+    fn part(&self, list: &str, i: usize, key: &str) -> &'a tree::Node {
+        let entry = self.entry(list, i);
+        entry.field(key).unwrap_or(entry)
+    }
+
+    /// The `i`-th system's configuration: `system:`'s value, or the `i`-th of `systems:`'.
+    fn system(&self, i: usize) -> &'a tree::Node {
+        match self.root.field("system") {
+            Some(system) => system,
+            None => self.part("systems", i, "system"),
+        }
+    }
 }
 
 /// Parses and validates a scenario. `path` only names the file in errors.
@@ -301,67 +328,70 @@ fn part<'a>(root: &'a tree::Node, list: &str, i: usize, key: &str) -> &'a tree::
 /// their nodes: first the shell — every part whose type is fixed, the systems and the end among
 /// them — then each step's action in the form its node shows and each expectation's claim in
 /// the vocabulary of the system it names; then the checks that need the whole file (a step
-/// after the end, each system, each step against its system). Every error is located.
+/// after the end, each system, each step against its system). Every error is located at the
+/// node it is about.
 pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     let root = tree::read(src).map_err(|e| ScenarioError::at_offset(path, src, e.at, &e.message))?;
+    let file = File { path, src, root: &root };
     let located = |e: de::Error| ScenarioError::at_offset(path, src, e.at().unwrap_or(0), &e.to_string());
     let shell: Shell<serde::de::IgnoredAny> = de::from_node(&root).map_err(located)?;
-    shell.first_system().map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))?;
-    let actions = (0..shell.script.len()).map(|i| read_action(part(&root, "script", i, "do"))).collect::<Result<Vec<_>, _>>();
-    let claims = shell.expect.iter().enumerate().map(|(i, e)| shell.vocabulary(e.system.as_deref()).visit(ClaimNode(part(&root, "expect", i, "that"))));
+    shell.first_system().map_err(|m| file.error(&root, m))?;
+    let actions = (0..shell.script.len()).map(|i| read_action(file.part("script", i, "do"))).collect::<Result<Vec<_>, _>>();
+    let claims = shell.expect.iter().enumerate().map(|(i, e)| shell.vocabulary(e.system.as_deref()).visit(ClaimNode(file.part("expect", i, "that"))));
     let (actions, claims) = (actions.map_err(located)?, claims.collect::<Result<Vec<_>, _>>().map_err(located)?);
     let end = shell.end;
-    let scenario = shell.into_scenario(actions, claims).map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))?;
-    check_end(&scenario, end, &root).map_err(|(at, m)| ScenarioError::at_offset(path, src, at, &m))?;
-    check(&scenario, &root, path, src)?;
+    let scenario = shell.into_scenario(actions, claims).map_err(|m| file.error(&root, m))?;
+    check_end(&scenario, end, &file)?;
+    check(&scenario, &file)?;
     Ok(scenario)
 }
 
 /// Nothing happens after the end: each step and each expectation is within it.
-fn check_end(scenario: &Scenario, end: Ms, root: &tree::Node) -> Result<(), (usize, String)> {
+fn check_end(scenario: &Scenario, end: Ms, file: &File) -> Result<(), ScenarioError> {
     let after_end = |what: &str, t: u64| format!("{what} is at {}, after the scenario's end ({end})", Ms(t));
-    let entry = |list: &str, i: usize| root.field(list).and_then(|l| l.items().get(i)).unwrap_or(root);
     if let Some(i) = scenario.script.iter().position(|s| s.at.0 > end.0) {
-        return Err((de::after(entry("script", i)), after_end("this step", scenario.script[i].at.0)));
+        return Err(file.error(file.part("script", i, "at"), &after_end("this step", scenario.script[i].at.0)));
     }
     if let Some(i) = scenario.expect.iter().position(|e| e.when.latest_ms() > end.0) {
-        return Err((de::after(part(root, "expect", i, "when")), after_end("this expectation", scenario.expect[i].when.latest_ms())));
+        return Err(file.error(file.part("expect", i, "when"), &after_end("this expectation", scenario.expect[i].when.latest_ms())));
     }
     Ok(())
 }
 
 /// The checks of a scenario read: its world, its systems, each step against the system it is
 /// for, each expectation.
-fn check(scenario: &Scenario, root: &tree::Node, path: &Path, src: &str) -> Result<(), ScenarioError> {
+fn check(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> {
     if let Some(world) = &scenario.world {
-        world.check().map_err(|e| ScenarioError::at_nth_after(path, src, "world:", &e.near, e.nth, &e.message))?;
+        // The world's checks name what they are about; the name is looked up in the world's node.
+        let node = file.root.field("world").unwrap_or(file.root);
+        world.check().map_err(|e| ScenarioError::at_nth_within(file.path, file.src, node.span, &e.near, e.nth, &e.message))?;
     }
-    check_systems(scenario, path, src)?;
+    check_systems(scenario, file)?;
     if scenario.script.len() > MAX_SCRIPT_STEPS {
         let m = format!("the script has {} steps; at most {MAX_SCRIPT_STEPS}", scenario.script.len());
         // At the first step too many, its `do:`.
-        let step = root.field("script").and_then(|l| l.items().get(MAX_SCRIPT_STEPS)).and_then(|s| s.key_span("do"));
-        return Err(ScenarioError::at_offset(path, src, step.map_or(0, |s| s.start), &m));
+        let step = file.entry("script", MAX_SCRIPT_STEPS);
+        return Err(ScenarioError::at_span(file.path, file.src, step.key_span("do").unwrap_or(step.span), &m));
     }
     for (i, step) in scenario.script.iter().enumerate() {
-        world_parts(&step.action, scenario.world.as_ref()).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
+        world_parts(&step.action, scenario.world.as_ref()).map_err(|m| file.error(file.part("script", i, "do"), &m))?;
     }
     let mut totals = Totals::default();
     for (i, step) in scenario.script.iter().enumerate() {
-        check_step(scenario, step, &mut totals).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
+        let system = match step.system.as_deref() {
+            None => &scenario.system,
+            Some(name) => scenario.named(name).map_err(|m| file.error(file.part("script", i, "system"), &m))?,
+        };
+        check_step(system, step, &mut totals).map_err(|m| file.error(file.part("script", i, "do"), &m))?;
     }
     for (i, e) in scenario.expect.iter().enumerate() {
-        check_expectation(scenario, e).map_err(|m| ScenarioError::at_nth(path, src, "ids:", i, &m))?;
+        check_expectation(scenario, e).map_err(|(key, m)| file.error(file.part("expect", i, key), &m))?;
     }
     Ok(())
 }
 
-/// A step's system exists and supports its action, and the script stays within its totals.
-fn check_step(scenario: &Scenario, step: &Step, totals: &mut Totals) -> Result<(), String> {
-    let system = match step.system.as_deref() {
-        None => &scenario.system,
-        Some(name) => &scenario.systems.iter().find(|s| s.name == name).ok_or_else(|| unknown_system(name, &scenario.systems))?.system,
-    };
+/// A step's system supports its action, and the script stays within its totals.
+fn check_step(system: &System, step: &Step, totals: &mut Totals) -> Result<(), String> {
     let supported = system.supported_actions();
     if !supported.contains(&step.action.kind()) {
         return Err(format!("{} does not support the action `{}`; it supports: {}", system.label(), step.action.kind(), supported.join(", ")));
@@ -373,45 +403,47 @@ fn check_step(scenario: &Scenario, step: &Step, totals: &mut Totals) -> Result<(
     }
 }
 
-/// An expectation names what it checks, makes a valid claim and names a system that exists.
-fn check_expectation(scenario: &Scenario, e: &Expectation) -> Result<(), String> {
+/// An expectation names what it checks, makes a valid claim and names a system that exists;
+/// an error says which of its parts (`ids`, `that`, `system`) it is about.
+fn check_expectation(scenario: &Scenario, e: &Expectation) -> Result<(), (&'static str, String)> {
     if e.ids.is_empty() {
-        return Err("an expectation must name the SPEC IDs it checks (`ids: [...]`)".into());
+        return Err(("ids", "an expectation must name the SPEC IDs it checks (`ids: [...]`)".into()));
     }
-    <Mixed as Product>::validate_claim(&e.that)?;
-    match e.system.as_deref().filter(|n| !scenario.systems.iter().any(|s| s.name == *n)) {
-        Some(name) => Err(unknown_system(name, &scenario.systems)),
+    <Mixed as Product>::validate_claim(&e.that).map_err(|m| ("that", m))?;
+    match e.system.as_deref() {
+        Some(name) => scenario.named(name).map(|_| ()).map_err(|m| ("system", m)),
         None => Ok(()),
     }
 }
 
-fn unknown_system(name: &str, systems: &[NamedSystem]) -> String {
-    match systems.is_empty() {
-        true => format!("system `{name}`: this scenario has one system (name systems in `systems: [...]`)"),
-        false => format!("no system named `{name}` (systems: {})", systems.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")),
+impl Scenario {
+    /// The system named `name` in `systems:`.
+    fn named(&self, name: &str) -> Result<&System, String> {
+        match self.systems.iter().find(|s| s.name == name) {
+            Some(s) => Ok(&s.system),
+            None if self.systems.is_empty() => Err(format!("system `{name}`: this scenario has one system (name systems in `systems: [...]`)")),
+            None => Err(format!("no system named `{name}` (systems: {})", self.systems.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "))),
+        }
     }
 }
 
 /// Each system is valid and bound to the world; several have distinct names and fit the limit.
-fn check_systems(scenario: &Scenario, path: &Path, src: &str) -> Result<(), ScenarioError> {
+fn check_systems(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> {
     let all = scenario.all_systems();
     if all.len() > crate::world::MAX_SYSTEMS {
         let m = format!("{} systems; a world holds at most {}", all.len(), crate::world::MAX_SYSTEMS);
-        return Err(ScenarioError::at_word(path, src, "systems:", &m));
+        return Err(file.error(file.entry("systems", crate::world::MAX_SYSTEMS), &m));
     }
     for (i, (name, system)) in all.iter().enumerate() {
-        let at = |m: &str| match scenario.systems.is_empty() {
-            true => ScenarioError::at_word(path, src, "system", m),
-            false => ScenarioError::at_nth_after(path, src, "systems:", "system:", i, m),
-        };
         if !scenario.systems.is_empty() && name.is_empty() {
-            return Err(at("a system of several needs a name"));
+            return Err(file.error(file.entry("systems", i), "a system of several needs a name"));
         }
         if all[..i].iter().any(|(n, _)| n == name) {
-            return Err(at(&format!("two systems are named `{name}`")));
+            return Err(file.error(file.part("systems", i, "name"), &format!("two systems are named `{name}`")));
         }
-        system.validate().map_err(|m| at(&m))?;
-        system.check_binding(scenario.world.as_ref()).map_err(|m| at(&m))?;
+        let at = |m: String| file.error(file.system(i), &m);
+        system.validate().map_err(at)?;
+        system.check_binding(scenario.world.as_ref()).map_err(at)?;
     }
     Ok(())
 }
