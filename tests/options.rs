@@ -108,7 +108,7 @@ fn a_malformed_version_is_a_located_error() {
     let src = r#"Scenario(name: "v", doc: "", system: DataMiner(), script: [(at: "1m", do: Upgrade(policy: BackupFirst, version: "10.5", duration: "5m"))], end: "10m")"#;
     let err = failsim::parse(Path::new("v.ron"), src).unwrap_err();
     assert!(err.message.contains("`10.5` is not a DataMiner version"), "{err:?}");
-    assert_eq!((err.line, err.col), (1, 71), "at the step's `do:`: {err:?}");
+    assert_eq!((err.line, err.col), (1, 75), "at the step's action: {err:?}");
 }
 
 #[test]

@@ -201,7 +201,7 @@ fn other_products_refuse_a_runtime_error_with_a_located_error() {
         );
         let err = failsim::parse(Path::new("r.ron"), &src).unwrap_err();
         assert!(err.message.contains("does not support the action `RuntimeError`"), "{system}: {err:?}");
-        assert_eq!((err.line, err.col), (2, 23), "{system}: at the step's `do:`: {err:?}");
+        assert_eq!((err.line, err.col), (2, 27), "{system}: at the step's action: {err:?}");
     }
 }
 

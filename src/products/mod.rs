@@ -25,33 +25,6 @@ registry! {
 
 pub use registry::{Registered, WithConfig, WithProduct};
 
-/// The vocabulary each claim of a file is read in, in file order, while a parse reads them as
-/// [`AnyClaim`]s (a world of several products: each expectation's claim is in the vocabulary
-/// of the system it names). RON cannot look ahead to an expectation's `system:`, so a first
-/// pass reads those and the typed pass takes one per claim.
-pub(crate) mod claim_vocabulary {
-    use super::SystemTag;
-    use std::cell::RefCell;
-    use std::collections::VecDeque;
-
-    thread_local! {
-        static NEXT: RefCell<VecDeque<SystemTag>> = const { RefCell::new(VecDeque::new()) };
-    }
-
-    /// Runs `pass` with the claims it reads, in order, in the vocabularies `tags`.
-    pub(crate) fn with<T>(tags: &[SystemTag], pass: impl FnOnce() -> T) -> T {
-        NEXT.with(|n| *n.borrow_mut() = tags.iter().copied().collect());
-        let out = pass();
-        NEXT.with(|n| n.borrow_mut().clear());
-        out
-    }
-
-    /// The vocabulary of the next claim (`None` outside such a pass, or past its last claim).
-    pub(crate) fn next() -> Option<SystemTag> {
-        NEXT.with(|n| n.borrow_mut().pop_front())
-    }
-}
-
 use crate::action::Action;
 use crate::check::Verdict;
 use crate::engine::Time;
@@ -88,8 +61,9 @@ pub trait Product: Clone {
     type Record: Display + Clone + From<crate::world::Narration>;
     /// The scenario-settable configuration (serde, `deny_unknown_fields`, documented defaults).
     type Config: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
-    /// The claims an expectation can make about this product, in its own vocabulary.
-    type Claim: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
+    /// The claims an expectation can make about this product, in its own vocabulary. A file
+    /// reads them through [`SystemTag::visit`] (so [`Mixed`]'s, of any product, need not read).
+    type Claim: Clone + Debug + PartialEq + Serialize + Send + Sync;
 
     /// The system's name in reports ("DataMiner Failover").
     const LABEL: &'static str;

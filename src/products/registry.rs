@@ -95,17 +95,6 @@ macro_rules! registry {
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for AnyClaim {
-            /// Bare, as files write it, in the vocabulary the parse expects next (see
-            /// [`claim_vocabulary`]).
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                match $crate::products::claim_vocabulary::next() {
-                    $( Some(SystemTag::$variant(_)) => <<$product as $crate::products::Product>::Claim as serde::Deserialize>::deserialize(d).map(AnyClaim::$variant), )*
-                    None => Err(serde::de::Error::custom("a claim is read in the vocabulary of the system it names, and none is known here")),
-                }
-            }
-        }
-
         /// One system of a world of several products (FS-MULTI), whichever product it is.
         // Each lives once in the harness's list and is reached by every event of its system: a
         // box would add a pointer chase per event to save memory nobody runs short of.
@@ -359,7 +348,9 @@ pub trait WithConfig {
 /// Something to do with a system's product type alone (see [`SystemTag::visit`]).
 pub trait WithProduct {
     type Out;
-    fn call<P: Registered>(self) -> Self::Out;
+    fn call<P: Registered>(self) -> Self::Out
+    where
+        P::Claim: serde::de::DeserializeOwned;
 }
 
 impl System {

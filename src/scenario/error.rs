@@ -1,3 +1,4 @@
+use super::tree::Span;
 use std::fmt;
 use std::path::Path;
 
@@ -32,24 +33,16 @@ impl ScenarioError {
         ScenarioError { file: path.display().to_string(), line, col, message, source_line: text }
     }
 
-    pub fn from_ron(path: &Path, src: &str, e: &ron::error::SpannedError) -> Self {
-        let (mut line, mut col) = (e.span.start.line, e.span.start.col);
-        // ron puts some spans on the whitespace before the token: move to the token.
-        if let Some(text) = src.lines().nth(line.saturating_sub(1)) {
-            let skipped = text.chars().skip(col.saturating_sub(1)).take_while(|c| c.is_whitespace()).count();
-            // At the end of a line (a missing comma, say) the end of the line is the place.
-            if col.saturating_sub(1) + skipped < text.chars().count() {
-                col += skipped;
-            } else if text.trim().is_empty()
-                && let Some((l, c)) = next_token(src, line)
-            {
-                (line, col) = (l, c);
-            }
+    /// An error at a byte offset of the file (a node's first byte, say).
+    pub(crate) fn at_offset(path: &Path, src: &str, offset: usize, message: &str) -> Self {
+        let mut at = offset.min(src.len());
+        while !src.is_char_boundary(at) {
+            at -= 1;
         }
-        if matches!(e.code, ron::Error::ExpectedComma) {
-            (line, col) = before_token(src, line, col);
-        }
-        Self::at(path, src, line, col, e.code.to_string())
+        let before = &src[..at];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Self::at(path, src, line, col, message.to_string())
     }
 
     fn at(path: &Path, src: &str, line: usize, col: usize, message: String) -> Self {
@@ -57,42 +50,18 @@ impl ScenarioError {
         ScenarioError { file: path.display().to_string(), line, col, message, source_line }
     }
 
-    /// An error about a whole section, located at the first line starting with `word`.
-    pub fn at_word(path: &Path, src: &str, word: &str, message: &str) -> Self {
-        Self::at_nth(path, src, word, 0, message)
+    /// An error at a node of the file: at its first byte.
+    pub(crate) fn at_span(path: &Path, src: &str, span: Span, message: &str) -> Self {
+        Self::at_offset(path, src, span.start, message)
     }
 
-    /// An error located at the `n`-th (0-based) occurrence of `needle`.
-    pub fn at_nth(path: &Path, src: &str, needle: &str, n: usize, message: &str) -> Self {
-        Self::at_nth_after(path, src, "", needle, n, message)
+    /// An error at the `n`-th (0-based) occurrence of `needle` within `span` (a section whose
+    /// checks name the part they are about), or at the span's start.
+    pub(crate) fn at_nth_within(path: &Path, src: &str, span: Span, needle: &str, n: usize, message: &str) -> Self {
+        let section = src.get(span.start..span.end).unwrap_or_default();
+        let at = section.match_indices(needle).nth(n).map_or(span.start, |(i, _)| span.start + i);
+        Self::at_offset(path, src, at, message)
     }
-
-    /// An error located at the `n`-th (0-based) occurrence of `needle` at or after the first
-    /// occurrence of `anchor` (a section's keyword).
-    pub fn at_nth_after(path: &Path, src: &str, anchor: &str, needle: &str, n: usize, message: &str) -> Self {
-        let start = src.find(anchor).unwrap_or(0);
-        let hit = src[start..].match_indices(needle).nth(n).map(|(i, _)| start + i);
-        let (line, col) = hit.map_or((0, 0), |at| {
-            let before = &src[..at];
-            (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
-        });
-        Self::at(path, src, line, col, message.to_string())
-    }
-}
-
-/// A missing comma belongs after the previous token: if (line, col) starts its line, the place
-/// is just after the end of the previous non-blank line.
-fn before_token(src: &str, line: usize, col: usize) -> (usize, usize) {
-    let lines: Vec<&str> = src.lines().collect();
-    let starts_line = lines.get(line.wrapping_sub(1)).is_some_and(|l| l.chars().take(col.saturating_sub(1)).all(char::is_whitespace));
-    if !starts_line {
-        return (line, col);
-    }
-    (1..line).rev().find(|&l| !lines[l - 1].trim().is_empty()).map_or((line, col), |l| (l, lines[l - 1].trim_end().chars().count() + 1))
-}
-
-fn next_token(src: &str, after_line: usize) -> Option<(usize, usize)> {
-    src.lines().enumerate().skip(after_line).find_map(|(i, l)| l.chars().position(|c| !c.is_whitespace()).map(|c| (i + 1, c + 1)))
 }
 
 impl fmt::Display for ScenarioError {

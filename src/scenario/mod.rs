@@ -2,18 +2,19 @@
 //! timed actions, an end time and expectations. Parsing is strict — unknown fields are errors —
 //! and every error points at `file:line:col` with the offending line.
 
+mod de;
 mod error;
 pub mod overrides;
+mod tree;
 
 pub use error::ScenarioError;
 
-use crate::action::Action;
+use crate::action::{Action, NamedFault};
 use crate::check::When;
-use crate::products::{AnyClaim, Mixed, Registered, System, SystemTag, WithConfig, WithProduct, claim_vocabulary};
+use crate::products::{AnyClaim, Mixed, Product, Registered, System, SystemTag, WithConfig, WithProduct};
 use crate::units::Ms;
 use crate::world::WorldDecl;
 use serde::{Deserialize, Serialize};
-use std::cell::Cell;
 use std::path::Path;
 
 /// A scenario: a system and its configuration (or several, in one world), a seed, a script of
@@ -99,11 +100,14 @@ impl Serialize for Scenario {
     }
 }
 
-/// A scenario as the file spells it, with claims of one product's vocabulary `C`: the file's
-/// system decides `C` before the file is read (see [`parse`]).
+/// A scenario's file as it is written: every part read in its type, except the two whose type
+/// depends on another part, which are kept as `H` and read next — each step's action (in the
+/// form its content shows: by role or naming a part of the world) and each expectation's claim
+/// (in the vocabulary of the system it names). `H` is the part's place in a file's tree
+/// ([`IgnoredAny`]: the tree is looked up by position) or its JSON value (`--set`).
 #[derive(Deserialize)]
 #[serde(rename = "Scenario", deny_unknown_fields)]
-struct TypedScenario<C> {
+struct Shell<H> {
     name: String,
     doc: String,
     #[serde(default)]
@@ -114,14 +118,35 @@ struct TypedScenario<C> {
     system: Option<System>,
     #[serde(default)]
     systems: Vec<NamedSystem>,
-    #[serde(default)]
-    script: Vec<Step>,
+    #[serde(default = "Vec::new")]
+    script: Vec<StepShell<H>>,
     end: Ms,
     #[serde(default = "Vec::new")]
-    expect: Vec<Expectation<C>>,
+    expect: Vec<ExpectShell<H>>,
 }
 
-impl<C> TypedScenario<C> {
+#[derive(Deserialize)]
+#[serde(rename = "Step", deny_unknown_fields)]
+struct StepShell<H> {
+    at: Ms,
+    #[serde(default)]
+    system: Option<String>,
+    #[serde(rename = "do")]
+    action: H,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Expectation", deny_unknown_fields)]
+struct ExpectShell<H> {
+    ids: Vec<String>,
+    #[serde(deserialize_with = "when_syntax::deserialize")]
+    when: When,
+    #[serde(default)]
+    system: Option<String>,
+    that: H,
+}
+
+impl<H> Shell<H> {
     /// The first system; `Err` when the file has neither `system:` nor `systems:`, or both.
     fn first_system(&self) -> Result<&System, &'static str> {
         match (&self.system, self.systems.first()) {
@@ -132,31 +157,39 @@ impl<C> TypedScenario<C> {
         }
     }
 
-    fn into_scenario(self, wrap: fn(C) -> AnyClaim) -> Result<Scenario, &'static str> {
+    /// The vocabulary of the claim of an expectation about `system`: that system's (the first
+    /// system's when it names none, or one that does not exist: that is a located error later).
+    fn vocabulary(&self, system: Option<&str>) -> SystemTag {
+        let named = system.and_then(|name| self.systems.iter().find(|s| s.name == name));
+        named.map(|s| &s.system).or_else(|| self.first_system().ok()).map_or_else(SystemTag::default, SystemTag::of)
+    }
+
+    /// The scenario, with each step's action and each expectation's claim as read.
+    fn into_scenario(self, actions: Vec<Action>, claims: Vec<AnyClaim>) -> Result<Scenario, &'static str> {
         let system = self.first_system()?.clone();
-        let expect = self.expect.into_iter().map(|e| Expectation { ids: e.ids, when: e.when, system: e.system, that: wrap(e.that) }).collect();
-        let (name, doc, seed, world, systems, script, end) = (self.name, self.doc, self.seed, self.world, self.systems, self.script, self.end);
+        let script = self.script.into_iter().zip(actions).map(|(s, action)| Step { at: s.at, system: s.system, action }).collect();
+        let expect = self.expect.into_iter().zip(claims).map(|(e, that)| Expectation { ids: e.ids, when: e.when, system: e.system, that }).collect();
+        let (name, doc, seed, world, systems, end) = (self.name, self.doc, self.seed, self.world, self.systems, self.end);
         Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect })
     }
 }
 
 /// An expectation: the SPEC IDs it checks, when, and the claim.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Expectation<C = AnyClaim> {
+#[derive(Clone, Debug, Serialize)]
+pub struct Expectation {
     /// The SPEC IDs this expectation checks.
     pub ids: Vec<String>,
-    #[serde(with = "when_syntax")]
+    #[serde(serialize_with = "when_syntax::serialize")]
     pub when: When,
     /// The system it speaks of, by name (in a world of several; the first when unset).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    pub that: C,
+    pub that: AnyClaim,
 }
 
 /// `At("11m")`, `During("1m", "5m")`, `Within("1m", "5m")` in files.
 mod when_syntax {
-    use super::{Ms, When, check_time};
+    use super::{Ms, When};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[derive(Serialize, Deserialize)]
@@ -186,306 +219,231 @@ mod when_syntax {
         if from > to {
             return Err(serde::de::Error::custom(format!("the interval starts at {} after it ends at {}", Ms(from), Ms(to))));
         }
-        check_time(Ms(to), "this expectation").map_err(serde::de::Error::custom)?;
         Ok(when)
     }
 }
 
 /// One timed action of the script.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, try_from = "RawStep")]
+#[derive(Clone, Debug, Serialize)]
 pub struct Step {
     pub at: Ms,
     /// The system the action is for, by name (in a world of several; the first when unset).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    #[serde(rename = "do", serialize_with = "action_syntax::serialize")]
+    /// A world fault on a named part is written as its own action (`Pull(cable: "isl-1")`),
+    /// not as `World(…)`.
+    #[serde(rename = "do", serialize_with = "serialize_action")]
     pub action: Action,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawStep {
-    at: Ms,
-    #[serde(default)]
-    system: Option<String>,
-    #[serde(rename = "do", deserialize_with = "action_syntax::deserialize")]
-    action: Action,
+fn serialize_action<S: serde::Serializer>(action: &Action, s: S) -> Result<S::Ok, S::Error> {
+    match action {
+        Action::World(f) => f.serialize(s),
+        other => other.serialize(s),
+    }
 }
 
 /// A script action is written in one of two forms: by role (`Pull(cable: Corporate, on:
 /// Online)`, `FailSwitch`) or naming a part of the declared world (`Pull(cable: "isl-1")`,
-/// `FailSwitch("core-1")`). RON cannot try one form and then the other, so a first pass reads
-/// each step's action as raw text and decides its form; the typed pass then reads each action
-/// in its own form, with that form's exact, located errors. (JSON, for `--set`, tries both.)
-mod action_syntax {
-    use crate::action::{Action, NamedFault};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use std::cell::RefCell;
-    use std::collections::VecDeque;
+/// `FailSwitch("core-1")`). The node shows which: a world fault with a string in it names a
+/// part (the role form of those actions has none). Each form is read as itself, with its own
+/// exact errors.
+fn read_action(node: &tree::Node) -> Result<Action, de::Error> {
+    let world_fault = node.name().is_some_and(|name| crate::action::WORLD_FAULTS.contains(&name));
+    match world_fault && node.holds_string() {
+        true => de::from_node(node).map(Action::World),
+        false => de::from_node(node),
+    }
+}
 
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    enum Form {
-        Roles,
-        Named,
+/// In JSON every variant's name is a string, so the form does not show: the role form is tried
+/// first, then the named one. (The JSON comes from a scenario already read, not from a user.)
+fn json_action(value: &serde_json::Value) -> Result<Action, String> {
+    Action::deserialize(value).or_else(|roles| NamedFault::deserialize(value).map(Action::World).map_err(|_| roles.to_string()))
+}
+
+/// A claim read from its node in the vocabulary of one product (see [`SystemTag::visit`]).
+struct ClaimNode<'a>(&'a tree::Node);
+
+impl WithProduct for ClaimNode<'_> {
+    type Out = Result<AnyClaim, de::Error>;
+    fn call<P: Registered>(self) -> Self::Out
+    where
+        P::Claim: serde::de::DeserializeOwned,
+    {
+        de::from_node::<P::Claim>(self.0).map(P::wrap_claim)
+    }
+}
+
+/// A claim read from its JSON value in the vocabulary of one product.
+struct ClaimJson(serde_json::Value);
+
+impl WithProduct for ClaimJson {
+    type Out = Result<AnyClaim, serde_json::Error>;
+    fn call<P: Registered>(self) -> Self::Out
+    where
+        P::Claim: serde::de::DeserializeOwned,
+    {
+        P::Claim::deserialize(self.0).map(P::wrap_claim)
+    }
+}
+
+/// A file being read: its text and its tree, so that each error is located at the node it is
+/// about.
+struct File<'a> {
+    path: &'a Path,
+    src: &'a str,
+    root: &'a tree::Node,
+}
+
+impl<'a> File<'a> {
+    fn error(&self, node: &tree::Node, message: &str) -> ScenarioError {
+        ScenarioError::at_span(self.path, self.src, node.span, message)
     }
 
-    thread_local! {
-        /// The forms of the steps' actions, in file order, during a typed pass.
-        static FORMS: RefCell<VecDeque<Form>> = const { RefCell::new(VecDeque::new()) };
+    /// The `i`-th entry of the `list:` section (`script`, `expect`, `systems`). The scenario was
+    /// read from this tree, so the entry is there; the root stands in only to keep this total.
+    fn entry(&self, list: &str, i: usize) -> &'a tree::Node {
+        self.root.field(list).and_then(|l| l.items().get(i)).unwrap_or(self.root)
     }
 
-    #[derive(Deserialize)]
-    #[serde(rename = "Scenario")]
-    struct ScriptOnly {
-        #[serde(default)]
-        script: Vec<RawAction>,
+    /// The value of the `key:` part of that entry (the entry itself when it has no such part).
+    fn part(&self, list: &str, i: usize, key: &str) -> &'a tree::Node {
+        let entry = self.entry(list, i);
+        entry.field(key).unwrap_or(entry)
     }
 
-    #[derive(Deserialize)]
-    struct RawAction {
-        #[serde(rename = "do")]
-        action: Box<ron::value::RawValue>,
-    }
-
-    /// Names a world part: one of the world faults, with a string inside (the role form of
-    /// those actions has none).
-    fn form_of(raw: &str) -> Form {
-        let name: String = raw.trim_start().chars().take_while(|c| c.is_alphanumeric()).collect();
-        let world_fault = ["Pull", "Plug", "DisableNic", "EnableNic", "PowerFail", "PowerOn", "FailSwitch", "RestoreSwitch"].contains(&name.as_str());
-        if world_fault && raw.contains('"') { Form::Named } else { Form::Roles }
-    }
-
-    /// Runs a typed pass over `src` with each action's form known.
-    pub fn with_forms<T>(opts: &ron::Options, src: &str, pass: impl FnOnce() -> T) -> T {
-        let forms: VecDeque<Form> =
-            opts.from_str::<ScriptOnly>(src).map(|s| s.script.iter().map(|a| form_of(a.action.get_ron())).collect()).unwrap_or_default();
-        FORMS.with(|f| *f.borrow_mut() = forms);
-        let out = pass();
-        FORMS.with(|f| f.borrow_mut().clear());
-        out
-    }
-
-    /// A world fault is written as its own action (`Pull(cable: "isl-1")`), not as `World(…)`.
-    pub fn serialize<S: Serializer>(action: &Action, s: S) -> Result<S::Ok, S::Error> {
-        match action {
-            Action::World(f) => f.serialize(s),
-            other => other.serialize(s),
+    /// The `i`-th system's configuration: `system:`'s value, or the `i`-th of `systems:`'.
+    fn system(&self, i: usize) -> &'a tree::Node {
+        match self.root.field("system") {
+            Some(system) => system,
+            None => self.part("systems", i, "system"),
         }
     }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Action, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Either {
-            Roles(Action),
-            Named(NamedFault),
-        }
-        match FORMS.with(|f| f.borrow_mut().pop_front()) {
-            Some(Form::Roles) => Action::deserialize(d),
-            Some(Form::Named) => NamedFault::deserialize(d).map(Action::World),
-            None => Either::deserialize(d).map(|e| match e {
-                Either::Roles(a) => a,
-                Either::Named(f) => Action::World(f),
-            }),
-        }
-    }
-}
-
-impl TryFrom<RawStep> for Step {
-    type Error = String;
-    fn try_from(raw: RawStep) -> Result<Self, String> {
-        check_time(raw.at, "this step")?;
-        Ok(Step { at: raw.at, system: raw.system, action: raw.action })
-    }
-}
-
-thread_local! {
-    /// The scenario's end time during a second, locating parse (see [`parse`]). Only this
-    /// module's own file types read it.
-    static END_MS: Cell<Option<u64>> = const { Cell::new(None) };
-}
-
-/// Checks a time against the scenario's end (only during the locating pass).
-fn check_time(t: Ms, what: &str) -> Result<(), String> {
-    match END_MS.with(Cell::get) {
-        Some(end) if t.0 > end => Err(format!("{what} is at {t}, after the scenario's end ({})", Ms(end))),
-        _ => Ok(()),
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(rename = "Scenario")]
-struct EndOnly {
-    end: Ms,
-}
-
-/// Only which systems a file is about (their variant names, content skipped), and which system
-/// each expectation names: enough to know each claim's vocabulary before the typed pass.
-#[derive(Deserialize)]
-#[serde(rename = "Scenario")]
-struct SystemOnly {
-    #[serde(default)]
-    system: Option<SystemTag>,
-    #[serde(default)]
-    systems: Vec<TagOnly>,
-    #[serde(default)]
-    expect: Vec<ExpectOnly>,
-}
-
-#[derive(Deserialize)]
-struct TagOnly {
-    #[serde(default)]
-    name: String,
-    system: SystemTag,
-}
-
-#[derive(Deserialize)]
-struct ExpectOnly {
-    #[serde(default)]
-    system: Option<String>,
-}
-
-impl SystemOnly {
-    /// The first system's vocabulary (the first registered product's when the file names none).
-    fn first(&self) -> SystemTag {
-        self.system.or_else(|| self.systems.first().map(|t| t.system)).unwrap_or_default()
-    }
-
-    /// Whether the systems are of more than one product.
-    fn mixed(&self) -> bool {
-        self.systems.iter().any(|t| t.system != self.first())
-    }
-
-    /// Each expectation's claim vocabulary, in file order: its named system's (the first
-    /// system's when it names none, or one that does not exist: that is a located error later).
-    fn vocabularies(&self) -> Vec<SystemTag> {
-        let of = |name: &str| self.systems.iter().find(|t| t.name == name).map(|t| t.system);
-        self.expect.iter().map(|e| e.system.as_deref().and_then(of).unwrap_or_else(|| self.first())).collect()
-    }
-}
-
-fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES | ron::extensions::Extensions::IMPLICIT_SOME)
 }
 
 /// Parses and validates a scenario. `path` only names the file in errors.
 ///
-/// The file's system decides the vocabulary of its claims, so the system's variant is read
-/// first; a file that does not even say which system it is about is read as the first
-/// registered system's, and fails with a located error anyway. Checks that need the whole file (a step after the end)
-/// run in a second pass that knows the end time, so that even those errors point at the
-/// offending line.
+/// The file is read once, into a tree of nodes with their spans; then its parts are read from
+/// their nodes: first the shell — every part whose type is fixed, the systems and the end among
+/// them — then each step's action in the form its node shows and each expectation's claim in
+/// the vocabulary of the system it names; then the checks that need the whole file (a step
+/// after the end, each system, each step against its system). Every error is located at the
+/// node it is about.
 pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
-    match ron_options().from_str::<SystemOnly>(src).ok() {
-        Some(only) if only.mixed() => parse_in::<Mixed>(path, src, &only.vocabularies()),
-        only => only.map_or_else(SystemTag::default, |o| o.first()).visit(ParseAs { path, src }),
-    }
+    let root = tree::read(src).map_err(|e| ScenarioError::at_offset(path, src, e.at, &e.message))?;
+    let file = File { path, src, root: &root };
+    let located = |e: de::Error| ScenarioError::at_offset(path, src, e.at().unwrap_or(0), &e.to_string());
+    let shell: Shell<serde::de::IgnoredAny> = de::from_node(&root).map_err(located)?;
+    shell.first_system().map_err(|m| file.error(&root, m))?;
+    let actions = (0..shell.script.len()).map(|i| read_action(file.part("script", i, "do"))).collect::<Result<Vec<_>, _>>();
+    let claims = shell.expect.iter().enumerate().map(|(i, e)| shell.vocabulary(e.system.as_deref()).visit(ClaimNode(file.part("expect", i, "that"))));
+    let (actions, claims) = (actions.map_err(located)?, claims.collect::<Result<Vec<_>, _>>().map_err(located)?);
+    let end = shell.end;
+    let scenario = shell.into_scenario(actions, claims).map_err(|m| file.error(&root, m))?;
+    check_end(&scenario, end, &file)?;
+    check(&scenario, &file)?;
+    Ok(scenario)
 }
 
-struct ParseAs<'a> {
-    path: &'a Path,
-    src: &'a str,
+/// Nothing happens after the end: each step and each expectation is within it.
+fn check_end(scenario: &Scenario, end: Ms, file: &File) -> Result<(), ScenarioError> {
+    let after_end = |what: &str, t: u64| format!("{what} is at {}, after the scenario's end ({end})", Ms(t));
+    if let Some(i) = scenario.script.iter().position(|s| s.at.0 > end.0) {
+        return Err(file.error(file.part("script", i, "at"), &after_end("this step", scenario.script[i].at.0)));
+    }
+    if let Some(i) = scenario.expect.iter().position(|e| e.when.latest_ms() > end.0) {
+        return Err(file.error(file.part("expect", i, "when"), &after_end("this expectation", scenario.expect[i].when.latest_ms())));
+    }
+    Ok(())
 }
 
-impl WithProduct for ParseAs<'_> {
-    type Out = Result<Scenario, ScenarioError>;
-    fn call<P: Registered>(self) -> Self::Out {
-        parse_in::<P>(self.path, self.src, &[])
+/// The checks of a scenario read: its world, its systems, each step against the system it is
+/// for, each expectation.
+fn check(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> {
+    if let Some(world) = &scenario.world {
+        // The world's checks name what they are about; the name is looked up in the world's node.
+        let node = file.root.field("world").unwrap_or(file.root);
+        world.check().map_err(|e| ScenarioError::at_nth_within(file.path, file.src, node.span, &e.near, e.nth, &e.message))?;
     }
-}
-
-/// Parses a file whose systems are `P`s; `vocabularies` are its claims' (read as
-/// [`AnyClaim`]s when `P` is [`Mixed`]).
-fn parse_in<P: Registered>(path: &Path, src: &str, vocabularies: &[SystemTag]) -> Result<Scenario, ScenarioError> {
-    let opts = ron_options();
-    let typed_pass = || claim_vocabulary::with(vocabularies, || action_syntax::with_forms(&opts, src, || opts.from_str::<TypedScenario<P::Claim>>(src)));
-    let typed = typed_pass().map_err(|e| ScenarioError::from_ron(path, src, &e))?;
-    let end = opts.from_str::<EndOnly>(src).map(|e| e.end.0).unwrap_or(typed.end.0);
-    let late = typed.script.iter().any(|s| s.at.0 > end) || typed.expect.iter().any(|e| e.when.latest_ms() > end);
-    if late {
-        END_MS.with(|c| c.set(Some(end)));
-        let located = typed_pass();
-        END_MS.with(|c| c.set(None));
-        if let Err(e) = located {
-            return Err(ScenarioError::from_ron(path, src, &e));
-        }
+    check_systems(scenario, file)?;
+    if scenario.script.len() > MAX_SCRIPT_STEPS {
+        let m = format!("the script has {} steps; at most {MAX_SCRIPT_STEPS}", scenario.script.len());
+        // At the first step too many, its `do:`.
+        let step = file.entry("script", MAX_SCRIPT_STEPS);
+        return Err(ScenarioError::at_span(file.path, file.src, step.key_span("do").unwrap_or(step.span), &m));
     }
-    if let Some(world) = &typed.world {
-        world.check().map_err(|e| ScenarioError::at_nth_after(path, src, "world:", &e.near, e.nth, &e.message))?;
+    for (i, step) in scenario.script.iter().enumerate() {
+        world_parts(&step.action, scenario.world.as_ref()).map_err(|m| file.error(file.part("script", i, "do"), &m))?;
     }
-    check_systems::<P, _>(&typed, path, src)?;
-    if typed.script.len() > MAX_SCRIPT_STEPS {
-        let m = format!("the script has {} steps; at most {MAX_SCRIPT_STEPS}", typed.script.len());
-        return Err(ScenarioError::at_nth(path, src, "do:", MAX_SCRIPT_STEPS, &m));
-    }
-    for (i, step) in typed.script.iter().enumerate() {
-        world_parts(&step.action, typed.world.as_ref()).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
-    }
-    let first = typed.first_system().map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))?;
     let mut totals = Totals::default();
-    for (i, step) in typed.script.iter().enumerate() {
+    for (i, step) in scenario.script.iter().enumerate() {
         let system = match step.system.as_deref() {
-            None => first,
-            Some(name) => match typed.systems.iter().find(|s| s.name == name) {
-                Some(named) => &named.system,
-                None => return Err(ScenarioError::at_nth(path, src, "do:", i, &unknown_system(name, &typed.systems))),
-            },
+            None => &scenario.system,
+            Some(name) => scenario.named(name).map_err(|m| file.error(file.part("script", i, "system"), &m))?,
         };
-        let supported = system.supported_actions();
-        if !supported.contains(&step.action.kind()) {
-            let m = format!("{} does not support the action `{}`; it supports: {}", system.label(), step.action.kind(), supported.join(", "));
-            return Err(ScenarioError::at_nth(path, src, "do:", i, &m));
-        }
-        system.validate_action(&step.action).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
-        if let Some(count) = step.action.count() {
-            totals.add(step.action.kind(), count).map_err(|m| ScenarioError::at_nth(path, src, "do:", i, &m))?;
-        }
+        check_step(system, step, &mut totals).map_err(|m| file.error(file.part("script", i, "do"), &m))?;
     }
-    for (i, e) in typed.expect.iter().enumerate() {
-        if e.ids.is_empty() {
-            return Err(ScenarioError::at_nth(path, src, "ids:", i, "an expectation must name the SPEC IDs it checks (`ids: [...]`)"));
-        }
-        P::validate_claim(&e.that).map_err(|m| ScenarioError::at_nth(path, src, "ids:", i, &m))?;
-        if let Some(name) = e.system.as_deref().filter(|n| !typed.systems.iter().any(|s| s.name == *n)) {
-            return Err(ScenarioError::at_nth(path, src, "ids:", i, &unknown_system(name, &typed.systems)));
-        }
+    for (i, e) in scenario.expect.iter().enumerate() {
+        check_expectation(scenario, e).map_err(|(key, m)| file.error(file.part("expect", i, key), &m))?;
     }
-    typed.into_scenario(P::wrap_claim).map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))
+    Ok(())
 }
 
-fn unknown_system(name: &str, systems: &[NamedSystem]) -> String {
-    match systems.is_empty() {
-        true => format!("system `{name}`: this scenario has one system (name systems in `systems: [...]`)"),
-        false => format!("no system named `{name}` (systems: {})", systems.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")),
+/// A step's system supports its action, and the script stays within its totals.
+fn check_step(system: &System, step: &Step, totals: &mut Totals) -> Result<(), String> {
+    let supported = system.supported_actions();
+    if !supported.contains(&step.action.kind()) {
+        return Err(format!("{} does not support the action `{}`; it supports: {}", system.label(), step.action.kind(), supported.join(", ")));
+    }
+    system.validate_action(&step.action)?;
+    match step.action.count() {
+        Some(count) => totals.add(step.action.kind(), count),
+        None => Ok(()),
+    }
+}
+
+/// An expectation names what it checks, makes a valid claim and names a system that exists;
+/// an error says which of its parts (`ids`, `that`, `system`) it is about.
+fn check_expectation(scenario: &Scenario, e: &Expectation) -> Result<(), (&'static str, String)> {
+    if e.ids.is_empty() {
+        return Err(("ids", "an expectation must name the SPEC IDs it checks (`ids: [...]`)".into()));
+    }
+    <Mixed as Product>::validate_claim(&e.that).map_err(|m| ("that", m))?;
+    match e.system.as_deref() {
+        Some(name) => scenario.named(name).map(|_| ()).map_err(|m| ("system", m)),
+        None => Ok(()),
+    }
+}
+
+impl Scenario {
+    /// The system named `name` in `systems:`.
+    fn named(&self, name: &str) -> Result<&System, String> {
+        match self.systems.iter().find(|s| s.name == name) {
+            Some(s) => Ok(&s.system),
+            None if self.systems.is_empty() => Err(format!("system `{name}`: this scenario has one system (name systems in `systems: [...]`)")),
+            None => Err(format!("no system named `{name}` (systems: {})", self.systems.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "))),
+        }
     }
 }
 
 /// Each system is valid and bound to the world; several have distinct names and fit the limit.
-fn check_systems<P: Registered, C>(typed: &TypedScenario<C>, path: &Path, src: &str) -> Result<(), ScenarioError> {
-    let first = typed.first_system().map_err(|m| ScenarioError::at_word(path, src, "Scenario", m))?;
-    let all: Vec<(&str, &System)> = match typed.systems.is_empty() {
-        true => vec![("", first)],
-        false => typed.systems.iter().map(|s| (s.name.as_str(), &s.system)).collect(),
-    };
+fn check_systems(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> {
+    let all = scenario.all_systems();
     if all.len() > crate::world::MAX_SYSTEMS {
         let m = format!("{} systems; a world holds at most {}", all.len(), crate::world::MAX_SYSTEMS);
-        return Err(ScenarioError::at_word(path, src, "systems:", &m));
+        return Err(file.error(file.entry("systems", crate::world::MAX_SYSTEMS), &m));
     }
     for (i, (name, system)) in all.iter().enumerate() {
-        let at = |m: &str| match typed.systems.is_empty() {
-            true => ScenarioError::at_word(path, src, "system", m),
-            false => ScenarioError::at_nth_after(path, src, "systems:", "system:", i, m),
-        };
-        if !typed.systems.is_empty() && name.is_empty() {
-            return Err(at("a system of several needs a name"));
+        if !scenario.systems.is_empty() && name.is_empty() {
+            return Err(file.error(file.entry("systems", i), "a system of several needs a name"));
         }
         if all[..i].iter().any(|(n, _)| n == name) {
-            return Err(at(&format!("two systems are named `{name}`")));
+            return Err(file.error(file.part("systems", i, "name"), &format!("two systems are named `{name}`")));
         }
-        assert!(P::unwrap_config(system).is_some(), "the parse reads a world of several products as `Mixed`");
-        system.validate().map_err(|m| at(&m))?;
-        system.check_binding(typed.world.as_ref()).map_err(|m| at(&m))?;
+        let at = |m: String| file.error(file.system(i), &m);
+        system.validate().map_err(at)?;
+        system.check_binding(scenario.world.as_ref()).map_err(at)?;
     }
     Ok(())
 }
@@ -503,28 +461,27 @@ fn world_parts(action: &Action, world: Option<&WorldDecl>) -> Result<(), String>
     }
 }
 
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES | ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
 /// A scenario as a file, in the format `parse` reads (it reads back to the same scenario).
 pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
     let pretty = ron::ser::PrettyConfig::new().struct_names(false).depth_limit(3);
     ron_options().to_string_pretty(scenario, pretty).map(|s| s + "\n").map_err(|e| e.to_string())
 }
 
-/// A scenario from its JSON form, whose systems are `like`'s products (each claim read in the
-/// vocabulary of the system it names).
-pub(crate) fn deserialize_json(like: &Scenario, value: serde_json::Value) -> Result<Scenario, String> {
-    struct FromJson(serde_json::Value);
-    impl WithConfig for FromJson {
-        type Out = Result<Scenario, String>;
-        fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
-            let text = serde_json::to_string(&self.0).map_err(|e| e.to_string())?;
-            // serde_json's position is in the generated JSON, not in anything the user wrote.
-            let without_position = |e: serde_json::Error| e.to_string().split(" at line ").next().unwrap_or_default().to_string();
-            let vocabularies = serde_json::from_str::<SystemOnly>(&text).map(|o| o.vocabularies()).unwrap_or_default();
-            let typed: TypedScenario<P::Claim> = claim_vocabulary::with(&vocabularies, || serde_json::from_str(&text)).map_err(without_position)?;
-            typed.into_scenario(P::wrap_claim).map_err(str::to_string)
-        }
-    }
-    like.visit(FromJson(value))
+/// A scenario from its JSON form (`--set`): the same shell as a file's, each claim read in the
+/// vocabulary of the system it names. The caller writes it as a file and parses that, so every
+/// check applies.
+pub(crate) fn deserialize_json(value: serde_json::Value) -> Result<Scenario, String> {
+    let mut shell: Shell<serde_json::Value> = serde_json::from_value(value).map_err(|e| e.to_string())?;
+    shell.first_system()?;
+    let actions = shell.script.iter().map(|s| json_action(&s.action)).collect::<Result<Vec<_>, _>>()?;
+    let thats: Vec<serde_json::Value> = shell.expect.iter_mut().map(|e| e.that.take()).collect();
+    let claims = shell.expect.iter().zip(thats).map(|(e, that)| shell.vocabulary(e.system.as_deref()).visit(ClaimJson(that)).map_err(|e| e.to_string()));
+    let claims = claims.collect::<Result<Vec<_>, _>>()?;
+    shell.into_scenario(actions, claims).map_err(str::to_string)
 }
 
 /// Writes a file through a temporary file and a rename, so an interrupted run leaves no half
@@ -643,7 +600,37 @@ pub fn discover(root: &Path) -> Result<Vec<std::path::PathBuf>, ScenarioError> {
 
 #[cfg(test)]
 mod tests {
-    use super::write_atomically;
+    use super::{parse, write_atomically};
+    use crate::action::Action;
+    use std::path::Path;
+
+    #[test]
+    fn deep_unterminated_or_broken_files_are_located_errors() {
+        let deep = format!("Scenario(name: {}", "[".repeat(1_000_000));
+        let cases = [
+            (deep.as_str(), 143, "the values nest more than 128 levels deep"),
+            ("Scenario(name: \"open", 16, "Expected end of string"),
+            ("Scenario(name: \"n\" /* a /* nested */ comment", 20, "Unclosed block comment"),
+            (
+                "Scenario(name: \"n\", doc: \"\", system: DataMiner(), end: 5.5)",
+                56,
+                "Expected a duration: milliseconds as an integer, or a string like \"20s\" or \"6m30s\" but found the floating point number `5.5` instead",
+            ),
+        ];
+        for (src, col, message) in cases {
+            let e = parse(Path::new("f.ron"), src).expect_err("a broken file");
+            assert_eq!((e.line, e.col, e.message.as_str()), (1, col, message), "{}", &src[..src.len().min(60)]);
+        }
+    }
+
+    #[test]
+    fn an_actions_form_is_read_from_its_node() {
+        let src = |action: &str| format!("Scenario(name: \"n\", doc: \"\", system: DataMiner(), script: [(at: \"1m\", do: {action})], end: \"5m\")");
+        let roles = parse(Path::new("f.ron"), &src("Pull(cable: Corporate /* not \"named\" */, on: Online)")).expect("the role form");
+        assert!(matches!(roles.script[0].action, Action::Pull { .. }), "a quote in a comment does not make the named form");
+        let e = parse(Path::new("f.ron"), &src("Pull(cable: \"isl-1\")")).expect_err("no world declared");
+        assert!(e.message.contains("names a part of a declared world"), "a string makes the named form: {e}");
+    }
 
     #[test]
     fn concurrent_atomic_writes_leave_one_whole_file_and_no_temporary_ones() {

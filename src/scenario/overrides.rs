@@ -24,7 +24,7 @@ pub fn apply(scenario: &Scenario, sets: &[String]) -> Result<Scenario, String> {
         let root = if is_scenario_field(&segments[0]) { &mut doc } else { system_config(&mut doc)? };
         assign(root, &segments, &value).map_err(|e| format!("--set `{set}`: {e}"))?;
     }
-    let overridden: Scenario = super::deserialize_json(scenario, doc).map_err(|e| format!("--set: {e}"))?;
+    let overridden: Scenario = super::deserialize_json(doc).map_err(|e| format!("--set: {e}"))?;
     let text = to_ron(&overridden)?;
     parse(std::path::Path::new("<overridden scenario>"), &text).map_err(|e| format!("--set: the overridden scenario is invalid: {}", e.message))
 }
