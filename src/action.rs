@@ -7,21 +7,169 @@ use crate::net::Ip;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
-/// A node named by identity or by its role when the action runs. Each product's own words are
-/// accepted too: MRS `Master1`/`Master2`, Check Point `Primary`/`Secondary`, and
-/// `Active`/`Standby` for the roles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A node named by identity, by its role when the action runs, or by its name. Each product's
+/// own words are accepted too: MRS `Master1`/`Master2`, Check Point `Primary`/`Secondary`, and
+/// `Active`/`Standby` for the roles. Files write the identities and roles bare (`Stop(Online)`)
+/// and a name as a string (`Stop("SMS-SEC-2")`, a host of the declared world or a product's
+/// built-in node name).
+#[derive(Clone, PartialEq, Eq)]
 pub enum Target {
-    #[serde(alias = "Master1", alias = "Primary")]
     Main,
-    #[serde(alias = "Master2", alias = "Secondary")]
     Backup,
     /// Whichever node is online (active) when the action runs.
-    #[serde(alias = "Active")]
     Online,
     /// Whichever node is offline (standby) when the action runs.
-    #[serde(alias = "Standby")]
     Offline,
+    /// The node of this name.
+    Named(String),
+}
+
+/// The words that stand for an identity or a role, as files may write them.
+const TARGET_WORDS: &[(&str, Target)] = &[
+    ("Main", Target::Main),
+    ("Master1", Target::Main),
+    ("Primary", Target::Main),
+    ("Backup", Target::Backup),
+    ("Master2", Target::Backup),
+    ("Secondary", Target::Backup),
+    ("Online", Target::Online),
+    ("Active", Target::Online),
+    ("Offline", Target::Offline),
+    ("Standby", Target::Offline),
+];
+
+impl Target {
+    /// An identity or a role by its word (`Secondary`, `Standby`), or else a node by name.
+    pub fn from_word(word: &str) -> Target {
+        TARGET_WORDS.iter().find(|(w, _)| *w == word).map_or_else(|| Target::Named(word.to_string()), |(_, t)| t.clone())
+    }
+
+    /// A role (which node it is depends on the time), not an identity or a name.
+    pub fn is_role(&self) -> bool {
+        matches!(self, Target::Online | Target::Offline)
+    }
+}
+
+/// The one node a role stands for now, of the nodes that hold it (`(node, name)`): `Err` with
+/// the words of the refusal when none does, or when several do — a role never picks one of
+/// several by position.
+pub fn one_holding<N>(role: &Target, holders: impl IntoIterator<Item = (N, String)>, noun: &str) -> Result<N, String> {
+    let mut holders: Vec<(N, String)> = holders.into_iter().collect();
+    match holders.len() {
+        0 => Err(format!("no {noun} is {role} now")),
+        1 => Ok(holders.remove(0).0),
+        _ => {
+            let names: Vec<String> = holders.into_iter().map(|(_, name)| name).collect();
+            Err(format!("{role} is ambiguous now: {} are all {role}; name one", names.join(", ")))
+        }
+    }
+}
+
+/// The node of `name` among `(node, name)`: `Err` with the words of the refusal when none is.
+pub fn named<N>(name: &str, nodes: impl IntoIterator<Item = (N, String)>, noun: &str) -> Result<N, String> {
+    nodes.into_iter().find(|(_, n)| n == name).map(|(node, _)| node).ok_or_else(|| format!("no {noun} is named {name}"))
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Target::Main => s.serialize_unit_variant("Target", 0, "Main"),
+            Target::Backup => s.serialize_unit_variant("Target", 1, "Backup"),
+            Target::Online => s.serialize_unit_variant("Target", 2, "Online"),
+            Target::Offline => s.serialize_unit_variant("Target", 3, "Offline"),
+            Target::Named(name) => s.serialize_str(name),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    /// A bare word or a string: the scenario reader gives either as an identifier, and JSON (for
+    /// `--set`) writes both as strings.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Word;
+        impl serde::de::Visitor<'_> for Word {
+            type Value = Target;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a node: Main, Backup (Primary, Secondary, Master1, Master2), a role (Online, Offline, Active, Standby) or a node's name as a string",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<Target, E> {
+                Ok(Target::from_word(word))
+            }
+        }
+        d.deserialize_identifier(Word)
+    }
+}
+
+/// A node by identity or by name, for claims (a claim speaks of a fixed node, never of a role):
+/// `Main`/`Backup` with each product's aliases, or a node's name as a string.
+#[derive(Clone, PartialEq, Eq)]
+pub enum NodeRef {
+    Main,
+    Backup,
+    Named(String),
+}
+
+impl NodeRef {
+    /// The node as a script would name it.
+    pub fn target(&self) -> Target {
+        match self {
+            NodeRef::Main => Target::Main,
+            NodeRef::Backup => Target::Backup,
+            NodeRef::Named(name) => Target::Named(name.clone()),
+        }
+    }
+}
+
+impl Serialize for NodeRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.target().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Target::deserialize(d)? {
+            Target::Main => Ok(NodeRef::Main),
+            Target::Backup => Ok(NodeRef::Backup),
+            Target::Named(name) => Ok(NodeRef::Named(name)),
+            Target::Online | Target::Offline => Err(serde::de::Error::custom(
+                "a claim names a node by identity (`Main`, `Backup`, …) or by name (\"SMS-SEC-2\"), not by a role: `Online`/`Active` and `Offline`/`Standby` change hands",
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for NodeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.target().fmt(f)
+    }
+}
+
+/// The node a reference stands for statically, among a system's nodes (`names`, in order),
+/// where a script or a claim names it: a name must be one of them, and in a system of more
+/// than two nodes the second node's identity (`Backup`, `Secondary`) and the standby role stand
+/// for several, so they are refused with the candidates (no silent first by position).
+pub fn check_node(target: &Target, names: &[String]) -> Result<(), String> {
+    let several = || names.get(1..).unwrap_or_default().join(", ");
+    match target {
+        Target::Named(name) if names.contains(name) => Ok(()),
+        Target::Named(name) => Err(format!("no node is named `{name}`; the system's nodes are {}", names.join(", "))),
+        Target::Backup if names.len() > 2 => Err(format!(
+            "`Backup` (`Secondary`, `Master2`) is ambiguous in a system of {} nodes: it may be any of {}; name one (\"{}\")",
+            names.len(),
+            several(),
+            names[names.len() - 1]
+        )),
+        Target::Offline if names.len() > 2 => Err(format!(
+            "`Offline` (`Standby`) is ambiguous in a system of {} nodes: several are at once ({}); name one (\"{}\")",
+            names.len(),
+            several(),
+            names[names.len() - 1]
+        )),
+        Target::Main | Target::Backup | Target::Online | Target::Offline => Ok(()),
+    }
 }
 
 /// A node by identity only (for claims, which speak of a fixed node).
@@ -392,10 +540,10 @@ impl Action {
     }
 
     /// The node the action is about, if it names one.
-    pub fn target(&self) -> Option<Target> {
+    pub fn target(&self) -> Option<&Target> {
         match self {
             Action::Pull { on, .. } | Action::Plug { on, .. } | Action::DisableNic { on, .. } | Action::EnableNic { on, .. } | Action::Edit { on, .. } => {
-                Some(*on)
+                Some(on)
             }
             Action::Stop(t)
             | Action::Start(t)
@@ -413,9 +561,9 @@ impl Action {
             | Action::Publish(t)
             | Action::MakeActive(t)
             | Action::MakeStandby(t)
-            | Action::ClearRuntimeError(t) => Some(*t),
-            Action::Restart { node, .. } | Action::RuntimeError { node, .. } => Some(*node),
-            Action::Connect { from, .. } => Some(*from),
+            | Action::ClearRuntimeError(t) => Some(t),
+            Action::Restart { node, .. } | Action::RuntimeError { node, .. } => Some(node),
+            Action::Connect { from, .. } => Some(from),
             Action::FailSwitch
             | Action::RestoreSwitch
             | Action::World(_)
@@ -438,9 +586,32 @@ impl From<NodeId> for Target {
     }
 }
 
+/// As a file writes it: `Online`, `"SMS-SEC-2"` (claims and expectations print this way).
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Main => f.write_str("Main"),
+            Target::Backup => f.write_str("Backup"),
+            Target::Online => f.write_str("Online"),
+            Target::Offline => f.write_str("Offline"),
+            Target::Named(name) => write!(f, "{name:?}"),
+        }
+    }
+}
+
+/// In words: `Online`, `SMS-SEC-2` (refusals and trace lines).
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self, f)
+        match self {
+            Target::Named(name) => f.write_str(name),
+            other => std::fmt::Debug::fmt(other, f),
+        }
+    }
+}
+
+impl std::fmt::Debug for NodeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.target().fmt(f)
     }
 }
 
@@ -457,42 +628,42 @@ mod tests {
 
     #[test]
     fn kinds_name_every_action_in_declaration_order() {
-        let t = Target::Main;
+        let t = || Target::Main;
         let (c, d) = (CableRef::Corporate, Ms(1));
         let every = [
-            Action::Pull { cable: c, on: t },
-            Action::Plug { cable: c, on: t },
-            Action::DisableNic { cable: c, on: t },
-            Action::EnableNic { cable: c, on: t },
-            Action::Stop(t),
-            Action::Start(t),
-            Action::Restart { node: t, duration: d },
-            Action::PowerFail(t),
-            Action::PowerOn(t),
-            Action::StopDb(t),
-            Action::StartDb(t),
+            Action::Pull { cable: c, on: t() },
+            Action::Plug { cable: c, on: t() },
+            Action::DisableNic { cable: c, on: t() },
+            Action::EnableNic { cable: c, on: t() },
+            Action::Stop(t()),
+            Action::Start(t()),
+            Action::Restart { node: t(), duration: d },
+            Action::PowerFail(t()),
+            Action::PowerOn(t()),
+            Action::StopDb(t()),
+            Action::StartDb(t()),
             Action::FailSwitch,
             Action::RestoreSwitch,
             Action::Switch,
             Action::Recover,
-            Action::BringOnline(t),
+            Action::BringOnline(t()),
             Action::Upgrade { policy: UpgradePolicy::Simultaneously, version: "1".into(), duration: d },
             Action::Write { count: 1 },
             Action::Lookup { name: "n".into(), count: 1 },
             Action::ReverseLookup { ip: "1.2.3.4".parse().unwrap(), count: 1 },
-            Action::Connect { from: t, to: "1.2.3.4".parse().unwrap() },
-            Action::FailResource(t),
-            Action::RestoreResource(t),
-            Action::BreakSyncFile(t),
-            Action::RepairSyncFile(t),
-            Action::FillBackupDisk(t),
-            Action::FreeBackupDisk(t),
-            Action::Edit { on: t, count: 1 },
-            Action::Publish(t),
-            Action::MakeActive(t),
-            Action::MakeStandby(t),
-            Action::RuntimeError { node: t, process: "p".into(), thread: "t".into(), element: None, cleared_by: ClearedBy::SoftwareRestart },
-            Action::ClearRuntimeError(t),
+            Action::Connect { from: t(), to: "1.2.3.4".parse().unwrap() },
+            Action::FailResource(t()),
+            Action::RestoreResource(t()),
+            Action::BreakSyncFile(t()),
+            Action::RepairSyncFile(t()),
+            Action::FillBackupDisk(t()),
+            Action::FreeBackupDisk(t()),
+            Action::Edit { on: t(), count: 1 },
+            Action::Publish(t()),
+            Action::MakeActive(t()),
+            Action::MakeStandby(t()),
+            Action::RuntimeError { node: t(), process: "p".into(), thread: "t".into(), element: None, cleared_by: ClearedBy::SoftwareRestart },
+            Action::ClearRuntimeError(t()),
         ];
         assert_eq!(every.iter().map(Action::kind).collect::<Vec<_>>(), KINDS);
         assert_eq!(

@@ -155,7 +155,7 @@ impl Fault {
             FaultKind::BreakSyncFile => vec![Action::BreakSyncFile(t)],
             FaultKind::FillBackupDisk => vec![Action::FillBackupDisk(t)],
             FaultKind::AdminSwitch => vec![Action::Switch],
-            FaultKind::EditPublish => vec![Action::Edit { on: t, count: 2 }, Action::Publish(t)],
+            FaultKind::EditPublish => vec![Action::Edit { on: t.clone(), count: 2 }, Action::Publish(t)],
             FaultKind::MakeActive => vec![Action::MakeActive(t)],
         }
     }

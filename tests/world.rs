@@ -359,3 +359,18 @@ fn every_cable_of_a_declared_world_is_drawn_whatever_its_name() {
     assert_eq!(kinds.iter().filter(|k| *k == "Node").count(), 2, "{names:?}: {kinds:?}");
     assert!(kinds.contains(&"Cable".to_string()) && kinds.contains(&"Link".to_string()), "{kinds:?}");
 }
+
+/// Every node has a name: a step names a DMA by its host, and a role that two DMAs hold at once
+/// is refused when the step runs, saying which hold it (never the first by position).
+#[test]
+fn a_step_names_a_dma_by_its_host_and_a_role_held_twice_is_refused() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/world-dms-three-pairs.ron");
+    let steps = r#"(at: "5m", system: "pair-3", do: Stop("dma-3a")),
+        (at: "5m", system: "pair-1", do: Stop(Offline)),"#;
+    let text = std::fs::read_to_string(path).unwrap().replace("script: [", &format!("script: [\n        {steps}"));
+    let o = failsim::run(&parse(&text), None).unwrap();
+    let lines: Vec<&str> = o.timeline.iter().filter(|r| r.at_ms == 300_000).map(|r| r.text.as_str()).collect();
+    assert!(lines.iter().any(|l| l.starts_with("script: stop on dma-3a")), "{lines:#?}");
+    let refused = lines.iter().find(|l| l.starts_with("refused: stop")).expect("the ambiguous role is refused");
+    assert!(refused.contains("Offline is ambiguous now: dma-1a, dma-1b are all Offline"), "{refused}");
+}

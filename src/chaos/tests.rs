@@ -191,6 +191,9 @@ impl Product for Toy {
     fn ledger(&self) -> &crate::ledger::Ledger {
         &self.ledger
     }
+    fn node_names(_: &Misbehaviour) -> Vec<String> {
+        vec!["A".into(), "B".into()]
+    }
     fn lanes(&self, _: &World) -> Vec<crate::ops::LaneSample> {
         Vec::new()
     }

@@ -76,10 +76,14 @@ pub trait Product: Clone {
     fn validate_action(_cfg: &Self::Config, _action: &Action) -> Result<(), String> {
         Ok(())
     }
-    /// Checks a claim before the run (a status item it does not show, say).
-    fn validate_claim(_claim: &Self::Claim) -> Result<(), String> {
+    /// Checks a claim before the run, against its system (a status item it does not show, a
+    /// node it does not have, say).
+    fn validate_claim(_cfg: &Self::Config, _claim: &Self::Claim) -> Result<(), String> {
         Ok(())
     }
+    /// The system's nodes by name, in order (the first is `Main`): the names scripts and claims
+    /// may use (a host's name in a declared world, else the product's built-in names).
+    fn node_names(cfg: &Self::Config) -> Vec<String>;
 
     /// Checks the system's binding to a declared world (`None`: it lays out its own).
     fn check_binding(_cfg: &Self::Config, world: Option<&WorldDecl>) -> Result<(), String> {

@@ -154,10 +154,11 @@ macro_rules! registry {
             fn validate_action(cfg: &System, action: &$crate::action::Action) -> Result<(), String> {
                 cfg.validate_action(action)
             }
-            fn validate_claim(claim: &AnyClaim) -> Result<(), String> {
-                match claim {
-                    $( AnyClaim::$variant(c) => <$product as $crate::products::Product>::validate_claim(c), )*
-                }
+            fn validate_claim(cfg: &System, claim: &AnyClaim) -> Result<(), String> {
+                cfg.validate_claim(claim)
+            }
+            fn node_names(cfg: &System) -> Vec<String> {
+                cfg.node_names()
             }
             fn check_binding(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Result<(), String> {
                 cfg.check_binding(world)
@@ -400,6 +401,34 @@ impl System {
             }
         }
         self.visit(Check(action))
+    }
+
+    /// Checks a claim about this system (see [`Product::validate_claim`]); the parser reads
+    /// each claim in the vocabulary of the system it names.
+    pub fn validate_claim(&self, claim: &AnyClaim) -> Result<(), String> {
+        struct Check<'a>(&'a AnyClaim);
+        impl WithConfig for Check<'_> {
+            type Out = Result<(), String>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
+                match P::unwrap_claim(self.0) {
+                    Some(claim) => P::validate_claim(cfg, claim),
+                    None => Err(format!("this claim is not in the vocabulary of {}", P::LABEL)),
+                }
+            }
+        }
+        self.visit(Check(claim))
+    }
+
+    /// The system's nodes by name, in order (see [`Product::node_names`]).
+    pub fn node_names(&self) -> Vec<String> {
+        struct Names;
+        impl WithConfig for Names {
+            type Out = Vec<String>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Vec<String> {
+                P::node_names(cfg)
+            }
+        }
+        self.visit(Names)
     }
 
     /// The script actions this system supports.

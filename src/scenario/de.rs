@@ -361,10 +361,11 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
         }
     }
 
+    /// A bare name, or a string where a value reads either (a node: `Online` or `"SMS-SEC-2"`).
     fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         let d = self.plain()?;
         match &d.node.kind {
-            Kind::Ident(name) => v.visit_str::<Error>(name).map_err(|e| e.or_at(place(d.node))),
+            Kind::Ident(name) | Kind::Str(name) => v.visit_str::<Error>(name).map_err(|e| e.or_at(place(d.node))),
             _ => Err(d.fail("Expected identifier")),
         }
     }

@@ -11,7 +11,7 @@ pub use error::ScenarioError;
 
 use crate::action::{Action, NamedFault};
 use crate::check::When;
-use crate::products::{AnyClaim, Mixed, Product, Registered, System, SystemTag, WithConfig, WithProduct};
+use crate::products::{AnyClaim, Mixed, Registered, System, SystemTag, WithConfig, WithProduct};
 use crate::units::Ms;
 use crate::world::WorldDecl;
 use serde::{Deserialize, Serialize};
@@ -245,12 +245,13 @@ fn serialize_action<S: serde::Serializer>(action: &Action, s: S) -> Result<S::Ok
 
 /// A script action is written in one of two forms: by role (`Pull(cable: Corporate, on:
 /// Online)`, `FailSwitch`) or naming a part of the declared world (`Pull(cable: "isl-1")`,
-/// `FailSwitch("core-1")`). The node shows which: a world fault with a string in it names a
-/// part (the role form of those actions has none). Each form is read as itself, with its own
-/// exact errors.
+/// `FailSwitch("core-1")`). The node shows which: a world fault with a string in it and no
+/// `on:` names a part (the role form's strings are node names, after `on:`:
+/// `Pull(cable: Corporate, on: "SMS-SEC-1")`). Each form is read as itself, with its own exact
+/// errors.
 fn read_action(node: &tree::Node) -> Result<Action, de::Error> {
     let world_fault = node.name().is_some_and(|name| crate::action::WORLD_FAULTS.contains(&name));
-    match world_fault && node.holds_string() {
+    match world_fault && node.holds_string() && node.field("on").is_none() {
         true => de::from_node(node).map(Action::World),
         false => de::from_node(node),
     }
@@ -397,6 +398,9 @@ fn check_step(system: &System, step: &Step, totals: &mut Totals) -> Result<(), S
         return Err(format!("{} does not support the action `{}`; it supports: {}", system.label(), step.action.kind(), supported.join(", ")));
     }
     system.validate_action(&step.action)?;
+    if let Some(target) = step.action.target() {
+        crate::action::check_node(target, &system.node_names())?;
+    }
     match step.action.count() {
         Some(count) => totals.add(step.action.kind(), count),
         None => Ok(()),
@@ -409,11 +413,11 @@ fn check_expectation(scenario: &Scenario, e: &Expectation) -> Result<(), (&'stat
     if e.ids.is_empty() {
         return Err(("ids", "an expectation must name the SPEC IDs it checks (`ids: [...]`)".into()));
     }
-    <Mixed as Product>::validate_claim(&e.that).map_err(|m| ("that", m))?;
-    match e.system.as_deref() {
-        Some(name) => scenario.named(name).map(|_| ()).map_err(|m| ("system", m)),
-        None => Ok(()),
-    }
+    let system = match e.system.as_deref() {
+        Some(name) => scenario.named(name).map_err(|m| ("system", m))?,
+        None => &scenario.system,
+    };
+    system.validate_claim(&e.that).map_err(|m| ("that", m))
 }
 
 impl Scenario {

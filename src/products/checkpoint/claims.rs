@@ -1,7 +1,7 @@
 //! Claims about Check Point Management High Availability.
 
-use super::{CheckPoint, Mode, Sid};
-use crate::action::NodeId;
+use super::{CheckPoint, Mode};
+use crate::action::NodeRef;
 use crate::check::{self, Verdict};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -16,20 +16,20 @@ const PEER_ITEMS: [&str; 3] = ["Mode", "Status", "Last sync"];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Claim {
-    /// The server's mode (`Primary`/`Main`, `Secondary`/`Backup`).
-    Mode(NodeId, ModeIs),
+    /// The server's mode (`Primary`/`Main`, `Secondary`/`Backup`, or its name: `"SMS-SEC-2"`).
+    Mode(NodeRef, ModeIs),
     /// How many servers are Active (2: Collision Mode).
     ActiveCount(u32),
     /// The banner of the High Availability Status window, SmartConsole connected to `from`.
-    Banner { from: NodeId, is: String },
+    Banner { from: NodeRef, is: String },
     /// An item of the HA Status window connected to `from`: `of: from` is the "Connected to"
     /// area (Mode, Last sync), the other server its peer (Mode, Status). Status matches when it
     /// starts with `is` ("Not communicating" matches "Not communicating, last sync time …").
-    Status { from: NodeId, of: NodeId, item: String, is: String },
+    Status { from: NodeRef, of: NodeRef, item: String, is: String },
     /// A refused operation whose text contains this was recorded so far.
     Refused(String),
     /// Unpublished changes in the server's session.
-    Unpublished(NodeId, u32),
+    Unpublished(NodeRef, u32),
     /// Where the published changes are. Unset fields are not checked.
     Changes(check::Writes),
     /// Exactly these published changes (by id) were lost.
@@ -41,30 +41,39 @@ pub enum Claim {
 }
 
 impl Claim {
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the claim against the servers (`names`, the Primary first).
+    pub fn validate(&self, names: &[String]) -> Result<(), String> {
+        let node = |n: &NodeRef| crate::action::check_node(&n.target(), names);
         match self {
+            Claim::Mode(n, _) | Claim::Banner { from: n, .. } | Claim::Unpublished(n, _) => node(n),
+            Claim::Status { from, of, item, .. } => {
+                node(from)?;
+                node(of)?;
+                check::known_item(item, &PEER_ITEMS, "HA Status item")
+            }
             Claim::Changes(w) => w.validate(),
             Claim::LostChanges(ids) => check::valid_ids(ids),
-            Claim::Status { item, .. } => check::known_item(item, &PEER_ITEMS, "HA Status item"),
-            _ => Ok(()),
+            Claim::ActiveCount(_) | Claim::Refused(_) | Claim::ActiveAtMost(_) | Claim::Healthy => Ok(()),
         }
     }
 
     pub fn eval(&self, cp: &CheckPoint, world: &World) -> Verdict {
+        // The parser checked every server the claim names.
+        let sid = |n: &NodeRef| cp.server_of(n).expect("the parser checked the claim's servers");
         match self {
             Claim::Mode(n, m) => {
-                let actual = if cp.server(Sid::from(*n)).mode == Mode::Active { ModeIs::Active } else { ModeIs::Standby };
+                let actual = if cp.server(sid(n)).mode == Mode::Active { ModeIs::Active } else { ModeIs::Standby };
                 check::expect(*m, actual)
             }
             Claim::ActiveCount(c) => check::expect(*c, cp.actives().count() as u32),
             Claim::Banner { from, is } => {
-                let panel = cp.ha_status(world.net(), Sid::from(*from));
+                let panel = cp.ha_status(world.net(), sid(from));
                 let actual = panel.banner.first().cloned().unwrap_or_default();
                 if actual == *is { Ok(()) } else { Err((format!("banner \"{is}\""), format!("banner \"{actual}\""))) }
             }
             Claim::Status { from, of, item, is } => {
-                let panel = cp.ha_status(world.net(), Sid::from(*from));
-                let of_name = cp.name(Sid::from(*of));
+                let panel = cp.ha_status(world.net(), sid(from));
+                let of_name = cp.name(sid(of));
                 let area = if of == from { format!("Connected to: {of_name}") } else { format!("Peer: {of_name}") };
                 let actual = panel.columns.iter().find(|c| c.node == area).and_then(|c| c.get(item)).unwrap_or("absent");
                 if actual.to_lowercase().starts_with(&is.to_lowercase()) {
@@ -81,7 +90,7 @@ impl Claim {
                     Err((format!("a refusal containing \"{text}\""), format!("refusals: {:?}", cp.refusals.iter().map(|(_, r)| r).collect::<Vec<_>>())))
                 }
             }
-            Claim::Unpublished(n, c) => check::expect(*c, cp.server(Sid::from(*n)).session),
+            Claim::Unpublished(n, c) => check::expect(*c, cp.server(sid(n)).session),
             Claim::Changes(w) => w.check(&cp.ledger.summary()),
             Claim::LostChanges(ids) => check::lost_ids(&cp.ledger.summary(), ids),
             Claim::ActiveAtMost(n) => check::at_most(*n, cp.actives().count(), "Active"),

@@ -21,7 +21,7 @@ mod model;
 mod product;
 
 pub use claims::Claim;
-pub use model::{CheckPoint, Event, Mode, Rec, Sid};
+pub use model::{CheckPoint, Event, Mode, Rec};
 
 use crate::action::NodeId;
 use crate::units::Ms;

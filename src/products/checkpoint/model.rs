@@ -1,5 +1,5 @@
 use super::{Config, banner};
-use crate::action::{Action, NodeId, Target};
+use crate::action::{Action, NodeId, NodeRef, Target};
 use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind, SpecId};
 use crate::ledger::{self, Cause, IdSet, Ledger};
@@ -275,19 +275,32 @@ impl CheckPoint {
         }
     }
 
-    fn resolve(&self, t: Target) -> Option<Sid> {
+    /// The server a claim names.
+    pub fn server_of(&self, n: &NodeRef) -> Option<Sid> {
+        match n {
+            NodeRef::Main => Some(Sid::from(NodeId::Main)),
+            NodeRef::Backup => Some(Sid::from(NodeId::Backup)),
+            NodeRef::Named(name) => self.ids().find(|s| self.name(*s) == name),
+        }
+    }
+
+    /// Resolves a node reference when the action runs: a role held by no server, or by
+    /// several (two Active in Collision Mode, two Standby), is refused with the words why.
+    fn resolve(&self, t: &Target) -> Result<Sid, String> {
+        let holding = |mode: Mode| self.ids().filter(move |n| self.server(*n).mode == mode).map(|n| (n, self.name(n).to_string()));
         match t {
-            Target::Main => Some(Sid::from(NodeId::Main)),
-            Target::Backup => Some(Sid::from(NodeId::Backup)),
-            Target::Online => self.actives().next(),
-            Target::Offline => self.ids().find(|n| self.server(*n).mode == Mode::Standby),
+            Target::Main => Ok(Sid::from(NodeId::Main)),
+            Target::Backup => Ok(Sid::from(NodeId::Backup)),
+            Target::Online => crate::action::one_holding(t, holding(Mode::Active), "server"),
+            Target::Offline => crate::action::one_holding(t, holding(Mode::Standby), "server"),
+            Target::Named(name) => crate::action::named(name, self.ids().map(|n| (n, self.name(n).to_string())), "server"),
         }
     }
 
     fn on_command(&mut self, action: Action, cx: &mut Cx<'_, '_>) {
-        let node = match action.target().map(|t| (t, self.resolve(t))) {
-            Some((t, None)) => return self.refuse(action.describe(), format!("no server is {t:?} now"), cx),
-            Some((_, n)) => n,
+        let node = match action.target().map(|t| self.resolve(t)) {
+            Some(Err(why)) => return self.refuse(action.describe(), why, cx),
+            Some(Ok(n)) => Some(n),
             None => None,
         };
         let on = node.map_or(String::new(), |n| format!(" on {}", self.name(n)));

@@ -28,8 +28,13 @@ impl Product for CheckPoint {
         crate::action::supported(COMMANDS)
     }
 
-    fn validate_claim(claim: &Claim) -> Result<(), String> {
-        claim.validate()
+    fn validate_claim(cfg: &Config, claim: &Claim) -> Result<(), String> {
+        claim.validate(&Self::node_names(cfg))
+    }
+
+    /// The servers, the Primary first.
+    fn node_names(cfg: &Config) -> Vec<String> {
+        cfg.servers.clone()
     }
 
     fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {

@@ -33,13 +33,16 @@ pub const COMMANDS: &[&str] =
     &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "Recover", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect"];
 
 impl DataMiner {
-    /// Resolves a node reference at the moment the action runs.
-    pub fn resolve(&self, r: DmaRef) -> Option<Dma> {
+    /// Resolves a node reference at the moment the action runs: a role held by no DMA, or by
+    /// both (two online in a split brain, both offline), is refused with the words why.
+    pub fn resolve(&self, r: &DmaRef) -> Result<Dma, String> {
+        let holding = |online: bool| Dma::BOTH.into_iter().filter(move |d| self.agent(*d).role.is_claiming() == online).map(|d| (d, self.name(d).to_string()));
         match r {
-            DmaRef::Main => Some(Dma::Main),
-            DmaRef::Backup => Some(Dma::Backup),
-            DmaRef::Online => Dma::BOTH.into_iter().find(|d| self.agent(*d).role.is_claiming()),
-            DmaRef::Offline => Dma::BOTH.into_iter().find(|d| !self.agent(*d).role.is_claiming()),
+            DmaRef::Main => Ok(Dma::Main),
+            DmaRef::Backup => Ok(Dma::Backup),
+            DmaRef::Online => crate::action::one_holding(r, holding(true), "DMA"),
+            DmaRef::Offline => crate::action::one_holding(r, holding(false), "DMA"),
+            DmaRef::Named(name) => crate::action::named(name, Dma::BOTH.map(|d| (d, self.name(d).to_string())), "DMA"),
         }
     }
 
@@ -53,9 +56,9 @@ impl DataMiner {
         let mut resolved = None;
         if let Some(t) = command.target() {
             match self.resolve(t) {
-                Some(d) => resolved = Some(d),
-                None => {
-                    cx.record(Rec::Refused { what: command.describe(), why: format!("no DMA is {t:?} now") });
+                Ok(d) => resolved = Some(d),
+                Err(why) => {
+                    cx.record(Rec::Refused { what: command.describe(), why });
                     return;
                 }
             }

@@ -413,6 +413,15 @@ pub struct Config {
 }
 
 impl Config {
+    /// The DMAs' names, Main first: their hosts' in a declared world (a bound DMA is named
+    /// after its host), else their own.
+    pub fn node_names(&self) -> Vec<String> {
+        match &self.bind {
+            Some(b) => vec![b.main.clone(), b.backup.clone()],
+            None => Dma::BOTH.iter().map(|d| self.agent(*d).name.clone()).collect(),
+        }
+    }
+
     pub fn agent(&self, dma: Dma) -> &AgentConfig {
         match dma {
             Dma::Main => &self.main,

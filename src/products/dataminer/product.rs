@@ -28,8 +28,12 @@ impl Product for DataMiner {
         crate::action::supported(&[COMMANDS, super::watchdog::COMMANDS].concat())
     }
 
-    fn validate_claim(claim: &Claim) -> Result<(), String> {
+    fn validate_claim(_: &Config, claim: &Claim) -> Result<(), String> {
         claim.validate()
+    }
+
+    fn node_names(cfg: &Config) -> Vec<String> {
+        cfg.node_names()
     }
 
     /// An upgrade names a version as DataMiner writes it (SPEC §9); a runtime error names a

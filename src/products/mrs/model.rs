@@ -443,22 +443,26 @@ impl ActiveStandby {
         cx.record(Rec::Lost { count: crate::ledger::count(lost.ranges()), ids: lost.to_string(), cause: cause.detail });
     }
 
-    fn resolve(&self, t: Target) -> Option<NodeId> {
+    /// Resolves a node reference when the action runs: a role held by no node, or by both, is
+    /// refused with the words why.
+    fn resolve(&self, t: &Target) -> Result<NodeId, String> {
+        let holding = |role: Role| NodeId::BOTH.into_iter().filter(move |n| self.node(*n).role == role).map(|n| (n, self.name(n).to_string()));
         match t {
-            Target::Main => Some(NodeId::Main),
-            Target::Backup => Some(NodeId::Backup),
-            Target::Online => NodeId::BOTH.into_iter().find(|n| self.node(*n).role == Role::Active),
-            Target::Offline => NodeId::BOTH.into_iter().find(|n| self.node(*n).role == Role::Standby),
+            Target::Main => Ok(NodeId::Main),
+            Target::Backup => Ok(NodeId::Backup),
+            Target::Online => crate::action::one_holding(t, holding(Role::Active), "node"),
+            Target::Offline => crate::action::one_holding(t, holding(Role::Standby), "node"),
+            Target::Named(name) => crate::action::named(name, NodeId::BOTH.map(|n| (n, self.name(n).to_string())), "node"),
         }
     }
 
     fn on_command(&mut self, action: Action, cx: &mut Cx<'_, '_>) {
-        let node = match action.target().map(|t| (t, self.resolve(t))) {
-            Some((t, None)) => {
-                cx.record(Rec::Refused { what: action.kind().into(), why: format!("no node is {t:?} now") });
+        let node = match action.target().map(|t| self.resolve(t)) {
+            Some(Err(why)) => {
+                cx.record(Rec::Refused { what: action.kind().into(), why });
                 return;
             }
-            Some((_, Some(n))) => Some(n),
+            Some(Ok(n)) => Some(n),
             None => None,
         };
         let on = node.map_or(String::new(), |n| format!(" on {}", self.name(n)));

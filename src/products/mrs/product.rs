@@ -55,8 +55,12 @@ impl<S: Spec> Product for Pair<S> {
         crate::action::supported(&[COMMANDS, resource].concat())
     }
 
-    fn validate_claim(claim: &Claim) -> Result<(), String> {
+    fn validate_claim(_: &S::Config, claim: &Claim) -> Result<(), String> {
         claim.validate()
+    }
+
+    fn node_names(cfg: &S::Config) -> Vec<String> {
+        cfg.profile().node_names.to_vec()
     }
 
     fn check_binding(cfg: &S::Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
