@@ -13,7 +13,7 @@ mod decl;
 
 pub use decl::WorldDecl;
 
-use crate::action::NamedFault;
+use crate::action::{Action, NamedFault};
 use crate::engine::{Ctx, StreamAllocator, Streams, Tagged, Time, TimerId};
 use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Routing, Topology};
 
@@ -136,6 +136,32 @@ impl World {
 
     pub fn cable_named(&self, name: &str) -> Option<CableId> {
         self.net.cables().find(|(_, c)| c.name == name).map(|(id, _)| id)
+    }
+
+    /// The faults a world action means, with one meaning for every product (`None`: the action
+    /// is not a world fault). A role-named one lands where the product says its node is: the
+    /// NICs it names (`nics`, the ones its `CableRef` picks), the node's `host`, the world's one
+    /// `switch`; a named one on the part it names. A NIC without a cable gives no cable fault.
+    pub fn faults_of(&self, action: &Action, host: Option<HostId>, nics: &[PortId], switch: Option<PortId>) -> Option<Vec<WorldFault>> {
+        let on_host = |on| host.map(|host| WorldFault::Power { host, on }).into_iter().collect();
+        Some(match action {
+            Action::Pull { .. } | Action::Plug { .. } => {
+                let plugged = matches!(action, Action::Plug { .. });
+                nics.iter().filter_map(|nic| self.net.cable_of(*nic)).map(|cable| WorldFault::Cable { cable, plugged }).collect()
+            }
+            Action::DisableNic { .. } | Action::EnableNic { .. } => {
+                let enabled = matches!(action, Action::EnableNic { .. });
+                nics.iter().map(|&port| WorldFault::Nic { port, enabled }).collect()
+            }
+            Action::PowerFail(_) => on_host(false),
+            Action::PowerOn(_) => on_host(true),
+            // The parser refuses an unnamed switch fault in a world without exactly one switch.
+            Action::FailSwitch | Action::RestoreSwitch => {
+                switch.map(|port| WorldFault::Switch { port, up: matches!(action, Action::RestoreSwitch) }).into_iter().collect()
+            }
+            Action::World(f) => self.named_fault(f).into_iter().collect(),
+            _ => return None,
+        })
     }
 
     /// The fault a named world action means (`None`: no such part; the parser refuses that).
@@ -434,5 +460,28 @@ mod tests {
         assert!(w.net().connected(a_sync, b_sync), "the cross cable does not go through the switch");
         let nic = w.apply(WorldFault::Nic { port: a_sync, enabled: false });
         assert_eq!(nic.link(b_sync), Some(false));
+    }
+
+    #[test]
+    fn a_world_action_has_one_meaning_wherever_a_product_says_its_node_is() {
+        use crate::action::{CableRef, Target};
+        let (mut w, [sw, a_corp, a_sync, _, _], [a_cable, _, cross], [a, _]) = world();
+        let pull = Action::Pull { cable: CableRef::Both, on: Target::Main };
+        let faults = w.faults_of(&pull, Some(a), &[a_corp, a_sync], Some(sw)).expect("a world action");
+        assert_eq!(
+            faults,
+            [WorldFault::Cable { cable: a_cable, plugged: false }, WorldFault::Cable { cable: cross, plugged: false }],
+            "each NIC's cable, in order"
+        );
+        let loose = w.add_nic(a, "spare", vec![]);
+        assert_eq!(w.faults_of(&pull, Some(a), &[loose], None), Some(vec![]), "a NIC without a cable has no cable to pull");
+        let disable = Action::DisableNic { cable: CableRef::Sync, on: Target::Main };
+        assert_eq!(w.faults_of(&disable, Some(a), &[a_sync], None), Some(vec![WorldFault::Nic { port: a_sync, enabled: false }]));
+        assert_eq!(w.faults_of(&Action::PowerOn(Target::Main), Some(a), &[], None), Some(vec![WorldFault::Power { host: a, on: true }]));
+        assert_eq!(w.faults_of(&Action::FailSwitch, None, &[], Some(sw)), Some(vec![WorldFault::Switch { port: sw, up: false }]));
+        assert_eq!(w.faults_of(&Action::FailSwitch, None, &[], None), Some(vec![]), "no switch to fail without the one switch");
+        let named = Action::World(NamedFault::Plug { cable: "cross".into() });
+        assert_eq!(w.faults_of(&named, None, &[], None), Some(vec![WorldFault::Cable { cable: cross, plugged: true }]));
+        assert_eq!(w.faults_of(&Action::Stop(Target::Main), Some(a), &[a_corp], Some(sw)), None, "a stop is the product's, not the world's");
     }
 }

@@ -306,25 +306,12 @@ impl CheckPoint {
         let on = node.map_or(String::new(), |n| format!(" on {}", self.name(n)));
         cx.record(Rec::Script { text: format!("{}{on}", action.describe()) });
         let n = || node.expect("resolved");
+        // World faults: the world says what they mean and applies them; `after_fault` reacts.
+        let (host, port) = node.map(|n| (self.server(n).host, self.server(n).port)).unzip();
+        if let Some(faults) = cx.world.faults_of(&action, host, port.as_slice(), self.switch) {
+            return faults.into_iter().for_each(|fault| cx.request(fault));
+        }
         match action {
-            // World faults: the world applies them; `after_fault` reacts.
-            Action::Pull { .. } | Action::Plug { .. } => {
-                if let Some(cable) = cx.net().cable_of(self.server(n()).port) {
-                    cx.request(WorldFault::Cable { cable, plugged: matches!(action, Action::Plug { .. }) });
-                }
-            }
-            Action::DisableNic { .. } | Action::EnableNic { .. } => {
-                cx.request(WorldFault::Nic { port: self.server(n()).port, enabled: matches!(action, Action::EnableNic { .. }) });
-            }
-            Action::PowerFail(_) | Action::PowerOn(_) => {
-                cx.request(WorldFault::Power { host: self.server(n()).host, on: matches!(action, Action::PowerOn(_)) })
-            }
-            Action::FailSwitch | Action::RestoreSwitch => {
-                // The parser refuses an unnamed FailSwitch in a world without exactly one switch.
-                let port = self.switch.expect("an unnamed switch fault needs the one switch");
-                cx.request(WorldFault::Switch { port, up: matches!(action, Action::RestoreSwitch) });
-            }
-            Action::World(f) => cx.world.named_fault(&f).into_iter().for_each(|fault| cx.request(fault)),
             Action::Stop(_) => self.set_running(n(), false, Scope::Services, cx),
             Action::Start(_) => self.start(n(), cx),
             Action::Restart { duration, .. } => {

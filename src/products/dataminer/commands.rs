@@ -3,7 +3,7 @@
 
 use super::{Cx, DataMiner, Dma, Event, Lookup, Nic, Rec, Role, Run, Version};
 pub use crate::action::{Action as Command, CableRef, Target as DmaRef, UpgradePolicy};
-use crate::net::{HostId, Ip, PortKind, Topology};
+use crate::net::{HostId, Ip, PortId, PortKind, Topology};
 use crate::world::{Applied, WorldFault};
 
 /// The upgrade procedure in progress (the Taskbar Utility / System Center running it).
@@ -75,30 +75,12 @@ impl DataMiner {
         let d = || dma.expect("resolved above");
         match command {
             // World faults: the world applies them; the hooks below react (see `after_fault`).
-            Command::Pull { cable, .. } | Command::Plug { cable, .. } => {
-                let plugged = matches!(command, Command::Plug { .. });
-                for nic in self.own_nics(d(), cable, cx) {
-                    if let Some(cable) = cx.net().cable_of(self.agent(d()).port(nic)) {
-                        cx.request(WorldFault::Cable { cable, plugged });
-                    }
-                }
+            Command::Pull { cable, .. } | Command::Plug { cable, .. } | Command::DisableNic { cable, .. } | Command::EnableNic { cable, .. } => {
+                let ports: Vec<PortId> = self.own_nics(d(), cable, cx).into_iter().map(|nic| self.agent(d()).port(nic)).collect();
+                self.request_world(&command, Some(self.agent(d()).host), &ports, cx);
             }
-            Command::DisableNic { cable, .. } | Command::EnableNic { cable, .. } => {
-                let enabled = matches!(command, Command::EnableNic { .. });
-                for nic in self.own_nics(d(), cable, cx) {
-                    cx.request(WorldFault::Nic { port: self.agent(d()).port(nic), enabled });
-                }
-            }
-            Command::PowerFail(_) | Command::PowerOn(_) => {
-                cx.request(WorldFault::Power { host: self.agent(d()).host, on: matches!(command, Command::PowerOn(_)) });
-            }
-            Command::FailSwitch | Command::RestoreSwitch => {
-                // The parser refuses an unnamed switch fault in a world with several switches.
-                if let Some(port) = self.site.switch {
-                    cx.request(WorldFault::Switch { port, up: matches!(command, Command::RestoreSwitch) });
-                }
-            }
-            Command::World(f) => cx.world.named_fault(&f).into_iter().for_each(|fault| cx.request(fault)),
+            Command::PowerFail(_) | Command::PowerOn(_) => self.request_world(&command, Some(self.agent(d()).host), &[], cx),
+            Command::FailSwitch | Command::RestoreSwitch | Command::World(_) => self.request_world(&command, None, &[], cx),
             Command::Stop(_) => self.cmd_stop(d(), cx),
             Command::Start(_) => self.cmd_start(d(), self.cfg.start_time.0, cx),
             Command::Restart { duration, .. } => {
@@ -134,6 +116,13 @@ impl DataMiner {
 
     /// The DMA's NICs a cable reference names; a Sync NIC it does not have (sync over the
     /// corporate network, DM-OPT-SYNCNIC) is refused, not taken for the corporate one.
+    /// Asks the world for the faults a world action means (the world says what it means; the
+    /// pair says where its DMA is: `host`, the NICs `ports`, the switch of its site).
+    fn request_world(&self, command: &Command, host: Option<HostId>, ports: &[PortId], cx: &mut Cx<'_, '_>) {
+        let faults = cx.world.faults_of(command, host, ports, self.site.switch).expect("a world action means world faults");
+        faults.into_iter().for_each(|fault| cx.request(fault));
+    }
+
     fn own_nics(&self, dma: Dma, cable: CableRef, cx: &mut Cx<'_, '_>) -> Vec<Nic> {
         let (own, missing): (Vec<Nic>, Vec<Nic>) = nics(cable).into_iter().partition(|n| self.agent(dma).nics().any(|o| o == *n));
         if !missing.is_empty() {

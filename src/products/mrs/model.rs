@@ -473,26 +473,16 @@ impl ActiveStandby {
     fn apply(&mut self, action: Action, node: Option<NodeId>, cx: &mut Cx<'_, '_>) {
         let n = || node.expect("resolved");
         let fault = |dm: &mut Self, cx: &mut Cx<'_, '_>, what: &str| cx.record(Rec::Fault { node: dm.name(n()).into(), what: what.into() });
+        // World faults: the world says what they mean and applies them; `after_fault` reacts.
+        let (host, port) = node.map(|n| (self.node(n).host, self.node(n).port)).unzip();
+        let sync = matches!(action, Action::Pull { cable: CableRef::Sync, .. } | Action::Plug { cable: CableRef::Sync, .. });
+        if !sync && let Some(faults) = cx.world.faults_of(&action, host, port.as_slice(), self.switch) {
+            return faults.into_iter().for_each(|fault| cx.request(fault));
+        }
         match action {
             Action::Pull { cable, .. } | Action::Plug { cable, .. } if cable == CableRef::Sync => {
                 cx.record(Rec::Refused { what: "Sync cable".into(), why: "each node has one network cable (use Corporate)".into() });
             }
-            // World faults: the world applies them; `after_fault` reacts.
-            Action::Pull { .. } | Action::Plug { .. } => {
-                if let Some(cable) = cx.net().cable_of(self.node(n()).port) {
-                    cx.request(WorldFault::Cable { cable, plugged: matches!(action, Action::Plug { .. }) });
-                }
-            }
-            Action::DisableNic { .. } | Action::EnableNic { .. } => {
-                cx.request(WorldFault::Nic { port: self.node(n()).port, enabled: matches!(action, Action::EnableNic { .. }) });
-            }
-            Action::PowerFail(_) | Action::PowerOn(_) => cx.request(WorldFault::Power { host: self.node(n()).host, on: matches!(action, Action::PowerOn(_)) }),
-            Action::FailSwitch | Action::RestoreSwitch => {
-                // The parser refuses an unnamed FailSwitch in a world without exactly one switch.
-                let port = self.switch.expect("an unnamed switch fault needs the one switch");
-                cx.request(WorldFault::Switch { port, up: matches!(action, Action::RestoreSwitch) });
-            }
-            Action::World(f) => cx.world.named_fault(&f).into_iter().for_each(|fault| cx.request(fault)),
             Action::Stop(_) => self.set_running(n(), false, cx),
             Action::Start(_) => self.start(n(), cx),
             Action::Restart { duration, .. } => {
