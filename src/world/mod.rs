@@ -245,12 +245,14 @@ impl World {
 }
 
 /// What a system's code may touch while it handles an event: time, its timers and its trace
-/// (through the engine's context, tagged with the system's index), the world, and the outbox of
-/// world faults it asks for.
+/// (through the engine's context, tagged with the system's index), the world to read, the
+/// outbox of world faults it asks for, and the typed requests a product may make of the world
+/// (hold or release an address, register a name, take its random streams). Only the world
+/// changes the network: a product lays out its built-in hosts once, at t = 0 ([`Self::lay_out`]).
 pub struct WorldCx<'a, 'b, E, R> {
     engine: Engine<'a, 'b, E, R>,
     system: u16,
-    pub world: &'a mut World,
+    world: &'a mut World,
     requests: &'a mut Vec<WorldFault>,
 }
 
@@ -385,6 +387,39 @@ impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
 
     pub fn net(&self) -> &Topology {
         self.world.net()
+    }
+
+    /// The world, to read.
+    pub fn world(&self) -> &World {
+        self.world
+    }
+
+    /// The random streams of this system (taken once, when it is built).
+    pub fn streams(&mut self) -> Streams {
+        self.world.streams()
+    }
+
+    /// Lays out a product's built-in hosts, NICs, switches, cables and fixed DNS records: only
+    /// while the system is built, at t = 0 (a declared world is laid out by the world itself).
+    pub fn lay_out<T>(&mut self, f: impl FnOnce(&mut World) -> T) -> T {
+        assert_eq!(self.now(), 0, "a product lays out its hosts only when it is built");
+        f(self.world)
+    }
+
+    /// The host holds an address on one of its NICs (a virtual or floating IP): whether it
+    /// took it.
+    pub fn hold_addr(&mut self, port: PortId, addr: Cidr) -> bool {
+        self.world.hold_addr(port, addr)
+    }
+
+    /// The host lets an address go: whether it held it.
+    pub fn release_addr(&mut self, port: PortId, ip: Ip) -> bool {
+        self.world.release_addr(port, ip)
+    }
+
+    /// A host registers its name in DNS: whether the table changed.
+    pub fn register_name(&mut self, name: &str, ip: Ip, source: crate::net::RecordSource) -> bool {
+        self.world.dns_mut().register(name, ip, source)
     }
 
     /// The current virtual time.

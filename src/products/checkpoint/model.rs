@@ -124,12 +124,11 @@ impl CheckPoint {
     /// declared world (checked by `Config::check_binding`).
     pub fn new(cfg: Config, cx: &mut Cx<'_, '_>) -> Self {
         assert!((2..=super::MAX_SERVERS).contains(&cfg.servers.len()), "the configuration was validated");
-        let net = &mut *cx.world;
         let stores = u8::try_from(cfg.servers.len()).expect("at most MAX_SERVERS");
-        let (switch, places) = match &cfg.bind {
+        let (switch, places) = cx.lay_out(|net| match &cfg.bind {
             None => Self::lay_out(&cfg, net),
             Some(b) => Self::bind(&cfg, b, net),
-        };
+        });
         let servers = places.into_iter().enumerate().map(|(i, (host, port))| {
             let mode = if i == cfg.initially_active.idx() { Mode::Active } else { Mode::Standby };
             Server { host, port, running: true, mode, db: IdSet::default(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
@@ -308,7 +307,7 @@ impl CheckPoint {
         let n = || node.expect("resolved");
         // World faults: the world says what they mean and applies them; `after_fault` reacts.
         let (host, port) = node.map(|n| (self.server(n).host, self.server(n).port)).unzip();
-        if let Some(faults) = cx.world.faults_of(&action, host, port.as_slice(), self.switch) {
+        if let Some(faults) = cx.world().faults_of(&action, host, port.as_slice(), self.switch) {
             return faults.into_iter().for_each(|fault| cx.request(fault));
         }
         match action {

@@ -119,7 +119,7 @@ impl DataMiner {
     /// Asks the world for the faults a world action means (the world says what it means; the
     /// pair says where its DMA is: `host`, the NICs `ports`, the switch of its site).
     fn request_world(&self, command: &Command, host: Option<HostId>, ports: &[PortId], cx: &mut Cx<'_, '_>) {
-        let faults = cx.world.faults_of(command, host, ports, self.site.switch).expect("a world action means world faults");
+        let faults = cx.world().faults_of(command, host, ports, self.site.switch).expect("a world action means world faults");
         faults.into_iter().for_each(|fault| cx.request(fault));
     }
 
@@ -368,7 +368,7 @@ impl DataMiner {
     /// A client resolves `name` and sends a request to the answer. In shared-hostname mode the
     /// offline DMA's reverse proxy forwards it to the online one (DM-DNS-6, docs).
     fn lookup(&mut self, name: &str, cx: &mut Cx<'_, '_>) {
-        let answer = cx.world.dns().lookup(name, &mut self.dns_rng);
+        let answer = cx.world().dns().lookup(name, &mut self.dns_rng);
         let served_by = answer.and_then(|ip| self.serve(cx.net(), ip));
         let served = served_by.map(|d| self.name(d).to_string());
         cx.record(Rec::Lookup {
@@ -397,7 +397,7 @@ impl DataMiner {
     }
 
     fn reverse_lookup(&mut self, ip: Ip, cx: &mut Cx<'_, '_>) {
-        let answer = cx.world.dns().reverse(ip, &mut self.dns_rng);
+        let answer = cx.world().dns().reverse(ip, &mut self.dns_rng);
         cx.record(Rec::Lookup { query: ip.to_string(), answer: answer.clone().unwrap_or_else(|| "no answer".into()), served_by: String::new() });
         self.lookups.push(Lookup { at_ms: cx.now(), query: ip.to_string(), answer, served_by: None });
     }

@@ -64,7 +64,7 @@ impl DataMiner {
     /// ping of a heartbeat is out at a time, so a timeout above the interval cannot pile up
     /// pings).
     pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
-        let ok = self.heartbeat_ok(cx.world.net(), dma, slot);
+        let ok = self.heartbeat_ok(cx.world().net(), dma, slot);
         let state = &self.agents[dma.idx()].heartbeats[slot];
         if !ok && state.inverted {
             cx.arm(state.timer, self.cfg.ping_timeout_heartbeats.0, Event::PingTimedOut { dma, slot: slot as u8 });
@@ -321,12 +321,12 @@ impl DataMiner {
         for (nic, vip) in self.cfg.vips() {
             let port = self.agent(dma).port(nic);
             let prefix_len = self.cfg.agent(dma).address(nic).prefix_len;
-            if cx.world.hold_addr(port, Cidr { addr: vip, prefix_len }) {
+            if cx.hold_addr(port, Cidr { addr: vip, prefix_len }) {
                 cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: true });
             }
         }
         let vip = v.vip;
-        if register && cx.world.dns_mut().register(&self.cfg.agent(dma).name, vip, RecordSource::Dynamic) {
+        if register && cx.register_name(&self.cfg.agent(dma).name, vip, RecordSource::Dynamic) {
             cx.record(Rec::DnsRegistered { name: self.name(dma).into(), addr: vip.to_string() });
         }
         assert!(self.holds_vip(cx.net(), dma), "a DMA that claimed the VIPs holds every one");
@@ -338,7 +338,7 @@ impl DataMiner {
         let cfg = std::sync::Arc::clone(&self.cfg);
         for (nic, vip) in cfg.vips() {
             let port = self.agent(dma).port(nic);
-            if !cx.world.release_addr(port, vip) {
+            if !cx.release_addr(port, vip) {
                 continue;
             }
             cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: false });

@@ -316,13 +316,13 @@ impl DataMiner {
     pub fn new(cfg: Config, cx: &mut Cx<'_, '_>) -> Self {
         // One stream per random component, taken in this fixed order: DNS answers, then each
         // DMA's heartbeat phases.
-        let mut streams = cx.world.streams();
+        let mut streams = cx.streams();
         let dns_rng = streams.take();
         let phase_rng = [streams.take(), streams.take()];
-        let (cfg, site, agent_ports) = match cfg.bind.clone() {
-            None => Self::lay_out(cfg, cx.world),
-            Some(b) => Self::bind(cfg, &b, cx.world),
-        };
+        let (cfg, site, agent_ports) = cx.lay_out(|world| match cfg.bind.clone() {
+            None => Self::lay_out(cfg, world),
+            Some(b) => Self::bind(cfg, &b, world),
+        });
         let cfg = Arc::new(cfg);
         let agents = Dma::BOTH.map(|d| Self::new_agent(&cfg, d, agent_ports[d.idx()], cx));
         let mut dm = DataMiner {
@@ -344,7 +344,7 @@ impl DataMiner {
         };
         let online = dm.cfg.initially_online;
         cx.record(Rec::Initial { online: dm.name(online).to_string() });
-        dm.initial_dns(cx.world);
+        cx.lay_out(|world| dm.initial_dns(world));
         dm.agents[online.idx()].role = Role::Online;
         dm.claim_vip(online, cx);
         for d in Dma::BOTH {
@@ -574,7 +574,7 @@ impl DataMiner {
     }
 
     pub(super) fn settle(&mut self, cx: &mut Cx<'_, '_>) {
-        self.check_invariants(cx.world);
+        self.check_invariants(cx.world());
         self.check_rte_invariants();
         self.track_dead_end(cx);
         self.refresh_consoles(cx);

@@ -34,7 +34,7 @@ impl DataMiner {
 
     /// One check of the sync connection; forwards what waits when it works.
     pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let ok = self.sync_path_ok(cx.world.net(), dma);
+        let ok = self.sync_path_ok(cx.world().net(), dma);
         let now = cx.now();
         let a = self.agent_mut(dma);
         match (ok, a.sync_failing_since) {
@@ -70,7 +70,7 @@ impl DataMiner {
         }
         // (The cheap test first: most checks find nothing to forward.)
         let waiting = !self.agent(dma).forward.is_empty();
-        let forwarding = waiting && self.agent(dma).is_running() && self.sync_path_ok(cx.world.net(), dma);
+        let forwarding = waiting && self.agent(dma).is_running() && self.sync_path_ok(cx.world().net(), dma);
         if forwarding {
             let ids = self.agent_mut(dma).forward.drain();
             let buddy = dma.buddy();

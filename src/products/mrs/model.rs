@@ -162,12 +162,11 @@ impl ActiveStandby {
     /// IP on the initially active node.
     pub fn new(profile: Profile, cx: &mut Cx<'_, '_>) -> Self {
         use rand::RngExt;
-        let mut rng = cx.world.streams().take();
-        let net = &mut *cx.world;
-        let Layout { switch, vantage, gateway, floating_ip, places } = match &profile.bind {
+        let mut rng = cx.streams().take();
+        let Layout { switch, vantage, gateway, floating_ip, places } = cx.lay_out(|net| match &profile.bind {
             None => Self::lay_out(&profile, net),
             Some(b) => Self::bind(&profile, b, net),
-        };
+        });
         let nodes = [0usize, 1].map(|i| {
             let (host, port) = places[i];
             let role = if i == profile.initially_active.idx() { Role::Active } else { Role::Standby };
@@ -187,7 +186,7 @@ impl ActiveStandby {
             }
         });
         let active = profile.initially_active.idx();
-        net.hold_addr(nodes[active].port, floating_ip);
+        cx.hold_addr(nodes[active].port, floating_ip);
         let timers = [cx.new_timer(), cx.new_timer(), cx.new_timer()];
         cx.arm(timers[0], profile.heartbeat_interval.0, Event::Heartbeat);
         cx.arm(timers[1], 1 + rng.random_range(0..profile.sync_interval.0), Event::SyncCheck);
@@ -396,9 +395,9 @@ impl ActiveStandby {
         self.nodes[n.idx()].active_since_ms = cx.now();
         let port = self.node(n).port;
         if role == Role::Active {
-            cx.world.hold_addr(port, self.floating_ip);
+            cx.hold_addr(port, self.floating_ip);
         } else {
-            cx.world.release_addr(port, self.floating_ip.addr);
+            cx.release_addr(port, self.floating_ip.addr);
         }
         let holds = cx.net().holders(self.floating_ip.addr).any(|p| p == port);
         assert_eq!(holds, role == Role::Active, "the floating IP is on a node exactly while it is active");
@@ -476,7 +475,7 @@ impl ActiveStandby {
         // World faults: the world says what they mean and applies them; `after_fault` reacts.
         let (host, port) = node.map(|n| (self.node(n).host, self.node(n).port)).unzip();
         let sync = matches!(action, Action::Pull { cable: CableRef::Sync, .. } | Action::Plug { cable: CableRef::Sync, .. });
-        if !sync && let Some(faults) = cx.world.faults_of(&action, host, port.as_slice(), self.switch) {
+        if !sync && let Some(faults) = cx.world().faults_of(&action, host, port.as_slice(), self.switch) {
             return faults.into_iter().for_each(|fault| cx.request(fault));
         }
         match action {
@@ -694,7 +693,7 @@ impl ActiveStandby {
     }
 
     pub(super) fn settle(&mut self, cx: &mut Cx<'_, '_>) {
-        self.check_invariants(cx.world);
+        self.check_invariants(cx.world());
         let now = cx.now();
         let standing = self.conditions(now);
         for c in self.console.reconcile(&standing, now) {
