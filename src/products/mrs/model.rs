@@ -513,17 +513,25 @@ impl ActiveStandby {
             Action::Switch => self.manual_switch(cx),
             Action::Write { count } => self.change_config(count, cx),
             Action::FailResource(_) | Action::RestoreResource(_) => {
+                let roles = NodeId::BOTH.map(|m| self.node(m).role);
                 self.nodes[n().idx()].resource_ok = matches!(action, Action::RestoreResource(_));
                 let name = self.profile.resource.as_ref().map_or("HA", |r| r.name);
                 fault(self, cx, &format!("{name} resource {}", if self.node(n()).resource_ok { "restored" } else { "failed" }));
+                // The resource check counts it, every interval (ALM-12072: 9 s × 3; MRS-RESOURCES).
+                assert_eq!(NodeId::BOTH.map(|m| self.node(m).role), roles, "a resource fault switches nothing at once");
             }
             Action::BreakSyncFile(_) | Action::RepairSyncFile(_) => {
+                let failing = self.sync_failure.is_some();
                 self.nodes[n().idx()].sync_file_ok = matches!(action, Action::RepairSyncFile(_));
                 fault(self, cx, if self.node(n()).sync_file_ok { "synchronization file repaired" } else { "synchronization file missing / wrong permissions" });
+                // The sync is checked every 60 s (FLINK-45641-1, FLINK-45641-3).
+                assert_eq!(self.sync_failure.is_some(), failing, "a sync file fault shows at the next sync check, not at once");
             }
             Action::FillBackupDisk(_) | Action::FreeBackupDisk(_) => {
+                let failing = self.sync_failure.is_some();
                 self.nodes[n().idx()].backup_disk_full = matches!(action, Action::FillBackupDisk(_));
                 fault(self, cx, if self.node(n()).backup_disk_full { "/srv/BigData/LocalBackup full" } else { "/srv/BigData/LocalBackup cleaned" });
+                assert_eq!(self.sync_failure.is_some(), failing, "a backup disk fault shows at the next sync check, not at once (FLINK-45641-2)");
             }
             other => cx.record(Rec::Refused { what: other.kind().into(), why: format!("not a {} action", self.profile.system) }),
         }
