@@ -93,7 +93,7 @@ pub trait Product: Clone {
         }
     }
 
-    /// The system at t = 0 in `cx.world` (its hosts, NICs and cables in the default layout),
+    /// The system at t = 0 in the world (its hosts, NICs and cables in the default layout),
     /// its random streams taken from the world, its first timers armed.
     fn build(cfg: &Self::Config, cx: &mut Cx<'_, '_, Self>) -> Self;
     /// The event a script action becomes.

@@ -134,6 +134,7 @@ impl CheckPoint {
             Server { host, port, running: true, mode, db: IdSet::default(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
         });
         let servers: Vec<Server> = servers.collect();
+        assert_eq!(servers.iter().filter(|s| s.mode == Mode::Active).count(), 1, "at t = 0 exactly one server is Active (CP-1)");
         let timer = cx.new_timer();
         cx.arm(timer, cfg.sync_interval.0, Event::PeriodicSync);
         cx.record(Rec::Initial { active: cfg.servers[cfg.initially_active.idx()].clone() });
@@ -213,6 +214,8 @@ impl CheckPoint {
     /// are lost, by id. Actives never sync with each other (CP-6).
     fn sync(&mut self, from: Sid, to: Sid, cx: &mut Cx<'_, '_>) {
         assert_ne!(from, to, "a server does not sync with itself");
+        // The periodic sync, a publish (only an Active has a session), a changeover, a collision's end.
+        assert_eq!(self.server(from).mode, Mode::Active, "only an Active syncs the others (CP-2)");
         let why = if self.server(to).mode == Mode::Active {
             Some("Collision or HA conflict: two Active servers cannot sync".to_string())
         } else if !self.communicating(cx.net(), from, to) {
@@ -332,6 +335,7 @@ impl CheckPoint {
         } else {
             self.refuse(format!("start {}", self.name(n)), "the server has no power".into(), cx);
         }
+        assert!(self.server(n).running || !cx.net().host(self.server(n).host).powered, "a start on a powered server brings its services up");
     }
 
     /// The world applied a fault: the trace says what happened to the servers' cables and NICs;
@@ -346,6 +350,7 @@ impl CheckPoint {
             WorldFault::Power { host, on } if applied.changed => {
                 if let Some(n) = self.ids().find(|n| self.server(*n).host == host) {
                     self.set_running(n, on, Scope::Server, cx);
+                    assert_eq!(self.server(n).running, on, "a server's services run exactly while it has power");
                 }
             }
             // The paths changed: the HA status window must look again.
@@ -364,6 +369,8 @@ impl CheckPoint {
                 self.discard_session(n, cx);
             }
         }
+        // CP-10: a session that was never published is lost when its server goes down.
+        assert!(running || self.server(n).session == 0, "a server that went down holds no session");
     }
 
     fn discard_session(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
@@ -383,6 +390,7 @@ impl CheckPoint {
             return self.refuse(what, "a Standby server opens only in Read Only mode".into(), cx);
         }
         self.server_mut(n).session += count;
+        assert_eq!(self.server(n).mode, Mode::Active, "only an Active takes changes in a session (CP-3)");
         cx.record(Rec::Session { server: self.name(n).into(), pending: self.server(n).session });
     }
 
@@ -392,6 +400,8 @@ impl CheckPoint {
         if !self.server(n).running || count == 0 {
             return self.refuse(format!("publish on {}", self.name(n)), "nothing to publish".into(), cx);
         }
+        // A session opens only on an Active (CP-3), and a server made Standby discards it.
+        assert_eq!(self.server(n).mode, Mode::Active, "only an Active has a session to publish (CP-2)");
         let now = cx.now();
         let ids = self.ledger.write(now, store(n), count);
         self.ledger.store(ids, store(n), now);
@@ -433,6 +443,8 @@ impl CheckPoint {
             self.discard_session(old, cx);
             self.sync(n, old, cx);
         }
+        // CP-5: every Active that was told is Standby now; only one that could not be told stays Active (CP-6).
+        assert!(!untold.is_empty() || self.actives().count() == 1, "a changeover that told every Active leaves one Active (CP-5)");
         assert_eq!(self.server(n).mode, Mode::Active, "the server made Active is Active");
     }
 
@@ -458,6 +470,7 @@ impl CheckPoint {
         });
         self.discard_session(n, cx);
         self.sync(remaining, n, cx);
+        assert_eq!(self.server(n).mode, Mode::Standby, "the server set back to Standby is Standby (CP-8)");
     }
 
     /// The High Availability Status window as SmartConsole shows it connected to `to` (CP-7).

@@ -91,6 +91,8 @@ impl DataMiner {
                 if self.agent_mut(d()).db.stop() {
                     cx.record(Rec::Db { dma: self.name(d()).into(), running: false, why: "stopped".into() });
                 }
+                // DataMiner keeps running on a stopped database (DM-DB-ON-1, DM-DB-OFF-1).
+                assert!(!self.agent(d()).db.running, "a stopped database server does not run");
             }
             Command::StartDb(_) => {
                 let _ = self.start_db(d(), "started", cx);
@@ -138,6 +140,8 @@ impl DataMiner {
         if matches!(self.agent(dma).run, Run::Running | Run::Starting) {
             self.stop_agent(dma, "stopped", cx);
         }
+        assert!(!matches!(self.agent(dma).run, Run::Running | Run::Starting), "a stop leaves DataMiner neither running nor starting");
+        assert_eq!(self.agent(dma).role, Role::Offline, "a stopped DMA is offline");
     }
 
     pub(super) fn cmd_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_, '_>) {
@@ -146,6 +150,11 @@ impl DataMiner {
         } else if matches!(self.agent(dma).run, Run::Stopped | Run::StartFailed) {
             self.begin_start(dma, duration_ms, cx);
         }
+        // A start without power is refused; with power, DataMiner runs or is on its way.
+        assert!(
+            !cx.net().host(self.agent(dma).host).powered || matches!(self.agent(dma).run, Run::Running | Run::Starting),
+            "a start on a powered server leaves DataMiner running or starting"
+        );
     }
 
     /// The DMA whose server is `host`, if any.
@@ -159,6 +168,8 @@ impl DataMiner {
             && let Some(dma) = self.dma_on(host)
         {
             self.cmd_stop(dma, cx);
+            // DM-STOP-POWER: a power failure is a stop.
+            assert!(!matches!(self.agent(dma).run, Run::Running | Run::Starting), "a server about to lose power has stopped DataMiner");
         }
     }
 
@@ -184,11 +195,14 @@ impl DataMiner {
             }
             WorldFault::Power { host, on } if applied.changed => {
                 if let Some(dma) = self.dma_on(host) {
+                    // `before_fault` stopped DataMiner before the power went; a boot starts it.
+                    assert!(on || !matches!(self.agent(dma).run, Run::Running | Run::Starting), "a server without power runs no DataMiner (DM-STOP-POWER)");
                     cx.record(Rec::Power { dma: self.name(dma).into(), on });
                     if on {
                         // A boot re-applies the persistent routes (DM-ROUTE-1).
                         self.agent_mut(dma).routes.boot();
                         self.cmd_start(dma, self.cfg.start_time.0, cx);
+                        assert_eq!(self.agent(dma).run, Run::Starting, "a server that got power back starts DataMiner");
                     }
                 }
             }
@@ -212,6 +226,7 @@ impl DataMiner {
         if waiting == 0 || wait_ms == 0 {
             return self.try_go_online(target, "manual Switch", true, cx);
         }
+        assert_eq!(self.agent(online).role, Role::Online, "a Switch waits only for an online DMA's DB push (DM-OPT-DBPUSHWAIT)");
         cx.record(Rec::PushWait { dma: self.name(online).into(), count: waiting, wait: crate::units::Ms(wait_ms).to_string() });
         self.switch_waiting = true;
         cx.arm(self.push_timer, wait_ms, Event::PushWaitOver);
@@ -233,10 +248,13 @@ impl DataMiner {
         if !started && self.upgrade.is_some() {
             self.abort_upgrade(cx);
         }
+        // Only the Switch button or an upgrade's switch makes a Switch wait: neither runs here.
+        assert!(!self.switch_waiting, "a Switch that went ahead no longer waits");
     }
 
     /// The upgrade procedure stops: the switch it needed was refused.
     fn abort_upgrade(&mut self, cx: &mut Cx<'_, '_>) {
+        assert!(self.upgrade.is_some(), "only an upgrade in progress is aborted");
         cx.record(Rec::Upgrade { step: "aborted: the switch was refused".into() });
         self.upgrade = None;
     }
@@ -277,7 +295,9 @@ impl DataMiner {
         match why {
             Some(why) => cx.record(Rec::Refused { what: format!("bring {} online", self.name(dma)), why }),
             None => {
-                self.try_go_online(dma, "brought online by the operator", true, cx);
+                let started = self.try_go_online(dma, "brought online by the operator", true, cx);
+                // A DMA that may not go online (DM-OPT-NICCHECK) stays as it was.
+                assert!(started || self.agent(dma).role == Role::Offline, "a DMA brought online that did not proceed stays offline");
             }
         }
     }
@@ -306,6 +326,8 @@ impl DataMiner {
                 Step::Upgrading(offline)
             }
         };
+        // Every policy begins by restarting the offline DMA (alone, or with the online one).
+        assert!(!self.agent(offline).is_running(), "an upgrade begins with the offline DMA's restart (DM-UPG-1, DM-UPG-2, DM-UPG-3)");
         cx.record(Rec::Upgrade { step: format!("{policy:?} to {version} started") });
         self.upgrade = Some(Upgrade { policy, version, duration_ms, first_online, step });
     }
@@ -315,6 +337,9 @@ impl DataMiner {
         self.agent_mut(dma).pending_version = Some(version);
         self.cmd_stop(dma, cx);
         self.cmd_start(dma, duration_ms, cx);
+        // The new version is taken when the start completes (`on_start_done`), not before.
+        assert!(!self.agent(dma).is_running(), "a DMA being upgraded runs only once its start completes");
+        assert_eq!(self.agent(dma).pending_version, Some(version), "a DMA being upgraded waits for its new version");
     }
 
     /// Moves the upgrade procedure on when its current step is done.
@@ -345,6 +370,12 @@ impl DataMiner {
             }
             (UpgradePolicy::BackupFirstWithSwitchback, Step::Upgrading(d)) if d == first => self.upgrade_switch(first, cx),
             _ => {
+                // Each DMA took the new version when its upgrade's start completed.
+                let version = self.upgrade.as_ref().expect("an upgrade in progress").version;
+                assert!(
+                    Dma::BOTH.iter().all(|d| self.agent(*d).version == version),
+                    "a finished upgrade leaves both DMAs on the new version (DM-UPG-1, DM-UPG-2, DM-UPG-3)"
+                );
                 cx.record(Rec::Upgrade { step: "finished".into() });
                 None
             }
@@ -356,6 +387,7 @@ impl DataMiner {
     }
 
     fn upgrade_switch(&mut self, to: Dma, cx: &mut Cx<'_, '_>) -> Option<Step> {
+        assert!(self.upgrade.is_some(), "only an upgrade in progress switches");
         cx.record(Rec::Upgrade { step: format!("switching {} online", self.name(to)) });
         if self.manual_switch(cx) {
             Some(Step::SwitchingTo(to))

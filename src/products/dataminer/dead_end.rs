@@ -163,7 +163,14 @@ impl DataMiner {
         };
         cx.record(Rec::Recovery { step: step.label(), dma: self.name(step.dma()).into() });
         match step {
-            Step::Start(d) => self.cmd_start(d, self.cfg.start_time.0, cx),
+            Step::Start(d) => {
+                self.cmd_start(d, self.cfg.start_time.0, cx);
+                // The step is taken on a stopped DMA: it starts, unless its server has no power.
+                assert!(
+                    self.agent(d).run == super::Run::Starting || !cx.net().host(self.agent(d).host).powered,
+                    "a recovery start on a powered server starts DataMiner"
+                );
+            }
             Step::StartDb(d) => {
                 let _ = self.start_db(d, "started (recovery)", cx);
             }

@@ -64,6 +64,8 @@ impl DataMiner {
     /// ping of a heartbeat is out at a time, so a timeout above the interval cannot pile up
     /// pings).
     pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
+        // (The hot path: one field compare.) Its callers: the timer of a running DMA, the start.
+        assert!(self.agents[dma.idx()].run == Run::Running, "only a running DMA checks its heartbeats");
         let ok = self.heartbeat_ok(cx.world().net(), dma, slot);
         let state = &self.agents[dma.idx()].heartbeats[slot];
         if !ok && state.inverted {
@@ -152,6 +154,10 @@ impl DataMiner {
             // DM-HB-INVERTED: a DMA goes (or stays) offline when all its inverted heartbeats fail.
             self.made_offline(dma, "all inverted heartbeats failing", cx);
         }
+        assert!(
+            !inverted || !self.all_inverted_failed(dma) || self.agent(dma).role == Role::Offline,
+            "a DMA whose inverted heartbeats all fail is offline (DM-HB-INVERTED)"
+        );
     }
 
     /// DM-HB-PINGPONG: a DMA asked to go offline refuses when all its own normal heartbeat
@@ -189,6 +195,12 @@ impl DataMiner {
             assert_eq!(self.agent(buddy).role, Role::Offline, "a buddy that accepted the notice is offline");
         }
         self.begin_phases(dma, false, "going online", cx);
+        // DM-NOTIFY: a buddy that can be told has been told, and left the online role; only an
+        // unreachable one may still claim it (DM-SPLIT).
+        assert!(
+            !self.can_message(cx.net(), dma, buddy) || !self.agent(buddy).role.is_claiming(),
+            "a DMA goes online only once a buddy it reaches left the online role (DM-NOTIFY)"
+        );
         true
     }
 
@@ -228,6 +240,7 @@ impl DataMiner {
 
     fn going_online_wait(&self, dma: Dma, now: u64) -> u64 {
         let a = self.agent(dma);
+        assert!(now >= a.phase_started_ms, "the going-online phases began in the past");
         if a.phase_from_startup { 0 } else { self.switch_time_ms(dma).0.saturating_sub(now - a.phase_started_ms) }
     }
 
@@ -249,6 +262,10 @@ impl DataMiner {
     /// One ping of the VIP availability check (docs: free after 3 failed pings 500 ms apart;
     /// give up after `MaxWaitForFailoverVIP`).
     fn vip_ping(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        assert_eq!(self.agent(dma).role, Role::AcquiringVip, "only a DMA acquiring the VIP pings it");
+        assert!(self.agent(dma).is_running(), "a stopped DMA's phase timer is cancelled");
+        // The third failed ping ends the acquisition (`begin_phases` counts afresh).
+        assert!(self.agent(dma).vip_free_pings < VIP_FREE_PINGS, "a DMA still acquiring the VIP has not yet found it free");
         let first = self.cfg.vip().expect("VIP phase only in VIP mode");
         let now = cx.now();
         let net = cx.net();
@@ -272,6 +289,8 @@ impl DataMiner {
             a.role = Role::Offline;
             let why = format!("NOT switching state: Cannot claim DataMiner Failover IP {vip} (still reachable; not local)");
             cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why });
+            // It never claimed them, so it has none to release (DM-OPT-VIPFREE).
+            assert_eq!(self.vips_held(cx.net(), dma), 0, "a DMA that gave up acquiring the VIP holds none");
             if let Some(issue) = stuck {
                 self.record_known_issue(dma, issue, cx);
             }
@@ -316,6 +335,9 @@ impl DataMiner {
     /// registration on, it registers the corporate one in DNS under its own name (DM-DNS-1,
     /// DM-DNS-2).
     pub(super) fn claim_vip(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        assert!(self.agent(dma).is_running(), "only a running DMA claims the VIPs");
+        // At t = 0 it is online already; later it is at the end of "Acquiring Virtual IP Address".
+        assert!(self.agent(dma).role.is_claiming(), "only a DMA online or on its way claims the VIPs");
         let super::Addressing::VirtualIp(v) = &self.cfg.addressing else { return };
         let register = v.register_in_dns;
         for (nic, vip) in self.cfg.vips() {
@@ -335,6 +357,7 @@ impl DataMiner {
     /// The VIPs leave their NICs. DNS keeps the record (DM-DNS-2); unbound routes through a
     /// NIC that lost its VIP drop from the active routes (DM-ROUTE-1).
     fn release_vip(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        assert_eq!(self.agent(dma).role, Role::Offline, "a DMA releases the VIPs once it left the online role");
         let cfg = std::sync::Arc::clone(&self.cfg);
         for (nic, vip) in cfg.vips() {
             let port = self.agent(dma).port(nic);
@@ -348,6 +371,8 @@ impl DataMiner {
                 cx.record(Rec::RouteDropped { dma: self.name(dma).into(), route });
             }
         }
+        // The VIPs leave together (DM-OPT-ACQUISITION).
+        assert_eq!(self.vips_held(cx.net(), dma), 0, "a DMA that released the VIPs holds none");
     }
 
     /// Leaves the online role (or the way to it): releases the VIP. The records still in the DB
@@ -365,16 +390,21 @@ impl DataMiner {
     /// With "Auto restart Agent when going offline" its DataMiner then restarts, as an event
     /// of its own at this instant (DM-OPT-AUTORESTART).
     fn made_offline(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
+        // Its own inverted heartbeats (their timers run only while it runs), or a buddy that
+        // could message it (DM-NOTIFY needs DataMiner running at the far end).
+        assert!(self.agent(dma).is_running(), "only a running DMA is made offline");
         let was_claiming = self.agent(dma).role.is_claiming();
         self.go_offline(dma, why, cx);
         if was_claiming && self.cfg.auto_restart_when_going_offline {
             cx.schedule_in(0, Event::AutoRestart { dma });
         }
+        assert!(self.agent(dma).is_running(), "a DMA made offline keeps running: its auto restart is an event of its own (DM-OPT-AUTORESTART)");
     }
 
     /// The restart "Auto restart Agent when going offline" asked for: unless the DMA stopped or
     /// claims the online role again meanwhile.
     pub(super) fn on_auto_restart(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        assert!(self.cfg.auto_restart_when_going_offline, "only \"Auto restart Agent when going offline\" asks for this restart (DM-OPT-AUTORESTART)");
         if self.agent(dma).run != Run::Running || self.agent(dma).role != Role::Offline {
             return;
         }
@@ -384,12 +414,14 @@ impl DataMiner {
     /// DataMiner stops on a running DMA and starts again at once, taking the start time (the
     /// auto restart, the Watchdog's restarts, the recovery's "stop and restart one agent").
     pub(super) fn restart_agent(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
+        assert!(self.agent(dma).is_running(), "only a running DMA is restarted");
         self.stop_agent(dma, why, cx);
         self.begin_start(dma, self.cfg.start_time.0, cx);
         assert_eq!(self.agent(dma).run, Run::Starting, "a restarted DMA is starting");
     }
 
     fn leave_online_role(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
+        assert!(self.agent(dma).role.is_claiming(), "only a DMA online or on its way leaves that role");
         let a = self.agent_mut(dma);
         a.role = Role::Offline;
         cx.cancel(a.timers.phase);
@@ -401,6 +433,7 @@ impl DataMiner {
     /// it (interpretation: the FAQ's start-up failure (DM-SEED-1) needs the database to start
     /// again with the agent).
     pub(super) fn stop_agent(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
+        assert!(matches!(self.agent(dma).run, Run::Running | Run::Starting), "only a running or starting DMA stops");
         self.go_offline(dma, why, cx);
         self.cancel_agent_timers(dma, cx);
         let a = self.agent_mut(dma);
@@ -408,6 +441,7 @@ impl DataMiner {
         a.run = Run::Stopped;
         assert_eq!(a.role, Role::Offline, "a stopped DMA is offline");
         let db_was_running = a.db.stop();
+        assert!(!a.db.running, "a stopped DMA's database server is stopped with it");
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "stopped", why: why.into() });
         if db_was_running {
             cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: why.into() });
@@ -418,6 +452,8 @@ impl DataMiner {
 
     /// Begins a start that completes after `duration_ms`.
     pub(super) fn begin_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_, '_>) {
+        assert!(matches!(self.agent(dma).run, Run::Stopped | Run::StartFailed), "only a stopped DMA starts");
+        assert!(cx.net().host(self.agent(dma).host).powered, "a DMA starts only with power");
         let a = self.agent_mut(dma);
         a.run = Run::Starting;
         a.start_failure = None;
@@ -441,6 +477,8 @@ impl DataMiner {
             cx.record(Rec::Run { dma: self.name(dma).into(), state: "start failed", why: db_failure(e) });
             return;
         }
+        // DM-SEED-1: DataMiner starts on its database (a database outside the pair answered).
+        assert!(!self.cfg.storage.per_dma() || self.agent(dma).db.running, "DataMiner starts only once its database runs");
         if let Some(v) = self.agent_mut(dma).pending_version.take() {
             self.agent_mut(dma).version = v;
             cx.record(Rec::Version { dma: self.name(dma).into(), version: v.to_string() });
@@ -469,6 +507,8 @@ impl DataMiner {
             }
         }
         self.pump(dma, cx);
+        // Nothing above stops it: a buddy's notice only makes it offline.
+        assert!(self.agent(dma).is_running(), "a start that completed leaves DataMiner running");
     }
 
     /// Starts the DMA's database server unless it runs. A non-seed node needs the master seed
@@ -489,6 +529,8 @@ impl DataMiner {
                 Ok(())
             }
             Err(e) => {
+                // DM-SEED-1: only a non-seed node needs the master seed node to start.
+                assert!(!self.agent(dma).db.is_seed, "the master seed node's database always starts");
                 self.agent_mut(dma).db_start_failure = Some(e);
                 cx.record(Rec::Db { dma: self.name(dma).into(), running: false, why: db_failure(e) });
                 Err(e)
@@ -501,6 +543,7 @@ impl DataMiner {
     /// A start of DataMiner with its database outside the pair: every required node must
     /// answer (DM-STORAGE-CLUSTER); then buffered records go in.
     fn reach_outside_db(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) -> Result<(), StartError> {
+        assert!(!self.cfg.storage.per_dma(), "only a database outside the pair is reached over the network");
         match self.missing_db_node(cx.net(), dma).map(str::to_string) {
             None => {
                 self.agent_mut(dma).db_start_failure = None;

@@ -21,6 +21,7 @@ impl DataMiner {
     /// since the start began (the guard "against never coming online"; interpretation: the
     /// start then completes as any start does). Returns whether the start is stuck now.
     pub(super) fn start_gets_stuck(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) -> bool {
+        assert_eq!(self.agent(dma).run, Run::Starting, "only a start that is under way can get stuck");
         let a = self.agent(dma);
         let Some(issue) = version::affecting(a.version, Behaviour::StartupStuck) else { return false };
         if a.start_stuck || self.agent(dma.buddy()).run != Run::Starting {
@@ -48,6 +49,9 @@ impl DataMiner {
     /// the limit of blocking calls). Returns whether it blocks; the refusal follows five
     /// minutes later (`on_notify_refused`).
     pub(super) fn startup_notify_blocks(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) -> bool {
+        // Asked at the end of a start (`on_start_done`), by a DMA that came up offline.
+        assert!(self.agent(dma).is_running(), "only a DMA whose start completed asks its buddy to go offline at start-up");
+        assert_eq!(self.agent(dma).role, Role::Offline, "only an offline DMA asks its buddy to go offline at start-up");
         let buddy = dma.buddy();
         let affected = |d: Dma| {
             let a = self.agent(d);
@@ -67,6 +71,8 @@ impl DataMiner {
     /// The blocked request ends: the buddy refuses, and the DMA stays offline.
     pub(super) fn on_notify_refused(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         assert!(self.agent(dma).is_running(), "a stopped DMA's phase timer is cancelled");
+        // The refusal waits on the phase timer: going online would have re-armed it for a phase.
+        assert_eq!(self.agent(dma).role, Role::Offline, "a DMA whose start-up request blocks stays offline until it is refused");
         let issue = version::affecting(self.agent(dma).version, Behaviour::StartupNotifyBlocked).expect("only an affected version blocks");
         let (me, other) = (self.name(dma).to_string(), self.name(dma.buddy()).to_string());
         let outcome = "ignored request: All heartbeat paths are failing. Preventing ping-pong.".into();
@@ -86,7 +92,9 @@ impl DataMiner {
             None => (base_ms, None),
             Some(issue) => {
                 let stretched_ms = base_ms.saturating_add(u64::from(self.cfg.active_alarms).saturating_mul(SWITCH_MS_PER_ACTIVE_ALARM));
-                (stretched_ms.min(base_ms.max(SLOW_SWITCH_MAX_MS)), Some(issue))
+                let switch_ms = stretched_ms.min(base_ms.max(SLOW_SWITCH_MAX_MS));
+                assert!(switch_ms >= base_ms, "the known issue only ever slows a switch down (DM-KI-CASSANDRA-SWITCH)");
+                (switch_ms, Some(issue))
             }
         }
     }

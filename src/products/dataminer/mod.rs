@@ -352,6 +352,8 @@ impl DataMiner {
         }
         let refresh = dm.cfg.led_refresh.0;
         cx.arm(dm.led_timer, refresh, Event::LedRefresh);
+        // In steady state at t = 0 the initially-online DMA, and it alone, is online.
+        assert!(dm.online().eq([online]), "at t = 0 exactly the initially-online DMA is online");
         dm
     }
 
@@ -459,6 +461,7 @@ impl DataMiner {
         if !cfg.storage.per_dma() {
             db.stop();
         }
+        assert!(cfg.storage.per_dma() || !db.running, "with the database outside the pair, a DMA's own server never runs");
         db
     }
 
@@ -532,6 +535,8 @@ impl DataMiner {
     /// that starts later checks at once (see `on_start_done`) and then every interval.
     fn arm_agent_timers(&mut self, dma: Dma, phased: bool, cx: &mut Cx<'_, '_>) {
         use rand::RngExt;
+        // At t = 0 both DMAs run; later only a start that completed arms them (`on_start_done`).
+        assert!(self.agents[dma.idx()].is_running(), "only a running DMA checks its heartbeats and sync");
         let rng = &mut self.phase_rng[dma.idx()];
         let mut first = |interval: u64| if phased { 1 + rng.random_range(0..interval) } else { interval };
         let agent = &mut self.agents[dma.idx()];
@@ -540,10 +545,14 @@ impl DataMiner {
             cx.arm(hb.timer, first(hb.interval_ms), Event::Heartbeat { dma, slot: slot as u8 });
         }
         cx.arm(agent.timers.sync, first(agent.timers.sync_interval_ms), Event::SyncCheck { dma });
+        // A (re)started DMA counts heartbeat failures afresh: none carried over from before it stopped.
+        assert!(self.agents[dma.idx()].heartbeats.iter().all(|hb| hb.failures == 0), "a DMA that arms its heartbeats counts no failure yet");
     }
 
     fn cancel_agent_timers(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         let agent = &self.agents[dma.idx()];
+        // The phase timer goes too: a DMA stops only once it left the online role (`stop_agent`).
+        assert_eq!(agent.role, Role::Offline, "a DMA's timers stop only once it is offline");
         for hb in agent.heartbeats.iter() {
             cx.cancel(hb.timer);
         }

@@ -177,6 +177,8 @@ impl DataMiner {
                 cx.record(Rec::Led { dma: self.name(dma).into(), color });
             }
         }
+        // DM-DEADEND: while a dead end stands, neither DMA is healthy.
+        assert!(self.dead_end.is_none() || self.leds == [super::Led::Red; 2], "both LEDs are red while a dead end stands (DM-DEADEND)");
     }
 
     /// Invariants of the model, checked after every instant that changed something.

@@ -3,7 +3,7 @@
 //! that database is down) and into the forward backlog (the DB Sync Stack), which drains to the
 //! buddy whenever the sync connection is up.
 
-use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role};
+use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role, Run};
 use crate::ledger;
 use crate::net::Topology;
 
@@ -34,6 +34,8 @@ impl DataMiner {
 
     /// One check of the sync connection; forwards what waits when it works.
     pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        // (The hot path: one field compare.) Its callers: the timer of a running DMA, the start.
+        assert!(self.agents[dma.idx()].run == Run::Running, "only a running DMA checks its sync connection");
         let ok = self.sync_path_ok(cx.world().net(), dma);
         let now = cx.now();
         let a = self.agent_mut(dma);
@@ -109,6 +111,7 @@ impl DataMiner {
     /// that forwarded it no longer forwards it (DM-KI-OFFLINE-NOSYNC: "a switch to it can lose
     /// data").
     pub(super) fn lose_missed(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        assert_eq!(self.agent(dma).role, Role::Online, "only a DMA that is online now loses what it missed (DM-KI-OFFLINE-NOSYNC)");
         let missed = self.agent_mut(dma).missed.drain();
         if missed.is_empty() {
             return;
@@ -120,6 +123,7 @@ impl DataMiner {
             self.ledger.lose(*range, cx.now(), &cause);
         }
         cx.record(Rec::Lost { count: ledger::count(&missed), cause: cause.detail, ids: ledger::format(&missed) });
+        assert!(self.agent(dma).missed.is_empty(), "an online DMA holds nothing it missed");
     }
 
     /// Data gathered by every online DMA (both, in a split brain). With none online, nothing is
@@ -130,6 +134,7 @@ impl DataMiner {
         if online.is_empty() {
             self.ledger.reject(u64::from(count));
             cx.record(Rec::Rejected { count: u64::from(count) });
+            assert_eq!(self.ledger.written(), written_before, "with no DMA online, nothing is acknowledged");
             return;
         }
         let now = cx.now();

@@ -408,6 +408,8 @@ impl DataMiner {
             cx.record(Rec::Refused { what: format!("clear the runtime errors of {}", self.name(dma)), why: "no thread hangs there".into() });
             return;
         }
+        // A DMA that stopped had its threads cleared with it (`stop_agent`).
+        assert!(self.agent(dma).is_running(), "only a running DMA has hung threads to clear");
         self.clear_hung_threads(dma, "the thread signals again", cx);
     }
 

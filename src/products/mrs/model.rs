@@ -186,6 +186,7 @@ impl ActiveStandby {
             }
         });
         let active = profile.initially_active.idx();
+        assert_eq!(nodes.iter().filter(|n| n.role == Role::Active).count(), 1, "at t = 0 exactly one node is active");
         cx.hold_addr(nodes[active].port, floating_ip);
         let timers = [cx.new_timer(), cx.new_timer(), cx.new_timer()];
         cx.arm(timers[0], profile.heartbeat_interval.0, Event::Heartbeat);
@@ -259,6 +260,7 @@ impl ActiveStandby {
         if connected && self.actives().count() == 2 {
             self.resolve_dual_active(cx);
         }
+        assert!(!connected || self.actives().count() < 2, "two actives that hear each other are resolved at once");
         for n in NodeId::BOTH {
             if self.node(n).joining {
                 self.join(n, cx);
@@ -278,6 +280,9 @@ impl ActiveStandby {
     /// of the two, it keeps trying at every heartbeat. Only joining nodes do this: a standby
     /// that loses a running active never takes over by itself (MRS-12010).
     fn join(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+        assert!(self.node(n).joining, "only a node that started and has not settled joins");
+        // A node that stops stops joining (`set_running`).
+        assert!(self.node(n).running, "only a running node joins");
         let peer = self.node(n.other());
         if peer.running && peer.role == Role::Active && self.peers_connected(cx.net()) {
             self.nodes[n.idx()].joining = false;
@@ -291,11 +296,13 @@ impl ActiveStandby {
     /// the one active longer keeps the role; the other steps down, and the changes it took as
     /// an active are lost (an assumption: no document describes a dual-active pair).
     fn resolve_dual_active(&mut self, cx: &mut Cx<'_, '_>) {
+        assert_eq!(self.actives().count(), 2, "only two running actives are resolved");
         let [a, b] = NodeId::BOTH.map(|n| self.node(n).active_since_ms);
         let keep = if a <= b { NodeId::Main } else { NodeId::Backup };
         let why = format!("{} was active first: dual-active resolved", self.name(keep));
         // No document describes a dual-active pair: what the loser loses is undocumented.
         self.hand_over(keep.other(), keep, &why, Loss { mechanism: "dual-active resolution", documented: None }, cx);
+        assert_eq!(self.actives().count(), 1, "a resolved dual-active pair has one active");
     }
 
     fn on_sync_check(&mut self, cx: &mut Cx<'_, '_>) {
@@ -312,6 +319,8 @@ impl ActiveStandby {
                 cx.touch();
             }
             None => {
+                // FLINK-45641-2: the files go from the active to a standby, never to another active.
+                assert_eq!(self.node(standby).role, Role::Standby, "the active syncs its files only to a standby");
                 // Changes only the standby holds are overwritten by the active's files. A standby
                 // ahead of the active means the active became active stale without a switchover
                 // (the start-up rule, an assumption): no document describes this loss.
@@ -371,6 +380,7 @@ impl ActiveStandby {
             } else if self.switch_blocker(cx.net(), active).is_none() {
                 let why = format!("{} resource abnormal on {}", resource.name, self.name(active));
                 self.switchover(active.other(), &why, cx);
+                assert_eq!(self.node(active).role, Role::Standby, "a node whose resource failed hands the active role over (MRS-RESOURCES)");
             }
         }
     }
@@ -391,6 +401,8 @@ impl ActiveStandby {
         if self.node(n).role == role {
             return;
         }
+        // A joining node that started, a standby that takes over, the elder of two actives.
+        assert!(role == Role::Standby || self.node(n).running, "only a running node becomes active");
         self.nodes[n.idx()].role = role;
         self.nodes[n.idx()].active_since_ms = cx.now();
         let port = self.node(n).port;
@@ -408,6 +420,8 @@ impl ActiveStandby {
     /// `to` becomes active with the configuration it holds; changes only the other node held
     /// are lost (MRS-12011-3, FLINK-45641-4), each by id, with the time of the last good sync.
     fn switchover(&mut self, to: NodeId, why: &str, cx: &mut Cx<'_, '_>) {
+        // Both callers asked `switch_blocker` first.
+        assert!(self.node(to).running, "only a running standby takes over (MRS-SWITCHOVER)");
         let loss = Loss { mechanism: "stale switchover", documented: Some(self.profile.stale_switchover_spec) };
         self.hand_over(to.other(), to, why, loss, cx);
         self.switchovers += 1;
@@ -439,6 +453,7 @@ impl ActiveStandby {
         for range in lost.ranges() {
             self.ledger.lose(*range, cx.now(), &cause);
         }
+        assert!(self.ledger.not_lost(&lost).is_empty(), "every change only the stepping-down node held is lost, by id (MRS-12011-3, FLINK-45641-4)");
         cx.record(Rec::Lost { count: crate::ledger::count(lost.ranges()), ids: lost.to_string(), cause: cause.detail });
     }
 
@@ -491,17 +506,25 @@ impl ActiveStandby {
             Action::Switch => self.manual_switch(cx),
             Action::Write { count } => self.change_config(count, cx),
             Action::FailResource(_) | Action::RestoreResource(_) => {
+                let roles = NodeId::BOTH.map(|m| self.node(m).role);
                 self.nodes[n().idx()].resource_ok = matches!(action, Action::RestoreResource(_));
                 let name = self.profile.resource.as_ref().map_or("HA", |r| r.name);
                 fault(self, cx, &format!("{name} resource {}", if self.node(n()).resource_ok { "restored" } else { "failed" }));
+                // The resource check counts it, every interval (ALM-12072: 9 s × 3; MRS-RESOURCES).
+                assert_eq!(NodeId::BOTH.map(|m| self.node(m).role), roles, "a resource fault switches nothing at once");
             }
             Action::BreakSyncFile(_) | Action::RepairSyncFile(_) => {
+                let failing = self.sync_failure.is_some();
                 self.nodes[n().idx()].sync_file_ok = matches!(action, Action::RepairSyncFile(_));
                 fault(self, cx, if self.node(n()).sync_file_ok { "synchronization file repaired" } else { "synchronization file missing / wrong permissions" });
+                // The sync is checked every 60 s (FLINK-45641-1, FLINK-45641-3).
+                assert_eq!(self.sync_failure.is_some(), failing, "a sync file fault shows at the next sync check, not at once");
             }
             Action::FillBackupDisk(_) | Action::FreeBackupDisk(_) => {
+                let failing = self.sync_failure.is_some();
                 self.nodes[n().idx()].backup_disk_full = matches!(action, Action::FillBackupDisk(_));
                 fault(self, cx, if self.node(n()).backup_disk_full { "/srv/BigData/LocalBackup full" } else { "/srv/BigData/LocalBackup cleaned" });
+                assert_eq!(self.sync_failure.is_some(), failing, "a backup disk fault shows at the next sync check, not at once (FLINK-45641-2)");
             }
             other => cx.record(Rec::Refused { what: other.kind().into(), why: format!("not a {} action", self.profile.system) }),
         }
@@ -514,6 +537,7 @@ impl ActiveStandby {
         } else {
             cx.record(Rec::Refused { what: format!("start {}", self.name(n)), why: "the server has no power".into() });
         }
+        assert!(self.node(n).running || !cx.net().host(self.node(n).host).powered, "a start on a powered server leaves the node running");
     }
 
     /// The world applied a fault: the trace says what happened to the pair's cables and NICs; a
@@ -529,6 +553,7 @@ impl ActiveStandby {
             WorldFault::Power { host, on } if applied.changed => {
                 if let Some(n) = NodeId::BOTH.into_iter().find(|n| self.node(*n).host == host) {
                     self.set_running(n, on, cx);
+                    assert_eq!(self.node(n).running, on, "a node runs exactly while its server has power");
                 }
             }
             // The paths changed: whatever depends on them (heartbeats, sync) must look again.
@@ -552,6 +577,9 @@ impl ActiveStandby {
             self.nodes[n.idx()].joining = false;
             self.set_role(n, Role::Standby, "stopped", cx);
         }
+        // A stopped node keeps no role: it joins again when it starts.
+        assert!(running || self.node(n).role == Role::Standby, "a stopped node is standby");
+        assert!(running || !self.node(n).joining, "a stopped node does not join");
     }
 
     fn manual_switch(&mut self, cx: &mut Cx<'_, '_>) {
@@ -567,7 +595,10 @@ impl ActiveStandby {
         };
         match blocker {
             Some(why) => cx.record(Rec::Refused { what: "Switch".into(), why }),
-            None => self.switchover(active.other(), "manual switchover by an administrator", cx),
+            None => {
+                self.switchover(active.other(), "manual switchover by an administrator", cx);
+                assert_eq!(self.node(active).role, Role::Standby, "a manual switchover leaves the old active standby (MRS-SWITCHOVER)");
+            }
         }
     }
 
@@ -578,7 +609,9 @@ impl ActiveStandby {
             cx.record(Rec::Refused { what: "configuration change".into(), why: "no active node".into() });
             return;
         };
+        let written_before = self.ledger.written();
         let ids = self.ledger.write(cx.now(), active.idx() as u8, count);
+        assert_eq!(self.ledger.written(), written_before + u64::from(count), "the active acknowledges every change made on it");
         self.ledger.store(ids, active.idx() as u8, cx.now());
         self.nodes[active.idx()].config.insert(ids);
         cx.record(Rec::Changes { node: self.name(active).into(), count: crate::ledger::count(&[ids]), ids: crate::ledger::format(&[ids]) });
