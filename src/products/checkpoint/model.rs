@@ -57,7 +57,8 @@ pub struct Server {
 #[derive(Clone, Debug)]
 pub enum Event {
     PeriodicSync,
-    Command(Action),
+    /// A script action, boxed: the queue stores events inline, and timer events stay small.
+    Command(Box<Action>),
     /// The start half of a restart, on the server that restarts.
     RestartDone(Sid),
 }
@@ -555,7 +556,7 @@ impl CheckPoint {
                 cx.arm(self.timer, self.cfg.sync_interval.0, Event::PeriodicSync);
                 self.sync_all(cx);
             }
-            Event::Command(a) => self.on_command(a, cx),
+            Event::Command(a) => self.on_command(*a, cx),
             Event::RestartDone(n) => {
                 cx.record(Rec::Script { text: format!("{} on {}", Action::Start(Target::Main).describe(), self.name(n)) });
                 self.start(n, cx);

@@ -46,7 +46,7 @@ impl Product for CheckPoint {
     }
 
     fn action(&self, action: Action) -> Event {
-        Event::Command(action)
+        Event::Command(Box::new(action))
     }
 
     #[inline]

@@ -49,7 +49,8 @@ pub enum Event {
     Heartbeat,
     SyncCheck,
     ResourceCheck,
-    Command(Action),
+    /// A script action, boxed: the queue stores events inline, and timer events stay small.
+    Command(Box<Action>),
 }
 
 /// Typed trace records of the pair.
@@ -501,7 +502,7 @@ impl ActiveStandby {
             Action::Start(_) => self.start(n(), cx),
             Action::Restart { duration, .. } => {
                 self.set_running(n(), false, cx);
-                cx.schedule_in(duration.0, Event::Command(Action::Start(Target::from(n()))));
+                cx.schedule_in(duration.0, Event::Command(Box::new(Action::Start(Target::from(n())))));
             }
             Action::Switch => self.manual_switch(cx),
             Action::Write { count } => self.change_config(count, cx),
@@ -721,7 +722,7 @@ impl ActiveStandby {
             Event::Heartbeat => self.on_heartbeat(cx),
             Event::SyncCheck => self.on_sync_check(cx),
             Event::ResourceCheck => self.on_resource_check(cx),
-            Event::Command(a) => self.on_command(a, cx),
+            Event::Command(a) => self.on_command(*a, cx),
         }
     }
 

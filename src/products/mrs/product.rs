@@ -73,7 +73,7 @@ impl<S: Spec> Product for Pair<S> {
     }
 
     fn action(&self, action: Action) -> Event {
-        Event::Command(action)
+        Event::Command(Box::new(action))
     }
 
     #[inline]
