@@ -627,6 +627,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_role_stands_for_the_one_node_that_holds_it_and_never_one_of_several() {
+        let role = Target::Online;
+        let none: [(u8, String); 0] = [];
+        assert_eq!(one_holding(&role, none, "DMA"), Err("no DMA is Online now".to_string()));
+        assert_eq!(one_holding(&role, [(7u8, "a".to_string())], "DMA"), Ok(7));
+        let both = [(1u8, "a".to_string()), (2, "b".to_string())];
+        assert_eq!(one_holding(&role, both, "DMA"), Err("Online is ambiguous now: a, b are all Online; name one".to_string()));
+        assert_eq!(named("b", [(1u8, "a".to_string()), (2, "b".to_string())], "server"), Ok(2));
+        assert_eq!(named("c", [(1u8, "a".to_string())], "server"), Err("no server is named c".to_string()));
+    }
+
+    #[test]
+    fn workload_is_traffic_and_session_changes_not_faults_or_operator_actions() {
+        let t = Target::Main;
+        assert!(Action::Write { count: 1 }.is_workload());
+        assert!(Action::Publish(t.clone()).is_workload());
+        assert!(Action::Lookup { name: "n".into(), count: 1 }.is_workload());
+        assert!(!Action::Switch.is_workload());
+        assert!(!Action::Stop(t.clone()).is_workload());
+        assert!(!Action::Pull { cable: CableRef::Sync, on: t }.is_workload());
+    }
+
+    #[test]
+    fn a_node_is_a_word_or_a_name() {
+        assert_eq!(Target::from_word("Secondary"), Target::Backup);
+        assert_eq!(Target::from_word("Standby"), Target::Offline);
+        assert_eq!(Target::from_word("SMS-SEC-2"), Target::Named("SMS-SEC-2".into()));
+        let names = ["P".to_string(), "S1".to_string(), "S2".to_string()];
+        assert!(check_node(&Target::Main, &names).is_ok() && check_node(&Target::Online, &names).is_ok());
+        assert!(check_node(&Target::Backup, &names).unwrap_err().contains("any of S1, S2"));
+        assert!(check_node(&Target::Offline, &names).unwrap_err().contains("several are at once (S1, S2)"));
+        assert!(check_node(&Target::Named("S3".into()), &names).unwrap_err().contains("the system's nodes are P, S1, S2"));
+        assert!(check_node(&Target::Backup, &names[..2]).is_ok() && check_node(&Target::Offline, &names[..2]).is_ok(), "two nodes: one each");
+    }
+
+    #[test]
     fn kinds_name_every_action_in_declaration_order() {
         let t = || Target::Main;
         let (c, d) = (CableRef::Corporate, Ms(1));

@@ -136,3 +136,16 @@ fn a_sweep_of_several_systems_gives_each_and_the_total() {
     assert!(text.lines().nth(4).unwrap().contains("total"), "{text}");
     assert_eq!(sweep::csv(&axes, &cells).lines().count(), 1 + 2 * 4);
 }
+
+/// The table's world keeps the script's workload (its writes) and leaves out its faults and
+/// operator actions (its Switch): on 10.4.0 CU9 a failure of Main then loses the records the
+/// offline DMA never synchronized (DM-KI-OFFLINE-NOSYNC), and the baseline loses none.
+#[test]
+fn the_table_keeps_the_scripts_workload_and_leaves_out_its_operator_actions() {
+    let sc = load("scenarios/dm-ki-offline-nosync.ron");
+    let e = explore(&sc, 1, Property::Loss, DEFAULT_GRID, 2).unwrap();
+    let r = &e.resilience;
+    assert_eq!((r.baseline[0].switches, r.baseline[0].records_lost), (0, 0), "the script's Switch is left out: {:?}", r.baseline);
+    let top = &r.singles[0];
+    assert_eq!(top.systems[0].records_lost, 10, "the script's 10 records are written, and lost when Main fails: {top:?}");
+}
