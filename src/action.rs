@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// `Active`/`Standby` for the roles. Files write the identities and roles bare (`Stop(Online)`)
 /// and a name as a string (`Stop("SMS-SEC-2")`, a host of the declared world or a product's
 /// built-in node name).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     Main,
     Backup,

@@ -3,7 +3,7 @@
 //! shape of a chaos run for a product. Products pick their alphabet from here; the chaos
 //! harness and `explore` draw and combine faults from it.
 
-use crate::action::{Action, CableRef, NamedFault, NodeId, Target};
+use crate::action::{Action, CableRef, NamedFault, Target};
 use crate::engine::Time;
 use crate::units::Ms;
 use crate::world::WorldDecl;
@@ -105,19 +105,27 @@ impl FaultKind {
 }
 
 /// One fault of a schedule: struck at `at_ms` on `node` of `system` (its index in the world),
-/// undone after `duration_ms` (or when the healing phase begins, whichever is first).
+/// undone after `duration_ms` (or when the healing phase begins, whichever is first). The node
+/// is `Main`, `Backup`, or a later node of its system by name (a third Check Point server).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fault {
     pub system: u16,
     pub kind: FaultKind,
-    pub node: NodeId,
+    pub node: Target,
     pub at_ms: Time,
     pub duration_ms: Time,
 }
 
 impl Fault {
     fn target(&self) -> Target {
-        Target::from(self.node)
+        self.node.clone()
+    }
+
+    /// The nodes a fault of a system with nodes `names` (in order) can strike: `Main`, `Backup`,
+    /// and each later one by its name.
+    pub fn nodes_of(names: &[String]) -> Vec<Target> {
+        let later = names.iter().skip(2).map(|n| Target::Named(n.clone()));
+        [Target::Main, Target::Backup].into_iter().chain(later).collect()
     }
 
     /// The fault without its time, in words: "pull cable isl-1" (a part of the world is named),
@@ -128,8 +136,8 @@ impl Fault {
             (true, _) if matches!(self.kind, FaultKind::Part(_)) => String::new(),
             (true, "") => String::new(),
             (true, name) => format!(" of {name}"),
-            (false, "") => format!(" on {:?}", self.node),
-            (false, name) => format!(" on {:?} of {name}", self.node),
+            (false, "") => format!(" on {}", self.node),
+            (false, name) => format!(" on {} of {name}", self.node),
         };
         format!("{}{on}", self.kind.label())
     }

@@ -107,7 +107,7 @@ pub mod bench {
             type Out = u64;
             fn call<P: Registered>(self, cfg: &P::Config) -> u64 {
                 let setup = crate::runner::Setup::<P>::one(cfg, None);
-                let schedule = crate::chaos::Schedule::draw(self.0, &setup.letters(), setup.profiles());
+                let schedule = crate::chaos::Schedule::draw(self.0, &setup.letters(), setup.profiles(), &setup.nodes());
                 crate::chaos::run_schedule::<P>(&setup, &schedule, self.0, false).events
             }
         }

@@ -149,3 +149,15 @@ fn the_table_keeps_the_scripts_workload_and_leaves_out_its_operator_actions() {
     let top = &r.singles[0];
     assert_eq!(top.systems[0].records_lost, 10, "the script's 10 records are written, and lost when Main fails: {top:?}");
 }
+
+/// The resilience table strikes every server of a Check Point system of three, the second
+/// Secondary by its name.
+#[test]
+fn the_table_strikes_every_node_of_a_system_of_more_than_two() {
+    let sc = load("scenarios/cp-two-secondaries.ron");
+    let e = explore(&sc, 1, Property::SplitBrain, DEFAULT_GRID, 2).unwrap();
+    let failures: Vec<&str> = e.resilience.singles.iter().map(|r| r.failures[0].as_str()).collect();
+    for f in ["Stop on Main", "Stop on Backup", "Stop on SMS-SEC-2", "MakeActive on SMS-SEC-2"] {
+        assert!(failures.contains(&f), "{f} missing from {failures:?}");
+    }
+}

@@ -151,6 +151,7 @@ pub fn campaign_for<P: Registered>(c: &Campaign, setup: &Setup<'_, P>) -> Result
     let pool = rayon::ThreadPoolBuilder::new().num_threads(c.jobs.max(1)).build().map_err(|e| e.to_string())?;
     let alphabet = setup.letters();
     let profiles = setup.profiles();
+    let nodes = setup.nodes();
     let total = c.seed_count();
     if total > MAX_SEEDS {
         return Err(format!("{total} seeds: a campaign runs at most {MAX_SEEDS} (split it with --shard K/N)"));
@@ -168,7 +169,7 @@ pub fn campaign_for<P: Registered>(c: &Campaign, setup: &Setup<'_, P>) -> Result
             chunk
                 .par_iter()
                 .map(|&seed| {
-                    let schedule = Schedule::draw(seed, &alphabet, profiles.clone());
+                    let schedule = Schedule::draw(seed, &alphabet, profiles.clone(), &nodes);
                     let r = run_schedule::<P>(setup, &schedule, seed, c.check_determinism);
                     let nondeterministic = c.check_determinism && run_schedule::<P>(setup, &schedule, seed, true).trace_hash != r.trace_hash;
                     SeedResult {
@@ -193,7 +194,7 @@ pub fn campaign_for<P: Registered>(c: &Campaign, setup: &Setup<'_, P>) -> Result
     }
     for (invariant, (finding, _)) in lowest {
         let stats = summary.by_invariant.get_mut(invariant.label()).expect("counted");
-        let original = Schedule::draw(finding.seed, &alphabet, profiles.clone());
+        let original = Schedule::draw(finding.seed, &alphabet, profiles.clone(), &nodes);
         let shrunk = shrink::<P>(setup, &original, finding.seed, invariant);
         stats.shrunk_faults = Some(shrunk.faults.len());
         if let Some(dir) = &c.out_dir {

@@ -2,7 +2,7 @@
 //! (swarm testing: each seed also draws which kinds are on and how often they strike), and how a
 //! schedule becomes an ordinary scenario script.
 
-use crate::action::{Action, NodeId};
+use crate::action::{Action, Target};
 use crate::engine::{Rng, StreamAllocator, Time};
 use crate::fault::{Fault, Letter, Profile};
 use crate::scenario::Step;
@@ -24,7 +24,8 @@ const SWARM_BLOCK: u16 = 0;
 impl Schedule {
     /// Swarm testing (as TigerBeetle's VOPR): the seed first draws which fault kinds are on and
     /// how often faults strike, then the faults themselves. Some runs hammer one kind; others mix.
-    pub fn draw(seed: u64, alphabet: &[Letter], systems: Vec<(String, Profile)>) -> Schedule {
+    /// `nodes`: each system's nodes by name (a fault on a node strikes one of them).
+    pub fn draw(seed: u64, alphabet: &[Letter], systems: Vec<(String, Profile)>, nodes: &[Vec<String>]) -> Schedule {
         assert!(!alphabet.is_empty(), "a world has at least one fault to draw");
         assert!(!systems.is_empty(), "a schedule is for at least one system");
         let fault_phase_ms = phase_of(&systems);
@@ -41,7 +42,7 @@ impl Schedule {
             if t >= fault_phase_ms {
                 break;
             }
-            faults.push(draw_fault(&mut rng, &enabled, t));
+            faults.push(draw_fault(&mut rng, &enabled, nodes, t));
         }
         Schedule { systems, faults }
     }
@@ -123,9 +124,21 @@ fn heal_stage(a: &Action) -> usize {
     }
 }
 
-fn draw_fault(rng: &mut Rng, enabled: &[Letter], at_ms: Time) -> Fault {
+fn draw_fault(rng: &mut Rng, enabled: &[Letter], nodes: &[Vec<String>], at_ms: Time) -> Fault {
     let letter = enabled[rng.random_range(0..enabled.len() as u32) as usize].clone();
-    let node = if rng.random_bool(0.5) { NodeId::Main } else { NodeId::Backup };
+    let names = nodes.get(usize::from(letter.system)).map_or(&[][..], Vec::as_slice);
+    // A pair draws its node as it always has (one coin), so a pair's campaigns stay as they were;
+    // a system of more nodes draws among all of them.
+    let node = match names.len() {
+        0..=2 => {
+            if rng.random_bool(0.5) {
+                Target::Main
+            } else {
+                Target::Backup
+            }
+        }
+        n => Fault::nodes_of(names).swap_remove(rng.random_range(0..n as u32) as usize),
+    };
     let duration_ms = 5_000 + rng.random_range(0..115_000u64);
     Fault { system: letter.system, kind: letter.kind, node, at_ms, duration_ms }
 }
@@ -150,8 +163,8 @@ mod tests {
 
     #[test]
     fn a_seed_draws_the_same_schedule_and_seeds_differ() {
-        assert_eq!(Schedule::draw(7, &letters(&KINDS), one(P)), Schedule::draw(7, &letters(&KINDS), one(P)));
-        let distinct: std::collections::BTreeSet<String> = (0..20).map(|s| format!("{:?}", Schedule::draw(s, &letters(&KINDS), one(P)).faults)).collect();
+        assert_eq!(Schedule::draw(7, &letters(&KINDS), one(P), &[]), Schedule::draw(7, &letters(&KINDS), one(P), &[]));
+        let distinct: std::collections::BTreeSet<String> = (0..20).map(|s| format!("{:?}", Schedule::draw(s, &letters(&KINDS), one(P), &[]).faults)).collect();
         assert!(distinct.len() > 15);
     }
 
@@ -161,13 +174,13 @@ mod tests {
         // Every heal stage: the network, servers, and services on them (a database's start).
         let kinds = [KINDS[0].clone(), KINDS[1].clone(), KINDS[2].clone(), FaultKind::StopDb];
         for seed in 0..50 {
-            let script = Schedule::draw(seed, &letters(&kinds), one(p)).script();
+            let script = Schedule::draw(seed, &letters(&kinds), one(p), &[]).script();
             let recover: Vec<u64> = script.iter().filter(|st| st.action == Action::Recover).map(|st| st.at.0).collect();
             assert_eq!(recover, [180_000, 240_000, 300_000], "seed {seed}");
             let first = script.iter().position(|st| st.action == Action::Recover).expect("a step");
             assert!(script[first..].iter().all(|st| st.at.0 > P.fault_phase_ms || st.action == Action::Recover), "seed {seed}: every heal comes first");
         }
-        assert!(!Schedule::draw(0, &letters(&KINDS), one(P)).script().iter().any(|st| st.action == Action::Recover), "none without a procedure");
+        assert!(!Schedule::draw(0, &letters(&KINDS), one(P), &[]).script().iter().any(|st| st.action == Action::Recover), "none without a procedure");
     }
 
     #[test]
@@ -184,7 +197,7 @@ mod tests {
     #[test]
     fn every_fault_is_healed_within_the_fault_phase() {
         for seed in 0..50 {
-            let s = Schedule::draw(seed, &letters(&KINDS), one(P));
+            let s = Schedule::draw(seed, &letters(&KINDS), one(P), &[]);
             let script = s.script();
             assert!(script.iter().all(|st| st.at.0 <= P.fault_phase_ms));
             let strikes = script.iter().filter(|st| matches!(st.action, Action::Pull { .. } | Action::Stop(_) | Action::FailSwitch)).count();
@@ -199,7 +212,7 @@ mod tests {
         let quiet = Profile { write_count: 0, ..P };
         let systems = vec![("pair-1".to_string(), P), ("pair-2".to_string(), Profile { fault_phase_ms: 240_000, recover_steps: 1, ..quiet })];
         let alphabet = vec![Letter { system: 1, kind: FaultKind::Stop }];
-        let s = Schedule::draw(3, &alphabet, systems);
+        let s = Schedule::draw(3, &alphabet, systems, &[]);
         assert_eq!((s.fault_phase_ms(), s.end_ms()), (240_000, 600_000), "the longest phase and the latest end");
         assert!(s.faults.iter().all(|f| f.system == 1), "a letter's faults strike its system");
         let script = s.script();

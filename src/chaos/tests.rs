@@ -60,7 +60,7 @@ fn shrinking_keeps_the_failure_and_never_grows() {
     let setup = Setup::<DataMiner>::one(&cfg, None);
     let mut checked = 0;
     for seed in 0..200 {
-        let original = Schedule::draw(seed, &setup.letters(), setup.profiles());
+        let original = Schedule::draw(seed, &setup.letters(), setup.profiles(), &setup.nodes());
         if !super::run_schedule::<DataMiner>(&setup, &original, seed, false).violates(Invariant::SplitBrain) {
             continue;
         }
@@ -444,4 +444,20 @@ fn a_run_counts_once_for_each_invariant_it_breaks() {
     assert_eq!(stats.classes["2 nodes online/active"], 2, "each system's class counts");
     super::campaign::fold(&mut summary, &mut lowest, r(vec![v("a", Some("CP-6")), v("b", Some("CP-6"))]));
     assert_eq!((summary.by_invariant["split brain"].runs, summary.by_invariant["split brain"].documented), (2, 1));
+}
+
+/// Every node of a system is struck, not only the first two: a Check Point system's third
+/// server (its second Secondary) draws faults too, by name, and its repro replays.
+#[test]
+fn chaos_strikes_every_node_of_a_system_of_more_than_two() {
+    let c = scenario_campaign("cp-two-secondaries.ron", 0..1);
+    let base = c.base();
+    let setup = Setup::<crate::products::checkpoint::CheckPoint>::of(&base);
+    let third = crate::action::Target::Named("SMS-SEC-2".into());
+    let struck = (0..100).any(|seed| Schedule::draw(seed, &setup.letters(), setup.profiles(), &setup.nodes()).faults.iter().any(|f| f.node == third));
+    assert!(struck, "the third server draws faults");
+    let steps = (0..100).flat_map(|seed| Schedule::draw(seed, &setup.letters(), setup.profiles(), &setup.nodes()).script());
+    assert!(steps.map(|s| format!("{:?}", s.action)).any(|a| a.contains("\"SMS-SEC-2\"")), "a step names it");
+    let summary = run_campaign(&Campaign { jobs: 2, ..scenario_campaign("cp-two-secondaries.ron", 0..200) }).unwrap();
+    assert_eq!(summary.runs, 200);
 }

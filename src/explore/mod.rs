@@ -17,7 +17,7 @@ pub mod resilience;
 
 pub use resilience::{Harm, Resilience, Row};
 
-use crate::action::NodeId;
+use crate::action::Target;
 use crate::engine::{Time, fnv1a64};
 use crate::fault::{Fault, Letter};
 use crate::metrics::{Metrics, Recorder};
@@ -158,19 +158,27 @@ pub fn explore(scenario: &Scenario, depth: usize, property: Property, grid: Grid
 /// Every fault of the world's alphabet at every instant of the grid: a fault that names its
 /// target (a part of the world, the one switch, the administrator's switch) once, a fault on a
 /// node once for each node.
-fn atoms(alphabet: &[Letter], grid: Grid) -> Vec<Fault> {
+fn atoms(alphabet: &[Letter], nodes: &[Vec<String>], grid: Grid) -> Vec<Fault> {
     assert!(grid.step_ms > 0, "the grid was checked");
     let mut out = Vec::new();
     let mut at = grid.from_ms;
     while at <= grid.until_ms {
         for letter in alphabet {
-            let nodes: &[NodeId] = if letter.kind.node_independent() { &[NodeId::Main] } else { &NodeId::BOTH };
             let fault = |node| Fault { system: letter.system, kind: letter.kind.clone(), node, at_ms: at, duration_ms: grid.duration_ms };
-            out.extend(nodes.iter().map(|&node| fault(node)));
+            out.extend(nodes_struck(letter, nodes).into_iter().map(fault));
         }
         at += grid.step_ms;
     }
     out
+}
+
+/// The nodes a letter's fault strikes, one atom each: none to choose for a fault that names its
+/// target (`Main` stands in), else every node of its system.
+fn nodes_struck(letter: &Letter, nodes: &[Vec<String>]) -> Vec<Target> {
+    match letter.kind.node_independent() {
+        true => vec![Target::Main],
+        false => Fault::nodes_of(nodes.get(usize::from(letter.system)).map_or(&[][..], Vec::as_slice)),
+    }
 }
 
 /// Index combinations of size `k` out of `n`, in lexicographic order.
@@ -267,7 +275,8 @@ impl<P: Product> Explorer<'_, P> {
         let letters = self.setup.letters();
         // Counted before a single atom is built: a world of thousands of parts on a long grid
         // is refused, not allocated.
-        let per_instant: u64 = letters.iter().map(|l| if l.kind.node_independent() { 1 } else { 2 }).sum();
+        let nodes = self.setup.nodes();
+        let per_instant: u64 = letters.iter().map(|l| nodes_struck(l, &nodes).len() as u64).sum();
         let atom_count = per_instant.saturating_mul(grid.instants());
         match usize::try_from(atom_count).ok().and_then(|n| combination_count(n, depth)) {
             Some(n) if n <= MAX_COMBINATIONS => {}
@@ -278,7 +287,7 @@ impl<P: Product> Explorer<'_, P> {
                 ));
             }
         }
-        let atoms = atoms(&letters, grid);
+        let atoms = atoms(&letters, &nodes, grid);
         assert_eq!(atoms.len() as u64, atom_count, "the atoms were counted before they were built");
         let mut breaking: Vec<Vec<usize>> = Vec::new();
         let mut states = BTreeSet::new();
@@ -288,7 +297,8 @@ impl<P: Product> Explorer<'_, P> {
             let candidates: Vec<Vec<usize>> = combinations(atoms.len(), k)
                 .into_iter()
                 .filter(|c| {
-                    let kinds: BTreeSet<(u16, String, NodeId)> = c.iter().map(|&i| (atoms[i].system, format!("{:?}", atoms[i].kind), atoms[i].node)).collect();
+                    let kinds: BTreeSet<(u16, String, &Target)> =
+                        c.iter().map(|&i| (atoms[i].system, format!("{:?}", atoms[i].kind), &atoms[i].node)).collect();
                     kinds.len() == k && !breaking.iter().any(|b| b.iter().all(|x| c.contains(x)))
                 })
                 .collect();
@@ -342,7 +352,7 @@ mod tests {
         let cable = FaultKind::Part(crate::fault::Part::Cable("isl-1".into()));
         let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 120_000, duration_ms: 30_000 };
         let letters: Vec<Letter> = [cable.clone(), FaultKind::Stop, FaultKind::SwitchFailure].into_iter().map(|kind| Letter { system: 0, kind }).collect();
-        let found = atoms(&letters, grid);
+        let found = atoms(&letters, &[], grid);
         let count = |k: &FaultKind| found.iter().filter(|f| &f.kind == k).count();
         assert_eq!(count(&cable), 2, "one a grid instant: the cable is named");
         assert_eq!(count(&FaultKind::SwitchFailure), 2, "the one switch needs no node either");

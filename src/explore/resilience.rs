@@ -139,7 +139,7 @@ fn harmless_atoms(atoms: &[Fault], rows: &[Row], names: &[&str]) -> Vec<usize> {
 /// Two different failures (the same one twice is no pair).
 fn distinct(atoms: &[Fault], c: &[usize]) -> bool {
     let (a, b) = (&atoms[c[0]], &atoms[c[1]]);
-    (a.system, &a.kind, a.node) != (b.system, &b.kind, b.node)
+    (a.system, &a.kind, &a.node) != (b.system, &b.kind, &b.node)
 }
 
 /// A system's name in the table ("the system" for a scenario's one system).

@@ -342,6 +342,11 @@ impl<'a, P: Product> Setup<'a, P> {
         crate::fault::world_letters(self.cfgs.iter().map(|cfg| P::alphabet(cfg)).collect(), self.world)
     }
 
+    /// Every system's nodes by name, in world order (what faults may strike).
+    pub fn nodes(&self) -> Vec<Vec<String>> {
+        self.cfgs.iter().map(|cfg| P::node_names(cfg)).collect()
+    }
+
     /// Every system's chaos profile, with its name.
     pub fn profiles(&self) -> Vec<(String, crate::fault::Profile)> {
         self.cfgs.iter().zip(&self.names).map(|(cfg, name)| (name.to_string(), P::chaos_profile(cfg))).collect()
