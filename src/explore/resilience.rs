@@ -115,18 +115,22 @@ impl<P: Product> Explorer<'_, P> {
             let mut named: Vec<(String, Time)> = c.iter().map(|&i| (atoms[i].element(&self.setup.names), atoms[i].at_ms)).collect();
             named.sort();
             let (failures, at_ms): (Vec<String>, Vec<Time>) = named.into_iter().unzip();
-            let row = Row { failures: failures.clone(), at_ms, systems, harmed };
-            // The first instant wins a tie: the grid runs forward.
-            match worst.get(&failures) {
-                Some(kept) if kept.severity() >= row.severity() => {}
-                _ => {
-                    worst.insert(failures, row);
-                }
-            }
+            keep_worst(&mut worst, Row { failures, at_ms, systems, harmed });
         }
         let mut rows: Vec<Row> = worst.into_values().collect();
         rows.sort_by(|a, b| (Reverse(a.severity()), &a.failures).cmp(&(Reverse(b.severity()), &b.failures)));
         Ok(rows)
+    }
+}
+
+/// Keeps, for each set of failures, the row of its worst instant; the first instant wins a tie
+/// (the grid runs forward, so that is the earliest).
+fn keep_worst(worst: &mut BTreeMap<Vec<String>, Row>, row: Row) {
+    match worst.get(&row.failures) {
+        Some(kept) if kept.severity() >= row.severity() => {}
+        _ => {
+            worst.insert(row.failures.clone(), row);
+        }
     }
 }
 
@@ -266,6 +270,18 @@ mod tests {
         rows.sort_by_key(|r| Reverse(r.severity()));
         let order: Vec<&str> = rows.iter().map(|r| r.failures[0].as_str()).collect();
         assert_eq!(order, ["both", "one lossy", "one long", "a switch"]);
+    }
+
+    #[test]
+    fn a_failure_shows_its_worst_instant_and_the_first_of_a_tie() {
+        let base = [Harm::default()];
+        let at = |ms, downtime_ms| Row { at_ms: vec![ms], ..row("pull cable isl-1", vec![Harm { downtime_ms, ..Harm::default() }], &base) };
+        let mut worst = BTreeMap::new();
+        for r in [at(60_000, 5), at(120_000, 9), at(180_000, 9), at(240_000, 1)] {
+            keep_worst(&mut worst, r);
+        }
+        let kept = &worst[&vec!["pull cable isl-1".to_string()]];
+        assert_eq!((kept.at_ms[0], kept.systems[0].downtime_ms), (120_000, 9), "the worst, and of two equally bad the earlier");
     }
 
     #[test]
