@@ -114,6 +114,9 @@ fn pairs_of_failures_that_harm_only_together() {
         }
     }
     assert_eq!((r.singles.len(), r.pairs_run, r.pairs.len()), (22, 1056, 3), "pinned, as stateright pins its counts");
+    let text = failsim::explore::resilience::text(r, &e.systems);
+    assert!(text.contains("Pairs of failures that harm although neither does alone: 3 of 1056 pair(s) run\n"), "{text}");
+    assert!(text.contains("  the system: split brain 17m20s159ms\n"), "a split brain without downtime says only that: {text}");
 }
 
 /// FS-MULTI: a sweep of a world of several systems gives each system's metrics and the total.
@@ -148,6 +151,9 @@ fn the_table_keeps_the_scripts_workload_and_leaves_out_its_operator_actions() {
     assert_eq!((r.baseline[0].switches, r.baseline[0].records_lost), (0, 0), "the script's Switch is left out: {:?}", r.baseline);
     let top = &r.singles[0];
     assert_eq!(top.systems[0].records_lost, 10, "the script's 10 records are written, and lost when Main fails: {top:?}");
+    let text = failsim::explore::resilience::text(r, &e.systems);
+    assert!(text.contains("the system: down 6m39s842ms, 10 lost\n"), "{text}");
+    assert!(!text.contains("Pairs of failures"), "depth 1 runs no pairs: {text}");
 }
 
 /// The resilience table strikes every server of a Check Point system of three, the second
