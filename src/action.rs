@@ -43,11 +43,6 @@ impl Target {
     pub fn from_word(word: &str) -> Target {
         TARGET_WORDS.iter().find(|(w, _)| *w == word).map_or_else(|| Target::Named(word.to_string()), |(_, t)| t.clone())
     }
-
-    /// A role (which node it is depends on the time), not an identity or a name.
-    pub fn is_role(&self) -> bool {
-        matches!(self, Target::Online | Target::Offline)
-    }
 }
 
 /// The one node a role stands for now, of the nodes that hold it (`(node, name)`): `Err` with
@@ -112,6 +107,17 @@ pub enum NodeRef {
 }
 
 impl NodeRef {
+    /// The fixed node a script's reference names: its identity or its name (`None`: a role,
+    /// whose node depends on the time).
+    pub fn fixed(t: &Target) -> Option<NodeRef> {
+        match t {
+            Target::Main => Some(NodeRef::Main),
+            Target::Backup => Some(NodeRef::Backup),
+            Target::Named(name) => Some(NodeRef::Named(name.clone())),
+            Target::Online | Target::Offline => None,
+        }
+    }
+
     /// The node as a script would name it.
     pub fn target(&self) -> Target {
         match self {
@@ -130,14 +136,11 @@ impl Serialize for NodeRef {
 
 impl<'de> Deserialize<'de> for NodeRef {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Target::deserialize(d)? {
-            Target::Main => Ok(NodeRef::Main),
-            Target::Backup => Ok(NodeRef::Backup),
-            Target::Named(name) => Ok(NodeRef::Named(name)),
-            Target::Online | Target::Offline => Err(serde::de::Error::custom(
+        NodeRef::fixed(&Target::deserialize(d)?).ok_or_else(|| {
+            serde::de::Error::custom(
                 "a claim names a node by identity (`Main`, `Backup`, …) or by name (\"SMS-SEC-2\"), not by a role: `Online`/`Active` and `Offline`/`Standby` change hands",
-            )),
-        }
+            )
+        })
     }
 }
 

@@ -292,11 +292,9 @@ impl CheckPoint {
     fn resolve(&self, t: &Target) -> Result<Sid, String> {
         let holding = |mode: Mode| self.ids().filter(move |n| self.server(*n).mode == mode).map(|n| (n, self.name(n).to_string()));
         match t {
-            Target::Main => Ok(Sid::from(NodeId::Main)),
-            Target::Backup => Ok(Sid::from(NodeId::Backup)),
             Target::Online => crate::action::one_holding(t, holding(Mode::Active), "server"),
             Target::Offline => crate::action::one_holding(t, holding(Mode::Standby), "server"),
-            Target::Named(name) => crate::action::named(name, self.ids().map(|n| (n, self.name(n).to_string())), "server"),
+            fixed => NodeRef::fixed(fixed).and_then(|n| self.server_of(&n)).ok_or_else(|| format!("no server is named {fixed}")),
         }
     }
 
@@ -526,7 +524,7 @@ impl CheckPoint {
                     if s.mode == Mode::Standby { "Read Only".into() } else { "Read/Write".into() },
                     format!("{} published change(s) held", s.db.len()),
                 ];
-                let (role, meaning) = if s.mode == Mode::Active { ("Active", Meaning::Serving) } else { ("Standby", Meaning::Standby) };
+                let (role, meaning) = mode_word(s.mode);
                 NodeLine { name: self.name(n).into(), role: role.into(), meaning, facts }
             })
             .collect();
@@ -611,18 +609,20 @@ impl CheckPoint {
             .ids()
             .map(|n| {
                 let s = self.server(n);
-                let (word, meaning) = if !s.running {
-                    ("down", Meaning::Down)
-                } else if s.mode == Mode::Active {
-                    ("Active", Meaning::Serving)
-                } else {
-                    ("Standby", Meaning::Standby)
-                };
+                let (word, meaning) = if s.running { mode_word(s.mode) } else { ("down", Meaning::Down) };
                 LaneSample::node(self.name(n), word, meaning)
             })
             .collect();
         out.extend(world.net().cable_states().map(|(_, name, plugged)| LaneSample::cable(name, plugged)));
         out
+    }
+}
+
+/// A server's mode in the HA Status window's word, and what it means for the reports.
+fn mode_word(mode: Mode) -> (&'static str, Meaning) {
+    match mode {
+        Mode::Active => ("Active", Meaning::Serving),
+        Mode::Standby => ("Standby", Meaning::Standby),
     }
 }
 

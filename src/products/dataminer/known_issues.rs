@@ -77,9 +77,7 @@ impl DataMiner {
         let (me, other) = (self.name(dma).to_string(), self.name(dma.buddy()).to_string());
         let outcome = "ignored request: All heartbeat paths are failing. Preventing ping-pong.".into();
         cx.record(Rec::Notify { from: me.clone(), to: other, outcome });
-        if self.agent(dma).role == Role::Offline {
-            cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why: "the buddy refused to go offline".into() });
-        }
+        cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why: "the buddy refused to go offline".into() });
         self.record_known_issue(dma, issue, cx);
     }
 

@@ -664,7 +664,7 @@ impl ActiveStandby {
                 if world.net().holders(self.floating_ip.addr).any(|p| p == node.port) {
                     facts.push("holds the floating IP".into());
                 }
-                let (role, meaning) = if node.role == Role::Active { ("active", Meaning::Serving) } else { ("standby", Meaning::Standby) };
+                let (role, meaning) = role_word(node.role);
                 NodeLine { name: self.name(n).into(), role: role.into(), meaning, facts }
             })
             .to_vec();
@@ -784,18 +784,20 @@ impl ActiveStandby {
             .iter()
             .map(|n| {
                 let node = self.node(*n);
-                let (word, meaning) = if !node.running {
-                    ("stopped", Meaning::Down)
-                } else if node.role == Role::Active {
-                    ("active", Meaning::Serving)
-                } else {
-                    ("standby", Meaning::Standby)
-                };
+                let (word, meaning) = if node.running { role_word(node.role) } else { ("stopped", Meaning::Down) };
                 LaneSample::node(self.name(*n), word, meaning)
             })
             .collect();
         out.extend(world.net().cable_states().map(|(_, name, plugged)| LaneSample::cable(name, plugged)));
         out
+    }
+}
+
+/// A node's role in MRS's word, and what it means for the reports.
+fn role_word(role: Role) -> (&'static str, Meaning) {
+    match role {
+        Role::Active => ("active", Meaning::Serving),
+        Role::Standby => ("standby", Meaning::Standby),
     }
 }
 
