@@ -3,7 +3,6 @@
 //! and what they mean for it. Nodes are named by static identity (`Main`, `Backup`) or by the
 //! role they hold when the action runs (`Online`, `Offline`).
 
-use crate::net::Ip;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
@@ -209,16 +208,99 @@ pub enum CableRef {
     Both,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UpgradePolicy {
-    /// "Upgrade main and backup Agent simultaneously" (recommended).
-    Simultaneously,
-    /// "Upgrade backup Agent first, switch over, upgrade main".
-    BackupFirst,
-    /// "... then switch back again".
-    BackupFirstWithSwitchback,
+/// What the parser, the runner and the what-if tools ask of any script action, shared or a
+/// product's own (a product's commands are its own type, in its own folder).
+pub trait Command: Clone + std::fmt::Debug + PartialEq + Serialize + Send + Sync {
+    /// The action's name, as files write it and products list the actions they support.
+    fn kind(&self) -> &'static str;
+    /// The action in words, for trace lines ("pull the Corporate cable").
+    fn describe(&self) -> String;
+    /// The node the action is about, if it names one.
+    fn target(&self) -> Option<&Target>;
+    /// How many tracked records or changes, or how many lookups, the action asks for.
+    fn count(&self) -> Option<Count> {
+        None
+    }
+    /// Whether the action is workload — traffic and changes made in a session — and not a
+    /// fault or an operator's action on the system: the resilience table keeps a scenario's
+    /// workload and leaves out the rest.
+    fn is_workload(&self) -> bool {
+        false
+    }
 }
 
+/// A step's action: one every product shares, or one of the product's own commands (`C`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Do<C> {
+    Shared(Action),
+    Own(C),
+}
+
+impl<C: Command> Command for Do<C> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Do::Shared(a) => a.kind(),
+            Do::Own(c) => c.kind(),
+        }
+    }
+    fn describe(&self) -> String {
+        match self {
+            Do::Shared(a) => a.describe(),
+            Do::Own(c) => c.describe(),
+        }
+    }
+    fn target(&self) -> Option<&Target> {
+        match self {
+            Do::Shared(a) => a.target(),
+            Do::Own(c) => c.target(),
+        }
+    }
+    fn count(&self) -> Option<Count> {
+        match self {
+            Do::Shared(a) => a.count(),
+            Do::Own(c) => c.count(),
+        }
+    }
+    fn is_workload(&self) -> bool {
+        match self {
+            Do::Shared(a) => a.is_workload(),
+            Do::Own(c) => c.is_workload(),
+        }
+    }
+}
+
+impl<C> Do<C> {
+    /// The same action with the product's command mapped (into or out of a registry's enum).
+    pub fn map<D>(self, f: impl FnOnce(C) -> D) -> Do<D> {
+        match self {
+            Do::Shared(a) => Do::Shared(a),
+            Do::Own(c) => Do::Own(f(c)),
+        }
+    }
+
+    /// The shared action, if it is one.
+    pub fn shared(&self) -> Option<&Action> {
+        match self {
+            Do::Shared(a) => Some(a),
+            Do::Own(_) => None,
+        }
+    }
+}
+
+/// As files write it: bare, in the form the parser reads (a world fault on a named part as its
+/// own action, `Pull(cable: "isl-1")`, not `World(…)`).
+impl<C: Serialize> Serialize for Do<C> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Do::Shared(Action::World(f)) => f.serialize(s),
+            Do::Shared(a) => a.serialize(s),
+            Do::Own(c) => c.serialize(s),
+        }
+    }
+}
+
+/// The actions every product shares: faults on the network and the power, named by role (the
+/// world applies them), and the operator's actions that mean the same for every product.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     /// Pull a cable out of a node's NIC.
@@ -251,95 +333,23 @@ pub enum Action {
     PowerFail(Target),
     /// Power returns; the server boots and the software starts.
     PowerOn(Target),
-    StopDb(Target),
-    StartDb(Target),
     /// The switch/router fails (all its ports go down).
     FailSwitch,
     RestoreSwitch,
-    /// The operator's Switch button in the Failover dialog.
+    /// The administrator's manual switchover: the active node hands over to the standby.
     Switch,
-    /// The operator takes the next step of the product's documented recovery procedure (for
-    /// DataMiner: the seed-node DMA first, then the other, then the known issue's workaround
-    /// for both agents offline).
+    /// The operator takes the next step of the product's documented recovery procedure.
     Recover,
-    /// "Bring online" from a Cube session on the node.
-    BringOnline(Target),
-    Upgrade {
-        policy: UpgradePolicy,
-        version: String,
-        duration: Ms,
-    },
-    /// The online node gathers `count` records.
+    /// The serving node takes `count` tracked writes (the product's workload: records,
+    /// configuration changes).
     Write {
         count: u32,
     },
-    /// `count` forward lookups of `name` from a client; each request goes where the answer leads.
-    Lookup {
-        name: String,
-        count: u32,
-    },
-    /// `count` reverse lookups of `ip`.
-    ReverseLookup {
-        ip: Ip,
-        count: u32,
-    },
-    /// Open a connection from a node to `to` through its active routes.
-    Connect {
-        from: Target,
-        to: Ip,
-    },
-    /// A single-active HA resource (MRS: the floating IP) fails on the node, or recovers.
-    FailResource(Target),
-    RestoreResource(Target),
-    /// The synchronization file on the node goes missing or gets wrong permissions, or is fixed.
-    BreakSyncFile(Target),
-    RepairSyncFile(Target),
-    /// The node's backup directory (`/srv/BigData/LocalBackup`) fills up, or is cleaned.
-    FillBackupDisk(Target),
-    FreeBackupDisk(Target),
-    /// An administrator's change on the node, in their session (Check Point; refused on a
-    /// Read Only Standby).
-    Edit {
-        on: Target,
-        count: u32,
-    },
-    /// Publish the node's session.
-    Publish(Target),
-    /// Changeover: make the node Active (from a session on it).
-    MakeActive(Target),
-    /// Make the node Standby.
-    MakeStandby(Target),
-    /// A thread of one of the node's processes hangs: it stops sending its watchdog signals, so
-    /// the node's watchdog reports a runtime error once its timeouts pass (DataMiner's SLWatchdog,
-    /// DM-OPT-RTE). `element`: the element whose protocol thread it is (an element-related
-    /// `SLProtocol` thread); `cleared_by`: what ends the hang besides a restart of the software.
-    RuntimeError {
-        node: Target,
-        process: String,
-        thread: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        element: Option<String>,
-        #[serde(default)]
-        cleared_by: ClearedBy,
-    },
-    /// The node's hung threads signal their watchdog again (what they waited for came back).
-    ClearRuntimeError(Target),
     /// A fault on a part of the declared world, named (FS-WORLD): written as the part's own
     /// action (`Pull(cable: "isl-1")`, `FailSwitch("core-1")`); the scenario format reads and
     /// writes it (a step's action), so serde skips it here.
     #[serde(skip)]
     World(NamedFault),
-}
-
-/// What ends a hung thread (`RuntimeError`) besides a restart of the software, which starts every
-/// thread afresh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ClearedBy {
-    /// Only a restart of the software (or the thread resuming by itself, `ClearRuntimeError`).
-    #[default]
-    SoftwareRestart,
-    /// Restarting the element whose protocol thread hangs clears it too.
-    ElementRestart,
 }
 
 /// A world fault on a named part of the declared world.
@@ -384,7 +394,7 @@ impl NamedFault {
     }
 }
 
-/// Every action's name, in declaration order (the order in which messages list them).
+/// Every shared action's name, in declaration order (the order in which messages list them).
 pub const KINDS: &[&str] = &[
     "Pull",
     "Plug",
@@ -395,40 +405,24 @@ pub const KINDS: &[&str] = &[
     "Restart",
     "PowerFail",
     "PowerOn",
-    "StopDb",
-    "StartDb",
     "FailSwitch",
     "RestoreSwitch",
     "Switch",
     "Recover",
-    "BringOnline",
-    "Upgrade",
     "Write",
-    "Lookup",
-    "ReverseLookup",
-    "Connect",
-    "FailResource",
-    "RestoreResource",
-    "BreakSyncFile",
-    "RepairSyncFile",
-    "FillBackupDisk",
-    "FreeBackupDisk",
-    "Edit",
-    "Publish",
-    "MakeActive",
-    "MakeStandby",
-    "RuntimeError",
-    "ClearRuntimeError",
 ];
 
 /// The actions that are world faults (cables, NICs, power, switches): the world applies them,
 /// so every product supports them.
 pub const WORLD_FAULTS: &[&str] = &["Pull", "Plug", "DisableNic", "EnableNic", "PowerFail", "PowerOn", "FailSwitch", "RestoreSwitch"];
 
-/// The actions a product supports: the world faults and its own `commands`, in [`KINDS`] order.
-pub fn supported(commands: &[&str]) -> Vec<&'static str> {
-    assert!(commands.iter().all(|c| KINDS.contains(c)), "a product lists only actions that exist: {commands:?}");
-    KINDS.iter().copied().filter(|k| WORLD_FAULTS.contains(k) || commands.contains(k)).collect()
+/// The actions a product supports: the world faults and the `shared` operator actions it
+/// supports, in [`KINDS`] order, then its `own` commands in its order.
+pub fn supported(shared: &[&str], own: &[&'static str]) -> Vec<&'static str> {
+    assert!(shared.iter().all(|c| KINDS.contains(c)), "a product lists only shared actions that exist: {shared:?}");
+    assert!(own.iter().all(|c| !KINDS.contains(c)), "a product's own command does not reuse a shared name: {own:?}");
+    let shared = KINDS.iter().copied().filter(|k| WORLD_FAULTS.contains(k) || shared.contains(k));
+    shared.chain(own.iter().copied()).collect()
 }
 
 /// What a step asks for in bulk: tracked records and changes (stored as id ranges, so cheap in
@@ -439,9 +433,8 @@ pub enum Count {
     Lookups(u32),
 }
 
-impl Action {
-    /// The action's name, as products list the actions they support.
-    pub fn kind(&self) -> &'static str {
+impl Command for Action {
+    fn kind(&self) -> &'static str {
         match self {
             Action::Pull { .. } => "Pull",
             Action::Plug { .. } => "Plug",
@@ -452,36 +445,16 @@ impl Action {
             Action::Restart { .. } => "Restart",
             Action::PowerFail(_) => "PowerFail",
             Action::PowerOn(_) => "PowerOn",
-            Action::StopDb(_) => "StopDb",
-            Action::StartDb(_) => "StartDb",
             Action::FailSwitch => "FailSwitch",
             Action::RestoreSwitch => "RestoreSwitch",
             Action::Switch => "Switch",
             Action::Recover => "Recover",
-            Action::BringOnline(_) => "BringOnline",
-            Action::Upgrade { .. } => "Upgrade",
             Action::Write { .. } => "Write",
-            Action::Lookup { .. } => "Lookup",
-            Action::ReverseLookup { .. } => "ReverseLookup",
-            Action::Connect { .. } => "Connect",
-            Action::FailResource(_) => "FailResource",
-            Action::RestoreResource(_) => "RestoreResource",
-            Action::BreakSyncFile(_) => "BreakSyncFile",
-            Action::RepairSyncFile(_) => "RepairSyncFile",
-            Action::FillBackupDisk(_) => "FillBackupDisk",
-            Action::FreeBackupDisk(_) => "FreeBackupDisk",
-            Action::Edit { .. } => "Edit",
-            Action::Publish(_) => "Publish",
-            Action::MakeActive(_) => "MakeActive",
-            Action::MakeStandby(_) => "MakeStandby",
-            Action::RuntimeError { .. } => "RuntimeError",
-            Action::ClearRuntimeError(_) => "ClearRuntimeError",
             Action::World(f) => f.kind(),
         }
     }
 
-    /// The action in words, for trace lines ("pull the Corporate cable").
-    pub fn describe(&self) -> String {
+    fn describe(&self) -> String {
         match self {
             Action::Pull { cable, .. } => format!("pull {}", cables(*cable, "cable")),
             Action::Plug { cable, .. } => format!("plug in {}", cables(*cable, "cable")),
@@ -492,91 +465,33 @@ impl Action {
             Action::Restart { duration, .. } => format!("restart (takes {duration})"),
             Action::PowerFail(_) => "power failure".into(),
             Action::PowerOn(_) => "power on".into(),
-            Action::StopDb(_) => "stop the database server".into(),
-            Action::StartDb(_) => "start the database server".into(),
             Action::FailSwitch => "the switch/router fails".into(),
             Action::RestoreSwitch => "the switch/router is restored".into(),
             Action::Switch => "Switch (manual switchover)".into(),
             Action::Recover => "the next step of the documented recovery procedure".into(),
-            Action::BringOnline(_) => "bring online".into(),
-            Action::Upgrade { policy, version, duration } => format!("upgrade to {version}, policy {policy:?}, {duration} per DMA"),
             Action::Write { count } => format!("write {count} record(s)"),
-            Action::Lookup { name, count } => format!("{count} DNS lookup(s) of {name}"),
-            Action::ReverseLookup { ip, count } => format!("{count} reverse lookup(s) of {ip}"),
-            Action::Connect { to, .. } => format!("connect to {to}"),
-            Action::FailResource(_) => "the HA resource fails".into(),
-            Action::RestoreResource(_) => "the HA resource recovers".into(),
-            Action::BreakSyncFile(_) => "the synchronization file goes missing".into(),
-            Action::RepairSyncFile(_) => "the synchronization file is restored".into(),
-            Action::FillBackupDisk(_) => "the backup directory fills up".into(),
-            Action::FreeBackupDisk(_) => "the backup directory is cleaned".into(),
-            Action::Edit { count, .. } => format!("edit {count} object(s) in a session"),
-            Action::Publish(_) => "publish the session".into(),
-            Action::MakeActive(_) => "make Active".into(),
-            Action::MakeStandby(_) => "make Standby".into(),
-            Action::RuntimeError { process, thread, element, .. } => {
-                let of = element.as_ref().map_or(String::new(), |e| format!(" of element {e}"));
-                format!("runtime error: {process} thread \"{thread}\"{of} hangs")
-            }
-            Action::ClearRuntimeError(_) => "the hung threads signal again".into(),
             Action::World(f) => f.describe(),
         }
     }
 
-    /// Whether the action is workload — traffic and changes made in a session (writes, edits,
-    /// publishing, lookups, connections) — and not a fault or an operator's action on the
-    /// system: the resilience table keeps a scenario's workload and leaves out the rest.
-    pub fn is_workload(&self) -> bool {
-        matches!(
-            self,
-            Action::Write { .. } | Action::Edit { .. } | Action::Publish(_) | Action::Lookup { .. } | Action::ReverseLookup { .. } | Action::Connect { .. }
-        )
+    fn target(&self) -> Option<&Target> {
+        match self {
+            Action::Pull { on, .. } | Action::Plug { on, .. } | Action::DisableNic { on, .. } | Action::EnableNic { on, .. } => Some(on),
+            Action::Stop(t) | Action::Start(t) | Action::PowerFail(t) | Action::PowerOn(t) => Some(t),
+            Action::Restart { node, .. } => Some(node),
+            Action::FailSwitch | Action::RestoreSwitch | Action::World(_) | Action::Switch | Action::Recover | Action::Write { .. } => None,
+        }
     }
 
-    /// How many tracked records or changes, or how many lookups, the action asks for.
-    pub fn count(&self) -> Option<Count> {
+    fn count(&self) -> Option<Count> {
         match self {
-            Action::Write { count } | Action::Edit { count, .. } => Some(Count::Records(*count)),
-            Action::Lookup { count, .. } | Action::ReverseLookup { count, .. } => Some(Count::Lookups(*count)),
+            Action::Write { count } => Some(Count::Records(*count)),
             _ => None,
         }
     }
 
-    /// The node the action is about, if it names one.
-    pub fn target(&self) -> Option<&Target> {
-        match self {
-            Action::Pull { on, .. } | Action::Plug { on, .. } | Action::DisableNic { on, .. } | Action::EnableNic { on, .. } | Action::Edit { on, .. } => {
-                Some(on)
-            }
-            Action::Stop(t)
-            | Action::Start(t)
-            | Action::PowerFail(t)
-            | Action::PowerOn(t)
-            | Action::StopDb(t)
-            | Action::StartDb(t)
-            | Action::BringOnline(t)
-            | Action::FailResource(t)
-            | Action::RestoreResource(t)
-            | Action::BreakSyncFile(t)
-            | Action::RepairSyncFile(t)
-            | Action::FillBackupDisk(t)
-            | Action::FreeBackupDisk(t)
-            | Action::Publish(t)
-            | Action::MakeActive(t)
-            | Action::MakeStandby(t)
-            | Action::ClearRuntimeError(t) => Some(t),
-            Action::Restart { node, .. } | Action::RuntimeError { node, .. } => Some(node),
-            Action::Connect { from, .. } => Some(from),
-            Action::FailSwitch
-            | Action::RestoreSwitch
-            | Action::World(_)
-            | Action::Switch
-            | Action::Recover
-            | Action::Upgrade { .. }
-            | Action::Write { .. }
-            | Action::Lookup { .. }
-            | Action::ReverseLookup { .. } => None,
-        }
+    fn is_workload(&self) -> bool {
+        matches!(self, Action::Write { .. })
     }
 }
 
@@ -642,14 +557,14 @@ mod tests {
     }
 
     #[test]
-    fn workload_is_traffic_and_session_changes_not_faults_or_operator_actions() {
+    fn workload_is_traffic_not_faults_or_operator_actions() {
         let t = Target::Main;
         assert!(Action::Write { count: 1 }.is_workload());
-        assert!(Action::Publish(t.clone()).is_workload());
-        assert!(Action::Lookup { name: "n".into(), count: 1 }.is_workload());
         assert!(!Action::Switch.is_workload());
         assert!(!Action::Stop(t.clone()).is_workload());
         assert!(!Action::Pull { cable: CableRef::Sync, on: t }.is_workload());
+        assert_eq!(Action::Write { count: 3 }.count(), Some(Count::Records(3)));
+        assert_eq!(Action::Switch.count(), None);
     }
 
     #[test]
@@ -679,35 +594,16 @@ mod tests {
             Action::Restart { node: t(), duration: d },
             Action::PowerFail(t()),
             Action::PowerOn(t()),
-            Action::StopDb(t()),
-            Action::StartDb(t()),
             Action::FailSwitch,
             Action::RestoreSwitch,
             Action::Switch,
             Action::Recover,
-            Action::BringOnline(t()),
-            Action::Upgrade { policy: UpgradePolicy::Simultaneously, version: "1".into(), duration: d },
             Action::Write { count: 1 },
-            Action::Lookup { name: "n".into(), count: 1 },
-            Action::ReverseLookup { ip: "1.2.3.4".parse().unwrap(), count: 1 },
-            Action::Connect { from: t(), to: "1.2.3.4".parse().unwrap() },
-            Action::FailResource(t()),
-            Action::RestoreResource(t()),
-            Action::BreakSyncFile(t()),
-            Action::RepairSyncFile(t()),
-            Action::FillBackupDisk(t()),
-            Action::FreeBackupDisk(t()),
-            Action::Edit { on: t(), count: 1 },
-            Action::Publish(t()),
-            Action::MakeActive(t()),
-            Action::MakeStandby(t()),
-            Action::RuntimeError { node: t(), process: "p".into(), thread: "t".into(), element: None, cleared_by: ClearedBy::SoftwareRestart },
-            Action::ClearRuntimeError(t()),
         ];
         assert_eq!(every.iter().map(Action::kind).collect::<Vec<_>>(), KINDS);
         assert_eq!(
-            supported(&["Switch", "Stop"]),
-            ["Pull", "Plug", "DisableNic", "EnableNic", "Stop", "PowerFail", "PowerOn", "FailSwitch", "RestoreSwitch", "Switch"]
+            supported(&["Switch", "Stop"], &["Own"]),
+            ["Pull", "Plug", "DisableNic", "EnableNic", "Stop", "PowerFail", "PowerOn", "FailSwitch", "RestoreSwitch", "Switch", "Own"]
         );
     }
 }

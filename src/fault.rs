@@ -1,35 +1,47 @@
-//! The fault alphabet: what can go wrong in a system (cables, NICs, power, switches, services,
-//! administrator actions), each fault as the script actions that strike and heal it, and the
-//! shape of a chaos run for a product. Products pick their alphabet from here; the chaos
+//! The fault alphabet: what can go wrong in a system (cables, NICs, power, switches, the
+//! software, the administrator's switchover, and each product's own faults), each fault as the
+//! script actions that strike and heal it, and the shape of a chaos run for a product.
+//! Products pick their alphabet from here and add their own faults ([`OwnFault`]); the chaos
 //! harness and `explore` draw and combine faults from it.
 
-use crate::action::{Action, CableRef, NamedFault, Target};
+use crate::action::{Action, CableRef, Do, NamedFault, Target};
 use crate::engine::Time;
 use crate::units::Ms;
 use crate::world::WorldDecl;
 
-/// One kind of fault or administrator action.
+/// A fault of a product's own (a service that fails, a file that breaks), struck and healed
+/// with the product's own commands (`Command`).
+pub trait OwnFault: Clone + std::fmt::Debug + PartialEq + Eq {
+    type Command;
+    /// The fault in words, without its node ("StopDb").
+    fn label(&self) -> String;
+    /// The commands that strike it on `node`; `duration_ms` is how long it lasts.
+    fn strike(&self, node: &Target, duration_ms: Time) -> Vec<Self::Command>;
+    /// The command that undoes it, if one does (an administrator's action stands).
+    fn heal(&self, node: &Target) -> Option<Self::Command>;
+    /// Whether the fault names its own target, so the node it is drawn for does not matter.
+    fn node_independent(&self) -> bool {
+        false
+    }
+}
+
+/// One kind of fault or administrator action: one every product can suffer, or one of the
+/// product's own (`F`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FaultKind {
+pub enum FaultKind<F> {
     PullCable(CableRef),
     DisableNic(CableRef),
     Stop,
     PowerFail,
     /// A restart; the fault's duration is how long it takes.
     Restart,
-    StopDb,
     SwitchFailure,
-    FailResource,
-    BreakSyncFile,
-    FillBackupDisk,
-    /// The administrator's switch (DataMiner, MRS): no undo.
+    /// The administrator's switchover: no undo.
     AdminSwitch,
-    /// Check Point: edit and publish on the node.
-    EditPublish,
-    /// Check Point: make the node Active (a changeover, or a collision): no undo.
-    MakeActive,
     /// A part of the declared world, by name: it needs no node (FS-WORLD).
     Part(Part),
+    /// A fault of the product's own.
+    Own(F),
 }
 
 /// A part of a declared world that a fault strikes, and how: a cable pulled (an inter-switch or
@@ -44,7 +56,7 @@ pub enum Part {
 
 /// The faults a declared world offers: every cable, NIC, host and switch, in declaration order
 /// (FS-WORLD). A partition between switches is one of them wherever two switches are joined.
-pub fn world_alphabet(world: &WorldDecl) -> Vec<FaultKind> {
+pub fn world_alphabet<F>(world: &WorldDecl) -> Vec<FaultKind<F>> {
     let cables = world.cables.iter().map(|c| Part::Cable(c.name.clone()));
     let nics = world.hosts.iter().flat_map(|h| h.nics.iter().map(|n| Part::Nic { host: h.name.clone(), nic: n.name.clone() }));
     let hosts = world.hosts.iter().map(|h| Part::Host(h.name.clone()));
@@ -56,16 +68,16 @@ pub fn world_alphabet(world: &WorldDecl) -> Vec<FaultKind> {
 /// world) whose script strikes it. A part of the world is struck through the first system and
 /// hits every system that uses it, because the world applies it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Letter {
+pub struct Letter<F> {
     pub system: u16,
-    pub kind: FaultKind,
+    pub kind: FaultKind<F>,
 }
 
 /// The fault alphabet of a world of systems, given each system's own alphabet in world order:
 /// in a declared world the world's parts replace each product's network and power faults
 /// (named by role), and the rest (services, the administrator's actions) stays, system by
 /// system, before the parts. Without a declared world each system keeps its whole alphabet.
-pub fn world_letters(alphabets: Vec<Vec<FaultKind>>, world: Option<&WorldDecl>) -> Vec<Letter> {
+pub fn world_letters<F: OwnFault>(alphabets: Vec<Vec<FaultKind<F>>>, world: Option<&WorldDecl>) -> Vec<Letter<F>> {
     let mut out = Vec::new();
     for (i, alphabet) in alphabets.into_iter().enumerate() {
         let system = u16::try_from(i).expect("a world holds at most MAX_SYSTEMS systems");
@@ -78,7 +90,22 @@ pub fn world_letters(alphabets: Vec<Vec<FaultKind>>, world: Option<&WorldDecl>) 
     out
 }
 
-impl FaultKind {
+impl<F: OwnFault> FaultKind<F> {
+    /// The same kind with its own fault mapped (into a registry's enum).
+    pub fn map<G>(self, f: impl FnOnce(F) -> G) -> FaultKind<G> {
+        match self {
+            FaultKind::PullCable(c) => FaultKind::PullCable(c),
+            FaultKind::DisableNic(c) => FaultKind::DisableNic(c),
+            FaultKind::Stop => FaultKind::Stop,
+            FaultKind::PowerFail => FaultKind::PowerFail,
+            FaultKind::Restart => FaultKind::Restart,
+            FaultKind::SwitchFailure => FaultKind::SwitchFailure,
+            FaultKind::AdminSwitch => FaultKind::AdminSwitch,
+            FaultKind::Part(p) => FaultKind::Part(p),
+            FaultKind::Own(own) => FaultKind::Own(f(own)),
+        }
+    }
+
     /// A cable, a NIC, a server's power or a switch, named by role.
     fn strikes_the_network(&self) -> bool {
         matches!(self, FaultKind::PullCable(_) | FaultKind::DisableNic(_) | FaultKind::PowerFail | FaultKind::SwitchFailure)
@@ -86,7 +113,11 @@ impl FaultKind {
 
     /// Whether the fault names its own target, so the node it is drawn for does not matter.
     pub fn node_independent(&self) -> bool {
-        matches!(self, FaultKind::SwitchFailure | FaultKind::AdminSwitch | FaultKind::Part(_))
+        match self {
+            FaultKind::SwitchFailure | FaultKind::AdminSwitch | FaultKind::Part(_) => true,
+            FaultKind::Own(own) => own.node_independent(),
+            FaultKind::PullCable(_) | FaultKind::DisableNic(_) | FaultKind::Stop | FaultKind::PowerFail | FaultKind::Restart => false,
+        }
     }
 
     pub fn label(&self) -> String {
@@ -99,7 +130,12 @@ impl FaultKind {
             FaultKind::DisableNic(CableRef::Both) => "disable both NICs".into(),
             FaultKind::PullCable(c) => format!("pull {c:?} cable"),
             FaultKind::DisableNic(c) => format!("disable {c:?} NIC"),
-            other => format!("{other:?}"),
+            FaultKind::Own(own) => own.label(),
+            FaultKind::Stop => "Stop".into(),
+            FaultKind::PowerFail => "PowerFail".into(),
+            FaultKind::Restart => "Restart".into(),
+            FaultKind::SwitchFailure => "SwitchFailure".into(),
+            FaultKind::AdminSwitch => "AdminSwitch".into(),
         }
     }
 }
@@ -108,15 +144,15 @@ impl FaultKind {
 /// undone after `duration_ms` (or when the healing phase begins, whichever is first). The node
 /// is `Main`, `Backup`, or a later node of its system by name (a third Check Point server).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fault {
+pub struct Fault<F> {
     pub system: u16,
-    pub kind: FaultKind,
+    pub kind: FaultKind<F>,
     pub node: Target,
     pub at_ms: Time,
     pub duration_ms: Time,
 }
 
-impl Fault {
+impl<F: OwnFault> Fault<F> {
     fn target(&self) -> Target {
         self.node.clone()
     }
@@ -148,43 +184,37 @@ impl Fault {
     }
 
     /// The action that strikes the fault.
-    pub fn strike(&self) -> Vec<Action> {
+    pub fn strike(&self) -> Vec<Do<F::Command>> {
         let t = self.target();
-        match &self.kind {
-            FaultKind::Part(part) => vec![Action::World(part.strike())],
-            &FaultKind::PullCable(cable) => vec![Action::Pull { cable, on: t }],
-            &FaultKind::DisableNic(cable) => vec![Action::DisableNic { cable, on: t }],
-            FaultKind::Stop => vec![Action::Stop(t)],
-            FaultKind::PowerFail => vec![Action::PowerFail(t)],
-            FaultKind::Restart => vec![Action::Restart { node: t, duration: Ms(self.duration_ms) }],
-            FaultKind::StopDb => vec![Action::StopDb(t)],
-            FaultKind::SwitchFailure => vec![Action::FailSwitch],
-            FaultKind::FailResource => vec![Action::FailResource(t)],
-            FaultKind::BreakSyncFile => vec![Action::BreakSyncFile(t)],
-            FaultKind::FillBackupDisk => vec![Action::FillBackupDisk(t)],
-            FaultKind::AdminSwitch => vec![Action::Switch],
-            FaultKind::EditPublish => vec![Action::Edit { on: t.clone(), count: 2 }, Action::Publish(t)],
-            FaultKind::MakeActive => vec![Action::MakeActive(t)],
-        }
+        let shared = match &self.kind {
+            FaultKind::Own(own) => return own.strike(&t, self.duration_ms).into_iter().map(Do::Own).collect(),
+            FaultKind::Part(part) => Action::World(part.strike()),
+            &FaultKind::PullCable(cable) => Action::Pull { cable, on: t },
+            &FaultKind::DisableNic(cable) => Action::DisableNic { cable, on: t },
+            FaultKind::Stop => Action::Stop(t),
+            FaultKind::PowerFail => Action::PowerFail(t),
+            FaultKind::Restart => Action::Restart { node: t, duration: Ms(self.duration_ms) },
+            FaultKind::SwitchFailure => Action::FailSwitch,
+            FaultKind::AdminSwitch => Action::Switch,
+        };
+        vec![Do::Shared(shared)]
     }
 
     /// The action that undoes it, if it is undone (a restart heals itself; an administrator's
     /// action stands).
-    pub fn heal(&self) -> Option<Action> {
+    pub fn heal(&self) -> Option<Do<F::Command>> {
         let t = self.target();
-        match &self.kind {
-            FaultKind::Part(part) => Some(Action::World(part.heal())),
-            &FaultKind::PullCable(cable) => Some(Action::Plug { cable, on: t }),
-            &FaultKind::DisableNic(cable) => Some(Action::EnableNic { cable, on: t }),
-            FaultKind::Stop => Some(Action::Start(t)),
-            FaultKind::PowerFail => Some(Action::PowerOn(t)),
-            FaultKind::StopDb => Some(Action::StartDb(t)),
-            FaultKind::SwitchFailure => Some(Action::RestoreSwitch),
-            FaultKind::FailResource => Some(Action::RestoreResource(t)),
-            FaultKind::BreakSyncFile => Some(Action::RepairSyncFile(t)),
-            FaultKind::FillBackupDisk => Some(Action::FreeBackupDisk(t)),
-            FaultKind::Restart | FaultKind::AdminSwitch | FaultKind::EditPublish | FaultKind::MakeActive => None,
-        }
+        let shared = match &self.kind {
+            FaultKind::Own(own) => return own.heal(&t).map(Do::Own),
+            FaultKind::Part(part) => Action::World(part.heal()),
+            &FaultKind::PullCable(cable) => Action::Plug { cable, on: t },
+            &FaultKind::DisableNic(cable) => Action::EnableNic { cable, on: t },
+            FaultKind::Stop => Action::Start(t),
+            FaultKind::PowerFail => Action::PowerOn(t),
+            FaultKind::SwitchFailure => Action::RestoreSwitch,
+            FaultKind::Restart | FaultKind::AdminSwitch => return None,
+        };
+        Some(Do::Shared(shared))
     }
 }
 

@@ -12,15 +12,16 @@ mod shrink;
 #[cfg(test)]
 mod tests;
 
-pub use crate::fault::{Fault, FaultKind, Letter, Profile};
+pub use crate::fault::Profile;
 pub use crate::finding::Invariant;
+pub use crate::products::{AnyFaultKind as FaultKind, AnyLetter as Letter, ScheduledFault as Fault};
 pub use campaign::{Campaign, Finding, InvariantStats, Summary, campaign_for, run_campaign};
 pub use schedule::Schedule;
 pub use shrink::shrink;
 
 use crate::engine::{Sim, Time};
 use crate::finding::SpecId;
-use crate::products::Product;
+use crate::products::{Product, Registered};
 use crate::runner::{Harness, Setup, drive, prepare};
 use serde::Serialize;
 
@@ -65,7 +66,7 @@ impl RunResult {
 /// assertion that fails is a finding like any other, not a crash of the campaign. (The CLI
 /// keeps the panic message of such an assertion quiet; the library leaves the process's panic
 /// hook alone.)
-pub fn run_schedule<P: Product>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+pub fn run_schedule<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked::<P>(setup, schedule, seed, trace))) {
         Ok(r) => r,
         Err(payload) => {
@@ -125,7 +126,7 @@ impl Watch {
     }
 }
 
-fn run_checked<P: Product>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
     let end = schedule.end_ms();
     let mut sim: Sim<Harness<P>> = prepare::<P>(setup, &schedule.script(), seed, trace);
     let mut watches: Vec<Watch> = setup.cfgs.iter().map(|_| Watch::default()).collect();

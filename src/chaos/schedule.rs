@@ -2,9 +2,10 @@
 //! (swarm testing: each seed also draws which kinds are on and how often they strike), and how a
 //! schedule becomes an ordinary scenario script.
 
-use crate::action::{Action, Target};
+use super::{Fault, Letter, Profile};
+use crate::action::{Action, Do, Target};
 use crate::engine::{Rng, StreamAllocator, Time};
-use crate::fault::{Fault, Letter, Profile};
+use crate::products::StepAction;
 use crate::scenario::Step;
 use crate::units::Ms;
 use rand::RngExt;
@@ -63,12 +64,12 @@ impl Schedule {
     /// world of several systems every step names its system.
     pub fn script(&self) -> Vec<Step> {
         let phase_ms = self.fault_phase_ms();
-        let mut steps: Vec<(Time, usize, u16, Action)> = Vec::new();
+        let mut steps: Vec<(Time, usize, u16, StepAction)> = Vec::new();
         for (i, (_, p)) in self.systems.iter().enumerate() {
             let system = system_index(i);
             let mut t = p.write_every_ms;
             while p.write_count > 0 && t < phase_ms {
-                steps.push((t, 0, system, Action::Write { count: p.write_count }));
+                steps.push((t, 0, system, Do::Shared(Action::Write { count: p.write_count })));
                 t += p.write_every_ms;
             }
         }
@@ -85,11 +86,11 @@ impl Schedule {
                 steps.push((at, rank, f.system, heal));
             }
         }
-        // The documented recovery procedure follows every heal (DM-SEED-2: the seed node first).
+        // The product's documented recovery procedure follows every heal.
         for (i, (_, p)) in self.systems.iter().enumerate() {
             for k in 0..p.recover_steps {
                 let at = phase_ms.saturating_add(u64::from(k).saturating_mul(p.recover_every_ms));
-                steps.push((at, 4 * (n + 1) + k as usize, system_index(i), Action::Recover));
+                steps.push((at, 4 * (n + 1) + k as usize, system_index(i), Do::Shared(Action::Recover)));
             }
         }
         steps.sort_by_key(|(t, rank, _, _)| (*t, *rank));
@@ -113,9 +114,10 @@ fn phase_of(systems: &[(String, Profile)]) -> Time {
 }
 
 /// The order of the healing phase: network, then servers, then services on them — for a part
-/// of a declared world named as for one named by role.
-fn heal_stage(a: &Action) -> usize {
+/// of a declared world named as for one named by role; a product's own heal comes last.
+fn heal_stage(a: &StepAction) -> usize {
     use crate::action::NamedFault;
+    let Some(a) = a.shared() else { return 2 };
     match a {
         Action::RestoreSwitch | Action::Plug { .. } | Action::EnableNic { .. } => 0,
         Action::World(NamedFault::RestoreSwitch(_) | NamedFault::Plug { .. } | NamedFault::EnableNic { .. }) => 0,
@@ -147,7 +149,10 @@ fn draw_fault(rng: &mut Rng, enabled: &[Letter], nodes: &[Vec<String>], at_ms: T
 mod tests {
     use super::*;
     use crate::action::CableRef;
-    use crate::fault::FaultKind;
+    use crate::chaos::FaultKind;
+    use crate::products::{AnyCommand, AnyFault, dataminer};
+
+    const RECOVER: StepAction = Do::Shared(Action::Recover);
 
     const P: Profile = Profile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 30_000, write_count: 5, recover_steps: 0, recover_every_ms: 0 };
     const KINDS: [FaultKind; 3] = [FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::SwitchFailure];
@@ -172,26 +177,27 @@ mod tests {
     fn the_recovery_procedure_follows_every_heal() {
         let p = Profile { recover_steps: 3, recover_every_ms: 60_000, ..P };
         // Every heal stage: the network, servers, and services on them (a database's start).
-        let kinds = [KINDS[0].clone(), KINDS[1].clone(), KINDS[2].clone(), FaultKind::StopDb];
+        let kinds = [KINDS[0].clone(), KINDS[1].clone(), KINDS[2].clone(), FaultKind::Own(AnyFault::DataMiner(dataminer::Fault::StopDb))];
         for seed in 0..50 {
             let script = Schedule::draw(seed, &letters(&kinds), one(p), &[]).script();
-            let recover: Vec<u64> = script.iter().filter(|st| st.action == Action::Recover).map(|st| st.at.0).collect();
+            let recover: Vec<u64> = script.iter().filter(|st| st.action == RECOVER).map(|st| st.at.0).collect();
             assert_eq!(recover, [180_000, 240_000, 300_000], "seed {seed}");
-            let first = script.iter().position(|st| st.action == Action::Recover).expect("a step");
-            assert!(script[first..].iter().all(|st| st.at.0 > P.fault_phase_ms || st.action == Action::Recover), "seed {seed}: every heal comes first");
+            let first = script.iter().position(|st| st.action == RECOVER).expect("a step");
+            assert!(script[first..].iter().all(|st| st.at.0 > P.fault_phase_ms || st.action == RECOVER), "seed {seed}: every heal comes first");
         }
-        assert!(!Schedule::draw(0, &letters(&KINDS), one(P), &[]).script().iter().any(|st| st.action == Action::Recover), "none without a procedure");
+        assert!(!Schedule::draw(0, &letters(&KINDS), one(P), &[]).script().iter().any(|st| st.action == RECOVER), "none without a procedure");
     }
 
     #[test]
     fn named_parts_heal_in_the_same_stages_as_parts_named_by_role() {
         use crate::action::NamedFault;
-        assert_eq!(heal_stage(&Action::World(NamedFault::Plug { cable: "isl-1".into() })), 0);
-        assert_eq!(heal_stage(&Action::World(NamedFault::EnableNic { host: "a".into(), nic: "n".into() })), 0);
-        assert_eq!(heal_stage(&Action::World(NamedFault::RestoreSwitch("core".into()))), 0);
-        assert_eq!(heal_stage(&Action::World(NamedFault::PowerOn("a".into()))), 1);
-        assert_eq!(heal_stage(&Action::Start(crate::action::Target::Main)), 1);
-        assert_eq!(heal_stage(&Action::StartDb(crate::action::Target::Main)), 2);
+        let stage = |a: Action| heal_stage(&Do::Shared(a));
+        assert_eq!(stage(Action::World(NamedFault::Plug { cable: "isl-1".into() })), 0);
+        assert_eq!(stage(Action::World(NamedFault::EnableNic { host: "a".into(), nic: "n".into() })), 0);
+        assert_eq!(stage(Action::World(NamedFault::RestoreSwitch("core".into()))), 0);
+        assert_eq!(stage(Action::World(NamedFault::PowerOn("a".into()))), 1);
+        assert_eq!(stage(Action::Start(crate::action::Target::Main)), 1);
+        assert_eq!(heal_stage(&Do::Own(AnyCommand::DataMiner(dataminer::Command::StartDb(crate::action::Target::Main)))), 2, "a product's own heal comes last");
     }
 
     #[test]
@@ -200,8 +206,8 @@ mod tests {
             let s = Schedule::draw(seed, &letters(&KINDS), one(P), &[]);
             let script = s.script();
             assert!(script.iter().all(|st| st.at.0 <= P.fault_phase_ms));
-            let strikes = script.iter().filter(|st| matches!(st.action, Action::Pull { .. } | Action::Stop(_) | Action::FailSwitch)).count();
-            let heals = script.iter().filter(|st| matches!(st.action, Action::Plug { .. } | Action::Start(_) | Action::RestoreSwitch)).count();
+            let strikes = script.iter().filter(|st| matches!(st.action, Do::Shared(Action::Pull { .. } | Action::Stop(_) | Action::FailSwitch))).count();
+            let heals = script.iter().filter(|st| matches!(st.action, Do::Shared(Action::Plug { .. } | Action::Start(_) | Action::RestoreSwitch))).count();
             assert_eq!(strikes, heals);
             assert!(script.windows(2).all(|w| w[0].at <= w[1].at));
         }
@@ -217,9 +223,9 @@ mod tests {
         assert!(s.faults.iter().all(|f| f.system == 1), "a letter's faults strike its system");
         let script = s.script();
         let named = |name: &str| script.iter().filter(|st| st.system.as_deref() == Some(name)).collect::<Vec<_>>();
-        assert!(named("pair-1").iter().all(|st| matches!(st.action, Action::Write { .. })), "pair-1 only writes");
+        assert!(named("pair-1").iter().all(|st| matches!(st.action, Do::Shared(Action::Write { .. }))), "pair-1 only writes");
         assert_eq!(named("pair-1").len(), 7, "a write every 30 s until the world's fault phase ends");
-        assert!(named("pair-2").iter().any(|st| st.action == Action::Recover), "pair-2's recovery step");
+        assert!(named("pair-2").iter().any(|st| st.action == RECOVER), "pair-2's recovery step");
         assert_eq!(named("pair-1").len() + named("pair-2").len(), script.len(), "every step names its system");
     }
 }

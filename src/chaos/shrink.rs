@@ -3,13 +3,13 @@
 //! invariant, so the result fails the same way and is never longer than the original.
 
 use super::{Invariant, Schedule, run_schedule};
-use crate::products::Product;
+use crate::products::Registered;
 use crate::runner::Setup;
 
 /// At most this many runs are spent shrinking one schedule.
 const BUDGET: usize = 400;
 
-pub fn shrink<P: Product>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, invariant: Invariant) -> Schedule {
+pub fn shrink<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, invariant: Invariant) -> Schedule {
     let mut best = schedule.clone();
     let mut runs = 0;
     let fails = |s: &Schedule, runs: &mut usize| {

@@ -3,9 +3,10 @@
 //! is not deterministic, and a repro file replays its violation.
 
 use super::{Campaign, FaultKind, Invariant, Profile, Schedule, Summary, campaign_for, run_campaign};
-use crate::action::Action;
+use crate::action::{Action, Do, Target};
 use crate::check::Verdict;
 use crate::engine::Time;
+use crate::fault::OwnFault;
 use crate::finding::{Problem, SpecId};
 use crate::ledger::Summary as Writes;
 use crate::ops::View;
@@ -143,6 +144,39 @@ enum Misbehaviour {
     Runaway,
 }
 
+/// The commands of a product that has none of its own: only the shared actions apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+enum NoCommand {}
+
+impl crate::action::Command for NoCommand {
+    fn kind(&self) -> &'static str {
+        match *self {}
+    }
+    fn describe(&self) -> String {
+        match *self {}
+    }
+    fn target(&self) -> Option<&Target> {
+        match *self {}
+    }
+}
+
+/// The own faults of a product that has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NoFault {}
+
+impl OwnFault for NoFault {
+    type Command = NoCommand;
+    fn label(&self) -> String {
+        match *self {}
+    }
+    fn strike(&self, _: &Target, _: Time) -> Vec<NoCommand> {
+        match *self {}
+    }
+    fn heal(&self, _: &Target) -> Option<NoCommand> {
+        match *self {}
+    }
+}
+
 /// A product that does nothing but misbehave in one way.
 #[derive(Clone)]
 struct Toy {
@@ -158,6 +192,8 @@ impl Product for Toy {
     type Record = String;
     type Config = Misbehaviour;
     type Claim = dataminer::Claim;
+    type Command = NoCommand;
+    type Fault = NoFault;
     const LABEL: &'static str = "toy";
     fn validate(_: &Misbehaviour) -> Result<(), String> {
         Ok(())
@@ -171,8 +207,8 @@ impl Product for Toy {
         }
         Toy { ledger: crate::ledger::Ledger::new(1), misbehaviour: *misbehaviour }
     }
-    fn action(&self, action: Action) -> bool {
-        matches!(action, Action::Write { .. })
+    fn action(&self, action: Do<NoCommand>) -> bool {
+        matches!(action, Do::Shared(Action::Write { .. }))
     }
     fn handle(&mut self, write: bool, cx: &mut Cx<'_, '_, Self>) {
         if write && self.misbehaviour == Misbehaviour::Runaway {
@@ -197,8 +233,8 @@ impl Product for Toy {
     fn lanes(&self, _: &World) -> Vec<crate::ops::LaneSample> {
         Vec::new()
     }
-    fn alphabet(_: &Misbehaviour) -> Vec<FaultKind> {
-        vec![FaultKind::Stop]
+    fn alphabet(_: &Misbehaviour) -> Vec<crate::fault::FaultKind<NoFault>> {
+        vec![crate::fault::FaultKind::Stop]
     }
     fn chaos_profile(_: &Misbehaviour) -> Profile {
         Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1, recover_steps: 0, recover_every_ms: 0 }
@@ -223,6 +259,15 @@ impl Registered for Toy {
     }
     fn unwrap_claim(claim: &AnyClaim) -> Option<&dataminer::Claim> {
         DataMiner::unwrap_claim(claim)
+    }
+    fn wrap_command(command: NoCommand) -> crate::products::AnyCommand {
+        match command {}
+    }
+    fn unwrap_command(_: crate::products::AnyCommand) -> Option<NoCommand> {
+        None
+    }
+    fn wrap_fault(fault: NoFault) -> crate::products::AnyFault {
+        match fault {}
     }
     fn system(_: Misbehaviour) -> System {
         System::DataMiner(Config::default())
@@ -374,7 +419,7 @@ fn a_declared_world_gives_every_part_to_the_alphabet() {
     }
     // The role-named network faults give way to the named parts; the services stay.
     assert!(!alphabet.iter().any(|k| matches!(k, FaultKind::SwitchFailure | FaultKind::PullCable(_))), "{labels:?}");
-    assert!(alphabet.contains(&FaultKind::Stop) && alphabet.contains(&FaultKind::StopDb));
+    assert!(alphabet.contains(&FaultKind::Stop) && alphabet.contains(&FaultKind::Own(crate::products::AnyFault::DataMiner(dataminer::Fault::StopDb))));
     assert_eq!(alphabet.len(), 4 + 5 + 5 + 3 + 2, "the product's own, then cables, NICs, hosts and switches: {labels:?}");
 }
 

@@ -19,9 +19,9 @@ pub use resilience::{Harm, Resilience, Row};
 
 use crate::action::Target;
 use crate::engine::{Time, fnv1a64};
-use crate::fault::{Fault, Letter};
 use crate::metrics::{Metrics, Recorder};
-use crate::products::{Product, Registered, WithConfig};
+use crate::products::{AnyLetter as Letter, ScheduledFault as Fault};
+use crate::products::{Registered, WithConfig};
 use crate::runner::{Setup, drive, prepare};
 use crate::scenario::{Scenario, Step};
 use crate::units::Ms;
@@ -225,13 +225,13 @@ struct Ran {
 }
 
 /// A search over one scenario's world: its systems, its script, the threads to run on.
-struct Explorer<'a, P: Product> {
+struct Explorer<'a, P: Registered> {
     setup: &'a Setup<'a, P>,
     scenario: &'a Scenario,
     pool: &'a rayon::ThreadPool,
 }
 
-impl<P: Product> Explorer<'_, P> {
+impl<P: Registered> Explorer<'_, P> {
     /// Runs a script without a trace, folding only each system's metrics, and fingerprints
     /// the end state (every system's lanes and metrics).
     fn run(&self, script: &[Step]) -> Result<Ran, String> {
@@ -345,7 +345,7 @@ impl<P: Product> Explorer<'_, P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fault::FaultKind;
+    use crate::products::AnyFaultKind as FaultKind;
 
     #[test]
     fn a_fault_that_names_its_target_is_one_atom_an_instant_and_a_node_fault_two() {

@@ -12,9 +12,10 @@
 //! downtime is no harm.
 
 use super::{Explorer, Fault, Grid, combinations};
+use crate::action::Command as _;
 use crate::engine::Time;
 use crate::metrics::Metrics;
-use crate::products::Product;
+use crate::products::Registered;
 use crate::scenario::Scenario;
 use crate::units::Ms;
 use serde::Serialize;
@@ -81,7 +82,7 @@ pub struct Resilience {
     pub pairs_run: u64,
 }
 
-impl<P: Product> Explorer<'_, P> {
+impl<P: Registered> Explorer<'_, P> {
     /// The resilience table of the world: every single failure, and at `depth` 2 the pairs
     /// of failures that each do no harm alone.
     pub(super) fn resilience(&self, atoms: &[Fault], depth: usize, grid: Grid) -> Result<Resilience, String> {

@@ -25,10 +25,19 @@ registry! {
 
 pub use registry::{Registered, WithConfig, WithProduct};
 
-use crate::action::Action;
+/// A script's action in the vocabulary of whichever system it is for.
+pub type StepAction = Do<AnyCommand>;
+/// A kind of fault of any system's product (chaos, explore).
+pub type AnyFaultKind = crate::fault::FaultKind<AnyFault>;
+/// A fault of a schedule, of any system's product.
+pub type ScheduledFault = crate::fault::Fault<AnyFault>;
+/// A letter of a world's fault alphabet, of any system's product.
+pub type AnyLetter = crate::fault::Letter<AnyFault>;
+
+use crate::action::{Command, Do};
 use crate::check::Verdict;
 use crate::engine::Time;
-use crate::fault::{FaultKind, Profile};
+use crate::fault::{FaultKind, OwnFault, Profile};
 use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
@@ -64,6 +73,11 @@ pub trait Product: Clone {
     /// The claims an expectation can make about this product, in its own vocabulary. A file
     /// reads them through [`SystemTag::visit`] (so [`Mixed`]'s, of any product, need not read).
     type Claim: Clone + Debug + PartialEq + Serialize + Send + Sync;
+    /// The product's own commands, beside the shared actions ([`crate::action::Action`]); a
+    /// file reads them through [`SystemTag::visit`], like claims.
+    type Command: Command;
+    /// The product's own faults (chaos, explore), struck and healed with its commands.
+    type Fault: OwnFault<Command = Self::Command>;
 
     /// The system's name in reports ("DataMiner Failover").
     const LABEL: &'static str;
@@ -73,7 +87,7 @@ pub trait Product: Clone {
     /// The script actions this product supports (the parser refuses the others).
     fn supported_actions(cfg: &Self::Config) -> Vec<&'static str>;
     /// Checks a supported action's values before the run (an upgrade's version, say).
-    fn validate_action(_cfg: &Self::Config, _action: &Action) -> Result<(), String> {
+    fn validate_action(_cfg: &Self::Config, _action: &Do<Self::Command>) -> Result<(), String> {
         Ok(())
     }
     /// Checks a claim before the run, against its system (a status item it does not show, a
@@ -97,7 +111,7 @@ pub trait Product: Clone {
     /// its random streams taken from the world, its first timers armed.
     fn build(cfg: &Self::Config, cx: &mut Cx<'_, '_, Self>) -> Self;
     /// The event a script action becomes.
-    fn action(&self, action: Action) -> Self::Event;
+    fn action(&self, action: Do<Self::Command>) -> Self::Event;
     /// Handles one event. World faults the event asks for go through `cx.request`.
     fn handle(&mut self, event: Self::Event, cx: &mut Cx<'_, '_, Self>);
     /// Called once after the last event of an instant that changed something: derived views
@@ -125,7 +139,7 @@ pub trait Product: Clone {
     }
 
     /// The faults and administrator actions this product can suffer (chaos, explore).
-    fn alphabet(cfg: &Self::Config) -> Vec<FaultKind>;
+    fn alphabet(cfg: &Self::Config) -> Vec<FaultKind<Self::Fault>>;
     /// The shape of a chaos run: fault phase, quiet time, workload.
     fn chaos_profile(cfg: &Self::Config) -> Profile;
     /// In the modes that promise it, a name resolving to a node that does not hold it.

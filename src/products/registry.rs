@@ -2,7 +2,7 @@
 //! dispatch ([`System::visit`], [`SystemTag::visit`]) and the CLI's target names. Adding a
 //! product is one folder under `src/products/`, its `mod` item and one line in that list.
 
-use super::{AnyClaim, Product, System};
+use super::{AnyClaim, AnyCommand, AnyFault, Product, System};
 
 /// `folder: [Variant => ProductType, "doc"; ...];` per product folder (a folder may hold several
 /// systems on one model, as `mrs` does).
@@ -33,6 +33,95 @@ macro_rules! registry {
         #[derive(Clone, PartialEq)]
         pub enum AnyClaim {
             $( $variant(<$product as $crate::products::Product>::Claim), )*
+        }
+
+        /// A command in the vocabulary of one system.
+        #[derive(Clone, PartialEq)]
+        pub enum AnyCommand {
+            $( $variant(<$product as $crate::products::Product>::Command), )*
+        }
+
+        /// A fault of one system's own.
+        #[derive(Clone, PartialEq, Eq)]
+        pub enum AnyFault {
+            $( $variant(<$product as $crate::products::Product>::Fault), )*
+        }
+
+        impl $crate::action::Command for AnyCommand {
+            fn kind(&self) -> &'static str {
+                match self {
+                    $( AnyCommand::$variant(c) => c.kind(), )*
+                }
+            }
+            fn describe(&self) -> String {
+                match self {
+                    $( AnyCommand::$variant(c) => c.describe(), )*
+                }
+            }
+            fn target(&self) -> Option<&$crate::action::Target> {
+                match self {
+                    $( AnyCommand::$variant(c) => c.target(), )*
+                }
+            }
+            fn count(&self) -> Option<$crate::action::Count> {
+                match self {
+                    $( AnyCommand::$variant(c) => c.count(), )*
+                }
+            }
+            fn is_workload(&self) -> bool {
+                match self {
+                    $( AnyCommand::$variant(c) => c.is_workload(), )*
+                }
+            }
+        }
+
+        impl $crate::fault::OwnFault for AnyFault {
+            type Command = AnyCommand;
+            fn label(&self) -> String {
+                match self {
+                    $( AnyFault::$variant(f) => f.label(), )*
+                }
+            }
+            fn strike(&self, node: &$crate::action::Target, duration_ms: $crate::engine::Time) -> Vec<AnyCommand> {
+                match self {
+                    $( AnyFault::$variant(f) => f.strike(node, duration_ms).into_iter().map(AnyCommand::$variant).collect(), )*
+                }
+            }
+            fn heal(&self, node: &$crate::action::Target) -> Option<AnyCommand> {
+                match self {
+                    $( AnyFault::$variant(f) => f.heal(node).map(AnyCommand::$variant), )*
+                }
+            }
+            fn node_independent(&self) -> bool {
+                match self {
+                    $( AnyFault::$variant(f) => f.node_independent(), )*
+                }
+            }
+        }
+
+        impl std::fmt::Debug for AnyCommand {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $( AnyCommand::$variant(c) => c.fmt(f), )*
+                }
+            }
+        }
+
+        impl std::fmt::Debug for AnyFault {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $( AnyFault::$variant(c) => c.fmt(f), )*
+                }
+            }
+        }
+
+        impl serde::Serialize for AnyCommand {
+            /// Bare, as files write it: the step's system says which vocabulary it is.
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( AnyCommand::$variant(c) => c.serialize(s), )*
+                }
+            }
         }
 
         impl System {
@@ -72,6 +161,19 @@ macro_rules! registry {
                         #[allow(unreachable_patterns)]
                         _ => None,
                     }
+                }
+                fn wrap_command(command: Self::Command) -> AnyCommand {
+                    AnyCommand::$variant(command)
+                }
+                fn unwrap_command(command: AnyCommand) -> Option<Self::Command> {
+                    match command {
+                        AnyCommand::$variant(c) => Some(c),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+                fn wrap_fault(fault: Self::Fault) -> AnyFault {
+                    AnyFault::$variant(fault)
                 }
                 fn system(cfg: Self::Config) -> System {
                     System::$variant(cfg)
@@ -142,6 +244,8 @@ macro_rules! registry {
             type Record = MixedRecord;
             type Config = System;
             type Claim = AnyClaim;
+            type Command = AnyCommand;
+            type Fault = AnyFault;
 
             const LABEL: &'static str = "several products";
 
@@ -151,7 +255,7 @@ macro_rules! registry {
             fn supported_actions(cfg: &System) -> Vec<&'static str> {
                 cfg.supported_actions()
             }
-            fn validate_action(cfg: &System, action: &$crate::action::Action) -> Result<(), String> {
+            fn validate_action(cfg: &System, action: &$crate::products::StepAction) -> Result<(), String> {
                 cfg.validate_action(action)
             }
             fn validate_claim(cfg: &System, claim: &AnyClaim) -> Result<(), String> {
@@ -168,9 +272,12 @@ macro_rules! registry {
                     $( System::$variant(c) => Mixed::$variant(cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::build(c, cx))), )*
                 }
             }
-            fn action(&self, action: $crate::action::Action) -> MixedEvent {
+            fn action(&self, action: $crate::products::StepAction) -> MixedEvent {
                 match self {
-                    $( Mixed::$variant(s) => MixedEvent::$variant(<$product as $crate::products::Product>::action(s, action)), )*
+                    $( Mixed::$variant(s) => {
+                        let own = action.map(|c| <$product as $crate::products::Registered>::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
+                        MixedEvent::$variant(<$product as $crate::products::Product>::action(s, own))
+                    } )*
                 }
             }
             fn handle(&mut self, event: MixedEvent, cx: &mut $crate::products::Cx<'_, '_, Self>) {
@@ -228,9 +335,9 @@ macro_rules! registry {
                     MixedRecord::World(_) => true,
                 }
             }
-            fn alphabet(cfg: &System) -> Vec<$crate::fault::FaultKind> {
+            fn alphabet(cfg: &System) -> Vec<$crate::fault::FaultKind<AnyFault>> {
                 match cfg {
-                    $( System::$variant(c) => <$product as $crate::products::Product>::alphabet(c), )*
+                    $( System::$variant(c) => <$product as $crate::products::Product>::alphabet(c).into_iter().map(|k| k.map(AnyFault::$variant)).collect(), )*
                 }
             }
             fn chaos_profile(cfg: &System) -> $crate::fault::Profile {
@@ -284,6 +391,15 @@ macro_rules! registry {
             fn wrap_claim(claim: AnyClaim) -> AnyClaim {
                 claim
             }
+            fn wrap_command(command: AnyCommand) -> AnyCommand {
+                command
+            }
+            fn unwrap_command(command: AnyCommand) -> Option<AnyCommand> {
+                Some(command)
+            }
+            fn wrap_fault(fault: AnyFault) -> AnyFault {
+                fault
+            }
             fn unwrap_claim(claim: &AnyClaim) -> Option<&AnyClaim> {
                 Some(claim)
             }
@@ -335,6 +451,10 @@ macro_rules! registry {
 pub trait Registered: Product {
     fn wrap_claim(claim: Self::Claim) -> AnyClaim;
     fn unwrap_claim(claim: &AnyClaim) -> Option<&Self::Claim>;
+    fn wrap_command(command: Self::Command) -> AnyCommand;
+    /// The command, when it is in this product's vocabulary.
+    fn unwrap_command(command: AnyCommand) -> Option<Self::Command>;
+    fn wrap_fault(fault: Self::Fault) -> AnyFault;
     fn system(cfg: Self::Config) -> System;
     /// The configuration, when `system` is of this product.
     fn unwrap_config(system: &System) -> Option<&Self::Config>;
@@ -351,7 +471,8 @@ pub trait WithProduct {
     type Out;
     fn call<P: Registered>(self) -> Self::Out
     where
-        P::Claim: serde::de::DeserializeOwned;
+        P::Claim: serde::de::DeserializeOwned,
+        P::Command: serde::de::DeserializeOwned;
 }
 
 impl System {
@@ -392,12 +513,17 @@ impl System {
     }
 
     /// Checks a supported action's values against this system (see [`Product::validate_action`]).
-    pub fn validate_action(&self, action: &crate::action::Action) -> Result<(), String> {
-        struct Check<'a>(&'a crate::action::Action);
+    pub fn validate_action(&self, action: &super::StepAction) -> Result<(), String> {
+        struct Check<'a>(&'a super::StepAction);
         impl WithConfig for Check<'_> {
             type Out = Result<(), String>;
             fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
-                P::validate_action(cfg, self.0)
+                let own = self.0.clone().map(P::unwrap_command);
+                match own {
+                    crate::action::Do::Shared(a) => P::validate_action(cfg, &crate::action::Do::Shared(a)),
+                    crate::action::Do::Own(Some(c)) => P::validate_action(cfg, &crate::action::Do::Own(c)),
+                    crate::action::Do::Own(None) => Err(format!("this action is not in the vocabulary of {}", P::LABEL)),
+                }
             }
         }
         self.visit(Check(action))

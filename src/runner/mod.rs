@@ -336,12 +336,6 @@ impl<'a, P: Product> Setup<'a, P> {
         Setup { cfgs: vec![cfg], names: vec![""], world }
     }
 
-    /// The fault alphabet of the world (chaos, explore): every system's own faults, then every
-    /// part of the declared world.
-    pub fn letters(&self) -> Vec<crate::fault::Letter> {
-        crate::fault::world_letters(self.cfgs.iter().map(|cfg| P::alphabet(cfg)).collect(), self.world)
-    }
-
     /// Every system's nodes by name, in world order (what faults may strike).
     pub fn nodes(&self) -> Vec<Vec<String>> {
         self.cfgs.iter().map(|cfg| P::node_names(cfg)).collect()
@@ -360,6 +354,13 @@ impl<'a, P: Product> Setup<'a, P> {
 }
 
 impl<'a, P: Registered> Setup<'a, P> {
+    /// The fault alphabet of the world (chaos, explore): every system's own faults, then every
+    /// part of the declared world.
+    pub fn letters(&self) -> Vec<crate::products::AnyLetter> {
+        let alphabets = self.cfgs.iter().map(|cfg| P::alphabet(cfg).into_iter().map(|k| k.map(P::wrap_fault)).collect()).collect();
+        crate::fault::world_letters(alphabets, self.world)
+    }
+
     /// Every system of `scenario` (the parser checked they are all of one product).
     pub fn of(scenario: &'a Scenario) -> Self {
         let all = scenario.all_systems();
@@ -369,13 +370,14 @@ impl<'a, P: Registered> Setup<'a, P> {
 }
 
 /// Builds the simulation of the systems with the script scheduled, at t = 0.
-pub fn prepare<P: Product>(setup: &Setup<'_, P>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
+pub fn prepare<P: Registered>(setup: &Setup<'_, P>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
     let per_system = crate::engine::MAX_EVENTS_PER_RUN;
     let mut sim =
         Sim::build(trace, |cx| Harness::<P>::build(&setup.cfgs, setup.world, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
     for step in script {
         let system = setup.index(step.system.as_deref());
-        let event = sim.model.systems[usize::from(system)].action(step.action.clone());
+        let own = step.action.clone().map(|c| P::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
+        let event = sim.model.systems[usize::from(system)].action(own);
         sim.schedule_at(step.at.0, Tagged { system, inner: event });
     }
     sim
@@ -473,7 +475,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         name: scenario.name.clone(),
         metrics: first.metrics,
         lanes: lanes.finish(end),
-        script: scenario.script.iter().map(|st| (st.at.0, st.action.describe())).collect(),
+        script: scenario.script.iter().map(|st| (st.at.0, crate::action::Command::describe(&st.action))).collect(),
         system: labels(scenario),
         system_name: first.name,
         seed,

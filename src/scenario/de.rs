@@ -32,6 +32,11 @@ impl Error {
         Error { code: Code::Message(message.to_string()), at: Some(at) }
     }
 
+    /// An error about `node`, in words.
+    pub fn at_node(node: &Node, message: String) -> Self {
+        Error { code: Code::Message(message), at: Some(node.span.start) }
+    }
+
     /// The byte offset the error is about.
     pub fn at(&self) -> Option<usize> {
         self.at

@@ -9,9 +9,9 @@ mod tree;
 
 pub use error::ScenarioError;
 
-use crate::action::{Action, NamedFault};
+use crate::action::{Action, Command as _, Do, NamedFault};
 use crate::check::When;
-use crate::products::{AnyClaim, Mixed, Registered, System, SystemTag, WithConfig, WithProduct};
+use crate::products::{AnyClaim, Mixed, Registered, StepAction, System, SystemTag, WithConfig, WithProduct};
 use crate::units::Ms;
 use crate::world::WorldDecl;
 use serde::{Deserialize, Serialize};
@@ -160,12 +160,17 @@ impl<H> Shell<H> {
     /// The vocabulary of the claim of an expectation about `system`: that system's (the first
     /// system's when it names none, or one that does not exist: that is a located error later).
     fn vocabulary(&self, system: Option<&str>) -> SystemTag {
+        self.system_for(system).map_or_else(SystemTag::default, SystemTag::of)
+    }
+
+    /// The system a step or an expectation is about (as [`Shell::vocabulary`] finds it).
+    fn system_for(&self, system: Option<&str>) -> Option<&System> {
         let named = system.and_then(|name| self.systems.iter().find(|s| s.name == name));
-        named.map(|s| &s.system).or_else(|| self.first_system().ok()).map_or_else(SystemTag::default, SystemTag::of)
+        named.map(|s| &s.system).or_else(|| self.first_system().ok())
     }
 
     /// The scenario, with each step's action and each expectation's claim as read.
-    fn into_scenario(self, actions: Vec<Action>, claims: Vec<AnyClaim>) -> Result<Scenario, &'static str> {
+    fn into_scenario(self, actions: Vec<StepAction>, claims: Vec<AnyClaim>) -> Result<Scenario, &'static str> {
         let system = self.first_system()?.clone();
         let script = self.script.into_iter().zip(actions).map(|(s, action)| Step { at: s.at, system: s.system, action }).collect();
         let expect = self.expect.into_iter().zip(claims).map(|(e, that)| Expectation { ids: e.ids, when: e.when, system: e.system, that }).collect();
@@ -230,37 +235,82 @@ pub struct Step {
     /// The system the action is for, by name (in a world of several; the first when unset).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
-    /// A world fault on a named part is written as its own action (`Pull(cable: "isl-1")`),
-    /// not as `World(…)`.
-    #[serde(rename = "do", serialize_with = "serialize_action")]
-    pub action: Action,
+    /// A shared action or one of the system's own commands, written bare (a world fault on a
+    /// named part as its own action, `Pull(cable: "isl-1")`, not `World(…)`).
+    #[serde(rename = "do")]
+    pub action: StepAction,
 }
 
-fn serialize_action<S: serde::Serializer>(action: &Action, s: S) -> Result<S::Ok, S::Error> {
-    match action {
-        Action::World(f) => f.serialize(s),
-        other => other.serialize(s),
-    }
-}
-
-/// A script action is written in one of two forms: by role (`Pull(cable: Corporate, on:
-/// Online)`, `FailSwitch`) or naming a part of the declared world (`Pull(cable: "isl-1")`,
-/// `FailSwitch("core-1")`). The node shows which: a world fault with a string in it and no
+/// A script action is written in one of three forms: a shared action by role (`Pull(cable:
+/// Corporate, on: Online)`, `FailSwitch`), a shared world fault naming a part of the declared
+/// world (`Pull(cable: "isl-1")`, `FailSwitch("core-1")`), or one of the step's system's own
+/// commands (`StopDb(Main)`), read in that system's vocabulary as a claim is. The node shows
+/// which: its name is a shared action's or not, and a world fault with a string in it and no
 /// `on:` names a part (the role form's strings are node names, after `on:`:
 /// `Pull(cable: Corporate, on: "SMS-SEC-1")`). Each form is read as itself, with its own exact
-/// errors.
-fn read_action(node: &tree::Node) -> Result<Action, de::Error> {
-    let world_fault = node.name().is_some_and(|name| crate::action::WORLD_FAULTS.contains(&name));
-    match world_fault && node.holds_string() && node.field("on").is_none() {
-        true => de::from_node(node).map(Action::World),
-        false => de::from_node(node),
+/// errors; a name the system does not support is refused with the list of those it does.
+fn read_action(node: &tree::Node, system: Option<&System>) -> Result<StepAction, de::Error> {
+    match (node.name(), system) {
+        (Some(name), Some(system)) if !crate::action::KINDS.contains(&name) => {
+            let supported = system.supported_actions();
+            match supported.contains(&name) {
+                true => SystemTag::of(system).visit(CommandNode(node)),
+                false => Err(de::Error::at_node(node, unsupported(system, name, &supported))),
+            }
+        }
+        _ => {
+            let world_fault = node.name().is_some_and(|name| crate::action::WORLD_FAULTS.contains(&name));
+            match world_fault && node.holds_string() && node.field("on").is_none() {
+                true => de::from_node(node).map(|f| Do::Shared(Action::World(f))),
+                false => de::from_node(node).map(Do::Shared),
+            }
+        }
     }
+}
+
+/// The refusal of an action a system does not support, with those it does.
+fn unsupported(system: &System, kind: &str, supported: &[&str]) -> String {
+    format!("{} does not support the action `{kind}`; it supports: {}", system.label(), supported.join(", "))
 }
 
 /// In JSON every variant's name is a string, so the form does not show: the role form is tried
-/// first, then the named one. (The JSON comes from a scenario already read, not from a user.)
-fn json_action(value: &serde_json::Value) -> Result<Action, String> {
-    Action::deserialize(value).or_else(|roles| NamedFault::deserialize(value).map(Action::World).map_err(|_| roles.to_string()))
+/// first, then the named one, then the system's own. (The JSON comes from a scenario already
+/// read, not from a user.)
+fn json_action(value: &serde_json::Value, system: Option<&System>) -> Result<StepAction, String> {
+    let shared = Action::deserialize(value).or_else(|roles| NamedFault::deserialize(value).map(Action::World).map_err(|_| roles.to_string()));
+    match (shared, system) {
+        (Ok(action), _) => Ok(Do::Shared(action)),
+        (Err(why), None) => Err(why),
+        (Err(_), Some(system)) => SystemTag::of(system).visit(CommandJson(value.clone())).map_err(|e| e.to_string()),
+    }
+}
+
+/// A command read from its node in the vocabulary of one product (see [`SystemTag::visit`]).
+struct CommandNode<'a>(&'a tree::Node);
+
+impl WithProduct for CommandNode<'_> {
+    type Out = Result<StepAction, de::Error>;
+    fn call<P: Registered>(self) -> Self::Out
+    where
+        P::Claim: serde::de::DeserializeOwned,
+        P::Command: serde::de::DeserializeOwned,
+    {
+        de::from_node::<P::Command>(self.0).map(|c| Do::Own(P::wrap_command(c)))
+    }
+}
+
+/// A command read from its JSON value in the vocabulary of one product.
+struct CommandJson(serde_json::Value);
+
+impl WithProduct for CommandJson {
+    type Out = Result<StepAction, serde_json::Error>;
+    fn call<P: Registered>(self) -> Self::Out
+    where
+        P::Claim: serde::de::DeserializeOwned,
+        P::Command: serde::de::DeserializeOwned,
+    {
+        P::Command::deserialize(self.0).map(|c| Do::Own(P::wrap_command(c)))
+    }
 }
 
 /// A claim read from its node in the vocabulary of one product (see [`SystemTag::visit`]).
@@ -271,6 +321,7 @@ impl WithProduct for ClaimNode<'_> {
     fn call<P: Registered>(self) -> Self::Out
     where
         P::Claim: serde::de::DeserializeOwned,
+        P::Command: serde::de::DeserializeOwned,
     {
         de::from_node::<P::Claim>(self.0).map(P::wrap_claim)
     }
@@ -284,6 +335,7 @@ impl WithProduct for ClaimJson {
     fn call<P: Registered>(self) -> Self::Out
     where
         P::Claim: serde::de::DeserializeOwned,
+        P::Command: serde::de::DeserializeOwned,
     {
         P::Claim::deserialize(self.0).map(P::wrap_claim)
     }
@@ -337,7 +389,8 @@ pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     let located = |e: de::Error| ScenarioError::at_offset(path, src, e.at().unwrap_or(0), &e.to_string());
     let shell: Shell<serde::de::IgnoredAny> = de::from_node(&root).map_err(located)?;
     shell.first_system().map_err(|m| file.error(&root, m))?;
-    let actions = (0..shell.script.len()).map(|i| read_action(file.part("script", i, "do"))).collect::<Result<Vec<_>, _>>();
+    let actions = shell.script.iter().enumerate().map(|(i, s)| read_action(file.part("script", i, "do"), shell.system_for(s.system.as_deref())));
+    let actions = actions.collect::<Result<Vec<_>, _>>();
     let claims = shell.expect.iter().enumerate().map(|(i, e)| shell.vocabulary(e.system.as_deref()).visit(ClaimNode(file.part("expect", i, "that"))));
     let (actions, claims) = (actions.map_err(located)?, claims.collect::<Result<Vec<_>, _>>().map_err(located)?);
     let end = shell.end;
@@ -395,7 +448,7 @@ fn check(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> {
 fn check_step(system: &System, step: &Step, totals: &mut Totals) -> Result<(), String> {
     let supported = system.supported_actions();
     if !supported.contains(&step.action.kind()) {
-        return Err(format!("{} does not support the action `{}`; it supports: {}", system.label(), step.action.kind(), supported.join(", ")));
+        return Err(unsupported(system, step.action.kind(), &supported));
     }
     system.validate_action(&step.action)?;
     if let Some(target) = step.action.target() {
@@ -454,7 +507,8 @@ fn check_systems(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> 
 
 /// An action that names a part of the world must find it; one that means "the switch" needs a
 /// world with one switch.
-fn world_parts(action: &Action, world: Option<&WorldDecl>) -> Result<(), String> {
+fn world_parts(action: &StepAction, world: Option<&WorldDecl>) -> Result<(), String> {
+    let Some(action) = action.shared() else { return Ok(()) };
     match (action, world) {
         (Action::World(f), None) => Err(format!("`{}` names a part of a declared world, and this scenario declares none (`world:`)", f.describe())),
         (Action::World(f), Some(w)) => w.check_fault(f),
@@ -481,7 +535,7 @@ pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
 pub(crate) fn deserialize_json(value: serde_json::Value) -> Result<Scenario, String> {
     let mut shell: Shell<serde_json::Value> = serde_json::from_value(value).map_err(|e| e.to_string())?;
     shell.first_system()?;
-    let actions = shell.script.iter().map(|s| json_action(&s.action)).collect::<Result<Vec<_>, _>>()?;
+    let actions = shell.script.iter().map(|s| json_action(&s.action, shell.system_for(s.system.as_deref()))).collect::<Result<Vec<_>, _>>()?;
     let thats: Vec<serde_json::Value> = shell.expect.iter_mut().map(|e| e.that.take()).collect();
     let claims = shell.expect.iter().zip(thats).map(|(e, that)| shell.vocabulary(e.system.as_deref()).visit(ClaimJson(that)).map_err(|e| e.to_string()));
     let claims = claims.collect::<Result<Vec<_>, _>>()?;
@@ -631,7 +685,7 @@ mod tests {
     fn an_actions_form_is_read_from_its_node() {
         let src = |action: &str| format!("Scenario(name: \"n\", doc: \"\", system: DataMiner(), script: [(at: \"1m\", do: {action})], end: \"5m\")");
         let roles = parse(Path::new("f.ron"), &src("Pull(cable: Corporate /* not \"named\" */, on: Online)")).expect("the role form");
-        assert!(matches!(roles.script[0].action, Action::Pull { .. }), "a quote in a comment does not make the named form");
+        assert!(matches!(roles.script[0].action, crate::action::Do::Shared(Action::Pull { .. })), "a quote in a comment does not make the named form");
         let e = parse(Path::new("f.ron"), &src("Pull(cable: \"isl-1\")")).expect_err("no world declared");
         assert!(e.message.contains("names a part of a declared world"), "a string makes the named form: {e}");
     }

@@ -142,7 +142,7 @@ mod tests {
         assert!(heartbeats.iter().all(|h| h.max_failures() == 6));
         assert_eq!(cfg["mode"], serde_json::to_value(crate::products::dataminer::Mode::Manual).unwrap());
         assert_eq!(s.seed, 9);
-        assert!(matches!(s.script[0].action, crate::action::Action::Restart { duration, .. } if duration.0 == 90_000));
+        assert!(matches!(s.script[0].action, crate::action::Do::Shared(crate::action::Action::Restart { duration, .. }) if duration.0 == 90_000));
     }
 
     #[test]

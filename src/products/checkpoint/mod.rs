@@ -17,10 +17,12 @@
 //!   (CP-7), derived in [`CheckPoint::ha_status`].
 
 mod claims;
+mod commands;
 mod model;
 mod product;
 
 pub use claims::Claim;
+pub use commands::{Command, Fault};
 pub use model::{CheckPoint, Event, Mode, Rec};
 
 use crate::action::NodeId;
@@ -87,9 +89,6 @@ impl Config {
 
 /// At most this many servers (a Primary and Secondaries) in one Management HA setup.
 pub const MAX_SERVERS: usize = 8;
-
-/// Check Point Management HA's own commands (with the world faults, the actions it supports).
-pub const COMMANDS: &[&str] = &["Stop", "Start", "Restart", "Edit", "Publish", "MakeActive", "MakeStandby"];
 
 /// The banner messages of the High Availability Status window (CP-7).
 pub mod banner {

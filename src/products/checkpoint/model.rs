@@ -1,5 +1,6 @@
+use super::Command;
 use super::{Config, banner};
-use crate::action::{Action, NodeId, NodeRef, Target};
+use crate::action::{Action, Command as _, Do, NodeId, NodeRef, Target};
 use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind, SpecId};
 use crate::ledger::{self, Cause, IdSet, Ledger};
@@ -58,7 +59,7 @@ pub struct Server {
 pub enum Event {
     PeriodicSync,
     /// A script action, boxed: the queue stores events inline, and timer events stay small.
-    Command(Box<Action>),
+    Command(Box<Do<Command>>),
     /// The start half of a restart, on the server that restarts.
     RestartDone(Sid),
 }
@@ -298,7 +299,7 @@ impl CheckPoint {
         }
     }
 
-    fn on_command(&mut self, action: Action, cx: &mut Cx<'_, '_>) {
+    fn on_command(&mut self, action: Do<Command>, cx: &mut Cx<'_, '_>) {
         let node = match action.target().map(|t| self.resolve(t)) {
             Some(Err(why)) => return self.refuse(action.describe(), why, cx),
             Some(Ok(n)) => Some(n),
@@ -306,6 +307,13 @@ impl CheckPoint {
         };
         let on = node.map_or(String::new(), |n| format!(" on {}", self.name(n)));
         cx.record(Rec::Script { text: format!("{}{on}", action.describe()) });
+        match action {
+            Do::Shared(action) => self.apply(action, node, cx),
+            Do::Own(command) => self.apply_own(command, node.expect("each own command names its server"), cx),
+        }
+    }
+
+    fn apply(&mut self, action: Action, node: Option<Sid>, cx: &mut Cx<'_, '_>) {
         let n = || node.expect("resolved");
         // World faults: the world says what they mean and applies them; `after_fault` reacts.
         let (host, port) = node.map(|n| (self.server(n).host, self.server(n).port)).unzip();
@@ -319,11 +327,16 @@ impl CheckPoint {
                 self.set_running(n(), false, Scope::Services, cx);
                 cx.schedule_in(duration.0, Event::RestartDone(n()));
             }
-            Action::Edit { count, .. } => self.edit(n(), count, cx),
-            Action::Publish(_) => self.publish(n(), cx),
-            Action::MakeActive(_) => self.make_active(n(), cx),
-            Action::MakeStandby(_) => self.make_standby(n(), cx),
             other => self.refuse(other.describe(), "not a Check Point Management HA action".into(), cx),
+        }
+    }
+
+    fn apply_own(&mut self, command: Command, n: Sid, cx: &mut Cx<'_, '_>) {
+        match command {
+            Command::Edit { count, .. } => self.edit(n, count, cx),
+            Command::Publish(_) => self.publish(n, cx),
+            Command::MakeActive(_) => self.make_active(n, cx),
+            Command::MakeStandby(_) => self.make_standby(n, cx),
         }
     }
 

@@ -1,8 +1,9 @@
 //! Check Point Management HA as a product: the runner's, the checks' and the chaos harness's
 //! view of [`CheckPoint`].
 
-use super::{COMMANDS, CheckPoint, Claim, Config, Event, Rec};
-use crate::action::{Action, CableRef};
+use super::commands::{COMMANDS, SHARED};
+use super::{CheckPoint, Claim, Command, Config, Event, Fault, Rec};
+use crate::action::{CableRef, Do};
 use crate::check::Verdict;
 use crate::engine::Time;
 use crate::fault::{FaultKind, Profile};
@@ -18,6 +19,8 @@ impl Product for CheckPoint {
     type Record = Rec;
     type Config = Config;
     type Claim = Claim;
+    type Command = Command;
+    type Fault = Fault;
     const LABEL: &'static str = "Check Point Management HA";
 
     fn validate(cfg: &Config) -> Result<(), String> {
@@ -25,7 +28,7 @@ impl Product for CheckPoint {
     }
 
     fn supported_actions(_: &Config) -> Vec<&'static str> {
-        crate::action::supported(COMMANDS)
+        crate::action::supported(SHARED, COMMANDS)
     }
 
     fn validate_claim(cfg: &Config, claim: &Claim) -> Result<(), String> {
@@ -45,7 +48,7 @@ impl Product for CheckPoint {
         CheckPoint::new(cfg.clone(), cx)
     }
 
-    fn action(&self, action: Action) -> Event {
+    fn action(&self, action: Do<Command>) -> Event {
         Event::Command(Box::new(action))
     }
 
@@ -82,14 +85,14 @@ impl Product for CheckPoint {
         CheckPoint::lanes(self, world)
     }
 
-    fn alphabet(_: &Config) -> Vec<FaultKind> {
+    fn alphabet(_: &Config) -> Vec<FaultKind<Fault>> {
         vec![
             FaultKind::PullCable(CableRef::Corporate),
             FaultKind::Stop,
             FaultKind::PowerFail,
             FaultKind::SwitchFailure,
-            FaultKind::EditPublish,
-            FaultKind::MakeActive,
+            FaultKind::Own(Fault::EditPublish),
+            FaultKind::Own(Fault::MakeActive),
         ]
     }
 

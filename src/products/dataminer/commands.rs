@@ -2,9 +2,164 @@
 //! online; DM-MANUAL), upgrades with their three policies (DM-UPG-*), lookups and connections.
 
 use super::{Cx, DataMiner, Dma, Event, Lookup, Nic, Rec, Role, Run, Version};
-pub use crate::action::{Action as Command, CableRef, Target as DmaRef, UpgradePolicy};
+pub use crate::action::{Action, CableRef, Target as DmaRef};
+use crate::action::{Command as _, Count, Do};
 use crate::net::{HostId, Ip, PortId, PortKind, Topology};
+use crate::units::Ms;
 use crate::world::{Applied, WorldFault};
+use serde::{Deserialize, Serialize};
+
+/// DataMiner Failover's own commands, beside the shared actions (the scenario parser reads
+/// them in a DataMiner system's vocabulary).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "Action")]
+pub enum Command {
+    /// Stop the DMA's own database server (DM-DB-*).
+    StopDb(DmaRef),
+    StartDb(DmaRef),
+    /// "Bring online" from a Cube session on the DMA (DM-MANUAL).
+    BringOnline(DmaRef),
+    /// Upgrade both DMAs with one of the three documented policies (DM-UPG-*).
+    Upgrade {
+        policy: UpgradePolicy,
+        version: String,
+        duration: Ms,
+    },
+    /// `count` forward lookups of `name` from a client; each request goes where the answer leads.
+    Lookup {
+        name: String,
+        count: u32,
+    },
+    /// `count` reverse lookups of `ip`.
+    ReverseLookup {
+        ip: Ip,
+        count: u32,
+    },
+    /// Open a connection from a DMA to `to` through its active routes.
+    Connect {
+        from: DmaRef,
+        to: Ip,
+    },
+    /// A thread of one of the DMA's processes hangs: it stops sending its watchdog signals, so
+    /// SLWatchdog reports a runtime error once its timeouts pass (DM-OPT-RTE). `element`: the
+    /// element whose protocol thread it is (an element-related `SLProtocol` thread);
+    /// `cleared_by`: what ends the hang besides a restart of the software.
+    RuntimeError {
+        node: DmaRef,
+        process: String,
+        thread: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        element: Option<String>,
+        #[serde(default)]
+        cleared_by: ClearedBy,
+    },
+    /// The DMA's hung threads signal their watchdog again (what they waited for came back).
+    ClearRuntimeError(DmaRef),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UpgradePolicy {
+    /// "Upgrade main and backup Agent simultaneously" (recommended).
+    Simultaneously,
+    /// "Upgrade backup Agent first, switch over, upgrade main".
+    BackupFirst,
+    /// "... then switch back again".
+    BackupFirstWithSwitchback,
+}
+
+/// What ends a hung thread (`RuntimeError`) besides a restart of the software, which starts every
+/// thread afresh.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClearedBy {
+    /// Only a restart of the software (or the thread resuming by itself, `ClearRuntimeError`).
+    #[default]
+    SoftwareRestart,
+    /// Restarting the element whose protocol thread hangs clears it too.
+    ElementRestart,
+}
+
+/// The shared actions a DataMiner pair supports besides the world faults.
+pub const SHARED: &[&str] = &["Stop", "Start", "Restart", "Switch", "Recover", "Write"];
+
+/// Its own commands' names, in the order messages list them.
+pub const COMMANDS: &[&str] = &["StopDb", "StartDb", "BringOnline", "Upgrade", "Lookup", "ReverseLookup", "Connect", "RuntimeError", "ClearRuntimeError"];
+
+impl crate::action::Command for Command {
+    fn kind(&self) -> &'static str {
+        match self {
+            Command::StopDb(_) => "StopDb",
+            Command::StartDb(_) => "StartDb",
+            Command::BringOnline(_) => "BringOnline",
+            Command::Upgrade { .. } => "Upgrade",
+            Command::Lookup { .. } => "Lookup",
+            Command::ReverseLookup { .. } => "ReverseLookup",
+            Command::Connect { .. } => "Connect",
+            Command::RuntimeError { .. } => "RuntimeError",
+            Command::ClearRuntimeError(_) => "ClearRuntimeError",
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Command::StopDb(_) => "stop the database server".into(),
+            Command::StartDb(_) => "start the database server".into(),
+            Command::BringOnline(_) => "bring online".into(),
+            Command::Upgrade { policy, version, duration } => format!("upgrade to {version}, policy {policy:?}, {duration} per DMA"),
+            Command::Lookup { name, count } => format!("{count} DNS lookup(s) of {name}"),
+            Command::ReverseLookup { ip, count } => format!("{count} reverse lookup(s) of {ip}"),
+            Command::Connect { to, .. } => format!("connect to {to}"),
+            Command::RuntimeError { process, thread, element, .. } => {
+                let of = element.as_ref().map_or(String::new(), |e| format!(" of element {e}"));
+                format!("runtime error: {process} thread \"{thread}\"{of} hangs")
+            }
+            Command::ClearRuntimeError(_) => "the hung threads signal again".into(),
+        }
+    }
+
+    fn target(&self) -> Option<&DmaRef> {
+        match self {
+            Command::StopDb(t) | Command::StartDb(t) | Command::BringOnline(t) | Command::ClearRuntimeError(t) => Some(t),
+            Command::Connect { from, .. } => Some(from),
+            Command::RuntimeError { node, .. } => Some(node),
+            Command::Upgrade { .. } | Command::Lookup { .. } | Command::ReverseLookup { .. } => None,
+        }
+    }
+
+    fn count(&self) -> Option<Count> {
+        match self {
+            Command::Lookup { count, .. } | Command::ReverseLookup { count, .. } => Some(Count::Lookups(*count)),
+            _ => None,
+        }
+    }
+
+    /// Lookups and connections are traffic.
+    fn is_workload(&self) -> bool {
+        matches!(self, Command::Lookup { .. } | Command::ReverseLookup { .. } | Command::Connect { .. })
+    }
+}
+
+/// DataMiner's own fault: its database server stops (DM-DB-*).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    StopDb,
+}
+
+impl crate::fault::OwnFault for Fault {
+    type Command = Command;
+    fn label(&self) -> String {
+        format!("{self:?}")
+    }
+    fn strike(&self, node: &DmaRef, _duration_ms: u64) -> Vec<Command> {
+        match self {
+            Fault::StopDb => vec![Command::StopDb(node.clone())],
+        }
+    }
+    fn heal(&self, node: &DmaRef) -> Option<Command> {
+        match self {
+            Fault::StopDb => Some(Command::StartDb(node.clone())),
+        }
+    }
+}
 
 /// The upgrade procedure in progress (the Taskbar Utility / System Center running it).
 #[derive(Clone, Debug)]
@@ -27,11 +182,6 @@ enum Step {
     SwitchingTo(Dma),
 }
 
-/// DataMiner Failover's own commands; with the world faults, the actions it supports (the
-/// scenario parser refuses the others).
-pub const COMMANDS: &[&str] =
-    &["Stop", "Start", "Restart", "StopDb", "StartDb", "Switch", "Recover", "BringOnline", "Upgrade", "Write", "Lookup", "ReverseLookup", "Connect"];
-
 impl DataMiner {
     /// Resolves a node reference at the moment the action runs: a role held by no DMA, or by
     /// both (two online in a split brain, both offline), is refused with the words why.
@@ -52,7 +202,7 @@ impl DataMiner {
         format!("{} ({state})", self.name(dma))
     }
 
-    pub(super) fn on_command(&mut self, command: Command, cx: &mut Cx<'_, '_>) {
+    pub(super) fn on_command(&mut self, command: Do<Command>, cx: &mut Cx<'_, '_>) {
         let mut resolved = None;
         if let Some(t) = command.target() {
             match self.resolve(t) {
@@ -68,25 +218,39 @@ impl DataMiner {
             None => command.describe(),
         };
         cx.record(Rec::Script { text });
-        self.apply(command, resolved, cx);
+        match command {
+            Do::Shared(action) => self.apply(action, resolved, cx),
+            Do::Own(own) => self.apply_own(own, resolved, cx),
+        }
     }
 
-    fn apply(&mut self, command: Command, dma: Option<Dma>, cx: &mut Cx<'_, '_>) {
+    fn apply(&mut self, action: Action, dma: Option<Dma>, cx: &mut Cx<'_, '_>) {
         let d = || dma.expect("resolved above");
-        match command {
+        match action {
             // World faults: the world applies them; the hooks below react (see `after_fault`).
-            Command::Pull { cable, .. } | Command::Plug { cable, .. } | Command::DisableNic { cable, .. } | Command::EnableNic { cable, .. } => {
+            Action::Pull { cable, .. } | Action::Plug { cable, .. } | Action::DisableNic { cable, .. } | Action::EnableNic { cable, .. } => {
                 let ports: Vec<PortId> = self.own_nics(d(), cable, cx).into_iter().map(|nic| self.agent(d()).port(nic)).collect();
-                self.request_world(&command, Some(self.agent(d()).host), &ports, cx);
+                self.request_world(&action, Some(self.agent(d()).host), &ports, cx);
             }
-            Command::PowerFail(_) | Command::PowerOn(_) => self.request_world(&command, Some(self.agent(d()).host), &[], cx),
-            Command::FailSwitch | Command::RestoreSwitch | Command::World(_) => self.request_world(&command, None, &[], cx),
-            Command::Stop(_) => self.cmd_stop(d(), cx),
-            Command::Start(_) => self.cmd_start(d(), self.cfg.start_time.0, cx),
-            Command::Restart { duration, .. } => {
+            Action::PowerFail(_) | Action::PowerOn(_) => self.request_world(&action, Some(self.agent(d()).host), &[], cx),
+            Action::FailSwitch | Action::RestoreSwitch | Action::World(_) => self.request_world(&action, None, &[], cx),
+            Action::Stop(_) => self.cmd_stop(d(), cx),
+            Action::Start(_) => self.cmd_start(d(), self.cfg.start_time.0, cx),
+            Action::Restart { duration, .. } => {
                 self.cmd_stop(d(), cx);
                 self.cmd_start(d(), duration.0, cx);
             }
+            Action::Switch => {
+                self.manual_switch(cx);
+            }
+            Action::Recover => self.recover_step(cx),
+            Action::Write { count } => self.gather(count, cx),
+        }
+    }
+
+    fn apply_own(&mut self, command: Command, dma: Option<Dma>, cx: &mut Cx<'_, '_>) {
+        let d = || dma.expect("resolved above");
+        match command {
             Command::StopDb(_) => {
                 if self.agent_mut(d()).db.stop() {
                     cx.record(Rec::Db { dma: self.name(d()).into(), running: false, why: "stopped".into() });
@@ -97,22 +261,16 @@ impl DataMiner {
             Command::StartDb(_) => {
                 let _ = self.start_db(d(), "started", cx);
             }
-            Command::Switch => {
-                self.manual_switch(cx);
-            }
-            Command::Recover => self.recover_step(cx),
             Command::BringOnline(_) => self.bring_online(d(), cx),
             Command::Upgrade { policy, version, duration } => {
                 let version = Version::parse(&version).expect("the parser checked the upgrade's version");
                 self.begin_upgrade(policy, version, duration.0, cx)
             }
-            Command::Write { count } => self.gather(count, cx),
             Command::Lookup { name, count } => (0..count).for_each(|_| self.lookup(&name, cx)),
             Command::ReverseLookup { ip, count } => (0..count).for_each(|_| self.reverse_lookup(ip, cx)),
             Command::Connect { to, .. } => self.connect(d(), to, cx),
             Command::RuntimeError { process, thread, element, cleared_by, .. } => self.hang_thread(d(), process, thread, element, cleared_by, cx),
             Command::ClearRuntimeError(_) => self.cmd_clear_runtime_errors(d(), cx),
-            other => cx.record(Rec::Refused { what: other.kind().into(), why: "not a DataMiner Failover action".into() }),
         }
     }
 
@@ -120,7 +278,7 @@ impl DataMiner {
     /// corporate network, DM-OPT-SYNCNIC) is refused, not taken for the corporate one.
     /// Asks the world for the faults a world action means (the world says what it means; the
     /// pair says where its DMA is: `host`, the NICs `ports`, the switch of its site).
-    fn request_world(&self, command: &Command, host: Option<HostId>, ports: &[PortId], cx: &mut Cx<'_, '_>) {
+    fn request_world(&self, command: &Action, host: Option<HostId>, ports: &[PortId], cx: &mut Cx<'_, '_>) {
         let faults = cx.world().faults_of(command, host, ports, self.site.switch).expect("a world action means world faults");
         faults.into_iter().for_each(|fault| cx.request(fault));
     }

@@ -21,7 +21,9 @@ mod version;
 mod watchdog;
 
 pub use claims::Claim;
-pub use commands::{COMMANDS, Command};
+#[cfg(test)]
+pub use commands::Fault;
+pub use commands::{ClearedBy, Command};
 pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, Storage};
 #[cfg(test)]
 pub use dead_end::TwoOnline;
@@ -306,7 +308,7 @@ pub enum Event {
         id: u32,
     },
     /// Boxed: script commands are rare, and timer events stay small in the queue.
-    Command(Box<Command>),
+    Command(Box<crate::action::Do<Command>>),
 }
 
 impl DataMiner {

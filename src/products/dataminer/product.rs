@@ -1,8 +1,9 @@
 //! DataMiner Failover as a product: the runner's, the checks' and the chaos harness's view of
 //! [`DataMiner`].
 
-use super::{COMMANDS, Claim, Config, DataMiner, Dma, Event, Heartbeat, NormalHeartbeat, Rec};
-use crate::action::{Action, CableRef};
+use super::commands::{COMMANDS, Command, Fault, SHARED};
+use super::{Claim, Config, DataMiner, Dma, Event, Heartbeat, NormalHeartbeat, Rec};
+use crate::action::{CableRef, Command as _, Do};
 use crate::check::Verdict;
 use crate::engine::Time;
 use crate::fault::{FaultKind, Profile};
@@ -18,6 +19,8 @@ impl Product for DataMiner {
     type Record = Rec;
     type Config = Config;
     type Claim = Claim;
+    type Command = Command;
+    type Fault = Fault;
     const LABEL: &'static str = "DataMiner Failover";
 
     fn validate(cfg: &Config) -> Result<(), String> {
@@ -25,7 +28,7 @@ impl Product for DataMiner {
     }
 
     fn supported_actions(_: &Config) -> Vec<&'static str> {
-        crate::action::supported(&[COMMANDS, super::watchdog::COMMANDS].concat())
+        crate::action::supported(SHARED, COMMANDS)
     }
 
     fn validate_claim(_: &Config, claim: &Claim) -> Result<(), String> {
@@ -38,12 +41,14 @@ impl Product for DataMiner {
 
     /// An upgrade names a version as DataMiner writes it (SPEC §9); a runtime error names a
     /// thread it can be (DM-OPT-RTE).
-    fn validate_action(cfg: &Config, action: &Action) -> Result<(), String> {
+    fn validate_action(cfg: &Config, action: &Do<Command>) -> Result<(), String> {
         match action {
-            Action::Upgrade { version, .. } => super::Version::parse(version).map(|_| ()),
-            Action::RuntimeError { process, thread, element, cleared_by, .. } => super::watchdog::check_fault(process, thread, element.as_deref(), *cleared_by),
+            Do::Own(Command::Upgrade { version, .. }) => super::Version::parse(version).map(|_| ()),
+            Do::Own(Command::RuntimeError { process, thread, element, cleared_by, .. }) => {
+                super::watchdog::check_fault(process, thread, element.as_deref(), *cleared_by)
+            }
             // DM-STORAGE-CLUSTER, DM-STORAGE-STAAS: the database is outside the pair.
-            Action::StopDb(_) | Action::StartDb(_) if !cfg.storage.per_dma() => Err(format!(
+            Do::Own(Command::StopDb(_) | Command::StartDb(_)) if !cfg.storage.per_dma() => Err(format!(
                 "`{}`: with {} the DMAs have no database server of their own (a dedicated cluster's nodes are hosts: `PowerFail(\"…\")`)",
                 action.kind(),
                 cfg.storage.label()
@@ -68,7 +73,7 @@ impl Product for DataMiner {
         DataMiner::new(cfg.clone(), cx)
     }
 
-    fn action(&self, action: Action) -> Event {
+    fn action(&self, action: Do<Command>) -> Event {
         Event::Command(Box::new(action))
     }
 
@@ -118,7 +123,7 @@ impl Product for DataMiner {
         }
     }
 
-    fn alphabet(_: &Config) -> Vec<FaultKind> {
+    fn alphabet(_: &Config) -> Vec<FaultKind<Fault>> {
         vec![
             FaultKind::PullCable(CableRef::Corporate),
             FaultKind::PullCable(CableRef::Sync),
@@ -128,7 +133,7 @@ impl Product for DataMiner {
             FaultKind::PowerFail,
             FaultKind::DisableNic(CableRef::Sync),
             FaultKind::Restart,
-            FaultKind::StopDb,
+            FaultKind::Own(Fault::StopDb),
             FaultKind::SwitchFailure,
             FaultKind::AdminSwitch,
         ]

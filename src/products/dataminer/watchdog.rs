@@ -12,15 +12,12 @@
 //! A restart of DataMiner clears every hung thread of the DMA: the processes and their threads
 //! start afresh (that is why the docs restart the switching DMA; interpretation).
 
+use super::ClearedBy;
 use super::{AlarmSeverity, Cx, DataMiner, Dma, Event, Rec};
-use crate::action::ClearedBy;
 use crate::engine::{Time, TimerId};
 use crate::ops::Severity;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
-
-/// The Watchdog's faults: with the other commands, the actions DataMiner supports.
-pub const COMMANDS: &[&str] = &["RuntimeError", "ClearRuntimeError"];
 
 /// `TimeoutTime` is whole minutes from 1 to 959 (docs: "The minimum value is 1, the maximum
 /// value is 959 (15 hours and 59 minutes)").

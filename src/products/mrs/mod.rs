@@ -28,12 +28,14 @@
 //!   assumption: no document describes a dual-active pair).
 
 mod claims;
+mod commands;
 mod flinkserver;
 mod manager;
 mod model;
 mod product;
 
 pub use claims::Claim;
+pub use commands::{Command, Fault};
 pub use flinkserver::Flink;
 pub use manager::Manager;
 pub use model::{ActiveStandby, Event, Rec, Role};
@@ -155,10 +157,3 @@ pub struct Resource {
     interval: Ms,
     failures: u32,
 }
-
-/// Every pair's own commands (with the world faults, and [`RESOURCE_ACTIONS`] where it has a
-/// [`Resource`], the actions it supports).
-pub const COMMANDS: &[&str] = &["Stop", "Start", "Restart", "Switch", "Write", "BreakSyncFile", "RepairSyncFile", "FillBackupDisk", "FreeBackupDisk"];
-
-/// The actions on a single-active resource, for a product that has one ([`Resource`]).
-pub const RESOURCE_ACTIONS: &[&str] = &["FailResource", "RestoreResource"];

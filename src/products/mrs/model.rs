@@ -1,5 +1,6 @@
+use super::Command;
 use super::{HeartbeatWatcher, Profile, SyncParams};
-use crate::action::{Action, CableRef, NodeId, Target};
+use crate::action::{Action, CableRef, Command as _, Do, NodeId, Target};
 use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind};
 use crate::ledger::{IdSet, Ledger};
@@ -50,7 +51,7 @@ pub enum Event {
     SyncCheck,
     ResourceCheck,
     /// A script action, boxed: the queue stores events inline, and timer events stay small.
-    Command(Box<Action>),
+    Command(Box<Do<Command>>),
 }
 
 /// Typed trace records of the pair.
@@ -471,7 +472,7 @@ impl ActiveStandby {
         }
     }
 
-    fn on_command(&mut self, action: Action, cx: &mut Cx<'_, '_>) {
+    fn on_command(&mut self, action: Do<Command>, cx: &mut Cx<'_, '_>) {
         let node = match action.target().map(|t| self.resolve(t)) {
             Some(Err(why)) => {
                 cx.record(Rec::Refused { what: action.kind().into(), why });
@@ -482,12 +483,14 @@ impl ActiveStandby {
         };
         let on = node.map_or(String::new(), |n| format!(" on {}", self.name(n)));
         cx.record(Rec::Script { text: format!("{}{on}", action.describe()) });
-        self.apply(action, node, cx);
+        match action {
+            Do::Shared(action) => self.apply(action, node, cx),
+            Do::Own(command) => self.apply_own(command, node.expect("each own command names its node"), cx),
+        }
     }
 
     fn apply(&mut self, action: Action, node: Option<NodeId>, cx: &mut Cx<'_, '_>) {
         let n = || node.expect("resolved");
-        let fault = |dm: &mut Self, cx: &mut Cx<'_, '_>, what: &str| cx.record(Rec::Fault { node: dm.name(n()).into(), what: what.into() });
         // World faults: the world says what they mean and applies them; `after_fault` reacts.
         let (host, port) = node.map(|n| (self.node(n).host, self.node(n).port)).unzip();
         let sync = matches!(action, Action::Pull { cable: CableRef::Sync, .. } | Action::Plug { cable: CableRef::Sync, .. });
@@ -502,32 +505,39 @@ impl ActiveStandby {
             Action::Start(_) => self.start(n(), cx),
             Action::Restart { duration, .. } => {
                 self.set_running(n(), false, cx);
-                cx.schedule_in(duration.0, Event::Command(Box::new(Action::Start(Target::from(n())))));
+                cx.schedule_in(duration.0, Event::Command(Box::new(Do::Shared(Action::Start(Target::from(n()))))));
             }
             Action::Switch => self.manual_switch(cx),
             Action::Write { count } => self.change_config(count, cx),
-            Action::FailResource(_) | Action::RestoreResource(_) => {
+            other => cx.record(Rec::Refused { what: other.kind().into(), why: format!("not a {} action", self.profile.system) }),
+        }
+    }
+
+    fn apply_own(&mut self, command: Command, n: NodeId, cx: &mut Cx<'_, '_>) {
+        let fault = |dm: &mut Self, cx: &mut Cx<'_, '_>, what: &str| cx.record(Rec::Fault { node: dm.name(n).into(), what: what.into() });
+        let n = || n;
+        match command {
+            Command::FailResource(_) | Command::RestoreResource(_) => {
                 let roles = NodeId::BOTH.map(|m| self.node(m).role);
-                self.nodes[n().idx()].resource_ok = matches!(action, Action::RestoreResource(_));
+                self.nodes[n().idx()].resource_ok = matches!(command, Command::RestoreResource(_));
                 let name = self.profile.resource.as_ref().map_or("HA", |r| r.name);
                 fault(self, cx, &format!("{name} resource {}", if self.node(n()).resource_ok { "restored" } else { "failed" }));
                 // The resource check counts it, every interval (ALM-12072: 9 s × 3; MRS-RESOURCES).
                 assert_eq!(NodeId::BOTH.map(|m| self.node(m).role), roles, "a resource fault switches nothing at once");
             }
-            Action::BreakSyncFile(_) | Action::RepairSyncFile(_) => {
+            Command::BreakSyncFile(_) | Command::RepairSyncFile(_) => {
                 let failing = self.sync_failure.is_some();
-                self.nodes[n().idx()].sync_file_ok = matches!(action, Action::RepairSyncFile(_));
+                self.nodes[n().idx()].sync_file_ok = matches!(command, Command::RepairSyncFile(_));
                 fault(self, cx, if self.node(n()).sync_file_ok { "synchronization file repaired" } else { "synchronization file missing / wrong permissions" });
                 // The sync is checked every 60 s (FLINK-45641-1, FLINK-45641-3).
                 assert_eq!(self.sync_failure.is_some(), failing, "a sync file fault shows at the next sync check, not at once");
             }
-            Action::FillBackupDisk(_) | Action::FreeBackupDisk(_) => {
+            Command::FillBackupDisk(_) | Command::FreeBackupDisk(_) => {
                 let failing = self.sync_failure.is_some();
-                self.nodes[n().idx()].backup_disk_full = matches!(action, Action::FillBackupDisk(_));
+                self.nodes[n().idx()].backup_disk_full = matches!(command, Command::FillBackupDisk(_));
                 fault(self, cx, if self.node(n()).backup_disk_full { "/srv/BigData/LocalBackup full" } else { "/srv/BigData/LocalBackup cleaned" });
                 assert_eq!(self.sync_failure.is_some(), failing, "a backup disk fault shows at the next sync check, not at once (FLINK-45641-2)");
             }
-            other => cx.record(Rec::Refused { what: other.kind().into(), why: format!("not a {} action", self.profile.system) }),
         }
     }
 

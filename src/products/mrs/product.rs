@@ -1,8 +1,9 @@
 //! The MRS pair as products: one [`Pair`] model, specialised by a [`Spec`] per system (MRS
 //! Manager, FlinkServer) that gives its configuration, its name and its actions.
 
-use super::{ActiveStandby, COMMANDS, Claim, Event, Profile, RESOURCE_ACTIONS, Rec};
-use crate::action::{Action, CableRef};
+use super::commands::{COMMANDS, RESOURCE_COMMANDS, SHARED};
+use super::{ActiveStandby, Claim, Command, Event, Fault, Profile, Rec};
+use crate::action::{CableRef, Do};
 use crate::check::Verdict;
 use crate::engine::Time;
 use crate::fault::{FaultKind, Profile as ChaosProfile};
@@ -43,6 +44,8 @@ impl<S: Spec> Product for Pair<S> {
     type Record = Rec;
     type Config = S::Config;
     type Claim = Claim;
+    type Command = Command;
+    type Fault = Fault;
     const LABEL: &'static str = S::LABEL;
 
     fn validate(cfg: &S::Config) -> Result<(), String> {
@@ -51,8 +54,8 @@ impl<S: Spec> Product for Pair<S> {
 
     /// `FailResource`/`RestoreResource` only where the product has a single-active resource.
     fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
-        let resource: &[&str] = if cfg.profile().resource.is_some() { RESOURCE_ACTIONS } else { &[] };
-        crate::action::supported(&[COMMANDS, resource].concat())
+        let resource: &[&str] = if cfg.profile().resource.is_some() { RESOURCE_COMMANDS } else { &[] };
+        crate::action::supported(SHARED, &[COMMANDS, resource].concat())
     }
 
     fn validate_claim(_: &S::Config, claim: &Claim) -> Result<(), String> {
@@ -72,7 +75,7 @@ impl<S: Spec> Product for Pair<S> {
         Pair { model: ActiveStandby::new(cfg.profile(), cx), spec: PhantomData }
     }
 
-    fn action(&self, action: Action) -> Event {
+    fn action(&self, action: Do<Command>) -> Event {
         Event::Command(Box::new(action))
     }
 
@@ -109,11 +112,11 @@ impl<S: Spec> Product for Pair<S> {
         self.model.lanes(world)
     }
 
-    fn alphabet(cfg: &S::Config) -> Vec<FaultKind> {
+    fn alphabet(cfg: &S::Config) -> Vec<FaultKind<Fault>> {
         let mut kinds = vec![FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::PowerFail, FaultKind::Restart, FaultKind::SwitchFailure];
-        kinds.extend([FaultKind::BreakSyncFile, FaultKind::FillBackupDisk, FaultKind::AdminSwitch]);
+        kinds.extend([FaultKind::Own(Fault::BreakSyncFile), FaultKind::Own(Fault::FillBackupDisk), FaultKind::AdminSwitch]);
         if cfg.profile().resource.is_some() {
-            kinds.push(FaultKind::FailResource);
+            kinds.push(FaultKind::Own(Fault::FailResource));
         }
         kinds
     }
@@ -153,8 +156,9 @@ mod tests {
     fn only_a_pair_with_a_single_active_resource_takes_resource_actions() {
         let manager = super::super::MrsManager::supported_actions(&Default::default());
         let flink = super::super::FlinkServer::supported_actions(&Default::default());
-        assert!(RESOURCE_ACTIONS.iter().all(|a| manager.contains(a)), "MRS Manager has the floating IP: {manager:?}");
-        assert!(RESOURCE_ACTIONS.iter().all(|a| !flink.contains(a)), "FlinkServer documents no resource: {flink:?}");
-        assert!(COMMANDS.iter().chain(crate::action::WORLD_FAULTS).all(|a| manager.contains(a) && flink.contains(a)));
+        assert!(RESOURCE_COMMANDS.iter().all(|a| manager.contains(a)), "MRS Manager has the floating IP: {manager:?}");
+        assert!(RESOURCE_COMMANDS.iter().all(|a| !flink.contains(a)), "FlinkServer documents no resource: {flink:?}");
+        let every = COMMANDS.iter().chain(SHARED).chain(crate::action::WORLD_FAULTS);
+        assert!(every.clone().all(|a| manager.contains(a) && flink.contains(a)));
     }
 }

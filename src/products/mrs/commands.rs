@@ -1,0 +1,97 @@
+//! The MRS pairs' own commands and faults: a single-active resource that fails (MRS Manager's
+//! floating IP, ALM-12072), and the two causes of a failed file sync (FLINK-45641-2).
+
+use crate::action::Target;
+use serde::{Deserialize, Serialize};
+
+/// An MRS pair's own commands, beside the shared actions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "Action")]
+pub enum Command {
+    /// The single-active HA resource (MRS Manager: the floating IP) fails on the node, or
+    /// recovers.
+    FailResource(Target),
+    RestoreResource(Target),
+    /// The synchronization file on the node goes missing or gets wrong permissions, or is fixed.
+    BreakSyncFile(Target),
+    RepairSyncFile(Target),
+    /// The node's backup directory (`/srv/BigData/LocalBackup`) fills up, or is cleaned.
+    FillBackupDisk(Target),
+    FreeBackupDisk(Target),
+}
+
+/// The shared actions every MRS pair supports besides the world faults.
+pub const SHARED: &[&str] = &["Stop", "Start", "Restart", "Switch", "Write"];
+
+/// Every pair's own commands (with [`RESOURCE_COMMANDS`] where it has a resource).
+pub const COMMANDS: &[&str] = &["BreakSyncFile", "RepairSyncFile", "FillBackupDisk", "FreeBackupDisk"];
+
+/// The commands on a single-active resource, for a pair that has one ([`super::Resource`]).
+pub const RESOURCE_COMMANDS: &[&str] = &["FailResource", "RestoreResource"];
+
+impl crate::action::Command for Command {
+    fn kind(&self) -> &'static str {
+        match self {
+            Command::FailResource(_) => "FailResource",
+            Command::RestoreResource(_) => "RestoreResource",
+            Command::BreakSyncFile(_) => "BreakSyncFile",
+            Command::RepairSyncFile(_) => "RepairSyncFile",
+            Command::FillBackupDisk(_) => "FillBackupDisk",
+            Command::FreeBackupDisk(_) => "FreeBackupDisk",
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Command::FailResource(_) => "the HA resource fails",
+            Command::RestoreResource(_) => "the HA resource recovers",
+            Command::BreakSyncFile(_) => "the synchronization file goes missing",
+            Command::RepairSyncFile(_) => "the synchronization file is restored",
+            Command::FillBackupDisk(_) => "the backup directory fills up",
+            Command::FreeBackupDisk(_) => "the backup directory is cleaned",
+        }
+        .into()
+    }
+
+    fn target(&self) -> Option<&Target> {
+        match self {
+            Command::FailResource(t)
+            | Command::RestoreResource(t)
+            | Command::BreakSyncFile(t)
+            | Command::RepairSyncFile(t)
+            | Command::FillBackupDisk(t)
+            | Command::FreeBackupDisk(t) => Some(t),
+        }
+    }
+}
+
+/// An MRS pair's own faults, each undone by its command's counterpart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    FailResource,
+    BreakSyncFile,
+    FillBackupDisk,
+}
+
+impl crate::fault::OwnFault for Fault {
+    type Command = Command;
+    fn label(&self) -> String {
+        format!("{self:?}")
+    }
+    fn strike(&self, node: &Target, _duration_ms: u64) -> Vec<Command> {
+        let t = node.clone();
+        vec![match self {
+            Fault::FailResource => Command::FailResource(t),
+            Fault::BreakSyncFile => Command::BreakSyncFile(t),
+            Fault::FillBackupDisk => Command::FillBackupDisk(t),
+        }]
+    }
+    fn heal(&self, node: &Target) -> Option<Command> {
+        let t = node.clone();
+        Some(match self {
+            Fault::FailResource => Command::RestoreResource(t),
+            Fault::BreakSyncFile => Command::RepairSyncFile(t),
+            Fault::FillBackupDisk => Command::FreeBackupDisk(t),
+        })
+    }
+}
