@@ -6,11 +6,11 @@
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
-/// A node named by identity, by its role when the action runs, or by its name. Each product's
-/// own words are accepted too: MRS `Master1`/`Master2`, Check Point `Primary`/`Secondary`, and
-/// `Active`/`Standby` for the roles. Files write the identities and roles bare (`Stop(Online)`)
-/// and a name as a string (`Stop("SMS-SEC-2")`, a host of the declared world or a product's
-/// built-in node name).
+/// A node named by identity, by its role when the action runs, or by its name; `Active` and
+/// `Standby` are accepted for the roles. Files write the identities and roles bare
+/// (`Stop(Online)`) and a name as a string (`Stop("SMS-SEC-2")`, a host of the declared world or
+/// a product's built-in node name). A product's own words for its identities are names here,
+/// until the product reads them ([`Target::in_words`]).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
     Main,
@@ -26,11 +26,7 @@ pub enum Target {
 /// The words that stand for an identity or a role, as files may write them.
 const TARGET_WORDS: &[(&str, Target)] = &[
     ("Main", Target::Main),
-    ("Master1", Target::Main),
-    ("Primary", Target::Main),
     ("Backup", Target::Backup),
-    ("Master2", Target::Backup),
-    ("Secondary", Target::Backup),
     ("Online", Target::Online),
     ("Active", Target::Online),
     ("Offline", Target::Offline),
@@ -38,9 +34,64 @@ const TARGET_WORDS: &[(&str, Target)] = &[
 ];
 
 impl Target {
-    /// An identity or a role by its word (`Secondary`, `Standby`), or else a node by name.
+    /// An identity or a role by its word (`Backup`, `Standby`), or else a node by name.
     pub fn from_word(word: &str) -> Target {
         TARGET_WORDS.iter().find(|(w, _)| *w == word).map_or_else(|| Target::Named(word.to_string()), |(_, t)| t.clone())
+    }
+
+    /// The reference in a product's own words: a name that is one of `words` stands for the
+    /// identity it names (`Secondary` for `Backup`); anything else stays as it is.
+    pub fn in_words(self, words: &[(&str, Target)]) -> Target {
+        match self {
+            Target::Named(name) => words.iter().find(|(w, _)| *w == name).map_or(Target::Named(name), |(_, t)| t.clone()),
+            other => other,
+        }
+    }
+}
+
+/// A product's own words for its nodes' identities, as its files may write them (`Primary` for
+/// `Main`): each product declares them in its folder, and its claims read nodes through
+/// [`NodeIn`].
+pub trait NodeWords: Clone + std::fmt::Debug + PartialEq + Eq + Send + Sync + 'static {
+    const WORDS: &'static [(&'static str, Target)];
+}
+
+/// A claim's node (an identity or a name, never a role) read in a product's words `W`: a word
+/// becomes the identity it stands for as the file is read, so a claim prints as `Main`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NodeIn<W> {
+    node: NodeRef,
+    words: std::marker::PhantomData<W>,
+}
+
+impl<W> NodeIn<W> {
+    pub fn node(&self) -> &NodeRef {
+        &self.node
+    }
+}
+
+impl<W: NodeWords> From<NodeRef> for NodeIn<W> {
+    fn from(node: NodeRef) -> Self {
+        let node = NodeRef::fixed(&node.target().in_words(W::WORDS)).expect("a word stands for an identity, never a role");
+        NodeIn { node, words: std::marker::PhantomData }
+    }
+}
+
+impl<W> Serialize for NodeIn<W> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.node.serialize(s)
+    }
+}
+
+impl<'de, W: NodeWords> Deserialize<'de> for NodeIn<W> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        NodeRef::deserialize(d).map(NodeIn::from)
+    }
+}
+
+impl<W> std::fmt::Debug for NodeIn<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.node.fmt(f)
     }
 }
 
@@ -84,9 +135,7 @@ impl<'de> Deserialize<'de> for Target {
         impl serde::de::Visitor<'_> for Word {
             type Value = Target;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a node: Main, Backup (Primary, Secondary, Master1, Master2), a role (Online, Offline, Active, Standby) or a node's name as a string",
-                )
+                f.write_str("a node: Main, Backup, a role (Online, Offline, Active, Standby) or a node's name as a string")
             }
             fn visit_str<E: serde::de::Error>(self, word: &str) -> Result<Target, E> {
                 Ok(Target::from_word(word))
@@ -97,7 +146,7 @@ impl<'de> Deserialize<'de> for Target {
 }
 
 /// A node by identity or by name, for claims (a claim speaks of a fixed node, never of a role):
-/// `Main`/`Backup` with each product's aliases, or a node's name as a string.
+/// `Main`/`Backup`, or a node's name as a string.
 #[derive(Clone, PartialEq, Eq)]
 pub enum NodeRef {
     Main,
@@ -150,16 +199,19 @@ impl std::fmt::Display for NodeRef {
 }
 
 /// The node a reference stands for statically, among a system's nodes (`names`, in order),
-/// where a script or a claim names it: a name must be one of them, and in a system of more
-/// than two nodes the second node's identity (`Backup`, `Secondary`) and the standby role stand
-/// for several, so they are refused with the candidates (no silent first by position).
-pub fn check_node(target: &Target, names: &[String]) -> Result<(), String> {
+/// where a script or a claim names it, in the product's `words`: a name must be one of them, and
+/// in a system of more than two nodes the second node's identity (`Backup`) and the standby
+/// role stand for several, so they are refused with the candidates (no silent first by
+/// position).
+pub fn check_node(target: &Target, names: &[String], words: &[(&str, Target)]) -> Result<(), String> {
     let several = || names.get(1..).unwrap_or_default().join(", ");
-    match target {
-        Target::Named(name) if names.contains(name) => Ok(()),
+    let also = |t: &Target| words.iter().filter(|(_, w)| w == t).map(|(w, _)| format!(" (`{w}`)")).collect::<String>();
+    match target.clone().in_words(words) {
+        Target::Named(name) if names.contains(&name) => Ok(()),
         Target::Named(name) => Err(format!("no node is named `{name}`; the system's nodes are {}", names.join(", "))),
         Target::Backup if names.len() > 2 => Err(format!(
-            "`Backup` (`Secondary`, `Master2`) is ambiguous in a system of {} nodes: it may be any of {}; name one (\"{}\")",
+            "`Backup`{} is ambiguous in a system of {} nodes: it may be any of {}; name one (\"{}\")",
+            also(&Target::Backup),
             names.len(),
             several(),
             names[names.len() - 1]
@@ -174,12 +226,10 @@ pub fn check_node(target: &Target, names: &[String]) -> Result<(), String> {
     }
 }
 
-/// A node by identity only (for claims, which speak of a fixed node).
+/// A node of a pair by identity only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum NodeId {
-    #[serde(alias = "Master1", alias = "Primary")]
     Main,
-    #[serde(alias = "Master2", alias = "Secondary")]
     Backup,
 }
 
@@ -569,15 +619,21 @@ mod tests {
 
     #[test]
     fn a_node_is_a_word_or_a_name() {
-        assert_eq!(Target::from_word("Secondary"), Target::Backup);
+        assert_eq!(Target::from_word("Backup"), Target::Backup);
+        assert_eq!(Target::from_word("Secondary"), Target::Named("Secondary".into()), "a product's word is its own");
+        assert_eq!(Target::from_word("Secondary").in_words(&[("Secondary", Target::Backup)]), Target::Backup);
+        assert_eq!(Target::from_word("S1").in_words(&[("Secondary", Target::Backup)]), Target::Named("S1".into()));
         assert_eq!(Target::from_word("Standby"), Target::Offline);
         assert_eq!(Target::from_word("SMS-SEC-2"), Target::Named("SMS-SEC-2".into()));
         let names = ["P".to_string(), "S1".to_string(), "S2".to_string()];
-        assert!(check_node(&Target::Main, &names).is_ok() && check_node(&Target::Online, &names).is_ok());
-        assert!(check_node(&Target::Backup, &names).unwrap_err().contains("any of S1, S2"));
-        assert!(check_node(&Target::Offline, &names).unwrap_err().contains("several are at once (S1, S2)"));
-        assert!(check_node(&Target::Named("S3".into()), &names).unwrap_err().contains("the system's nodes are P, S1, S2"));
-        assert!(check_node(&Target::Backup, &names[..2]).is_ok() && check_node(&Target::Offline, &names[..2]).is_ok(), "two nodes: one each");
+        let words = [("Secondary", Target::Backup)];
+        let check = |t: Target, names: &[String]| check_node(&t, names, &words);
+        assert!(check(Target::Main, &names).is_ok() && check(Target::Online, &names).is_ok());
+        assert!(check(Target::Backup, &names).unwrap_err().contains("`Backup` (`Secondary`) is ambiguous in a system of 3 nodes: it may be any of S1, S2"));
+        assert!(check(Target::Named("Secondary".into()), &names).unwrap_err().contains("any of S1, S2"), "a word is its identity");
+        assert!(check(Target::Offline, &names).unwrap_err().contains("several are at once (S1, S2)"));
+        assert!(check(Target::Named("S3".into()), &names).unwrap_err().contains("the system's nodes are P, S1, S2"));
+        assert!(check(Target::Backup, &names[..2]).is_ok() && check(Target::Offline, &names[..2]).is_ok(), "two nodes: one each");
     }
 
     #[test]

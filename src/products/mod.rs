@@ -98,6 +98,13 @@ pub trait Product: Clone {
     /// The system's nodes by name, in order (the first is `Main`): the names scripts and claims
     /// may use (a host's name in a declared world, else the product's built-in names).
     fn node_names(cfg: &Self::Config) -> Vec<String>;
+    /// The product's own words for its nodes' identities (`Primary` for `Main`).
+    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = &[];
+    /// Checks before the run the node a script names, in the product's words (see
+    /// [`crate::action::check_node`]).
+    fn check_node(cfg: &Self::Config, target: &crate::action::Target) -> Result<(), String> {
+        crate::action::check_node(target, &Self::node_names(cfg), Self::NODE_WORDS)
+    }
 
     /// Checks the system's binding to a declared world (`None`: it lays out its own).
     fn check_binding(_cfg: &Self::Config, world: Option<&WorldDecl>) -> Result<(), String> {

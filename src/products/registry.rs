@@ -264,6 +264,9 @@ macro_rules! registry {
             fn node_names(cfg: &System) -> Vec<String> {
                 cfg.node_names()
             }
+            fn check_node(cfg: &System, target: &$crate::action::Target) -> Result<(), String> {
+                cfg.check_node(target)
+            }
             fn check_binding(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Result<(), String> {
                 cfg.check_binding(world)
             }
@@ -555,6 +558,18 @@ impl System {
             }
         }
         self.visit(Names)
+    }
+
+    /// Checks the node a script names (see [`Product::check_node`]).
+    pub fn check_node(&self, target: &crate::action::Target) -> Result<(), String> {
+        struct Check<'a>(&'a crate::action::Target);
+        impl WithConfig for Check<'_> {
+            type Out = Result<(), String>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
+                P::check_node(cfg, self.0)
+            }
+        }
+        self.visit(Check(target))
     }
 
     /// The script actions this system supports.

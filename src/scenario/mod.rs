@@ -452,7 +452,7 @@ fn check_step(system: &System, step: &Step, totals: &mut Totals) -> Result<(), S
     }
     system.validate_action(&step.action)?;
     if let Some(target) = step.action.target() {
-        crate::action::check_node(target, &system.node_names())?;
+        system.check_node(target)?;
     }
     match step.action.count() {
         Some(count) => totals.add(step.action.kind(), count),

@@ -1,7 +1,10 @@
 //! Claims about Check Point Management High Availability.
 
-use super::{CheckPoint, Mode};
-use crate::action::NodeRef;
+use super::{CheckPoint, Mode, Words};
+use crate::action::{NodeIn, NodeWords};
+
+/// A server a claim names: `Main` (`Primary`), `Backup` (`Secondary`) or its name.
+type Server = NodeIn<Words>;
 use crate::check::{self, Verdict};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
@@ -17,19 +20,19 @@ const PEER_ITEMS: [&str; 3] = ["Mode", "Status", "Last sync"];
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Claim {
     /// The server's mode (`Primary`/`Main`, `Secondary`/`Backup`, or its name: `"SMS-SEC-2"`).
-    Mode(NodeRef, ModeIs),
+    Mode(Server, ModeIs),
     /// How many servers are Active (2: Collision Mode).
     ActiveCount(u32),
     /// The banner of the High Availability Status window, SmartConsole connected to `from`.
-    Banner { from: NodeRef, is: String },
+    Banner { from: Server, is: String },
     /// An item of the HA Status window connected to `from`: `of: from` is the "Connected to"
     /// area (Mode, Last sync), the other server its peer (Mode, Status). Status matches when it
     /// starts with `is` ("Not communicating" matches "Not communicating, last sync time …").
-    Status { from: NodeRef, of: NodeRef, item: String, is: String },
+    Status { from: Server, of: Server, item: String, is: String },
     /// A refused operation whose text contains this was recorded so far.
     Refused(String),
     /// Unpublished changes in the server's session.
-    Unpublished(NodeRef, u32),
+    Unpublished(Server, u32),
     /// Where the published changes are. Unset fields are not checked.
     Changes(check::Writes),
     /// Exactly these published changes (by id) were lost.
@@ -43,7 +46,7 @@ pub enum Claim {
 impl Claim {
     /// Checks the claim against the servers (`names`, the Primary first).
     pub fn validate(&self, names: &[String]) -> Result<(), String> {
-        let node = |n: &NodeRef| crate::action::check_node(&n.target(), names);
+        let node = |n: &Server| crate::action::check_node(&n.node().target(), names, Words::WORDS);
         match self {
             Claim::Mode(n, _) | Claim::Banner { from: n, .. } | Claim::Unpublished(n, _) => node(n),
             Claim::Status { from, of, item, .. } => {
@@ -59,7 +62,7 @@ impl Claim {
 
     pub fn eval(&self, cp: &CheckPoint, world: &World) -> Verdict {
         // The parser checked every server the claim names.
-        let sid = |n: &NodeRef| cp.server_of(n).expect("the parser checked the claim's servers");
+        let sid = |n: &Server| cp.server_of(n.node()).expect("the parser checked the claim's servers");
         match self {
             Claim::Mode(n, m) => {
                 let actual = if cp.server(sid(n)).mode == Mode::Active { ModeIs::Active } else { ModeIs::Standby };

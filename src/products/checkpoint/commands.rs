@@ -1,7 +1,7 @@
 //! Check Point Management HA's own commands and faults: an administrator's session (edit,
 //! publish) and the changeover (make Active, make Standby; CP-3, CP-4).
 
-use crate::action::{Count, Target};
+use crate::action::{Count, NodeWords, Target};
 use serde::{Deserialize, Serialize};
 
 /// Check Point Management HA's own commands, beside the shared actions.
@@ -17,6 +17,15 @@ pub enum Command {
     MakeActive(Target),
     /// Make the server Standby.
     MakeStandby(Target),
+}
+
+/// Check Point's words for its servers' identities: the Primary is `Main`, the Secondary (the
+/// first, in a setup of several) `Backup`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Words;
+
+impl NodeWords for Words {
+    const WORDS: &'static [(&'static str, Target)] = &[("Primary", Target::Main), ("Secondary", Target::Backup)];
 }
 
 /// The shared actions Check Point Management HA supports besides the world faults.

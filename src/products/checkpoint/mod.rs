@@ -22,7 +22,7 @@ mod model;
 mod product;
 
 pub use claims::Claim;
-pub use commands::{Command, Fault};
+pub use commands::{Command, Fault, Words};
 pub use model::{CheckPoint, Event, Mode, Rec};
 
 use crate::action::NodeId;

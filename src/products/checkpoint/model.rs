@@ -291,6 +291,7 @@ impl CheckPoint {
     /// Resolves a node reference when the action runs: a role held by no server, or by
     /// several (two Active in Collision Mode, two Standby), is refused with the words why.
     fn resolve(&self, t: &Target) -> Result<Sid, String> {
+        let t = &t.clone().in_words(<super::Words as crate::action::NodeWords>::WORDS);
         let holding = |mode: Mode| self.ids().filter(move |n| self.server(*n).mode == mode).map(|n| (n, self.name(n).to_string()));
         match t {
             Target::Online => crate::action::one_holding(t, holding(Mode::Active), "server"),

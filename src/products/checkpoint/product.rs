@@ -21,6 +21,7 @@ impl Product for CheckPoint {
     type Claim = Claim;
     type Command = Command;
     type Fault = Fault;
+    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = <super::Words as crate::action::NodeWords>::WORDS;
     const LABEL: &'static str = "Check Point Management HA";
 
     fn validate(cfg: &Config) -> Result<(), String> {

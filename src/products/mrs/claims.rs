@@ -1,8 +1,11 @@
 //! Claims about an MRS active/standby pair (MRS Manager, FlinkServer).
 
 use super::AlarmSeverity;
-use super::{ActiveStandby, Role};
-use crate::action::NodeId;
+use super::{ActiveStandby, Role, Words};
+use crate::action::{NodeIn, NodeWords};
+
+/// A node a claim names: `Main` (`Master1`), `Backup` (`Master2`) or its name.
+type Node = NodeIn<Words>;
 use crate::check::{self, Verdict};
 use serde::{Deserialize, Serialize};
 
@@ -16,12 +19,12 @@ const STATUS_ITEMS: [&str; 4] = ["HAActive", "HAAllResOK", "HARunPhase", "Heartb
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Claim {
-    /// The node's HA role (`Master1`/`Main`, `Master2`/`Backup`).
-    Role(NodeId, RoleIs),
+    /// The node's HA role (`Master1`/`Main`, `Master2`/`Backup`, or its name).
+    Role(Node, RoleIs),
     /// How many running nodes are active.
     ActiveCount(u32),
     /// Whether the node runs.
-    Running(NodeId, bool),
+    Running(Node, bool),
     /// An alarm whose text contains `text` is active (or not) in the cluster's alarm list.
     Alarm {
         text: String,
@@ -31,7 +34,7 @@ pub enum Claim {
         severity: Option<AlarmSeverity>,
     },
     /// An HA status item of a node (HAActive, HAAllResOK, HARunPhase, Heartbeat).
-    Status { of: NodeId, item: String, is: String },
+    Status { of: Node, item: String, is: String },
     /// Whether the last file sync check succeeded.
     SyncOk(bool),
     /// Where the configuration changes are. Unset fields are not checked.
@@ -49,27 +52,31 @@ fn yes() -> bool {
 }
 
 impl Claim {
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the claim against the pair's nodes (`names`, `Main` first).
+    pub fn validate(&self, names: &[String]) -> Result<(), String> {
+        let node = |n: &Node| crate::action::check_node(&n.node().target(), names, Words::WORDS);
         match self {
             Claim::Changes(w) => w.validate(),
             Claim::LostChanges(ids) => check::valid_ids(ids),
-            Claim::Status { item, .. } => check::known_item(item, &STATUS_ITEMS, "HA status item"),
-            _ => Ok(()),
+            Claim::Status { of, item, .. } => node(of).and_then(|()| check::known_item(item, &STATUS_ITEMS, "HA status item")),
+            Claim::Role(n, _) | Claim::Running(n, _) => node(n),
+            Claim::ActiveCount(_) | Claim::Alarm { .. } | Claim::SyncOk(_) | Claim::ActiveAtMost(_) | Claim::Healthy => Ok(()),
         }
     }
 
     pub fn eval(&self, p: &ActiveStandby, now: u64) -> Verdict {
+        let id = |n: &Node| p.id_of(n.node()).expect("the parser checked the claim's nodes");
         match self {
             Claim::Role(n, r) => {
-                let actual = if p.node(*n).role == Role::Active { RoleIs::Active } else { RoleIs::Standby };
+                let actual = if p.node(id(n)).role == Role::Active { RoleIs::Active } else { RoleIs::Standby };
                 check::expect(*r, actual)
             }
             Claim::ActiveCount(c) => check::expect(*c, p.actives().count() as u32),
-            Claim::Running(n, r) => check::expect(*r, p.node(*n).running),
+            Claim::Running(n, r) => check::expect(*r, p.node(id(n)).running),
             Claim::Alarm { text, active, severity } => {
                 check::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, severity.map(AlarmSeverity::severity))
             }
-            Claim::Status { of, item, is } => check::panel_item(&p.ha_status(now), p.name(*of), item, is),
+            Claim::Status { of, item, is } => check::panel_item(&p.ha_status(now), p.name(id(of)), item, is),
             Claim::SyncOk(ok) => check::expect(*ok, p.sync_failure.is_none())
                 .map_err(|(e, a)| (format!("sync ok = {e}"), format!("sync ok = {a} ({})", p.sync_failure.as_ref().map_or("no failure", |(c, _)| c.as_str())))),
             Claim::Changes(w) => w.check(&p.ledger.summary()),

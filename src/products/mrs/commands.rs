@@ -1,7 +1,7 @@
 //! The MRS pairs' own commands and faults: a single-active resource that fails (MRS Manager's
 //! floating IP, ALM-12072), and the two causes of a failed file sync (FLINK-45641-2).
 
-use crate::action::Target;
+use crate::action::{NodeWords, Target};
 use serde::{Deserialize, Serialize};
 
 /// An MRS pair's own commands, beside the shared actions.
@@ -18,6 +18,14 @@ pub enum Command {
     /// The node's backup directory (`/srv/BigData/LocalBackup`) fills up, or is cleaned.
     FillBackupDisk(Target),
     FreeBackupDisk(Target),
+}
+
+/// The MRS words for the pair's nodes: `Master1` is `Main`, `Master2` `Backup`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Words;
+
+impl NodeWords for Words {
+    const WORDS: &'static [(&'static str, Target)] = &[("Master1", Target::Main), ("Master2", Target::Backup)];
 }
 
 /// The shared actions every MRS pair supports besides the world faults.

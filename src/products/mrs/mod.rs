@@ -35,7 +35,7 @@ mod model;
 mod product;
 
 pub use claims::Claim;
-pub use commands::{Command, Fault};
+pub use commands::{Command, Fault, Words};
 pub use flinkserver::Flink;
 pub use manager::Manager;
 pub use model::{ActiveStandby, Event, Rec, Role};

@@ -461,7 +461,17 @@ impl ActiveStandby {
 
     /// Resolves a node reference when the action runs: a role held by no node, or by both, is
     /// refused with the words why.
+    /// The node a claim names: its identity, or its name.
+    pub fn id_of(&self, n: &crate::action::NodeRef) -> Option<NodeId> {
+        match n {
+            crate::action::NodeRef::Main => Some(NodeId::Main),
+            crate::action::NodeRef::Backup => Some(NodeId::Backup),
+            crate::action::NodeRef::Named(name) => NodeId::BOTH.into_iter().find(|m| self.name(*m) == name),
+        }
+    }
+
     fn resolve(&self, t: &Target) -> Result<NodeId, String> {
+        let t = &t.clone().in_words(<super::Words as crate::action::NodeWords>::WORDS);
         let holding = |role: Role| NodeId::BOTH.into_iter().filter(move |n| self.node(*n).role == role).map(|n| (n, self.name(n).to_string()));
         match t {
             Target::Main => Ok(NodeId::Main),

@@ -46,6 +46,7 @@ impl<S: Spec> Product for Pair<S> {
     type Claim = Claim;
     type Command = Command;
     type Fault = Fault;
+    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = <super::Words as crate::action::NodeWords>::WORDS;
     const LABEL: &'static str = S::LABEL;
 
     fn validate(cfg: &S::Config) -> Result<(), String> {
@@ -58,8 +59,8 @@ impl<S: Spec> Product for Pair<S> {
         crate::action::supported(SHARED, &[COMMANDS, resource].concat())
     }
 
-    fn validate_claim(_: &S::Config, claim: &Claim) -> Result<(), String> {
-        claim.validate()
+    fn validate_claim(cfg: &S::Config, claim: &Claim) -> Result<(), String> {
+        claim.validate(&cfg.profile().node_names)
     }
 
     fn node_names(cfg: &S::Config) -> Vec<String> {
@@ -160,5 +161,35 @@ mod tests {
         assert!(RESOURCE_COMMANDS.iter().all(|a| !flink.contains(a)), "FlinkServer documents no resource: {flink:?}");
         let every = COMMANDS.iter().chain(SHARED).chain(crate::action::WORLD_FAULTS);
         assert!(every.clone().all(|a| manager.contains(a) && flink.contains(a)));
+    }
+}
+
+#[cfg(test)]
+mod words {
+    use std::path::Path;
+
+    fn outcome(script: &str, expect: &str) -> crate::runner::Outcome {
+        let src = format!(r#"Scenario(name: "w", doc: "", system: MrsManager(), script: [{script}], end: "3m", expect: [{expect}])"#);
+        let scenario = crate::scenario::parse(Path::new("w.ron"), &src).unwrap_or_else(|e| panic!("{e}"));
+        crate::runner::run(&scenario, None).expect("runs")
+    }
+
+    #[test]
+    fn a_node_is_named_by_its_mrs_word_its_identity_or_its_name() {
+        let held = |o: &crate::runner::Outcome| o.expectations.iter().map(|e| e.failure.is_none()).collect::<Vec<_>>();
+        let claims = r#"(ids: ["MRS-12010"], when: At("1m"), that: Role(Master1, Active)),
+            (ids: ["MRS-12010"], when: At("1m"), that: Role("node-master1", Active)),
+            (ids: ["MRS-12010"], when: At("1m"), that: Running(Main, true)),
+            (ids: ["MRS-12010"], when: At("2m"), that: Running("node-master2", false))"#;
+        assert_eq!(held(&outcome(r#"(at: "90s", do: Stop(Master2))"#, claims)), [true; 4]);
+        assert_eq!(held(&outcome(r#"(at: "90s", do: Stop("node-master2"))"#, claims)), [true; 4]);
+        assert_eq!(held(&outcome("", claims)), [true, true, true, false], "without the stop the last claim fails");
+    }
+
+    #[test]
+    fn a_claim_about_a_node_the_pair_does_not_have_is_refused() {
+        let src = r#"Scenario(name: "w", doc: "", system: MrsManager(), end: "3m", expect: [(ids: ["MRS-12010"], when: At("1m"), that: Role("node-master3", Active))])"#;
+        let e = crate::scenario::parse(Path::new("w.ron"), src).expect_err("no such node");
+        assert!(e.message.contains("no node is named `node-master3`; the system's nodes are node-master1, node-master2"), "{e}");
     }
 }
