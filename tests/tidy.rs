@@ -833,7 +833,8 @@ fn product_words() -> Vec<(String, Vec<String>)> {
             let mut words = vec![format!("{folder}::")];
             for entry in entries.split(';') {
                 if let Some((variant, rest)) = entry.split_once("=>") {
-                    words.push(variant.trim().to_string());
+                    // Past the system's attributes (`#[cfg(test)]`).
+                    words.push(variant.rsplit(']').next().unwrap_or_default().trim().to_string());
                     words.push(rest.split(',').next().unwrap_or_default().trim().to_string());
                 }
             }
@@ -1179,4 +1180,37 @@ fn the_reports_never_read_a_products_state_words() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Issue 18's measure of "one folder and one line": the tests' toy product, which has a command,
+/// a fault, node words and claims of its own, is named nowhere outside its folder but in its
+/// `mod` item and its line of the registration list.
+#[test]
+fn the_toy_product_takes_one_folder_and_one_line_of_the_list() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    for dir in ["src", "tests", "benches", "examples"] {
+        if root.join(dir).is_dir() {
+            rust_files(&root.join(dir), &mut paths);
+        }
+    }
+    // The product's type and variant, its module path, its `mod` item and its list entry.
+    let named = |text: &str| text.split(|c: char| !is_word_char(c)).any(|w| w == "Toy") || ["toy::", "mod toy", "toy: ["].iter().any(|w| text.contains(w));
+    let mut outside = Vec::new();
+    let this = root.join("tests/tidy.rs");
+    for path in paths.iter().filter(|p| !p.starts_with(src().join("products/toy")) && **p != this) {
+        let text = std::fs::read_to_string(path).expect("readable");
+        let lines: Vec<String> = text.lines().filter(|l| named(l)).map(str::to_string).collect();
+        if !lines.is_empty() {
+            outside.push((path.strip_prefix(root).expect("below the crate").display().to_string(), lines));
+        }
+    }
+    let expected = vec![(
+        "src/products/mod.rs".to_string(),
+        vec![
+            "pub(crate) mod toy;".to_string(),
+            "    toy: [#[cfg(test)] Toy => Toy, \"A toy pair with a command, a fault and a claim of its own, for the tests.\";]".to_string(),
+        ],
+    )];
+    assert_eq!(outside, expected, "the toy product is named outside its folder");
 }

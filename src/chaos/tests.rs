@@ -179,14 +179,14 @@ impl OwnFault for NoFault {
 
 /// A product that does nothing but misbehave in one way.
 #[derive(Clone)]
-struct Toy {
+struct Rogue {
     ledger: crate::ledger::Ledger,
     misbehaviour: Misbehaviour,
 }
 
 static BUILDS: AtomicU64 = AtomicU64::new(0);
 
-impl Product for Toy {
+impl Product for Rogue {
     /// Whether the event is a write (the runaway's trigger).
     type Event = bool;
     type Record = String;
@@ -194,7 +194,7 @@ impl Product for Toy {
     type Claim = dataminer::Claim;
     type Command = NoCommand;
     type Fault = NoFault;
-    const LABEL: &'static str = "toy";
+    const LABEL: &'static str = "rogue";
     fn validate(_: &Misbehaviour) -> Result<(), String> {
         Ok(())
     }
@@ -205,7 +205,7 @@ impl Product for Toy {
         if *misbehaviour == Misbehaviour::Flaky {
             cx.record(BUILDS.fetch_add(1, Ordering::Relaxed).to_string());
         }
-        Toy { ledger: crate::ledger::Ledger::new(1), misbehaviour: *misbehaviour }
+        Rogue { ledger: crate::ledger::Ledger::new(1), misbehaviour: *misbehaviour }
     }
     fn action(&self, action: Do<NoCommand>) -> bool {
         matches!(action, Do::Shared(Action::Write { .. }))
@@ -253,7 +253,7 @@ impl Product for Toy {
     }
 }
 
-impl Registered for Toy {
+impl Registered for Rogue {
     fn wrap_claim(claim: dataminer::Claim) -> AnyClaim {
         AnyClaim::DataMiner(claim)
     }
@@ -280,7 +280,7 @@ impl Registered for Toy {
 #[test]
 fn the_determinism_check_catches_a_nondeterministic_model() {
     let c = Campaign { check_determinism: true, ..campaign(System::DataMiner(Config::default()), 0..5) };
-    let s = campaign_for::<Toy>(&c, &Setup::one(&Misbehaviour::Flaky, None)).unwrap();
+    let s = campaign_for::<Rogue>(&c, &Setup::one(&Misbehaviour::Flaky, None)).unwrap();
     assert_eq!(s.nondeterministic, vec![0, 1, 2, 3, 4]);
     assert!(s.has_undocumented());
 }
@@ -382,8 +382,8 @@ fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
 
 #[test]
 fn a_model_that_never_lets_time_pass_is_a_finding_not_a_hang() {
-    let schedule = Schedule { systems: vec![(String::new(), Toy::chaos_profile(&Misbehaviour::Runaway))], faults: vec![] };
-    let r = super::run_schedule::<Toy>(&Setup::one(&Misbehaviour::Runaway, None), &schedule, 0, false);
+    let schedule = Schedule { systems: vec![(String::new(), Rogue::chaos_profile(&Misbehaviour::Runaway))], faults: vec![] };
+    let r = super::run_schedule::<Rogue>(&Setup::one(&Misbehaviour::Runaway, None), &schedule, 0, false);
     let v = r.violations.iter().find(|v| v.invariant == Invariant::Assertion).expect("the overrun is a finding");
     assert_eq!(v.at_ms, 5_000, "at the instant of the first write: {v:?}");
     assert!(v.detail.contains("more than 1000000 events"), "{}", v.detail);

@@ -5,72 +5,73 @@
 use super::{AnyClaim, AnyCommand, AnyFault, Product, System};
 
 /// `folder: [Variant => ProductType, "doc"; ...];` per product folder (a folder may hold several
-/// systems on one model, as `mrs` does).
+/// systems on one model, as `mrs` does); a system may carry attributes (`#[cfg(test)]` for the
+/// tests' toy product), which go onto everything generated for it.
 macro_rules! registry {
-    ($( $module:ident: [ $( $variant:ident => $product:ident, $doc:literal; )* ] )*) => {
-        registry!(@systems $( $( $variant => $module::$product, $doc; )* )*);
+    ($( $module:ident: [ $( $(#[$meta:meta])* $variant:ident => $product:ident, $doc:literal; )* ] )*) => {
+        registry!(@systems $( $( $(#[$meta])* $variant => $module::$product, $doc; )* )*);
     };
     (@first $first:ident $( $rest:ident )*) => {
         SystemTag::$first(serde::de::IgnoredAny)
     };
-    (@systems $( $variant:ident => $product:ty, $doc:literal; )*) => {
+    (@systems $( $(#[$meta:meta])* $variant:ident => $product:ty, $doc:literal; )*) => {
         /// The system a scenario is about, with its configuration.
         // A scenario holds one per system, read once per run and never in the event loop, so the
         // size difference between products' configurations costs nothing worth a box.
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum System {
-            $( #[doc = $doc] $variant(<$product as $crate::products::Product>::Config), )*
+            $( $(#[$meta])* #[doc = $doc] $variant(<$product as $crate::products::Product>::Config), )*
         }
 
         /// Only which system a file is about (its variant name, content skipped).
         #[derive(Clone, Copy, Debug, PartialEq, serde::Deserialize)]
         pub enum SystemTag {
-            $( $variant(serde::de::IgnoredAny), )*
+            $( $(#[$meta])* $variant(serde::de::IgnoredAny), )*
         }
 
         /// A claim in the vocabulary of one system.
         #[derive(Clone, PartialEq)]
         pub enum AnyClaim {
-            $( $variant(<$product as $crate::products::Product>::Claim), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Claim), )*
         }
 
         /// A command in the vocabulary of one system.
         #[derive(Clone, PartialEq)]
         pub enum AnyCommand {
-            $( $variant(<$product as $crate::products::Product>::Command), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Command), )*
         }
 
         /// A fault of one system's own.
         #[derive(Clone, PartialEq, Eq)]
         pub enum AnyFault {
-            $( $variant(<$product as $crate::products::Product>::Fault), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Fault), )*
         }
 
         impl $crate::action::Command for AnyCommand {
             fn kind(&self) -> &'static str {
                 match self {
-                    $( AnyCommand::$variant(c) => c.kind(), )*
+                    $( $(#[$meta])* AnyCommand::$variant(c) => c.kind(), )*
                 }
             }
             fn describe(&self) -> String {
                 match self {
-                    $( AnyCommand::$variant(c) => c.describe(), )*
+                    $( $(#[$meta])* AnyCommand::$variant(c) => c.describe(), )*
                 }
             }
             fn target(&self) -> Option<&$crate::action::Target> {
                 match self {
-                    $( AnyCommand::$variant(c) => c.target(), )*
+                    $( $(#[$meta])* AnyCommand::$variant(c) => c.target(), )*
                 }
             }
             fn count(&self) -> Option<$crate::action::Count> {
                 match self {
-                    $( AnyCommand::$variant(c) => c.count(), )*
+                    $( $(#[$meta])* AnyCommand::$variant(c) => c.count(), )*
                 }
             }
             fn is_workload(&self) -> bool {
                 match self {
-                    $( AnyCommand::$variant(c) => c.is_workload(), )*
+                    $( $(#[$meta])* AnyCommand::$variant(c) => c.is_workload(), )*
                 }
             }
         }
@@ -79,22 +80,22 @@ macro_rules! registry {
             type Command = AnyCommand;
             fn label(&self) -> String {
                 match self {
-                    $( AnyFault::$variant(f) => f.label(), )*
+                    $( $(#[$meta])* AnyFault::$variant(f) => f.label(), )*
                 }
             }
             fn strike(&self, node: &$crate::action::Target, duration_ms: $crate::engine::Time) -> Vec<AnyCommand> {
                 match self {
-                    $( AnyFault::$variant(f) => f.strike(node, duration_ms).into_iter().map(AnyCommand::$variant).collect(), )*
+                    $( $(#[$meta])* AnyFault::$variant(f) => f.strike(node, duration_ms).into_iter().map(AnyCommand::$variant).collect(), )*
                 }
             }
             fn heal(&self, node: &$crate::action::Target) -> Option<AnyCommand> {
                 match self {
-                    $( AnyFault::$variant(f) => f.heal(node).map(AnyCommand::$variant), )*
+                    $( $(#[$meta])* AnyFault::$variant(f) => f.heal(node).map(AnyCommand::$variant), )*
                 }
             }
             fn node_independent(&self) -> bool {
                 match self {
-                    $( AnyFault::$variant(f) => f.node_independent(), )*
+                    $( $(#[$meta])* AnyFault::$variant(f) => f.node_independent(), )*
                 }
             }
         }
@@ -102,7 +103,7 @@ macro_rules! registry {
         impl std::fmt::Debug for AnyCommand {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
-                    $( AnyCommand::$variant(c) => c.fmt(f), )*
+                    $( $(#[$meta])* AnyCommand::$variant(c) => c.fmt(f), )*
                 }
             }
         }
@@ -110,7 +111,7 @@ macro_rules! registry {
         impl std::fmt::Debug for AnyFault {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
-                    $( AnyFault::$variant(c) => c.fmt(f), )*
+                    $( $(#[$meta])* AnyFault::$variant(c) => c.fmt(f), )*
                 }
             }
         }
@@ -119,7 +120,7 @@ macro_rules! registry {
             /// Bare, as files write it: the step's system says which vocabulary it is.
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    $( AnyCommand::$variant(c) => c.serialize(s), )*
+                    $( $(#[$meta])* AnyCommand::$variant(c) => c.serialize(s), )*
                 }
             }
         }
@@ -128,7 +129,7 @@ macro_rules! registry {
             /// Runs `f` with the product type and configuration of this system.
             pub fn visit<F: $crate::products::WithConfig>(&self, f: F) -> F::Out {
                 match self {
-                    $( System::$variant(cfg) => f.call::<$product>(cfg), )*
+                    $( $(#[$meta])* System::$variant(cfg) => f.call::<$product>(cfg), )*
                 }
             }
         }
@@ -137,7 +138,7 @@ macro_rules! registry {
             /// Runs `f` with the product type of this system.
             pub fn visit<F: $crate::products::WithProduct>(self, f: F) -> F::Out {
                 match self {
-                    $( SystemTag::$variant(_) => f.call::<$product>(), )*
+                    $( $(#[$meta])* SystemTag::$variant(_) => f.call::<$product>(), )*
                 }
             }
         }
@@ -151,6 +152,7 @@ macro_rules! registry {
         }
 
         $(
+            $(#[$meta])*
             impl $crate::products::Registered for $product {
                 fn wrap_claim(claim: Self::Claim) -> AnyClaim {
                     AnyClaim::$variant(claim)
@@ -192,7 +194,7 @@ macro_rules! registry {
             /// The vocabulary of `system`'s claims.
             pub fn of(system: &System) -> SystemTag {
                 match system {
-                    $( System::$variant(_) => SystemTag::$variant(serde::de::IgnoredAny), )*
+                    $( $(#[$meta])* System::$variant(_) => SystemTag::$variant(serde::de::IgnoredAny), )*
                 }
             }
         }
@@ -203,19 +205,19 @@ macro_rules! registry {
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone)]
         pub enum Mixed {
-            $( $variant($product), )*
+            $( $(#[$meta])* $variant($product), )*
         }
 
         /// An event of one system of a world of several products.
         #[derive(Clone)]
         pub enum MixedEvent {
-            $( $variant(<$product as $crate::products::Product>::Event), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Event), )*
         }
 
         /// A trace record of one system of a world of several products (its own text).
         #[derive(Clone)]
         pub enum MixedRecord {
-            $( $variant(<$product as $crate::products::Product>::Record), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Record), )*
             /// What the world says of a fault, once for every system.
             World($crate::world::Narration),
         }
@@ -229,7 +231,7 @@ macro_rules! registry {
         impl std::fmt::Display for MixedRecord {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
-                    $( MixedRecord::$variant(r) => std::fmt::Display::fmt(r, f), )*
+                    $( $(#[$meta])* MixedRecord::$variant(r) => std::fmt::Display::fmt(r, f), )*
                     MixedRecord::World(n) => std::fmt::Display::fmt(n, f),
                 }
             }
@@ -272,12 +274,12 @@ macro_rules! registry {
             }
             fn build(cfg: &System, cx: &mut $crate::products::Cx<'_, '_, Self>) -> Self {
                 match cfg {
-                    $( System::$variant(c) => Mixed::$variant(cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::build(c, cx))), )*
+                    $( $(#[$meta])* System::$variant(c) => Mixed::$variant(cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::build(c, cx))), )*
                 }
             }
             fn action(&self, action: $crate::products::StepAction) -> MixedEvent {
                 match self {
-                    $( Mixed::$variant(s) => {
+                    $( $(#[$meta])* Mixed::$variant(s) => {
                         let own = action.map(|c| <$product as $crate::products::Registered>::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
                         MixedEvent::$variant(<$product as $crate::products::Product>::action(s, own))
                     } )*
@@ -285,87 +287,87 @@ macro_rules! registry {
             }
             fn handle(&mut self, event: MixedEvent, cx: &mut $crate::products::Cx<'_, '_, Self>) {
                 match (self, event) {
-                    $( (Mixed::$variant(s), MixedEvent::$variant(e)) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::handle(s, e, cx)), )*
+                    $( $(#[$meta])* (Mixed::$variant(s), MixedEvent::$variant(e)) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::handle(s, e, cx)), )*
                     #[allow(unreachable_patterns)]
                     _ => unreachable!("an event reaches the system that scheduled it"),
                 }
             }
             fn settle(&mut self, cx: &mut $crate::products::Cx<'_, '_, Self>) {
                 match self {
-                    $( Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::settle(s, cx)), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::settle(s, cx)), )*
                 }
             }
             fn before_fault(&mut self, fault: &$crate::world::WorldFault, cx: &mut $crate::products::Cx<'_, '_, Self>) {
                 match self {
-                    $( Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::before_fault(s, fault, cx)), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::before_fault(s, fault, cx)), )*
                 }
             }
             fn after_fault(&mut self, fault: &$crate::world::WorldFault, applied: &$crate::world::Applied, cx: &mut $crate::products::Cx<'_, '_, Self>) {
                 match self {
-                    $( Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::after_fault(s, fault, applied, cx)), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::after_fault(s, fault, applied, cx)), )*
                 }
             }
             fn view(&self, world: &$crate::world::World, at_ms: $crate::engine::Time) -> $crate::ops::View {
                 match self {
-                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::view(s, world, at_ms), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::view(s, world, at_ms), )*
                 }
             }
             fn eval(&self, world: &$crate::world::World, claim: &AnyClaim, now: $crate::engine::Time) -> $crate::check::Verdict {
                 match (self, claim) {
-                    $( (Mixed::$variant(s), AnyClaim::$variant(c)) => <$product as $crate::products::Product>::eval(s, world, c, now), )*
+                    $( $(#[$meta])* (Mixed::$variant(s), AnyClaim::$variant(c)) => <$product as $crate::products::Product>::eval(s, world, c, now), )*
                     #[allow(unreachable_patterns)]
                     _ => unreachable!("the parser reads each claim in the vocabulary of the system it names"),
                 }
             }
             fn sample(&self, world: &$crate::world::World) -> $crate::metrics::Sample {
                 match self {
-                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::sample(s, world), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::sample(s, world), )*
                 }
             }
             fn ledger(&self) -> &$crate::ledger::Ledger {
                 match self {
-                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::ledger(s), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::ledger(s), )*
                 }
             }
             fn lanes(&self, world: &$crate::world::World) -> Vec<$crate::ops::LaneSample> {
                 match self {
-                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::lanes(s, world), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::lanes(s, world), )*
                 }
             }
             fn shown(record: &MixedRecord) -> bool {
                 match record {
-                    $( MixedRecord::$variant(r) => <$product as $crate::products::Product>::shown(r), )*
+                    $( $(#[$meta])* MixedRecord::$variant(r) => <$product as $crate::products::Product>::shown(r), )*
                     MixedRecord::World(_) => true,
                 }
             }
             fn alphabet(cfg: &System) -> Vec<$crate::fault::FaultKind<AnyFault>> {
                 match cfg {
-                    $( System::$variant(c) => <$product as $crate::products::Product>::alphabet(c).into_iter().map(|k| k.map(AnyFault::$variant)).collect(), )*
+                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::Product>::alphabet(c).into_iter().map(|k| k.map(AnyFault::$variant)).collect(), )*
                 }
             }
             fn chaos_profile(cfg: &System) -> $crate::fault::Profile {
                 match cfg {
-                    $( System::$variant(c) => <$product as $crate::products::Product>::chaos_profile(c), )*
+                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::Product>::chaos_profile(c), )*
                 }
             }
             fn dns_broken(&self, world: &$crate::world::World) -> Option<String> {
                 match self {
-                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::dns_broken(s, world), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::dns_broken(s, world), )*
                 }
             }
             fn health(&self, world: &$crate::world::World) -> Vec<$crate::finding::Problem> {
                 match self {
-                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::health(s, world), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::health(s, world), )*
                 }
             }
             fn split_brain_documented(&self) -> Option<$crate::finding::SpecId> {
                 match self {
-                    $( Mixed::$variant(s) => <$product as $crate::products::Product>::split_brain_documented(s), )*
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::split_brain_documented(s), )*
                 }
             }
             fn claim_for(cfg: &System, invariant: $crate::finding::Invariant) -> AnyClaim {
                 match cfg {
-                    $( System::$variant(c) => AnyClaim::$variant(<$product as $crate::products::Product>::claim_for(c, invariant)), )*
+                    $( $(#[$meta])* System::$variant(c) => AnyClaim::$variant(<$product as $crate::products::Product>::claim_for(c, invariant)), )*
                 }
             }
             /// A world of several products is no chaos target of its own.
@@ -374,16 +376,19 @@ macro_rules! registry {
             }
             fn lint(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Vec<$crate::finding::Warning> {
                 match cfg {
-                    $( System::$variant(c) => <$product as $crate::products::Product>::lint(c, world), )*
+                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::Product>::lint(c, world), )*
                 }
             }
             /// What each product's documents warn against in its own systems together.
             fn lint_together(cfgs: &[&System]) -> Vec<$crate::finding::Warning> {
                 let mut out = Vec::new();
                 $(
-                    let of: Vec<_> = cfgs.iter().filter_map(|s| <$product as $crate::products::Registered>::unwrap_config(s)).collect();
-                    if of.len() > 1 {
-                        out.extend(<$product as $crate::products::Product>::lint_together(&of));
+                    $(#[$meta])*
+                    {
+                        let of: Vec<_> = cfgs.iter().filter_map(|s| <$product as $crate::products::Registered>::unwrap_config(s)).collect();
+                        if of.len() > 1 {
+                            out.extend(<$product as $crate::products::Product>::lint_together(&of));
+                        }
                     }
                 )*
                 out
@@ -417,7 +422,7 @@ macro_rules! registry {
         impl std::fmt::Debug for AnyClaim {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
-                    $( AnyClaim::$variant(c) => c.fmt(f), )*
+                    $( $(#[$meta])* AnyClaim::$variant(c) => c.fmt(f), )*
                 }
             }
         }
@@ -426,7 +431,7 @@ macro_rules! registry {
             /// Bare, as files write it: the scenario's system says which vocabulary it is.
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    $( AnyClaim::$variant(c) => c.serialize(s), )*
+                    $( $(#[$meta])* AnyClaim::$variant(c) => c.serialize(s), )*
                 }
             }
         }
@@ -434,13 +439,14 @@ macro_rules! registry {
         /// Every named chaos target: each product's presets, under their CLI names.
         pub fn target_names() -> Vec<&'static str> {
             let mut out = Vec::new();
-            $( out.extend(<$product as $crate::products::Product>::presets().into_iter().map(|(name, _)| name)); )*
+            $( $(#[$meta])* out.extend(<$product as $crate::products::Product>::presets().into_iter().map(|(name, _)| name)); )*
             out
         }
 
         /// The system a CLI target name stands for.
         pub fn named_system(name: &str) -> Option<System> {
             $(
+                $(#[$meta])*
                 if let Some((_, cfg)) = <$product as $crate::products::Product>::presets().into_iter().find(|(n, _)| *n == name) {
                     return Some(<$product as $crate::products::Registered>::system(cfg));
                 }
