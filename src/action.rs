@@ -40,7 +40,7 @@ impl Target {
     }
 
     /// The reference in a product's own words: a name that is one of `words` stands for the
-    /// identity it names (`Secondary` for `Backup`); anything else stays as it is.
+    /// identity it names (a product's word for `Backup`, say); anything else stays as it is.
     pub fn in_words(self, words: &[(&str, Target)]) -> Target {
         match self {
             Target::Named(name) => words.iter().find(|(w, _)| *w == name).map_or(Target::Named(name), |(_, t)| t.clone()),
@@ -49,8 +49,8 @@ impl Target {
     }
 }
 
-/// A product's own words for its nodes' identities, as its files may write them (`Primary` for
-/// `Main`): each product declares them in its folder, and its claims read nodes through
+/// A product's own words for its nodes' identities, as its files may write them (its word for
+/// `Main`, say): each product declares them in its folder, and its claims read nodes through
 /// [`NodeIn`].
 pub trait NodeWords: Clone + std::fmt::Debug + PartialEq + Eq + Send + Sync + 'static {
     const WORDS: &'static [(&'static str, Target)];

@@ -13,7 +13,7 @@ use crate::world::WorldDecl;
 /// with the product's own commands (`Command`).
 pub trait OwnFault: Clone + std::fmt::Debug + PartialEq + Eq {
     type Command;
-    /// The fault in words, without its node ("StopDb").
+    /// The fault in words, without its node.
     fn label(&self) -> String;
     /// The commands that strike it on `node`; `duration_ms` is how long it lasts.
     fn strike(&self, node: &Target, duration_ms: Time) -> Vec<Self::Command>;

@@ -1214,3 +1214,129 @@ fn the_toy_product_takes_one_folder_and_one_line_of_the_list() {
     )];
     assert_eq!(outside, expected, "the toy product is named outside its folder");
 }
+
+/// The lines (1-based, inclusive) of the items under `#[cfg(test)]`, as [`without_tests`] finds
+/// them: their comments are test code too.
+fn test_lines(text: &str) -> Vec<(usize, usize)> {
+    let toks = tokens(text);
+    let cfg_test = [Tok::Punct('#'), Tok::Punct('['), Tok::Word("cfg".into()), Tok::Punct('('), Tok::Word("test".into()), Tok::Punct(')'), Tok::Punct(']')];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if !toks[i..].iter().map(|t| &t.tok).take(cfg_test.len()).eq(cfg_test.iter()) {
+            i += 1;
+            continue;
+        }
+        let first = toks[i].line;
+        let kept: Vec<Token> = without_tests(toks[i..].to_vec());
+        // The item ends where the kept tokens resume.
+        let skipped = toks.len() - i - kept.len();
+        i += skipped.max(1);
+        out.push((first, toks.get(i.saturating_sub(1)).map_or(usize::MAX, |t| t.line)));
+    }
+    out
+}
+
+/// Each product folder's own vocabulary, read from its code: the names of its commands and its
+/// faults (the variants of its `enum Command` and `enum Fault`) and its words for its nodes
+/// (its `NodeWords`' `WORDS`). Read from the folder itself, so a new product is covered.
+fn product_vocabulary() -> Vec<(String, BTreeSet<String>)> {
+    let mut out = Vec::new();
+    for folder in product_folders() {
+        let mut words = BTreeSet::new();
+        let mut paths = Vec::new();
+        rust_files(&src().join("products").join(&folder), &mut paths);
+        for path in paths.iter().filter(|p| p.file_name().is_none_or(|n| n != "tests.rs")) {
+            let text = std::fs::read_to_string(path).expect("readable");
+            let toks = tokens(&text);
+            for i in 0..toks.len() {
+                let own = word(toks.get(i)) == Some("enum") && matches!(word(toks.get(i + 1)), Some("Command" | "Fault"));
+                if own && is_punct(toks.get(i + 2), '{') {
+                    words.extend(variants(&toks[i + 2..group_end(&toks, i + 2)]));
+                }
+            }
+            if let Some(list) = text.split("const WORDS").nth(1).and_then(|rest| rest.split("];").next()) {
+                words.extend(list.split('"').skip(1).step_by(2).map(str::to_string));
+            }
+        }
+        out.push((folder, words));
+    }
+    out
+}
+
+/// The variant names of an enum body (`{ … }`): the first word of each entry at depth 1, past
+/// its attributes.
+fn variants(body: &[Token]) -> Vec<String> {
+    let (mut out, mut depth, mut at_start) = (Vec::new(), 0usize, false);
+    let mut i = 0;
+    while i < body.len() {
+        match &body[i].tok {
+            Tok::Punct('{' | '(' | '[') if depth == 1 && is_punct(body.get(i.wrapping_sub(1)), '#') => {
+                i = group_end(body, i);
+                continue;
+            }
+            Tok::Punct('{' | '(' | '[') => {
+                depth += 1;
+                at_start = depth == 1;
+            }
+            Tok::Punct('}' | ')' | ']') => depth = depth.saturating_sub(1),
+            Tok::Punct(',') if depth == 1 => at_start = true,
+            Tok::Word(w) if depth == 1 && at_start => {
+                out.push(w.clone());
+                at_start = false;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn the_vocabulary_reader_sees_every_variant_past_attributes_and_fields() {
+    let toks = tokens("enum Command { #[serde(rename = \"x\")] A(Target), /// doc, with a comma\n B { on: Target, count: u32 }, C }");
+    let open = toks.iter().position(|t| t.tok == Tok::Punct('{')).expect("a body");
+    assert_eq!(variants(&toks[open..group_end(&toks, open)]), ["A", "B", "C"]);
+    let text = "mod a {\n#[cfg(test)]\nmod tests {\n    // Secondary\n}\n}\nfn b() {}\n";
+    assert_eq!(test_lines(text), [(2, 5)], "a test module's comments are test code");
+}
+
+/// Issue 18: no shared file holds a product's words. Outside its folder, no code, comment or
+/// string outside the tests says a product's command or fault names or its words for its nodes
+/// (`StopDb`, `MakeActive`, `Master1`, `Secondary`): the shared layers speak of what every
+/// product shares. The layers below the products do not name a product either.
+#[test]
+fn no_shared_file_holds_a_products_words() {
+    let vocabulary = product_vocabulary();
+    let all: BTreeSet<&String> = vocabulary.iter().flat_map(|(_, w)| w).collect();
+    for expected in ["StopDb", "FailResource", "MakeActive", "Master1", "Secondary", "Jam", "Left"] {
+        assert!(all.iter().any(|w| *w == expected), "the vocabulary is read from the products: `{expected}` missing from {all:?}");
+    }
+    // The layers below the products (what a product may use) do not even name one.
+    let below = match real_table().layers.get("products/<name>") {
+        Some(MayUse::Only(list)) => list.iter().filter(|m| *m != "products").cloned().collect::<BTreeSet<String>>(),
+        other => panic!("ARCHITECTURE.md gives `src/products/<name>/` a list of layers: {other:?}"),
+    };
+    let names: Vec<(String, BTreeSet<String>)> =
+        product_words().into_iter().map(|(folder, words)| (folder, words.into_iter().filter(|w| !w.ends_with("::")).collect())).collect();
+    let mut problems = Vec::new();
+    for (rel, text) in files() {
+        if product_folder(&rel).is_some() {
+            continue;
+        }
+        let lower = module_of(&rel).is_some_and(|m| below.contains(&m));
+        let vocabulary: Vec<&(String, BTreeSet<String>)> = vocabulary.iter().chain(names.iter().filter(|_| lower)).collect();
+        let tests = test_lines(&text);
+        for (n, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l)) {
+            if tests.iter().any(|(a, b)| (*a..=*b).contains(&n)) {
+                continue;
+            }
+            for (folder, words) in vocabulary.iter().copied() {
+                if let Some(w) = line.split(|c: char| !is_word_char(c)).find(|w| words.contains(*w)) {
+                    problems.push(format!("src/{}:{n}: `{w}` is {folder}'s word: {}", rel.display(), line.trim()));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "a shared file holds a product's words (say it in the product's folder):\n{}", problems.join("\n"));
+}

@@ -30,7 +30,7 @@ pub fn shrink<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u6
         }
         // Shorten durations and move faults earlier, halving while it still fails.
         for i in 0..best.faults.len() {
-            for edit in [Edit::Shorten, Edit::Earlier] {
+            for edit in [Nudge::Shorten, Nudge::Earlier] {
                 while runs < BUDGET {
                     let mut candidate = best.clone();
                     if !edit.apply(&mut candidate, i) {
@@ -50,25 +50,25 @@ pub fn shrink<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u6
 }
 
 #[derive(Clone, Copy)]
-enum Edit {
+enum Nudge {
     Shorten,
     Earlier,
 }
 
-impl Edit {
+impl Nudge {
     /// Applies the edit to fault `i`; false when it cannot go further (whole seconds, order kept).
     fn apply(self, s: &mut Schedule, i: usize) -> bool {
         let prev_at = if i == 0 { 0 } else { s.faults[i - 1].at_ms };
         let f = &mut s.faults[i];
         match self {
-            Edit::Shorten => {
+            Nudge::Shorten => {
                 let shorter = (f.duration_ms / 2 / 1000) * 1000;
                 if shorter < 1000 || shorter == f.duration_ms {
                     return false;
                 }
                 f.duration_ms = shorter;
             }
-            Edit::Earlier => {
+            Nudge::Earlier => {
                 let earlier = ((prev_at + (f.at_ms - prev_at) / 2) / 1000) * 1000;
                 if earlier <= prev_at || earlier >= f.at_ms {
                     return false;

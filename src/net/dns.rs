@@ -20,7 +20,7 @@ pub struct DnsRecord {
 /// A DNS server's table: hostname → addresses, kept in registration order.
 ///
 /// Names are case-insensitive and stored upper-case. Dynamic registration only ever adds: as
-/// the DataMiner FAQ (DM-DNS-2) describes, a host does not unregister an address it released.
+/// the vendor's FAQ describes (DM-DNS-2), a host does not unregister an address it released.
 /// When a name has several answers, which one a lookup returns is drawn from the run's seed.
 #[derive(Clone, Debug, Default)]
 pub struct Dns {

@@ -124,7 +124,7 @@ impl Column {
     }
 }
 
-/// A status window (DataMiner's Status dialog, Check Point's High Availability Status window).
+/// A status window of a product (a status dialog, a high availability status window).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Panel {
     pub title: String,
@@ -214,7 +214,7 @@ impl LaneSample {
 }
 
 /// One node at a glance: its name, its role (in the product's word, with what it means), and
-/// short facts ("DataMiner running").
+/// short facts (the software runs, the database runs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NodeLine {
     pub name: String,

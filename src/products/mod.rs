@@ -101,7 +101,7 @@ pub trait Product: Clone {
     /// The system's nodes by name, in order (the first is `Main`): the names scripts and claims
     /// may use (a host's name in a declared world, else the product's built-in names).
     fn node_names(cfg: &Self::Config) -> Vec<String>;
-    /// The product's own words for its nodes' identities (`Primary` for `Main`).
+    /// The product's own words for its nodes' identities (as its files name `Main` and `Backup`).
     const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = &[];
     /// Checks before the run the node a script names, in the product's words (see
     /// [`crate::action::check_node`]).

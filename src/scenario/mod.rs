@@ -244,7 +244,7 @@ pub struct Step {
 /// A script action is written in one of three forms: a shared action by role (`Pull(cable:
 /// Corporate, on: Online)`, `FailSwitch`), a shared world fault naming a part of the declared
 /// world (`Pull(cable: "isl-1")`, `FailSwitch("core-1")`), or one of the step's system's own
-/// commands (`StopDb(Main)`), read in that system's vocabulary as a claim is. The node shows
+/// commands, read in that system's vocabulary as a claim is. The node shows
 /// which: its name is a shared action's or not, and a world fault with a string in it and no
 /// `on:` names a part (the role form's strings are node names, after `on:`:
 /// `Pull(cable: Corporate, on: "SMS-SEC-1")`). Each form is read as itself, with its own exact
