@@ -1331,7 +1331,7 @@ fn no_shared_file_holds_a_products_words() {
             if tests.iter().any(|(a, b)| (*a..=*b).contains(&n)) {
                 continue;
             }
-            for (folder, words) in vocabulary.iter().copied() {
+            for &(folder, words) in &vocabulary {
                 if let Some(w) = line.split(|c: char| !is_word_char(c)).find(|w| words.contains(*w)) {
                     problems.push(format!("src/{}:{n}: `{w}` is {folder}'s word: {}", rel.display(), line.trim()));
                 }
