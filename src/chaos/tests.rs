@@ -11,7 +11,7 @@ use crate::finding::{Problem, SpecId};
 use crate::ledger::Summary as Writes;
 use crate::ops::View;
 use crate::products::dataminer::{self, Config, DataMiner};
-use crate::products::{AnyClaim, Cx, Product, Registered, System};
+use crate::products::{AnyClaim, ChaosProfile, Cx, Model, Observation, Registered, System, Vocabulary};
 use crate::runner::Setup;
 use crate::world::World;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -186,68 +186,97 @@ struct Rogue {
 
 static BUILDS: AtomicU64 = AtomicU64::new(0);
 
-impl Product for Rogue {
+impl Model for Rogue {
     /// Whether the event is a write (the runaway's trigger).
     type Event = bool;
+
     type Record = String;
+
     type Config = Misbehaviour;
-    type Claim = dataminer::Claim;
+
     type Command = NoCommand;
-    type Fault = NoFault;
+
     const LABEL: &'static str = "rogue";
-    fn validate(_: &Misbehaviour) -> Result<(), String> {
-        Ok(())
-    }
-    fn supported_actions(_: &Misbehaviour) -> Vec<&'static str> {
-        vec!["Stop", "Write"]
-    }
+
     fn build(misbehaviour: &Misbehaviour, cx: &mut Cx<'_, '_, Self>) -> Self {
         if *misbehaviour == Misbehaviour::Flaky {
             cx.record(BUILDS.fetch_add(1, Ordering::Relaxed).to_string());
         }
         Rogue { ledger: crate::ledger::Ledger::new(1), misbehaviour: *misbehaviour }
     }
+
     fn action(&self, action: Do<NoCommand>) -> bool {
         matches!(action, Do::Shared(Action::Write { .. }))
     }
+
     fn handle(&mut self, write: bool, cx: &mut Cx<'_, '_, Self>) {
         if write && self.misbehaviour == Misbehaviour::Runaway {
             cx.schedule_in(0, true);
         }
     }
-    fn view(&self, _: &World, at_ms: Time) -> View {
-        View { at_ms, nodes: vec![], tables: vec![], consoles: vec![], panels: vec![], writes_label: String::new(), writes: Writes::default(), notes: vec![] }
-    }
-    fn eval(&self, _: &World, _: &dataminer::Claim, _: Time) -> Verdict {
+}
+
+impl Vocabulary for Rogue {
+    type Claim = dataminer::Claim;
+
+    fn validate(_: &Misbehaviour) -> Result<(), String> {
         Ok(())
     }
-    fn sample(&self, _: &World) -> crate::metrics::Sample {
-        crate::metrics::Sample { serving: true, online: 1, claimers: 1 }
+
+    fn supported_actions(_: &Misbehaviour) -> Vec<&'static str> {
+        vec!["Stop", "Write"]
     }
-    fn ledger(&self) -> &crate::ledger::Ledger {
-        &self.ledger
-    }
+
     fn node_names(_: &Misbehaviour) -> Vec<String> {
         vec!["A".into(), "B".into()]
     }
+}
+
+impl Observation for Rogue {
+    fn view(&self, _: &World, at_ms: Time) -> View {
+        View { at_ms, nodes: vec![], tables: vec![], consoles: vec![], panels: vec![], writes_label: String::new(), writes: Writes::default(), notes: vec![] }
+    }
+
+    fn eval(&self, _: &World, _: &dataminer::Claim, _: Time) -> Verdict {
+        Ok(())
+    }
+
+    fn sample(&self, _: &World) -> crate::metrics::Sample {
+        crate::metrics::Sample { serving: true, online: 1, claimers: 1 }
+    }
+
+    fn ledger(&self) -> &crate::ledger::Ledger {
+        &self.ledger
+    }
+
     fn lanes(&self, _: &World) -> Vec<crate::ops::LaneSample> {
         Vec::new()
     }
-    fn alphabet(_: &Misbehaviour) -> Vec<crate::fault::FaultKind<NoFault>> {
-        vec![crate::fault::FaultKind::Stop]
-    }
-    fn chaos_profile(_: &Misbehaviour) -> Profile {
-        Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1, recover_steps: 0, recover_every_ms: 0 }
-    }
+
     fn health(&self, _: &World) -> Vec<Problem> {
         vec![]
     }
+}
+
+impl ChaosProfile for Rogue {
+    type Fault = NoFault;
+
+    fn alphabet(_: &Misbehaviour) -> Vec<crate::fault::FaultKind<NoFault>> {
+        vec![crate::fault::FaultKind::Stop]
+    }
+
+    fn chaos_profile(_: &Misbehaviour) -> Profile {
+        Profile { fault_phase_ms: 10_000, end_ms: 20_000, write_every_ms: 5_000, write_count: 1, recover_steps: 0, recover_every_ms: 0 }
+    }
+
     fn split_brain_documented(&self) -> Option<SpecId> {
         None
     }
+
     fn claim_for(_: &Self::Config, _: Invariant) -> dataminer::Claim {
         dataminer::Claim::Healthy
     }
+
     fn presets() -> Vec<(&'static str, Misbehaviour)> {
         vec![]
     }

@@ -62,10 +62,19 @@ pub(crate) fn bound<'a, B>(bind: Option<&'a B>, world: Option<&'a WorldDecl>, ho
 }
 
 /// The context a product's code runs in: the engine's (time, timers, trace) and the world.
-pub type Cx<'a, 'b, P> = WorldCx<'a, 'b, <P as Product>::Event, <P as Product>::Record>;
+pub type Cx<'a, 'b, P> = WorldCx<'a, 'b, <P as Model>::Event, <P as Model>::Record>;
 
-/// Everything the runner, the checks, the reports and the what-if tools need from a product.
-pub trait Product: Clone {
+/// Everything the runner, the checks, the reports and the what-if tools need from a product: the
+/// four roles it plays, each a trait of a handful of methods — the [`Model`] that runs, the
+/// [`Vocabulary`] its files speak and the checks of what they say, the [`Observation`] of its
+/// state, and its [`ChaosProfile`]. A product implements each; `Product` is all four.
+pub trait Product: ChaosProfile {}
+
+impl<P: ChaosProfile> Product for P {}
+
+/// The model that runs in a world: built at t = 0, fed script actions and its own events, told
+/// of world faults, settled once per instant that changed it.
+pub trait Model: Clone {
     /// What can happen to the product: its timers, and commands from the script.
     type Event: Clone;
     /// Its typed trace records; their `Display` text is canonical (the trace hash). What the
@@ -73,49 +82,12 @@ pub trait Product: Clone {
     type Record: Display + Clone + From<crate::world::Narration>;
     /// The scenario-settable configuration (serde, `deny_unknown_fields`, documented defaults).
     type Config: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
-    /// The claims an expectation can make about this product, in its own vocabulary. A file
-    /// reads them through [`SystemTag::visit`] (so [`Mixed`]'s, of any product, need not read).
-    type Claim: Clone + Debug + PartialEq + Serialize + Send + Sync;
     /// The product's own commands, beside the shared actions ([`crate::action::Action`]); a
     /// file reads them through [`SystemTag::visit`], like claims.
     type Command: Command;
-    /// The product's own faults (chaos, explore), struck and healed with its commands.
-    type Fault: OwnFault<Command = Self::Command>;
 
-    /// The system's name in reports ("DataMiner Failover").
+    /// The system's name in reports (the product's full name).
     const LABEL: &'static str;
-
-    /// Checks no derive can express; a broken configuration is refused before the run.
-    fn validate(cfg: &Self::Config) -> Result<(), String>;
-    /// The script actions this product supports (the parser refuses the others).
-    fn supported_actions(cfg: &Self::Config) -> Vec<&'static str>;
-    /// Checks a supported action's values before the run (an upgrade's version, say).
-    fn validate_action(_cfg: &Self::Config, _action: &Do<Self::Command>) -> Result<(), String> {
-        Ok(())
-    }
-    /// Checks a claim before the run, against its system (a status item it does not show, a
-    /// node it does not have, say).
-    fn validate_claim(_cfg: &Self::Config, _claim: &Self::Claim) -> Result<(), String> {
-        Ok(())
-    }
-    /// The system's nodes by name, in order (the first is `Main`): the names scripts and claims
-    /// may use (a host's name in a declared world, else the product's built-in names).
-    fn node_names(cfg: &Self::Config) -> Vec<String>;
-    /// The product's own words for its nodes' identities (as its files name `Main` and `Backup`).
-    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = &[];
-    /// Checks before the run the node a script names, in the product's words (see
-    /// [`crate::action::check_node`]).
-    fn check_node(cfg: &Self::Config, target: &crate::action::Target) -> Result<(), String> {
-        crate::action::check_node(target, &Self::node_names(cfg), Self::NODE_WORDS)
-    }
-
-    /// Checks the system's binding to a declared world (`None`: it lays out its own).
-    fn check_binding(_cfg: &Self::Config, world: Option<&WorldDecl>) -> Result<(), String> {
-        match world {
-            None => Ok(()),
-            Some(_) => Err(format!("{} cannot be bound to a declared world yet: leave out `world:`", Self::LABEL)),
-        }
-    }
 
     /// The system at t = 0 in the world (its hosts, NICs and cables in the default layout),
     /// its random streams taken from the world, its first timers armed.
@@ -131,7 +103,60 @@ pub trait Product: Clone {
     fn before_fault(&mut self, _fault: &WorldFault, _cx: &mut Cx<'_, '_, Self>) {}
     /// The world applied `fault`: what it changed, for the product to notice and narrate.
     fn after_fault(&mut self, _fault: &WorldFault, _applied: &Applied, _cx: &mut Cx<'_, '_, Self>) {}
+}
 
+/// What a file may say to and about the product, checked before the run: its configuration and
+/// binding, its nodes and its words for them, the actions it supports, its claims, and what the
+/// vendors' documents warn against (FS-LINT).
+pub trait Vocabulary: Model {
+    /// The claims an expectation can make about this product, in its own vocabulary. A file
+    /// reads them through [`SystemTag::visit`] (so [`Mixed`]'s, of any product, need not read).
+    type Claim: Clone + Debug + PartialEq + Serialize + Send + Sync;
+    /// The product's own words for its nodes' identities (as its files name `Main` and `Backup`).
+    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = &[];
+
+    /// Checks no derive can express; a broken configuration is refused before the run.
+    fn validate(cfg: &Self::Config) -> Result<(), String>;
+    /// Checks the system's binding to a declared world (`None`: it lays out its own).
+    fn check_binding(_cfg: &Self::Config, world: Option<&WorldDecl>) -> Result<(), String> {
+        match world {
+            None => Ok(()),
+            Some(_) => Err(format!("{} cannot be bound to a declared world yet: leave out `world:`", Self::LABEL)),
+        }
+    }
+    /// The system's nodes by name, in order (the first is `Main`): the names scripts and claims
+    /// may use (a host's name in a declared world, else the product's built-in names).
+    fn node_names(cfg: &Self::Config) -> Vec<String>;
+    /// Checks before the run the node a script names, in the product's words (see
+    /// [`crate::action::check_node`]).
+    fn check_node(cfg: &Self::Config, target: &crate::action::Target) -> Result<(), String> {
+        crate::action::check_node(target, &Self::node_names(cfg), Self::NODE_WORDS)
+    }
+    /// The script actions this product supports (the parser refuses the others).
+    fn supported_actions(cfg: &Self::Config) -> Vec<&'static str>;
+    /// Checks a supported action's values before the run (an upgrade's version, say).
+    fn validate_action(_cfg: &Self::Config, _action: &Do<Self::Command>) -> Result<(), String> {
+        Ok(())
+    }
+    /// Checks a claim before the run, against its system (a status item it does not show, a
+    /// node it does not have, say).
+    fn validate_claim(_cfg: &Self::Config, _claim: &Self::Claim) -> Result<(), String> {
+        Ok(())
+    }
+    /// What the vendors' documents warn against in one system's configuration, in its world
+    /// (FS-LINT).
+    fn lint(_cfg: &Self::Config, _world: Option<&WorldDecl>) -> Vec<crate::finding::Warning> {
+        Vec::new()
+    }
+    /// What they warn against in several systems of this product together.
+    fn lint_together(_cfgs: &[&Self::Config]) -> Vec<crate::finding::Warning> {
+        Vec::new()
+    }
+}
+
+/// What can be seen of the product now: what an operator sees, whether a claim holds, the
+/// metrics' sample, the tracked writes, the timeline's lanes, and its health.
+pub trait Observation: Vocabulary {
     /// What an operator sees now (the report's status sections).
     fn view(&self, world: &World, at_ms: Time) -> View;
     /// Whether a claim holds now: `Err((expected, actual))` when it does not.
@@ -147,17 +172,24 @@ pub trait Product: Clone {
     fn shown(_record: &Self::Record) -> bool {
         true
     }
-
-    /// The faults and administrator actions this product can suffer (chaos, explore).
-    fn alphabet(cfg: &Self::Config) -> Vec<FaultKind<Self::Fault>>;
-    /// The shape of a chaos run: fault phase, quiet time, workload.
-    fn chaos_profile(cfg: &Self::Config) -> Profile;
     /// In the modes that promise it, a name resolving to a node that does not hold it.
     fn dns_broken(&self, _world: &World) -> Option<String> {
         None
     }
     /// What keeps the system from being healthy now (checked after healing).
     fn health(&self, world: &World) -> Vec<Problem>;
+}
+
+/// How chaos and explore attack the product and judge the result: its own faults, the shape of
+/// a run, whether a split brain is documented, the claim for each invariant, named presets.
+pub trait ChaosProfile: Observation {
+    /// The product's own faults (chaos, explore), struck and healed with its commands.
+    type Fault: OwnFault<Command = Self::Command>;
+
+    /// The faults and administrator actions this product can suffer.
+    fn alphabet(cfg: &Self::Config) -> Vec<FaultKind<Self::Fault>>;
+    /// The shape of a chaos run: fault phase, quiet time, workload.
+    fn chaos_profile(cfg: &Self::Config) -> Profile;
     /// While more than one node is online/active: the document that describes this state as
     /// the product's behaviour, if one does (asked when the split brain begins).
     fn split_brain_documented(&self) -> Option<SpecId>;
@@ -165,16 +197,6 @@ pub trait Product: Clone {
     fn claim_for(cfg: &Self::Config, invariant: Invariant) -> Self::Claim;
     /// Named configurations that `failsim chaos NAME` can target.
     fn presets() -> Vec<(&'static str, Self::Config)>;
-
-    /// What the vendors' documents warn against in one system's configuration, in its world
-    /// (FS-LINT).
-    fn lint(_cfg: &Self::Config, _world: Option<&WorldDecl>) -> Vec<crate::finding::Warning> {
-        Vec::new()
-    }
-    /// What they warn against in several systems of this product together.
-    fn lint_together(_cfgs: &[&Self::Config]) -> Vec<crate::finding::Warning> {
-        Vec::new()
-    }
 }
 
 /// Periods must be above zero: a zero period would never let time advance.

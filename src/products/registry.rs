@@ -21,7 +21,7 @@ macro_rules! registry {
         #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum System {
-            $( $(#[$meta])* #[doc = $doc] $variant(<$product as $crate::products::Product>::Config), )*
+            $( $(#[$meta])* #[doc = $doc] $variant(<$product as $crate::products::Model>::Config), )*
         }
 
         /// Only which system a file is about (its variant name, content skipped).
@@ -33,19 +33,19 @@ macro_rules! registry {
         /// A claim in the vocabulary of one system.
         #[derive(Clone, PartialEq)]
         pub enum AnyClaim {
-            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Claim), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Vocabulary>::Claim), )*
         }
 
         /// A command in the vocabulary of one system.
         #[derive(Clone, PartialEq)]
         pub enum AnyCommand {
-            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Command), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Model>::Command), )*
         }
 
         /// A fault of one system's own.
         #[derive(Clone, PartialEq, Eq)]
         pub enum AnyFault {
-            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Fault), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::ChaosProfile>::Fault), )*
         }
 
         impl $crate::action::Command for AnyCommand {
@@ -211,13 +211,13 @@ macro_rules! registry {
         /// An event of one system of a world of several products.
         #[derive(Clone)]
         pub enum MixedEvent {
-            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Event), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Model>::Event), )*
         }
 
         /// A trace record of one system of a world of several products (its own text).
         #[derive(Clone)]
         pub enum MixedRecord {
-            $( $(#[$meta])* $variant(<$product as $crate::products::Product>::Record), )*
+            $( $(#[$meta])* $variant(<$product as $crate::products::Model>::Record), )*
             /// What the world says of a fault, once for every system.
             World($crate::world::Narration),
         }
@@ -241,16 +241,51 @@ macro_rules! registry {
         /// systems side by side, and nothing here decides an outcome. An event, a claim or a
         /// record always reaches the product that made it (the parser reads each claim in its
         /// system's vocabulary; events carry their system's index).
-        impl $crate::products::Product for Mixed {
+        impl $crate::products::Model for Mixed {
             type Event = MixedEvent;
             type Record = MixedRecord;
             type Config = System;
-            type Claim = AnyClaim;
             type Command = AnyCommand;
-            type Fault = AnyFault;
-
             const LABEL: &'static str = "several products";
+            fn build(cfg: &System, cx: &mut $crate::products::Cx<'_, '_, Self>) -> Self {
+                match cfg {
+                    $( $(#[$meta])* System::$variant(c) => Mixed::$variant(cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::build(c, cx))), )*
+                }
+            }
+            fn action(&self, action: $crate::products::StepAction) -> MixedEvent {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => {
+                        let own = action.map(|c| <$product as $crate::products::Registered>::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
+                        MixedEvent::$variant(<$product as $crate::products::Model>::action(s, own))
+                    } )*
+                }
+            }
+            fn handle(&mut self, event: MixedEvent, cx: &mut $crate::products::Cx<'_, '_, Self>) {
+                match (self, event) {
+                    $( $(#[$meta])* (Mixed::$variant(s), MixedEvent::$variant(e)) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::handle(s, e, cx)), )*
+                    #[allow(unreachable_patterns)]
+                    _ => unreachable!("an event reaches the system that scheduled it"),
+                }
+            }
+            fn settle(&mut self, cx: &mut $crate::products::Cx<'_, '_, Self>) {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::settle(s, cx)), )*
+                }
+            }
+            fn before_fault(&mut self, fault: &$crate::world::WorldFault, cx: &mut $crate::products::Cx<'_, '_, Self>) {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::before_fault(s, fault, cx)), )*
+                }
+            }
+            fn after_fault(&mut self, fault: &$crate::world::WorldFault, applied: &$crate::world::Applied, cx: &mut $crate::products::Cx<'_, '_, Self>) {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::after_fault(s, fault, applied, cx)), )*
+                }
+            }
+        }
 
+        impl $crate::products::Vocabulary for Mixed {
+            type Claim = AnyClaim;
             fn validate(cfg: &System) -> Result<(), String> {
                 cfg.validate()
             }
@@ -272,111 +307,9 @@ macro_rules! registry {
             fn check_binding(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Result<(), String> {
                 cfg.check_binding(world)
             }
-            fn build(cfg: &System, cx: &mut $crate::products::Cx<'_, '_, Self>) -> Self {
-                match cfg {
-                    $( $(#[$meta])* System::$variant(c) => Mixed::$variant(cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::build(c, cx))), )*
-                }
-            }
-            fn action(&self, action: $crate::products::StepAction) -> MixedEvent {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => {
-                        let own = action.map(|c| <$product as $crate::products::Registered>::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
-                        MixedEvent::$variant(<$product as $crate::products::Product>::action(s, own))
-                    } )*
-                }
-            }
-            fn handle(&mut self, event: MixedEvent, cx: &mut $crate::products::Cx<'_, '_, Self>) {
-                match (self, event) {
-                    $( $(#[$meta])* (Mixed::$variant(s), MixedEvent::$variant(e)) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::handle(s, e, cx)), )*
-                    #[allow(unreachable_patterns)]
-                    _ => unreachable!("an event reaches the system that scheduled it"),
-                }
-            }
-            fn settle(&mut self, cx: &mut $crate::products::Cx<'_, '_, Self>) {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::settle(s, cx)), )*
-                }
-            }
-            fn before_fault(&mut self, fault: &$crate::world::WorldFault, cx: &mut $crate::products::Cx<'_, '_, Self>) {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::before_fault(s, fault, cx)), )*
-                }
-            }
-            fn after_fault(&mut self, fault: &$crate::world::WorldFault, applied: &$crate::world::Applied, cx: &mut $crate::products::Cx<'_, '_, Self>) {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Product>::after_fault(s, fault, applied, cx)), )*
-                }
-            }
-            fn view(&self, world: &$crate::world::World, at_ms: $crate::engine::Time) -> $crate::ops::View {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::view(s, world, at_ms), )*
-                }
-            }
-            fn eval(&self, world: &$crate::world::World, claim: &AnyClaim, now: $crate::engine::Time) -> $crate::check::Verdict {
-                match (self, claim) {
-                    $( $(#[$meta])* (Mixed::$variant(s), AnyClaim::$variant(c)) => <$product as $crate::products::Product>::eval(s, world, c, now), )*
-                    #[allow(unreachable_patterns)]
-                    _ => unreachable!("the parser reads each claim in the vocabulary of the system it names"),
-                }
-            }
-            fn sample(&self, world: &$crate::world::World) -> $crate::metrics::Sample {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::sample(s, world), )*
-                }
-            }
-            fn ledger(&self) -> &$crate::ledger::Ledger {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::ledger(s), )*
-                }
-            }
-            fn lanes(&self, world: &$crate::world::World) -> Vec<$crate::ops::LaneSample> {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::lanes(s, world), )*
-                }
-            }
-            fn shown(record: &MixedRecord) -> bool {
-                match record {
-                    $( $(#[$meta])* MixedRecord::$variant(r) => <$product as $crate::products::Product>::shown(r), )*
-                    MixedRecord::World(_) => true,
-                }
-            }
-            fn alphabet(cfg: &System) -> Vec<$crate::fault::FaultKind<AnyFault>> {
-                match cfg {
-                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::Product>::alphabet(c).into_iter().map(|k| k.map(AnyFault::$variant)).collect(), )*
-                }
-            }
-            fn chaos_profile(cfg: &System) -> $crate::fault::Profile {
-                match cfg {
-                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::Product>::chaos_profile(c), )*
-                }
-            }
-            fn dns_broken(&self, world: &$crate::world::World) -> Option<String> {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::dns_broken(s, world), )*
-                }
-            }
-            fn health(&self, world: &$crate::world::World) -> Vec<$crate::finding::Problem> {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::health(s, world), )*
-                }
-            }
-            fn split_brain_documented(&self) -> Option<$crate::finding::SpecId> {
-                match self {
-                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Product>::split_brain_documented(s), )*
-                }
-            }
-            fn claim_for(cfg: &System, invariant: $crate::finding::Invariant) -> AnyClaim {
-                match cfg {
-                    $( $(#[$meta])* System::$variant(c) => AnyClaim::$variant(<$product as $crate::products::Product>::claim_for(c, invariant)), )*
-                }
-            }
-            /// A world of several products is no chaos target of its own.
-            fn presets() -> Vec<(&'static str, System)> {
-                Vec::new()
-            }
             fn lint(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Vec<$crate::finding::Warning> {
                 match cfg {
-                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::Product>::lint(c, world), )*
+                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::Vocabulary>::lint(c, world), )*
                 }
             }
             /// What each product's documents warn against in its own systems together.
@@ -387,11 +320,85 @@ macro_rules! registry {
                     {
                         let of: Vec<_> = cfgs.iter().filter_map(|s| <$product as $crate::products::Registered>::unwrap_config(s)).collect();
                         if of.len() > 1 {
-                            out.extend(<$product as $crate::products::Product>::lint_together(&of));
+                            out.extend(<$product as $crate::products::Vocabulary>::lint_together(&of));
                         }
                     }
                 )*
                 out
+            }
+        }
+
+        impl $crate::products::Observation for Mixed {
+            fn view(&self, world: &$crate::world::World, at_ms: $crate::engine::Time) -> $crate::ops::View {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Observation>::view(s, world, at_ms), )*
+                }
+            }
+            fn eval(&self, world: &$crate::world::World, claim: &AnyClaim, now: $crate::engine::Time) -> $crate::check::Verdict {
+                match (self, claim) {
+                    $( $(#[$meta])* (Mixed::$variant(s), AnyClaim::$variant(c)) => <$product as $crate::products::Observation>::eval(s, world, c, now), )*
+                    #[allow(unreachable_patterns)]
+                    _ => unreachable!("the parser reads each claim in the vocabulary of the system it names"),
+                }
+            }
+            fn sample(&self, world: &$crate::world::World) -> $crate::metrics::Sample {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Observation>::sample(s, world), )*
+                }
+            }
+            fn ledger(&self) -> &$crate::ledger::Ledger {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Observation>::ledger(s), )*
+                }
+            }
+            fn lanes(&self, world: &$crate::world::World) -> Vec<$crate::ops::LaneSample> {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Observation>::lanes(s, world), )*
+                }
+            }
+            fn shown(record: &MixedRecord) -> bool {
+                match record {
+                    $( $(#[$meta])* MixedRecord::$variant(r) => <$product as $crate::products::Observation>::shown(r), )*
+                    MixedRecord::World(_) => true,
+                }
+            }
+            fn dns_broken(&self, world: &$crate::world::World) -> Option<String> {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Observation>::dns_broken(s, world), )*
+                }
+            }
+            fn health(&self, world: &$crate::world::World) -> Vec<$crate::finding::Problem> {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Observation>::health(s, world), )*
+                }
+            }
+        }
+
+        impl $crate::products::ChaosProfile for Mixed {
+            type Fault = AnyFault;
+            fn alphabet(cfg: &System) -> Vec<$crate::fault::FaultKind<AnyFault>> {
+                match cfg {
+                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::ChaosProfile>::alphabet(c).into_iter().map(|k| k.map(AnyFault::$variant)).collect(), )*
+                }
+            }
+            fn chaos_profile(cfg: &System) -> $crate::fault::Profile {
+                match cfg {
+                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::ChaosProfile>::chaos_profile(c), )*
+                }
+            }
+            fn split_brain_documented(&self) -> Option<$crate::finding::SpecId> {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::ChaosProfile>::split_brain_documented(s), )*
+                }
+            }
+            fn claim_for(cfg: &System, invariant: $crate::finding::Invariant) -> AnyClaim {
+                match cfg {
+                    $( $(#[$meta])* System::$variant(c) => AnyClaim::$variant(<$product as $crate::products::ChaosProfile>::claim_for(c, invariant)), )*
+                }
+            }
+            /// A world of several products is no chaos target of its own.
+            fn presets() -> Vec<(&'static str, System)> {
+                Vec::new()
             }
         }
 
@@ -439,7 +446,7 @@ macro_rules! registry {
         /// Every named chaos target: each product's presets, under their CLI names.
         pub fn target_names() -> Vec<&'static str> {
             let mut out = Vec::new();
-            $( $(#[$meta])* out.extend(<$product as $crate::products::Product>::presets().into_iter().map(|(name, _)| name)); )*
+            $( $(#[$meta])* out.extend(<$product as $crate::products::ChaosProfile>::presets().into_iter().map(|(name, _)| name)); )*
             out
         }
 
@@ -447,7 +454,7 @@ macro_rules! registry {
         pub fn named_system(name: &str) -> Option<System> {
             $(
                 $(#[$meta])*
-                if let Some((_, cfg)) = <$product as $crate::products::Product>::presets().into_iter().find(|(n, _)| *n == name) {
+                if let Some((_, cfg)) = <$product as $crate::products::ChaosProfile>::presets().into_iter().find(|(n, _)| *n == name) {
                     return Some(<$product as $crate::products::Registered>::system(cfg));
                 }
             )*

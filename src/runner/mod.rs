@@ -176,7 +176,7 @@ pub struct Harness<P> {
 }
 
 /// The engine's context for a harness of `P`s.
-type HarnessCx<'b, P> = Ctx<'b, Tagged<<P as Product>::Event>, Tagged<<P as Product>::Record>>;
+type HarnessCx<'b, P> = Ctx<'b, Tagged<<P as crate::products::Model>::Event>, Tagged<<P as crate::products::Model>::Record>>;
 
 /// A chain of world faults longer than this (hooks asking for faults that ask for faults) is a
 /// bug in a product.

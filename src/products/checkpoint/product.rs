@@ -11,39 +11,19 @@ use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
 use crate::ops::View;
-use crate::products::{Cx, Product};
+use crate::products::{ChaosProfile, Cx, Model, Observation, Vocabulary};
 use crate::world::{Applied, World, WorldFault};
 
-impl Product for CheckPoint {
+impl Model for CheckPoint {
     type Event = Event;
+
     type Record = Rec;
+
     type Config = Config;
-    type Claim = Claim;
+
     type Command = Command;
-    type Fault = Fault;
-    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = <super::Words as crate::action::NodeWords>::WORDS;
+
     const LABEL: &'static str = "Check Point Management HA";
-
-    fn validate(cfg: &Config) -> Result<(), String> {
-        cfg.validate()
-    }
-
-    fn supported_actions(_: &Config) -> Vec<&'static str> {
-        crate::action::supported(SHARED, COMMANDS)
-    }
-
-    fn validate_claim(cfg: &Config, claim: &Claim) -> Result<(), String> {
-        claim.validate(&Self::node_names(cfg))
-    }
-
-    /// The servers, the Primary first.
-    fn node_names(cfg: &Config) -> Vec<String> {
-        cfg.servers.clone()
-    }
-
-    fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
-        cfg.check_binding(world)
-    }
 
     fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         CheckPoint::new(cfg.clone(), cx)
@@ -65,7 +45,36 @@ impl Product for CheckPoint {
     fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
         CheckPoint::after_fault(self, fault, applied, cx);
     }
+}
 
+impl Vocabulary for CheckPoint {
+    type Claim = Claim;
+
+    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = <super::Words as crate::action::NodeWords>::WORDS;
+
+    fn validate(cfg: &Config) -> Result<(), String> {
+        cfg.validate()
+    }
+
+    fn supported_actions(_: &Config) -> Vec<&'static str> {
+        crate::action::supported(SHARED, COMMANDS)
+    }
+
+    fn validate_claim(cfg: &Config, claim: &Claim) -> Result<(), String> {
+        claim.validate(&Self::node_names(cfg))
+    }
+
+    /// The servers, the Primary first.
+    fn node_names(cfg: &Config) -> Vec<String> {
+        cfg.servers.clone()
+    }
+
+    fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+        cfg.check_binding(world)
+    }
+}
+
+impl Observation for CheckPoint {
     fn view(&self, world: &World, at_ms: Time) -> View {
         CheckPoint::view(self, world, at_ms)
     }
@@ -85,6 +94,14 @@ impl Product for CheckPoint {
     fn lanes(&self, world: &World) -> Vec<crate::ops::LaneSample> {
         CheckPoint::lanes(self, world)
     }
+
+    fn health(&self, world: &World) -> Vec<Problem> {
+        self.health_problems(world.net())
+    }
+}
+
+impl ChaosProfile for CheckPoint {
+    type Fault = Fault;
 
     fn alphabet(_: &Config) -> Vec<FaultKind<Fault>> {
         vec![
@@ -107,10 +124,6 @@ impl Product for CheckPoint {
             recover_steps: 0,
             recover_every_ms: 0,
         }
-    }
-
-    fn health(&self, world: &World) -> Vec<Problem> {
-        self.health_problems(world.net())
     }
 
     fn split_brain_documented(&self) -> Option<SpecId> {

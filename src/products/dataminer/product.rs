@@ -11,17 +11,48 @@ use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
 use crate::ops::View;
-use crate::products::{Cx, Product};
+use crate::products::{ChaosProfile, Cx, Model, Observation, Vocabulary};
 use crate::world::{Applied, World, WorldFault};
 
-impl Product for DataMiner {
+impl Model for DataMiner {
     type Event = Event;
+
     type Record = Rec;
+
     type Config = Config;
-    type Claim = Claim;
+
     type Command = Command;
-    type Fault = Fault;
+
     const LABEL: &'static str = "DataMiner Failover";
+
+    fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
+        DataMiner::new(cfg.clone(), cx)
+    }
+
+    fn action(&self, action: Do<Command>) -> Event {
+        Event::Command(Box::new(action))
+    }
+
+    #[inline]
+    fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
+        DataMiner::handle(self, event, cx);
+    }
+
+    fn settle(&mut self, cx: &mut Cx<'_, '_, Self>) {
+        DataMiner::settle(self, cx);
+    }
+
+    fn before_fault(&mut self, fault: &WorldFault, cx: &mut Cx<'_, '_, Self>) {
+        DataMiner::before_fault(self, fault, cx);
+    }
+
+    fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
+        DataMiner::after_fault(self, fault, applied, cx);
+    }
+}
+
+impl Vocabulary for DataMiner {
+    type Claim = Claim;
 
     fn validate(cfg: &Config) -> Result<(), String> {
         cfg.validate()
@@ -68,32 +99,9 @@ impl Product for DataMiner {
     fn lint_together(cfgs: &[&Config]) -> Vec<crate::finding::Warning> {
         super::lint::together(cfgs)
     }
+}
 
-    fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
-        DataMiner::new(cfg.clone(), cx)
-    }
-
-    fn action(&self, action: Do<Command>) -> Event {
-        Event::Command(Box::new(action))
-    }
-
-    #[inline]
-    fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
-        DataMiner::handle(self, event, cx);
-    }
-
-    fn settle(&mut self, cx: &mut Cx<'_, '_, Self>) {
-        DataMiner::settle(self, cx);
-    }
-
-    fn before_fault(&mut self, fault: &WorldFault, cx: &mut Cx<'_, '_, Self>) {
-        DataMiner::before_fault(self, fault, cx);
-    }
-
-    fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
-        DataMiner::after_fault(self, fault, applied, cx);
-    }
-
+impl Observation for DataMiner {
     fn view(&self, world: &World, at_ms: Time) -> View {
         DataMiner::view(self, world, at_ms)
     }
@@ -123,6 +131,18 @@ impl Product for DataMiner {
         }
     }
 
+    fn dns_broken(&self, world: &World) -> Option<String> {
+        self.dns_promise_broken(world)
+    }
+
+    fn health(&self, world: &World) -> Vec<Problem> {
+        self.health_problems(world.net())
+    }
+}
+
+impl ChaosProfile for DataMiner {
+    type Fault = Fault;
+
     fn alphabet(_: &Config) -> Vec<FaultKind<Fault>> {
         vec![
             FaultKind::PullCable(CableRef::Corporate),
@@ -144,14 +164,6 @@ impl Product for DataMiner {
         // After healing, the documented recovery procedure (the seed-node DMA first; for both
         // agents offline, the known issue's workaround), with time for a switch (382 s) after it.
         Profile { fault_phase_ms: 180_000, end_ms: 1_200_000, write_every_ms: 20_000, write_count: 5, recover_steps: 4, recover_every_ms: 120_000 }
-    }
-
-    fn dns_broken(&self, world: &World) -> Option<String> {
-        self.dns_promise_broken(world)
-    }
-
-    fn health(&self, world: &World) -> Vec<Problem> {
-        self.health_problems(world.net())
     }
 
     fn split_brain_documented(&self) -> Option<SpecId> {

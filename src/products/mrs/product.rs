@@ -6,12 +6,12 @@ use super::{ActiveStandby, Claim, Command, Event, Fault, Profile, Rec};
 use crate::action::{CableRef, Do};
 use crate::check::Verdict;
 use crate::engine::Time;
-use crate::fault::{FaultKind, Profile as ChaosProfile};
+use crate::fault::{FaultKind, Profile as RunProfile};
 use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
 use crate::ops::View;
-use crate::products::{Cx, Product};
+use crate::products::{ChaosProfile, Cx, Model, Observation, Vocabulary};
 use crate::world::{Applied, World, WorldFault};
 use std::marker::PhantomData;
 
@@ -39,15 +39,43 @@ pub struct Pair<S> {
 pub type MrsManager = Pair<super::Manager>;
 pub type FlinkServer = Pair<super::Flink>;
 
-impl<S: Spec> Product for Pair<S> {
+impl<S: Spec> Model for Pair<S> {
     type Event = Event;
+
     type Record = Rec;
+
     type Config = S::Config;
-    type Claim = Claim;
+
     type Command = Command;
-    type Fault = Fault;
-    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = <super::Words as crate::action::NodeWords>::WORDS;
+
     const LABEL: &'static str = S::LABEL;
+
+    fn build(cfg: &S::Config, cx: &mut Cx<'_, '_, Self>) -> Self {
+        Pair { model: ActiveStandby::new(cfg.profile(), cx), spec: PhantomData }
+    }
+
+    fn action(&self, action: Do<Command>) -> Event {
+        Event::Command(Box::new(action))
+    }
+
+    #[inline]
+    fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
+        self.model.handle(event, cx);
+    }
+
+    fn settle(&mut self, cx: &mut Cx<'_, '_, Self>) {
+        self.model.settle(cx);
+    }
+
+    fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
+        self.model.after_fault(fault, applied, cx);
+    }
+}
+
+impl<S: Spec> Vocabulary for Pair<S> {
+    type Claim = Claim;
+
+    const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = <super::Words as crate::action::NodeWords>::WORDS;
 
     fn validate(cfg: &S::Config) -> Result<(), String> {
         cfg.validate()
@@ -71,28 +99,9 @@ impl<S: Spec> Product for Pair<S> {
         let profile = cfg.profile();
         super::Binding::check(profile.bind.as_ref(), &profile.node_names, world)
     }
+}
 
-    fn build(cfg: &S::Config, cx: &mut Cx<'_, '_, Self>) -> Self {
-        Pair { model: ActiveStandby::new(cfg.profile(), cx), spec: PhantomData }
-    }
-
-    fn action(&self, action: Do<Command>) -> Event {
-        Event::Command(Box::new(action))
-    }
-
-    #[inline]
-    fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
-        self.model.handle(event, cx);
-    }
-
-    fn settle(&mut self, cx: &mut Cx<'_, '_, Self>) {
-        self.model.settle(cx);
-    }
-
-    fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
-        self.model.after_fault(fault, applied, cx);
-    }
-
+impl<S: Spec> Observation for Pair<S> {
     fn view(&self, world: &World, at_ms: Time) -> View {
         self.model.view(world, at_ms)
     }
@@ -113,6 +122,14 @@ impl<S: Spec> Product for Pair<S> {
         self.model.lanes(world)
     }
 
+    fn health(&self, _world: &World) -> Vec<Problem> {
+        self.model.health_problems()
+    }
+}
+
+impl<S: Spec> ChaosProfile for Pair<S> {
+    type Fault = Fault;
+
     fn alphabet(cfg: &S::Config) -> Vec<FaultKind<Fault>> {
         let mut kinds = vec![FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::PowerFail, FaultKind::Restart, FaultKind::SwitchFailure];
         kinds.extend([FaultKind::Own(Fault::BreakSyncFile), FaultKind::Own(Fault::FillBackupDisk), FaultKind::AdminSwitch]);
@@ -123,12 +140,8 @@ impl<S: Spec> Product for Pair<S> {
     }
 
     /// 3 minutes of faults, then 7 quiet minutes: several 60 s sync checks after healing.
-    fn chaos_profile(_: &S::Config) -> ChaosProfile {
-        ChaosProfile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 2, recover_steps: 0, recover_every_ms: 0 }
-    }
-
-    fn health(&self, _world: &World) -> Vec<Problem> {
-        self.model.health_problems()
+    fn chaos_profile(_: &S::Config) -> RunProfile {
+        RunProfile { fault_phase_ms: 180_000, end_ms: 600_000, write_every_ms: 20_000, write_count: 2, recover_steps: 0, recover_every_ms: 0 }
     }
 
     /// No document describes two active nodes (they come from the start-up assumption).

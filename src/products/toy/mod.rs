@@ -19,7 +19,7 @@ use crate::ledger::Ledger;
 use crate::metrics::Sample;
 use crate::net::{HostId, PortId};
 use crate::ops::{LaneSample, Meaning, NodeLine, View};
-use crate::products::{Cx, Product};
+use crate::products::{ChaosProfile, Cx, Model, Observation, Vocabulary};
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -208,34 +208,17 @@ impl Toy {
     }
 }
 
-impl Product for Toy {
+impl Model for Toy {
     type Event = Event;
-    type Record = Rec;
-    type Config = Config;
-    type Claim = Claim;
-    type Command = Command;
-    type Fault = Fault;
-    const LABEL: &'static str = "Toy pair";
-    const NODE_WORDS: &'static [(&'static str, Target)] = Words::WORDS;
 
-    fn validate(cfg: &Config) -> Result<(), String> {
-        match cfg.names[0] == cfg.names[1] {
-            true => Err("the two nodes need different names".into()),
-            false => Ok(()),
-        }
-    }
-    fn supported_actions(_: &Config) -> Vec<&'static str> {
-        crate::action::supported(&["Stop", "Start"], &["Promote", "Jam", "Unjam"])
-    }
-    fn validate_claim(cfg: &Config, claim: &Claim) -> Result<(), String> {
-        match claim {
-            Claim::Lit(n) => crate::action::check_node(&n.node().target(), &Self::node_names(cfg), Words::WORDS),
-            Claim::LitAtMost(_) | Claim::Healthy => Ok(()),
-        }
-    }
-    fn node_names(cfg: &Config) -> Vec<String> {
-        cfg.names.to_vec()
-    }
+    type Record = Rec;
+
+    type Config = Config;
+
+    type Command = Command;
+
+    const LABEL: &'static str = "Toy pair";
+
     fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         let (switch, places) = cx.lay_out(|w| {
             let switch = w.add_switch("toy-switch", vec![]);
@@ -252,9 +235,11 @@ impl Product for Toy {
         toy.light(Some(0), cx);
         toy
     }
+
     fn action(&self, action: Do<Command>) -> Event {
         Event::Command(Box::new(action))
     }
+
     fn handle(&mut self, event: Event, cx: &mut Cx<'_, '_, Self>) {
         let Event::Command(action) = event;
         let n = match action.target().map(|t| self.resolve(t)) {
@@ -268,6 +253,7 @@ impl Product for Toy {
             Do::Own(c) => self.apply_own(c, n.expect("each toy command names its node"), cx),
         }
     }
+
     /// A lit node that can no longer be goes dark; the other lights if it can.
     fn settle(&mut self, cx: &mut Cx<'_, '_, Self>) {
         if let Some(n) = self.lit.filter(|n| !self.can_light(*n, cx.world())) {
@@ -281,6 +267,37 @@ impl Product for Toy {
         }
         assert!(self.lit.is_none_or(|n| self.can_light(n, cx.world())), "a lit node can be lit");
     }
+}
+
+impl Vocabulary for Toy {
+    type Claim = Claim;
+
+    const NODE_WORDS: &'static [(&'static str, Target)] = Words::WORDS;
+
+    fn validate(cfg: &Config) -> Result<(), String> {
+        match cfg.names[0] == cfg.names[1] {
+            true => Err("the two nodes need different names".into()),
+            false => Ok(()),
+        }
+    }
+
+    fn supported_actions(_: &Config) -> Vec<&'static str> {
+        crate::action::supported(&["Stop", "Start"], &["Promote", "Jam", "Unjam"])
+    }
+
+    fn validate_claim(cfg: &Config, claim: &Claim) -> Result<(), String> {
+        match claim {
+            Claim::Lit(n) => crate::action::check_node(&n.node().target(), &Self::node_names(cfg), Words::WORDS),
+            Claim::LitAtMost(_) | Claim::Healthy => Ok(()),
+        }
+    }
+
+    fn node_names(cfg: &Config) -> Vec<String> {
+        cfg.names.to_vec()
+    }
+}
+
+impl Observation for Toy {
     fn view(&self, _: &World, at_ms: Time) -> View {
         let line = |n: usize| {
             let (role, meaning) = if self.lit == Some(n) { ("lit", Meaning::Serving) } else { ("dark", Meaning::Standby) };
@@ -289,6 +306,7 @@ impl Product for Toy {
         let (writes_label, writes) = ("Records".into(), self.ledger.summary());
         View { at_ms, nodes: vec![line(0), line(1)], tables: vec![], consoles: vec![], panels: vec![], writes_label, writes, notes: vec![] }
     }
+
     fn eval(&self, _: &World, claim: &Claim, _: Time) -> Verdict {
         let lit = self.lit.map(|n| self.cfg.names[n].clone());
         match claim {
@@ -304,12 +322,15 @@ impl Product for Toy {
             Claim::Healthy => check::healthy(self.problems()),
         }
     }
+
     fn sample(&self, _: &World) -> Sample {
         Sample { serving: self.lit.is_some(), online: usize::from(self.lit.is_some()), claimers: self.lit.map_or(0, |n| 1 << n) }
     }
+
     fn ledger(&self) -> &Ledger {
         &self.ledger
     }
+
     fn lanes(&self, _: &World) -> Vec<LaneSample> {
         (0..2)
             .map(|n| {
@@ -321,24 +342,34 @@ impl Product for Toy {
             })
             .collect()
     }
-    fn alphabet(_: &Config) -> Vec<FaultKind<Fault>> {
-        vec![FaultKind::Stop, FaultKind::PullCable(CableRef::Corporate), FaultKind::Own(Fault::Jam)]
-    }
-    fn chaos_profile(_: &Config) -> Profile {
-        Profile { fault_phase_ms: 60_000, end_ms: 120_000, write_every_ms: 10_000, write_count: 0, recover_steps: 0, recover_every_ms: 0 }
-    }
+
     fn health(&self, _: &World) -> Vec<Problem> {
         self.problems()
     }
+}
+
+impl ChaosProfile for Toy {
+    type Fault = Fault;
+
+    fn alphabet(_: &Config) -> Vec<FaultKind<Fault>> {
+        vec![FaultKind::Stop, FaultKind::PullCable(CableRef::Corporate), FaultKind::Own(Fault::Jam)]
+    }
+
+    fn chaos_profile(_: &Config) -> Profile {
+        Profile { fault_phase_ms: 60_000, end_ms: 120_000, write_every_ms: 10_000, write_count: 0, recover_steps: 0, recover_every_ms: 0 }
+    }
+
     fn split_brain_documented(&self) -> Option<SpecId> {
         None
     }
+
     fn claim_for(_: &Config, invariant: Invariant) -> Claim {
         match invariant {
             Invariant::SplitBrain => Claim::LitAtMost(1),
             Invariant::Loss | Invariant::Dns | Invariant::Liveness | Invariant::Assertion => Claim::Healthy,
         }
     }
+
     fn presets() -> Vec<(&'static str, Config)> {
         vec![]
     }
