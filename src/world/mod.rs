@@ -15,7 +15,7 @@ pub use decl::WorldDecl;
 
 use crate::action::{Action, NamedFault};
 use crate::engine::{Ctx, StreamAllocator, Streams, Tagged, Time, TimerId};
-use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Routing, Topology};
+use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Route, RouteTable, Routing, Topology};
 
 /// The most systems one world holds (system indices are 16-bit).
 pub const MAX_SYSTEMS: usize = 10_000;
@@ -26,6 +26,8 @@ pub struct World {
     net: Topology,
     dns: Dns,
     streams: StreamAllocator,
+    /// Each host's routing table (the hosts that have persistent routes), by host.
+    routes: std::collections::BTreeMap<HostId, RouteTable>,
 }
 
 /// A change of the physical world, with the one meaning it has for every product.
@@ -91,7 +93,7 @@ impl Applied {
 
 impl World {
     pub fn new(seed: u64) -> Self {
-        World { net: Topology::new(), dns: Dns::default(), streams: StreamAllocator::new(seed) }
+        World { net: Topology::new(), dns: Dns::default(), streams: StreamAllocator::new(seed), routes: std::collections::BTreeMap::new() }
     }
 
     /// The world a scenario declares (or the empty one, for a system to lay out its own).
@@ -213,9 +215,40 @@ impl World {
         self.net.add_addr(port, addr)
     }
 
-    /// A host lets an address go.
-    pub fn release_addr(&mut self, port: PortId, ip: Ip) -> bool {
-        self.net.remove_addr(port, ip)
+    /// A host lets an address go: `None` when it did not hold it, else the persistent routes
+    /// without an interface that went through that NIC and dropped from the host's active
+    /// routes with it (DM-ROUTE-1; a route bound to an interface stays, DM-ROUTE-2).
+    pub fn release_addr(&mut self, port: PortId, ip: Ip) -> Option<Vec<Route>> {
+        if !self.net.remove_addr(port, ip) {
+            return None;
+        }
+        let subnets = self.net.port(port).addrs.clone();
+        let host = self.net.host_of(port);
+        Some(host.and_then(|h| self.routes.get_mut(&h)).map_or_else(Vec::new, |t| t.address_removed(&subnets)))
+    }
+
+    /// The host's persistent routes, as it is laid out.
+    pub fn set_routes(&mut self, host: HostId, routes: Vec<Route>) {
+        assert!(self.net.host(host).powered, "routes are set on a host as it is laid out");
+        self.routes.insert(host, RouteTable::new(routes));
+    }
+
+    /// The host's routing table (empty for a host without persistent routes).
+    pub fn routes(&self, host: HostId) -> Option<&RouteTable> {
+        self.routes.get(&host)
+    }
+
+    /// A host's power goes or comes back; a boot re-applies its persistent routes (DM-ROUTE-1:
+    /// a dropped route comes back only when the host boots).
+    fn power(&mut self, host: HostId, on: bool) -> bool {
+        let changed = self.net.set_powered(host, on);
+        if changed
+            && on
+            && let Some(table) = self.routes.get_mut(&host)
+        {
+            table.boot();
+        }
+        changed
     }
 
     /// Applies a fault; says whether it changed anything and which links it changed.
@@ -231,7 +264,7 @@ impl World {
                 assert!(matches!(self.net.port(port).kind, PortKind::Switch { .. }), "a switch fault names a switch");
                 self.net.set_nic_enabled(port, up)
             }
-            WorldFault::Power { host, on } => self.net.set_powered(host, on),
+            WorldFault::Power { host, on } => self.power(host, on),
         };
         let links: Vec<(PortId, bool)> = self.links().into_iter().zip(before).filter(|((_, now), (_, was))| now != was).map(|(now, _)| now).collect();
         assert!(changed || links.is_empty(), "a fault that changed nothing changed no link");
@@ -412,8 +445,9 @@ impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
         self.world.hold_addr(port, addr)
     }
 
-    /// The host lets an address go: whether it held it.
-    pub fn release_addr(&mut self, port: PortId, ip: Ip) -> bool {
+    /// The host lets an address go: `None` when it did not hold it, else the routes that
+    /// dropped with it (see [`World::release_addr`]).
+    pub fn release_addr(&mut self, port: PortId, ip: Ip) -> Option<Vec<Route>> {
         self.world.release_addr(port, ip)
     }
 
@@ -464,6 +498,24 @@ impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_owns_its_routes_a_released_address_drops_the_unbound_ones_and_a_boot_restores_them() {
+        let mut w = World::new(0);
+        let host = w.add_host("A");
+        let nic = w.add_nic(host, "corp", vec!["10.0.0.1/24".parse().unwrap()]);
+        let route =
+            |iface: Option<&str>| Route { dest: "1.2.3.0/24".parse().unwrap(), gateway: "10.0.0.254".parse().unwrap(), interface: iface.map(str::to_string) };
+        w.set_routes(host, vec![route(None), route(Some("corp"))]);
+        assert!(w.hold_addr(nic, "10.0.0.5/24".parse().unwrap()));
+        assert_eq!(w.release_addr(nic, "10.0.0.9".parse().unwrap()), None, "an address the NIC does not hold");
+        assert_eq!(w.release_addr(nic, "10.0.0.5".parse().unwrap()), Some(vec![route(None)]), "the unbound route through the NIC drops (DM-ROUTE-1)");
+        assert_eq!(w.routes(host).unwrap().active_routes().collect::<Vec<_>>(), [&route(Some("corp"))], "the bound one stays (DM-ROUTE-2)");
+        w.apply(WorldFault::Power { host, on: false });
+        assert_eq!(w.routes(host).unwrap().active_routes().count(), 1, "a power loss is no boot");
+        w.apply(WorldFault::Power { host, on: true });
+        assert_eq!(w.routes(host).unwrap().active_routes().count(), 2, "the boot re-applies every persistent route");
+    }
 
     /// Two hosts on a switch, and a cross cable between their second NICs.
     fn world() -> (World, [PortId; 5], [CableId; 3], [HostId; 2]) {

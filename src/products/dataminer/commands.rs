@@ -357,8 +357,8 @@ impl DataMiner {
                     assert!(on || !matches!(self.agent(dma).run, Run::Running | Run::Starting), "a server without power runs no DataMiner (DM-STOP-POWER)");
                     cx.record(Rec::Power { dma: self.name(dma).into(), on });
                     if on {
-                        // A boot re-applies the persistent routes (DM-ROUTE-1).
-                        self.agent_mut(dma).routes.boot();
+                        // The boot re-applied the server's persistent routes (the world did,
+                        // DM-ROUTE-1); DataMiner starts.
                         self.cmd_start(dma, self.cfg.start_time.0, cx);
                         assert_eq!(self.agent(dma).run, Run::Starting, "a server that got power back starts DataMiner");
                     }
@@ -594,7 +594,7 @@ impl DataMiner {
 
     /// A connection from a DMA's server through its active routes (DM-ROUTE-*).
     fn connect(&mut self, dma: Dma, to: Ip, cx: &mut Cx<'_, '_>) {
-        let result = self.route_to(cx.net(), dma, to);
+        let result = self.route_to(cx.world(), dma, to);
         let (ok, detail) = match result {
             Ok(d) => (true, d),
             Err(d) => (false, d),
@@ -603,9 +603,9 @@ impl DataMiner {
         self.connections.push(super::Connection { at_ms: cx.now(), from: self.name(dma).into(), to, ok, detail });
     }
 
-    fn route_to(&self, net: &Topology, dma: Dma, to: Ip) -> Result<String, String> {
-        let a = self.agent(dma);
-        let route = a.routes.lookup(to).ok_or_else(|| format!("no active route to {to}"))?;
+    fn route_to(&self, world: &crate::world::World, dma: Dma, to: Ip) -> Result<String, String> {
+        let (a, net) = (self.agent(dma), world.net());
+        let route = world.routes(a.host).and_then(|t| t.lookup(to)).ok_or_else(|| format!("no active route to {to}"))?;
         let nic = match &route.interface {
             Some(name) => Nic::ALL.into_iter().find(|n| n.label().eq_ignore_ascii_case(name)).ok_or_else(|| format!("no interface {name}"))?,
             None => Nic::ALL

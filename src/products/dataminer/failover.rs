@@ -361,12 +361,9 @@ impl DataMiner {
         let cfg = std::sync::Arc::clone(&self.cfg);
         for (nic, vip) in cfg.vips() {
             let port = self.agent(dma).port(nic);
-            if !cx.release_addr(port, vip) {
-                continue;
-            }
+            let Some(dropped) = cx.release_addr(port, vip) else { continue };
             cx.record(Rec::Vip { dma: self.name(dma).into(), addr: vip.to_string(), held: false });
-            let subnets = cx.net().port(port).addrs.clone();
-            for route in self.agent_mut(dma).routes.address_removed(&subnets) {
+            for route in dropped {
                 let route = format!("{} via {}", route.dest, route.gateway);
                 cx.record(Rec::RouteDropped { dma: self.name(dma).into(), route });
             }

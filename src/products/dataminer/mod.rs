@@ -36,7 +36,7 @@ pub use watchdog::Watchdog;
 use crate::db::DbServer;
 use crate::engine::{Rng, Time, TimerId};
 use crate::ledger::{Backlog, Ledger};
-use crate::net::{CableId, HostId, Ip, PortId, RecordSource, RouteTable, Topology};
+use crate::net::{CableId, HostId, Ip, PortId, RecordSource, Topology};
 use crate::world::{World, WorldCx};
 use std::sync::Arc;
 
@@ -171,7 +171,6 @@ pub struct Agent {
     missed: Backlog,
     /// NICs that saw a link event: the Status dialog lists only those (docs).
     nic_seen: [bool; 3],
-    routes: RouteTable,
     vip_free_pings: u32,
     phase_started_ms: Time,
     phase_from_startup: bool,
@@ -326,6 +325,8 @@ impl DataMiner {
             Some(b) => Self::bind(cfg, &b, world),
         });
         let cfg = Arc::new(cfg);
+        // Each DMA's server keeps its persistent routes; the world owns them (DM-ROUTE-*).
+        cx.lay_out(|world| Dma::BOTH.map(|d| world.set_routes(agent_ports[d.idx()].0, cfg.agent(d).routes.clone())));
         let agents = Dma::BOTH.map(|d| Self::new_agent(&cfg, d, agent_ports[d.idx()], cx));
         let mut dm = DataMiner {
             site,
@@ -445,7 +446,6 @@ impl DataMiner {
             forward: Backlog::default(),
             missed: Backlog::default(),
             nic_seen: [false; 3],
-            routes: RouteTable::new(a.routes.clone()),
             vip_free_pings: 0,
             phase_started_ms: 0,
             phase_from_startup: false,

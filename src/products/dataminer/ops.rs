@@ -210,7 +210,7 @@ impl DataMiner {
     /// The status sections of a report: both DMAs, the DNS table, the Alarm Consoles, the
     /// Status dialog, the records.
     pub fn view(&self, world: &World, at_ms: Time) -> View {
-        let nodes = Dma::BOTH.map(|d| self.node_line(world.net(), d)).to_vec();
+        let nodes = Dma::BOTH.map(|d| self.node_line(world, d)).to_vec();
         let dns = world.dns().table().iter().map(|(n, rs)| (n.clone(), rs.iter().map(|r| r.addr.to_string()).collect::<Vec<_>>().join(", "))).collect();
         View {
             at_ms,
@@ -224,8 +224,8 @@ impl DataMiner {
         }
     }
 
-    fn node_line(&self, net: &Topology, d: Dma) -> NodeLine {
-        let a = self.agent(d);
+    fn node_line(&self, world: &World, d: Dma) -> NodeLine {
+        let (a, net) = (self.agent(d), world.net());
         let run = match a.run {
             Run::Running => "running",
             Run::Starting => "starting",
@@ -247,9 +247,10 @@ impl DataMiner {
         if !self.site.data_sources.is_empty() && a.role == Role::Online {
             facts.push(format!("polls {} of {} data sources", self.reachable_sources(net, d).len(), self.site.data_sources.len()));
         }
-        let routes: Vec<String> = a
-            .routes
-            .active_routes()
+        let routes: Vec<String> = world
+            .routes(a.host)
+            .into_iter()
+            .flat_map(|t| t.active_routes())
             .map(|r| format!("{} via {}{}", r.dest, r.gateway, r.interface.as_ref().map_or(String::new(), |i| format!(" IF {i}"))))
             .collect();
         if !routes.is_empty() {
