@@ -636,6 +636,73 @@ mod tests {
         assert!(check(Target::Backup, &names[..2]).is_ok() && check(Target::Offline, &names[..2]).is_ok(), "two nodes: one each");
     }
 
+    /// A product's own command, as a product declares one.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    struct Ping(Target, u32);
+
+    impl Command for Ping {
+        fn kind(&self) -> &'static str {
+            "Ping"
+        }
+        fn describe(&self) -> String {
+            format!("ping {} times", self.1)
+        }
+        fn target(&self) -> Option<&Target> {
+            Some(&self.0)
+        }
+        fn count(&self) -> Option<Count> {
+            Some(Count::Lookups(self.1))
+        }
+        fn is_workload(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_step_answers_for_its_shared_action_or_its_products_command() {
+        let own: Do<Ping> = Do::Own(Ping(Target::Backup, 3));
+        assert_eq!(
+            (own.kind(), own.describe(), own.target(), own.count(), own.is_workload()),
+            ("Ping", "ping 3 times".into(), Some(&Target::Backup), Some(Count::Lookups(3)), true)
+        );
+        let shared: Do<Ping> = Do::Shared(Action::Restart { node: Target::Online, duration: Ms(90_000) });
+        assert_eq!(
+            (shared.kind(), shared.describe(), shared.target(), shared.count(), shared.is_workload()),
+            ("Restart", "restart (takes 1m30s)".into(), Some(&Target::Online), None, false)
+        );
+        assert_eq!(shared.shared(), Some(&Action::Restart { node: Target::Online, duration: Ms(90_000) }));
+        assert_eq!(own.clone().shared(), None);
+        assert_eq!(own.map(|p| p.1), Do::Own(3));
+        let world: Do<Ping> = Do::Shared(Action::World(NamedFault::Pull { cable: "isl-1".into() }));
+        assert_eq!((world.kind(), world.describe(), world.target()), ("Pull", "pull cable isl-1".into(), None));
+        assert_eq!(ron::to_string(&world).unwrap(), "Pull(cable:\"isl-1\")", "a named part is written as its own action, not World(…)");
+    }
+
+    #[test]
+    fn every_shared_action_names_its_node_and_says_what_it_does() {
+        let t = || Target::Named("n".into());
+        let c = CableRef::Both;
+        let cases = [
+            (Action::Pull { cable: c, on: t() }, "pull both cables", true),
+            (Action::Plug { cable: CableRef::Sync, on: t() }, "plug in the Sync cable", true),
+            (Action::DisableNic { cable: c, on: t() }, "disable both NICs", true),
+            (Action::EnableNic { cable: CableRef::Corporate, on: t() }, "enable the Corporate NIC", true),
+            (Action::Stop(t()), "stop", true),
+            (Action::Start(t()), "start", true),
+            (Action::PowerFail(t()), "power failure", true),
+            (Action::PowerOn(t()), "power on", true),
+            (Action::FailSwitch, "the switch/router fails", false),
+            (Action::RestoreSwitch, "the switch/router is restored", false),
+            (Action::Switch, "Switch (manual switchover)", false),
+            (Action::Recover, "the next step of the documented recovery procedure", false),
+            (Action::Write { count: 2 }, "write 2 record(s)", false),
+        ];
+        for (action, words, named) in cases {
+            assert_eq!(action.describe(), words);
+            assert_eq!(action.target(), named.then(|| t()).as_ref(), "{words}");
+        }
+    }
+
     #[test]
     fn kinds_name_every_action_in_declaration_order() {
         let t = || Target::Main;

@@ -252,3 +252,96 @@ pub struct Profile {
     pub recover_steps: u32,
     pub recover_every_ms: Time,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A product's own fault, as a product declares one: named `Wedge`, struck and healed by
+    /// its own commands (here, words).
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    struct Wedge;
+
+    impl OwnFault for Wedge {
+        type Command = &'static str;
+        fn label(&self) -> String {
+            "wedge".into()
+        }
+        fn strike(&self, _: &Target, _: Time) -> Vec<&'static str> {
+            vec!["wedge", "and lock"]
+        }
+        fn heal(&self, _: &Target) -> Option<&'static str> {
+            Some("unwedge")
+        }
+    }
+
+    fn fault(kind: FaultKind<Wedge>, system: u16) -> Fault<Wedge> {
+        Fault { system, kind, node: Target::Main, at_ms: 60_000, duration_ms: 5_000 }
+    }
+
+    #[test]
+    fn an_own_fault_is_struck_and_healed_with_its_products_commands_on_its_node() {
+        let own = fault(FaultKind::Own(Wedge), 0);
+        assert_eq!(own.strike(), [Do::Own("wedge"), Do::Own("and lock")]);
+        assert_eq!(own.heal(), Some(Do::Own("unwedge")));
+        assert_eq!(own.element(&[""]), "wedge on Main", "an own fault strikes a node unless it says otherwise");
+        assert_eq!(own.describe(&["a", "b"]), "wedge on Main of a at 1m for 5s");
+    }
+
+    #[test]
+    fn shared_faults_strike_and_heal_with_shared_actions() {
+        let restart = fault(FaultKind::Restart, 0);
+        assert_eq!(restart.strike(), [Do::Shared(Action::Restart { node: Target::Main, duration: Ms(5_000) })]);
+        assert_eq!(restart.heal(), None, "a restart heals itself");
+        let switch = fault(FaultKind::AdminSwitch, 1);
+        assert_eq!((switch.strike(), switch.heal()), (vec![Do::Shared(Action::Switch)], None), "the administrator's switch stands");
+        assert_eq!(switch.element(&["a", "b"]), "AdminSwitch of b", "it names no node");
+        let stop = fault(FaultKind::Stop, 0);
+        assert_eq!((stop.strike(), stop.heal()), (vec![Do::Shared(Action::Stop(Target::Main))], Some(Do::Shared(Action::Start(Target::Main)))));
+        let part = fault(FaultKind::Part(Part::Cable("isl-1".into())), 1);
+        assert_eq!(part.element(&["a", "b"]), "pull cable isl-1", "a part of the world names itself, not its system");
+    }
+
+    #[test]
+    fn a_kind_maps_its_own_fault_and_keeps_every_shared_one() {
+        let shared = [
+            FaultKind::PullCable(CableRef::Sync),
+            FaultKind::DisableNic(CableRef::Both),
+            FaultKind::Stop,
+            FaultKind::PowerFail,
+            FaultKind::Restart,
+            FaultKind::SwitchFailure,
+            FaultKind::AdminSwitch,
+            FaultKind::Part(Part::Host("h".into())),
+        ];
+        for kind in shared.clone() {
+            assert_eq!(kind.clone().map(|_| 7u8), kind.map(|_| 7u8));
+        }
+        let mapped: Vec<String> = shared.into_iter().map(|k| format!("{:?}", k.map(|_: Wedge| 7u8))).collect();
+        assert_eq!(mapped[0], "PullCable(Sync)");
+        assert_eq!(FaultKind::Own(Wedge).map(|_| 7u8), FaultKind::Own(7u8));
+    }
+
+    #[test]
+    fn a_declared_world_replaces_the_network_faults_by_role_with_its_parts() {
+        let own = vec![FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::Own(Wedge), FaultKind::SwitchFailure, FaultKind::PowerFail];
+        let bare = world_letters(vec![own.clone()], None);
+        assert_eq!(bare.len(), 5, "without a world every fault stays");
+        let src = r#"(hosts: [(name: "h", nics: [(name: "n", addr: "10.0.0.1/24")])], switches: [(name: "s")], cables: [(name: "c", ends: (Nic("h", "n"), Switch("s")))])"#;
+        let world: WorldDecl = ron::from_str(src).expect("a world");
+        let letters = world_letters(vec![own.clone(), vec![FaultKind::Own(Wedge)]], Some(&world));
+        let kinds: Vec<(u16, String)> = letters.iter().map(|l| (l.system, l.kind.label())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (0, "Stop".to_string()),
+                (0, "wedge".to_string()),
+                (1, "wedge".to_string()),
+                (0, "pull cable c".to_string()),
+                (0, "disable NIC n of h".to_string()),
+                (0, "power failure of h".to_string()),
+                (0, "fail switch s".to_string())
+            ]
+        );
+    }
+}
