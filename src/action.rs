@@ -699,7 +699,7 @@ mod tests {
         ];
         for (action, words, named) in cases {
             assert_eq!(action.describe(), words);
-            assert_eq!(action.target(), named.then(|| t()).as_ref(), "{words}");
+            assert_eq!(action.target(), named.then(t).as_ref(), "{words}");
         }
     }
 
