@@ -374,3 +374,43 @@ fn a_step_names_a_dma_by_its_host_and_a_role_held_twice_is_refused() {
     let refused = lines.iter().find(|l| l.starts_with("refused: stop")).expect("the ambiguous role is refused");
     assert!(refused.contains("Offline is ambiguous now: dma-1a, dma-1b are all Offline"), "{refused}");
 }
+
+/// Every node has a name (issue 18): in a world of several systems a step or an expectation
+/// that names no system is about the one system that has a node of the name it uses (a host of
+/// the declared world), and a name several other systems share is refused with them listed.
+#[test]
+fn a_node_name_alone_says_which_system_a_step_is_for() {
+    let file = std::fs::read_to_string("scenarios/world-dms-three-pairs.ron").expect("the file");
+    let src = file.replacen(
+        "script: [",
+        "script: [(at: \"30s\", do: Stop(\"dma-2b\")), (at: \"40s\", do: Pull(cable: Corporate, on: \"dma-3a\")), (at: \"50s\", do: Stop(\"dma-1b\")),",
+        1,
+    );
+    let s = parse(&src);
+    let systems: Vec<Option<&str>> = s.script.iter().take(3).map(|st| st.system.as_deref()).collect();
+    assert_eq!(systems, [Some("pair-2"), Some("pair-3"), None], "the first system keeps what names its own node");
+    let o = failsim::run(&s, None).expect("runs");
+    assert!(o.timeline.iter().any(|l| l.text.contains("stop on dma-2b")), "pair-2's trace runs the stop");
+    assert!(o.timeline.iter().any(|l| l.text.contains("pull the Corporate cable on dma-3a")), "pair-3's trace runs the pull");
+
+    let two_default = "Scenario(name: \"n\", doc: \"\", systems: [(name: \"p1\", system: DataMiner(main: (name: \"P1A\"), backup: (name: \"P1B\"))), (name: \"p2\", system: DataMiner()), (name: \"p3\", system: DataMiner())], script: [(at: \"1m\", do: Stop(\"DMA-MAIN\"))], end: \"2m\")";
+    let e = failsim::parse(Path::new("n.ron"), two_default).expect_err("two pairs have a DMA-MAIN");
+    assert!(e.to_string().contains("`DMA-MAIN` is a node of p2, p3: say which system the step is for (`system: \"p2\"`)"), "{e}");
+}
+
+/// In a world of two products, a step and a claim that name only a Check Point server are read
+/// in Check Point's vocabulary (its own command, its own claim) and run there; a claim that
+/// names no node stays the first system's.
+#[test]
+fn a_node_name_alone_picks_the_vocabulary_of_its_system() {
+    let file = std::fs::read_to_string("scenarios/world-dm-beside-cp.ron").expect("the file");
+    let src = file.replacen("script: [", "script: [(at: \"30s\", do: MakeActive(\"sms-2\")),", 1);
+    let with = |claim: &str| src.replacen("expect: [", &format!("expect: [(ids: [\"FS-MULTI\"], when: At(\"35s\"), that: {claim}),"), 1);
+    let s = parse(&with("Mode(\"sms-2\", Active)"));
+    assert_eq!((s.script[0].system.as_deref(), s.expect[0].system.as_deref()), (Some("cp"), Some("cp")));
+    let o = failsim::run(&s, None).expect("runs");
+    assert!(o.timeline.iter().any(|l| l.text.contains("make Active on sms-2")), "cp's trace runs it");
+    assert_eq!(o.expectations[0].failure, None);
+    let e = failsim::parse(Path::new("w.ron"), &with("ActiveCount(2)")).expect_err("read as the first system's claim");
+    assert!(e.message.contains("Unexpected variant named `ActiveCount`"), "{e}");
+}

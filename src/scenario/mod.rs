@@ -169,6 +169,37 @@ impl<H> Shell<H> {
         named.map(|s| &s.system).or_else(|| self.first_system().ok())
     }
 
+    /// Each node name of a world of several systems, with the systems (by index) that have a
+    /// node of that name; empty for one system.
+    fn node_owners(&self) -> std::collections::BTreeMap<String, Vec<usize>> {
+        let mut owners: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+        if self.systems.len() > 1 {
+            for (i, s) in self.systems.iter().enumerate() {
+                s.system.node_names().into_iter().for_each(|n| owners.entry(n).or_default().push(i));
+            }
+        }
+        owners
+    }
+
+    /// The system a step or an expectation that names none is about, by the nodes it names
+    /// (FS-MULTI): a node's name is enough where only one system of the world has a node of that
+    /// name (a host of the declared world, say) and the first system has none. `Err` when
+    /// several other systems have it.
+    fn owner(&self, owners: &std::collections::BTreeMap<String, Vec<usize>>, node: &tree::Node) -> Result<Option<String>, String> {
+        for s in node.strings() {
+            match owners.get(s).map(Vec::as_slice) {
+                None => continue,
+                Some([0, ..]) => return Ok(None),
+                Some([one]) => return Ok(Some(self.systems[*one].name.clone())),
+                Some(several) => {
+                    let names: Vec<&str> = several.iter().map(|i| self.systems[*i].name.as_str()).collect();
+                    return Err(format!("`{s}` is a node of {}: say which system the step is for (`system: \"{}\"`)", names.join(", "), names[0]));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// The scenario, with each step's action and each expectation's claim as read.
     fn into_scenario(self, actions: Vec<StepAction>, claims: Vec<AnyClaim>) -> Result<Scenario, &'static str> {
         let system = self.first_system()?.clone();
@@ -250,6 +281,9 @@ pub struct Step {
 /// `Pull(cable: Corporate, on: "SMS-SEC-1")`). Each form is read as itself, with its own exact
 /// errors; a name the system does not support is refused with the list of those it does.
 fn read_action(node: &tree::Node, system: Option<&System>) -> Result<StepAction, de::Error> {
+    if names_a_part(node) {
+        return de::from_node(node).map(|f| Do::Shared(Action::World(f)));
+    }
     match (node.name(), system) {
         (Some(name), Some(system)) if !crate::action::KINDS.contains(&name) => {
             let supported = system.supported_actions();
@@ -258,14 +292,15 @@ fn read_action(node: &tree::Node, system: Option<&System>) -> Result<StepAction,
                 false => Err(de::Error::at_node(node, unsupported(system, name, &supported))),
             }
         }
-        _ => {
-            let world_fault = node.name().is_some_and(|name| crate::action::WORLD_FAULTS.contains(&name));
-            match world_fault && node.holds_string() && node.field("on").is_none() {
-                true => de::from_node(node).map(|f| Do::Shared(Action::World(f))),
-                false => de::from_node(node).map(Do::Shared),
-            }
-        }
+        _ => de::from_node(node).map(Do::Shared),
     }
+}
+
+/// Whether an action's node is a world fault naming a part of the declared world: a string in
+/// it and no `on:`.
+fn names_a_part(node: &tree::Node) -> bool {
+    let world_fault = node.name().is_some_and(|name| crate::action::WORLD_FAULTS.contains(&name));
+    world_fault && node.holds_string() && node.field("on").is_none()
 }
 
 /// The refusal of an action a system does not support, with those it does.
@@ -387,8 +422,9 @@ pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     let root = tree::read(src).map_err(|e| ScenarioError::at_offset(path, src, e.at, &e.message))?;
     let file = File { path, src, root: &root };
     let located = |e: de::Error| ScenarioError::at_offset(path, src, e.at().unwrap_or(0), &e.to_string());
-    let shell: Shell<serde::de::IgnoredAny> = de::from_node(&root).map_err(located)?;
+    let mut shell: Shell<serde::de::IgnoredAny> = de::from_node(&root).map_err(located)?;
     shell.first_system().map_err(|m| file.error(&root, m))?;
+    route_by_node_names(&mut shell, &file)?;
     let actions = shell.script.iter().enumerate().map(|(i, s)| read_action(file.part("script", i, "do"), shell.system_for(s.system.as_deref())));
     let actions = actions.collect::<Result<Vec<_>, _>>();
     let claims = shell.expect.iter().enumerate().map(|(i, e)| shell.vocabulary(e.system.as_deref()).visit(ClaimNode(file.part("expect", i, "that"))));
@@ -398,6 +434,29 @@ pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     check_end(&scenario, end, &file)?;
     check(&scenario, &file)?;
     Ok(scenario)
+}
+
+/// Gives each step and expectation that names no system the system its node names point to
+/// (see [`Shell::owner`]), before its action or claim is read in that system's vocabulary.
+fn route_by_node_names(shell: &mut Shell<serde::de::IgnoredAny>, file: &File) -> Result<(), ScenarioError> {
+    let owners = shell.node_owners();
+    if owners.is_empty() {
+        return Ok(());
+    }
+    for i in 0..shell.script.len() {
+        let node = file.part("script", i, "do");
+        // A fault on a named part of the world is the world's, whichever system's script says it.
+        if shell.script[i].system.is_none() && !names_a_part(node) {
+            shell.script[i].system = shell.owner(&owners, node).map_err(|m| file.error(node, &m))?;
+        }
+    }
+    for i in 0..shell.expect.len() {
+        if shell.expect[i].system.is_none() {
+            let node = file.part("expect", i, "that");
+            shell.expect[i].system = shell.owner(&owners, node).map_err(|m| file.error(node, &m))?;
+        }
+    }
+    Ok(())
 }
 
 /// Nothing happens after the end: each step and each expectation is within it.

@@ -98,6 +98,18 @@ impl Node {
         }
     }
 
+    /// Every string in this node, in the order they are written.
+    pub fn strings(&self) -> Vec<&str> {
+        match &self.kind {
+            Kind::Str(s) => vec![s.as_str()],
+            Kind::Named { content, .. } => content.strings(),
+            Kind::Fields(fields) => fields.iter().flat_map(|f| f.value.strings()).collect(),
+            Kind::Items(items) | Kind::List(items) => items.iter().flat_map(Node::strings).collect(),
+            Kind::Map(entries) => entries.iter().flat_map(|(k, v)| k.strings().into_iter().chain(v.strings())).collect(),
+            Kind::Bool(_) | Kind::Int(_) | Kind::Float(_) | Kind::Ident(_) => Vec::new(),
+        }
+    }
+
     /// Whether a string is anywhere in this node.
     pub fn holds_string(&self) -> bool {
         match &self.kind {
