@@ -97,3 +97,28 @@ impl crate::fault::OwnFault for Fault {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::Command as _;
+    use crate::fault::OwnFault;
+
+    #[test]
+    fn a_session_is_workload_and_its_edits_are_counted_changes() {
+        let t = || Target::Named("SMS-SEC-2".into());
+        assert_eq!(Command::Edit { on: t(), count: 3 }.count(), Some(Count::Records(3)), "the script's totals count each edit");
+        assert_eq!(Command::Publish(t()).count(), None);
+        assert!(Command::Edit { on: t(), count: 1 }.is_workload() && Command::Publish(t()).is_workload(), "a session is workload");
+        assert!(!Command::MakeActive(t()).is_workload() && !Command::MakeStandby(t()).is_workload(), "a changeover is not");
+    }
+
+    #[test]
+    fn its_faults_are_named_and_struck_with_its_commands() {
+        let t = Target::Main;
+        assert_eq!((Fault::EditPublish.label(), Fault::MakeActive.label()), ("EditPublish".into(), "MakeActive".into()));
+        assert_eq!(Fault::EditPublish.strike(&t, 0), [Command::Edit { on: t.clone(), count: 2 }, Command::Publish(t.clone())]);
+        assert_eq!(Fault::MakeActive.strike(&t, 0), [Command::MakeActive(t.clone())]);
+        assert_eq!((Fault::EditPublish.heal(&t), Fault::MakeActive.heal(&t)), (None, None), "an administrator's action stands");
+    }
+}

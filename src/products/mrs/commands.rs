@@ -103,3 +103,24 @@ impl crate::fault::OwnFault for Fault {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fault::OwnFault;
+
+    #[test]
+    fn each_fault_is_named_struck_and_healed_by_its_commands() {
+        let t = Target::Backup;
+        let cases = [
+            (Fault::FailResource, "FailResource", Command::FailResource(t.clone()), Command::RestoreResource(t.clone())),
+            (Fault::BreakSyncFile, "BreakSyncFile", Command::BreakSyncFile(t.clone()), Command::RepairSyncFile(t.clone())),
+            (Fault::FillBackupDisk, "FillBackupDisk", Command::FillBackupDisk(t.clone()), Command::FreeBackupDisk(t.clone())),
+        ];
+        for (fault, label, strike, heal) in cases {
+            assert_eq!(fault.label(), label);
+            assert_eq!(fault.strike(&t, 0), [strike]);
+            assert_eq!(fault.heal(&t), Some(heal));
+        }
+    }
+}
