@@ -633,3 +633,25 @@ fn nics(cable: CableRef) -> Vec<Nic> {
         CableRef::Both => vec![Nic::Corporate, Nic::Sync],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::Command as _;
+    use crate::fault::OwnFault;
+
+    #[test]
+    fn lookups_are_counted_traffic_and_the_database_fault_is_undone_by_a_start() {
+        let ip: Ip = "10.0.0.1".parse().expect("an address");
+        assert_eq!(Command::Lookup { name: "n".into(), count: 4 }.count(), Some(Count::Lookups(4)));
+        assert_eq!(Command::ReverseLookup { ip, count: 2 }.count(), Some(Count::Lookups(2)));
+        assert_eq!(Command::StopDb(DmaRef::Main).count(), None);
+        let traffic =
+            [Command::Lookup { name: "n".into(), count: 1 }, Command::ReverseLookup { ip, count: 1 }, Command::Connect { from: DmaRef::Main, to: ip }];
+        assert!(traffic.iter().all(Command::is_workload), "lookups and connections are workload");
+        assert!(!Command::BringOnline(DmaRef::Main).is_workload() && !Command::StopDb(DmaRef::Main).is_workload());
+        assert_eq!(Fault::StopDb.label(), "StopDb");
+        assert_eq!(Fault::StopDb.strike(&DmaRef::Backup, 0), [Command::StopDb(DmaRef::Backup)]);
+        assert_eq!(Fault::StopDb.heal(&DmaRef::Backup), Some(Command::StartDb(DmaRef::Backup)));
+    }
+}
