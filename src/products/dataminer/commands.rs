@@ -637,7 +637,6 @@ fn nics(cable: CableRef) -> Vec<Nic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::action::Command as _;
     use crate::fault::OwnFault;
 
     #[test]
