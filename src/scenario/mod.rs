@@ -169,14 +169,12 @@ impl<H> Shell<H> {
         named.map(|s| &s.system).or_else(|| self.first_system().ok())
     }
 
-    /// Each node name of a world of several systems, with the systems (by index) that have a
-    /// node of that name; empty for one system.
+    /// Each node name of the `systems:` of a world, with the systems (by index) that have a node
+    /// of that name; empty for a file with one `system:`.
     fn node_owners(&self) -> std::collections::BTreeMap<String, Vec<usize>> {
         let mut owners: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
-        if self.systems.len() > 1 {
-            for (i, s) in self.systems.iter().enumerate() {
-                s.system.node_names().into_iter().for_each(|n| owners.entry(n).or_default().push(i));
-            }
+        for (i, s) in self.systems.iter().enumerate() {
+            s.system.node_names().into_iter().for_each(|n| owners.entry(n).or_default().push(i));
         }
         owners
     }
