@@ -525,27 +525,26 @@ impl ActiveStandby {
 
     fn apply_own(&mut self, command: Command, n: NodeId, cx: &mut Cx<'_, '_>) {
         let fault = |dm: &mut Self, cx: &mut Cx<'_, '_>, what: &str| cx.record(Rec::Fault { node: dm.name(n).into(), what: what.into() });
-        let n = || n;
         match command {
             Command::FailResource(_) | Command::RestoreResource(_) => {
                 let roles = NodeId::BOTH.map(|m| self.node(m).role);
-                self.nodes[n().idx()].resource_ok = matches!(command, Command::RestoreResource(_));
+                self.nodes[n.idx()].resource_ok = matches!(command, Command::RestoreResource(_));
                 let name = self.profile.resource.as_ref().map_or("HA", |r| r.name);
-                fault(self, cx, &format!("{name} resource {}", if self.node(n()).resource_ok { "restored" } else { "failed" }));
+                fault(self, cx, &format!("{name} resource {}", if self.node(n).resource_ok { "restored" } else { "failed" }));
                 // The resource check counts it, every interval (ALM-12072: 9 s × 3; MRS-RESOURCES).
                 assert_eq!(NodeId::BOTH.map(|m| self.node(m).role), roles, "a resource fault switches nothing at once");
             }
             Command::BreakSyncFile(_) | Command::RepairSyncFile(_) => {
                 let failing = self.sync_failure.is_some();
-                self.nodes[n().idx()].sync_file_ok = matches!(command, Command::RepairSyncFile(_));
-                fault(self, cx, if self.node(n()).sync_file_ok { "synchronization file repaired" } else { "synchronization file missing / wrong permissions" });
+                self.nodes[n.idx()].sync_file_ok = matches!(command, Command::RepairSyncFile(_));
+                fault(self, cx, if self.node(n).sync_file_ok { "synchronization file repaired" } else { "synchronization file missing / wrong permissions" });
                 // The sync is checked every 60 s (FLINK-45641-1, FLINK-45641-3).
                 assert_eq!(self.sync_failure.is_some(), failing, "a sync file fault shows at the next sync check, not at once");
             }
             Command::FillBackupDisk(_) | Command::FreeBackupDisk(_) => {
                 let failing = self.sync_failure.is_some();
-                self.nodes[n().idx()].backup_disk_full = matches!(command, Command::FillBackupDisk(_));
-                fault(self, cx, if self.node(n()).backup_disk_full { "/srv/BigData/LocalBackup full" } else { "/srv/BigData/LocalBackup cleaned" });
+                self.nodes[n.idx()].backup_disk_full = matches!(command, Command::FillBackupDisk(_));
+                fault(self, cx, if self.node(n).backup_disk_full { "/srv/BigData/LocalBackup full" } else { "/srv/BigData/LocalBackup cleaned" });
                 assert_eq!(self.sync_failure.is_some(), failing, "a backup disk fault shows at the next sync check, not at once (FLINK-45641-2)");
             }
         }
