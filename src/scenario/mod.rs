@@ -4,13 +4,18 @@
 
 mod de;
 mod error;
+mod locate;
 pub mod overrides;
+mod pinned;
 mod tree;
 
 pub use error::ScenarioError;
+pub use locate::at_system;
+pub use pinned::with_expect_trace;
 
 use crate::action::{Action, NamedFault};
 use crate::check::When;
+use crate::pin::ExpectTrace;
 use crate::products::{AnyClaim, Mixed, Registered, System, SystemTag, WithConfig, WithProduct};
 use crate::units::Ms;
 use crate::world::WorldDecl;
@@ -35,6 +40,8 @@ pub struct Scenario {
     pub script: Vec<Step>,
     pub end: Ms,
     pub expect: Vec<Expectation>,
+    /// The run this file states it replays (FS-PIN), checked by `run` after the expectations.
+    pub expect_trace: Option<ExpectTrace>,
 }
 
 /// One of several systems in a world, with the name actions and expectations use for it.
@@ -78,7 +85,7 @@ impl Scenario {
 impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Scenario", 8)?;
+        let mut st = s.serialize_struct("Scenario", 9)?;
         st.serialize_field("name", &self.name)?;
         st.serialize_field("doc", &self.doc)?;
         st.serialize_field("seed", &self.seed)?;
@@ -96,6 +103,10 @@ impl Serialize for Scenario {
         st.serialize_field("script", &self.script)?;
         st.serialize_field("end", &self.end)?;
         st.serialize_field("expect", &self.expect)?;
+        match &self.expect_trace {
+            Some(pin) => st.serialize_field("expect_trace", pin)?,
+            None => st.skip_field("expect_trace")?,
+        }
         st.end()
     }
 }
@@ -123,6 +134,8 @@ struct Shell<H> {
     end: Ms,
     #[serde(default = "Vec::new")]
     expect: Vec<ExpectShell<H>>,
+    #[serde(default)]
+    expect_trace: Option<ExpectTrace>,
 }
 
 #[derive(Deserialize)]
@@ -169,8 +182,8 @@ impl<H> Shell<H> {
         let system = self.first_system()?.clone();
         let script = self.script.into_iter().zip(actions).map(|(s, action)| Step { at: s.at, system: s.system, action }).collect();
         let expect = self.expect.into_iter().zip(claims).map(|(e, that)| Expectation { ids: e.ids, when: e.when, system: e.system, that }).collect();
-        let (name, doc, seed, world, systems, end) = (self.name, self.doc, self.seed, self.world, self.systems, self.end);
-        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect })
+        let (name, doc, seed, world, systems, end, expect_trace) = (self.name, self.doc, self.seed, self.world, self.systems, self.end, self.expect_trace);
+        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect, expect_trace })
     }
 }
 
