@@ -12,7 +12,7 @@
 mod state;
 mod text;
 
-pub use state::{NodeState, SystemState};
+pub use state::{NodeState, SystemState, Writes};
 pub use text::text;
 
 use crate::engine::Time;

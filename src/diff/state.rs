@@ -16,6 +16,20 @@ pub struct SystemState {
     pub nodes: Vec<NodeState>,
     /// The alarms standing then, on every console of the system.
     pub alarms: Vec<AlarmLine>,
+    /// Where the tracked writes were then (known for a run here, not from a report).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writes: Option<Writes>,
+}
+
+/// The tracked writes at an instant, as the status report words them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Writes {
+    /// What they are called here ("Records", "Configuration changes").
+    pub label: String,
+    pub written: u64,
+    pub replicated: u64,
+    pub pending: u64,
+    pub lost: u64,
 }
 
 /// A node at an instant: its role, and the facts of its status line (none from a report).
@@ -28,15 +42,20 @@ pub struct NodeState {
 
 /// Each system of `side` at `t`, after the records of that instant.
 pub(super) fn at(side: &Side, t: Time) -> Result<Vec<SystemState>, RunError> {
-    let nodes: Vec<Vec<NodeState>> = match &side.scenario {
-        Some(scenario) => views_at(scenario, t)?
-            .into_iter()
-            .map(|v| v.nodes.into_iter().map(|n| NodeState { name: n.name, role: n.role, facts: n.facts }).collect())
-            .collect(),
-        None => side.systems.iter().map(|s| s.nodes.iter().map(|n| from_lane(side, n, t)).collect()).collect(),
+    let seen: Vec<(Vec<NodeState>, Option<Writes>)> = match &side.scenario {
+        Some(scenario) => views_at(scenario, t)?.into_iter().map(seen_in).collect(),
+        None => side.systems.iter().map(|s| (s.nodes.iter().map(|n| from_lane(side, n, t)).collect(), None)).collect(),
     };
     let standing = |alarms: &[AlarmLine]| alarms.iter().filter(|a| a.raised_ms <= t && a.cleared_ms.is_none_or(|c| c > t)).cloned().collect();
-    Ok(side.systems.iter().zip(nodes).map(|(s, nodes)| SystemState { system: s.name.clone(), nodes, alarms: standing(&s.alarms) }).collect())
+    let states = side.systems.iter().zip(seen).map(|(s, (nodes, writes))| SystemState { system: s.name.clone(), nodes, alarms: standing(&s.alarms), writes });
+    Ok(states.collect())
+}
+
+/// The nodes and the writes of a view.
+fn seen_in(view: View) -> (Vec<NodeState>, Option<Writes>) {
+    let nodes = view.nodes.into_iter().map(|n| NodeState { name: n.name, role: n.role, facts: n.facts }).collect();
+    let w = &view.writes;
+    (nodes, Some(Writes { label: view.writes_label, written: w.written, replicated: w.replicated, pending: w.pending, lost: w.lost }))
 }
 
 /// A node's role from its lane in a report (the lane's segments cover the run, in order).

@@ -66,6 +66,10 @@ fn states(s: &mut String, side: &str, ours: &[SystemState], theirs: &[SystemStat
             });
             let _ = writeln!(s, "  {} {:<width$} {:<28} {}", mark(same), n.name, n.role, n.facts.join("   "));
         }
+        if let Some(w) = &st.writes {
+            let same = other.is_none_or(|o| o.writes.as_ref().is_none_or(|x| x == w));
+            let _ = writeln!(s, "  {} {}: written {}, replicated {}, pending {}, lost {}", mark(same), w.label, w.written, w.replicated, w.pending, w.lost);
+        }
         if st.alarms.is_empty() {
             let _ = writeln!(s, "    no alarms standing");
         }

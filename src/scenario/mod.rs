@@ -485,7 +485,27 @@ fn ron_options() -> ron::Options {
 /// A scenario as a file, in the format `parse` reads (it reads back to the same scenario).
 pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
     let pretty = ron::ser::PrettyConfig::new().struct_names(false).depth_limit(3);
-    ron_options().to_string_pretty(scenario, pretty).map(|s| s + "\n").map_err(|e| e.to_string())
+    ron_options().to_string_pretty(scenario, pretty).map(|s| single_quotes_as_written(&s) + "\n").map_err(|e| e.to_string())
+}
+
+/// `text` with ron's `\'` (a single quote in a string) written as `'`, which reads the same: a
+/// "found by" command quotes for a shell with `'` and must run as the file prints it (FS-PIN).
+/// Every other escape stays (`\\'` is an escaped backslash, then a quote's escape).
+fn single_quotes_as_written(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\'') => out.push('\''),
+            Some(next) => out.extend(['\\', next]),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// A scenario from its JSON form (`--set`): the same shell as a file's, each claim read in the
@@ -638,6 +658,16 @@ mod tests {
             let e = parse(Path::new("f.ron"), src).expect_err("a broken file");
             assert_eq!((e.line, e.col, e.message.as_str()), (1, col, message), "{}", &src[..src.len().min(60)]);
         }
+    }
+
+    #[test]
+    fn single_quotes_are_written_as_they_read() {
+        let sc = parse(Path::new("f.ron"), r#"Scenario(name: "it's", doc: "a \\' b \" c", system: CheckPoint(), end: "5m")"#).unwrap();
+        assert_eq!(sc.doc, r#"a \' b " c"#);
+        let text = super::to_ron(&sc).unwrap();
+        assert!(text.contains(r#"name: "it's""#) && text.contains(r#"doc: "a \\' b \" c""#), "{text}");
+        let back = parse(Path::new("f.ron"), &text).unwrap();
+        assert_eq!((back.name.as_str(), back.doc.as_str()), ("it's", r#"a \' b " c"#), "reads back the same");
     }
 
     #[test]
