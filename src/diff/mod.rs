@@ -10,6 +10,8 @@
 //! consoles with their raise and clear times).
 
 mod state;
+#[cfg(test)]
+mod tests;
 mod text;
 
 pub use state::{NodeState, SystemState, Writes};
@@ -157,7 +159,7 @@ impl ReportSystem {
 pub struct Diff {
     pub a: Summary,
     pub b: Summary,
-    /// The same trace and the same metrics.
+    /// The same trace, the same events handled and the same metrics.
     pub same: bool,
     /// Where the traces part (`None`: they do not).
     pub parting: Option<Parting>,
@@ -226,7 +228,9 @@ pub fn compare(a: &Side, b: &Side) -> Result<Diff, RunError> {
     let differs_at = first.or((a.trace.len() != b.trace.len()).then(|| a.trace.len().min(b.trace.len())));
     let parting = differs_at.map(|i| parting(a, b, i)).transpose()?;
     let metrics = metrics(a, b);
-    let same = parting.is_none() && metrics.iter().all(|s| s.rows.iter().all(|r| r.a == r.b));
+    // The same run: the same trace, and the same events handled and metrics (FS-DET says all
+    // three follow from the file; a difference in one alone is still a different run).
+    let same = parting.is_none() && a.events == b.events && metrics.iter().all(|s| s.rows.iter().all(|r| r.a == r.b));
     Ok(Diff { a: summary(a), b: summary(b), same, parting, metrics })
 }
 

@@ -14,7 +14,8 @@ pub fn text(d: &Diff) -> String {
     }
     match &d.parting {
         Some(p) => parting(&mut s, p),
-        None => s.push_str("\nThe traces are the same.\n"),
+        None if d.same => s.push_str("\nThe traces are the same.\n"),
+        None => s.push_str("\nThe traces are the same, yet the events handled or the metrics differ.\n"),
     }
     metrics(&mut s, d);
     let verdict = match d.same {
@@ -105,7 +106,7 @@ fn value(unit: Unit, v: Option<u64>) -> String {
 }
 
 /// B - A with its sign; empty when they are equal or one has no value.
-fn change(r: &MetricRow) -> String {
+pub(super) fn change(r: &MetricRow) -> String {
     let (Some(a), Some(b)) = (r.a, r.b) else { return String::new() };
     let (sign, by) = match b.cmp(&a) {
         std::cmp::Ordering::Equal => return String::new(),
