@@ -189,12 +189,13 @@ pub fn verdict(pin: &ExpectTrace, records: &[Record<'_>], hash: u64, events: u64
 fn parting(f: &Fingerprint, records: &[Record<'_>], ran: &str) -> (Time, String, String) {
     let ours = Fingerprint::with_every(records, f.every);
     let block = ours.tags.iter().zip(&f.tags).position(|(a, b)| a != b).unwrap_or(ours.tags.len().min(f.tags.len()));
-    let first = usize::try_from(f.every).unwrap_or(usize::MAX).saturating_mul(block);
+    // Saturating: `every` comes from a file, and a huge one must not overflow (FS-LIMITS).
+    let first = f.every.saturating_mul(block as u64);
     let which = match f.every {
-        1 => format!("trace record {}", first + 1),
-        n => format!("trace records {}..{}", first + 1, first as u64 + n),
+        1 => format!("trace record {}", first.saturating_add(1)),
+        n => format!("trace records {}..{}", first.saturating_add(1), first.saturating_add(n)),
     };
-    match (records.get(first), first as u64 >= f.records) {
+    match (records.get(usize::try_from(first).unwrap_or(usize::MAX)), first >= f.records) {
         (Some((at, text)), false) => (*at, format!("{which} as pinned ({} records)", f.records), format!("{which} differs: {} {text}; {ran}", clock(*at))),
         (Some((at, text)), true) => (*at, format!("the trace ends after {} records", f.records), format!("{which} is more: {} {text}; {ran}", clock(*at))),
         (None, false) => {
@@ -271,6 +272,14 @@ mod tests {
         b[1000].1 = "changed";
         let fail = verdict(&pin, &b, hash(&b), 1).unwrap_err();
         assert!(fail.actual.starts_with("trace records 1000..1002 differs: 00:00:00.999 r999"), "{}", fail.actual);
+    }
+
+    #[test]
+    fn a_huge_block_size_from_a_file_is_no_overflow() {
+        let a = trace(&["x", "y"]);
+        let pin = ExpectTrace { fingerprint: Some(Fingerprint { records: 2, every: u64::MAX, tags: vec![tag(&a)] }), ..ExpectTrace::of(&a, 1, 1) };
+        let f = verdict(&pin, &a, 2, 1).unwrap_err();
+        assert_eq!(f.actual, "every record matches the fingerprint, yet the hash differs; trace 0000000000000002, 1 events, 2 records");
     }
 
     #[test]

@@ -78,6 +78,27 @@ fn a_set_on_a_pinned_file_fails_the_pin_and_a_second_pin_rewrites_it_in_place() 
 }
 
 #[test]
+fn another_version_is_said_plainly() {
+    let (_dir, path) = copy(NOSYNC);
+    let file = path.to_str().unwrap();
+    assert_eq!(failsim(&["run", file, "--pin"]).0, 0);
+    let this = env!("CARGO_PKG_VERSION");
+    let text = std::fs::read_to_string(&path).unwrap().replace(&format!("failsim: \"{this}\""), "failsim: \"0.0.1\"");
+    std::fs::write(&path, &text).unwrap();
+    let (code, out, _) = failsim(&["run", file]);
+    assert_eq!(code, 0, "the same trace on another version holds:\n{out}");
+    assert!(
+        out.contains(&format!(
+            "  ok    [FS-PIN] the whole run: Trace(hash: 7af7b7647a6fdd6a, events: 810, records: 22, failsim 0.0.1) (this is failsim {this})"
+        )),
+        "{out}"
+    );
+    let (code, out, _) = failsim(&["run", file, "--set", "switch_time=100s"]);
+    assert_eq!(code, 1, "another switch time is another run:\n{out}");
+    assert!(out.contains(&format!("(pinned with failsim 0.0.1; this is {this}, and another version may trace differently)")), "{out}");
+}
+
+#[test]
 fn pin_refuses_what_the_file_would_not_replay() {
     let (_dir, path) = copy(NOSYNC);
     for extra in [["--seed", "3"], ["--set", "seed=3"]] {
