@@ -274,6 +274,14 @@ mod tests {
         assert!(fail.actual.starts_with("trace records 1000..1002 differs: 00:00:00.999 r999"), "{}", fail.actual);
     }
 
+    /// A pin written by one failsim is read by another (FS-DET): the tag of a block is fixed
+    /// (FNV-1a 64 of the records' canonical text, its four 16-bit quarters xor-ed).
+    #[test]
+    fn tags_are_the_same_on_every_machine_and_version() {
+        assert_eq!(tag(&[(0, "x")]), 0x3812, "FNV-1a 64 of \"0 x\\n\" is 0x36b37bf99c17e94f");
+        assert_eq!(tag(&[(1000, "switch"), (2000, "online")]), 0xcbc2, "a block is its records' text, in order");
+    }
+
     #[test]
     fn a_huge_block_size_from_a_file_is_no_overflow() {
         let a = trace(&["x", "y"]);
