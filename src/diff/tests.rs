@@ -155,3 +155,28 @@ fn a_report_that_is_not_one_says_so() {
     let bad = report(&TRACE, 1, 0).replace("00000000000000ab", "xyz");
     assert_eq!(Side::from_report("other".into(), &bad).unwrap_err(), "other: trace_hash `xyz` is not 16 hex digits");
 }
+
+#[test]
+fn a_line_is_marked_where_the_other_side_shows_it_otherwise() {
+    let node =
+        |name: &str, role: &str, facts: &[&str]| NodeState { name: name.into(), role: role.into(), facts: facts.iter().map(|f| f.to_string()).collect() };
+    let alarm = |text: &str| AlarmLine { console: "C".into(), severity: "Major".into(), text: text.into(), raised_ms: 0, cleared_ms: None };
+    let writes = |pending| Some(Writes { label: "Records".into(), written: 10, replicated: 10 - pending, pending, lost: 0 });
+    let ours = SystemState {
+        system: String::new(),
+        nodes: vec![node("same", "Online", &["VIP"]), node("facts", "Online", &["VIP"]), node("role", "Online", &[]), node("unknown", "Offline", &["x"])],
+        alarms: vec![alarm("kept"), alarm("gone")],
+        writes: writes(0),
+    };
+    let theirs = SystemState {
+        system: String::new(),
+        nodes: vec![node("same", "Online", &["VIP"]), node("facts", "Online", &[]), node("role", "Offline", &[]), node("unknown", "Offline", &["y"])],
+        alarms: vec![alarm("kept")],
+        writes: writes(10),
+    };
+    let mut s = String::new();
+    text::states(&mut s, "A", &[ours], &[theirs]);
+    let marks: Vec<(char, &str)> = s.lines().skip(1).map(|l| (l.chars().nth(2).unwrap(), l[4..].split_whitespace().next().unwrap())).collect();
+    let want = [(' ', "same"), (' ', "facts"), ('*', "role"), ('*', "unknown"), ('*', "Records:"), (' ', "C:"), ('*', "C:")];
+    assert_eq!(marks, want, "equal facts, or facts one side does not know, are the same; a role, other facts, the writes or an alarm differ:\n{s}");
+}
