@@ -143,7 +143,7 @@ fn the_system_whose_own_records_part_is_named() {
 fn a_change_has_its_sign_and_unit() {
     let row = |unit, a, b| MetricRow { metric: "m".into(), unit, a, b };
     assert_eq!(text::change(&row(Unit::Ms, Some(1000), Some(61_500))), "+1m500ms");
-    assert_eq!(text::change(&row(Unit::Count, Some(10), Some(0))), "-10");
+    assert_eq!(text::change(&row(Unit::Count, Some(10), Some(4))), "-6");
     assert_eq!(text::change(&row(Unit::Count, Some(3), Some(3))), "");
     assert_eq!(text::change(&row(Unit::Ms, None, Some(3))), "");
 }
