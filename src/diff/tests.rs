@@ -143,7 +143,7 @@ fn the_system_whose_own_records_part_is_named() {
 fn a_change_has_its_sign_and_unit() {
     let row = |unit, a, b| MetricRow { metric: "m".into(), unit, a, b };
     assert_eq!(text::change(&row(Unit::Ms, Some(1000), Some(61_500))), "+1m500ms");
-    assert_eq!(text::change(&row(Unit::Count, Some(10), Some(0))), "-10");
+    assert_eq!(text::change(&row(Unit::Count, Some(10), Some(4))), "-6");
     assert_eq!(text::change(&row(Unit::Count, Some(3), Some(3))), "");
     assert_eq!(text::change(&row(Unit::Ms, None, Some(3))), "");
 }
@@ -154,4 +154,29 @@ fn a_report_that_is_not_one_says_so() {
     assert!(e.starts_with("other: not a failsim JSON report: missing field"), "{e}");
     let bad = report(&TRACE, 1, 0).replace("00000000000000ab", "xyz");
     assert_eq!(Side::from_report("other".into(), &bad).unwrap_err(), "other: trace_hash `xyz` is not 16 hex digits");
+}
+
+#[test]
+fn a_line_is_marked_where_the_other_side_shows_it_otherwise() {
+    let node =
+        |name: &str, role: &str, facts: &[&str]| NodeState { name: name.into(), role: role.into(), facts: facts.iter().map(|f| f.to_string()).collect() };
+    let alarm = |text: &str| AlarmLine { console: "C".into(), severity: "Major".into(), text: text.into(), raised_ms: 0, cleared_ms: None };
+    let writes = |pending| Some(Writes { label: "Records".into(), written: 10, replicated: 10 - pending, pending, lost: 0 });
+    let ours = SystemState {
+        system: String::new(),
+        nodes: vec![node("same", "Online", &["VIP"]), node("facts", "Online", &["VIP"]), node("role", "Online", &[]), node("unknown", "Offline", &["x"])],
+        alarms: vec![alarm("kept"), alarm("gone")],
+        writes: writes(0),
+    };
+    let theirs = SystemState {
+        system: String::new(),
+        nodes: vec![node("same", "Online", &["VIP"]), node("facts", "Online", &[]), node("role", "Offline", &[]), node("unknown", "Offline", &["y"])],
+        alarms: vec![alarm("kept")],
+        writes: writes(10),
+    };
+    let mut s = String::new();
+    text::states(&mut s, "A", &[ours], &[theirs]);
+    let marks: Vec<(char, &str)> = s.lines().skip(1).map(|l| (l.chars().nth(2).unwrap(), l[4..].split_whitespace().next().unwrap())).collect();
+    let want = [(' ', "same"), (' ', "facts"), ('*', "role"), ('*', "unknown"), ('*', "Records:"), (' ', "C:"), ('*', "C:")];
+    assert_eq!(marks, want, "equal facts, or facts one side does not know, are the same; a role, other facts, the writes or an alarm differ:\n{s}");
 }

@@ -55,7 +55,7 @@ fn parting(s: &mut String, p: &Parting) {
 }
 
 /// One side's systems at the parting instant, each line marked when the other side's differs.
-fn states(s: &mut String, side: &str, ours: &[SystemState], theirs: &[SystemState]) {
+pub(super) fn states(s: &mut String, side: &str, ours: &[SystemState], theirs: &[SystemState]) {
     for (i, st) in ours.iter().enumerate() {
         let other = theirs.get(i);
         let named = if st.system.is_empty() { String::new() } else { format!(", system {}", st.system) };
