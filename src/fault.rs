@@ -158,10 +158,13 @@ impl<F: OwnFault> Fault<F> {
     }
 
     /// The nodes a fault of a system with nodes `names` (in order) can strike: `Main`, `Backup`,
-    /// and each later one by its name.
+    /// and each later one by its name. In a system of more than two, `Backup`
+    /// could be any of the later nodes, and a file refuses it as ambiguous: there every node
+    /// after the first is named, so a repro or an explore file reads back (FS-PIN).
     pub fn nodes_of(names: &[String]) -> Vec<Target> {
-        let later = names.iter().skip(2).map(|n| Target::Named(n.clone()));
-        [Target::Main, Target::Backup].into_iter().chain(later).collect()
+        let named = if names.len() > 2 { 1 } else { 2 };
+        let first = [Target::Main, Target::Backup].into_iter().take(named);
+        first.chain(names.iter().skip(named).map(|n| Target::Named(n.clone()))).collect()
     }
 
     /// The fault without its time, in words: "pull cable isl-1" (a part of the world is named),

@@ -39,6 +39,27 @@ enum Cmd {
         /// Stop a run after this many events per system (default 50000000).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_events: Option<u64>,
+        /// Write this run's trace into the file as its `expect_trace` (in place, atomically),
+        /// so that a replay that differs fails and names where (FS-PIN).
+        #[arg(long, conflicts_with_all = ["seed", "sets"])]
+        pin: bool,
+    },
+    /// Compare two runs and say where they part: two files, a file and itself with `--set`,
+    /// or a file on this binary and another (`--other-bin`). Exit 0 same, 1 different.
+    Diff {
+        /// A scenario file, and the file to compare it with (or one file with --set or
+        /// --other-bin).
+        #[arg(required = true, num_args = 1..=2)]
+        files: Vec<PathBuf>,
+        /// Compare the file with itself with this value overridden (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        /// Compare the file's run here with its run on another failsim binary (read from that
+        /// binary's JSON report).
+        #[arg(long, value_name = "PATH")]
+        other_bin: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Run every scenario below each path; one line per scenario, then `N passed, N failed`.
     Check {
@@ -178,7 +199,11 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(match cli.cmd {
-        Cmd::Run { file, seed, format, sets, html, svg, max_events } => cli::exit(cli::run(&file, seed, format, &sets, html, svg, limits(max_events))),
+        Cmd::Run { file, seed, format, sets, html, svg, max_events, pin } => {
+            let pinned = if pin { cli::diff::pin(&file) } else { Ok(()) };
+            cli::exit(pinned.and_then(|()| cli::run(&file, seed, format, &sets, html, svg, limits(max_events))))
+        }
+        Cmd::Diff { files, sets, other_bin, format } => cli::exit(cli::diff::diff(&files, &sets, other_bin.as_deref(), format)),
         Cmd::Check { paths, junit, max_events, deny_warnings } => {
             let warnings = if deny_warnings { cli::Warnings::Deny } else { cli::Warnings::Allow };
             cli::exit(cli::check(paths, junit, limits(max_events), warnings))

@@ -27,6 +27,9 @@ pub struct Campaign {
     pub world: Option<WorldDecl>,
     /// A name for the target in reports and repro files.
     pub target: String,
+    /// The target as the command line named it (a scenario file's path, or a system's name):
+    /// a repro's "found by" command names it so, and runs as printed.
+    pub invoked_as: String,
     pub seeds: std::ops::Range<u64>,
     /// `(k, n)`: only the seeds with `seed % n == k - 1` (1-based `k`), so that n jobs cover
     /// the campaign exactly.
@@ -131,6 +134,7 @@ impl Campaign {
             script: Vec::new(),
             end: Ms(0),
             expect: Vec::new(),
+            expect_trace: None,
         }
     }
 }
@@ -289,7 +293,7 @@ fn repro_file<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, finding: &Findi
         name: format!("chaos repro: {} ({}, seed {})", invariant.label(), c.target, finding.seed),
         doc: format!(
             "Found by `failsim chaos {} --seeds {}..{}` and shrunk from {} to {} fault(s): {}. Violation: {} (first seen at {}). {documented}",
-            c.target,
+            crate::replay::shell_word(&c.invoked_as),
             finding.seed,
             finding.seed + 1,
             finding.faults,
@@ -304,5 +308,10 @@ fn repro_file<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, finding: &Findi
         expect: vec![Expectation { ids, when, system, that: claim }],
         ..c.base()
     };
-    crate::scenario::to_ron(&scenario)
+    let text = crate::scenario::to_ron(&scenario)?;
+    match invariant {
+        // The run stops at the assertion: there is no whole trace to pin.
+        Invariant::Assertion => Ok(text),
+        _ => crate::replay::pinned_text(std::path::Path::new("repro.ron"), &text).map(|(pinned, _)| pinned),
+    }
 }

@@ -41,6 +41,7 @@ fn campaign(system: System, seeds: std::ops::Range<u64>) -> Campaign {
         systems: Vec::new(),
         world: None,
         target: "test".into(),
+        invoked_as: "test".into(),
         seeds,
         shard: None,
         jobs: 1,

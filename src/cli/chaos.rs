@@ -37,7 +37,19 @@ pub(crate) fn campaign(target: &str, seeds: &str, jobs: usize, check_determinism
         }
     };
     let progress: Option<fn(u64, u64, u64)> = if std::io::stderr().is_terminal() { Some(progress_line) } else { None };
-    Ok(Campaign { system, systems, world, target: name, seeds: a..b, shard, jobs, check_determinism, out_dir: Some(out), progress })
+    Ok(Campaign {
+        system,
+        systems,
+        world,
+        target: name,
+        invoked_as: target.to_string(),
+        seeds: a..b,
+        shard,
+        jobs,
+        check_determinism,
+        out_dir: Some(out),
+        progress,
+    })
 }
 
 fn progress_line(done: u64, total: u64, findings: u64) {

@@ -3,6 +3,7 @@
 //! An error that stops a command is printed once, by [`exit`].
 
 pub(crate) mod chaos;
+pub(crate) mod diff;
 
 use crate::{Format, TableFormat};
 use failsim::{Outcome, Scenario, report};
@@ -81,7 +82,7 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
     let property: explore::Property = property.parse()?;
     let [from, step, until, duration] = grid.map(|g| g.parse::<failsim::Ms>().map(|m| m.0));
     let grid = explore::Grid { from_ms: from?, step_ms: step?, until_ms: until?, duration_ms: duration? };
-    let e = explore::explore(&sc, depth, property, grid, jobs)?;
+    let e = explore::explore(&sc, &file.display().to_string(), depth, property, grid, jobs)?;
     for (i, f) in e.found.iter().enumerate() {
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
     }

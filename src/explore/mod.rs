@@ -53,6 +53,15 @@ impl std::str::FromStr for Property {
 }
 
 impl Property {
+    /// As `--property` takes it.
+    fn arg(self) -> String {
+        match self {
+            Property::DowntimeAbove(limit) => format!("downtime>{}", Ms(limit)),
+            Property::SplitBrain => "split-brain".into(),
+            Property::Loss => "loss".into(),
+        }
+    }
+
     fn broken(self, m: &Metrics) -> Option<String> {
         match self {
             Property::DowntimeAbove(limit) if m.downtime_ms > limit => Some(format!("downtime {} > {}", Ms(m.downtime_ms), Ms(limit))),
@@ -137,22 +146,36 @@ pub struct Exploration {
     pub resilience: Resilience,
 }
 
-pub fn explore(scenario: &Scenario, depth: usize, property: Property, grid: Grid, jobs: usize) -> Result<Exploration, String> {
+/// Explores `scenario`, read from `file` (its path as the command line names it: each found
+/// file's "found by" command names it so, and runs as printed).
+pub fn explore(scenario: &Scenario, file: &str, depth: usize, property: Property, grid: Grid, jobs: usize) -> Result<Exploration, String> {
     if !(1..=3).contains(&depth) {
         return Err(format!("--depth {depth}: 1 to 3"));
     }
     grid.check(scenario.end.0)?;
-    struct For<'a>(&'a Scenario, usize, Property, Grid, usize);
+    struct For<'a>(&'a Scenario, usize, Property, Grid, usize, String);
     impl WithConfig for For<'_> {
         type Out = Result<Exploration, String>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(self.4.max(1)).build().map_err(|e| e.to_string())?;
             let setup = Setup::<P>::of(self.0);
-            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool };
+            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool, found_by: self.5 };
             ex.explore(self.1, self.2, self.3)
         }
     }
-    scenario.visit(For(scenario, depth, property, grid, jobs))
+    let found_by = found_by(file, depth, property, grid);
+    scenario.visit(For(scenario, depth, property, grid, jobs, found_by))
+}
+
+/// The command that runs this exploration again, as a shell reads it.
+fn found_by(file: &str, depth: usize, property: Property, grid: Grid) -> String {
+    let word = crate::replay::shell_word;
+    let [from, step, until, duration] = [grid.from_ms, grid.step_ms, grid.until_ms, grid.duration_ms].map(|t| word(&Ms(t).to_string()));
+    format!(
+        "failsim explore {} --depth {depth} --property {} --from {from} --step {step} --until {until} --duration {duration}",
+        word(file),
+        word(&property.arg())
+    )
 }
 
 /// Every fault of the world's alphabet at every instant of the grid: a fault that names its
@@ -229,6 +252,8 @@ struct Explorer<'a, P: Registered> {
     setup: &'a Setup<'a, P>,
     scenario: &'a Scenario,
     pool: &'a rayon::ThreadPool,
+    /// The command that found what it finds.
+    found_by: String,
 }
 
 impl<P: Registered> Explorer<'_, P> {
@@ -334,11 +359,13 @@ impl<P: Registered> Explorer<'_, P> {
         let scenario = self.scenario;
         let repro = Scenario {
             name: format!("explore: {}", described.join(" + ")),
-            doc: format!("Found by `failsim explore` from \"{}\": {}. Breaks the property: {detail}.", scenario.name, described.join("; ")),
+            doc: format!("Found by `{}` from \"{}\": {}. Breaks the property: {detail}.", self.found_by, scenario.name, described.join("; ")),
             script: script_with(scenario, &self.setup.names, faults),
+            expect_trace: None,
             ..scenario.clone()
         };
-        Ok(Found { faults: described, detail, scenario: crate::scenario::to_ron(&repro)? })
+        let (text, _) = crate::replay::pinned_text(std::path::Path::new("found.ron"), &crate::scenario::to_ron(&repro)?)?;
+        Ok(Found { faults: described, detail, scenario: text })
     }
 }
 
@@ -382,5 +409,15 @@ mod tests {
         assert_eq!("downtime>10m".parse::<Property>(), Ok(Property::DowntimeAbove(600_000)));
         assert_eq!("split-brain".parse::<Property>(), Ok(Property::SplitBrain));
         assert!("nonsense".parse::<Property>().is_err());
+    }
+
+    #[test]
+    fn the_found_by_command_gives_back_every_argument() {
+        for p in [Property::DowntimeAbove(450_500), Property::SplitBrain, Property::Loss] {
+            assert_eq!(p.arg().parse::<Property>(), Ok(p), "{}", p.arg());
+        }
+        let grid = Grid { from_ms: 60_000, step_ms: 30_000, until_ms: 240_000, duration_ms: 90_500 };
+        let want = "failsim explore 'my dir/q.ron' --depth 2 --property 'downtime>7m' --from 1m --step 30s --until 4m --duration 1m30s500ms";
+        assert_eq!(found_by("my dir/q.ron", 2, Property::DowntimeAbove(420_000), grid), want);
     }
 }

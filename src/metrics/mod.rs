@@ -13,7 +13,7 @@
 //! - **alarms raised**, by severity.
 
 use crate::engine::Time;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What a product says about one instant (the runner samples it after each timestamp).
@@ -28,7 +28,7 @@ pub struct Sample {
     pub claimers: u32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outage {
     pub from_ms: Time,
     /// When a node started taking over, if one did.
@@ -37,7 +37,8 @@ pub struct Outage {
     pub until_ms: Option<Time>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// (`Deserialize`: `failsim diff --other-bin` reads another binary's JSON report.)
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metrics {
     pub downtime_ms: Time,
     pub outages: Vec<Outage>,

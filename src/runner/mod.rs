@@ -12,6 +12,8 @@ use crate::scenario::{Scenario, Step};
 use crate::world::{Narration, World, WorldCx, WorldDecl, WorldFault};
 use serde::Serialize;
 
+mod pinned;
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ExpectationResult {
     pub ids: Vec<String>,
@@ -28,6 +30,9 @@ pub struct ExpectationResult {
 pub struct TraceLine {
     pub at_ms: Time,
     pub text: String,
+    /// The index of the system that recorded it, in a world of several (FS-DIFF names it).
+    #[serde(skip)]
+    pub system: u16,
     #[serde(skip)]
     pub shown: bool,
 }
@@ -471,7 +476,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         .collect();
     let total = (n > 1).then(|| Metrics::total(&systems.iter().map(|s| s.metrics.clone()).collect::<Vec<_>>()));
     let first = systems.remove(0);
-    Ok(Outcome {
+    let mut outcome = Outcome {
         name: scenario.name.clone(),
         metrics: first.metrics,
         lanes: lanes.finish(end),
@@ -486,10 +491,17 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         total,
         warnings: lint_product::<P>(&setup),
         trace_hash: sim.trace().hash(),
-        timeline: sim.trace().records().iter().map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), shown: P::shown(&r.inner) }).collect(),
+        timeline: sim
+            .trace()
+            .records()
+            .iter()
+            .map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), system: r.system, shown: P::shown(&r.inner) })
+            .collect(),
         expectations,
         events: sim.events_handled(),
-    })
+    };
+    outcome.expectations.extend(pinned::verdict(scenario, &outcome));
+    Ok(outcome)
 }
 
 /// The products of a scenario's systems, each once, in order of first appearance.

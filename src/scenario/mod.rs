@@ -4,13 +4,18 @@
 
 mod de;
 mod error;
+mod locate;
 pub mod overrides;
+mod pinned;
 mod tree;
 
 pub use error::ScenarioError;
+pub use locate::at_system;
+pub use pinned::with_expect_trace;
 
 use crate::action::{Action, Command as _, Do, NamedFault};
 use crate::check::When;
+use crate::pin::ExpectTrace;
 use crate::products::{AnyClaim, Mixed, Registered, StepAction, System, SystemTag, WithConfig, WithProduct};
 use crate::units::Ms;
 use crate::world::WorldDecl;
@@ -35,6 +40,8 @@ pub struct Scenario {
     pub script: Vec<Step>,
     pub end: Ms,
     pub expect: Vec<Expectation>,
+    /// The run this file states it replays (FS-PIN), checked by `run` after the expectations.
+    pub expect_trace: Option<ExpectTrace>,
 }
 
 /// One of several systems in a world, with the name actions and expectations use for it.
@@ -78,7 +85,7 @@ impl Scenario {
 impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Scenario", 8)?;
+        let mut st = s.serialize_struct("Scenario", 9)?;
         st.serialize_field("name", &self.name)?;
         st.serialize_field("doc", &self.doc)?;
         st.serialize_field("seed", &self.seed)?;
@@ -96,6 +103,10 @@ impl Serialize for Scenario {
         st.serialize_field("script", &self.script)?;
         st.serialize_field("end", &self.end)?;
         st.serialize_field("expect", &self.expect)?;
+        match &self.expect_trace {
+            Some(pin) => st.serialize_field("expect_trace", pin)?,
+            None => st.skip_field("expect_trace")?,
+        }
         st.end()
     }
 }
@@ -123,6 +134,8 @@ struct Shell<H> {
     end: Ms,
     #[serde(default = "Vec::new")]
     expect: Vec<ExpectShell<H>>,
+    #[serde(default)]
+    expect_trace: Option<ExpectTrace>,
 }
 
 #[derive(Deserialize)]
@@ -203,8 +216,8 @@ impl<H> Shell<H> {
         let system = self.first_system()?.clone();
         let script = self.script.into_iter().zip(actions).map(|(s, action)| Step { at: s.at, system: s.system, action }).collect();
         let expect = self.expect.into_iter().zip(claims).map(|(e, that)| Expectation { ids: e.ids, when: e.when, system: e.system, that }).collect();
-        let (name, doc, seed, world, systems, end) = (self.name, self.doc, self.seed, self.world, self.systems, self.end);
-        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect })
+        let (name, doc, seed, world, systems, end, expect_trace) = (self.name, self.doc, self.seed, self.world, self.systems, self.end, self.expect_trace);
+        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect, expect_trace })
     }
 }
 
@@ -583,7 +596,27 @@ fn ron_options() -> ron::Options {
 /// A scenario as a file, in the format `parse` reads (it reads back to the same scenario).
 pub fn to_ron(scenario: &Scenario) -> Result<String, String> {
     let pretty = ron::ser::PrettyConfig::new().struct_names(false).depth_limit(3);
-    ron_options().to_string_pretty(scenario, pretty).map(|s| s + "\n").map_err(|e| e.to_string())
+    ron_options().to_string_pretty(scenario, pretty).map(|s| single_quotes_as_written(&s) + "\n").map_err(|e| e.to_string())
+}
+
+/// `text` with ron's `\'` (a single quote in a string) written as `'`, which reads the same: a
+/// "found by" command quotes for a shell with `'` and must run as the file prints it (FS-PIN).
+/// Every other escape stays (`\\'` is an escaped backslash, then a quote's escape).
+fn single_quotes_as_written(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\'') => out.push('\''),
+            Some(next) => out.extend(['\\', next]),
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// A scenario from its JSON form (`--set`): the same shell as a file's, each claim read in the
@@ -736,6 +769,16 @@ mod tests {
             let e = parse(Path::new("f.ron"), src).expect_err("a broken file");
             assert_eq!((e.line, e.col, e.message.as_str()), (1, col, message), "{}", &src[..src.len().min(60)]);
         }
+    }
+
+    #[test]
+    fn single_quotes_are_written_as_they_read() {
+        let sc = parse(Path::new("f.ron"), r#"Scenario(name: "it's", doc: "a \\' b \" c", system: CheckPoint(), end: "5m")"#).unwrap();
+        assert_eq!(sc.doc, r#"a \' b " c"#);
+        let text = super::to_ron(&sc).unwrap();
+        assert!(text.contains(r#"name: "it's""#) && text.contains(r#"doc: "a \\' b \" c""#), "{text}");
+        let back = parse(Path::new("f.ron"), &text).unwrap();
+        assert_eq!((back.name.as_str(), back.doc.as_str()), ("it's", r#"a \' b " c"#), "reads back the same");
     }
 
     #[test]

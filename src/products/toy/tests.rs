@@ -78,6 +78,7 @@ fn chaos_draws_its_own_fault_and_checks_it() {
         systems: Vec::new(),
         world: None,
         target: "toy".into(),
+        invoked_as: "toy".into(),
         seeds: 0..100,
         shard: None,
         jobs: 1,
