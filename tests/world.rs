@@ -386,12 +386,23 @@ fn a_node_name_alone_says_which_system_a_step_is_for() {
         "script: [(at: \"30s\", do: Stop(\"dma-2b\")), (at: \"40s\", do: Pull(cable: Corporate, on: \"dma-3a\")), (at: \"50s\", do: Stop(\"dma-1b\")),",
         1,
     );
+    let src = src.replacen("expect: [", "expect: [(ids: [\"FS-MULTI\"], when: At(\"45s\"), that: Agent(\"dma-2b\", Stopped)),", 1);
     let s = parse(&src);
+    assert_eq!(s.expect[0].system.as_deref(), Some("pair-2"), "a claim by a DMA's host name is that pair's");
     let systems: Vec<Option<&str>> = s.script.iter().take(3).map(|st| st.system.as_deref()).collect();
     assert_eq!(systems, [Some("pair-2"), Some("pair-3"), None], "the first system keeps what names its own node");
     let o = failsim::run(&s, None).expect("runs");
     assert!(o.timeline.iter().any(|l| l.text.contains("stop on dma-2b")), "pair-2's trace runs the stop");
     assert!(o.timeline.iter().any(|l| l.text.contains("pull the Corporate cable on dma-3a")), "pair-3's trace runs the pull");
+    assert_eq!(o.expectations[0].failure, None, "dma-2b is stopped");
+    let running = failsim::run(&parse(&src.replacen("Agent(\"dma-2b\", Stopped)", "Agent(\"dma-2b\", Running)", 1)), None).expect("runs");
+    assert!(running.expectations[0].failure.is_some(), "the claim can fail");
+    let e = failsim::parse(
+        Path::new("w.ron"),
+        &src.replacen("system: \"pair-2\", that: OnlineCount(0)", "system: \"pair-2\", that: Agent(\"dma-1a\", Running)", 1),
+    )
+    .expect_err("not pair-2's DMA");
+    assert!(e.message.contains("no node is named `dma-1a`; the system's nodes are dma-2a, dma-2b"), "{e}");
 
     let two_default = "Scenario(name: \"n\", doc: \"\", systems: [(name: \"p1\", system: DataMiner(main: (name: \"P1A\"), backup: (name: \"P1B\"))), (name: \"p2\", system: DataMiner()), (name: \"p3\", system: DataMiner())], script: [(at: \"1m\", do: Stop(\"DMA-MAIN\"))], end: \"2m\")";
     let e = failsim::parse(Path::new("n.ron"), two_default).expect_err("two pairs have a DMA-MAIN");

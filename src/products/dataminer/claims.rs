@@ -1,10 +1,22 @@
 //! Claims about a DataMiner Failover pair, evaluated against the operator views of the model.
 
 use super::{AlarmSeverity, DataMiner, Dma, Led, Role, Run};
+use crate::action::{NodeIn, NodeWords, Target};
 use crate::check::{self, Verdict};
 use crate::net::Ip;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
+
+/// DataMiner names its agents `Main` and `Backup` (or by their names): no words of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Words;
+
+impl NodeWords for Words {
+    const WORDS: &'static [(&'static str, Target)] = &[];
+}
+
+/// A DMA a claim names: `Main`, `Backup`, or its name (its host's, in a declared world).
+type Node = NodeIn<Words>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RoleIs {
@@ -40,15 +52,15 @@ const STATUS_ITEMS: [&str; 11] = [
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Claim {
     /// The DMA's Failover Status.
-    Role(Dma, RoleIs),
+    Role(Node, RoleIs),
     /// How many DMAs are online (2: split brain).
     OnlineCount(u32),
     /// Whether DataMiner runs on the DMA.
-    Agent(Dma, AgentIs),
+    Agent(Node, AgentIs),
     /// An alarm whose text contains `text` (case-insensitive) is active (`active: true`) or
     /// not (`active: false`) in the DMA's Alarm Console.
     Alarm {
-        on: Dma,
+        on: Node,
         text: String,
         #[serde(default = "yes")]
         active: bool,
@@ -58,14 +70,14 @@ pub enum Claim {
     /// A Status dialog item of `of`, as Cube shows it when connected to `from` (default: the
     /// online DMA). `is: "absent"` claims the item is not shown.
     Status {
-        of: Dma,
+        of: Node,
         item: String,
         is: String,
         #[serde(default)]
-        from: Option<Dma>,
+        from: Option<Node>,
     },
     /// The Failover dialog LED of the DMA.
-    Led(Dma, Led),
+    Led(Node, Led),
     /// The DNS table's addresses for `name`, in registration order.
     Dns { name: String, is: Vec<Ip> },
     /// No address is registered under two names, leaving out the names in `except` (a shared
@@ -80,28 +92,28 @@ pub enum Claim {
         query: String,
         answers: Vec<String>,
         #[serde(default)]
-        served_by: Option<Vec<Dma>>,
+        served_by: Option<Vec<Node>>,
     },
     /// The last connection attempt from the DMA succeeded (or not).
-    Connection { from: Dma, ok: bool },
+    Connection { from: Node, ok: bool },
     /// Where the gathered records are (FS-NOLOSS). Unset fields are not checked.
     Records(check::Writes),
     /// The DataMiner version the DMA runs.
-    Version(Dma, super::Version),
+    Version(Node, super::Version),
     /// Whether the DMA's database server runs.
-    DbRunning(Dma, bool),
+    DbRunning(Node, bool),
     /// At most this many DMAs are online (1: no split brain).
     OnlineAtMost(u32),
     /// The pair is healthy: one DMA online, both running, sync up, no alarm, records in both DBs.
     Healthy,
     /// The DMA holds every VIP of the pair (`true`) or none (`false`): they move together
     /// (DM-OPT-ACQUISITION).
-    HoldsVips(Dma, bool),
+    HoldsVips(Node, bool),
     /// Every data source of the pair is polled by an online DMA over its acquisition network
     /// (`true`), or some data source is not (`false`) (DM-OPT-ACQUISITION).
     Polling(bool),
     /// The DMA's current runtime errors, the Status dialog's "RTE Count" (open RTEs; DM-OPT-RTE).
-    RteCount(Dma, u32),
+    RteCount(Node, u32),
 }
 
 fn yes() -> bool {
@@ -111,7 +123,9 @@ fn yes() -> bool {
 use check::expect;
 
 impl Claim {
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the claim against the pair's DMAs (`names`, `Main` first).
+    pub fn validate(&self, names: &[String]) -> Result<(), String> {
+        self.nodes().into_iter().try_for_each(|n| crate::action::check_node(&n.node().target(), names, Words::WORDS))?;
         match self {
             Claim::Records(w) => w.validate(),
             Claim::Status { item, .. } => check::known_item(item, &STATUS_ITEMS, "Status dialog item"),
@@ -119,16 +133,41 @@ impl Claim {
         }
     }
 
-    pub fn eval(&self, dm: &DataMiner, world: &World) -> Verdict {
+    /// The DMAs the claim names.
+    fn nodes(&self) -> Vec<&Node> {
         match self {
-            Claim::Role(d, r) => expect(*r, role_is(dm.agent(*d).role)),
+            Claim::Role(n, _)
+            | Claim::Agent(n, _)
+            | Claim::Led(n, _)
+            | Claim::Version(n, _)
+            | Claim::DbRunning(n, _)
+            | Claim::HoldsVips(n, _)
+            | Claim::RteCount(n, _) => vec![n],
+            Claim::Alarm { on, .. } => vec![on],
+            Claim::Status { of, from, .. } => std::iter::once(of).chain(from).collect(),
+            Claim::Lookups { served_by, .. } => served_by.iter().flatten().collect(),
+            Claim::Connection { from, .. } => vec![from],
+            Claim::OnlineCount(_)
+            | Claim::Dns { .. }
+            | Claim::DnsUnique { .. }
+            | Claim::Records(_)
+            | Claim::OnlineAtMost(_)
+            | Claim::Healthy
+            | Claim::Polling(_) => Vec::new(),
+        }
+    }
+
+    pub fn eval(&self, dm: &DataMiner, world: &World) -> Verdict {
+        let dma = |n: &Node| dm.dma_of(n.node());
+        match self {
+            Claim::Role(d, r) => expect(*r, role_is(dm.agent(dma(d)).role)),
             Claim::OnlineCount(n) => expect(*n, dm.online().count() as u32),
-            Claim::Agent(d, s) => expect(*s, agent_is(dm.agent(*d).run)),
+            Claim::Agent(d, s) => expect(*s, agent_is(dm.agent(dma(d)).run)),
             Claim::Alarm { on, text, active, severity } => {
-                check::alarm(&dm.agent(*on).console, dm.name(*on), text, *active, severity.map(AlarmSeverity::severity))
+                check::alarm(&dm.agent(dma(on)).console, dm.name(dma(on)), text, *active, severity.map(AlarmSeverity::severity))
             }
-            Claim::Status { of, item, is, from } => check::panel_item(&dm.status_dialog(world.net(), *from), dm.name(*of), item, is),
-            Claim::Led(d, l) => expect(*l, dm.led(*d)),
+            Claim::Status { of, item, is, from } => check::panel_item(&dm.status_dialog(world.net(), from.as_ref().map(dma)), dm.name(dma(of)), item, is),
+            Claim::Led(d, l) => expect(*l, dm.led(dma(d))),
             Claim::Dns { name, is } => expect(is.clone(), world.dns().addresses(name)),
             Claim::DnsUnique { except } => {
                 let dups = world.dns().duplicates();
@@ -143,25 +182,28 @@ impl Claim {
                     }
                 }
             }
-            Claim::Lookups { query, answers, served_by } => lookups(dm, query, answers, served_by.as_deref()),
+            Claim::Lookups { query, answers, served_by } => {
+                lookups(dm, query, answers, served_by.as_ref().map(|s| s.iter().map(dma).collect::<Vec<_>>()).as_deref())
+            }
             Claim::Connection { from, ok } => {
-                let last = dm.connections.iter().rev().find(|c| c.from == dm.name(*from));
+                let from = dma(from);
+                let last = dm.connections.iter().rev().find(|c| c.from == dm.name(from));
                 match last {
                     None => Err((
-                        format!("a connection from {} that {}", dm.name(*from), if *ok { "succeeds" } else { "fails" }),
+                        format!("a connection from {} that {}", dm.name(from), if *ok { "succeeds" } else { "fails" }),
                         "no connection attempted yet".into(),
                     )),
                     Some(c) => expect(*ok, c.ok).map_err(|(e, a)| (format!("ok = {e}"), format!("ok = {a} ({})", c.detail))),
                 }
             }
             Claim::Records(w) => w.check(&dm.ledger.summary()),
-            Claim::Version(d, v) => expect(*v, dm.agent(*d).version),
-            Claim::DbRunning(d, r) => expect(*r, dm.db_available(world.net(), *d)),
+            Claim::Version(d, v) => expect(*v, dm.agent(dma(d)).version),
+            Claim::DbRunning(d, r) => expect(*r, dm.db_available(world.net(), dma(d))),
             Claim::OnlineAtMost(n) => check::at_most(*n, dm.online().count(), "online"),
             Claim::Healthy => check::healthy(dm.health_problems(world.net())),
-            Claim::HoldsVips(d, all) => holds_vips(dm, world, *d, *all),
+            Claim::HoldsVips(d, all) => holds_vips(dm, world, dma(d), *all),
             Claim::Polling(ok) => polling(dm, world, *ok),
-            Claim::RteCount(d, n) => expect(*n, dm.rte_count(*d)),
+            Claim::RteCount(d, n) => expect(*n, dm.rte_count(dma(d))),
         }
     }
 }

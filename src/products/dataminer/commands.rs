@@ -183,6 +183,15 @@ enum Step {
 }
 
 impl DataMiner {
+    /// The DMA a claim names: its identity, or its name (the parser checked it is one).
+    pub(super) fn dma_of(&self, n: &crate::action::NodeRef) -> Dma {
+        match n {
+            crate::action::NodeRef::Main => Dma::Main,
+            crate::action::NodeRef::Backup => Dma::Backup,
+            crate::action::NodeRef::Named(name) => Dma::BOTH.into_iter().find(|d| self.name(*d) == name).expect("the parser checked the claim's DMAs"),
+        }
+    }
+
     /// Resolves a node reference at the moment the action runs: a role held by no DMA, or by
     /// both (two online in a split brain, both offline), is refused with the words why.
     pub fn resolve(&self, r: &DmaRef) -> Result<Dma, String> {

@@ -62,8 +62,8 @@ impl Vocabulary for DataMiner {
         crate::action::supported(SHARED, COMMANDS)
     }
 
-    fn validate_claim(_: &Config, claim: &Claim) -> Result<(), String> {
-        claim.validate()
+    fn validate_claim(cfg: &Config, claim: &Claim) -> Result<(), String> {
+        claim.validate(&cfg.node_names())
     }
 
     fn node_names(cfg: &Config) -> Vec<String> {
