@@ -166,6 +166,17 @@ impl NodeRef {
         }
     }
 
+    /// The node this reference names among a system's `nodes` (in order, with their names):
+    /// `Main` the first, `Backup` the second, a name the node of that name.
+    pub fn among<N>(&self, nodes: impl IntoIterator<Item = (N, String)>) -> Option<N> {
+        let mut nodes = nodes.into_iter();
+        match self {
+            NodeRef::Main => nodes.next().map(|(n, _)| n),
+            NodeRef::Backup => nodes.nth(1).map(|(n, _)| n),
+            NodeRef::Named(name) => nodes.find(|(_, n)| n == name).map(|(node, _)| node),
+        }
+    }
+
     /// The node as a script would name it.
     pub fn target(&self) -> Target {
         match self {
@@ -615,6 +626,15 @@ mod tests {
         assert!(!Action::Pull { cable: CableRef::Sync, on: t }.is_workload());
         assert_eq!(Action::Write { count: 3 }.count(), Some(Count::Records(3)));
         assert_eq!(Action::Switch.count(), None);
+    }
+
+    #[test]
+    fn a_claims_node_is_found_among_the_systems_nodes_by_identity_or_name() {
+        let nodes = || [(7u8, "a".to_string()), (8, "b".to_string()), (9, "c".to_string())];
+        assert_eq!((NodeRef::Main.among(nodes()), NodeRef::Backup.among(nodes())), (Some(7), Some(8)));
+        assert_eq!(NodeRef::Named("c".into()).among(nodes()), Some(9));
+        assert_eq!(NodeRef::Named("d".into()).among(nodes()), None);
+        assert_eq!(NodeRef::Backup.among([(7u8, "a".to_string())]), None, "a system of one node has no Backup");
     }
 
     #[test]

@@ -281,11 +281,7 @@ impl CheckPoint {
 
     /// The server a claim names.
     pub fn server_of(&self, n: &NodeRef) -> Option<Sid> {
-        match n {
-            NodeRef::Main => Some(Sid::from(NodeId::Main)),
-            NodeRef::Backup => Some(Sid::from(NodeId::Backup)),
-            NodeRef::Named(name) => self.ids().find(|s| self.name(*s) == name),
-        }
+        n.among(self.ids().map(|s| (s, self.name(s).to_string())))
     }
 
     /// Resolves a node reference when the action runs: a role held by no server, or by

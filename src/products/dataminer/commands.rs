@@ -185,11 +185,7 @@ enum Step {
 impl DataMiner {
     /// The DMA a claim names: its identity, or its name (the parser checked it is one).
     pub(super) fn dma_of(&self, n: &crate::action::NodeRef) -> Dma {
-        match n {
-            crate::action::NodeRef::Main => Dma::Main,
-            crate::action::NodeRef::Backup => Dma::Backup,
-            crate::action::NodeRef::Named(name) => Dma::BOTH.into_iter().find(|d| self.name(*d) == name).expect("the parser checked the claim's DMAs"),
-        }
+        n.among(Dma::BOTH.map(|d| (d, self.name(d).to_string()))).expect("the parser checked the claim's DMAs")
     }
 
     /// Resolves a node reference at the moment the action runs: a role held by no DMA, or by

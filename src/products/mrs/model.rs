@@ -463,11 +463,7 @@ impl ActiveStandby {
     /// refused with the words why.
     /// The node a claim names: its identity, or its name.
     pub fn id_of(&self, n: &crate::action::NodeRef) -> Option<NodeId> {
-        match n {
-            crate::action::NodeRef::Main => Some(NodeId::Main),
-            crate::action::NodeRef::Backup => Some(NodeId::Backup),
-            crate::action::NodeRef::Named(name) => NodeId::BOTH.into_iter().find(|m| self.name(*m) == name),
-        }
+        n.among(NodeId::BOTH.map(|m| (m, self.name(m).to_string())))
     }
 
     fn resolve(&self, t: &Target) -> Result<NodeId, String> {

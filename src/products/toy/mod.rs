@@ -10,7 +10,7 @@
 //! - `Promote(node)` (its own command) lights that node, if it can, and darkens the other.
 //! - `Jam(node)` / `Unjam(node)` (its own commands, and its own fault) jam the node's lamp.
 
-use crate::action::{Action, CableRef, Command as _, Do, NodeIn, NodeRef, NodeWords, Target};
+use crate::action::{Action, CableRef, Command as _, Do, NodeIn, NodeWords, Target};
 use crate::check::{self, Verdict};
 use crate::engine::Time;
 use crate::fault::{FaultKind, OwnFault, Profile};
@@ -310,14 +310,7 @@ impl Observation for Toy {
     fn eval(&self, _: &World, claim: &Claim, _: Time) -> Verdict {
         let lit = self.lit.map(|n| self.cfg.names[n].clone());
         match claim {
-            Claim::Lit(n) => {
-                let want = match n.node() {
-                    NodeRef::Main => self.cfg.names[0].clone(),
-                    NodeRef::Backup => self.cfg.names[1].clone(),
-                    NodeRef::Named(name) => name.clone(),
-                };
-                check::expect(Some(want), lit)
-            }
+            Claim::Lit(n) => check::expect(n.node().among(self.cfg.names.iter().map(|name| (name.clone(), name.clone()))), lit),
             Claim::LitAtMost(max) => check::at_most(*max, usize::from(self.lit.is_some()), "lit"),
             Claim::Healthy => check::healthy(self.problems()),
         }
