@@ -222,9 +222,10 @@ impl World {
         if !self.net.remove_addr(port, ip) {
             return None;
         }
-        let subnets = self.net.port(port).addrs.clone();
-        let host = self.net.host_of(port);
-        Some(host.and_then(|h| self.routes.get_mut(&h)).map_or_else(Vec::new, |t| t.address_removed(&subnets)))
+        // The network and the routing tables are separate fields: the NIC's addresses are read
+        // in place, and only for a host that has routes.
+        let table = self.net.host_of(port).and_then(|h| self.routes.get_mut(&h));
+        Some(table.map_or_else(Vec::new, |t| t.address_removed(&self.net.port(port).addrs)))
     }
 
     /// The host's persistent routes, as it is laid out.
