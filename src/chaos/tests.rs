@@ -199,6 +199,11 @@ impl Model for Rogue {
 
     const LABEL: &'static str = "rogue";
 
+    /// No hosts at all.
+    fn preset(_: &Misbehaviour) -> crate::world::WorldDecl {
+        crate::world::WorldDecl::flat()
+    }
+
     fn build(misbehaviour: &Misbehaviour, cx: &mut Cx<'_, '_, Self>) -> Self {
         if *misbehaviour == Misbehaviour::Flaky {
             cx.record(BUILDS.fetch_add(1, Ordering::Relaxed).to_string());

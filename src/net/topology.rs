@@ -22,7 +22,7 @@ pub struct Host {
 }
 
 /// How addresses are reached over live paths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Routing {
     /// Any port on a live path reaches any address held there, whatever the subnets: the
     /// built-in layouts, where every host shares one switch/router (FS-WORLD: they mean what
@@ -191,6 +191,11 @@ impl Topology {
 
     pub fn host(&self, id: HostId) -> &Host {
         &self.hosts[id.0 as usize]
+    }
+
+    /// How many hosts, ports and cables the network has (the next ids).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (self.hosts.len(), self.ports.len(), self.cables.len())
     }
 
     pub fn hosts(&self) -> impl Iterator<Item = (HostId, &Host)> {

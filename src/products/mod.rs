@@ -89,8 +89,12 @@ pub trait Model: Clone {
     /// The system's name in reports (the product's full name).
     const LABEL: &'static str;
 
-    /// The system at t = 0 in the world (its hosts, NICs and cables in the default layout),
-    /// its random streams taken from the world, its first timers armed.
+    /// The product's built-in layout, a world like any declared one (with flat routing): what a
+    /// scenario without `world:` lays out for the system, which then binds to it as it would
+    /// to a declared world.
+    fn preset(cfg: &Self::Config) -> WorldDecl;
+    /// The system at t = 0 in its region of the world (bound to its hosts through
+    /// [`WorldCx::region`]), its random streams taken from the world, its first timers armed.
     fn build(cfg: &Self::Config, cx: &mut Cx<'_, '_, Self>) -> Self;
     /// The event a script action becomes.
     fn action(&self, action: Do<Self::Command>) -> Self::Event;

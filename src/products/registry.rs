@@ -247,6 +247,11 @@ macro_rules! registry {
             type Config = System;
             type Command = AnyCommand;
             const LABEL: &'static str = "several products";
+            fn preset(cfg: &System) -> $crate::world::WorldDecl {
+                match cfg {
+                    $( $(#[$meta])* System::$variant(c) => <$product as $crate::products::Model>::preset(c), )*
+                }
+            }
             fn build(cfg: &System, cx: &mut $crate::products::Cx<'_, '_, Self>) -> Self {
                 match cfg {
                     $( $(#[$meta])* System::$variant(c) => Mixed::$variant(cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::build(c, cx))), )*
@@ -516,13 +521,19 @@ impl System {
         self.visit(Validate)
     }
 
-    /// Checks the system's binding to the scenario's world (see [`Product::check_binding`]).
+    /// Checks the system's binding to the scenario's world (see [`Product::check_binding`]);
+    /// without one, that its preset is a world like any other (a DMA named `CLIENT` would
+    /// collide with the built-in client host).
     pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
         struct Binding<'a>(Option<&'a crate::world::WorldDecl>);
         impl WithConfig for Binding<'_> {
             type Out = Result<(), String>;
             fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
-                P::check_binding(cfg, self.0)
+                P::check_binding(cfg, self.0)?;
+                match self.0 {
+                    Some(_) => Ok(()),
+                    None => P::preset(cfg).check().map_err(|e| format!("the built-in layout: {}; rename it, or declare a `world:`", e.message)),
+                }
             }
         }
         self.visit(Binding(world))

@@ -191,7 +191,7 @@ impl<P: Product> Harness<P> {
     /// The world of `seed` with the systems built in it, in order.
     fn build(cfgs: &[&P::Config], decl: Option<&WorldDecl>, seed: u64, cx: &mut HarnessCx<'_, P>) -> Self {
         assert!((1..=crate::world::MAX_SYSTEMS).contains(&cfgs.len()), "1 to {} systems in a world", crate::world::MAX_SYSTEMS);
-        let mut world = World::declared(seed, decl);
+        let mut world = World::laid_out(seed, decl, cfgs.len(), |i| P::preset(cfgs[i]));
         let mut requests = Vec::new();
         let systems: Vec<P> = cfgs.iter().enumerate().map(|(i, cfg)| P::build(cfg, &mut WorldCx::new(cx, i as u16, &mut world, &mut requests))).collect();
         assert!(requests.is_empty(), "a system asks for no fault while it is built");

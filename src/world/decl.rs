@@ -3,8 +3,11 @@
 //! their NICs' subnets), switches, and cables between a NIC and a switch, two NICs (a cross
 //! cable) or two switches (an inter-switch or WAN link). [`WorldDecl::check`] refuses a broken
 //! world, naming the text to point at; [`WorldDecl::build`] lays it out in a [`World`].
+//!
+//! A product's built-in layout is a `WorldDecl` too (its preset, with flat routing): a scenario
+//! without `world:` is laid out from its systems' presets, a world like any other.
 
-use super::World;
+use super::{Region, World};
 use crate::action::NamedFault;
 use crate::net::{Cidr, Ip, Routing};
 use serde::{Deserialize, Serialize};
@@ -24,6 +27,19 @@ pub struct WorldDecl {
     pub switches: Vec<SwitchDecl>,
     #[serde(default)]
     pub cables: Vec<CableDecl>,
+    /// How addresses are reached: `Subnets` (the default: a NIC reaches its subnets, anything
+    /// else through its gateway) or `Flat` (every address on a live path, whatever the subnets:
+    /// the built-in layouts' one switch/router).
+    #[serde(default = "subnets", skip_serializing_if = "is_subnets")]
+    pub routing: Routing,
+}
+
+fn subnets() -> Routing {
+    Routing::Subnets
+}
+
+fn is_subnets(routing: &Routing) -> bool {
+    *routing == Routing::Subnets
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,6 +96,43 @@ pub struct DeclError {
 impl DeclError {
     fn at(name: &str, nth: usize, message: String) -> Self {
         DeclError { message, near: format!("\"{name}\""), nth }
+    }
+}
+
+/// Building a preset (a product's built-in layout) in code.
+impl WorldDecl {
+    /// An empty world with flat routing: where a product's preset starts.
+    pub fn flat() -> Self {
+        WorldDecl { hosts: Vec::new(), switches: Vec::new(), cables: Vec::new(), routing: Routing::Flat }
+    }
+
+    pub fn with_switch(mut self, name: &str, addr: Option<Cidr>) -> Self {
+        self.switches.push(SwitchDecl { name: name.into(), addr });
+        self
+    }
+
+    /// A host (not a router) with its NICs, each a name and an address.
+    pub fn with_host(mut self, name: &str, nics: &[(&str, Cidr)]) -> Self {
+        let nics = nics.iter().map(|(nic, addr)| NicDecl { name: (*nic).into(), addr: *addr, gateway: None }).collect();
+        self.hosts.push(HostDecl { name: name.into(), router: false, nics });
+        self
+    }
+
+    pub fn with_cable(mut self, name: &str, a: End, b: End) -> Self {
+        self.cables.push(CableDecl { name: name.into(), ends: (a, b) });
+        self
+    }
+
+    /// One switch, and each host's one NIC (`NIC`) on it by a cable named "<host> cable".
+    pub fn star(switch: &str, addr: Option<Cidr>, hosts: &[(&str, Cidr)]) -> Self {
+        let with_hosts = hosts.iter().fold(WorldDecl::flat().with_switch(switch, addr), |w, (host, addr)| w.with_host(host, &[("NIC", *addr)]));
+        hosts.iter().fold(with_hosts, |w, (host, _)| w.with_cable(&format!("{host} cable"), End::nic(host, "NIC"), End::Switch(switch.into())))
+    }
+}
+
+impl End {
+    pub fn nic(host: &str, nic: &str) -> Self {
+        End::Nic(host.into(), nic.into())
     }
 }
 
@@ -224,21 +277,27 @@ impl WorldDecl {
         }
     }
 
-    /// Lays the world out: every host, NIC, switch and cable, in declaration order, with
-    /// subnet routing. Call [`WorldDecl::check`] first.
-    pub fn build(&self, world: &mut World) {
-        world.net.set_routing(Routing::Subnets);
+    /// Lays the world out after what `world` holds: every switch, host with its NICs, and
+    /// cable, in declaration order, with the declared routing. Call [`WorldDecl::check`] first
+    /// (a product's preset fits by construction). Returns the region it laid out.
+    pub(super) fn build(&self, world: &mut World) -> Region {
+        let ids = |(hosts, ports, cables): (usize, usize, usize)| {
+            let id = |n: usize| u16::try_from(n).expect("a world's ids are 16-bit (MAX_HOSTS, MAX_CABLES)");
+            (id(hosts), id(ports), id(cables))
+        };
+        let before = ids(world.net.counts());
+        world.net.set_routing(self.routing);
         world.net.begin_layout();
         let mut switches = BTreeMap::new();
         for s in &self.switches {
-            switches.insert(s.name.as_str(), world.add_switch(&s.name, s.addr.into_iter().collect()));
+            switches.insert(s.name.as_str(), world.net.add_switch(&s.name, s.addr.into_iter().collect()));
         }
         let mut nics = BTreeMap::new();
         for h in &self.hosts {
-            let host = world.add_host(&h.name);
+            let host = world.net.add_host(&h.name);
             world.net.set_forwarding(host, h.router);
             for n in &h.nics {
-                let port = world.add_nic(host, &n.name, vec![n.addr]);
+                let port = world.net.add_nic(host, &n.name, vec![n.addr]);
                 world.net.set_gateway(port, n.gateway);
                 nics.insert((h.name.as_str(), n.name.as_str()), port);
             }
@@ -248,9 +307,12 @@ impl WorldDecl {
             End::Nic(h, n) => nics[&(h.as_str(), n.as_str())],
         };
         for c in &self.cables {
-            world.add_cable(&c.name, port(&c.ends.0), port(&c.ends.1));
+            world.net.add_cable(&c.name, port(&c.ends.0), port(&c.ends.1));
         }
         world.net.end_layout();
+        let after = ids(world.net.counts());
+        assert_eq!(usize::from(after.0 - before.0), self.hosts.len(), "every declared host is laid out");
+        Region { hosts: (before.0, after.0), ports: (before.1, after.1), cables: (before.2, after.2) }
     }
 }
 

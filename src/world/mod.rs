@@ -9,13 +9,15 @@
 //! network's state themselves (they may hold addresses — a VIP — and register names in DNS).
 //! Product-agnostic: no roles, heartbeats or alarms here.
 
+mod bind;
 mod decl;
 
-pub use decl::WorldDecl;
+pub use bind::{Footprint, Held, Peer, Region};
+pub use decl::{End, WorldDecl};
 
 use crate::action::{Action, NamedFault};
 use crate::engine::{Ctx, StreamAllocator, Streams, Tagged, Time, TimerId};
-use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Route, RouteTable, Routing, Topology};
+use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Route, RouteTable, Topology};
 
 /// The most systems one world holds (system indices are 16-bit).
 pub const MAX_SYSTEMS: usize = 10_000;
@@ -28,6 +30,8 @@ pub struct World {
     streams: StreamAllocator,
     /// Each host's routing table (the hosts that have persistent routes), by host.
     routes: std::collections::BTreeMap<HostId, RouteTable>,
+    /// Each system's region: the declared world, or the preset it brought.
+    regions: Vec<Region>,
 }
 
 /// A change of the physical world, with the one meaning it has for every product.
@@ -93,25 +97,34 @@ impl Applied {
 
 impl World {
     pub fn new(seed: u64) -> Self {
-        World { net: Topology::new(), dns: Dns::default(), streams: StreamAllocator::new(seed), routes: std::collections::BTreeMap::new() }
+        World { net: Topology::new(), dns: Dns::default(), streams: StreamAllocator::new(seed), routes: std::collections::BTreeMap::new(), regions: Vec::new() }
     }
 
-    /// The world a scenario declares (or the empty one, for a system to lay out its own).
-    pub fn declared(seed: u64, decl: Option<&WorldDecl>) -> Self {
+    /// The world of a run's `systems`: the one the scenario declares, every system's region;
+    /// or, without one, each system's preset (`preset(i)`, its built-in layout) laid out in
+    /// turn, a region of its own.
+    pub fn laid_out(seed: u64, decl: Option<&WorldDecl>, systems: usize, mut preset: impl FnMut(usize) -> WorldDecl) -> Self {
         let mut world = World::new(seed);
-        if let Some(decl) = decl {
-            decl.build(&mut world);
-        }
+        world.regions = match decl {
+            Some(decl) => vec![world.lay_out(decl); systems],
+            None => (0..systems).map(|i| world.lay_out(&preset(i))).collect(),
+        };
+        assert_eq!(world.regions.len(), systems, "every system has its region");
         world
+    }
+
+    /// Lays out `decl` after what the world holds: its region.
+    fn lay_out(&mut self, decl: &WorldDecl) -> Region {
+        decl.build(self)
+    }
+
+    /// The region system `system` lives in.
+    pub fn region(&self, system: u16) -> Region {
+        self.regions[usize::from(system)]
     }
 
     pub fn net(&self) -> &Topology {
         &self.net
-    }
-
-    /// Whether the scenario declared this world (systems bind to its hosts by name).
-    pub fn is_declared(&self) -> bool {
-        self.net.routing() == Routing::Subnets
     }
 
     pub fn host_named(&self, name: &str) -> Option<HostId> {
@@ -184,30 +197,14 @@ impl World {
         &self.dns
     }
 
-    /// The DNS server, for a host's registration or a fixed record.
-    pub fn dns_mut(&mut self) -> &mut Dns {
+    /// The DNS server, for a host's registration or a fixed record (through [`WorldCx`]).
+    fn dns_mut(&mut self) -> &mut Dns {
         &mut self.dns
     }
 
     /// The random streams of the next system built in this world (one block each).
     pub fn streams(&mut self) -> Streams {
         self.streams.next_block()
-    }
-
-    pub fn add_host(&mut self, name: &str) -> HostId {
-        self.net.add_host(name)
-    }
-
-    pub fn add_nic(&mut self, host: HostId, name: &str, addrs: Vec<Cidr>) -> PortId {
-        self.net.add_nic(host, name, addrs)
-    }
-
-    pub fn add_switch(&mut self, name: &str, addrs: Vec<Cidr>) -> PortId {
-        self.net.add_switch(name, addrs)
-    }
-
-    pub fn add_cable(&mut self, name: &str, a: PortId, b: PortId) -> CableId {
-        self.net.add_cable(name, a, b)
     }
 
     /// A host takes an address on one of its NICs (a virtual or floating IP).
@@ -229,7 +226,7 @@ impl World {
     }
 
     /// The host's persistent routes, as it is laid out.
-    pub fn set_routes(&mut self, host: HostId, routes: Vec<Route>) {
+    fn set_routes(&mut self, host: HostId, routes: Vec<Route>) {
         assert!(self.net.host(host).powered, "routes are set on a host as it is laid out");
         self.routes.insert(host, RouteTable::new(routes));
     }
@@ -433,11 +430,15 @@ impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
         self.world.streams()
     }
 
-    /// Lays out a product's built-in hosts, NICs, switches, cables and fixed DNS records: only
-    /// while the system is built, at t = 0 (a declared world is laid out by the world itself).
-    pub fn lay_out<T>(&mut self, f: impl FnOnce(&mut World) -> T) -> T {
-        assert_eq!(self.now(), 0, "a product lays out its hosts only when it is built");
-        f(self.world)
+    /// The region of the world this system lives in (its preset's, or the declared world).
+    pub fn region(&self) -> Region {
+        self.world.region(self.system)
+    }
+
+    /// A host's persistent routes: only while the system is built, at t = 0.
+    pub fn set_routes(&mut self, host: HostId, routes: Vec<Route>) {
+        assert_eq!(self.now(), 0, "a host's routes are set as it is laid out");
+        self.world.set_routes(host, routes);
     }
 
     /// The host holds an address on one of its NICs (a virtual or floating IP): whether it
@@ -503,8 +504,8 @@ mod tests {
     #[test]
     fn a_host_owns_its_routes_a_released_address_drops_the_unbound_ones_and_a_boot_restores_them() {
         let mut w = World::new(0);
-        let host = w.add_host("A");
-        let nic = w.add_nic(host, "corp", vec!["10.0.0.1/24".parse().unwrap()]);
+        let host = w.net.add_host("A");
+        let nic = w.net.add_nic(host, "corp", vec!["10.0.0.1/24".parse().unwrap()]);
         let route =
             |iface: Option<&str>| Route { dest: "1.2.3.0/24".parse().unwrap(), gateway: "10.0.0.254".parse().unwrap(), interface: iface.map(str::to_string) };
         w.set_routes(host, vec![route(None), route(Some("corp"))]);
@@ -521,10 +522,10 @@ mod tests {
     /// Two hosts on a switch, and a cross cable between their second NICs.
     fn world() -> (World, [PortId; 5], [CableId; 3], [HostId; 2]) {
         let mut w = World::new(0);
-        let sw = w.add_switch("switch", vec![]);
-        let (a, b) = (w.add_host("A"), w.add_host("B"));
-        let nics = [w.add_nic(a, "corp", vec![]), w.add_nic(a, "sync", vec![]), w.add_nic(b, "corp", vec![]), w.add_nic(b, "sync", vec![])];
-        let cables = [w.add_cable("A corp", nics[0], sw), w.add_cable("B corp", nics[2], sw), w.add_cable("cross", nics[1], nics[3])];
+        let sw = w.net.add_switch("switch", vec![]);
+        let (a, b) = (w.net.add_host("A"), w.net.add_host("B"));
+        let nics = [w.net.add_nic(a, "corp", vec![]), w.net.add_nic(a, "sync", vec![]), w.net.add_nic(b, "corp", vec![]), w.net.add_nic(b, "sync", vec![])];
+        let cables = [w.net.add_cable("A corp", nics[0], sw), w.net.add_cable("B corp", nics[2], sw), w.net.add_cable("cross", nics[1], nics[3])];
         (w, [sw, nics[0], nics[1], nics[2], nics[3]], cables, [a, b])
     }
 
@@ -561,7 +562,7 @@ mod tests {
             [WorldFault::Cable { cable: a_cable, plugged: false }, WorldFault::Cable { cable: cross, plugged: false }],
             "each NIC's cable, in order"
         );
-        let loose = w.add_nic(a, "spare", vec![]);
+        let loose = w.net.add_nic(a, "spare", vec![]);
         assert_eq!(w.faults_of(&pull, Some(a), &[loose], None), Some(vec![]), "a NIC without a cable has no cable to pull");
         let disable = Action::DisableNic { cable: CableRef::Sync, on: Target::Main };
         assert_eq!(w.faults_of(&disable, Some(a), &[a_sync], None), Some(vec![WorldFault::Nic { port: a_sync, enabled: false }]));

@@ -52,6 +52,19 @@ pub struct Binding {
     nic: String,
 }
 
+impl Binding {
+    /// The built-in layout's binding: each server's one NIC.
+    fn preset() -> Self {
+        Binding { nic: "NIC".into() }
+    }
+
+    /// What the servers need of the world: each a host with the NIC.
+    fn footprint<'a>(&'a self, cfg: &'a Config) -> crate::world::Footprint<'a> {
+        let nodes = cfg.servers.iter().map(String::as_str).collect();
+        crate::world::Footprint { nodes, nodes_are: " (servers are hosts)", nics: vec![Some(&self.nic)], ..Default::default() }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config { servers: vec!["SMS-PRIMARY".into(), "SMS-SECONDARY".into()], initially_active: NodeId::Main, sync_interval: Ms(600_000), bind: None }
@@ -77,13 +90,21 @@ impl Config {
     pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
         let how = "each server is the host of its name: `bind: (nic: \"…\")` names their NIC";
         let Some((b, world)) = crate::products::bound(self.bind.as_ref(), world, how)? else { return Ok(()) };
-        for server in &self.servers {
-            let host = world.host(server).ok_or_else(|| format!("bind: no host named `{server}` in the world (servers are hosts)"))?;
-            if !host.nics.iter().any(|n| n.name == b.nic) {
-                return Err(format!("bind: host `{server}` has no NIC `{}`", b.nic));
-            }
-        }
-        Ok(())
+        b.footprint(self).check(world)
+    }
+
+    /// The built-in layout: one switch, each server's one NIC on it.
+    pub(super) fn preset(&self) -> crate::world::WorldDecl {
+        let cidr = |i: usize| format!("172.16.0.{i}/24").parse().expect("a valid address");
+        let hosts: Vec<(&str, crate::net::Cidr)> = self.servers.iter().enumerate().map(|(i, s)| (s.as_str(), cidr(i + 1))).collect();
+        crate::world::WorldDecl::star("switch", Some(cidr(254)), &hosts)
+    }
+
+    /// The servers' hosts and NICs in the system's region of the world.
+    pub(super) fn places(&self, world: &crate::world::World, region: crate::world::Region) -> Vec<(crate::net::HostId, crate::net::PortId)> {
+        let preset = Binding::preset();
+        let bound = self.bind.as_ref().unwrap_or(&preset).footprint(self).resolve(world, region);
+        bound.nodes.into_iter().map(|(host, nics)| (host, nics[0].expect("the one NIC is bound"))).collect()
     }
 }
 

@@ -122,15 +122,13 @@ pub struct CheckPoint {
 }
 
 impl CheckPoint {
-    /// The servers in the default layout (one NIC each on one switch) or on their hosts in the
-    /// declared world (checked by `Config::check_binding`).
+    /// The servers on their hosts: the preset's (one NIC each on one switch) or the declared
+    /// world's (checked by `Config::check_binding`).
     pub fn new(cfg: Config, cx: &mut Cx<'_, '_>) -> Self {
         assert!((2..=super::MAX_SERVERS).contains(&cfg.servers.len()), "the configuration was validated");
         let stores = u8::try_from(cfg.servers.len()).expect("at most MAX_SERVERS");
-        let (switch, places) = cx.lay_out(|net| match &cfg.bind {
-            None => Self::lay_out(&cfg, net),
-            Some(b) => Self::bind(&cfg, b, net),
-        });
+        let region = cx.region();
+        let (switch, places) = (region.only_switch(cx.world()), cfg.places(cx.world(), region));
         let servers = places.into_iter().enumerate().map(|(i, (host, port))| {
             let mode = if i == cfg.initially_active.idx() { Mode::Active } else { Mode::Standby };
             Server { host, port, running: true, mode, db: IdSet::default(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
@@ -141,33 +139,6 @@ impl CheckPoint {
         cx.arm(timer, cfg.sync_interval.0, Event::PeriodicSync);
         cx.record(Rec::Initial { active: cfg.servers[cfg.initially_active.idx()].clone() });
         CheckPoint { cfg: Arc::new(cfg), switch, servers, ledger: Ledger::new(stores), refusals: Vec::new(), timer, collision_by: None }
-    }
-
-    /// The built-in layout: one switch, each server's one NIC on it.
-    fn lay_out(cfg: &Config, net: &mut crate::world::World) -> (Option<PortId>, Vec<(crate::net::HostId, PortId)>) {
-        let switch = net.add_switch("switch", vec!["172.16.0.254/24".parse().expect("valid")]);
-        let places = (0..cfg.servers.len())
-            .map(|i| {
-                let host = net.add_host(&cfg.servers[i]);
-                let port = net.add_nic(host, "NIC", vec![format!("172.16.0.{}/24", i + 1).parse().expect("valid")]);
-                net.add_cable(&format!("{} cable", cfg.servers[i]), port, switch);
-                (host, port)
-            })
-            .collect();
-        (Some(switch), places)
-    }
-
-    /// Each server on the declared host of its name, over the bound NIC.
-    fn bind(cfg: &Config, b: &super::Binding, net: &crate::world::World) -> (Option<PortId>, Vec<(crate::net::HostId, PortId)>) {
-        let places = cfg
-            .servers
-            .iter()
-            .map(|s| {
-                let host = net.host_named(s).expect("the binding was checked against the world");
-                (host, net.nic_named(s, &b.nic).expect("the binding was checked against the world"))
-            })
-            .collect();
-        (net.only_switch(), places)
     }
 
     pub fn name(&self, n: Sid) -> &str {

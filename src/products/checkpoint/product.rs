@@ -25,6 +25,10 @@ impl Model for CheckPoint {
 
     const LABEL: &'static str = "Check Point Management HA";
 
+    fn preset(cfg: &Config) -> crate::world::WorldDecl {
+        cfg.preset()
+    }
+
     fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         CheckPoint::new(cfg.clone(), cx)
     }

@@ -43,6 +43,11 @@ pub enum Nic {
 impl Nic {
     pub const ALL: [Nic; 3] = [Nic::Corporate, Nic::Sync, Nic::Acquisition];
 
+    /// The role's place in [`Nic::ALL`].
+    pub fn idx(self) -> usize {
+        self as usize
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Nic::Corporate => "Corporate",
@@ -268,7 +273,50 @@ impl Binding {
             Nic::Acquisition => self.acquisition.as_deref(),
         }
     }
+
+    /// The built-in layout's binding ([`Config::preset`]): a corporate and a sync NIC on each
+    /// DMA, the `CLIENT` host.
+    pub(super) fn preset(cfg: &Config) -> Self {
+        Binding {
+            main: cfg.main.name.clone(),
+            backup: cfg.backup.name.clone(),
+            corporate: Nic::Corporate.label().into(),
+            sync: Some(Nic::Sync.label().into()),
+            acquisition: None,
+            data_sources: Vec::new(),
+            client: PRESET_CLIENT.into(),
+        }
+    }
+
+    /// What the pair needs of the world: each DMA's host with the NIC of each role (in
+    /// [`Nic::ALL`]'s order), the client, the data sources, a dedicated cluster's database
+    /// nodes, and what the inverted heartbeats ping.
+    pub(super) fn footprint<'a>(&'a self, cfg: &'a Config) -> crate::world::Footprint<'a> {
+        use crate::world::{Footprint, Held, Peer};
+        let sources = self.data_sources.iter().map(|name| Peer { field: "bind", what: "data source ", name });
+        let db_nodes = match &cfg.storage {
+            Storage::Cluster(c) => c.nodes.iter().map(|name| Peer { field: "storage", what: "", name }).collect(),
+            _ => Vec::new(),
+        };
+        let held = cfg.heartbeats.iter().filter_map(|hb| match hb {
+            Heartbeat::Inverted(h) => Some(Held { what: "an inverted heartbeat's target", ip: h.to }),
+            _ => None,
+        });
+        Footprint {
+            nodes: vec![&self.main, &self.backup],
+            nodes_are: "",
+            nics: Nic::ALL.map(|n| self.nic(n)).to_vec(),
+            peers: std::iter::once(Peer { field: "bind", what: "client ", name: &self.client }).chain(sources).chain(db_nodes).collect(),
+            held: held.collect(),
+        }
+    }
 }
+
+/// The built-in layout's switch (and router).
+const PRESET_SWITCH: &str = "Switch/Router";
+
+/// The host clients connect from in the built-in layout.
+const PRESET_CLIENT: &str = "CLIENT";
 
 /// Where the pair's data lives (SPEC §8, `Supported_system_data_storage_architectures/`). It
 /// decides how records reach the other side, which Status items exist, the seed-node rule and
@@ -497,6 +545,31 @@ impl Config {
 }
 
 impl Config {
+    /// The built-in layout: one switch/router, a corporate and a sync NIC on each DMA (a cross
+    /// cable between the sync NICs), a client and a remote host. The client's cable and the
+    /// WAN link are scenery ([`Config::SCENERY`]).
+    pub(super) fn preset(&self) -> WorldDecl {
+        use crate::world::End;
+        let switch = || End::Switch(PRESET_SWITCH.into());
+        let (main, backup) = (&self.main.name, &self.backup.name);
+        let nics = |a: &AgentConfig| [(Nic::Corporate.label(), a.corporate), (Nic::Sync.label(), a.sync)];
+        let corporate = |a: &str| End::nic(a, Nic::Corporate.label());
+        WorldDecl::flat()
+            .with_switch(PRESET_SWITCH, Some(self.switch_ip))
+            .with_host(main, &nics(&self.main))
+            .with_host(backup, &nics(&self.backup))
+            .with_host(PRESET_CLIENT, &[("NIC", "10.10.10.100/24".parse().expect("a valid address"))])
+            .with_host("REMOTE", &[("NIC", self.remote_ip)])
+            .with_cable(&format!("{main} corporate cable"), corporate(main), switch())
+            .with_cable(&format!("{backup} corporate cable"), corporate(backup), switch())
+            .with_cable("sync cable", End::nic(main, Nic::Sync.label()), End::nic(backup, Nic::Sync.label()))
+            .with_cable(Self::SCENERY[0], End::nic(PRESET_CLIENT, "NIC"), switch())
+            .with_cable(Self::SCENERY[1], End::nic("REMOTE", "NIC"), switch())
+    }
+
+    /// The built-in layout's cables that are scenery: never faulted, not drawn.
+    pub(super) const SCENERY: [&str; 2] = ["client cable", "WAN link"];
+
     /// The binding matches the world: both exist or neither; the hosts, NICs and client exist;
     /// every inverted heartbeat pings an address something in the world holds.
     pub fn check_binding(&self, world: Option<&WorldDecl>) -> Result<(), String> {
@@ -512,38 +585,8 @@ impl Config {
         }
         let how = "the pair names its hosts: `bind: (main: \"…\", backup: \"…\", corporate: \"…\", client: \"…\")`";
         let Some((b, world)) = crate::products::bound(self.bind.as_deref(), world, how)? else { return Ok(()) };
-        if b.main == b.backup {
-            return Err(format!("main and backup are both bound to host `{}`", b.main));
-        }
-        for host in [&b.main, &b.backup] {
-            let h = world.host(host).ok_or_else(|| format!("bind: no host named `{host}` in the world"))?;
-            for nic in Nic::ALL.into_iter().filter_map(|n| b.nic(n)) {
-                if !h.nics.iter().any(|n| n.name == nic) {
-                    return Err(format!("bind: host `{host}` has no NIC `{nic}`"));
-                }
-            }
-        }
-        if world.host(&b.client).is_none() {
-            return Err(format!("bind: no client host named `{}` in the world", b.client));
-        }
-        for source in &b.data_sources {
-            if world.host(source).is_none() {
-                return Err(format!("bind: no data source host named `{source}` in the world"));
-            }
-        }
-        if let Storage::Cluster(c) = &self.storage {
-            for node in &c.nodes {
-                if world.host(node).is_none_or(|h| h.nics.is_empty()) {
-                    return Err(format!("storage: no host named `{node}` with a NIC in the world"));
-                }
-            }
-        }
+        b.footprint(self).check(world)?;
         for hb in &self.heartbeats {
-            if let Heartbeat::Inverted(h) = hb
-                && !world.holds(h.to)
-            {
-                return Err(format!("an inverted heartbeat pings {}, which no host or switch in the world has", h.to));
-            }
             if hb.via() == Nic::Sync && b.sync.is_none() {
                 return Err("a heartbeat goes via the Sync NIC, but the pair is bound without one (`sync:`)".into());
             }

@@ -320,13 +320,12 @@ impl DataMiner {
         let mut streams = cx.streams();
         let dns_rng = streams.take();
         let phase_rng = [streams.take(), streams.take()];
-        let (cfg, site, agent_ports) = cx.lay_out(|world| match cfg.bind.clone() {
-            None => Self::lay_out(cfg, world),
-            Some(b) => Self::bind(cfg, &b, world),
-        });
+        let (cfg, site, agent_ports) = Self::bind(cfg, cx.world(), cx.region());
         let cfg = Arc::new(cfg);
         // Each DMA's server keeps its persistent routes; the world owns them (DM-ROUTE-*).
-        cx.lay_out(|world| Dma::BOTH.map(|d| world.set_routes(agent_ports[d.idx()].0, cfg.agent(d).routes.clone())));
+        for d in Dma::BOTH {
+            cx.set_routes(agent_ports[d.idx()].0, cfg.agent(d).routes.clone());
+        }
         let agents = Dma::BOTH.map(|d| Self::new_agent(&cfg, d, agent_ports[d.idx()], cx));
         let mut dm = DataMiner {
             site,
@@ -347,7 +346,7 @@ impl DataMiner {
         };
         let online = dm.cfg.initially_online;
         cx.record(Rec::Initial { online: dm.name(online).to_string() });
-        cx.lay_out(|world| dm.initial_dns(world));
+        dm.initial_dns(cx);
         dm.agents[online.idx()].role = Role::Online;
         dm.claim_vip(online, cx);
         for d in Dma::BOTH {
@@ -360,36 +359,16 @@ impl DataMiner {
         dm
     }
 
-    /// The built-in layout: one switch/router, a corporate and a sync NIC per DMA, a client
-    /// and a remote host.
-    fn lay_out(cfg: Config, net: &mut World) -> (Config, Site, [(HostId, [PortId; 3]); 2]) {
-        let switch = net.add_switch("Switch/Router", vec![cfg.switch_ip]);
+    /// The pair on its hosts in its region: the preset's ([`Config::preset`]) or the declared
+    /// world's (checked by `Config::check_binding`). Each DMA takes its host's name and its
+    /// NICs' addresses; a role without a NIC of its own goes over the corporate one.
+    fn bind(mut cfg: Config, world: &World, region: crate::world::Region) -> (Config, Site, [(HostId, [PortId; 3]); 2]) {
+        let b = cfg.bind.as_deref().cloned().unwrap_or_else(|| Binding::preset(&cfg));
+        let bound = b.footprint(&cfg).resolve(world, region);
         let agent_ports = Dma::BOTH.map(|d| {
-            let a = cfg.agent(d);
-            let host = net.add_host(&a.name);
-            let corporate = net.add_nic(host, "Corporate", vec![a.corporate]);
-            (host, [corporate, net.add_nic(host, "Sync", vec![a.sync]), corporate])
-        });
-        let client_host = net.add_host("CLIENT");
-        let client = net.add_nic(client_host, "NIC", vec!["10.10.10.100/24".parse().expect("valid")]);
-        let remote_host = net.add_host("REMOTE");
-        let remote = net.add_nic(remote_host, "NIC", vec![cfg.remote_ip]);
-        for d in Dma::BOTH {
-            net.add_cable(&format!("{} corporate cable", cfg.agent(d).name), agent_ports[d.idx()].1[0], switch);
-        }
-        net.add_cable("sync cable", agent_ports[0].1[1], agent_ports[1].1[1]);
-        let scenery = vec![net.add_cable("client cable", client, switch), net.add_cable("WAN link", remote, switch)];
-        (cfg, Site { switch: Some(switch), client, data_sources: Vec::new(), db_nodes: Vec::new(), scenery }, agent_ports)
-    }
-
-    /// The declared world's hosts (checked by `Config::check_binding`): each DMA takes its
-    /// host's name and its NICs' addresses.
-    fn bind(mut cfg: Config, b: &Binding, world: &World) -> (Config, Site, [(HostId, [PortId; 3]); 2]) {
-        let nic = |host: &str, name: &str| world.nic_named(host, name).expect("the binding was checked against the world");
-        let agent_ports = Dma::BOTH.map(|d| {
-            let host = world.host_named(b.host(d)).expect("the binding was checked against the world");
-            let corporate = nic(b.host(d), &b.corporate);
-            (host, Nic::ALL.map(|role| b.nic(role).map_or(corporate, |name| nic(b.host(d), name))))
+            let (host, nics) = &bound.nodes[d.idx()];
+            let corporate = nics[Nic::Corporate.idx()].expect("the corporate NIC is always bound");
+            (*host, Nic::ALL.map(|role| nics[role.idx()].unwrap_or(corporate)))
         });
         for d in Dma::BOTH {
             let [corporate, sync, acquisition] = agent_ports[d.idx()].1.map(|p| world.net().port(p).addrs[0]);
@@ -400,14 +379,19 @@ impl DataMiner {
             (a.name, a.corporate, a.sync) = (b.host(d).to_string(), corporate, sync);
             a.acquisition = b.acquisition.is_some().then_some(acquisition);
         }
-        let first_nic = |name: &str| world.net().host(world.host_named(name).expect("the binding was checked against the world")).nics[0];
-        let client = first_nic(&b.client);
-        let data_sources = b.data_sources.iter().map(|s| (s.clone(), first_nic(s))).collect();
+        // The footprint's peers: the client, the data sources, then the database nodes.
+        let mut peers = bound.peers.into_iter();
+        let client = peers.next().expect("the client is bound");
+        let data_sources = b.data_sources.iter().map(|s| (s.clone(), peers.next().expect("each data source is bound"))).collect();
         let db_nodes = match &cfg.storage {
-            Storage::Cluster(c) => c.nodes.iter().map(|n| (n.clone(), first_nic(n))).collect(),
+            Storage::Cluster(c) => c.nodes.iter().map(|n| (n.clone(), peers.next().expect("each database node is bound"))).collect(),
             _ => Vec::new(),
         };
-        (cfg, Site { switch: world.only_switch(), client, data_sources, db_nodes, scenery: Vec::new() }, agent_ports)
+        let scenery = match cfg.bind {
+            Some(_) => Vec::new(),
+            None => Config::SCENERY.iter().map(|name| region.cable(world, name).expect("the preset lays out its scenery")).collect(),
+        };
+        (cfg, Site { switch: region.only_switch(world), client, data_sources, db_nodes, scenery }, agent_ports)
     }
 
     fn new_agent(cfg: &Config, dma: Dma, (host, ports): (HostId, [PortId; 3]), cx: &mut Cx<'_, '_>) -> Agent {
@@ -477,7 +461,7 @@ impl DataMiner {
     }
 
     /// Both DMAs register their corporate addresses; fixed records are added by hand.
-    fn initial_dns(&self, world: &mut World) {
+    fn initial_dns(&self, cx: &mut Cx<'_, '_>) {
         let register = match &self.cfg.addressing {
             Addressing::VirtualIp(v) => v.register_in_dns,
             Addressing::SharedHostname(_) => true,
@@ -485,17 +469,17 @@ impl DataMiner {
         for d in Dma::BOTH {
             if register {
                 let a = self.cfg.agent(d);
-                world.dns_mut().register(&a.name, a.corporate.addr, RecordSource::Dynamic);
+                cx.register_name(&a.name, a.corporate.addr, RecordSource::Dynamic);
             }
         }
         if let Addressing::SharedHostname(s) = &self.cfg.addressing {
             // DM-DNS-6: a record must resolve the shared name to both real IPs (docs).
             for d in Dma::BOTH {
-                world.dns_mut().register(&s.name, self.cfg.agent(d).corporate.addr, RecordSource::Fixed);
+                cx.register_name(&s.name, self.cfg.agent(d).corporate.addr, RecordSource::Fixed);
             }
         }
         for r in &self.cfg.dns_records {
-            world.dns_mut().register(&r.name, r.addr, RecordSource::Fixed);
+            cx.register_name(&r.name, r.addr, RecordSource::Fixed);
         }
     }
 

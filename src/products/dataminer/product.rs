@@ -25,6 +25,10 @@ impl Model for DataMiner {
 
     const LABEL: &'static str = "DataMiner Failover";
 
+    fn preset(cfg: &Config) -> crate::world::WorldDecl {
+        cfg.preset()
+    }
+
     fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         DataMiner::new(cfg.clone(), cx)
     }

@@ -107,19 +107,19 @@ impl Binding {
     pub fn check(bind: Option<&Binding>, nodes: &[String; 2], world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
         let how = "the nodes are hosts: `bind: (nic: \"…\", floating_ip: \"…\", gateway: \"…\", client: \"…\")`";
         let Some((b, world)) = crate::products::bound(bind, world, how)? else { return Ok(()) };
-        for node in nodes {
-            let host = world.host(node).ok_or_else(|| format!("bind: no host named `{node}` in the world (the nodes are hosts)"))?;
-            if !host.nics.iter().any(|n| n.name == b.nic) {
-                return Err(format!("bind: host `{node}` has no NIC `{}`", b.nic));
-            }
+        b.footprint(nodes).check(world)
+    }
+
+    /// What the pair needs of the world: its nodes' hosts with the NIC, the client, the gateway.
+    fn footprint<'a>(&'a self, nodes: &'a [String; 2]) -> crate::world::Footprint<'a> {
+        use crate::world::{Footprint, Held, Peer};
+        Footprint {
+            nodes: nodes.iter().map(String::as_str).collect(),
+            nodes_are: " (the nodes are hosts)",
+            nics: vec![Some(&self.nic)],
+            peers: vec![Peer { field: "bind", what: "client ", name: &self.client }],
+            held: vec![Held { what: "bind: the gateway", ip: self.gateway }],
         }
-        if world.host(&b.client).is_none() {
-            return Err(format!("bind: no client host named `{}` in the world", b.client));
-        }
-        if !world.holds(b.gateway) {
-            return Err(format!("bind: the gateway {} is no address of a host or switch in the world", b.gateway));
-        }
-        Ok(())
     }
 }
 

@@ -136,28 +136,33 @@ struct Layout {
 
 impl ActiveStandby {
     /// The built-in layout: both nodes' one NIC on one switch (the gateway).
-    fn lay_out(profile: &Profile, net: &mut crate::world::World) -> Layout {
-        let gateway_cidr: Cidr = "192.168.0.254/24".parse().expect("valid");
-        let switch = net.add_switch("switch", vec![gateway_cidr]);
-        let places = [0usize, 1].map(|i| {
-            let host = net.add_host(&profile.node_names[i]);
-            let port = net.add_nic(host, "NIC", vec![format!("192.168.0.{}/24", i + 1).parse().expect("valid")]);
-            net.add_cable(&format!("{} cable", profile.node_names[i]), port, switch);
-            (host, port)
-        });
-        let floating_ip = "192.168.0.100/24".parse().expect("valid");
-        Layout { switch: Some(switch), vantage: Vantage::Switch(switch), gateway: gateway_cidr.addr, floating_ip, places }
+    pub(super) fn preset(profile: &Profile) -> crate::world::WorldDecl {
+        let [a, b] = &profile.node_names;
+        let cidr = |i: u8| format!("192.168.0.{i}/24").parse().expect("a valid address");
+        crate::world::WorldDecl::star("switch", Some(cidr(254)), &[(a, cidr(1)), (b, cidr(2))])
     }
 
-    /// The declared world's hosts (checked by `Binding::check`).
-    fn bind(profile: &Profile, b: &super::Binding, net: &crate::world::World) -> Layout {
-        let checked = "the binding was checked against the world";
-        let places = [0usize, 1].map(|i| {
-            let name = &profile.node_names[i];
-            (net.host_named(name).expect(checked), net.nic_named(name, &b.nic).expect(checked))
-        });
-        let client = net.net().host(net.host_named(&b.client).expect(checked)).nics[0];
-        Layout { switch: net.only_switch(), vantage: Vantage::Client(client), gateway: b.gateway, floating_ip: b.floating_ip, places }
+    /// Where the pair is in its region: the preset's nodes, seen from its switch; or the
+    /// declared world's (checked by `Binding::check`), seen from the bound client.
+    fn layout(profile: &Profile, world: &crate::world::World, region: crate::world::Region) -> Layout {
+        let switch = region.only_switch(world);
+        let places = |footprint: crate::world::Footprint<'_>| {
+            let bound = footprint.resolve(world, region);
+            let places = [0, 1].map(|i| (bound.nodes[i].0, bound.nodes[i].1[0].expect("the one NIC is bound")));
+            (places, bound.peers)
+        };
+        match &profile.bind {
+            Some(b) => {
+                let (places, peers) = places(b.footprint(&profile.node_names));
+                Layout { switch, vantage: Vantage::Client(peers[0]), gateway: b.gateway, floating_ip: b.floating_ip, places }
+            }
+            None => {
+                let nodes = profile.node_names.iter().map(String::as_str).collect();
+                let (places, _) = places(crate::world::Footprint { nodes, nics: vec![Some("NIC")], ..Default::default() });
+                let vantage = Vantage::Switch(switch.expect("the preset has one switch"));
+                Layout { switch, vantage, gateway: "192.168.0.254".parse().expect("valid"), floating_ip: "192.168.0.100/24".parse().expect("valid"), places }
+            }
+        }
     }
 
     /// The pair at t = 0, in the default layout or bound to the declared world, the floating
@@ -165,10 +170,7 @@ impl ActiveStandby {
     pub fn new(profile: Profile, cx: &mut Cx<'_, '_>) -> Self {
         use rand::RngExt;
         let mut rng = cx.streams().take();
-        let Layout { switch, vantage, gateway, floating_ip, places } = cx.lay_out(|net| match &profile.bind {
-            None => Self::lay_out(&profile, net),
-            Some(b) => Self::bind(&profile, b, net),
-        });
+        let Layout { switch, vantage, gateway, floating_ip, places } = Self::layout(&profile, cx.world(), cx.region());
         let nodes = [0usize, 1].map(|i| {
             let (host, port) = places[i];
             let role = if i == profile.initially_active.idx() { Role::Active } else { Role::Standby };

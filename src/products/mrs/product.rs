@@ -50,6 +50,10 @@ impl<S: Spec> Model for Pair<S> {
 
     const LABEL: &'static str = S::LABEL;
 
+    fn preset(cfg: &S::Config) -> crate::world::WorldDecl {
+        ActiveStandby::preset(&cfg.profile())
+    }
+
     fn build(cfg: &S::Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         Pair { model: ActiveStandby::new(cfg.profile(), cx), spec: PhantomData }
     }

@@ -219,17 +219,19 @@ impl Model for Toy {
 
     const LABEL: &'static str = "Toy pair";
 
+    /// Two lamps on one switch.
+    fn preset(cfg: &Config) -> crate::world::WorldDecl {
+        let [a, b] = &cfg.names;
+        let cidr = |i: u8| format!("10.0.0.{i}/24").parse().expect("a valid address");
+        crate::world::WorldDecl::star("toy-switch", None, &[(a, cidr(1)), (b, cidr(2))])
+    }
+
     fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
-        let (switch, places) = cx.lay_out(|w| {
-            let switch = w.add_switch("toy-switch", vec![]);
-            let places = cfg.names.clone().map(|name| {
-                let host = w.add_host(&name);
-                let port = w.add_nic(host, "NIC", vec![]);
-                w.add_cable(&format!("{name} cable"), port, switch);
-                (host, port)
-            });
-            (switch, places)
-        });
+        let region = cx.region();
+        let nodes = cfg.names.iter().map(String::as_str).collect();
+        let bound = crate::world::Footprint { nodes, nics: vec![Some("NIC")], ..Default::default() }.resolve(cx.world(), region);
+        let switch = region.only_switch(cx.world()).expect("the preset has one switch");
+        let places = [0, 1].map(|i| (bound.nodes[i].0, bound.nodes[i].1[0].expect("the one NIC is bound")));
         let nodes = places.map(|(host, port)| Node { host, port, running: true, jammed: false });
         let mut toy = Toy { cfg: cfg.clone(), switch, nodes, lit: None, ledger: Ledger::new(1) };
         toy.light(Some(0), cx);
