@@ -110,8 +110,22 @@ impl Binding {
         b.footprint(nodes).check(world)
     }
 
+    /// The host clients connect from in the built-in layout.
+    pub(super) const PRESET_CLIENT: &str = "CLIENT";
+
+    /// The built-in layout's binding: the nodes' one NIC, the floating IP and the gateway on
+    /// the switch's subnet, the `CLIENT` host.
+    pub(super) fn preset() -> Self {
+        Binding {
+            nic: "NIC".into(),
+            floating_ip: "192.168.0.100/24".parse().expect("a valid address"),
+            gateway: "192.168.0.254".parse().expect("a valid address"),
+            client: Self::PRESET_CLIENT.into(),
+        }
+    }
+
     /// What the pair needs of the world: its nodes' hosts with the NIC, the client, the gateway.
-    fn footprint<'a>(&'a self, nodes: &'a [String; 2]) -> crate::world::Footprint<'a> {
+    pub(super) fn footprint<'a>(&'a self, nodes: &'a [String; 2]) -> crate::world::Footprint<'a> {
         use crate::world::{Footprint, Held, Peer};
         Footprint {
             nodes: nodes.iter().map(String::as_str).collect(),

@@ -97,8 +97,8 @@ pub struct ActiveStandby {
     pub(super) profile: Arc<Profile>,
     /// The switch an unnamed `FailSwitch` means (the built-in one, or a world's only one).
     switch: Option<PortId>,
-    /// Where "serving" is seen from: the built-in switch, or the bound client's NIC.
-    vantage: Vantage,
+    /// Where "serving" is seen from: the client's NIC.
+    client: PortId,
     gateway: Ip,
     floating_ip: Cidr,
     pub(super) nodes: [Node; 2],
@@ -116,53 +116,31 @@ pub struct ActiveStandby {
     timers: [TimerId; 3],
 }
 
-/// Where clients see the pair from.
-#[derive(Clone, Copy, Debug)]
-enum Vantage {
-    /// The built-in layout: a node serves when its port shares a live path with the switch.
-    Switch(PortId),
-    /// A declared world: when the client reaches the floating IP at the node's NIC.
-    Client(PortId),
-}
-
 /// Where the pair's nodes and addresses are, built-in or bound.
 struct Layout {
     switch: Option<PortId>,
-    vantage: Vantage,
+    client: PortId,
     gateway: Ip,
     floating_ip: Cidr,
     places: [(crate::net::HostId, PortId); 2],
 }
 
 impl ActiveStandby {
-    /// The built-in layout: both nodes' one NIC on one switch (the gateway).
+    /// The built-in layout: both nodes' one NIC and a client on one switch (the gateway).
     pub(super) fn preset(profile: &Profile) -> crate::world::WorldDecl {
         let [a, b] = &profile.node_names;
         let cidr = |i: u8| format!("192.168.0.{i}/24").parse().expect("a valid address");
-        crate::world::WorldDecl::star("switch", Some(cidr(254)), &[(a, cidr(1)), (b, cidr(2))])
+        crate::world::WorldDecl::star("switch", Some(cidr(254)), &[(a, cidr(1)), (b, cidr(2)), (super::Binding::PRESET_CLIENT, cidr(200))])
     }
 
-    /// Where the pair is in its region: the preset's nodes, seen from its switch; or the
-    /// declared world's (checked by `Binding::check`), seen from the bound client.
+    /// Where the pair is in its region, the preset's or the declared world's (checked by
+    /// `Binding::check`): its nodes, its floating IP and gateway, and its client.
     fn layout(profile: &Profile, world: &crate::world::World, region: crate::world::Region) -> Layout {
-        let switch = region.only_switch(world);
-        let places = |footprint: crate::world::Footprint<'_>| {
-            let bound = footprint.resolve(world, region);
-            let places = [0, 1].map(|i| (bound.nodes[i].0, bound.nodes[i].1[0].expect("the one NIC is bound")));
-            (places, bound.peers)
-        };
-        match &profile.bind {
-            Some(b) => {
-                let (places, peers) = places(b.footprint(&profile.node_names));
-                Layout { switch, vantage: Vantage::Client(peers[0]), gateway: b.gateway, floating_ip: b.floating_ip, places }
-            }
-            None => {
-                let nodes = profile.node_names.iter().map(String::as_str).collect();
-                let (places, _) = places(crate::world::Footprint { nodes, nics: vec![Some("NIC")], ..Default::default() });
-                let vantage = Vantage::Switch(switch.expect("the preset has one switch"));
-                Layout { switch, vantage, gateway: "192.168.0.254".parse().expect("valid"), floating_ip: "192.168.0.100/24".parse().expect("valid"), places }
-            }
-        }
+        let preset = super::Binding::preset();
+        let b = profile.bind.as_ref().unwrap_or(&preset);
+        let bound = b.footprint(&profile.node_names).resolve(world, region);
+        let places = [0, 1].map(|i| (bound.nodes[i].0, bound.nodes[i].1[0].expect("the one NIC is bound")));
+        Layout { switch: region.only_switch(world), client: bound.peers[0], gateway: b.gateway, floating_ip: b.floating_ip, places }
     }
 
     /// The pair at t = 0, in the default layout or bound to the declared world, the floating
@@ -170,7 +148,7 @@ impl ActiveStandby {
     pub fn new(profile: Profile, cx: &mut Cx<'_, '_>) -> Self {
         use rand::RngExt;
         let mut rng = cx.streams().take();
-        let Layout { switch, vantage, gateway, floating_ip, places } = Self::layout(&profile, cx.world(), cx.region());
+        let Layout { switch, client, gateway, floating_ip, places } = Self::layout(&profile, cx.world(), cx.region());
         let nodes = [0usize, 1].map(|i| {
             let (host, port) = places[i];
             let role = if i == profile.initially_active.idx() { Role::Active } else { Role::Standby };
@@ -202,7 +180,7 @@ impl ActiveStandby {
         ActiveStandby {
             profile: Arc::new(profile),
             switch,
-            vantage,
+            client,
             gateway,
             floating_ip,
             nodes,
@@ -786,10 +764,7 @@ impl ActiveStandby {
     /// floating IP and the network reaches it.
     pub fn sample(&self, world: &World) -> crate::metrics::Sample {
         let net = world.net();
-        let reached = |port: PortId| match self.vantage {
-            Vantage::Switch(switch) => net.holders(self.floating_ip.addr).any(|p| p == port) && net.connected(switch, port),
-            Vantage::Client(client) => net.reaches_at(client, self.floating_ip.addr, port),
-        };
+        let reached = |port: PortId| net.reaches_at(self.client, self.floating_ip.addr, port);
         let serving = self.actives().any(|n| reached(self.node(n).port));
         let claimers = self.actives().fold(0, |m, n| m | 1 << n.idx());
         crate::metrics::Sample { serving, online: self.actives().count(), claimers }
