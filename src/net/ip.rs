@@ -43,6 +43,11 @@ pub struct Cidr {
 }
 
 impl Cidr {
+    /// `a.b.c.d/prefix_len`, written in code (a preset's addresses).
+    pub const fn v4([a, b, c, d]: [u8; 4], prefix_len: u8) -> Self {
+        Cidr { addr: Ip(u32::from_be_bytes([a, b, c, d])), prefix_len }
+    }
+
     pub fn mask(&self) -> u32 {
         if self.prefix_len == 0 { 0 } else { u32::MAX << (32 - u32::from(self.prefix_len)) }
     }

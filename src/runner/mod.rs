@@ -189,9 +189,10 @@ const MAX_FAULTS_PER_EVENT: usize = 10_000;
 
 impl<P: Product> Harness<P> {
     /// The world of `seed` with the systems built in it, in order.
-    fn build(cfgs: &[&P::Config], decl: Option<&WorldDecl>, seed: u64, cx: &mut HarnessCx<'_, P>) -> Self {
+    fn build(setup: &Setup<'_, P>, seed: u64, cx: &mut HarnessCx<'_, P>) -> Self {
+        let cfgs = &setup.cfgs;
         assert!((1..=crate::world::MAX_SYSTEMS).contains(&cfgs.len()), "1 to {} systems in a world", crate::world::MAX_SYSTEMS);
-        let mut world = World::laid_out(seed, decl, cfgs.len(), |i| P::preset(cfgs[i]));
+        let mut world = World::laid_out(seed, setup.world, &setup.presets, cfgs.len());
         let mut requests = Vec::new();
         let systems: Vec<P> = cfgs.iter().enumerate().map(|(i, cfg)| P::build(cfg, &mut WorldCx::new(cx, i as u16, &mut world, &mut requests))).collect();
         assert!(requests.is_empty(), "a system asks for no fault while it is built");
@@ -333,12 +334,23 @@ pub struct Setup<'a, P: Product> {
     pub cfgs: Vec<&'a P::Config>,
     pub names: Vec<&'a str>,
     pub world: Option<&'a WorldDecl>,
+    /// Without a declared world, each system's preset, made once for every run of the setup
+    /// (a chaos campaign builds thousands of runs from one setup).
+    presets: Vec<WorldDecl>,
 }
 
 impl<'a, P: Product> Setup<'a, P> {
     /// One system, unnamed.
     pub fn one(cfg: &'a P::Config, world: Option<&'a WorldDecl>) -> Self {
-        Setup { cfgs: vec![cfg], names: vec![""], world }
+        Self::new(vec![cfg], vec![""], world)
+    }
+
+    fn new(cfgs: Vec<&'a P::Config>, names: Vec<&'a str>, world: Option<&'a WorldDecl>) -> Self {
+        let presets = match world {
+            Some(_) => Vec::new(),
+            None => cfgs.iter().map(|cfg| P::preset(cfg)).collect(),
+        };
+        Setup { cfgs, names, world, presets }
     }
 
     /// Every system's nodes by name, in world order (what faults may strike).
@@ -370,15 +382,14 @@ impl<'a, P: Registered> Setup<'a, P> {
     pub fn of(scenario: &'a Scenario) -> Self {
         let all = scenario.all_systems();
         let cfgs = all.iter().map(|(_, s)| P::unwrap_config(s).expect("the parser checked that every system is of one product")).collect();
-        Setup { cfgs, names: all.iter().map(|(n, _)| *n).collect(), world: scenario.world.as_ref() }
+        Self::new(cfgs, all.iter().map(|(n, _)| *n).collect(), scenario.world.as_ref())
     }
 }
 
 /// Builds the simulation of the systems with the script scheduled, at t = 0.
 pub fn prepare<P: Registered>(setup: &Setup<'_, P>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
     let per_system = crate::engine::MAX_EVENTS_PER_RUN;
-    let mut sim =
-        Sim::build(trace, |cx| Harness::<P>::build(&setup.cfgs, setup.world, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
+    let mut sim = Sim::build(trace, |cx| Harness::<P>::build(setup, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
     for step in script {
         let system = setup.index(step.system.as_deref());
         let own = step.action.clone().map(|c| P::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));

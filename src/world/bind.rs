@@ -41,10 +41,20 @@ impl Region {
         (start..end).map(CableId).find(|c| world.net().cable(*c).name == name)
     }
 
+    /// The switch named `name` in the region.
+    pub fn switch(&self, world: &World, name: &str) -> Option<PortId> {
+        self.switches(world).find(|p| world.net().port(*p).name == name)
+    }
+
+    /// The region's switches, in id order.
+    fn switches<'w>(&self, world: &'w World) -> impl Iterator<Item = PortId> + 'w {
+        let (start, end) = self.ports;
+        (start..end).map(PortId).filter(|p| matches!(world.net().port(*p).kind, PortKind::Switch { .. }))
+    }
+
     /// The region's switch when it has exactly one (the switch a role-named `FailSwitch` fails).
     pub fn only_switch(&self, world: &World) -> Option<PortId> {
-        let (start, end) = self.ports;
-        let mut switches = (start..end).map(PortId).filter(|p| matches!(world.net().port(*p).kind, PortKind::Switch { .. }));
+        let mut switches = self.switches(world);
         match (switches.next(), switches.next()) {
             (Some(only), None) => Some(only),
             _ => None,
@@ -198,6 +208,8 @@ mod tests {
         assert_eq!(two.nodes[1].1, vec![Some(PortId(6)), None], "a's corp NIC, after the second region's switch");
         assert_eq!(two.peers, vec![PortId(9)], "the client's first NIC in the second region");
         assert_eq!(first.only_switch(&world_), Some(PortId(0)));
+        assert_eq!(second.switch(&world_, "sw"), Some(PortId(5)), "the second region's own switch");
+        assert_eq!(second.switch(&world_, "corp"), None, "a NIC is no switch");
         assert_eq!(second.cable(&world_, "pc cable"), Some(CableId(5)));
         assert_eq!(first.cable(&world_, "pc cable"), Some(CableId(2)));
     }

@@ -101,13 +101,13 @@ impl World {
     }
 
     /// The world of a run's `systems`: the one the scenario declares, every system's region;
-    /// or, without one, each system's preset (`preset(i)`, its built-in layout) laid out in
-    /// turn, a region of its own.
-    pub fn laid_out(seed: u64, decl: Option<&WorldDecl>, systems: usize, mut preset: impl FnMut(usize) -> WorldDecl) -> Self {
+    /// or, without one, each system's preset (its built-in layout) laid out in turn, a region
+    /// of its own.
+    pub fn laid_out(seed: u64, decl: Option<&WorldDecl>, presets: &[WorldDecl], systems: usize) -> Self {
         let mut world = World::new(seed);
         world.regions = match decl {
             Some(decl) => vec![world.lay_out(decl); systems],
-            None => (0..systems).map(|i| world.lay_out(&preset(i))).collect(),
+            None => presets.iter().map(|preset| world.lay_out(preset)).collect(),
         };
         assert_eq!(world.regions.len(), systems, "every system has its region");
         world
@@ -127,30 +127,11 @@ impl World {
         &self.net
     }
 
-    pub fn host_named(&self, name: &str) -> Option<HostId> {
-        self.net.hosts().find(|(_, h)| h.name == name).map(|(id, _)| id)
-    }
-
-    pub fn nic_named(&self, host: &str, nic: &str) -> Option<PortId> {
-        let host = self.host_named(host)?;
-        self.net.host(host).nics.iter().copied().find(|p| self.net.port(*p).name == nic)
-    }
-
-    pub fn switch_named(&self, name: &str) -> Option<PortId> {
-        self.net.ports().find(|(_, p)| p.name == name && matches!(p.kind, PortKind::Switch { .. })).map(|(id, _)| id)
-    }
-
-    /// The world's switch when it has exactly one (what an unnamed `FailSwitch` means).
-    pub fn only_switch(&self) -> Option<PortId> {
-        let mut switches = self.net.ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })).map(|(id, _)| id);
-        match (switches.next(), switches.next()) {
-            (Some(only), None) => Some(only),
-            _ => None,
-        }
-    }
-
-    pub fn cable_named(&self, name: &str) -> Option<CableId> {
-        self.net.cables().find(|(_, c)| c.name == name).map(|(id, _)| id)
+    /// All of the world as one region (a declared world's names are unique in it).
+    fn whole(&self) -> Region {
+        let id = |n: usize| u16::try_from(n).expect("a world's ids are 16-bit");
+        let (hosts, ports, cables) = self.net.counts();
+        Region { hosts: (0, id(hosts)), ports: (0, id(ports)), cables: (0, id(cables)) }
     }
 
     /// The faults a world action means, with one meaning for every product (`None`: the action
@@ -179,17 +160,19 @@ impl World {
         })
     }
 
-    /// The fault a named world action means (`None`: no such part; the parser refuses that).
+    /// The fault a named world action means (`None`: no such part; the parser refuses that,
+    /// and refuses a named fault without a declared world).
     pub fn named_fault(&self, f: &NamedFault) -> Option<WorldFault> {
+        let all = self.whole();
         Some(match f {
-            NamedFault::Pull { cable } => WorldFault::Cable { cable: self.cable_named(cable)?, plugged: false },
-            NamedFault::Plug { cable } => WorldFault::Cable { cable: self.cable_named(cable)?, plugged: true },
-            NamedFault::DisableNic { host, nic } => WorldFault::Nic { port: self.nic_named(host, nic)?, enabled: false },
-            NamedFault::EnableNic { host, nic } => WorldFault::Nic { port: self.nic_named(host, nic)?, enabled: true },
-            NamedFault::PowerFail(host) => WorldFault::Power { host: self.host_named(host)?, on: false },
-            NamedFault::PowerOn(host) => WorldFault::Power { host: self.host_named(host)?, on: true },
-            NamedFault::FailSwitch(s) => WorldFault::Switch { port: self.switch_named(s)?, up: false },
-            NamedFault::RestoreSwitch(s) => WorldFault::Switch { port: self.switch_named(s)?, up: true },
+            NamedFault::Pull { cable } => WorldFault::Cable { cable: all.cable(self, cable)?, plugged: false },
+            NamedFault::Plug { cable } => WorldFault::Cable { cable: all.cable(self, cable)?, plugged: true },
+            NamedFault::DisableNic { host, nic } => WorldFault::Nic { port: all.nic(self, host, nic)?, enabled: false },
+            NamedFault::EnableNic { host, nic } => WorldFault::Nic { port: all.nic(self, host, nic)?, enabled: true },
+            NamedFault::PowerFail(host) => WorldFault::Power { host: all.host(self, host)?, on: false },
+            NamedFault::PowerOn(host) => WorldFault::Power { host: all.host(self, host)?, on: true },
+            NamedFault::FailSwitch(s) => WorldFault::Switch { port: all.switch(self, s)?, up: false },
+            NamedFault::RestoreSwitch(s) => WorldFault::Switch { port: all.switch(self, s)?, up: true },
         })
     }
 

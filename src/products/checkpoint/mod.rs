@@ -95,8 +95,9 @@ impl Config {
 
     /// The built-in layout: one switch, each server's one NIC on it.
     pub(super) fn preset(&self) -> crate::world::WorldDecl {
-        let cidr = |i: usize| format!("172.16.0.{i}/24").parse().expect("a valid address");
-        let hosts: Vec<(&str, crate::net::Cidr)> = self.servers.iter().enumerate().map(|(i, s)| (s.as_str(), cidr(i + 1))).collect();
+        let cidr = |i: u8| crate::net::Cidr::v4([172, 16, 0, i], 24);
+        let hosts: Vec<(&str, crate::net::Cidr)> =
+            self.servers.iter().enumerate().map(|(i, s)| (s.as_str(), cidr(u8::try_from(i + 1).expect("at most MAX_SERVERS servers")))).collect();
         crate::world::WorldDecl::star("switch", Some(cidr(254)), &hosts)
     }
 

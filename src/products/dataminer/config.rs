@@ -558,7 +558,7 @@ impl Config {
             .with_switch(PRESET_SWITCH, Some(self.switch_ip))
             .with_host(main, &nics(&self.main))
             .with_host(backup, &nics(&self.backup))
-            .with_host(PRESET_CLIENT, &[("NIC", "10.10.10.100/24".parse().expect("a valid address"))])
+            .with_host(PRESET_CLIENT, &[("NIC", crate::net::Cidr::v4([10, 10, 10, 100], 24))])
             .with_host("REMOTE", &[("NIC", self.remote_ip)])
             .with_cable(&format!("{main} corporate cable"), corporate(main), switch())
             .with_cable(&format!("{backup} corporate cable"), corporate(backup), switch())

@@ -118,8 +118,8 @@ impl Binding {
     pub(super) fn preset() -> Self {
         Binding {
             nic: "NIC".into(),
-            floating_ip: "192.168.0.100/24".parse().expect("a valid address"),
-            gateway: "192.168.0.254".parse().expect("a valid address"),
+            floating_ip: crate::net::Cidr::v4([192, 168, 0, 100], 24),
+            gateway: crate::net::Cidr::v4([192, 168, 0, 254], 24).addr,
             client: Self::PRESET_CLIENT.into(),
         }
     }

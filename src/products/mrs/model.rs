@@ -129,7 +129,7 @@ impl ActiveStandby {
     /// The built-in layout: both nodes' one NIC and a client on one switch (the gateway).
     pub(super) fn preset(profile: &Profile) -> crate::world::WorldDecl {
         let [a, b] = &profile.node_names;
-        let cidr = |i: u8| format!("192.168.0.{i}/24").parse().expect("a valid address");
+        let cidr = |i: u8| crate::net::Cidr::v4([192, 168, 0, i], 24);
         crate::world::WorldDecl::star("switch", Some(cidr(254)), &[(a, cidr(1)), (b, cidr(2)), (super::Binding::PRESET_CLIENT, cidr(200))])
     }
 

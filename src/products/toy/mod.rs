@@ -222,7 +222,7 @@ impl Model for Toy {
     /// Two lamps on one switch.
     fn preset(cfg: &Config) -> crate::world::WorldDecl {
         let [a, b] = &cfg.names;
-        let cidr = |i: u8| format!("10.0.0.{i}/24").parse().expect("a valid address");
+        let cidr = |i: u8| crate::net::Cidr::v4([10, 0, 0, i], 24);
         crate::world::WorldDecl::star("toy-switch", None, &[(a, cidr(1)), (b, cidr(2))])
     }
 
