@@ -33,6 +33,13 @@ pub enum Claim {
         #[serde(default)]
         severity: Option<AlarmSeverity>,
     },
+    /// Events whose text contains `text` are in the event list: at least one, or exactly
+    /// `count` (MRS-SWITCHOVER: `Event(text: "12026")`).
+    Event {
+        text: String,
+        #[serde(default)]
+        count: Option<u32>,
+    },
     /// An HA status item of a node (HAActive, HAAllResOK, HARunPhase, Heartbeat).
     Status { of: Node, item: String, is: String },
     /// Whether the last file sync check succeeded.
@@ -60,7 +67,7 @@ impl Claim {
             Claim::LostChanges(ids) => check::valid_ids(ids),
             Claim::Status { of, item, .. } => node(of).and_then(|()| check::known_item(item, &STATUS_ITEMS, "HA status item")),
             Claim::Role(n, _) | Claim::Running(n, _) => node(n),
-            Claim::ActiveCount(_) | Claim::Alarm { .. } | Claim::SyncOk(_) | Claim::ActiveAtMost(_) | Claim::Healthy => Ok(()),
+            Claim::ActiveCount(_) | Claim::Alarm { .. } | Claim::Event { .. } | Claim::SyncOk(_) | Claim::ActiveAtMost(_) | Claim::Healthy => Ok(()),
         }
     }
 
@@ -75,6 +82,15 @@ impl Claim {
             Claim::Running(n, r) => check::expect(*r, p.node(id(n)).running),
             Claim::Alarm { text, active, severity } => {
                 check::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, severity.map(AlarmSeverity::severity))
+            }
+            Claim::Event { text, count } => {
+                let logged = p.events.iter().filter(|(_, e)| e.contains(text.as_str())).count();
+                let logged = u32::try_from(logged).unwrap_or(u32::MAX);
+                match count {
+                    Some(c) => check::expect(*c, logged).map_err(|(e, a)| (format!("{e} event(s) \"{text}\""), format!("{a} logged"))),
+                    None if logged > 0 => Ok(()),
+                    None => Err((format!("an event \"{text}\""), "none logged".into())),
+                }
             }
             Claim::Status { of, item, is } => check::panel_item(&p.ha_status(now), p.name(id(of)), item, is),
             Claim::SyncOk(ok) => check::expect(*ok, p.sync_failure.is_none())

@@ -20,6 +20,10 @@ pub struct Config {
     heartbeat_interval: Ms,
     /// ALM-45640: no heartbeat from the peer for this long (docs: 30 s).
     heartbeat_loss: Ms,
+    /// An active that has not reached the gateway for this long steps down: the HA's gateway
+    /// arbitration (an assumption: the documents name the gateway check, not its timing;
+    /// default: the heartbeat loss time).
+    gateway_loss: Ms,
     /// ALM-45641: the file sync check period (docs: 60 s).
     sync_interval: Ms,
     /// Where the nodes are in the scenario's declared world; `None`: the built-in layout.
@@ -35,6 +39,7 @@ impl Default for Config {
             initially_active: NodeId::Main,
             heartbeat_interval: Ms::secs(1),
             heartbeat_loss: Ms::secs(30),
+            gateway_loss: Ms::secs(30),
             sync_interval: Ms::secs(60),
             bind: None,
         }
@@ -43,7 +48,11 @@ impl Default for Config {
 
 impl PairConfig for Config {
     fn validate(&self) -> Result<(), String> {
-        crate::products::periods_above_zero(&[("heartbeat_interval", self.heartbeat_interval), ("sync_interval", self.sync_interval)])
+        crate::products::periods_above_zero(&[
+            ("heartbeat_interval", self.heartbeat_interval),
+            ("gateway_loss", self.gateway_loss),
+            ("sync_interval", self.sync_interval),
+        ])
     }
 
     fn profile(&self) -> Profile {
@@ -69,9 +78,12 @@ impl PairConfig for Config {
             resource: None,
             heartbeat_interval: self.heartbeat_interval,
             heartbeat_loss: self.heartbeat_loss,
+            gateway_loss: self.gateway_loss,
             sync_interval: self.sync_interval,
             initially_active: self.initially_active,
             stale_switchover_spec: "FLINK-45641-4",
+            // The FlinkServer documents give its switchovers no event.
+            switchover_event: None,
             bind: self.bind.clone(),
         }
     }

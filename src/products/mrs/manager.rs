@@ -4,7 +4,7 @@
 //! sync checked every 60 s, five parameters), ALM-12072 (Major, floating IP checked every 9 s,
 //! 3 failures → switchover). Numbers from the MRS alarm reference (domain.md §2.2).
 
-use super::{AlarmDef, AlarmSeverity, HeartbeatWatcher, PairConfig, Profile, Resource, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, EventDef, HeartbeatWatcher, PairConfig, Profile, Resource, Spec, SyncParams};
 use crate::action::NodeId;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,10 @@ pub struct Config {
     heartbeat_interval: Ms,
     /// ALM-12010: no heartbeat from the standby for this long (docs: 7 s).
     heartbeat_loss: Ms,
+    /// An active that has not reached the gateway for this long steps down: the HA's gateway
+    /// arbitration (an assumption: the documents name the gateway check, not its timing;
+    /// default: the heartbeat loss time).
+    gateway_loss: Ms,
     /// ALM-12011: the file sync check period (docs: 60 s).
     sync_interval: Ms,
     /// ALM-12072: the floating IP check period and failures before a switchover (docs: 9 s × 3).
@@ -39,6 +43,7 @@ impl Default for Config {
             initially_active: NodeId::Main,
             heartbeat_interval: Ms::secs(1),
             heartbeat_loss: Ms::secs(7),
+            gateway_loss: Ms::secs(7),
             sync_interval: Ms::secs(60),
             floatip_interval: Ms::secs(9),
             floatip_failures: 3,
@@ -51,6 +56,7 @@ impl PairConfig for Config {
     fn validate(&self) -> Result<(), String> {
         crate::products::periods_above_zero(&[
             ("heartbeat_interval", self.heartbeat_interval),
+            ("gateway_loss", self.gateway_loss),
             ("sync_interval", self.sync_interval),
             ("floatip_interval", self.floatip_interval),
         ])?;
@@ -85,9 +91,12 @@ impl PairConfig for Config {
             }),
             heartbeat_interval: self.heartbeat_interval,
             heartbeat_loss: self.heartbeat_loss,
+            gateway_loss: self.gateway_loss,
             sync_interval: self.sync_interval,
             initially_active: self.initially_active,
             stale_switchover_spec: "MRS-12011-3",
+            // MRS-SWITCHOVER: "Manager Switchover" in the event list (viewing_the_event_list.rst).
+            switchover_event: Some(EventDef { id: 12026, title: "Manager Switchover" }),
             bind: self.bind.clone(),
         }
     }

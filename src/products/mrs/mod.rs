@@ -1,7 +1,7 @@
 //! The active/standby pair the MRS systems share (MRS Manager, FlinkServer): two nodes behind a
 //! floating IP, an HA heartbeat between them, a periodic file sync from the active to the
 //! standby with an alarm that raises and clears itself, tracked configuration changes, and
-//! switchovers — manual, or automatic when a single-active resource fails on the active.
+//! switchovers — manual, or automatic when the active or one of its single-active resources fails.
 //!
 //! Written once; each product gives its [`Profile`] (names, alarm IDs and texts, numbers, which
 //! node raises the heartbeat alarm) and nothing else. The rules, with the SPEC IDs they serve:
@@ -17,15 +17,18 @@
 //!   While the heartbeat alarm stands on the active, no failover can be performed (MRS-12010).
 //! - A switchover makes the standby active with the configuration it last received: every change
 //!   made on the old active since the last good sync is lost, and the report says which
-//!   (MRS-12011-3, FLINK-45641-4).
-//! - No other failover: a standby that loses the active does not take over by itself (the
-//!   documents give no such rule, and MRS-12010 forbids failover while the heartbeat alarm
-//!   stands). A node that starts joins: it becomes standby once it reaches a running active,
-//!   or active when none is reachable and it reaches the gateway, retrying at every heartbeat
-//!   until one happens (start-up rule, an assumption: otherwise a pair whose active died could
-//!   never have one again). Two actives that hear each other again keep the one that was
-//!   active first; the other steps down and the changes it took as active are lost (an
-//!   assumption: no document describes a dual-active pair).
+//!   (MRS-12011-3, FLINK-45641-4). Each one logs the product's switchover event, if it has one
+//!   (MRS-SWITCHOVER: 12026 "Manager Switchover").
+//! - The standby takes over when the active fails (MRS-SWITCHOVER): it has heard nothing for
+//!   `heartbeat_loss`, no node is active (a running active it no longer hears raises the
+//!   heartbeat alarm, and no failover can be performed while that stands: MRS-12010), and it
+//!   reaches the gateway. Assumptions, each stated where the documents are silent: an active
+//!   that has not reached the gateway for `gateway_loss` steps down (the gateway check); two
+//!   standbys that hear each other with no active give the role to the one active last; a node
+//!   that starts joins as standby once it reaches a running active, or as active when none is
+//!   reachable and it reaches the gateway, retrying at every heartbeat. Two actives that hear
+//!   each other again keep the one that was active first; the other steps down and the changes
+//!   it took as active are lost (no document describes a dual-active pair).
 
 mod claims;
 mod commands;
@@ -68,6 +71,13 @@ use crate::units::Ms;
 pub struct AlarmDef {
     id: u32,
     severity: AlarmSeverity,
+    title: &'static str,
+}
+
+/// An event of the product's event list (events are logged once and never clear).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventDef {
+    id: u32,
     title: &'static str,
 }
 
@@ -155,10 +165,13 @@ pub struct Profile {
     resource: Option<Resource>,
     heartbeat_interval: Ms,
     heartbeat_loss: Ms,
+    gateway_loss: Ms,
     sync_interval: Ms,
     initially_active: crate::action::NodeId,
     /// The SPEC ID of the documented loss at a switchover to a stale standby.
     stale_switchover_spec: crate::finding::SpecId,
+    /// The event each switchover logs, if the product documents one (MRS-SWITCHOVER: 12026).
+    switchover_event: Option<EventDef>,
     /// Where the pair is in a declared world; `None`: the built-in layout.
     bind: Option<Binding>,
 }

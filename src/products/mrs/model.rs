@@ -43,6 +43,10 @@ pub struct Node {
     pub(super) active_since_ms: Time,
     /// Started but not settled yet: it has neither found an active peer nor become active.
     pub(super) joining: bool,
+    /// When this node last reached the gateway (checked at each heartbeat).
+    pub(super) gateway_ok_ms: Time,
+    /// When this node was last active (`None`: never).
+    pub(super) last_active_ms: Option<Time>,
 }
 
 #[derive(Clone, Debug)]
@@ -58,18 +62,57 @@ pub enum Event {
 /// `World`: what the world says of a fault (once per fault, by the runner).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial { active: String },
-    Script { text: String },
-    Refused { what: String, why: String },
+    Initial {
+        active: String,
+    },
+    Script {
+        text: String,
+    },
+    Refused {
+        what: String,
+        why: String,
+    },
     World(crate::world::Narration),
-    NicEnabled { node: String, enabled: bool },
-    Running { node: String, running: bool },
-    Role { node: String, role: &'static str, why: String },
-    Sync { ok: bool, detail: String },
-    Changes { node: String, count: usize, ids: String },
-    Lost { count: usize, ids: String, cause: String },
-    Fault { node: String, what: String },
-    Alarm { raised: bool, severity: &'static str, text: String },
+    NicEnabled {
+        node: String,
+        enabled: bool,
+    },
+    Running {
+        node: String,
+        running: bool,
+    },
+    Role {
+        node: String,
+        role: &'static str,
+        why: String,
+    },
+    Sync {
+        ok: bool,
+        detail: String,
+    },
+    Changes {
+        node: String,
+        count: usize,
+        ids: String,
+    },
+    Lost {
+        count: usize,
+        ids: String,
+        cause: String,
+    },
+    Fault {
+        node: String,
+        what: String,
+    },
+    Alarm {
+        raised: bool,
+        severity: &'static str,
+        text: String,
+    },
+    /// An event logged in the event list (MRS-SWITCHOVER: 12026 "Manager Switchover").
+    Event {
+        text: String,
+    },
 }
 
 impl fmt::Display for Rec {
@@ -88,6 +131,7 @@ impl fmt::Display for Rec {
             Rec::Lost { count, ids, cause } => write!(f, "LOST {count} configuration change(s) {ids}: {cause}"),
             Rec::Fault { node, what } => write!(f, "{node}: {what}"),
             Rec::Alarm { raised, severity, text } => write!(f, "alarm list: {} {severity} \"{text}\"", if *raised { "raised" } else { "cleared" }),
+            Rec::Event { text } => write!(f, "event list: {text}"),
         }
     }
 }
@@ -110,6 +154,8 @@ pub struct ActiveStandby {
     /// alarm's parameters are those of the failed check until a check says otherwise.
     pub(super) sync_failure: Option<(String, NodeId)>,
     pub(super) switchovers: u32,
+    /// The event list: each logged event's time and text (events never clear).
+    pub(super) events: Vec<(Time, String)>,
     /// Whether each node had lost its peer's heartbeat at the last tick (to notice when the
     /// passing of time flips it: the alarm and the HA status depend on it).
     heartbeat_alarms: [bool; 2],
@@ -165,6 +211,8 @@ impl ActiveStandby {
                 heard_peer_ms: 0,
                 active_since_ms: 0,
                 joining: false,
+                gateway_ok_ms: 0,
+                last_active_ms: (role == Role::Active).then_some(0),
             }
         });
         let active = profile.initially_active.idx();
@@ -189,6 +237,7 @@ impl ActiveStandby {
             last_good_sync_ms: Some(0),
             sync_failure: None,
             switchovers: 0,
+            events: Vec::new(),
             heartbeat_alarms: [false; 2],
             timers,
         }
@@ -239,6 +288,15 @@ impl ActiveStandby {
                 node.heard_peer_ms = now;
             }
         }
+        for n in NodeId::BOTH {
+            if self.node(n).running && cx.net().reaches_ip(self.node(n).port, self.gateway) {
+                self.nodes[n.idx()].gateway_ok_ms = now;
+            }
+        }
+        let isolated = self.actives().find(|n| now - self.node(*n).gateway_ok_ms >= self.profile.gateway_loss.0);
+        if let Some(n) = isolated {
+            self.step_down(n, cx);
+        }
         if connected && self.actives().count() == 2 {
             self.resolve_dual_active(cx);
         }
@@ -246,6 +304,11 @@ impl ActiveStandby {
         for n in NodeId::BOTH {
             if self.node(n).joining {
                 self.join(n, cx);
+            }
+        }
+        for n in NodeId::BOTH {
+            if self.takes_over(n, now, cx.net()) {
+                self.take_over(n, cx);
             }
         }
         // The heartbeat alarm depends on time passing: look again when its state flips.
@@ -257,10 +320,58 @@ impl ActiveStandby {
         }
     }
 
+    /// MRS-SWITCHOVER: a running standby takes over when the active failed — it has heard no
+    /// heartbeat for `heartbeat_loss` and no node is active — and it reaches the gateway (the HA
+    /// arbitration: a standby cut off from the network does not take over).
+    fn takes_over(&self, n: NodeId, now: Time, net: &Topology) -> bool {
+        let node = self.node(n);
+        // A running active the standby no longer hears is cut off, not failed: it raises the
+        // heartbeat alarm (at once, or as soon as its own loss time passes), and no failover
+        // can be performed while it stands (MRS-12010).
+        if !node.running || node.role != Role::Standby || node.joining || self.actives().next().is_some() || !net.reaches_ip(node.port, self.gateway) {
+            return false;
+        }
+        if self.heartbeat_lost(n, now) {
+            return true;
+        }
+        // Two standbys that hear each other, and no active (the active stepped down while the
+        // network was gone): the one that was active last takes the role, its files being the
+        // freshest (an assumption: no document describes a pair with no active).
+        let peer = self.node(n.other());
+        peer.running && peer.role == Role::Standby && !peer.joining && self.active_last(n)
+    }
+
+    /// Whether `n` was active more recently than its peer (`Main` when neither was, or both at
+    /// once).
+    fn active_last(&self, n: NodeId) -> bool {
+        let (mine, theirs) = (self.node(n).last_active_ms, self.node(n.other()).last_active_ms);
+        mine > theirs || (mine == theirs && n == NodeId::Main)
+    }
+
+    /// The gateway arbitration (an assumption, `gateway_loss`): an active that has not reached
+    /// the gateway for `gateway_loss` is cut off from its clients and steps down, so that the
+    /// standby may take over (MRS-SWITCHOVER) and an isolated node never stays active beside
+    /// a new one.
+    fn step_down(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+        assert_eq!(self.node(n).role, Role::Active, "only an active steps down");
+        let why = format!("the gateway {} unreachable for {}: an isolated active steps down", self.gateway, self.profile.gateway_loss);
+        self.set_role(n, Role::Standby, &why, cx);
+        assert!(self.actives().all(|m| m != n), "the isolated node is no longer active");
+    }
+
+    fn take_over(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
+        let why = match self.heartbeat_lost(n, cx.now()) {
+            true => format!("no heartbeat from {} for {}: the active failed", self.name(n.other()), self.profile.heartbeat_loss),
+            false => format!("no active, and {} was active last", self.name(n)),
+        };
+        self.switchover(n, &why, cx);
+        assert_eq!(self.actives().collect::<Vec<_>>(), [n], "the standby that takes over is the one active (MRS-SWITCHOVER)");
+    }
+
     /// Start-up rule (an assumption): a joining node becomes standby as soon as it reaches a
     /// running active, or active when none is reachable and it reaches the gateway; until one
     /// of the two, it keeps trying at every heartbeat. Only joining nodes do this: a standby
-    /// that loses a running active never takes over by itself (MRS-12010).
+    /// that loses the active takes over by the switchover rule ([`Self::takes_over`]).
     fn join(&mut self, n: NodeId, cx: &mut Cx<'_, '_>) {
         assert!(self.node(n).joining, "only a node that started and has not settled joins");
         // A node that stops stops joining (`set_running`).
@@ -385,6 +496,9 @@ impl ActiveStandby {
         }
         // A joining node that started, a standby that takes over, the elder of two actives.
         assert!(role == Role::Standby || self.node(n).running, "only a running node becomes active");
+        if self.node(n).role == Role::Active {
+            self.nodes[n.idx()].last_active_ms = Some(cx.now());
+        }
         self.nodes[n.idx()].role = role;
         self.nodes[n.idx()].active_since_ms = cx.now();
         let port = self.node(n).port;
@@ -407,6 +521,11 @@ impl ActiveStandby {
         let loss = Loss { mechanism: "stale switchover", documented: Some(self.profile.stale_switchover_spec) };
         self.hand_over(to.other(), to, why, loss, cx);
         self.switchovers += 1;
+        if let Some(e) = &self.profile.switchover_event {
+            let text = format!("{} {} ({} active)", e.id, e.title, self.name(to));
+            self.events.push((cx.now(), text.clone()));
+            cx.record(Rec::Event { text });
+        }
     }
 
     /// `from` steps down to standby and `to` is (or stays) active with its own configuration.
@@ -567,6 +686,7 @@ impl ActiveStandby {
         if running {
             self.set_role(n, Role::Standby, "started", cx);
             self.nodes[n.idx()].heard_peer_ms = cx.now();
+            self.nodes[n.idx()].gateway_ok_ms = cx.now();
             self.nodes[n.idx()].joining = true;
             self.join(n, cx);
         } else {
