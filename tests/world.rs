@@ -425,3 +425,26 @@ fn a_node_name_alone_picks_the_vocabulary_of_its_system() {
     let e = failsim::parse(Path::new("w.ron"), &with("ActiveCount(2)")).expect_err("read as the first system's claim");
     assert!(e.message.contains("Unexpected variant named `ActiveCount`"), "{e}");
 }
+
+/// The built-in layouts are worlds like any declared one (each product's preset): the graph of
+/// a scenario without `world:` shows every preset host with its addresses and cables.
+#[test]
+fn a_scenario_without_a_world_lives_in_its_products_preset() {
+    let graph = |system: &str| {
+        let sc = parse(&format!(r#"Scenario(name: "preset", doc: "", seed: 1, system: {system}, end: "1m")"#));
+        let (topology, roles) = failsim::world_at(&sc, 0).expect("runs");
+        failsim::report::dot::graph_with_roles(&topology, &roles)
+    };
+    let cp = graph(r#"CheckPoint(servers: ["sms-a", "sms-b", "sms-c"])"#);
+    for part in ["sms-a\\n(Active)", "sms-c\\n(Standby)", "172.16.0.1/24", "172.16.0.2/24", "172.16.0.3/24", "switch\\n172.16.0.254/24", "sms-c cable"] {
+        assert!(cp.contains(part), "the Check Point preset has {part}: {cp}");
+    }
+    let mrs = graph("MrsManager()");
+    for part in ["192.168.0.1/24\\n192.168.0.100/24", "192.168.0.2/24", "label=\"CLIENT\"", "192.168.0.200/24", "switch\\n192.168.0.254/24"] {
+        assert!(mrs.contains(part), "the MRS preset has {part}: {mrs}");
+    }
+    let dm = graph("DataMiner()");
+    for part in ["label=\"CLIENT\"", "10.10.10.100/24", "label=\"REMOTE\"", "Switch/Router", "sync cable"] {
+        assert!(dm.contains(part), "the DataMiner preset has {part}: {dm}");
+    }
+}
