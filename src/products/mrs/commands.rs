@@ -1,6 +1,7 @@
 //! The MRS pairs' own commands and faults: a single-active resource that fails (MRS Manager's
-//! floating IP, ALM-12072), and the two causes of a failed file sync (FLINK-45641-2).
+//! floating IP, Tomcat, … MRS-RESOURCES), and the two causes of a failed file sync (FLINK-45641-2).
 
+use super::ResourceName;
 use crate::action::{NodeWords, Target};
 use serde::{Deserialize, Serialize};
 
@@ -8,10 +9,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "Action")]
 pub enum Command {
-    /// The single-active HA resource (MRS Manager: the floating IP) fails on the node, or
-    /// recovers.
-    FailResource(Target),
-    RestoreResource(Target),
+    /// A single-active HA resource (MRS-RESOURCES: `FloatIP`, `Tomcat`, `GaussDB`, …) fails on
+    /// the node, or recovers.
+    FailResource(Target, ResourceName),
+    RestoreResource(Target, ResourceName),
     /// The synchronization file on the node goes missing or gets wrong permissions, or is fixed.
     BreakSyncFile(Target),
     RepairSyncFile(Target),
@@ -40,8 +41,8 @@ pub const RESOURCE_COMMANDS: &[&str] = &["FailResource", "RestoreResource"];
 impl crate::action::Command for Command {
     fn kind(&self) -> &'static str {
         match self {
-            Command::FailResource(_) => "FailResource",
-            Command::RestoreResource(_) => "RestoreResource",
+            Command::FailResource(..) => "FailResource",
+            Command::RestoreResource(..) => "RestoreResource",
             Command::BreakSyncFile(_) => "BreakSyncFile",
             Command::RepairSyncFile(_) => "RepairSyncFile",
             Command::FillBackupDisk(_) => "FillBackupDisk",
@@ -51,8 +52,8 @@ impl crate::action::Command for Command {
 
     fn describe(&self) -> String {
         match self {
-            Command::FailResource(_) => "the HA resource fails",
-            Command::RestoreResource(_) => "the HA resource recovers",
+            Command::FailResource(_, r) => return format!("the {r} resource fails"),
+            Command::RestoreResource(_, r) => return format!("the {r} resource recovers"),
             Command::BreakSyncFile(_) => "the synchronization file goes missing",
             Command::RepairSyncFile(_) => "the synchronization file is restored",
             Command::FillBackupDisk(_) => "the backup directory fills up",
@@ -63,8 +64,8 @@ impl crate::action::Command for Command {
 
     fn target(&self) -> Option<&Target> {
         match self {
-            Command::FailResource(t)
-            | Command::RestoreResource(t)
+            Command::FailResource(t, _)
+            | Command::RestoreResource(t, _)
             | Command::BreakSyncFile(t)
             | Command::RepairSyncFile(t)
             | Command::FillBackupDisk(t)
@@ -76,7 +77,7 @@ impl crate::action::Command for Command {
 /// An MRS pair's own faults, each undone by its command's counterpart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
-    FailResource,
+    FailResource(ResourceName),
     BreakSyncFile,
     FillBackupDisk,
 }
@@ -84,12 +85,15 @@ pub enum Fault {
 impl crate::fault::OwnFault for Fault {
     type Command = Command;
     fn label(&self) -> String {
-        format!("{self:?}")
+        match self {
+            Fault::FailResource(r) => format!("FailResource({r})"),
+            Fault::BreakSyncFile | Fault::FillBackupDisk => format!("{self:?}"),
+        }
     }
     fn strike(&self, node: &Target, _duration_ms: u64) -> Vec<Command> {
         let t = node.clone();
         vec![match self {
-            Fault::FailResource => Command::FailResource(t),
+            Fault::FailResource(r) => Command::FailResource(t, *r),
             Fault::BreakSyncFile => Command::BreakSyncFile(t),
             Fault::FillBackupDisk => Command::FillBackupDisk(t),
         }]
@@ -97,7 +101,7 @@ impl crate::fault::OwnFault for Fault {
     fn heal(&self, node: &Target) -> Option<Command> {
         let t = node.clone();
         Some(match self {
-            Fault::FailResource => Command::RestoreResource(t),
+            Fault::FailResource(r) => Command::RestoreResource(t, *r),
             Fault::BreakSyncFile => Command::RepairSyncFile(t),
             Fault::FillBackupDisk => Command::FreeBackupDisk(t),
         })
@@ -113,7 +117,12 @@ mod tests {
     fn each_fault_is_named_struck_and_healed_by_its_commands() {
         let t = Target::Backup;
         let cases = [
-            (Fault::FailResource, "FailResource", Command::FailResource(t.clone()), Command::RestoreResource(t.clone())),
+            (
+                Fault::FailResource(ResourceName::Tomcat),
+                "FailResource(Tomcat)",
+                Command::FailResource(t.clone(), ResourceName::Tomcat),
+                Command::RestoreResource(t.clone(), ResourceName::Tomcat),
+            ),
             (Fault::BreakSyncFile, "BreakSyncFile", Command::BreakSyncFile(t.clone()), Command::RepairSyncFile(t.clone())),
             (Fault::FillBackupDisk, "FillBackupDisk", Command::FillBackupDisk(t.clone()), Command::FreeBackupDisk(t.clone())),
         ];

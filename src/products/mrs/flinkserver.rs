@@ -75,7 +75,7 @@ impl PairConfig for Config {
                 title: "Data Synchronization Exception Between the Active and Standby FlinkServer Nodes",
             },
             sync_params: SyncParams::Flink,
-            resource: None,
+            resources: Vec::new(),
             heartbeat_interval: self.heartbeat_interval,
             heartbeat_loss: self.heartbeat_loss,
             gateway_loss: self.gateway_loss,

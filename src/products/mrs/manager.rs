@@ -4,7 +4,7 @@
 //! sync checked every 60 s, five parameters), ALM-12072 (Major, floating IP checked every 9 s,
 //! 3 failures → switchover). Numbers from the MRS alarm reference (domain.md §2.2).
 
-use super::{AlarmDef, AlarmSeverity, EventDef, HeartbeatWatcher, PairConfig, Profile, Resource, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, EventDef, HeartbeatWatcher, PairConfig, Profile, Resource, ResourceName, Spec, SyncParams};
 use crate::action::NodeId;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
@@ -83,12 +83,7 @@ impl PairConfig for Config {
                 title: "Manager Data Synchronization Exception Between the Active and Standby Nodes",
             },
             sync_params: SyncParams::Manager,
-            resource: Some(Resource {
-                name: "FloatIP",
-                alarm: AlarmDef { id: 12072, severity: AlarmSeverity::Major, title: "FloatIP Resource Is Abnormal" },
-                interval: self.floatip_interval,
-                failures: self.floatip_failures,
-            }),
+            resources: self.resources(),
             heartbeat_interval: self.heartbeat_interval,
             heartbeat_loss: self.heartbeat_loss,
             gateway_loss: self.gateway_loss,
@@ -99,6 +94,32 @@ impl PairConfig for Config {
             switchover_event: Some(EventDef { id: 12026, title: "Manager Switchover" }),
             bind: self.bind.clone(),
         }
+    }
+}
+
+impl Config {
+    /// The single-active resources (MRS-RESOURCES), each with its check interval, the
+    /// consecutive failures that switch the pair over, and its alarm: the MRS alarm reference
+    /// (alm-12067…alm-12076; domain.md §2.2, §7). The floating IP's numbers are settable.
+    fn resources(&self) -> Vec<Resource> {
+        use ResourceName::*;
+        let resource = |name: ResourceName, id: u32, title: &'static str, interval: Ms, failures: u32| Resource {
+            name,
+            alarm: AlarmDef { id, severity: AlarmSeverity::Major, title },
+            interval,
+            failures,
+        };
+        vec![
+            resource(FloatIp, 12072, "FloatIP Resource Is Abnormal", self.floatip_interval, self.floatip_failures),
+            resource(Tomcat, 12067, "Tomcat Resource Is Abnormal", Ms::secs(85), 2),
+            resource(Acs, 12068, "ACS Resource Is Abnormal", Ms::secs(80), 2),
+            resource(Aos, 12069, "AOS Resource Is Abnormal", Ms::secs(81), 2),
+            resource(Httpd, 12071, "httpd Resource Is Abnormal", Ms::secs(120), 10),
+            resource(Cep, 12073, "CEP Resource Is Abnormal", Ms::secs(60), 2),
+            resource(Fms, 12074, "FMS Resource Is Abnormal", Ms::secs(60), 2),
+            resource(Pms, 12075, "PMS Resource Is Abnormal", Ms::secs(55), 3),
+            resource(GaussDb, 12076, "GaussDB Resource Is Abnormal", Ms::secs(10), 3),
+        ]
     }
 }
 

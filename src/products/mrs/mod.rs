@@ -39,6 +39,7 @@ mod product;
 
 pub use claims::Claim;
 pub use commands::{Command, Fault, Words};
+
 pub use flinkserver::Flink;
 pub use manager::Manager;
 pub use model::{ActiveStandby, Event, Rec, Role};
@@ -161,8 +162,9 @@ pub struct Profile {
     heartbeat_watcher: HeartbeatWatcher,
     sync_alarm: AlarmDef,
     sync_params: SyncParams,
-    /// The single-active resource whose failure switches the pair over, if the product has one.
-    resource: Option<Resource>,
+    /// The single-active resources whose failure switches the pair over (MRS-RESOURCES; none
+    /// for a product that documents none).
+    resources: Vec<Resource>,
     heartbeat_interval: Ms,
     heartbeat_loss: Ms,
     gateway_loss: Ms,
@@ -176,11 +178,57 @@ pub struct Profile {
     bind: Option<Binding>,
 }
 
-/// A single-active HA resource checked on the active (MRS: the floating IP, ALM-12072).
+/// A single-active HA resource checked on the active (MRS-RESOURCES): its check interval, the
+/// consecutive failures that switch the pair over, and its alarm (ALM-12067…12076).
 #[derive(Clone, Debug)]
 pub struct Resource {
-    name: &'static str,
+    name: ResourceName,
     alarm: AlarmDef,
     interval: Ms,
     failures: u32,
+}
+
+/// The single-active resources of MRS Manager, as its alarm reference names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub enum ResourceName {
+    #[serde(rename = "FloatIP")]
+    FloatIp,
+    Tomcat,
+    #[serde(rename = "ACS")]
+    Acs,
+    #[serde(rename = "AOS")]
+    Aos,
+    #[serde(rename = "httpd")]
+    Httpd,
+    #[serde(rename = "CEP")]
+    Cep,
+    #[serde(rename = "FMS")]
+    Fms,
+    #[serde(rename = "PMS")]
+    Pms,
+    #[serde(rename = "GaussDB")]
+    GaussDb,
+}
+
+impl ResourceName {
+    /// The name the alarm reference and the HA status use.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceName::FloatIp => "FloatIP",
+            ResourceName::Tomcat => "Tomcat",
+            ResourceName::Acs => "ACS",
+            ResourceName::Aos => "AOS",
+            ResourceName::Httpd => "httpd",
+            ResourceName::Cep => "CEP",
+            ResourceName::Fms => "FMS",
+            ResourceName::Pms => "PMS",
+            ResourceName::GaussDb => "GaussDB",
+        }
+    }
+}
+
+impl std::fmt::Display for ResourceName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }

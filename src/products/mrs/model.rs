@@ -1,5 +1,5 @@
 use super::Command;
-use super::{HeartbeatWatcher, Profile, SyncParams};
+use super::{HeartbeatWatcher, Profile, ResourceName, SyncParams};
 use crate::action::{Action, CableRef, Command as _, Do, NodeId, Target};
 use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind};
@@ -35,8 +35,10 @@ pub struct Node {
     pub(super) config: IdSet,
     pub(super) sync_file_ok: bool,
     pub(super) backup_disk_full: bool,
-    pub(super) resource_ok: bool,
-    pub(super) resource_failures: u32,
+    /// The single-active resources down on this node.
+    pub(super) resources_down: std::collections::BTreeSet<ResourceName>,
+    /// Consecutive failed checks of each resource of the profile (counted on the active).
+    pub(super) resource_failures: Vec<u32>,
     /// When this node last heard its peer's heartbeat.
     pub(super) heard_peer_ms: Time,
     /// Since when this node is active (the older active wins a dual-active resolution).
@@ -53,7 +55,8 @@ pub struct Node {
 pub enum Event {
     Heartbeat,
     SyncCheck,
-    ResourceCheck,
+    /// The check of the profile's `i`-th resource.
+    ResourceCheck(usize),
     /// A script action, boxed: the queue stores events inline, and timer events stay small.
     Command(Box<Do<Command>>),
 }
@@ -159,7 +162,13 @@ pub struct ActiveStandby {
     /// Whether each node had lost its peer's heartbeat at the last tick (to notice when the
     /// passing of time flips it: the alarm and the HA status depend on it).
     heartbeat_alarms: [bool; 2],
-    timers: [TimerId; 3],
+    timers: [TimerId; 2],
+    /// Each resource's check timer, in the profile's order.
+    resource_timers: Vec<TimerId>,
+    /// The resources whose alarm stands: raised when the count is reached, cleared when the
+    /// active's next check finds the resource up (MRS-RESOURCES).
+    /// Each with the node whose check reached the count.
+    pub(super) resource_alarms: std::collections::BTreeMap<ResourceName, NodeId>,
 }
 
 /// Where the pair's nodes and addresses are, built-in or bound.
@@ -206,8 +215,8 @@ impl ActiveStandby {
                 config: IdSet::default(),
                 sync_file_ok: true,
                 backup_disk_full: false,
-                resource_ok: true,
-                resource_failures: 0,
+                resources_down: Default::default(),
+                resource_failures: vec![0; profile.resources.len()],
                 heard_peer_ms: 0,
                 active_since_ms: 0,
                 joining: false,
@@ -218,11 +227,12 @@ impl ActiveStandby {
         let active = profile.initially_active.idx();
         assert_eq!(nodes.iter().filter(|n| n.role == Role::Active).count(), 1, "at t = 0 exactly one node is active");
         cx.hold_addr(nodes[active].port, floating_ip);
-        let timers = [cx.new_timer(), cx.new_timer(), cx.new_timer()];
+        let timers = [cx.new_timer(), cx.new_timer()];
         cx.arm(timers[0], profile.heartbeat_interval.0, Event::Heartbeat);
         cx.arm(timers[1], 1 + rng.random_range(0..profile.sync_interval.0), Event::SyncCheck);
-        if let Some(r) = &profile.resource {
-            cx.arm(timers[2], 1 + rng.random_range(0..r.interval.0), Event::ResourceCheck);
+        let resource_timers: Vec<TimerId> = profile.resources.iter().map(|_| cx.new_timer()).collect();
+        for (i, r) in profile.resources.iter().enumerate() {
+            cx.arm(resource_timers[i], 1 + rng.random_range(0..r.interval.0), Event::ResourceCheck(i));
         }
         cx.record(Rec::Initial { active: profile.node_names[active].clone() });
         ActiveStandby {
@@ -240,6 +250,8 @@ impl ActiveStandby {
             events: Vec::new(),
             heartbeat_alarms: [false; 2],
             timers,
+            resource_timers,
+            resource_alarms: Default::default(),
         }
     }
 
@@ -454,28 +466,38 @@ impl ActiveStandby {
         None
     }
 
-    fn on_resource_check(&mut self, cx: &mut Cx<'_, '_>) {
-        let Some(resource) = self.profile.resource.clone() else { return };
-        cx.arm(self.timers[2], resource.interval.0, Event::ResourceCheck);
+    /// The active's check of resource `i` (MRS-RESOURCES): a failed check counts; at the
+    /// resource's count its alarm is raised and the pair switches over (unless the heartbeat
+    /// alarm stands: MRS-12010); a good check on the active clears the alarm ("once the new
+    /// active Manager has brought the resource up").
+    fn on_resource_check(&mut self, i: usize, cx: &mut Cx<'_, '_>) {
+        let resource = self.profile.resources[i].clone();
+        cx.arm(self.resource_timers[i], resource.interval.0, Event::ResourceCheck(i));
         let Some(active) = self.actives().next() else { return };
         let now = cx.now();
+        let up = !self.node(active).resources_down.contains(&resource.name);
         let node = &mut self.nodes[active.idx()];
-        let before = node.resource_failures;
-        node.resource_failures = if node.resource_ok { 0 } else { node.resource_failures + 1 };
-        if node.resource_failures != before {
+        let before = node.resource_failures[i];
+        node.resource_failures[i] = if up { 0 } else { before + 1 };
+        if up && self.resource_alarms.remove(&resource.name).is_some() {
             cx.touch();
         }
-        if node.resource_failures >= resource.failures {
-            if self.heartbeat_alarm_on(active, now) {
-                // MRS-12010: while the heartbeat alarm stands, no failover can be performed.
-                let why = format!("{} stands: no failover can be performed", self.profile.heartbeat_alarm.title);
-                cx.record(Rec::Refused { what: format!("automatic switchover after {} failed", resource.name), why });
-            } else if self.switch_blocker(cx.net(), active).is_none() {
-                let why = format!("{} resource abnormal on {}", resource.name, self.name(active));
-                self.switchover(active.other(), &why, cx);
-                assert_eq!(self.node(active).role, Role::Standby, "a node whose resource failed hands the active role over (MRS-RESOURCES)");
-            }
+        if self.node(active).resource_failures[i] < resource.failures {
+            assert!(up || self.node(active).resource_failures[i] > before, "a failed check counts");
+            return;
         }
+        self.resource_alarms.insert(resource.name, active);
+        cx.touch();
+        if self.heartbeat_alarm_on(active, now) {
+            // MRS-12010: while the heartbeat alarm stands, no failover can be performed.
+            let why = format!("{} stands: no failover can be performed", self.profile.heartbeat_alarm.title);
+            cx.record(Rec::Refused { what: format!("automatic switchover after {} failed", resource.name), why });
+        } else if self.switch_blocker(cx.net(), active).is_none() {
+            let why = format!("{} resource abnormal on {}", resource.name, self.name(active));
+            self.switchover(active.other(), &why, cx);
+            assert_eq!(self.node(active).role, Role::Standby, "a node whose resource failed hands the active role over (MRS-RESOURCES)");
+        }
+        assert!(self.resource_alarms.contains_key(&resource.name), "a resource at its count raises its alarm, also when a switchover follows");
     }
 
     /// Why a switchover away from `active` cannot happen now.
@@ -536,8 +558,8 @@ impl ActiveStandby {
         self.set_role(to, Role::Active, why, cx);
         assert_eq!(self.node(from).role, Role::Standby, "the node handing over is standby");
         assert_eq!(self.node(to).role, Role::Active, "the node taking over is active");
-        self.nodes[from.idx()].resource_failures = 0;
-        self.nodes[to.idx()].resource_failures = 0;
+        self.nodes[from.idx()].resource_failures.fill(0);
+        self.nodes[to.idx()].resource_failures.fill(0);
         self.nodes[to.idx()].heard_peer_ms = cx.now();
     }
 
@@ -621,11 +643,16 @@ impl ActiveStandby {
     fn apply_own(&mut self, command: Command, n: NodeId, cx: &mut Cx<'_, '_>) {
         let fault = |dm: &mut Self, cx: &mut Cx<'_, '_>, what: &str| cx.record(Rec::Fault { node: dm.name(n).into(), what: what.into() });
         match command {
-            Command::FailResource(_) | Command::RestoreResource(_) => {
+            Command::FailResource(_, name) | Command::RestoreResource(_, name) => {
                 let roles = NodeId::BOTH.map(|m| self.node(m).role);
-                self.nodes[n.idx()].resource_ok = matches!(command, Command::RestoreResource(_));
-                let name = self.profile.resource.as_ref().map_or("HA", |r| r.name);
-                fault(self, cx, &format!("{name} resource {}", if self.node(n).resource_ok { "restored" } else { "failed" }));
+                let down = &mut self.nodes[n.idx()].resources_down;
+                let failed = matches!(command, Command::FailResource(..));
+                if failed {
+                    down.insert(name)
+                } else {
+                    down.remove(&name)
+                };
+                fault(self, cx, &format!("{name} resource {}", if failed { "failed" } else { "restored" }));
                 // The resource check counts it, every interval (ALM-12072: 9 s × 3; MRS-RESOURCES).
                 assert_eq!(NodeId::BOTH.map(|m| self.node(m).role), roles, "a resource fault switches nothing at once");
             }
@@ -759,11 +786,11 @@ impl ActiveStandby {
             };
             out.push((a.severity.severity(), format!("ALM-{} {} ({params})", a.id, a.title)));
         }
-        if let (Some(active), Some(r)) = (self.actives().next(), &p.resource)
-            && self.node(active).resource_failures >= r.failures
-        {
-            let a = &r.alarm;
-            out.push((a.severity.severity(), format!("ALM-{} {} (HostName={})", a.id, a.title, self.name(active))));
+        for r in &p.resources {
+            if let Some(on) = self.resource_alarms.get(&r.name) {
+                let a = &r.alarm;
+                out.push((a.severity.severity(), format!("ALM-{} {} (HostName={})", a.id, a.title, self.name(*on))));
+            }
         }
         out
     }
@@ -808,7 +835,7 @@ impl ActiveStandby {
                     item("HAAllResOK", "Unknown".into());
                 } else {
                     item("HAActive", if node.role == Role::Active { "active".into() } else { "standby".into() });
-                    item("HAAllResOK", if node.resource_ok { "normal".into() } else { "abnormal".into() });
+                    item("HAAllResOK", if node.resources_down.is_empty() { "normal".into() } else { "abnormal".into() });
                     item("HARunPhase", if node.role == Role::Active { "Actived".into() } else { "Deactived".into() });
                     item("Heartbeat", if self.heartbeat_lost(n, now) { "lost".into() } else { "normal".into() });
                 }
@@ -836,7 +863,7 @@ impl ActiveStandby {
         match event {
             Event::Heartbeat => self.on_heartbeat(cx),
             Event::SyncCheck => self.on_sync_check(cx),
-            Event::ResourceCheck => self.on_resource_check(cx),
+            Event::ResourceCheck(i) => self.on_resource_check(i, cx),
             Event::Command(a) => self.on_command(*a, cx),
         }
     }

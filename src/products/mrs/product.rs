@@ -87,7 +87,7 @@ impl<S: Spec> Vocabulary for Pair<S> {
 
     /// `FailResource`/`RestoreResource` only where the product has a single-active resource.
     fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
-        let resource: &[&str] = if cfg.profile().resource.is_some() { RESOURCE_COMMANDS } else { &[] };
+        let resource: &[&str] = if cfg.profile().resources.is_empty() { &[] } else { RESOURCE_COMMANDS };
         crate::action::supported(SHARED, &[COMMANDS, resource].concat())
     }
 
@@ -137,9 +137,7 @@ impl<S: Spec> ChaosProfile for Pair<S> {
     fn alphabet(cfg: &S::Config) -> Vec<FaultKind<Fault>> {
         let mut kinds = vec![FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::PowerFail, FaultKind::Restart, FaultKind::SwitchFailure];
         kinds.extend([FaultKind::Own(Fault::BreakSyncFile), FaultKind::Own(Fault::FillBackupDisk), FaultKind::AdminSwitch]);
-        if cfg.profile().resource.is_some() {
-            kinds.push(FaultKind::Own(Fault::FailResource));
-        }
+        kinds.extend(cfg.profile().resources.iter().map(|r| FaultKind::Own(Fault::FailResource(r.name))));
         kinds
     }
 
