@@ -21,7 +21,7 @@ pub(crate) mod toy;
 // The registration list: one line per product folder.
 registry! {
     dataminer: [DataMiner => DataMiner, "DataMiner Failover (SPEC §1–2).";]
-    mrs: [MrsManager => MrsManager, "MRS Manager active/standby (SPEC §3)."; FlinkServer => FlinkServer, "MRS FlinkServer active/standby (SPEC §4).";]
+    mrs: [MrsManager => MrsManager, "MRS Manager active/standby (SPEC §3)."; FlinkServer => FlinkServer, "MRS FlinkServer active/standby (SPEC §4)."; DbService => DbService, "MRS DBService active/standby (SPEC §11).";]
     checkpoint: [CheckPoint => CheckPoint, "Check Point Management High Availability (SPEC §5).";]
     toy: [#[cfg(test)] Toy => Toy, "A toy pair with a command, a fault and a claim of its own, for the tests.";]
 }

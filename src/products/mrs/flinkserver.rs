@@ -69,11 +69,12 @@ impl PairConfig for Config {
                 title: "FlinkServer Heartbeat Interruption Between the Active and Standby Nodes",
             },
             heartbeat_watcher: HeartbeatWatcher::Either,
-            sync_alarm: AlarmDef {
+            sync_what: "file sync",
+            sync_alarm: Some(AlarmDef {
                 id: 45641,
                 severity: AlarmSeverity::Major,
                 title: "Data Synchronization Exception Between the Active and Standby FlinkServer Nodes",
-            },
+            }),
             sync_params: SyncParams::Flink,
             resources: Vec::new(),
             heartbeat_interval: self.heartbeat_interval,
@@ -81,8 +82,9 @@ impl PairConfig for Config {
             gateway_loss: self.gateway_loss,
             sync_interval: self.sync_interval,
             initially_active: self.initially_active,
-            stale_switchover_spec: "FLINK-45641-4",
+            stale_switchover_spec: Some("FLINK-45641-4"),
             // The FlinkServer documents give its switchovers no event.
+            switchover_time: Ms(0),
             switchover_event: None,
             bind: self.bind.clone(),
         }

@@ -77,11 +77,12 @@ impl PairConfig for Config {
                 title: "Manager Heartbeat Interruption Between the Active and Standby Nodes",
             },
             heartbeat_watcher: HeartbeatWatcher::ActiveOnly,
-            sync_alarm: AlarmDef {
+            sync_what: "file sync",
+            sync_alarm: Some(AlarmDef {
                 id: 12011,
                 severity: AlarmSeverity::Critical,
                 title: "Manager Data Synchronization Exception Between the Active and Standby Nodes",
-            },
+            }),
             sync_params: SyncParams::Manager,
             resources: self.resources(),
             heartbeat_interval: self.heartbeat_interval,
@@ -89,8 +90,9 @@ impl PairConfig for Config {
             gateway_loss: self.gateway_loss,
             sync_interval: self.sync_interval,
             initially_active: self.initially_active,
-            stale_switchover_spec: "MRS-12011-3",
+            stale_switchover_spec: Some("MRS-12011-3"),
             // MRS-SWITCHOVER: "Manager Switchover" in the event list (viewing_the_event_list.rst).
+            switchover_time: Ms(0),
             switchover_event: Some(EventDef { id: 12026, title: "Manager Switchover" }),
             bind: self.bind.clone(),
         }

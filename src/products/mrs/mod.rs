@@ -32,6 +32,7 @@
 
 mod claims;
 mod commands;
+mod dbservice;
 mod flinkserver;
 mod manager;
 mod model;
@@ -40,10 +41,11 @@ mod product;
 pub use claims::Claim;
 pub use commands::{Command, Fault, Words};
 
+pub use dbservice::DbSvc;
 pub use flinkserver::Flink;
 pub use manager::Manager;
 pub use model::{ActiveStandby, Event, Rec, Role};
-pub use product::{FlinkServer, MrsManager, PairConfig, Spec};
+pub use product::{DbService, FlinkServer, MrsManager, PairConfig, Spec};
 
 use crate::ops::{Level, Severity};
 
@@ -160,7 +162,10 @@ pub struct Profile {
     ha_names: [String; 2],
     heartbeat_alarm: AlarmDef,
     heartbeat_watcher: HeartbeatWatcher,
-    sync_alarm: AlarmDef,
+    /// What the product's sync is called in the trace ("file sync").
+    sync_what: &'static str,
+    /// The alarm of a failed sync check, if the product documents one.
+    sync_alarm: Option<AlarmDef>,
     sync_params: SyncParams,
     /// The single-active resources whose failure switches the pair over (MRS-RESOURCES; none
     /// for a product that documents none).
@@ -171,9 +176,15 @@ pub struct Profile {
     sync_interval: Ms,
     initially_active: crate::action::NodeId,
     /// The SPEC ID of the documented loss at a switchover to a stale standby.
-    stale_switchover_spec: crate::finding::SpecId,
+    /// The SPEC ID of the documented loss at a switchover to a stale standby (`None`: the
+    /// product's documents describe none).
+    stale_switchover_spec: Option<crate::finding::SpecId>,
     /// The event each switchover logs, if the product documents one (MRS-SWITCHOVER: 12026).
     switchover_event: Option<EventDef>,
+    /// How long a node that becomes active takes to bring its resources up (its floating IP
+    /// among them): 0 for an instant hand-over (DBSVC-HA: a DBService switchover makes it
+    /// unavailable for its duration).
+    switchover_time: Ms,
     /// Where the pair is in a declared world; `None`: the built-in layout.
     bind: Option<Binding>,
 }

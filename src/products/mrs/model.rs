@@ -49,6 +49,9 @@ pub struct Node {
     pub(super) gateway_ok_ms: Time,
     /// When this node was last active (`None`: never).
     pub(super) last_active_ms: Option<Time>,
+    /// Since when this active node is bringing its resources up (`None`: they are up, or it is
+    /// standby): it takes the floating IP once `switchover_time` has passed (DBSVC-HA).
+    pub(super) raising_since_ms: Option<Time>,
 }
 
 #[derive(Clone, Debug)]
@@ -57,6 +60,11 @@ pub enum Event {
     SyncCheck,
     /// The check of the profile's `i`-th resource.
     ResourceCheck(usize),
+    /// The node that became active at `since` has its resources up (`switchover_time` later).
+    Raised {
+        node: NodeId,
+        since: Time,
+    },
     /// A script action, boxed: the queue stores events inline, and timer events stay small.
     Command(Box<Do<Command>>),
 }
@@ -89,7 +97,9 @@ pub enum Rec {
         role: &'static str,
         why: String,
     },
+    /// A sync check's outcome; `what` is the product's word for its sync ("file sync").
     Sync {
+        what: &'static str,
         ok: bool,
         detail: String,
     },
@@ -128,8 +138,8 @@ impl fmt::Display for Rec {
             Rec::NicEnabled { node, enabled } => write!(f, "{node} NIC {}", if *enabled { "enabled" } else { "disabled" }),
             Rec::Running { node, running } => write!(f, "{node} {}", if *running { "running" } else { "stopped" }),
             Rec::Role { node, role, why } => write!(f, "{node} => {role} ({why})"),
-            Rec::Sync { ok: true, detail } => write!(f, "file sync OK ({detail})"),
-            Rec::Sync { ok: false, detail } => write!(f, "file sync FAILED: {detail}"),
+            Rec::Sync { what, ok: true, detail } => write!(f, "{what} OK ({detail})"),
+            Rec::Sync { what, ok: false, detail } => write!(f, "{what} FAILED: {detail}"),
             Rec::Changes { node, count, ids } => write!(f, "{node} takes {count} configuration change(s) {ids}"),
             Rec::Lost { count, ids, cause } => write!(f, "LOST {count} configuration change(s) {ids}: {cause}"),
             Rec::Fault { node, what } => write!(f, "{node}: {what}"),
@@ -222,6 +232,7 @@ impl ActiveStandby {
                 joining: false,
                 gateway_ok_ms: 0,
                 last_active_ms: (role == Role::Active).then_some(0),
+                raising_since_ms: None,
             }
         });
         let active = profile.initially_active.idx();
@@ -332,6 +343,19 @@ impl ActiveStandby {
         }
     }
 
+    /// DBSVC-HA: the node that became active at `since` has brought its resources up and takes
+    /// the floating IP, if it is still that active.
+    fn on_raised(&mut self, n: NodeId, since: Time, cx: &mut Cx<'_, '_>) {
+        if self.node(n).raising_since_ms != Some(since) {
+            return;
+        }
+        assert_eq!(self.node(n).role, Role::Active, "only an active node raises its resources");
+        self.nodes[n.idx()].raising_since_ms = None;
+        cx.hold_addr(self.node(n).port, self.floating_ip);
+        cx.record(Rec::Role { node: self.name(n).into(), role: "active", why: "resources up: the floating IP is enabled".into() });
+        assert!(cx.net().holders(self.floating_ip.addr).any(|p| p == self.node(n).port), "a raised active holds the floating IP");
+    }
+
     /// MRS-SWITCHOVER: a running standby takes over when the active failed — it has heard no
     /// heartbeat for `heartbeat_loss` and no node is active — and it reaches the gateway (the HA
     /// arbitration: a standby cut off from the network does not take over).
@@ -418,7 +442,7 @@ impl ActiveStandby {
             Some(cause) => {
                 let failure = Some((cause.clone(), standby));
                 if self.sync_failure != failure {
-                    cx.record(Rec::Sync { ok: false, detail: cause });
+                    cx.record(Rec::Sync { what: self.profile.sync_what, ok: false, detail: cause });
                 }
                 self.sync_failure = failure;
                 cx.touch();
@@ -438,7 +462,7 @@ impl ActiveStandby {
                 assert_eq!(self.node(standby).config, self.node(active).config, "a good sync leaves the standby with the active's files");
                 let detail = format!("{} -> {}, {} change(s) copied", self.name(active), self.name(standby), fresh.len());
                 if self.sync_failure.is_some() || !fresh.is_empty() {
-                    cx.record(Rec::Sync { ok: true, detail });
+                    cx.record(Rec::Sync { what: self.profile.sync_what, ok: true, detail });
                 }
                 self.sync_failure = None;
                 self.last_good_sync_ms = Some(cx.now());
@@ -524,13 +548,17 @@ impl ActiveStandby {
         self.nodes[n.idx()].role = role;
         self.nodes[n.idx()].active_since_ms = cx.now();
         let port = self.node(n).port;
-        if role == Role::Active {
+        let raising = role == Role::Active && self.profile.switchover_time.0 > 0;
+        self.nodes[n.idx()].raising_since_ms = raising.then_some(cx.now());
+        if raising {
+            cx.schedule_in(self.profile.switchover_time.0, Event::Raised { node: n, since: cx.now() });
+        } else if role == Role::Active {
             cx.hold_addr(port, self.floating_ip);
         } else {
             cx.release_addr(port, self.floating_ip.addr);
         }
         let holds = cx.net().holders(self.floating_ip.addr).any(|p| p == port);
-        assert_eq!(holds, role == Role::Active, "the floating IP is on a node exactly while it is active");
+        assert_eq!(holds, role == Role::Active && !raising, "the floating IP is on a node exactly while it is active with its resources up");
         let label = if role == Role::Active { "active" } else { "standby" };
         cx.record(Rec::Role { node: self.name(n).into(), role: label, why: why.into() });
     }
@@ -540,7 +568,7 @@ impl ActiveStandby {
     fn switchover(&mut self, to: NodeId, why: &str, cx: &mut Cx<'_, '_>) {
         // Both callers asked `switch_blocker` first.
         assert!(self.node(to).running, "only a running standby takes over (MRS-SWITCHOVER)");
-        let loss = Loss { mechanism: "stale switchover", documented: Some(self.profile.stale_switchover_spec) };
+        let loss = Loss { mechanism: "stale switchover", documented: self.profile.stale_switchover_spec };
         self.hand_over(to.other(), to, why, loss, cx);
         self.switchovers += 1;
         if let Some(e) = &self.profile.switchover_event {
@@ -770,9 +798,8 @@ impl ActiveStandby {
                 out.push((a.severity.severity(), format!("ALM-{} {} (HostName={}, Peer={})", a.id, a.title, self.name(n), self.name(n.other()))));
             }
         }
-        if let Some((_, standby)) = &self.sync_failure {
+        if let (Some((_, standby)), Some(a)) = (&self.sync_failure, &p.sync_alarm) {
             let (standby, active) = (*standby, standby.other());
-            let a = &p.sync_alarm;
             let params = match p.sync_params {
                 SyncParams::Manager => format!(
                     "ServiceName={}, RoleName={}, HostName={}, Local Manager HA Name={}, Peer Manager HA Name={}",
@@ -836,15 +863,20 @@ impl ActiveStandby {
                 } else {
                     item("HAActive", if node.role == Role::Active { "active".into() } else { "standby".into() });
                     item("HAAllResOK", if node.resources_down.is_empty() { "normal".into() } else { "abnormal".into() });
-                    item("HARunPhase", if node.role == Role::Active { "Actived".into() } else { "Deactived".into() });
+                    let phase = match (node.role, node.raising_since_ms) {
+                        (Role::Active, Some(_)) => "Raising_active",
+                        (Role::Active, None) => "Actived",
+                        (Role::Standby, _) => "Deactived",
+                    };
+                    item("HARunPhase", phase.into());
                     item("Heartbeat", if self.heartbeat_lost(n, now) { "lost".into() } else { "normal".into() });
                 }
                 Column { node: self.name(n).into(), items }
             })
             .to_vec();
         let sync = match (&self.sync_failure, self.last_good_sync_ms) {
-            (Some((cause, _)), last) => format!("file sync failing: {cause}; last good sync {}", last.map_or("never".into(), clock)),
-            (None, last) => format!("file sync OK; last good sync {}", last.map_or("never".into(), clock)),
+            (Some((cause, _)), last) => format!("{} failing: {cause}; last good sync {}", self.profile.sync_what, last.map_or("never".into(), clock)),
+            (None, last) => format!("{} OK; last good sync {}", self.profile.sync_what, last.map_or("never".into(), clock)),
         };
         Panel { title: format!("{} HA status", self.profile.system), banner: vec![sync], columns }
     }
@@ -864,6 +896,7 @@ impl ActiveStandby {
             Event::Heartbeat => self.on_heartbeat(cx),
             Event::SyncCheck => self.on_sync_check(cx),
             Event::ResourceCheck(i) => self.on_resource_check(i, cx),
+            Event::Raised { node, since } => self.on_raised(node, since, cx),
             Event::Command(a) => self.on_command(*a, cx),
         }
     }
@@ -893,7 +926,7 @@ impl ActiveStandby {
             }
         }
         if let Some((cause, _)) = &self.sync_failure {
-            out.push(Problem::new(ProblemKind::SyncFailing, format!("file sync failing: {cause}")));
+            out.push(Problem::new(ProblemKind::SyncFailing, format!("{} failing: {cause}", self.profile.sync_what)));
         }
         if let Some(alarm) = self.console.active().next() {
             out.push(Problem::new(ProblemKind::AlarmStanding, format!("alarm standing: {}", alarm.text)));

@@ -38,6 +38,7 @@ pub struct Pair<S> {
 
 pub type MrsManager = Pair<super::Manager>;
 pub type FlinkServer = Pair<super::Flink>;
+pub type DbService = Pair<super::DbSvc>;
 
 impl<S: Spec> Model for Pair<S> {
     type Event = Event;
@@ -85,10 +86,13 @@ impl<S: Spec> Vocabulary for Pair<S> {
         cfg.validate()
     }
 
-    /// `FailResource`/`RestoreResource` only where the product has a single-active resource.
+    /// `FailResource`/`RestoreResource` only where the product has a single-active resource,
+    /// the sync file and backup directory faults only where a sync alarm documents them.
     fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
-        let resource: &[&str] = if cfg.profile().resources.is_empty() { &[] } else { RESOURCE_COMMANDS };
-        crate::action::supported(SHARED, &[COMMANDS, resource].concat())
+        let profile = cfg.profile();
+        let resource: &[&str] = if profile.resources.is_empty() { &[] } else { RESOURCE_COMMANDS };
+        let sync: &[&str] = if profile.sync_alarm.is_some() { COMMANDS } else { &[] };
+        crate::action::supported(SHARED, &[sync, resource].concat())
     }
 
     fn validate_claim(cfg: &S::Config, claim: &Claim) -> Result<(), String> {
@@ -136,7 +140,10 @@ impl<S: Spec> ChaosProfile for Pair<S> {
 
     fn alphabet(cfg: &S::Config) -> Vec<FaultKind<Fault>> {
         let mut kinds = vec![FaultKind::PullCable(CableRef::Corporate), FaultKind::Stop, FaultKind::PowerFail, FaultKind::Restart, FaultKind::SwitchFailure];
-        kinds.extend([FaultKind::Own(Fault::BreakSyncFile), FaultKind::Own(Fault::FillBackupDisk), FaultKind::AdminSwitch]);
+        if cfg.profile().sync_alarm.is_some() {
+            kinds.extend([FaultKind::Own(Fault::BreakSyncFile), FaultKind::Own(Fault::FillBackupDisk)]);
+        }
+        kinds.push(FaultKind::AdminSwitch);
         kinds.extend(cfg.profile().resources.iter().map(|r| FaultKind::Own(Fault::FailResource(r.name))));
         kinds
     }
