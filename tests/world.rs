@@ -448,3 +448,19 @@ fn a_scenario_without_a_world_lives_in_its_products_preset() {
         assert!(dm.contains(part), "the DataMiner preset has {part}: {dm}");
     }
 }
+
+/// Systems without a world bring their presets, which together must fit one world's limits
+/// (20,000 hosts; port ids are 16-bit): past them the file is refused before the run, at the
+/// system that overflows (with 9,363 default pairs it was a panic).
+#[test]
+fn presets_past_a_worlds_limits_are_refused_not_a_panic() {
+    let systems: Vec<String> = (0..5_100).map(|i| format!("(name: \"p{i}\", system: DataMiner())")).collect();
+    let src = format!("Scenario(name: \"many\", doc: \"\", seed: 1, systems: [{}], end: \"1m\")", systems.join(", "));
+    let err = failsim::parse(Path::new("many.ron"), &src).expect_err("too many hosts");
+    let text = err.to_string();
+    let first_line = text.lines().next().unwrap_or_default();
+    let expected = "the built-in layouts of the first 5001 systems need 20004 hosts; a world has at most 20000: declare a `world:`, or split the scenario";
+    assert!(first_line.ends_with(expected), "expected …{expected}, got {}", &first_line[..first_line.len().min(400)]);
+    let short = format!("Scenario(name: \"fits\", doc: \"\", seed: 1, systems: [{}], end: \"1m\")", systems[..5_000].join(", "));
+    assert!(failsim::parse(Path::new("fits.ron"), &short).is_ok(), "5,000 default pairs fit");
+}

@@ -539,6 +539,18 @@ impl System {
         self.visit(Binding(world))
     }
 
+    /// The system's preset: its product's built-in layout ([`Model::preset`]).
+    pub fn preset(&self) -> crate::world::WorldDecl {
+        struct Preset;
+        impl WithConfig for Preset {
+            type Out = crate::world::WorldDecl;
+            fn call<P: Registered>(self, cfg: &P::Config) -> crate::world::WorldDecl {
+                P::preset(cfg)
+            }
+        }
+        self.visit(Preset)
+    }
+
     /// Checks a supported action's values against this system (see [`Product::validate_action`]).
     pub fn validate_action(&self, action: &super::StepAction) -> Result<(), String> {
         struct Check<'a>(&'a super::StepAction);

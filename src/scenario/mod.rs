@@ -572,6 +572,24 @@ fn check_systems(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> 
         system.validate().map_err(at)?;
         system.check_binding(scenario.world.as_ref()).map_err(at)?;
     }
+    if scenario.world.is_none() {
+        presets_fit(&all, file)?;
+    }
+    Ok(())
+}
+
+/// Without `world:`, the systems' presets together fit one world's limits (a thousand default
+/// pairs do; ten thousand would not have port ids).
+fn presets_fit(all: &[(&str, &crate::products::System)], file: &File) -> Result<(), ScenarioError> {
+    let mut total = (0, 0, 0);
+    for (i, (_, system)) in all.iter().enumerate() {
+        let (hosts, ports, cables) = system.preset().size();
+        total = (total.0 + hosts, total.1 + ports, total.2 + cables);
+        if let Err(why) = WorldDecl::fits(total) {
+            let m = format!("the built-in layouts of the first {} systems need {why}: declare a `world:`, or split the scenario", i + 1);
+            return Err(file.error(file.system(i), &m));
+        }
+    }
     Ok(())
 }
 

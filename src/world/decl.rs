@@ -18,6 +18,8 @@ pub const MAX_HOSTS: usize = 20_000;
 pub const MAX_NICS_PER_HOST: usize = 16;
 pub const MAX_SWITCHES: usize = 5_000;
 pub const MAX_CABLES: usize = 40_000;
+/// The most ports (NICs and switches together) a world has: port ids are 16-bit.
+pub const MAX_PORTS: usize = u16::MAX as usize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,6 +143,22 @@ impl WorldDecl {
         self.hosts.iter().find(|h| h.name == name)
     }
 
+    /// How many hosts, ports (NICs and switches) and cables the world lays out.
+    pub fn size(&self) -> (usize, usize, usize) {
+        let nics: usize = self.hosts.iter().map(|h| h.nics.len()).sum();
+        (self.hosts.len(), nics + self.switches.len(), self.cables.len())
+    }
+
+    /// Whether the sizes `(hosts, ports, cables)` fit one world (the limits above).
+    pub fn fits(size: (usize, usize, usize)) -> Result<(), String> {
+        let (hosts, ports, cables) = size;
+        let over = [(hosts, MAX_HOSTS, "hosts"), (ports, MAX_PORTS, "ports (NICs and switches)"), (cables, MAX_CABLES, "cables")];
+        match over.iter().find(|(n, max, _)| n > max) {
+            Some((n, max, what)) => Err(format!("{n} {what}; a world has at most {max}")),
+            None => Ok(()),
+        }
+    }
+
     /// Whether some host's NIC or some switch has `ip` as its address (something answers there).
     pub fn holds(&self, ip: Ip) -> bool {
         self.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == ip) || self.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == ip))
@@ -199,6 +217,10 @@ impl WorldDecl {
         }
         if self.cables.len() > MAX_CABLES {
             return Err(big("cables", self.cables.len(), MAX_CABLES));
+        }
+        let ports = self.size().1;
+        if ports > MAX_PORTS {
+            return Err(big("ports (NICs and switches)", ports, MAX_PORTS));
         }
         match self.hosts.iter().find(|h| h.nics.len() > MAX_NICS_PER_HOST || h.nics.is_empty()) {
             Some(h) => Err(DeclError::at(&h.name, 0, format!("host `{}` has {} NICs; a host has 1 to {MAX_NICS_PER_HOST}", h.name, h.nics.len()))),
@@ -319,4 +341,28 @@ impl WorldDecl {
 fn list<'a>(names: impl Iterator<Item = &'a String>) -> String {
     let names: Vec<&str> = names.map(String::as_str).collect();
     if names.is_empty() { "none".into() } else { names.join(", ") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_world_fits_its_limits_or_says_which_it_passes() {
+        assert_eq!(WorldDecl::fits((MAX_HOSTS, MAX_PORTS, MAX_CABLES)), Ok(()), "the limits themselves fit");
+        assert_eq!(WorldDecl::fits((MAX_HOSTS + 1, 0, 0)), Err("20001 hosts; a world has at most 20000".into()));
+        assert_eq!(WorldDecl::fits((1, MAX_PORTS + 1, 1)), Err("65536 ports (NICs and switches); a world has at most 65535".into()));
+        assert_eq!(WorldDecl::fits((1, 1, MAX_CABLES + 1)), Err("40001 cables; a world has at most 40000".into()));
+    }
+
+    #[test]
+    fn a_declared_world_with_more_ports_than_ids_is_refused() {
+        // 4,100 hosts of 16 NICs: within the host and NIC limits, past the 16-bit port ids.
+        let nics: Vec<(String, Cidr)> = (0..16).map(|i| (format!("n{i}"), Cidr::v4([10, i, 0, 1], 24))).collect();
+        let nics: Vec<(&str, Cidr)> = nics.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+        let world = (0..4_100).fold(WorldDecl::flat(), |w, h| w.with_host(&format!("h{h}"), &nics));
+        assert_eq!(world.size(), (4_100, 65_600, 0));
+        let err = world.check_sizes().expect_err("too many ports");
+        assert_eq!(err.message, "65600 ports (NICs and switches); a world has at most 65535");
+    }
 }
