@@ -103,12 +103,19 @@ pub enum SyncParams {
 }
 
 /// Where the pair is in a declared world (FS-WORLD): the nodes are the hosts of their names,
-/// on their NIC `nic`; the floating IP moves between those NICs; `gateway` is the address a
+/// on their NIC `nic` (and, where the HA heartbeat or the sync has a network of its own, on
+/// their NICs `heartbeat` and `sync`); the floating IP moves between those NICs; `gateway` is the address a
 /// joining node must reach; clients connect from `client` (over its first NIC).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Binding {
     nic: String,
+    /// The NIC of a separate HA heartbeat network (`None`: heartbeats go over `nic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    heartbeat: Option<String>,
+    /// The NIC of a separate sync network (`None`: syncs go over `nic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sync: Option<String>,
     floating_ip: crate::net::Cidr,
     gateway: crate::net::Ip,
     client: String,
@@ -131,6 +138,8 @@ impl Binding {
     pub(super) fn preset() -> Self {
         Binding {
             nic: "NIC".into(),
+            heartbeat: None,
+            sync: None,
             floating_ip: crate::net::Cidr::v4([192, 168, 0, 100], 24),
             gateway: crate::net::Cidr::v4([192, 168, 0, 254], 24).addr,
             client: Self::PRESET_CLIENT.into(),
@@ -143,7 +152,7 @@ impl Binding {
         Footprint {
             nodes: nodes.iter().map(String::as_str).collect(),
             nodes_are: " (the nodes are hosts)",
-            nics: vec![Some(&self.nic)],
+            nics: vec![Some(&self.nic), self.heartbeat.as_deref(), self.sync.as_deref()],
             peers: vec![Peer { field: "bind", what: "client ", name: &self.client }],
             held: vec![Held { what: "bind: the gateway", ip: self.gateway }],
         }

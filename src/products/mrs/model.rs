@@ -28,7 +28,11 @@ pub enum Role {
 #[derive(Clone, Debug)]
 pub struct Node {
     pub(super) host: HostId,
+    /// The service NIC: the floating IP and the gateway are there.
     pub(super) port: PortId,
+    /// The NICs the HA heartbeat and the sync go over (the service NIC unless bound apart).
+    pub(super) heartbeat_port: PortId,
+    pub(super) sync_port: PortId,
     pub(super) running: bool,
     pub(super) role: Role,
     /// The configuration changes this node's files hold (record ids).
@@ -52,6 +56,9 @@ pub struct Node {
     /// Since when this active node is bringing its resources up (`None`: they are up, or it is
     /// standby): it takes the floating IP once `switchover_time` has passed (DBSVC-HA).
     pub(super) raising_since_ms: Option<Time>,
+    /// This standby lost the heartbeat while a running active was still there (whose ALM-12010
+    /// stands): no failover can be performed until heartbeats resume (MRS-12010).
+    pub(super) failover_blocked: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -187,7 +194,8 @@ struct Layout {
     client: PortId,
     gateway: Ip,
     floating_ip: Cidr,
-    places: [(crate::net::HostId, PortId); 2],
+    /// Each node's host and its service, heartbeat and sync NICs.
+    places: [(crate::net::HostId, [PortId; 3]); 2],
 }
 
 impl ActiveStandby {
@@ -204,7 +212,11 @@ impl ActiveStandby {
         let preset = super::Binding::preset();
         let b = profile.bind.as_ref().unwrap_or(&preset);
         let bound = b.footprint(&profile.node_names).resolve(world, region);
-        let places = [0, 1].map(|i| (bound.nodes[i].0, bound.nodes[i].1[0].expect("the one NIC is bound")));
+        let places = [0, 1].map(|i| {
+            let nics = &bound.nodes[i].1;
+            let service = nics[0].expect("the service NIC is always bound");
+            (bound.nodes[i].0, [service, nics[1].unwrap_or(service), nics[2].unwrap_or(service)])
+        });
         Layout { switch: region.only_switch(world), client: bound.peers[0], gateway: b.gateway, floating_ip: b.floating_ip, places }
     }
 
@@ -215,11 +227,13 @@ impl ActiveStandby {
         let mut rng = cx.streams().take();
         let Layout { switch, client, gateway, floating_ip, places } = Self::layout(&profile, cx.world(), cx.region());
         let nodes = [0usize, 1].map(|i| {
-            let (host, port) = places[i];
+            let (host, [port, heartbeat_port, sync_port]) = places[i];
             let role = if i == profile.initially_active.idx() { Role::Active } else { Role::Standby };
             Node {
                 host,
                 port,
+                heartbeat_port,
+                sync_port,
                 running: true,
                 role,
                 config: IdSet::default(),
@@ -233,6 +247,7 @@ impl ActiveStandby {
                 gateway_ok_ms: 0,
                 last_active_ms: (role == Role::Active).then_some(0),
                 raising_since_ms: None,
+                failover_blocked: false,
             }
         });
         let active = profile.initially_active.idx();
@@ -279,10 +294,15 @@ impl ActiveStandby {
         NodeId::BOTH.into_iter().filter(|n| self.node(*n).running && self.node(*n).role == Role::Active)
     }
 
-    /// The nodes reach each other's own address and hear back (in the built-in layout: a live
-    /// path between them).
+    /// The nodes' HA heartbeat NICs reach each other and hear back (the HA talks there: the
+    /// heartbeat, a joining node finding the active, a switchover's hand-over).
     fn peers_connected(&self, net: &Topology) -> bool {
-        net.reaches_port(self.nodes[0].port, self.nodes[1].port)
+        net.reaches_port(self.nodes[0].heartbeat_port, self.nodes[1].heartbeat_port)
+    }
+
+    /// The nodes' sync NICs reach each other and hear back.
+    fn sync_connected(&self, net: &Topology) -> bool {
+        net.reaches_port(self.nodes[0].sync_port, self.nodes[1].sync_port)
     }
 
     /// The node's heartbeat from its peer is lost (nothing heard for `heartbeat_loss`).
@@ -320,6 +340,8 @@ impl ActiveStandby {
         if let Some(n) = isolated {
             self.step_down(n, cx);
         }
+        // After the gateway arbitration: an active that stepped down no longer blocks.
+        self.note_blocked_failovers(now);
         if connected && self.actives().count() == 2 {
             self.resolve_dual_active(cx);
         }
@@ -343,6 +365,22 @@ impl ActiveStandby {
         }
     }
 
+    /// MRS-12010: a standby that detects the heartbeat loss while a running active is still
+    /// there cannot tell a failed active from an unreachable one afterwards; the active raises
+    /// ALM-12010, and no failover can be performed until the heartbeats resume.
+    fn note_blocked_failovers(&mut self, now: Time) {
+        let active_running = self.actives().next().is_some();
+        for n in NodeId::BOTH {
+            let node = &self.nodes[n.idx()];
+            let blocked = match node.heard_peer_ms == now {
+                true => false,
+                false => node.failover_blocked || (node.role == Role::Standby && active_running && self.heartbeat_lost(n, now)),
+            };
+            self.nodes[n.idx()].failover_blocked = blocked;
+        }
+        assert!(NodeId::BOTH.iter().all(|n| !self.node(*n).failover_blocked || self.node(*n).heard_peer_ms < now), "a node that hears its peer is not blocked");
+    }
+
     /// DBSVC-HA: the node that became active at `since` has brought its resources up and takes
     /// the floating IP, if it is still that active.
     fn on_raised(&mut self, n: NodeId, since: Time, cx: &mut Cx<'_, '_>) {
@@ -364,7 +402,13 @@ impl ActiveStandby {
         // A running active the standby no longer hears is cut off, not failed: it raises the
         // heartbeat alarm (at once, or as soon as its own loss time passes), and no failover
         // can be performed while it stands (MRS-12010).
-        if !node.running || node.role != Role::Standby || node.joining || self.actives().next().is_some() || !net.reaches_ip(node.port, self.gateway) {
+        if !node.running
+            || node.role != Role::Standby
+            || node.joining
+            || node.failover_blocked
+            || self.actives().next().is_some()
+            || !net.reaches_ip(node.port, self.gateway)
+        {
             return false;
         }
         if self.heartbeat_lost(n, now) {
@@ -476,7 +520,7 @@ impl ActiveStandby {
         if self.node(standby).role == Role::Active {
             return Some(format!("{} is active too: nothing to sync to", self.name(standby)));
         }
-        if !self.node(standby).running || !self.peers_connected(net) {
+        if !self.node(standby).running || !self.sync_connected(net) {
             return Some(format!("the link between {} and {} is interrupted", self.name(active), self.name(standby)));
         }
         for n in [active, standby] {
@@ -713,7 +757,8 @@ impl ActiveStandby {
     /// The world applied a fault: the trace says what happened to the pair's cables and NICs; a
     /// node whose server lost power stops, one that got power back starts.
     pub(super) fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_>) {
-        let node_at = |port: PortId| NodeId::BOTH.into_iter().find(|n| self.node(*n).port == port);
+        let node_at =
+            |port: PortId| NodeId::BOTH.into_iter().find(|n| [self.node(*n).port, self.node(*n).heartbeat_port, self.node(*n).sync_port].contains(&port));
         match *fault {
             WorldFault::Nic { port, enabled } if applied.changed => {
                 if let Some(n) = node_at(port) {
