@@ -400,25 +400,22 @@ impl ActiveStandby {
     fn takes_over(&self, n: NodeId, now: Time, net: &Topology) -> bool {
         let node = self.node(n);
         // A running active the standby no longer hears is cut off, not failed: it raises the
-        // heartbeat alarm (at once, or as soon as its own loss time passes), and no failover
-        // can be performed while it stands (MRS-12010).
-        if !node.running
-            || node.role != Role::Standby
-            || node.joining
-            || node.failover_blocked
-            || self.actives().next().is_some()
-            || !net.reaches_ip(node.port, self.gateway)
-        {
+        // heartbeat alarm, and no failover can be performed while it stands (MRS-12010).
+        if !node.running || node.failover_blocked || self.actives().next().is_some() || !net.reaches_ip(node.port, self.gateway) {
             return false;
         }
+        assert_eq!(node.role, Role::Standby, "with no running active, a running node is standby");
+        // `join` ran first at this heartbeat: a joining node that reaches the gateway is active.
+        assert!(!node.joining, "a node still joining reaches no gateway");
         if self.heartbeat_lost(n, now) {
             return true;
         }
         // Two standbys that hear each other, and no active (the active stepped down while the
         // network was gone): the one that was active last takes the role, its files being the
-        // freshest (an assumption: no document describes a pair with no active).
+        // freshest (an assumption: no document describes a pair with no active), unless it
+        // cannot reach the gateway.
         let peer = self.node(n.other());
-        peer.running && peer.role == Role::Standby && !peer.joining && self.active_last(n)
+        peer.running && self.peers_connected(net) && (self.active_last(n) || !net.reaches_ip(peer.port, self.gateway))
     }
 
     /// Whether `n` was active more recently than its peer (`Main` when neither was, or both at
