@@ -3,13 +3,13 @@
 //! behaviour (or none: undocumented), and a detail in words for people. Nothing anywhere
 //! classifies a finding by its words: campaigns count kinds and SPEC IDs.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A SPEC ID (`"DM-SEED-1"`), naming the document that describes a behaviour.
 pub type SpecId = &'static str;
 
 /// What a chaos run promises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Invariant {
     /// At most one node online/active (safety, checked at every instant).
     SplitBrain,
@@ -24,6 +24,13 @@ pub enum Invariant {
 }
 
 impl Invariant {
+    pub const ALL: [Invariant; 5] = [Invariant::SplitBrain, Invariant::Loss, Invariant::Dns, Invariant::Liveness, Invariant::Assertion];
+
+    /// The invariant whose [`label`](Self::label) this is (a summary's key, read back).
+    pub fn of_label(label: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|i| i.label() == label)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Invariant::SplitBrain => "split brain",
@@ -47,7 +54,7 @@ impl Invariant {
 }
 
 /// Why a system is not healthy, as a kind every product shares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ProblemKind {
     /// Not exactly one node online/active.
     Serving,
@@ -78,6 +85,56 @@ impl ProblemKind {
             ProblemKind::AlarmStanding => "an alarm stands",
             ProblemKind::WritesPending => "writes not everywhere",
             ProblemKind::StatusBanner => "status banner not healthy",
+        }
+    }
+}
+
+/// What kind of thing broke in a finding, typed where it arises (a campaign counts findings by
+/// it, and a baseline accepts it; FS-BASELINE).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ClassKind {
+    /// This many nodes online/active at once (a split brain).
+    Online(u32),
+    /// Writes lost by a mechanism, by the stable name the product's ledger `Cause` gives it.
+    Lost(String),
+    /// A health problem after healing.
+    Problem(ProblemKind),
+    /// One address under two names in DNS.
+    TwoNames,
+    /// The model asserted something impossible.
+    Assertion,
+}
+
+impl std::fmt::Display for ClassKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClassKind::Online(n) => write!(f, "{n} nodes online/active"),
+            ClassKind::Lost(mechanism) => f.write_str(mechanism),
+            ClassKind::Problem(kind) => f.write_str(kind.label()),
+            ClassKind::TwoNames => f.write_str("address under two names"),
+            ClassKind::Assertion => f.write_str("model assertion"),
+        }
+    }
+}
+
+/// A class of finding: its kind and the SPEC ID of the document that describes it, if one does.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Class {
+    pub kind: ClassKind,
+    pub documented: Option<String>,
+}
+
+impl Class {
+    pub fn new(kind: ClassKind, documented: Option<SpecId>) -> Self {
+        Class { kind, documented: documented.map(str::to_string) }
+    }
+}
+
+impl std::fmt::Display for Class {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.documented {
+            Some(id) => write!(f, "{} [{id}]", self.kind),
+            None => write!(f, "{}", self.kind),
         }
     }
 }

@@ -129,27 +129,66 @@ enum Cmd {
         at: Option<String>,
     },
     /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
-    /// scenario files that replay them.
+    /// scenario files that replay them. `failsim chaos merge FILE...` merges shards' summaries.
+    #[command(args_conflicts_with_subcommands = true)]
     Chaos {
-        /// A scenario file (its system and configuration are used) or a named system (an
-        /// unknown name lists them).
-        #[arg(default_value = "dataminer")]
-        target: String,
-        /// The seeds, as A..B (B excluded).
-        #[arg(long, default_value = "0..1000")]
-        seeds: String,
-        /// Worker threads, 1 to 64 (results do not depend on it).
-        #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
-        jobs: usize,
-        /// Run each seed twice and compare trace hashes.
-        #[arg(long)]
-        check_determinism: bool,
-        /// Only shard K of N (1-based), e.g. 2/4: N jobs cover the campaign exactly.
-        #[arg(long)]
-        shard: Option<String>,
-        /// Where shrunk repro files are written.
-        #[arg(long, default_value = "chaos-repros")]
-        out: PathBuf,
+        #[command(subcommand)]
+        merge: Option<ChaosCmd>,
+        #[command(flatten)]
+        args: ChaosArgs,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct ChaosArgs {
+    /// A scenario file (its system and configuration are used) or a named system (an
+    /// unknown name lists them).
+    #[arg(default_value = "dataminer")]
+    target: String,
+    /// The seeds, as A..B (B excluded).
+    #[arg(long, default_value = "0..1000")]
+    seeds: String,
+    /// Worker threads, 1 to 64 (results do not depend on it).
+    #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
+    jobs: usize,
+    /// Run each seed twice and compare trace hashes.
+    #[arg(long)]
+    check_determinism: bool,
+    /// Only shard K of N (1-based), e.g. 2/4: N jobs cover the campaign exactly; `auto`: from
+    /// Kubernetes (JOB_COMPLETION_INDEX, JOB_COMPLETIONS), GitLab CI (CI_NODE_INDEX,
+    /// CI_NODE_TOTAL) or Slurm (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN/MAX/COUNT).
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<String>,
+    /// Where shrunk repro files and the campaign's summary are written as it goes.
+    #[arg(long, default_value = "chaos-repros")]
+    out: PathBuf,
+    /// Continue the campaign whose summary is in DIR (same target, seeds and options).
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    resume: Option<PathBuf>,
+    /// Accept the finding classes listed in FILE (RON): exit 0 when every finding is
+    /// documented or accepted, 1 on anything new.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the classes found (undocumented ones) as a baseline to FILE.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Subcommand, Debug)]
+enum ChaosCmd {
+    /// Merge the summaries of a campaign's shards into the summary of the whole campaign
+    /// (overlapping, missing or unfinished shards are errors).
+    Merge {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Judge the merged campaign against this baseline.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Also write the merged summary to FILE.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -213,10 +252,17 @@ fn main() -> ExitCode {
             cli::exit(cli::explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format))
         }
         Cmd::Sweep { file, vary, format, svg, metric, jobs } => cli::exit(cli::sweep(&file, &vary, format, svg, &metric, jobs)),
-        Cmd::Chaos { target, seeds, jobs, check_determinism, shard, out, format } => cli::exit(
-            cli::chaos::campaign(&target, &seeds, jobs, check_determinism, shard.as_deref(), out).and_then(|c| cli::chaos::run(&c, format == Format::Json)),
-        ),
+        Cmd::Chaos { merge: Some(ChaosCmd::Merge { files, baseline, out, format }), .. } => {
+            cli::exit(cli::chaos::merge_files(&files, format == Format::Json, baseline.as_deref(), out.as_deref()))
+        }
+        Cmd::Chaos { merge: None, args } => cli::exit(chaos(args)),
     })
+}
+
+fn chaos(a: ChaosArgs) -> Result<u8, String> {
+    let options = cli::chaos::Options { jobs: a.jobs, check_determinism: a.check_determinism, shard: a.shard, out: a.out, resume: a.resume };
+    let c = cli::chaos::campaign(&a.target, &a.seeds, options)?;
+    cli::chaos::run(&c, a.format == Format::Json, a.baseline.as_deref(), a.write_baseline.as_deref())
 }
 
 #[cfg(test)]

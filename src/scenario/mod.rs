@@ -645,12 +645,50 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     };
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // A unique temporary name in the same folder (so the rename cannot cross file systems and
-    // two campaigns writing into one folder never share a temporary file).
-    let mut tmp = tempfile::Builder::new().prefix(".failsim-").suffix(".tmp").tempfile_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // two campaigns writing into one folder never share a temporary file), carrying this
+    // process's id so that a later run can tell a killed run's leftover from a live one's.
+    let prefix = format!("{TEMPORARY_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMPORARY_SUFFIX);
+    // The user's normal mode for a new file (0666 less the umask), not tempfile's private 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let written = tmp.write_all(text.as_bytes()).and_then(|()| tmp.as_file().sync_all());
     written.map_err(|e| format!("{}: {e}", tmp.path().display()))?;
     tmp.persist(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
     Ok(())
+}
+
+const TEMPORARY_PREFIX: &str = ".failsim-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// Whether a file name is a temporary file of [`write_atomically`] whose process is gone (a
+/// run killed while writing): such a file is never renamed into place, so it may be removed.
+/// One of a live process is not stale; one without a process id (an older failsim's) is.
+pub fn stale_temporary(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(TEMPORARY_PREFIX).and_then(|r| r.strip_suffix(TEMPORARY_SUFFIX)) else {
+        return false;
+    };
+    match rest.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok()) {
+        Some(pid) => !process_alive(pid),
+        None => true,
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// The most steps a script may have.

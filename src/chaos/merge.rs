@@ -1,0 +1,114 @@
+//! `failsim chaos merge` (FS-MERGE): the summaries of a campaign's shards, run anywhere, merged
+//! into exactly the summary of the unsharded campaign — the same JSON, byte for byte, but for
+//! the wall-clock `timing`. Shards of different campaigns, a shard given twice, a missing or an
+//! unfinished one are errors: a merged result never looks complete when it is not.
+
+use super::campaign::{Finding, InvariantStats, KEPT_FINDINGS, Summary, better_example};
+use super::store::{SummaryFile, Timing, describe, differences};
+
+/// Merges the summaries of every shard of one campaign (`name` says where each came from).
+pub fn merge(files: &[(String, SummaryFile)]) -> Result<SummaryFile, String> {
+    let Some((_, first)) = files.first() else {
+        return Err("chaos merge: no summary given".into());
+    };
+    check_shards(files)?;
+    let mut merged = Summary { campaign: first.summary.campaign.clone(), ..Summary::default() };
+    merged.campaign.shard = None;
+    merged.done_until = merged.campaign.seeds.end;
+    let mut wall_ms = 0u64;
+    for (_, f) in files {
+        add(&mut merged, &f.summary);
+        wall_ms = wall_ms.saturating_add(f.timing.wall_ms);
+    }
+    // Findings and nondeterministic seeds come in seed order, as one campaign folds them.
+    merged.findings.sort_by_key(|f| f.seed);
+    merged.findings.truncate(KEPT_FINDINGS);
+    merged.nondeterministic.sort_unstable();
+    Ok(SummaryFile { timing: Timing::new(merged.runs, wall_ms), summary: merged })
+}
+
+/// Every shard of one campaign, once each, each complete.
+fn check_shards(files: &[(String, SummaryFile)]) -> Result<(), String> {
+    let (first_name, first) = &files[0];
+    let id = &first.summary.campaign;
+    for (name, f) in files {
+        let mut other = f.summary.campaign.clone();
+        other.shard = id.shard;
+        let differs = differences(&other, id);
+        if !differs.is_empty() {
+            return Err(format!("chaos merge: {name} and {first_name} are different campaigns: {}", differs.join("; ")));
+        }
+        if !f.summary.complete() {
+            return Err(format!(
+                "chaos merge: {name} is unfinished ({}: seeds done up to {}); finish it with `failsim chaos … --resume DIR`",
+                describe(&f.summary.campaign),
+                f.summary.done_until
+            ));
+        }
+    }
+    let Some(n) = id.shard.map(|s| s.n) else {
+        return match files.len() {
+            1 => Ok(()),
+            _ => Err(format!("chaos merge: {first_name} is a whole campaign (no --shard), so it overlaps every other summary")),
+        };
+    };
+    let mut holder: Vec<Option<&str>> = vec![None; usize::try_from(n).map_err(|_| "chaos merge: too many shards")?];
+    for (name, f) in files {
+        let Some(shard) = f.summary.campaign.shard.filter(|s| s.n == n) else {
+            let theirs = f.summary.campaign.shard.map_or("no shard".to_string(), |s| format!("shard {s}"));
+            return Err(format!("chaos merge: {name} has {theirs}, {first_name} is one of {n} shards: the shards overlap"));
+        };
+        let slot = &mut holder[usize::try_from(shard.k - 1).expect("k <= n fits")];
+        if let Some(earlier) = slot {
+            return Err(format!("chaos merge: shard {shard} is given twice ({earlier} and {name}): the shards overlap"));
+        }
+        *slot = Some(name);
+    }
+    let missing: Vec<String> = holder.iter().enumerate().filter(|(_, h)| h.is_none()).map(|(i, _)| format!("{}/{n}", i + 1)).collect();
+    if !missing.is_empty() {
+        return Err(format!("chaos merge: shard(s) {} missing: the merged campaign would have gaps", missing.join(", ")));
+    }
+    Ok(())
+}
+
+fn add(merged: &mut Summary, s: &Summary) {
+    merged.runs += s.runs;
+    merged.events += s.events;
+    merged.downtime_ms_total += s.downtime_ms_total;
+    merged.downtime_ms_max = merged.downtime_ms_max.max(s.downtime_ms_max);
+    merged.split_brain_ms_total += s.split_brain_ms_total;
+    merged.switches_total += s.switches_total;
+    merged.findings.extend(s.findings.iter().cloned());
+    merged.nondeterministic.extend(&s.nondeterministic);
+    for (label, stats) in &s.by_invariant {
+        add_stats(merged.by_invariant.entry(label.clone()).or_default(), stats);
+    }
+}
+
+fn add_stats(merged: &mut InvariantStats, s: &InvariantStats) {
+    merged.runs += s.runs;
+    merged.documented += s.documented;
+    for (class, n) in &s.classes {
+        *merged.classes.entry(class.clone()).or_default() += n;
+    }
+    for (class, n) in &s.unexplained {
+        *merged.unexplained.entry(class.clone()).or_default() += n;
+    }
+    if let Some(example) = &s.example
+        && replaces(example, merged.example.as_ref())
+    {
+        merged.example = Some(example.clone());
+        merged.shrunk_faults = s.shrunk_faults;
+        merged.repro = s.repro.clone();
+    }
+}
+
+/// Whether a shard's example replaces the one so far: shards hold different seeds, so the
+/// campaign's choice is the lower seed among equals (undocumented first).
+fn replaces(new: &Finding, old: Option<&Finding>) -> bool {
+    match old {
+        None => true,
+        Some(old) if better_example(new, Some(old)) => true,
+        Some(old) => old.violation.documented.is_some() == new.violation.documented.is_some() && new.seed < old.seed,
+    }
+}
