@@ -197,3 +197,67 @@ pub fn judge(summary: &Summary, baseline: Option<&Baseline>) -> Verdict {
     }
     verdict
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chaos::campaign::InvariantStats;
+    use crate::finding::ProblemKind;
+
+    /// A complete summary with these classes, each in one undocumented run or not.
+    fn summary(classes: &[(Invariant, ClassKind, Option<&str>)]) -> Summary {
+        let mut s = Summary::default();
+        for (invariant, kind, documented) in classes {
+            let stats: &mut InvariantStats = s.by_invariant.entry(invariant.label().to_string()).or_default();
+            let class = Class { kind: kind.clone(), documented: documented.map(str::to_string) };
+            stats.classes.insert(class.clone(), 1);
+            if documented.is_none() {
+                stats.unexplained.insert(class, 1);
+            }
+        }
+        s
+    }
+
+    fn accept(invariant: Invariant, class: ClassKind) -> Accepted {
+        Accepted { invariant, class, reason: "r".into(), reference: Reference::Ticket("T-1".into()) }
+    }
+
+    #[test]
+    fn a_campaign_passes_when_every_undocumented_class_is_accepted() {
+        let s = summary(&[(Invariant::SplitBrain, ClassKind::Online(2), None), (Invariant::Loss, ClassKind::Lost("m".into()), Some("CP-5"))]);
+        let none = judge(&s, None);
+        assert_eq!(none.new, vec![(Key { invariant: Invariant::SplitBrain, kind: ClassKind::Online(2) }, 1)], "documented classes are never new");
+        assert!(!none.passed(), "an undocumented class without a baseline fails");
+        let b = Baseline { accept: vec![accept(Invariant::SplitBrain, ClassKind::Online(2))] };
+        let v = judge(&s, Some(&b));
+        assert!(v.passed() && v.new.is_empty() && v.gone.is_empty(), "{v:?}");
+        assert_eq!(v.accepted.len(), 1, "{v:?}");
+        let elsewhere = Baseline { accept: vec![accept(Invariant::Liveness, ClassKind::Online(2))] };
+        assert!(!judge(&s, Some(&elsewhere)).passed(), "a class is accepted for its own invariant only");
+    }
+
+    #[test]
+    fn accepted_classes_no_longer_found_are_named_only_for_a_complete_campaign() {
+        let mut s = summary(&[(Invariant::Liveness, ClassKind::Problem(ProblemKind::SyncFailing), Some("DM-X"))]);
+        let gone = accept(Invariant::Liveness, ClassKind::Problem(ProblemKind::SyncFailing));
+        let b = Baseline { accept: vec![gone.clone()] };
+        assert_eq!(judge(&s, Some(&b)).gone, vec![gone.clone()], "only documented now: the acceptance is no longer needed");
+        s.campaign.seeds = 0..10;
+        assert!(judge(&s, Some(&b)).gone.is_empty(), "an unfinished campaign may still find it");
+        s.done_until = 10;
+        assert_eq!(judge(&s, Some(&b)).gone, vec![gone]);
+        s.nondeterministic.push(3);
+        assert!(!judge(&s, Some(&b)).passed(), "a nondeterministic run is never accepted");
+    }
+
+    #[test]
+    fn a_written_baseline_reads_back_and_accepts_what_it_was_written_from() {
+        let s = summary(&[(Invariant::SplitBrain, ClassKind::Online(2), None), (Invariant::Dns, ClassKind::TwoNames, None)]);
+        let b = Baseline::of(&s, "failsim chaos x");
+        let text = b.to_ron();
+        let read = Baseline::parse(Path::new("b.ron"), &text).expect("reads back");
+        assert_eq!(read, b, "{text}");
+        assert_eq!(read.accept.len(), 2, "{text}");
+        assert!(judge(&s, Some(&read)).passed());
+    }
+}

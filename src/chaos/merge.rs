@@ -112,3 +112,77 @@ fn replaces(new: &Finding, old: Option<&Finding>) -> bool {
         Some(old) => old.violation.documented.is_some() == new.violation.documented.is_some() && new.seed < old.seed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chaos::campaign::Shard;
+    use crate::chaos::{Invariant, Violation};
+
+    fn finding(seed: u64, documented: Option<&str>) -> Finding {
+        let violation = Violation {
+            invariant: Invariant::SplitBrain,
+            system: String::new(),
+            at_ms: 0,
+            duration_ms: None,
+            classes: Vec::new(),
+            detail: String::new(),
+            documented: documented.map(str::to_string),
+        };
+        Finding { seed, violation, faults: 1 }
+    }
+
+    /// Shard k of n over 0..10, complete, with these findings (each its invariant's example when
+    /// it is the better one).
+    fn shard(k: u64, n: u64, findings: &[Finding]) -> (String, SummaryFile) {
+        let mut s = Summary { done_until: 10, ..Summary::default() };
+        s.campaign.seeds = 0..10;
+        s.campaign.shard = Some(Shard::new(k, n).unwrap());
+        s.runs = 10 / n;
+        for f in findings {
+            let stats = s.by_invariant.entry("split brain".into()).or_default();
+            stats.runs += 1;
+            if better_example(f, stats.example.as_ref()) {
+                stats.example = Some(f.clone());
+                stats.repro = Some(format!("repro-{}", f.seed));
+            }
+            s.findings.push(f.clone());
+        }
+        (format!("s{k}"), SummaryFile { summary: s, timing: Timing { wall_ms: 1000, runs_per_second: 5 } })
+    }
+
+    #[test]
+    fn the_merged_example_is_the_lowest_undocumented_seed_and_findings_come_in_seed_order() {
+        let files = [shard(1, 2, &[finding(2, Some("D")), finding(8, None)]), shard(2, 2, &[finding(1, Some("D")), finding(5, None)])];
+        let merged = merge(&files).unwrap();
+        let stats = &merged.summary.by_invariant["split brain"];
+        assert_eq!(stats.example.as_ref().map(|f| f.seed), Some(5), "the lowest undocumented seed");
+        assert_eq!(stats.repro.as_deref(), Some("repro-5"), "with its repro");
+        assert_eq!(stats.runs, 4);
+        assert_eq!(merged.summary.findings.iter().map(|f| f.seed).collect::<Vec<_>>(), [1, 2, 5, 8]);
+        assert_eq!((merged.summary.campaign.shard, merged.summary.done_until, merged.summary.runs), (None, 10, 10));
+        assert_eq!(merged.timing, Timing { wall_ms: 2000, runs_per_second: 5 });
+        let documented = [shard(1, 2, &[finding(4, Some("D"))]), shard(2, 2, &[finding(3, Some("D"))])];
+        let merged = merge(&documented).unwrap();
+        assert_eq!(merged.summary.by_invariant["split brain"].example.as_ref().map(|f| f.seed), Some(3), "else the lowest documented one");
+    }
+
+    #[test]
+    fn overlaps_gaps_and_unfinished_shards_are_refused() {
+        let err = |files: &[(String, SummaryFile)]| merge(files).unwrap_err();
+        assert!(err(&[]).contains("no summary"));
+        assert!(err(&[shard(1, 3, &[]), shard(1, 3, &[])]).contains("shard 1/3 is given twice (s1 and s1)"));
+        assert!(err(&[shard(1, 3, &[]), shard(3, 3, &[])]).contains("shard(s) 2/3 missing"));
+        assert!(err(&[shard(1, 2, &[]), shard(2, 3, &[])]).contains("has shard 2/3, s1 is one of 2 shards"));
+        let mut unfinished = shard(2, 2, &[]);
+        unfinished.1.summary.done_until = 7;
+        assert!(err(&[shard(1, 2, &[]), unfinished]).contains("s2 is unfinished"));
+        let mut other = shard(2, 2, &[]);
+        other.1.summary.campaign.setup = "x".into();
+        assert!(err(&[shard(1, 2, &[]), other]).contains("different campaigns: configuration (hash) x there"));
+        let mut whole = shard(1, 1, &[]);
+        whole.1.summary.campaign.shard = None;
+        assert!(merge(std::slice::from_ref(&whole)).is_ok(), "a whole campaign merges into itself");
+        assert!(err(&[whole.clone(), whole]).contains("a whole campaign"));
+    }
+}
