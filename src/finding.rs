@@ -167,3 +167,63 @@ pub struct Warning {
     /// The configuration in words.
     pub message: String,
 }
+
+/// A documented rule a product models, named by its SPEC ID (FS-COVERAGE): a product's rules
+/// are an enum of its own, and `ALL` is its catalog, in order.
+pub trait Rule: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+    fn id(self) -> SpecId;
+}
+
+/// The most rules a product's catalog may hold.
+pub const MAX_RULES: usize = 16;
+
+/// How often each rule of a product's catalog fired in a run (FS-COVERAGE): a slot per rule, by
+/// its place in the catalog. The model counts where the rule decides; nothing reads a trace's
+/// words to find it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fired([u32; MAX_RULES]);
+
+impl Fired {
+    pub fn fire<R: Rule>(&mut self, rule: R) {
+        let slot = R::ALL.iter().position(|r| *r == rule).expect("every rule is in its catalog");
+        assert!(slot < MAX_RULES, "a catalog holds at most {MAX_RULES} rules");
+        self.0[slot] = self.0[slot].saturating_add(1);
+    }
+
+    /// Each rule of the catalog with how often it fired, its SPEC ID given by `id` (a product
+    /// folder whose systems name one rule differently asks its system).
+    pub fn counts<R: Rule>(&self, id: impl Fn(R) -> SpecId) -> Vec<(SpecId, u32)> {
+        R::ALL.iter().enumerate().map(|(slot, r)| (id(*r), self.0[slot])).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum Sample {
+        A,
+        B,
+    }
+
+    impl Rule for Sample {
+        const ALL: &'static [Sample] = &[Sample::A, Sample::B];
+        fn id(self) -> SpecId {
+            match self {
+                Sample::A => "T-A",
+                Sample::B => "T-B",
+            }
+        }
+    }
+
+    #[test]
+    fn each_rule_counts_in_its_own_slot() {
+        let mut fired = Fired::default();
+        fired.fire(Sample::B);
+        fired.fire(Sample::B);
+        assert_eq!(fired.counts(Sample::id), vec![("T-A", 0), ("T-B", 2)]);
+        assert_eq!(fired.counts::<Sample>(|_| "X"), vec![("X", 0), ("X", 2)], "the ids come from the caller");
+    }
+}

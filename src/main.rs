@@ -74,6 +74,10 @@ enum Cmd {
         /// Fail a scenario whose configuration the vendors' documents warn against (FS-LINT).
         #[arg(long)]
         deny_warnings: bool,
+        /// List every documented rule of the products run with the scenarios it fired in, and
+        /// fail (exit 1) when one never fired (FS-COVERAGE).
+        #[arg(long)]
+        coverage: bool,
     },
     /// Run a scenario over a grid of overridden values and tabulate each cell's metrics.
     Sweep {
@@ -172,6 +176,9 @@ struct ChaosArgs {
     /// Write the classes found (undocumented ones) as a baseline to FILE.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Fail (exit 1) when a documented rule of the target never fired (FS-COVERAGE).
+    #[arg(long)]
+    require_coverage: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -186,6 +193,9 @@ enum ChaosCmd {
         /// Judge the merged campaign against this baseline.
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
+        /// Fail (exit 1) when a documented rule never fired in the merged campaign.
+        #[arg(long)]
+        require_coverage: bool,
         /// Also write the merged summary to FILE.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -243,17 +253,18 @@ fn main() -> ExitCode {
             cli::exit(pinned.and_then(|()| cli::run(&file, seed, format, &sets, html, svg, limits(max_events))))
         }
         Cmd::Diff { files, sets, other_bin, format } => cli::exit(cli::diff::diff(&files, &sets, other_bin.as_deref(), format)),
-        Cmd::Check { paths, junit, max_events, deny_warnings } => {
+        Cmd::Check { paths, junit, max_events, deny_warnings, coverage: cover } => {
             let warnings = if deny_warnings { cli::Warnings::Deny } else { cli::Warnings::Allow };
-            cli::exit(cli::check(paths, junit, limits(max_events), warnings))
+            cli::exit(cli::check(paths, junit, limits(max_events), warnings, coverage(cover)))
         }
         Cmd::Graph { file, at } => cli::exit(cli::graph(&file, at.as_deref())),
         Cmd::Explore { file, depth, property, from, step, until, duration, jobs, out, format } => {
             cli::exit(cli::explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format))
         }
         Cmd::Sweep { file, vary, format, svg, metric, jobs } => cli::exit(cli::sweep(&file, &vary, format, svg, &metric, jobs)),
-        Cmd::Chaos { merge: Some(ChaosCmd::Merge { files, baseline, out, format }), .. } => {
-            cli::exit(cli::chaos::merge_files(&files, format == Format::Json, baseline.as_deref(), out.as_deref()))
+        Cmd::Chaos { merge: Some(ChaosCmd::Merge { files, baseline, require_coverage, out, format }), .. } => {
+            let gate = cli::chaos::Gate { baseline: baseline.as_deref(), coverage: coverage(require_coverage) };
+            cli::exit(cli::chaos::merge_files(&files, format == Format::Json, gate, out.as_deref()))
         }
         Cmd::Chaos { merge: None, args } => cli::exit(chaos(args)),
     })
@@ -262,7 +273,12 @@ fn main() -> ExitCode {
 fn chaos(a: ChaosArgs) -> Result<u8, String> {
     let options = cli::chaos::Options { jobs: a.jobs, check_determinism: a.check_determinism, shard: a.shard, out: a.out, resume: a.resume };
     let c = cli::chaos::campaign(&a.target, &a.seeds, options)?;
-    cli::chaos::run(&c, a.format == Format::Json, a.baseline.as_deref(), a.write_baseline.as_deref())
+    let gate = cli::chaos::Gate { baseline: a.baseline.as_deref(), coverage: coverage(a.require_coverage) };
+    cli::chaos::run(&c, a.format == Format::Json, gate, a.write_baseline.as_deref())
+}
+
+fn coverage(require: bool) -> cli::chaos::Coverage {
+    if require { cli::chaos::Coverage::Require } else { cli::chaos::Coverage::Report }
 }
 
 #[cfg(test)]

@@ -272,3 +272,22 @@ fn resuming_another_campaign_is_refused() {
         assert!(err.contains(want), "{args:?}: expected `{want}` in: {err}");
     }
 }
+
+/// FS-COVERAGE: a campaign lists every rule of its target with its hits; `--require-coverage`
+/// fails one that leaves a rule unexercised; `check --coverage` does the same over files.
+#[test]
+fn rule_coverage_is_listed_and_can_be_required() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = failsim_in(dir.path(), &["chaos", "dataminer", "--seeds", "0..3", "--out", "few", "--require-coverage"], &[]);
+    assert_eq!(code, 1, "three runs leave rules unexercised:\n{out}{err}");
+    assert!(out.contains("DM-HB-PINGPONG   NEVER FIRED"), "{out}");
+    assert!(out.contains("FAIL: --require-coverage: ") && out.contains("never fired: "), "{out}");
+    let (code, out, err) = failsim_in(dir.path(), &["chaos", "dataminer", "--seeds", "0..2000", "-j", "2", "--out", "many", "--require-coverage"], &[]);
+    assert_eq!(code, 0, "2000 runs exercise every rule of the pair:\n{out}{err}");
+    assert!(out.contains("rule coverage: 7 of 7 documented rule(s) fired"), "{out}");
+    let json = std::fs::read_to_string(summary_file(&dir.path().join("many"))).unwrap();
+    assert!(json.contains("\"DM-NOTIFY\": {\n      \"runs\": "), "the summary carries the rules:\n{json}");
+    let (code, out, _) = failsim(&["check", "scenarios/dm-stop-online.ron", "--coverage"]);
+    assert_eq!(code, 1, "one scenario does not exercise every rule:\n{out}");
+    assert!(out.contains("DM-NOTIFY ") && out.contains("FAIL: --coverage: "), "{out}");
+}

@@ -159,9 +159,24 @@ pub struct Summary {
     pub downtime_ms_max: u64,
     pub split_brain_ms_total: u64,
     pub switches_total: u64,
+    /// Every documented rule of the target's systems, by SPEC ID, with the runs it fired in
+    /// and its hits (FS-COVERAGE): a rule that never fired was not exercised.
+    pub rules: BTreeMap<String, RuleStats>,
+}
+
+/// How often one rule fired over a campaign.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleStats {
+    pub runs: u64,
+    pub hits: u64,
 }
 
 impl Summary {
+    /// The rules that never fired (FS-COVERAGE).
+    pub fn unexercised(&self) -> Vec<&str> {
+        self.rules.iter().filter(|(_, r)| r.hits == 0).map(|(id, _)| id.as_str()).collect()
+    }
+
     /// Whether every seed of the campaign (or its shard) has run.
     pub fn complete(&self) -> bool {
         self.done_until == self.campaign.seeds.end
@@ -267,6 +282,7 @@ pub(super) struct SeedResult {
     switches: u32,
     violations: Vec<Violation>,
     nondeterministic: bool,
+    rules: Vec<(crate::finding::SpecId, u32)>,
 }
 
 /// The summary a campaign starts from, with the wall-clock time spent on it before: an empty
@@ -362,6 +378,7 @@ fn run_chunk<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, chunk: &[u64]) -
                 switches: r.switches,
                 violations: r.violations,
                 nondeterministic,
+                rules: r.rules,
             })
         })
         .collect()
@@ -404,7 +421,7 @@ fn shrink_new_examples<P: Registered>(
 #[cfg(test)]
 impl SeedResult {
     pub(super) fn for_test(seed: u64, violations: Vec<Violation>) -> Self {
-        SeedResult { seed, faults: 0, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0, violations, nondeterministic: false }
+        SeedResult { seed, faults: 0, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0, violations, nondeterministic: false, rules: Vec::new() }
     }
 }
 
@@ -424,6 +441,7 @@ pub(super) fn fold(summary: &mut Summary, r: SeedResult) {
     if r.nondeterministic {
         summary.nondeterministic.push(r.seed);
     }
+    fold_rules(&mut summary.rules, &r.rules);
     // A run counts once for each invariant it broke (in a world of several systems, several
     // may break it): documented when the documents explain every system's violation.
     let mut broken: BTreeMap<Invariant, bool> = BTreeMap::new();
@@ -452,6 +470,22 @@ pub(super) fn fold(summary: &mut Summary, r: SeedResult) {
             stats.example = Some(finding);
             stats.shrunk_faults = None;
             stats.repro = None;
+        }
+    }
+}
+
+/// Adds one run's rule hits (several systems of one product add up; a run counts once).
+fn fold_rules(rules: &mut BTreeMap<String, RuleStats>, fired: &[(crate::finding::SpecId, u32)]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for &(id, hits) in fired {
+        if !rules.contains_key(id) {
+            rules.insert(id.to_string(), RuleStats::default());
+        }
+        let stats = rules.get_mut(id).expect("inserted above");
+        stats.hits += u64::from(hits);
+        if hits > 0 && !seen.contains(&id) {
+            stats.runs += 1;
+            seen.push(id);
         }
     }
 }

@@ -78,6 +78,11 @@ fn add(merged: &mut Summary, s: &Summary) {
     merged.downtime_ms_max = merged.downtime_ms_max.max(s.downtime_ms_max);
     merged.split_brain_ms_total += s.split_brain_ms_total;
     merged.switches_total += s.switches_total;
+    for (id, r) in &s.rules {
+        let m = merged.rules.entry(id.clone()).or_default();
+        m.runs += r.runs;
+        m.hits += r.hits;
+    }
     merged.findings.extend(s.findings.iter().cloned());
     merged.nondeterministic.extend(&s.nondeterministic);
     for (label, stats) in &s.by_invariant {

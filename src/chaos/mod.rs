@@ -20,7 +20,7 @@ pub use crate::fault::Profile;
 pub use crate::finding::{Class, ClassKind, Invariant, ProblemKind};
 pub use crate::products::{AnyFaultKind as FaultKind, AnyLetter as Letter, ScheduledFault as Fault};
 pub use baseline::{Baseline, Verdict};
-pub use campaign::{Campaign, Finding, Hooks, Identity, InvariantStats, Shard, Start, Summary, campaign_for, run_campaign};
+pub use campaign::{Campaign, Finding, Hooks, Identity, InvariantStats, RuleStats, Shard, Start, Summary, campaign_for, run_campaign};
 pub use schedule::Schedule;
 pub use shrink::shrink;
 pub use store::{SummaryFile, Timing};
@@ -60,6 +60,8 @@ pub struct RunResult {
     pub downtime_ms: Time,
     pub split_brain_ms: Time,
     pub switches: u32,
+    /// Each documented rule of the systems with how often it fired (FS-COVERAGE).
+    pub rules: Vec<(SpecId, u32)>,
 }
 
 impl RunResult {
@@ -77,7 +79,7 @@ pub fn run_schedule<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, se
         Ok(r) => r,
         Err(payload) => {
             let msg = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
-            RunResult { violations: vec![assertion(msg)], trace_hash: None, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0 }
+            RunResult { violations: vec![assertion(msg)], trace_hash: None, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0, rules: Vec::new() }
         }
     }
 }
@@ -146,6 +148,7 @@ fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u
         violations.push(Violation { at_ms: overrun.at_ms, ..assertion(overrun.to_string()) });
     }
     let mut each = Vec::new();
+    let rules = sim.model.systems.iter().flat_map(|s| s.rules_fired()).collect();
     for (i, watch) in watches.into_iter().enumerate() {
         let writes = sim.model.systems[i].ledger().summary();
         let problems = sim.model.health(i);
@@ -161,6 +164,7 @@ fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u
         downtime_ms: metrics.downtime_ms,
         split_brain_ms: metrics.split_brain_ms,
         switches: metrics.switches,
+        rules,
     }
 }
 

@@ -276,6 +276,10 @@ impl ChaosProfile for Rogue {
         None
     }
 
+    fn rules_fired(&self) -> Vec<(SpecId, u32)> {
+        Vec::new()
+    }
+
     fn claim_for(_: &Self::Config, _: Invariant) -> dataminer::Claim {
         dataminer::Claim::Healthy
     }

@@ -122,9 +122,9 @@ fn progress(done: u64, total: u64, findings: u64) {
 
 /// Runs the campaign, prints the summary and the verdict; exit 1 when a finding is neither
 /// documented nor accepted by the baseline, [`INTERRUPTED`] when a signal stopped it.
-pub(crate) fn run(c: &Campaign, json: bool, baseline_file: Option<&Path>, write_baseline: Option<&Path>) -> Result<u8, String> {
+pub(crate) fn run(c: &Campaign, json: bool, gate: Gate<'_>, write_baseline: Option<&Path>) -> Result<u8, String> {
     STARTED.get_or_init(Instant::now);
-    let accepted = baseline_file.map(Baseline::read).transpose()?;
+    let accepted = gate.baseline.map(Baseline::read).transpose()?;
     // A model assertion is a finding (the campaign catches it); its panic message is noise on
     // the terminal. The binary owns the process, so it sets the hook, once, for this command.
     std::panic::set_hook(Box::new(|_| {}));
@@ -138,11 +138,7 @@ pub(crate) fn run(c: &Campaign, json: bool, baseline_file: Option<&Path>, write_
     let saved = SummaryFile::read(&dir.join(store::file_name(&summary.campaign))).ok().filter(|f| f.summary == summary);
     let timing = saved.map_or_else(|| failsim::chaos::Timing::new(summary.runs, wall_ms()), |f| f.timing);
     let file = SummaryFile { timing, summary };
-    let verdict = baseline::judge(&file.summary, accepted.as_ref());
-    match json {
-        true => println!("{}", file.json()),
-        false => print!("{}{}", text(&file, dir), verdict.text()),
-    }
+    let passed = judged(&file, dir, json, accepted.as_ref(), gate.coverage);
     if let Some(path) = write_baseline {
         let found_by = format!("failsim chaos {} --seeds {}..{}", failsim::shell_word(&c.invoked_as), c.seeds.start, c.seeds.end);
         failsim::write_atomically(path, &Baseline::of(&file.summary, &found_by).to_ron())?;
@@ -160,23 +156,49 @@ pub(crate) fn run(c: &Campaign, json: bool, baseline_file: Option<&Path>, write_
         );
         return Ok(INTERRUPTED);
     }
-    Ok(if verdict.passed() { super::HELD } else { super::FAILED })
+    Ok(if passed { super::HELD } else { super::FAILED })
+}
+
+/// What a campaign must meet to pass: the baseline of accepted classes, and whether every
+/// rule must have fired.
+#[derive(Clone, Copy)]
+pub(crate) struct Gate<'a> {
+    pub baseline: Option<&'a Path>,
+    pub coverage: Coverage,
+}
+
+/// Whether a campaign that leaves a documented rule unexercised fails (FS-COVERAGE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Coverage {
+    Report,
+    Require,
+}
+
+/// Prints the summary and its verdict; whether the campaign passed.
+fn judged(file: &SummaryFile, dir: &Path, json: bool, accepted: Option<&Baseline>, coverage: Coverage) -> bool {
+    let verdict = baseline::judge(&file.summary, accepted);
+    let unexercised = file.summary.unexercised();
+    match json {
+        true => println!("{}", file.json()),
+        false => print!("{}{}", text(file, dir), verdict.text()),
+    }
+    let covered = coverage == Coverage::Report || unexercised.is_empty();
+    if !covered {
+        println!("FAIL: --require-coverage: {} rule(s) never fired: {}", unexercised.len(), unexercised.join(", "));
+    }
+    verdict.passed() && covered
 }
 
 /// `failsim chaos merge FILE...`: the shards' summaries merged, judged like a campaign.
-pub(crate) fn merge_files(files: &[PathBuf], json: bool, baseline_file: Option<&Path>, out: Option<&Path>) -> Result<u8, String> {
-    let accepted = baseline_file.map(Baseline::read).transpose()?;
+pub(crate) fn merge_files(files: &[PathBuf], json: bool, gate: Gate<'_>, out: Option<&Path>) -> Result<u8, String> {
+    let accepted = gate.baseline.map(Baseline::read).transpose()?;
     let read = files.iter().map(|f| SummaryFile::read(f).map(|s| (f.display().to_string(), s))).collect::<Result<Vec<_>, _>>()?;
     let merged = merge::merge(&read)?;
     if let Some(path) = out {
         failsim::write_atomically(path, &(merged.json() + "\n"))?;
     }
-    let verdict = baseline::judge(&merged.summary, accepted.as_ref());
-    match json {
-        true => println!("{}", merged.json()),
-        false => print!("{}{}", text(&merged, Path::new(".")), verdict.text()),
-    }
-    Ok(if verdict.passed() { super::HELD } else { super::FAILED })
+    let passed = judged(&merged, Path::new("."), json, accepted.as_ref(), gate.coverage);
+    Ok(if passed { super::HELD } else { super::FAILED })
 }
 
 fn text(file: &SummaryFile, dir: &Path) -> String {
@@ -204,10 +226,24 @@ fn text(file: &SummaryFile, dir: &Path) -> String {
     for seed in &s.nondeterministic {
         out += &format!("NONDETERMINISTIC: seed {seed} gave two different trace hashes\n");
     }
+    out += &coverage_text(s);
     out += &format!("findings (first {} by seed):\n", s.findings.len());
     for f in &s.findings {
         let doc = f.violation.documented.as_ref().map_or(String::new(), |id| format!(" [{id}]"));
         out += &format!("  seed {:<8} {:<26} {}{doc}\n", f.seed, f.violation.invariant.label(), f.violation.detail);
+    }
+    out
+}
+
+/// Each rule of the target with the runs it fired in and its hits (FS-COVERAGE).
+fn coverage_text(s: &Summary) -> String {
+    let fired = s.rules.values().filter(|r| r.hits > 0).count();
+    let mut out = format!("rule coverage: {fired} of {} documented rule(s) fired\n", s.rules.len());
+    for (id, r) in &s.rules {
+        out += &match r.hits {
+            0 => format!("  {id:<16} NEVER FIRED\n"),
+            _ => format!("  {id:<16} {:>9} run(s) {:>10} hit(s)\n", r.runs, r.hits),
+        };
     }
     out
 }

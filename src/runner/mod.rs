@@ -118,6 +118,10 @@ pub struct Outcome {
     #[serde(skip)]
     pub trace_hash: u64,
     pub events: u64,
+    /// Each documented rule of the systems with how often it fired (FS-COVERAGE; `check
+    /// --coverage`), several systems of one product added up.
+    #[serde(skip)]
+    pub rules_fired: Vec<(String, u32)>,
 }
 
 /// A warning (FS-LINT) and the system it is about ("" for a scenario's one system, "all" for
@@ -476,6 +480,13 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         .collect();
     let total = (n > 1).then(|| Metrics::total(&systems.iter().map(|s| s.metrics.clone()).collect::<Vec<_>>()));
     let first = systems.remove(0);
+    let mut rules_fired: Vec<(String, u32)> = Vec::new();
+    for (id, hits) in sim.model.systems.iter().flat_map(|s| s.rules_fired()) {
+        match rules_fired.iter_mut().find(|(known, _)| known == id) {
+            Some((_, n)) => *n = n.saturating_add(hits),
+            None => rules_fired.push((id.to_string(), hits)),
+        }
+    }
     let mut outcome = Outcome {
         name: scenario.name.clone(),
         metrics: first.metrics,
@@ -499,6 +510,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
             .collect(),
         expectations,
         events: sim.events_handled(),
+        rules_fired,
     };
     outcome.expectations.extend(pinned::verdict(scenario, &outcome));
     Ok(outcome)

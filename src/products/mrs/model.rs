@@ -114,6 +114,35 @@ pub struct ActiveStandby {
     /// passing of time flips it: the alarm and the HA status depend on it).
     heartbeat_alarms: [bool; 2],
     timers: [TimerId; 3],
+    /// How often each documented rule decided something (FS-COVERAGE).
+    fired: crate::finding::Fired,
+}
+
+/// The documented rules of the pair, as chaos coverage counts them (FS-COVERAGE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// While the heartbeat alarm stands on the active, no failover is performed (MRS-12010).
+    HeartbeatBlocksFailover,
+    /// A single-active resource that keeps failing switches the pair over (MRS-RESOURCES).
+    Resources,
+    /// An administrator's switchover (MRS-SWITCHOVER).
+    Switchover,
+    /// A switchover to a stale standby loses the changes it lacked (the product's SPEC ID).
+    StaleLoss,
+}
+
+impl crate::finding::Rule for Rule {
+    const ALL: &'static [Rule] = &[Rule::HeartbeatBlocksFailover, Rule::Resources, Rule::Switchover, Rule::StaleLoss];
+    /// The SPEC IDs as MRS Manager's documents give them (FlinkServer's loss has its own:
+    /// [`ActiveStandby::rules_fired`] asks the profile).
+    fn id(self) -> crate::finding::SpecId {
+        match self {
+            Rule::HeartbeatBlocksFailover => "MRS-12010",
+            Rule::Resources => "MRS-RESOURCES",
+            Rule::Switchover => "MRS-SWITCHOVER",
+            Rule::StaleLoss => "MRS-12011-3",
+        }
+    }
 }
 
 /// Where clients see the pair from.
@@ -211,11 +240,24 @@ impl ActiveStandby {
             switchovers: 0,
             heartbeat_alarms: [false; 2],
             timers,
+            fired: crate::finding::Fired::default(),
         }
     }
 
     pub fn name(&self, n: NodeId) -> &str {
         &self.profile.node_names[n.idx()]
+    }
+
+    /// Each rule of the pair's catalog with how often it fired (FS-COVERAGE); the resource
+    /// rules only for a product that has the resource.
+    pub fn rules_fired(&self) -> Vec<(crate::finding::SpecId, u32)> {
+        let has_resource = self.profile.resource.is_some();
+        let id = |r: Rule| match r {
+            Rule::StaleLoss => self.profile.stale_switchover_spec,
+            _ => crate::finding::Rule::id(r),
+        };
+        let all = self.fired.counts(id).into_iter().zip(<Rule as crate::finding::Rule>::ALL);
+        all.filter(|(_, r)| has_resource || !matches!(r, Rule::HeartbeatBlocksFailover | Rule::Resources)).map(|(c, _)| c).collect()
     }
 
     pub fn node(&self, n: NodeId) -> &Node {
@@ -377,10 +419,12 @@ impl ActiveStandby {
         if node.resource_failures >= resource.failures {
             if self.heartbeat_alarm_on(active, now) {
                 // MRS-12010: while the heartbeat alarm stands, no failover can be performed.
+                self.fired.fire(Rule::HeartbeatBlocksFailover);
                 let why = format!("{} stands: no failover can be performed", self.profile.heartbeat_alarm.title);
                 cx.record(Rec::Refused { what: format!("automatic switchover after {} failed", resource.name), why });
             } else if self.switch_blocker(cx.net(), active).is_none() {
                 let why = format!("{} resource abnormal on {}", resource.name, self.name(active));
+                self.fired.fire(Rule::Resources);
                 self.switchover(active.other(), &why, cx);
                 assert_eq!(self.node(active).role, Role::Standby, "a node whose resource failed hands the active role over (MRS-RESOURCES)");
             }
@@ -448,6 +492,9 @@ impl ActiveStandby {
         let lost = self.ledger.not_lost(&self.node(from).config.difference(&self.node(to).config));
         if lost.is_empty() {
             return;
+        }
+        if loss.documented.is_some() {
+            self.fired.fire(Rule::StaleLoss);
         }
         let since = self.last_good_sync_ms.map_or("never".to_string(), clock);
         let detail = format!("made on {} after the last good sync ({since}); {} was stale when it became active", self.name(from), self.name(to));
@@ -612,6 +659,7 @@ impl ActiveStandby {
         match blocker {
             Some(why) => cx.record(Rec::Refused { what: "Switch".into(), why }),
             None => {
+                self.fired.fire(Rule::Switchover);
                 self.switchover(active.other(), "manual switchover by an administrator", cx);
                 assert_eq!(self.node(active).role, Role::Standby, "a manual switchover leaves the old active standby (MRS-SWITCHOVER)");
             }
