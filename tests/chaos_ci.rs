@@ -291,3 +291,37 @@ fn rule_coverage_is_listed_and_can_be_required() {
     assert_eq!(code, 1, "one scenario does not exercise every rule:\n{out}");
     assert!(out.contains("DM-NOTIFY ") && out.contains("FAIL: --coverage: "), "{out}");
 }
+
+/// Explore's found files assert the property: replaying one exits 1, and after one edit (the
+/// limit the behaviour now meets) it is a regression test that passes. A second exploration
+/// into the same folder replaces the first one's numbered files and nothing else.
+#[test]
+fn explore_files_fail_exactly_when_the_property_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("found")).unwrap();
+    std::fs::write(d.join("found/found-042.ron"), "stale").unwrap();
+    std::fs::write(d.join("found/notes.txt"), "mine").unwrap();
+    let quiet = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/explore/quiet.ron");
+    let (code, out, err) = failsim_in(d, &["explore", quiet, "--depth", "1", "--property", "downtime>7m", "--out", "found", "-j", "2"], &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    let mut names: Vec<String> = std::fs::read_dir(d.join("found")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["found-001.ron", "found-002.ron", "found-003.ron", "found-004.ron", "notes.txt"], "the earlier run's numbered file is gone");
+    let found = d.join("found/found-001.ron");
+    let text = std::fs::read_to_string(&found).unwrap();
+    assert!(text.contains("    downtime_at_most: \"7m\",\n"), "{text}");
+    let (code, replay, _) = failsim_in(d, &["run", found.to_str().unwrap()], &[]);
+    assert_eq!(code, 1, "the replay breaks the property:\n{replay}");
+    assert!(replay.contains("FAIL  [FS-REPRO] the whole run: Downtime(at most 7m)") && replay.contains("actual:   downtime 14m1ms"), "{replay}");
+    std::fs::write(&found, text.replace("downtime_at_most: \"7m\"", "downtime_at_most: \"15m\"")).unwrap();
+    let (code, replay, _) = failsim_in(d, &["run", found.to_str().unwrap()], &[]);
+    assert_eq!(code, 0, "with the limit it meets, the file holds:\n{replay}");
+    let cp = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/cp-two-secondaries.ron");
+    let (code, out, err) = failsim_in(d, &["explore", cp, "--depth", "1", "--property", "split-brain", "--out", "split", "-j", "2"], &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    let first = d.join("split/found-001.ron");
+    let (code, replay, _) = failsim_in(d, &["run", first.to_str().unwrap()], &[]);
+    assert_eq!(code, 1, "a split brain found replays as a failing claim:\n{replay}");
+    assert!(replay.contains("FAIL  [FS-REPRO] during 0s..13m: ActiveAtMost(1)"), "{replay}");
+}

@@ -268,6 +268,7 @@ impl Campaign {
             script: Vec::new(),
             end: Ms(0),
             expect: Vec::new(),
+            downtime_at_most: None,
             expect_trace: None,
         }
     }

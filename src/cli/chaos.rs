@@ -103,8 +103,16 @@ fn catch_signals() {
     }
 }
 
-/// The progress bar (indicatif: hidden when stderr is not a terminal).
-fn progress(done: u64, total: u64, findings: u64) {
+/// Clears the progress bar, if one was drawn.
+pub(crate) fn finish_progress() {
+    if let Some(bar) = BAR.get() {
+        bar.finish_and_clear();
+    }
+}
+
+/// The progress bar of chaos and explore: bar, percentage, runs done, elapsed time, ETA, rate
+/// and findings so far (indicatif: hidden when stderr is not a terminal).
+pub(crate) fn progress(done: u64, total: u64, findings: u64) {
     let bar = BAR.get_or_init(|| {
         let bar = indicatif::ProgressBar::new(total);
         let style =
@@ -130,9 +138,7 @@ pub(crate) fn run(c: &Campaign, json: bool, gate: Gate<'_>, write_baseline: Opti
     std::panic::set_hook(Box::new(|_| {}));
     catch_signals();
     let summary = failsim::chaos::run_campaign(c)?;
-    if let Some(bar) = BAR.get() {
-        bar.finish_and_clear();
-    }
+    finish_progress();
     let dir = c.out_dir.as_deref().unwrap_or(Path::new("."));
     // The folder's summary holds the time of every session a resumed campaign took.
     let saved = SummaryFile::read(&dir.join(store::file_name(&summary.campaign))).ok().filter(|f| f.summary == summary);

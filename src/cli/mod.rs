@@ -82,7 +82,9 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
     let property: explore::Property = property.parse()?;
     let [from, step, until, duration] = grid.map(|g| g.parse::<failsim::Ms>().map(|m| m.0));
     let grid = explore::Grid { from_ms: from?, step_ms: step?, until_ms: until?, duration_ms: duration? };
-    let e = explore::explore(&sc, &file.display().to_string(), depth, property, grid, jobs)?;
+    clear_found(out)?;
+    let e = explore::explore_with_progress(&sc, &file.display().to_string(), depth, property, grid, jobs, Some(chaos::progress))?;
+    chaos::finish_progress();
     for (i, f) in e.found.iter().enumerate() {
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
     }
@@ -105,6 +107,22 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
         }
     }
     Ok(held_if(e.found.is_empty()))
+}
+
+/// Makes `out` ready before the exploration runs: created, and without the `found-NNN.ron`
+/// files of an earlier exploration (which this one's numbering would mix with). Nothing else
+/// in it is touched.
+fn clear_found(out: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("--out {}: {e}", out.display()))?;
+    let entries = std::fs::read_dir(out).map_err(|e| format!("--out {}: {e}", out.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let numbered = name.strip_prefix("found-").and_then(|n| n.strip_suffix(".ron")).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if numbered {
+            std::fs::remove_file(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn graph(file: &Path, at: Option<&str>) -> Result<u8, String> {

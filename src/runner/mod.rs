@@ -512,8 +512,32 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         events: sim.events_handled(),
         rules_fired,
     };
+    outcome.expectations.extend(downtime_verdicts(scenario, &outcome));
     outcome.expectations.extend(pinned::verdict(scenario, &outcome));
     Ok(outcome)
+}
+
+/// `downtime_at_most`: for each system, whether its downtime over the run stayed within the
+/// limit (FS-REPRO: what an explore file found for `downtime>LIMIT` expects).
+fn downtime_verdicts(scenario: &Scenario, outcome: &Outcome) -> Vec<ExpectationResult> {
+    let Some(limit) = scenario.downtime_at_most else {
+        return Vec::new();
+    };
+    let first = (outcome.system_name.as_str(), &outcome.metrics);
+    let systems = std::iter::once(first).chain(outcome.others.iter().map(|o| (o.name.as_str(), &o.metrics)));
+    systems
+        .map(|(name, m)| ExpectationResult {
+            ids: vec!["FS-REPRO".to_string()],
+            system: name.to_string(),
+            when: "the whole run".to_string(),
+            claim: format!("Downtime(at most {limit})"),
+            failure: (m.downtime_ms > limit.0).then(|| Failure {
+                at_ms: outcome.end_ms,
+                expected: format!("downtime at most {limit}"),
+                actual: format!("downtime {}", crate::units::Ms(m.downtime_ms)),
+            }),
+        })
+        .collect()
 }
 
 /// The products of a scenario's systems, each once, in order of first appearance.

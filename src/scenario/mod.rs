@@ -40,6 +40,10 @@ pub struct Scenario {
     pub script: Vec<Step>,
     pub end: Ms,
     pub expect: Vec<Expectation>,
+    /// The most downtime each system may have over the run (`downtime_at_most: "7m"`): what an
+    /// explore file found for `downtime>7m` expects, so its replay fails exactly when the
+    /// property breaks (FS-REPRO). Downtime is a metric over the run, not a claim at an instant.
+    pub downtime_at_most: Option<Ms>,
     /// The run this file states it replays (FS-PIN), checked by `run` after the expectations.
     pub expect_trace: Option<ExpectTrace>,
 }
@@ -85,7 +89,7 @@ impl Scenario {
 impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Scenario", 9)?;
+        let mut st = s.serialize_struct("Scenario", 10)?;
         st.serialize_field("name", &self.name)?;
         st.serialize_field("doc", &self.doc)?;
         st.serialize_field("seed", &self.seed)?;
@@ -103,6 +107,10 @@ impl Serialize for Scenario {
         st.serialize_field("script", &self.script)?;
         st.serialize_field("end", &self.end)?;
         st.serialize_field("expect", &self.expect)?;
+        match &self.downtime_at_most {
+            Some(limit) => st.serialize_field("downtime_at_most", limit)?,
+            None => st.skip_field("downtime_at_most")?,
+        }
         match &self.expect_trace {
             Some(pin) => st.serialize_field("expect_trace", pin)?,
             None => st.skip_field("expect_trace")?,
@@ -134,6 +142,8 @@ struct Shell<H> {
     end: Ms,
     #[serde(default = "Vec::new")]
     expect: Vec<ExpectShell<H>>,
+    #[serde(default)]
+    downtime_at_most: Option<Ms>,
     #[serde(default)]
     expect_trace: Option<ExpectTrace>,
 }
@@ -217,7 +227,8 @@ impl<H> Shell<H> {
         let script = self.script.into_iter().zip(actions).map(|(s, action)| Step { at: s.at, system: s.system, action }).collect();
         let expect = self.expect.into_iter().zip(claims).map(|(e, that)| Expectation { ids: e.ids, when: e.when, system: e.system, that }).collect();
         let (name, doc, seed, world, systems, end, expect_trace) = (self.name, self.doc, self.seed, self.world, self.systems, self.end, self.expect_trace);
-        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect, expect_trace })
+        let downtime_at_most = self.downtime_at_most;
+        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect, downtime_at_most, expect_trace })
     }
 }
 
