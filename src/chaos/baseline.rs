@@ -251,6 +251,30 @@ mod tests {
     }
 
     #[test]
+    fn the_verdict_says_what_is_new_accepted_and_gone() {
+        let s = summary(&[(Invariant::SplitBrain, ClassKind::Online(2), None), (Invariant::Dns, ClassKind::TwoNames, None)]);
+        let gone = Accepted { reference: Reference::Spec("DM-X".into()), ..accept(Invariant::Loss, ClassKind::Lost("m".into())) };
+        let b = Baseline { accept: vec![accept(Invariant::SplitBrain, ClassKind::Online(2)), gone] };
+        let text = judge(&s, Some(&b)).text();
+        let want = "accepted by the baseline: split brain: 2 nodes online/active (1 run(s))\n\
+                    NEW (neither documented nor in the baseline): DNS: address under two names (1 run(s))\n\
+                    accepted but no longer found (remove from the baseline?): lost writes: m (SPEC DM-X)\n";
+        assert_eq!(text, want);
+        assert_eq!(Reference::Ticket("T-9".into()).to_string(), "ticket T-9");
+        assert_eq!(judge(&Summary::default(), None).text(), "", "nothing to say of a clean campaign");
+    }
+
+    #[test]
+    fn a_baseline_file_is_read_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.ron");
+        std::fs::write(&path, "Baseline(accept: [(invariant: Dns, class: TwoNames, reason: \"r\", reference: Spec(\"A\"))])").unwrap();
+        assert_eq!(Baseline::read(&path).unwrap().accept, vec![Accepted { reference: Reference::Spec("A".into()), ..accept(Invariant::Dns, ClassKind::TwoNames) }]);
+        let missing = Baseline::read(&dir.path().join("none.ron")).unwrap_err();
+        assert!(missing.contains("none.ron: "), "{missing}");
+    }
+
+    #[test]
     fn a_written_baseline_reads_back_and_accepts_what_it_was_written_from() {
         let s = summary(&[(Invariant::SplitBrain, ClassKind::Online(2), None), (Invariant::Dns, ClassKind::TwoNames, None)]);
         let b = Baseline::of(&s, "failsim chaos x");
