@@ -185,6 +185,10 @@ pub const MAX_RULES: usize = 16;
 pub struct Fired([u32; MAX_RULES]);
 
 impl Fired {
+    /// Out of line and cold: rules decide rarely, and the hot paths they sit in (a heartbeat's
+    /// check) keep their shape (the `chaos` bench measured it).
+    #[cold]
+    #[inline(never)]
     pub fn fire<R: Rule>(&mut self, rule: R) {
         let slot = R::ALL.iter().position(|r| *r == rule).expect("every rule is in its catalog");
         assert!(slot < MAX_RULES, "a catalog holds at most {MAX_RULES} rules");

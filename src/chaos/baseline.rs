@@ -269,7 +269,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.ron");
         std::fs::write(&path, "Baseline(accept: [(invariant: Dns, class: TwoNames, reason: \"r\", reference: Spec(\"A\"))])").unwrap();
-        assert_eq!(Baseline::read(&path).unwrap().accept, vec![Accepted { reference: Reference::Spec("A".into()), ..accept(Invariant::Dns, ClassKind::TwoNames) }]);
+        assert_eq!(
+            Baseline::read(&path).unwrap().accept,
+            vec![Accepted { reference: Reference::Spec("A".into()), ..accept(Invariant::Dns, ClassKind::TwoNames) }]
+        );
         let missing = Baseline::read(&dir.path().join("none.ron")).unwrap_err();
         assert!(missing.contains("none.ron: "), "{missing}");
     }

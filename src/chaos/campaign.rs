@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// What to run: one system, or every system of a world (as a scenario holds them).
 #[derive(Clone, Debug)]
@@ -323,7 +323,7 @@ pub fn campaign_for<P: Registered>(c: &Campaign, setup: &Setup<'_, P>) -> Result
     }
     let (mut summary, earlier_wall_ms) = starting_summary(c)?;
     let shard = c.shard;
-    let mut seeds = (summary.done_until..c.seeds.end).filter(|s| shard.is_none_or(|sh| sh.holds(*s)));
+    let mut seeds = (summary.done_until..c.seeds.end).filter(|s| shard.is_none_or(|sh| sh.holds(*s))).peekable();
     // Seeds are drawn a chunk at a time, so memory does not grow with the campaign.
     while !c.hooks.stopped() {
         let chunk: Vec<u64> = seeds.by_ref().take(CHUNK).collect();
@@ -332,14 +332,16 @@ pub fn campaign_for<P: Registered>(c: &Campaign, setup: &Setup<'_, P>) -> Result
             break;
         };
         // A chunk cut short by a stop is dropped whole: the summary only ever covers a prefix.
-        let Some(results) = pool.install(|| run_chunk::<P>(c, setup, &chunk)) else {
+        let tally = Tally { c, total, done: AtomicU64::new(summary.runs), findings: summary.findings_total() };
+        let Some(results) = pool.install(|| run_chunk::<P>(c, setup, &chunk, &tally)) else {
             break;
         };
         let repros_before: BTreeMap<String, Option<String>> = summary.by_invariant.iter().map(|(k, s)| (k.clone(), s.repro.clone())).collect();
         for r in results {
             fold(&mut summary, r);
         }
-        summary.done_until = last + 1;
+        // The last chunk completes the campaign, whatever comes next (a stop, say).
+        summary.done_until = if seeds.peek().is_none() { c.seeds.end } else { last + 1 };
         shrink_new_examples::<P>(c, setup, &mut summary, &repros_before)?;
         if let Some(dir) = &c.out_dir {
             store::save(dir, &summary, c.hooks.wall_ms, earlier_wall_ms)?;
@@ -357,7 +359,7 @@ pub fn campaign_for<P: Registered>(c: &Campaign, setup: &Setup<'_, P>) -> Result
 }
 
 /// Runs one chunk of seeds in parallel, results in seed order; `None` when a stop came first.
-fn run_chunk<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, chunk: &[u64]) -> Option<Vec<SeedResult>> {
+fn run_chunk<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, chunk: &[u64], tally: &Tally<'_>) -> Option<Vec<SeedResult>> {
     let alphabet = setup.letters();
     let profiles = setup.profiles();
     let nodes = setup.nodes();
@@ -370,6 +372,7 @@ fn run_chunk<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, chunk: &[u64]) -
             let schedule = Schedule::draw(seed, &alphabet, profiles.clone(), &nodes);
             let r = run_schedule::<P>(setup, &schedule, seed, c.check_determinism);
             let nondeterministic = c.check_determinism && run_schedule::<P>(setup, &schedule, seed, true).trace_hash != r.trace_hash;
+            tally.ran();
             Some(SeedResult {
                 seed,
                 faults: schedule.faults.len(),
@@ -383,6 +386,24 @@ fn run_chunk<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, chunk: &[u64]) -
             })
         })
         .collect()
+}
+
+/// Progress within a chunk, told run by run (from any worker thread); the findings are those
+/// folded before the chunk.
+struct Tally<'a> {
+    c: &'a Campaign,
+    total: u64,
+    done: AtomicU64,
+    findings: u64,
+}
+
+impl Tally<'_> {
+    fn ran(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(report) = self.c.hooks.progress {
+            report(done, self.total, self.findings);
+        }
+    }
 }
 
 /// Shrinks each example that is new since the last chunk and writes its repro file (replacing

@@ -144,9 +144,16 @@ mod tests {
         s.campaign.seeds = 0..10;
         s.campaign.shard = Some(Shard::new(k, n).unwrap());
         s.runs = 10 / n;
+        (s.events, s.downtime_ms_total, s.downtime_ms_max, s.split_brain_ms_total, s.switches_total) = (100 * k, 10 * k, 5 * k, 3 * k, 2 * k);
+        s.rules.insert("R-1".into(), crate::chaos::RuleStats { runs: k, hits: 2 * k });
+        s.nondeterministic.push(k);
         for f in findings {
             let stats = s.by_invariant.entry("split brain".into()).or_default();
             stats.runs += 1;
+            stats.documented += u64::from(f.violation.documented.is_some());
+            let class = crate::chaos::Class::new(crate::chaos::ClassKind::Online(2), None);
+            *stats.classes.entry(class.clone()).or_default() += 1;
+            *stats.unexplained.entry(class).or_default() += u64::from(f.violation.documented.is_none());
             if better_example(f, stats.example.as_ref()) {
                 stats.example = Some(f.clone());
                 stats.repro = Some(format!("repro-{}", f.seed));
@@ -163,10 +170,16 @@ mod tests {
         let stats = &merged.summary.by_invariant["split brain"];
         assert_eq!(stats.example.as_ref().map(|f| f.seed), Some(5), "the lowest undocumented seed");
         assert_eq!(stats.repro.as_deref(), Some("repro-5"), "with its repro");
-        assert_eq!(stats.runs, 4);
+        assert_eq!((stats.runs, stats.documented), (4, 2));
+        assert_eq!(stats.classes.values().collect::<Vec<_>>(), [&4], "class counts add up");
+        assert_eq!(stats.unexplained.values().collect::<Vec<_>>(), [&2]);
         assert_eq!(merged.summary.findings.iter().map(|f| f.seed).collect::<Vec<_>>(), [1, 2, 5, 8]);
         assert_eq!((merged.summary.campaign.shard, merged.summary.done_until, merged.summary.runs), (None, 10, 10));
         assert_eq!(merged.timing, Timing { wall_ms: 2000, runs_per_second: 5 });
+        let m = &merged.summary;
+        assert_eq!((m.events, m.downtime_ms_total, m.downtime_ms_max, m.split_brain_ms_total, m.switches_total), (300, 30, 10, 9, 6), "sums, and the max");
+        assert_eq!(m.rules["R-1"], crate::chaos::RuleStats { runs: 3, hits: 6 });
+        assert_eq!(m.nondeterministic, [1, 2]);
         let documented = [shard(1, 2, &[finding(4, Some("D"))]), shard(2, 2, &[finding(3, Some("D"))])];
         let merged = merge(&documented).unwrap();
         assert_eq!(merged.summary.by_invariant["split brain"].example.as_ref().map(|f| f.seed), Some(3), "else the lowest documented one");

@@ -50,7 +50,7 @@ pub(crate) fn campaign(target: &str, seeds: &str, o: Options) -> Result<Campaign
         check_determinism: o.check_determinism,
         out_dir: Some(out),
         start,
-        hooks: Hooks { progress: Some(progress), wall_ms: Some(wall_ms), stop: Some(&STOP) },
+        hooks: Hooks { progress: progress_shown(), wall_ms: Some(wall_ms), stop: Some(&STOP) },
     })
 }
 
@@ -103,6 +103,13 @@ fn catch_signals() {
     }
 }
 
+/// The progress callback, on a terminal only: indicatif would hide the bar elsewhere anyway,
+/// and a run then pays nothing for it.
+pub(crate) fn progress_shown() -> Option<fn(u64, u64, u64)> {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal().then_some(progress as fn(u64, u64, u64))
+}
+
 /// Clears the progress bar, if one was drawn.
 pub(crate) fn finish_progress() {
     if let Some(bar) = BAR.get() {
@@ -119,6 +126,8 @@ pub(crate) fn progress(done: u64, total: u64, findings: u64) {
             indicatif::ProgressStyle::with_template("{bar:30} {percent:>3}% {human_pos}/{human_len} runs, {elapsed} elapsed, ETA {eta}, {per_sec}, {msg}")
                 .expect("a valid template");
         bar.set_style(style);
+        // Elapsed time and ETA move between runs too (a shrink can take a while).
+        bar.enable_steady_tick(std::time::Duration::from_millis(500));
         // A resumed campaign starts part-way: its rate counts only this session's runs.
         bar.set_position(done);
         bar.reset_eta();

@@ -83,7 +83,7 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
     let [from, step, until, duration] = grid.map(|g| g.parse::<failsim::Ms>().map(|m| m.0));
     let grid = explore::Grid { from_ms: from?, step_ms: step?, until_ms: until?, duration_ms: duration? };
     clear_found(out)?;
-    let e = explore::explore_with_progress(&sc, &file.display().to_string(), depth, property, grid, jobs, Some(chaos::progress))?;
+    let e = explore::explore_with_progress(&sc, &file.display().to_string(), depth, property, grid, jobs, chaos::progress_shown())?;
     chaos::finish_progress();
     for (i, f) in e.found.iter().enumerate() {
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
