@@ -180,9 +180,19 @@ mod tests {
         assert_eq!((m.events, m.downtime_ms_total, m.downtime_ms_max, m.split_brain_ms_total, m.switches_total), (300, 30, 10, 9, 6), "sums, and the max");
         assert_eq!(m.rules["R-1"], crate::chaos::RuleStats { runs: 3, hits: 6 });
         assert_eq!(m.nondeterministic, [1, 2]);
-        let documented = [shard(1, 2, &[finding(4, Some("D"))]), shard(2, 2, &[finding(3, Some("D"))])];
-        let merged = merge(&documented).unwrap();
-        assert_eq!(merged.summary.by_invariant["split brain"].example.as_ref().map(|f| f.seed), Some(3), "else the lowest documented one");
+        // The example whatever order the shards come in: (first shard's, second's, the merged).
+        let cases = [
+            (finding(4, Some("D")), finding(3, Some("D")), 3),
+            (finding(1, Some("D")), finding(2, Some("D")), 1),
+            (finding(1, Some("D")), finding(8, None), 8),
+            (finding(8, None), finding(1, Some("D")), 8),
+            (finding(3, None), finding(6, None), 3),
+        ];
+        for (a, b, want) in cases {
+            let merged = merge(&[shard(1, 2, std::slice::from_ref(&a)), shard(2, 2, std::slice::from_ref(&b))]).unwrap();
+            let got = merged.summary.by_invariant["split brain"].example.as_ref().map(|f| f.seed);
+            assert_eq!(got, Some(want), "{a:?} and {b:?}: the lowest undocumented seed, else the lowest documented one");
+        }
     }
 
     #[test]
