@@ -92,7 +92,7 @@ mod tests {
 
     #[test]
     fn what_does_not_name_one_shard_is_refused() {
-        let cases: [(&[(&str, &str)], &str); 8] = [
+        let cases: [(&[(&str, &str)], &str); 10] = [
             (&[], "none of"),
             (&[("JOB_COMPLETION_INDEX", "0")], "JOB_COMPLETIONS is not set"),
             (&[("JOB_COMPLETION_INDEX", "4"), ("JOB_COMPLETIONS", "4")], "not below the count"),
@@ -113,6 +113,19 @@ mod tests {
                 &[("SLURM_ARRAY_TASK_ID", "0"), ("SLURM_ARRAY_TASK_COUNT", "2"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_MAX", "2")],
                 "below SLURM_ARRAY_TASK_MIN",
             ),
+            // `--array=0-3:2` as if it had four tasks: the step alone is refused.
+            (
+                &[
+                    ("SLURM_ARRAY_TASK_ID", "2"),
+                    ("SLURM_ARRAY_TASK_COUNT", "4"),
+                    ("SLURM_ARRAY_TASK_MIN", "0"),
+                    ("SLURM_ARRAY_TASK_MAX", "3"),
+                    ("SLURM_ARRAY_TASK_STEP", "2"),
+                ],
+                "contiguous",
+            ),
+            // `--array=1,3,7`: holes alone are refused.
+            (&[("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_COUNT", "3"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_MAX", "7")], "contiguous"),
         ];
         for (vars, want) in cases {
             let got = from_env(env(vars));
