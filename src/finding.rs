@@ -3,13 +3,13 @@
 //! behaviour (or none: undocumented), and a detail in words for people. Nothing anywhere
 //! classifies a finding by its words: campaigns count kinds and SPEC IDs.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A SPEC ID (`"DM-SEED-1"`), naming the document that describes a behaviour.
 pub type SpecId = &'static str;
 
 /// What a chaos run promises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Invariant {
     /// At most one node online/active (safety, checked at every instant).
     SplitBrain,
@@ -24,6 +24,13 @@ pub enum Invariant {
 }
 
 impl Invariant {
+    pub const ALL: [Invariant; 5] = [Invariant::SplitBrain, Invariant::Loss, Invariant::Dns, Invariant::Liveness, Invariant::Assertion];
+
+    /// The invariant whose [`label`](Self::label) this is (a summary's key, read back).
+    pub fn of_label(label: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|i| i.label() == label)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Invariant::SplitBrain => "split brain",
@@ -47,7 +54,7 @@ impl Invariant {
 }
 
 /// Why a system is not healthy, as a kind every product shares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ProblemKind {
     /// Not exactly one node online/active.
     Serving,
@@ -82,6 +89,56 @@ impl ProblemKind {
     }
 }
 
+/// What kind of thing broke in a finding, typed where it arises (a campaign counts findings by
+/// it, and a baseline accepts it; FS-BASELINE).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ClassKind {
+    /// This many nodes online/active at once (a split brain).
+    Online(u32),
+    /// Writes lost by a mechanism, by the stable name the product's ledger `Cause` gives it.
+    Lost(String),
+    /// A health problem after healing.
+    Problem(ProblemKind),
+    /// One address under two names in DNS.
+    TwoNames,
+    /// The model asserted something impossible.
+    Assertion,
+}
+
+impl std::fmt::Display for ClassKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClassKind::Online(n) => write!(f, "{n} nodes online/active"),
+            ClassKind::Lost(mechanism) => f.write_str(mechanism),
+            ClassKind::Problem(kind) => f.write_str(kind.label()),
+            ClassKind::TwoNames => f.write_str("address under two names"),
+            ClassKind::Assertion => f.write_str("model assertion"),
+        }
+    }
+}
+
+/// A class of finding: its kind and the SPEC ID of the document that describes it, if one does.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Class {
+    pub kind: ClassKind,
+    pub documented: Option<String>,
+}
+
+impl Class {
+    pub fn new(kind: ClassKind, documented: Option<SpecId>) -> Self {
+        Class { kind, documented: documented.map(str::to_string) }
+    }
+}
+
+impl std::fmt::Display for Class {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.documented {
+            Some(id) => write!(f, "{} [{id}]", self.kind),
+            None => write!(f, "{}", self.kind),
+        }
+    }
+}
+
 /// One reason a system is not healthy now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -109,4 +166,68 @@ pub struct Warning {
     pub document: &'static str,
     /// The configuration in words.
     pub message: String,
+}
+
+/// A documented rule a product models, named by its SPEC ID (FS-COVERAGE): a product's rules
+/// are an enum of its own, and `ALL` is its catalog, in order.
+pub trait Rule: Copy + PartialEq + 'static {
+    const ALL: &'static [Self];
+    fn id(self) -> SpecId;
+}
+
+/// The most rules a product's catalog may hold.
+pub const MAX_RULES: usize = 16;
+
+/// How often each rule of a product's catalog fired in a run (FS-COVERAGE): a slot per rule, by
+/// its place in the catalog. The model counts where the rule decides; nothing reads a trace's
+/// words to find it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fired([u32; MAX_RULES]);
+
+impl Fired {
+    /// Out of line and cold: rules decide rarely, and the hot paths they sit in (a heartbeat's
+    /// check) keep their shape (the `chaos` bench measured it).
+    #[cold]
+    #[inline(never)]
+    pub fn fire<R: Rule>(&mut self, rule: R) {
+        let slot = R::ALL.iter().position(|r| *r == rule).expect("every rule is in its catalog");
+        assert!(slot < MAX_RULES, "a catalog holds at most {MAX_RULES} rules");
+        self.0[slot] = self.0[slot].saturating_add(1);
+    }
+
+    /// Each rule of the catalog with how often it fired, its SPEC ID given by `id` (a product
+    /// folder whose systems name one rule differently asks its system).
+    pub fn counts<R: Rule>(&self, id: impl Fn(R) -> SpecId) -> Vec<(SpecId, u32)> {
+        R::ALL.iter().enumerate().map(|(slot, r)| (id(*r), self.0[slot])).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum Sample {
+        A,
+        B,
+    }
+
+    impl Rule for Sample {
+        const ALL: &'static [Sample] = &[Sample::A, Sample::B];
+        fn id(self) -> SpecId {
+            match self {
+                Sample::A => "T-A",
+                Sample::B => "T-B",
+            }
+        }
+    }
+
+    #[test]
+    fn each_rule_counts_in_its_own_slot() {
+        let mut fired = Fired::default();
+        fired.fire(Sample::B);
+        fired.fire(Sample::B);
+        assert_eq!(fired.counts(Sample::id), vec![("T-A", 0), ("T-B", 2)]);
+        assert_eq!(fired.counts::<Sample>(|_| "X"), vec![("X", 0), ("X", 2)], "the ids come from the caller");
+    }
 }

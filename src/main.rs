@@ -74,6 +74,10 @@ enum Cmd {
         /// Fail a scenario whose configuration the vendors' documents warn against (FS-LINT).
         #[arg(long)]
         deny_warnings: bool,
+        /// List every documented rule of the products run with the scenarios it fired in, and
+        /// fail (exit 1) when one never fired (FS-COVERAGE).
+        #[arg(long)]
+        coverage: bool,
     },
     /// Run a scenario over a grid of overridden values and tabulate each cell's metrics.
     Sweep {
@@ -129,27 +133,72 @@ enum Cmd {
         at: Option<String>,
     },
     /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
-    /// scenario files that replay them.
+    /// scenario files that replay them. `failsim chaos merge FILE...` merges shards' summaries.
+    #[command(args_conflicts_with_subcommands = true)]
     Chaos {
-        /// A scenario file (its system and configuration are used) or a named system (an
-        /// unknown name lists them).
-        #[arg(default_value = "dataminer")]
-        target: String,
-        /// The seeds, as A..B (B excluded).
-        #[arg(long, default_value = "0..1000")]
-        seeds: String,
-        /// Worker threads, 1 to 64 (results do not depend on it).
-        #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
-        jobs: usize,
-        /// Run each seed twice and compare trace hashes.
+        #[command(subcommand)]
+        merge: Option<ChaosCmd>,
+        #[command(flatten)]
+        args: ChaosArgs,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct ChaosArgs {
+    /// A scenario file (its system and configuration are used) or a named system (an
+    /// unknown name lists them).
+    #[arg(default_value = "dataminer")]
+    target: String,
+    /// The seeds, as A..B (B excluded).
+    #[arg(long, default_value = "0..1000")]
+    seeds: String,
+    /// Worker threads, 1 to 64 (results do not depend on it).
+    #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
+    jobs: usize,
+    /// Run each seed twice and compare trace hashes.
+    #[arg(long)]
+    check_determinism: bool,
+    /// Only shard K of N (1-based), e.g. 2/4: N jobs cover the campaign exactly; `auto`: from
+    /// Kubernetes (JOB_COMPLETION_INDEX, JOB_COMPLETIONS), GitLab CI (CI_NODE_INDEX,
+    /// CI_NODE_TOTAL) or Slurm (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN/MAX/COUNT).
+    #[arg(long, value_name = "K/N|auto")]
+    shard: Option<String>,
+    /// Where shrunk repro files and the campaign's summary are written as it goes.
+    #[arg(long, default_value = "chaos-repros")]
+    out: PathBuf,
+    /// Continue the campaign whose summary is in DIR (same target, seeds and options).
+    #[arg(long, value_name = "DIR", conflicts_with = "out")]
+    resume: Option<PathBuf>,
+    /// Accept the finding classes listed in FILE (RON): exit 0 when every finding is
+    /// documented or accepted, 1 on anything new.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the classes found (undocumented ones) as a baseline to FILE.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Fail (exit 1) when a documented rule of the target never fired (FS-COVERAGE).
+    #[arg(long)]
+    require_coverage: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Subcommand, Debug)]
+enum ChaosCmd {
+    /// Merge the summaries of a campaign's shards into the summary of the whole campaign
+    /// (overlapping, missing or unfinished shards are errors).
+    Merge {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Judge the merged campaign against this baseline.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Fail (exit 1) when a documented rule never fired in the merged campaign.
         #[arg(long)]
-        check_determinism: bool,
-        /// Only shard K of N (1-based), e.g. 2/4: N jobs cover the campaign exactly.
-        #[arg(long)]
-        shard: Option<String>,
-        /// Where shrunk repro files are written.
-        #[arg(long, default_value = "chaos-repros")]
-        out: PathBuf,
+        require_coverage: bool,
+        /// Also write the merged summary to FILE.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -204,19 +253,32 @@ fn main() -> ExitCode {
             cli::exit(pinned.and_then(|()| cli::run(&file, seed, format, &sets, html, svg, limits(max_events))))
         }
         Cmd::Diff { files, sets, other_bin, format } => cli::exit(cli::diff::diff(&files, &sets, other_bin.as_deref(), format)),
-        Cmd::Check { paths, junit, max_events, deny_warnings } => {
+        Cmd::Check { paths, junit, max_events, deny_warnings, coverage: cover } => {
             let warnings = if deny_warnings { cli::Warnings::Deny } else { cli::Warnings::Allow };
-            cli::exit(cli::check(paths, junit, limits(max_events), warnings))
+            cli::exit(cli::check(paths, junit, limits(max_events), warnings, coverage(cover)))
         }
         Cmd::Graph { file, at } => cli::exit(cli::graph(&file, at.as_deref())),
         Cmd::Explore { file, depth, property, from, step, until, duration, jobs, out, format } => {
             cli::exit(cli::explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format))
         }
         Cmd::Sweep { file, vary, format, svg, metric, jobs } => cli::exit(cli::sweep(&file, &vary, format, svg, &metric, jobs)),
-        Cmd::Chaos { target, seeds, jobs, check_determinism, shard, out, format } => cli::exit(
-            cli::chaos::campaign(&target, &seeds, jobs, check_determinism, shard.as_deref(), out).and_then(|c| cli::chaos::run(&c, format == Format::Json)),
-        ),
+        Cmd::Chaos { merge: Some(ChaosCmd::Merge { files, baseline, require_coverage, out, format }), .. } => {
+            let gate = cli::chaos::Gate { baseline: baseline.as_deref(), coverage: coverage(require_coverage) };
+            cli::exit(cli::chaos::merge_files(&files, format == Format::Json, gate, out.as_deref()))
+        }
+        Cmd::Chaos { merge: None, args } => cli::exit(chaos(args)),
     })
+}
+
+fn chaos(a: ChaosArgs) -> Result<u8, String> {
+    let options = cli::chaos::Options { jobs: a.jobs, check_determinism: a.check_determinism, shard: a.shard, out: a.out, resume: a.resume };
+    let c = cli::chaos::campaign(&a.target, &a.seeds, options)?;
+    let gate = cli::chaos::Gate { baseline: a.baseline.as_deref(), coverage: coverage(a.require_coverage) };
+    cli::chaos::run(&c, a.format == Format::Json, gate, a.write_baseline.as_deref())
+}
+
+fn coverage(require: bool) -> cli::chaos::Coverage {
+    if require { cli::chaos::Coverage::Require } else { cli::chaos::Coverage::Report }
 }
 
 #[cfg(test)]

@@ -2,17 +2,20 @@
 //! `-j`. Seeds are processed in chunks, and a campaign keeps per-invariant counts and the first
 //! findings only, so memory does not grow with the number of seeds.
 
+use super::store;
 use super::{Invariant, Schedule, Violation, run_schedule, shrink};
 use crate::check::When;
+use crate::finding::Class;
 use crate::products::{Registered, System, WithConfig};
 use crate::runner::Setup;
 use crate::scenario::{Expectation, NamedSystem, Scenario};
 use crate::units::Ms;
 use crate::world::WorldDecl;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// What to run: one system, or every system of a world (as a scenario holds them).
 #[derive(Clone, Debug)]
@@ -31,26 +34,80 @@ pub struct Campaign {
     /// a repro's "found by" command names it so, and runs as printed.
     pub invoked_as: String,
     pub seeds: std::ops::Range<u64>,
-    /// `(k, n)`: only the seeds with `seed % n == k - 1` (1-based `k`), so that n jobs cover
-    /// the campaign exactly.
-    pub shard: Option<(u64, u64)>,
+    /// Only one shard of the seeds (see [`Shard`]), so that n jobs cover the campaign exactly.
+    pub shard: Option<Shard>,
     pub jobs: usize,
     pub check_determinism: bool,
-    /// Where shrunk repro files are written (none: not written).
+    /// Where shrunk repro files and the summary are written as the campaign goes (none: not
+    /// written).
     pub out_dir: Option<PathBuf>,
+    /// Whether to continue the campaign whose summary is in `out_dir` (FS-RESUME).
+    pub start: Start,
+    /// What the command line lends the campaign: progress, its clock, its stop flag.
+    pub hooks: Hooks,
+}
+
+/// Shard `k` of `n` (1-based `k`): the seeds with `seed % n == k - 1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Shard {
+    pub fn new(k: u64, n: u64) -> Result<Shard, String> {
+        if n == 0 || k == 0 || k > n {
+            return Err(format!("shard {k}/{n}: need 1 <= K <= N"));
+        }
+        Ok(Shard { k, n })
+    }
+
+    pub fn holds(self, seed: u64) -> bool {
+        seed % self.n == self.k - 1
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+/// Whether a campaign starts afresh or continues the one whose summary is in its folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    Fresh,
+    Resume,
+}
+
+/// What the command line lends a campaign. None of it reaches a run: the clock only fills the
+/// summary's `timing`, and the stop flag is read between runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Hooks {
     /// Called after each chunk with (runs done, runs total, findings so far).
     pub progress: Option<fn(u64, u64, u64)>,
+    /// Wall-clock milliseconds since the command started.
+    pub wall_ms: Option<fn() -> u64>,
+    /// Set (by SIGINT or SIGTERM) when the campaign should stop: it stops before the next run
+    /// and keeps what it has folded.
+    pub stop: Option<&'static AtomicBool>,
+}
+
+impl Hooks {
+    fn stopped(&self) -> bool {
+        self.stop.is_some_and(|s| s.load(Ordering::Relaxed))
+    }
 }
 
 /// One failing seed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub seed: u64,
     pub violation: Violation,
     pub faults: usize,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvariantStats {
     pub runs: u64,
     /// How many of those runs the documents explain (documented findings).
@@ -59,15 +116,37 @@ pub struct InvariantStats {
     pub example: Option<Finding>,
     /// The example's schedule, shrunk: how many faults it kept.
     pub shrunk_faults: Option<usize>,
+    /// The example's repro file, by its name in the campaign's folder.
     pub repro: Option<String>,
     /// How often each class of problem appeared (a problem kind or a loss mechanism, with its
     /// SPEC ID when documented), so that every finding can be explained class by class.
-    pub classes: BTreeMap<String, u64>,
+    #[serde(with = "class_counts")]
+    pub classes: BTreeMap<Class, u64>,
+    /// The classes of the runs the documents do not explain (what a baseline may accept).
+    #[serde(with = "class_counts")]
+    pub unexplained: BTreeMap<Class, u64>,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Summary {
+/// What a campaign is: two summaries of the same identity (but for the shard) merge, and a
+/// campaign resumes only its own summary (FS-RESUME, FS-MERGE).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
     pub target: String,
+    pub seeds: std::ops::Range<u64>,
+    pub shard: Option<Shard>,
+    pub check_determinism: bool,
+    /// FNV-1a 64 of the campaign's world and systems as a scenario file writes them: another
+    /// configuration is another campaign.
+    pub setup: String,
+    pub failsim: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub campaign: Identity,
+    /// Every seed of the campaign (or its shard) below this one has run; the campaign is
+    /// complete when it is the end of its seeds.
+    pub done_until: u64,
     pub runs: u64,
     pub events: u64,
     pub by_invariant: BTreeMap<String, InvariantStats>,
@@ -80,12 +159,50 @@ pub struct Summary {
     pub downtime_ms_max: u64,
     pub split_brain_ms_total: u64,
     pub switches_total: u64,
+    /// Every documented rule of the target's systems, by SPEC ID, with the runs it fired in
+    /// and its hits (FS-COVERAGE): a rule that never fired was not exercised.
+    pub rules: BTreeMap<String, RuleStats>,
+}
+
+/// How often one rule fired over a campaign.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleStats {
+    pub runs: u64,
+    pub hits: u64,
 }
 
 impl Summary {
-    /// Whether any finding is not explained by the documents (or a run was nondeterministic).
-    pub fn has_undocumented(&self) -> bool {
-        !self.nondeterministic.is_empty() || self.by_invariant.values().any(|s| s.runs > s.documented)
+    /// The rules that never fired (FS-COVERAGE).
+    pub fn unexercised(&self) -> Vec<&str> {
+        self.rules.iter().filter(|(_, r)| r.hits == 0).map(|(id, _)| id.as_str()).collect()
+    }
+
+    /// Whether every seed of the campaign (or its shard) has run.
+    pub fn complete(&self) -> bool {
+        self.done_until == self.campaign.seeds.end
+    }
+}
+
+/// The classes of an invariant as a list (`{"class": …, "runs": n}`): a JSON map's keys are
+/// strings, and a class is typed.
+mod class_counts {
+    use crate::finding::Class;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize, Deserialize)]
+    struct Count {
+        class: Class,
+        runs: u64,
+    }
+
+    pub fn serialize<S: Serializer>(map: &BTreeMap<Class, u64>, s: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<Count> = map.iter().map(|(class, runs)| Count { class: class.clone(), runs: *runs }).collect();
+        list.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<Class, u64>, D::Error> {
+        Ok(Vec::<Count>::deserialize(d)?.into_iter().map(|c| (c.class, c.runs)).collect())
     }
 }
 
@@ -99,11 +216,28 @@ pub const MAX_SEEDS: u64 = 100_000_000;
 impl Campaign {
     /// How many seeds this campaign (or its shard) runs, counted without listing them.
     pub fn seed_count(&self) -> u64 {
-        let below = |m: u64| match self.shard {
-            None => m,
-            Some((k, n)) => m / n + u64::from(m % n > k - 1),
-        };
-        below(self.seeds.end) - below(self.seeds.start)
+        count_below(self.shard, self.seeds.end) - count_below(self.shard, self.seeds.start)
+    }
+
+    /// What this campaign is (its summary's `campaign`).
+    pub fn identity(&self) -> Result<Identity, String> {
+        let text = crate::scenario::to_ron(&self.base())?;
+        Ok(Identity {
+            target: self.target.clone(),
+            seeds: self.seeds.clone(),
+            shard: self.shard,
+            check_determinism: self.check_determinism,
+            setup: format!("{:016x}", crate::engine::fnv1a64(text.as_bytes())),
+            failsim: env!("CARGO_PKG_VERSION").to_string(),
+        })
+    }
+}
+
+/// How many seeds of a shard lie below `m`.
+fn count_below(shard: Option<Shard>, m: u64) -> u64 {
+    match shard {
+        None => m,
+        Some(Shard { k, n }) => m / n + u64::from(m % n > k - 1),
     }
 }
 
@@ -134,6 +268,7 @@ impl Campaign {
             script: Vec::new(),
             end: Ms(0),
             expect: Vec::new(),
+            downtime_at_most: None,
             expect_trace: None,
         }
     }
@@ -148,84 +283,177 @@ pub(super) struct SeedResult {
     switches: u32,
     violations: Vec<Violation>,
     nondeterministic: bool,
+    rules: Vec<(crate::finding::SpecId, u32)>,
 }
 
-/// Runs a campaign against a world of systems of any product (`run_campaign` picks it).
+/// The summary a campaign starts from, with the wall-clock time spent on it before: an empty
+/// one (its folder checked and its first summary written before any seed runs), or the one in
+/// its folder when it resumes.
+fn starting_summary(c: &Campaign) -> Result<(Summary, u64), String> {
+    let identity = c.identity()?;
+    let fresh = Summary { done_until: c.seeds.start, campaign: identity, ..Summary::default() };
+    let Some(dir) = &c.out_dir else {
+        return match c.start {
+            Start::Fresh => Ok((fresh, 0)),
+            Start::Resume => Err("--resume needs the campaign's folder".into()),
+        };
+    };
+    if c.start == Start::Resume && !dir.is_dir() {
+        return Err(format!("--resume {}: no such folder, so no chaos summary to continue", dir.display()));
+    }
+    store::prepare(dir)?;
+    match c.start {
+        Start::Fresh => {
+            store::save(dir, &fresh, c.hooks.wall_ms, 0)?;
+            Ok((fresh, 0))
+        }
+        Start::Resume => store::resume(dir, &fresh.campaign),
+    }
+}
+
+/// Runs a campaign against a world of systems of any product (`run_campaign` picks it). Each
+/// chunk of seeds is folded in seed order; then each invariant's new example is shrunk and its
+/// repro written, and the summary in the folder is brought up to date, so a campaign stopped at
+/// any point (SIGKILL included) keeps what it found and resumes from there (FS-RESUME).
 pub fn campaign_for<P: Registered>(c: &Campaign, setup: &Setup<'_, P>) -> Result<Summary, String> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(c.jobs.max(1)).build().map_err(|e| e.to_string())?;
-    let alphabet = setup.letters();
-    let profiles = setup.profiles();
-    let nodes = setup.nodes();
     let total = c.seed_count();
     if total > MAX_SEEDS {
         return Err(format!("{total} seeds: a campaign runs at most {MAX_SEEDS} (split it with --shard K/N)"));
     }
-    let mut seeds = c.seeds.clone().filter(|s| c.shard.is_none_or(|(k, n)| s % n == k - 1));
-    let mut summary = Summary { target: c.target.clone(), ..Summary::default() };
-    let mut lowest: BTreeMap<Invariant, (Finding, bool)> = BTreeMap::new();
+    let (mut summary, earlier_wall_ms) = starting_summary(c)?;
+    let shard = c.shard;
+    let mut seeds = (summary.done_until..c.seeds.end).filter(|s| shard.is_none_or(|sh| sh.holds(*s))).peekable();
     // Seeds are drawn a chunk at a time, so memory does not grow with the campaign.
-    loop {
+    while !c.hooks.stopped() {
         let chunk: Vec<u64> = seeds.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
+        let Some(&last) = chunk.last() else {
+            summary.done_until = c.seeds.end;
             break;
-        }
-        let results: Vec<SeedResult> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&seed| {
-                    let schedule = Schedule::draw(seed, &alphabet, profiles.clone(), &nodes);
-                    let r = run_schedule::<P>(setup, &schedule, seed, c.check_determinism);
-                    let nondeterministic = c.check_determinism && run_schedule::<P>(setup, &schedule, seed, true).trace_hash != r.trace_hash;
-                    SeedResult {
-                        seed,
-                        faults: schedule.faults.len(),
-                        events: r.events,
-                        downtime_ms: r.downtime_ms,
-                        split_brain_ms: r.split_brain_ms,
-                        switches: r.switches,
-                        violations: r.violations,
-                        nondeterministic,
-                    }
-                })
-                .collect()
-        });
+        };
+        // A chunk cut short by a stop is dropped whole: the summary only ever covers a prefix.
+        let tally = Tally { c, total, done: AtomicU64::new(summary.runs), findings: summary.findings_total() };
+        let Some(results) = pool.install(|| run_chunk::<P>(c, setup, &chunk, &tally)) else {
+            break;
+        };
+        let repros_before: BTreeMap<String, Option<String>> = summary.by_invariant.iter().map(|(k, s)| (k.clone(), s.repro.clone())).collect();
         for r in results {
-            fold(&mut summary, &mut lowest, r);
+            fold(&mut summary, r);
         }
-        if let Some(report) = c.progress {
+        // The last chunk completes the campaign, whatever comes next (a stop, say).
+        summary.done_until = if seeds.peek().is_none() { c.seeds.end } else { last + 1 };
+        shrink_new_examples::<P>(c, setup, &mut summary, &repros_before)?;
+        if let Some(dir) = &c.out_dir {
+            store::save(dir, &summary, c.hooks.wall_ms, earlier_wall_ms)?;
+        }
+        if let Some(report) = c.hooks.progress {
             report(summary.runs, total, summary.findings_total());
         }
     }
-    for (invariant, (finding, _)) in lowest {
-        let stats = summary.by_invariant.get_mut(invariant.label()).expect("counted");
-        let original = Schedule::draw(finding.seed, &alphabet, profiles.clone(), &nodes);
-        let shrunk = shrink::<P>(setup, &original, finding.seed, invariant);
-        stats.shrunk_faults = Some(shrunk.faults.len());
-        if let Some(dir) = &c.out_dir {
-            let path = dir.join(format!("repro-{}-{}-seed{}.ron", c.target, invariant.slug(), finding.seed));
-            let text = repro_file::<P>(c, setup, &finding, &shrunk, invariant)?;
-            crate::scenario::write_atomically(&path, &text)?;
-            stats.repro = Some(path.display().to_string());
-        }
-        stats.example = Some(finding);
+    if summary.complete()
+        && let Some(dir) = &c.out_dir
+    {
+        store::save(dir, &summary, c.hooks.wall_ms, earlier_wall_ms)?;
     }
     Ok(summary)
+}
+
+/// Runs one chunk of seeds in parallel, results in seed order; `None` when a stop came first.
+fn run_chunk<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, chunk: &[u64], tally: &Tally<'_>) -> Option<Vec<SeedResult>> {
+    let alphabet = setup.letters();
+    let profiles = setup.profiles();
+    let nodes = setup.nodes();
+    chunk
+        .par_iter()
+        .map(|&seed| {
+            if c.hooks.stopped() {
+                return None;
+            }
+            let schedule = Schedule::draw(seed, &alphabet, profiles.clone(), &nodes);
+            let r = run_schedule::<P>(setup, &schedule, seed, c.check_determinism);
+            let nondeterministic = c.check_determinism && run_schedule::<P>(setup, &schedule, seed, true).trace_hash != r.trace_hash;
+            tally.ran();
+            Some(SeedResult {
+                seed,
+                faults: schedule.faults.len(),
+                events: r.events,
+                downtime_ms: r.downtime_ms,
+                split_brain_ms: r.split_brain_ms,
+                switches: r.switches,
+                violations: r.violations,
+                nondeterministic,
+                rules: r.rules,
+            })
+        })
+        .collect()
+}
+
+/// Progress within a chunk, told run by run (from any worker thread); the findings are those
+/// folded before the chunk.
+struct Tally<'a> {
+    c: &'a Campaign,
+    total: u64,
+    done: AtomicU64,
+    findings: u64,
+}
+
+impl Tally<'_> {
+    fn ran(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(report) = self.c.hooks.progress {
+            report(done, self.total, self.findings);
+        }
+    }
+}
+
+/// Shrinks each example that is new since the last chunk and writes its repro file (replacing
+/// the repro of the example it displaced). The shrunk schedule depends only on the example's
+/// seed, so when this happens does not change the result.
+fn shrink_new_examples<P: Registered>(
+    c: &Campaign,
+    setup: &Setup<'_, P>,
+    summary: &mut Summary,
+    repros_before: &BTreeMap<String, Option<String>>,
+) -> Result<(), String> {
+    for (label, stats) in summary.by_invariant.iter_mut() {
+        let Some(finding) = stats.example.as_ref().filter(|_| stats.shrunk_faults.is_none()) else {
+            continue;
+        };
+        let invariant = finding.violation.invariant;
+        let original = Schedule::draw(finding.seed, &setup.letters(), setup.profiles(), &setup.nodes());
+        let shrunk = shrink::<P>(setup, &original, finding.seed, invariant);
+        stats.shrunk_faults = Some(shrunk.faults.len());
+        let Some(dir) = &c.out_dir else {
+            continue;
+        };
+        let name = format!("repro-{}-{}-seed{}.ron", c.target, invariant.slug(), finding.seed);
+        let text = repro_file::<P>(c, setup, finding, &shrunk, invariant)?;
+        crate::scenario::write_atomically(&dir.join(&name), &text)?;
+        if let Some(Some(old)) = repros_before.get(label)
+            && *old != name
+        {
+            // The displaced example's repro: a lower or undocumented seed replaced it.
+            let _ = std::fs::remove_file(dir.join(old));
+        }
+        stats.repro = Some(name);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 impl SeedResult {
     pub(super) fn for_test(seed: u64, violations: Vec<Violation>) -> Self {
-        SeedResult { seed, faults: 0, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0, violations, nondeterministic: false }
+        SeedResult { seed, faults: 0, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0, violations, nondeterministic: false, rules: Vec::new() }
     }
 }
 
 impl Summary {
-    fn findings_total(&self) -> u64 {
+    pub fn findings_total(&self) -> u64 {
         self.by_invariant.values().map(|s| s.runs).sum()
     }
 }
 
-pub(super) fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Finding, bool)>, r: SeedResult) {
+pub(super) fn fold(summary: &mut Summary, r: SeedResult) {
     summary.runs += 1;
     summary.events += r.events;
     summary.downtime_ms_total += r.downtime_ms;
@@ -235,6 +463,7 @@ pub(super) fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Find
     if r.nondeterministic {
         summary.nondeterministic.push(r.seed);
     }
+    fold_rules(&mut summary.rules, &r.rules);
     // A run counts once for each invariant it broke (in a world of several systems, several
     // may break it): documented when the documents explain every system's violation.
     let mut broken: BTreeMap<Invariant, bool> = BTreeMap::new();
@@ -250,20 +479,45 @@ pub(super) fn fold(summary: &mut Summary, lowest: &mut BTreeMap<Invariant, (Find
         let stats = summary.by_invariant.get_mut(v.invariant.label()).expect("counted above");
         for class in &v.classes {
             *stats.classes.entry(class.clone()).or_default() += 1;
+            if v.documented.is_none() {
+                *stats.unexplained.entry(class.clone()).or_default() += 1;
+            }
         }
-        let finding = Finding { seed: r.seed, violation: v.clone(), faults: r.faults };
+        let finding = Finding { seed: r.seed, violation: v, faults: r.faults };
         if summary.findings.len() < KEPT_FINDINGS {
             summary.findings.push(finding.clone());
         }
         // Keep the lowest seed per invariant, preferring an undocumented one.
-        let undocumented = v.documented.is_none();
-        match lowest.get(&v.invariant) {
-            Some((_, true)) => {}
-            Some((_, false)) if !undocumented => {}
-            _ => {
-                lowest.insert(v.invariant, (finding, undocumented));
-            }
+        if better_example(&finding, stats.example.as_ref()) {
+            stats.example = Some(finding);
+            stats.shrunk_faults = None;
+            stats.repro = None;
         }
+    }
+}
+
+/// Adds one run's rule hits (several systems of one product add up; a run counts once).
+fn fold_rules(rules: &mut BTreeMap<String, RuleStats>, fired: &[(crate::finding::SpecId, u32)]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for &(id, hits) in fired {
+        if !rules.contains_key(id) {
+            rules.insert(id.to_string(), RuleStats::default());
+        }
+        let stats = rules.get_mut(id).expect("inserted above");
+        stats.hits += u64::from(hits);
+        if hits > 0 && !seen.contains(&id) {
+            stats.runs += 1;
+            seen.push(id);
+        }
+    }
+}
+
+/// Whether `new` replaces `old` as its invariant's example: the lowest seed, an undocumented
+/// one before any documented one. Seeds come in order, so among equals the first stays.
+pub(super) fn better_example(new: &Finding, old: Option<&Finding>) -> bool {
+    match old {
+        None => true,
+        Some(old) => old.violation.documented.is_some() && new.violation.documented.is_none(),
     }
 }
 
@@ -275,12 +529,12 @@ fn repro_file<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, finding: &Findi
     let replay = super::run_schedule::<P>(setup, shrunk, finding.seed, false);
     let v = replay.violations.iter().find(|v| v.invariant == invariant).ok_or("the shrunk schedule no longer fails")?;
     let mut ids = vec!["FS-REPRO".to_string()];
-    ids.extend(v.documented.map(str::to_string));
+    ids.extend(v.documented.clone());
     let when = match invariant {
         Invariant::SplitBrain | Invariant::Dns => When::During(0, shrunk.end_ms()),
         Invariant::Loss | Invariant::Liveness | Invariant::Assertion => When::At(shrunk.end_ms()),
     };
-    let documented = match v.documented {
+    let documented = match &v.documented {
         Some(id) => format!("The documents describe this behaviour ({id}): a documented finding, not a bug."),
         None => "No document describes this behaviour: an undocumented finding.".to_string(),
     };

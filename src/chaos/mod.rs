@@ -6,41 +6,47 @@
 //! writes, fault strikes and heals; every fault is healed when the fault phase ends; the system
 //! then gets quiet time. Results depend on the seed only: never on `-j`, never on the machine.
 
+pub mod baseline;
 pub mod campaign;
+pub mod merge;
 mod schedule;
+pub mod shard;
 mod shrink;
+pub mod store;
 #[cfg(test)]
 mod tests;
 
 pub use crate::fault::Profile;
-pub use crate::finding::Invariant;
+pub use crate::finding::{Class, ClassKind, Invariant, ProblemKind};
 pub use crate::products::{AnyFaultKind as FaultKind, AnyLetter as Letter, ScheduledFault as Fault};
-pub use campaign::{Campaign, Finding, InvariantStats, Summary, campaign_for, run_campaign};
+pub use baseline::{Baseline, Verdict};
+pub use campaign::{Campaign, Finding, Hooks, Identity, InvariantStats, RuleStats, Shard, Start, Summary, campaign_for, run_campaign};
 pub use schedule::Schedule;
 pub use shrink::shrink;
+pub use store::{SummaryFile, Timing};
 
 use crate::engine::{Sim, Time};
 use crate::finding::SpecId;
 use crate::products::{Product, Registered};
 use crate::runner::{Harness, Setup, drive, prepare};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One broken invariant in a run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     pub invariant: Invariant,
     /// The system it broke in, by name, in a world of several ("" for a scenario's one system).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub system: String,
     /// When it was first seen.
     pub at_ms: Time,
     /// How long it lasted (split brain), if it ended.
     pub duration_ms: Option<Time>,
     /// The classes of what broke (a problem kind, a loss mechanism), typed at the source.
-    pub classes: Vec<String>,
+    pub classes: Vec<Class>,
     pub detail: String,
     /// The SPEC ID of the document that describes it as the product's behaviour.
-    pub documented: Option<SpecId>,
+    pub documented: Option<String>,
 }
 
 /// The outcome of one run.
@@ -54,6 +60,8 @@ pub struct RunResult {
     pub downtime_ms: Time,
     pub split_brain_ms: Time,
     pub switches: u32,
+    /// Each documented rule of the systems with how often it fired (FS-COVERAGE).
+    pub rules: Vec<(SpecId, u32)>,
 }
 
 impl RunResult {
@@ -71,7 +79,7 @@ pub fn run_schedule<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, se
         Ok(r) => r,
         Err(payload) => {
             let msg = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
-            RunResult { violations: vec![assertion(msg)], trace_hash: None, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0 }
+            RunResult { violations: vec![assertion(msg)], trace_hash: None, events: 0, downtime_ms: 0, split_brain_ms: 0, switches: 0, rules: Vec::new() }
         }
     }
 }
@@ -82,7 +90,7 @@ fn assertion(detail: String) -> Violation {
         system: String::new(),
         at_ms: 0,
         duration_ms: None,
-        classes: vec!["model assertion".into()],
+        classes: vec![Class::new(ClassKind::Assertion, None)],
         detail,
         documented: None,
     }
@@ -140,6 +148,7 @@ fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u
         violations.push(Violation { at_ms: overrun.at_ms, ..assertion(overrun.to_string()) });
     }
     let mut each = Vec::new();
+    let rules = sim.model.systems.iter().flat_map(|s| s.rules_fired()).collect();
     for (i, watch) in watches.into_iter().enumerate() {
         let writes = sim.model.systems[i].ledger().summary();
         let problems = sim.model.health(i);
@@ -155,6 +164,7 @@ fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u
         downtime_ms: metrics.downtime_ms,
         split_brain_ms: metrics.split_brain_ms,
         switches: metrics.switches,
+        rules,
     }
 }
 
@@ -180,7 +190,10 @@ fn system_violations(
             Some(d) => format!("{} online/active from {} for {}", s.count, crate::engine::clock(s.at_ms), crate::units::Ms(d)),
             None => format!("{} online/active from {} until the end", s.count, crate::engine::clock(s.at_ms)),
         };
-        let classes = vec![format!("{} nodes online/active", s.count)];
+        let nodes = u32::try_from(s.count).unwrap_or(u32::MAX);
+        // The class names the count only (the violation carries the document), as summaries
+        // have always shown it.
+        let classes = vec![Class::new(ClassKind::Online(nodes), None)];
         violations.push(Violation {
             invariant: Invariant::SplitBrain,
             system: String::new(),
@@ -188,14 +201,14 @@ fn system_violations(
             duration_ms: s.duration_ms,
             classes,
             detail,
-            documented: s.documented,
+            documented: s.documented.map(str::to_string),
         });
     }
     if writes.lost > 0 {
         violations.push(loss_violation(writes, end));
     }
     if let Some((at_ms, detail)) = dns {
-        let classes = vec!["address under two names".into()];
+        let classes = vec![Class::new(ClassKind::TwoNames, None)];
         violations.push(Violation { invariant: Invariant::Dns, system: String::new(), at_ms, duration_ms: None, classes, detail, documented: None });
     }
     if !problems.is_empty() {
@@ -207,9 +220,9 @@ fn system_violations(
 /// Lost writes are documented only when every loss has a documented cause.
 fn loss_violation(writes: &crate::ledger::Summary, end: Time) -> Violation {
     let detail = writes.losses.iter().map(|(cause, ids)| format!("{} lost: {}", ids.len(), cause.detail)).collect::<Vec<_>>().join("; ");
-    let classes = writes.losses.iter().map(|(cause, _)| class(cause.mechanism, cause.documented)).collect();
+    let classes = writes.losses.iter().map(|(cause, _)| Class::new(ClassKind::Lost(cause.mechanism.to_string()), cause.documented)).collect();
     let all_documented = writes.losses.iter().all(|(cause, _)| cause.documented.is_some());
-    let documented = if all_documented { writes.losses.first().and_then(|(cause, _)| cause.documented) } else { None };
+    let documented = if all_documented { writes.losses.first().and_then(|(cause, _)| cause.documented).map(str::to_string) } else { None };
     Violation { invariant: Invariant::Loss, system: String::new(), at_ms: end, duration_ms: None, classes, detail, documented }
 }
 
@@ -217,11 +230,7 @@ fn loss_violation(writes: &crate::ledger::Summary, end: Time) -> Violation {
 /// state it leaves the system in (the root cause; the others follow from it).
 fn liveness_violation(problems: &[crate::finding::Problem], end: Time) -> Violation {
     let detail = problems.iter().map(|p| p.detail.as_str()).collect::<Vec<_>>().join("; ");
-    let classes = problems.iter().map(|p| class(p.kind.label(), p.documented)).collect();
-    let documented = problems.iter().find_map(|p| p.documented);
+    let classes = problems.iter().map(|p| Class::new(ClassKind::Problem(p.kind), p.documented)).collect();
+    let documented = problems.iter().find_map(|p| p.documented).map(str::to_string);
     Violation { invariant: Invariant::Liveness, system: String::new(), at_ms: end, duration_ms: None, classes, detail, documented }
-}
-
-fn class(kind: &str, documented: Option<SpecId>) -> String {
-    documented.map_or(kind.to_string(), |id| format!("{kind} [{id}]"))
 }

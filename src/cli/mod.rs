@@ -82,7 +82,9 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
     let property: explore::Property = property.parse()?;
     let [from, step, until, duration] = grid.map(|g| g.parse::<failsim::Ms>().map(|m| m.0));
     let grid = explore::Grid { from_ms: from?, step_ms: step?, until_ms: until?, duration_ms: duration? };
-    let e = explore::explore(&sc, &file.display().to_string(), depth, property, grid, jobs)?;
+    clear_found(out)?;
+    let e = explore::explore_with_progress(&sc, &file.display().to_string(), depth, property, grid, jobs, chaos::progress_shown())?;
+    chaos::finish_progress();
     for (i, f) in e.found.iter().enumerate() {
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
     }
@@ -105,6 +107,22 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
         }
     }
     Ok(held_if(e.found.is_empty()))
+}
+
+/// Makes `out` ready before the exploration runs: created, and without the `found-NNN.ron`
+/// files of an earlier exploration (which this one's numbering would mix with). Nothing else
+/// in it is touched.
+fn clear_found(out: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("--out {}: {e}", out.display()))?;
+    let entries = std::fs::read_dir(out).map_err(|e| format!("--out {}: {e}", out.display()))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let numbered = name.strip_prefix("found-").and_then(|n| n.strip_suffix(".ron")).is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if numbered {
+            std::fs::remove_file(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn graph(file: &Path, at: Option<&str>) -> Result<u8, String> {
@@ -137,7 +155,7 @@ fn print_warnings(o: &Outcome) {
     }
 }
 
-pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim::Limits, warnings: Warnings) -> Result<u8, String> {
+pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim::Limits, warnings: Warnings, coverage: chaos::Coverage) -> Result<u8, String> {
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
     let mut results: Vec<(String, Result<Outcome, String>)> = Vec::new();
     for root in &paths {
@@ -181,10 +199,36 @@ pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim
         }
     }
     println!("{passed} passed, {} failed", failed + broken);
+    let covered = coverage == chaos::Coverage::Report || print_coverage(&results);
     if let Some(out) = junit {
         let cases: Vec<report::junit::Case<'_>> =
             results.iter().map(|(path, r)| report::junit::Case { path: path.clone(), result: r.as_ref().map_err(Clone::clone) }).collect();
         write(&out, &report::junit::junit(&cases))?;
     }
-    Ok(if broken > 0 { CANNOT_RUN } else { held_if(failed == 0) })
+    Ok(if broken > 0 { CANNOT_RUN } else { held_if(failed == 0 && covered) })
+}
+
+/// `check --coverage` (FS-COVERAGE): every documented rule of the products the scenarios run,
+/// with the scenarios it fired in and its hits; whether every rule fired.
+fn print_coverage(results: &[(String, Result<Outcome, String>)]) -> bool {
+    let mut rules: std::collections::BTreeMap<&str, (u64, u64)> = std::collections::BTreeMap::new();
+    for o in results.iter().filter_map(|(_, r)| r.as_ref().ok()) {
+        for (id, hits) in &o.rules_fired {
+            let (scenarios, total) = rules.entry(id.as_str()).or_default();
+            *scenarios += u64::from(*hits > 0);
+            *total += u64::from(*hits);
+        }
+    }
+    let never: Vec<&str> = rules.iter().filter(|(_, (_, hits))| *hits == 0).map(|(id, _)| *id).collect();
+    println!("rule coverage: {} of {} documented rule(s) fired", rules.len() - never.len(), rules.len());
+    for (id, (scenarios, hits)) in &rules {
+        match hits {
+            0 => println!("  {id:<16} NEVER FIRED"),
+            _ => println!("  {id:<16} {scenarios:>5} scenario(s) {hits:>8} hit(s)"),
+        }
+    }
+    if !never.is_empty() {
+        println!("FAIL: --coverage: {} rule(s) never fired: {}", never.len(), never.join(", "));
+    }
+    never.is_empty()
 }

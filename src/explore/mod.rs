@@ -18,16 +18,19 @@ pub mod resilience;
 pub use resilience::{Harm, Resilience, Row};
 
 use crate::action::Target;
+use crate::check::When;
 use crate::engine::{Time, fnv1a64};
+use crate::finding::Invariant;
 use crate::metrics::{Metrics, Recorder};
 use crate::products::{AnyLetter as Letter, ScheduledFault as Fault};
 use crate::products::{Registered, WithConfig};
 use crate::runner::{Setup, drive, prepare};
-use crate::scenario::{Scenario, Step};
+use crate::scenario::{Expectation, Scenario, Step};
 use crate::units::Ms;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What must not happen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -149,22 +152,39 @@ pub struct Exploration {
 /// Explores `scenario`, read from `file` (its path as the command line names it: each found
 /// file's "found by" command names it so, and runs as printed).
 pub fn explore(scenario: &Scenario, file: &str, depth: usize, property: Property, grid: Grid, jobs: usize) -> Result<Exploration, String> {
+    explore_with_progress(scenario, file, depth, property, grid, jobs, None)
+}
+
+/// Called as combinations finish with (combinations done or skipped, all combinations of up
+/// to the depth, minimal combinations found so far).
+pub type Progress = fn(u64, u64, u64);
+
+/// [`explore`], telling `progress` how far it is.
+pub fn explore_with_progress(
+    scenario: &Scenario,
+    file: &str,
+    depth: usize,
+    property: Property,
+    grid: Grid,
+    jobs: usize,
+    progress: Option<Progress>,
+) -> Result<Exploration, String> {
     if !(1..=3).contains(&depth) {
         return Err(format!("--depth {depth}: 1 to 3"));
     }
     grid.check(scenario.end.0)?;
-    struct For<'a>(&'a Scenario, usize, Property, Grid, usize, String);
+    struct For<'a>(&'a Scenario, usize, Property, Grid, usize, String, Option<Progress>);
     impl WithConfig for For<'_> {
         type Out = Result<Exploration, String>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(self.4.max(1)).build().map_err(|e| e.to_string())?;
             let setup = Setup::<P>::of(self.0);
-            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool, found_by: self.5 };
+            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool, found_by: self.5, progress: Tally::new(self.6) };
             ex.explore(self.1, self.2, self.3)
         }
     }
     let found_by = found_by(file, depth, property, grid);
-    scenario.visit(For(scenario, depth, property, grid, jobs, found_by))
+    scenario.visit(For(scenario, depth, property, grid, jobs, found_by, progress))
 }
 
 /// The command that runs this exploration again, as a shell reads it.
@@ -254,6 +274,28 @@ struct Explorer<'a, P: Registered> {
     pool: &'a rayon::ThreadPool,
     /// The command that found what it finds.
     found_by: String,
+    progress: Tally,
+}
+
+/// How far the search is, told to a progress callback (from any worker thread).
+struct Tally {
+    report: Option<Progress>,
+    done: AtomicU64,
+    total: AtomicU64,
+    found: AtomicU64,
+}
+
+impl Tally {
+    fn new(report: Option<Progress>) -> Tally {
+        Tally { report, done: AtomicU64::new(0), total: AtomicU64::new(0), found: AtomicU64::new(0) }
+    }
+
+    fn add(&self, done: u64) {
+        let now = self.done.fetch_add(done, Ordering::Relaxed) + done;
+        if let Some(report) = self.report {
+            report(now, self.total.load(Ordering::Relaxed), self.found.load(Ordering::Relaxed));
+        }
+    }
 }
 
 impl<P: Registered> Explorer<'_, P> {
@@ -290,7 +332,9 @@ impl<P: Registered> Explorer<'_, P> {
                 .par_iter()
                 .map(|c| {
                     let faults: Vec<Fault> = c.iter().map(|&i| atoms[i].clone()).collect();
-                    self.run(&script_with(scenario, names, &faults))
+                    let ran = self.run(&script_with(scenario, names, &faults));
+                    self.progress.add(1);
+                    ran
                 })
                 .collect()
         })
@@ -314,6 +358,7 @@ impl<P: Registered> Explorer<'_, P> {
         }
         let atoms = atoms(&letters, &nodes, grid);
         assert_eq!(atoms.len() as u64, atom_count, "the atoms were counted before they were built");
+        self.progress.total.store(combination_count(atoms.len(), depth).unwrap_or(u64::MAX), Ordering::Relaxed);
         let mut breaking: Vec<Vec<usize>> = Vec::new();
         let mut states = BTreeSet::new();
         let mut runs = 0u64;
@@ -327,13 +372,17 @@ impl<P: Registered> Explorer<'_, P> {
                     kinds.len() == k && !breaking.iter().any(|b| b.iter().all(|x| c.contains(x)))
                 })
                 .collect();
+            // The combinations skipped (a repeated fault, a breaking subset) are done too.
+            let all = combination_count(atoms.len(), k).unwrap_or(0) - combination_count(atoms.len(), k - 1).unwrap_or(0);
+            self.progress.add(all.saturating_sub(candidates.len() as u64));
             let results = self.run_all(self.scenario, &atoms, &candidates)?;
             runs += candidates.len() as u64;
             for (c, ran) in candidates.into_iter().zip(results) {
                 states.insert(ran.fingerprint);
                 if let Some(detail) = self.broken(property, &ran.metrics) {
                     let faults: Vec<Fault> = c.iter().map(|&i| atoms[i].clone()).collect();
-                    found.push(self.found_for(&faults, detail)?);
+                    found.push(self.found_for(&faults, detail, property)?);
+                    self.progress.found.fetch_add(1, Ordering::Relaxed);
                     breaking.push(c);
                 }
             }
@@ -354,18 +403,49 @@ impl<P: Registered> Explorer<'_, P> {
         (!each.is_empty()).then(|| each.join("; "))
     }
 
-    fn found_for(&self, faults: &[Fault], detail: String) -> Result<Found, String> {
+    fn found_for(&self, faults: &[Fault], detail: String, property: Property) -> Result<Found, String> {
         let described: Vec<String> = faults.iter().map(|f| f.describe(&self.setup.names)).collect();
         let scenario = self.scenario;
+        let mut expect = scenario.expect.clone();
+        expect.extend(self.property_expectations(property));
+        let downtime_at_most = match property {
+            Property::DowntimeAbove(limit) => Some(Ms(limit)),
+            Property::SplitBrain | Property::Loss => scenario.downtime_at_most,
+        };
         let repro = Scenario {
             name: format!("explore: {}", described.join(" + ")),
             doc: format!("Found by `{}` from \"{}\": {}. Breaks the property: {detail}.", self.found_by, scenario.name, described.join("; ")),
             script: script_with(scenario, &self.setup.names, faults),
+            expect,
+            downtime_at_most,
             expect_trace: None,
             ..scenario.clone()
         };
         let (text, _) = crate::replay::pinned_text(std::path::Path::new("found.ron"), &crate::scenario::to_ron(&repro)?)?;
         Ok(Found { faults: described, detail, scenario: text })
+    }
+}
+
+impl<P: Registered> Explorer<'_, P> {
+    /// For each system, an expectation that fails exactly when the system breaks the property
+    /// (the claim chaos checks the same invariant with), so a found file replays to exit 1 and,
+    /// once the behaviour changes, is a regression test (FS-REPRO). Downtime is a metric, not
+    /// a claim: a file found for it sets `downtime_at_most` instead.
+    fn property_expectations(&self, property: Property) -> Vec<Expectation> {
+        let (invariant, when) = match property {
+            Property::SplitBrain => (Invariant::SplitBrain, When::During(0, self.scenario.end.0)),
+            Property::Loss => (Invariant::Loss, When::At(self.scenario.end.0)),
+            Property::DowntimeAbove(_) => return Vec::new(),
+        };
+        let systems = self.setup.names.iter().zip(&self.setup.cfgs);
+        systems
+            .map(|(name, cfg)| Expectation {
+                ids: vec!["FS-REPRO".to_string()],
+                when,
+                system: (!name.is_empty()).then(|| name.to_string()),
+                that: P::wrap_claim(P::claim_for(cfg, invariant)),
+            })
+            .collect()
     }
 }
 

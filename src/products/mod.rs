@@ -197,6 +197,9 @@ pub trait ChaosProfile: Observation {
     /// While more than one node is online/active: the document that describes this state as
     /// the product's behaviour, if one does (asked when the split brain begins).
     fn split_brain_documented(&self) -> Option<SpecId>;
+    /// Every documented rule this system models, with how often it fired in this run so far
+    /// (FS-COVERAGE), in its catalog's order.
+    fn rules_fired(&self) -> Vec<(SpecId, u32)>;
     /// The claim that holds exactly when `invariant` does (a repro file's expectation).
     fn claim_for(cfg: &Self::Config, invariant: Invariant) -> Self::Claim;
     /// Named configurations that `failsim chaos NAME` can target.

@@ -396,6 +396,11 @@ macro_rules! registry {
                     $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::ChaosProfile>::split_brain_documented(s), )*
                 }
             }
+            fn rules_fired(&self) -> Vec<($crate::finding::SpecId, u32)> {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::ChaosProfile>::rules_fired(s), )*
+                }
+            }
             fn claim_for(cfg: &System, invariant: $crate::finding::Invariant) -> AnyClaim {
                 match cfg {
                     $( $(#[$meta])* System::$variant(c) => AnyClaim::$variant(<$product as $crate::products::ChaosProfile>::claim_for(c, invariant)), )*

@@ -118,6 +118,10 @@ pub struct Outcome {
     #[serde(skip)]
     pub trace_hash: u64,
     pub events: u64,
+    /// Each documented rule of the systems with how often it fired (FS-COVERAGE; `check
+    /// --coverage`), several systems of one product added up.
+    #[serde(skip)]
+    pub rules_fired: Vec<(String, u32)>,
 }
 
 /// A warning (FS-LINT) and the system it is about ("" for a scenario's one system, "all" for
@@ -487,6 +491,13 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         .collect();
     let total = (n > 1).then(|| Metrics::total(&systems.iter().map(|s| s.metrics.clone()).collect::<Vec<_>>()));
     let first = systems.remove(0);
+    let mut rules_fired: Vec<(String, u32)> = Vec::new();
+    for (id, hits) in sim.model.systems.iter().flat_map(|s| s.rules_fired()) {
+        match rules_fired.iter_mut().find(|(known, _)| known == id) {
+            Some((_, n)) => *n = n.saturating_add(hits),
+            None => rules_fired.push((id.to_string(), hits)),
+        }
+    }
     let mut outcome = Outcome {
         name: scenario.name.clone(),
         metrics: first.metrics,
@@ -510,9 +521,34 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
             .collect(),
         expectations,
         events: sim.events_handled(),
+        rules_fired,
     };
+    outcome.expectations.extend(downtime_verdicts(scenario, &outcome));
     outcome.expectations.extend(pinned::verdict(scenario, &outcome));
     Ok(outcome)
+}
+
+/// `downtime_at_most`: for each system, whether its downtime over the run stayed within the
+/// limit (FS-REPRO: what an explore file found for `downtime>LIMIT` expects).
+fn downtime_verdicts(scenario: &Scenario, outcome: &Outcome) -> Vec<ExpectationResult> {
+    let Some(limit) = scenario.downtime_at_most else {
+        return Vec::new();
+    };
+    let first = (outcome.system_name.as_str(), &outcome.metrics);
+    let systems = std::iter::once(first).chain(outcome.others.iter().map(|o| (o.name.as_str(), &o.metrics)));
+    systems
+        .map(|(name, m)| ExpectationResult {
+            ids: vec!["FS-REPRO".to_string()],
+            system: name.to_string(),
+            when: "the whole run".to_string(),
+            claim: format!("Downtime(at most {limit})"),
+            failure: (m.downtime_ms > limit.0).then(|| Failure {
+                at_ms: outcome.end_ms,
+                expected: format!("downtime at most {limit}"),
+                actual: format!("downtime {}", crate::units::Ms(m.downtime_ms)),
+            }),
+        })
+        .collect()
 }
 
 /// The products of a scenario's systems, each once, in order of first appearance.

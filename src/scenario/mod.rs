@@ -40,6 +40,10 @@ pub struct Scenario {
     pub script: Vec<Step>,
     pub end: Ms,
     pub expect: Vec<Expectation>,
+    /// The most downtime each system may have over the run (`downtime_at_most: "7m"`): what an
+    /// explore file found for `downtime>7m` expects, so its replay fails exactly when the
+    /// property breaks (FS-REPRO). Downtime is a metric over the run, not a claim at an instant.
+    pub downtime_at_most: Option<Ms>,
     /// The run this file states it replays (FS-PIN), checked by `run` after the expectations.
     pub expect_trace: Option<ExpectTrace>,
 }
@@ -85,7 +89,7 @@ impl Scenario {
 impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Scenario", 9)?;
+        let mut st = s.serialize_struct("Scenario", 10)?;
         st.serialize_field("name", &self.name)?;
         st.serialize_field("doc", &self.doc)?;
         st.serialize_field("seed", &self.seed)?;
@@ -103,6 +107,10 @@ impl Serialize for Scenario {
         st.serialize_field("script", &self.script)?;
         st.serialize_field("end", &self.end)?;
         st.serialize_field("expect", &self.expect)?;
+        match &self.downtime_at_most {
+            Some(limit) => st.serialize_field("downtime_at_most", limit)?,
+            None => st.skip_field("downtime_at_most")?,
+        }
         match &self.expect_trace {
             Some(pin) => st.serialize_field("expect_trace", pin)?,
             None => st.skip_field("expect_trace")?,
@@ -134,6 +142,8 @@ struct Shell<H> {
     end: Ms,
     #[serde(default = "Vec::new")]
     expect: Vec<ExpectShell<H>>,
+    #[serde(default)]
+    downtime_at_most: Option<Ms>,
     #[serde(default)]
     expect_trace: Option<ExpectTrace>,
 }
@@ -217,7 +227,8 @@ impl<H> Shell<H> {
         let script = self.script.into_iter().zip(actions).map(|(s, action)| Step { at: s.at, system: s.system, action }).collect();
         let expect = self.expect.into_iter().zip(claims).map(|(e, that)| Expectation { ids: e.ids, when: e.when, system: e.system, that }).collect();
         let (name, doc, seed, world, systems, end, expect_trace) = (self.name, self.doc, self.seed, self.world, self.systems, self.end, self.expect_trace);
-        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect, expect_trace })
+        let downtime_at_most = self.downtime_at_most;
+        Ok(Scenario { name, doc, seed, world, system, systems, script, end, expect, downtime_at_most, expect_trace })
     }
 }
 
@@ -663,12 +674,50 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     };
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // A unique temporary name in the same folder (so the rename cannot cross file systems and
-    // two campaigns writing into one folder never share a temporary file).
-    let mut tmp = tempfile::Builder::new().prefix(".failsim-").suffix(".tmp").tempfile_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // two campaigns writing into one folder never share a temporary file), carrying this
+    // process's id so that a later run can tell a killed run's leftover from a live one's.
+    let prefix = format!("{TEMPORARY_PREFIX}{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(TEMPORARY_SUFFIX);
+    // The user's normal mode for a new file (0666 less the umask), not tempfile's private 0600.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let written = tmp.write_all(text.as_bytes()).and_then(|()| tmp.as_file().sync_all());
     written.map_err(|e| format!("{}: {e}", tmp.path().display()))?;
     tmp.persist(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
     Ok(())
+}
+
+const TEMPORARY_PREFIX: &str = ".failsim-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// Whether a file name is a temporary file of [`write_atomically`] whose process is gone (a
+/// run killed while writing): such a file is never renamed into place, so it may be removed.
+/// One of a live process is not stale; one without a process id (an older failsim's) is.
+pub fn stale_temporary(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(TEMPORARY_PREFIX).and_then(|r| r.strip_suffix(TEMPORARY_SUFFIX)) else {
+        return false;
+    };
+    match rest.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok()) {
+        Some(pid) => !process_alive(pid),
+        None => true,
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// The most steps a script may have.

@@ -119,6 +119,39 @@ pub struct CheckPoint {
     /// Set when a Standby was made Active while the Active could not be told (CP-6): the
     /// document that describes the two Actives that follow.
     collision_by: Option<SpecId>,
+    /// How often each documented rule decided something (FS-COVERAGE).
+    fired: crate::finding::Fired,
+}
+
+/// The documented rules of Management HA, as chaos coverage counts them (FS-COVERAGE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// The Active syncs a Standby (CP-2).
+    Sync,
+    /// A Standby refuses changes: Read Only (CP-3).
+    ReadOnly,
+    /// A changeover that tells the old Active makes it Standby (CP-5).
+    Changeover,
+    /// A changeover that cannot tell the old Active: Collision Mode (CP-6).
+    Collision,
+    /// The administrator ends a collision; the demoted server is overwritten (CP-8).
+    EndCollision,
+    /// A server that goes down loses its unpublished session (CP-10).
+    SessionLost,
+}
+
+impl crate::finding::Rule for Rule {
+    const ALL: &'static [Rule] = &[Rule::Sync, Rule::ReadOnly, Rule::Changeover, Rule::Collision, Rule::EndCollision, Rule::SessionLost];
+    fn id(self) -> SpecId {
+        match self {
+            Rule::Sync => "CP-2",
+            Rule::ReadOnly => "CP-3",
+            Rule::Changeover => "CP-5",
+            Rule::Collision => "CP-6",
+            Rule::EndCollision => "CP-8",
+            Rule::SessionLost => "CP-10",
+        }
+    }
 }
 
 impl CheckPoint {
@@ -138,7 +171,16 @@ impl CheckPoint {
         let timer = cx.new_timer();
         cx.arm(timer, cfg.sync_interval.0, Event::PeriodicSync);
         cx.record(Rec::Initial { active: cfg.servers[cfg.initially_active.idx()].clone() });
-        CheckPoint { cfg: Arc::new(cfg), switch, servers, ledger: Ledger::new(stores), refusals: Vec::new(), timer, collision_by: None }
+        CheckPoint {
+            cfg: Arc::new(cfg),
+            switch,
+            servers,
+            ledger: Ledger::new(stores),
+            refusals: Vec::new(),
+            timer,
+            collision_by: None,
+            fired: crate::finding::Fired::default(),
+        }
     }
 
     pub fn name(&self, n: Sid) -> &str {
@@ -222,6 +264,7 @@ impl CheckPoint {
         for range in copied.ranges() {
             self.ledger.store(*range, store(to), cx.now());
         }
+        self.fired.fire(Rule::Sync);
         let db = self.server(from).db.clone();
         self.server_mut(to).db = db;
         for n in [from, to] {
@@ -346,6 +389,9 @@ impl CheckPoint {
             self.server_mut(n).running = running;
             cx.record(Rec::Running { server: self.name(n).into(), running, power: scope == Scope::Server });
             if !running {
+                if self.server(n).session > 0 {
+                    self.fired.fire(Rule::SessionLost);
+                }
                 self.discard_session(n, cx);
             }
         }
@@ -360,6 +406,11 @@ impl CheckPoint {
         }
     }
 
+    /// Each rule of the catalog with how often it fired (FS-COVERAGE).
+    pub fn rules_fired(&self) -> Vec<(SpecId, u32)> {
+        self.fired.counts(<Rule as crate::finding::Rule>::id)
+    }
+
     /// CP-3: a Standby is Read Only.
     fn edit(&mut self, n: Sid, count: u32, cx: &mut Cx<'_, '_>) {
         let what = format!("edit on {}", self.name(n));
@@ -367,6 +418,7 @@ impl CheckPoint {
             return self.refuse(what, "the server's management services are down".into(), cx);
         }
         if self.server(n).mode == Mode::Standby {
+            self.fired.fire(Rule::ReadOnly);
             return self.refuse(what, "a Standby server opens only in Read Only mode".into(), cx);
         }
         self.server_mut(n).session += count;
@@ -409,6 +461,7 @@ impl CheckPoint {
         let why = match untold.first() {
             // CP-6: an Active that cannot be told stays Active: Collision Mode.
             Some(old) => {
+                self.fired.fire(Rule::Collision);
                 self.collision_by = Some("CP-6");
                 format!("{} could not be told: Collision Mode", self.name(*old))
             }
@@ -417,6 +470,7 @@ impl CheckPoint {
         cx.record(Rec::Mode { server: self.name(n).into(), mode: "Active", why });
         // CP-5: an Active that is told becomes Standby, Read Only, and gets the new Active's data.
         for old in told {
+            self.fired.fire(Rule::Changeover);
             self.server_mut(old).mode = Mode::Standby;
             self.server_mut(old).demoted_by = Some("CP-5");
             cx.record(Rec::Mode { server: self.name(old).into(), mode: "Standby", why: format!("changeover to {}; now Read Only", self.name(n)) });
@@ -437,6 +491,7 @@ impl CheckPoint {
         let Some(remaining) = self.others(n).find(|o| self.server(*o).mode == Mode::Active) else {
             return self.refuse(what, "there would be no Active server".into(), cx);
         };
+        self.fired.fire(Rule::EndCollision);
         self.server_mut(n).mode = Mode::Standby;
         self.server_mut(n).demoted_by = Some("CP-8");
         if self.actives().count() == 1 {

@@ -134,6 +134,10 @@ impl ChaosProfile for CheckPoint {
         self.collision_documented()
     }
 
+    fn rules_fired(&self) -> Vec<(SpecId, u32)> {
+        CheckPoint::rules_fired(self)
+    }
+
     fn claim_for(_: &Self::Config, invariant: Invariant) -> Claim {
         match invariant {
             Invariant::SplitBrain => Claim::ActiveAtMost(1),

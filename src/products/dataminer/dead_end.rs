@@ -77,6 +77,7 @@ impl DataMiner {
         }
         self.dead_end = now.map(|d| (cx.now(), d));
         if let Some(d) = now {
+            self.fired.fire(super::Rule::DeadEnd);
             cx.record(Rec::DeadEnd { what: d.label(), standing: true });
         }
     }

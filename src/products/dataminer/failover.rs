@@ -3,7 +3,7 @@
 //! (DM-STARTUP) and the phases of going online (DM-SWITCH-TIME).
 
 use super::version::{self, Behaviour, KnownIssue};
-use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Nic, Rec, Role, Run};
+use super::{Cx, DataMiner, Dma, Event, Heartbeat, Mode, Nic, Rec, Role, Rule, Run};
 use crate::db::StartError;
 use crate::net::{Cidr, RecordSource, Topology};
 
@@ -152,6 +152,7 @@ impl DataMiner {
             self.try_go_online(dma, "all normal heartbeats failing", false, cx);
         } else if inverted && role.is_claiming() && self.all_inverted_failed(dma) {
             // DM-HB-INVERTED: a DMA goes (or stays) offline when all its inverted heartbeats fail.
+            self.fired.fire(Rule::HbInverted);
             self.made_offline(dma, "all inverted heartbeats failing", cx);
         }
         assert!(
@@ -185,11 +186,13 @@ impl DataMiner {
         } else if !self.agent(buddy).role.is_claiming() {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy already offline".into() });
         } else if !forced && self.refuses_to_go_offline(buddy) {
+            self.fired.fire(Rule::HbPingPong);
             let outcome = "ignored request: All heartbeat paths are failing. Preventing ping-pong.".into();
             cx.record(Rec::Notify { from: me.clone(), to: other, outcome });
             cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why: "the buddy refused to go offline".into() });
             return false;
         } else {
+            self.fired.fire(Rule::Notify);
             cx.record(Rec::Notify { from: me.clone(), to: other, outcome: "accepted".into() });
             self.made_offline(buddy, &format!("notified by {me}"), cx);
             assert_eq!(self.agent(buddy).role, Role::Offline, "a buddy that accepted the notice is offline");
@@ -248,6 +251,9 @@ impl DataMiner {
         match self.agent(dma).role {
             Role::AcquiringVip => self.vip_ping(dma, cx),
             Role::GoingOnline => {
+                if !self.agent(dma).phase_from_startup {
+                    self.fired.fire(Rule::SwitchTime);
+                }
                 assert!(self.agent(dma).is_running(), "a stopped DMA's phase timer is cancelled");
                 assert!(self.holds_vip(cx.net(), dma) || self.cfg.vip().is_none(), "a DMA going online in VIP mode holds the VIP");
                 self.agent_mut(dma).role = Role::Online;
@@ -492,6 +498,7 @@ impl DataMiner {
         self.check_sync(dma, cx);
         let buddy = dma.buddy();
         if self.can_message(cx.net(), dma, buddy) && self.agent(buddy).role.is_claiming() {
+            self.fired.fire(Rule::Startup);
             cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{} is online", self.name(buddy)) });
         } else if self.agent(dma).role == Role::Offline {
             // (Not when the checks above already sent it online: with no failures allowed, the
@@ -500,7 +507,10 @@ impl DataMiner {
             match self.nic_check_failure(cx.net(), dma) {
                 Some(down) => cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: format!("{why}, but {down}") }),
                 None if self.startup_notify_blocks(dma, why, cx) => {}
-                None => self.begin_phases(dma, true, why, cx),
+                None => {
+                    self.fired.fire(Rule::Startup);
+                    self.begin_phases(dma, true, why, cx);
+                }
             }
         }
         self.pump(dma, cx);
@@ -526,6 +536,7 @@ impl DataMiner {
                 Ok(())
             }
             Err(e) => {
+                self.fired.fire(Rule::Seed);
                 // DM-SEED-1: only a non-seed node needs the master seed node to start.
                 assert!(!self.agent(dma).db.is_seed, "the master seed node's database always starts");
                 self.agent_mut(dma).db_start_failure = Some(e);

@@ -264,6 +264,49 @@ pub struct DataMiner {
     phase_rng: [Rng; 2],
     /// Each DMA's hung threads, as its SLWatchdog tracks them (DM-OPT-RTE).
     rte: [watchdog::Threads; 2],
+    /// How often each documented rule decided something (FS-COVERAGE).
+    fired: crate::finding::Fired,
+}
+
+/// The rules of SPEC §1 that decide who is online, as chaos coverage counts them (FS-COVERAGE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// A DMA whose inverted heartbeats all fail goes offline.
+    HbInverted,
+    /// A DMA going online tells its buddy, which goes offline.
+    Notify,
+    /// A buddy whose own normal heartbeats all fail refuses to go offline.
+    HbPingPong,
+    /// A DMA that finished starting stays offline beside an online buddy, or goes online.
+    Startup,
+    /// Going online after a switch takes the switch time.
+    SwitchTime,
+    /// A non-seed node's database does not start without the master seed node.
+    Seed,
+    /// A dead end stands: no DMA online, or two, with every path working.
+    DeadEnd,
+}
+
+impl DataMiner {
+    /// Each rule of the catalog with how often it fired (FS-COVERAGE).
+    pub fn rules_fired(&self) -> Vec<(crate::finding::SpecId, u32)> {
+        self.fired.counts(<Rule as crate::finding::Rule>::id)
+    }
+}
+
+impl crate::finding::Rule for Rule {
+    const ALL: &'static [Rule] = &[Rule::HbInverted, Rule::Notify, Rule::HbPingPong, Rule::Startup, Rule::SwitchTime, Rule::Seed, Rule::DeadEnd];
+    fn id(self) -> crate::finding::SpecId {
+        match self {
+            Rule::HbInverted => "DM-HB-INVERTED",
+            Rule::Notify => "DM-NOTIFY",
+            Rule::HbPingPong => "DM-HB-PINGPONG",
+            Rule::Startup => "DM-STARTUP",
+            Rule::SwitchTime => "DM-SWITCH-TIME",
+            Rule::Seed => "DM-SEED-1",
+            Rule::DeadEnd => "DM-DEADEND",
+        }
+    }
 }
 
 /// What can happen: timers firing and commands from the script.
@@ -342,6 +385,7 @@ impl DataMiner {
             dns_rng,
             phase_rng,
             rte: Default::default(),
+            fired: crate::finding::Fired::default(),
             cfg,
         };
         let online = dm.cfg.initially_online;

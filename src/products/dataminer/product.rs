@@ -174,6 +174,10 @@ impl ChaosProfile for DataMiner {
         DataMiner::split_brain_documented(self)
     }
 
+    fn rules_fired(&self) -> Vec<(SpecId, u32)> {
+        DataMiner::rules_fired(self)
+    }
+
     fn claim_for(_: &Self::Config, invariant: Invariant) -> Claim {
         match invariant {
             Invariant::SplitBrain => Claim::OnlineAtMost(1),

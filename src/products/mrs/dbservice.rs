@@ -90,6 +90,7 @@ impl PairConfig for Config {
             // No DBService document says what a switchover to a stale standby loses.
             stale_switchover_spec: None,
             switchover_time: self.switchover_time,
+            switchover_spec: "DBSVC-SWITCHOVER",
             switchover_event: None,
             bind: self.bind.clone(),
         }

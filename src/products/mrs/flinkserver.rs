@@ -85,6 +85,7 @@ impl PairConfig for Config {
             stale_switchover_spec: Some("FLINK-45641-4"),
             // The FlinkServer documents give its switchovers no event.
             switchover_time: Ms(0),
+            switchover_spec: "MRS-SWITCHOVER",
             switchover_event: None,
             bind: self.bind.clone(),
         }

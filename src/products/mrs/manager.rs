@@ -93,6 +93,7 @@ impl PairConfig for Config {
             stale_switchover_spec: Some("MRS-12011-3"),
             // MRS-SWITCHOVER: "Manager Switchover" in the event list (viewing_the_event_list.rst).
             switchover_time: Ms(0),
+            switchover_spec: "MRS-SWITCHOVER",
             switchover_event: Some(EventDef { id: 12026, title: "Manager Switchover" }),
             bind: self.bind.clone(),
         }

@@ -188,6 +188,8 @@ pub struct Profile {
     /// The SPEC ID of the documented loss at a switchover to a stale standby (`None`: the
     /// product's documents describe none).
     stale_switchover_spec: Option<crate::finding::SpecId>,
+    /// The SPEC ID of the product's switchover rule (MRS-SWITCHOVER, DBSVC-SWITCHOVER).
+    switchover_spec: crate::finding::SpecId,
     /// The event each switchover logs, if the product documents one (MRS-SWITCHOVER: 12026).
     switchover_event: Option<EventDef>,
     /// How long a node that becomes active takes to bring its resources up (its floating IP

@@ -186,6 +186,35 @@ pub struct ActiveStandby {
     /// active's next check finds the resource up (MRS-RESOURCES).
     /// Each with the node whose check reached the count.
     pub(super) resource_alarms: std::collections::BTreeMap<ResourceName, NodeId>,
+    /// How often each documented rule decided something (FS-COVERAGE).
+    fired: crate::finding::Fired,
+}
+
+/// The documented rules of the pair, as chaos coverage counts them (FS-COVERAGE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rule {
+    /// While the heartbeat alarm stands on the active, no failover is performed (MRS-12010).
+    HeartbeatBlocksFailover,
+    /// A single-active resource that keeps failing switches the pair over (MRS-RESOURCES).
+    Resources,
+    /// A switchover, by an administrator or by the HA when the active fails (MRS-SWITCHOVER).
+    Switchover,
+    /// A switchover to a stale standby loses the changes it lacked (the product's SPEC ID).
+    StaleLoss,
+}
+
+impl crate::finding::Rule for Rule {
+    const ALL: &'static [Rule] = &[Rule::HeartbeatBlocksFailover, Rule::Resources, Rule::Switchover, Rule::StaleLoss];
+    /// The SPEC IDs as MRS Manager's documents give them (FlinkServer's loss has its own:
+    /// [`ActiveStandby::rules_fired`] asks the profile).
+    fn id(self) -> crate::finding::SpecId {
+        match self {
+            Rule::HeartbeatBlocksFailover => "MRS-12010",
+            Rule::Resources => "MRS-RESOURCES",
+            Rule::Switchover => "MRS-SWITCHOVER",
+            Rule::StaleLoss => "MRS-12011-3",
+        }
+    }
 }
 
 /// Where the pair's nodes and addresses are, built-in or bound.
@@ -278,11 +307,32 @@ impl ActiveStandby {
             timers,
             resource_timers,
             resource_alarms: Default::default(),
+            fired: crate::finding::Fired::default(),
         }
     }
 
     pub fn name(&self, n: NodeId) -> &str {
         &self.profile.node_names[n.idx()]
+    }
+
+    /// Each rule of the pair's catalog with how often it fired (FS-COVERAGE): the resource and
+    /// heartbeat-alarm rules only for the Manager (the one with documented resources and a
+    /// blocking alarm), the stale loss only where a document describes it, the switchover under
+    /// the product's own SPEC ID.
+    pub fn rules_fired(&self) -> Vec<(crate::finding::SpecId, u32)> {
+        let p = &self.profile;
+        let id = |r: Rule| match r {
+            Rule::StaleLoss => p.stale_switchover_spec.unwrap_or("(none)"),
+            Rule::Switchover => p.switchover_spec,
+            _ => crate::finding::Rule::id(r),
+        };
+        let applies = |r: &Rule| match r {
+            Rule::Resources | Rule::HeartbeatBlocksFailover => !p.resources.is_empty(),
+            Rule::StaleLoss => p.stale_switchover_spec.is_some(),
+            Rule::Switchover => true,
+        };
+        let all = self.fired.counts(id).into_iter().zip(<Rule as crate::finding::Rule>::ALL);
+        all.filter(|(_, r)| applies(r)).map(|(c, _)| c).collect()
     }
 
     pub fn node(&self, n: NodeId) -> &Node {
@@ -376,6 +426,9 @@ impl ActiveStandby {
                 true => false,
                 false => node.failover_blocked || (node.role == Role::Standby && active_running && self.heartbeat_lost(n, now)),
             };
+            if blocked && !self.nodes[n.idx()].failover_blocked {
+                self.fired.fire(Rule::HeartbeatBlocksFailover);
+            }
             self.nodes[n.idx()].failover_blocked = blocked;
         }
         assert!(NodeId::BOTH.iter().all(|n| !self.node(*n).failover_blocked || self.node(*n).heard_peer_ms < now), "a node that hears its peer is not blocked");
@@ -441,6 +494,7 @@ impl ActiveStandby {
             true => format!("no heartbeat from {} for {}: the active failed", self.name(n.other()), self.profile.heartbeat_loss),
             false => format!("no active, and {} was active last", self.name(n)),
         };
+        self.fired.fire(Rule::Switchover);
         self.switchover(n, &why, cx);
         assert_eq!(self.actives().collect::<Vec<_>>(), [n], "the standby that takes over is the one active (MRS-SWITCHOVER)");
     }
@@ -555,10 +609,12 @@ impl ActiveStandby {
         cx.touch();
         if self.heartbeat_alarm_on(active, now) {
             // MRS-12010: while the heartbeat alarm stands, no failover can be performed.
+            self.fired.fire(Rule::HeartbeatBlocksFailover);
             let why = format!("{} stands: no failover can be performed", self.profile.heartbeat_alarm.title);
             cx.record(Rec::Refused { what: format!("automatic switchover after {} failed", resource.name), why });
         } else if self.switch_blocker(cx.net(), active).is_none() {
             let why = format!("{} resource abnormal on {}", resource.name, self.name(active));
+            self.fired.fire(Rule::Resources);
             self.switchover(active.other(), &why, cx);
             assert_eq!(self.node(active).role, Role::Standby, "a node whose resource failed hands the active role over (MRS-RESOURCES)");
         }
@@ -638,6 +694,9 @@ impl ActiveStandby {
         let lost = self.ledger.not_lost(&self.node(from).config.difference(&self.node(to).config));
         if lost.is_empty() {
             return;
+        }
+        if loss.documented.is_some() {
+            self.fired.fire(Rule::StaleLoss);
         }
         let since = self.last_good_sync_ms.map_or("never".to_string(), clock);
         let detail = format!("made on {} after the last good sync ({since}); {} was stale when it became active", self.name(from), self.name(to));
@@ -809,6 +868,7 @@ impl ActiveStandby {
         match blocker {
             Some(why) => cx.record(Rec::Refused { what: "Switch".into(), why }),
             None => {
+                self.fired.fire(Rule::Switchover);
                 self.switchover(active.other(), "manual switchover by an administrator", cx);
                 assert_eq!(self.node(active).role, Role::Standby, "a manual switchover leaves the old active standby (MRS-SWITCHOVER)");
             }

@@ -158,6 +158,10 @@ impl<S: Spec> ChaosProfile for Pair<S> {
         None
     }
 
+    fn rules_fired(&self) -> Vec<(SpecId, u32)> {
+        self.model.rules_fired()
+    }
+
     fn claim_for(_: &Self::Config, invariant: Invariant) -> Claim {
         match invariant {
             Invariant::SplitBrain => Claim::ActiveAtMost(1),

@@ -358,6 +358,11 @@ impl ChaosProfile for Toy {
         None
     }
 
+    /// The toy models no documented rule.
+    fn rules_fired(&self) -> Vec<(SpecId, u32)> {
+        Vec::new()
+    }
+
     fn claim_for(_: &Config, invariant: Invariant) -> Claim {
         match invariant {
             Invariant::SplitBrain => Claim::LitAtMost(1),

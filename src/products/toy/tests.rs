@@ -84,7 +84,8 @@ fn chaos_draws_its_own_fault_and_checks_it() {
         jobs: 1,
         check_determinism: true,
         out_dir: None,
-        progress: None,
+        start: crate::chaos::Start::Fresh,
+        hooks: crate::chaos::Hooks::default(),
     };
     let summary = run_campaign(&c).expect("runs");
     assert_eq!((summary.runs, summary.nondeterministic.len()), (100, 0));
