@@ -200,6 +200,20 @@ mod words {
         crate::runner::run(&scenario, None).expect("runs")
     }
 
+    /// The claim a chaos repro of a loss carries fails exactly when changes were lost.
+    #[test]
+    fn the_loss_claim_of_a_repro_fails_on_a_run_that_lost_changes() {
+        let claim = <super::super::MrsManager as crate::products::ChaosProfile>::claim_for(&Default::default(), crate::finding::Invariant::Loss);
+        let extensions = ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES | ron::extensions::Extensions::IMPLICIT_SOME;
+        let that = ron::Options::default().with_default_extension(extensions).to_string(&claim).expect("a claim writes as RON");
+        let expect = format!(r#"(ids: ["MRS-12011-3"], when: At("3m"), that: {that})"#);
+        // Written after the sync at 1:51.1, lost at the takeover at 2:07.
+        let lost = outcome(r#"(at: "1m55s", do: Write(count: 3)), (at: "2m500ms", do: Stop(Active))"#, &expect);
+        assert!(lost.expectations[0].failure.is_some(), "three changes were lost: {that} must fail");
+        let kept = outcome(r#"(at: "1m55s", do: Write(count: 3))"#, &expect);
+        assert!(kept.expectations[0].failure.is_none(), "nothing was lost: {that} must hold");
+    }
+
     #[test]
     fn a_node_is_named_by_its_mrs_word_its_identity_or_its_name() {
         let held = |o: &crate::runner::Outcome| o.expectations.iter().map(|e| e.failure.is_none()).collect::<Vec<_>>();
