@@ -84,7 +84,7 @@ impl Claim {
                 check::alarm(&p.console, &format!("the {} alarm list", p.profile.system), text, *active, severity.map(AlarmSeverity::severity))
             }
             Claim::Event { text, count } => {
-                let logged = p.events.iter().filter(|(_, e)| e.contains(text.as_str())).count();
+                let logged = p.events.iter().filter(|e| e.contains(text.as_str())).count();
                 let logged = u32::try_from(logged).unwrap_or(u32::MAX);
                 match count {
                     Some(c) => check::expect(*c, logged).map_err(|(e, a)| (format!("{e} event(s) \"{text}\""), format!("{a} logged"))),

@@ -70,7 +70,7 @@ impl AlarmSeverity {
 use crate::units::Ms;
 
 /// An alarm of the pair, as the product documents it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AlarmDef {
     id: u32,
     severity: AlarmSeverity,
@@ -202,7 +202,7 @@ pub struct Profile {
 
 /// A single-active HA resource checked on the active (MRS-RESOURCES): its check interval, the
 /// consecutive failures that switch the pair over, and its alarm (ALM-12067…12076).
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Resource {
     name: ResourceName,
     alarm: AlarmDef,

@@ -174,8 +174,9 @@ pub struct ActiveStandby {
     /// alarm's parameters are those of the failed check until a check says otherwise.
     pub(super) sync_failure: Option<(String, NodeId)>,
     pub(super) switchovers: u32,
-    /// The event list: each logged event's time and text (events never clear).
-    pub(super) events: Vec<(Time, String)>,
+    /// The event list: each logged event's text, in order (events never clear; the trace has
+    /// their times).
+    pub(super) events: Vec<String>,
     /// Whether each node had lost its peer's heartbeat at the last tick (to notice when the
     /// passing of time flips it: the alarm and the HA status depend on it).
     heartbeat_alarms: [bool; 2],
@@ -590,7 +591,7 @@ impl ActiveStandby {
     /// alarm stands: MRS-12010); a good check on the active clears the alarm ("once the new
     /// active Manager has brought the resource up").
     fn on_resource_check(&mut self, i: usize, cx: &mut Cx<'_, '_>) {
-        let resource = self.profile.resources[i].clone();
+        let resource = self.profile.resources[i];
         cx.arm(self.resource_timers[i], resource.interval.0, Event::ResourceCheck(i));
         let Some(active) = self.actives().next() else { return };
         let now = cx.now();
@@ -670,7 +671,7 @@ impl ActiveStandby {
         self.switchovers += 1;
         if let Some(e) = &self.profile.switchover_event {
             let text = format!("{} {} ({} active)", e.id, e.title, self.name(to));
-            self.events.push((cx.now(), text.clone()));
+            self.events.push(text.clone());
             cx.record(Rec::Event { text });
         }
     }
