@@ -154,7 +154,7 @@ fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u
         let problems = sim.model.health(i);
         let found = system_violations(watch.split, watch.dns, &writes, &problems, end);
         violations.extend(found.into_iter().map(|v| named(v, setup.names[i])));
-        each.push(watch.metrics.finish(end + 1, writes.lost, 0, Default::default()));
+        each.push(watch.metrics.finish(end, writes.lost, 0, Default::default()));
     }
     let metrics = crate::metrics::Metrics::total(&each);
     RunResult {

@@ -250,7 +250,7 @@ impl Observation for Rogue {
     }
 
     fn sample(&self, _: &World) -> crate::metrics::Sample {
-        crate::metrics::Sample { serving: true, online: 1, claimers: 1 }
+        crate::metrics::Sample::one_way(1, 1, 1)
     }
 
     fn ledger(&self) -> &crate::ledger::Ledger {

@@ -316,7 +316,7 @@ impl<P: Registered> Explorer<'_, P> {
             .enumerate()
             .map(|(i, r)| {
                 let ledger = sim.model.systems[i].ledger();
-                r.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), Default::default())
+                r.finish(end, ledger.summary().lost, ledger.max_replication_lag_ms(end), Default::default())
             })
             .collect();
         let lanes: Vec<_> = (0..metrics.len()).map(|i| sim.model.lanes(i)).collect();

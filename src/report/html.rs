@@ -111,7 +111,8 @@ fn metrics(s: &mut String, o: &Outcome) {
             .iter()
             .map(|out| {
                 let detected = out.detected_ms.map_or("not detected".to_string(), |d| format!("detected {} (after {})", clock(d), Ms(d - out.from_ms)));
-                let until = out.until_ms.map_or("not over at the end".to_string(), |u| format!("until {} ({})", clock(u), Ms(u - out.from_ms)));
+                let until = out.until_ms.map_or("open at the end".to_string(), |u| format!("until {} ({})", clock(u), Ms(u - out.from_ms)));
+                let until = if out.switched { format!("{until}, switched") } else { until };
                 format!("from {}, {detected}, {until}", clock(out.from_ms))
             })
             .collect::<Vec<_>>()
@@ -121,6 +122,11 @@ fn metrics(s: &mut String, o: &Outcome) {
     row("Max time to detect", opt(m.max_time_to_detect_ms()));
     row("Max time to switch", opt(m.max_time_to_switch_ms()));
     row("Switches", m.switches.to_string());
+    row("Degraded (some client attempts fail)", Ms(m.degraded_ms).to_string());
+    row("Failed client attempts", m.failed_attempts_per_mille().map_or("–".to_string(), crate::metrics::per_mille));
+    if let Some(a) = m.acquisition_downtime_ms {
+        row("Acquisition downtime", Ms(a).to_string());
+    }
     row("Split brain", Ms(m.split_brain_ms).to_string());
     row("Writes lost", m.writes_lost.to_string());
     row("Max replication lag", Ms(m.max_replication_lag_ms).to_string());

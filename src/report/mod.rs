@@ -131,9 +131,13 @@ fn timeline(s: &mut String, records: &[TraceLine]) {
 fn metrics(s: &mut String, m: &crate::metrics::Metrics) {
     let opt = |v: Option<u64>| v.map_or("-".to_string(), |v| Ms(v).to_string());
     let _ = writeln!(s, "\nMetrics");
+    let open = match m.open_outages() {
+        0 => String::new(),
+        n => format!(" ({n} open at the end)"),
+    };
     let _ = writeln!(
         s,
-        "  downtime {}   outages {}   time to detect {}   time to switch {}   switches {}   split brain {}",
+        "  downtime {}   outages {}{open}   time to detect {}   time to switch {}   switches {}   split brain {}",
         Ms(m.downtime_ms),
         m.outages.len(),
         opt(m.max_time_to_detect_ms()),
@@ -141,6 +145,9 @@ fn metrics(s: &mut String, m: &crate::metrics::Metrics) {
         m.switches,
         Ms(m.split_brain_ms)
     );
+    let failed = m.failed_attempts_per_mille().map_or("-".to_string(), crate::metrics::per_mille);
+    let acquisition = m.acquisition_downtime_ms.map_or(String::new(), |a| format!("   acquisition downtime {}", Ms(a)));
+    let _ = writeln!(s, "  degraded {}   failed client attempts {failed}{acquisition}", Ms(m.degraded_ms));
     let alarms: Vec<String> = m.alarms_by_severity.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let _ = writeln!(
         s,

@@ -485,7 +485,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         .map(|(i, (m, initial))| {
             let revised = sim.model.view(i, end);
             let ledger = sim.model.systems[i].ledger();
-            let metrics = m.finish(end + 1, ledger.summary().lost, ledger.max_replication_lag_ms(end), alarms_raised(&revised));
+            let metrics = m.finish(end, ledger.summary().lost, ledger.max_replication_lag_ms(end), alarms_raised(&revised));
             SystemOutcome { name: setup.names[i].to_string(), initial, revised, metrics }
         })
         .collect();

@@ -149,7 +149,19 @@ pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell
 }
 
 /// The metrics a table shows, by name (also the names `--metric` accepts).
-pub const METRICS: [&str; 8] = ["downtime", "time_to_detect", "time_to_switch", "switches", "split_brain", "writes_lost", "max_lag", "alarms"];
+pub const METRICS: [&str; 11] = [
+    "downtime",
+    "time_to_detect",
+    "time_to_switch",
+    "switches",
+    "degraded",
+    "failed_attempts",
+    "acquisition_downtime",
+    "split_brain",
+    "writes_lost",
+    "max_lag",
+    "alarms",
+];
 
 /// A metric's value in milliseconds or as a count (for tables and heat maps).
 pub fn metric(m: &Metrics, name: &str) -> Option<u64> {
@@ -158,6 +170,9 @@ pub fn metric(m: &Metrics, name: &str) -> Option<u64> {
         "time_to_detect" => m.max_time_to_detect_ms()?,
         "time_to_switch" => m.max_time_to_switch_ms()?,
         "switches" => u64::from(m.switches),
+        "degraded" => m.degraded_ms,
+        "failed_attempts" => m.failed_attempts_per_mille()?,
+        "acquisition_downtime" => m.acquisition_downtime_ms?,
         "split_brain" => m.split_brain_ms,
         "writes_lost" => m.writes_lost,
         "max_lag" => m.max_replication_lag_ms,
@@ -167,7 +182,7 @@ pub fn metric(m: &Metrics, name: &str) -> Option<u64> {
 }
 
 fn is_time(name: &str) -> bool {
-    !matches!(name, "switches" | "writes_lost" | "alarms")
+    !matches!(name, "switches" | "writes_lost" | "alarms" | "failed_attempts")
 }
 
 /// A metric formatted for people: durations as `6m22s`, counts as numbers, `-` when unset.
@@ -175,6 +190,7 @@ pub fn show(m: &Metrics, name: &str) -> String {
     match metric(m, name) {
         None => "-".into(),
         Some(v) if is_time(name) => Ms(v).to_string(),
+        Some(v) if name == "failed_attempts" => crate::metrics::per_mille(v),
         Some(v) => v.to_string(),
     }
 }
@@ -213,7 +229,11 @@ pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
     if several(cells) {
         header.push("system".into());
     }
-    header.extend(METRICS.iter().map(|m| if is_time(m) { format!("{m}_ms") } else { m.to_string() }));
+    header.extend(METRICS.iter().map(|m| match (is_time(m), *m) {
+        (true, _) => format!("{m}_ms"),
+        (false, "failed_attempts") => format!("{m}_permille"),
+        (false, _) => m.to_string(),
+    }));
     header.extend(["expectations_held".to_string(), "expectations".to_string()]);
     let mut out = header.join(",") + "\n";
     for c in cells {

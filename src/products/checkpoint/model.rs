@@ -634,9 +634,9 @@ impl CheckPoint {
     /// Availability at this instant (metrics): management is available while an Active server
     /// runs its services.
     pub fn sample(&self) -> crate::metrics::Sample {
-        let online = self.actives().filter(|n| self.server(*n).running).count();
+        let servers = self.actives().filter(|n| self.server(*n).running).fold(0, |m, n| m | 1 << n.0);
         let claimers = self.actives().fold(0, |m, n| m | 1 << n.0);
-        crate::metrics::Sample { serving: online > 0, online: self.actives().count(), claimers }
+        crate::metrics::Sample::one_way(servers, self.actives().count(), claimers)
     }
 
     /// The state of each timeline lane at this instant: servers and cables.

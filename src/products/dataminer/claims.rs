@@ -221,8 +221,7 @@ fn polling(dm: &DataMiner, world: &World, ok: bool) -> Verdict {
     if dm.site.data_sources.is_empty() {
         return Err(("data sources to poll".into(), "the pair has none (`bind: (data_sources: [...])`)".into()));
     }
-    let polled: Vec<&str> = dm.online().flat_map(|d| dm.reachable_sources(world.net(), d)).collect();
-    let missed: Vec<&str> = dm.site.data_sources.iter().map(|(n, _)| n.as_str()).filter(|n| !polled.contains(n)).collect();
+    let missed = dm.unpolled(world.net());
     let detail = if missed.is_empty() { "every data source polled".to_string() } else { format!("not polled: {}", missed.join(", ")) };
     expect(ok, missed.is_empty()).map_err(|(e, _)| (format!("polling all = {e}"), detail))
 }

@@ -575,7 +575,7 @@ impl DataMiner {
     }
 
     /// Which DMA serves a request sent from the client to `ip`, if any.
-    fn serve(&self, net: &Topology, ip: Ip) -> Option<Dma> {
+    pub(super) fn serve(&self, net: &Topology, ip: Ip) -> Option<Dma> {
         let port = net.reached_holder(self.site.client, ip)?;
         let PortKind::Nic { host, .. } = net.port(port).kind else { return None };
         let dma = Dma::BOTH.into_iter().find(|d| self.agent(*d).host == host)?;
@@ -589,6 +589,11 @@ impl DataMiner {
         }
         let buddy = dma.buddy();
         (self.can_message(net, dma, buddy) && self.agent(buddy).role == Role::Online).then_some(buddy)
+    }
+
+    /// Which online DMA serves a request sent from the client to `ip`, if any (metrics).
+    pub(super) fn served_online(&self, net: &Topology, ip: Ip) -> Option<Dma> {
+        self.serve(net, ip).filter(|d| self.agent(*d).role == Role::Online)
     }
 
     fn reverse_lookup(&mut self, ip: Ip, cx: &mut Cx<'_, '_>) {

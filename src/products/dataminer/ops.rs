@@ -207,6 +207,13 @@ impl DataMiner {
         self.site.data_sources.iter().filter(|(_, port)| net.reaches_port(from, *port)).map(|(name, _)| name.as_str()).collect()
     }
 
+    /// The data sources no online DMA polls now, by name (the `Polling` claim and the
+    /// acquisition downtime read this one answer).
+    pub fn unpolled(&self, net: &Topology) -> Vec<&str> {
+        let polled: Vec<&str> = self.online().flat_map(|d| self.reachable_sources(net, d)).collect();
+        self.site.data_sources.iter().map(|(n, _)| n.as_str()).filter(|n| !polled.contains(n)).collect()
+    }
+
     /// The status sections of a report: both DMAs, the DNS table, the Alarm Consoles, the
     /// Status dialog, the records.
     pub fn view(&self, world: &World, at_ms: Time) -> View {
@@ -331,21 +338,37 @@ impl DataMiner {
 }
 
 impl DataMiner {
-    /// Availability at this instant (metrics): someone serves when an online DMA is reachable by
-    /// clients through the addressing in use — the virtual IP it holds, or its own address behind
-    /// the shared hostname.
+    /// Availability at this instant (metrics), the way clients reach the pair: through the
+    /// virtual IP an online DMA holds (one way), or through each address the shared hostname
+    /// resolves to, where the DMA that answers serves the request itself when online or hands
+    /// it to the online DMA by its reverse proxy (DM-DNS-6). Acquisition: every data source is
+    /// polled by an online DMA (only where the pair has data sources).
     pub fn sample(&self, world: &World) -> crate::metrics::Sample {
         let net = world.net();
-        let serving = self.online().any(|d| {
-            let a = self.agent(d);
-            let addr = match &self.cfg.addressing {
-                super::Addressing::VirtualIp(v) => v.vip,
-                super::Addressing::SharedHostname(_) => self.cfg.agent(d).corporate.addr,
-            };
-            a.is_running() && net.reaches_at(self.site.client, addr, a.port(Nic::Corporate))
-        });
+        let online = self.online().count();
         let claimers = self.agents.iter().enumerate().filter(|(_, a)| a.role.is_claiming()).fold(0, |m, (i, _)| m | 1 << i);
-        crate::metrics::Sample { serving, online: self.online().count(), claimers }
+        let bits = |ds: &mut dyn Iterator<Item = Dma>| ds.fold(0, |m, d| m | 1 << d.idx());
+        let sample = match &self.cfg.addressing {
+            super::Addressing::VirtualIp(v) => {
+                let reached = |d: &Dma| self.agent(*d).is_running() && net.reaches_at(self.site.client, v.vip, self.agent(*d).port(Nic::Corporate));
+                crate::metrics::Sample::one_way(bits(&mut self.online().filter(reached)), online, claimers)
+            }
+            super::Addressing::SharedHostname(s) => {
+                let ways: Vec<Option<Dma>> =
+                    world.dns().addresses(&s.name).into_iter().take(usize::from(u8::MAX)).map(|ip| self.served_online(net, ip)).collect();
+                let servers = bits(&mut ways.iter().flatten().copied());
+                let failed = ways.iter().filter(|w| w.is_none()).count();
+                let (total, failed) = match ways.len() {
+                    0 => (1, 1), // a name that resolves to nothing: the one way fails
+                    n => (u8::try_from(n).expect("at most 255 taken"), u8::try_from(failed).expect("at most the ways")),
+                };
+                crate::metrics::Sample::one_way(servers, online, claimers).with_ways(total, failed)
+            }
+        };
+        match self.site.data_sources.is_empty() {
+            true => sample,
+            false => sample.with_acquisition(self.unpolled(net).is_empty()),
+        }
     }
 
     /// The state of each timeline lane at this instant: DMAs, cables, NIC links.

@@ -1043,14 +1043,16 @@ impl ActiveStandby {
 }
 
 impl ActiveStandby {
-    /// Availability at this instant (metrics): someone serves when a running active holds the
-    /// floating IP and the network reaches it.
+    /// Availability at this instant (metrics): clients are served by a running active that
+    /// holds the floating IP where the network reaches it, while its FloatIP resource works
+    /// (a failed FloatIP resource is an address clients cannot log in through, MRS-RESOURCES).
     pub fn sample(&self, world: &World) -> crate::metrics::Sample {
         let net = world.net();
-        let reached = |port: PortId| net.reaches_at(self.client, self.floating_ip.addr, port);
-        let serving = self.actives().any(|n| reached(self.node(n).port));
+        let reached = |n: NodeId| net.reaches_at(self.client, self.floating_ip.addr, self.node(n).port);
+        let works = |n: NodeId| !self.node(n).resources_down.contains(&ResourceName::FloatIp);
+        let servers = self.actives().filter(|n| reached(*n) && works(*n)).fold(0, |m, n| m | 1 << n.idx());
         let claimers = self.actives().fold(0, |m, n| m | 1 << n.idx());
-        crate::metrics::Sample { serving, online: self.actives().count(), claimers }
+        crate::metrics::Sample::one_way(servers, self.actives().count(), claimers)
     }
 
     /// The state of each timeline lane at this instant: nodes and cables.

@@ -319,7 +319,8 @@ impl Observation for Toy {
     }
 
     fn sample(&self, _: &World) -> Sample {
-        Sample { serving: self.lit.is_some(), online: usize::from(self.lit.is_some()), claimers: self.lit.map_or(0, |n| 1 << n) }
+        let lit = self.lit.map_or(0, |n| 1 << n);
+        Sample::one_way(lit, usize::from(self.lit.is_some()), lit)
     }
 
     fn ledger(&self) -> &Ledger {
