@@ -15,7 +15,7 @@ pub mod explore;
 mod fault;
 mod finding;
 mod ledger;
-mod metrics;
+pub mod metrics;
 mod net;
 mod ops;
 mod pin;
