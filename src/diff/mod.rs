@@ -217,6 +217,8 @@ pub struct MetricRow {
 pub enum Unit {
     Ms,
     Count,
+    /// A share in per mille (shown as a percentage).
+    PerMille,
 }
 
 /// How many records either side of the parting a diff shows.
@@ -301,6 +303,9 @@ fn rows(a: &Metrics, b: &Metrics) -> Vec<MetricRow> {
         row("time to detect", Unit::Ms, &|m| m.max_time_to_detect_ms()),
         row("time to switch", Unit::Ms, &|m| m.max_time_to_switch_ms()),
         row("switches", Unit::Count, &|m| Some(u64::from(m.switches))),
+        row("degraded", Unit::Ms, &|m| Some(m.degraded_ms)),
+        row("failed client attempts", Unit::PerMille, &|m| m.failed_attempts_per_mille()),
+        row("acquisition downtime", Unit::Ms, &|m| m.acquisition_downtime_ms),
         row("split brain", Unit::Ms, &|m| Some(m.split_brain_ms)),
         row("writes lost", Unit::Count, &|m| Some(m.writes_lost)),
         row("max replication lag", Unit::Ms, &|m| Some(m.max_replication_lag_ms)),

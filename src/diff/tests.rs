@@ -42,6 +42,9 @@ fn the_same_reports_are_the_same_run() {
         "  time to detect                      -              -",
         "  time to switch                      -              -",
         "  switches                            1              1",
+        "  degraded                           0s             0s",
+        "  failed client attempts              -              -",
+        "  acquisition downtime                -              -",
         "  split brain                        0s             0s",
         "  writes lost                         0              0",
         "  max replication lag                0s             0s",
@@ -145,6 +148,7 @@ fn a_change_has_its_sign_and_unit() {
     assert_eq!(text::change(&row(Unit::Ms, Some(1000), Some(61_500))), "+1m500ms");
     assert_eq!(text::change(&row(Unit::Count, Some(10), Some(4))), "-6");
     assert_eq!(text::change(&row(Unit::Count, Some(3), Some(3))), "");
+    assert_eq!(text::change(&row(Unit::PerMille, Some(100), Some(375))), "+27.5%");
     assert_eq!(text::change(&row(Unit::Ms, None, Some(3))), "");
 }
 

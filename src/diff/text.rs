@@ -102,6 +102,7 @@ fn value(unit: Unit, v: Option<u64>) -> String {
         (_, None) => "-".into(),
         (Unit::Ms, Some(ms)) => Ms(ms).to_string(),
         (Unit::Count, Some(n)) => n.to_string(),
+        (Unit::PerMille, Some(n)) => crate::metrics::per_mille(n),
     }
 }
 
