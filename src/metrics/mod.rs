@@ -461,6 +461,11 @@ mod tests {
     }
 
     #[test]
+    fn a_share_in_per_mille_reads_as_a_percentage() {
+        assert_eq!([per_mille(0), per_mille(375), per_mille(1000)], ["0.0%", "37.5%", "100.0%"]);
+    }
+
+    #[test]
     #[should_panic(expected = "nobody serves exactly when every way fails")]
     fn a_sample_whose_ways_contradict_its_server_is_refused() {
         Recorder::default().observe(0, s(None, 0, 0).with_ways(2, 1));
