@@ -175,3 +175,13 @@ fn the_cli_writes_the_scenario_and_exits_2_on_bad_input() {
     let run = std::process::Command::new(bin).arg("run").arg(&out).output().expect("runs");
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
 }
+
+/// `scenarios/import-dms-subnet-switch.ron` is this import with a script and expectations: its
+/// world and systems stay what the import makes.
+#[test]
+fn the_imported_scenario_in_scenarios_is_what_the_import_makes() {
+    let kept = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/import-dms-subnet-switch.ron")).expect("the scenario");
+    let made = imported("three-dmas-one-pair-fixed.xml").scenario;
+    let part = |s: &str| s[s.find("    world: (").expect("a world")..s.find("    script:").expect("a script")].to_string();
+    assert_eq!(part(&kept), part(&made), "regenerate the world and systems of scenarios/import-dms-subnet-switch.ron with failsim import");
+}
