@@ -185,3 +185,32 @@ fn the_imported_scenario_in_scenarios_is_what_the_import_makes() {
     let part = |s: &str| s[s.find("    world: (").expect("a world")..s.find("    script:").expect("a script")].to_string();
     assert_eq!(part(&kept), part(&made), "regenerate the world and systems of scenarios/import-dms-subnet-switch.ron with failsim import");
 }
+
+/// Untrusted input (FS-LIMITS): the corrected first example with bytes cut, repeated or
+/// replaced anywhere imports or fails with a located error, and never panics. Seeded, so a
+/// failure replays.
+#[test]
+fn a_damaged_file_never_panics_the_import() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let text = std::fs::read_to_string(fixture("three-dmas-one-pair-fixed.xml")).expect("fixture");
+    let config = Config { cases: 256, failure_persistence: None, ..Config::default() };
+    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[20; 32]));
+    let edit = (0..text.len(), 0usize..40, prop::sample::select(vec!["", "<", ">", "/", "1", ".", "<DMA>", "</IP1>", "&", "\u{0}", "é"]));
+    let edits = prop::collection::vec(edit, 1..4);
+    runner
+        .run(&edits, |edits| {
+            let mut damaged = text.clone().into_bytes();
+            for (at, cut, with) in edits {
+                let at = at.min(damaged.len());
+                let end = (at + cut).min(damaged.len());
+                damaged.splice(at..end, with.bytes());
+            }
+            let damaged = String::from_utf8_lossy(&damaged).into_owned();
+            if let Err(e) = failsim::import::import(Path::new("damaged.xml"), &damaged) {
+                prop_assert!(!e.message.is_empty());
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+}
