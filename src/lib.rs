@@ -14,6 +14,7 @@ pub mod engine;
 pub mod explore;
 mod fault;
 mod finding;
+pub mod import;
 mod ledger;
 pub mod metrics;
 mod net;

@@ -125,6 +125,17 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = TableFormat::Text)]
         format: TableFormat,
     },
+    /// Turn a DataMiner System's InstallConfiguration.xml (the unattended installation's file)
+    /// into a scenario file: a world with a host per machine and a switch per subnet, a
+    /// DataMiner pair per Failover pair, every value the file does not give written out as
+    /// failsim's default (FS-IMPORT). Warnings go to stderr; bad input exits 2.
+    Import {
+        /// The InstallConfiguration.xml.
+        file: PathBuf,
+        /// Write the scenario here (atomically) instead of to stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Print the topology as Graphviz DOT, with cable and NIC states at a time.
     Graph {
         file: PathBuf,
@@ -257,6 +268,7 @@ fn main() -> ExitCode {
             let warnings = if deny_warnings { cli::Warnings::Deny } else { cli::Warnings::Allow };
             cli::exit(cli::check(paths, junit, limits(max_events), warnings, coverage(cover)))
         }
+        Cmd::Import { file, out } => cli::exit(cli::import(&file, out.as_deref())),
         Cmd::Graph { file, at } => cli::exit(cli::graph(&file, at.as_deref())),
         Cmd::Explore { file, depth, property, from, step, until, duration, jobs, out, format } => {
             cli::exit(cli::explore(&file, depth, &property, [&from, &step, &until, &duration], jobs, &out, format))

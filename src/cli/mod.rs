@@ -136,6 +136,34 @@ pub(crate) fn graph(file: &Path, at: Option<&str>) -> Result<u8, String> {
     Ok(HELD)
 }
 
+/// `failsim import FILE [--out FILE]` (FS-IMPORT): the scenario to stdout or `out`, each
+/// warning on stderr at its XML place.
+pub(crate) fn import(file: &Path, out: Option<&Path>) -> Result<u8, String> {
+    let limit = failsim::import::MAX_XML_BYTES;
+    let size = std::fs::metadata(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?.len();
+    if size > limit as u64 {
+        return Err(format!("{}: {size} bytes: an InstallConfiguration.xml of at most {limit} bytes is read", file.display()));
+    }
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let mut bad = failsim::ScenarioError::bad_utf8(file, e.as_bytes(), e.utf8_error().valid_up_to());
+        bad.message = bad.message.replace("scenario files are UTF-8 text", "failsim reads an InstallConfiguration.xml saved as UTF-8");
+        bad.to_string()
+    })?;
+    let imported = failsim::import::import(file, &text).map_err(|e| e.to_string())?;
+    for w in &imported.warnings {
+        eprintln!("{w}");
+    }
+    match out {
+        Some(path) => {
+            failsim::write_atomically(path, &imported.scenario)?;
+            eprintln!("wrote {}: {} Failover pair(s), {} standalone agent(s) as hosts", path.display(), imported.pairs, imported.standalone);
+        }
+        None => print!("{}", imported.scenario),
+    }
+    Ok(HELD)
+}
+
 /// One scenario of `check`: its outcome, or why it could not run.
 fn check_one(file: &Path, limits: failsim::Limits) -> Result<Outcome, String> {
     failsim::run_with(&load(file)?, None, limits).map_err(|e| format!("{}: {e} (raise it with --max-events)", file.display()))
