@@ -17,6 +17,9 @@ pub enum Command {
     MakeActive(Target),
     /// Make the server Standby.
     MakeStandby(Target),
+    /// Promote the Secondary to Primary, the synchronization master, when the Primary is
+    /// permanently unavailable (`promote_util`, then `cpstop`/`cpstart` on it; CP-9).
+    Promote(Target),
 }
 
 /// Check Point's words for its servers' identities: the Primary is `Main`, the Secondary (the
@@ -32,7 +35,7 @@ impl NodeWords for Words {
 pub const SHARED: &[&str] = &["Stop", "Start", "Restart"];
 
 /// Its own commands' names, in the order messages list them.
-pub const COMMANDS: &[&str] = &["Edit", "Publish", "MakeActive", "MakeStandby"];
+pub const COMMANDS: &[&str] = &["Edit", "Publish", "MakeActive", "MakeStandby", "Promote"];
 
 impl crate::action::Command for Command {
     fn kind(&self) -> &'static str {
@@ -41,6 +44,7 @@ impl crate::action::Command for Command {
             Command::Publish(_) => "Publish",
             Command::MakeActive(_) => "MakeActive",
             Command::MakeStandby(_) => "MakeStandby",
+            Command::Promote(_) => "Promote",
         }
     }
 
@@ -50,13 +54,14 @@ impl crate::action::Command for Command {
             Command::Publish(_) => "publish the session".into(),
             Command::MakeActive(_) => "make Active".into(),
             Command::MakeStandby(_) => "make Standby".into(),
+            Command::Promote(_) => "promote to Primary (promote_util)".into(),
         }
     }
 
     fn target(&self) -> Option<&Target> {
         match self {
             Command::Edit { on, .. } => Some(on),
-            Command::Publish(t) | Command::MakeActive(t) | Command::MakeStandby(t) => Some(t),
+            Command::Publish(t) | Command::MakeActive(t) | Command::MakeStandby(t) | Command::Promote(t) => Some(t),
         }
     }
 
@@ -111,6 +116,7 @@ mod tests {
         assert_eq!(Command::Publish(t()).count(), None);
         assert!(Command::Edit { on: t(), count: 1 }.is_workload() && Command::Publish(t()).is_workload(), "a session is workload");
         assert!(!Command::MakeActive(t()).is_workload() && !Command::MakeStandby(t()).is_workload(), "a changeover is not");
+        assert!(!Command::Promote(t()).is_workload(), "nor a promotion");
     }
 
     #[test]
