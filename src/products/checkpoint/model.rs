@@ -721,10 +721,10 @@ impl CheckPoint {
         out
     }
 
-    /// While two servers are Active: CP-6 when a Standby was made Active without the Active
+    /// While two Active servers run: CP-6 when a Standby was made Active without the Active
     /// being told; otherwise no document explains it.
     pub fn collision_documented(&self) -> Option<SpecId> {
-        if self.actives().count() > 1 { self.collision_by } else { None }
+        if self.running_actives().count() > 1 { self.collision_by } else { None }
     }
 }
 
@@ -734,7 +734,7 @@ impl CheckPoint {
     pub fn sample(&self) -> crate::metrics::Sample {
         let online = self.actives().filter(|n| self.server(*n).running).count();
         let claimers = self.actives().fold(0, |m, n| m | 1 << n.0);
-        crate::metrics::Sample { serving: online > 0, online: self.actives().count(), claimers }
+        crate::metrics::Sample { serving: online > 0, online, claimers }
     }
 
     /// The state of each timeline lane at this instant: servers and cables.
