@@ -173,6 +173,13 @@ impl Ledger {
         });
     }
 
+    /// Store `store` no longer holds `ids` (overwritten there): they are no longer everywhere,
+    /// though they were once (`replicated_at_ms` keeps when).
+    pub fn unstore(&mut self, ids: IdRange, store: u8) {
+        assert!(store < self.stores, "store {store} of a ledger over {} stores", self.stores);
+        self.update(ids, |fate| fate.stored_in &= !(1 << store));
+    }
+
     /// Marks `ids` lost with their cause; a record already lost keeps its first cause.
     pub fn lose(&mut self, ids: IdRange, at_ms: Time, cause: &Cause) {
         self.update(ids, |fate| {
@@ -362,6 +369,11 @@ mod tests {
         l.store(a, 1, 1);
         let s = l.summary();
         assert_eq!((s.written, s.replicated, s.pending, s.lost), (5, 2, 3, 0), "a lost tentative record is no lost write");
+        l.unstore(IdRange::new(1, 2), 1);
+        assert_eq!((l.summary().replicated, l.summary().pending), (1, 4), "a record a store no longer holds is pending again");
+        assert_eq!(l.fates(IdRange::new(1, 2)).next().map(|(_, f)| (f.stored_in, f.replicated_at_ms)), Some((1, Some(1))));
+        l.store(IdRange::new(1, 2), 1, 9);
+        assert_eq!(l.fates(IdRange::new(1, 2)).next().map(|(_, f)| f.replicated_at_ms), Some(Some(1)), "first replicated at 1");
         assert_eq!((s.tentative, s.tentative_lost), (0, 1));
         assert_eq!((s.losses, s.tentative_losses), (vec![], vec![(cause, IdSet::from_ids([5]))]));
         assert_eq!(l.max_replication_lag_ms(100), 50, "acknowledged at 50, not yet everywhere at 100");

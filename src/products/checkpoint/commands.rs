@@ -79,12 +79,20 @@ impl crate::action::Command for Command {
     }
 }
 
-/// Check Point's own faults: an administrator edits and publishes on a server (on a Standby,
-/// refused), or makes a server Active (a changeover, or a collision): no undo.
+/// Check Point's own faults: an administrator's actions. No undo, but for a session left open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
+    /// Edits and publishes at once on a server (on a Standby, refused: CP-3).
     EditPublish,
+    /// Makes a server Active: a changeover, or a collision (CP-5, CP-6).
     MakeActive,
+    /// Edits and leaves the session unpublished for the fault's duration, then publishes: a
+    /// server that stops being Active meanwhile loses the changes (CP-10).
+    Session,
+    /// Sets a server back to Standby: ends a collision (CP-8); refused with one Active.
+    MakeStandby,
+    /// Promotes a Secondary to Primary: refused while the Primary runs (CP-9).
+    Promote,
 }
 
 impl crate::fault::OwnFault for Fault {
@@ -96,10 +104,16 @@ impl crate::fault::OwnFault for Fault {
         match self {
             Fault::EditPublish => vec![Command::Edit { on: node.clone(), count: 2 }, Command::Publish(node.clone())],
             Fault::MakeActive => vec![Command::MakeActive(node.clone())],
+            Fault::Session => vec![Command::Edit { on: node.clone(), count: 2 }],
+            Fault::MakeStandby => vec![Command::MakeStandby(node.clone())],
+            Fault::Promote => vec![Command::Promote(node.clone())],
         }
     }
-    fn heal(&self, _node: &Target) -> Option<Command> {
-        None
+    fn heal(&self, node: &Target) -> Option<Command> {
+        match self {
+            Fault::Session => Some(Command::Publish(node.clone())),
+            Fault::EditPublish | Fault::MakeActive | Fault::MakeStandby | Fault::Promote => None,
+        }
     }
 }
 
@@ -126,5 +140,11 @@ mod tests {
         assert_eq!(Fault::EditPublish.strike(&t, 0), [Command::Edit { on: t.clone(), count: 2 }, Command::Publish(t.clone())]);
         assert_eq!(Fault::MakeActive.strike(&t, 0), [Command::MakeActive(t.clone())]);
         assert_eq!((Fault::EditPublish.heal(&t), Fault::MakeActive.heal(&t)), (None, None), "an administrator's action stands");
+        assert_eq!(Fault::Session.label(), "Session");
+        assert_eq!(Fault::Session.strike(&t, 0), [Command::Edit { on: t.clone(), count: 2 }], "a session left open");
+        assert_eq!(Fault::Session.heal(&t), Some(Command::Publish(t.clone())), "published when the fault heals");
+        assert_eq!(Fault::MakeStandby.strike(&t, 0), [Command::MakeStandby(t.clone())]);
+        assert_eq!(Fault::Promote.strike(&t, 0), [Command::Promote(t.clone())]);
+        assert_eq!((Fault::MakeStandby.heal(&t), Fault::Promote.heal(&t)), (None, None));
     }
 }

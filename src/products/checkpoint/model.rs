@@ -286,7 +286,20 @@ impl CheckPoint {
         }
         let now = cx.now();
         let copied = self.server(from).db.difference(&self.server(to).db);
-        let overwritten = self.ledger.not_lost(&self.server(to).db.difference(&self.server(from).db));
+        // What the Standby held and the Active lacks is gone from the Standby; it is lost only
+        // where no other server holds it (with several servers, in Collision Mode, another
+        // Active or a Standby it synced may still have it).
+        let dropped = self.server(to).db.difference(&self.server(from).db);
+        let mut elsewhere = IdSet::default();
+        for other in self.ids().filter(|o| *o != from && *o != to) {
+            for range in self.server(other).db.ranges() {
+                elsewhere.insert(*range);
+            }
+        }
+        let overwritten = self.ledger.not_lost(&dropped.difference(&elsewhere));
+        for range in dropped.ranges() {
+            self.ledger.unstore(*range, store(to));
+        }
         if !overwritten.is_empty() {
             let detail = format!("published on {} but not on {}; overwritten when {} synced it", self.name(to), self.name(from), self.name(from));
             // Documented only where the server was demoted by the administrator (CP-5, CP-8).
@@ -307,7 +320,7 @@ impl CheckPoint {
         }
         assert_eq!(self.server(to).db, self.server(from).db, "a sync leaves the Standby with the Active's database");
         let was_failing = std::mem::replace(&mut self.server_mut(to).sync_failed, false);
-        if !copied.is_empty() || !overwritten.is_empty() || was_failing {
+        if !copied.is_empty() || !dropped.is_empty() || was_failing {
             cx.record(Rec::Synced { from: self.name(from).into(), to: self.name(to).into(), copied: ledger::count(copied.ranges()) });
         }
     }
@@ -768,5 +781,17 @@ fn store(n: Sid) -> u8 {
 impl From<crate::world::Narration> for Rec {
     fn from(n: crate::world::Narration) -> Rec {
         Rec::World(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rule;
+    use crate::finding::Rule as _;
+
+    #[test]
+    fn each_rule_is_named_by_the_spec_id_it_implements() {
+        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        assert_eq!(ids, ["CP-2", "CP-3", "CP-5", "CP-6", "CP-8", "CP-10"]);
     }
 }
