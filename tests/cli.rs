@@ -192,5 +192,5 @@ fn chaos_runs_on_a_world_of_several_products() {
     let (code, text, err) = failsim(&["chaos", "scenarios/world-dm-beside-cp.ron", "--seeds", "0..60", "--out", dir]);
     assert_ne!(code, 2, "a world of several systems is a chaos target: {err}");
     assert!(text.starts_with("chaos campaign on world-dm-beside-cp: 60 runs"), "{text}");
-    assert!(text.contains("seed 27 ") && text.contains("cp: 2 online/active"), "each finding names its system: {text}");
+    assert!(text.contains("seed 6 ") && text.contains("cp: 2 online/active"), "each finding names its system: {text}");
 }

@@ -124,8 +124,18 @@ pub fn valid_ids(ids: &[u32]) -> Result<(), String> {
 }
 
 pub fn lost_ids(s: &crate::ledger::Summary, ids: &[u32]) -> Verdict {
+    same_ids(&s.losses, ids)
+}
+
+/// Exactly the tentative records `ids` were lost (never acknowledged: in none of the write
+/// counts).
+pub fn lost_tentative_ids(s: &crate::ledger::Summary, ids: &[u32]) -> Verdict {
+    same_ids(&s.tentative_losses, ids)
+}
+
+fn same_ids(losses: &[(crate::ledger::Cause, crate::ledger::IdSet)], ids: &[u32]) -> Verdict {
     let mut lost = crate::ledger::IdSet::default();
-    for range in s.losses.iter().flat_map(|(_, ids)| ids.ranges()) {
+    for range in losses.iter().flat_map(|(_, ids)| ids.ranges()) {
         lost.insert(*range);
     }
     let want = crate::ledger::IdSet::from_ids(ids.iter().copied());

@@ -1,6 +1,12 @@
 //! Tracked writes: every record (or configuration change) a product acknowledges gets an id,
 //! and the ledger knows, at any time, which durable stores hold it and whether it was lost —
 //! and why (FS-NOLOSS). Products decide what a "store" is; the ledger only counts.
+//!
+//! A record is of a [`Kind`]: acknowledged (the writer promised to keep it: the summary's
+//! written, replicated, pending and lost) or tentative (held by its writer before it
+//! acknowledges it: a change in an editing session not yet made public). A tentative record
+//! becomes acknowledged, keeping its id, or is lost; either way the summary counts it apart, so
+//! what the counts of acknowledged records mean does not change.
 
 mod ids;
 
@@ -23,6 +29,16 @@ pub struct Cause {
     pub documented: Option<&'static str>,
 }
 
+/// What a record is to its writer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The writer acknowledged it: it promised to keep it (FS-NOLOSS).
+    Acknowledged,
+    /// The writer holds it but has not acknowledged it yet (a change in a session that was not
+    /// made public); losing it breaks no promise, yet a report still says which were lost.
+    Tentative,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loss {
     pub at_ms: Time,
@@ -33,6 +49,8 @@ pub struct Loss {
 /// loss or a drain takes part of them, which splits the run).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fate {
+    pub kind: Kind,
+    /// When it was written, or for a record once tentative, when it was acknowledged.
     pub written_at_ms: Time,
     pub origin: u8,
     /// Bit `i` set: durable store `i` holds the records.
@@ -56,6 +74,8 @@ pub struct Ledger {
     /// Sorted, contiguous from id 0 to `next`.
     runs: Vec<Run>,
     next: RecordId,
+    /// How many records are acknowledged (written directly or tentative first).
+    acknowledged: u64,
     rejected: u64,
 }
 
@@ -73,24 +93,61 @@ pub struct Summary {
     pub rejected: u64,
     /// Lost records grouped by cause, in cause order, with their ids.
     pub losses: Vec<(Cause, IdSet)>,
+    /// Tentative records still held (neither acknowledged nor lost); in none of the counts above.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub tentative: u64,
+    /// Tentative records lost; in none of the counts above.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub tentative_lost: u64,
+    /// Lost tentative records grouped by cause, in cause order, with their ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tentative_losses: Vec<(Cause, IdSet)>,
+}
+
+/// A report of a run without tentative records reads as it always did.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Ledger {
     /// A ledger over `stores` durable stores (at most 8).
     pub fn new(stores: u8) -> Self {
         assert!((1..=8).contains(&stores), "1..=8 stores");
-        Ledger { stores, runs: Vec::new(), next: 0, rejected: 0 }
+        Ledger { stores, runs: Vec::new(), next: 0, acknowledged: 0, rejected: 0 }
     }
 
     /// Acknowledges `count` records written at `at_ms` by `origin`; they get the next ids.
     pub fn write(&mut self, at_ms: Time, origin: u8, count: u32) -> IdRange {
+        let ids = self.append(Kind::Acknowledged, at_ms, origin, count);
+        self.acknowledged += ids.len();
+        ids
+    }
+
+    /// Records `count` tentative records held by `origin` at `at_ms`; they get the next ids.
+    pub fn write_tentative(&mut self, at_ms: Time, origin: u8, count: u32) -> IdRange {
+        self.append(Kind::Tentative, at_ms, origin, count)
+    }
+
+    fn append(&mut self, kind: Kind, at_ms: Time, origin: u8, count: u32) -> IdRange {
         let end = self.next.checked_add(count).expect("fewer than 2^32 records (the script's count limit keeps them so)");
         let ids = IdRange::new(self.next, end);
         if !ids.is_empty() {
-            self.runs.push(Run { ids, fate: Fate { written_at_ms: at_ms, origin, stored_in: 0, lost: None, replicated_at_ms: None } });
+            self.runs.push(Run { ids, fate: Fate { kind, written_at_ms: at_ms, origin, stored_in: 0, lost: None, replicated_at_ms: None } });
         }
         self.next = end;
         ids
+    }
+
+    /// The writer acknowledges the tentative records `ids` at `at_ms`: they keep their ids and
+    /// count as written from now on.
+    pub fn acknowledge(&mut self, ids: IdRange, at_ms: Time) {
+        self.update(ids, |fate| {
+            assert_eq!(fate.kind, Kind::Tentative, "only a tentative record is acknowledged");
+            assert!(fate.lost.is_none(), "a lost record is never acknowledged");
+            fate.kind = Kind::Acknowledged;
+            fate.written_at_ms = at_ms;
+        });
+        self.acknowledged += ids.len();
     }
 
     pub fn reject(&mut self, count: u64) {
@@ -99,7 +156,7 @@ impl Ledger {
 
     /// How many records were acknowledged.
     pub fn written(&self) -> u64 {
-        u64::from(self.next)
+        self.acknowledged
     }
 
     /// Store `store` now holds `ids`.
@@ -114,6 +171,13 @@ impl Ledger {
                 fate.replicated_at_ms = Some(at_ms);
             }
         });
+    }
+
+    /// Store `store` no longer holds `ids` (overwritten there): they are no longer everywhere,
+    /// though they were once (`replicated_at_ms` keeps when).
+    pub fn unstore(&mut self, ids: IdRange, store: u8) {
+        assert!(store < self.stores, "store {store} of a ledger over {} stores", self.stores);
+        self.update(ids, |fate| fate.stored_in &= !(1 << store));
     }
 
     /// Marks `ids` lost with their cause; a record already lost keeps its first cause.
@@ -148,7 +212,7 @@ impl Ledger {
     /// The longest time a record waited to be in every store: replicated ones until they were,
     /// the others (not lost) until `now`.
     pub fn max_replication_lag_ms(&self, now: Time) -> Time {
-        let waits = self.runs.iter().filter(|run| run.fate.lost.is_none());
+        let waits = self.runs.iter().filter(|run| run.fate.lost.is_none() && run.fate.kind == Kind::Acknowledged);
         waits.map(|run| run.fate.replicated_at_ms.unwrap_or(now).saturating_sub(run.fate.written_at_ms)).max().unwrap_or(0)
     }
 
@@ -156,18 +220,26 @@ impl Ledger {
         let all = ((1u16 << self.stores) - 1) as u8;
         let mut s = Summary { written: self.written(), rejected: self.rejected, ..Summary::default() };
         let mut by_cause: std::collections::BTreeMap<&Cause, IdSet> = Default::default();
+        let mut tentative_by_cause: std::collections::BTreeMap<&Cause, IdSet> = Default::default();
         for run in &self.runs {
-            match &run.fate.lost {
-                Some(loss) => {
+            match (run.fate.kind, &run.fate.lost) {
+                (Kind::Acknowledged, Some(loss)) => {
                     s.lost += run.ids.len();
                     by_cause.entry(&loss.cause).or_default().insert(run.ids);
                 }
-                None if run.fate.stored_in == all => s.replicated += run.ids.len(),
-                None => s.pending += run.ids.len(),
+                (Kind::Acknowledged, None) if run.fate.stored_in == all => s.replicated += run.ids.len(),
+                (Kind::Acknowledged, None) => s.pending += run.ids.len(),
+                (Kind::Tentative, Some(loss)) => {
+                    s.tentative_lost += run.ids.len();
+                    tentative_by_cause.entry(&loss.cause).or_default().insert(run.ids);
+                }
+                (Kind::Tentative, None) => s.tentative += run.ids.len(),
             }
         }
         s.losses = by_cause.into_iter().map(|(c, ids)| (c.clone(), ids)).collect();
+        s.tentative_losses = tentative_by_cause.into_iter().map(|(c, ids)| (c.clone(), ids)).collect();
         assert_eq!(s.replicated + s.pending + s.lost, s.written, "every acknowledged record has exactly one fate");
+        assert_eq!(s.written + s.tentative + s.tentative_lost, u64::from(self.next), "every record is acknowledged or tentative");
         s
     }
 
@@ -276,6 +348,45 @@ mod tests {
         assert_eq!(kept, IdSet::from_ids([50, 51]));
         assert!(l.runs.len() <= 8, "a billion records are a handful of runs, not a billion entries");
         assert_eq!(all.len(), 1_000_000_000);
+    }
+
+    #[test]
+    fn tentative_records_are_counted_apart_and_keep_their_ids_when_acknowledged() {
+        let mut l = Ledger::new(2);
+        let a = l.write(0, 0, 2);
+        let t = l.write_tentative(5, 1, 3);
+        let u = l.write_tentative(6, 1, 1);
+        assert_eq!((l.written(), t), (2, IdRange::new(2, 5)), "tentative records take ids but are not written");
+        let s = l.summary();
+        assert_eq!((s.written, s.pending, s.tentative, s.tentative_lost), (2, 2, 4, 0));
+        assert_eq!(l.max_replication_lag_ms(100), 100, "only acknowledged records wait to be replicated");
+        l.acknowledge(t, 50);
+        assert_eq!(l.written(), 5, "acknowledged, they are written");
+        assert_eq!(l.fates(t).next().map(|(_, f)| (f.kind, f.written_at_ms)), Some((Kind::Acknowledged, 50)), "written when acknowledged");
+        let cause = Cause { detail: "session discarded".into(), mechanism: "test", documented: Some("X-1") };
+        l.lose(u, 60, &cause);
+        l.store(a, 0, 1);
+        l.store(a, 1, 1);
+        let s = l.summary();
+        assert_eq!((s.written, s.replicated, s.pending, s.lost), (5, 2, 3, 0), "a lost tentative record is no lost write");
+        l.unstore(IdRange::new(1, 2), 1);
+        assert_eq!((l.summary().replicated, l.summary().pending), (1, 4), "a record a store no longer holds is pending again");
+        assert_eq!(l.fates(IdRange::new(1, 2)).next().map(|(_, f)| (f.stored_in, f.replicated_at_ms)), Some((1, Some(1))));
+        l.store(IdRange::new(1, 2), 1, 9);
+        assert_eq!(l.fates(IdRange::new(1, 2)).next().map(|(_, f)| f.replicated_at_ms), Some(Some(1)), "first replicated at 1");
+        assert_eq!((s.tentative, s.tentative_lost), (0, 1));
+        assert_eq!((s.losses, s.tentative_losses), (vec![], vec![(cause, IdSet::from_ids([5]))]));
+        assert_eq!(l.max_replication_lag_ms(100), 50, "acknowledged at 50, not yet everywhere at 100");
+        let json = serde_json::to_string(&Ledger::new(1).summary()).unwrap();
+        assert!(!json.contains("tentative"), "a summary without tentative records serializes as before: {json}");
+    }
+
+    #[test]
+    #[should_panic(expected = "only a tentative record is acknowledged")]
+    fn an_acknowledged_record_is_not_acknowledged_again() {
+        let mut l = Ledger::new(1);
+        let a = l.write(0, 0, 1);
+        l.acknowledge(a, 1);
     }
 
     #[test]

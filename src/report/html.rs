@@ -256,6 +256,16 @@ fn status(s: &mut String, v: &View) {
         }
         let _ = writeln!(s, "</ul>");
     }
+    if r.tentative + r.tentative_lost > 0 {
+        let _ = writeln!(s, "<p>not acknowledged (tentative): held {}, lost {}</p>", r.tentative, r.tentative_lost);
+    }
+    if !r.tentative_losses.is_empty() {
+        let _ = writeln!(s, "<ul>");
+        for (cause, ids) in &r.tentative_losses {
+            let _ = writeln!(s, "<li>lost {} ({ids}): {}</li>", ids.len(), esc(&cause.detail));
+        }
+        let _ = writeln!(s, "</ul>");
+    }
     if !v.notes.is_empty() {
         let _ = writeln!(s, "<ul>");
         for note in &v.notes {

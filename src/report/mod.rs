@@ -201,6 +201,12 @@ fn status(s: &mut String, view: &View, full: bool) {
     for (cause, ids) in &r.losses {
         let _ = writeln!(s, "    lost {}: {}", ids.len(), cause.detail);
     }
+    if r.tentative + r.tentative_lost > 0 {
+        let _ = writeln!(s, "  not acknowledged (tentative): held {}, lost {}", r.tentative, r.tentative_lost);
+    }
+    for (cause, ids) in &r.tentative_losses {
+        let _ = writeln!(s, "    lost {} ({ids}): {}", ids.len(), cause.detail);
+    }
     for note in &view.notes {
         let _ = writeln!(s, "  {note}");
     }

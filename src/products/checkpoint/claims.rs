@@ -37,7 +37,14 @@ pub enum Claim {
     Changes(check::Writes),
     /// Exactly these published changes (by id) were lost.
     LostChanges(Vec<u32>),
-    /// At most this many Active servers (1: no Collision Mode).
+    /// Exactly these unpublished session changes (by id) were lost when their server stopped
+    /// being Active (CP-10); never published, they are in none of the `Changes` counts.
+    LostUnpublished(Vec<u32>),
+    /// The server is the Primary now, the synchronization master (the one installed first
+    /// until a Secondary is promoted, CP-9).
+    Primary(Server),
+    /// At most this many Active servers running (1: no Collision Mode; a powered-off or stopped
+    /// Active collides with nobody until it runs).
     ActiveAtMost(u32),
     /// One Active, both communicating, identical databases.
     Healthy,
@@ -48,14 +55,14 @@ impl Claim {
     pub fn validate(&self, names: &[String]) -> Result<(), String> {
         let node = |n: &Server| crate::action::check_node(&n.node().target(), names, Words::WORDS);
         match self {
-            Claim::Mode(n, _) | Claim::Banner { from: n, .. } | Claim::Unpublished(n, _) => node(n),
+            Claim::Mode(n, _) | Claim::Banner { from: n, .. } | Claim::Unpublished(n, _) | Claim::Primary(n) => node(n),
             Claim::Status { from, of, item, .. } => {
                 node(from)?;
                 node(of)?;
                 check::known_item(item, &PEER_ITEMS, "HA Status item")
             }
             Claim::Changes(w) => w.validate(),
-            Claim::LostChanges(ids) => check::valid_ids(ids),
+            Claim::LostChanges(ids) | Claim::LostUnpublished(ids) => check::valid_ids(ids),
             Claim::ActiveCount(_) | Claim::Refused(_) | Claim::ActiveAtMost(_) | Claim::Healthy => Ok(()),
         }
     }
@@ -93,10 +100,12 @@ impl Claim {
                     Err((format!("a refusal containing \"{text}\""), format!("refusals: {:?}", cp.refusals.iter().map(|(_, r)| r).collect::<Vec<_>>())))
                 }
             }
-            Claim::Unpublished(n, c) => check::expect(*c, cp.server(sid(n)).session),
+            Claim::Unpublished(n, c) => check::expect(*c, cp.unpublished(sid(n))),
             Claim::Changes(w) => w.check(&cp.ledger.summary()),
             Claim::LostChanges(ids) => check::lost_ids(&cp.ledger.summary(), ids),
-            Claim::ActiveAtMost(n) => check::at_most(*n, cp.actives().count(), "Active"),
+            Claim::LostUnpublished(ids) => check::lost_tentative_ids(&cp.ledger.summary(), ids),
+            Claim::Primary(n) => check::expect(cp.name(sid(n)), cp.name(cp.primary())),
+            Claim::ActiveAtMost(n) => check::at_most(*n, cp.running_actives().count(), "running Active"),
             Claim::Healthy => check::healthy(cp.health_problems(world.net())),
         }
     }

@@ -17,6 +17,9 @@ pub enum Command {
     MakeActive(Target),
     /// Make the server Standby.
     MakeStandby(Target),
+    /// Promote the Secondary to Primary, the synchronization master, when the Primary is
+    /// permanently unavailable (`promote_util`, then `cpstop`/`cpstart` on it; CP-9).
+    Promote(Target),
 }
 
 /// Check Point's words for its servers' identities: the Primary is `Main`, the Secondary (the
@@ -32,7 +35,7 @@ impl NodeWords for Words {
 pub const SHARED: &[&str] = &["Stop", "Start", "Restart"];
 
 /// Its own commands' names, in the order messages list them.
-pub const COMMANDS: &[&str] = &["Edit", "Publish", "MakeActive", "MakeStandby"];
+pub const COMMANDS: &[&str] = &["Edit", "Publish", "MakeActive", "MakeStandby", "Promote"];
 
 impl crate::action::Command for Command {
     fn kind(&self) -> &'static str {
@@ -41,6 +44,7 @@ impl crate::action::Command for Command {
             Command::Publish(_) => "Publish",
             Command::MakeActive(_) => "MakeActive",
             Command::MakeStandby(_) => "MakeStandby",
+            Command::Promote(_) => "Promote",
         }
     }
 
@@ -50,13 +54,14 @@ impl crate::action::Command for Command {
             Command::Publish(_) => "publish the session".into(),
             Command::MakeActive(_) => "make Active".into(),
             Command::MakeStandby(_) => "make Standby".into(),
+            Command::Promote(_) => "promote to Primary (promote_util)".into(),
         }
     }
 
     fn target(&self) -> Option<&Target> {
         match self {
             Command::Edit { on, .. } => Some(on),
-            Command::Publish(t) | Command::MakeActive(t) | Command::MakeStandby(t) => Some(t),
+            Command::Publish(t) | Command::MakeActive(t) | Command::MakeStandby(t) | Command::Promote(t) => Some(t),
         }
     }
 
@@ -74,12 +79,20 @@ impl crate::action::Command for Command {
     }
 }
 
-/// Check Point's own faults: an administrator edits and publishes on a server (on a Standby,
-/// refused), or makes a server Active (a changeover, or a collision): no undo.
+/// Check Point's own faults: an administrator's actions. No undo, but for a session left open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
+    /// Edits and publishes at once on a server (on a Standby, refused: CP-3).
     EditPublish,
+    /// Makes a server Active: a changeover, or a collision (CP-5, CP-6).
     MakeActive,
+    /// Edits and leaves the session unpublished for the fault's duration, then publishes: a
+    /// server that stops being Active meanwhile loses the changes (CP-10).
+    Session,
+    /// Sets a server back to Standby: ends a collision (CP-8); refused with one Active.
+    MakeStandby,
+    /// Promotes a Secondary to Primary: refused while the Primary runs (CP-9).
+    Promote,
 }
 
 impl crate::fault::OwnFault for Fault {
@@ -91,10 +104,16 @@ impl crate::fault::OwnFault for Fault {
         match self {
             Fault::EditPublish => vec![Command::Edit { on: node.clone(), count: 2 }, Command::Publish(node.clone())],
             Fault::MakeActive => vec![Command::MakeActive(node.clone())],
+            Fault::Session => vec![Command::Edit { on: node.clone(), count: 2 }],
+            Fault::MakeStandby => vec![Command::MakeStandby(node.clone())],
+            Fault::Promote => vec![Command::Promote(node.clone())],
         }
     }
-    fn heal(&self, _node: &Target) -> Option<Command> {
-        None
+    fn heal(&self, node: &Target) -> Option<Command> {
+        match self {
+            Fault::Session => Some(Command::Publish(node.clone())),
+            Fault::EditPublish | Fault::MakeActive | Fault::MakeStandby | Fault::Promote => None,
+        }
     }
 }
 
@@ -111,6 +130,7 @@ mod tests {
         assert_eq!(Command::Publish(t()).count(), None);
         assert!(Command::Edit { on: t(), count: 1 }.is_workload() && Command::Publish(t()).is_workload(), "a session is workload");
         assert!(!Command::MakeActive(t()).is_workload() && !Command::MakeStandby(t()).is_workload(), "a changeover is not");
+        assert!(!Command::Promote(t()).is_workload(), "nor a promotion");
     }
 
     #[test]
@@ -120,5 +140,11 @@ mod tests {
         assert_eq!(Fault::EditPublish.strike(&t, 0), [Command::Edit { on: t.clone(), count: 2 }, Command::Publish(t.clone())]);
         assert_eq!(Fault::MakeActive.strike(&t, 0), [Command::MakeActive(t.clone())]);
         assert_eq!((Fault::EditPublish.heal(&t), Fault::MakeActive.heal(&t)), (None, None), "an administrator's action stands");
+        assert_eq!(Fault::Session.label(), "Session");
+        assert_eq!(Fault::Session.strike(&t, 0), [Command::Edit { on: t.clone(), count: 2 }], "a session left open");
+        assert_eq!(Fault::Session.heal(&t), Some(Command::Publish(t.clone())), "published when the fault heals");
+        assert_eq!(Fault::MakeStandby.strike(&t, 0), [Command::MakeStandby(t.clone())]);
+        assert_eq!(Fault::Promote.strike(&t, 0), [Command::Promote(t.clone())]);
+        assert_eq!((Fault::MakeStandby.heal(&t), Fault::Promote.heal(&t)), (None, None));
     }
 }

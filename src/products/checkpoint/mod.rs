@@ -15,6 +15,12 @@
 //!   Active and its own changes are lost, listed by id (CP-8).
 //! - The High Availability Status window shows a banner and per-peer mode and sync status
 //!   (CP-7), derived in [`CheckPoint::ha_status`].
+//! - Any number of Secondaries, each synced by the Active, any of them can be made Active
+//!   (CP-9). The Primary is the synchronization master: while it is down, Secondaries do not
+//!   sync until one is promoted to Primary (`Promote`, R80 `promote_util`).
+//! - Changes in a session are tentative records of the ledger; when their server stops being
+//!   Active (goes down, is made Standby, is promoted and restarts) they are lost, by id, with
+//!   the cause CP-10.
 
 mod claims;
 mod commands;
@@ -39,6 +45,11 @@ pub struct Config {
     /// The periodic sync interval. No Check Point guide gives the default; failsim assumes
     /// 10 minutes (a parameter: set it to what your installation uses).
     sync_interval: Ms,
+    /// The Primary is the synchronization master: while its services are down, Secondaries do
+    /// not sync each other until one is promoted to Primary (`Promote`). The R80 guide says so
+    /// ("Failover Between Active and Standby"); later guides neither repeat nor revoke it.
+    /// Default `true`; `false`: any Active syncs every Standby it reaches.
+    primary_is_sync_master: bool,
     /// Where the servers are in the scenario's declared world; `None`: the built-in layout.
     #[serde(skip_serializing_if = "Option::is_none")]
     bind: Option<Binding>,
@@ -67,7 +78,13 @@ impl Binding {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { servers: vec!["SMS-PRIMARY".into(), "SMS-SECONDARY".into()], initially_active: NodeId::Main, sync_interval: Ms(600_000), bind: None }
+        Config {
+            servers: vec!["SMS-PRIMARY".into(), "SMS-SECONDARY".into()],
+            initially_active: NodeId::Main,
+            sync_interval: Ms(600_000),
+            primary_is_sync_master: true,
+            bind: None,
+        }
     }
 }
 

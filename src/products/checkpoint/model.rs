@@ -45,8 +45,9 @@ pub struct Server {
     pub(super) mode: Mode,
     /// Published changes this server's database holds (ids).
     pub(super) db: IdSet,
-    /// Changes in the administrator's session, not yet published (not synced, not tracked).
-    pub(super) session: u32,
+    /// Changes in the administrator's session, not yet published (not synced): tentative
+    /// records of the ledger, by id (CP-10).
+    pub(super) session: IdSet,
     pub(super) last_sync_ms: Option<Time>,
     /// The last sync towards this Standby failed.
     pub(super) sync_failed: bool,
@@ -76,10 +77,11 @@ pub enum Rec {
     Mode { server: String, mode: &'static str, why: String },
     Session { server: String, pending: u32 },
     Published { server: String, count: usize, ids: String },
-    Discarded { server: String, count: u32 },
+    Discarded { server: String, count: usize, ids: String, cause: String },
     Synced { from: String, to: String, copied: usize },
     SyncFailed { from: String, to: String, why: String },
     Lost { count: usize, ids: String, cause: String },
+    Promoted { server: String, old: String },
 }
 
 impl fmt::Display for Rec {
@@ -97,10 +99,13 @@ impl fmt::Display for Rec {
             Rec::Mode { server, mode, why } => write!(f, "{server} => {mode} ({why})"),
             Rec::Session { server, pending } => write!(f, "{server} session: {pending} unpublished change(s)"),
             Rec::Published { server, count, ids } => write!(f, "{server} published {count} change(s) {ids}"),
-            Rec::Discarded { server, count } => write!(f, "{server}: {count} unpublished change(s) discarded"),
+            Rec::Discarded { server, count, ids, cause } => write!(f, "{server}: LOST {count} unpublished change(s) {ids}: {cause}"),
             Rec::Synced { from, to, copied } => write!(f, "sync {from} -> {to}: Synchronized ({copied} change(s) copied)"),
             Rec::SyncFailed { from, to, why } => write!(f, "sync {from} -> {to} failed: {why}"),
             Rec::Lost { count, ids, cause } => write!(f, "LOST {count} change(s) {ids}: {cause}"),
+            Rec::Promoted { server, old } => {
+                write!(f, "{server} promoted to Primary, the synchronization master, in place of {old} (promote_util; services restarted)")
+            }
         }
     }
 }
@@ -110,8 +115,11 @@ pub struct CheckPoint {
     pub(super) cfg: Arc<Config>,
     /// The switch an unnamed `FailSwitch` means (the built-in one, or a world's only one).
     switch: Option<PortId>,
-    /// The Primary first, then the Secondaries (at least one).
+    /// The Primary first, then the Secondaries (at least one), as configured.
     pub(super) servers: Vec<Server>,
+    /// The Primary now, the synchronization master: the server installed first, until a
+    /// Secondary is promoted in its place (CP-9).
+    primary: Sid,
     pub(super) ledger: Ledger,
     /// Every refused operation so far, with its time (CP-3 shows in the report and claims).
     pub(super) refusals: Vec<(Time, String)>,
@@ -164,7 +172,17 @@ impl CheckPoint {
         let (switch, places) = (region.only_switch(cx.world()), cfg.places(cx.world(), region));
         let servers = places.into_iter().enumerate().map(|(i, (host, port))| {
             let mode = if i == cfg.initially_active.idx() { Mode::Active } else { Mode::Standby };
-            Server { host, port, running: true, mode, db: IdSet::default(), session: 0, last_sync_ms: Some(0), sync_failed: false, demoted_by: None }
+            Server {
+                host,
+                port,
+                running: true,
+                mode,
+                db: IdSet::default(),
+                session: IdSet::default(),
+                last_sync_ms: Some(0),
+                sync_failed: false,
+                demoted_by: None,
+            }
         });
         let servers: Vec<Server> = servers.collect();
         assert_eq!(servers.iter().filter(|s| s.mode == Mode::Active).count(), 1, "at t = 0 exactly one server is Active (CP-1)");
@@ -175,6 +193,7 @@ impl CheckPoint {
             cfg: Arc::new(cfg),
             switch,
             servers,
+            primary: Sid(0),
             ledger: Ledger::new(stores),
             refusals: Vec::new(),
             timer,
@@ -205,8 +224,22 @@ impl CheckPoint {
         self.ids().filter(move |p| *p != n)
     }
 
+    /// The servers in Active mode, running or not (the configuration: what `ActiveCount` counts).
     pub fn actives(&self) -> impl Iterator<Item = Sid> + '_ {
         self.ids().filter(|n| self.server(*n).mode == Mode::Active)
+    }
+
+    /// The Active servers whose management services run. A powered-off or stopped Active keeps
+    /// its mode (so it collides once it runs again, CP-6) but serves nothing and collides with
+    /// nobody while it is down: Collision Mode, split brain and serving count these.
+    pub fn running_actives(&self) -> impl Iterator<Item = Sid> + '_ {
+        self.actives().filter(|n| self.server(*n).running)
+    }
+
+    /// Each pair of running Actives, in server order: a collision names its two servers (CP-6).
+    pub fn colliding_pairs(&self) -> Vec<(Sid, Sid)> {
+        let running: Vec<Sid> = self.running_actives().collect();
+        running.iter().enumerate().flat_map(|(i, a)| running[i + 1..].iter().map(move |b| (*a, *b))).collect()
     }
 
     /// The hosts of `a` and `b` can reach each other: `a` reaches `b`'s address and hears back
@@ -235,6 +268,8 @@ impl CheckPoint {
             Some("Collision or HA conflict: two Active servers cannot sync".to_string())
         } else if !self.communicating(cx.net(), from, to) {
             Some("not communicating".to_string())
+        } else if !self.master_up(from, to) {
+            Some(format!("the Primary {} (the synchronization master) is down; promote a Secondary", self.name(self.primary)))
         } else {
             None
         };
@@ -251,7 +286,20 @@ impl CheckPoint {
         }
         let now = cx.now();
         let copied = self.server(from).db.difference(&self.server(to).db);
-        let overwritten = self.ledger.not_lost(&self.server(to).db.difference(&self.server(from).db));
+        // What the Standby held and the Active lacks is gone from the Standby; it is lost only
+        // where no other server holds it (with several servers, in Collision Mode, another
+        // Active or a Standby it synced may still have it).
+        let dropped = self.server(to).db.difference(&self.server(from).db);
+        let mut elsewhere = IdSet::default();
+        for other in self.ids().filter(|o| *o != from && *o != to) {
+            for range in self.server(other).db.ranges() {
+                elsewhere.insert(*range);
+            }
+        }
+        let overwritten = self.ledger.not_lost(&dropped.difference(&elsewhere));
+        for range in dropped.ranges() {
+            self.ledger.unstore(*range, store(to));
+        }
         if !overwritten.is_empty() {
             let detail = format!("published on {} but not on {}; overwritten when {} synced it", self.name(to), self.name(from), self.name(from));
             // Documented only where the server was demoted by the administrator (CP-5, CP-8).
@@ -272,9 +320,17 @@ impl CheckPoint {
         }
         assert_eq!(self.server(to).db, self.server(from).db, "a sync leaves the Standby with the Active's database");
         let was_failing = std::mem::replace(&mut self.server_mut(to).sync_failed, false);
-        if !copied.is_empty() || !overwritten.is_empty() || was_failing {
+        if !copied.is_empty() || !dropped.is_empty() || was_failing {
             cx.record(Rec::Synced { from: self.name(from).into(), to: self.name(to).into(), copied: ledger::count(copied.ranges()) });
         }
+    }
+
+    /// CP-9 (R80 "Failover Between Active and Standby"): the Primary is the synchronization
+    /// master; while it is down, Secondaries cannot sync until one is promoted to Primary. A sync
+    /// the Primary takes part in needs nothing more; between two Secondaries the Primary's
+    /// services must run (`primary_is_sync_master: false` drops the rule).
+    fn master_up(&self, from: Sid, to: Sid) -> bool {
+        !self.cfg.primary_is_sync_master || from == self.primary || to == self.primary || self.server(self.primary).running
     }
 
     /// Every running Active syncs every other server (periodically).
@@ -348,6 +404,7 @@ impl CheckPoint {
             Command::Publish(_) => self.publish(n, cx),
             Command::MakeActive(_) => self.make_active(n, cx),
             Command::MakeStandby(_) => self.make_standby(n, cx),
+            Command::Promote(_) => self.promote(n, cx),
         }
     }
 
@@ -389,21 +446,29 @@ impl CheckPoint {
             self.server_mut(n).running = running;
             cx.record(Rec::Running { server: self.name(n).into(), running, power: scope == Scope::Server });
             if !running {
-                if self.server(n).session > 0 {
-                    self.fired.fire(Rule::SessionLost);
-                }
-                self.discard_session(n, cx);
+                let why = if scope == Scope::Server { "the server lost power" } else { "its management services stopped" };
+                self.discard_session(n, why, cx);
             }
         }
         // CP-10: a session that was never published is lost when its server goes down.
-        assert!(running || self.server(n).session == 0, "a server that went down holds no session");
+        assert!(running || self.server(n).session.is_empty(), "a server that went down holds no session");
     }
 
-    fn discard_session(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
-        let count = std::mem::take(&mut self.server_mut(n).session);
-        if count > 0 {
-            cx.record(Rec::Discarded { server: self.name(n).into(), count });
+    /// CP-10: the server stopped being Active (`why`): the changes in its session, never
+    /// published, are lost, by id.
+    fn discard_session(&mut self, n: Sid, why: &str, cx: &mut Cx<'_, '_>) {
+        let ids = std::mem::take(&mut self.server_mut(n).session);
+        if ids.is_empty() {
+            return;
         }
+        self.fired.fire(Rule::SessionLost);
+        let detail = format!("unpublished in the session on {} when {why}; never synchronized", self.name(n));
+        let cause = Cause { detail, mechanism: "unpublished session discarded", documented: Some("CP-10") };
+        for range in ids.ranges() {
+            self.ledger.lose(*range, cx.now(), &cause);
+        }
+        cx.record(Rec::Discarded { server: self.name(n).into(), count: ledger::count(ids.ranges()), ids: ids.to_string(), cause: cause.detail });
+        assert!(self.server(n).session.is_empty(), "a discarded session is empty");
     }
 
     /// Each rule of the catalog with how often it fired (FS-COVERAGE).
@@ -421,26 +486,68 @@ impl CheckPoint {
             self.fired.fire(Rule::ReadOnly);
             return self.refuse(what, "a Standby server opens only in Read Only mode".into(), cx);
         }
-        self.server_mut(n).session += count;
+        let ids = self.ledger.write_tentative(cx.now(), store(n), count);
+        self.server_mut(n).session.insert(ids);
         assert_eq!(self.server(n).mode, Mode::Active, "only an Active takes changes in a session (CP-3)");
-        cx.record(Rec::Session { server: self.name(n).into(), pending: self.server(n).session });
+        cx.record(Rec::Session { server: self.name(n).into(), pending: self.unpublished(n) });
     }
 
     /// Publishing makes the session's changes real (tracked from here) and syncs (CP-2).
     fn publish(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
-        let count = self.server(n).session;
-        if !self.server(n).running || count == 0 {
+        if !self.server(n).running || self.server(n).session.is_empty() {
             return self.refuse(format!("publish on {}", self.name(n)), "nothing to publish".into(), cx);
         }
         // A session opens only on an Active (CP-3), and a server made Standby discards it.
         assert_eq!(self.server(n).mode, Mode::Active, "only an Active has a session to publish (CP-2)");
         let now = cx.now();
-        let ids = self.ledger.write(now, store(n), count);
-        self.ledger.store(ids, store(n), now);
-        self.server_mut(n).db.insert(ids);
-        self.server_mut(n).session = 0;
-        cx.record(Rec::Published { server: self.name(n).into(), count: ledger::count(&[ids]), ids: ledger::format(&[ids]) });
+        // The session's changes keep the ids they got when edited.
+        let ids = std::mem::take(&mut self.server_mut(n).session);
+        for range in ids.ranges() {
+            self.ledger.acknowledge(*range, now);
+            self.ledger.store(*range, store(n), now);
+            self.server_mut(n).db.insert(*range);
+        }
+        assert!(self.server(n).session.is_empty(), "a published session is empty");
+        cx.record(Rec::Published { server: self.name(n).into(), count: ledger::count(ids.ranges()), ids: ids.to_string() });
         self.sync_others(n, cx);
+    }
+
+    /// How many changes wait in the server's session.
+    pub fn unpublished(&self, n: Sid) -> u32 {
+        u32::try_from(self.server(n).session.len()).expect("a session holds fewer than 2^32 changes")
+    }
+
+    /// The Primary now (CP-9).
+    pub fn primary(&self) -> Sid {
+        self.primary
+    }
+
+    /// Promotes the Secondary `n` to Primary (CP-9; R80 "Failover Between Active and Standby":
+    /// when the Primary is permanently unavailable, `promote_util`, `cpstop`, the `mgha*` files
+    /// removed, the licenses fixed, `cpstart`). It becomes the synchronization master, so the
+    /// Secondaries sync again; its services restart, so its session is lost (CP-10); its mode
+    /// stays (changeover is `MakeActive`).
+    fn promote(&mut self, n: Sid, cx: &mut Cx<'_, '_>) {
+        let what = format!("promote {} to Primary", self.name(n));
+        if n == self.primary {
+            return self.refuse(what, "it is the Primary".into(), cx);
+        }
+        if !self.server(n).running {
+            return self.refuse(what, "the server's management services are down".into(), cx);
+        }
+        // The guide promotes only when the Primary is permanently unavailable: a Primary whose
+        // services run would be a second synchronization master.
+        if self.server(self.primary).running {
+            let why = format!("the Primary {} is up; promote a Secondary only when the Primary is permanently unavailable", self.name(self.primary));
+            return self.refuse(what, why, cx);
+        }
+        let old = std::mem::replace(&mut self.primary, n);
+        cx.record(Rec::Promoted { server: self.name(n).into(), old: self.name(old).into() });
+        // cpstop, then cpstart on the promoted server.
+        self.set_running(n, false, Scope::Services, cx);
+        self.set_running(n, true, Scope::Services, cx);
+        assert_eq!(self.primary, n, "the promoted server is the Primary");
+        assert!(self.server(n).running, "the promoted server runs again after cpstart");
     }
 
     /// Changeover (CP-4, CP-5, CP-6).
@@ -474,7 +581,7 @@ impl CheckPoint {
             self.server_mut(old).mode = Mode::Standby;
             self.server_mut(old).demoted_by = Some("CP-5");
             cx.record(Rec::Mode { server: self.name(old).into(), mode: "Standby", why: format!("changeover to {}; now Read Only", self.name(n)) });
-            self.discard_session(old, cx);
+            self.discard_session(old, "it was made Standby by a changeover", cx);
             self.sync(n, old, cx);
         }
         // CP-5: every Active that was told is Standby now; only one that could not be told stays Active (CP-6).
@@ -503,7 +610,7 @@ impl CheckPoint {
             mode: "Standby",
             why: format!("set by the administrator; {} remains Active", self.name(remaining)),
         });
-        self.discard_session(n, cx);
+        self.discard_session(n, "it was set back to Standby", cx);
         self.sync(remaining, n, cx);
         assert_eq!(self.server(n).mode, Mode::Standby, "the server set back to Standby is Standby (CP-8)");
     }
@@ -512,7 +619,7 @@ impl CheckPoint {
     pub fn ha_status(&self, net: &Topology, to: Sid) -> Panel {
         let me = self.server(to);
         let peers: Vec<Sid> = self.others(to).collect();
-        let msg = if self.actives().count() > 1 {
+        let msg = if self.running_actives().count() > 1 {
             banner::COLLISION
         } else if peers.iter().any(|p| !self.connected(net, to, *p) || !net.port_is_up(self.server(*p).port)) {
             banner::NOT_COMMUNICATING
@@ -533,10 +640,11 @@ impl CheckPoint {
         for p in peers {
             let other = self.server(p);
             let communicating = self.communicating(net, to, p);
-            let peer_status = if me.mode == Mode::Active && other.mode == Mode::Active {
-                "Collision".to_string()
-            } else if !communicating {
+            // A peer SmartConsole cannot reach shows no mode, so no collision with it either.
+            let peer_status = if !communicating {
                 format!("Not communicating, last sync time {}", last(other))
+            } else if me.mode == Mode::Active && other.mode == Mode::Active {
+                "Collision".to_string()
             } else if me.db == other.db && !other.sync_failed && !me.sync_failed {
                 "Synchronized".to_string()
             } else {
@@ -555,7 +663,7 @@ impl CheckPoint {
             .map(|n| {
                 let s = self.server(n);
                 let facts = vec![
-                    if n == Sid(0) { "Primary".to_string() } else { "Secondary".to_string() },
+                    if n == self.primary { "Primary".to_string() } else { "Secondary".to_string() },
                     if s.running { "services up".into() } else { "services down".into() },
                     if s.mode == Mode::Standby { "Read Only".into() } else { "Read/Write".into() },
                     format!("{} published change(s) held", s.db.len()),
@@ -566,8 +674,8 @@ impl CheckPoint {
             .collect();
         let mut notes: Vec<String> = self
             .ids()
-            .filter(|n| self.server(*n).session > 0)
-            .map(|n| format!("{}: {} unpublished change(s) in the session (not synchronized)", self.name(n), self.server(n).session))
+            .filter(|n| !self.server(*n).session.is_empty())
+            .map(|n| format!("{}: {} unpublished change(s) in the session (not synchronized)", self.name(n), self.unpublished(n)))
             .collect();
         notes.extend(self.refusals.iter().map(|(t, r)| format!("refused at {}: {r}", clock(*t))));
         View {
@@ -600,20 +708,23 @@ impl CheckPoint {
 
     pub(super) fn settle(&mut self, _cx: &mut Cx<'_, '_>) {
         for s in &self.servers {
-            assert!(s.mode == Mode::Active || s.session == 0, "a Standby holds no session (it is Read Only)");
+            assert!(s.mode == Mode::Active || s.session.is_empty(), "a Standby holds no session (it is Read Only)");
         }
     }
 }
 
 impl CheckPoint {
-    /// What keeps the servers from being healthy now (empty: healthy): exactly one Active, both
-    /// running and communicating, identical databases (the banner says so).
+    /// What keeps the servers from being healthy now (empty: healthy): exactly one Active
+    /// running, every server running and communicating, identical databases (the banner says
+    /// so). Each pair of colliding Actives is a problem of its own, naming both.
     pub fn health_problems(&self, net: &Topology) -> Vec<Problem> {
         let mut out = Vec::new();
-        let actives = self.actives().count();
-        if actives != 1 {
-            let spec = if actives > 1 { self.collision_documented() } else { None };
-            out.push(Problem::new(ProblemKind::Serving, format!("{actives} Active server(s)")).documented_by(spec));
+        if self.running_actives().next().is_none() {
+            out.push(Problem::new(ProblemKind::Serving, "no Active server runs".to_string()));
+        }
+        for (a, b) in self.colliding_pairs() {
+            let detail = format!("Collision: {} and {} are both Active", self.name(a), self.name(b));
+            out.push(Problem::new(ProblemKind::Serving, detail).documented_by(self.collision_documented()));
         }
         let banner = self.ha_status(net, Sid(0)).banner.first().cloned().unwrap_or_default();
         if banner != banner::IDENTICAL {
@@ -623,10 +734,10 @@ impl CheckPoint {
         out
     }
 
-    /// While two servers are Active: CP-6 when a Standby was made Active without the Active
+    /// While two Active servers run: CP-6 when a Standby was made Active without the Active
     /// being told; otherwise no document explains it.
     pub fn collision_documented(&self) -> Option<SpecId> {
-        if self.actives().count() > 1 { self.collision_by } else { None }
+        if self.running_actives().count() > 1 { self.collision_by } else { None }
     }
 }
 
@@ -634,9 +745,11 @@ impl CheckPoint {
     /// Availability at this instant (metrics): management is available while an Active server
     /// runs its services.
     pub fn sample(&self) -> crate::metrics::Sample {
-        let servers = self.actives().filter(|n| self.server(*n).running).fold(0, |m, n| m | 1 << n.0);
+        let servers = self.running_actives().fold(0, |m, n| m | 1 << n.0);
         let claimers = self.actives().fold(0, |m, n| m | 1 << n.0);
-        crate::metrics::Sample::one_way(servers, self.actives().count(), claimers)
+        // A powered-off or stopped Active is not online: it neither collides nor splits the
+        // brain (CP-9), though it keeps its mode.
+        crate::metrics::Sample::one_way(servers, self.running_actives().count(), claimers)
     }
 
     /// The state of each timeline lane at this instant: servers and cables.
@@ -670,5 +783,17 @@ fn store(n: Sid) -> u8 {
 impl From<crate::world::Narration> for Rec {
     fn from(n: crate::world::Narration) -> Rec {
         Rec::World(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rule;
+    use crate::finding::Rule as _;
+
+    #[test]
+    fn each_rule_is_named_by_the_spec_id_it_implements() {
+        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        assert_eq!(ids, ["CP-2", "CP-3", "CP-5", "CP-6", "CP-8", "CP-10"]);
     }
 }

@@ -115,6 +115,9 @@ impl ChaosProfile for CheckPoint {
             FaultKind::SwitchFailure,
             FaultKind::Own(Fault::EditPublish),
             FaultKind::Own(Fault::MakeActive),
+            FaultKind::Own(Fault::Session),
+            FaultKind::Own(Fault::MakeStandby),
+            FaultKind::Own(Fault::Promote),
         ]
     }
 
