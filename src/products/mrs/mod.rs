@@ -32,6 +32,7 @@
 
 mod claims;
 mod commands;
+mod db_sync;
 mod dbservice;
 mod flinkserver;
 mod manager;
@@ -179,6 +180,9 @@ pub struct Profile {
     /// The single-active resources whose failure switches the pair over (MRS-RESOURCES; none
     /// for a product that documents none).
     resources: Vec<Resource>,
+    /// The replication of the active's database to the standby's and its sync-status check, if
+    /// the product documents one (MRS-12039: the OMS databases; `None` for the others).
+    db_sync: Option<DbSync>,
     heartbeat_interval: Ms,
     heartbeat_loss: Ms,
     gateway_loss: Ms,
@@ -208,6 +212,25 @@ pub struct Resource {
     alarm: AlarmDef,
     interval: Ms,
     failures: u32,
+}
+
+/// A database the active replicates to the standby's, and the check of its sync status
+/// (MRS-12039: the OMS databases, ALM-12039): every `interval` the active queries the sync
+/// status; after `failures` consecutive failed checks the alarm is raised; a good check clears
+/// it. Records not yet on the standby's database are lost if the active fails (`spec`).
+#[derive(Clone, Copy, Debug)]
+pub struct DbSync {
+    /// What the database is called in the trace ("OMS database"), and its records.
+    what: &'static str,
+    records: &'static str,
+    alarm: AlarmDef,
+    interval: Ms,
+    failures: u32,
+    /// The single-active resource that is this database (GaussDB): while it is down on a node,
+    /// that node's database neither takes nor replicates records.
+    resource: ResourceName,
+    /// The SPEC ID of the documented loss (and of the rule coverage counts).
+    spec: crate::finding::SpecId,
 }
 
 /// The single-active resources of MRS Manager, as its alarm reference names them.

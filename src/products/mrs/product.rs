@@ -1,7 +1,7 @@
 //! The MRS pair as products: one [`Pair`] model, specialised by a [`Spec`] per system (MRS
 //! Manager, FlinkServer) that gives its configuration, its name and its actions.
 
-use super::commands::{COMMANDS, RESOURCE_COMMANDS, SHARED};
+use super::commands::{COMMANDS, DB_COMMANDS, RESOURCE_COMMANDS, SHARED};
 use super::{ActiveStandby, Claim, Command, Event, Fault, Profile, Rec};
 use crate::action::{CableRef, Do};
 use crate::check::Verdict;
@@ -87,12 +87,14 @@ impl<S: Spec> Vocabulary for Pair<S> {
     }
 
     /// `FailResource`/`RestoreResource` only where the product has a single-active resource,
-    /// the sync file and backup directory faults only where a sync alarm documents them.
+    /// the sync file and backup directory faults only where a sync alarm documents them,
+    /// `WriteOmsData` only where a replicated database is documented (MRS-12039).
     fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
         let profile = cfg.profile();
         let resource: &[&str] = if profile.resources.is_empty() { &[] } else { RESOURCE_COMMANDS };
         let sync: &[&str] = if profile.sync_alarm.is_some() { COMMANDS } else { &[] };
-        crate::action::supported(SHARED, &[sync, resource].concat())
+        let db: &[&str] = if profile.db_sync.is_some() { DB_COMMANDS } else { &[] };
+        crate::action::supported(SHARED, &[sync, resource, db].concat())
     }
 
     fn validate_claim(cfg: &S::Config, claim: &Claim) -> Result<(), String> {
