@@ -8,8 +8,8 @@
 //! - Every `interval` (10 s) the active queries the sync status; a check fails while the path is
 //!   down, and the alarm stands from the `failures`-th consecutive failed check (30 in MRS 3.x)
 //!   until a good one. A good check finds the standby caught up: assumption, no document gives
-//!   the replication's reconnect time, so the standby catches up at the first write or check
-//!   after the path returns (the check's period bounds it).
+//!   the replication's reconnect time, so the standby catches up at the first write, check or
+//!   hand-over after the path returns (the check's period bounds it).
 //! - When the active fails and the standby takes over, the records its database lacked are lost,
 //!   by id (MRS-12039: "data not yet synchronized is lost if the active fails").
 
@@ -146,9 +146,13 @@ impl ActiveStandby {
     }
 
     /// `to` becomes active with the records its database holds: those only `from`'s held are
-    /// lost (MRS-12039 when the active failed, by id; the hand-over gives the mechanism).
+    /// lost (MRS-12039 when the active failed, by id; the hand-over gives the mechanism). An
+    /// active that hands over over a live replication path lets the standby catch up first.
     pub(super) fn lose_unsynced(&mut self, from: NodeId, to: NodeId, loss: Loss, cx: &mut Cx<'_, '_>) {
         let Some(d) = self.profile.db_sync else { return };
+        if self.node(from).role == Role::Active && self.db_blocker(cx.net(), from).is_none() {
+            self.replicate(from, cx);
+        }
         let unsynced = self.node(from).db.difference(&self.node(to).db);
         let failures = self.db_failures;
         let detail = format!("written to {}'s {} and not yet on {}'s ({failures} failed sync check(s))", self.name(from), d.what, self.name(to));
@@ -190,5 +194,158 @@ impl ActiveStandby {
     pub(super) fn db_problem(&self) -> Option<Problem> {
         let ((cause, _), d) = (self.db_failure.as_ref()?, self.profile.db_sync?);
         Some(Problem::new(ProblemKind::SyncFailing, format!("{} sync failing: {cause}", d.what)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// A run of `system` (seed 1: the OMS DB checks at hh:mm:s3.770) with `script` and `expect`.
+    fn outcome(system: &str, script: &str, expect: &str) -> crate::runner::Outcome {
+        let src = format!(r#"Scenario(name: "db", doc: "", seed: 1, system: {system}, script: [{script}], end: "4m", expect: [{expect}])"#);
+        let scenario = crate::scenario::parse(Path::new("db.ron"), &src).unwrap_or_else(|e| panic!("{e}"));
+        crate::runner::run(&scenario, None).expect("runs")
+    }
+
+    fn held(o: &crate::runner::Outcome) -> Vec<bool> {
+        o.expectations.iter().map(|e| e.failure.is_none()).collect()
+    }
+
+    fn traced(o: &crate::runner::Outcome, text: &str) -> Vec<u64> {
+        o.timeline.iter().filter(|l| l.text.contains(text)).map(|l| l.at_ms).collect()
+    }
+
+    fn fired(o: &crate::runner::Outcome) -> Option<u32> {
+        o.rules_fired.iter().find(|(id, _)| id == "MRS-12039").map(|(_, n)| *n)
+    }
+
+    /// MRS 2.x counts 6 failed checks; the severity is Major from MRS 3.3.1: both are settable.
+    /// The standby stops at 1:00: checks fail from 1:03.770; the 6th (1:53.770) raises the
+    /// alarm; the first after the restart (2:33.770) clears it.
+    #[test]
+    fn the_count_and_severity_are_parameters_and_a_good_check_clears_the_alarm() {
+        let expect = r#"(ids: ["MRS-12039"], when: During("0s", "1m53s769ms"), that: Alarm(text: "ALM-12039", active: false)),
+            (ids: ["MRS-12039"], when: During("1m53s770ms", "2m33s769ms"), that: Alarm(text: "ALM-12039 Active/Standby OMS Databases Not Synchronized (Source=mrs-cluster, ServiceName=OMS, RoleName=OMS Server, HostName=node-master2)", severity: Major)),
+            (ids: ["MRS-12039"], when: During("2m33s770ms", "4m"), that: Alarm(text: "ALM-12039", active: false)),
+            (ids: ["MRS-12039"], when: At("1m3s769ms"), that: Healthy),
+            (ids: ["MRS-12039"], when: At("1m3s770ms"), that: Healthy)"#;
+        let o = outcome(
+            "MrsManager(oms_db_sync_failures: 6, oms_db_sync_severity: Major)",
+            r#"(at: "1m", do: Stop(Master2)), (at: "2m30s", do: Start(Master2))"#,
+            expect,
+        );
+        assert_eq!(held(&o), [true, true, true, false, false], "the standby is down from 1:00: not healthy");
+        assert_eq!(traced(&o, "OMS database sync status check FAILED: the standby node-master2 is not running"), [63_770]);
+        assert_eq!(traced(&o, "OMS database sync status normal (node-master1 -> node-master2, 0 record(s) copied after 9 failed check(s))"), [153_770]);
+        assert_eq!(fired(&o), Some(1), "the alarm's count fired the rule once");
+        let default = outcome(
+            "MrsManager()",
+            r#"(at: "1m", do: Stop(Master2))"#,
+            r#"(ids: ["MRS-12039"], when: At("4m"), that: Alarm(text: "ALM-12039", active: false))"#,
+        );
+        assert_eq!(held(&default), [true], "3.x: 30 checks, not reached by 4:00");
+        assert_eq!(fired(&default), Some(0));
+    }
+
+    /// While the standby's GaussDB is down, records wait on the active; the first good check
+    /// after it recovers copies them (three failed checks: 1:03.770, 1:13.770, 1:23.770).
+    #[test]
+    fn records_wait_on_the_active_until_a_good_check_copies_them() {
+        let expect = r#"(ids: ["MRS-12039"], when: At("1m33s769ms"), that: Changes(written: 2, replicated: 0, pending: 2)),
+            (ids: ["MRS-12039"], when: At("1m33s770ms"), that: Changes(written: 2, replicated: 2, pending: 0)),
+            (ids: ["MRS-12039"], when: At("2m"), that: Changes(written: 5, replicated: 5, pending: 0))"#;
+        let script = r#"(at: "1m", do: FailResource(Master2, GaussDB)), (at: "1m10s", do: WriteOmsData(count: 2)),
+            (at: "1m30s", do: RestoreResource(Master2, GaussDB)), (at: "1m50s", do: WriteOmsData(count: 3))"#;
+        let o = outcome("MrsManager()", script, expect);
+        assert_eq!(held(&o), [true, true, true]);
+        assert_eq!(traced(&o, "FAILED: the OMS database (GaussDB) on node-master2 is abnormal"), [63_770]);
+        assert_eq!(traced(&o, "node-master1's OMS database takes 2 record(s) #0..#1, not replicated"), [70_000]);
+        assert_eq!(traced(&o, "(node-master1 -> node-master2, 2 record(s) copied after 3 failed check(s))"), [93_770]);
+        assert_eq!(traced(&o, "node-master1's OMS database takes 3 record(s) #2..#4, replicated to the standby"), [110_000]);
+    }
+
+    /// A write is acknowledged only by a running active whose database is up.
+    #[test]
+    fn a_write_is_refused_without_an_active_or_with_the_active_database_down() {
+        let script = r#"(at: "1m", do: FailResource(Master1, GaussDB)), (at: "1m5s", do: WriteOmsData(count: 4)),
+            (at: "2m", do: Stop(Master1)), (at: "2m", do: Stop(Master2)), (at: "2m10s", do: WriteOmsData(count: 1))"#;
+        let o = outcome("MrsManager()", script, r#"(ids: ["MRS-12039"], when: At("4m"), that: Changes(written: 0))"#);
+        assert_eq!(held(&o), [true]);
+        assert_eq!(traced(&o, "refused: 4 record(s) to the OMS database: the OMS database (GaussDB) on node-master1 is down"), [65_000]);
+        assert_eq!(traced(&o, "refused: 1 record(s) to the OMS database: no active node"), [130_000]);
+        assert_eq!(o.revised.writes.rejected, 5, "refused records are never acknowledged");
+    }
+
+    /// The records the new active lacks are lost at a takeover (MRS-12039, documented) and at
+    /// a manual switchover (no document says so).
+    #[test]
+    fn a_failover_loses_unsynced_records_as_documented_and_a_manual_switchover_undocumented() {
+        let script = |restore: &str, then: &str| {
+            format!(
+                r#"(at: "1m", do: FailResource(Master2, GaussDB)), (at: "1m10s", do: WriteOmsData(count: 2)), (at: "1m20s", do: {restore}(Master2, GaussDB)), (at: "1m21s", do: {then})"#
+            )
+        };
+        let expect = r#"(ids: ["MRS-12039"], when: At("2m"), that: LostChanges([0, 1]))"#;
+        let failover = outcome("MrsManager()", &script("RestoreResource", "Stop(Master1)"), expect);
+        let manual = outcome("MrsManager()", &script("FailResource", "Switch"), expect);
+        // A manual switchover over a live path: the standby catches up first, nothing is lost.
+        let caught_up = outcome(
+            "MrsManager()",
+            &script("RestoreResource", "Switch"),
+            r#"(ids: ["MRS-12039"], when: At("2m"), that: Changes(written: 2, replicated: 2, lost: 0))"#,
+        );
+        assert_eq!(held(&caught_up), [true]);
+        for (o, documented, mechanism, fired_count) in [
+            (&failover, Some("MRS-12039"), "failover with the databases not synchronized", 1),
+            (&manual, None, "manual switchover with the databases not synchronized", 0),
+        ] {
+            assert_eq!(held(o), [true]);
+            let [(cause, ids)] = &o.revised.writes.losses[..] else { panic!("one loss: {:?}", o.revised.writes.losses) };
+            assert_eq!((cause.documented, cause.mechanism, ids.to_string().as_str()), (documented, mechanism, "#0..#1"));
+            assert_eq!(fired(o), Some(fired_count));
+        }
+        assert_eq!(
+            traced(
+                &failover,
+                "LOST 2 OMS database record(s) #0..#1: written to node-master1's OMS database and not yet on node-master2's (2 failed sync check(s))"
+            ),
+            [87_000]
+        );
+    }
+
+    /// A node that became active by the start-up rule with a stale database rebuilds the
+    /// standby's from its own: the records only the standby held are lost (no document).
+    #[test]
+    fn a_stale_active_rebuilds_the_standby_database() {
+        let script = r#"(at: "1m", do: FailResource(Master2, GaussDB)), (at: "1m10s", do: WriteOmsData(count: 2)),
+            (at: "1m20s", do: Stop(Master2)), (at: "1m30s", do: Stop(Master1)), (at: "1m40s", do: RestoreResource(Master2, GaussDB)),
+            (at: "1m50s", do: Start(Master2)), (at: "2m", do: Start(Master1))"#;
+        let expect = r#"(ids: ["MRS-12039"], when: At("2m3s769ms"), that: Changes(lost: 0, pending: 2)),
+            (ids: ["MRS-12039"], when: At("2m3s770ms"), that: LostChanges([0, 1])), (ids: ["MRS-12039"], when: At("2m"), that: Role(Master2, Active))"#;
+        let o = outcome("MrsManager()", script, expect);
+        assert_eq!(held(&o), [true, true, true]);
+        let [(cause, _)] = &o.revised.writes.losses[..] else { panic!("one loss") };
+        assert_eq!((cause.documented, cause.mechanism), (None, "standby database rebuilt from a stale active"));
+        assert_eq!(fired(&o), Some(0), "an undocumented loss fires no rule");
+    }
+
+    /// Only MRS Manager's documents describe the OMS databases.
+    #[test]
+    fn only_mrs_manager_has_an_oms_database() {
+        for system in ["FlinkServer()", "DbService()"] {
+            let src = format!(r#"Scenario(name: "db", doc: "", system: {system}, script: [(at: "1m", do: WriteOmsData(count: 1))], end: "2m")"#);
+            let e = crate::scenario::parse(Path::new("db.ron"), &src).expect_err("no OMS database");
+            assert!(e.message.contains("WriteOmsData"), "{e}");
+            let src = format!(r#"Scenario(name: "db", doc: "", system: {system}, end: "2m")"#);
+            let o = crate::runner::run(&crate::scenario::parse(Path::new("db.ron"), &src).expect("parses"), None).expect("runs");
+            assert_eq!(fired(&o), None, "{system} has no MRS-12039 rule");
+            assert!(traced(&o, "OMS database").is_empty(), "{system} checks no OMS database");
+        }
+        for (field, value) in [("oms_db_sync_failures", "0"), ("oms_db_sync_interval", "0")] {
+            let src = format!(r#"Scenario(name: "db", doc: "", system: MrsManager({field}: {value}), end: "2m")"#);
+            let e = crate::scenario::parse(Path::new("db.ron"), &src).expect_err("refused");
+            assert!(e.message.contains(field), "{e}");
+        }
     }
 }
