@@ -314,6 +314,19 @@ mod tests {
         );
     }
 
+    /// A takeover while both the files and the database are behind loses each set once, under
+    /// its own cause: the configuration changes as MRS-12011-3, the records as MRS-12039.
+    #[test]
+    fn a_takeover_loses_stale_files_and_unsynced_records_each_once() {
+        let script = r#"(at: "1m", do: BreakSyncFile(Master2)), (at: "1m", do: FailResource(Master2, GaussDB)), (at: "1m10s", do: Write(count: 2)),
+            (at: "1m20s", do: WriteOmsData(count: 3)), (at: "1m25s", do: RestoreResource(Master2, GaussDB)), (at: "1m30s", do: Stop(Master1))"#;
+        let o = outcome("MrsManager()", script, r#"(ids: ["MRS-12039"], when: At("4m"), that: Changes(written: 5, lost: 5))"#);
+        assert_eq!(held(&o), [true]);
+        let mut losses: Vec<(Option<&str>, String)> = o.revised.writes.losses.iter().map(|(c, ids)| (c.documented, ids.to_string())).collect();
+        losses.sort();
+        assert_eq!(losses, [(Some("MRS-12011-3"), "#0..#1".to_string()), (Some("MRS-12039"), "#2..#4".to_string())]);
+    }
+
     /// A node that became active by the start-up rule with a stale database rebuilds the
     /// standby's from its own: the records only the standby held are lost (no document).
     #[test]

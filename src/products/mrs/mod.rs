@@ -19,6 +19,11 @@
 //!   made on the old active since the last good sync is lost, and the report says which
 //!   (MRS-12011-3, FLINK-45641-4). Each one logs the product's switchover event, if it has one
 //!   (MRS-SWITCHOVER: 12026 "Manager Switchover").
+//! - Where the profile has a replicated database (MRS Manager's OMS databases), records written
+//!   to the active's reach the standby's while the sync path is up; every `interval` (10 s) the
+//!   active checks the sync status, the alarm stands from `failures` (30) consecutive failed
+//!   checks to the next good one, and a failing active's records the standby lacked are lost
+//!   (MRS-12039; `db_sync`).
 //! - The standby takes over when the active fails (MRS-SWITCHOVER): it has heard nothing for
 //!   `heartbeat_loss`, no node is active (a running active it no longer hears raises the
 //!   heartbeat alarm, and no failover can be performed while that stands: MRS-12010), and it

@@ -369,13 +369,13 @@ impl ActiveStandby {
     /// Each rule of the pair's catalog with how often it fired (FS-COVERAGE): the resource and
     /// heartbeat-alarm rules only for the Manager (the one with documented resources and a
     /// blocking alarm), the stale loss only where a document describes it, the switchover under
-    /// the product's own SPEC ID.
+    /// the product's own SPEC ID, the database sync only where the profile has one (MRS-12039:
+    /// the Manager's OMS databases).
     pub fn rules_fired(&self) -> Vec<(crate::finding::SpecId, u32)> {
         let p = &self.profile;
         let id = |r: Rule| match r {
             Rule::StaleLoss => p.stale_switchover_spec.unwrap_or("(none)"),
             Rule::Switchover => p.switchover_spec,
-            Rule::DbUnsynced => p.db_sync.map_or("(none)", |d| d.spec),
             _ => crate::finding::Rule::id(r),
         };
         let applies = |r: &Rule| match r {
