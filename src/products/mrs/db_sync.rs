@@ -263,6 +263,22 @@ mod tests {
         assert_eq!(traced(&o, "node-master1's OMS database takes 2 record(s) #0..#1, not replicated"), [70_000]);
         assert_eq!(traced(&o, "(node-master1 -> node-master2, 2 record(s) copied after 3 failed check(s))"), [93_770]);
         assert_eq!(traced(&o, "node-master1's OMS database takes 3 record(s) #2..#4, replicated to the standby"), [110_000]);
+        // Down and back between two checks: no check failed, the next one copies and says so.
+        let script = r#"(at: "1m5s", do: FailResource(Master2, GaussDB)), (at: "1m6s", do: WriteOmsData(count: 2)), (at: "1m8s", do: RestoreResource(Master2, GaussDB))"#;
+        let o = outcome("MrsManager()", script, "");
+        assert_eq!(traced(&o, "(node-master1 -> node-master2, 2 record(s) copied after 0 failed check(s))"), [73_770]);
+    }
+
+    /// A failing OMS database sync alone keeps the pair from being healthy, from the first
+    /// failed check (1:03.770) to the first good one (1:33.770).
+    #[test]
+    fn a_failing_database_sync_is_a_health_problem() {
+        let expect = r#"(ids: ["MRS-12039"], when: At("1m3s769ms"), that: Healthy), (ids: ["MRS-12039"], when: At("1m3s770ms"), that: Healthy),
+            (ids: ["MRS-12039"], when: At("1m33s769ms"), that: Healthy), (ids: ["MRS-12039"], when: At("1m33s770ms"), that: Healthy)"#;
+        let o = outcome("MrsManager()", r#"(at: "1m", do: FailResource(Master2, GaussDB)), (at: "1m30s", do: RestoreResource(Master2, GaussDB))"#, expect);
+        assert_eq!(held(&o), [true, false, false, true]);
+        let failure = o.expectations[1].failure.as_ref().map(|f| format!("{f:?}")).unwrap_or_default();
+        assert!(failure.contains("OMS database sync failing: the OMS database (GaussDB) on node-master2 is abnormal"), "{failure}");
     }
 
     /// A write is acknowledged only by a running active whose database is up.

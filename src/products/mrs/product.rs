@@ -228,6 +228,18 @@ mod words {
         assert_eq!(held(&outcome("", claims)), [true, true, true, false], "without the stop the last claim fails");
     }
 
+    /// Every pair refuses a period of 0 in its configuration.
+    #[test]
+    fn each_pair_refuses_a_zero_period() {
+        for system in ["MrsManager", "FlinkServer", "DbService"] {
+            for field in ["heartbeat_interval", "gateway_loss", "sync_interval"] {
+                let src = format!(r#"Scenario(name: "w", doc: "", system: {system}({field}: 0), end: "3m")"#);
+                let e = crate::scenario::parse(Path::new("w.ron"), &src).expect_err("a period of 0");
+                assert!(e.message.contains(&format!("{field} must be above 0")), "{system}: {e}");
+            }
+        }
+    }
+
     #[test]
     fn a_claim_about_a_node_the_pair_does_not_have_is_refused() {
         let src = r#"Scenario(name: "w", doc: "", system: MrsManager(), end: "3m", expect: [(ids: ["MRS-12010"], when: At("1m"), that: Role("node-master3", Active))])"#;
