@@ -228,6 +228,23 @@ mod words {
         assert_eq!(held(&outcome("", claims)), [true, true, true, false], "without the stop the last claim fails");
     }
 
+    /// Each pair lists the rules its documents give, under its own SPEC IDs (FS-COVERAGE).
+    #[test]
+    fn each_pair_lists_its_own_rules() {
+        let cases: [(&str, &[&str]); 3] = [
+            ("MrsManager", &["MRS-12010", "MRS-12011-3", "MRS-12039", "MRS-RESOURCES", "MRS-SWITCHOVER"]),
+            ("FlinkServer", &["FLINK-45641-4", "MRS-SWITCHOVER"]),
+            ("DbService", &["DBSVC-SWITCHOVER"]),
+        ];
+        for (system, rules) in cases {
+            let src = format!(r#"Scenario(name: "w", doc: "", system: {system}(), end: "1m")"#);
+            let o = crate::runner::run(&crate::scenario::parse(Path::new("w.ron"), &src).expect("parses"), None).expect("runs");
+            let mut ids: Vec<&str> = o.rules_fired.iter().map(|(id, _)| id.as_str()).collect();
+            ids.sort();
+            assert_eq!(ids, rules, "{system}");
+        }
+    }
+
     /// Every pair refuses a period of 0 in its configuration.
     #[test]
     fn each_pair_refuses_a_zero_period() {
