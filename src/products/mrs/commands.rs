@@ -1,8 +1,9 @@
 //! The MRS pairs' own commands and faults: a single-active resource that fails (MRS Manager's
-//! floating IP, Tomcat, … MRS-RESOURCES), and the two causes of a failed file sync (FLINK-45641-2).
+//! floating IP, Tomcat, … MRS-RESOURCES), the two causes of a failed file sync (FLINK-45641-2),
+//! and data written to the active's database where the pair replicates one (MRS-12039).
 
 use super::ResourceName;
-use crate::action::{NodeWords, Target};
+use crate::action::{Count, NodeWords, Target};
 use serde::{Deserialize, Serialize};
 
 /// An MRS pair's own commands, beside the shared actions.
@@ -19,6 +20,11 @@ pub enum Command {
     /// The node's backup directory (`/srv/BigData/LocalBackup`) fills up, or is cleaned.
     FillBackupDisk(Target),
     FreeBackupDisk(Target),
+    /// `count` records written to the active's database (MRS Manager: the OMS database, apart
+    /// from the configuration files that `Write` changes and ALM-12011 syncs; MRS-12039).
+    WriteOmsData {
+        count: u32,
+    },
 }
 
 /// The MRS words for the pair's nodes: `Master1` is `Main`, `Master2` `Backup`.
@@ -38,6 +44,9 @@ pub const COMMANDS: &[&str] = &["BreakSyncFile", "RepairSyncFile", "FillBackupDi
 /// The commands on a single-active resource, for a pair that has one ([`super::Resource`]).
 pub const RESOURCE_COMMANDS: &[&str] = &["FailResource", "RestoreResource"];
 
+/// The commands on a replicated database, for a pair that has one ([`super::DbSync`]).
+pub const DB_COMMANDS: &[&str] = &["WriteOmsData"];
+
 impl crate::action::Command for Command {
     fn kind(&self) -> &'static str {
         match self {
@@ -47,6 +56,7 @@ impl crate::action::Command for Command {
             Command::RepairSyncFile(_) => "RepairSyncFile",
             Command::FillBackupDisk(_) => "FillBackupDisk",
             Command::FreeBackupDisk(_) => "FreeBackupDisk",
+            Command::WriteOmsData { .. } => "WriteOmsData",
         }
     }
 
@@ -58,6 +68,7 @@ impl crate::action::Command for Command {
             Command::RepairSyncFile(_) => "the synchronization file is restored",
             Command::FillBackupDisk(_) => "the backup directory fills up",
             Command::FreeBackupDisk(_) => "the backup directory is cleaned",
+            Command::WriteOmsData { count } => return format!("write {count} record(s) to the OMS database"),
         }
         .into()
     }
@@ -70,7 +81,21 @@ impl crate::action::Command for Command {
             | Command::RepairSyncFile(t)
             | Command::FillBackupDisk(t)
             | Command::FreeBackupDisk(t) => Some(t),
+            // Made on the active, whichever node it is (as `Write`).
+            Command::WriteOmsData { .. } => None,
         }
+    }
+
+    fn count(&self) -> Option<Count> {
+        match self {
+            Command::WriteOmsData { count } => Some(Count::Records(*count)),
+            _ => None,
+        }
+    }
+
+    /// Data written to the OMS database is workload.
+    fn is_workload(&self) -> bool {
+        matches!(self, Command::WriteOmsData { .. })
     }
 }
 

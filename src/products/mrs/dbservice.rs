@@ -82,6 +82,7 @@ impl PairConfig for Config {
             sync_alarm: None,
             sync_params: SyncParams::Flink,
             resources: Vec::new(),
+            db_sync: None,
             heartbeat_interval: self.heartbeat_interval,
             heartbeat_loss: self.heartbeat_loss,
             gateway_loss: self.gateway_loss,

@@ -2,9 +2,11 @@
 //! the shared [`super`] pair ones; this module is the product's vocabulary and numbers:
 //! ALM-12010 (Major, heartbeat lost for 7 s, raised by the active), ALM-12011 (Critical, file
 //! sync checked every 60 s, five parameters), ALM-12072 (Major, floating IP checked every 9 s,
-//! 3 failures → switchover). Numbers from the MRS alarm reference (domain.md §2.2).
+//! 3 failures → switchover), ALM-12039 (the OMS databases' sync status checked every 10 s, raised
+//! after 30 consecutive failed checks; MRS-12039). Numbers from the MRS alarm reference
+//! (domain.md §2.2).
 
-use super::{AlarmDef, AlarmSeverity, EventDef, HeartbeatWatcher, PairConfig, Profile, Resource, ResourceName, Spec, SyncParams};
+use super::{AlarmDef, AlarmSeverity, DbSync, EventDef, HeartbeatWatcher, PairConfig, Profile, Resource, ResourceName, Spec, SyncParams};
 use crate::action::NodeId;
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,14 @@ pub struct Config {
     /// ALM-12072: the floating IP check period and failures before a switchover (docs: 9 s × 3).
     floatip_interval: Ms,
     floatip_failures: u32,
+    /// ALM-12039 (MRS-12039): the OMS databases' sync status check period (docs: 10 s) …
+    oms_db_sync_interval: Ms,
+    /// … and the consecutive failed checks that raise the alarm (docs: 30 in MRS 3.x; MRS 2.x's
+    /// "GaussDB Data Is Not Synchronized" is raised after 6).
+    oms_db_sync_failures: u32,
+    /// ALM-12039's severity: Critical before MRS 3.3.1 (the default), Major from 3.3.1 (the
+    /// alarm reference gives both).
+    oms_db_sync_severity: AlarmSeverity,
     /// Where the nodes are in the scenario's declared world; `None`: the built-in layout.
     #[serde(skip_serializing_if = "Option::is_none")]
     bind: Option<super::Binding>,
@@ -47,6 +57,9 @@ impl Default for Config {
             sync_interval: Ms::secs(60),
             floatip_interval: Ms::secs(9),
             floatip_failures: 3,
+            oms_db_sync_interval: Ms::secs(10),
+            oms_db_sync_failures: 30,
+            oms_db_sync_severity: AlarmSeverity::Critical,
             bind: None,
         }
     }
@@ -59,8 +72,12 @@ impl PairConfig for Config {
             ("gateway_loss", self.gateway_loss),
             ("sync_interval", self.sync_interval),
             ("floatip_interval", self.floatip_interval),
+            ("oms_db_sync_interval", self.oms_db_sync_interval),
         ])?;
-        crate::products::tolerances_bounded(&[("floatip_failures", self.floatip_failures)])
+        if self.oms_db_sync_failures == 0 {
+            return Err("oms_db_sync_failures must be above 0: the alarm is raised after that many failed checks".into());
+        }
+        crate::products::tolerances_bounded(&[("floatip_failures", self.floatip_failures), ("oms_db_sync_failures", self.oms_db_sync_failures)])
     }
 
     fn profile(&self) -> Profile {
@@ -85,6 +102,16 @@ impl PairConfig for Config {
             }),
             sync_params: SyncParams::Manager,
             resources: self.resources(),
+            // MRS-12039: the OMS databases (GaussDB) replicate from the active to the standby.
+            db_sync: Some(DbSync {
+                what: "OMS database",
+                records: "OMS database record(s)",
+                alarm: AlarmDef { id: 12039, severity: self.oms_db_sync_severity, title: "Active/Standby OMS Databases Not Synchronized" },
+                interval: self.oms_db_sync_interval,
+                failures: self.oms_db_sync_failures,
+                resource: ResourceName::GaussDb,
+                spec: "MRS-12039",
+            }),
             heartbeat_interval: self.heartbeat_interval,
             heartbeat_loss: self.heartbeat_loss,
             gateway_loss: self.gateway_loss,

@@ -19,6 +19,11 @@
 //!   made on the old active since the last good sync is lost, and the report says which
 //!   (MRS-12011-3, FLINK-45641-4). Each one logs the product's switchover event, if it has one
 //!   (MRS-SWITCHOVER: 12026 "Manager Switchover").
+//! - Where the profile has a replicated database (MRS Manager's OMS databases), records written
+//!   to the active's reach the standby's while the sync path is up; every `interval` (10 s) the
+//!   active checks the sync status, the alarm stands from `failures` (30) consecutive failed
+//!   checks to the next good one, and a failing active's records the standby lacked are lost
+//!   (MRS-12039; `db_sync`).
 //! - The standby takes over when the active fails (MRS-SWITCHOVER): it has heard nothing for
 //!   `heartbeat_loss`, no node is active (a running active it no longer hears raises the
 //!   heartbeat alarm, and no failover can be performed while that stands: MRS-12010), and it
@@ -32,6 +37,7 @@
 
 mod claims;
 mod commands;
+mod db_sync;
 mod dbservice;
 mod flinkserver;
 mod manager;
@@ -179,6 +185,9 @@ pub struct Profile {
     /// The single-active resources whose failure switches the pair over (MRS-RESOURCES; none
     /// for a product that documents none).
     resources: Vec<Resource>,
+    /// The replication of the active's database to the standby's and its sync-status check, if
+    /// the product documents one (MRS-12039: the OMS databases; `None` for the others).
+    db_sync: Option<DbSync>,
     heartbeat_interval: Ms,
     heartbeat_loss: Ms,
     gateway_loss: Ms,
@@ -208,6 +217,25 @@ pub struct Resource {
     alarm: AlarmDef,
     interval: Ms,
     failures: u32,
+}
+
+/// A database the active replicates to the standby's, and the check of its sync status
+/// (MRS-12039: the OMS databases, ALM-12039): every `interval` the active queries the sync
+/// status; after `failures` consecutive failed checks the alarm is raised; a good check clears
+/// it. Records not yet on the standby's database are lost if the active fails (`spec`).
+#[derive(Clone, Copy, Debug)]
+pub struct DbSync {
+    /// What the database is called in the trace ("OMS database"), and its records.
+    what: &'static str,
+    records: &'static str,
+    alarm: AlarmDef,
+    interval: Ms,
+    failures: u32,
+    /// The single-active resource that is this database (GaussDB): while it is down on a node,
+    /// that node's database neither takes nor replicates records.
+    resource: ResourceName,
+    /// The SPEC ID of the documented loss (and of the rule coverage counts).
+    spec: crate::finding::SpecId,
 }
 
 /// The single-active resources of MRS Manager, as its alarm reference names them.

@@ -14,9 +14,9 @@ pub type Cx<'a, 'b> = WorldCx<'a, 'b, Event, Rec>;
 
 /// How a hand-over loses what only the other node held: the mechanism and its document.
 #[derive(Clone, Copy, Debug)]
-struct Loss {
-    mechanism: &'static str,
-    documented: Option<crate::finding::SpecId>,
+pub(super) struct Loss {
+    pub(super) mechanism: &'static str,
+    pub(super) documented: Option<crate::finding::SpecId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -37,6 +37,9 @@ pub struct Node {
     pub(super) role: Role,
     /// The configuration changes this node's files hold (record ids).
     pub(super) config: IdSet,
+    /// The records this node's replicated database holds (MRS-12039: its OMS database), apart
+    /// from its configuration files.
+    pub(super) db: IdSet,
     pub(super) sync_file_ok: bool,
     pub(super) backup_disk_full: bool,
     /// The single-active resources down on this node.
@@ -65,6 +68,8 @@ pub struct Node {
 pub enum Event {
     Heartbeat,
     SyncCheck,
+    /// The active's check of its database's sync status (MRS-12039).
+    DbSyncCheck,
     /// The check of the profile's `i`-th resource.
     ResourceCheck(usize),
     /// The node that became active at `since` has its resources up (`switchover_time` later).
@@ -117,8 +122,26 @@ pub enum Rec {
     },
     Lost {
         count: usize,
+        /// What was lost: "configuration change(s)", or the database's records.
+        what: &'static str,
         ids: String,
         cause: String,
+    },
+    /// Records written to the active's database (MRS-12039); `copied`: the standby's database
+    /// took them at once (the replication path is up).
+    DbWrite {
+        node: String,
+        what: &'static str,
+        count: usize,
+        ids: String,
+        copied: bool,
+    },
+    /// A database sync-status check that changed something: the first failure, or a good check
+    /// after failures or copying records (MRS-12039).
+    DbSync {
+        what: &'static str,
+        ok: bool,
+        detail: String,
     },
     Fault {
         node: String,
@@ -148,7 +171,12 @@ impl fmt::Display for Rec {
             Rec::Sync { what, ok: true, detail } => write!(f, "{what} OK ({detail})"),
             Rec::Sync { what, ok: false, detail } => write!(f, "{what} FAILED: {detail}"),
             Rec::Changes { node, count, ids } => write!(f, "{node} takes {count} configuration change(s) {ids}"),
-            Rec::Lost { count, ids, cause } => write!(f, "LOST {count} configuration change(s) {ids}: {cause}"),
+            Rec::Lost { count, what, ids, cause } => write!(f, "LOST {count} {what} {ids}: {cause}"),
+            Rec::DbWrite { node, what, count, ids, copied } => {
+                write!(f, "{node}'s {what} takes {count} record(s) {ids}{}", if *copied { ", replicated to the standby" } else { ", not replicated" })
+            }
+            Rec::DbSync { what, ok: true, detail } => write!(f, "{what} sync status normal ({detail})"),
+            Rec::DbSync { what, ok: false, detail } => write!(f, "{what} sync status check FAILED: {detail}"),
             Rec::Fault { node, what } => write!(f, "{node}: {what}"),
             Rec::Alarm { raised, severity, text } => write!(f, "alarm list: {} {severity} \"{text}\"", if *raised { "raised" } else { "cleared" }),
             Rec::Event { text } => write!(f, "event list: {text}"),
@@ -188,12 +216,20 @@ pub struct ActiveStandby {
     /// Each with the node whose check reached the count.
     pub(super) resource_alarms: std::collections::BTreeMap<ResourceName, NodeId>,
     /// How often each documented rule decided something (FS-COVERAGE).
-    fired: crate::finding::Fired,
+    pub(super) fired: crate::finding::Fired,
+    /// The database sync-status check's timer, where the profile has one (MRS-12039).
+    pub(super) db_timer: Option<TimerId>,
+    /// Consecutive failed database sync-status checks (MRS-12039: ALM-12039 stands from the
+    /// profile's count until a good check).
+    pub(super) db_failures: u32,
+    /// Why the last database sync check failed, and the standby it could not sync, while they
+    /// fail (the alarm's HostName).
+    pub(super) db_failure: Option<(String, NodeId)>,
 }
 
 /// The documented rules of the pair, as chaos coverage counts them (FS-COVERAGE).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Rule {
+pub(super) enum Rule {
     /// While the heartbeat alarm stands on the active, no failover is performed (MRS-12010).
     HeartbeatBlocksFailover,
     /// A single-active resource that keeps failing switches the pair over (MRS-RESOURCES).
@@ -202,10 +238,13 @@ enum Rule {
     Switchover,
     /// A switchover to a stale standby loses the changes it lacked (the product's SPEC ID).
     StaleLoss,
+    /// The database's sync-status check raises its alarm after its count of failed checks, and
+    /// records not on the standby's database are lost when the active fails (MRS-12039).
+    DbUnsynced,
 }
 
 impl crate::finding::Rule for Rule {
-    const ALL: &'static [Rule] = &[Rule::HeartbeatBlocksFailover, Rule::Resources, Rule::Switchover, Rule::StaleLoss];
+    const ALL: &'static [Rule] = &[Rule::HeartbeatBlocksFailover, Rule::Resources, Rule::Switchover, Rule::StaleLoss, Rule::DbUnsynced];
     /// The SPEC IDs as MRS Manager's documents give them (FlinkServer's loss has its own:
     /// [`ActiveStandby::rules_fired`] asks the profile).
     fn id(self) -> crate::finding::SpecId {
@@ -214,6 +253,7 @@ impl crate::finding::Rule for Rule {
             Rule::Resources => "MRS-RESOURCES",
             Rule::Switchover => "MRS-SWITCHOVER",
             Rule::StaleLoss => "MRS-12011-3",
+            Rule::DbUnsynced => "MRS-12039",
         }
     }
 }
@@ -267,6 +307,7 @@ impl ActiveStandby {
                 running: true,
                 role,
                 config: IdSet::default(),
+                db: IdSet::default(),
                 sync_file_ok: true,
                 backup_disk_full: false,
                 resources_down: Default::default(),
@@ -290,6 +331,12 @@ impl ActiveStandby {
         for (i, r) in profile.resources.iter().enumerate() {
             cx.arm(resource_timers[i], 1 + rng.random_range(0..r.interval.0), Event::ResourceCheck(i));
         }
+        // Drawn after the others, so that a pair without a replicated database draws as before.
+        let db_timer = profile.db_sync.map(|d| {
+            let timer = cx.new_timer();
+            cx.arm(timer, 1 + rng.random_range(0..d.interval.0), Event::DbSyncCheck);
+            timer
+        });
         cx.record(Rec::Initial { active: profile.node_names[active].clone() });
         ActiveStandby {
             profile: Arc::new(profile),
@@ -309,6 +356,9 @@ impl ActiveStandby {
             resource_timers,
             resource_alarms: Default::default(),
             fired: crate::finding::Fired::default(),
+            db_timer,
+            db_failures: 0,
+            db_failure: None,
         }
     }
 
@@ -319,7 +369,8 @@ impl ActiveStandby {
     /// Each rule of the pair's catalog with how often it fired (FS-COVERAGE): the resource and
     /// heartbeat-alarm rules only for the Manager (the one with documented resources and a
     /// blocking alarm), the stale loss only where a document describes it, the switchover under
-    /// the product's own SPEC ID.
+    /// the product's own SPEC ID, the database sync only where the profile has one (MRS-12039:
+    /// the Manager's OMS databases).
     pub fn rules_fired(&self) -> Vec<(crate::finding::SpecId, u32)> {
         let p = &self.profile;
         let id = |r: Rule| match r {
@@ -331,6 +382,7 @@ impl ActiveStandby {
             Rule::Resources | Rule::HeartbeatBlocksFailover => !p.resources.is_empty(),
             Rule::StaleLoss => p.stale_switchover_spec.is_some(),
             Rule::Switchover => true,
+            Rule::DbUnsynced => p.db_sync.is_some(),
         };
         let all = self.fired.counts(id).into_iter().zip(<Rule as crate::finding::Rule>::ALL);
         all.filter(|(_, r)| applies(r)).map(|(c, _)| c).collect()
@@ -352,7 +404,7 @@ impl ActiveStandby {
     }
 
     /// The nodes' sync NICs reach each other and hear back.
-    fn sync_connected(&self, net: &Topology) -> bool {
+    pub(super) fn sync_connected(&self, net: &Topology) -> bool {
         net.reaches_port(self.nodes[0].sync_port, self.nodes[1].sync_port)
     }
 
@@ -496,7 +548,7 @@ impl ActiveStandby {
             false => format!("no active, and {} was active last", self.name(n)),
         };
         self.fired.fire(Rule::Switchover);
-        self.switchover(n, &why, cx);
+        self.switchover(n, &why, true, cx);
         assert_eq!(self.actives().collect::<Vec<_>>(), [n], "the standby that takes over is the one active (MRS-SWITCHOVER)");
     }
 
@@ -526,7 +578,8 @@ impl ActiveStandby {
         let keep = if a <= b { NodeId::Main } else { NodeId::Backup };
         let why = format!("{} was active first: dual-active resolved", self.name(keep));
         // No document describes a dual-active pair: what the loser loses is undocumented.
-        self.hand_over(keep.other(), keep, &why, Loss { mechanism: "dual-active resolution", documented: None }, cx);
+        let loss = Loss { mechanism: "dual-active resolution", documented: None };
+        self.hand_over(keep.other(), keep, &why, [loss, loss], cx);
         assert_eq!(self.actives().count(), 1, "a resolved dual-active pair has one active");
     }
 
@@ -616,7 +669,7 @@ impl ActiveStandby {
         } else if self.switch_blocker(cx.net(), active).is_none() {
             let why = format!("{} resource abnormal on {}", resource.name, self.name(active));
             self.fired.fire(Rule::Resources);
-            self.switchover(active.other(), &why, cx);
+            self.switchover(active.other(), &why, true, cx);
             assert_eq!(self.node(active).role, Role::Standby, "a node whose resource failed hands the active role over (MRS-RESOURCES)");
         }
         assert!(self.resource_alarms.contains_key(&resource.name), "a resource at its count raises its alarm, also when a switchover follows");
@@ -663,11 +716,18 @@ impl ActiveStandby {
 
     /// `to` becomes active with the configuration it holds; changes only the other node held
     /// are lost (MRS-12011-3, FLINK-45641-4), each by id, with the time of the last good sync.
-    fn switchover(&mut self, to: NodeId, why: &str, cx: &mut Cx<'_, '_>) {
+    /// `failed`: the active failed (a takeover, a failed resource), rather than an administrator
+    /// switching over: records not yet on the standby's database are lost as MRS-12039 says ("if
+    /// the active fails"); no document says what a manual switchover does with them.
+    fn switchover(&mut self, to: NodeId, why: &str, failed: bool, cx: &mut Cx<'_, '_>) {
         // Both callers asked `switch_blocker` first.
         assert!(self.node(to).running, "only a running standby takes over (MRS-SWITCHOVER)");
         let loss = Loss { mechanism: "stale switchover", documented: self.profile.stale_switchover_spec };
-        self.hand_over(to.other(), to, why, loss, cx);
+        let db_loss = match failed {
+            true => Loss { mechanism: "failover with the databases not synchronized", documented: self.profile.db_sync.map(|d| d.spec) },
+            false => Loss { mechanism: "manual switchover with the databases not synchronized", documented: None },
+        };
+        self.hand_over(to.other(), to, why, [loss, db_loss], cx);
         self.switchovers += 1;
         if let Some(e) = &self.profile.switchover_event {
             let text = format!("{} {} ({} active)", e.id, e.title, self.name(to));
@@ -677,9 +737,12 @@ impl ActiveStandby {
     }
 
     /// `from` steps down to standby and `to` is (or stays) active with its own configuration.
-    fn hand_over(&mut self, from: NodeId, to: NodeId, why: &str, loss: Loss, cx: &mut Cx<'_, '_>) {
+    /// `loss`: how the configuration changes only `from` held are lost; `db_loss`: how the
+    /// records only its database held are (two sets of ids: nothing is counted twice).
+    fn hand_over(&mut self, from: NodeId, to: NodeId, why: &str, [loss, db_loss]: [Loss; 2], cx: &mut Cx<'_, '_>) {
         assert_ne!(from, to, "a hand-over is between the two nodes");
         self.lose_stale(from, to, loss, cx);
+        self.lose_unsynced(from, to, db_loss, cx);
         self.set_role(from, Role::Standby, why, cx);
         self.set_role(to, Role::Active, why, cx);
         assert_eq!(self.node(from).role, Role::Standby, "the node handing over is standby");
@@ -706,7 +769,7 @@ impl ActiveStandby {
             self.ledger.lose(*range, cx.now(), &cause);
         }
         assert!(self.ledger.not_lost(&lost).is_empty(), "every change only the stepping-down node held is lost, by id (MRS-12011-3, FLINK-45641-4)");
-        cx.record(Rec::Lost { count: crate::ledger::count(lost.ranges()), ids: lost.to_string(), cause: cause.detail });
+        cx.record(Rec::Lost { count: crate::ledger::count(lost.ranges()), what: "configuration change(s)", ids: lost.to_string(), cause: cause.detail });
     }
 
     /// Resolves a node reference when the action runs: a role held by no node, or by both, is
@@ -741,6 +804,7 @@ impl ActiveStandby {
         cx.record(Rec::Script { text: format!("{}{on}", action.describe()) });
         match action {
             Do::Shared(action) => self.apply(action, node, cx),
+            Do::Own(Command::WriteOmsData { count }) => self.write_db(count, cx),
             Do::Own(command) => self.apply_own(command, node.expect("each own command names its node"), cx),
         }
     }
@@ -798,6 +862,7 @@ impl ActiveStandby {
                 fault(self, cx, if self.node(n).backup_disk_full { "/srv/BigData/LocalBackup full" } else { "/srv/BigData/LocalBackup cleaned" });
                 assert_eq!(self.sync_failure.is_some(), failing, "a backup disk fault shows at the next sync check, not at once (FLINK-45641-2)");
             }
+            Command::WriteOmsData { .. } => unreachable!("a database write names no node: `on_command` hands it to `write_db`"),
         }
     }
 
@@ -870,7 +935,7 @@ impl ActiveStandby {
             Some(why) => cx.record(Rec::Refused { what: "Switch".into(), why }),
             None => {
                 self.fired.fire(Rule::Switchover);
-                self.switchover(active.other(), "manual switchover by an administrator", cx);
+                self.switchover(active.other(), "manual switchover by an administrator", false, cx);
                 assert_eq!(self.node(active).role, Role::Standby, "a manual switchover leaves the old active standby (MRS-SWITCHOVER)");
             }
         }
@@ -916,6 +981,7 @@ impl ActiveStandby {
             };
             out.push((a.severity.severity(), format!("ALM-{} {} ({params})", a.id, a.title)));
         }
+        out.extend(self.db_condition());
         for r in &p.resources {
             if let Some(on) = self.resource_alarms.get(&r.name) {
                 let a = &r.alarm;
@@ -998,6 +1064,7 @@ impl ActiveStandby {
         match event {
             Event::Heartbeat => self.on_heartbeat(cx),
             Event::SyncCheck => self.on_sync_check(cx),
+            Event::DbSyncCheck => self.on_db_sync_check(cx),
             Event::ResourceCheck(i) => self.on_resource_check(i, cx),
             Event::Raised { node, since } => self.on_raised(node, since, cx),
             Event::Command(a) => self.on_command(*a, cx),
@@ -1031,6 +1098,7 @@ impl ActiveStandby {
         if let Some((cause, _)) = &self.sync_failure {
             out.push(Problem::new(ProblemKind::SyncFailing, format!("{} failing: {cause}", self.profile.sync_what)));
         }
+        out.extend(self.db_problem());
         if let Some(alarm) = self.console.active().next() {
             out.push(Problem::new(ProblemKind::AlarmStanding, format!("alarm standing: {}", alarm.text)));
         }

@@ -1,7 +1,7 @@
 //! The MRS pair as products: one [`Pair`] model, specialised by a [`Spec`] per system (MRS
 //! Manager, FlinkServer) that gives its configuration, its name and its actions.
 
-use super::commands::{COMMANDS, RESOURCE_COMMANDS, SHARED};
+use super::commands::{COMMANDS, DB_COMMANDS, RESOURCE_COMMANDS, SHARED};
 use super::{ActiveStandby, Claim, Command, Event, Fault, Profile, Rec};
 use crate::action::{CableRef, Do};
 use crate::check::Verdict;
@@ -87,12 +87,14 @@ impl<S: Spec> Vocabulary for Pair<S> {
     }
 
     /// `FailResource`/`RestoreResource` only where the product has a single-active resource,
-    /// the sync file and backup directory faults only where a sync alarm documents them.
+    /// the sync file and backup directory faults only where a sync alarm documents them,
+    /// `WriteOmsData` only where a replicated database is documented (MRS-12039).
     fn supported_actions(cfg: &S::Config) -> Vec<&'static str> {
         let profile = cfg.profile();
         let resource: &[&str] = if profile.resources.is_empty() { &[] } else { RESOURCE_COMMANDS };
         let sync: &[&str] = if profile.sync_alarm.is_some() { COMMANDS } else { &[] };
-        crate::action::supported(SHARED, &[sync, resource].concat())
+        let db: &[&str] = if profile.db_sync.is_some() { DB_COMMANDS } else { &[] };
+        crate::action::supported(SHARED, &[sync, resource, db].concat())
     }
 
     fn validate_claim(cfg: &S::Config, claim: &Claim) -> Result<(), String> {
@@ -224,6 +226,35 @@ mod words {
         assert_eq!(held(&outcome(r#"(at: "90s", do: Stop(Master2))"#, claims)), [true; 4]);
         assert_eq!(held(&outcome(r#"(at: "90s", do: Stop("node-master2"))"#, claims)), [true; 4]);
         assert_eq!(held(&outcome("", claims)), [true, true, true, false], "without the stop the last claim fails");
+    }
+
+    /// Each pair lists the rules its documents give, under its own SPEC IDs (FS-COVERAGE).
+    #[test]
+    fn each_pair_lists_its_own_rules() {
+        let cases: [(&str, &[&str]); 3] = [
+            ("MrsManager", &["MRS-12010", "MRS-12011-3", "MRS-12039", "MRS-RESOURCES", "MRS-SWITCHOVER"]),
+            ("FlinkServer", &["FLINK-45641-4", "MRS-SWITCHOVER"]),
+            ("DbService", &["DBSVC-SWITCHOVER"]),
+        ];
+        for (system, rules) in cases {
+            let src = format!(r#"Scenario(name: "w", doc: "", system: {system}(), end: "1m")"#);
+            let o = crate::runner::run(&crate::scenario::parse(Path::new("w.ron"), &src).expect("parses"), None).expect("runs");
+            let mut ids: Vec<&str> = o.rules_fired.iter().map(|(id, _)| id.as_str()).collect();
+            ids.sort();
+            assert_eq!(ids, rules, "{system}");
+        }
+    }
+
+    /// Every pair refuses a period of 0 in its configuration.
+    #[test]
+    fn each_pair_refuses_a_zero_period() {
+        for system in ["MrsManager", "FlinkServer", "DbService"] {
+            for field in ["heartbeat_interval", "gateway_loss", "sync_interval"] {
+                let src = format!(r#"Scenario(name: "w", doc: "", system: {system}({field}: 0), end: "3m")"#);
+                let e = crate::scenario::parse(Path::new("w.ron"), &src).expect_err("a period of 0");
+                assert!(e.message.contains(&format!("{field} must be above 0")), "{system}: {e}");
+            }
+        }
     }
 
     #[test]
