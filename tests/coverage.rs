@@ -36,3 +36,15 @@ fn every_id_of_spec_7_to_9_is_named_by_an_expectation() {
     let missing: Vec<&str> = SPEC_7_TO_9.into_iter().filter(|id| !named.contains(*id)).collect();
     assert!(missing.is_empty(), "no expectation names {missing:?}");
 }
+
+/// Rule coverage counts a rule where the model decides by it, once per decision: MRS-12010
+/// counts when a standby becomes blocked by the lost heartbeat and at each failover refused
+/// while it stands, not at every instant while it stays blocked (cargo-mutants
+/// found the count unchecked).
+#[test]
+fn a_blocked_failover_counts_once_per_blocking() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mrs-12010-heartbeat.ron");
+    let outcome = failsim::run(&failsim::load(&path).unwrap(), None).unwrap();
+    let hits = outcome.rules_fired.iter().find(|(id, _)| id == "MRS-12010").map(|(_, n)| *n);
+    assert_eq!(hits, Some(10), "{:?}", outcome.rules_fired);
+}
