@@ -363,6 +363,7 @@ impl<C: Serialize> Serialize for Do<C> {
 /// The actions every product shares: faults on the network and the power, named by role (the
 /// world applies them), and the operator's actions that mean the same for every product.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub enum Action {
     /// Pull a cable out of a node's NIC.
     Pull {
