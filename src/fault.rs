@@ -160,9 +160,10 @@ impl<F: OwnFault> Fault<F> {
     /// The nodes a fault of a system with nodes `names` (in order) can strike: `Main`, `Backup`,
     /// and each later one by its name. In a system of more than two, `Backup`
     /// could be any of the later nodes, and a file refuses it as ambiguous: there every node
-    /// after the first is named, so a repro or an explore file reads back (FS-PIN).
+    /// after the first is named, so a repro or an explore file reads back (FS-PIN). A system of
+    /// one node (a standalone agent) has only `Main`.
     pub fn nodes_of(names: &[String]) -> Vec<Target> {
-        let named = if names.len() > 2 { 1 } else { 2 };
+        let named = if names.len() == 2 || names.is_empty() { 2 } else { 1 };
         let first = [Target::Main, Target::Backup].into_iter().take(named);
         first.chain(names.iter().skip(named).map(|n| Target::Named(n.clone()))).collect()
     }

@@ -37,7 +37,7 @@ fn run_with_script(text: &str, script: &str) -> failsim::Outcome {
 }
 
 #[test]
-fn the_first_example_corrected_imports_as_two_pairs_and_a_standalone_host() {
+fn the_first_example_corrected_imports_as_two_pairs_and_a_standalone_agent() {
     let i = imported("three-dmas-one-pair-fixed.xml");
     assert_eq!((i.pairs, i.standalone), (2, 1));
     let warnings: Vec<String> = i.warnings.iter().map(ToString::to_string).collect();
@@ -51,18 +51,18 @@ fn the_first_example_corrected_imports_as_two_pairs_and_a_standalone_host() {
 fn the_cassandra_example_with_a_pair_stores_in_the_seed_hosts() {
     let i = imported("cassandra-cluster-with-pair.xml");
     assert_eq!((i.pairs, i.standalone), (1, 2));
-    assert!(i.scenario.contains("storage: Cluster(nodes: [\"SLC-H70-G01\", \"SLC-H70-G02\", \"SLC-H70-G03\"])"), "{}", i.scenario);
+    assert!(i.scenario.contains("storage: Cluster(cassandra: [\"SLC-H70-G01\", \"SLC-H70-G02\", \"SLC-H70-G03\"])"), "{}", i.scenario);
     assert!(i.scenario.contains("version: \"10.0.12\""), "DataMinerVersion mapped: {}", i.scenario);
     settings().bind(|| insta::assert_snapshot!("import_cassandra_cluster_with_pair", i.scenario));
 }
 
 #[test]
 fn each_imported_scenario_runs_and_its_expectations_hold() {
-    for name in ["three-dmas-one-pair-fixed.xml", "cassandra-cluster-with-pair.xml", "lint-warnings.xml"] {
+    for name in ["three-dmas-one-pair-fixed.xml", "cassandra-cluster.xml", "cassandra-cluster-with-pair.xml", "lint-warnings.xml"] {
         let i = imported(name);
         let outcome = failsim::run(&parse(&i.scenario), None).expect("runs");
         assert!(outcome.passed(), "{name}:\n{}", failsim::report::text(&outcome));
-        assert_eq!(outcome.expectations.len(), i.pairs, "{name}: one expectation per pair");
+        assert_eq!(outcome.expectations.len(), i.pairs + i.standalone, "{name}: one expectation per pair and per standalone agent");
     }
 }
 
@@ -74,13 +74,14 @@ fn the_first_example_as_printed_is_a_located_error() {
     settings().bind(|| insta::assert_snapshot!("import_three_dmas_one_pair_as_printed", e.to_string()));
 }
 
-/// The page's second example has three standalone agents and no pair: nothing failsim can run
-/// yet, said as such (standalone agents are the next step).
+/// The page's second example: three standalone agents, each a node of one Cassandra cluster
+/// and of its own search database (`localhost`), DM-STANDALONE and DM-STORAGE-SEPARATE.
 #[test]
-fn the_cassandra_example_as_printed_has_no_pair_to_run() {
-    let e = import("cassandra-cluster.xml").expect_err("no pair");
-    assert!(e.message.contains("3 standalone agent(s)"), "{e}");
-    settings().bind(|| insta::assert_snapshot!("import_cassandra_cluster_as_printed", e.to_string()));
+fn the_cassandra_example_as_printed_imports_as_three_standalone_agents() {
+    let i = imported("cassandra-cluster.xml");
+    assert_eq!((i.pairs, i.standalone), (0, 3));
+    assert!(i.scenario.contains("system: DataMinerAgent("), "{}", i.scenario);
+    settings().bind(|| insta::assert_snapshot!("import_cassandra_cluster_as_printed", i.scenario));
 }
 
 #[test]
@@ -135,7 +136,7 @@ fn which_switch_takes_the_cassandra_pair_down() {
 fn set_overrides_work_on_an_imported_file() {
     let i = imported("three-dmas-one-pair-fixed.xml");
     let sc = parse(&i.scenario);
-    let sets = ["systems[1].system.heartbeats[*].max_failures=6".to_string(), "systems[0].system.switch_time=848s".to_string()];
+    let sets = ["systems[2].system.heartbeats[*].max_failures=6".to_string(), "systems[0].system.switch_time=848s".to_string()];
     let changed = failsim::apply_overrides(&sc, &sets).expect("overrides apply");
     let text = failsim::to_ron(&changed).expect("writes");
     assert!(text.contains("max_failures: 6"), "{text}");
@@ -171,19 +172,22 @@ fn the_cli_writes_the_scenario_and_exits_2_on_bad_input() {
     let out = dir.path().join("dms.ron");
     let ok = std::process::Command::new(bin).arg("import").arg(fixture("three-dmas-one-pair-fixed.xml")).arg("--out").arg(&out).output().expect("runs");
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
-    assert!(String::from_utf8_lossy(&ok.stderr).contains("warning: `SLC-H44-G04` has no failover DMA"));
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("2 Failover pair(s), 1 standalone agent(s)"), "{}", String::from_utf8_lossy(&ok.stderr));
     let run = std::process::Command::new(bin).arg("run").arg(&out).output().expect("runs");
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stdout));
 }
 
-/// `scenarios/import-dms-subnet-switch.ron` is this import with a script and expectations: its
-/// world and systems stay what the import makes.
+/// `scenarios/import-dms-subnet-switch.ron` and `scenarios/import-dms-cassandra-cluster.ron`
+/// are these imports with a script and expectations: their world and systems stay what the
+/// import makes.
 #[test]
-fn the_imported_scenario_in_scenarios_is_what_the_import_makes() {
-    let kept = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/import-dms-subnet-switch.ron")).expect("the scenario");
-    let made = imported("three-dmas-one-pair-fixed.xml").scenario;
-    let part = |s: &str| s[s.find("    world: (").expect("a world")..s.find("    script:").expect("a script")].to_string();
-    assert_eq!(part(&kept), part(&made), "regenerate the world and systems of scenarios/import-dms-subnet-switch.ron with failsim import");
+fn the_imported_scenarios_in_scenarios_are_what_the_import_makes() {
+    for (scenario, xml) in [("import-dms-subnet-switch.ron", "three-dmas-one-pair-fixed.xml"), ("import-dms-cassandra-cluster.ron", "cassandra-cluster.xml")] {
+        let kept = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(scenario)).expect("the scenario");
+        let made = imported(xml).scenario;
+        let part = |s: &str| s[s.find("    world: (").expect("a world")..s.find("    script:").expect("a script")].to_string();
+        assert_eq!(part(&kept), part(&made), "regenerate the world and systems of scenarios/{scenario} with failsim import");
+    }
 }
 
 /// Untrusted input (FS-LIMITS): the corrected first example with bytes cut, repeated or

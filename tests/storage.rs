@@ -53,10 +53,16 @@ fn a_cluster_has_1_to_32_distinct_nodes() {
     assert!(parse(32, &names(32)).is_ok());
     for (hosts, nodes) in [(1, String::new()), (33, names(33))] {
         let e = parse(hosts, &nodes).expect_err("outside 1..=32");
-        assert!(e.contains("a dedicated cluster has 1 to 32 database nodes"), "{e}");
+        assert!(e.contains("a dedicated cluster has 1 to 32 Cassandra nodes"), "{e}");
     }
     let e = parse(2, r#""cass-1", "cass-2", "cass-1""#).expect_err("listed twice");
-    assert!(e.contains("database node `cass-1` is listed twice"), "{e}");
+    assert!(e.contains("Cassandra node `cass-1` is listed twice"), "{e}");
+    // DM-STORAGE-SEPARATE: the OpenSearch cluster has its own checks; one host may be in both.
+    assert!(parse(2, r#""cass-1", "cass-2"], opensearch: ["cass-2""#).is_ok());
+    let e = parse(2, r#""cass-1"], opensearch: ["cass-2", "cass-2""#).expect_err("listed twice");
+    assert!(e.contains("OpenSearch node `cass-2` is listed twice"), "{e}");
+    let e = parse(33, &format!("\"cass-1\"], opensearch: [{}", names(33))).expect_err("too many");
+    assert!(e.contains("at most 32 OpenSearch nodes, not 33"), "{e}");
 }
 
 #[test]

@@ -130,9 +130,10 @@ fn draw_fault(rng: &mut Rng, enabled: &[Letter], nodes: &[Vec<String>], at_ms: T
     let letter = enabled[rng.random_range(0..enabled.len() as u32) as usize].clone();
     let names = nodes.get(usize::from(letter.system)).map_or(&[][..], Vec::as_slice);
     // A pair draws its node as it always has (one coin), so a pair's campaigns stay as they were;
-    // a system of more nodes draws among all of them.
+    // a system of one node strikes it; a system of more nodes draws among all of them.
     let node = match names.len() {
-        0..=2 => {
+        1 => Target::Main,
+        0 | 2 => {
             if rng.random_bool(0.5) {
                 Target::Main
             } else {

@@ -157,7 +157,7 @@ pub(crate) fn import(file: &Path, out: Option<&Path>) -> Result<u8, String> {
     match out {
         Some(path) => {
             failsim::write_atomically(path, &imported.scenario)?;
-            eprintln!("wrote {}: {} Failover pair(s), {} standalone agent(s) as hosts", path.display(), imported.pairs, imported.standalone);
+            eprintln!("wrote {}: {} Failover pair(s), {} standalone agent(s)", path.display(), imported.pairs, imported.standalone);
         }
         None => print!("{}", imported.scenario),
     }

@@ -1,6 +1,7 @@
 //! `failsim import` (FS-IMPORT, DM-INSTALLCONFIG): a DataMiner System described by the
 //! unattended installation's `InstallConfiguration.xml` becomes a scenario file — a declared
-//! world with a host per machine, a switch per subnet, and a system per Failover pair — with
+//! world with a host per machine, a switch per subnet, and a system per Failover pair and per
+//! standalone agent — with
 //! every value the file does not give written out as failsim's default, and a comment saying
 //! where each value came from.
 //!
@@ -65,15 +66,6 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, ScenarioError> {
     let dms = xml::dms(&doc, &lines, &mut warnings).map_err(located)?;
     let plan = plan::plan(&dms, &mut warnings).map_err(located)?;
     lint::lint(&dms, &mut warnings);
-    if plan.pairs.is_empty() {
-        let names: Vec<&str> = dms.dmas.iter().map(|d| d.machine_name.value.as_str()).collect();
-        let message = format!(
-            "no `<DMA>` here names a failover DMA: {} standalone agent(s) ({}) and no Failover pair. failsim models DataMiner Failover pairs; standalone agents get their behaviour in a later step, so there is no system to run yet",
-            names.len(),
-            names.join(", ")
-        );
-        return Err(located(Problem::at(lines.of(doc.root_element().range().start), message)));
-    }
     let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
     let scenario = write::scenario(&name, &dms, &plan);
     let out = Path::new("imported.ron");
@@ -82,7 +74,7 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, ScenarioError> {
     })?;
     warnings.sort_by_key(|w| w.at);
     let warnings = warnings.into_iter().map(|w| lines.error(path, &Problem { message: format!("warning: {}", w.message), ..w })).collect();
-    Ok(Imported { scenario, warnings, pairs: plan.pairs.len(), standalone: plan.standalone.len() })
+    Ok(Imported { scenario, warnings, pairs: plan.pairs.len(), standalone: plan.agents.len() })
 }
 
 /// A parse error of the XML itself, located, with what to do where roxmltree says what it

@@ -1,8 +1,9 @@
 //! From the typed file to the world and systems a scenario declares: the subnets (from the
 //! masks), a host per machine with a NIC per configured address, the elements the file implies
-//! but does not name (one router joining the subnets, a client on each pair's corporate
-//! subnet), and a DataMiner pair per `DMA` tag that names a failover DMA. Everything is kept in
-//! file order, so the same file gives the same scenario byte for byte.
+//! but does not name (one router joining the subnets, a client on each system's corporate
+//! subnet), a DataMiner pair per `DMA` tag that names a failover DMA and a standalone agent per
+//! `DMA` tag that does not. Everything is kept in file order, so the same file gives the same
+//! scenario byte for byte.
 
 use super::xml::{At, DbKind, Dma, Dms};
 use super::{Problem, Where};
@@ -43,8 +44,9 @@ pub enum Role {
     Dma,
     /// The failover DMA a `DMA` tag names (`FailoverMachineName`).
     Failover,
-    /// A Cassandra node no DMA of the file is (an address of `Seeds` no DMA holds).
-    Database,
+    /// A database node no DMA of the file is (an address of `Seeds` or of `SearchDataBase`'s
+    /// `DBServer` that no DMA holds).
+    Database(Search),
 }
 
 #[derive(Clone, Debug)]
@@ -67,7 +69,16 @@ pub struct Nic {
     pub mask: Option<At<()>>,
 }
 
-/// Where a pair's data lives.
+/// Which cluster a database host of its own belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// A Cassandra node.
+    No,
+    /// An OpenSearch (Elasticsearch) node.
+    Yes,
+}
+
+/// Where a system's data lives.
 #[derive(Clone, Debug)]
 pub enum Storage {
     /// No `DataBase` tag: failsim's default, Cassandra per DMA.
@@ -76,8 +87,23 @@ pub enum Storage {
     PerDma(Where),
     /// `DataBase type="MySQL"`.
     Legacy(Where),
-    /// `DataBase type="CassandraCluster"`: the hosts holding the seeds.
-    Cluster { nodes: Vec<usize>, from: At<()> },
+    /// `DataBase type="CassandraCluster"`: the hosts holding the seeds (the Cassandra cluster),
+    /// and the hosts of the search database (the OpenSearch cluster; empty when the tag names
+    /// none), each with its own quorum (DM-STORAGE-SEPARATE).
+    Cluster { cassandra: Vec<usize>, from: At<()>, opensearch: Vec<usize>, search_from: Option<At<()>> },
+}
+
+/// A standalone agent: a `DMA` tag without a failover DMA (DM-STANDALONE).
+#[derive(Clone, Debug)]
+pub struct Agent {
+    pub system: String,
+    pub dma: usize,
+    pub host: usize,
+    /// The host has an `acq` NIC: it is bound as the acquisition NIC.
+    pub acquisition: bool,
+    pub storage: Storage,
+    /// The client host (index into [`Plan::clients`]).
+    pub client: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -97,11 +123,11 @@ pub struct Pair {
 pub struct Plan {
     pub subnets: Vec<Subnet>,
     pub hosts: Vec<Host>,
-    /// A client host per corporate subnet of a pair: the subnet and its address.
+    /// A client host per corporate subnet of a system: the subnet and its address.
     pub clients: Vec<(usize, Ip)>,
     pub pairs: Vec<Pair>,
-    /// The `DMA` tags without a failover DMA: standalone agents (hosts, no behaviour yet).
-    pub standalone: Vec<usize>,
+    /// The `DMA` tags without a failover DMA: standalone agents.
+    pub agents: Vec<Agent>,
 }
 
 impl Plan {
@@ -115,7 +141,8 @@ pub fn plan(dms: &Dms, warn: &mut Vec<Problem>) -> Result<Plan, Problem> {
     if dms.dmas.is_empty() {
         return Err(Problem::at(Where { line: 1, col: 1 }, "the `<DMS>` has no `<DMA>` tag: nothing to import".into()));
     }
-    let mut p = Plan { subnets: Vec::new(), hosts: Vec::new(), clients: Vec::new(), pairs: Vec::new(), standalone: Vec::new() };
+    let mut p = Plan { subnets: Vec::new(), hosts: Vec::new(), clients: Vec::new(), pairs: Vec::new(), agents: Vec::new() };
+    let mut standalone = Vec::new();
     masked_subnets(dms, &mut p);
     for (i, dma) in dms.dmas.iter().enumerate() {
         let failover = failover_of(dma)?;
@@ -130,30 +157,22 @@ pub fn plan(dms: &Dms, warn: &mut Vec<Problem>) -> Result<Plan, Problem> {
                 }
                 add_host(&mut p, name.clone(), Role::Failover, i, [&dma.failover[0], &dma.failover[1]], &dma.mask)?;
             }
-            None => {
-                let message = format!(
-                    "`{}` has no failover DMA: a standalone agent, placed as a host without behaviour (failsim has no standalone DataMiner agent yet)",
-                    dma.machine_name.value
-                );
-                warn.push(Problem::at(dma.machine_name.at, message));
-                p.standalone.push(i);
-            }
+            None => standalone.push(i),
         }
     }
-    if let Some(d) = dms.dmas.iter().find(|d| d.elastic.is_some() || d.search.is_some()) {
-        let at = d.elastic.as_ref().map(|e| e.at).or(d.search.as_ref().map(|s| s.at)).unwrap_or(d.at);
-        warn.push(Problem::at(
-            at,
-            "Elasticsearch settings (`<ElasticClusterSettings>`, `<SearchDataBase>`): failsim does not model a search cluster of its own yet".into(),
-        ));
-    }
-    let standalone = p.standalone.clone();
-    for (i, dma) in dms.dmas.iter().enumerate().filter(|(i, _)| !standalone.contains(i)) {
-        let storage = storage(dma, &mut p, warn)?;
-        let (main, backup) = (p.holder(ip_of(dma, 0)).unwrap_or(0), p.holder(failover_ip(dma)).unwrap_or(0));
-        let acquisition = p.hosts[main].nics.len() > 1 && p.hosts[backup].nics.len() > 1;
-        let system = system_name(dms, i, &p.pairs);
-        p.pairs.push(Pair { system, dma: i, main, backup, acquisition, storage, client: 0 });
+    for (i, dma) in dms.dmas.iter().enumerate() {
+        let main = p.holder(ip_of(dma, 0)).unwrap_or(0);
+        let own = match standalone.contains(&i) {
+            true => vec![main],
+            false => vec![main, p.holder(failover_ip(dma)).unwrap_or(0)],
+        };
+        let storage = storage(dma, &own, &mut p, warn)?;
+        let acquisition = own.iter().all(|h| p.hosts[*h].nics.len() > 1);
+        let system = system_name(dms, i, &p);
+        match own[..] {
+            [host] => p.agents.push(Agent { system, dma: i, host, acquisition, storage, client: 0 }),
+            _ => p.pairs.push(Pair { system, dma: i, main, backup: own[1], acquisition, storage, client: 0 }),
+        }
     }
     routers_and_clients(dms, &mut p)?;
     Ok(p)
@@ -250,7 +269,9 @@ fn add_host(
     Ok(())
 }
 
-fn storage(dma: &Dma, p: &mut Plan, warn: &mut Vec<Problem>) -> Result<Storage, Problem> {
+/// A DMA tag's storage. `own`: the hosts the tag installs (a search database at `localhost` is
+/// on each of them).
+fn storage(dma: &Dma, own: &[usize], p: &mut Plan, warn: &mut Vec<Problem>) -> Result<Storage, Problem> {
     let Some(db) = &dma.database else { return Ok(Storage::Default) };
     Ok(match db.value {
         DbKind::Cassandra => Storage::PerDma(db.at),
@@ -261,19 +282,63 @@ fn storage(dma: &Dma, p: &mut Plan, warn: &mut Vec<Problem>) -> Result<Storage, 
                 warn.push(Problem::at(db.at, "a CassandraCluster without `<Seeds>` in `<CassandraClusterSettings>` or addresses in `<DBServer>`: failsim cannot tell its nodes and uses Cassandra per DMA".into()));
                 return Ok(Storage::Default);
             };
-            let mut nodes = Vec::new();
+            let mut cassandra = Vec::new();
             for ip in &seeds.value {
-                let host = match p.holder(*ip) {
-                    Some(h) => h,
-                    None => database_host(p, *ip, &seeds),
-                };
-                if !nodes.contains(&host) {
-                    nodes.push(host);
+                let host = p.holder(*ip).unwrap_or_else(|| database_host(p, *ip, &At { value: (), tag: seeds.tag.clone(), at: seeds.at }, Search::No));
+                if !cassandra.contains(&host) {
+                    cassandra.push(host);
                 }
             }
-            Storage::Cluster { nodes, from: At { value: (), tag: seeds.tag.clone(), at: seeds.at } }
+            let (opensearch, search_from) = search_nodes(dma, own, p, warn);
+            Storage::Cluster { cassandra, from: At { value: (), tag: seeds.tag.clone(), at: seeds.at }, opensearch, search_from }
         }
     })
+}
+
+/// The OpenSearch cluster of a `CassandraCluster` tag: the hosts of `SearchDataBase`'s
+/// `DBServer` (the search database DataMiner connects to), a loopback address or `localhost`
+/// being a standalone agent's own machine; with only `ElasticClusterSettings`, a standalone
+/// agent's own machine (the installer installs a node there). On a Failover pair `localhost` is
+/// each DMA's own node, which a storage outside the pair does not model: left out, with a
+/// warning. Interpretation: `DiscoveryHosts` only helps a node
+/// find its cluster ("one is enough"), so it does not list the cluster's nodes.
+fn search_nodes(dma: &Dma, own: &[usize], p: &mut Plan, warn: &mut Vec<Problem>) -> (Vec<usize>, Option<At<()>>) {
+    let mut nodes = Vec::new();
+    let add = |h: usize, nodes: &mut Vec<usize>| {
+        if !nodes.contains(&h) {
+            nodes.push(h);
+        }
+    };
+    match (&dma.search, &dma.elastic) {
+        (Some(s), _) => {
+            let from = At { value: (), tag: s.tag.clone(), at: s.at };
+            for server in &s.value {
+                match local(server).then_some(None).or_else(|| server.parse::<Ip>().ok().map(Some)) {
+                    Some(None) if own.len() > 1 => warn.push(Problem::at(
+                        s.at,
+                        "a search database at `localhost` on a Failover pair is each DMA's own node, not a cluster the pair shares: failsim leaves it out of the OpenSearch cluster".into(),
+                    )),
+                    Some(None) => own.iter().for_each(|h| add(*h, &mut nodes)),
+                    Some(Some(ip)) => {
+                        let host = p.holder(ip).unwrap_or_else(|| database_host(p, ip, &from, Search::Yes));
+                        add(host, &mut nodes);
+                    }
+                    None => warn.push(Problem::at(s.at, format!("`{server}` in the search database's `<DBServer>` is not an address: failsim leaves it out of the OpenSearch cluster"))),
+                }
+            }
+            (nodes, Some(from))
+        }
+        (None, Some(e)) if own.len() == 1 => {
+            add(own[0], &mut nodes);
+            (nodes, Some(At { value: (), tag: e.tag.clone(), at: e.at }))
+        }
+        (None, _) => (nodes, None),
+    }
+}
+
+/// `localhost` or a loopback address: the machine itself.
+fn local(server: &str) -> bool {
+    server.eq_ignore_ascii_case("localhost") || server.parse::<Ip>().is_ok_and(|ip| ip.0 >> 24 == 127)
 }
 
 /// `DBServer`'s addresses, when every entry is one (the nodes when `Seeds` is not given).
@@ -283,21 +348,24 @@ fn servers(dma: &Dma) -> Option<At<Vec<Ip>>> {
     Some(At { value: ips, tag: s.tag.clone(), at: s.at })
 }
 
-/// A seed no machine of the file holds: a database host of its own.
-fn database_host(p: &mut Plan, ip: Ip, seeds: &At<Vec<Ip>>) -> usize {
-    let addr = At { value: ip, tag: seeds.tag.clone(), at: seeds.at };
+/// A database node no machine of the file holds: a database host of its own.
+fn database_host(p: &mut Plan, ip: Ip, from: &At<()>, search: Search) -> usize {
+    let addr = At { value: ip, tag: from.tag.clone(), at: from.at };
     let subnet = subnet_of(p, &addr, None);
-    let nic = Nic { name: "nic", addr: ip, subnet, from: At { value: (), tag: seeds.tag.clone(), at: seeds.at }, mask: None };
-    p.hosts.push(Host { name: format!("cassandra {ip}"), role: Role::Database, dma: None, nics: vec![nic] });
+    let nic = Nic { name: "nic", addr: ip, subnet, from: from.clone(), mask: None };
+    let kind = if search == Search::Yes { "opensearch" } else { "cassandra" };
+    p.hosts.push(Host { name: format!("{kind} {ip}"), role: Role::Database(search), dma: None, nics: vec![nic] });
     p.hosts.len() - 1
 }
 
-/// `dma-<ID>`, or `pair-<n>` when the tag has no ID or another pair has that name.
-fn system_name(dms: &Dms, i: usize, pairs: &[Pair]) -> String {
+/// `dma-<ID>`, or `system-<n>` (its place in the file) when the tag has no ID or another
+/// system has that name.
+fn system_name(dms: &Dms, i: usize, p: &Plan) -> String {
+    let taken = |name: &str| p.pairs.iter().map(|x| &x.system).chain(p.agents.iter().map(|x| &x.system)).any(|s| s == name);
     let by_id = dms.dmas[i].id.as_ref().map(|id| format!("dma-{}", id.value));
     match by_id {
-        Some(name) if !pairs.iter().any(|p| p.system == name) => name,
-        _ => format!("pair-{}", pairs.len() + 1),
+        Some(name) if !taken(&name) => name,
+        _ => format!("system-{}", i + 1),
     }
 }
 
@@ -325,19 +393,24 @@ fn routers_and_clients(dms: &Dms, p: &mut Plan) -> Result<(), Problem> {
         p.subnets[s].router = router;
     }
     for pair in 0..p.pairs.len() {
-        let subnet = p.hosts[p.pairs[pair].main].nics[0].subnet;
-        let client = match p.clients.iter().position(|(s, _)| *s == subnet) {
-            Some(c) => c,
-            None => {
-                let ip = free_below(&p.subnets[subnet], &used)?;
-                used.insert(ip);
-                p.clients.push((subnet, ip));
-                p.clients.len() - 1
-            }
-        };
-        p.pairs[pair].client = client;
+        p.pairs[pair].client = client_of(p, p.pairs[pair].main, &mut used)?;
+    }
+    for agent in 0..p.agents.len() {
+        p.agents[agent].client = client_of(p, p.agents[agent].host, &mut used)?;
     }
     Ok(())
+}
+
+/// The client on `host`'s corporate subnet, added when it is the first system there.
+fn client_of(p: &mut Plan, host: usize, used: &mut BTreeSet<Ip>) -> Result<usize, Problem> {
+    let subnet = p.hosts[host].nics[0].subnet;
+    if let Some(c) = p.clients.iter().position(|(s, _)| *s == subnet) {
+        return Ok(c);
+    }
+    let ip = free_below(&p.subnets[subnet], used)?;
+    used.insert(ip);
+    p.clients.push((subnet, ip));
+    Ok(p.clients.len() - 1)
 }
 
 fn free_below(s: &Subnet, used: &BTreeSet<Ip>) -> Result<Ip, Problem> {

@@ -4,7 +4,7 @@
 //! element the file implies but does not name). Written as text rather than serialised: the
 //! comments are what makes it a file a user can keep and edit.
 
-use super::plan::{Host, Pair, Plan, Role, Storage, Why};
+use super::plan::{Agent, Host, Pair, Plan, Role, Search, Storage, Why};
 use super::xml::{At, Dms};
 use crate::net::{Cidr, Ip};
 use std::fmt::Write;
@@ -30,8 +30,14 @@ pub fn scenario(file: &str, dms: &Dms, p: &Plan) -> String {
     let _ = writeln!(out, "    seed: 1,   {C} failsim default");
     world(&mut out, dms, p);
     let _ = writeln!(out, "    systems: [");
-    for pair in &p.pairs {
-        system(&mut out, dms, p, pair);
+    // In the file's order: each DMA tag is a pair or a standalone agent.
+    for i in 0..dms.dmas.len() {
+        if let Some(pair) = p.pairs.iter().find(|x| x.dma == i) {
+            system(&mut out, dms, p, pair);
+        }
+        if let Some(agent) = p.agents.iter().find(|x| x.dma == i) {
+            standalone(&mut out, dms, p, agent);
+        }
     }
     let _ = writeln!(out, "    ],");
     tail(&mut out, p);
@@ -54,24 +60,22 @@ fn header(out: &mut String, file: &str, dms: &Dms, p: &Plan) {
     }
     let noted: Vec<String> = dms.not_modelled.iter().chain(dms.dmas.iter().flat_map(|d| d.not_modelled.iter())).map(place).collect();
     let timeout = dms.timeout_min.as_ref().map(|t| format!("Timeout {} min (line {}, the installer's)", t.value, t.at.line));
-    let search = dms.dmas.iter().any(|d| d.elastic.is_some() || d.search.is_some());
+    // A search database is modelled beside a Cassandra cluster (DM-STORAGE-SEPARATE); beside
+    // a database on the DMA itself it is part of that machine.
+    let clustered = |i: usize| storage_of(p, i).is_some_and(|s| matches!(s, Storage::Cluster { .. }));
+    let search = dms.dmas.iter().enumerate().any(|(i, d)| (d.elastic.is_some() || d.search.is_some()) && !clustered(i));
     let mut not = timeout.into_iter().chain(noted).collect::<Vec<_>>();
     if search {
-        not.push("ElasticClusterSettings and SearchDataBase (a search cluster of its own is not modelled yet)".into());
+        not.push("ElasticClusterSettings and SearchDataBase beside a database on the DMA itself (part of that machine)".into());
     }
     if !not.is_empty() {
         let _ = writeln!(out, "{C} Read, not modelled: {}.", clean(&not.join(", ")));
     }
-    for &i in &p.standalone {
-        let d = &dms.dmas[i];
-        let id = d.id.as_ref().map_or_else(String::new, |id| format!("DMA {}, ", id.value));
-        let _ = writeln!(
-            out,
-            "{C} Standalone agent {} ({id}line {}): a host of the world without behaviour; failsim has no standalone DataMiner agent yet.",
-            clean(&d.machine_name.value),
-            d.at.line
-        );
-    }
+}
+
+/// The storage of the system the DMA tag `i` makes.
+fn storage_of(p: &Plan, i: usize) -> Option<&Storage> {
+    p.pairs.iter().find(|x| x.dma == i).map(|x| &x.storage).or_else(|| p.agents.iter().find(|x| x.dma == i).map(|x| &x.storage))
 }
 
 fn place(a: &At<()>) -> String {
@@ -80,13 +84,16 @@ fn place(a: &At<()>) -> String {
 
 fn doc(file: &str, dms: &Dms, p: &Plan) -> String {
     let pairs: Vec<String> = p.pairs.iter().map(|pair| format!("{}: {} + {}", pair.system, p.hosts[pair.main].name, p.hosts[pair.backup].name)).collect();
-    let alone: Vec<&str> = p.standalone.iter().map(|&i| dms.dmas[i].machine_name.value.as_str()).collect();
-    let mut doc =
-        format!("Imported from {file} (FS-IMPORT, DM-INSTALLCONFIG): {} DMA tag(s): {} Failover pair(s) ({})", dms.dmas.len(), pairs.len(), pairs.join("; "));
-    if !alone.is_empty() {
-        let _ = write!(doc, " and {} standalone agent(s) ({}: hosts without behaviour, failsim has no standalone agent yet)", alone.len(), alone.join(", "));
+    let alone: Vec<String> = p.agents.iter().map(|a| format!("{}: {}", a.system, p.hosts[a.host].name)).collect();
+    let mut doc = format!("Imported from {file} (FS-IMPORT, DM-INSTALLCONFIG): {} DMA tag(s): {} Failover pair(s)", dms.dmas.len(), pairs.len());
+    if !pairs.is_empty() {
+        let _ = write!(doc, " ({})", pairs.join("; "));
     }
-    doc.push_str(". A quiet run: each pair keeps one online DMA. Add faults to the script (fail a subnet's switch, pull a cable), or run `failsim explore` on this file for the resilience table.");
+    let _ = write!(doc, " and {} standalone agent(s) (DM-STANDALONE)", alone.len());
+    if !alone.is_empty() {
+        let _ = write!(doc, " ({})", alone.join("; "));
+    }
+    doc.push_str(". A quiet run: each pair keeps one online DMA and each standalone agent serves. Add faults to the script (fail a subnet's switch, pull a cable), or run `failsim explore` on this file for the resilience table.");
     doc
 }
 
@@ -98,7 +105,7 @@ fn world(out: &mut String, dms: &Dms, p: &Plan) {
     router(out, p);
     for (subnet, ip) in &p.clients {
         let s = &p.subnets[*subnet];
-        let _ = writeln!(out, "            {C} failsim: the host clients connect from, on a pair's corporate subnet (\"serving\" is measured from it)");
+        let _ = writeln!(out, "            {C} failsim: the host clients connect from, on a system's corporate subnet (\"serving\" is measured from it)");
         let nic = format!("(name: \"nic\", addr: \"{}\", gateway: \"{}\")", with_len(*ip, s.net), s.router);
         let _ = writeln!(out, "            (name: {}, nics: [{nic}]),", quoted(&client_name(s.net)));
     }
@@ -124,7 +131,8 @@ fn host(out: &mut String, dms: &Dms, p: &Plan, h: &Host) {
         Role::Failover => {
             format!("FailoverMachineName, line {}: the failover DMA", dma.and_then(|d| d.failover_machine_name.as_ref()).map_or(0, |n| n.at.line))
         }
-        Role::Database => "a Cassandra node of Seeds that no DMA of the file is".into(),
+        Role::Database(Search::No) => "a Cassandra node of Seeds that no DMA of the file is".into(),
+        Role::Database(Search::Yes) => "an OpenSearch node of the search database's DBServer that no DMA of the file is".into(),
     };
     let _ = writeln!(out, "            (name: {}, nics: [   {C} {}", quoted(&h.name), what);
     for n in &h.nics {
@@ -200,9 +208,31 @@ fn system(out: &mut String, dms: &Dms, p: &Plan, pair: &Pair) {
         "            {C} no sync NIC in the file: sync and DB forwarding run over the corporate network (DM-OPT-SYNCNIC, the documented default)"
     );
     addressing(out, d, pair);
-    version(out, dms);
-    storage(out, p, pair);
+    let (v, from) = version(dms);
+    let _ = writeln!(out, "            main: (version: \"{v}\"),   {C} {from}");
+    let _ = writeln!(out, "            backup: (version: \"{v}\"),   {C} the same: a pair runs exactly one version (Preparing_the_two_DataMiner_Agents.md)");
+    storage(out, p, &pair.storage);
+    if matches!(pair.storage, Storage::Default | Storage::PerDma(_)) {
+        let _ = writeln!(out, "            seed: Main,   {C} failsim default: the master seed node is the main DMA's Cassandra (DM-SEED-*)");
+    }
     defaults(out, p, pair);
+    let _ = writeln!(out, "        )),");
+}
+
+/// A standalone agent (DM-STANDALONE): its host, version, storage and start time.
+fn standalone(out: &mut String, dms: &Dms, p: &Plan, agent: &Agent) {
+    let d = &dms.dmas[agent.dma];
+    let host = &p.hosts[agent.host];
+    let id = d.id.as_ref().map_or_else(String::new, |id| format!("DataMiner ID {} (line {}), ", id.value, id.at.line));
+    let _ = writeln!(out, "        {C} {id}the DMA tag at line {}: {}, a standalone agent (the tag names no failover DMA)", d.at.line, clean(&host.name));
+    let _ = writeln!(out, "        (name: \"{}\", system: DataMinerAgent(", agent.system);
+    let client = quoted(&client_name(p.subnets[p.clients[agent.client].0].net));
+    let acq = if agent.acquisition { ", acquisition: \"acq\"" } else { "" };
+    let _ = writeln!(out, "            bind: (host: {}, corporate: \"corp\"{acq}, client: {client}),", quoted(&host.name));
+    let (v, from) = version(dms);
+    let _ = writeln!(out, "            version: \"{v}\",   {C} {from}");
+    storage(out, p, &agent.storage);
+    let _ = writeln!(out, "            start_time: \"90s\",   {C} failsim default (an assumption: undocumented)");
     let _ = writeln!(out, "        )),");
 }
 
@@ -222,8 +252,9 @@ fn addressing(out: &mut String, d: &super::xml::Dma, pair: &Pair) {
     );
 }
 
-fn version(out: &mut String, dms: &Dms) {
-    let (v, from) = match dms.version.as_ref() {
+/// The version every DMA runs, and where it comes from.
+fn version(dms: &Dms) -> (String, String) {
+    match dms.version.as_ref() {
         None => (DEFAULT_VERSION.to_string(), "failsim default: the file has no DataMinerVersion".to_string()),
         Some(given) => match mapped(&given.value) {
             Some(v) => (v, format!("DataMinerVersion, line {}: {}", given.at.line, clean(&given.value))),
@@ -232,9 +263,7 @@ fn version(out: &mut String, dms: &Dms) {
                 format!("failsim default: DataMinerVersion, line {}, `{}`, names no version failsim reads", given.at.line, clean(&given.value)),
             ),
         },
-    };
-    let _ = writeln!(out, "            main: (version: \"{v}\"),   {C} {from}");
-    let _ = writeln!(out, "            backup: (version: \"{v}\"),   {C} the same: a pair runs exactly one version (Preparing_the_two_DataMiner_Agents.md)");
+    }
 }
 
 /// `DataMiner 10.0.12.0-9536 Full …` → `10.0.12`: the first `a.b.c.d[-build]` of the text, its
@@ -250,23 +279,28 @@ pub fn mapped(text: &str) -> Option<String> {
     }
 }
 
-fn storage(out: &mut String, p: &Plan, pair: &Pair) {
-    let (value, from) = match &pair.storage {
+fn storage(out: &mut String, p: &Plan, storage: &Storage) {
+    let (value, from) = match storage {
         Storage::Default => ("CassandraPerDma".to_string(), "failsim default: the DMA tag has no DataBase".to_string()),
         Storage::PerDma(at) => ("CassandraPerDma".into(), format!("DataBase type=\"Cassandra\", line {}", at.line)),
         Storage::Legacy(at) => ("Legacy".into(), format!("DataBase type=\"MySQL\", line {}: DataMiner forwards DB data itself", at.line)),
-        Storage::Cluster { nodes, from } => {
-            let names: Vec<String> = nodes.iter().map(|&n| quoted(&p.hosts[n].name)).collect();
-            (
-                format!("Cluster(nodes: [{}])", names.join(", ")),
-                format!("DataBase type=\"CassandraCluster\"; {}, line {}: the hosts holding the seeds", from.tag, from.at.line),
-            )
+        Storage::Cluster { cassandra, from, opensearch, search_from } => {
+            let names = |hosts: &[usize]| hosts.iter().map(|&n| quoted(&p.hosts[n].name)).collect::<Vec<_>>().join(", ");
+            let mut why = format!("DataBase type=\"CassandraCluster\"; cassandra: {}, line {}: the hosts holding the seeds", from.tag, from.at.line);
+            let search = match search_from.as_ref().filter(|_| !opensearch.is_empty()) {
+                Some(s) => {
+                    let _ = write!(why, "; opensearch: {}, line {}: the search database's hosts (localhost: the DMA's own machine)", s.tag, s.at.line);
+                    format!(", opensearch: [{}]", names(opensearch))
+                }
+                None => {
+                    why.push_str("; no search database outside the DMAs in the file: the OpenSearch cluster is not modelled");
+                    String::new()
+                }
+            };
+            (format!("Cluster(cassandra: [{}]{search})", names(cassandra)), why)
         }
     };
     let _ = writeln!(out, "            storage: {value},   {C} {}", clean(&from));
-    if matches!(pair.storage, Storage::Default | Storage::PerDma(_)) {
-        let _ = writeln!(out, "            seed: Main,   {C} failsim default: the master seed node is the main DMA's Cassandra (DM-SEED-*)");
-    }
 }
 
 fn defaults(out: &mut String, p: &Plan, pair: &Pair) {
@@ -309,9 +343,16 @@ fn tail(out: &mut String, p: &Plan) {
     let example = p.subnets.first().map_or_else(String::new, |s| format!(", e.g. (at: \"1m\", do: FailSwitch({}))", quoted(&switch_name(s.net))));
     let _ = writeln!(out, "    script: [],   {C} none: a quiet run; add faults here{example}");
     let _ = writeln!(out, "    end: \"{END}\",   {C} failsim's choice for an imported system");
-    let _ = writeln!(out, "    expect: [   {C} each pair keeps one online DMA while nothing fails");
+    let _ = writeln!(out, "    expect: [   {C} each pair keeps one online DMA and each standalone agent serves while nothing fails");
     for pair in &p.pairs {
         let _ = writeln!(out, "        (ids: [\"FS-IMPORT\"], when: During(\"0s\", \"{END}\"), system: \"{}\", that: OnlineCount(1)),", pair.system);
+    }
+    for agent in &p.agents {
+        let _ = writeln!(
+            out,
+            "        (ids: [\"FS-IMPORT\", \"DM-STANDALONE\"], when: During(\"0s\", \"{END}\"), system: \"{}\", that: Serving(true)),",
+            agent.system
+        );
     }
     let _ = writeln!(out, "    ],\n)");
 }

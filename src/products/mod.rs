@@ -20,7 +20,7 @@ pub(crate) mod toy;
 
 // The registration list: one line per product folder.
 registry! {
-    dataminer: [DataMiner => DataMiner, "DataMiner Failover (SPEC §1–2).";]
+    dataminer: [DataMiner => DataMiner, "DataMiner Failover (SPEC §1–2)."; DataMinerAgent => Standalone, "A standalone DataMiner Agent, outside any Failover pair (SPEC §12, DM-STANDALONE).";]
     mrs: [MrsManager => MrsManager, "MRS Manager active/standby (SPEC §3)."; FlinkServer => FlinkServer, "MRS FlinkServer active/standby (SPEC §4)."; DbService => DbService, "MRS DBService active/standby (SPEC §11).";]
     checkpoint: [CheckPoint => CheckPoint, "Check Point Management High Availability (SPEC §5).";]
     toy: [#[cfg(test)] Toy => Toy, "A toy pair with a command, a fault and a claim of its own, for the tests.";]

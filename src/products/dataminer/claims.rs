@@ -235,7 +235,7 @@ fn role_is(r: Role) -> RoleIs {
     }
 }
 
-fn agent_is(r: Run) -> AgentIs {
+pub(super) fn agent_is(r: Run) -> AgentIs {
     match r {
         Run::Running => AgentIs::Running,
         Run::Starting => AgentIs::Starting,

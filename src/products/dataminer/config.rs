@@ -295,7 +295,7 @@ impl Binding {
         use crate::world::{Footprint, Held, Peer};
         let sources = self.data_sources.iter().map(|name| Peer { field: "bind", what: "data source ", name });
         let db_nodes = match &cfg.storage {
-            Storage::Cluster(c) => c.nodes.iter().map(|name| Peer { field: "storage", what: "", name }).collect(),
+            Storage::Cluster(c) => c.all().map(|(_, name)| Peer { field: "storage", what: "", name }).collect(),
             _ => Vec::new(),
         };
         let held = cfg.heartbeats.iter().filter_map(|hb| match hb {
@@ -338,11 +338,71 @@ pub enum Storage {
 }
 
 /// The database hosts of a dedicated clustered storage, each required (docs: "if a required
-/// database node is missing, DataMiner cannot start").
+/// database node is missing, DataMiner cannot start"): a Cassandra cluster and an OpenSearch
+/// (Elasticsearch) cluster, each with its own nodes and its own quorum (DM-STORAGE-SEPARATE).
+/// A host may be a node of both (the unattended installation's example installs both on each
+/// DMA).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterStorage {
-    pub(super) nodes: Vec<String>,
+    /// The Cassandra cluster's hosts (`nodes:` is the older name of this field).
+    #[serde(alias = "nodes")]
+    pub(super) cassandra: Vec<String>,
+    /// The OpenSearch cluster's hosts; none: the search cluster is not modelled (DataMiner then
+    /// needs only Cassandra's quorum).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) opensearch: Vec<String>,
+}
+
+/// Which of a dedicated storage's clusters a database node belongs to (DM-STORAGE-SEPARATE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DbCluster {
+    Cassandra,
+    OpenSearch,
+}
+
+impl DbCluster {
+    pub const BOTH: [DbCluster; 2] = [DbCluster::Cassandra, DbCluster::OpenSearch];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DbCluster::Cassandra => "Cassandra",
+            DbCluster::OpenSearch => "OpenSearch",
+        }
+    }
+}
+
+impl ClusterStorage {
+    /// The hosts of one cluster.
+    pub fn nodes(&self, cluster: DbCluster) -> &[String] {
+        match cluster {
+            DbCluster::Cassandra => &self.cassandra,
+            DbCluster::OpenSearch => &self.opensearch,
+        }
+    }
+
+    /// Every node with its cluster, Cassandra's first (the order the world binds them in).
+    pub fn all(&self) -> impl Iterator<Item = (DbCluster, &String)> {
+        DbCluster::BOTH.into_iter().flat_map(move |c| self.nodes(c).iter().map(move |n| (c, n)))
+    }
+
+    /// Checks what no derive can: a Cassandra cluster of 1 to [`CLUSTER_NODES_MAX`] nodes, an
+    /// OpenSearch cluster of at most as many, no host twice in one cluster.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.cassandra.is_empty() || self.cassandra.len() > CLUSTER_NODES_MAX {
+            return Err(format!("a dedicated cluster has 1 to {CLUSTER_NODES_MAX} Cassandra nodes, not {}", self.cassandra.len()));
+        }
+        if self.opensearch.len() > CLUSTER_NODES_MAX {
+            return Err(format!("a dedicated cluster has at most {CLUSTER_NODES_MAX} OpenSearch nodes, not {}", self.opensearch.len()));
+        }
+        for c in DbCluster::BOTH {
+            let nodes = self.nodes(c);
+            if let Some(n) = nodes.iter().enumerate().find_map(|(i, n)| nodes[..i].contains(n).then_some(n)) {
+                return Err(format!("{} node `{n}` is listed twice", c.label()));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// At most this many database nodes in a dedicated cluster (a stated limit; the docs' fully
@@ -533,12 +593,7 @@ impl Config {
             return Err(format!("active_alarms is {}; at most {ACTIVE_ALARMS_MAX}", self.active_alarms));
         }
         if let Storage::Cluster(c) = &self.storage {
-            if c.nodes.is_empty() || c.nodes.len() > CLUSTER_NODES_MAX {
-                return Err(format!("a dedicated cluster has 1 to {CLUSTER_NODES_MAX} database nodes, not {}", c.nodes.len()));
-            }
-            if let Some(n) = c.nodes.iter().enumerate().find_map(|(i, n)| c.nodes[..i].contains(n).then_some(n)) {
-                return Err(format!("database node `{n}` is listed twice"));
-            }
+            c.validate()?;
         }
         self.watchdog.validate()
     }

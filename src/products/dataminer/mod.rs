@@ -15,6 +15,7 @@ mod lint;
 mod ops;
 mod product;
 mod records;
+mod standalone;
 mod storage;
 mod trace;
 mod version;
@@ -24,11 +25,13 @@ pub use claims::Claim;
 #[cfg(test)]
 pub use commands::Fault;
 pub use commands::{ClearedBy, Command};
-pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, Storage};
+pub use config::{Addressing, Binding, Config, DbCluster, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, Storage};
 #[cfg(test)]
 pub use dead_end::TwoOnline;
 pub use dead_end::{DeadEnd, DeadEndConfig};
 pub use ops::{AlarmSeverity, Led};
+pub use standalone::Standalone;
+use storage::DbNode;
 pub use trace::Rec;
 pub use version::Version;
 pub use watchdog::Watchdog;
@@ -234,8 +237,9 @@ pub struct Site {
     client: PortId,
     /// The hosts the online DMA polls, each by its first NIC (DM-OPT-ACQUISITION).
     data_sources: Vec<(String, PortId)>,
-    /// The database hosts of a dedicated cluster, each by its first NIC (DM-STORAGE-CLUSTER).
-    db_nodes: Vec<(String, PortId)>,
+    /// The database hosts of a dedicated cluster, each by its first NIC (DM-STORAGE-CLUSTER,
+    /// DM-STORAGE-SEPARATE).
+    db_nodes: Vec<DbNode>,
     /// The cables the built-in layout adds as scenery (the client's cable, the WAN link):
     /// never faulted, not drawn. A declared world has none: every cable there is the user's.
     scenery: Vec<CableId>,
@@ -428,7 +432,9 @@ impl DataMiner {
         let client = peers.next().expect("the client is bound");
         let data_sources = b.data_sources.iter().map(|s| (s.clone(), peers.next().expect("each data source is bound"))).collect();
         let db_nodes = match &cfg.storage {
-            Storage::Cluster(c) => c.nodes.iter().map(|n| (n.clone(), peers.next().expect("each database node is bound"))).collect(),
+            Storage::Cluster(c) => {
+                c.all().map(|(cluster, n)| DbNode { name: n.clone(), cluster, port: peers.next().expect("each database node is bound") }).collect()
+            }
             _ => Vec::new(),
         };
         let scenery = match cfg.bind {

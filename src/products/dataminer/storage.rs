@@ -1,10 +1,39 @@
 //! Where the pair's data lives (SPEC §8): in a database on each DMA (Cassandra per DMA, or
 //! legacy MySQL/MSSQL), or in one database outside the pair (a dedicated cluster of hosts in
 //! the world, or STaaS). The rules that differ by architecture are answered here; the record
-//! flow in `records.rs` and the start in `failover.rs` ask.
+//! flow in `records.rs` and the start in `failover.rs` ask, and so does a standalone agent.
 
-use super::{DataMiner, Dma, Nic, Storage};
-use crate::net::Topology;
+use super::{DataMiner, DbCluster, Dma, Nic, Storage};
+use crate::net::{PortId, Topology};
+
+/// A database host of a dedicated cluster, bound to its first NIC.
+#[derive(Clone, Debug)]
+pub(super) struct DbNode {
+    pub(super) name: String,
+    pub(super) cluster: DbCluster,
+    pub(super) port: PortId,
+}
+
+/// Whether an agent at `from` has a quorum of every cluster of a dedicated storage: more than
+/// half of the Cassandra nodes, and more than half of the OpenSearch nodes when the storage has
+/// any (DM-STORAGE-SEPARATE: each cluster its own quorum; interpretation: Cassandra's QUORUM
+/// and OpenSearch's master quorum, which the docs' three-node minimum of each implies). A
+/// cluster with no nodes asks for nothing.
+pub(super) fn quorum(nodes: &[DbNode], net: &Topology, from: PortId) -> bool {
+    DbCluster::BOTH.into_iter().all(|c| {
+        let of = || nodes.iter().filter(move |n| n.cluster == c);
+        let total = of().count();
+        let reached = of().filter(|n| net.reaches_port(from, n.port)).count();
+        total == 0 || 2 * reached > total
+    })
+}
+
+/// The first node of either cluster that an agent at `from` cannot reach: DataMiner then
+/// cannot start (DM-STORAGE-CLUSTER: "if a required database node is missing, DataMiner
+/// cannot start"; DM-STORAGE-SEPARATE: a node of either cluster).
+pub(super) fn missing<'a>(nodes: &'a [DbNode], net: &Topology, from: PortId) -> Option<&'a DbNode> {
+    nodes.iter().find(|n| !net.reaches_port(from, n.port))
+}
 
 impl DataMiner {
     /// How many durable stores the ledger tracks: each DMA's database, or the one shared.
@@ -18,27 +47,18 @@ impl DataMiner {
     }
 
     /// Whether `dma` can write into its database now: its own server runs (per DMA); a quorum
-    /// of the cluster's nodes answers it (DM-STORAGE-CLUSTER; interpretation: Cassandra's
-    /// QUORUM, which the docs' three-node minimum for redundancy implies); STaaS is outside the
-    /// modelled world and always answers (interpretation).
+    /// of each cluster's nodes answers it ([`quorum`]); STaaS is outside the modelled world and
+    /// always answers (interpretation).
     pub(super) fn db_available(&self, net: &Topology, dma: Dma) -> bool {
         match &self.cfg.storage {
             Storage::CassandraPerDma | Storage::Legacy => self.agent(dma).db.running,
-            Storage::Cluster(c) => 2 * self.db_nodes_reached(net, dma) > c.nodes.len(),
+            Storage::Cluster(_) => quorum(&self.site.db_nodes, net, self.agent(dma).port(Nic::Corporate)),
             Storage::Staas => true,
         }
     }
 
-    fn db_nodes_reached(&self, net: &Topology, dma: Dma) -> usize {
-        let from = self.agent(dma).port(Nic::Corporate);
-        self.site.db_nodes.iter().filter(|(_, port)| net.reaches_port(from, *port)).count()
-    }
-
-    /// The first database node of a dedicated cluster that `dma` cannot reach: DataMiner then
-    /// cannot start (DM-STORAGE-CLUSTER: "if a required database node is missing, DataMiner
-    /// cannot start").
+    /// The first database node of a dedicated cluster that `dma` cannot reach ([`missing`]).
     pub(super) fn missing_db_node(&self, net: &Topology, dma: Dma) -> Option<&str> {
-        let from = self.agent(dma).port(Nic::Corporate);
-        self.site.db_nodes.iter().find(|(_, port)| !net.reaches_port(from, *port)).map(|(name, _)| name.as_str())
+        missing(&self.site.db_nodes, net, self.agent(dma).port(Nic::Corporate)).map(|n| n.name.as_str())
     }
 }
