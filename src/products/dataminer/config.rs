@@ -435,8 +435,12 @@ pub struct Config {
     /// unless ticked.
     pub(super) auto_restart_when_going_offline: bool,
     /// NICs that must be up for a DMA to go online (`SLNet.NicsToCheckOnFailover` in
-    /// MaintenanceSettings.xml; DM-OPT-NICCHECK). Empty by default: no NIC is checked. A DMA
-    /// without a sync or acquisition NIC checks its corporate one for that role.
+    /// MaintenanceSettings.xml; DM-OPT-NICCHECK). Docs default: "1" (the schemadoc: NIC
+    /// identifiers, "comma separated and 1-based"). failsim reads NIC 1 as the DMA's first NIC,
+    /// the corporate one (an interpretation: the docs do not map the numbers to roles), so the
+    /// default is `[Corporate]`; `[]` checks none (the docs: "leave empty when no NICs need to
+    /// be checked"). A DMA without a sync or acquisition NIC checks its corporate one for that
+    /// role.
     pub(super) nics_to_check: Vec<Nic>,
     /// How long the DMA-to-DMA connection may be down before a timeout alarm (DMS.xml
     /// `errorTime`, 30000 ms (docs)).
@@ -627,7 +631,7 @@ impl Default for Config {
             ping_timeout_heartbeats: Ms::secs(5),
             sync_check_interval: Ms::secs(5),
             db_push_wait: Ms::secs(60),
-            nics_to_check: Vec::new(),
+            nics_to_check: vec![Nic::Corporate],
             auto_restart_when_going_offline: false,
             connection_timeout: Ms::secs(30),
             led_refresh: Ms::secs(60),
