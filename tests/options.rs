@@ -25,7 +25,7 @@ fn a_listed_nic_down_keeps_the_backup_offline_and_an_unlisted_one_does_not() {
     let (default, _) = run("", script, "12m");
     assert!(!online_at(&listed, "DMA-BACKUP"), "{:?}", listed.revised.nodes);
     assert!(online_at(&unlisted, "DMA-BACKUP"), "Backup's corporate NIC is up: {:?}", unlisted.revised.nodes);
-    assert!(online_at(&default, "DMA-BACKUP"), "no NIC is checked by default: {:?}", default.revised.nodes);
+    assert!(online_at(&default, "DMA-BACKUP"), "only the corporate NIC is checked by default (NIC 1): {:?}", default.revised.nodes);
 }
 
 #[test]
@@ -50,11 +50,17 @@ fn a_manual_switch_to_a_dma_with_a_listed_nic_down_does_not_happen() {
 
 #[test]
 fn without_auto_restart_the_same_reboot_leaves_both_offline() {
-    // The switch is back after Main's restart ends (as in dm-auto-restart.ron).
+    // The switch is back after Main's restart ends (as in dm-auto-restart.ron). With no NIC
+    // checked, the restarted Main goes online at start-up although the switch is still down;
+    // with the documented NicsToCheckOnFailover default ("1", the corporate NIC) it does not,
+    // as its corporate NIC has no link then (DM-OPT-NICCHECK).
     let script = r#"(at: "1m", do: FailSwitch), (at: "3m30s", do: RestoreSwitch)"#;
-    let (with, _) = run("auto_restart_when_going_offline: true", script, "10m");
-    let (without, texts) = run("", script, "10m");
+    let (with, _) = run("auto_restart_when_going_offline: true, nics_to_check: []", script, "10m");
+    let (with_nic_check, checked) = run("auto_restart_when_going_offline: true", script, "10m");
+    let (without, texts) = run("nics_to_check: []", script, "10m");
     assert!(online_at(&with, "DMA-MAIN"), "{:?}", with.revised.nodes);
+    assert!(!online_at(&with_nic_check, "DMA-MAIN") && !online_at(&with_nic_check, "DMA-BACKUP"), "{:?}", with_nic_check.revised.nodes);
+    assert!(checked.iter().any(|t| t.ends_with("but NIC Corporate is down (NicsToCheckOnFailover))")), "{checked:?}");
     assert!(!online_at(&without, "DMA-MAIN") && !online_at(&without, "DMA-BACKUP"), "{:?}", without.revised.nodes);
     assert!(!texts.iter().any(|t| t.contains("Auto restart")), "off by default");
 }
