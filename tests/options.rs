@@ -167,3 +167,28 @@ fn the_ping_timeout_delays_each_failed_inverted_ping() {
         assert_eq!(offline_at_ms(config), first_ping_ms + 4 * timeout_ms + 3 * 5_000, "{config:?}");
     }
 }
+
+#[test]
+fn a_dma_unloading_its_elements_holds_the_vip_until_done_or_stopped() {
+    // DM-AUTORESTART-FAST: without the auto restart, Main told to go offline unloads its
+    // elements for 100 s and keeps the VIP; Backup waits for it, and its switch time counts
+    // from when it found the VIP free. Stopped meanwhile, Main releases the VIP at once.
+    let (o, texts) = run(r#"unload_elements_time: "100s""#, r#"(at: "1m", do: Switch)"#, "12m");
+    assert!(texts.iter().any(|t| t == "DMA-MAIN unloading its elements (it holds the virtual IPs until it is done, in 1m40s)"), "{texts:?}");
+    let online = o.timeline.iter().find(|l| l.text == "DMA-BACKUP Failover Status => Online (switch complete)").expect("Backup goes online");
+    assert_eq!(online.at_ms, 159_500 + 382_000, "a switch time after the last ping that found the VIP taken");
+    let (o, texts) = run(r#"unload_elements_time: "100s""#, r#"(at: "1m", do: Switch), (at: "1m30s", do: Stop(Main))"#, "12m");
+    let released = o.timeline.iter().find(|l| l.text == "DMA-MAIN released virtual IP 10.10.10.5").expect("released");
+    assert_eq!(released.at_ms, 90_000, "{texts:?}");
+    assert!(texts.iter().any(|t| t == "DMA-MAIN elements unloaded (stopped)"), "{texts:?}");
+    let online = o.timeline.iter().find(|l| l.text == "DMA-BACKUP Failover Status => Online (switch complete)").expect("Backup goes online");
+    assert_eq!(online.at_ms, 89_500 + 382_000);
+}
+
+#[test]
+fn a_dma_still_unloading_does_not_go_online() {
+    // Main, told to go offline, still unloads when its heartbeat to Backup fails: it does not
+    // go online until it is done.
+    let (_, texts) = run(r#"unload_elements_time: "100s""#, r#"(at: "1m", do: Switch), (at: "1m5s", do: Pull(cable: Corporate, on: Backup))"#, "12m");
+    assert!(texts.iter().any(|t| t == "DMA-MAIN Failover Status => Offline (still going offline: unloading its elements)"), "{texts:?}");
+}

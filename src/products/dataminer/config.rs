@@ -349,6 +349,9 @@ pub struct ClusterStorage {
 /// redundant setup has 3 Cassandra and 3 OpenSearch machines).
 pub const CLUSTER_NODES_MAX: usize = 32;
 
+/// At most this long to unload a DMA's elements (a stated limit).
+pub const UNLOAD_ELEMENTS_TIME_MAX_MS: u64 = 3_600_000;
+
 /// At most this many active alarms (a stated limit).
 pub const ACTIVE_ALARMS_MAX: u32 = 10_000_000;
 
@@ -434,6 +437,15 @@ pub struct Config {
     /// configuration; DM-OPT-AUTORESTART): a DMA made offline restarts its DataMiner. Off
     /// unless ticked.
     pub(super) auto_restart_when_going_offline: bool,
+    /// How long a DMA going offline takes to unload its elements; it releases the VIPs when it
+    /// is done (DM-AUTORESTART-FAST: "instead of waiting until all elements have been unloaded",
+    /// Advanced_Failover_options.md). With `auto_restart_when_going_offline` it releases them at
+    /// once and restarts, so the buddy acquires them sooner: its switch time counts from when it
+    /// finds them free. No document gives a figure: failsim's default is 0 s (a switch then takes
+    /// `switch_time` from the decision, the documented average, whichever way the buddy went
+    /// offline); set it to model the unload. Above about 118 s the buddy gives up waiting for
+    /// the VIPs (`MaxWaitForFailoverVIP`, 120 s). At most 1 h.
+    pub(super) unload_elements_time: Ms,
     /// NICs that must be up for a DMA to go online (`SLNet.NicsToCheckOnFailover` in
     /// MaintenanceSettings.xml; DM-OPT-NICCHECK). Docs default: "1" (the schemadoc: NIC
     /// identifiers, "comma separated and 1-based"). failsim reads NIC 1 as the DMA's first NIC,
@@ -532,6 +544,9 @@ impl Config {
             if v.0 == 0 {
                 return Err(format!("{what} must be above 0"));
             }
+        }
+        if self.unload_elements_time.0 > UNLOAD_ELEMENTS_TIME_MAX_MS {
+            return Err(format!("unload_elements_time is {}; at most {}", self.unload_elements_time, Ms(UNLOAD_ELEMENTS_TIME_MAX_MS)));
         }
         if self.active_alarms > ACTIVE_ALARMS_MAX {
             return Err(format!("active_alarms is {}; at most {ACTIVE_ALARMS_MAX}", self.active_alarms));
@@ -633,6 +648,7 @@ impl Default for Config {
             db_push_wait: Ms::secs(60),
             nics_to_check: vec![Nic::Corporate],
             auto_restart_when_going_offline: false,
+            unload_elements_time: Ms(0),
             connection_timeout: Ms::secs(30),
             led_refresh: Ms::secs(60),
             seed: Dma::Main,
