@@ -110,6 +110,19 @@ fn the_vip_known_issue_needs_vips_on_several_nics() {
 }
 
 #[test]
+fn the_vip_known_issue_needs_more_than_two_vips_on_one_nic() {
+    // Two VIPs on the corporate NIC, on an affected version: not "more than two", so the VIP
+    // check works; a third one trips DM-KI-VIP-ACQUIRE (dm-ki-vip-acquire-three-vips.ron).
+    let script = r#"(at: "1m", do: Pull(cable: Corporate, on: Online))"#;
+    let versions = r#"main: (version: "10.4.0 CU10"), backup: (version: "10.4.0 CU10")"#;
+    let two = r#"addressing: VirtualIp(vip: "10.10.10.5", more_vips: [(nic: Corporate, vip: "10.10.10.6")])"#;
+    let (o, texts) = run(&format!("{versions}, {two}"), script, "10m");
+    assert!(online_at(&o, "DMA-BACKUP"), "{:?}", o.revised.nodes);
+    assert!(!texts.iter().any(|t| t.contains("known issue")), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "DMA-BACKUP acquired virtual IP 10.10.10.6"), "{texts:?}");
+}
+
+#[test]
 fn a_malformed_version_is_a_located_error() {
     let src = r#"Scenario(name: "v", doc: "", system: DataMiner(), script: [(at: "1m", do: Upgrade(policy: BackupFirst, version: "10.5", duration: "5m"))], end: "10m")"#;
     let err = failsim::parse(Path::new("v.ron"), src).unwrap_err();

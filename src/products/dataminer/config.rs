@@ -157,9 +157,26 @@ pub struct VirtualIp {
     /// The pair's second VIP, on the acquisition NIC; it moves with the first (DM-OPT-ACQUISITION).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) acquisition_vip: Option<Ip>,
+    /// Further VIPs, each on the NIC it lives on (the Virtual IP Addresses tab: "virtual IP
+    /// addresses for the different network interfaces", Advanced_Failover_options.md). All the
+    /// pair's VIPs move together; more than two of them trip DM-KI-VIP-ACQUIRE on an affected
+    /// version. At most [`VIPS_MAX`] VIPs in all, none twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) more_vips: Vec<MoreVip>,
     #[serde(default = "yes")]
     pub(super) register_in_dns: bool,
 }
+
+/// One further VIP of the pair and the NIC it lives on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoreVip {
+    pub(super) nic: Nic,
+    pub(super) vip: Ip,
+}
+
+/// At most this many VIPs in a pair (a stated limit: failsim's, not DataMiner's).
+pub const VIPS_MAX: usize = 16;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -508,7 +525,10 @@ impl Config {
             Addressing::VirtualIp(v) => Some(v),
             Addressing::SharedHostname(_) => None,
         };
-        v.into_iter().flat_map(|v| std::iter::once((Nic::Corporate, v.vip)).chain(v.acquisition_vip.map(|ip| (Nic::Acquisition, ip))))
+        v.into_iter().flat_map(|v| {
+            let first_two = std::iter::once((Nic::Corporate, v.vip)).chain(v.acquisition_vip.map(|ip| (Nic::Acquisition, ip)));
+            first_two.chain(v.more_vips.iter().map(|m| (m.nic, m.vip)))
+        })
     }
 
     /// DM-HB-DEFAULT: normal Main→Backup and Backup→Main over the corporate NIC, and one
@@ -545,6 +565,7 @@ impl Config {
                 return Err(format!("{what} must be above 0"));
             }
         }
+        self.validate_vips()?;
         if self.unload_elements_time.0 > UNLOAD_ELEMENTS_TIME_MAX_MS {
             return Err(format!("unload_elements_time is {}; at most {}", self.unload_elements_time, Ms(UNLOAD_ELEMENTS_TIME_MAX_MS)));
         }
@@ -564,6 +585,18 @@ impl Config {
 }
 
 impl Config {
+    /// The pair's VIPs: at most [`VIPS_MAX`], none twice.
+    fn validate_vips(&self) -> Result<(), String> {
+        let vips: Vec<Ip> = self.vips().map(|(_, vip)| vip).collect();
+        if vips.len() > VIPS_MAX {
+            return Err(format!("the pair has {} virtual IPs; at most {VIPS_MAX}", vips.len()));
+        }
+        match vips.iter().enumerate().find(|(i, vip)| vips[..*i].contains(vip)) {
+            Some((_, vip)) => Err(format!("the virtual IP {vip} is listed twice")),
+            None => Ok(()),
+        }
+    }
+
     /// The built-in layout: one switch/router, a corporate and a sync NIC on each DMA (a cross
     /// cable between the sync NICs), a client and a remote host. The client's cable and the
     /// WAN link are scenery ([`Config::SCENERY`]).
@@ -594,7 +627,11 @@ impl Config {
     pub fn check_binding(&self, world: Option<&WorldDecl>) -> Result<(), String> {
         let acquisition_nic = self.bind.as_ref().is_some_and(|b| b.acquisition.is_some());
         if self.vips().any(|(nic, _)| nic == Nic::Acquisition) && !acquisition_nic {
-            return Err("an `acquisition_vip` lives on an acquisition NIC: bind one (`acquisition:`)".into());
+            return Err("a VIP on the acquisition NIC (`acquisition_vip`, or `more_vips` with `nic: Acquisition`) needs one: bind it (`acquisition:`)".into());
+        }
+        let sync_nic = self.bind.as_ref().is_none_or(|b| b.sync.is_some());
+        if self.vips().any(|(nic, _)| nic == Nic::Sync) && !sync_nic {
+            return Err("a VIP on the Sync NIC needs one, but the pair is bound without one (`sync:`)".into());
         }
         if self.heartbeats.iter().any(|h| h.via() == Nic::Acquisition) && !acquisition_nic {
             return Err("a heartbeat goes via the Acquisition NIC, but the pair has none (`acquisition:`)".into());
@@ -636,7 +673,7 @@ impl Default for Config {
             },
             initially_online: Dma::Main,
             heartbeats: Config::default_heartbeats(),
-            addressing: Addressing::VirtualIp(VirtualIp { vip: default_vip(), acquisition_vip: None, register_in_dns: true }),
+            addressing: Addressing::VirtualIp(VirtualIp { vip: default_vip(), acquisition_vip: None, more_vips: Vec::new(), register_in_dns: true }),
             dns_records: Vec::new(),
             switch_ip: cidr("10.10.10.254/24"),
             switch_time: Ms::secs(382),

@@ -326,12 +326,11 @@ impl DataMiner {
 
     /// DM-KI-VIP-ACQUIRE: on an affected version, with more than two VIPs or VIPs on several
     /// NICs, the ARP double-check (RN 40516) finds every VIP still in use, so the agent going
-    /// online never counts one as free. A pair has one VIP per NIC it serves (at most two), so
-    /// "several NICs" is the case that can apply.
+    /// online never counts one as free.
     fn vip_check_stuck(&self, dma: Dma) -> Option<&'static KnownIssue> {
         let issue = version::affecting(self.agent(dma).version, Behaviour::VipAcquireStuck)?;
         let nics: std::collections::BTreeSet<Nic> = self.cfg.vips().map(|(nic, _)| nic).collect();
-        (nics.len() > 1).then_some(issue)
+        (nics.len() > 1 || self.cfg.vips().count() > 2).then_some(issue)
     }
 
     /// Whether the DMA holds every VIP of the pair now, each on its own NIC (none in

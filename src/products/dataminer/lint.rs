@@ -137,12 +137,27 @@ mod tests {
         assert!(found.iter().all(|w| w.document == HEARTBEATS));
 
         let c = Config {
-            addressing: Addressing::VirtualIp(VirtualIp { vip: "10.20.0.5".parse().unwrap(), acquisition_vip: None, register_in_dns: true }),
+            addressing: Addressing::VirtualIp(VirtualIp {
+                vip: "10.20.0.5".parse().unwrap(),
+                acquisition_vip: None,
+                more_vips: Vec::new(),
+                register_in_dns: true,
+            }),
             ..Config::default()
         };
         let found = one(&c, None);
         assert_eq!(found.len(), 2, "outside both DMAs' subnets: {found:?}");
         assert!(found.iter().all(|w| w.message.contains("outside") && w.document == ABOUT));
+
+        // A further VIP is linted for its own NIC's subnet like the first.
+        let more = vec![super::super::config::MoreVip { nic: Nic::Sync, vip: "10.10.10.6".parse().unwrap() }];
+        let c = Config {
+            addressing: Addressing::VirtualIp(VirtualIp { vip: "10.10.10.5".parse().unwrap(), acquisition_vip: None, more_vips: more, register_in_dns: true }),
+            ..Config::default()
+        };
+        let found = one(&c, None);
+        assert_eq!(found.len(), 2, "outside both DMAs' sync subnets: {found:?}");
+        assert!(found.iter().all(|w| w.message.contains("the virtual IP 10.10.10.6 is outside") && w.message.contains("sync subnet")), "{found:?}");
 
         // Any other address of the buddy's server: its sync NIC here.
         let heartbeats = vec![
