@@ -205,3 +205,13 @@ fn a_dma_still_unloading_does_not_go_online() {
     let (_, texts) = run(r#"unload_elements_time: "100s""#, r#"(at: "1m", do: Switch), (at: "1m5s", do: Pull(cable: Corporate, on: Backup))"#, "12m");
     assert!(texts.iter().any(|t| t == "DMA-MAIN Failover Status => Offline (still going offline: unloading its elements)"), "{texts:?}");
 }
+
+#[test]
+fn with_a_shared_hostname_no_unload_holds_anything_back() {
+    // DM-AUTORESTART-FAST is modelled through the VIPs the unloading DMA holds: with a shared
+    // hostname there are none, so Main goes offline at once (failsim's simplification).
+    let (o, texts) = run(r#"addressing: SharedHostname(name: "DMA-SHARED"), unload_elements_time: "100s""#, r#"(at: "1m", do: Switch)"#, "12m");
+    assert!(!texts.iter().any(|t| t.contains("unloading its elements")), "{texts:?}");
+    let online = o.timeline.iter().find(|l| l.text == "DMA-BACKUP Failover Status => Online (switch complete)").expect("Backup goes online");
+    assert_eq!(online.at_ms, 60_000 + 382_000);
+}
