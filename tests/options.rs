@@ -215,3 +215,18 @@ fn with_a_shared_hostname_no_unload_holds_anything_back() {
     let online = o.timeline.iter().find(|l| l.text == "DMA-BACKUP Failover Status => Online (switch complete)").expect("Backup goes online");
     assert_eq!(online.at_ms, 60_000 + 382_000);
 }
+
+#[test]
+fn a_pair_has_at_most_sixteen_vips() {
+    let with = |more: usize| {
+        let more: Vec<String> = (0..more).map(|i| format!(r#"(nic: Corporate, vip: "10.10.10.{}")"#, 20 + i)).collect();
+        let src = format!(
+            r#"Scenario(name: "vips", doc: "", system: DataMiner(addressing: VirtualIp(vip: "10.10.10.5", more_vips: [{}])), end: "1m")"#,
+            more.join(", ")
+        );
+        failsim::parse(Path::new("vips.ron"), &src)
+    };
+    assert!(with(15).is_ok(), "16 VIPs in all");
+    let err = with(16).unwrap_err();
+    assert!(err.message.contains("the pair has 17 virtual IPs; at most 16"), "{err:?}");
+}
