@@ -167,6 +167,9 @@ fn warnings_are_shown_and_can_be_denied() {
     let (code, out, _) = failsim(&["check", file, "--deny-warnings"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("2 warning(s), denied by --deny-warnings"), "{out}");
+    let (code, out, _) = failsim(&["check", "scenarios/dm-lint-inverted-to-buddy-sync.ron", "--deny-warnings"]);
+    assert_eq!(code, 1, "an inverted heartbeat at the buddy's other address is denied too: {out}");
+    assert!(out.contains("warning: DMA-MAIN's inverted heartbeat pings 192.168.100.2, an address of its buddy DMA-BACKUP"), "{out}");
     let (code, out, _) = failsim(&["check", "scenarios/dm-stop-online.ron", "--deny-warnings"]);
     assert_eq!(code, 0, "a configuration without warnings passes: {out}");
 }

@@ -73,10 +73,12 @@ fn the_two_core_switches_partition_ends_with_the_default_assumption() {
 fn two_dmas_that_claimed_the_role_at_the_same_instant_leave_it_to_main() {
     // Main is cut off; both restart together and both go online at start-up, each unable to
     // reach the other, at the same instant; Main's cables are back before its inverted
-    // heartbeat fails past its tolerance (legacy storage: no seed node to wait for).
+    // heartbeat fails past its tolerance (legacy storage: no seed node to wait for). No NIC is
+    // checked: with the default (the corporate NIC, DM-OPT-NICCHECK) Main, its cable pulled,
+    // would stay offline at start-up, and there would be no tie to break.
     let script = r#"(at: "30s", do: Pull(cable: Both, on: Main)), (at: "1m", do: Restart(node: Main, duration: "30s")),
         (at: "1m", do: Restart(node: Backup, duration: "30s")), (at: "1m50s", do: Plug(cable: Both, on: Main))"#;
-    let o = run("storage: Legacy", script, "12m");
+    let o = run("storage: Legacy, nics_to_check: []", script, "12m");
     let t = texts(&o);
     assert!(t.contains(&"DMA-BACKUP Failover Status => Offline (DMA-MAIN claims the online role too, and claimed it later (failsim assumption dead_end.two_online: NewerStaysOnline, DM-DEADEND))"), "{t:?}");
     assert_eq!((role(&o, "DMA-MAIN").as_str(), role(&o, "DMA-BACKUP").as_str()), ("Online", "Offline"), "a tie keeps Main");

@@ -25,7 +25,7 @@ fn a_listed_nic_down_keeps_the_backup_offline_and_an_unlisted_one_does_not() {
     let (default, _) = run("", script, "12m");
     assert!(!online_at(&listed, "DMA-BACKUP"), "{:?}", listed.revised.nodes);
     assert!(online_at(&unlisted, "DMA-BACKUP"), "Backup's corporate NIC is up: {:?}", unlisted.revised.nodes);
-    assert!(online_at(&default, "DMA-BACKUP"), "no NIC is checked by default: {:?}", default.revised.nodes);
+    assert!(online_at(&default, "DMA-BACKUP"), "only the corporate NIC is checked by default (NIC 1): {:?}", default.revised.nodes);
 }
 
 #[test]
@@ -50,11 +50,17 @@ fn a_manual_switch_to_a_dma_with_a_listed_nic_down_does_not_happen() {
 
 #[test]
 fn without_auto_restart_the_same_reboot_leaves_both_offline() {
-    // The switch is back after Main's restart ends (as in dm-auto-restart.ron).
+    // The switch is back after Main's restart ends (as in dm-auto-restart.ron). With no NIC
+    // checked, the restarted Main goes online at start-up although the switch is still down;
+    // with the documented NicsToCheckOnFailover default ("1", the corporate NIC) it does not,
+    // as its corporate NIC has no link then (DM-OPT-NICCHECK).
     let script = r#"(at: "1m", do: FailSwitch), (at: "3m30s", do: RestoreSwitch)"#;
-    let (with, _) = run("auto_restart_when_going_offline: true", script, "10m");
-    let (without, texts) = run("", script, "10m");
+    let (with, _) = run("auto_restart_when_going_offline: true, nics_to_check: []", script, "10m");
+    let (with_nic_check, checked) = run("auto_restart_when_going_offline: true", script, "10m");
+    let (without, texts) = run("nics_to_check: []", script, "10m");
     assert!(online_at(&with, "DMA-MAIN"), "{:?}", with.revised.nodes);
+    assert!(!online_at(&with_nic_check, "DMA-MAIN") && !online_at(&with_nic_check, "DMA-BACKUP"), "{:?}", with_nic_check.revised.nodes);
+    assert!(checked.iter().any(|t| t.ends_with("but NIC Corporate is down (NicsToCheckOnFailover))")), "{checked:?}");
     assert!(!online_at(&without, "DMA-MAIN") && !online_at(&without, "DMA-BACKUP"), "{:?}", without.revised.nodes);
     assert!(!texts.iter().any(|t| t.contains("Auto restart")), "off by default");
 }
@@ -101,6 +107,19 @@ fn the_vip_known_issue_needs_vips_on_several_nics() {
     let (o, texts) = run(r#"main: (version: "10.4.0 CU10"), backup: (version: "10.4.0 CU10")"#, script, "10m");
     assert!(online_at(&o, "DMA-BACKUP"), "{:?}", o.revised.nodes);
     assert!(!texts.iter().any(|t| t.contains("known issue")));
+}
+
+#[test]
+fn the_vip_known_issue_needs_more_than_two_vips_on_one_nic() {
+    // Two VIPs on the corporate NIC, on an affected version: not "more than two", so the VIP
+    // check works; a third one trips DM-KI-VIP-ACQUIRE (dm-ki-vip-acquire-three-vips.ron).
+    let script = r#"(at: "1m", do: Pull(cable: Corporate, on: Online))"#;
+    let versions = r#"main: (version: "10.4.0 CU10"), backup: (version: "10.4.0 CU10")"#;
+    let two = r#"addressing: VirtualIp(vip: "10.10.10.5", more_vips: [(nic: Corporate, vip: "10.10.10.6")])"#;
+    let (o, texts) = run(&format!("{versions}, {two}"), script, "10m");
+    assert!(online_at(&o, "DMA-BACKUP"), "{:?}", o.revised.nodes);
+    assert!(!texts.iter().any(|t| t.contains("known issue")), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "DMA-BACKUP acquired virtual IP 10.10.10.6"), "{texts:?}");
 }
 
 #[test]
@@ -160,4 +179,54 @@ fn the_ping_timeout_delays_each_failed_inverted_ping() {
     for (config, timeout_ms) in [("ping_timeout_heartbeats: \"1s\"", 1_000), ("", 5_000), ("ping_timeout_heartbeats: \"10s\"", 10_000)] {
         assert_eq!(offline_at_ms(config), first_ping_ms + 4 * timeout_ms + 3 * 5_000, "{config:?}");
     }
+}
+
+#[test]
+fn a_dma_unloading_its_elements_holds_the_vip_until_done_or_stopped() {
+    // DM-AUTORESTART-FAST: without the auto restart, Main told to go offline unloads its
+    // elements for 100 s and keeps the VIP; Backup waits for it, and its switch time counts
+    // from when it found the VIP free. Stopped meanwhile, Main releases the VIP at once.
+    let (o, texts) = run(r#"unload_elements_time: "100s""#, r#"(at: "1m", do: Switch)"#, "12m");
+    assert!(texts.iter().any(|t| t == "DMA-MAIN unloading its elements (it holds the virtual IPs until it is done, in 1m40s)"), "{texts:?}");
+    let online = o.timeline.iter().find(|l| l.text == "DMA-BACKUP Failover Status => Online (switch complete)").expect("Backup goes online");
+    assert_eq!(online.at_ms, 159_500 + 382_000, "a switch time after the last ping that found the VIP taken");
+    let (o, texts) = run(r#"unload_elements_time: "100s""#, r#"(at: "1m", do: Switch), (at: "1m30s", do: Stop(Main))"#, "12m");
+    let released = o.timeline.iter().find(|l| l.text == "DMA-MAIN released virtual IP 10.10.10.5").expect("released");
+    assert_eq!(released.at_ms, 90_000, "{texts:?}");
+    assert!(texts.iter().any(|t| t == "DMA-MAIN elements unloaded (stopped)"), "{texts:?}");
+    let online = o.timeline.iter().find(|l| l.text == "DMA-BACKUP Failover Status => Online (switch complete)").expect("Backup goes online");
+    assert_eq!(online.at_ms, 89_500 + 382_000);
+}
+
+#[test]
+fn a_dma_still_unloading_does_not_go_online() {
+    // Main, told to go offline, still unloads when its heartbeat to Backup fails: it does not
+    // go online until it is done.
+    let (_, texts) = run(r#"unload_elements_time: "100s""#, r#"(at: "1m", do: Switch), (at: "1m5s", do: Pull(cable: Corporate, on: Backup))"#, "12m");
+    assert!(texts.iter().any(|t| t == "DMA-MAIN Failover Status => Offline (still going offline: unloading its elements)"), "{texts:?}");
+}
+
+#[test]
+fn with_a_shared_hostname_no_unload_holds_anything_back() {
+    // DM-AUTORESTART-FAST is modelled through the VIPs the unloading DMA holds: with a shared
+    // hostname there are none, so Main goes offline at once (failsim's simplification).
+    let (o, texts) = run(r#"addressing: SharedHostname(name: "DMA-SHARED"), unload_elements_time: "100s""#, r#"(at: "1m", do: Switch)"#, "12m");
+    assert!(!texts.iter().any(|t| t.contains("unloading its elements")), "{texts:?}");
+    let online = o.timeline.iter().find(|l| l.text == "DMA-BACKUP Failover Status => Online (switch complete)").expect("Backup goes online");
+    assert_eq!(online.at_ms, 60_000 + 382_000);
+}
+
+#[test]
+fn a_pair_has_at_most_sixteen_vips() {
+    let with = |more: usize| {
+        let more: Vec<String> = (0..more).map(|i| format!(r#"(nic: Corporate, vip: "10.10.10.{}")"#, 20 + i)).collect();
+        let src = format!(
+            r#"Scenario(name: "vips", doc: "", system: DataMiner(addressing: VirtualIp(vip: "10.10.10.5", more_vips: [{}])), end: "1m")"#,
+            more.join(", ")
+        );
+        failsim::parse(Path::new("vips.ron"), &src)
+    };
+    assert!(with(15).is_ok(), "16 VIPs in all");
+    let err = with(16).unwrap_err();
+    assert!(err.message.contains("the pair has 17 virtual IPs; at most 16"), "{err:?}");
 }

@@ -312,6 +312,22 @@ fn lint_in_a_world_of_several_products_sees_each_products_systems_together() {
     assert!(mixed[0].warning.message.contains("1 pair(s) use a virtual IP and 1 a shared hostname"), "{mixed:?}");
 }
 
+/// FS-LINT: an inverted heartbeat aimed at any address of the buddy's host — here its
+/// acquisition NIC, which no normal heartbeat uses — is warned about, naming the document.
+#[test]
+fn lint_warns_of_an_inverted_heartbeat_at_any_address_of_the_bound_buddy() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-acquisition-network.ron");
+    let src = std::fs::read_to_string(&path).unwrap();
+    let heartbeats = r#"system: DataMiner(heartbeats: [Normal(from: Main), Normal(from: Backup), Inverted(from: Main, to: "10.20.20.12", via: Acquisition), Inverted(from: Backup, to: "10.10.10.254")],"#;
+    assert!(src.contains("system: DataMiner("), "the patch applies");
+    let warnings = failsim::lint(&parse(&src.replacen("system: DataMiner(", heartbeats, 1)));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let w = &warnings[0].warning;
+    assert!(w.message.starts_with("dma-a's inverted heartbeat pings 10.20.20.12, an address of its buddy dma-b"), "{w:?}");
+    assert!(w.document.ends_with("Advanced_Failover_options.md"), "{w:?}");
+    assert!(failsim::lint(&parse(&src)).is_empty(), "the file's own heartbeats ping the switch");
+}
+
 #[test]
 fn an_mrs_node_says_once_that_its_nic_is_disabled() {
     let o = scenario_with(

@@ -157,9 +157,26 @@ pub struct VirtualIp {
     /// The pair's second VIP, on the acquisition NIC; it moves with the first (DM-OPT-ACQUISITION).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) acquisition_vip: Option<Ip>,
+    /// Further VIPs, each on the NIC it lives on (the Virtual IP Addresses tab: "virtual IP
+    /// addresses for the different network interfaces", Advanced_Failover_options.md). All the
+    /// pair's VIPs move together; more than two of them trip DM-KI-VIP-ACQUIRE on an affected
+    /// version. At most [`VIPS_MAX`] VIPs in all, none twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) more_vips: Vec<MoreVip>,
     #[serde(default = "yes")]
     pub(super) register_in_dns: bool,
 }
+
+/// One further VIP of the pair and the NIC it lives on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoreVip {
+    pub(super) nic: Nic,
+    pub(super) vip: Ip,
+}
+
+/// At most this many VIPs in a pair (a stated limit: failsim's, not DataMiner's).
+pub const VIPS_MAX: usize = 16;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -409,6 +426,9 @@ impl ClusterStorage {
 /// redundant setup has 3 Cassandra and 3 OpenSearch machines).
 pub const CLUSTER_NODES_MAX: usize = 32;
 
+/// At most this long to unload a DMA's elements (a stated limit).
+pub const UNLOAD_ELEMENTS_TIME_MAX_MS: u64 = 3_600_000;
+
 /// At most this many active alarms (a stated limit).
 pub const ACTIVE_ALARMS_MAX: u32 = 10_000_000;
 
@@ -494,9 +514,22 @@ pub struct Config {
     /// configuration; DM-OPT-AUTORESTART): a DMA made offline restarts its DataMiner. Off
     /// unless ticked.
     pub(super) auto_restart_when_going_offline: bool,
+    /// How long a DMA going offline takes to unload its elements; it releases the VIPs when it
+    /// is done (DM-AUTORESTART-FAST: "instead of waiting until all elements have been unloaded",
+    /// Advanced_Failover_options.md). With `auto_restart_when_going_offline` it releases them at
+    /// once and restarts, so the buddy acquires them sooner: its switch time counts from when it
+    /// finds them free. No document gives a figure: failsim's default is 0 s (a switch then takes
+    /// `switch_time` from the decision, the documented average, whichever way the buddy went
+    /// offline); set it to model the unload. Above about 118 s the buddy gives up waiting for
+    /// the VIPs (`MaxWaitForFailoverVIP`, 120 s). At most 1 h.
+    pub(super) unload_elements_time: Ms,
     /// NICs that must be up for a DMA to go online (`SLNet.NicsToCheckOnFailover` in
-    /// MaintenanceSettings.xml; DM-OPT-NICCHECK). Empty by default: no NIC is checked. A DMA
-    /// without a sync or acquisition NIC checks its corporate one for that role.
+    /// MaintenanceSettings.xml; DM-OPT-NICCHECK). Docs default: "1" (the schemadoc: NIC
+    /// identifiers, "comma separated and 1-based"). failsim reads NIC 1 as the DMA's first NIC,
+    /// the corporate one (an interpretation: the docs do not map the numbers to roles), so the
+    /// default is `[Corporate]`; `[]` checks none (the docs: "leave empty when no NICs need to
+    /// be checked"). A DMA without a sync or acquisition NIC checks its corporate one for that
+    /// role.
     pub(super) nics_to_check: Vec<Nic>,
     /// How long the DMA-to-DMA connection may be down before a timeout alarm (DMS.xml
     /// `errorTime`, 30000 ms (docs)).
@@ -552,7 +585,10 @@ impl Config {
             Addressing::VirtualIp(v) => Some(v),
             Addressing::SharedHostname(_) => None,
         };
-        v.into_iter().flat_map(|v| std::iter::once((Nic::Corporate, v.vip)).chain(v.acquisition_vip.map(|ip| (Nic::Acquisition, ip))))
+        v.into_iter().flat_map(|v| {
+            let first_two = std::iter::once((Nic::Corporate, v.vip)).chain(v.acquisition_vip.map(|ip| (Nic::Acquisition, ip)));
+            first_two.chain(v.more_vips.iter().map(|m| (m.nic, m.vip)))
+        })
     }
 
     /// DM-HB-DEFAULT: normal Main→Backup and Backup→Main over the corporate NIC, and one
@@ -589,6 +625,10 @@ impl Config {
                 return Err(format!("{what} must be above 0"));
             }
         }
+        self.validate_vips()?;
+        if self.unload_elements_time.0 > UNLOAD_ELEMENTS_TIME_MAX_MS {
+            return Err(format!("unload_elements_time is {}; at most {}", self.unload_elements_time, Ms(UNLOAD_ELEMENTS_TIME_MAX_MS)));
+        }
         if self.active_alarms > ACTIVE_ALARMS_MAX {
             return Err(format!("active_alarms is {}; at most {ACTIVE_ALARMS_MAX}", self.active_alarms));
         }
@@ -600,6 +640,18 @@ impl Config {
 }
 
 impl Config {
+    /// The pair's VIPs: at most [`VIPS_MAX`], none twice.
+    fn validate_vips(&self) -> Result<(), String> {
+        let vips: Vec<Ip> = self.vips().map(|(_, vip)| vip).collect();
+        if vips.len() > VIPS_MAX {
+            return Err(format!("the pair has {} virtual IPs; at most {VIPS_MAX}", vips.len()));
+        }
+        match vips.iter().enumerate().find(|(i, vip)| vips[..*i].contains(vip)) {
+            Some((_, vip)) => Err(format!("the virtual IP {vip} is listed twice")),
+            None => Ok(()),
+        }
+    }
+
     /// The built-in layout: one switch/router, a corporate and a sync NIC on each DMA (a cross
     /// cable between the sync NICs), a client and a remote host. The client's cable and the
     /// WAN link are scenery ([`Config::SCENERY`]).
@@ -630,7 +682,11 @@ impl Config {
     pub fn check_binding(&self, world: Option<&WorldDecl>) -> Result<(), String> {
         let acquisition_nic = self.bind.as_ref().is_some_and(|b| b.acquisition.is_some());
         if self.vips().any(|(nic, _)| nic == Nic::Acquisition) && !acquisition_nic {
-            return Err("an `acquisition_vip` lives on an acquisition NIC: bind one (`acquisition:`)".into());
+            return Err("a VIP on the acquisition NIC (`acquisition_vip`, or `more_vips` with `nic: Acquisition`) needs one: bind it (`acquisition:`)".into());
+        }
+        let sync_nic = self.bind.as_ref().is_none_or(|b| b.sync.is_some());
+        if self.vips().any(|(nic, _)| nic == Nic::Sync) && !sync_nic {
+            return Err("a VIP on the Sync NIC needs one, but the pair is bound without one (`sync:`)".into());
         }
         if self.heartbeats.iter().any(|h| h.via() == Nic::Acquisition) && !acquisition_nic {
             return Err("a heartbeat goes via the Acquisition NIC, but the pair has none (`acquisition:`)".into());
@@ -672,7 +728,7 @@ impl Default for Config {
             },
             initially_online: Dma::Main,
             heartbeats: Config::default_heartbeats(),
-            addressing: Addressing::VirtualIp(VirtualIp { vip: default_vip(), acquisition_vip: None, register_in_dns: true }),
+            addressing: Addressing::VirtualIp(VirtualIp { vip: default_vip(), acquisition_vip: None, more_vips: Vec::new(), register_in_dns: true }),
             dns_records: Vec::new(),
             switch_ip: cidr("10.10.10.254/24"),
             switch_time: Ms::secs(382),
@@ -682,8 +738,9 @@ impl Default for Config {
             ping_timeout_heartbeats: Ms::secs(5),
             sync_check_interval: Ms::secs(5),
             db_push_wait: Ms::secs(60),
-            nics_to_check: Vec::new(),
+            nics_to_check: vec![Nic::Corporate],
             auto_restart_when_going_offline: false,
+            unload_elements_time: Ms(0),
             connection_timeout: Ms::secs(30),
             led_refresh: Ms::secs(60),
             seed: Dma::Main,

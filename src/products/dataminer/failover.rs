@@ -181,6 +181,11 @@ impl DataMiner {
             cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why });
             return false;
         }
+        if self.agent(dma).unloading {
+            // Interpretation: it goes online only once it has finished going offline.
+            cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why: "still going offline: unloading its elements".into() });
+            return false;
+        }
         if !self.can_message(cx.net(), dma, buddy) {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy unreachable, going online without its answer".into() });
         } else if !self.agent(buddy).role.is_claiming() {
@@ -219,10 +224,12 @@ impl DataMiner {
     pub(super) fn begin_phases(&mut self, dma: Dma, from_startup: bool, why: &str, cx: &mut Cx<'_, '_>) {
         assert_eq!(self.agent(dma).role, Role::Offline, "only an offline DMA starts going online");
         assert!(self.agent(dma).is_running(), "only a running DMA starts going online");
+        assert!(!self.agent(dma).unloading, "a DMA still unloading its elements does not go online");
         let now = cx.now();
         let vip_mode = self.cfg.vip().is_some();
         let a = self.agent_mut(dma);
         a.phase_started_ms = now;
+        a.vip_free_from_ms = now;
         a.phase_from_startup = from_startup;
         a.vip_free_pings = 0;
         if vip_mode {
@@ -241,10 +248,14 @@ impl DataMiner {
         }
     }
 
+    /// What is left of the switch time (DM-SWITCH-TIME). It counts from when the VIP check
+    /// found every VIP free: time spent waiting for a DMA that still held one (an online DMA
+    /// unloading its elements, DM-AUTORESTART-FAST) comes on top.
     fn going_online_wait(&self, dma: Dma, now: u64) -> u64 {
         let a = self.agent(dma);
-        assert!(now >= a.phase_started_ms, "the going-online phases began in the past");
-        if a.phase_from_startup { 0 } else { self.switch_time_ms(dma).0.saturating_sub(now - a.phase_started_ms) }
+        assert!(now >= a.vip_free_from_ms, "the VIPs were found free in the past");
+        assert!(a.vip_free_from_ms >= a.phase_started_ms, "the VIPs were found free during the going-online phases");
+        if a.phase_from_startup { 0 } else { self.switch_time_ms(dma).0.saturating_sub(now - a.vip_free_from_ms) }
     }
 
     pub(super) fn on_phase(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
@@ -284,6 +295,9 @@ impl DataMiner {
         let (taken, vip) = (taken_vip.is_some() || stuck.is_some(), taken_vip.map_or(first, |(_, vip)| vip));
         let a = self.agent_mut(dma);
         a.vip_free_pings = if taken { 0 } else { a.vip_free_pings + 1 };
+        if taken {
+            a.vip_free_from_ms = now;
+        }
         if a.vip_free_pings >= VIP_FREE_PINGS {
             self.claim_vip(dma, cx);
             let a = self.agent_mut(dma);
@@ -312,12 +326,11 @@ impl DataMiner {
 
     /// DM-KI-VIP-ACQUIRE: on an affected version, with more than two VIPs or VIPs on several
     /// NICs, the ARP double-check (RN 40516) finds every VIP still in use, so the agent going
-    /// online never counts one as free. A pair has one VIP per NIC it serves (at most two), so
-    /// "several NICs" is the case that can apply.
+    /// online never counts one as free.
     fn vip_check_stuck(&self, dma: Dma) -> Option<&'static KnownIssue> {
         let issue = version::affecting(self.agent(dma).version, Behaviour::VipAcquireStuck)?;
         let nics: std::collections::BTreeSet<Nic> = self.cfg.vips().map(|(nic, _)| nic).collect();
-        (nics.len() > 1).then_some(issue)
+        (nics.len() > 1 || self.cfg.vips().count() > 2).then_some(issue)
     }
 
     /// Whether the DMA holds every VIP of the pair now, each on its own NIC (none in
@@ -382,6 +395,10 @@ impl DataMiner {
     /// Sync Stack stay there, on disk, and are forwarded when the sync path returns (DM-HELD).
     pub(super) fn go_offline(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
         if self.agent(dma).role == Role::Offline {
+            // DataMiner stopping cuts an unload short: the VIPs go with it.
+            if self.agent(dma).unloading {
+                self.end_unload(dma, why, cx);
+            }
             return;
         }
         self.leave_online_role(dma, why, cx);
@@ -397,7 +414,13 @@ impl DataMiner {
         // could message it (DM-NOTIFY needs DataMiner running at the far end).
         assert!(self.agent(dma).is_running(), "only a running DMA is made offline");
         let was_claiming = self.agent(dma).role.is_claiming();
-        self.go_offline(dma, why, cx);
+        let unloads = was_claiming && !self.cfg.auto_restart_when_going_offline && self.vips_held(cx.net(), dma) > 0;
+        if unloads && self.cfg.unload_elements_time.0 > 0 {
+            self.leave_role(dma, why, cx);
+            self.begin_unload(dma, cx);
+        } else {
+            self.go_offline(dma, why, cx);
+        }
         if was_claiming && self.cfg.auto_restart_when_going_offline {
             cx.schedule_in(0, Event::AutoRestart { dma });
         }
@@ -424,12 +447,49 @@ impl DataMiner {
     }
 
     fn leave_online_role(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
+        self.leave_role(dma, why, cx);
+        self.release_vip(dma, cx);
+    }
+
+    /// The DMA's Failover Status becomes Offline; the VIPs are released by the caller.
+    fn leave_role(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
         assert!(self.agent(dma).role.is_claiming(), "only a DMA online or on its way leaves that role");
         let a = self.agent_mut(dma);
         a.role = Role::Offline;
         cx.cancel(a.timers.phase);
         cx.record(Rec::Role { dma: self.name(dma).into(), role: Role::Offline.label(), why: why.into() });
+    }
+
+    /// DM-AUTORESTART-FAST: going offline without "Auto restart Agent when going offline", the
+    /// DMA unloads all its elements and releases the VIPs only when that is done
+    /// (Advanced_Failover_options.md: the option restarts the agent "instead of waiting until
+    /// all elements have been unloaded"; interpretation: the VIPs are released at the end of the
+    /// go-offline routine, as RN 24535 has the option's restart follow the VIP release).
+    fn begin_unload(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        assert_eq!(self.agent(dma).role, Role::Offline, "a DMA unloads its elements once it left the online role");
+        assert!(!self.agent(dma).unloading, "a DMA unloads its elements once at a time");
+        let unload_ms = self.cfg.unload_elements_time.0;
+        let a = self.agent_mut(dma);
+        a.unloading = true;
+        cx.arm(a.timers.unload, unload_ms, Event::Unloaded { dma });
+        let why = format!("it holds the virtual IPs until it is done, in {}", crate::units::Ms(unload_ms));
+        cx.record(Rec::Unload { dma: self.name(dma).into(), done: false, why });
+    }
+
+    /// The elements are unloaded: the VIPs are released.
+    pub(super) fn on_unloaded(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        assert!(self.agent(dma).unloading, "only an unloading DMA's unload timer fires");
+        assert!(self.agent(dma).is_running(), "a stopped DMA's unload ended when it stopped");
+        self.end_unload(dma, "going offline complete", cx);
+    }
+
+    fn end_unload(&mut self, dma: Dma, why: &str, cx: &mut Cx<'_, '_>) {
+        let a = self.agent_mut(dma);
+        a.unloading = false;
+        cx.cancel(a.timers.unload);
+        cx.record(Rec::Unload { dma: self.name(dma).into(), done: true, why: why.into() });
         self.release_vip(dma, cx);
+        assert_eq!(self.vips_held(cx.net(), dma), 0, "a DMA done unloading holds no VIP");
     }
 
     /// DataMiner stops on a DMA (stop, restart, power loss). Its Cassandra service stops with

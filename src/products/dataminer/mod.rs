@@ -175,6 +175,11 @@ pub struct Agent {
     /// NICs that saw a link event: the Status dialog lists only those (docs).
     nic_seen: [bool; 3],
     vip_free_pings: u32,
+    /// Since when the VIP check has found every VIP free: the going-online work counts from
+    /// then, not while another DMA still held one (DM-OPT-VIPFREE, DM-AUTORESTART-FAST).
+    vip_free_from_ms: Time,
+    /// Offline, still unloading its elements and holding the VIPs (DM-AUTORESTART-FAST).
+    unloading: bool,
     phase_started_ms: Time,
     phase_from_startup: bool,
     /// When the DMA's current (or last) start began.
@@ -192,6 +197,8 @@ struct AgentTimers {
     sync_interval_ms: u64,
     phase: TimerId,
     start: TimerId,
+    /// The end of unloading the elements (DM-AUTORESTART-FAST).
+    unload: TimerId,
 }
 
 impl Agent {
@@ -345,6 +352,10 @@ pub enum Event {
     AutoRestart {
         dma: Dma,
     },
+    /// A DMA that went offline finished unloading its elements (DM-AUTORESTART-FAST).
+    Unloaded {
+        dma: Dma,
+    },
     /// A manual Switch waiting for the DB push goes ahead: the push finished, or the wait is
     /// over (DM-OPT-DBPUSHWAIT).
     PushWaitOver,
@@ -481,11 +492,19 @@ impl DataMiner {
             missed: Backlog::default(),
             nic_seen: [false; 3],
             vip_free_pings: 0,
+            vip_free_from_ms: 0,
+            unloading: false,
             phase_started_ms: 0,
             phase_from_startup: false,
             start_began_ms: 0,
             start_stuck: false,
-            timers: AgentTimers { sync: cx.new_timer(), sync_interval_ms: cfg.sync_check_interval.0, phase: cx.new_timer(), start: cx.new_timer() },
+            timers: AgentTimers {
+                sync: cx.new_timer(),
+                sync_interval_ms: cfg.sync_check_interval.0,
+                phase: cx.new_timer(),
+                start: cx.new_timer(),
+                unload: cx.new_timer(),
+            },
             console: crate::ops::Console::default(),
         }
     }
@@ -609,6 +628,7 @@ impl DataMiner {
             Event::LedRefresh => self.on_led_refresh(cx),
             Event::PushWaitOver => self.finish_switch(cx),
             Event::AutoRestart { dma } => self.on_auto_restart(dma, cx),
+            Event::Unloaded { dma } => self.on_unloaded(dma, cx),
             Event::NotifyRefused { dma } => self.on_notify_refused(dma, cx),
             Event::Watchdog { dma, id } => self.on_watchdog(dma, id, cx),
             Event::Command(c) => self.on_command(*c, cx),

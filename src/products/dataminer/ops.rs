@@ -189,7 +189,9 @@ impl DataMiner {
             assert!(a.run != Run::Running || net.host(a.host).powered, "{:?} runs without power", a.dma);
             // The VIPs move together (DM-OPT-ACQUISITION): all of them or none.
             let held = self.vips_held(net, a.dma);
-            let may_hold = matches!(a.role, Role::GoingOnline | Role::Online);
+            // An offline DMA still unloading its elements holds them too (DM-AUTORESTART-FAST).
+            let may_hold = matches!(a.role, Role::GoingOnline | Role::Online) || a.unloading;
+            assert!(!a.unloading || a.role == Role::Offline, "{:?} unloads its elements only once offline", a.dma);
             assert_eq!(held, if may_hold { self.cfg.vips().count() } else { 0 }, "{:?} holds {held} VIPs as {:?}", a.dma, a.role);
         }
         let online = self.agents.iter().filter(|a| a.role == Role::Online).count();
