@@ -4,7 +4,7 @@
 use super::{Cx, DataMiner, Dma, Event, Lookup, Nic, Rec, Role, Run, Version};
 pub use crate::action::{Action, CableRef, Target as DmaRef};
 use crate::action::{Command as _, Count, Do};
-use crate::net::{HostId, Ip, PortId, PortKind, Topology};
+use crate::net::{HostId, Ip, PortId, Topology};
 use crate::units::Ms;
 use crate::world::{Applied, WorldFault};
 use serde::{Deserialize, Serialize};
@@ -561,8 +561,9 @@ impl DataMiner {
     }
 
     /// A client resolves `name` and sends a request to the answer. In shared-hostname mode the
-    /// offline DMA's reverse proxy forwards it to the online one (DM-DNS-6, docs).
+    /// offline DMA's reverse proxy forwards it to the online one (DM-DNS-6, DM-PROXY).
     fn lookup(&mut self, name: &str, cx: &mut Cx<'_, '_>) {
+        self.manage_proxies(cx);
         let answer = cx.world().dns().lookup(name, &mut self.dns_rng);
         let served_by = answer.and_then(|ip| self.serve(cx.net(), ip));
         let served = served_by.map(|d| self.name(d).to_string());
@@ -572,23 +573,6 @@ impl DataMiner {
             served_by: served.as_ref().map_or(String::new(), |s| format!(" (served by {s})")),
         });
         self.lookups.push(Lookup { at_ms: cx.now(), query: name.to_string(), answer: answer.map(|a| a.to_string()), served_by: served });
-    }
-
-    /// Which DMA serves a request sent from the client to `ip`, if any.
-    pub(super) fn serve(&self, net: &Topology, ip: Ip) -> Option<Dma> {
-        let port = net.reached_holder(self.site.client, ip)?;
-        let PortKind::Nic { host, .. } = net.port(port).kind else { return None };
-        let dma = Dma::BOTH.into_iter().find(|d| self.agent(*d).host == host)?;
-        let a = self.agent(dma);
-        if !a.is_running() {
-            return None;
-        }
-        let proxy = matches!(self.cfg.addressing, super::Addressing::SharedHostname(_));
-        if a.role == Role::Online || !proxy {
-            return Some(dma);
-        }
-        let buddy = dma.buddy();
-        (self.can_message(net, dma, buddy) && self.agent(buddy).role == Role::Online).then_some(buddy)
     }
 
     /// Which online DMA serves a request sent from the client to `ip`, if any (metrics).

@@ -114,7 +114,8 @@ mod tests {
         assert_eq!(found.len(), 2, "outside both DMAs' subnets: {found:?}");
         assert!(found.iter().all(|w| w.message.contains("outside") && w.document == ABOUT));
 
-        let shared = Config { addressing: Addressing::SharedHostname(SharedHostname { name: "DMA".into() }), ..Config::default() };
+        let shared =
+            Config { addressing: Addressing::SharedHostname(SharedHostname { name: "DMA".into(), reverse_proxy: Default::default() }), ..Config::default() };
         let mixed = together(&[&Config::default(), &shared]);
         assert_eq!(mixed.len(), 1);
         assert!(mixed[0].message.contains("1 pair(s) use a virtual IP and 1 a shared hostname"), "{mixed:?}");

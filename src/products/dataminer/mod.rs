@@ -14,6 +14,7 @@ mod known_issues;
 mod lint;
 mod ops;
 mod product;
+mod proxy;
 mod records;
 mod storage;
 mod trace;
@@ -24,7 +25,7 @@ pub use claims::Claim;
 #[cfg(test)]
 pub use commands::Fault;
 pub use commands::{ClearedBy, Command};
-pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, Storage};
+pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, ReverseProxy, Storage};
 #[cfg(test)]
 pub use dead_end::TwoOnline;
 pub use dead_end::{DeadEnd, DeadEndConfig};
@@ -180,6 +181,8 @@ pub struct Agent {
     start_stuck: bool,
     timers: AgentTimers,
     console: crate::ops::Console,
+    /// Its IIS reverse proxy in shared-hostname mode (DM-PROXY).
+    proxy: proxy::Proxy,
 }
 
 #[derive(Clone, Debug)]
@@ -393,6 +396,7 @@ impl DataMiner {
         dm.initial_dns(cx);
         dm.agents[online.idx()].role = Role::Online;
         dm.claim_vip(online, cx);
+        dm.manage_proxies(cx);
         for d in Dma::BOTH {
             dm.arm_agent_timers(d, true, cx);
         }
@@ -481,6 +485,7 @@ impl DataMiner {
             start_stuck: false,
             timers: AgentTimers { sync: cx.new_timer(), sync_interval_ms: cfg.sync_check_interval.0, phase: cx.new_timer(), start: cx.new_timer() },
             console: crate::ops::Console::default(),
+            proxy: proxy::Proxy::NONE,
         }
     }
 
@@ -616,6 +621,7 @@ impl DataMiner {
         self.check_invariants(cx.world());
         self.check_rte_invariants();
         self.track_dead_end(cx);
+        self.manage_proxies(cx);
         self.refresh_consoles(cx);
     }
 }
