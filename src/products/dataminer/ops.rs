@@ -251,6 +251,7 @@ impl DataMiner {
             (1, _) => facts.push("holds VIP".into()),
             _ => facts.push(format!("holds VIPs {}", held.join(", "))),
         }
+        facts.extend(self.proxy_fact(d));
         if !self.site.data_sources.is_empty() && a.role == Role::Online {
             facts.push(format!("polls {} of {} data sources", self.reachable_sources(net, d).len(), self.site.data_sources.len()));
         }

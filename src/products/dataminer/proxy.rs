@@ -9,7 +9,7 @@
 //! function, [`DataMiner::serve`], which lookups, the metrics' ways and the claims read.
 
 use super::version::MANAGED_PROXY;
-use super::{Addressing, Cx, DataMiner, Dma, ReverseProxy, Role};
+use super::{Addressing, Cx, DataMiner, Dma, Rec, ReverseProxy, Role};
 use crate::net::{Ip, PortKind, Topology};
 
 /// Whether IIS has an agent's rewrite rule enabled.
@@ -63,15 +63,34 @@ impl DataMiner {
     /// 34606: on a switch, disabled on the new online agent and enabled on the new offline one).
     /// A stopped agent's IIS keeps what it had. Called where roles may have changed: once per
     /// changed instant (`settle`), and before a request is served.
-    pub(super) fn manage_proxies(&mut self, _cx: &mut Cx<'_, '_>) {
+    pub(super) fn manage_proxies(&mut self, cx: &mut Cx<'_, '_>) {
         for dma in Dma::BOTH {
-            if !self.agent(dma).is_running() {
+            let wanted = self.proxy_wanted(dma);
+            if !self.agent(dma).is_running() || self.agent(dma).proxy == wanted {
                 continue;
             }
-            let wanted = self.proxy_wanted(dma);
             self.agent_mut(dma).proxy = wanted;
+            self.record_proxy(dma, cx);
             assert_eq!(self.agent(dma).proxy, self.proxy_wanted(dma), "a running agent's proxy is what its role asks (DM-PROXY)");
         }
+    }
+
+    /// The trace says what the agent's proxy is now.
+    pub(super) fn record_proxy(&self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        let p = self.agent(dma).proxy;
+        let rule = p.rule.map(|to| self.name(to).to_string());
+        cx.record(Rec::Proxy { dma: self.name(dma).into(), rule, enabled: p.switch == ProxySwitch::Enabled });
+    }
+
+    /// How the report's status line shows the agent's proxy (shared-hostname mode only).
+    pub(super) fn proxy_fact(&self, dma: Dma) -> Option<String> {
+        let Addressing::SharedHostname(_) = &self.cfg.addressing else { return None };
+        let p = self.agent(dma).proxy;
+        Some(match (p.rule, p.switch) {
+            (None, _) => "no proxy rule".into(),
+            (Some(to), ProxySwitch::Enabled) => format!("proxy to {}", self.name(to)),
+            (Some(_), ProxySwitch::Disabled) => "proxy disabled".into(),
+        })
     }
 
     /// Which DMA serves a request sent from the client to `ip`, if any: the agent whose server

@@ -9,39 +9,160 @@ use std::fmt;
 /// for an RTE on its protocol thread; `RteSwitch`: the switch an open RTE asked for (DM-OPT-RTE).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial { online: String },
-    Script { text: String },
-    Refused { what: String, why: String },
+    Initial {
+        online: String,
+    },
+    Script {
+        text: String,
+    },
+    Refused {
+        what: String,
+        why: String,
+    },
     World(crate::world::Narration),
-    NicEnabled { dma: String, nic: &'static str, enabled: bool },
-    Link { dma: String, nic: &'static str, up: bool },
-    Power { dma: String, on: bool },
-    Run { dma: String, state: &'static str, why: String },
-    Role { dma: String, role: &'static str, why: String },
-    Heartbeat { dma: String, path: String, failures: u32, max_failures: u32 },
-    Notify { from: String, to: String, outcome: String },
-    Sync { dma: String, ok: bool },
-    Vip { dma: String, addr: String, held: bool },
-    DnsRegistered { name: String, addr: String },
-    RouteDropped { dma: String, route: String },
-    Db { dma: String, running: bool, why: String },
-    Version { dma: String, version: String },
-    Records { dma: String, what: &'static str, count: usize, ids: String },
-    Lost { count: usize, cause: String, ids: String },
-    PushWait { dma: String, count: u64, wait: String },
-    KnownIssue { dma: String, id: &'static str, page: &'static str, version: String },
-    DeadEnd { what: &'static str, standing: bool },
-    Recovery { step: &'static str, dma: String },
-    PushWaitOver { why: &'static str },
-    Rejected { count: u64 },
-    Alarm { dma: String, raised: bool, severity: &'static str, text: String },
-    Led { dma: String, color: &'static str },
-    Lookup { query: String, answer: String, served_by: String },
-    Connect { from: String, to: String, ok: bool, detail: String },
-    Upgrade { step: String },
-    Rte { dma: String, thread: String, state: &'static str, why: String },
-    ElementRestart { dma: String, element: String, outcome: String },
-    RteSwitch { dma: String, to: String, outcome: String },
+    NicEnabled {
+        dma: String,
+        nic: &'static str,
+        enabled: bool,
+    },
+    Link {
+        dma: String,
+        nic: &'static str,
+        up: bool,
+    },
+    Power {
+        dma: String,
+        on: bool,
+    },
+    Run {
+        dma: String,
+        state: &'static str,
+        why: String,
+    },
+    Role {
+        dma: String,
+        role: &'static str,
+        why: String,
+    },
+    Heartbeat {
+        dma: String,
+        path: String,
+        failures: u32,
+        max_failures: u32,
+    },
+    Notify {
+        from: String,
+        to: String,
+        outcome: String,
+    },
+    Sync {
+        dma: String,
+        ok: bool,
+    },
+    Vip {
+        dma: String,
+        addr: String,
+        held: bool,
+    },
+    DnsRegistered {
+        name: String,
+        addr: String,
+    },
+    RouteDropped {
+        dma: String,
+        route: String,
+    },
+    Db {
+        dma: String,
+        running: bool,
+        why: String,
+    },
+    Version {
+        dma: String,
+        version: String,
+    },
+    Records {
+        dma: String,
+        what: &'static str,
+        count: usize,
+        ids: String,
+    },
+    Lost {
+        count: usize,
+        cause: String,
+        ids: String,
+    },
+    PushWait {
+        dma: String,
+        count: u64,
+        wait: String,
+    },
+    KnownIssue {
+        dma: String,
+        id: &'static str,
+        page: &'static str,
+        version: String,
+    },
+    DeadEnd {
+        what: &'static str,
+        standing: bool,
+    },
+    Recovery {
+        step: &'static str,
+        dma: String,
+    },
+    PushWaitOver {
+        why: &'static str,
+    },
+    Rejected {
+        count: u64,
+    },
+    Alarm {
+        dma: String,
+        raised: bool,
+        severity: &'static str,
+        text: String,
+    },
+    Led {
+        dma: String,
+        color: &'static str,
+    },
+    Lookup {
+        query: String,
+        answer: String,
+        served_by: String,
+    },
+    Connect {
+        from: String,
+        to: String,
+        ok: bool,
+        detail: String,
+    },
+    Upgrade {
+        step: String,
+    },
+    Rte {
+        dma: String,
+        thread: String,
+        state: &'static str,
+        why: String,
+    },
+    ElementRestart {
+        dma: String,
+        element: String,
+        outcome: String,
+    },
+    RteSwitch {
+        dma: String,
+        to: String,
+        outcome: String,
+    },
+    /// A DMA's IIS reverse proxy changed (DM-PROXY): its rule's target, and whether it is on.
+    Proxy {
+        dma: String,
+        rule: Option<String>,
+        enabled: bool,
+    },
 }
 
 impl fmt::Display for Rec {
@@ -87,6 +208,9 @@ impl fmt::Display for Rec {
             Rec::Rte { dma, thread, state, why } => write!(f, "{dma} Watchdog: {thread}: {state} ({why})"),
             Rec::ElementRestart { dma, element, outcome } => write!(f, "{dma} Watchdog: element {element} {outcome}"),
             Rec::RteSwitch { dma, to, outcome } => write!(f, "{dma} Watchdog: runtime error switch to {to}: {outcome}"),
+            Rec::Proxy { dma, rule: None, .. } => write!(f, "{dma} reverse proxy: no rule"),
+            Rec::Proxy { dma, rule: Some(to), enabled: true } => write!(f, "{dma} reverse proxy enabled: forwards to {to}"),
+            Rec::Proxy { dma, rule: Some(to), enabled: false } => write!(f, "{dma} reverse proxy disabled (rule to {to})"),
         }
     }
 }
