@@ -114,6 +114,10 @@ pub enum Claim {
     Polling(bool),
     /// The DMA's current runtime errors, the Status dialog's "RTE Count" (open RTEs; DM-OPT-RTE).
     RteCount(Node, u32),
+    /// Which DMA serves a request the client sends to `ip` now (`None`: none does): the one
+    /// answer that lookups and the metrics' ways read (in shared-hostname mode the agent that
+    /// holds `ip` answers itself or hands the request on by its reverse proxy; DM-PROXY).
+    Serves { ip: Ip, by: Option<Node> },
 }
 
 fn yes() -> bool {
@@ -147,6 +151,7 @@ impl Claim {
             Claim::Status { of, from, .. } => std::iter::once(of).chain(from).collect(),
             Claim::Lookups { served_by, .. } => served_by.iter().flatten().collect(),
             Claim::Connection { from, .. } => vec![from],
+            Claim::Serves { by, .. } => by.iter().collect(),
             Claim::OnlineCount(_)
             | Claim::Dns { .. }
             | Claim::DnsUnique { .. }
@@ -204,6 +209,11 @@ impl Claim {
             Claim::HoldsVips(d, all) => holds_vips(dm, world, dma(d), *all),
             Claim::Polling(ok) => polling(dm, world, *ok),
             Claim::RteCount(d, n) => expect(*n, dm.rte_count(dma(d))),
+            Claim::Serves { ip, by } => {
+                let name = |d: Option<Dma>| d.map_or_else(|| "none".to_string(), |d| dm.name(d).to_string());
+                let served = dm.serve(world.net(), *ip);
+                expect(name(by.as_ref().map(dma)), name(served)).map_err(|(e, a)| (format!("{ip} served by {e}"), format!("served by {a}")))
+            }
         }
     }
 }
