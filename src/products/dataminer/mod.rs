@@ -9,6 +9,7 @@ mod claims;
 mod commands;
 mod config;
 mod dead_end;
+mod ending;
 mod failover;
 mod known_issues;
 mod lint;
@@ -29,6 +30,7 @@ pub use config::{Addressing, Binding, Config, Dma, Heartbeat, Mode, Nic, NormalH
 #[cfg(test)]
 pub use dead_end::TwoOnline;
 pub use dead_end::{DeadEnd, DeadEndConfig};
+pub use ending::Membership;
 pub use ops::{AlarmSeverity, Led};
 pub use trace::Rec;
 pub use version::Version;
@@ -183,6 +185,8 @@ pub struct Agent {
     console: crate::ops::Console,
     /// Its IIS reverse proxy in shared-hostname mode (DM-PROXY).
     proxy: proxy::Proxy,
+    /// Whether it is still a member of the Failover pair (DM-ENDFAILOVER).
+    membership: ending::Membership,
 }
 
 #[derive(Clone, Debug)]
@@ -486,6 +490,7 @@ impl DataMiner {
             timers: AgentTimers { sync: cx.new_timer(), sync_interval_ms: cfg.sync_check_interval.0, phase: cx.new_timer(), start: cx.new_timer() },
             console: crate::ops::Console::default(),
             proxy: proxy::Proxy::NONE,
+            membership: ending::Membership::Paired,
         }
     }
 
@@ -549,11 +554,19 @@ impl DataMiner {
         Dma::BOTH.into_iter().filter(|d| self.agent(*d).role == Role::Online)
     }
 
-    /// Whether `from` can exchange DataMiner messages with `to` over any path (DM-NOTIFY,
-    /// DM-HB-PINGPONG, DM-STARTUP): a live path between any of their NICs, and DataMiner
-    /// running at the far end.
+    /// Whether `from` can exchange DataMiner Failover messages with `to` over any path
+    /// (DM-NOTIFY, DM-HB-PINGPONG, DM-STARTUP): a live path between any of their NICs, and
+    /// DataMiner running at the far end as a member of the pair (DM-ENDFAILOVER: a DMA whose
+    /// Failover ended answers no Failover message).
     pub fn can_message(&self, net: &Topology, from: Dma, to: Dma) -> bool {
-        self.agent(to).is_running() && self.hosts_connected(net, from, to)
+        self.answers_failover(to) && self.hosts_connected(net, from, to)
+    }
+
+    /// Whether DataMiner runs on the DMA as a member of the Failover pair, so that it answers
+    /// heartbeats, the sync connection and notices (DM-ENDFAILOVER).
+    pub fn answers_failover(&self, dma: Dma) -> bool {
+        let a = self.agent(dma);
+        a.is_running() && a.membership.in_failover()
     }
 
     pub fn hosts_connected(&self, net: &Topology, a: Dma, b: Dma) -> bool {

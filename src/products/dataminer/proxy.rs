@@ -42,7 +42,8 @@ impl Proxy {
 impl DataMiner {
     /// The proxy the setup gives `dma` in its present state (DM-PROXY): `Managed` on a version
     /// with RN 34606 forwards to the buddy, enabled unless the agent is online; on an older
-    /// version, or once the agent left the pair (DM-ENDFAILOVER), DataMiner keeps no rule. A
+    /// version, or once the agent left the pair (DM-ENDFAILOVER; failsim's reading: the rule
+    /// goes with Failover), DataMiner keeps no rule. A
     /// `Static` rule is the operator's and stays as written; `Missing` is none.
     pub(super) fn proxy_wanted(&self, dma: Dma) -> Proxy {
         let Addressing::SharedHostname(s) = &self.cfg.addressing else { return Proxy::NONE };
@@ -51,7 +52,7 @@ impl DataMiner {
             ReverseProxy::Missing => Proxy::NONE,
             ReverseProxy::Static(to) if to == dma => Proxy::NONE,
             ReverseProxy::Static(to) => Proxy { rule: Some(to), switch: ProxySwitch::Enabled },
-            ReverseProxy::Managed if !MANAGED_PROXY.contains(a.version) => Proxy::NONE,
+            ReverseProxy::Managed if !MANAGED_PROXY.contains(a.version) || !a.membership.in_failover() => Proxy::NONE,
             ReverseProxy::Managed => {
                 let switch = if a.role == Role::Online { ProxySwitch::Disabled } else { ProxySwitch::Enabled };
                 Proxy { rule: Some(dma.buddy()), switch }

@@ -7,162 +7,45 @@ use std::fmt;
 /// known issue of the DMA's version decided what happened (SPEC §9). `Rte`: a hung thread on its
 /// way to an open runtime error, or cleared; `ElementRestart`: the Watchdog restarts an element
 /// for an RTE on its protocol thread; `RteSwitch`: the switch an open RTE asked for (DM-OPT-RTE).
+/// `Proxy`: a DMA's IIS reverse proxy changed, its rule's target and whether it is on (DM-PROXY).
+/// `EndFailover`: a step of ending Failover on a DMA (DM-ENDFAILOVER).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
-    Initial {
-        online: String,
-    },
-    Script {
-        text: String,
-    },
-    Refused {
-        what: String,
-        why: String,
-    },
+    Initial { online: String },
+    Script { text: String },
+    Refused { what: String, why: String },
     World(crate::world::Narration),
-    NicEnabled {
-        dma: String,
-        nic: &'static str,
-        enabled: bool,
-    },
-    Link {
-        dma: String,
-        nic: &'static str,
-        up: bool,
-    },
-    Power {
-        dma: String,
-        on: bool,
-    },
-    Run {
-        dma: String,
-        state: &'static str,
-        why: String,
-    },
-    Role {
-        dma: String,
-        role: &'static str,
-        why: String,
-    },
-    Heartbeat {
-        dma: String,
-        path: String,
-        failures: u32,
-        max_failures: u32,
-    },
-    Notify {
-        from: String,
-        to: String,
-        outcome: String,
-    },
-    Sync {
-        dma: String,
-        ok: bool,
-    },
-    Vip {
-        dma: String,
-        addr: String,
-        held: bool,
-    },
-    DnsRegistered {
-        name: String,
-        addr: String,
-    },
-    RouteDropped {
-        dma: String,
-        route: String,
-    },
-    Db {
-        dma: String,
-        running: bool,
-        why: String,
-    },
-    Version {
-        dma: String,
-        version: String,
-    },
-    Records {
-        dma: String,
-        what: &'static str,
-        count: usize,
-        ids: String,
-    },
-    Lost {
-        count: usize,
-        cause: String,
-        ids: String,
-    },
-    PushWait {
-        dma: String,
-        count: u64,
-        wait: String,
-    },
-    KnownIssue {
-        dma: String,
-        id: &'static str,
-        page: &'static str,
-        version: String,
-    },
-    DeadEnd {
-        what: &'static str,
-        standing: bool,
-    },
-    Recovery {
-        step: &'static str,
-        dma: String,
-    },
-    PushWaitOver {
-        why: &'static str,
-    },
-    Rejected {
-        count: u64,
-    },
-    Alarm {
-        dma: String,
-        raised: bool,
-        severity: &'static str,
-        text: String,
-    },
-    Led {
-        dma: String,
-        color: &'static str,
-    },
-    Lookup {
-        query: String,
-        answer: String,
-        served_by: String,
-    },
-    Connect {
-        from: String,
-        to: String,
-        ok: bool,
-        detail: String,
-    },
-    Upgrade {
-        step: String,
-    },
-    Rte {
-        dma: String,
-        thread: String,
-        state: &'static str,
-        why: String,
-    },
-    ElementRestart {
-        dma: String,
-        element: String,
-        outcome: String,
-    },
-    RteSwitch {
-        dma: String,
-        to: String,
-        outcome: String,
-    },
-    /// A DMA's IIS reverse proxy changed (DM-PROXY): its rule's target, and whether it is on.
-    Proxy {
-        dma: String,
-        rule: Option<String>,
-        enabled: bool,
-    },
+    NicEnabled { dma: String, nic: &'static str, enabled: bool },
+    Link { dma: String, nic: &'static str, up: bool },
+    Power { dma: String, on: bool },
+    Run { dma: String, state: &'static str, why: String },
+    Role { dma: String, role: &'static str, why: String },
+    Heartbeat { dma: String, path: String, failures: u32, max_failures: u32 },
+    Notify { from: String, to: String, outcome: String },
+    Sync { dma: String, ok: bool },
+    Vip { dma: String, addr: String, held: bool },
+    DnsRegistered { name: String, addr: String },
+    RouteDropped { dma: String, route: String },
+    Db { dma: String, running: bool, why: String },
+    Version { dma: String, version: String },
+    Records { dma: String, what: &'static str, count: usize, ids: String },
+    Lost { count: usize, cause: String, ids: String },
+    PushWait { dma: String, count: u64, wait: String },
+    KnownIssue { dma: String, id: &'static str, page: &'static str, version: String },
+    DeadEnd { what: &'static str, standing: bool },
+    Recovery { step: &'static str, dma: String },
+    PushWaitOver { why: &'static str },
+    Rejected { count: u64 },
+    Alarm { dma: String, raised: bool, severity: &'static str, text: String },
+    Led { dma: String, color: &'static str },
+    Lookup { query: String, answer: String, served_by: String },
+    Connect { from: String, to: String, ok: bool, detail: String },
+    Upgrade { step: String },
+    Rte { dma: String, thread: String, state: &'static str, why: String },
+    ElementRestart { dma: String, element: String, outcome: String },
+    RteSwitch { dma: String, to: String, outcome: String },
+    Proxy { dma: String, rule: Option<String>, enabled: bool },
+    EndFailover { dma: String, step: String },
 }
 
 impl fmt::Display for Rec {
@@ -211,6 +94,7 @@ impl fmt::Display for Rec {
             Rec::Proxy { dma, rule: None, .. } => write!(f, "{dma} reverse proxy: no rule"),
             Rec::Proxy { dma, rule: Some(to), enabled: true } => write!(f, "{dma} reverse proxy enabled: forwards to {to}"),
             Rec::Proxy { dma, rule: Some(to), enabled: false } => write!(f, "{dma} reverse proxy disabled (rule to {to})"),
+            Rec::EndFailover { dma, step } => write!(f, "Failover ended: {dma} {step}"),
         }
     }
 }
