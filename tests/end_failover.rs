@@ -79,3 +79,31 @@ fn a_shared_hostname_pair_ends_on_the_online_agents_real_address() {
     assert_eq!(lines(&o, "DMA-MAIN reverse proxy: no rule").len(), 1, "the rule goes with Failover");
     assert_eq!(o.metrics.downtime_ms, 90_000, "the restart only: one way, Main's real address");
 }
+
+#[test]
+fn an_offline_dma_cut_off_but_running_is_left_uncleaned_and_polls_again_once_reconnected() {
+    let steps = r#"(at: "30s", do: Pull(cable: Both, on: Backup)),
+        (at: "1m", do: EndFailover),
+        (at: "3m", do: Plug(cable: Both, on: Backup)),"#;
+    let o = with(NORMAL, &[(r#"(at: "1m", do: EndFailover),"#, steps), (r#"(at: "5m", do: Start(Backup)),"#, ""), (r#"end: "8m""#, r#"end: "12m""#)]);
+    assert_eq!(lines(&o, "Failover ended: DMA-BACKUP not cleaned").len(), 1, "powered, but no path to it");
+    assert!(lines(&o, "DMA-BACKUP DataMiner stopped").is_empty(), "nobody stopped it");
+    let back = o.timeline.iter().find(|l| l.text.starts_with("DMA-BACKUP Failover Status => Online")).map(|l| l.at_ms);
+    assert!(back.is_some_and(|t| t > 180_000), "online (after the switch time) once it hears no buddy on the network again: {back:?}");
+    assert!(o.revised.notes.iter().any(|n| n.starts_with("DM-ENDFAILOVER: DMA-BACKUP came back uncleaned")), "{:?}", o.revised.notes);
+    // Running again but still offline (its switch under way): nothing is polled twice yet.
+    let early = with(
+        NORMAL,
+        &[(r#"(at: "1m", do: EndFailover),"#, steps), (r#"(at: "5m", do: Start(Backup)),"#, ""), (r#""8m""#, r#""5m""#), (r#"At("7m")"#, r#"At("4m")"#)],
+    );
+    assert!(early.revised.notes.is_empty(), "{:?}", early.revised.notes);
+}
+
+#[test]
+fn failover_is_not_ended_during_an_upgrade() {
+    let steps = r#"(at: "30s", do: Upgrade(policy: BackupFirst, version: "10.5.3", duration: "2m")),
+        (at: "1m", do: EndFailover),"#;
+    let o = with(NORMAL, &[(r#"(at: "1m", do: EndFailover),"#, steps)]);
+    assert_eq!(lines(&o, "refused: end Failover: an upgrade or a Switch is under way").len(), 1);
+    assert!(lines(&o, "Failover ended:").is_empty());
+}
