@@ -72,6 +72,8 @@ pub enum ProblemKind {
     WritesPending,
     /// The product's own status banner says something is wrong.
     StatusBanner,
+    /// Two nodes do the work that one should (a source polled twice).
+    DuplicateWork,
 }
 
 impl ProblemKind {
@@ -85,6 +87,7 @@ impl ProblemKind {
             ProblemKind::AlarmStanding => "an alarm stands",
             ProblemKind::WritesPending => "writes not everywhere",
             ProblemKind::StatusBanner => "status banner not healthy",
+            ProblemKind::DuplicateWork => "work done twice",
         }
     }
 }

@@ -114,6 +114,16 @@ pub enum Claim {
     Polling(bool),
     /// The DMA's current runtime errors, the Status dialog's "RTE Count" (open RTEs; DM-OPT-RTE).
     RteCount(Node, u32),
+    /// Which DMA serves a request the client sends to `ip` now (`None`: none does): the one
+    /// answer that lookups and the metrics' ways read (in shared-hostname mode the agent that
+    /// holds `ip` answers itself or hands the request on by its reverse proxy; DM-PROXY).
+    Serves { ip: Ip, by: Option<Node> },
+    /// Whether the DMA is still in the Failover pair, or what ending Failover made it
+    /// (`Paired`, `Standalone`, `Removed`, `Uncleaned`; DM-ENDFAILOVER).
+    Membership(Node, super::Membership),
+    /// Some data source is polled by two online DMAs now (`true`), or none is (`false`): an
+    /// uncleaned DMA back beside the standalone one (DM-ENDFAILOVER), or a split brain.
+    PolledTwice(bool),
 }
 
 fn yes() -> bool {
@@ -142,18 +152,21 @@ impl Claim {
             | Claim::Version(n, _)
             | Claim::DbRunning(n, _)
             | Claim::HoldsVips(n, _)
-            | Claim::RteCount(n, _) => vec![n],
+            | Claim::RteCount(n, _)
+            | Claim::Membership(n, _) => vec![n],
             Claim::Alarm { on, .. } => vec![on],
             Claim::Status { of, from, .. } => std::iter::once(of).chain(from).collect(),
             Claim::Lookups { served_by, .. } => served_by.iter().flatten().collect(),
             Claim::Connection { from, .. } => vec![from],
+            Claim::Serves { by, .. } => by.iter().collect(),
             Claim::OnlineCount(_)
             | Claim::Dns { .. }
             | Claim::DnsUnique { .. }
             | Claim::Records(_)
             | Claim::OnlineAtMost(_)
             | Claim::Healthy
-            | Claim::Polling(_) => Vec::new(),
+            | Claim::Polling(_)
+            | Claim::PolledTwice(_) => Vec::new(),
         }
     }
 
@@ -204,6 +217,13 @@ impl Claim {
             Claim::HoldsVips(d, all) => holds_vips(dm, world, dma(d), *all),
             Claim::Polling(ok) => polling(dm, world, *ok),
             Claim::RteCount(d, n) => expect(*n, dm.rte_count(dma(d))),
+            Claim::Membership(d, m) => expect(*m, dm.agent(dma(d)).membership),
+            Claim::PolledTwice(twice) => polled_twice(dm, world, *twice),
+            Claim::Serves { ip, by } => {
+                let name = |d: Option<Dma>| d.map_or_else(|| "none".to_string(), |d| dm.name(d).to_string());
+                let served = dm.serve(world.net(), *ip);
+                expect(name(by.as_ref().map(dma)), name(served)).map_err(|(e, a)| (format!("{ip} served by {e}"), format!("served by {a}")))
+            }
         }
     }
 }
@@ -224,6 +244,15 @@ fn polling(dm: &DataMiner, world: &World, ok: bool) -> Verdict {
     let missed = dm.unpolled(world.net());
     let detail = if missed.is_empty() { "every data source polled".to_string() } else { format!("not polled: {}", missed.join(", ")) };
     expect(ok, missed.is_empty()).map_err(|(e, _)| (format!("polling all = {e}"), detail))
+}
+
+fn polled_twice(dm: &DataMiner, world: &World, twice: bool) -> Verdict {
+    if dm.site.data_sources.is_empty() {
+        return Err(("data sources to poll".into(), "the pair has none (`bind: (data_sources: [...])`)".into()));
+    }
+    let sources = dm.polled_twice(world.net());
+    let detail = if sources.is_empty() { "no data source polled twice".to_string() } else { format!("polled twice: {}", sources.join(", ")) };
+    expect(twice, !sources.is_empty()).map_err(|(e, _)| (format!("polled twice = {e}"), detail))
 }
 
 fn role_is(r: Role) -> RoleIs {

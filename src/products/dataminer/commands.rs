@@ -4,7 +4,7 @@
 use super::{Cx, DataMiner, Dma, Event, Lookup, Nic, Rec, Role, Run, Version};
 pub use crate::action::{Action, CableRef, Target as DmaRef};
 use crate::action::{Command as _, Count, Do};
-use crate::net::{HostId, Ip, PortId, PortKind, Topology};
+use crate::net::{HostId, Ip, PortId, Topology};
 use crate::units::Ms;
 use crate::world::{Applied, WorldFault};
 use serde::{Deserialize, Serialize};
@@ -55,6 +55,9 @@ pub enum Command {
     },
     /// The DMA's hung threads signal their watchdog again (what they waited for came back).
     ClearRuntimeError(DmaRef),
+    /// "No Failover", confirmed with "Yes", in the online DMA's Failover configuration: the
+    /// pair is decommissioned (DM-ENDFAILOVER; from 10.2).
+    EndFailover,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +85,8 @@ pub enum ClearedBy {
 pub const SHARED: &[&str] = &["Stop", "Start", "Restart", "Switch", "Recover", "Write"];
 
 /// Its own commands' names, in the order messages list them.
-pub const COMMANDS: &[&str] = &["StopDb", "StartDb", "BringOnline", "Upgrade", "Lookup", "ReverseLookup", "Connect", "RuntimeError", "ClearRuntimeError"];
+pub const COMMANDS: &[&str] =
+    &["StopDb", "StartDb", "BringOnline", "Upgrade", "Lookup", "ReverseLookup", "Connect", "RuntimeError", "ClearRuntimeError", "EndFailover"];
 
 impl crate::action::Command for Command {
     fn kind(&self) -> &'static str {
@@ -96,6 +100,7 @@ impl crate::action::Command for Command {
             Command::Connect { .. } => "Connect",
             Command::RuntimeError { .. } => "RuntimeError",
             Command::ClearRuntimeError(_) => "ClearRuntimeError",
+            Command::EndFailover => "EndFailover",
         }
     }
 
@@ -113,6 +118,7 @@ impl crate::action::Command for Command {
                 format!("runtime error: {process} thread \"{thread}\"{of} hangs")
             }
             Command::ClearRuntimeError(_) => "the hung threads signal again".into(),
+            Command::EndFailover => "end Failover (No Failover, confirmed)".into(),
         }
     }
 
@@ -121,7 +127,7 @@ impl crate::action::Command for Command {
             Command::StopDb(t) | Command::StartDb(t) | Command::BringOnline(t) | Command::ClearRuntimeError(t) => Some(t),
             Command::Connect { from, .. } => Some(from),
             Command::RuntimeError { node, .. } => Some(node),
-            Command::Upgrade { .. } | Command::Lookup { .. } | Command::ReverseLookup { .. } => None,
+            Command::Upgrade { .. } | Command::Lookup { .. } | Command::ReverseLookup { .. } | Command::EndFailover => None,
         }
     }
 
@@ -276,6 +282,7 @@ impl DataMiner {
             Command::Connect { to, .. } => self.connect(d(), to, cx),
             Command::RuntimeError { process, thread, element, cleared_by, .. } => self.hang_thread(d(), process, thread, element, cleared_by, cx),
             Command::ClearRuntimeError(_) => self.cmd_clear_runtime_errors(d(), cx),
+            Command::EndFailover => self.end_failover(cx),
         }
     }
 
@@ -310,12 +317,17 @@ impl DataMiner {
     pub(super) fn cmd_start(&mut self, dma: Dma, duration_ms: u64, cx: &mut Cx<'_, '_>) {
         if !cx.net().host(self.agent(dma).host).powered {
             cx.record(Rec::Refused { what: format!("start {}", self.name(dma)), why: "the server has no power".into() });
+        } else if self.agent(dma).membership == super::Membership::Removed {
+            // DM-ENDFAILOVER: ending Failover removed DataMiner from the offline DMA's server.
+            cx.record(Rec::Refused { what: format!("start {}", self.name(dma)), why: "its DataMiner was removed when Failover ended".into() });
         } else if matches!(self.agent(dma).run, Run::Stopped | Run::StartFailed) {
             self.begin_start(dma, duration_ms, cx);
         }
-        // A start without power is refused; with power, DataMiner runs or is on its way.
+        // A start without power, or without DataMiner, is refused; else DataMiner runs or is on its way.
         assert!(
-            !cx.net().host(self.agent(dma).host).powered || matches!(self.agent(dma).run, Run::Running | Run::Starting),
+            !cx.net().host(self.agent(dma).host).powered
+                || self.agent(dma).membership == super::Membership::Removed
+                || matches!(self.agent(dma).run, Run::Running | Run::Starting),
             "a start on a powered server leaves DataMiner running or starting"
         );
     }
@@ -363,9 +375,10 @@ impl DataMiner {
                     cx.record(Rec::Power { dma: self.name(dma).into(), on });
                     if on {
                         // The boot re-applied the server's persistent routes (the world did,
-                        // DM-ROUTE-1); DataMiner starts.
+                        // DM-ROUTE-1); DataMiner starts, where it is installed (DM-ENDFAILOVER).
                         self.cmd_start(dma, self.cfg.start_time.0, cx);
-                        assert_eq!(self.agent(dma).run, Run::Starting, "a server that got power back starts DataMiner");
+                        let installed = self.agent(dma).membership != super::Membership::Removed;
+                        assert!(!installed || self.agent(dma).run == Run::Starting, "a server that got power back starts DataMiner");
                     }
                 }
             }
@@ -425,6 +438,10 @@ impl DataMiner {
     /// The DMA a Switch would bring online: the offline buddy of the online one, running and
     /// offline. `None` (and the refusal in the trace) otherwise.
     fn switch_target(&mut self, cx: &mut Cx<'_, '_>) -> Option<Dma> {
+        if self.ended() {
+            cx.record(Rec::Refused { what: "Switch".into(), why: "Failover has ended (DM-ENDFAILOVER)".into() });
+            return None;
+        }
         let online = Dma::BOTH.into_iter().find(|d| self.agent(*d).role == Role::Online);
         let Some(online) = online else {
             cx.record(Rec::Refused { what: "Switch".into(), why: "no DMA is online".into() });
@@ -466,8 +483,9 @@ impl DataMiner {
     }
 
     fn begin_upgrade(&mut self, policy: UpgradePolicy, version: Version, duration_ms: u64, cx: &mut Cx<'_, '_>) {
-        if self.upgrade.is_some() {
-            cx.record(Rec::Refused { what: "upgrade".into(), why: "an upgrade is already running".into() });
+        if self.upgrade.is_some() || self.ended() {
+            let why = if self.ended() { "Failover has ended: upgrade the standalone DMA" } else { "an upgrade is already running" };
+            cx.record(Rec::Refused { what: "upgrade".into(), why: why.into() });
             return;
         }
         let Some(first_online) = Dma::BOTH.into_iter().find(|d| self.agent(*d).role == Role::Online) else {
@@ -561,8 +579,9 @@ impl DataMiner {
     }
 
     /// A client resolves `name` and sends a request to the answer. In shared-hostname mode the
-    /// offline DMA's reverse proxy forwards it to the online one (DM-DNS-6, docs).
+    /// offline DMA's reverse proxy forwards it to the online one (DM-DNS-6, DM-PROXY).
     fn lookup(&mut self, name: &str, cx: &mut Cx<'_, '_>) {
+        self.manage_proxies(cx);
         let answer = cx.world().dns().lookup(name, &mut self.dns_rng);
         let served_by = answer.and_then(|ip| self.serve(cx.net(), ip));
         let served = served_by.map(|d| self.name(d).to_string());
@@ -572,23 +591,6 @@ impl DataMiner {
             served_by: served.as_ref().map_or(String::new(), |s| format!(" (served by {s})")),
         });
         self.lookups.push(Lookup { at_ms: cx.now(), query: name.to_string(), answer: answer.map(|a| a.to_string()), served_by: served });
-    }
-
-    /// Which DMA serves a request sent from the client to `ip`, if any.
-    pub(super) fn serve(&self, net: &Topology, ip: Ip) -> Option<Dma> {
-        let port = net.reached_holder(self.site.client, ip)?;
-        let PortKind::Nic { host, .. } = net.port(port).kind else { return None };
-        let dma = Dma::BOTH.into_iter().find(|d| self.agent(*d).host == host)?;
-        let a = self.agent(dma);
-        if !a.is_running() {
-            return None;
-        }
-        let proxy = matches!(self.cfg.addressing, super::Addressing::SharedHostname(_));
-        if a.role == Role::Online || !proxy {
-            return Some(dma);
-        }
-        let buddy = dma.buddy();
-        (self.can_message(net, dma, buddy) && self.agent(buddy).role == Role::Online).then_some(buddy)
     }
 
     /// Which online DMA serves a request sent from the client to `ip`, if any (metrics).

@@ -183,6 +183,38 @@ pub const VIPS_MAX: usize = 16;
 pub struct SharedHostname {
     #[serde(default = "default_shared_name")]
     pub(super) name: String,
+    /// The IIS reverse-proxy rule that hands HTTP sent to the offline agent to the online one
+    /// (DM-PROXY). Default `Managed`.
+    #[serde(default, skip_serializing_if = "ReverseProxy::is_managed")]
+    pub(super) reverse_proxy: ReverseProxy,
+}
+
+/// How the agents' IIS reverse proxies are set up in shared-hostname mode (DM-PROXY). A request
+/// that reaches an agent whose proxy is enabled goes where its rule forwards; an agent whose
+/// proxy is disabled, or that has no rule, answers it itself (served only if it is online).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReverseProxy {
+    /// DataMiner manages it (from 10.2.12 / 10.2.0 CU9, RN 34606): each agent's rule forwards to
+    /// its buddy; the proxy is enabled on the offline agent and disabled on the online one, and
+    /// switched on every change of role. An agent on an older version manages nothing and has no
+    /// rule (as `Missing`; failsim's reading: before RN 34606 the proxy is the operator's, so
+    /// write the rule they made, `Static(..)`).
+    #[default]
+    Managed,
+    /// No ARR rule is installed on either agent: requests sent to the offline agent are not
+    /// forwarded, so they are not served.
+    Missing,
+    /// A hand-made rule, always enabled, on the agent that is not `Dma`, forwarding to `Dma`
+    /// (written while `Dma` was online; `Dma` itself has none: a rule to itself would loop).
+    /// DataMiner never switches it: once `Dma` is offline, the other agent, online now, forwards
+    /// every request to it, and `Dma` answers none.
+    Static(Dma),
+}
+
+impl ReverseProxy {
+    fn is_managed(&self) -> bool {
+        *self == ReverseProxy::Managed
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

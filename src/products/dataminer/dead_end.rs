@@ -52,6 +52,10 @@ impl DataMiner {
     /// The dead end the pair is in now: both DMAs running, every heartbeat and sync check of
     /// both succeeding, and no DMA online or on its way (or two online).
     pub(super) fn dead_end_now(&self) -> Option<DeadEnd> {
+        // DM-ENDFAILOVER: a DMS that ended Failover is no pair.
+        if self.ended() {
+            return None;
+        }
         let healed = |d: Dma| {
             let a = self.agent(d);
             a.is_running() && a.sync_failing_since.is_none() && a.heartbeats.iter().all(|h| h.failures == 0)
@@ -143,7 +147,8 @@ impl DataMiner {
     /// (or wait: a DMA is starting).
     fn recovery_step(&self, net: &crate::net::Topology) -> Option<Step> {
         let first = self.cfg.seed;
-        for d in [first, first.buddy()] {
+        // DM-ENDFAILOVER: a DMA that left the pair is no part of the procedure.
+        for d in [first, first.buddy()].into_iter().filter(|d| matches!(self.agent(*d).membership, super::Membership::Paired | super::Membership::Standalone)) {
             let a = self.agent(d);
             match a.run {
                 super::Run::Starting => return None,

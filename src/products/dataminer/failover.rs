@@ -20,7 +20,8 @@ impl DataMiner {
         // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner must
         // answer at the far end. DM-HB-INVERTED: an ICMP ping to an address (the switch,
         // router or domain controller): the path alone.
-        let answers = self.agent(dma).heartbeats[slot].inverted || self.agent(dma.buddy()).is_running();
+        // DM-ENDFAILOVER: a DMA that left the pair answers no Failover heartbeat.
+        let answers = self.agent(dma).heartbeats[slot].inverted || self.answers_failover(dma.buddy());
         answers && self.heartbeat_path_ok(net, dma, slot)
     }
 
@@ -549,6 +550,9 @@ impl DataMiner {
         assert!(cx.net().host(self.agent(dma).host).powered, "a DMA finishes starting only with power");
         self.agent_mut(dma).run = Run::Running;
         cx.record(Rec::Run { dma: self.name(dma).into(), state: "running", why: "start complete".into() });
+        if self.agent(dma).membership == super::Membership::Standalone {
+            return self.standalone_started(dma, cx);
+        }
         self.arm_agent_timers(dma, false, cx);
         // A starting DMA checks its paths at once: its Alarm Console and Status start from
         // what is true now, not from before it stopped.
@@ -585,7 +589,8 @@ impl DataMiner {
             return self.reach_outside_db(dma, cx);
         }
         let seed = self.cfg.seed;
-        let seed_rule = self.cfg.storage.has_seed_node();
+        // DM-ENDFAILOVER: once Failover ended, no DMA waits for the other one's seed node.
+        let seed_rule = self.cfg.storage.has_seed_node() && !self.ended();
         let seed_available = !seed_rule || (self.agent(seed).db.running && self.hosts_connected(cx.net(), dma, seed));
         match self.agent_mut(dma).db.start(seed_available) {
             Ok(false) => Ok(()),

@@ -171,7 +171,8 @@ mod tests {
         assert!(found[0].message.starts_with("DMA-MAIN's inverted heartbeat pings 192.168.100.2, an address of its buddy DMA-BACKUP"), "{found:?}");
         assert_eq!(found[0].document, HEARTBEATS);
 
-        let shared = Config { addressing: Addressing::SharedHostname(SharedHostname { name: "DMA".into() }), ..Config::default() };
+        let shared =
+            Config { addressing: Addressing::SharedHostname(SharedHostname { name: "DMA".into(), reverse_proxy: Default::default() }), ..Config::default() };
         let mixed = together(&[&Config::default(), &shared]);
         assert_eq!(mixed.len(), 1);
         assert!(mixed[0].message.contains("1 pair(s) use a virtual IP and 1 a shared hostname"), "{mixed:?}");

@@ -9,11 +9,13 @@ mod claims;
 mod commands;
 mod config;
 mod dead_end;
+mod ending;
 mod failover;
 mod known_issues;
 mod lint;
 mod ops;
 mod product;
+mod proxy;
 mod records;
 mod standalone;
 mod storage;
@@ -25,10 +27,11 @@ pub use claims::Claim;
 #[cfg(test)]
 pub use commands::Fault;
 pub use commands::{ClearedBy, Command};
-pub use config::{Addressing, Binding, Config, DbCluster, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, Storage};
+pub use config::{Addressing, Binding, Config, DbCluster, Dma, Heartbeat, Mode, Nic, NormalHeartbeat, ReverseProxy, Storage};
 #[cfg(test)]
 pub use dead_end::TwoOnline;
 pub use dead_end::{DeadEnd, DeadEndConfig};
+pub use ending::Membership;
 pub use ops::{AlarmSeverity, Led};
 pub use standalone::Standalone;
 use storage::DbNode;
@@ -188,6 +191,10 @@ pub struct Agent {
     start_stuck: bool,
     timers: AgentTimers,
     console: crate::ops::Console,
+    /// Its IIS reverse proxy in shared-hostname mode (DM-PROXY).
+    proxy: proxy::Proxy,
+    /// Whether it is still a member of the Failover pair (DM-ENDFAILOVER).
+    membership: ending::Membership,
 }
 
 #[derive(Clone, Debug)]
@@ -408,6 +415,7 @@ impl DataMiner {
         dm.initial_dns(cx);
         dm.agents[online.idx()].role = Role::Online;
         dm.claim_vip(online, cx);
+        dm.manage_proxies(cx);
         for d in Dma::BOTH {
             dm.arm_agent_timers(d, true, cx);
         }
@@ -506,6 +514,8 @@ impl DataMiner {
                 unload: cx.new_timer(),
             },
             console: crate::ops::Console::default(),
+            proxy: proxy::Proxy::NONE,
+            membership: ending::Membership::Paired,
         }
     }
 
@@ -569,11 +579,19 @@ impl DataMiner {
         Dma::BOTH.into_iter().filter(|d| self.agent(*d).role == Role::Online)
     }
 
-    /// Whether `from` can exchange DataMiner messages with `to` over any path (DM-NOTIFY,
-    /// DM-HB-PINGPONG, DM-STARTUP): a live path between any of their NICs, and DataMiner
-    /// running at the far end.
+    /// Whether `from` can exchange DataMiner Failover messages with `to` over any path
+    /// (DM-NOTIFY, DM-HB-PINGPONG, DM-STARTUP): a live path between any of their NICs, and
+    /// DataMiner running at the far end as a member of the pair (DM-ENDFAILOVER: a DMA whose
+    /// Failover ended answers no Failover message).
     pub fn can_message(&self, net: &Topology, from: Dma, to: Dma) -> bool {
-        self.agent(to).is_running() && self.hosts_connected(net, from, to)
+        self.answers_failover(to) && self.hosts_connected(net, from, to)
+    }
+
+    /// Whether DataMiner runs on the DMA as a member of the Failover pair, so that it answers
+    /// heartbeats, the sync connection and notices (DM-ENDFAILOVER).
+    pub fn answers_failover(&self, dma: Dma) -> bool {
+        let a = self.agent(dma);
+        a.is_running() && a.membership.in_failover()
     }
 
     pub fn hosts_connected(&self, net: &Topology, a: Dma, b: Dma) -> bool {
@@ -642,6 +660,7 @@ impl DataMiner {
         self.check_invariants(cx.world());
         self.check_rte_invariants();
         self.track_dead_end(cx);
+        self.manage_proxies(cx);
         self.refresh_consoles(cx);
     }
 }

@@ -55,7 +55,8 @@ impl DataMiner {
                 }
             }
         }
-        for nic in a.nics() {
+        // The Failover NIC checks end with Failover (DM-ENDFAILOVER; failsim's reading).
+        for nic in a.nics().filter(|_| a.membership.in_failover()) {
             if a.nic_seen[nic as usize] && !net.has_link(a.port(nic)) {
                 out.push((AlarmSeverity::Notice.severity(), format!("NIC {} unplugged", nic.label())));
             }
@@ -64,7 +65,9 @@ impl DataMiner {
             out.push((AlarmSeverity::Notice.severity(), "Database problem: the database server is not available, data is buffered".into()));
         }
         let other = &self.agent(dma.buddy()).version;
-        if *other != a.version {
+        // DM-ENDFAILOVER: a DMA that left the pair has no buddy to compare with.
+        let paired = a.membership.in_failover() && self.agent(dma.buddy()).membership.in_failover();
+        if paired && *other != a.version {
             out.push((AlarmSeverity::Error.severity(), format!("Version mismatch on failover pair ({} {} / {buddy} {other})", a.version, self.name(dma))));
         }
         out.extend(self.rte_alarms(dma));
@@ -112,6 +115,12 @@ impl DataMiner {
             return Column { node: self.name(dma).into(), items };
         }
         let a = self.agent(dma);
+        if !a.membership.in_failover() {
+            // DM-ENDFAILOVER: a standalone DMA has no Failover status (failsim's reading).
+            item("Failover Status", "No Failover", String::new());
+            item("Database", if self.db_available(net, dma) { "OK" } else { "Failing" }, String::new());
+            return Column { node: self.name(dma).into(), items };
+        }
         item("Failover Status", a.role.label(), String::new());
         for (label, inverted) in [("Heartbeat", false), ("Inverted Heartbeat", true)] {
             let hbs: Vec<_> = a.heartbeats.iter().filter(|h| self.cfg.heartbeats[h.cfg].is_inverted() == inverted).collect();
@@ -169,7 +178,9 @@ impl DataMiner {
     /// The LEDs are sampled once a minute (docs), so a problem shows at the next refresh.
     pub(super) fn on_led_refresh(&mut self, cx: &mut Cx<'_, '_>) {
         cx.arm(self.led_timer, self.cfg.led_refresh.0, Event::LedRefresh);
-        for dma in Dma::BOTH {
+        // A DMA whose Failover ended has no Failover dialog: its LED stays as it was (DM-ENDFAILOVER).
+        let members: Vec<Dma> = Dma::BOTH.into_iter().filter(|d| self.agent(*d).membership.in_failover()).collect();
+        for dma in members {
             let led = if self.healthy(cx.net(), dma) { super::Led::Green } else { super::Led::Red };
             if self.leds[dma.idx()] != led {
                 self.leds[dma.idx()] = led;
@@ -189,12 +200,13 @@ impl DataMiner {
             assert!(a.run != Run::Running || net.host(a.host).powered, "{:?} runs without power", a.dma);
             // The VIPs move together (DM-OPT-ACQUISITION): all of them or none.
             let held = self.vips_held(net, a.dma);
-            // An offline DMA still unloading its elements holds them too (DM-AUTORESTART-FAST).
-            let may_hold = matches!(a.role, Role::GoingOnline | Role::Online) || a.unloading;
+            // An offline DMA still unloading its elements holds them too (DM-AUTORESTART-FAST); a
+            // standalone DMA released them (DM-ENDFAILOVER).
+            let may_hold = a.membership.in_failover() && (matches!(a.role, Role::GoingOnline | Role::Online) || a.unloading);
             assert!(!a.unloading || a.role == Role::Offline, "{:?} unloads its elements only once offline", a.dma);
             assert_eq!(held, if may_hold { self.cfg.vips().count() } else { 0 }, "{:?} holds {held} VIPs as {:?}", a.dma, a.role);
         }
-        let online = self.agents.iter().filter(|a| a.role == Role::Online).count();
+        let online = self.agents.iter().filter(|a| a.role == Role::Online && a.membership.in_failover()).count();
         for (_, vip) in self.cfg.vips() {
             assert!(net.holders(vip).count() >= online, "every online DMA holds {vip} in VIP mode");
         }
@@ -229,7 +241,7 @@ impl DataMiner {
             panels: vec![self.status_dialog(world.net(), None)],
             writes_label: "Records".into(),
             writes: self.ledger.summary(),
-            notes: self.dead_end_note().into_iter().collect(),
+            notes: self.dead_end_note().into_iter().chain(self.polled_twice_note(world.net())).collect(),
         }
     }
 
@@ -241,18 +253,19 @@ impl DataMiner {
             Run::Stopped => "stopped",
             Run::StartFailed => "start failed",
         };
-        let mut facts = vec![
-            format!("DataMiner {run}"),
-            format!("version {}", a.version),
-            format!("LED {}", if self.led(d) == super::Led::Green { "green" } else { "red" }),
-            format!("Database {}", if self.db_available(net, d) { "OK" } else { "Failing" }),
-        ];
+        let mut facts = vec![format!("DataMiner {run}"), format!("version {}", a.version)];
+        // A DMA whose Failover ended has no Failover dialog, so no LED (DM-ENDFAILOVER).
+        if a.membership.in_failover() {
+            facts.push(format!("LED {}", if self.led(d) == super::Led::Green { "green" } else { "red" }));
+        }
+        facts.push(format!("Database {}", if self.db_available(net, d) { "OK" } else { "Failing" }));
         let held: Vec<String> = self.cfg.vips().filter(|&(nic, vip)| self.holds_on(net, d, nic, vip)).map(|(_, vip)| vip.to_string()).collect();
         match (self.cfg.vips().count(), held.len()) {
             (_, 0) => {}
             (1, _) => facts.push("holds VIP".into()),
             _ => facts.push(format!("holds VIPs {}", held.join(", "))),
         }
+        facts.extend(self.proxy_fact(d));
         if !self.site.data_sources.is_empty() && a.role == Role::Online {
             facts.push(format!("polls {} of {} data sources", self.reachable_sources(net, d).len(), self.site.data_sources.len()));
         }
@@ -265,23 +278,45 @@ impl DataMiner {
         if !routes.is_empty() {
             facts.push(format!("active routes: {}", routes.join(", ")));
         }
-        NodeLine { name: self.name(d).into(), role: a.role.label().into(), meaning: role_meaning(a.role), facts }
+        if a.membership == super::Membership::Uncleaned {
+            facts.push("left the DMS uncleaned".into());
+        }
+        NodeLine { name: self.name(d).into(), role: self.role_label(d).into(), meaning: role_meaning(a.role), facts }
+    }
+
+    /// A DMA's role as the report names it: its Failover Status, or what it is once Failover
+    /// ended (DM-ENDFAILOVER).
+    fn role_label(&self, d: Dma) -> &'static str {
+        let a = self.agent(d);
+        match a.membership {
+            super::Membership::Standalone if a.role == Role::Online => "Standalone",
+            super::Membership::Removed => "Removed",
+            _ => a.role.label(),
+        }
     }
 }
 
 impl DataMiner {
     /// What keeps the pair from being healthy now (empty: healthy): exactly one DMA online, both
-    /// running, the sync connection up, no alarm standing, every record in both databases. The
-    /// chaos harness checks this after healing; the `Healthy` claim checks it in a scenario.
+    /// running, the sync connection up, no alarm standing, every record in both databases. Once
+    /// Failover ended (DM-ENDFAILOVER) the system is the standalone DMA, online, and a DMA left
+    /// uncleaned only counts while it runs: online beside the standalone one it polls the same
+    /// elements (work done twice). The chaos harness checks this after healing; the `Healthy`
+    /// claim checks it in a scenario.
     pub fn health_problems(&self, net: &Topology) -> Vec<Problem> {
         let mut out = Vec::new();
         let online: Vec<&str> = self.online().map(|d| self.name(d)).collect();
-        if online.len() != 1 {
+        if let Some((back, standalone)) = self.back_uncleaned() {
+            // DM-ENDFAILOVER: not a broken pair but a DMA that should be gone, polling again.
+            let detail =
+                format!("{} came back uncleaned and is online beside the standalone {}: its elements are polled twice", self.name(back), self.name(standalone));
+            out.push(Problem::new(ProblemKind::DuplicateWork, detail).documented_by(Some("DM-ENDFAILOVER")));
+        } else if online.len() != 1 {
             let detail = format!("{} DMA(s) online{}", online.len(), if online.is_empty() { String::new() } else { format!(": {}", online.join(", ")) });
             let spec = if online.len() > 1 { self.split_brain_documented() } else { None };
             out.push(Problem::new(ProblemKind::Serving, detail).documented_by(spec));
         }
-        for d in Dma::BOTH {
+        for d in Dma::BOTH.into_iter().filter(|d| self.in_the_dms(*d)) {
             let a = self.agent(d);
             // DM-SEED-1: a database that cannot start because the master seed node is not
             // available, and the DataMiner start that fails with it; DM-STORAGE-CLUSTER: a
@@ -314,9 +349,23 @@ impl DataMiner {
         out
     }
 
+    /// Whether the DMA is a part of the system whose health counts (DM-ENDFAILOVER): a cleaned
+    /// DMA is not, nor an uncleaned one that stays away; a standalone DMA is the system.
+    fn in_the_dms(&self, d: Dma) -> bool {
+        match self.agent(d).membership {
+            super::Membership::Paired | super::Membership::Standalone => true,
+            super::Membership::Removed => false,
+            super::Membership::Uncleaned => self.agent(d).is_running(),
+        }
+    }
+
     /// DM-SPLIT: without inverted heartbeats, an isolated online DMA stays online, so two DMAs
-    /// can be online at once. With inverted heartbeats no document explains it.
+    /// can be online at once. DM-ENDFAILOVER: an uncleaned DMA back on the network beside the
+    /// standalone one. With inverted heartbeats no other document explains it.
     pub fn split_brain_documented(&self) -> Option<crate::finding::SpecId> {
+        if self.back_uncleaned().is_some() {
+            return Some("DM-ENDFAILOVER");
+        }
         let online_without_inverted = self.online().all(|d| !self.agent(d).heartbeats.iter().any(|h| self.cfg.heartbeats[h.cfg].is_inverted()));
         (self.online().count() > 1 && online_without_inverted).then_some("DM-SPLIT")
     }
@@ -343,7 +392,8 @@ impl DataMiner {
     /// Availability at this instant (metrics), the way clients reach the pair: through the
     /// virtual IP an online DMA holds (one way), or through each address the shared hostname
     /// resolves to, where the DMA that answers serves the request itself when online or hands
-    /// it to the online DMA by its reverse proxy (DM-DNS-6). Acquisition: every data source is
+    /// it on by its reverse proxy (DM-DNS-6, DM-PROXY), or once Failover ended through the
+    /// standalone DMA's real IP (one way, DM-ENDFAILOVER). Acquisition: every data source is
     /// polled by an online DMA (only where the pair has data sources).
     pub fn sample(&self, world: &World) -> crate::metrics::Sample {
         let net = world.net();
@@ -351,6 +401,12 @@ impl DataMiner {
         let claimers = self.agents.iter().enumerate().filter(|(_, a)| a.role.is_claiming()).fold(0, |m, (i, _)| m | 1 << i);
         let bits = |ds: &mut dyn Iterator<Item = Dma>| ds.fold(0, |m, d| m | 1 << d.idx());
         let sample = match &self.cfg.addressing {
+            // DM-ENDFAILOVER: the DMS uses the standalone DMA's real IP (one way), whatever the
+            // addressing was.
+            _ if self.standalone().is_some() => {
+                let real = self.standalone().map(|d| self.cfg.agent(d).corporate.addr).expect("a standalone DMA");
+                crate::metrics::Sample::one_way(bits(&mut self.served_online(net, real).into_iter()), online, claimers)
+            }
             super::Addressing::VirtualIp(v) => {
                 let reached = |d: &Dma| self.agent(*d).is_running() && net.reaches_at(self.site.client, v.vip, self.agent(*d).port(Nic::Corporate));
                 crate::metrics::Sample::one_way(bits(&mut self.online().filter(reached)), online, claimers)
@@ -381,7 +437,7 @@ impl DataMiner {
             .map(|d| {
                 let a = self.agent(*d);
                 match a.is_running() {
-                    true => LaneSample::node(self.name(*d), a.role.label(), role_meaning(a.role)),
+                    true => LaneSample::node(self.name(*d), self.role_label(*d), role_meaning(a.role)),
                     false => LaneSample::node(self.name(*d), format!("{:?}", a.run), run_meaning(a.run)),
                 }
             })

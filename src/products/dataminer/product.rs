@@ -82,6 +82,15 @@ impl Vocabulary for DataMiner {
             Do::Own(Command::RuntimeError { process, thread, element, cleared_by, .. }) => {
                 super::watchdog::check_fault(process, thread, element.as_deref(), *cleared_by)
             }
+            // DM-ENDFAILOVER: before 10.2, "No Failover" only disables Failover.
+            Do::Own(Command::EndFailover) => {
+                match [cfg.agent(Dma::Main).version, cfg.agent(Dma::Backup).version].into_iter().find(|v| !super::version::END_FAILOVER.contains(*v)) {
+                    Some(v) => Err(format!(
+                        "`EndFailover`: ending Failover decommissions the offline DMA from 10.2 on; on {v} \"No Failover\" only disables Failover, keeping the backup's configuration (not modelled)"
+                    )),
+                    None => Ok(()),
+                }
+            }
             // DM-STORAGE-CLUSTER, DM-STORAGE-STAAS: the database is outside the pair.
             Do::Own(Command::StopDb(_) | Command::StartDb(_)) if !cfg.storage.per_dma() => Err(format!(
                 "`{}`: with {} the DMAs have no database server of their own (a dedicated cluster's nodes are hosts: `PowerFail(\"…\")`)",

@@ -20,7 +20,7 @@ impl DataMiner {
                 ok
             }
         };
-        path && self.agent(dma.buddy()).is_running()
+        path && self.answers_failover(dma.buddy())
     }
 
     pub(super) fn on_sync_check(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
@@ -147,7 +147,7 @@ impl DataMiner {
             }
             // With a database outside the pair, nothing is carried to the other DMA: both use
             // the one database (DM-STORAGE-CLUSTER, DM-STORAGE-STAAS).
-            if self.cfg.storage.per_dma() {
+            if self.cfg.storage.per_dma() && self.agent(dma).membership.in_failover() {
                 self.agent_mut(dma).forward.push(ids);
             }
             cx.record(Rec::Records { dma: self.name(dma).into(), what: "gathered", count: ledger::count(&[ids]), ids: ledger::format(&[ids]) });

@@ -7,6 +7,8 @@ use std::fmt;
 /// known issue of the DMA's version decided what happened (SPEC §9). `Rte`: a hung thread on its
 /// way to an open runtime error, or cleared; `ElementRestart`: the Watchdog restarts an element
 /// for an RTE on its protocol thread; `RteSwitch`: the switch an open RTE asked for (DM-OPT-RTE).
+/// `Proxy`: a DMA's IIS reverse proxy changed, its rule's target and whether it is on (DM-PROXY).
+/// `EndFailover`: a step of ending Failover on a DMA (DM-ENDFAILOVER).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Rec {
     Initial {
@@ -157,6 +159,15 @@ pub enum Rec {
         to: String,
         outcome: String,
     },
+    Proxy {
+        dma: String,
+        rule: Option<String>,
+        enabled: bool,
+    },
+    EndFailover {
+        dma: String,
+        step: String,
+    },
     /// A DMA that went offline unloads its elements, holding the VIPs until it is done
     /// (DM-AUTORESTART-FAST).
     Unload {
@@ -211,6 +222,10 @@ impl fmt::Display for Rec {
             Rec::RteSwitch { dma, to, outcome } => write!(f, "{dma} Watchdog: runtime error switch to {to}: {outcome}"),
             Rec::Unload { dma, done: false, why } => write!(f, "{dma} unloading its elements ({why})"),
             Rec::Unload { dma, done: true, why } => write!(f, "{dma} elements unloaded ({why})"),
+            Rec::Proxy { dma, rule: None, .. } => write!(f, "{dma} reverse proxy: no rule"),
+            Rec::Proxy { dma, rule: Some(to), enabled: true } => write!(f, "{dma} reverse proxy enabled: forwards to {to}"),
+            Rec::Proxy { dma, rule: Some(to), enabled: false } => write!(f, "{dma} reverse proxy disabled (rule to {to})"),
+            Rec::EndFailover { dma, step } => write!(f, "Failover ended: {dma} {step}"),
         }
     }
 }

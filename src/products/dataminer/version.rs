@@ -118,6 +118,50 @@ impl Affected {
     }
 }
 
+/// The versions that have a change from its release note on: on the main track, each listed
+/// main release from its cumulative update and every later main release (a change that reached
+/// 10.4.0 is in 10.5.0 too); on the feature track, the listed feature release and every later one.
+/// Where `Affected` ranges say when a known issue applies, a `Since` says when a documented
+/// behaviour does (DM-PROXY, DM-ENDFAILOVER).
+#[derive(Clone, Copy, Debug)]
+pub struct Since {
+    /// The first cumulative update of each main release line that has the change, oldest line
+    /// first (`10.3.0 CU18`, `10.4.0`).
+    main: &'static [Version],
+    feature: Version,
+}
+
+impl Since {
+    pub fn contains(&self, v: Version) -> bool {
+        match v.track() {
+            Track::Feature => v >= self.feature,
+            Track::Main => {
+                let line = |p: &Version| (p.major, p.minor);
+                let in_a_line = self.main.iter().any(|p| line(p) == line(&v) && v.cu >= p.cu);
+                let after_the_last = self.main.last().is_some_and(|p| line(&v) > line(p));
+                in_a_line || after_the_last
+            }
+        }
+    }
+}
+
+/// Ending Failover by "No Failover" decommissions the offline DMA "from 10.2 on"
+/// (Ending_a_Failover_configuration.md; DM-ENDFAILOVER): the 10.2.0 main release and the 10.2
+/// feature releases (10.2.1 on).
+pub const END_FAILOVER: Since = Since { main: &[Version::main(10, 2, 0)], feature: Version::feature(10, 2, 1) };
+
+/// Decommissioning also works with the offline server down from 10.2.0 CU9 / 10.2.12
+/// (Ending_a_Failover_configuration.md; DM-ENDFAILOVER).
+pub const END_FAILOVER_OFFLINE_DOWN: Since = Since { main: &[Version::main(10, 2, 9)], feature: Version::feature(10, 2, 12) };
+
+/// The online DMA restarts when decommissioning ends from 10.3.0 CU18 / 10.4.0 / 10.4.9
+/// (Ending_a_Failover_configuration.md; DM-ENDFAILOVER).
+pub const END_FAILOVER_RESTART: Since = Since { main: &[Version::main(10, 3, 18), Version::main(10, 4, 0)], feature: Version::feature(10, 4, 9) };
+
+/// IIS on the offline agent hosts a reverse proxy that DataMiner enables and disables on each
+/// switch from 10.2.12 / 10.2.0 CU9 (RN 34606; DM-PROXY).
+pub const MANAGED_PROXY: Since = Since { main: &[Version::main(10, 2, 9)], feature: Version::feature(10, 2, 12) };
+
 /// What a known issue does, where failsim models it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Behaviour {
@@ -244,6 +288,21 @@ mod tests {
         assert!(range.contains(v("10.4.0 CU8")) && range.contains(v("10.4.0 CU11")));
         assert!(!range.contains(v("10.4.0 CU12")) && !range.contains(v("10.4.0 CU7")));
         assert!(!range.contains(v("10.4.9")), "a feature release is not on the main track");
+    }
+
+    #[test]
+    fn a_documented_change_holds_from_its_release_on_both_tracks() {
+        let restart = |text: &str| END_FAILOVER_RESTART.contains(v(text));
+        assert!(restart("10.3.0 CU18") && restart("10.3.0 CU20") && restart("10.4.0") && restart("10.5.0 CU2") && restart("10.4.9") && restart("10.5.3"));
+        assert!(!restart("10.3.0 CU17") && !restart("10.2.0 CU30") && !restart("10.4.8") && !restart("10.3.12"));
+        let proxy = |text: &str| MANAGED_PROXY.contains(v(text));
+        assert!(proxy("10.2.0 CU9") && proxy("10.2.12") && proxy("10.3.0") && proxy("10.4.0 CU12"));
+        assert!(!proxy("10.2.0 CU8") && !proxy("10.2.11") && !proxy("10.1.0 CU20"));
+        let end = |text: &str| END_FAILOVER.contains(v(text));
+        assert!(end("10.2.0") && end("10.2.1") && end("10.4.0 CU12"));
+        assert!(!end("10.1.0 CU12") && !end("10.1.12"));
+        let down = |text: &str| END_FAILOVER_OFFLINE_DOWN.contains(v(text));
+        assert!(down("10.2.0 CU9") && down("10.2.12") && !down("10.2.0 CU8") && !down("10.2.11"));
     }
 
     #[test]
