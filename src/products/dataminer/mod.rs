@@ -446,16 +446,7 @@ impl DataMiner {
             (a.name, a.corporate, a.sync) = (b.host(d).to_string(), corporate, sync);
             a.acquisition = b.acquisition.is_some().then_some(acquisition);
         }
-        // The footprint's peers: the client, the data sources, then the database nodes.
-        let mut peers = bound.peers.into_iter();
-        let client = peers.next().expect("the client is bound");
-        let data_sources = b.data_sources.iter().map(|s| (s.clone(), peers.next().expect("each data source is bound"))).collect();
-        let db_nodes = match &cfg.storage {
-            Storage::Cluster(c) => {
-                c.all().map(|(cluster, n)| DbNode { name: n.clone(), cluster, port: peers.next().expect("each database node is bound") }).collect()
-            }
-            _ => Vec::new(),
-        };
+        let (client, data_sources, db_nodes) = storage::split_peers(bound.peers, &b.data_sources, &cfg.storage);
         let scenery = match cfg.bind {
             Some(_) => Vec::new(),
             None => Config::SCENERY.iter().map(|name| region.cable(world, name).expect("the preset lays out its scenery")).collect(),

@@ -437,15 +437,7 @@ impl Model for Standalone {
         let bound = cfg.footprint(&b).resolve(cx.world(), cx.region());
         let (host, nics) = bound.nodes[0].clone();
         let corporate = nics[0].expect("the corporate NIC is bound");
-        let mut peers = bound.peers.into_iter();
-        let client = peers.next().expect("the client is bound");
-        let data_sources = b.data_sources.iter().map(|s| (s.clone(), peers.next().expect("each data source is bound"))).collect();
-        let db_nodes = match &cfg.storage {
-            Storage::Cluster(c) => {
-                c.all().map(|(cluster, n)| DbNode { name: n.clone(), cluster, port: peers.next().expect("each database node is bound") }).collect()
-            }
-            _ => Vec::new(),
-        };
+        let (client, data_sources, db_nodes) = storage::split_peers(bound.peers, &b.data_sources, &cfg.storage);
         let start = cx.new_timer();
         let stores = 1;
         Standalone {

@@ -35,6 +35,22 @@ pub(super) fn missing<'a>(nodes: &'a [DbNode], net: &Topology, from: PortId) -> 
     nodes.iter().find(|n| !net.reaches_port(from, n.port))
 }
 
+/// A system's bound peers in the footprint's order — the client, the data sources, then a
+/// dedicated cluster's database nodes (Cassandra's first) — split into what each is.
+pub(super) fn split_peers(peers: Vec<PortId>, data_sources: &[String], storage: &Storage) -> (PortId, Vec<(String, PortId)>, Vec<DbNode>) {
+    let mut peers = peers.into_iter();
+    let client = peers.next().expect("the client is bound");
+    let sources = data_sources.iter().map(|s| (s.clone(), peers.next().expect("each data source is bound"))).collect();
+    let db_nodes = match storage {
+        Storage::Cluster(c) => {
+            c.all().map(|(cluster, n)| DbNode { name: n.clone(), cluster, port: peers.next().expect("each database node is bound") }).collect()
+        }
+        _ => Vec::new(),
+    };
+    assert!(peers.next().is_none(), "every bound peer is the client, a data source or a database node");
+    (client, sources, db_nodes)
+}
+
 impl DataMiner {
     /// How many durable stores the ledger tracks: each DMA's database, or the one shared.
     pub(super) fn stores(storage: &Storage) -> u8 {
