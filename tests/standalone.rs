@@ -25,12 +25,21 @@ fn a_stopped_agent_is_not_online_and_a_server_without_power_does_not_start() {
     assert!(t.contains("refused: stop: DMA-1 is not online: DataMiner is stopped"), "{t}");
     assert!(t.matches("the server has no power").count() == 2, "the Start and the Restart: {t}");
     assert!(o.passed(), "{t}");
+    // FS-COVERAGE: it went down once (the power failure; the refused steps are no going down).
+    let fired: Vec<(&str, u32)> = o.rules_fired.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    assert_eq!(fired, [("DM-STANDALONE", 1), ("DM-STORAGE-CLUSTER", 0)], "{fired:?}");
 }
 
 #[test]
 fn online_names_the_running_agent() {
-    let o = run(r#"name: "DMA-1""#, r#"(at: "1m", do: Stop(Online))"#, r#"(ids: ["DM-STANDALONE"], when: During("1m", "5m"), that: Agent(Stopped))"#);
+    let o = run(
+        r#"name: "DMA-1""#,
+        r#"(at: "1m", do: Stop(Online)), (at: "2m", do: Start(Main))"#,
+        r#"(ids: ["DM-STANDALONE"], when: During("1m", "1m59s"), that: Agent(Stopped)), (ids: ["DM-STANDALONE"], when: During("3m30s", "5m"), that: Agent(Running))"#,
+    );
     assert!(o.passed(), "{}", trace(&o));
+    // Going down counts once; starting and running again are no going down.
+    assert!(o.rules_fired.iter().any(|(id, n)| id == "DM-STANDALONE" && *n == 1), "{:?}", o.rules_fired);
 }
 
 const WORLD: &str = r#"world: (
@@ -102,5 +111,6 @@ fn health_names_a_failing_database_and_waiting_records() {
     let o = failsim::run(&sc, None).expect("runs");
     let t = trace(&o);
     assert!(t.contains("3 of 4 expectations held"), "only the last Healthy fails: {t}");
+    assert!(o.rules_fired.iter().any(|(id, n)| id == "DM-STANDALONE" && *n == 0), "it never went down: {:?}", o.rules_fired);
     assert!(t.contains("dma: its database does not answer; dma: 3 records wait in file offloads"), "{t}");
 }
