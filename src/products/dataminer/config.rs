@@ -341,12 +341,7 @@ impl Binding {
     /// [`Nic::ALL`]'s order), the client, the data sources, a dedicated cluster's database
     /// nodes, and what the inverted heartbeats ping.
     pub(super) fn footprint<'a>(&'a self, cfg: &'a Config) -> crate::world::Footprint<'a> {
-        use crate::world::{Footprint, Held, Peer};
-        let sources = self.data_sources.iter().map(|name| Peer { field: "bind", what: "data source ", name });
-        let db_nodes = match &cfg.storage {
-            Storage::Cluster(c) => c.all().map(|(_, name)| Peer { field: "storage", what: "", name }).collect(),
-            _ => Vec::new(),
-        };
+        use crate::world::{Footprint, Held};
         let held = cfg.heartbeats.iter().filter_map(|hb| match hb {
             Heartbeat::Inverted(h) => Some(Held { what: "an inverted heartbeat's target", ip: h.to }),
             _ => None,
@@ -355,7 +350,7 @@ impl Binding {
             nodes: vec![&self.main, &self.backup],
             nodes_are: "",
             nics: Nic::ALL.map(|n| self.nic(n)).to_vec(),
-            peers: std::iter::once(Peer { field: "bind", what: "client ", name: &self.client }).chain(sources).chain(db_nodes).collect(),
+            peers: super::storage::peers(&self.client, &self.data_sources, &cfg.storage),
             held: held.collect(),
         }
     }

@@ -23,7 +23,7 @@ use crate::net::{Cidr, HostId, PortId, Topology};
 use crate::ops::{LaneSample, Meaning, NodeLine, View};
 use crate::products::{ChaosProfile, Cx, Model, Observation, Vocabulary};
 use crate::units::Ms;
-use crate::world::{Applied, Footprint, Peer, World, WorldDecl, WorldFault};
+use crate::world::{Applied, Footprint, World, WorldDecl, WorldFault};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -87,16 +87,11 @@ impl Config {
     }
 
     fn footprint<'a>(&'a self, b: &'a Binding) -> Footprint<'a> {
-        let sources = b.data_sources.iter().map(|name| Peer { field: "bind", what: "data source ", name });
-        let db_nodes: Vec<Peer<'a>> = match &self.storage {
-            Storage::Cluster(c) => c.all().map(|(_, name)| Peer { field: "storage", what: "", name }).collect(),
-            _ => Vec::new(),
-        };
         Footprint {
             nodes: vec![&b.host],
             nodes_are: "",
             nics: vec![Some(&b.corporate), b.acquisition.as_deref()],
-            peers: std::iter::once(Peer { field: "bind", what: "client ", name: &b.client }).chain(sources).chain(db_nodes).collect(),
+            peers: storage::peers(&b.client, &b.data_sources, &self.storage),
             held: Vec::new(),
         }
     }

@@ -35,6 +35,18 @@ pub(super) fn missing<'a>(nodes: &'a [DbNode], net: &Topology, from: PortId) -> 
     nodes.iter().find(|n| !net.reaches_port(from, n.port))
 }
 
+/// The peers a system names, in the order [`split_peers`] reads them back: the client, the data
+/// sources, then a dedicated cluster's database nodes (Cassandra's first).
+pub(super) fn peers<'a>(client: &'a str, data_sources: &'a [String], storage: &'a Storage) -> Vec<crate::world::Peer<'a>> {
+    use crate::world::Peer;
+    let sources = data_sources.iter().map(|name| Peer { field: "bind", what: "data source ", name: name.as_str() });
+    let db_nodes = match storage {
+        Storage::Cluster(c) => c.all().map(|(_, name)| Peer { field: "storage", what: "", name: name.as_str() }).collect(),
+        _ => Vec::new(),
+    };
+    std::iter::once(Peer { field: "bind", what: "client ", name: client }).chain(sources).chain(db_nodes).collect()
+}
+
 /// A system's bound peers in the footprint's order — the client, the data sources, then a
 /// dedicated cluster's database nodes (Cassandra's first) — split into what each is.
 pub(super) fn split_peers(peers: Vec<PortId>, data_sources: &[String], storage: &Storage) -> (PortId, Vec<(String, PortId)>, Vec<DbNode>) {
