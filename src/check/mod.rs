@@ -110,8 +110,14 @@ pub fn at_most(n: u32, actual: usize, what: &str) -> Verdict {
 }
 
 /// No health problems.
+/// Healthy: no problem. A failure lists each problem with the document that describes it, if
+/// one does ("… (documented: CP-6)"), so a user sees which states the vendor explains.
 pub fn healthy(problems: Vec<Problem>) -> Verdict {
-    if problems.is_empty() { Ok(()) } else { Err(("healthy".into(), problems.iter().map(|p| p.detail.as_str()).collect::<Vec<_>>().join("; "))) }
+    let described = |p: &Problem| match p.documented {
+        Some(id) => format!("{} (documented: {id})", p.detail),
+        None => p.detail.clone(),
+    };
+    if problems.is_empty() { Ok(()) } else { Err(("healthy".into(), problems.iter().map(described).collect::<Vec<_>>().join("; "))) }
 }
 
 /// Exactly the writes `ids` were lost.

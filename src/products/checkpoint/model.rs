@@ -621,7 +621,7 @@ impl CheckPoint {
         let peers: Vec<Sid> = self.others(to).collect();
         let msg = if self.running_actives().count() > 1 {
             banner::COLLISION
-        } else if peers.iter().any(|p| !self.connected(net, to, *p) || !net.port_is_up(self.server(*p).port)) {
+        } else if peers.iter().any(|p| !self.connected(net, to, *p)) {
             banner::NOT_COMMUNICATING
         } else if peers.iter().any(|p| !self.communicating(net, to, *p)) {
             banner::COMMUNICATION_PROBLEM

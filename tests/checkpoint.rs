@@ -1,0 +1,61 @@
+//! Check Point Management High Availability beyond its scenarios: three servers in Collision
+//! Mode, the HA Status window a Standby shows while two Actives differ, and the rule counts a
+//! run reports (cargo-mutants found these decisions exercised by no scenario).
+
+use std::path::Path;
+
+fn run(script: &str, end: &str, expect: &str) -> failsim::Outcome {
+    let text = format!(
+        r#"Scenario(name: "cp", doc: "", seed: 1, system: CheckPoint(servers: ["P", "S1", "S2"]), script: [{script}], end: "{end}", expect: [{expect}])"#
+    );
+    let sc = failsim::parse(Path::new("cp.ron"), &text).unwrap_or_else(|e| panic!("{e}"));
+    failsim::run(&sc, None).expect("runs")
+}
+
+fn trace(o: &failsim::Outcome) -> String {
+    failsim::report::text(o)
+}
+
+/// P is cut off and S1 made Active (P untold: CP-6); P publishes what S1 never gets. The
+/// Standby S2, synced by both Actives in turn, sees one Active as "Not synchronized" though no
+/// sync to it failed: the databases differ.
+#[test]
+fn a_standby_between_two_actives_shows_the_one_it_differs_from_as_not_synchronized() {
+    let o = run(
+        r#"(at: "1m", do: Pull(cable: Corporate, on: "P")), (at: "2m", do: MakeActive("S1")), (at: "3m", do: Edit(on: "P", count: 2)), (at: "3m10s", do: Publish("P")), (at: "4m", do: Plug(cable: Corporate, on: "P"))"#,
+        "11m",
+        r#"(ids: ["CP-6"], when: During("2m", "11m"), that: ActiveCount(2)),
+           (ids: ["CP-7"], when: At("11m"), that: Status(from: "S2", of: "S2", item: "Mode", is: "Standby")),
+           (ids: ["CP-7"], when: At("11m"), that: Status(from: "S2", of: "P", item: "Status", is: "Not synchronized")),
+           (ids: ["CP-7"], when: At("11m"), that: Status(from: "S2", of: "S1", item: "Status", is: "Synchronized"))"#,
+    );
+    assert!(o.passed(), "{}", trace(&o));
+}
+
+/// Three Actives (each made Active while cut off from the others, CP-6); one set back to Standby
+/// leaves two, still in the Collision Mode CP-6 documents (CP-8 ends it only at one Active).
+#[test]
+fn a_collision_of_three_stays_documented_until_one_active_is_left() {
+    let o = run(
+        r#"(at: "1m", do: Pull(cable: Corporate, on: "P")), (at: "2m", do: MakeActive("S1")), (at: "3m", do: Pull(cable: Corporate, on: "S1")), (at: "4m", do: MakeActive("S2")), (at: "5m", do: Plug(cable: Corporate, on: "P")), (at: "5m", do: Plug(cable: Corporate, on: "S1")), (at: "6m", do: MakeStandby("P")), (at: "7m", do: MakeStandby("S1"))"#,
+        "8m",
+        r#"(ids: ["CP-6"], when: During("4m", "5m59s"), that: ActiveCount(3)),
+           (ids: ["CP-8"], when: During("6m", "6m59s"), that: ActiveCount(2)),
+           (ids: ["CP-8"], when: During("7m", "8m"), that: ActiveCount(1)),
+           (ids: ["CP-6"], when: At("6m30s"), that: Healthy)"#,
+    );
+    let held: Vec<bool> = o.expectations.iter().map(|e| e.failure.is_none()).collect();
+    assert_eq!(held, [true, true, true, false], "{}", trace(&o));
+    // Between 6m and 7m the two remaining Actives collide, as CP-6 documents.
+    let failure = o.expectations[3].failure.as_ref().map(|f| format!("{f:?}")).unwrap_or_default();
+    assert!(failure.contains("Collision: S1 and S2 are both Active (documented: CP-6)"), "{failure}");
+}
+
+/// FS-COVERAGE: each Check Point rule under its SPEC ID, counted once per decision.
+#[test]
+fn a_run_counts_each_rule_it_decided_by() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/cp-collision.ron");
+    let o = failsim::run(&failsim::load(&path).unwrap(), None).unwrap();
+    let fired: Vec<(&str, u32)> = o.rules_fired.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    assert_eq!(fired, [("CP-2", 2), ("CP-3", 1), ("CP-5", 0), ("CP-6", 1), ("CP-8", 1), ("CP-10", 0)], "{fired:?}");
+}
