@@ -50,7 +50,7 @@ fn fault_combinations_at_depth_two_with_pinned_counts() {
     let sc = load("tests/explore/quiet.ron");
     let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 240_000, duration_ms: 120_000 };
     let e = explore(&sc, "tests/explore/quiet.ron", 2, Property::DowntimeAbove(420_000), grid, 2).unwrap();
-    assert_eq!((e.atoms, e.combinations_run, e.distinct_states, e.found.len()), (80, 2816, 85, 351));
+    assert_eq!((e.atoms, e.combinations_run, e.distinct_states, e.found.len()), (80, 2816, 101, 351));
     // Minimal: no breaking combination contains another one.
     let sets: Vec<Vec<&String>> = e.found.iter().map(|f| f.faults.iter().collect()).collect();
     for (i, a) in sets.iter().enumerate() {

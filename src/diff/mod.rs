@@ -306,6 +306,7 @@ fn rows(a: &Metrics, b: &Metrics) -> Vec<MetricRow> {
         row("degraded", Unit::Ms, &|m| Some(m.degraded_ms)),
         row("failed client attempts", Unit::PerMille, &|m| m.failed_attempts_per_mille()),
         row("acquisition downtime", Unit::Ms, &|m| m.acquisition_downtime_ms),
+        row("database downtime", Unit::Ms, &|m| m.database_downtime_ms),
         row("split brain", Unit::Ms, &|m| Some(m.split_brain_ms)),
         row("writes lost", Unit::Count, &|m| Some(m.writes_lost)),
         row("max replication lag", Unit::Ms, &|m| Some(m.max_replication_lag_ms)),

@@ -45,6 +45,7 @@ fn the_same_reports_are_the_same_run() {
         "  degraded                           0s             0s",
         "  failed client attempts              -              -",
         "  acquisition downtime                -              -",
+        "  database downtime                   -              -",
         "  split brain                        0s             0s",
         "  writes lost                         0              0",
         "  max replication lag                0s             0s",

@@ -17,6 +17,9 @@
 //!   lookup can return being equally likely).
 //! - **acquisition downtime**, where a product acquires data: time during which some data
 //!   source is polled by no serving node.
+//! - **database downtime**, where a product stores what it takes in a database: time during
+//!   which some serving node cannot write into its database (what it takes waits, or is
+//!   refused). While nobody serves, that is downtime, not this.
 //! - **split brain**: total time with more than one node online/active.
 //! - **writes lost**, and the **maximum replication lag**: the longest a write waited to be in
 //!   every store (unfinished ones until the end of the run; lost ones not counted).
@@ -45,6 +48,9 @@ pub struct Sample {
     /// Whether every data source is polled by a serving node; `None`: the product (or this
     /// system) acquires no data.
     pub acquiring: Option<bool>,
+    /// Whether every serving node can write into its database; `None`: the product (or this
+    /// system) keeps no database of what it takes.
+    pub storing: Option<bool>,
 }
 
 /// The ways clients reach a service: each address a lookup can return, or the one address
@@ -59,7 +65,7 @@ impl Sample {
     /// A service reached one way, which works exactly while some node serves; no acquisition.
     pub fn one_way(servers: u32, online: usize, claimers: u32) -> Sample {
         let ways = Ways { total: 1, failed: u8::from(servers == 0) };
-        Sample { servers, online, claimers, ways, acquiring: None }
+        Sample { servers, online, claimers, ways, acquiring: None, storing: None }
     }
 
     /// Whether some node serves.
@@ -85,12 +91,19 @@ impl Sample {
         Sample { acquiring: Some(polled), ..self }
     }
 
+    /// The same, for a product that stores what it takes: `stored` when every serving node
+    /// can write into its database.
+    pub fn with_storage(self, stored: bool) -> Sample {
+        Sample { storing: Some(stored), ..self }
+    }
+
     /// What every product's sample must satisfy (asserted when it is recorded).
     fn check(&self) {
         assert!(self.ways.total > 0, "clients reach a service at least one way");
         assert!(self.ways.failed <= self.ways.total, "no more ways fail than there are");
         assert_eq!(!self.serving(), self.ways.failed == self.ways.total, "nobody serves exactly when every way fails");
         assert!(self.servers.count_ones() as usize <= self.online, "a node that serves is online/active");
+        assert!(self.storing != Some(false) || self.serving(), "only a node that serves fails to store what it takes");
     }
 }
 
@@ -135,6 +148,10 @@ pub struct Metrics {
     /// `None` where the system acquires no data.
     #[serde(default)]
     pub acquisition_downtime_ms: Option<Time>,
+    /// Time during which some serving node could not write into its database; `None`: the
+    /// system keeps no database of what it takes.
+    #[serde(default)]
+    pub database_downtime_ms: Option<Time>,
     pub split_brain_ms: Time,
     pub writes_lost: u64,
     pub max_replication_lag_ms: Time,
@@ -174,7 +191,8 @@ pub fn per_mille(v: u64) -> String {
 impl Metrics {
     /// The metrics of several systems in one world, together (FS-MULTI): times, counts,
     /// attempts, lost writes and alarms add up; outages are all of them, in time order; the
-    /// replication lag is the worst; acquisition downtime adds up over the systems that acquire.
+    /// replication lag is the worst; acquisition (database) downtime adds up over the systems that
+    /// acquire (store).
     pub fn total(each: &[Metrics]) -> Metrics {
         let mut t = Metrics::default();
         for m in each {
@@ -186,6 +204,9 @@ impl Metrics {
             t.client_attempts_failed = t.client_attempts_failed.saturating_add(m.client_attempts_failed);
             if let Some(a) = m.acquisition_downtime_ms {
                 *t.acquisition_downtime_ms.get_or_insert(0) += a;
+            }
+            if let Some(d) = m.database_downtime_ms {
+                *t.database_downtime_ms.get_or_insert(0) += d;
             }
             t.split_brain_ms += m.split_brain_ms;
             t.writes_lost += m.writes_lost;
@@ -214,6 +235,9 @@ impl Recorder {
         s.check();
         if s.acquiring.is_some() {
             self.metrics.acquisition_downtime_ms.get_or_insert(0);
+        }
+        if s.storing.is_some() {
+            self.metrics.database_downtime_ms.get_or_insert(0);
         }
         let prev = self.last.map(|(_, prev)| prev);
         let was_serving = match self.last {
@@ -271,6 +295,9 @@ impl Recorder {
         if s.acquiring == Some(false) {
             *m.acquisition_downtime_ms.get_or_insert(0) += span;
         }
+        if s.storing == Some(false) {
+            *m.database_downtime_ms.get_or_insert(0) += span;
+        }
         if s.online > 1 {
             m.split_brain_ms += span;
         }
@@ -305,6 +332,7 @@ mod tests {
             client_attempts: 10,
             client_attempts_failed: 4,
             acquisition_downtime_ms: Some(3),
+            database_downtime_ms: Some(4),
             split_brain_ms: 2,
             writes_lost: 3,
             max_replication_lag_ms: 9,
@@ -318,6 +346,7 @@ mod tests {
             client_attempts: 10,
             client_attempts_failed: 1,
             acquisition_downtime_ms: None,
+            database_downtime_ms: Some(1),
             split_brain_ms: 0,
             writes_lost: 1,
             max_replication_lag_ms: 4,
@@ -329,9 +358,11 @@ mod tests {
         assert_eq!((t.degraded_ms, t.client_attempts, t.client_attempts_failed), (7, 20, 5));
         assert_eq!(t.failed_attempts_per_mille(), Some(250));
         assert_eq!(t.acquisition_downtime_ms, Some(3), "over the systems that acquire");
+        assert_eq!(t.database_downtime_ms, Some(5), "over the systems that store");
         assert_eq!(t.outages.iter().map(|o| o.from_ms).collect::<Vec<_>>(), vec![3, 7], "in time order");
         assert_eq!(t.alarms_by_severity, [("Error".to_string(), 1), ("Notice".to_string(), 3)].into());
         assert_eq!(Metrics::total(&[Metrics::default()]).acquisition_downtime_ms, None, "nothing acquires: no figure");
+        assert_eq!(Metrics::total(&[Metrics::default()]).database_downtime_ms, None, "nothing stores: no figure");
     }
 
     #[test]
@@ -439,6 +470,30 @@ mod tests {
         assert_eq!(m.degraded_ms, 25_000, "while any way fails");
         assert_eq!((m.client_attempts, m.client_attempts_failed), (80_000, 30_000));
         assert_eq!(m.failed_attempts_per_mille(), Some(375));
+    }
+
+    #[test]
+    fn database_downtime_counts_the_time_a_serving_node_cannot_store() {
+        let mut r = Recorder::default();
+        r.observe(0, s(Some(0), 1, 0b01).with_storage(true));
+        r.observe(10_000, s(Some(0), 1, 0b01).with_storage(false));
+        r.observe(25_000, s(None, 0, 0).with_storage(true)); // nobody serves: downtime, not this
+        r.observe(30_000, s(Some(1), 1, 0b10).with_storage(false));
+        let m = r.finish(40_000, 0, 0, BTreeMap::new());
+        assert_eq!(m.database_downtime_ms, Some(25_000));
+        assert_eq!(m.downtime_ms, 5_000);
+        let mut r = Recorder::default();
+        r.observe(0, s(Some(0), 1, 0b01).with_storage(true));
+        assert_eq!(r.finish(40_000, 0, 0, BTreeMap::new()).database_downtime_ms, Some(0), "storing, never down: zero, not none");
+        let mut r = Recorder::default();
+        r.observe(0, s(Some(0), 1, 0b01));
+        assert_eq!(r.finish(40_000, 0, 0, BTreeMap::new()).database_downtime_ms, None, "this system stores nothing");
+    }
+
+    #[test]
+    #[should_panic(expected = "only a node that serves fails to store what it takes")]
+    fn nobody_serving_cannot_fail_to_store() {
+        Recorder::default().observe(0, s(None, 0, 0).with_storage(false));
     }
 
     #[test]

@@ -127,6 +127,9 @@ fn metrics(s: &mut String, o: &Outcome) {
     if let Some(a) = m.acquisition_downtime_ms {
         row("Acquisition downtime", Ms(a).to_string());
     }
+    if let Some(d) = m.database_downtime_ms {
+        row("Database downtime", Ms(d).to_string());
+    }
     row("Split brain", Ms(m.split_brain_ms).to_string());
     row("Writes lost", m.writes_lost.to_string());
     row("Max replication lag", Ms(m.max_replication_lag_ms).to_string());

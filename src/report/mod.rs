@@ -147,7 +147,8 @@ fn metrics(s: &mut String, m: &crate::metrics::Metrics) {
     );
     let failed = m.failed_attempts_per_mille().map_or("-".to_string(), crate::metrics::per_mille);
     let acquisition = m.acquisition_downtime_ms.map_or(String::new(), |a| format!("   acquisition downtime {}", Ms(a)));
-    let _ = writeln!(s, "  degraded {}   failed client attempts {failed}{acquisition}", Ms(m.degraded_ms));
+    let database = m.database_downtime_ms.map_or(String::new(), |d| format!("   database downtime {}", Ms(d)));
+    let _ = writeln!(s, "  degraded {}   failed client attempts {failed}{acquisition}{database}", Ms(m.degraded_ms));
     let alarms: Vec<String> = m.alarms_by_severity.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let _ = writeln!(
         s,

@@ -149,7 +149,7 @@ pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell
 }
 
 /// The metrics a table shows, by name (also the names `--metric` accepts).
-pub const METRICS: [&str; 11] = [
+pub const METRICS: [&str; 12] = [
     "downtime",
     "time_to_detect",
     "time_to_switch",
@@ -157,6 +157,7 @@ pub const METRICS: [&str; 11] = [
     "degraded",
     "failed_attempts",
     "acquisition_downtime",
+    "database_downtime",
     "split_brain",
     "writes_lost",
     "max_lag",
@@ -173,6 +174,7 @@ pub fn metric(m: &Metrics, name: &str) -> Option<u64> {
         "degraded" => m.degraded_ms,
         "failed_attempts" => m.failed_attempts_per_mille()?,
         "acquisition_downtime" => m.acquisition_downtime_ms?,
+        "database_downtime" => m.database_downtime_ms?,
         "split_brain" => m.split_brain_ms,
         "writes_lost" => m.writes_lost,
         "max_lag" => m.max_replication_lag_ms,

@@ -423,6 +423,9 @@ impl DataMiner {
                 crate::metrics::Sample::one_way(servers, online, claimers).with_ways(total, failed)
             }
         };
+        // Database downtime: while a DMA that serves cannot write into its database (DM-HELD).
+        let stored = Dma::BOTH.iter().filter(|d| sample.servers & 1 << d.idx() != 0).all(|d| self.db_available(net, *d));
+        let sample = sample.with_storage(stored);
         match self.site.data_sources.is_empty() {
             true => sample,
             false => sample.with_acquisition(self.unpolled(net).is_empty()),

@@ -277,11 +277,7 @@ pub struct Standalone {
 
 impl Standalone {
     fn db_available(&self, net: &Topology) -> bool {
-        match &self.cfg.storage {
-            Storage::CassandraPerDma | Storage::Legacy => self.db.running,
-            Storage::Cluster(_) => storage::quorum(&self.db_nodes, net, self.corporate),
-            Storage::Staas => true,
-        }
+        storage::available(&self.cfg.storage, self.db.running, &self.db_nodes, net, self.corporate)
     }
 
     fn serving(&self, net: &Topology) -> bool {
@@ -590,7 +586,9 @@ impl Observation for Standalone {
     fn sample(&self, world: &World) -> Sample {
         let net = world.net();
         let serving = u32::from(self.serving(net));
-        let sample = Sample::one_way(serving, usize::from(self.run == Run::Running), serving);
+        // Database downtime: while it serves and its database does not answer (DM-HELD).
+        let stored = serving == 0 || self.db_available(net);
+        let sample = Sample::one_way(serving, usize::from(self.run == Run::Running), serving).with_storage(stored);
         match self.data_sources.is_empty() {
             true => sample,
             false => sample.with_acquisition(self.unpolled(net).is_empty()),

@@ -28,6 +28,18 @@ pub(super) fn quorum(nodes: &[DbNode], net: &Topology, from: PortId) -> bool {
     })
 }
 
+/// Whether an agent can write into its database now, in every architecture: a database on its
+/// own server while that runs (per DMA, legacy); a quorum of each cluster's nodes that `from`
+/// reaches ([`quorum`]); STaaS is outside the modelled world and always answers
+/// (interpretation). The pair and a standalone agent both ask this.
+pub(super) fn available(storage: &Storage, own_db_running: bool, nodes: &[DbNode], net: &Topology, from: PortId) -> bool {
+    match storage {
+        Storage::CassandraPerDma | Storage::Legacy => own_db_running,
+        Storage::Cluster(_) => quorum(nodes, net, from),
+        Storage::Staas => true,
+    }
+}
+
 /// The first node of either cluster that an agent at `from` cannot reach: DataMiner then
 /// cannot start (DM-STORAGE-CLUSTER: "if a required database node is missing, DataMiner
 /// cannot start"; DM-STORAGE-SEPARATE: a node of either cluster).
@@ -74,15 +86,9 @@ impl DataMiner {
         if self.cfg.storage.per_dma() { dma.idx() as u8 } else { 0 }
     }
 
-    /// Whether `dma` can write into its database now: its own server runs (per DMA); a quorum
-    /// of each cluster's nodes answers it ([`quorum`]); STaaS is outside the modelled world and
-    /// always answers (interpretation).
+    /// Whether `dma` can write into its database now ([`available`]).
     pub(super) fn db_available(&self, net: &Topology, dma: Dma) -> bool {
-        match &self.cfg.storage {
-            Storage::CassandraPerDma | Storage::Legacy => self.agent(dma).db.running,
-            Storage::Cluster(_) => quorum(&self.site.db_nodes, net, self.agent(dma).port(Nic::Corporate)),
-            Storage::Staas => true,
-        }
+        available(&self.cfg.storage, self.agent(dma).db.running, &self.site.db_nodes, net, self.agent(dma).port(Nic::Corporate))
     }
 
     /// The first database node of a dedicated cluster that `dma` cannot reach ([`missing`]).
