@@ -7,9 +7,9 @@
 //! Every row starts from the same world: the scenario's world and systems with the workload
 //! of its script (writes, edits, lookups, connections) and without its faults and operator
 //! actions, which are one incident, not the world. A failure strikes at each instant of the
-//! grid; a row shows its worst instant. A system is harmed when its downtime, split-brain time
-//! or lost records exceed the baseline's (the world with no failure): a switch that costs no
-//! downtime is no harm.
+//! grid; a row shows its worst instant. A system is harmed when its downtime, split-brain time,
+//! lost records, database downtime, acquisition downtime or degraded time exceed the
+//! baseline's (the world with no failure): a switch that costs none of these is no harm.
 
 use super::{Explorer, Fault, Grid, combinations};
 use crate::action::Command as _;
@@ -30,17 +30,46 @@ pub struct Harm {
     pub switches: u32,
     pub split_brain_ms: Time,
     pub records_lost: u64,
+    /// Time some way to the service failed (a partial outage; downtime is part of it).
+    pub degraded_ms: Time,
+    /// Where the system acquires data: time some data source went unpolled.
+    pub acquisition_downtime_ms: Option<Time>,
+    /// Where the system stores what it takes: time a serving node could not write into its
+    /// database (an agent that keeps serving while the router takes its database quorum).
+    pub database_downtime_ms: Option<Time>,
 }
 
 impl Harm {
     fn of(m: &Metrics) -> Harm {
-        Harm { downtime_ms: m.downtime_ms, switches: m.switches, split_brain_ms: m.split_brain_ms, records_lost: m.writes_lost }
+        Harm {
+            downtime_ms: m.downtime_ms,
+            switches: m.switches,
+            split_brain_ms: m.split_brain_ms,
+            records_lost: m.writes_lost,
+            degraded_ms: m.degraded_ms,
+            acquisition_downtime_ms: m.acquisition_downtime_ms,
+            database_downtime_ms: m.database_downtime_ms,
+        }
     }
 
     /// Worse than `baseline` in what a user of the system feels: downtime, two nodes serving,
-    /// records gone.
+    /// records gone, a database that does not take what is gathered, data sources unpolled,
+    /// some clients failing.
     fn harms(&self, baseline: &Harm) -> bool {
-        self.downtime_ms > baseline.downtime_ms || self.split_brain_ms > baseline.split_brain_ms || self.records_lost > baseline.records_lost
+        self.downtime_ms > baseline.downtime_ms
+            || self.split_brain_ms > baseline.split_brain_ms
+            || self.records_lost > baseline.records_lost
+            || self.database_ms() > baseline.database_ms()
+            || self.acquisition_ms() > baseline.acquisition_ms()
+            || self.degraded_ms > baseline.degraded_ms
+    }
+
+    fn database_ms(&self) -> Time {
+        self.database_downtime_ms.unwrap_or(0)
+    }
+
+    fn acquisition_ms(&self) -> Time {
+        self.acquisition_downtime_ms.unwrap_or(0)
     }
 }
 
@@ -59,11 +88,21 @@ pub struct Row {
 
 impl Row {
     /// The order of harm, worst first: how many systems it harms, then records lost,
-    /// split-brain time, downtime and switches over all systems (the blast radius first: a
-    /// single point of failure of several systems is the first thing an architect must see).
-    fn severity(&self) -> (usize, u64, Time, Time, u64) {
+    /// split-brain time, downtime, database downtime, acquisition downtime, degraded time and
+    /// switches over all systems (the blast radius first: a single point of failure of several
+    /// systems is the first thing an architect must see).
+    fn severity(&self) -> [u64; 8] {
         let sum = |f: fn(&Harm) -> u64| self.systems.iter().map(f).sum::<u64>();
-        (self.harmed.len(), sum(|h| h.records_lost), sum(|h| h.split_brain_ms), sum(|h| h.downtime_ms), sum(|h| u64::from(h.switches)))
+        [
+            self.harmed.len() as u64,
+            sum(|h| h.records_lost),
+            sum(|h| h.split_brain_ms),
+            sum(|h| h.downtime_ms),
+            sum(Harm::database_ms),
+            sum(Harm::acquisition_ms),
+            sum(|h| h.degraded_ms),
+            sum(|h| u64::from(h.switches)),
+        ]
     }
 }
 
@@ -169,6 +208,16 @@ fn harm_words(row: &Row, systems: &[String]) -> String {
         if h.records_lost > 0 {
             parts.push(format!("{} lost", h.records_lost));
         }
+        if h.database_ms() > 0 {
+            parts.push(format!("database down {}", Ms(h.database_ms())));
+        }
+        if h.acquisition_ms() > 0 {
+            parts.push(format!("polling down {}", Ms(h.acquisition_ms())));
+        }
+        // A partial outage beyond the downtime (some ways fail while others serve).
+        if h.degraded_ms > h.downtime_ms {
+            parts.push(format!("degraded {}", Ms(h.degraded_ms)));
+        }
         format!("{}: {}", name(systems, i), parts.join(", "))
     });
     each.collect::<Vec<_>>().join("; ")
@@ -178,7 +227,7 @@ fn harm_words(row: &Row, systems: &[String]) -> String {
 pub fn text(r: &Resilience, systems: &[String]) -> String {
     let g = r.grid;
     let mut out = format!(
-        "Resilience (FS-RESILIENCE): {} single failure(s), each at {}..{} every {} for {}, in the scenario's world with its workload and without its faults; worst instant shown; sorted by harm (systems harmed, then records lost, split brain, downtime, switches)\n",
+        "Resilience (FS-RESILIENCE): {} single failure(s), each at {}..{} every {} for {}, in the scenario's world with its workload and without its faults; worst instant shown; sorted by harm (systems harmed, then records lost, split brain, downtime, database downtime, polling downtime, degraded time, switches)\n",
         r.singles.len(),
         Ms(g.from_ms),
         Ms(g.until_ms),
@@ -187,22 +236,45 @@ pub fn text(r: &Resilience, systems: &[String]) -> String {
     );
     let base: Vec<String> = r.baseline.iter().enumerate().map(|(i, h)| format!("{} down {}", name(systems, i), Ms(h.downtime_ms))).collect();
     let _ = writeln!(out, "  baseline (no failure): {}", base.join(", "));
-    out += &table(&r.singles, systems);
+    let figures = Figures::of(&r.baseline);
+    out += &table(&r.singles, systems, figures);
     if r.pairs_run > 0 {
         let _ = writeln!(out, "Pairs of failures that harm although neither does alone: {} of {} pair(s) run", r.pairs.len(), r.pairs_run);
-        out += &table(&r.pairs, systems);
+        out += &table(&r.pairs, systems, figures);
     }
     out
 }
 
-fn table(rows: &[Row], systems: &[String]) -> String {
-    let header = ["#", "harmed", "failure", "at", "downtime", "split brain", "lost", "switches", "systems harmed"].map(String::from).to_vec();
+/// Which of the optional figures the world's systems have (a column each in the table):
+/// database downtime where some system stores what it takes, acquisition downtime where some
+/// acquires data.
+#[derive(Clone, Copy)]
+struct Figures {
+    database: bool,
+    acquisition: bool,
+}
+
+impl Figures {
+    fn of(baseline: &[Harm]) -> Figures {
+        Figures {
+            database: baseline.iter().any(|h| h.database_downtime_ms.is_some()),
+            acquisition: baseline.iter().any(|h| h.acquisition_downtime_ms.is_some()),
+        }
+    }
+}
+
+fn table(rows: &[Row], systems: &[String], figures: Figures) -> String {
+    let mut header = vec!["#", "harmed", "failure", "at", "downtime", "split brain", "lost"];
+    header.extend(figures.database.then_some("db down"));
+    header.extend(figures.acquisition.then_some("polling down"));
+    header.extend(["degraded", "switches", "systems harmed"]);
+    let header: Vec<String> = header.into_iter().map(String::from).collect();
     let lines: Vec<Vec<String>> = rows
         .iter()
         .enumerate()
         .map(|(k, r)| {
             let sum = |f: fn(&Harm) -> u64| r.systems.iter().map(f).sum::<u64>();
-            vec![
+            let mut cells = vec![
                 (k + 1).to_string(),
                 format!("{}/{}", r.harmed.len(), systems.len()),
                 r.failures.join(" + "),
@@ -210,9 +282,12 @@ fn table(rows: &[Row], systems: &[String]) -> String {
                 Ms(sum(|h| h.downtime_ms)).to_string(),
                 Ms(sum(|h| h.split_brain_ms)).to_string(),
                 sum(|h| h.records_lost).to_string(),
-                sum(|h| u64::from(h.switches)).to_string(),
-                harm_words(r, systems),
-            ]
+            ];
+            cells.extend(figures.database.then(|| Ms(sum(Harm::database_ms)).to_string()));
+            cells.extend(figures.acquisition.then(|| Ms(sum(Harm::acquisition_ms)).to_string()));
+            cells.extend([Ms(sum(|h| h.degraded_ms)).to_string(), sum(|h| u64::from(h.switches)).to_string(), harm_words(r, systems)]);
+            assert_eq!(cells.len(), header.len(), "a cell per column");
+            cells
         })
         .collect();
     let widths: Vec<usize> = (0..header.len()).map(|i| lines.iter().map(|l| l[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0)).collect();
@@ -227,7 +302,10 @@ fn table(rows: &[Row], systems: &[String]) -> String {
 /// The table as CSV: a line per failure (or pair) and system, in the table's order.
 pub fn csv(r: &Resilience, systems: &[String]) -> String {
     let quote = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
-    let mut out = String::from("rank,failures,at_ms,system,harmed,downtime_ms,switches,split_brain_ms,records_lost\n");
+    let mut out = String::from(
+        "rank,failures,at_ms,system,harmed,downtime_ms,switches,split_brain_ms,records_lost,degraded_ms,database_downtime_ms,acquisition_downtime_ms\n",
+    );
+    let opt = |v: Option<Time>| v.map_or(String::new(), |v| v.to_string());
     let rows = r.singles.iter().chain(&r.pairs);
     for (k, row) in rows.enumerate() {
         let at: Vec<String> = row.at_ms.iter().map(u64::to_string).collect();
@@ -242,6 +320,9 @@ pub fn csv(r: &Resilience, systems: &[String]) -> String {
                 h.switches.to_string(),
                 h.split_brain_ms.to_string(),
                 h.records_lost.to_string(),
+                h.degraded_ms.to_string(),
+                opt(h.database_downtime_ms),
+                opt(h.acquisition_downtime_ms),
             ];
             let _ = writeln!(out, "{}", cells.join(","));
         }
@@ -292,5 +373,27 @@ mod tests {
         assert!(Harm { downtime_ms: 6, ..Harm::default() }.harms(&base));
         assert!(Harm { split_brain_ms: 1, ..base.clone() }.harms(&base));
         assert!(Harm { records_lost: 1, ..base.clone() }.harms(&base));
+        assert!(Harm { degraded_ms: 1, ..base.clone() }.harms(&base), "some clients failing is harm");
+        let stores = Harm { database_downtime_ms: Some(0), acquisition_downtime_ms: Some(0), ..base.clone() };
+        assert!(!stores.harms(&stores), "the baseline's own figures are no harm");
+        assert!(Harm { database_downtime_ms: Some(1), ..stores.clone() }.harms(&stores), "a database that does not take what is gathered");
+        assert!(Harm { acquisition_downtime_ms: Some(1), ..stores.clone() }.harms(&stores), "data sources unpolled");
+    }
+
+    #[test]
+    fn after_downtime_come_the_database_the_polling_and_the_partial_outage() {
+        let base = [Harm { database_downtime_ms: Some(0), acquisition_downtime_ms: Some(0), ..Harm::default() }];
+        let with = |name: &str, h: Harm| row(name, vec![h], &base);
+        let down = with("down", Harm { downtime_ms: 1, degraded_ms: 1, ..base[0].clone() });
+        let db = with("db", Harm { database_downtime_ms: Some(600_000), ..base[0].clone() });
+        let polling = with("polling", Harm { acquisition_downtime_ms: Some(600_000), ..base[0].clone() });
+        let partial = with("partial", Harm { degraded_ms: 600_000, ..base[0].clone() });
+        let mut rows = [partial, polling, db, down];
+        assert!(rows.iter().all(|r| r.harmed == [0]), "each harms its system");
+        rows.sort_by_key(|r| Reverse(r.severity()));
+        let order: Vec<&str> = rows.iter().map(|r| r.failures[0].as_str()).collect();
+        assert_eq!(order, ["down", "db", "polling", "partial"]);
+        assert_eq!(harm_words(&rows[1], &["dma-101".into()]), "dma-101: database down 10m");
+        assert_eq!(harm_words(&rows[3], &["".into()]), "the system: degraded 10m");
     }
 }
