@@ -71,6 +71,8 @@ struct Run {
 #[derive(Clone, Debug)]
 pub struct Ledger {
     stores: u8,
+    /// Bit `i` set: store `i` was retired (decommissioned); records need only the others.
+    retired: u8,
     /// Sorted, contiguous from id 0 to `next`.
     runs: Vec<Run>,
     next: RecordId,
@@ -113,7 +115,7 @@ impl Ledger {
     /// A ledger over `stores` durable stores (at most 8).
     pub fn new(stores: u8) -> Self {
         assert!((1..=8).contains(&stores), "1..=8 stores");
-        Ledger { stores, runs: Vec::new(), next: 0, acknowledged: 0, rejected: 0 }
+        Ledger { stores, retired: 0, runs: Vec::new(), next: 0, acknowledged: 0, rejected: 0 }
     }
 
     /// Acknowledges `count` records written at `at_ms` by `origin`; they get the next ids.
@@ -159,18 +161,42 @@ impl Ledger {
         self.acknowledged
     }
 
+    /// The stores a record must be in to be replicated: every store not retired.
+    fn required(&self) -> u8 {
+        let all = ((1u16 << self.stores) - 1) as u8;
+        all & !self.retired
+    }
+
     /// Store `store` now holds `ids`.
     pub fn store(&mut self, ids: IdRange, store: u8, at_ms: Time) {
         assert!(store < self.stores, "store {store} of a ledger over {} stores", self.stores);
-        let all = ((1u16 << self.stores) - 1) as u8;
+        assert_eq!(self.retired & 1 << store, 0, "a retired store takes no records");
+        let required = self.required();
         // A lost record can still land in a store (the writer's own database inserting its
         // buffer); it stays lost: it can no longer be everywhere it had to be.
         self.update(ids, |fate| {
             fate.stored_in |= 1 << store;
-            if fate.stored_in == all && fate.replicated_at_ms.is_none() {
+            if fate.stored_in & required == required && fate.replicated_at_ms.is_none() {
                 fate.replicated_at_ms = Some(at_ms);
             }
         });
+    }
+
+    /// Store `store` is decommissioned at `at_ms` (its data removed): from now on a record is
+    /// replicated once every other store holds it, and those that already are count as
+    /// replicated from now. What only the retired store held is the caller's to lose.
+    pub fn retire(&mut self, store: u8, at_ms: Time) {
+        assert!(store < self.stores, "store {store} of a ledger over {} stores", self.stores);
+        assert_ne!(self.retired | 1 << store, ((1u16 << self.stores) - 1) as u8, "one store stays");
+        self.retired |= 1 << store;
+        let required = self.required();
+        for run in &mut self.runs {
+            run.fate.stored_in &= !(1 << store);
+            if run.fate.stored_in & required == required && run.fate.replicated_at_ms.is_none() {
+                run.fate.replicated_at_ms = Some(at_ms);
+            }
+        }
+        assert_eq!(self.retired & 1 << store, 1 << store, "the store is retired");
     }
 
     /// Store `store` no longer holds `ids` (overwritten there): they are no longer everywhere,
@@ -217,7 +243,7 @@ impl Ledger {
     }
 
     pub fn summary(&self) -> Summary {
-        let all = ((1u16 << self.stores) - 1) as u8;
+        let all = self.required();
         let mut s = Summary { written: self.written(), rejected: self.rejected, ..Summary::default() };
         let mut by_cause: std::collections::BTreeMap<&Cause, IdSet> = Default::default();
         let mut tentative_by_cause: std::collections::BTreeMap<&Cause, IdSet> = Default::default();
@@ -227,7 +253,7 @@ impl Ledger {
                     s.lost += run.ids.len();
                     by_cause.entry(&loss.cause).or_default().insert(run.ids);
                 }
-                (Kind::Acknowledged, None) if run.fate.stored_in == all => s.replicated += run.ids.len(),
+                (Kind::Acknowledged, None) if run.fate.stored_in & all == all => s.replicated += run.ids.len(),
                 (Kind::Acknowledged, None) => s.pending += run.ids.len(),
                 (Kind::Tentative, Some(loss)) => {
                     s.tentative_lost += run.ids.len();
@@ -387,6 +413,40 @@ mod tests {
         let mut l = Ledger::new(1);
         let a = l.write(0, 0, 1);
         l.acknowledge(a, 1);
+    }
+
+    #[test]
+    fn a_retired_store_is_no_longer_required() {
+        let mut l = Ledger::new(2);
+        let both = l.write(0, 0, 2);
+        l.store(both, 0, 0);
+        l.store(both, 1, 5);
+        let waiting = l.write(10, 0, 3);
+        l.store(waiting, 0, 10);
+        assert_eq!((l.summary().replicated, l.summary().pending), (2, 3));
+        l.retire(1, 40);
+        assert_eq!((l.summary().replicated, l.summary().pending), (5, 0), "store 0 holds all: replicated");
+        assert_eq!(l.max_replication_lag_ms(100), 30, "the waiting ones from 10 until the retirement at 40");
+        let later = l.write(50, 0, 1);
+        assert_eq!(l.summary().pending, 1, "not yet stored anywhere");
+        l.store(later, 0, 60);
+        assert_eq!((l.summary().replicated, l.summary().pending), (6, 0));
+        assert_eq!(l.fates(later).next().map(|(_, f)| f.replicated_at_ms), Some(Some(60)));
+    }
+
+    #[test]
+    #[should_panic(expected = "a retired store takes no records")]
+    fn a_retired_store_takes_nothing() {
+        let mut l = Ledger::new(2);
+        l.retire(1, 0);
+        let ids = l.write(0, 0, 1);
+        l.store(ids, 1, 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "one store stays")]
+    fn the_last_store_is_not_retired() {
+        Ledger::new(1).retire(0, 0);
     }
 
     #[test]

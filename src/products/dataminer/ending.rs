@@ -126,6 +126,12 @@ impl DataMiner {
             }
             cx.record(Rec::Lost { count: crate::ledger::count(&held), cause: cause.detail, ids: crate::ledger::format(&held) });
         }
+        // Its database is gone with its data: a record is replicated once the remaining DMA's
+        // database holds it (one store left; a shared storage has only the one anyway).
+        if self.cfg.storage.per_dma() {
+            let store = self.store_of(dma);
+            self.ledger.retire(store, now);
+        }
         cx.record(Rec::EndFailover { dma: self.name(dma).into(), step: "cleaned: its DataMiner ID and data removed".into() });
         if had_proxy {
             self.record_proxy(dma, cx);
