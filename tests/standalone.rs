@@ -114,3 +114,25 @@ fn health_names_a_failing_database_and_waiting_records() {
     assert!(o.rules_fired.iter().any(|(id, n)| id == "DM-STANDALONE" && *n == 0), "it never went down: {:?}", o.rules_fired);
     assert!(t.contains("dma: its database does not answer; dma: 3 records wait in file offloads"), "{t}");
 }
+
+/// Its own database server stops and starts (DM-DB-ON-1 on an agent without a pair): DataMiner
+/// keeps serving, what it gathers waits in file offloads (DM-HELD) and is stored once the
+/// database runs again; the database downtime is the time between. A start without power
+/// changes nothing.
+#[test]
+fn its_database_stops_and_what_it_gathers_waits_in_file_offloads() {
+    let o = run(
+        r#"name: "DMA-1""#,
+        r#"(at: "1m", do: StopDb(Main)), (at: "1m30s", do: Write(count: 3)), (at: "3m", do: StartDb(Main)),
+           (at: "3m30s", do: StopDb(Main)), (at: "3m40s", do: PowerFail(Main)), (at: "3m50s", do: StartDb(Main))"#,
+        r#"(ids: ["DM-HELD"], when: During("1m30s", "2m59s"), that: Records(written: 3, replicated: 0, pending: 3, lost: 0)),
+           (ids: ["DM-HELD"], when: At("3m"), that: Records(written: 3, replicated: 3, pending: 0, lost: 0)),
+           (ids: ["DM-STANDALONE"], when: During("1m", "3m39s"), that: Serving(true))"#,
+    );
+    let t = trace(&o);
+    assert!(o.passed(), "{t}");
+    assert!(t.contains("3 records offloaded to files (the database does not answer) (#0..#2)"), "{t}");
+    assert!(t.contains("3 records stored from file offloads (#0..#2)"), "{t}");
+    assert_eq!(t.matches("DMA-1: database server running").count(), 1, "the start without power changes nothing: {t}");
+    assert_eq!(o.metrics.database_downtime_ms, Some(2 * 60_000 + 10_000), "1m..3m, then 3m30s until the power fails at 3m40s");
+}

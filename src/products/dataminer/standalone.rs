@@ -97,37 +97,56 @@ impl Config {
     }
 }
 
-/// A standalone agent has no commands of its own: the shared actions are its vocabulary.
+/// A standalone agent's own commands beside the shared actions: its own database server stops
+/// and starts, as a pair's DMA's does (DM-DB-ON-1: DataMiner keeps running and what it gathers
+/// waits in file offloads, DM-HELD).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename = "Action")]
-pub enum Command {}
+pub enum Command {
+    StopDb(Target),
+    StartDb(Target),
+}
 
 impl crate::action::Command for Command {
     fn kind(&self) -> &'static str {
-        match *self {}
+        match self {
+            Command::StopDb(_) => "StopDb",
+            Command::StartDb(_) => "StartDb",
+        }
     }
     fn describe(&self) -> String {
-        match *self {}
+        match self {
+            Command::StopDb(_) => "stop the database server".into(),
+            Command::StartDb(_) => "start the database server".into(),
+        }
     }
     fn target(&self) -> Option<&Target> {
-        match *self {}
+        match self {
+            Command::StopDb(t) | Command::StartDb(t) => Some(t),
+        }
     }
 }
 
-/// Nor faults of its own: the world's and the shared ones strike it.
+/// Its own fault: its database server stops (DM-DB-ON-1), and starts again when healed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Fault {}
+pub enum Fault {
+    StopDb,
+}
 
 impl OwnFault for Fault {
     type Command = Command;
     fn label(&self) -> String {
-        match *self {}
+        format!("{self:?}")
     }
-    fn strike(&self, _: &Target, _: Time) -> Vec<Command> {
-        match *self {}
+    fn strike(&self, node: &Target, _: Time) -> Vec<Command> {
+        match self {
+            Fault::StopDb => vec![Command::StopDb(node.clone())],
+        }
     }
-    fn heal(&self, _: &Target) -> Option<Command> {
-        match *self {}
+    fn heal(&self, node: &Target) -> Option<Command> {
+        match self {
+            Fault::StopDb => Some(Command::StartDb(node.clone())),
+        }
     }
 }
 
@@ -213,6 +232,11 @@ pub enum Rec {
     Rejected {
         count: u64,
     },
+    /// Its own database server stopped or started.
+    Db {
+        agent: String,
+        running: bool,
+    },
     World(crate::world::Narration),
 }
 
@@ -225,6 +249,8 @@ impl fmt::Display for Rec {
             Rec::StartFailed { agent, node } => write!(f, "{agent}: DataMiner could not start: database node {node} is missing"),
             Rec::Records { agent, what, count, ids } => write!(f, "{agent}: {count} records {what} ({ids})"),
             Rec::Rejected { count } => write!(f, "{count} records not taken: DataMiner does not run"),
+            Rec::Db { agent, running: true } => write!(f, "{agent}: database server running"),
+            Rec::Db { agent, running: false } => write!(f, "{agent}: database server down"),
             Rec::World(n) => n.fmt(f),
         }
     }
@@ -381,6 +407,21 @@ impl Standalone {
         }
     }
 
+    /// Its own database server (a database on its own machine; with a cluster or STaaS its data
+    /// is elsewhere, so this changes nothing it writes to). A start on a server without power,
+    /// or of a database that runs, changes nothing.
+    fn apply_own(&mut self, command: Command, cx: &mut Cx<'_, '_, Self>) {
+        let changed = match command {
+            Command::StopDb(_) => self.db.stop(),
+            Command::StartDb(_) if cx.net().host(self.host).powered => self.db.start(true).expect("a database that is its own seed always starts"),
+            Command::StartDb(_) => false,
+        };
+        if changed {
+            cx.record(Rec::Db { agent: self.name.clone(), running: self.db.running });
+        }
+        assert!(self.db.running == matches!(command, Command::StartDb(_)) || !changed, "a changed database server is as commanded");
+    }
+
     /// Why `target` is not this agent now (`None`: it is). The parser refuses `Backup` and
     /// `Offline`; `Online` names it only while DataMiner runs.
     fn not_me(&self, target: &Target) -> Option<String> {
@@ -463,7 +504,7 @@ impl Model for Standalone {
                 cx.record(Rec::Script(action.describe()));
                 match *action {
                     Do::Shared(a) => self.apply(a, cx),
-                    Do::Own(c) => match c {},
+                    Do::Own(c) => self.apply_own(c, cx),
                 }
             }
         }
@@ -539,7 +580,7 @@ impl Vocabulary for Standalone {
     }
 
     fn supported_actions(_: &Config) -> Vec<&'static str> {
-        crate::action::supported(&["Stop", "Start", "Restart", "Write"], &[])
+        crate::action::supported(&["Stop", "Start", "Restart", "Write"], &["StopDb", "StartDb"])
     }
 
     fn validate_claim(_: &Config, claim: &Claim) -> Result<(), String> {
@@ -618,7 +659,14 @@ impl ChaosProfile for Standalone {
     type Fault = Fault;
 
     fn alphabet(_: &Config) -> Vec<FaultKind<Fault>> {
-        vec![FaultKind::PullCable(CableRef::Corporate), FaultKind::DisableNic(CableRef::Corporate), FaultKind::Stop, FaultKind::PowerFail, FaultKind::Restart]
+        vec![
+            FaultKind::PullCable(CableRef::Corporate),
+            FaultKind::DisableNic(CableRef::Corporate),
+            FaultKind::Stop,
+            FaultKind::PowerFail,
+            FaultKind::Restart,
+            FaultKind::Own(Fault::StopDb),
+        ]
     }
 
     fn chaos_profile(_: &Config) -> Profile {
