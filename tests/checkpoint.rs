@@ -59,3 +59,34 @@ fn a_run_counts_each_rule_it_decided_by() {
     let fired: Vec<(&str, u32)> = o.rules_fired.iter().map(|(id, n)| (id.as_str(), *n)).collect();
     assert_eq!(fired, [("CP-2", 2), ("CP-3", 1), ("CP-5", 0), ("CP-6", 1), ("CP-8", 1), ("CP-10", 0)], "{fired:?}");
 }
+
+/// A NIC fault that changes nothing is not recorded: S1's NIC disabled twice shows once in the
+/// trace, and enabled once.
+#[test]
+fn a_nic_disabled_twice_is_recorded_once() {
+    let o = run(
+        r#"(at: "1m", do: DisableNic(cable: Corporate, on: "S1")), (at: "1m30s", do: DisableNic(cable: Corporate, on: "S1")), (at: "2m", do: EnableNic(cable: Corporate, on: "S1"))"#,
+        "3m",
+        "",
+    );
+    let at = |text: &str| o.timeline.iter().filter(|l| l.text.contains(text)).map(|l| l.at_ms).collect::<Vec<_>>();
+    assert_eq!(at("S1 NIC disabled"), [60_000], "{}", trace(&o));
+    assert_eq!(at("S1 NIC enabled"), [120_000], "{}", trace(&o));
+}
+
+/// A sync drops from the Standby what the Active lacks, but loses only what no other server
+/// holds: in Collision Mode (CP-6), S1 publishes #0..#1 to S2; when P, the other Active, syncs
+/// S2 with its own database, #0..#1 are gone from S2 but still on S1: nothing is lost.
+#[test]
+fn a_change_another_server_holds_is_not_lost_when_a_standby_is_overwritten() {
+    let o = run(
+        r#"(at: "1m", do: Pull(cable: Corporate, on: "P")), (at: "2m", do: MakeActive("S1")), (at: "3m", do: Edit(on: "S1", count: 2)), (at: "3m10s", do: Publish("S1")),
+           (at: "4m", do: Plug(cable: Corporate, on: "P")), (at: "5m", do: Edit(on: "P", count: 1)), (at: "5m10s", do: Publish("P"))"#,
+        "7m",
+        r#"(ids: ["CP-6"], when: At("7m"), that: Changes(written: 3, lost: 0))"#,
+    );
+    assert!(o.passed(), "{}", trace(&o));
+    let at = |text: &str| o.timeline.iter().filter(|l| l.text.contains(text)).map(|l| l.at_ms).collect::<Vec<_>>();
+    assert_eq!(at("sync S1 -> S2: Synchronized (2 change(s) copied)"), [190_000], "{}", trace(&o));
+    assert_eq!(at("sync P -> S2: Synchronized (1 change(s) copied)"), [310_000], "{}", trace(&o));
+}
