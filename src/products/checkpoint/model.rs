@@ -736,10 +736,11 @@ impl CheckPoint {
         out
     }
 
-    /// While two Active servers run: CP-6 when a Standby was made Active without the Active
+    /// The document of a collision, asked while two Active servers run (a colliding pair, the
+    /// Collision banner, a split brain): CP-6 when a Standby was made Active without the Active
     /// being told; otherwise no document explains it.
     pub fn collision_documented(&self) -> Option<SpecId> {
-        if self.running_actives().count() > 1 { self.collision_by } else { None }
+        self.collision_by
     }
 }
 
