@@ -1238,6 +1238,38 @@ mod tests {
         assert!(traced(&o, "node-master2 running").is_empty(), "the Manager stopped at 3:00 stays stopped");
     }
 
+    /// Changes not yet on both nodes keep the pair from being healthy, alone: written at 1:00,
+    /// they reach the standby at the next file sync (1:51.115).
+    #[test]
+    fn changes_not_on_both_nodes_are_a_health_problem() {
+        let expect = r#"(ids: ["MRS-12011-3"], when: At("1m51s115ms"), that: Healthy), (ids: ["MRS-12011-3"], when: At("1m51s114ms"), that: Healthy)"#;
+        let src =
+            format!(r#"Scenario(name: "m", doc: "", seed: 1, system: MrsManager(), script: [(at: "1m", do: Write(count: 2))], end: "3m", expect: [{expect}])"#);
+        let o = crate::runner::run(&crate::scenario::parse(Path::new("m.ron"), &src).unwrap_or_else(|e| panic!("{e}")), None).expect("runs");
+        assert_eq!(o.expectations[0].failure, None, "synced at 1:51.115");
+        let failure = o.expectations[1].failure.as_ref().map(|f| format!("{f:?}")).unwrap_or_default();
+        assert!(failure.contains("2 change(s) not on both nodes"), "{failure}");
+    }
+
+    /// The timeline's lanes (SVG/HTML report): each node's role, "stopped" while it does not
+    /// run, and each cable plugged or pulled.
+    #[test]
+    fn the_lanes_follow_each_node_and_cable() {
+        let script = r#"(at: "1m", do: Stop(Master2)), (at: "2m", do: Start(Master2)), (at: "2m30s", do: Pull(cable: Corporate, on: Master2)), (at: "2m40s", do: Plug(cable: Corporate, on: Master2))"#;
+        let src = format!(r#"Scenario(name: "m", doc: "", seed: 1, system: MrsManager(), script: [{script}], end: "3m")"#);
+        let o = crate::runner::run(&crate::scenario::parse(Path::new("m.ron"), &src).expect("parses"), None).expect("runs");
+        let lane = |name: &str| {
+            let lane = o.lanes.iter().find(|l| l.name == name).unwrap_or_else(|| panic!("no lane {name}"));
+            lane.segments.iter().map(|(from, _, s)| (*from, s.word.clone())).collect::<Vec<_>>()
+        };
+        let words = |w: &[(u64, &str)]| w.iter().map(|(t, s)| (*t, s.to_string())).collect::<Vec<_>>();
+        assert_eq!(lane("node-master1"), words(&[(0, "active")]));
+        assert_eq!(lane("node-master2"), words(&[(0, "standby"), (60_000, "stopped"), (120_000, "standby")]));
+        let cable = o.lanes.iter().find(|l| l.segments.iter().any(|(_, _, s)| s.word == "pulled")).expect("a pulled cable is drawn");
+        let states: Vec<(u64, &str)> = cable.segments.iter().map(|(from, _, s)| (*from, s.word.as_str())).collect();
+        assert_eq!(states, [(0, "plugged"), (150_000, "pulled"), (160_000, "plugged")], "{}", cable.name);
+    }
+
     /// An MRS node has one network cable: a Sync cable fault is refused, and changes nothing.
     #[test]
     fn a_sync_cable_fault_is_refused() {
