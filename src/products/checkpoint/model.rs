@@ -268,7 +268,7 @@ impl CheckPoint {
             Some("Collision or HA conflict: two Active servers cannot sync".to_string())
         } else if !self.communicating(cx.net(), from, to) {
             Some("not communicating".to_string())
-        } else if !self.master_up(from, to) {
+        } else if !self.master_up() {
             Some(format!("the Primary {} (the synchronization master) is down; promote a Secondary", self.name(self.primary)))
         } else {
             None
@@ -326,11 +326,12 @@ impl CheckPoint {
     }
 
     /// CP-9 (R80 "Failover Between Active and Standby"): the Primary is the synchronization
-    /// master; while it is down, Secondaries cannot sync until one is promoted to Primary. A sync
-    /// the Primary takes part in needs nothing more; between two Secondaries the Primary's
-    /// services must run (`primary_is_sync_master: false` drops the rule).
-    fn master_up(&self, from: Sid, to: Sid) -> bool {
-        !self.cfg.primary_is_sync_master || from == self.primary || to == self.primary || self.server(self.primary).running
+    /// master; while it is down, Secondaries cannot sync until one is promoted to Primary: the
+    /// Primary's services must run (`primary_is_sync_master: false` drops the rule). A sync the
+    /// Primary takes part in needs nothing more, and passes: `sync` asks first that both ends
+    /// run.
+    fn master_up(&self) -> bool {
+        !self.cfg.primary_is_sync_master || self.server(self.primary).running
     }
 
     /// Every running Active syncs every other server (periodically).
@@ -433,8 +434,9 @@ impl CheckPoint {
                     assert_eq!(self.server(n).running, on, "a server's services run exactly while it has power");
                 }
             }
-            // The paths changed: the HA status window must look again.
-            WorldFault::Switch { .. } if applied.changed => cx.touch(),
+            // A cable or switch fault changes paths, which the HA status window reads when it is
+            // looked at. The instant is marked changed already, for the views and the observers:
+            // the action that asked for the fault recorded its script line.
             WorldFault::Cable { .. } | WorldFault::Nic { .. } | WorldFault::Power { .. } | WorldFault::Switch { .. } => {}
         }
     }
@@ -734,10 +736,11 @@ impl CheckPoint {
         out
     }
 
-    /// While two Active servers run: CP-6 when a Standby was made Active without the Active
+    /// The document of a collision, asked while two Active servers run (a colliding pair, the
+    /// Collision banner, a split brain): CP-6 when a Standby was made Active without the Active
     /// being told; otherwise no document explains it.
     pub fn collision_documented(&self) -> Option<SpecId> {
-        if self.running_actives().count() > 1 { self.collision_by } else { None }
+        self.collision_by
     }
 }
 

@@ -102,3 +102,20 @@ impl Claim {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// `Event(text)` without a count holds once such an event is logged, and fails before.
+    #[test]
+    fn an_event_claim_without_a_count_needs_one_logged() {
+        let expect =
+            r#"(ids: ["MRS-SWITCHOVER"], when: At("59s"), that: Event(text: "12026")), (ids: ["MRS-SWITCHOVER"], when: At("1m"), that: Event(text: "12026"))"#;
+        let src = format!(r#"Scenario(name: "e", doc: "", seed: 1, system: MrsManager(), script: [(at: "1m", do: Switch)], end: "2m", expect: [{expect}])"#);
+        let o = crate::runner::run(&crate::scenario::parse(Path::new("e.ron"), &src).unwrap_or_else(|e| panic!("{e}")), None).expect("runs");
+        let failures: Vec<Option<String>> = o.expectations.iter().map(|e| e.failure.as_ref().map(|f| format!("{f:?}"))).collect();
+        assert!(failures[0].as_ref().is_some_and(|f| f.contains("none logged")), "{failures:?}");
+        assert_eq!(failures[1], None, "the switchover at 1:00 logged 12026");
+    }
+}

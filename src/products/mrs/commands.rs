@@ -136,7 +136,21 @@ impl crate::fault::OwnFault for Fault {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::Command as _;
     use crate::fault::OwnFault;
+
+    /// Records written to the OMS database are workload, counted in the script's totals; the
+    /// pair's faults are neither.
+    #[test]
+    fn a_database_write_is_workload_and_its_records_are_counted() {
+        let write = Command::WriteOmsData { count: 3 };
+        assert_eq!(write.count(), Some(Count::Records(3)), "the script's totals count each record");
+        assert!(write.is_workload(), "a database write is workload");
+        for fault in [Command::FailResource(Target::Main, ResourceName::Tomcat), Command::BreakSyncFile(Target::Main), Command::FillBackupDisk(Target::Main)] {
+            assert_eq!(fault.count(), None, "{fault:?}");
+            assert!(!fault.is_workload(), "{fault:?} is a fault, not workload");
+        }
+    }
 
     #[test]
     fn each_fault_is_named_struck_and_healed_by_its_commands() {

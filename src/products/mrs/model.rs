@@ -201,7 +201,6 @@ pub struct ActiveStandby {
     /// Why the last sync check failed, and which standby failed to sync, while it fails. The
     /// alarm's parameters are those of the failed check until a check says otherwise.
     pub(super) sync_failure: Option<(String, NodeId)>,
-    pub(super) switchovers: u32,
     /// The event list: each logged event's text, in order (events never clear; the trace has
     /// their times).
     pub(super) events: Vec<String>,
@@ -349,7 +348,6 @@ impl ActiveStandby {
             console: Console::default(),
             last_good_sync_ms: Some(0),
             sync_failure: None,
-            switchovers: 0,
             events: Vec::new(),
             heartbeat_alarms: [false; 2],
             timers,
@@ -524,11 +522,11 @@ impl ActiveStandby {
         peer.running && self.peers_connected(net) && (self.active_last(n) || !net.reaches_ip(peer.port, self.gateway))
     }
 
-    /// Whether `n` was active more recently than its peer (`Main` when neither was, or both at
-    /// once).
+    /// Whether `n` stopped being active no earlier than its peer. When both did at once, both
+    /// were active last: `on_heartbeat` asks `Main` first, and once it takes the role its peer
+    /// no longer takes over (an active runs), so `Main` wins the tie.
     fn active_last(&self, n: NodeId) -> bool {
-        let (mine, theirs) = (self.node(n).last_active_ms, self.node(n.other()).last_active_ms);
-        mine > theirs || (mine == theirs && n == NodeId::Main)
+        self.node(n).last_active_ms >= self.node(n.other()).last_active_ms
     }
 
     /// The gateway arbitration (an assumption, `gateway_loss`): an active that has not reached
@@ -728,7 +726,6 @@ impl ActiveStandby {
             false => Loss { mechanism: "manual switchover with the databases not synchronized", documented: None },
         };
         self.hand_over(to.other(), to, why, [loss, db_loss], cx);
-        self.switchovers += 1;
         if let Some(e) = &self.profile.switchover_event {
             let text = format!("{} {} ({} active)", e.id, e.title, self.name(to));
             self.events.push(text.clone());
@@ -811,16 +808,15 @@ impl ActiveStandby {
 
     fn apply(&mut self, action: Action, node: Option<NodeId>, cx: &mut Cx<'_, '_>) {
         let n = || node.expect("resolved");
+        if matches!(action, Action::Pull { cable: CableRef::Sync, .. } | Action::Plug { cable: CableRef::Sync, .. }) {
+            return cx.record(Rec::Refused { what: "Sync cable".into(), why: "each node has one network cable (use Corporate)".into() });
+        }
         // World faults: the world says what they mean and applies them; `after_fault` reacts.
         let (host, port) = node.map(|n| (self.node(n).host, self.node(n).port)).unzip();
-        let sync = matches!(action, Action::Pull { cable: CableRef::Sync, .. } | Action::Plug { cable: CableRef::Sync, .. });
-        if !sync && let Some(faults) = cx.world().faults_of(&action, host, port.as_slice(), self.switch) {
+        if let Some(faults) = cx.world().faults_of(&action, host, port.as_slice(), self.switch) {
             return faults.into_iter().for_each(|fault| cx.request(fault));
         }
         match action {
-            Action::Pull { cable, .. } | Action::Plug { cable, .. } if cable == CableRef::Sync => {
-                cx.record(Rec::Refused { what: "Sync cable".into(), why: "each node has one network cable (use Corporate)".into() });
-            }
             Action::Stop(_) => self.set_running(n(), false, cx),
             Action::Start(_) => self.start(n(), cx),
             Action::Restart { duration, .. } => {
@@ -893,8 +889,9 @@ impl ActiveStandby {
                     assert_eq!(self.node(n).running, on, "a node runs exactly while its server has power");
                 }
             }
-            // The paths changed: whatever depends on them (heartbeats, sync) must look again.
-            WorldFault::Switch { .. } if applied.changed => cx.touch(),
+            // A cable or switch fault changes paths, which the pair reads when its timers fire
+            // (heartbeats, syncs). The instant is marked changed already, for the views and the
+            // observers: the action that asked for the fault recorded its script line.
             WorldFault::Cable { .. } | WorldFault::Nic { .. } | WorldFault::Power { .. } | WorldFault::Switch { .. } => {}
         }
     }
@@ -1149,5 +1146,136 @@ fn role_word(role: Role) -> (&'static str, Meaning) {
 impl From<crate::world::Narration> for Rec {
     fn from(n: crate::world::Narration) -> Rec {
         Rec::World(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// A run of MRS Manager (seed 1) on a declared world whose HA heartbeat has a cross cable of
+    /// its own, while service and the gateway (10.0.0.254, the switch `core`) are on `nic`
+    /// (as scenarios/world-mrs-heartbeat-network.ron), with `script`.
+    fn on_heartbeat_network(script: &str) -> crate::runner::Outcome {
+        let world = r#"world: (
+            hosts: [
+                (name: "node-master1", nics: [(name: "nic", addr: "10.0.0.1/24"), (name: "hb", addr: "192.168.1.1/30")]),
+                (name: "node-master2", nics: [(name: "nic", addr: "10.0.0.2/24"), (name: "hb", addr: "192.168.1.2/30")]),
+                (name: "ops-pc", nics: [(name: "nic", addr: "10.0.0.50/24")]),
+            ],
+            switches: [(name: "core", addr: "10.0.0.254/24")],
+            cables: [
+                (name: "m1", ends: (Nic("node-master1", "nic"), Switch("core"))),
+                (name: "m2", ends: (Nic("node-master2", "nic"), Switch("core"))),
+                (name: "ops", ends: (Nic("ops-pc", "nic"), Switch("core"))),
+                (name: "heartbeat", ends: (Nic("node-master1", "hb"), Nic("node-master2", "hb"))),
+            ],
+        )"#;
+        let system = r#"MrsManager(bind: (nic: "nic", heartbeat: "hb", floating_ip: "10.0.0.100/24", gateway: "10.0.0.254", client: "ops-pc"))"#;
+        let src = format!(r#"Scenario(name: "m", doc: "", seed: 1, {world}, system: {system}, script: [{script}], end: "6m")"#);
+        let scenario = crate::scenario::parse(Path::new("m.ron"), &src).unwrap_or_else(|e| panic!("{e}"));
+        crate::runner::run(&scenario, None).expect("runs")
+    }
+
+    fn traced(o: &crate::runner::Outcome, text: &str) -> Vec<u64> {
+        o.timeline.iter().filter(|l| l.text.contains(text)).map(|l| l.at_ms).collect()
+    }
+
+    /// Two standbys that hear each other and no active (the active stepped down while the
+    /// gateway was gone, the standby could not take over without it): once both reach the
+    /// gateway again, the one that was active last takes the role, also when it is Backup.
+    /// Here node-master2 became active by a manual switchover at 1:00 and stepped down at 2:06.
+    #[test]
+    fn with_no_active_the_node_active_last_takes_the_role() {
+        let o = on_heartbeat_network(r#"(at: "1m", do: Switch), (at: "2m", do: FailSwitch), (at: "3m", do: RestoreSwitch)"#);
+        assert_eq!(traced(&o, "node-master2 => standby (the gateway 10.0.0.254 unreachable for 7s: an isolated active steps down)"), [126_000]);
+        assert_eq!(traced(&o, "node-master2 => active (no active, and node-master2 was active last)"), [180_000]);
+        assert!(traced(&o, "node-master1 => active").is_empty(), "node-master1 was active before node-master2, and stays standby");
+    }
+
+    /// "Active last" is when a node last stopped being active, not when it became active: after
+    /// a dual-active pair is resolved (node-master2, active from 2:30, steps down at 3:00 for
+    /// node-master1, active from t = 0), node-master1 is the one active last when it steps down
+    /// at 3:36, though it became active long before node-master2.
+    #[test]
+    fn active_last_counts_from_when_a_node_left_the_active_role() {
+        let script = r#"(at: "1m500ms", do: Pull(cable: "heartbeat")), (at: "2m", do: Stop(Master2)), (at: "2m30s", do: Start(Master2)),
+            (at: "3m", do: Plug(cable: "heartbeat")), (at: "3m30s", do: FailSwitch), (at: "5m", do: RestoreSwitch)"#;
+        let o = on_heartbeat_network(script);
+        assert_eq!(traced(&o, "node-master2 => active (started; no active peer reachable)"), [150_000]);
+        assert_eq!(traced(&o, "node-master2 => standby (node-master1 was active first: dual-active resolved)"), [180_000]);
+        assert_eq!(traced(&o, "node-master1 => standby (the gateway 10.0.0.254 unreachable for 7s"), [216_000]);
+        assert_eq!(traced(&o, "node-master1 => active (no active, and node-master1 was active last)"), [300_000]);
+    }
+
+    /// Two standbys that stopped being active at the same instant: node-master2, cut off from
+    /// the gateway since 1:50, becomes active by a manual switchover at 2:00 and steps down at
+    /// once; the switch fails at 2:00 too, so node-master1 cannot take over. When both reach
+    /// the gateway again (3:00) both were active last, and node-master1 (Main) takes the role.
+    #[test]
+    fn with_no_active_a_tie_goes_to_main() {
+        let script = r#"(at: "1m50s", do: Pull(cable: "m2")), (at: "2m", do: Switch), (at: "2m", do: FailSwitch),
+            (at: "3m", do: RestoreSwitch), (at: "3m", do: Plug(cable: "m2"))"#;
+        let o = on_heartbeat_network(script);
+        assert_eq!(traced(&o, "node-master1 => standby (manual switchover by an administrator)"), [120_000]);
+        assert_eq!(traced(&o, "node-master2 => standby (the gateway 10.0.0.254 unreachable for 7s"), [120_000]);
+        assert_eq!(traced(&o, "node-master1 => active (no active, and node-master1 was active last)"), [180_000]);
+        assert!(traced(&o, "node-master2 => active (no active").is_empty(), "node-master2 does not take over beside node-master1");
+    }
+
+    /// A world fault that changes nothing is not narrated and changes nothing in the pair: a
+    /// NIC disabled twice is recorded once, and a power-on of a server that has power does not
+    /// start the Manager stopped on it.
+    #[test]
+    fn a_fault_that_changes_nothing_changes_nothing() {
+        let script = r#"(at: "1m", do: DisableNic(cable: Corporate, on: Master2)), (at: "1m30s", do: DisableNic(cable: Corporate, on: Master2)),
+            (at: "2m", do: EnableNic(cable: Corporate, on: Master2)), (at: "3m", do: Stop(Master2)), (at: "3m30s", do: PowerOn(Master2))"#;
+        let src = format!(r#"Scenario(name: "m", doc: "", seed: 1, system: MrsManager(), script: [{script}], end: "5m")"#);
+        let o = crate::runner::run(&crate::scenario::parse(Path::new("m.ron"), &src).expect("parses"), None).expect("runs");
+        assert_eq!(traced(&o, "node-master2 NIC disabled"), [60_000]);
+        assert_eq!(traced(&o, "node-master2 NIC enabled"), [120_000]);
+        assert_eq!(traced(&o, "node-master2 stopped"), [180_000]);
+        assert!(traced(&o, "node-master2 running").is_empty(), "the Manager stopped at 3:00 stays stopped");
+    }
+
+    /// Changes not yet on both nodes keep the pair from being healthy, alone: written at 1:00,
+    /// they reach the standby at the next file sync (1:51.115).
+    #[test]
+    fn changes_not_on_both_nodes_are_a_health_problem() {
+        let expect = r#"(ids: ["MRS-12011-3"], when: At("1m51s115ms"), that: Healthy), (ids: ["MRS-12011-3"], when: At("1m51s114ms"), that: Healthy)"#;
+        let src =
+            format!(r#"Scenario(name: "m", doc: "", seed: 1, system: MrsManager(), script: [(at: "1m", do: Write(count: 2))], end: "3m", expect: [{expect}])"#);
+        let o = crate::runner::run(&crate::scenario::parse(Path::new("m.ron"), &src).unwrap_or_else(|e| panic!("{e}")), None).expect("runs");
+        assert_eq!(o.expectations[0].failure, None, "synced at 1:51.115");
+        let failure = o.expectations[1].failure.as_ref().map(|f| format!("{f:?}")).unwrap_or_default();
+        assert!(failure.contains("2 change(s) not on both nodes"), "{failure}");
+    }
+
+    /// The timeline's lanes (SVG/HTML report): each node's role, "stopped" while it does not
+    /// run, and each cable plugged or pulled.
+    #[test]
+    fn the_lanes_follow_each_node_and_cable() {
+        let script = r#"(at: "1m", do: Stop(Master2)), (at: "2m", do: Start(Master2)), (at: "2m30s", do: Pull(cable: Corporate, on: Master2)), (at: "2m40s", do: Plug(cable: Corporate, on: Master2))"#;
+        let src = format!(r#"Scenario(name: "m", doc: "", seed: 1, system: MrsManager(), script: [{script}], end: "3m")"#);
+        let o = crate::runner::run(&crate::scenario::parse(Path::new("m.ron"), &src).expect("parses"), None).expect("runs");
+        let lane = |name: &str| {
+            let lane = o.lanes.iter().find(|l| l.name == name).unwrap_or_else(|| panic!("no lane {name}"));
+            lane.segments.iter().map(|(from, _, s)| (*from, s.word.clone())).collect::<Vec<_>>()
+        };
+        let words = |w: &[(u64, &str)]| w.iter().map(|(t, s)| (*t, s.to_string())).collect::<Vec<_>>();
+        assert_eq!(lane("node-master1"), words(&[(0, "active")]));
+        assert_eq!(lane("node-master2"), words(&[(0, "standby"), (60_000, "stopped"), (120_000, "standby")]));
+        let cable = o.lanes.iter().find(|l| l.segments.iter().any(|(_, _, s)| s.word == "pulled")).expect("a pulled cable is drawn");
+        let states: Vec<(u64, &str)> = cable.segments.iter().map(|(from, _, s)| (*from, s.word.as_str())).collect();
+        assert_eq!(states, [(0, "plugged"), (150_000, "pulled"), (160_000, "plugged")], "{}", cable.name);
+    }
+
+    /// An MRS node has one network cable: a Sync cable fault is refused, and changes nothing.
+    #[test]
+    fn a_sync_cable_fault_is_refused() {
+        let src = r#"Scenario(name: "m", doc: "", seed: 1, system: MrsManager(), script: [(at: "1m", do: Pull(cable: Sync, on: Active)), (at: "2m", do: Plug(cable: Sync, on: Master2))], end: "3m")"#;
+        let o = crate::runner::run(&crate::scenario::parse(Path::new("m.ron"), src).expect("parses"), None).expect("runs");
+        assert_eq!(traced(&o, "refused: Sync cable: each node has one network cable (use Corporate)"), [60_000, 120_000]);
+        assert!(traced(&o, "pulled out").is_empty(), "no cable was pulled");
     }
 }

@@ -257,6 +257,19 @@ mod words {
         }
     }
 
+    /// The health a chaos run checks at its end (liveness) is the pair's: a stopped standby is
+    /// a problem that names it.
+    #[test]
+    fn the_health_chaos_checks_is_the_pairs() {
+        let src = r#"Scenario(name: "w", doc: "", system: MrsManager(), script: [(at: "1m", do: Stop(Master2))], end: "2m")"#;
+        let sc = crate::scenario::parse(Path::new("w.ron"), src).expect("parses");
+        let crate::products::System::MrsManager(cfg) = &sc.system else { panic!("an MRS Manager scenario") };
+        let mut sim = crate::runner::prepare::<super::MrsManager>(&crate::runner::Setup::one(cfg, None), &sc.script, 1, false);
+        sim.run_until(sc.end.0).expect("runs");
+        let problems: Vec<String> = sim.model.health(0).iter().map(|p| format!("{p:?}")).collect();
+        assert!(problems.iter().any(|p| p.contains("node-master2 is not running")), "{problems:?}");
+    }
+
     #[test]
     fn a_claim_about_a_node_the_pair_does_not_have_is_refused() {
         let src = r#"Scenario(name: "w", doc: "", system: MrsManager(), end: "3m", expect: [(ids: ["MRS-12010"], when: At("1m"), that: Role("node-master3", Active))])"#;
