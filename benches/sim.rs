@@ -9,9 +9,9 @@
 //! - `model/*`: the full DataMiner model with the trace on, steady state and under faults.
 //! - `suite/*`: every file in `scenarios/`, parsed and run, single-threaded.
 //! - `script/steps/*`: 1k, 10k and 100k script steps, to keep the cost linear in them.
-//! - `queue/*`: the event orders (binary heap, radix heap, timing wheel, and the adaptive one
-//!   the engine uses: heap, then wheel) side by side on
-//!   the same workload: N periodic timers 5 s apart with spread phases, as N/6 pairs make.
+//! - `queue/*`: the event orders (binary heap, radix heap, sorted vector, timing wheel, and the
+//!   adaptive one the engine uses: sorted vector, then wheel) side by side on the same
+//!   workload: N periodic timers 5 s apart with spread phases, as N/6 pairs make.
 //! - `world/*`: 10, 100 and 1,000 default DataMiner pairs on a two-tier network for 24 virtual
 //!   hours, trace off (`world/1000_pairs_24h`), each beside the bare heap loop of the same run:
 //!   as many timers, as many events (`world/1000_bare_heap`); compare per event.
@@ -212,12 +212,13 @@ fn periodic<O: failsim::engine::Order<u32>>(timers: u64, events: u64) -> u64 {
 }
 
 fn bench_queue(c: &mut Criterion) {
-    use failsim::engine::{AdaptiveOrder, HeapOrder, RadixOrder, WheelOrder};
+    use failsim::engine::{AdaptiveOrder, HeapOrder, RadixOrder, SortedOrder, WheelOrder};
     let mut g = c.benchmark_group("queue");
     for timers in [6u64, 600, 6_000] {
         g.throughput(Throughput::Elements(EVENTS));
         g.bench_with_input(BenchmarkId::new("binary_heap", timers), &timers, |b, t| b.iter(|| periodic::<HeapOrder<u32>>(*t, EVENTS)));
         g.bench_with_input(BenchmarkId::new("radix_heap", timers), &timers, |b, t| b.iter(|| periodic::<RadixOrder<u32>>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("sorted_vec", timers), &timers, |b, t| b.iter(|| periodic::<SortedOrder<u32>>(*t, EVENTS)));
         g.bench_with_input(BenchmarkId::new("timing_wheel", timers), &timers, |b, t| b.iter(|| periodic::<WheelOrder<u32>>(*t, EVENTS)));
         g.bench_with_input(BenchmarkId::new("adaptive", timers), &timers, |b, t| b.iter(|| periodic::<AdaptiveOrder<u32>>(*t, EVENTS)));
     }
