@@ -425,6 +425,42 @@ mod tests {
     }
 
     #[test]
+    fn an_event_scheduled_from_outside_is_seen_by_the_next_peek() {
+        let mut sim = Sim::build(false, |cx| {
+            cx.schedule_in(50, ());
+            Counter { handled: Vec::new(), settles: Vec::new(), echo: false }
+        });
+        assert_eq!(sim.peek_time(), Some(50));
+        sim.schedule_at(20, ());
+        assert_eq!(sim.peek_time(), Some(20), "the kept peek is dropped by a push");
+        assert_eq!(sim.step_timestamp(), Ok(Some(20)));
+        assert!(sim.changed(), "the model touched its state at 20");
+        sim.with_ctx(|_, cx| cx.schedule_in(10, ()));
+        assert_eq!(sim.peek_time(), Some(30), "and by a push through a context");
+        sim.run_until(100).unwrap();
+        assert_eq!(sim.model.handled, vec![20, 30, 50]);
+    }
+
+    /// A model that changes nothing.
+    struct Idle;
+    impl Model for Idle {
+        type Event = ();
+        type Record = ();
+        fn handle(&mut self, _: (), _: &mut Ctx<'_, (), ()>) {}
+    }
+
+    #[test]
+    fn an_instant_that_changes_nothing_is_marked_unchanged() {
+        let mut sim = Sim::build(false, |cx| {
+            cx.schedule_in(5, ());
+            Idle
+        });
+        assert!(sim.changed(), "a new run shows its first state");
+        sim.step_timestamp().unwrap();
+        assert!(!sim.changed());
+    }
+
+    #[test]
     fn a_delay_past_the_end_of_time_saturates_and_still_runs() {
         let mut sim = Sim::build(false, |cx| {
             cx.schedule_in(5, ());

@@ -873,9 +873,13 @@ mod tests {
         assert_eq!(e(7, 7).cmp(&e(7, 7)), Ordering::Equal);
         let q = |time, seq| Queued { entry: e(time, seq), event: () };
         assert!(q(1, 9) < q(2, 0) && q(1, 9) <= q(2, 0) && q(2, 0) > q(1, 9) && q(2, 0) >= q(1, 9));
+        let (early, late) = (q(1, 9), q(2, 0));
+        assert!(!early.ge(&late) && !late.le(&early), "and not the other way");
         let (same, twin) = (q(3, 3), q(3, 3));
         assert!(same.le(&twin) && same.ge(&twin), "an entry is at most and at least itself");
         assert!(!same.lt(&twin) && !same.gt(&twin), "and not below nor above it");
+        assert!(same == twin && q(3, 3) != q(3, 4), "equal by the entry");
+        assert_eq!(q(3, 3).partial_cmp(&q(3, 4)), Some(Ordering::Less));
     }
 
     #[test]
@@ -953,13 +957,38 @@ mod tests {
         assert_eq!(q.pop(), None, "the live arming, pulled into the wheel, was cancelled");
     }
 
+    /// Each order through the trait alone: pushes in a shuffled order, pops in key order, then
+    /// nothing.
+    #[test]
+    fn every_order_pops_in_key_order_through_the_trait() {
+        fn drain<O: Order<u64>>() -> Vec<u64> {
+            let mut o = O::default();
+            for (seq, time) in [5u64, 1, 9_000, 1, 40, 3 * WHEEL_SLOTS, 0].into_iter().enumerate() {
+                o.push(Queued { entry: Entry { time, seq: seq as u64, timer: NO_TIMER, generation: 0 }, event: time });
+            }
+            assert_eq!(o.len(), 7);
+            let popped: Vec<u64> = std::iter::from_fn(|| o.pop()).map(|q| q.event).collect();
+            assert!(o.is_empty() && o.peek().is_none(), "drained");
+            popped
+        }
+        let expected = vec![0, 1, 1, 5, 40, 9_000, 3 * WHEEL_SLOTS];
+        assert_eq!(drain::<HeapOrder<u64>>(), expected);
+        assert_eq!(drain::<RadixOrder<u64>>(), expected);
+        assert_eq!(drain::<SortedOrder<u64>>(), expected);
+        assert_eq!(drain::<WheelOrder<u64>>(), expected);
+        assert_eq!(drain::<AdaptiveOrder<u64>>(), expected);
+    }
+
     #[test]
     fn now_advances_with_pops() {
         let mut q = EventQueue::new();
+        assert!(q.is_empty());
         q.push(7, ());
+        assert!(!q.is_empty());
         assert_eq!(q.now(), 0);
         q.pop();
         assert_eq!(q.now(), 7);
+        assert!(q.is_empty());
     }
 
     /// Every order pops the same sequence for the same pushes, pops and peeks.
