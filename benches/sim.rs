@@ -3,15 +3,21 @@
 //!
 //! - `engine/*`: a heartbeat-only workload (4 periodic timers, as one pair's default heartbeat
 //!   set) through the engine, beside a bare `BinaryHeap` loop doing the same schedule.
+//! - `anchor/*`: the anchors' heartbeat model (`anchor/heartbeats.rs`: pairs of nodes sending
+//!   each other heartbeats over a lossy link, failure detectors re-armed by each delivery) on the
+//!   engine and on a plain `BinaryHeap` + ChaCha8 loop, at 1, 100 and 1,000 pairs.
 //! - `model/*`: the full DataMiner model with the trace on, steady state and under faults.
 //! - `suite/*`: every file in `scenarios/`, parsed and run, single-threaded.
 //! - `script/steps/*`: 1k, 10k and 100k script steps, to keep the cost linear in them.
-//! - `queue/*`: the event orders (binary heap, radix heap, timing wheel, and the adaptive one
-//!   the engine uses: heap, then wheel) side by side on
-//!   the same workload: N periodic timers 5 s apart with spread phases, as N/6 pairs make.
+//! - `queue/*`: the event orders (binary heap, radix heap, sorted vector, timing wheel, and the
+//!   adaptive one the engine uses: sorted vector, then wheel) side by side on the same
+//!   workload: N periodic timers 5 s apart with spread phases, as N/6 pairs make.
 //! - `world/*`: 10, 100 and 1,000 default DataMiner pairs on a two-tier network for 24 virtual
 //!   hours, trace off (`world/1000_pairs_24h`), each beside the bare heap loop of the same run:
 //!   as many timers, as many events (`world/1000_bare_heap`); compare per event.
+
+#[path = "anchor/heartbeats.rs"]
+mod heartbeats;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use failsim::engine::{Ctx, Model, Sim, TimerId};
@@ -78,6 +84,23 @@ fn bench_engine(c: &mut Criterion) {
     g.throughput(Throughput::Elements(EVENTS));
     g.bench_function("bare_binary_heap", |b| b.iter(|| bare_heap(black_box(EVENTS))));
     g.bench_function("engine_heartbeats", |b| b.iter(|| engine(black_box(EVENTS))));
+    g.finish();
+}
+
+/// The anchors' heartbeat model (`anchor/heartbeats.rs`) on failsim's engine and on the plain
+/// `BinaryHeap` + ChaCha8 loop, interleaved per size: 1, 100 and 1,000 pairs, each for as many
+/// virtual seconds as make about 400,000 events. Throughput is the events, so the ratio of the
+/// two is the engine's speed over the plain loop's.
+fn bench_anchor(c: &mut Criterion) {
+    let mut g = c.benchmark_group("anchor");
+    for pairs in [1u32, 100, 1_000] {
+        let end_ms = 100_000_000 / u64::from(pairs);
+        let (engine, plain) = (heartbeats::engine(pairs, end_ms, 1), heartbeats::plain(pairs, end_ms, 1));
+        assert_eq!(engine, plain, "both loops run the same model");
+        g.throughput(Throughput::Elements(engine.events));
+        g.bench_with_input(BenchmarkId::new("plain_loop", pairs), &pairs, |b, p| b.iter(|| heartbeats::plain(*p, end_ms, 1)));
+        g.bench_with_input(BenchmarkId::new("engine", pairs), &pairs, |b, p| b.iter(|| heartbeats::engine(*p, end_ms, 1)));
+    }
     g.finish();
 }
 
@@ -189,12 +212,13 @@ fn periodic<O: failsim::engine::Order<u32>>(timers: u64, events: u64) -> u64 {
 }
 
 fn bench_queue(c: &mut Criterion) {
-    use failsim::engine::{AdaptiveOrder, HeapOrder, RadixOrder, WheelOrder};
+    use failsim::engine::{AdaptiveOrder, HeapOrder, RadixOrder, SortedOrder, WheelOrder};
     let mut g = c.benchmark_group("queue");
     for timers in [6u64, 600, 6_000] {
         g.throughput(Throughput::Elements(EVENTS));
         g.bench_with_input(BenchmarkId::new("binary_heap", timers), &timers, |b, t| b.iter(|| periodic::<HeapOrder<u32>>(*t, EVENTS)));
         g.bench_with_input(BenchmarkId::new("radix_heap", timers), &timers, |b, t| b.iter(|| periodic::<RadixOrder<u32>>(*t, EVENTS)));
+        g.bench_with_input(BenchmarkId::new("sorted_vec", timers), &timers, |b, t| b.iter(|| periodic::<SortedOrder<u32>>(*t, EVENTS)));
         g.bench_with_input(BenchmarkId::new("timing_wheel", timers), &timers, |b, t| b.iter(|| periodic::<WheelOrder<u32>>(*t, EVENTS)));
         g.bench_with_input(BenchmarkId::new("adaptive", timers), &timers, |b, t| b.iter(|| periodic::<AdaptiveOrder<u32>>(*t, EVENTS)));
     }
@@ -236,6 +260,6 @@ fn bench_world(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_model, bench_suite, bench_chaos, bench_sweep, bench_script_steps, bench_queue }
+criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_anchor, bench_model, bench_suite, bench_chaos, bench_sweep, bench_script_steps, bench_queue }
 criterion_group! { name = world; config = Criterion::default().sample_size(10).measurement_time(std::time::Duration::from_secs(60)); targets = bench_world }
 criterion_main!(benches, world);

@@ -3,8 +3,8 @@
 //! Virtual time is an integer count of milliseconds ([`Time`]). Events wait in a queue ordered by
 //! `(time, insertion sequence)`, so two events at the same instant always run in the order they
 //! were scheduled. Timers are slots with a generation counter: re-arming or cancelling bumps the
-//! generation and the stale queue entry is skipped when it surfaces, so both are O(log n) pushes
-//! and never a search through the heap.
+//! generation and the stale queue entry is skipped when it surfaces (or unlinked at once, where
+//! the order knows its place), so neither ever searches the queue.
 //!
 //! The engine knows nothing of products, networks or files: it runs any [`Model`]. Durations
 //! are plain integers here; the file syntax for them lives in [`crate::units`].
@@ -13,7 +13,7 @@ mod queue;
 mod rng;
 mod trace;
 
-pub use queue::{AdaptiveOrder, EventQueue, HeapOrder, Order, RadixOrder, TimerId, WheelOrder};
+pub use queue::{AdaptiveOrder, EventQueue, HeapOrder, Order, RadixOrder, SortedOrder, TimerId, WheelOrder};
 pub use rng::{Rng, StreamAllocator, StreamId, Streams};
 pub use trace::{Trace, fnv1a64};
 
@@ -158,6 +158,10 @@ pub struct Sim<M: Model> {
     queue: EventQueue<M::Event>,
     trace: Trace<M::Record>,
     events_handled: u64,
+    /// The next live event's time as the last step peeked it, while nothing has touched the
+    /// queue since (`None`: ask the queue): so the run loop's look at the next instant is not
+    /// a second peek.
+    peeked: Option<Option<Time>>,
     /// Whether the last timestamp changed the model (observers may skip unchanged instants).
     changed: bool,
     max_events_per_instant: u64,
@@ -171,6 +175,7 @@ impl<M: Model> Sim<M> {
             queue: EventQueue::new(),
             trace: Trace::new(trace_enabled),
             events_handled: 0,
+            peeked: None,
             changed: true,
             max_events_per_instant: MAX_EVENTS_PER_INSTANT,
             max_events: MAX_EVENTS_PER_RUN,
@@ -185,7 +190,16 @@ impl<M: Model> Sim<M> {
         let mut cx = Ctx { queue: &mut queue, trace: &mut trace, changed: false };
         let mut model = build(&mut cx);
         model.settle(&mut cx);
-        Sim { model, queue, trace, events_handled: 0, changed: true, max_events_per_instant: MAX_EVENTS_PER_INSTANT, max_events: MAX_EVENTS_PER_RUN }
+        Sim {
+            model,
+            queue,
+            trace,
+            events_handled: 0,
+            peeked: None,
+            changed: true,
+            max_events_per_instant: MAX_EVENTS_PER_INSTANT,
+            max_events: MAX_EVENTS_PER_RUN,
+        }
     }
 
     /// Sets the bound on events handled in the whole run.
@@ -207,8 +221,15 @@ impl<M: Model> Sim<M> {
     }
 
     /// Time of the next live event, if any.
+    #[inline]
     pub fn peek_time(&mut self) -> Option<Time> {
-        self.queue.peek_time()
+        if let Some(peeked) = self.peeked {
+            debug_assert_eq!(peeked, self.queue.peek_time(), "nothing touched the queue since the step's peek");
+            return peeked;
+        }
+        let peeked = self.queue.peek_time();
+        self.peeked = Some(peeked);
+        peeked
     }
 
     pub fn trace(&self) -> &Trace<M::Record> {
@@ -226,11 +247,13 @@ impl<M: Model> Sim<M> {
 
     /// Schedules an event from outside the model (the scenario script, say).
     pub fn schedule_at(&mut self, at: Time, event: M::Event) {
+        self.peeked = None;
         self.queue.push(at, event);
     }
 
     /// Runs `f` against the model with a context at the current time (initial setup, probes).
     pub fn with_ctx<T>(&mut self, f: impl FnOnce(&mut M, &mut Ctx<'_, M::Event, M::Record>) -> T) -> T {
+        self.peeked = None;
         let mut cx = Ctx { queue: &mut self.queue, trace: &mut self.trace, changed: false };
         let out = f(&mut self.model, &mut cx);
         if cx.changed {
@@ -243,45 +266,63 @@ impl<M: Model> Sim<M> {
     /// Returns that timestamp, or `None` when the queue is empty; an [`Overrun`] when the model
     /// handled more events at that instant than the bound allows.
     pub fn step_timestamp(&mut self) -> Result<Option<Time>, Overrun> {
-        let Some(at) = self.queue.peek_time() else { return Ok(None) };
+        let Some(at) = self.peek_time() else { return Ok(None) };
         self.step_peeked(at)?;
         Ok(Some(at))
     }
 
-    /// Handles every event of `at`, the next timestamp, which the caller has just peeked (so
-    /// the queue is not asked twice), then settles the model once if it changed.
+    /// Handles every event of `at`, the next timestamp, which the caller has just peeked (and
+    /// changed nothing since), then settles the model once if it changed. Per event: one pop,
+    /// one peek (which also finds where the instant ends, and is kept for the caller's next
+    /// look), one comparison with the instant's budget (the events both bounds still allow,
+    /// taken once per instant).
     pub(crate) fn step_peeked(&mut self, at: Time) -> Result<(), Overrun> {
-        debug_assert_eq!(self.queue.peek_time(), Some(at), "`at` is the next timestamp");
+        debug_assert_eq!(self.peek_time(), Some(at), "`at` is the next timestamp");
+        assert!(self.events_handled <= self.max_events, "a run stops at its bound");
+        let budget = self.max_events_per_instant.min(self.max_events - self.events_handled);
+        self.peeked = None;
         let mut cx = Ctx { queue: &mut self.queue, trace: &mut self.trace, changed: false };
-        let mut at_this_instant = 0u64;
-        loop {
-            // At a bound, look without taking: the event that would cross it stays queued, so a
-            // stopped run stays stopped.
-            let at_bound = at_this_instant == self.max_events_per_instant || self.events_handled == self.max_events;
-            if at_bound && cx.queue.peek_time() == Some(at) {
-                return Err(if at_this_instant == self.max_events_per_instant {
-                    Overrun::at(at, at_this_instant, Limit::EventsPerInstant)
-                } else {
-                    Overrun::at(at, self.events_handled, Limit::EventsPerRun)
-                });
+        let mut handled = 0u64;
+        let mut next = Some(at);
+        while next == Some(at) {
+            if handled == budget {
+                // The event that would cross a bound stays queued, so a stopped run stays stopped.
+                self.events_handled += handled;
+                self.peeked = Some(next);
+                return Err(self.overrun(at, handled));
             }
-            let Some(event) = (if at_bound { None } else { cx.queue.pop_at(at) }) else { break };
+            let event = cx.queue.pop_peeked();
+            debug_assert_eq!(cx.queue.now(), at, "the peeked event is the one popped");
             self.model.handle(event, &mut cx);
-            self.events_handled += 1;
-            at_this_instant += 1;
+            handled += 1;
+            next = cx.queue.peek_time();
         }
+        self.events_handled += handled;
         let changed = cx.changed;
         if changed {
             self.model.settle(&mut cx);
+            next = cx.queue.peek_time();
         }
         self.changed = changed;
         assert_eq!(self.queue.now(), at, "time stays at the instant being settled");
+        self.peeked = Some(next);
         Ok(())
+    }
+
+    /// Which bound `handled` events at `at` crossed: the instant's first, else the run's.
+    #[cold]
+    fn overrun(&self, at: Time, handled: u64) -> Overrun {
+        if handled == self.max_events_per_instant {
+            Overrun::at(at, handled, Limit::EventsPerInstant)
+        } else {
+            assert_eq!(self.events_handled, self.max_events, "the budget was the run's");
+            Overrun::at(at, self.events_handled, Limit::EventsPerRun)
+        }
     }
 
     /// Runs every event up to and including `end`.
     pub fn run_until(&mut self, end: Time) -> Result<(), Overrun> {
-        while let Some(at) = self.queue.peek_time().filter(|t| *t <= end) {
+        while let Some(at) = self.peek_time().filter(|t| *t <= end) {
             self.step_peeked(at)?;
         }
         Ok(())
@@ -332,6 +373,104 @@ mod tests {
         .with_max_events(1_000);
         assert_eq!(sim.run_until(1_000_000), Err(Overrun { at_ms: 1_001, events: 1_000, limit: Limit::EventsPerRun }));
         assert!(sim.run_until(2_000_000).is_err(), "and stays stopped");
+    }
+
+    #[test]
+    fn a_run_budget_reached_inside_an_instant_stops_there() {
+        let mut sim = Sim::build(false, |cx| {
+            cx.schedule_in(5, ());
+            Runaway
+        })
+        .with_max_events_per_instant(100)
+        .with_max_events(50);
+        assert_eq!(sim.step_timestamp(), Err(Overrun { at_ms: 5, events: 50, limit: Limit::EventsPerRun }));
+        assert_eq!(sim.peek_time(), Some(5), "the event that would cross the bound stays queued");
+        assert_eq!(sim.step_timestamp(), Err(Overrun { at_ms: 5, events: 50, limit: Limit::EventsPerRun }), "and stays stopped");
+    }
+
+    /// Counts events and settles; with `echo`, its settle schedules one more event at the
+    /// same instant the first time it runs after t = 0.
+    struct Counter {
+        handled: Vec<Time>,
+        settles: Vec<Time>,
+        echo: bool,
+    }
+    impl Model for Counter {
+        type Event = ();
+        type Record = ();
+        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), ()>) {
+            self.handled.push(cx.now());
+            cx.touch();
+        }
+        fn settle(&mut self, cx: &mut Ctx<'_, (), ()>) {
+            self.settles.push(cx.now());
+            if self.echo && self.settles.len() == 2 {
+                cx.schedule_in(0, ());
+            }
+        }
+    }
+
+    #[test]
+    fn settle_runs_once_per_changed_instant_and_may_schedule_at_it() {
+        let mut sim = Sim::build(false, |cx| {
+            for at in [10, 10, 10, 20] {
+                cx.schedule_in(at, ());
+            }
+            Counter { handled: Vec::new(), settles: Vec::new(), echo: true }
+        });
+        sim.run_until(100).unwrap();
+        assert_eq!(sim.model.handled, vec![10, 10, 10, 10, 20], "the settle's event ran at 10, after the first three");
+        assert_eq!(sim.model.settles, vec![0, 10, 10, 20], "once at build, once per step of a changed instant");
+        assert_eq!(sim.events_handled(), 5);
+    }
+
+    #[test]
+    fn an_event_scheduled_from_outside_is_seen_by_the_next_peek() {
+        let mut sim = Sim::build(false, |cx| {
+            cx.schedule_in(50, ());
+            Counter { handled: Vec::new(), settles: Vec::new(), echo: false }
+        });
+        assert_eq!(sim.peek_time(), Some(50));
+        sim.schedule_at(20, ());
+        assert_eq!(sim.peek_time(), Some(20), "the kept peek is dropped by a push");
+        assert_eq!(sim.step_timestamp(), Ok(Some(20)));
+        assert!(sim.changed(), "the model touched its state at 20");
+        sim.with_ctx(|_, cx| cx.schedule_in(10, ()));
+        assert_eq!(sim.peek_time(), Some(30), "and by a push through a context");
+        sim.run_until(100).unwrap();
+        assert_eq!(sim.model.handled, vec![20, 30, 50]);
+    }
+
+    /// A model that changes nothing.
+    struct Idle;
+    impl Model for Idle {
+        type Event = ();
+        type Record = ();
+        fn handle(&mut self, _: (), _: &mut Ctx<'_, (), ()>) {}
+    }
+
+    #[test]
+    fn an_instant_that_changes_nothing_is_marked_unchanged() {
+        let mut sim = Sim::build(false, |cx| {
+            cx.schedule_in(5, ());
+            Idle
+        });
+        assert!(sim.changed(), "a new run shows its first state");
+        sim.step_timestamp().unwrap();
+        assert!(!sim.changed());
+    }
+
+    #[test]
+    fn a_delay_past_the_end_of_time_saturates_and_still_runs() {
+        let mut sim = Sim::build(false, |cx| {
+            cx.schedule_in(5, ());
+            cx.schedule_in(u64::MAX, ());
+            Counter { handled: Vec::new(), settles: Vec::new(), echo: false }
+        });
+        sim.run_until(Time::MAX).unwrap();
+        assert_eq!(sim.model.handled, vec![5, Time::MAX], "u64::MAX + 5 saturates at the end of time");
+        assert_eq!(sim.now(), Time::MAX);
+        assert_eq!(sim.peek_time(), None);
     }
 
     #[test]

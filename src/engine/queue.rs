@@ -1,20 +1,21 @@
-//! The event queue: events ordered by `(time, seq)`, each stored inline with its ordering key,
-//! so a pop reads one place; timers are generation-counted, so re-arming or cancelling one makes
-//! its queued entry stale without searching for it.
+//! The event queue: events ordered by `(time, seq)` as one packed integer key, each stored with
+//! its entry; timers are generation-counted, so re-arming or cancelling one makes its queued
+//! entry stale without searching for it. The orders: a sorted vector for a few entries, a timing
+//! wheel of index-linked slab nodes for many (and, for the benches, a binary heap and a radix
+//! heap).
 
 use super::Time;
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::BinaryHeap;
 
 /// A timer slot. Arming it again or cancelling it makes the queued entry stale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TimerId(u32);
 
-const NO_TIMER: u32 = u32::MAX;
-
-/// A queued event's ordering key and timer tag: 24 bytes. `(time, seq)` is unique, so the
-/// derived order is time first, then insertion sequence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A queued event's ordering key and timer tag: 24 bytes. `(time, seq)` is unique, and the
+/// order compares it as one packed integer, `time << 64 | seq` (a branch-free compare; the
+/// derived four-field order cost a chain of branches in every sift).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub time: Time,
     pub seq: u64,
@@ -23,10 +24,24 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// `time << 64 | seq`: the key as one integer (what the radix heap splits by bits).
-    #[inline]
+    /// `time << 64 | seq`: the key as one integer (the order, and what the radix heap splits).
+    #[inline(always)]
     fn key(&self) -> u128 {
         (u128::from(self.time) << 64) | u128::from(self.seq)
+    }
+}
+
+impl PartialOrd for Entry {
+    #[inline(always)]
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    #[inline(always)]
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
     }
 }
 
@@ -44,11 +59,29 @@ impl<T> PartialEq for Queued<T> {
 }
 impl<T> Eq for Queued<T> {}
 impl<T> PartialOrd for Queued<T> {
+    #[inline(always)]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+    #[inline(always)]
+    fn lt(&self, other: &Self) -> bool {
+        self.entry.key() < other.entry.key()
+    }
+    #[inline(always)]
+    fn le(&self, other: &Self) -> bool {
+        self.entry.key() <= other.entry.key()
+    }
+    #[inline(always)]
+    fn gt(&self, other: &Self) -> bool {
+        self.entry.key() > other.entry.key()
+    }
+    #[inline(always)]
+    fn ge(&self, other: &Self) -> bool {
+        self.entry.key() >= other.entry.key()
+    }
 }
 impl<T> Ord for Queued<T> {
+    #[inline(always)]
     fn cmp(&self, other: &Self) -> Ordering {
         self.entry.cmp(&other.entry)
     }
@@ -62,6 +95,16 @@ pub trait Order<T>: Default {
     /// The smallest entry, without removing it.
     fn peek(&mut self) -> Option<Entry>;
     fn pop(&mut self) -> Option<Queued<T>>;
+    /// Tells the order of a new timer (ids count up from 1).
+    fn new_timer(&mut self) {}
+    /// `timer`'s arming with `generation` will never fire: the order may drop it now. (The
+    /// queue skips it by its generation anyway when it surfaces.)
+    fn cancel(&mut self, _timer: u32, _generation: u32) {}
+    /// Pops the entry the last [`Order::peek`] returned (nothing pushed since).
+    #[inline(always)]
+    fn pop_peeked(&mut self) -> Queued<T> {
+        self.pop().expect("the peek found an entry")
+    }
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -174,111 +217,188 @@ impl<T> Order<T> for RadixOrder<T> {
     }
 }
 
-/// One millisecond of the timing wheel, in key order: the first two events inline (so the wheel,
-/// read slot after slot, is one array the processor can stream), any further ones spilled.
-/// No holes: `second` only after `first`, `spill` only after both.
+/// No node: the end of a slot's list, or of the free list.
+const NIL: u32 = u32::MAX;
+
+/// A queued event in the wheel's slab: its entry, the next node of its slot (or of the free
+/// list) and the previous one (so a cancelled timer's node is unlinked in place), and the
+/// event itself (`None` while the node is free).
 #[derive(Clone)]
-struct Slot<T> {
-    first: Option<Queued<T>>,
-    second: Option<Queued<T>>,
-    spill: VecDeque<Queued<T>>,
+struct Node<T> {
+    entry: Entry,
+    next: u32,
+    prev: u32,
+    event: Option<T>,
 }
 
-impl<T> Default for Slot<T> {
-    fn default() -> Self {
-        Slot { first: None, second: None, spill: VecDeque::new() }
-    }
+/// One millisecond of the timing wheel: a list of slab nodes in key order. A pop unlinks the
+/// head and a push links after the tail, so no event moves but into its node and out of it
+/// (the slots used to keep two events inline and shuffle them forward at every pop).
+#[derive(Clone, Copy)]
+struct Slot {
+    head: u32,
+    tail: u32,
 }
 
-impl<T> Slot<T> {
-    #[inline(always)]
-    fn is_empty(&self) -> bool {
-        self.first.is_none()
-    }
+const EMPTY_SLOT: Slot = Slot { head: NIL, tail: NIL };
 
-    #[inline(always)]
-    fn last_entry(&self) -> Option<Entry> {
-        self.spill.back().or(self.second.as_ref()).or(self.first.as_ref()).map(|q| q.entry)
-    }
-
-    #[inline(always)]
-    fn push_back(&mut self, item: Queued<T>) {
-        if self.first.is_none() {
-            self.first = Some(item);
-        } else if self.second.is_none() {
-            self.second = Some(item);
-        } else {
-            self.spill.push_back(item);
-        }
-    }
-
-    #[inline(always)]
-    fn pop_front(&mut self) -> Option<Queued<T>> {
-        let top = self.first.take()?;
-        self.first = self.second.take();
-        self.second = self.spill.pop_front();
-        Some(top)
-    }
-}
-
-/// A timing wheel: one slot per millisecond over the next [`WHEEL_SLOTS`] ms (each slot in key
-/// order), and a binary heap for what lies further ahead, moved into the wheel as the horizon
-/// reaches it. Periodic timers a few seconds apart — heartbeats, sync checks — land in the
-/// wheel, so a push is an append and a pop takes the next non-empty slot.
+/// A timing wheel: one slot per millisecond over the next [`WHEEL_SLOTS`] ms (each slot a list
+/// of slab nodes in key order), and a binary heap for what lies further ahead, moved into the
+/// wheel as the horizon reaches it. Periodic timers a few seconds apart — heartbeats, sync
+/// checks — land in the wheel, so a push is a link and a pop takes the head of the next
+/// non-empty slot, found through a two-level bitmap.
+///
+/// Invariants (asserted where they are established; `debug_assert` on the per-event path):
+/// every entry's time is at least `base`; the wheel holds exactly the entries less than
+/// `WHEEL_SLOTS` ms past `base`, each in slot `time % WHEEL_SLOTS`, and `later` the others; a
+/// slot's list is in key order; a slot's bit is set iff its list is not empty, and a word's
+/// summary bit iff the word is not zero; a node holds an event iff it is linked in a slot.
 #[derive(Clone)]
 pub struct WheelOrder<T> {
     /// The earliest time the wheel can hold; every queued entry's time is at least this.
     base: Time,
-    slots: Vec<Slot<T>>,
-    /// Bit `i`: slot `i` is not empty (so a pop jumps over empty milliseconds).
-    occupied: Vec<u64>,
+    slots: Box<[Slot; WHEEL_SLOTS as usize]>,
+    nodes: Vec<Node<T>>,
+    /// The first free node (freed last, so still in cache), linked through `next`.
+    free: u32,
+    /// Bit `i % 64` of word `i / 64`: slot `i` is not empty (a pop jumps over empty slots).
+    occupied: Box<[u64; WORDS]>,
+    /// Bit `w`: word `w` of `occupied` is not zero.
+    summary: u128,
     in_wheel: usize,
     later: BinaryHeap<Reverse<Queued<T>>>,
+    /// Per timer, the node its last arming was pushed into, if it went to the wheel: a hint
+    /// that [`Order::cancel`] checks against the node's content before it unlinks it (the node
+    /// may have been popped and reused since).
+    armed: Vec<u32>,
 }
 
 /// How many milliseconds ahead the wheel holds.
 pub const WHEEL_SLOTS: u64 = 1 << 13;
+const WORDS: usize = (WHEEL_SLOTS / 64) as usize;
+const _: () = assert!(WORDS == 128, "the summary is one u128: a bit per word of the bitmap");
 
 impl<T> Default for WheelOrder<T> {
     fn default() -> Self {
-        let slots = (0..WHEEL_SLOTS).map(|_| Slot::default()).collect();
-        WheelOrder { base: 0, slots, occupied: vec![0; (WHEEL_SLOTS / 64) as usize], in_wheel: 0, later: BinaryHeap::new() }
+        WheelOrder {
+            base: 0,
+            slots: Box::new([EMPTY_SLOT; WHEEL_SLOTS as usize]),
+            nodes: Vec::new(),
+            free: NIL,
+            occupied: Box::new([0; WORDS]),
+            summary: 0,
+            in_wheel: 0,
+            later: BinaryHeap::new(),
+            armed: vec![NIL],
+        }
     }
 }
 
 impl<T> WheelOrder<T> {
-    /// Puts an entry within the horizon into its slot, keeping the slot in key order.
-    #[inline]
-    fn place(&mut self, item: Queued<T>) {
+    #[inline(always)]
+    fn slot_of(t: Time) -> usize {
+        (t % WHEEL_SLOTS) as usize
+    }
+
+    /// Puts an entry within the horizon at the tail of its slot; returns its node.
+    #[inline(always)]
+    fn place(&mut self, item: Queued<T>) -> u32 {
         let t = item.entry.time;
         debug_assert!(t >= self.base && t - self.base < WHEEL_SLOTS, "within the horizon");
-        let i = (t % WHEEL_SLOTS) as usize;
-        self.occupied[i / 64] |= 1 << (i % 64);
+        let (i, entry) = (Self::slot_of(t), item.entry);
+        let node = Node { entry, next: NIL, prev: self.slots[i].tail, event: Some(item.event) };
+        let n = if self.free == NIL {
+            self.nodes.push(node);
+            u32::try_from(self.nodes.len() - 1).ok().filter(|n| *n != NIL).expect("fewer than 2^32 - 1 events in the wheel")
+        } else {
+            let n = self.free;
+            let free = &mut self.nodes[n as usize];
+            debug_assert!(free.event.is_none(), "a free node holds no event");
+            self.free = free.next;
+            *free = node;
+            n
+        };
         let slot = &mut self.slots[i];
-        // A slot's entries arrive in key order: the horizon takes in the heap's entries in key
-        // order before any later push can reach the slot directly, and every push has the
-        // highest sequence so far (the queue tests compare every order with the heap).
-        debug_assert!(slot.last_entry().is_none_or(|last| last < item.entry), "a slot's entries arrive in key order");
-        slot.push_back(item);
+        if slot.head == NIL {
+            slot.head = n;
+            self.occupied[i / 64] |= 1 << (i % 64);
+            self.summary |= 1 << (i / 64);
+        } else {
+            // A slot's entries arrive in key order: the horizon takes in the heap's entries in
+            // key order before any later push can reach the slot directly, and every push has
+            // the highest sequence so far (the queue tests compare every order with the heap).
+            let tail = &mut self.nodes[slot.tail as usize];
+            debug_assert!(tail.entry < entry, "a slot's entries arrive in key order");
+            debug_assert_eq!(tail.next, NIL, "the tail ends its slot");
+            tail.next = n;
+        }
+        slot.tail = n;
         self.in_wheel += 1;
+        n
+    }
+
+    /// Unlinks node `n`, a cancelled timer's arming, from its slot, and frees it.
+    #[inline]
+    fn unlink(&mut self, n: u32) {
+        let node = &mut self.nodes[n as usize];
+        let (prev, next, i) = (node.prev, node.next, Self::slot_of(node.entry.time));
+        debug_assert!(node.event.is_some(), "a linked node holds an event");
+        node.event = None;
+        node.next = self.free;
+        self.free = n;
+        match prev {
+            NIL => self.slots[i].head = next,
+            p => self.nodes[p as usize].next = next,
+        }
+        match next {
+            NIL => self.slots[i].tail = prev,
+            x => self.nodes[x as usize].prev = prev,
+        }
+        if self.slots[i].head == NIL {
+            self.clear_bit(i);
+        }
+        self.in_wheel -= 1;
+    }
+
+    /// Slot `i` is now empty.
+    #[inline(always)]
+    fn clear_bit(&mut self, i: usize) {
+        debug_assert_eq!(self.slots[i].head, NIL, "only an empty slot's bit is cleared");
+        self.slots[i].tail = NIL;
+        self.occupied[i / 64] &= !(1 << (i % 64));
+        if self.occupied[i / 64] == 0 {
+            self.summary &= !(1 << (i / 64));
+        }
     }
 
     /// Moves what the horizon now reaches from the heap into the wheel.
+    #[inline(always)]
     fn pull_in(&mut self) {
+        if self.later.is_empty() {
+            return;
+        }
+        self.pull_in_from_heap();
+    }
+
+    #[inline(never)]
+    fn pull_in_from_heap(&mut self) {
         while let Some(Reverse(q)) = self.later.peek() {
+            debug_assert!(q.entry.time >= self.base, "the heap holds nothing before the wheel's base");
             if q.entry.time - self.base >= WHEEL_SLOTS {
                 break;
             }
             let Reverse(q) = self.later.pop().expect("peeked");
+            // Not recorded in `armed`: it may be stale, and a stale node must not stand for its
+            // timer (the generations skip it when it surfaces).
             self.place(q);
         }
     }
 
     /// Advances `base` to the earliest entry's time; `false` when empty. The common case — the
     /// current millisecond still holds an event — is a test of one slot.
-    #[inline]
+    #[inline(always)]
     fn find_minimum(&mut self) -> bool {
-        if !self.slots[(self.base % WHEEL_SLOTS) as usize].is_empty() {
+        if self.slots[Self::slot_of(self.base)].head != NIL {
             return true;
         }
         self.advance()
@@ -289,17 +409,20 @@ impl<T> WheelOrder<T> {
     fn advance(&mut self) -> bool {
         if self.in_wheel == 0 {
             let Some(Reverse(q)) = self.later.peek() else { return false };
+            assert!(q.entry.time >= self.base, "the heap holds nothing before the wheel's base");
             self.base = q.entry.time;
             self.pull_in();
+            assert!(self.in_wheel > 0, "the heap's first entry is now in the wheel");
         }
-        let start = (self.base % WHEEL_SLOTS) as usize;
-        if self.slots[start].is_empty() {
+        let start = Self::slot_of(self.base);
+        if self.slots[start].head == NIL {
             // The wheel holds something: jump to the next occupied slot, then let the horizon
             // take in what it now reaches (all of it later than that slot).
             let next = self.next_occupied(start);
             self.base += ((next + WHEEL_SLOTS as usize - start) % WHEEL_SLOTS as usize) as u64;
             self.pull_in();
         }
+        debug_assert!(self.slots[Self::slot_of(self.base)].head != NIL, "the base's slot holds the minimum");
         true
     }
 
@@ -308,30 +431,42 @@ impl<T> WheelOrder<T> {
     #[cold]
     #[inline(never)]
     fn rewind(&mut self, t: Time) {
-        let all: Vec<Queued<T>> = self.slots.iter_mut().flat_map(|s| std::iter::from_fn(|| s.pop_front()).collect::<Vec<_>>()).collect();
-        self.occupied.iter_mut().for_each(|w| *w = 0);
+        let len = self.len();
+        for slot in self.slots.iter_mut() {
+            let mut n = slot.head;
+            while n != NIL {
+                let node = &mut self.nodes[n as usize];
+                let event = node.event.take().expect("a linked node holds an event");
+                self.later.push(Reverse(Queued { entry: node.entry, event }));
+                n = node.next;
+            }
+            *slot = EMPTY_SLOT;
+        }
+        *self.occupied = [0; WORDS];
+        self.summary = 0;
+        self.nodes.clear();
+        self.free = NIL;
+        self.armed.iter_mut().for_each(|a| *a = NIL);
         self.in_wheel = 0;
-        self.later.extend(all.into_iter().map(Reverse));
         self.base = t;
         self.pull_in();
+        assert_eq!(self.len(), len, "a rewind keeps every entry");
     }
 
-    /// The first occupied slot at or after `start`, wrapping around (one exists).
+    /// The first occupied slot at or after `start`, wrapping around (one exists): the start's
+    /// own word first, then the summary's next non-empty word, else its first.
+    #[inline]
     fn next_occupied(&self, start: usize) -> usize {
-        let words = self.occupied.len();
-        let (first, bit) = (start / 64, start % 64);
-        let masked = self.occupied[first] & (!0u64 << bit);
+        let (w, bit) = (start / 64, start % 64);
+        let masked = self.occupied[w] & (!0u64 << bit);
         if masked != 0 {
-            return first * 64 + masked.trailing_zeros() as usize;
+            return w * 64 + masked.trailing_zeros() as usize;
         }
-        for k in 1..=words {
-            let w = (first + k) % words;
-            let word = if w == first { self.occupied[w] & !(!0u64 << bit) } else { self.occupied[w] };
-            if word != 0 {
-                return w * 64 + word.trailing_zeros() as usize;
-            }
-        }
-        unreachable!("the wheel holds an entry, so some slot is occupied")
+        let after = if w + 1 < WORDS { self.summary & (!0u128 << (w + 1)) } else { 0 };
+        assert!(self.summary != 0, "the wheel holds an entry, so some word is occupied");
+        let word = if after != 0 { after.trailing_zeros() } else { self.summary.trailing_zeros() } as usize;
+        debug_assert!(self.occupied[word] != 0, "a summary bit marks a non-empty word");
+        word * 64 + self.occupied[word].trailing_zeros() as usize
     }
 }
 
@@ -343,9 +478,26 @@ impl<T> Order<T> for WheelOrder<T> {
             self.rewind(t);
         }
         if t - self.base < WHEEL_SLOTS {
-            self.place(item);
+            let timer = item.entry.timer as usize;
+            let n = self.place(item);
+            self.armed[timer] = n;
         } else {
             self.later.push(Reverse(item));
+        }
+    }
+
+    fn new_timer(&mut self) {
+        self.armed.push(NIL);
+    }
+
+    /// Unlinks the timer's arming now if it waits in the wheel (the common case: a heartbeat
+    /// answered before its timeout), so it is never peeked nor popped.
+    #[inline(always)]
+    fn cancel(&mut self, timer: u32, generation: u32) {
+        let n = self.armed[timer as usize];
+        let Some(node) = self.nodes.get(n as usize) else { return };
+        if node.event.is_some() && node.entry.timer == timer && node.entry.generation == generation {
+            self.unlink(n);
         }
     }
 
@@ -354,7 +506,8 @@ impl<T> Order<T> for WheelOrder<T> {
         if !self.find_minimum() {
             return None;
         }
-        self.slots[(self.base % WHEEL_SLOTS) as usize].first.as_ref().map(|q| q.entry)
+        let head = self.slots[Self::slot_of(self.base)].head;
+        Some(self.nodes[head as usize].entry)
     }
 
     #[inline(always)]
@@ -362,13 +515,31 @@ impl<T> Order<T> for WheelOrder<T> {
         if !self.find_minimum() {
             return None;
         }
-        self.in_wheel -= 1;
-        let i = (self.base % WHEEL_SLOTS) as usize;
-        let top = self.slots[i].pop_front();
-        if self.slots[i].is_empty() {
-            self.occupied[i / 64] &= !(1 << (i % 64));
+        Some(self.pop_peeked())
+    }
+
+    /// The base's slot holds the minimum (the peek found it): unlink its head.
+    #[inline(always)]
+    fn pop_peeked(&mut self) -> Queued<T> {
+        let i = Self::slot_of(self.base);
+        let slot = &mut self.slots[i];
+        let n = slot.head;
+        debug_assert!(n != NIL, "the peek left the minimum at the base's slot");
+        let node = &mut self.nodes[n as usize];
+        let event = node.event.take().expect("a linked node holds an event");
+        let entry = node.entry;
+        debug_assert_eq!(entry.time, self.base, "the minimum is at the base");
+        slot.head = node.next;
+        node.next = self.free;
+        self.free = n;
+        if slot.head == NIL {
+            self.clear_bit(i);
+        } else {
+            let head = slot.head;
+            self.nodes[head as usize].prev = NIL;
         }
-        top
+        self.in_wheel -= 1;
+        Queued { entry, event }
     }
 
     fn len(&self) -> usize {
@@ -376,23 +547,62 @@ impl<T> Order<T> for WheelOrder<T> {
     }
 }
 
-/// The binary heap while few entries wait (one pair: a handful of timers), the timing wheel
-/// once many do: each is the faster there (`queue/*` in `benches/sim.rs`). The switch is one
-/// way, and both give the same order, so it changes nothing a run shows.
+/// A sorted vector, latest entry first, so the minimum is the last: a pop is `Vec::pop`, a
+/// push a binary search (branch-free) and one move of the entries after its place. For a
+/// handful of entries — one pair's timers — that is fewer instructions than a heap's sifts or
+/// the wheel's jumps over empty milliseconds. Cancelled timers' entries stay until they surface
+/// (a pop of one is cheap here).
+#[derive(Clone)]
+pub struct SortedOrder<T>(Vec<Queued<T>>);
+
+impl<T> Default for SortedOrder<T> {
+    fn default() -> Self {
+        SortedOrder(Vec::new())
+    }
+}
+
+impl<T> Order<T> for SortedOrder<T> {
+    #[inline(always)]
+    fn push(&mut self, item: Queued<T>) {
+        let key = item.entry.key();
+        let i = self.0.partition_point(|q| q.entry.key() > key);
+        debug_assert!(self.0.get(i).is_none_or(|q| q.entry.key() < key), "keys are unique: the next one is smaller");
+        self.0.insert(i, item);
+    }
+    #[inline(always)]
+    fn peek(&mut self) -> Option<Entry> {
+        self.0.last().map(|q| q.entry)
+    }
+    #[inline(always)]
+    fn pop(&mut self) -> Option<Queued<T>> {
+        self.0.pop()
+    }
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// The sorted vector while few entries wait (one pair: a handful of timers), the timing wheel
+/// once more than [`WHEEL_FROM_ENTRIES`] do: each is the faster there (`queue/*` and `anchor/*`
+/// in `benches/sim.rs`). The switch is one way, and both give the same order, so it changes
+/// nothing a run shows.
 #[derive(Clone)]
 pub struct AdaptiveOrder<T> {
-    heap: HeapOrder<T>,
+    small: SortedOrder<T>,
     wheel: Option<Box<WheelOrder<T>>>,
+    /// Timers the queue has made, [`NO_TIMER`]'s slot included (the wheel is told at the switch).
+    timers: u32,
 }
 
 impl<T> Default for AdaptiveOrder<T> {
     fn default() -> Self {
-        AdaptiveOrder { heap: HeapOrder::default(), wheel: None }
+        AdaptiveOrder { small: SortedOrder::default(), wheel: None, timers: 1 }
     }
 }
 
-/// How many waiting entries make the wheel the faster order.
-pub const WHEEL_FROM_ENTRIES: usize = 256;
+/// How many waiting entries make the wheel the faster order: about where the sorted vector's
+/// moves cost what the wheel's jumps do (`queue/*`: 16 periodic timers cost both the same).
+pub const WHEEL_FROM_ENTRIES: usize = 32;
 
 impl<T> Order<T> for AdaptiveOrder<T> {
     #[inline(always)]
@@ -400,13 +610,9 @@ impl<T> Order<T> for AdaptiveOrder<T> {
         if let Some(w) = &mut self.wheel {
             return w.push(item);
         }
-        self.heap.push(item);
-        if self.heap.len() > WHEEL_FROM_ENTRIES {
-            let mut wheel = Box::<WheelOrder<T>>::default();
-            while let Some(q) = self.heap.pop() {
-                wheel.push(q);
-            }
-            self.wheel = Some(wheel);
+        self.small.push(item);
+        if self.small.len() > WHEEL_FROM_ENTRIES {
+            self.switch();
         }
     }
 
@@ -414,7 +620,7 @@ impl<T> Order<T> for AdaptiveOrder<T> {
     fn peek(&mut self) -> Option<Entry> {
         match &mut self.wheel {
             Some(w) => w.peek(),
-            None => self.heap.peek(),
+            None => self.small.peek(),
         }
     }
 
@@ -422,34 +628,83 @@ impl<T> Order<T> for AdaptiveOrder<T> {
     fn pop(&mut self) -> Option<Queued<T>> {
         match &mut self.wheel {
             Some(w) => w.pop(),
-            None => self.heap.pop(),
+            None => self.small.pop(),
+        }
+    }
+
+    #[inline(always)]
+    fn pop_peeked(&mut self) -> Queued<T> {
+        match &mut self.wheel {
+            Some(w) => w.pop_peeked(),
+            None => self.small.pop_peeked(),
+        }
+    }
+
+    fn new_timer(&mut self) {
+        self.timers += 1;
+        if let Some(w) = &mut self.wheel {
+            w.new_timer();
+        }
+    }
+
+    #[inline(always)]
+    fn cancel(&mut self, timer: u32, generation: u32) {
+        if let Some(w) = &mut self.wheel {
+            w.cancel(timer, generation);
         }
     }
 
     fn len(&self) -> usize {
-        self.wheel.as_ref().map_or(self.heap.len(), |w| w.len())
+        self.wheel.as_ref().map_or(self.small.len(), |w| w.len())
     }
 }
 
-/// The event queue: events ordered by `(time, seq)` (the adaptive order by default), each
-/// inline with its entry, and timer generations.
+impl<T> AdaptiveOrder<T> {
+    /// Moves every entry into a new wheel, smallest first (so each slot's list is in order).
+    #[cold]
+    #[inline(never)]
+    fn switch(&mut self) {
+        let len = self.small.len();
+        let mut wheel = Box::<WheelOrder<T>>::default();
+        (1..self.timers).for_each(|_| wheel.new_timer());
+        while let Some(q) = self.small.pop() {
+            wheel.push(q);
+        }
+        assert_eq!(wheel.len(), len, "the switch keeps every entry");
+        assert_eq!(wheel.armed.len(), self.timers as usize, "the wheel knows every timer");
+        self.wheel = Some(wheel);
+    }
+}
+
+/// The order a run's queue uses.
+pub type DefaultOrder<E> = AdaptiveOrder<E>;
+
+/// The timer tag of an event no timer owns: slot 0 of the generations, which no [`TimerId`]
+/// names and whose generation stays 0, so such an event is never stale and the staleness test
+/// is one comparison, without a branch for "no timer".
+const NO_TIMER: u32 = 0;
+
+/// The event queue: events ordered by `(time, seq)` (the timing wheel by default), each with
+/// its entry, and timer generations.
 #[derive(Clone)]
-pub struct EventQueue<E, O: Order<E> = AdaptiveOrder<E>> {
+pub struct EventQueue<E, O: Order<E> = DefaultOrder<E>> {
     order: O,
+    /// The sequence the next push gets: every entry's is unique and grows with pushes.
     seq: u64,
     now: Time,
+    /// Each timer's generation; index 0 is [`NO_TIMER`] and stays 0.
     generations: Vec<u32>,
     _events: std::marker::PhantomData<E>,
 }
 
 impl<E, O: Order<E>> Default for EventQueue<E, O> {
     fn default() -> Self {
-        EventQueue { order: O::default(), seq: 0, now: 0, generations: Vec::new(), _events: std::marker::PhantomData }
+        EventQueue { order: O::default(), seq: 0, now: 0, generations: vec![0], _events: std::marker::PhantomData }
     }
 }
 
-impl<E> EventQueue<E, AdaptiveOrder<E>> {
-    /// An empty queue with the default order (heap, then wheel).
+impl<E> EventQueue<E, DefaultOrder<E>> {
+    /// An empty queue with the default order.
     pub fn new() -> Self {
         Self::default()
     }
@@ -460,6 +715,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         self.now
     }
 
+    /// Entries waiting, stale ones included until they surface (or the order drops them).
     pub fn len(&self) -> usize {
         self.order.len()
     }
@@ -469,6 +725,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     }
 
     /// Schedules `event` at `at`. Scheduling in the past is a model bug.
+    #[inline(always)]
     pub fn push(&mut self, at: Time, event: E) {
         self.push_tagged(at, NO_TIMER, 0, event);
     }
@@ -477,81 +734,118 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     fn push_tagged(&mut self, at: Time, timer: u32, generation: u32, event: E) {
         assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
         let entry = Entry { time: at, seq: self.seq, timer, generation };
-        self.seq += 1;
+        self.seq = self.seq.checked_add(1).expect("fewer than 2^64 events pushed in one run");
         self.order.push(Queued { entry, event });
     }
 
     pub fn new_timer(&mut self) -> TimerId {
         let id = u32::try_from(self.generations.len()).expect("fewer than 2^32 timers");
-        assert!(id != NO_TIMER);
+        assert!(id != NO_TIMER, "slot 0 is no timer's");
         self.generations.push(0);
+        self.order.new_timer();
         TimerId(id)
     }
 
     /// Arms `timer` at `at`; any earlier arming of the same timer will not fire.
     #[inline(always)]
     pub fn arm(&mut self, timer: TimerId, at: Time, event: E) {
-        let generation = &mut self.generations[timer.0 as usize];
-        *generation = generation.wrapping_add(1);
-        let generation = *generation;
+        let generation = self.bump(timer);
         self.push_tagged(at, timer.0, generation, event);
     }
 
     pub fn cancel(&mut self, timer: TimerId) {
-        let generation = &mut self.generations[timer.0 as usize];
-        *generation = generation.wrapping_add(1);
+        self.bump(timer);
     }
 
+    /// Makes `timer`'s current arming stale (and lets the order drop it); returns the new
+    /// generation.
+    #[inline(always)]
+    fn bump(&mut self, timer: TimerId) -> u32 {
+        debug_assert!(timer.0 != NO_TIMER, "slot 0 is no timer's");
+        let generation = &mut self.generations[timer.0 as usize];
+        let old = *generation;
+        *generation = old.wrapping_add(1);
+        self.order.cancel(timer.0, old);
+        old.wrapping_add(1)
+    }
+
+    /// Whether a timer moved on since `e` was queued (re-armed or cancelled).
     #[inline(always)]
     fn is_stale(&self, e: &Entry) -> bool {
-        e.timer != NO_TIMER && self.generations[e.timer as usize] != e.generation
+        self.generations[e.timer as usize] != e.generation
     }
 
-    /// Time of the next live entry; stale timer entries on top are discarded.
-    #[inline]
-    pub fn peek_time(&mut self) -> Option<Time> {
-        while let Some(e) = self.order.peek() {
-            if self.is_stale(&e) {
-                self.order.pop();
-                continue;
-            }
-            return Some(e.time);
-        }
-        None
-    }
-
-    /// Pops the next live event if it is due at `at` (stale timer entries on top are
-    /// discarded): one look at the order per event of an instant.
+    /// Time of the next live entry; stale timer entries on top are discarded. Per event of a
+    /// run this is the one look at the order, and [`Self::pop_peeked`] the one pop.
     #[inline(always)]
-    pub fn pop_at(&mut self, at: Time) -> Option<E> {
-        while let Some(e) = self.order.peek() {
-            if e.time != at && !self.is_stale(&e) {
-                return None;
+    pub fn peek_time(&mut self) -> Option<Time> {
+        loop {
+            let e = self.order.peek()?;
+            if !self.is_stale(&e) {
+                debug_assert!(e.time >= self.now, "time never runs backwards");
+                return Some(e.time);
             }
-            let q = self.order.pop().expect("peeked");
-            if self.is_stale(&q.entry) {
-                continue;
-            }
-            debug_assert!(at >= self.now, "time went backwards");
-            self.now = at;
-            return Some(q.event);
+            self.order.pop_peeked();
         }
-        None
+    }
+
+    /// Pops the entry the last [`Self::peek_time`] found live (nothing pushed, armed or
+    /// cancelled since) and advances `now` to its time.
+    #[inline(always)]
+    pub(super) fn pop_peeked(&mut self) -> E {
+        let q = self.order.pop_peeked();
+        debug_assert!(!self.is_stale(&q.entry), "the peek found it live");
+        debug_assert!(q.entry.time >= self.now, "time never runs backwards");
+        self.now = q.entry.time;
+        q.event
     }
 
     /// Pops the next live event and advances `now` to its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(Time, E)> {
-        while let Some(q) = self.order.pop() {
-            if self.is_stale(&q.entry) {
+        let at = self.peek_time()?;
+        Some((at, self.pop_peeked()))
+    }
+}
+
+#[cfg(test)]
+impl<T> WheelOrder<T> {
+    /// Every invariant of the wheel, checked in full (the tests call it between operations).
+    fn check_invariants(&self) {
+        let mut linked = 0;
+        for (i, slot) in self.slots.iter().enumerate() {
+            let bit = self.occupied[i / 64] >> (i % 64) & 1 == 1;
+            assert_eq!(bit, slot.head != NIL, "slot {i}'s bit says whether it holds a node");
+            if slot.head == NIL {
+                assert_eq!(slot.tail, NIL, "an empty slot {i} has no tail");
                 continue;
             }
-            let at = q.entry.time;
-            debug_assert!(at >= self.now, "time went backwards");
-            self.now = at;
-            return Some((at, q.event));
+            let (mut n, mut prev, mut last) = (slot.head, NIL, None::<Entry>);
+            while n != NIL {
+                let node = &self.nodes[n as usize];
+                assert!(node.event.is_some(), "a linked node holds an event");
+                assert_eq!(node.prev, prev, "node {n}'s back link");
+                assert_eq!(Self::slot_of(node.entry.time), i, "node {n} is in its time's slot");
+                assert!(node.entry.time >= self.base && node.entry.time - self.base < WHEEL_SLOTS, "node {n} is within the horizon");
+                assert!(last.is_none_or(|l| l < node.entry), "slot {i} is in key order");
+                (last, prev, n) = (Some(node.entry), n, node.next);
+                linked += 1;
+            }
+            assert_eq!(slot.tail, prev, "slot {i}'s tail is its last node");
         }
-        None
+        for w in 0..WORDS {
+            assert_eq!(self.summary >> w & 1 == 1, self.occupied[w] != 0, "word {w}'s summary bit");
+        }
+        assert_eq!(linked, self.in_wheel, "the count of entries in the wheel");
+        let (mut free, mut n) = (0, self.free);
+        while n != NIL {
+            assert!(self.nodes[n as usize].event.is_none(), "a free node holds no event");
+            (free, n) = (free + 1, self.nodes[n as usize].next);
+        }
+        assert_eq!(free + linked, self.nodes.len(), "every node is linked or free");
+        for Reverse(q) in self.later.iter() {
+            assert!(q.entry.time - self.base >= WHEEL_SLOTS, "the heap holds only what lies beyond the horizon");
+        }
     }
 }
 
@@ -571,12 +865,31 @@ mod tests {
     }
 
     #[test]
+    fn the_packed_key_orders_by_time_then_sequence() {
+        let e = |time, seq| Entry { time, seq, timer: NO_TIMER, generation: 0 };
+        assert!(e(1, u64::MAX) < e(2, 0), "time first, whatever the sequence");
+        assert!(e(5, 3) < e(5, 4), "then the sequence");
+        assert!(e(u64::MAX - 1, u64::MAX) < e(u64::MAX, 0), "at the end of time too");
+        assert_eq!(e(7, 7).cmp(&e(7, 7)), Ordering::Equal);
+        let q = |time, seq| Queued { entry: e(time, seq), event: () };
+        assert!(q(1, 9) < q(2, 0) && q(1, 9) <= q(2, 0) && q(2, 0) > q(1, 9) && q(2, 0) >= q(1, 9));
+        let (early, late) = (q(1, 9), q(2, 0));
+        assert!(!early.ge(&late) && !late.le(&early), "and not the other way");
+        let (same, twin) = (q(3, 3), q(3, 3));
+        assert!(same.le(&twin) && same.ge(&twin), "an entry is at most and at least itself");
+        assert!(!same.lt(&twin) && !same.gt(&twin), "and not below nor above it");
+        assert!(same == twin && q(3, 3) != q(3, 4), "equal by the entry");
+        assert_eq!(q(3, 3).partial_cmp(&q(3, 4)), Some(Ordering::Less));
+    }
+
+    #[test]
     fn rearming_a_timer_cancels_the_earlier_arming() {
-        let mut q = EventQueue::new();
+        let mut q: EventQueue<&str, WheelOrder<&str>> = EventQueue::default();
         let t = q.new_timer();
         q.arm(t, 10, "first");
         q.arm(t, 20, "second");
         q.push(15, "plain");
+        assert_eq!(q.len(), 2, "the wheel dropped the first arming at once");
         assert_eq!(q.pop(), Some((15, "plain")));
         assert_eq!(q.pop(), Some((20, "second")));
         assert_eq!(q.pop(), None);
@@ -594,67 +907,191 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_arming_beyond_the_horizon_is_skipped_by_its_generation() {
+        let mut q = EventQueue::new();
+        let t = q.new_timer();
+        let far = 10 * WHEEL_SLOTS;
+        q.arm(t, far, "far");
+        q.push(far + 1, "after");
+        q.cancel(t);
+        assert_eq!(q.len(), 2, "a heap entry stays until it surfaces");
+        assert_eq!(q.pop(), Some((far + 1, "after")));
+        assert_eq!(q.pop(), None);
+    }
+
+    #[test]
+    fn a_cancel_drops_a_timers_node_wherever_it_sits_in_its_slot() {
+        // Head, middle and tail of one slot's list: the others keep their order.
+        for victim in 0..3 {
+            let mut q: EventQueue<u32, WheelOrder<u32>> = EventQueue::default();
+            let timers: Vec<TimerId> = (0..3).map(|_| q.new_timer()).collect();
+            for (i, t) in timers.iter().enumerate() {
+                q.arm(*t, 50, i as u32);
+            }
+            q.cancel(timers[victim]);
+            q.order.check_invariants();
+            let left: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
+            let expected: Vec<u32> = (0..3).filter(|i| *i != victim as u32).collect();
+            assert_eq!(left, expected, "cancelling the arming at {victim}");
+            q.order.check_invariants();
+        }
+    }
+
+    #[test]
+    fn a_timers_old_node_reused_by_another_event_is_not_cancelled() {
+        let mut q: EventQueue<&str, WheelOrder<&str>> = EventQueue::default();
+        let t = q.new_timer();
+        q.arm(t, 10, "timer");
+        assert_eq!(q.pop(), Some((10, "timer")));
+        q.push(20, "reuses the node");
+        q.cancel(t);
+        assert_eq!(q.pop(), Some((20, "reuses the node")));
+        // The same with the node taken back by the timer's own arming pulled in from the heap.
+        let far = 3 * WHEEL_SLOTS;
+        q.arm(t, far, "far");
+        q.cancel(t);
+        q.arm(t, far + 1, "live");
+        assert_eq!(q.peek_time(), Some(far + 1), "the stale arming surfaced and was skipped");
+        q.order.check_invariants();
+        q.cancel(t);
+        assert_eq!(q.pop(), None, "the live arming, pulled into the wheel, was cancelled");
+    }
+
+    /// Each order through the trait alone: pushes in a shuffled order, pops in key order, then
+    /// nothing.
+    #[test]
+    fn every_order_pops_in_key_order_through_the_trait() {
+        fn drain<O: Order<u64>>() -> Vec<u64> {
+            let mut o = O::default();
+            for (seq, time) in [5u64, 1, 9_000, 1, 40, 3 * WHEEL_SLOTS, 0].into_iter().enumerate() {
+                o.push(Queued { entry: Entry { time, seq: seq as u64, timer: NO_TIMER, generation: 0 }, event: time });
+            }
+            assert_eq!(o.len(), 7);
+            let popped: Vec<u64> = std::iter::from_fn(|| o.pop()).map(|q| q.event).collect();
+            assert!(o.is_empty() && o.peek().is_none(), "drained");
+            popped
+        }
+        let expected = vec![0, 1, 1, 5, 40, 9_000, 3 * WHEEL_SLOTS];
+        assert_eq!(drain::<HeapOrder<u64>>(), expected);
+        assert_eq!(drain::<RadixOrder<u64>>(), expected);
+        assert_eq!(drain::<SortedOrder<u64>>(), expected);
+        assert_eq!(drain::<WheelOrder<u64>>(), expected);
+        assert_eq!(drain::<AdaptiveOrder<u64>>(), expected);
+    }
+
+    #[test]
     fn now_advances_with_pops() {
         let mut q = EventQueue::new();
+        assert!(q.is_empty());
         q.push(7, ());
+        assert!(!q.is_empty());
         assert_eq!(q.now(), 0);
         q.pop();
         assert_eq!(q.now(), 7);
+        assert!(q.is_empty());
     }
 
     /// Every order pops the same sequence for the same pushes, pops and peeks.
     #[test]
     fn the_radix_heap_and_the_binary_heap_agree() {
-        agree::<RadixOrder<u32>>(1000);
+        agree::<RadixOrder<u32>>(1000, |_| {});
     }
 
     #[test]
-    fn the_timing_wheel_and_the_binary_heap_agree() {
-        agree::<WheelOrder<u32>>(1000);
-        agree::<WheelOrder<u32>>(3 * WHEEL_SLOTS);
+    fn the_sorted_vector_and_the_binary_heap_agree() {
+        agree::<SortedOrder<u32>>(10, |_| {});
+        agree::<SortedOrder<u32>>(1000, |_| {});
     }
 
     #[test]
     fn the_adaptive_order_agrees_before_and_after_its_switch() {
-        agree::<AdaptiveOrder<u32>>(1000);
-        agree::<AdaptiveOrder<u32>>(3 * WHEEL_SLOTS);
+        let check = |q: &EventQueue<u32, AdaptiveOrder<u32>>| {
+            if let Some(w) = &q.order.wheel {
+                w.check_invariants();
+            }
+        };
+        agree::<AdaptiveOrder<u32>>(1000, check);
+        agree::<AdaptiveOrder<u32>>(3 * WHEEL_SLOTS, check);
     }
 
-    fn agree<O: Order<u32>>(spread_ms: u64) {
+    #[test]
+    fn the_adaptive_order_switches_past_its_bound_and_keeps_its_timers() {
+        let mut q: EventQueue<usize, AdaptiveOrder<usize>> = EventQueue::default();
+        let timers: Vec<TimerId> = (0..WHEEL_FROM_ENTRIES).map(|_| q.new_timer()).collect();
+        for (i, t) in timers.iter().enumerate() {
+            q.arm(*t, 1000 - i as u64, i);
+        }
+        assert!(q.order.wheel.is_none(), "{WHEEL_FROM_ENTRIES} entries stay in the vector");
+        q.push(2000, usize::MAX);
+        assert!(q.order.wheel.is_some(), "one more switches to the wheel");
+        q.cancel(timers[0]);
+        q.arm(timers[1], 5, 1);
+        let late = q.new_timer();
+        q.arm(late, 3, 99);
+        let wheel = q.order.wheel.as_ref().expect("switched");
+        wheel.check_invariants();
+        assert_eq!(wheel.len(), WHEEL_FROM_ENTRIES + 1, "the two re-armed entries were dropped in the wheel, two added");
+        let order: Vec<usize> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
+        let mut expected = vec![99, 1];
+        expected.extend((2..WHEEL_FROM_ENTRIES).rev());
+        expected.push(usize::MAX);
+        assert_eq!(order, expected);
+    }
+
+    #[test]
+    fn the_timing_wheel_and_the_binary_heap_agree() {
+        let check = |q: &EventQueue<u32, WheelOrder<u32>>| q.order.check_invariants();
+        agree::<WheelOrder<u32>>(10, check);
+        agree::<WheelOrder<u32>>(1000, check);
+        agree::<WheelOrder<u32>>(WHEEL_SLOTS + 1, check);
+        agree::<WheelOrder<u32>>(3 * WHEEL_SLOTS, check);
+    }
+
+    fn agree<O: Order<u32>>(spread_ms: u64, check: impl Fn(&EventQueue<u32, O>)) {
         let mut heap: EventQueue<u32, HeapOrder<u32>> = EventQueue::default();
-        let mut radix: EventQueue<u32, O> = EventQueue::default();
+        let mut other: EventQueue<u32, O> = EventQueue::default();
         let mut x = 12345u64;
         let mut next = || {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             x >> 33
         };
-        let timers: Vec<TimerId> = (0..50).map(|_| (heap.new_timer(), radix.new_timer()).0).collect();
+        let timers: Vec<TimerId> = (0..50).map(|_| (heap.new_timer(), other.new_timer()).0).collect();
         for step in 0..20_000u32 {
-            match next() % 5 {
+            match next() % 7 {
                 0 | 1 => {
                     let at = heap.now() + next() % spread_ms;
                     heap.push(at, step);
-                    radix.push(at, step);
+                    other.push(at, step);
                 }
-                2 => {
-                    let (t, at) = (timers[(next() % 50) as usize], heap.now() + next() % (spread_ms / 2));
+                2 | 3 => {
+                    let (t, at) = (timers[(next() % 50) as usize], heap.now() + next() % spread_ms.div_ceil(2));
                     heap.arm(t, at, step);
-                    radix.arm(t, at, step);
+                    other.arm(t, at, step);
                 }
-                3 => assert_eq!(heap.peek_time(), radix.peek_time(), "peek at step {step}"),
-                _ => assert_eq!(heap.pop(), radix.pop(), "pop at step {step}"),
+                4 => {
+                    let t = timers[(next() % 50) as usize];
+                    heap.cancel(t);
+                    other.cancel(t);
+                }
+                5 => assert_eq!(heap.peek_time(), other.peek_time(), "peek at step {step}"),
+                _ => assert_eq!(heap.pop(), other.pop(), "pop at step {step}"),
+            }
+            if step % 97 == 0 {
+                check(&other);
             }
         }
         while let Some(e) = heap.pop() {
-            assert_eq!(Some(e), radix.pop());
+            assert_eq!(Some(e), other.pop());
         }
-        assert_eq!(radix.pop(), None);
+        assert_eq!(other.pop(), None);
+        check(&other);
     }
 
     #[test]
     fn a_push_below_a_peeked_minimum_still_pops_in_order() {
         below_a_peek::<RadixOrder<&'static str>>();
         below_a_peek::<WheelOrder<&'static str>>();
+        below_a_peek::<SortedOrder<&'static str>>();
         below_a_peek::<AdaptiveOrder<&'static str>>();
     }
 
@@ -665,10 +1102,74 @@ mod tests {
         let mut q: EventQueue<&str, WheelOrder<&str>> = EventQueue::default();
         q.push(0, "now");
         q.push(WHEEL_SLOTS, "one wheel ahead");
+        q.push(WHEEL_SLOTS - 1, "last slot of the wheel");
         q.push(1, "next");
+        q.order.check_invariants();
+        assert_eq!(q.order.later.len(), 1, "only the event one wheel ahead waits in the heap");
         assert_eq!(q.pop(), Some((0, "now")));
         assert_eq!(q.pop(), Some((1, "next")));
+        assert_eq!(q.pop(), Some((WHEEL_SLOTS - 1, "last slot of the wheel")));
+        q.order.check_invariants();
         assert_eq!(q.pop(), Some((WHEEL_SLOTS, "one wheel ahead")));
+        q.order.check_invariants();
+    }
+
+    #[test]
+    fn many_events_in_one_millisecond_keep_their_order() {
+        let mut q: EventQueue<u32, WheelOrder<u32>> = EventQueue::default();
+        let t = q.new_timer();
+        for i in 0..1000 {
+            q.push(42, i);
+        }
+        q.arm(t, 42, 1000);
+        q.push(42, 1001);
+        q.arm(t, 42, 1002);
+        q.order.check_invariants();
+        let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|(at, e)| (at == 42).then_some(e).expect("all at 42")).collect();
+        let expected: Vec<u32> = (0..1000).chain([1001, 1002]).collect();
+        assert_eq!(order, expected);
+    }
+
+    #[test]
+    fn far_future_times_up_to_the_end_of_time_pop_in_order() {
+        let mut q: EventQueue<&str, WheelOrder<&str>> = EventQueue::default();
+        q.push(u64::MAX, "end of time");
+        q.push(u64::MAX - 1, "just before");
+        q.push(u64::MAX, "end of time, second");
+        q.push(u64::MAX - WHEEL_SLOTS, "one wheel before");
+        q.push(3, "soon");
+        assert_eq!(q.pop(), Some((3, "soon")));
+        assert_eq!(q.pop(), Some((u64::MAX - WHEEL_SLOTS, "one wheel before")));
+        q.order.check_invariants();
+        q.push(u64::MAX, "end of time, third");
+        assert_eq!(q.pop(), Some((u64::MAX - 1, "just before")));
+        assert_eq!(q.pop(), Some((u64::MAX, "end of time")));
+        assert_eq!(q.pop(), Some((u64::MAX, "end of time, second")));
+        assert_eq!(q.pop(), Some((u64::MAX, "end of time, third")));
+        assert_eq!(q.now(), u64::MAX);
+        assert_eq!(q.pop(), None);
+        q.order.check_invariants();
+    }
+
+    #[test]
+    fn the_wheel_wraps_around_its_slots_many_times() {
+        // A periodic timer and a plain event a wheel and a bit ahead, over ten turns.
+        let mut q: EventQueue<u64, WheelOrder<u64>> = EventQueue::default();
+        let t = q.new_timer();
+        q.arm(t, 0, 0);
+        q.push(WHEEL_SLOTS + 7, u64::MAX);
+        let mut fired = Vec::new();
+        while let Some((at, e)) = q.pop() {
+            fired.push((at, e));
+            if e != u64::MAX && at < 10 * WHEEL_SLOTS {
+                q.arm(t, at + 1_000, e + 1);
+            }
+            q.order.check_invariants();
+        }
+        let plain = fired.iter().position(|f| f.1 == u64::MAX).expect("the plain event fired");
+        assert_eq!(fired[plain].0, WHEEL_SLOTS + 7);
+        assert!(fired.windows(2).all(|w| w[0].0 <= w[1].0), "in time order");
+        assert_eq!(fired.len(), 84, "83 timer firings (0 to 82 s) and the plain event");
     }
 
     fn below_a_peek<O: Order<&'static str>>() {
