@@ -435,6 +435,17 @@ mod tests {
     }
 
     #[test]
+    fn what_only_the_retired_store_held_is_nowhere() {
+        let mut l = Ledger::new(3);
+        let only_retired = l.write(0, 0, 2);
+        l.store(only_retired, 1, 0);
+        l.retire(1, 10);
+        let fate = l.fates(only_retired).next().map(|(_, f)| (f.stored_in, f.replicated_at_ms));
+        assert_eq!(fate, Some((0, None)), "its data removed with the store: held nowhere, not replicated");
+        assert_eq!((l.summary().replicated, l.summary().pending), (0, 2), "pending until the caller loses them");
+    }
+
+    #[test]
     #[should_panic(expected = "a retired store takes no records")]
     fn a_retired_store_takes_nothing() {
         let mut l = Ledger::new(2);
