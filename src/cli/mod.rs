@@ -185,71 +185,89 @@ fn print_warnings(o: &Outcome) {
 
 pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim::Limits, warnings: Warnings, coverage: chaos::Coverage) -> Result<u8, String> {
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
-    let mut results: Vec<(String, Result<Outcome, String>)> = Vec::new();
+    let mut tally = Tally::default();
     for root in &paths {
         match failsim::discover(root) {
             // A CI pointed at the wrong folder must not go green on zero scenarios.
-            Ok(files) if files.is_empty() => results.push((root.display().to_string(), Err(format!("{}: no scenario files (*.ron) here", root.display())))),
-            Ok(files) => results.extend(files.into_iter().map(|f| (f.display().to_string(), check_one(&f, limits)))),
-            Err(e) => results.push((root.display().to_string(), Err(e.to_string()))),
+            Ok(files) if files.is_empty() => tally.broken(root.display().to_string(), format!("{}: no scenario files (*.ron) here", root.display())),
+            // Each file is printed as it ends and its outcome dropped: memory does not grow
+            // with the number of files or their traces.
+            Ok(files) => files.into_iter().for_each(|f| tally.checked(f.display().to_string(), check_one(&f, limits), warnings)),
+            Err(e) => tally.broken(root.display().to_string(), e.to_string()),
         }
     }
-    let (mut passed, mut failed, mut broken) = (0, 0, 0);
-    for (path, result) in &results {
-        match result {
-            Err(e) => {
-                println!("ERROR {path}");
-                eprintln!("error: {e}");
-                broken += 1;
-            }
-            Ok(o) if o.passed() && (warnings == Warnings::Allow || o.warnings.is_empty()) => {
-                passed += 1;
-                println!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
-                print_warnings(o);
-            }
-            Ok(o) if o.passed() => {
-                failed += 1;
-                println!("FAIL  {path}  ({} warning(s), denied by --deny-warnings)", o.warnings.len());
-                print_warnings(o);
-            }
-            Ok(o) => {
-                failed += 1;
-                let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
-                println!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
-                print_warnings(o);
-                for e in &o.expectations {
-                    if let Some(f) = &e.failure {
-                        let at = failsim::clock(f.at_ms);
-                        println!("        [{}] {}: {}\n          expected {}; actual {}; at {at}", e.ids.join(", "), e.when, e.claim, f.expected, f.actual);
-                    }
-                }
-            }
-        }
-    }
-    println!("{passed} passed, {} failed", failed + broken);
-    let covered = coverage == chaos::Coverage::Report || print_coverage(&results);
+    println!("{} passed, {} failed", tally.passed, tally.failed + tally.errors);
+    let covered = coverage == chaos::Coverage::Report || print_coverage(&tally.rules);
     if let Some(out) = junit {
-        let cases: Vec<report::junit::Case<'_>> =
-            results.iter().map(|(path, r)| report::junit::Case { path: path.clone(), result: r.as_ref().map_err(Clone::clone) }).collect();
-        write(&out, &report::junit::junit(&cases))?;
+        write(&out, &report::junit::junit(&tally.cases))?;
     }
-    Ok(if broken > 0 { CANNOT_RUN } else { held_if(failed == 0 && covered) })
+    Ok(if tally.errors > 0 { CANNOT_RUN } else { held_if(tally.failed == 0 && covered) })
+}
+
+/// What `check` keeps of the files it ran: counts, the JUnit figures and the rules fired.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    errors: usize,
+    cases: Vec<report::junit::Case>,
+    /// Per documented rule: the scenarios it fired in, and its hits (FS-COVERAGE).
+    rules: std::collections::BTreeMap<String, (u64, u64)>,
+}
+
+impl Tally {
+    fn broken(&mut self, path: String, error: String) {
+        println!("ERROR {path}");
+        eprintln!("error: {error}");
+        self.errors += 1;
+        self.cases.push(report::junit::Case { path, result: Err(error) });
+    }
+
+    fn checked(&mut self, path: String, result: Result<Outcome, String>, warnings: Warnings) {
+        let o = match result {
+            Ok(o) => o,
+            Err(e) => return self.broken(path, e),
+        };
+        print_checked(&path, &o, warnings);
+        if o.passed() && (warnings == Warnings::Allow || o.warnings.is_empty()) {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+        for (id, hits) in &o.rules_fired {
+            let (scenarios, total) = self.rules.entry(id.clone()).or_default();
+            *scenarios += u64::from(*hits > 0);
+            *total += u64::from(*hits);
+        }
+        self.cases.push(report::junit::Case { path, result: Ok(report::junit::Checked::of(&o)) });
+    }
+}
+
+/// A file's lines in `check`: ok, or FAIL with each failed expectation's expected and actual.
+fn print_checked(path: &str, o: &Outcome, warnings: Warnings) {
+    if o.passed() && (warnings == Warnings::Allow || o.warnings.is_empty()) {
+        println!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
+    } else if o.passed() {
+        println!("FAIL  {path}  ({} warning(s), denied by --deny-warnings)", o.warnings.len());
+    } else {
+        let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
+        println!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
+    }
+    print_warnings(o);
+    for e in &o.expectations {
+        if let Some(f) = &e.failure {
+            let at = failsim::clock(f.at_ms);
+            println!("        [{}] {}: {}\n          expected {}; actual {}; at {at}", e.ids.join(", "), e.when, e.claim, f.expected, f.actual);
+        }
+    }
 }
 
 /// `check --coverage` (FS-COVERAGE): every documented rule of the products the scenarios run,
 /// with the scenarios it fired in and its hits; whether every rule fired.
-fn print_coverage(results: &[(String, Result<Outcome, String>)]) -> bool {
-    let mut rules: std::collections::BTreeMap<&str, (u64, u64)> = std::collections::BTreeMap::new();
-    for o in results.iter().filter_map(|(_, r)| r.as_ref().ok()) {
-        for (id, hits) in &o.rules_fired {
-            let (scenarios, total) = rules.entry(id.as_str()).or_default();
-            *scenarios += u64::from(*hits > 0);
-            *total += u64::from(*hits);
-        }
-    }
-    let never: Vec<&str> = rules.iter().filter(|(_, (_, hits))| *hits == 0).map(|(id, _)| *id).collect();
+fn print_coverage(rules: &std::collections::BTreeMap<String, (u64, u64)>) -> bool {
+    let never: Vec<&str> = rules.iter().filter(|(_, (_, hits))| *hits == 0).map(|(id, _)| id.as_str()).collect();
     println!("rule coverage: {} of {} documented rule(s) fired", rules.len() - never.len(), rules.len());
-    for (id, (scenarios, hits)) in &rules {
+    for (id, (scenarios, hits)) in rules {
         match hits {
             0 => println!("  {id:<16} NEVER FIRED"),
             _ => println!("  {id:<16} {scenarios:>5} scenario(s) {hits:>8} hit(s)"),

@@ -8,17 +8,41 @@
 //! the runs, never on the wall clock.
 
 use crate::engine::clock;
-use crate::runner::Outcome;
+use crate::runner::{ExpectationResult, Outcome};
 use std::fmt::Write;
 
-/// One checked file: its path and its outcome, or why it could not run.
-pub struct Case<'a> {
-    pub path: String,
-    pub result: Result<&'a Outcome, String>,
+/// What JUnit reports of a file that ran: its figures and its failed expectations, not its
+/// trace (`check` keeps this of each file and drops the outcome, so its memory does not grow
+/// with the runs' traces).
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub name: String,
+    pub system: String,
+    pub expectations: usize,
+    pub failed: Vec<ExpectationResult>,
+    pub events: u64,
+    pub trace_hash: u64,
 }
 
-pub fn junit(cases: &[Case<'_>]) -> String {
-    let failures = cases.iter().filter(|c| matches!(c.result, Ok(o) if !o.passed())).count();
+impl Checked {
+    pub fn of(o: &Outcome) -> Self {
+        let failed: Vec<ExpectationResult> = o.expectations.iter().filter(|e| e.failure.is_some()).cloned().collect();
+        Checked { name: o.name.clone(), system: o.system.clone(), expectations: o.expectations.len(), failed, events: o.events, trace_hash: o.trace_hash }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.failed.is_empty()
+    }
+}
+
+/// One checked file: its path and what it gave, or why it could not run.
+pub struct Case {
+    pub path: String,
+    pub result: Result<Checked, String>,
+}
+
+pub fn junit(cases: &[Case]) -> String {
+    let failures = cases.iter().filter(|c| matches!(&c.result, Ok(o) if !o.passed())).count();
     let errors = cases.iter().filter(|c| c.result.is_err()).count();
     let counts = format!("tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\"", cases.len());
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -29,10 +53,10 @@ pub fn junit(cases: &[Case<'_>]) -> String {
         match &case.result {
             Ok(o) => {
                 let _ = writeln!(s, "    <testcase classname=\"failsim.{}\" name=\"{name}\" time=\"0\">", attr(&o.system));
-                let failed: Vec<_> = o.expectations.iter().filter_map(|e| e.failure.as_ref().map(|f| (e, f))).collect();
-                if !failed.is_empty() {
-                    let _ = write!(s, "      <failure message=\"{} of {} expectations failed\" type=\"expectation\">", failed.len(), o.expectations.len());
-                    for (e, f) in failed {
+                if !o.failed.is_empty() {
+                    let _ = write!(s, "      <failure message=\"{} of {} expectations failed\" type=\"expectation\">", o.failed.len(), o.expectations);
+                    for e in &o.failed {
+                        let f = e.failure.as_ref().expect("a failed expectation has its failure");
                         let item = format!(
                             "[{}] {}: {}\n  expected: {}\n  actual:   {}\n  at:       {}\n",
                             e.ids.join(", "),
@@ -46,8 +70,8 @@ pub fn junit(cases: &[Case<'_>]) -> String {
                     }
                     s.push_str("</failure>\n");
                 }
-                let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
-                let out = format!("{}\n{held} of {} expectations held; {} events, hash {:016x}\n", o.name, o.expectations.len(), o.events, o.trace_hash);
+                let held = o.expectations - o.failed.len();
+                let out = format!("{}\n{held} of {} expectations held; {} events, hash {:016x}\n", o.name, o.expectations, o.events, o.trace_hash);
                 let _ = writeln!(s, "      <system-out>{}</system-out>", text(&out));
             }
             Err(e) => {
