@@ -6,7 +6,7 @@
 //! as the first of each.
 
 use super::{Problem, Where};
-use crate::net::Ip;
+use crate::net::{AddrError, Ip};
 use roxmltree::Node;
 
 /// A value as the file gives it: the value, the tag as written and where.
@@ -392,7 +392,12 @@ fn address(node: Node<'_, '_>, lines: &super::Lines<'_>) -> Result<Ip, Problem> 
 }
 
 fn ip(text: &str, tag: &str, at: Where) -> Result<Ip, Problem> {
-    text.parse().map_err(|_| Problem::at(at, format!("`{text}` in `<{tag}>` is not an IPv4 address (expected a.b.c.d, each part 0 to 255)")))
+    text.parse().map_err(|e| match e {
+        AddrError::LeadingZero { decimal, .. } => {
+            Problem::at(at, format!("`{text}` in `<{tag}>` has a leading zero, which some tools read as octal: write {decimal}"))
+        }
+        _ => Problem::at(at, format!("`{text}` in `<{tag}>` is not an IPv4 address (expected a.b.c.d, each part 0 to 255)")),
+    })
 }
 
 fn mask(node: Node<'_, '_>, lines: &super::Lines<'_>) -> Result<PrefixLen, Problem> {
