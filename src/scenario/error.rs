@@ -134,14 +134,6 @@ impl ScenarioError {
     pub(crate) fn at_span(path: &Path, src: &str, span: Span, message: &str) -> Self {
         Self::at_offset(path, src, span.start, message)
     }
-
-    /// An error at the `n`-th (0-based) occurrence of `needle` within `span` (a section whose
-    /// checks name the part they are about), or at the span's start.
-    pub(crate) fn at_nth_within(path: &Path, src: &str, span: Span, needle: &str, n: usize, message: &str) -> Self {
-        let section = src.get(span.start..span.end).unwrap_or_default();
-        let at = section.match_indices(needle).nth(n).map_or(span.start, |(i, _)| span.start + i);
-        Self::at_offset(path, src, at, message)
-    }
 }
 
 impl fmt::Display for ScenarioError {

@@ -16,6 +16,7 @@ pub use pinned::with_expect_trace;
 use crate::action::{Action, Command as _, Do, NamedFault};
 use crate::check::When;
 use crate::pin::ExpectTrace;
+use crate::place::Refusal;
 use crate::products::{AnyClaim, Mixed, Registered, StepAction, System, SystemTag, WithConfig, WithProduct};
 use crate::units::Ms;
 use crate::world::WorldDecl;
@@ -411,6 +412,11 @@ impl<'a> File<'a> {
         ScenarioError::at_span(self.path, self.src, node.span, message)
     }
 
+    /// A check's refusal of the value read from `node`, located at the offending part of it.
+    fn refused(&self, node: &tree::Node, refusal: &Refusal) -> ScenarioError {
+        self.error(node.at(&refusal.place), &refusal.message)
+    }
+
     /// The `i`-th entry of the `list:` section (`script`, `expect`, `systems`). The scenario was
     /// read from this tree, so the entry is there; the root stands in only to keep this total.
     fn entry(&self, list: &str, i: usize) -> &'a tree::Node {
@@ -497,9 +503,9 @@ fn check_end(scenario: &Scenario, end: Ms, file: &File) -> Result<(), ScenarioEr
 /// for, each expectation.
 fn check(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> {
     if let Some(world) = &scenario.world {
-        // The world's checks name what they are about; the name is looked up in the world's node.
+        // A refusal's place is the offending value in the world's node.
         let node = file.root.field("world").unwrap_or(file.root);
-        world.check().map_err(|e| ScenarioError::at_nth_within(file.path, file.src, node.span, &e.near, e.nth, &e.message))?;
+        world.check().map_err(|r| file.refused(node, &r))?;
     }
     check_systems(scenario, file)?;
     if scenario.script.len() > MAX_SCRIPT_STEPS {
