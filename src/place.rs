@@ -11,6 +11,8 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Field(&'static str),
+    /// A field a file may also write under an older name (serde's `alias`): the name, the alias.
+    Aliased(&'static str, &'static str),
     Index(usize),
 }
 
@@ -37,6 +39,12 @@ impl Place {
         self
     }
 
+    /// This place's field `name`, which a file may also write as `alias`.
+    pub fn aliased(mut self, name: &'static str, alias: &'static str) -> Self {
+        self.steps.push(Step::Aliased(name, alias));
+        self
+    }
+
     /// This place's `i`-th element.
     pub fn index(mut self, i: usize) -> Self {
         self.steps.push(Step::Index(i));
@@ -58,8 +66,8 @@ impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, step) in self.steps.iter().enumerate() {
             match step {
-                Step::Field(name) if i == 0 => write!(f, "{name}")?,
-                Step::Field(name) => write!(f, ".{name}")?,
+                Step::Field(name) | Step::Aliased(name, _) if i == 0 => write!(f, "{name}")?,
+                Step::Field(name) | Step::Aliased(name, _) => write!(f, ".{name}")?,
                 Step::Index(k) => write!(f, "[{k}]")?,
             }
         }
@@ -116,6 +124,7 @@ mod tests {
         assert_eq!(whole.to_string(), "hosts[2].nics[1].addr");
         assert_eq!(whole.steps()[..2], [Step::Field("hosts"), Step::Index(2)]);
         assert_eq!(Place::root().to_string(), "");
+        assert_eq!(Place::of("storage").aliased("cassandra", "nodes").index(0).to_string(), "storage.cassandra[0]");
         let refusal = Refusal::at(nic, "two NICs").within(&Place::of("hosts").index(0));
         assert_eq!((refusal.place.to_string(), refusal.to_string()), ("hosts[0].nics[1].addr".into(), "two NICs".into()));
         assert_eq!(Refusal::from("whole"), Refusal::at(Place::root(), "whole"));

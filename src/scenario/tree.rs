@@ -129,15 +129,31 @@ impl Node {
     fn step(&self, step: crate::place::Step) -> Option<&Node> {
         use crate::place::Step;
         let node = self.unwrapped();
-        match (step, &node.kind) {
-            (Step::Field(key), Kind::Named { content, .. }) => content.field(key).or_else(|| content.only().and_then(|inner| inner.field(key))),
-            (Step::Field(key), _) => node.field(key),
-            (Step::Index(i), Kind::List(items) | Kind::Items(items)) => items.get(i),
-            (Step::Index(i), Kind::Named { content, .. }) => match &content.kind {
+        match step {
+            Step::Field(key) => node.step_into(key),
+            Step::Aliased(key, alias) => node.step_into(key).or_else(|| node.step_into(alias)),
+            Step::Index(i) => node.element(i),
+        }
+    }
+
+    /// The value of the field `key`, in this node or in a variant's content in its own
+    /// parentheses.
+    fn step_into(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            Kind::Named { content, .. } => content.field(key).or_else(|| content.only().and_then(|inner| inner.field(key))),
+            _ => self.field(key),
+        }
+    }
+
+    /// The `i`-th element of a list, a tuple or a variant's content.
+    fn element(&self, i: usize) -> Option<&Node> {
+        match &self.kind {
+            Kind::List(items) | Kind::Items(items) => items.get(i),
+            Kind::Named { content, .. } => match &content.kind {
                 Kind::Items(items) => items.get(i),
                 _ => None,
             },
-            (Step::Index(_), _) => None,
+            _ => None,
         }
     }
 
@@ -640,7 +656,7 @@ mod tests {
     #[test]
     fn a_place_leads_to_its_node_or_as_far_as_the_file_goes() {
         use crate::place::Place;
-        let src = r#"(hosts: [(name: "a", nics: [(addr: "1"), (addr: Some("2"))])], ends: (Nic("h", "n"), Switch("s")), s: Some(Cluster((c: ["x"]))))"#;
+        let src = r#"(hosts: [(name: "a", nics: [(addr: "1"), (addr: Some("2"))])], ends: (Nic("h", "n"), Switch("s")), s: Some(Cluster((c: ["x"]))), t: (old: [1]))"#;
         let root = read(src).unwrap();
         let text = |place: Place| &src[root.at(&place).span.start..root.at(&place).span.end];
         assert_eq!(text(Place::of("hosts").index(0).field("nics").index(0).field("addr")), r#""1""#);
@@ -654,6 +670,8 @@ mod tests {
         );
         assert_eq!(text(Place::of("hosts").index(7).field("name")), r#"[(name: "a", nics: [(addr: "1"), (addr: Some("2"))])]"#, "no such element: the list");
         assert_eq!(text(Place::of("ends").field("x")), r#"(Nic("h", "n"), Switch("s"))"#, "no field of a tuple");
+        assert_eq!(text(Place::of("t").aliased("new", "old").index(0)), "1", "a field written under its alias");
+        assert_eq!(text(Place::of("s").aliased("c", "x").index(0)), r#""x""#, "a field written under its name");
         assert_eq!(root.at(&Place::root()).span, root.span);
     }
 
