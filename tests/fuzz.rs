@@ -16,6 +16,9 @@
 //!   an address-space limit and a deadline; the exit code must be 0, 1 or 2 (never a signal or
 //!   a panic's 101), and 2 always comes with a message.
 //!
+//! Beside them, every address of every scenario is written with a leading zero in each octet and
+//! prefix length in turn, and must be refused at the value (its line and column).
+//!
 //! `cargo test` runs a few thousand inputs. The long mode runs over a million:
 //! `cargo test --release --test fuzz -- --ignored --nocapture`.
 
@@ -532,6 +535,55 @@ fn over_a_million_inputs_never_panic() {
     println!("fuzz long mode: {total} inputs in all, {panics} panics, {hangs} hangs, {aborts} aborts, in {:.0?}", started.elapsed());
     assert!(total >= 1_000_000);
     assert_eq!(sum(Figures::failures), 0, "a passing property has no failure");
+}
+
+/// Each dotted quad written in a string of `src` (an address, or an address with a prefix): the
+/// byte offset of its opening quote and its text.
+fn quoted_addresses(src: &str) -> Vec<(usize, &str)> {
+    let quad = |t: &str| {
+        let addr = t.split_once('/').map_or(t, |(a, len)| if !len.is_empty() && len.bytes().all(|b| b.is_ascii_digit()) { a } else { "" });
+        let octets: Vec<&str> = addr.split('.').collect();
+        octets.len() == 4 && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let quotes: Vec<usize> = src.match_indices('"').map(|(i, _)| i).collect();
+    quotes.windows(2).filter(|w| quad(&src[w[0] + 1..w[1]])).map(|w| (w[0], &src[w[0] + 1..w[1]])).collect()
+}
+
+/// Every address of every scenario in `scenarios/`, written with a leading zero in each of its
+/// octets in turn (`"10.10.00.1"`), is refused at the value: the error's line and column are the
+/// opening quote's. The only strings not read as addresses are a lookup's expected answers,
+/// which are compared as text (a name or an address).
+#[test]
+fn an_address_with_a_leading_zero_is_refused_at_its_value() {
+    let (mut refused, mut texts) = (0, 0);
+    for (path, src) in originals() {
+        for (at, addr) in quoted_addresses(&src) {
+            let line = src[..at].matches('\n').count() + 1;
+            let col = src[..at].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // Before each octet, and before a prefix length.
+            let starts: Vec<usize> = std::iter::once(0).chain(addr.match_indices(['.', '/']).map(|(i, _)| i + 1)).collect();
+            for start in starts {
+                let variant = format!("{}{}0{}{}", &src[..=at], &addr[..start], &addr[start..], &src[at + 1 + addr.len()..]);
+                match failsim::parse(&path, &variant) {
+                    Err(e) => {
+                        assert_eq!((e.line, e.col), (line, col), "{}: {addr} with a leading zero: {e}", path.display());
+                        // A fourth digit makes no octet at all.
+                        let digits = addr[start..].split(['.', '/']).next().map_or(0, str::len);
+                        let why = if digits < 3 { "has a leading zero" } else { "is not an IPv4 address" };
+                        assert!(e.message.contains(why), "{e}");
+                        refused += 1;
+                    }
+                    Ok(_) => {
+                        let text = src.lines().nth(line - 1).unwrap_or_default();
+                        assert!(text.contains("answers:"), "{}:{line}: {addr} with a leading zero was read: {text}", path.display());
+                        texts += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!("leading zeros: {refused} refused at the value, {texts} lookup answers (text)");
+    assert!(refused > 1_000, "the scenarios hold addresses: {refused}");
 }
 
 /// Inputs the fuzz test once found failing, kept as plain cases.
