@@ -20,6 +20,7 @@ pub mod metrics;
 mod net;
 mod ops;
 mod pin;
+mod place;
 mod products;
 mod replay;
 pub mod report;

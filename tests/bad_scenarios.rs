@@ -16,3 +16,13 @@ fn bad_scenarios() {
         });
     });
 }
+
+/// An error in a scenario file of one 2 MB line prints a window of the line, not the line.
+#[test]
+fn an_error_on_a_long_line_prints_a_window_of_it() {
+    let src = format!("Scenario(name: \"n\", doc: \"{}\", system: DataMiner(), end: \"5m\", bogus: 1)", "x".repeat(2_000_000));
+    let err = failsim::parse(std::path::Path::new("long.ron"), &src).expect_err("an unknown field");
+    let text = err.to_string();
+    assert!(text.starts_with("long.ron:1:2000062: Unexpected field named `bogus`"), "{}", &text[..200.min(text.len())]);
+    assert!(text.len() < 1_000, "{} bytes", text.len());
+}

@@ -1,6 +1,10 @@
 //! Untrusted input (FS-LIMITS), property-based with proptest: whatever a scenario file, a `--set`
 //! value or a command line holds, failsim never panics, aborts or hangs, finishes each input
 //! within a time (and, for the command line, a memory) bound, and an error on a file is located.
+//! An in-process input runs on a thread of its own: its bound is CPU time (20 s), which a loaded
+//! machine does not stretch, and a generous wall time (10 min) past which it counts as a hang.
+//! Each mode prints its figures — inputs, refusals, runs, the slowest, panics, hangs, aborts —
+//! as counted.
 //!
 //! Three generators, each from a fixed seed so CI replays the same cases (a failing case is
 //! shrunk by proptest and printed):
@@ -12,19 +16,34 @@
 //!   an address-space limit and a deadline; the exit code must be 0, 1 or 2 (never a signal or
 //!   a panic's 101), and 2 always comes with a message.
 //!
+//! Beside them, every address of every scenario is written with a leading zero in each octet and
+//! prefix length in turn, and must be refused at the value (its line and column).
+//!
 //! `cargo test` runs a few thousand inputs. The long mode runs over a million:
 //! `cargo test --release --test fuzz -- --ignored --nocapture`.
 
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// The longest one in-process input may take (a debug build on a loaded CI machine).
-const INPUT_TIME_MAX: Duration = Duration::from_secs(20);
+/// The bounds of one in-process input.
+#[derive(Clone, Copy)]
+struct Bounds {
+    /// The most CPU time it may take. CPU time, not wall time: a machine shared with other
+    /// builds stretches wall time many times over, not the time the input itself computes.
+    cpu_ms: u64,
+    /// Not done after this much wall time, however loaded the machine, it is a hang: it is
+    /// reported and the property fails (its thread is left behind).
+    wall: Duration,
+}
+
+/// A debug build's slowest input takes a few seconds of CPU time.
+const INPUT: Bounds = Bounds { cpu_ms: 20_000, wall: Duration::from_secs(600) };
 /// The longest one command line may take, and its address space.
 const COMMAND_TIME_MAX: Duration = Duration::from_secs(60);
 const COMMAND_ADDRESS_SPACE_KIB: u64 = 4 << 20;
@@ -39,33 +58,120 @@ fn runner(cases: u32, seed: u8) -> TestRunner {
     TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]))
 }
 
-/// What the inputs did, for the long mode's figures.
+/// What the inputs did, each figure counted as the inputs run (a failing property's shrinking
+/// counts too).
 #[derive(Default)]
 struct Figures {
     inputs: AtomicU64,
     refused: AtomicU64,
     ran: AtomicU64,
+    /// Parsed, but longer than the mode runs (see `end_ms_max`).
+    skipped: AtomicU64,
+    /// In-process inputs: CPU time; command lines: wall time.
     slowest_ms: AtomicU64,
+    panics: AtomicU64,
+    /// Inputs that did not end within their bound.
+    hangs: AtomicU64,
+    /// Command lines killed by a signal (an abort, a crash, the address-space limit).
+    aborts: AtomicU64,
+}
+
+fn count(a: &AtomicU64) -> u64 {
+    a.load(Ordering::Relaxed)
+}
+
+fn add(a: &AtomicU64) {
+    a.fetch_add(1, Ordering::Relaxed);
 }
 
 impl Figures {
-    fn print(&self, what: &str) {
-        let f = |a: &AtomicU64| a.load(Ordering::Relaxed);
+    fn print(&self, what: &str, slowest: &str) {
         println!(
-            "fuzz {what}: {} inputs, {} refused with an error, {} ran, slowest {} ms, 0 panics, 0 hangs, 0 aborts",
-            f(&self.inputs),
-            f(&self.refused),
-            f(&self.ran),
-            f(&self.slowest_ms)
+            "fuzz {what}: {} inputs, {} refused with an error, {} ran, {} skipped (longer than this mode runs), slowest {} ms {slowest}, {} panics, {} hangs, {} aborts",
+            count(&self.inputs),
+            count(&self.refused),
+            count(&self.ran),
+            count(&self.skipped),
+            count(&self.slowest_ms),
+            count(&self.panics),
+            count(&self.hangs),
+            count(&self.aborts),
         );
     }
 
-    fn timed(&self, started: Instant, what: &str) -> Result<(), TestCaseError> {
-        let took = started.elapsed();
-        self.slowest_ms.fetch_max(took.as_millis() as u64, Ordering::Relaxed);
-        prop_assert!(took < INPUT_TIME_MAX, "{what} took {took:?}, more than {INPUT_TIME_MAX:?}");
-        Ok(())
+    /// Panics, hangs and aborts: each fails the property where it happens, so a passing run
+    /// has none, counted.
+    fn failures(&self) -> u64 {
+        count(&self.panics) + count(&self.hangs) + count(&self.aborts)
     }
+
+    /// Counts what became of an input.
+    fn fate<E>(&self, fate: &Fate<E>) {
+        add(match fate {
+            Fate::Refused(_) => &self.refused,
+            Fate::Ran => &self.ran,
+            Fate::Skipped => &self.skipped,
+        });
+    }
+
+    /// Runs `work` on a thread of its own and counts it: a panic, more CPU time than `bounds`
+    /// allows, or no end within its wall time fails the property.
+    fn bounded<T: Send + 'static>(&self, bounds: Bounds, what: &str, work: impl FnOnce() -> T + Send + 'static) -> Result<T, TestCaseError> {
+        add(&self.inputs);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let started = thread_cpu_ms();
+            let out = catch_unwind(AssertUnwindSafe(work));
+            let _ = tx.send((out.map_err(|p| panic_text(&*p)), thread_cpu_ms().saturating_sub(started)));
+        });
+        let (out, cpu_ms) = rx.recv_timeout(bounds.wall).map_err(|_| {
+            add(&self.hangs);
+            TestCaseError::fail(format!("{what} did not end within {:?} (a hang)", bounds.wall))
+        })?;
+        self.slowest_ms.fetch_max(cpu_ms, Ordering::Relaxed);
+        let value = out.map_err(|why| {
+            add(&self.panics);
+            TestCaseError::fail(format!("{what} panicked: {why}"))
+        })?;
+        if cpu_ms > bounds.cpu_ms {
+            add(&self.hangs);
+            return Err(TestCaseError::fail(format!("{what} took {cpu_ms} ms of CPU time, more than {}", bounds.cpu_ms)));
+        }
+        Ok(value)
+    }
+
+    /// The property's result, with the figures printed first when it failed.
+    fn outcome(self, result: Result<(), proptest::test_runner::TestError<impl std::fmt::Debug>>, what: &str, slowest: &str) -> Self {
+        if let Err(e) = result {
+            self.print(what, slowest);
+            panic!("{e}");
+        }
+        self
+    }
+}
+
+/// The CPU time the calling thread has used, in milliseconds.
+fn thread_cpu_ms() -> u64 {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `t` is a valid timespec to write; CLOCK_THREAD_CPUTIME_ID exists on Linux.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    assert_eq!(r, 0, "the thread's CPU clock is readable");
+    u64::try_from(t.tv_sec).unwrap_or(0) * 1_000 + u64::try_from(t.tv_nsec).unwrap_or(0) / 1_000_000
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+        (Some(s), _) => (*s).to_string(),
+        (_, Some(s)) => s.clone(),
+        _ => "a panic without a message".into(),
+    }
+}
+
+/// What became of one in-process input.
+enum Fate<E> {
+    Refused(E),
+    Ran,
+    Skipped,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,39 +265,26 @@ const SUITE_EVENTS_MAX: u64 = 300_000;
 
 /// Parses `src` and, when it parses (and is short enough for the suite), runs it.
 fn parse_and_run(path: &Path, src: &str, end_ms_max: u64, figures: &Figures) -> Result<(), TestCaseError> {
-    let refused = |e: &failsim::ScenarioError| {
+    let (owned_path, src) = (path.to_path_buf(), src.to_string());
+    let fate = figures.bounded(INPUT, "this input", move || run_if_short(failsim::parse(&owned_path, &src), end_ms_max))?;
+    figures.fate(&fate);
+    if let Fate::Refused(e) = fate {
         prop_assert!(located(&e.to_string(), path), "an error without file:line:col: {e}");
-        Ok(())
-    };
-    run_if_short(failsim::parse(path, src), refused, end_ms_max, figures, "this input")
+    }
+    Ok(())
 }
 
-/// Counts and times one input: a refusal (checked by `refused`) or a scenario that runs when it
-/// is short enough for the suite.
-fn run_if_short<E>(
-    input: Result<failsim::Scenario, E>,
-    refused: impl FnOnce(&E) -> Result<(), TestCaseError>,
-    end_ms_max: u64,
-    figures: &Figures,
-    what: &str,
-) -> Result<(), TestCaseError> {
-    figures.inputs.fetch_add(1, Ordering::Relaxed);
-    let started = Instant::now();
+/// A refusal, or a scenario that runs when it is short enough for the suite.
+fn run_if_short<E>(input: Result<failsim::Scenario, E>, end_ms_max: u64) -> Fate<E> {
     match input {
-        Err(e) => {
-            figures.refused.fetch_add(1, Ordering::Relaxed);
-            refused(&e)?;
-        }
+        Err(e) => Fate::Refused(e),
         Ok(sc) if sc.end.0 <= end_ms_max => {
-            figures.ran.fetch_add(1, Ordering::Relaxed);
             // A run that crosses a limit is an error that says which; either way it ends.
             let _ = failsim::run_with(&sc, None, failsim::Limits { max_events: SUITE_EVENTS_MAX });
+            Fate::Ran
         }
-        Ok(_) => {
-            figures.refused.fetch_add(1, Ordering::Relaxed);
-        }
+        Ok(_) => Fate::Skipped,
     }
-    figures.timed(started, what)
 }
 
 fn mutated_scenarios(cases: u32, seed: u8, end_ms_max: u64) -> Figures {
@@ -203,10 +296,7 @@ fn mutated_scenarios(cases: u32, seed: u8, end_ms_max: u64) -> Figures {
         let src = mutations.iter().fold(original.clone(), |src, m| apply(&src, m));
         parse_and_run(path, &src, end_ms_max, &figures)
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
-    figures
+    figures.outcome(result, "mutated scenarios", "CPU")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,18 +339,19 @@ fn extreme_values(cases: u32, seed: u8, end_ms_max: u64) -> Figures {
     let set = (any::<Index>(), any::<Index>()).prop_map(|(p, v)| format!("{}={}", PATHS[p.index(PATHS.len())], VALUES[v.index(VALUES.len())]));
     let strategy = (any::<Index>(), prop::collection::vec(set, 1..3));
     let result = runner(cases, seed).run(&strategy, |(file, sets)| {
-        let (path, _) = &files[file.index(files.len())];
-        let original = failsim::load(path).expect("every scenario in scenarios/ loads");
-        let refused = |e: &String| {
+        let path = files[file.index(files.len())].0.clone();
+        let applied = sets.clone();
+        let fate = figures.bounded(INPUT, "these overrides", move || {
+            let original = failsim::load(&path).expect("every scenario in scenarios/ loads");
+            run_if_short(failsim::apply_overrides(&original, &applied), end_ms_max)
+        })?;
+        figures.fate(&fate);
+        if let Fate::Refused(e) = fate {
             prop_assert!(!e.is_empty(), "an empty error for {sets:?}");
-            Ok(())
-        };
-        run_if_short(failsim::apply_overrides(&original, &sets), refused, end_ms_max, &figures, "these overrides")
+        }
+        Ok(())
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
-    figures
+    figures.outcome(result, "extreme values", "CPU")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,18 +460,27 @@ fn command_lines(cases: u32, seed: u8) -> Figures {
     let scratch = tempfile::tempdir().unwrap();
     let figures = Figures::default();
     let result = runner(cases, seed).run(&command_line(), |args| {
-        figures.inputs.fetch_add(1, Ordering::Relaxed);
+        add(&figures.inputs);
         let started = Instant::now();
-        let (code, err) = run_command(&args, scratch.path()).map_err(TestCaseError::fail)?;
+        let (code, err) = run_command(&args, scratch.path()).map_err(|e| {
+            add(&figures.hangs);
+            TestCaseError::fail(e)
+        })?;
         figures.slowest_ms.fetch_max(started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        if code.is_none() {
+            add(&figures.aborts);
+        }
         prop_assert!(code.is_some(), "{args:?} was killed by a signal (an abort or a crash): {err}");
         let code = code.unwrap_or_default();
+        if code == 101 {
+            add(&figures.panics);
+        }
         prop_assert!(matches!(code, 0..=2), "{args:?} exited {code} (0, 1 or 2 expected): {err}");
         if code == 2 {
-            figures.refused.fetch_add(1, Ordering::Relaxed);
+            add(&figures.refused);
             prop_assert!(!err.trim().is_empty(), "{args:?} exited 2 without a message");
         } else {
-            figures.ran.fetch_add(1, Ordering::Relaxed);
+            add(&figures.ran);
         }
         // An error about a file's contents (it starts with the file's path) is located.
         for bad in ARGS.iter().filter(|a| a.starts_with("tests/bad/")) {
@@ -393,10 +493,7 @@ fn command_lines(cases: u32, seed: u8) -> Figures {
         }
         Ok(())
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
-    figures
+    figures.outcome(result, "command lines", "wall")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -404,36 +501,89 @@ fn command_lines(cases: u32, seed: u8) -> Figures {
 #[test]
 fn mutated_scenarios_never_panic_and_errors_are_located() {
     let f = mutated_scenarios(2_500, 1, 3_600_000);
-    f.print("mutated scenarios");
-    assert!(f.ran.load(Ordering::Relaxed) > 100, "mutants must also run, not only fail to parse");
+    f.print("mutated scenarios", "CPU");
+    assert!(count(&f.ran) > 100, "mutants must also run, not only fail to parse");
 }
 
 #[test]
 fn extreme_values_never_panic() {
     let f = extreme_values(1_000, 2, 3_600_000);
-    f.print("extreme values");
-    assert!(f.ran.load(Ordering::Relaxed) > 50, "some overrides must run");
+    f.print("extreme values", "CPU");
+    assert!(count(&f.ran) > 50, "some overrides must run");
 }
 
 #[test]
 fn command_lines_end_with_0_1_or_2_within_bounds() {
     let f = command_lines(150, 3);
-    f.print("command lines");
-    assert!(f.ran.load(Ordering::Relaxed) > 5, "some command lines must run");
+    f.print("command lines", "wall");
+    assert!(count(&f.ran) > 5, "some command lines must run");
 }
 
 #[test]
 #[ignore = "the long mode: cargo test --release --test fuzz -- --ignored --nocapture"]
 fn over_a_million_inputs_never_panic() {
+    let started = Instant::now();
     let m = mutated_scenarios(1_000_000, 11, 600_000);
-    m.print("long mode, mutated scenarios");
+    m.print("long mode, mutated scenarios", "CPU");
     let x = extreme_values(100_000, 12, 600_000);
-    x.print("long mode, extreme values");
+    x.print("long mode, extreme values", "CPU");
     let c = command_lines(5_000, 13);
-    c.print("long mode, command lines");
-    let total = [&m, &x, &c].iter().map(|f| f.inputs.load(Ordering::Relaxed)).sum::<u64>();
-    println!("fuzz long mode: {total} inputs in all, 0 panics, 0 hangs, 0 aborts");
+    c.print("long mode, command lines", "wall");
+    let all = [&m, &x, &c];
+    let sum = |f: fn(&Figures) -> u64| all.iter().map(|x| f(x)).sum::<u64>();
+    let (total, panics, hangs, aborts) = (sum(|f| count(&f.inputs)), sum(|f| count(&f.panics)), sum(|f| count(&f.hangs)), sum(|f| count(&f.aborts)));
+    println!("fuzz long mode: {total} inputs in all, {panics} panics, {hangs} hangs, {aborts} aborts, in {:.0?}", started.elapsed());
     assert!(total >= 1_000_000);
+    assert_eq!(sum(Figures::failures), 0, "a passing property has no failure");
+}
+
+/// Each dotted quad written in a string of `src` (an address, or an address with a prefix): the
+/// byte offset of its opening quote and its text.
+fn quoted_addresses(src: &str) -> Vec<(usize, &str)> {
+    let quad = |t: &str| {
+        let addr = t.split_once('/').map_or(t, |(a, len)| if !len.is_empty() && len.bytes().all(|b| b.is_ascii_digit()) { a } else { "" });
+        let octets: Vec<&str> = addr.split('.').collect();
+        octets.len() == 4 && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let quotes: Vec<usize> = src.match_indices('"').map(|(i, _)| i).collect();
+    quotes.windows(2).filter(|w| quad(&src[w[0] + 1..w[1]])).map(|w| (w[0], &src[w[0] + 1..w[1]])).collect()
+}
+
+/// Every address of every scenario in `scenarios/`, written with a leading zero in each of its
+/// octets in turn (`"10.10.00.1"`), is refused at the value: the error's line and column are the
+/// opening quote's. The only strings not read as addresses are a lookup's expected answers,
+/// which are compared as text (a name or an address).
+#[test]
+fn an_address_with_a_leading_zero_is_refused_at_its_value() {
+    let (mut refused, mut texts) = (0, 0);
+    for (path, src) in originals() {
+        for (at, addr) in quoted_addresses(&src) {
+            let line = src[..at].matches('\n').count() + 1;
+            let col = src[..at].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // Before each octet, and before a prefix length.
+            let starts: Vec<usize> = std::iter::once(0).chain(addr.match_indices(['.', '/']).map(|(i, _)| i + 1)).collect();
+            for start in starts {
+                let variant = format!("{}{}0{}{}", &src[..=at], &addr[..start], &addr[start..], &src[at + 1 + addr.len()..]);
+                match failsim::parse(&path, &variant) {
+                    Err(e) => {
+                        assert_eq!((e.line, e.col), (line, col), "{}: {addr} with a leading zero: {e}", path.display());
+                        // A fourth digit makes no octet at all.
+                        let digits = addr[start..].split(['.', '/']).next().map_or(0, str::len);
+                        let why = if digits < 3 { "has a leading zero" } else { "is not an IPv4 address" };
+                        assert!(e.message.contains(why), "{e}");
+                        refused += 1;
+                    }
+                    Ok(_) => {
+                        let text = src.lines().nth(line - 1).unwrap_or_default();
+                        assert!(text.contains("answers:"), "{}:{line}: {addr} with a leading zero was read: {text}", path.display());
+                        texts += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!("leading zeros: {refused} refused at the value, {texts} lookup answers (text)");
+    assert!(refused > 1_000, "the scenarios hold addresses: {refused}");
 }
 
 /// Inputs the fuzz test once found failing, kept as plain cases.
@@ -449,6 +599,24 @@ fn what_the_fuzz_test_found_stays_fixed() {
     // u32::MAX failures allowed overflowed a counter: now a located limit.
     let err = failsim::apply_overrides(&load("scenarios/dm-stop-online.ron"), &["heartbeats[*].max_failures=4294967295".into()]).unwrap_err();
     assert!(err.contains("at most 1000000"), "{err}");
+}
+
+#[test]
+fn a_panic_a_slow_input_and_a_hang_are_counted() {
+    let f = Figures::default();
+    // A generous wall time but for the hang: a loaded machine may take long to start a thread.
+    let tight = Bounds { cpu_ms: 50, wall: Duration::from_secs(60) };
+    assert_eq!(f.bounded(tight, "a quick input", || 7).ok(), Some(7));
+    assert!(f.bounded(tight, "a panic", || panic!("on purpose")).is_err());
+    let spin = || {
+        let started = thread_cpu_ms();
+        while thread_cpu_ms() < started + 100 {}
+    };
+    assert!(f.bounded(tight, "a slow input", spin).is_err());
+    let hang = Bounds { wall: Duration::from_millis(100), ..tight };
+    assert!(f.bounded(hang, "a hang", || std::thread::sleep(Duration::from_secs(1))).is_err());
+    assert_eq!((count(&f.inputs), count(&f.panics), count(&f.hangs), f.failures()), (4, 1, 2, 3));
+    assert!(count(&f.slowest_ms) >= 100, "the slow input's CPU time");
 }
 
 #[test]

@@ -161,6 +161,23 @@ fn input_beyond_the_limits_is_refused() {
     assert!(e.message.contains("more than 1000 `<DMA>` tags"), "{e}");
 }
 
+/// A database server's address with a leading zero is refused at its tag, as any address of the
+/// file is, not taken for a host name.
+#[test]
+fn a_database_server_with_a_leading_zero_is_refused() {
+    let with = |database: &str| format!("<DMS>\n<DMA><MachineName>M</MachineName><IP>10.0.0.1</IP>\n{database}\n</DMA></DMS>");
+    let cases = [
+        ("<DataBase type=\"Cassandra\"><DBServer>localhost, 10.0.0.05</DBServer></DataBase>", 3, 28, "`10.0.0.05` in `<DBServer>`"),
+        ("<SearchDataBase><DBServer>10.0.00.9</DBServer></SearchDataBase>", 3, 17, "`10.0.00.9` in `<DBServer>`"),
+    ];
+    for (database, line, col, what) in cases {
+        let e = failsim::import::import(Path::new("db.xml"), &with(database)).expect_err(database);
+        assert_eq!((e.line, e.col), (line, col), "{e}");
+        assert!(e.message.starts_with(what) && e.message.contains("has a leading zero"), "{e}");
+    }
+    assert!(failsim::import::import(Path::new("db.xml"), &with("<DataBase type=\"Cassandra\"><DBServer>localhost</DBServer></DataBase>")).is_ok());
+}
+
 /// The binary: the scenario on stdout (or `--out`), warnings on stderr, exit 2 on bad input.
 #[test]
 fn the_cli_writes_the_scenario_and_exits_2_on_bad_input() {

@@ -227,7 +227,7 @@ impl Model for Rogue {
 impl Vocabulary for Rogue {
     type Claim = dataminer::Claim;
 
-    fn validate(_: &Misbehaviour) -> Result<(), String> {
+    fn validate(_: &Misbehaviour) -> Result<(), crate::place::Refusal> {
         Ok(())
     }
 

@@ -122,7 +122,7 @@ impl<'a> Lines<'a> {
     }
 
     fn error(&self, path: &Path, p: &Problem) -> ScenarioError {
-        let source_line = self.text.lines().nth(p.at.line.saturating_sub(1)).map(str::to_string);
-        ScenarioError { file: path.display().to_string(), line: p.at.line, col: p.at.col, message: p.message.clone(), source_line }
+        let text = self.text.lines().nth(p.at.line.saturating_sub(1));
+        ScenarioError::new(path.display().to_string(), p.at.line, p.at.col, &p.message, text)
     }
 }

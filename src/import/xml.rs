@@ -6,7 +6,7 @@
 //! as the first of each.
 
 use super::{Problem, Where};
-use crate::net::Ip;
+use crate::net::{AddrError, Ip};
 use roxmltree::Node;
 
 /// A value as the file gives it: the value, the tag as written and where.
@@ -275,7 +275,10 @@ fn dma_tag(d: &mut Partial, child: Node<'_, '_>, lines: &super::Lines<'_>, warn:
         }
         "SearchDataBase" => {
             let server = children(child, SEARCH_TAGS, Open::Closed, lines, warn)?.into_iter().find(|c| c.tag_name().name() == "DBServer");
-            let servers = server.map(|s| text(s, lines)).transpose()?.map(|t| list(&t)).unwrap_or_default();
+            let servers = match server {
+                Some(s) => servers(&text(s, lines)?, "DBServer", lines.of(s.range().start))?,
+                None => Vec::new(),
+            };
             set(&mut d.search, servers, tag, at)
         }
         _ => {
@@ -300,8 +303,8 @@ fn database(d: &mut Partial, node: Node<'_, '_>, lines: &super::Lines<'_>, warn:
     set(&mut d.database, kind, tag, at)?;
     let server = children(node, DATABASE_TAGS, Open::DbXml, lines, warn)?.into_iter().find(|c| c.tag_name().name() == "DBServer");
     if let Some(server) = server {
-        let servers = list(&text(server, lines)?);
-        set(&mut d.db_server, servers, "DBServer", lines.of(server.range().start))?;
+        let at = lines.of(server.range().start);
+        set(&mut d.db_server, servers(&text(server, lines)?, "DBServer", at)?, "DBServer", at)?;
     }
     Ok(())
 }
@@ -392,7 +395,28 @@ fn address(node: Node<'_, '_>, lines: &super::Lines<'_>) -> Result<Ip, Problem> 
 }
 
 fn ip(text: &str, tag: &str, at: Where) -> Result<Ip, Problem> {
-    text.parse().map_err(|_| Problem::at(at, format!("`{text}` in `<{tag}>` is not an IPv4 address (expected a.b.c.d, each part 0 to 255)")))
+    text.parse().map_err(|e| not_an_address(text, tag, at, e))
+}
+
+fn not_an_address(text: &str, tag: &str, at: Where, e: AddrError) -> Problem {
+    match e {
+        AddrError::LeadingZero { decimal, .. } => {
+            Problem::at(at, format!("`{text}` in `<{tag}>` has a leading zero, which some tools read as octal: write {decimal}"))
+        }
+        _ => Problem::at(at, format!("`{text}` in `<{tag}>` is not an IPv4 address (expected a.b.c.d, each part 0 to 255)")),
+    }
+}
+
+/// `DBServer`'s comma-separated hosts, each an address or a name (`localhost`); an address
+/// with a leading zero is refused as anywhere else, not taken for a name.
+fn servers(text: &str, tag: &str, at: Where) -> Result<Vec<String>, Problem> {
+    let servers = list(text);
+    for server in &servers {
+        if let Err(e @ AddrError::LeadingZero { .. }) = server.parse::<Ip>() {
+            return Err(not_an_address(server, tag, at, e));
+        }
+    }
+    Ok(servers)
 }
 
 fn mask(node: Node<'_, '_>, lines: &super::Lines<'_>) -> Result<PrefixLen, Problem> {

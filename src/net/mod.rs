@@ -9,6 +9,6 @@ mod route;
 mod topology;
 
 pub use dns::{Dns, RecordSource};
-pub use ip::{Cidr, Ip};
+pub use ip::{AddrError, Cidr, Ip};
 pub use route::{Route, RouteTable};
 pub use topology::{CableId, HostId, Port, PortId, PortKind, Routing, Topology};

@@ -45,6 +45,7 @@ use crate::finding::{Invariant, Problem, SpecId};
 use crate::ledger::Ledger;
 use crate::metrics::Sample;
 use crate::ops::View;
+use crate::place::{Place, Refusal};
 use crate::world::{Applied, World, WorldCx, WorldDecl, WorldFault};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -52,11 +53,11 @@ use std::fmt::{Debug, Display};
 
 /// A system's binding and the declared world it names: both or neither (`Ok(None)`: the
 /// built-in layout). `how` tells, in a declared world, what the binding must say.
-pub(crate) fn bound<'a, B>(bind: Option<&'a B>, world: Option<&'a WorldDecl>, how: &str) -> Result<Option<(&'a B, &'a WorldDecl)>, String> {
+pub(crate) fn bound<'a, B>(bind: Option<&'a B>, world: Option<&'a WorldDecl>, how: &str) -> Result<Option<(&'a B, &'a WorldDecl)>, Refusal> {
     match (bind, world) {
         (None, None) => Ok(None),
-        (Some(_), None) => Err("`bind:` names parts of a declared world: add a `world:` section".into()),
-        (None, Some(_)) => Err(format!("in a declared world {how}")),
+        (Some(_), None) => Err(Refusal::at(Place::of("bind"), "`bind:` names parts of a declared world: add a `world:` section")),
+        (None, Some(_)) => Err(Refusal::from(format!("in a declared world {how}"))),
         (Some(b), Some(w)) => Ok(Some((b, w))),
     }
 }
@@ -119,13 +120,15 @@ pub trait Vocabulary: Model {
     /// The product's own words for its nodes' identities (as its files name `Main` and `Backup`).
     const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = &[];
 
-    /// Checks no derive can express; a broken configuration is refused before the run.
-    fn validate(cfg: &Self::Config) -> Result<(), String>;
-    /// Checks the system's binding to a declared world (`None`: it lays out its own).
-    fn check_binding(_cfg: &Self::Config, world: Option<&WorldDecl>) -> Result<(), String> {
+    /// Checks no derive can express; a broken configuration is refused before the run, at
+    /// the place of the offending value in the configuration.
+    fn validate(cfg: &Self::Config) -> Result<(), Refusal>;
+    /// Checks the system's binding to a declared world (`None`: it lays out its own), refused
+    /// at the place of the offending value in the configuration.
+    fn check_binding(_cfg: &Self::Config, world: Option<&WorldDecl>) -> Result<(), Refusal> {
         match world {
             None => Ok(()),
-            Some(_) => Err(format!("{} cannot be bound to a declared world yet: leave out `world:`", Self::LABEL)),
+            Some(_) => Err(Refusal::from(format!("{} cannot be bound to a declared world yet: leave out `world:`", Self::LABEL))),
         }
     }
     /// The system's nodes by name, in order (the first is `Main`): the names scripts and claims
@@ -206,23 +209,23 @@ pub trait ChaosProfile: Observation {
     fn presets() -> Vec<(&'static str, Self::Config)>;
 }
 
-/// Periods must be above zero: a zero period would never let time advance.
 /// The most failures a check may tolerate before it acts (a heartbeat's, a resource's): more
 /// than a run could ever count at the shortest interval is a typo, and counts stay far from
 /// overflow.
 pub(crate) const MAX_ALLOWED_FAILURES: u32 = 1_000_000;
 
-/// Each named tolerance is at most [`MAX_ALLOWED_FAILURES`].
-pub(crate) fn tolerances_bounded(tolerances: &[(&str, u32)]) -> Result<(), String> {
+/// Each tolerance, by its field's name, is at most [`MAX_ALLOWED_FAILURES`].
+pub(crate) fn tolerances_bounded(tolerances: &[(&'static str, u32)]) -> Result<(), Refusal> {
     match tolerances.iter().find(|(_, n)| *n > MAX_ALLOWED_FAILURES) {
-        Some((name, n)) => Err(format!("{name} is {n}; at most {MAX_ALLOWED_FAILURES}")),
+        Some((name, n)) => Err(Refusal::at(Place::of(name), format!("{name} is {n}; at most {MAX_ALLOWED_FAILURES}"))),
         None => Ok(()),
     }
 }
 
-pub(crate) fn periods_above_zero(periods: &[(&str, crate::units::Ms)]) -> Result<(), String> {
+/// Each period, by its field's name, is above zero: a zero period would never let time advance.
+pub(crate) fn periods_above_zero(periods: &[(&'static str, crate::units::Ms)]) -> Result<(), Refusal> {
     match periods.iter().find(|(_, v)| v.0 == 0) {
-        Some((name, _)) => Err(format!("{name} must be above 0")),
+        Some((name, _)) => Err(Refusal::at(Place::of(name), format!("{name} must be above 0"))),
         None => Ok(()),
     }
 }

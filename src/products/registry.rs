@@ -3,6 +3,7 @@
 //! product is one folder under `src/products/`, its `mod` item and one line in that list.
 
 use super::{AnyClaim, AnyCommand, AnyFault, Product, System};
+use crate::place::Refusal;
 
 /// `folder: [Variant => ProductType, "doc"; ...];` per product folder (a folder may hold several
 /// systems on one model, as `mrs` does); a system may carry attributes (`#[cfg(test)]` for the
@@ -291,7 +292,7 @@ macro_rules! registry {
 
         impl $crate::products::Vocabulary for Mixed {
             type Claim = AnyClaim;
-            fn validate(cfg: &System) -> Result<(), String> {
+            fn validate(cfg: &System) -> Result<(), $crate::place::Refusal> {
                 cfg.validate()
             }
             fn supported_actions(cfg: &System) -> Vec<&'static str> {
@@ -309,7 +310,7 @@ macro_rules! registry {
             fn check_node(cfg: &System, target: &$crate::action::Target) -> Result<(), String> {
                 cfg.check_node(target)
             }
-            fn check_binding(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Result<(), String> {
+            fn check_binding(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Result<(), $crate::place::Refusal> {
                 cfg.check_binding(world)
             }
             fn lint(cfg: &System, world: Option<&$crate::world::WorldDecl>) -> Vec<$crate::finding::Warning> {
@@ -514,12 +515,12 @@ impl System {
         self.visit(Label)
     }
 
-    /// Checks the configuration.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks the configuration; a refusal's place is in the configuration.
+    pub fn validate(&self) -> Result<(), Refusal> {
         struct Validate;
         impl WithConfig for Validate {
-            type Out = Result<(), String>;
-            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
+            type Out = Result<(), Refusal>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), Refusal> {
                 P::validate(cfg)
             }
         }
@@ -528,16 +529,17 @@ impl System {
 
     /// Checks the system's binding to the scenario's world (see [`Product::check_binding`]);
     /// without one, that its preset is a world like any other (a DMA named `CLIENT` would
-    /// collide with the built-in client host).
-    pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+    /// collide with the built-in client host: refused at the configuration, which the preset
+    /// is made from).
+    pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), Refusal> {
         struct Binding<'a>(Option<&'a crate::world::WorldDecl>);
         impl WithConfig for Binding<'_> {
-            type Out = Result<(), String>;
-            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), String> {
+            type Out = Result<(), Refusal>;
+            fn call<P: Registered>(self, cfg: &P::Config) -> Result<(), Refusal> {
                 P::check_binding(cfg, self.0)?;
                 match self.0 {
                     Some(_) => Ok(()),
-                    None => P::preset(cfg).check().map_err(|e| format!("the built-in layout: {}; rename it, or declare a `world:`", e.message)),
+                    None => P::preset(cfg).check().map_err(|e| Refusal::from(format!("the built-in layout: {}; rename it, or declare a `world:`", e.message))),
                 }
             }
         }

@@ -16,6 +16,7 @@ pub use pinned::with_expect_trace;
 use crate::action::{Action, Command as _, Do, NamedFault};
 use crate::check::When;
 use crate::pin::ExpectTrace;
+use crate::place::Refusal;
 use crate::products::{AnyClaim, Mixed, Registered, StepAction, System, SystemTag, WithConfig, WithProduct};
 use crate::units::Ms;
 use crate::world::WorldDecl;
@@ -411,6 +412,11 @@ impl<'a> File<'a> {
         ScenarioError::at_span(self.path, self.src, node.span, message)
     }
 
+    /// A check's refusal of the value read from `node`, located at the offending part of it.
+    fn refused(&self, node: &tree::Node, refusal: &Refusal) -> ScenarioError {
+        self.error(node.at(&refusal.place), &refusal.message)
+    }
+
     /// The `i`-th entry of the `list:` section (`script`, `expect`, `systems`). The scenario was
     /// read from this tree, so the entry is there; the root stands in only to keep this total.
     fn entry(&self, list: &str, i: usize) -> &'a tree::Node {
@@ -497,9 +503,9 @@ fn check_end(scenario: &Scenario, end: Ms, file: &File) -> Result<(), ScenarioEr
 /// for, each expectation.
 fn check(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> {
     if let Some(world) = &scenario.world {
-        // The world's checks name what they are about; the name is looked up in the world's node.
+        // A refusal's place is the offending value in the world's node.
         let node = file.root.field("world").unwrap_or(file.root);
-        world.check().map_err(|e| ScenarioError::at_nth_within(file.path, file.src, node.span, &e.near, e.nth, &e.message))?;
+        world.check().map_err(|r| file.refused(node, &r))?;
     }
     check_systems(scenario, file)?;
     if scenario.script.len() > MAX_SCRIPT_STEPS {
@@ -579,7 +585,7 @@ fn check_systems(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> 
         if all[..i].iter().any(|(n, _)| n == name) {
             return Err(file.error(file.part("systems", i, "name"), &format!("two systems are named `{name}`")));
         }
-        let at = |m: String| file.error(file.system(i), &m);
+        let at = |r: Refusal| file.refused(file.system(i), &r);
         system.validate().map_err(at)?;
         system.check_binding(scenario.world.as_ref()).map_err(at)?;
     }
@@ -835,6 +841,45 @@ mod tests {
         for (src, col, message) in cases {
             let e = parse(Path::new("f.ron"), src).expect_err("a broken file");
             assert_eq!((e.line, e.col, e.message.as_str()), (1, col, message), "{}", &src[..src.len().min(60)]);
+        }
+    }
+
+    /// Each configuration error points at the offending value: `⟨` marks it in the system's
+    /// text (and is taken out before the file is read).
+    #[test]
+    fn a_configurations_errors_point_at_the_offending_value() {
+        let cases = [
+            ("DataMiner(main: (name: \"A\"), backup: (name: ⟨\"a\"))", "the same name"),
+            ("DataMiner(heartbeats: [Normal(from: Main), Normal(from: Backup, interval: ⟨\"0s\")])", "interval must be above 0"),
+            ("DataMiner(heartbeats: [Inverted(from: Main, max_failures: ⟨4000000)])", "max_failures is 4000000"),
+            ("DataMiner(led_refresh: ⟨0)", "led_refresh must be above 0"),
+            ("DataMiner(active_alarms: ⟨20000000)", "active_alarms is 20000000"),
+            (
+                "DataMiner(addressing: VirtualIp(vip: \"10.0.0.5\", acquisition_vip: \"10.0.1.5\", more_vips: [(nic: Sync, vip: \"10.0.2.5\"), (nic: Corporate, vip: ⟨\"10.0.1.5\")]))",
+                "listed twice",
+            ),
+            ("DataMiner(storage: Cluster(cassandra: [\"c1\"], opensearch: [\"o1\", ⟨\"o1\"]))", "OpenSearch node `o1` is listed twice"),
+            ("DataMiner(storage: Cluster(nodes: ⟨[]))", "1 to 32 Cassandra nodes"),
+            ("DataMiner(watchdog: (actions: [Alarm, ⟨Alarm]))", "lists Alarm twice"),
+            ("DataMiner(watchdog: (errors: ⟨0))", "watchdog.errors is 0"),
+            ("DataMiner(watchdog: (element_restart_time: ⟨0))", "element_restart_time is 0s"),
+            ("DataMiner(watchdog: (skip_rte: [(process: \"SLNet\", thread: ⟨\"\")]))", "a SkipRTE thread needs a name"),
+            ("DataMinerAgent(start_time: ⟨\"0s\")", "start_time must be above 0"),
+            ("CheckPoint(servers: [\"a\", \"b\", ⟨\"A\"])", "two servers are named `A`"),
+            ("CheckPoint(sync_interval: ⟨0)", "sync_interval must be above 0"),
+            ("MrsManager(heartbeat_interval: ⟨0)", "heartbeat_interval must be above 0"),
+            ("MrsManager(oms_db_sync_failures: ⟨0)", "oms_db_sync_failures must be above 0"),
+            ("MrsManager(floatip_failures: ⟨2000000)", "floatip_failures is 2000000"),
+            ("FlinkServer(sync_interval: ⟨0)", "sync_interval must be above 0"),
+            ("DbService(gateway_loss: ⟨0)", "gateway_loss must be above 0"),
+            ("DataMiner(bind: ⟨(main: \"a\", backup: \"b\", corporate: \"c\", client: \"d\"))", "`bind:` names parts of a declared world"),
+        ];
+        for (system, message) in cases {
+            let src = format!("Scenario(name: \"n\", doc: \"\", system: {system}, end: \"5m\")");
+            let col = src.chars().position(|c| c == '⟨').expect("a marker") + 1;
+            let e = parse(Path::new("f.ron"), &src.replace('⟨', "")).expect_err(system);
+            assert!(e.message.contains(message), "{system}: {}", e.message);
+            assert_eq!((e.line, e.col), (1, col), "{system}: {e}");
         }
     }
 

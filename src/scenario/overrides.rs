@@ -156,4 +156,12 @@ mod tests {
         let e = apply(&scenario(), &["end=1s".into()]).unwrap_err();
         assert!(e.contains("after the scenario's end"), "{e}");
     }
+
+    #[test]
+    fn an_address_with_a_leading_zero_is_refused() {
+        let e = apply(&scenario(), &["switch_ip=10.10.010.254/24".into()]).unwrap_err();
+        assert_eq!(e, "--set: `10.10.010.254/24` has a leading zero, which some tools read as octal: write 10.10.10.254/24");
+        let e = apply(&scenario(), &["dns_records=[{\"name\": \"db\", \"addr\": \"10.0.0.07\"}]".into()]).unwrap_err();
+        assert!(e.contains("`10.0.0.07` has a leading zero") && e.contains("write 10.0.0.7"), "{e}");
+    }
 }

@@ -110,6 +110,69 @@ impl Node {
         }
     }
 
+    /// The node of the value at `place` below this one, or the deepest node on its way that
+    /// the file has (a field left to its default is not written: its struct stands in).
+    /// `Some(…)` is looked through, and so is a variant's content written in its own
+    /// parentheses (`Cluster((cassandra: […]))`).
+    pub fn at(&self, place: &crate::place::Place) -> &Node {
+        let mut node = self;
+        for step in place.steps() {
+            match node.step(*step) {
+                Some(next) => node = next,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// The node one step below this one.
+    fn step(&self, step: crate::place::Step) -> Option<&Node> {
+        use crate::place::Step;
+        let node = self.unwrapped();
+        match step {
+            Step::Field(key) => node.step_into(key),
+            Step::Aliased(key, alias) => node.step_into(key).or_else(|| node.step_into(alias)),
+            Step::Index(i) => node.element(i),
+        }
+    }
+
+    /// The value of the field `key`, in this node or in a variant's content in its own
+    /// parentheses.
+    fn step_into(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            Kind::Named { content, .. } => content.field(key).or_else(|| content.only().and_then(|inner| inner.field(key))),
+            _ => self.field(key),
+        }
+    }
+
+    /// The `i`-th element of a list, a tuple or a variant's content.
+    fn element(&self, i: usize) -> Option<&Node> {
+        match &self.kind {
+            Kind::List(items) | Kind::Items(items) => items.get(i),
+            Kind::Named { content, .. } => match &content.kind {
+                Kind::Items(items) => items.get(i),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The value inside `Some(…)`, or this node.
+    fn unwrapped(&self) -> &Node {
+        match &self.kind {
+            Kind::Named { name, content } if name == "Some" => content.only().unwrap_or(self),
+            _ => self,
+        }
+    }
+
+    /// The one value of a tuple of one (`(x)`).
+    fn only(&self) -> Option<&Node> {
+        match &self.kind {
+            Kind::Items(items) if items.len() == 1 => Some(&items[0]),
+            _ => None,
+        }
+    }
+
     /// Whether a string is anywhere in this node.
     pub fn holds_string(&self) -> bool {
         match &self.kind {
@@ -588,6 +651,28 @@ mod tests {
 
     fn err(src: &str) -> ReadError {
         read(src).expect_err(src)
+    }
+
+    #[test]
+    fn a_place_leads_to_its_node_or_as_far_as_the_file_goes() {
+        use crate::place::Place;
+        let src = r#"(hosts: [(name: "a", nics: [(addr: "1"), (addr: Some("2"))])], ends: (Nic("h", "n"), Switch("s")), s: Some(Cluster((c: ["x"]))), t: (old: [1]))"#;
+        let root = read(src).unwrap();
+        let text = |place: Place| &src[root.at(&place).span.start..root.at(&place).span.end];
+        assert_eq!(text(Place::of("hosts").index(0).field("nics").index(0).field("addr")), r#""1""#);
+        assert_eq!(text(Place::of("hosts").index(0).field("nics").index(1).field("addr")), r#"Some("2")"#, "a field's own node");
+        assert_eq!(text(Place::of("ends").index(0).index(1)), r#""n""#, "a variant's content is a tuple");
+        assert_eq!(text(Place::of("s").field("c").index(0)), r#""x""#, "through Some and a variant's own parentheses");
+        assert_eq!(
+            text(Place::of("hosts").index(0).field("router")),
+            r#"(name: "a", nics: [(addr: "1"), (addr: Some("2"))])"#,
+            "a field not written: its struct"
+        );
+        assert_eq!(text(Place::of("hosts").index(7).field("name")), r#"[(name: "a", nics: [(addr: "1"), (addr: Some("2"))])]"#, "no such element: the list");
+        assert_eq!(text(Place::of("ends").field("x")), r#"(Nic("h", "n"), Switch("s"))"#, "no field of a tuple");
+        assert_eq!(text(Place::of("t").aliased("new", "old").index(0)), "1", "a field written under its alias");
+        assert_eq!(text(Place::of("s").aliased("c", "x").index(0)), r#""x""#, "a field written under its name");
+        assert_eq!(root.at(&Place::root()).span, root.span);
     }
 
     #[test]

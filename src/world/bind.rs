@@ -12,6 +12,7 @@
 
 use super::{World, WorldDecl};
 use crate::net::{CableId, HostId, Ip, PortId, PortKind};
+use crate::place::{Place, Refusal};
 
 /// The part of the world one declaration laid out: ids from `start` (inclusive) to `end`
 /// (exclusive), for hosts, ports (NICs and switches) and cables.
@@ -62,21 +63,35 @@ impl Region {
     }
 }
 
-/// What a system needs of the world, named in its own binding's words.
+/// What a system needs of the world, named in its own binding's words, each name with the place
+/// in the system's configuration that gives it (where a refusal points).
 #[derive(Clone, Debug, Default)]
 pub struct Footprint<'a> {
     /// The hosts of the system's nodes, in the system's order.
-    pub nodes: Vec<&'a str>,
+    pub nodes: Vec<Named<'a>>,
     /// Said after "no host named `x` in the world" when a node's host is missing (what the
     /// product calls its nodes: " (servers are hosts)").
     pub nodes_are: &'static str,
     /// The NIC bound to each of the product's roles (`None`: the role has no NIC of its own),
     /// the same name on every node.
-    pub nics: Vec<Option<&'a str>>,
+    pub nics: Vec<Option<Named<'a>>>,
     /// The other hosts the system talks to, each over its first NIC.
     pub peers: Vec<Peer<'a>>,
     /// Addresses something in the world must hold.
     pub held: Vec<Held>,
+}
+
+/// A name a binding gives, and where in the configuration it gives it.
+#[derive(Clone, Debug)]
+pub struct Named<'a> {
+    pub name: &'a str,
+    pub place: Place,
+}
+
+impl<'a> Named<'a> {
+    pub fn new(name: &'a str, place: Place) -> Self {
+        Named { name, place }
+    }
 }
 
 /// A host the system talks to: the field of the file that names it, what it is, and its name.
@@ -85,14 +100,15 @@ pub struct Peer<'a> {
     pub field: &'static str,
     /// What the host is, with a trailing space ("client "), or "".
     pub what: &'static str,
-    pub name: &'a str,
+    pub name: Named<'a>,
 }
 
-/// An address something in the world must hold, and what the file calls it.
+/// An address something in the world must hold, what the file calls it, and where it gives it.
 #[derive(Clone, Debug)]
 pub struct Held {
     pub what: &'static str,
     pub ip: Ip,
+    pub place: Place,
 }
 
 /// A footprint resolved to the world's ids.
@@ -106,22 +122,24 @@ pub struct Bound {
 
 impl Footprint<'_> {
     /// The footprint fits the declared world: every node is a host of its own with every bound
-    /// NIC, every peer is a host, every held address is some host's or switch's.
-    pub fn check(&self, world: &WorldDecl) -> Result<(), String> {
+    /// NIC, every peer is a host, every held address is some host's or switch's. A refusal is
+    /// placed at the name or address that does not fit.
+    pub fn check(&self, world: &WorldDecl) -> Result<(), Refusal> {
         for (i, node) in self.nodes.iter().enumerate() {
-            let host = world.host(node).ok_or_else(|| format!("bind: no host named `{node}` in the world{}", self.nodes_are))?;
-            if self.nodes[..i].contains(node) {
-                return Err(format!("bind: two nodes are bound to host `{node}` (a host runs one node)"));
+            let at = |message: String| Refusal::at(node.place.clone(), message);
+            let host = world.host(node.name).ok_or_else(|| at(format!("bind: no host named `{}` in the world{}", node.name, self.nodes_are)))?;
+            if self.nodes[..i].iter().any(|n| n.name == node.name) {
+                return Err(at(format!("bind: two nodes are bound to host `{}` (a host runs one node)", node.name)));
             }
-            if let Some(nic) = self.nics.iter().flatten().find(|nic| !host.nics.iter().any(|n| n.name == **nic)) {
-                return Err(format!("bind: host `{node}` has no NIC `{nic}`"));
+            if let Some(nic) = self.nics.iter().flatten().find(|nic| !host.nics.iter().any(|n| n.name == nic.name)) {
+                return Err(Refusal::at(nic.place.clone(), format!("bind: host `{}` has no NIC `{}`", node.name, nic.name)));
             }
         }
-        if let Some(p) = self.peers.iter().find(|p| world.host(p.name).is_none()) {
-            return Err(format!("{}: no {}host named `{}` in the world", p.field, p.what, p.name));
+        if let Some(p) = self.peers.iter().find(|p| world.host(p.name.name).is_none()) {
+            return Err(Refusal::at(p.name.place.clone(), format!("{}: no {}host named `{}` in the world", p.field, p.what, p.name.name)));
         }
         match self.held.iter().find(|h| !world.holds(h.ip)) {
-            Some(h) => Err(format!("{} {} is no address of a host or switch in the world", h.what, h.ip)),
+            Some(h) => Err(Refusal::at(h.place.clone(), format!("{} {} is no address of a host or switch in the world", h.what, h.ip))),
             None => Ok(()),
         }
     }
@@ -134,12 +152,12 @@ impl Footprint<'_> {
             .nodes
             .iter()
             .map(|node| {
-                let host = region.host(world, node).expect(CHECKED);
-                let nics = self.nics.iter().map(|nic| nic.map(|nic| region.nic(world, node, nic).expect(CHECKED))).collect();
+                let host = region.host(world, node.name).expect(CHECKED);
+                let nics = self.nics.iter().map(|nic| nic.as_ref().map(|nic| region.nic(world, node.name, nic.name).expect(CHECKED))).collect();
                 (host, nics)
             })
             .collect();
-        let peers = self.peers.iter().map(|p| world.net().host(region.host(world, p.name).expect(CHECKED)).nics[0]).collect();
+        let peers = self.peers.iter().map(|p| world.net().host(region.host(world, p.name.name).expect(CHECKED)).nics[0]).collect();
         let bound = Bound { nodes, peers };
         assert_eq!(bound.nodes.len(), self.nodes.len(), "every node is bound to a host");
         assert_eq!(bound.peers.len(), self.peers.len(), "every peer is bound to a host");
@@ -170,8 +188,12 @@ mod tests {
         .expect("a world")
     }
 
+    /// A footprint whose names are placed as `bind.<i>` (nodes), `nics[<i>]` and `client`.
     fn footprint<'a>(nodes: Vec<&'a str>, nics: Vec<Option<&'a str>>) -> Footprint<'a> {
-        Footprint { nodes, nodes_are: " (nodes are hosts)", nics, peers: vec![Peer { field: "bind", what: "client ", name: "pc" }], ..Default::default() }
+        let nodes = nodes.into_iter().enumerate().map(|(i, n)| Named::new(n, Place::of("bind").index(i))).collect();
+        let nics = nics.into_iter().enumerate().map(|(i, n)| n.map(|n| Named::new(n, Place::of("nics").index(i)))).collect();
+        let client = Peer { field: "bind", what: "client ", name: Named::new("pc", Place::of("client")) };
+        Footprint { nodes, nodes_are: " (nodes are hosts)", nics, peers: vec![client], ..Default::default() }
     }
 
     #[test]
@@ -179,19 +201,20 @@ mod tests {
         let w = world();
         assert_eq!(footprint(vec!["a", "b"], vec![Some("corp"), None]).check(&w), Ok(()));
         let cases = [
-            (footprint(vec!["a", "x"], vec![Some("corp")]), "bind: no host named `x` in the world (nodes are hosts)"),
-            (footprint(vec!["a", "a"], vec![Some("corp")]), "bind: two nodes are bound to host `a` (a host runs one node)"),
-            (footprint(vec!["a", "b"], vec![Some("corp"), Some("sync")]), "bind: host `b` has no NIC `sync`"),
+            (footprint(vec!["a", "x"], vec![Some("corp")]), "bind[1]", "bind: no host named `x` in the world (nodes are hosts)"),
+            (footprint(vec!["a", "a"], vec![Some("corp")]), "bind[1]", "bind: two nodes are bound to host `a` (a host runs one node)"),
+            (footprint(vec!["a", "b"], vec![Some("corp"), Some("sync")]), "nics[1]", "bind: host `b` has no NIC `sync`"),
         ];
-        for (f, expected) in cases {
-            assert_eq!(f.check(&w), Err(expected.to_string()));
+        for (f, place, expected) in cases {
+            let refused = f.check(&w).expect_err(expected);
+            assert_eq!((refused.place.to_string(), refused.message), (place.to_string(), expected.to_string()));
         }
         let mut stray = footprint(vec!["a"], vec![]);
-        stray.peers[0].name = "nobody";
-        assert_eq!(stray.check(&w), Err("bind: no client host named `nobody` in the world".to_string()));
+        stray.peers[0].name.name = "nobody";
+        assert_eq!(stray.check(&w), Err(Refusal::at(Place::of("client"), "bind: no client host named `nobody` in the world")));
         let mut far = footprint(vec!["a"], vec![]);
-        far.held.push(Held { what: "bind: the gateway", ip: "10.9.9.9".parse().expect("an address") });
-        assert_eq!(far.check(&w), Err("bind: the gateway 10.9.9.9 is no address of a host or switch in the world".to_string()));
+        far.held.push(Held { what: "bind: the gateway", ip: "10.9.9.9".parse().expect("an address"), place: Place::of("gateway") });
+        assert_eq!(far.check(&w), Err(Refusal::at(Place::of("gateway"), "bind: the gateway 10.9.9.9 is no address of a host or switch in the world")));
         far.held[0].ip = "10.0.0.254".parse().expect("an address");
         assert_eq!(far.check(&w), Ok(()), "a switch's management address is held");
     }

@@ -2,7 +2,7 @@
 //! NICs (an address in CIDR, an optional default gateway), routers (hosts that forward between
 //! their NICs' subnets), switches, and cables between a NIC and a switch, two NICs (a cross
 //! cable) or two switches (an inter-switch or WAN link). [`WorldDecl::check`] refuses a broken
-//! world, naming the text to point at; [`WorldDecl::build`] lays it out in a [`World`].
+//! world at the place of the offending value; [`WorldDecl::build`] lays it out in a [`World`].
 //!
 //! A product's built-in layout is a `WorldDecl` too (its preset, with flat routing): a scenario
 //! without `world:` is laid out from its systems' presets, a world like any other.
@@ -10,6 +10,7 @@
 use super::{Region, World};
 use crate::action::NamedFault;
 use crate::net::{Cidr, Ip, Routing};
+use crate::place::{Place, Refusal};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,21 +85,6 @@ pub struct CableDecl {
 pub enum End {
     Nic(String, String),
     Switch(String),
-}
-
-/// What is wrong with a world, and the text in the file to point at: the `nth` occurrence of
-/// `near` after `world:` (names are counted in declaration order: hosts, switches, cables).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeclError {
-    pub message: String,
-    pub near: String,
-    pub nth: usize,
-}
-
-impl DeclError {
-    fn at(name: &str, nth: usize, message: String) -> Self {
-        DeclError { message, near: format!("\"{name}\""), nth }
-    }
 }
 
 /// Building a preset (a product's built-in layout) in code.
@@ -189,26 +175,30 @@ impl WorldDecl {
     }
 
     /// Refuses what cannot be laid out: repeated names or addresses, unknown ends, a NIC with
-    /// two cables, a gateway off its NIC's subnet, sizes past the limits.
-    pub fn check(&self) -> Result<(), DeclError> {
+    /// two cables, a gateway off its NIC's subnet, sizes past the limits. A refusal's place is
+    /// the offending value in the declaration (a repeated one at its second declaration).
+    pub fn check(&self) -> Result<(), Refusal> {
         self.check_sizes()?;
         let mut names: BTreeSet<&str> = BTreeSet::new();
-        for name in self.hosts.iter().map(|h| &h.name).chain(self.switches.iter().map(|s| &s.name)) {
+        let declared = self.hosts.iter().enumerate().map(|(i, h)| (&h.name, Place::of("hosts").index(i)));
+        let declared = declared.chain(self.switches.iter().enumerate().map(|(i, s)| (&s.name, Place::of("switches").index(i))));
+        for (name, place) in declared {
             if !names.insert(name) {
-                return Err(DeclError::at(name, 1, format!("`{name}` is declared twice (hosts and switches share one namespace)")));
+                return Err(Refusal::at(place.field("name"), format!("`{name}` is declared twice (hosts and switches share one namespace)")));
             }
         }
-        for c in &self.cables {
+        for (i, c) in self.cables.iter().enumerate() {
             if !names.insert(&c.name) {
-                return Err(DeclError::at(&c.name, 1, format!("`{}` names a cable and something else", c.name)));
+                return Err(Refusal::at(Place::of("cables").index(i).field("name"), format!("`{}` names a cable and something else", c.name)));
             }
         }
         self.check_nics()?;
         self.check_cables()
     }
 
-    fn check_sizes(&self) -> Result<(), DeclError> {
-        let big = |what: &str, n: usize, max: usize| DeclError { message: format!("{n} {what}; a world has at most {max}"), near: "world:".into(), nth: 0 };
+    fn check_sizes(&self) -> Result<(), Refusal> {
+        // At the first one too many.
+        let big = |list: &'static str, n: usize, max: usize| Refusal::at(Place::of(list).index(max), format!("{n} {list}; a world has at most {max}"));
         if self.hosts.len() > MAX_HOSTS {
             return Err(big("hosts", self.hosts.len(), MAX_HOSTS));
         }
@@ -220,81 +210,78 @@ impl WorldDecl {
         }
         let ports = self.size().1;
         if ports > MAX_PORTS {
-            return Err(big("ports (NICs and switches)", ports, MAX_PORTS));
+            return Err(Refusal::at(Place::of("hosts"), format!("{ports} ports (NICs and switches); a world has at most {MAX_PORTS}")));
         }
-        match self.hosts.iter().find(|h| h.nics.len() > MAX_NICS_PER_HOST || h.nics.is_empty()) {
-            Some(h) => Err(DeclError::at(&h.name, 0, format!("host `{}` has {} NICs; a host has 1 to {MAX_NICS_PER_HOST}", h.name, h.nics.len()))),
+        match self.hosts.iter().enumerate().find(|(_, h)| h.nics.len() > MAX_NICS_PER_HOST || h.nics.is_empty()) {
+            Some((i, h)) => {
+                let place = Place::of("hosts").index(i).field("nics");
+                Err(Refusal::at(place, format!("host `{}` has {} NICs; a host has 1 to {MAX_NICS_PER_HOST}", h.name, h.nics.len())))
+            }
             None => Ok(()),
         }
     }
 
-    fn check_nics(&self) -> Result<(), DeclError> {
+    fn check_nics(&self) -> Result<(), Refusal> {
         let mut addrs: BTreeMap<Ip, String> = BTreeMap::new();
-        let mut nic_names: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut gateways: BTreeMap<Ip, usize> = BTreeMap::new();
-        for h in &self.hosts {
-            let mut own = BTreeSet::new();
-            for n in &h.nics {
-                let seen = nic_names.entry(&n.name).or_default();
-                let nth = *seen;
-                *seen += 1;
-                if !own.insert(&n.name) {
-                    return Err(DeclError::at(&n.name, nth, format!("host `{}` has two NICs named `{}`", h.name, n.name)));
+        for (i, h) in self.hosts.iter().enumerate() {
+            for (j, n) in h.nics.iter().enumerate() {
+                let nic = Place::of("hosts").index(i).field("nics").index(j);
+                if h.nics[..j].iter().any(|earlier| earlier.name == n.name) {
+                    return Err(Refusal::at(nic.field("name"), format!("host `{}` has two NICs named `{}`", h.name, n.name)));
                 }
-                if let Some(g) = n.gateway {
-                    let nth = gateways.entry(g).or_default();
-                    if !n.addr.contains(g) {
-                        return Err(DeclError::at(
-                            &g.to_string(),
-                            *nth,
-                            format!("the gateway {g} of {}'s NIC `{}` is not on its subnet {}", h.name, n.name, n.addr),
-                        ));
-                    }
-                    *nth += 1;
+                if let Some(g) = n.gateway
+                    && !n.addr.contains(g)
+                {
+                    let message = format!("the gateway {g} of {}'s NIC `{}` is not on its subnet {}", h.name, n.name, n.addr);
+                    return Err(Refusal::at(nic.field("gateway"), message));
                 }
                 let owner = format!("{}'s NIC `{}`", h.name, n.name);
                 if let Some(first) = addrs.insert(n.addr.addr, owner.clone()) {
-                    return Err(DeclError::at(&n.addr.to_string(), 1, format!("{} is both {first}'s and {owner}'s address", n.addr.addr)));
+                    return Err(Refusal::at(nic.field("addr"), format!("{} is both {first}'s and {owner}'s address", n.addr.addr)));
                 }
             }
         }
-        for s in &self.switches {
+        for (k, s) in self.switches.iter().enumerate() {
             if let Some(a) = s.addr
                 && let Some(first) = addrs.insert(a.addr, format!("switch `{}`", s.name))
             {
-                return Err(DeclError::at(&a.to_string(), 1, format!("{} is both {first}'s address and switch `{}`'s", a.addr, s.name)));
+                let place = Place::of("switches").index(k).field("addr");
+                return Err(Refusal::at(place, format!("{} is both {first}'s address and switch `{}`'s", a.addr, s.name)));
             }
         }
         Ok(())
     }
 
-    fn check_cables(&self) -> Result<(), DeclError> {
+    fn check_cables(&self) -> Result<(), Refusal> {
         let mut plugged: BTreeMap<&End, &str> = BTreeMap::new();
-        for c in &self.cables {
-            let at_cable = |message: String| DeclError::at(&c.name, 0, format!("cable `{}`: {message}", c.name));
-            for end in [&c.ends.0, &c.ends.1] {
-                self.check_end(end).map_err(at_cable)?;
+        for (i, c) in self.cables.iter().enumerate() {
+            let at_end = |e: usize, message: String| Refusal::at(Place::of("cables").index(i).field("ends").index(e), format!("cable `{}`: {message}", c.name));
+            for (e, end) in [&c.ends.0, &c.ends.1].into_iter().enumerate() {
+                self.check_end(end)
+                    .map_err(|(part, m)| Refusal::at(Place::of("cables").index(i).field("ends").index(e).index(part), format!("cable `{}`: {m}", c.name)))?;
                 if let End::Nic(host, nic) = end
                     && let Some(first) = plugged.insert(end, &c.name)
                 {
-                    return Err(at_cable(format!("{host}'s NIC `{nic}` already has cable `{first}`; a NIC has one port")));
+                    return Err(at_end(e, format!("{host}'s NIC `{nic}` already has cable `{first}`; a NIC has one port")));
                 }
             }
             if c.ends.0 == c.ends.1 {
-                return Err(at_cable("both ends are in one place".into()));
+                return Err(at_end(1, "both ends are in one place".into()));
             }
         }
         Ok(())
     }
 
-    fn check_end(&self, end: &End) -> Result<(), String> {
+    /// Whether an end's host and NIC, or switch, exist; else the part of the end that does not
+    /// (0: the host or the switch, 1: the NIC) and why.
+    fn check_end(&self, end: &End) -> Result<(), (usize, String)> {
         match end {
             End::Switch(s) if self.switches.iter().any(|x| &x.name == s) => Ok(()),
-            End::Switch(s) => Err(format!("no switch named `{s}` (switches: {})", list(self.switches.iter().map(|x| &x.name)))),
+            End::Switch(s) => Err((0, format!("no switch named `{s}` (switches: {})", list(self.switches.iter().map(|x| &x.name))))),
             End::Nic(h, n) => match self.host(h) {
-                None => Err(format!("no host named `{h}` (hosts: {})", list(self.hosts.iter().map(|x| &x.name)))),
+                None => Err((0, format!("no host named `{h}` (hosts: {})", list(self.hosts.iter().map(|x| &x.name))))),
                 Some(host) if host.nics.iter().any(|x| &x.name == n) => Ok(()),
-                Some(host) => Err(format!("host `{h}` has no NIC `{n}` (its NICs: {})", list(host.nics.iter().map(|x| &x.name)))),
+                Some(host) => Err((1, format!("host `{h}` has no NIC `{n}` (its NICs: {})", list(host.nics.iter().map(|x| &x.name))))),
             },
         }
     }
@@ -355,6 +342,52 @@ mod tests {
         assert_eq!(WorldDecl::fits((1, 1, MAX_CABLES + 1)), Err("40001 cables; a world has at most 40000".into()));
     }
 
+    /// A NIC as the tests write it: its name, its prefix and its gateway.
+    type Nic<'a> = (&'a str, &'a str, Option<&'a str>);
+
+    fn world(hosts: &[(&str, &[Nic])], switches: &[(&str, Option<&str>)], cables: &[(&str, End, End)]) -> WorldDecl {
+        let nic = |(name, addr, gateway): &(&str, &str, Option<&str>)| NicDecl {
+            name: (*name).into(),
+            addr: addr.parse().expect("a prefix"),
+            gateway: gateway.map(|g| g.parse().expect("an address")),
+        };
+        let hosts = hosts.iter().map(|(name, nics)| HostDecl { name: (*name).into(), router: false, nics: nics.iter().map(nic).collect() }).collect();
+        let switches = switches.iter().map(|(name, addr)| SwitchDecl { name: (*name).into(), addr: addr.map(|a| a.parse().expect("a prefix")) }).collect();
+        let cables = cables.iter().map(|(name, a, b)| CableDecl { name: (*name).into(), ends: (a.clone(), b.clone()) }).collect();
+        WorldDecl { hosts, switches, cables, routing: Routing::Subnets }
+    }
+
+    /// The place of `world`'s refusal, as `--set` paths write it.
+    fn refused_at(world: &WorldDecl) -> String {
+        world.check().expect_err("a broken world").place.to_string()
+    }
+
+    #[test]
+    fn each_refusal_points_at_the_offending_value() {
+        let a = ("a", &[("n", "10.0.0.1/24", None)][..]);
+        let b = ("b", &[("n", "10.0.0.2/24", None)][..]);
+        assert_eq!(world(&[a, b], &[("sw", None)], &[]).check(), Ok(()));
+        assert_eq!(refused_at(&world(&[a, b, a], &[], &[])), "hosts[2].name", "the second declaration");
+        assert_eq!(refused_at(&world(&[a, b], &[("b", None)], &[])), "switches[0].name");
+        assert_eq!(refused_at(&world(&[a, b], &[], &[("a", End::nic("a", "n"), End::nic("b", "n"))])), "cables[0].name");
+        assert_eq!(refused_at(&world(&[a, ("b", &[("n", "10.0.0.2/24", None), ("n", "10.0.1.2/24", None)])], &[], &[])), "hosts[1].nics[1].name");
+        assert_eq!(refused_at(&world(&[a, ("b", &[("n", "10.0.0.2/24", Some("10.1.0.1"))])], &[], &[])), "hosts[1].nics[0].gateway");
+        assert_eq!(refused_at(&world(&[a, ("b", &[("n", "10.0.0.1/24", None)])], &[], &[])), "hosts[1].nics[0].addr");
+        assert_eq!(refused_at(&world(&[a, b], &[("sw", Some("10.0.0.2/24"))], &[])), "switches[0].addr");
+        assert_eq!(refused_at(&world(&[a, ("b", &[])], &[], &[])), "hosts[1].nics");
+    }
+
+    #[test]
+    fn a_cable_is_refused_at_its_end_and_the_part_of_it_that_is_wrong() {
+        let hosts = [("a", &[("n", "10.0.0.1/24", None)][..]), ("b", &[("n", "10.0.0.2/24", None)][..])];
+        let with = |a: End, b: End| world(&hosts, &[("sw", None)], &[("c0", End::nic("a", "n"), End::Switch("sw".into())), ("c1", a, b)]);
+        assert_eq!(refused_at(&with(End::Switch("sw".into()), End::nic("x", "n"))), "cables[1].ends[1][0]", "no such host");
+        assert_eq!(refused_at(&with(End::Switch("sw".into()), End::nic("b", "x"))), "cables[1].ends[1][1]", "no such NIC");
+        assert_eq!(refused_at(&with(End::Switch("x".into()), End::nic("b", "n"))), "cables[1].ends[0][0]", "no such switch");
+        assert_eq!(refused_at(&with(End::nic("b", "n"), End::nic("a", "n"))), "cables[1].ends[1]", "a NIC with a cable already");
+        assert_eq!(refused_at(&with(End::nic("b", "n"), End::nic("b", "n"))), "cables[1].ends[1]", "both ends in one place");
+    }
+
     #[test]
     fn a_declared_world_with_more_ports_than_ids_is_refused() {
         // 4,100 hosts of 16 NICs: within the host and NIC limits, past the 16-bit port ids.
@@ -363,6 +396,6 @@ mod tests {
         let world = (0..4_100).fold(WorldDecl::flat(), |w, h| w.with_host(&format!("h{h}"), &nics));
         assert_eq!(world.size(), (4_100, 65_600, 0));
         let err = world.check_sizes().expect_err("too many ports");
-        assert_eq!(err.message, "65600 ports (NICs and switches); a world has at most 65535");
+        assert_eq!(err, Refusal::at(Place::of("hosts"), "65600 ports (NICs and switches); a world has at most 65535"));
     }
 }

@@ -12,7 +12,7 @@
 mod bind;
 mod decl;
 
-pub use bind::{Footprint, Held, Peer, Region};
+pub use bind::{Footprint, Held, Named, Peer, Region};
 pub use decl::{End, WorldDecl};
 
 use crate::action::{Action, NamedFault};

@@ -32,6 +32,7 @@ pub use commands::{Command, Fault, Words};
 pub use model::{CheckPoint, Event, Mode, Rec};
 
 use crate::action::NodeId;
+use crate::place::{Place, Refusal};
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
@@ -71,8 +72,10 @@ impl Binding {
 
     /// What the servers need of the world: each a host with the NIC.
     fn footprint<'a>(&'a self, cfg: &'a Config) -> crate::world::Footprint<'a> {
-        let nodes = cfg.servers.iter().map(String::as_str).collect();
-        crate::world::Footprint { nodes, nodes_are: " (servers are hosts)", nics: vec![Some(&self.nic)], ..Default::default() }
+        use crate::world::Named;
+        let nodes = cfg.servers.iter().enumerate().map(|(i, s)| Named::new(s, Place::of("servers").index(i))).collect();
+        let nic = Named::new(&self.nic, Place::of("bind").field("nic"));
+        crate::world::Footprint { nodes, nodes_are: " (servers are hosts)", nics: vec![Some(nic)], ..Default::default() }
     }
 }
 
@@ -89,14 +92,15 @@ impl Default for Config {
 }
 
 impl Config {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         let n = self.servers.len();
         if !(2..=MAX_SERVERS).contains(&n) {
-            return Err(format!("`servers` lists {n} server(s); Management High Availability has a Primary and 1 to {} Secondaries", MAX_SERVERS - 1));
+            let message = format!("`servers` lists {n} server(s); Management High Availability has a Primary and 1 to {} Secondaries", MAX_SERVERS - 1);
+            return Err(Refusal::at(Place::of("servers"), message));
         }
         for (i, name) in self.servers.iter().enumerate() {
             if self.servers[..i].iter().any(|earlier| earlier.eq_ignore_ascii_case(name)) {
-                return Err(format!("two servers are named `{name}`"));
+                return Err(Refusal::at(Place::of("servers").index(i), format!("two servers are named `{name}`")));
             }
         }
         crate::products::periods_above_zero(&[("sync_interval", self.sync_interval)])
@@ -104,7 +108,7 @@ impl Config {
 
     /// The binding matches the world: both exist or neither, and every server is a host there
     /// with the bound NIC.
-    pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+    pub fn check_binding(&self, world: Option<&crate::world::WorldDecl>) -> Result<(), Refusal> {
         let how = "each server is the host of its name: `bind: (nic: \"…\")` names their NIC";
         let Some((b, world)) = crate::products::bound(self.bind.as_ref(), world, how)? else { return Ok(()) };
         b.footprint(self).check(world)

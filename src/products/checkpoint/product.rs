@@ -56,7 +56,7 @@ impl Vocabulary for CheckPoint {
 
     const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = <super::Words as crate::action::NodeWords>::WORDS;
 
-    fn validate(cfg: &Config) -> Result<(), String> {
+    fn validate(cfg: &Config) -> Result<(), crate::place::Refusal> {
         cfg.validate()
     }
 
@@ -73,7 +73,7 @@ impl Vocabulary for CheckPoint {
         cfg.servers.clone()
     }
 
-    fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+    fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), crate::place::Refusal> {
         cfg.check_binding(world)
     }
 }

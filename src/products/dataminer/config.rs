@@ -3,6 +3,7 @@
 
 use super::version::Version;
 use crate::net::{Cidr, Ip, Route};
+use crate::place::{Place, Refusal};
 use crate::units::Ms;
 use crate::world::WorldDecl;
 use serde::{Deserialize, Serialize};
@@ -341,15 +342,21 @@ impl Binding {
     /// [`Nic::ALL`]'s order), the client, the data sources, a dedicated cluster's database
     /// nodes, and what the inverted heartbeats ping.
     pub(super) fn footprint<'a>(&'a self, cfg: &'a Config) -> crate::world::Footprint<'a> {
-        use crate::world::{Footprint, Held};
-        let held = cfg.heartbeats.iter().filter_map(|hb| match hb {
-            Heartbeat::Inverted(h) => Some(Held { what: "an inverted heartbeat's target", ip: h.to }),
+        use crate::world::{Footprint, Held, Named};
+        let bind = |field: &'static str| Place::of("bind").field(field);
+        let held = cfg.heartbeats.iter().enumerate().filter_map(|(i, hb)| match hb {
+            Heartbeat::Inverted(h) => Some(Held { what: "an inverted heartbeat's target", ip: h.to, place: Place::of("heartbeats").index(i).field("to") }),
             _ => None,
         });
+        let nic_field = |n: Nic| match n {
+            Nic::Corporate => "corporate",
+            Nic::Sync => "sync",
+            Nic::Acquisition => "acquisition",
+        };
         Footprint {
-            nodes: vec![&self.main, &self.backup],
+            nodes: vec![Named::new(&self.main, bind("main")), Named::new(&self.backup, bind("backup"))],
             nodes_are: "",
-            nics: Nic::ALL.map(|n| self.nic(n)).to_vec(),
+            nics: Nic::ALL.map(|n| self.nic(n).map(|name| Named::new(name, bind(nic_field(n))))).to_vec(),
             peers: super::storage::peers(&self.client, &self.data_sources, &cfg.storage),
             held: held.collect(),
         }
@@ -414,6 +421,14 @@ impl DbCluster {
             DbCluster::OpenSearch => "OpenSearch",
         }
     }
+
+    /// Where `Cluster(…)` lists the cluster's hosts (Cassandra's under an older name too).
+    pub fn place(self) -> Place {
+        match self {
+            DbCluster::Cassandra => Place::root().aliased("cassandra", "nodes"),
+            DbCluster::OpenSearch => Place::of("opensearch"),
+        }
+    }
 }
 
 impl ClusterStorage {
@@ -431,21 +446,36 @@ impl ClusterStorage {
     }
 
     /// Checks what no derive can: a Cassandra cluster of 1 to [`CLUSTER_NODES_MAX`] nodes, an
-    /// OpenSearch cluster of at most as many, no host twice in one cluster.
-    pub fn validate(&self) -> Result<(), String> {
+    /// OpenSearch cluster of at most as many, no host twice in one cluster (refused at the
+    /// second).
+    pub fn validate(&self) -> Result<(), Refusal> {
         if self.cassandra.is_empty() || self.cassandra.len() > CLUSTER_NODES_MAX {
-            return Err(format!("a dedicated cluster has 1 to {CLUSTER_NODES_MAX} Cassandra nodes, not {}", self.cassandra.len()));
+            return Err(Refusal::at(
+                DbCluster::Cassandra.place(),
+                format!("a dedicated cluster has 1 to {CLUSTER_NODES_MAX} Cassandra nodes, not {}", self.cassandra.len()),
+            ));
         }
         if self.opensearch.len() > CLUSTER_NODES_MAX {
-            return Err(format!("a dedicated cluster has at most {CLUSTER_NODES_MAX} OpenSearch nodes, not {}", self.opensearch.len()));
+            return Err(Refusal::at(
+                Place::of("opensearch"),
+                format!("a dedicated cluster has at most {CLUSTER_NODES_MAX} OpenSearch nodes, not {}", self.opensearch.len()),
+            ));
         }
         for c in DbCluster::BOTH {
             let nodes = self.nodes(c);
-            if let Some(n) = nodes.iter().enumerate().find_map(|(i, n)| nodes[..i].contains(n).then_some(n)) {
-                return Err(format!("{} node `{n}` is listed twice", c.label()));
+            if let Some((i, n)) = nodes.iter().enumerate().find(|(i, n)| nodes[..*i].contains(n)) {
+                return Err(Refusal::at(c.place().index(i), format!("{} node `{n}` is listed twice", c.label())));
             }
         }
         Ok(())
+    }
+
+    /// Where the `i`-th of [`ClusterStorage::all`]'s nodes is given, in a configuration whose
+    /// `storage:` this is.
+    pub(super) fn place(&self, i: usize) -> Place {
+        let cassandra = self.cassandra.len();
+        let (cluster, k) = if i < cassandra { (DbCluster::Cassandra, i) } else { (DbCluster::OpenSearch, i - cassandra) };
+        cluster.place().index(k).within(&Place::of("storage"))
     }
 }
 
@@ -636,46 +666,66 @@ impl Config {
             .collect()
     }
 
-    /// Checks that no derive can express: a broken configuration is refused before the run.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Checks that no derive can express: a broken configuration is refused before the run,
+    /// at the offending value.
+    pub fn validate(&self) -> Result<(), Refusal> {
         if self.main.name.eq_ignore_ascii_case(&self.backup.name) {
-            return Err(format!("main and backup have the same name `{}`", self.main.name));
+            return Err(Refusal::at(Place::of("backup").field("name"), format!("main and backup have the same name `{}`", self.main.name)));
         }
-        for hb in &self.heartbeats {
+        for (i, hb) in self.heartbeats.iter().enumerate() {
+            let at = |field: &'static str, message: String| Refusal::at(Place::of("heartbeats").index(i).field(field), message);
             if hb.interval_ms() == 0 {
-                return Err("a heartbeat interval must be above 0".into());
+                return Err(at("interval", "a heartbeat interval must be above 0".into()));
             }
-            crate::products::tolerances_bounded(&[("a heartbeat's max_failures", hb.max_failures())])?;
-        }
-        for (what, v) in [("sync_check_interval", self.sync_check_interval), ("led_refresh", self.led_refresh), ("start_time", self.start_time)] {
-            if v.0 == 0 {
-                return Err(format!("{what} must be above 0"));
+            if hb.max_failures() > crate::products::MAX_ALLOWED_FAILURES {
+                let message = format!("a heartbeat's max_failures is {}; at most {}", hb.max_failures(), crate::products::MAX_ALLOWED_FAILURES);
+                return Err(at("max_failures", message));
             }
         }
+        crate::products::periods_above_zero(&[
+            ("sync_check_interval", self.sync_check_interval),
+            ("led_refresh", self.led_refresh),
+            ("start_time", self.start_time),
+        ])?;
         self.validate_vips()?;
         if self.unload_elements_time.0 > UNLOAD_ELEMENTS_TIME_MAX_MS {
-            return Err(format!("unload_elements_time is {}; at most {}", self.unload_elements_time, Ms(UNLOAD_ELEMENTS_TIME_MAX_MS)));
+            let message = format!("unload_elements_time is {}; at most {}", self.unload_elements_time, Ms(UNLOAD_ELEMENTS_TIME_MAX_MS));
+            return Err(Refusal::at(Place::of("unload_elements_time"), message));
         }
         if self.active_alarms > ACTIVE_ALARMS_MAX {
-            return Err(format!("active_alarms is {}; at most {ACTIVE_ALARMS_MAX}", self.active_alarms));
+            return Err(Refusal::at(Place::of("active_alarms"), format!("active_alarms is {}; at most {ACTIVE_ALARMS_MAX}", self.active_alarms)));
         }
         if let Storage::Cluster(c) = &self.storage {
-            c.validate()?;
+            c.validate().map_err(|r| r.within(&Place::of("storage")))?;
         }
-        self.watchdog.validate()
+        self.watchdog.validate().map_err(|r| r.within(&Place::of("watchdog")))
     }
 }
 
 impl Config {
-    /// The pair's VIPs: at most [`VIPS_MAX`], none twice.
-    fn validate_vips(&self) -> Result<(), String> {
+    /// The pair's VIPs: at most [`VIPS_MAX`] (refused at the first past it), none twice
+    /// (refused at the second).
+    fn validate_vips(&self) -> Result<(), Refusal> {
         let vips: Vec<Ip> = self.vips().map(|(_, vip)| vip).collect();
         if vips.len() > VIPS_MAX {
-            return Err(format!("the pair has {} virtual IPs; at most {VIPS_MAX}", vips.len()));
+            return Err(Refusal::at(self.vip_place(VIPS_MAX), format!("the pair has {} virtual IPs; at most {VIPS_MAX}", vips.len())));
         }
         match vips.iter().enumerate().find(|(i, vip)| vips[..*i].contains(vip)) {
-            Some((_, vip)) => Err(format!("the virtual IP {vip} is listed twice")),
+            Some((i, vip)) => Err(Refusal::at(self.vip_place(i), format!("the virtual IP {vip} is listed twice"))),
             None => Ok(()),
+        }
+    }
+
+    /// Where the `k`-th of [`Config::vips`] is given: `vip`, `acquisition_vip` when there is
+    /// one, then `more_vips`.
+    fn vip_place(&self, k: usize) -> Place {
+        let addressing = Place::of("addressing");
+        let Addressing::VirtualIp(v) = &self.addressing else { return addressing };
+        let acquisition = usize::from(v.acquisition_vip.is_some());
+        match k {
+            0 => addressing.field("vip"),
+            1 if acquisition == 1 => addressing.field("acquisition_vip"),
+            _ => addressing.field("more_vips").index(k - 1 - acquisition).field("vip"),
         }
     }
 
@@ -705,32 +755,38 @@ impl Config {
     pub(super) const SCENERY: [&str; 2] = ["client cable", "WAN link"];
 
     /// The binding matches the world: both exist or neither; the hosts, NICs and client exist;
-    /// every inverted heartbeat pings an address something in the world holds.
-    pub fn check_binding(&self, world: Option<&WorldDecl>) -> Result<(), String> {
+    /// every inverted heartbeat pings an address something in the world holds. A VIP or a
+    /// heartbeat on a NIC the pair lacks is refused at the VIP or the heartbeat's `via`.
+    pub fn check_binding(&self, world: Option<&WorldDecl>) -> Result<(), Refusal> {
         let acquisition_nic = self.bind.as_ref().is_some_and(|b| b.acquisition.is_some());
-        if self.vips().any(|(nic, _)| nic == Nic::Acquisition) && !acquisition_nic {
-            return Err("a VIP on the acquisition NIC (`acquisition_vip`, or `more_vips` with `nic: Acquisition`) needs one: bind it (`acquisition:`)".into());
+        if let Some(k) = self.vips().position(|(nic, _)| nic == Nic::Acquisition && !acquisition_nic) {
+            let message = "a VIP on the acquisition NIC (`acquisition_vip`, or `more_vips` with `nic: Acquisition`) needs one: bind it (`acquisition:`)";
+            return Err(Refusal::at(self.vip_place(k), message));
         }
         let sync_nic = self.bind.as_ref().is_none_or(|b| b.sync.is_some());
-        if self.vips().any(|(nic, _)| nic == Nic::Sync) && !sync_nic {
-            return Err("a VIP on the Sync NIC needs one, but the pair is bound without one (`sync:`)".into());
+        if let Some(k) = self.vips().position(|(nic, _)| nic == Nic::Sync && !sync_nic) {
+            return Err(Refusal::at(self.vip_place(k), "a VIP on the Sync NIC needs one, but the pair is bound without one (`sync:`)"));
         }
-        if self.heartbeats.iter().any(|h| h.via() == Nic::Acquisition) && !acquisition_nic {
-            return Err("a heartbeat goes via the Acquisition NIC, but the pair has none (`acquisition:`)".into());
+        if let Some(i) = self.heartbeats.iter().position(|h| h.via() == Nic::Acquisition && !acquisition_nic) {
+            return Err(Refusal::at(heartbeat_via(i), "a heartbeat goes via the Acquisition NIC, but the pair has none (`acquisition:`)"));
         }
         if matches!(self.storage, Storage::Cluster(_)) && world.is_none() {
-            return Err("a dedicated cluster's database nodes are hosts of a declared world: add a `world:` section and `bind:` the pair".into());
+            let message = "a dedicated cluster's database nodes are hosts of a declared world: add a `world:` section and `bind:` the pair";
+            return Err(Refusal::at(Place::of("storage"), message));
         }
         let how = "the pair names its hosts: `bind: (main: \"…\", backup: \"…\", corporate: \"…\", client: \"…\")`";
         let Some((b, world)) = crate::products::bound(self.bind.as_deref(), world, how)? else { return Ok(()) };
         b.footprint(self).check(world)?;
-        for hb in &self.heartbeats {
-            if hb.via() == Nic::Sync && b.sync.is_none() {
-                return Err("a heartbeat goes via the Sync NIC, but the pair is bound without one (`sync:`)".into());
-            }
+        match self.heartbeats.iter().position(|h| h.via() == Nic::Sync && b.sync.is_none()) {
+            Some(i) => Err(Refusal::at(heartbeat_via(i), "a heartbeat goes via the Sync NIC, but the pair is bound without one (`sync:`)")),
+            None => Ok(()),
         }
-        Ok(())
     }
+}
+
+/// Where the `i`-th heartbeat says which NIC it goes via.
+fn heartbeat_via(i: usize) -> Place {
+    Place::of("heartbeats").index(i).field("via")
 }
 
 impl Default for Config {

@@ -58,7 +58,7 @@ impl Model for DataMiner {
 impl Vocabulary for DataMiner {
     type Claim = Claim;
 
-    fn validate(cfg: &Config) -> Result<(), String> {
+    fn validate(cfg: &Config) -> Result<(), crate::place::Refusal> {
         cfg.validate()
     }
 
@@ -101,7 +101,7 @@ impl Vocabulary for DataMiner {
         }
     }
 
-    fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+    fn check_binding(cfg: &Config, world: Option<&crate::world::WorldDecl>) -> Result<(), crate::place::Refusal> {
         cfg.check_binding(world)
     }
 

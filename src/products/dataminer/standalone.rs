@@ -21,9 +21,10 @@ use crate::ledger::{self, Backlog, Ledger};
 use crate::metrics::Sample;
 use crate::net::{Cidr, HostId, PortId, Topology};
 use crate::ops::{LaneSample, Meaning, NodeLine, View};
+use crate::place::{Place, Refusal};
 use crate::products::{ChaosProfile, Cx, Model, Observation, Vocabulary};
 use crate::units::Ms;
-use crate::world::{Applied, Footprint, World, WorldDecl, WorldFault};
+use crate::world::{Applied, Footprint, Named, World, WorldDecl, WorldFault};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -87,10 +88,11 @@ impl Config {
     }
 
     fn footprint<'a>(&'a self, b: &'a Binding) -> Footprint<'a> {
+        let bind = |field: &'static str| Place::of("bind").field(field);
         Footprint {
-            nodes: vec![&b.host],
+            nodes: vec![Named::new(&b.host, bind("host"))],
             nodes_are: "",
-            nics: vec![Some(&b.corporate), b.acquisition.as_deref()],
+            nics: vec![Some(Named::new(&b.corporate, bind("corporate"))), b.acquisition.as_deref().map(|a| Named::new(a, bind("acquisition")))],
             peers: storage::peers(&b.client, &b.data_sources, &self.storage),
             held: Vec::new(),
         }
@@ -550,17 +552,18 @@ impl Model for Standalone {
 impl Vocabulary for Standalone {
     type Claim = Claim;
 
-    fn validate(cfg: &Config) -> Result<(), String> {
+    fn validate(cfg: &Config) -> Result<(), Refusal> {
         crate::products::periods_above_zero(&[("start_time", cfg.start_time)])?;
         match &cfg.storage {
-            Storage::Cluster(c) => c.validate(),
+            Storage::Cluster(c) => c.validate().map_err(|r| r.within(&Place::of("storage"))),
             _ => Ok(()),
         }
     }
 
-    fn check_binding(cfg: &Config, world: Option<&WorldDecl>) -> Result<(), String> {
+    fn check_binding(cfg: &Config, world: Option<&WorldDecl>) -> Result<(), Refusal> {
         if matches!(cfg.storage, Storage::Cluster(_)) && world.is_none() {
-            return Err("a dedicated cluster's database nodes are hosts of a declared world: add a `world:` section and `bind:` the agent".into());
+            let message = "a dedicated cluster's database nodes are hosts of a declared world: add a `world:` section and `bind:` the agent";
+            return Err(Refusal::at(Place::of("storage"), message));
         }
         let how = "the agent names its host: `bind: (host: \"…\", corporate: \"…\", client: \"…\")`";
         let Some((b, world)) = crate::products::bound(cfg.bind.as_deref(), world, how)? else { return Ok(()) };

@@ -5,6 +5,7 @@
 
 use super::{DataMiner, DbCluster, Dma, Nic, Storage};
 use crate::net::{PortId, Topology};
+use crate::place::Place;
 
 /// A database host of a dedicated cluster, bound to its first NIC.
 #[derive(Clone, Debug)]
@@ -49,14 +50,19 @@ pub(super) fn missing<'a>(nodes: &'a [DbNode], net: &Topology, from: PortId) -> 
 
 /// The peers a system names, in the order [`split_peers`] reads them back: the client, the data
 /// sources, then a dedicated cluster's database nodes (Cassandra's first).
+/// Each is placed where the configuration names it (`bind: (client: …, data_sources: […])`,
+/// `storage: Cluster(cassandra: […], opensearch: […])`).
 pub(super) fn peers<'a>(client: &'a str, data_sources: &'a [String], storage: &'a Storage) -> Vec<crate::world::Peer<'a>> {
-    use crate::world::Peer;
-    let sources = data_sources.iter().map(|name| Peer { field: "bind", what: "data source ", name: name.as_str() });
+    use crate::world::{Named, Peer};
+    let bind = Place::of("bind");
+    let sources = data_sources.iter().enumerate().map(|(i, name)| Named::new(name, bind.clone().field("data_sources").index(i)));
+    let sources = sources.map(|name| Peer { field: "bind", what: "data source ", name });
     let db_nodes = match storage {
-        Storage::Cluster(c) => c.all().map(|(_, name)| Peer { field: "storage", what: "", name: name.as_str() }).collect(),
+        Storage::Cluster(c) => c.all().enumerate().map(|(i, (_, name))| Peer { field: "storage", what: "", name: Named::new(name, c.place(i)) }).collect(),
         _ => Vec::new(),
     };
-    std::iter::once(Peer { field: "bind", what: "client ", name: client }).chain(sources).chain(db_nodes).collect()
+    let client = Peer { field: "bind", what: "client ", name: Named::new(client, Place::of("bind").field("client")) };
+    std::iter::once(client).chain(sources).chain(db_nodes).collect()
 }
 
 /// A system's bound peers in the footprint's order — the client, the data sources, then a

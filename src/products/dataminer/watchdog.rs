@@ -16,6 +16,7 @@ use super::ClearedBy;
 use super::{AlarmSeverity, Cx, DataMiner, Dma, Event, Rec};
 use crate::engine::{Time, TimerId};
 use crate::ops::Severity;
+use crate::place::{Place, Refusal};
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
 
@@ -121,24 +122,32 @@ impl Watchdog {
     }
 
     /// Checks the limits of each field (a broken section is refused before the run).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Refusal> {
         let minutes = self.timeout_time.0 / MINUTE_MS;
         if !self.timeout_time.0.is_multiple_of(MINUTE_MS) || !(1..=TIMEOUT_TIME_MAX_MIN).contains(&minutes) {
-            return Err(format!("watchdog.timeout_time is {}; TimeoutTime is whole minutes from 1m to {TIMEOUT_TIME_MAX_MIN}m", self.timeout_time));
+            let message = format!("watchdog.timeout_time is {}; TimeoutTime is whole minutes from 1m to {TIMEOUT_TIME_MAX_MIN}m", self.timeout_time);
+            return Err(Refusal::at(Place::of("timeout_time"), message));
         }
         if !(1..=ERRORS_MAX).contains(&self.errors) {
-            return Err(format!("watchdog.errors is {}; from 1 to {ERRORS_MAX}", self.errors));
+            return Err(Refusal::at(Place::of("errors"), format!("watchdog.errors is {}; from 1 to {ERRORS_MAX}", self.errors)));
         }
         if !(1..=ELEMENT_RESTART_TIME_MAX_MS).contains(&self.element_restart_time.0) {
-            return Err(format!("watchdog.element_restart_time is {}; above 0 and at most {}", self.element_restart_time, Ms(ELEMENT_RESTART_TIME_MAX_MS)));
+            let message = format!("watchdog.element_restart_time is {}; above 0 and at most {}", self.element_restart_time, Ms(ELEMENT_RESTART_TIME_MAX_MS));
+            return Err(Refusal::at(Place::of("element_restart_time"), message));
         }
         if let Some((i, a)) = self.actions.iter().enumerate().find(|(i, a)| self.actions[..*i].contains(a)) {
-            return Err(format!("watchdog.actions lists {a:?} twice (at {i})"));
+            return Err(Refusal::at(Place::of("actions").index(i), format!("watchdog.actions lists {a:?} twice (at {i})")));
         }
         if self.skip_rte.len() > SKIP_RTE_MAX {
-            return Err(format!("watchdog.skip_rte has {} entries; at most {SKIP_RTE_MAX}", self.skip_rte.len()));
+            let message = format!("watchdog.skip_rte has {} entries; at most {SKIP_RTE_MAX}", self.skip_rte.len());
+            return Err(Refusal::at(Place::of("skip_rte").index(SKIP_RTE_MAX), message));
         }
-        self.skip_rte.iter().try_for_each(|s| name_ok("a SkipRTE process", &s.process).and_then(|()| name_ok("a SkipRTE thread", &s.thread)))
+        for (i, s) in self.skip_rte.iter().enumerate() {
+            let at = |field: &'static str| move |m: String| Refusal::at(Place::of("skip_rte").index(i).field(field), m);
+            name_ok("a SkipRTE process", &s.process).map_err(at("process"))?;
+            name_ok("a SkipRTE thread", &s.thread).map_err(at("thread"))?;
+        }
+        Ok(())
     }
 }
 
@@ -480,8 +489,8 @@ mod tests {
             Watchdog { skip_rte: vec![entry; n], ..Watchdog::default() }.validate()
         };
         assert!(skip(SKIP_RTE_MAX, NAME_MAX_CHARS).is_ok());
-        assert!(skip(SKIP_RTE_MAX + 1, 1).is_err_and(|e| e.contains("at most 100")));
-        assert!(skip(1, NAME_MAX_CHARS + 1).is_err_and(|e| e.contains("at most 200")));
+        assert!(skip(SKIP_RTE_MAX + 1, 1).is_err_and(|e| e.message.contains("at most 100")));
+        assert!(skip(1, NAME_MAX_CHARS + 1).is_err_and(|e| e.message.contains("at most 200")));
         let longest = Watchdog { timeout_time: Ms::secs(959 * 60), errors: ERRORS_MAX, ..Watchdog::default() };
         assert!(longest.validate().is_ok());
         assert!(longest.open_ms() <= crate::units::MAX_MS, "the longest RTE opens within the longest run");

@@ -56,7 +56,7 @@ impl Default for Config {
 }
 
 impl PairConfig for Config {
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), crate::place::Refusal> {
         crate::products::periods_above_zero(&[
             ("heartbeat_interval", self.heartbeat_interval),
             ("gateway_loss", self.gateway_loss),

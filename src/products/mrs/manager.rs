@@ -66,7 +66,7 @@ impl Default for Config {
 }
 
 impl PairConfig for Config {
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), crate::place::Refusal> {
         crate::products::periods_above_zero(&[
             ("heartbeat_interval", self.heartbeat_interval),
             ("gateway_loss", self.gateway_loss),
@@ -75,7 +75,8 @@ impl PairConfig for Config {
             ("oms_db_sync_interval", self.oms_db_sync_interval),
         ])?;
         if self.oms_db_sync_failures == 0 {
-            return Err("oms_db_sync_failures must be above 0: the alarm is raised after that many failed checks".into());
+            let message = "oms_db_sync_failures must be above 0: the alarm is raised after that many failed checks";
+            return Err(crate::place::Refusal::at(crate::place::Place::of("oms_db_sync_failures"), message));
         }
         crate::products::tolerances_bounded(&[("floatip_failures", self.floatip_failures), ("oms_db_sync_failures", self.oms_db_sync_failures)])
     }

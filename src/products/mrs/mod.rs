@@ -130,7 +130,7 @@ pub struct Binding {
 impl Binding {
     /// The binding matches the world: both exist or neither; the nodes are hosts with the NIC;
     /// the client exists; something in the world holds the gateway.
-    pub fn check(bind: Option<&Binding>, nodes: &[String; 2], world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+    pub fn check(bind: Option<&Binding>, nodes: &[String; 2], world: Option<&crate::world::WorldDecl>) -> Result<(), crate::place::Refusal> {
         let how = "the nodes are hosts: `bind: (nic: \"…\", floating_ip: \"…\", gateway: \"…\", client: \"…\")`";
         let Some((b, world)) = crate::products::bound(bind, world, how)? else { return Ok(()) };
         b.footprint(nodes).check(world)
@@ -154,13 +154,16 @@ impl Binding {
 
     /// What the pair needs of the world: its nodes' hosts with the NIC, the client, the gateway.
     pub(super) fn footprint<'a>(&'a self, nodes: &'a [String; 2]) -> crate::world::Footprint<'a> {
-        use crate::world::{Footprint, Held, Peer};
+        use crate::place::Place;
+        use crate::world::{Footprint, Held, Named, Peer};
+        let bind = |field: &'static str| Place::of("bind").field(field);
+        let nic = |name: Option<&'a str>, field: &'static str| name.map(|n| Named::new(n, bind(field)));
         Footprint {
-            nodes: nodes.iter().map(String::as_str).collect(),
+            nodes: nodes.iter().enumerate().map(|(i, n)| Named::new(n, Place::of("nodes").index(i))).collect(),
             nodes_are: " (the nodes are hosts)",
-            nics: vec![Some(&self.nic), self.heartbeat.as_deref(), self.sync.as_deref()],
-            peers: vec![Peer { field: "bind", what: "client ", name: &self.client }],
-            held: vec![Held { what: "bind: the gateway", ip: self.gateway }],
+            nics: vec![nic(Some(&self.nic), "nic"), nic(self.heartbeat.as_deref(), "heartbeat"), nic(self.sync.as_deref(), "sync")],
+            peers: vec![Peer { field: "bind", what: "client ", name: Named::new(&self.client, bind("client")) }],
+            held: vec![Held { what: "bind: the gateway", ip: self.gateway, place: bind("gateway") }],
         }
     }
 }

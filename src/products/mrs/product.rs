@@ -26,7 +26,7 @@ pub trait Spec: Clone + Send + Sync + 'static {
 /// A system's configuration of the pair: checked, and turned into the pair's [`Profile`].
 pub trait PairConfig: Clone + std::fmt::Debug + PartialEq + serde::Serialize + serde::de::DeserializeOwned + Default + Send + Sync {
     fn profile(&self) -> Profile;
-    fn validate(&self) -> Result<(), String>;
+    fn validate(&self) -> Result<(), crate::place::Refusal>;
 }
 
 /// The shared active/standby model as the product `S`.
@@ -82,7 +82,7 @@ impl<S: Spec> Vocabulary for Pair<S> {
 
     const NODE_WORDS: &'static [(&'static str, crate::action::Target)] = <super::Words as crate::action::NodeWords>::WORDS;
 
-    fn validate(cfg: &S::Config) -> Result<(), String> {
+    fn validate(cfg: &S::Config) -> Result<(), crate::place::Refusal> {
         cfg.validate()
     }
 
@@ -105,7 +105,7 @@ impl<S: Spec> Vocabulary for Pair<S> {
         cfg.profile().node_names.to_vec()
     }
 
-    fn check_binding(cfg: &S::Config, world: Option<&crate::world::WorldDecl>) -> Result<(), String> {
+    fn check_binding(cfg: &S::Config, world: Option<&crate::world::WorldDecl>) -> Result<(), crate::place::Refusal> {
         let profile = cfg.profile();
         super::Binding::check(profile.bind.as_ref(), &profile.node_names, world)
     }

@@ -228,8 +228,10 @@ impl Model for Toy {
 
     fn build(cfg: &Config, cx: &mut Cx<'_, '_, Self>) -> Self {
         let region = cx.region();
-        let nodes = cfg.names.iter().map(String::as_str).collect();
-        let bound = crate::world::Footprint { nodes, nics: vec![Some("NIC")], ..Default::default() }.resolve(cx.world(), region);
+        use crate::place::Place;
+        use crate::world::{Footprint, Named};
+        let nodes = cfg.names.iter().enumerate().map(|(i, n)| Named::new(n, Place::of("names").index(i))).collect();
+        let bound = Footprint { nodes, nics: vec![Some(Named::new("NIC", Place::root()))], ..Default::default() }.resolve(cx.world(), region);
         let switch = region.only_switch(cx.world()).expect("the preset has one switch");
         let places = [0, 1].map(|i| (bound.nodes[i].0, bound.nodes[i].1[0].expect("the one NIC is bound")));
         let nodes = places.map(|(host, port)| Node { host, port, running: true, jammed: false });
@@ -276,9 +278,9 @@ impl Vocabulary for Toy {
 
     const NODE_WORDS: &'static [(&'static str, Target)] = Words::WORDS;
 
-    fn validate(cfg: &Config) -> Result<(), String> {
+    fn validate(cfg: &Config) -> Result<(), crate::place::Refusal> {
         match cfg.names[0] == cfg.names[1] {
-            true => Err("the two nodes need different names".into()),
+            true => Err(crate::place::Refusal::at(crate::place::Place::of("names").index(1), "the two nodes need different names")),
             false => Ok(()),
         }
     }
