@@ -172,3 +172,22 @@ fn the_table_strikes_every_node_of_a_system_of_more_than_two() {
         assert!(failsim::run(&sc, None).unwrap().expectations.iter().any(|x| x.ids == ["FS-PIN"] && x.failure.is_none()), "{}", f.scenario);
     }
 }
+
+/// A failure that leaves every system serving but takes their databases is harm, in words:
+/// on the Cassandra-cluster import the router cuts every agent off from two of its three
+/// Cassandra nodes (DM-STORAGE-SEPARATE), so each writes to file offloads (DM-HELD) while it
+/// keeps serving: no downtime, 2m of database downtime each.
+#[test]
+fn the_resilience_table_names_database_downtime() {
+    let path = "scenarios/import-dms-cassandra-cluster.ron";
+    let sc = load(path);
+    let e = explore(&sc, path, 1, Property::DowntimeAbove(600_000), DEFAULT_GRID, 2).unwrap();
+    let first = &e.resilience.singles[0];
+    assert_eq!(first.failures, ["power failure of failsim router"]);
+    assert_eq!(first.harmed, [0, 1, 2], "every agent");
+    let text = failsim::explore::resilience::text(&e.resilience, &e.systems);
+    assert!(text.contains("dma-101: database down 2m; dma-102: database down 2m; dma-103: database down 2m"), "{text}");
+    let header = text.lines().find(|l| l.trim_start().starts_with("#  ")).expect("the table has a header");
+    assert!(header.contains("db down"), "the column appears where some system has the figure: {header}");
+    assert!(!header.contains("polling"), "no agent polls data sources here, so no polling column: {header}");
+}
