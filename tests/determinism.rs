@@ -37,4 +37,4 @@ fn golden_trace_hash() {
     let sc = failsim::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/failing.ron"))).unwrap();
     assert_eq!(format!("{:016x}", failsim::run(&sc, Some(42)).unwrap().trace_hash), GOLDEN);
 }
-const GOLDEN: &str = "dea38f824f489300";
+const GOLDEN: &str = "3a4eb42fa2f1626f";

@@ -201,7 +201,7 @@ fn diff_of_a_run_and_itself_is_the_same_and_exits_0() {
 fn diff_names_the_system_whose_own_records_part_in_a_world_of_several() {
     let (code, out, _) = failsim(&["diff", "scenarios/world-dm-beside-cp.ron", "--set", "systems[1].system.sync_interval=2m"]);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("The runs part at 00:04:00.000, trace record 103, in system cp:"), "{out}");
+    assert!(out.contains("The runs part at 00:04:00.000, trace record 47, in system cp:"), "{out}");
     assert!(out.contains("  B    00:04:00.000  sync sms-1 -> sms-2: Synchronized (3 change(s) copied)"), "{out}");
     assert!(out.contains("\n  A, system cp\n") && out.contains("\n  B, system dm\n") && out.contains("\nMetrics of all at the end\n"), "{out}");
 }

@@ -106,8 +106,16 @@ impl DataMiner {
             self.settle_two_claiming(dma, cx);
         }
         if failures != before {
-            let path = self.heartbeat_path(cfg);
-            cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
+            if heartbeat_news(failures, max_failures) {
+                let path = self.heartbeat_path(cfg);
+                cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
+                // A path changed its state: the next refused attempt is news again.
+                self.agents[dma.idx()].last_refusal = None;
+            }
+            // Past the first failure beyond the tolerance, a failure is counted in the state and
+            // neither traced nor shown (`heartbeat_news`, `ops::failures_shown`): a path failing
+            // every millisecond for a day would otherwise write a record, and make the observers
+            // look again, each time (issue 23).
             self.evaluate(dma, self.agent(dma).heartbeats[slot].inverted, ok, cx);
         }
     }
@@ -175,28 +183,18 @@ impl DataMiner {
     pub(super) fn try_go_online(&mut self, dma: Dma, why: &str, forced: bool, cx: &mut Cx<'_, '_>) -> bool {
         assert!(self.agent(dma).is_running(), "only a running DMA prepares to go online");
         assert_eq!(self.agent(dma).role, Role::Offline, "only an offline DMA prepares to go online");
+        if let Some(refusal) = self.refusal(cx.net(), dma, forced) {
+            self.refuse(dma, why, refusal, forced, cx);
+            return false;
+        }
+        self.agents[dma.idx()].last_refusal = None;
         let buddy = dma.buddy();
         let (me, other) = (self.name(dma).to_string(), self.name(buddy).to_string());
         cx.record(Rec::Role { dma: me.clone(), role: "Preparing to go online", why: why.into() });
-        if let Some(why) = self.nic_check_failure(cx.net(), dma) {
-            cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why });
-            return false;
-        }
-        if self.agent(dma).unloading {
-            // Interpretation: it goes online only once it has finished going offline.
-            cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why: "still going offline: unloading its elements".into() });
-            return false;
-        }
         if !self.can_message(cx.net(), dma, buddy) {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy unreachable, going online without its answer".into() });
         } else if !self.agent(buddy).role.is_claiming() {
             cx.record(Rec::Notify { from: me, to: other, outcome: "buddy already offline".into() });
-        } else if !forced && self.refuses_to_go_offline(buddy) {
-            self.fired.fire(Rule::HbPingPong);
-            let outcome = "ignored request: All heartbeat paths are failing. Preventing ping-pong.".into();
-            cx.record(Rec::Notify { from: me.clone(), to: other, outcome });
-            cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why: "the buddy refused to go offline".into() });
-            return false;
         } else {
             self.fired.fire(Rule::Notify);
             cx.record(Rec::Notify { from: me.clone(), to: other, outcome: "accepted".into() });
@@ -213,11 +211,59 @@ impl DataMiner {
         true
     }
 
-    /// Why the DMA may not go online now: a NIC listed in `nics_to_check` has no link
-    /// (DM-OPT-NICCHECK). `None`: every listed NIC is up.
+    /// Why an attempt to go online stops before it starts, in the order the DMA finds out:
+    /// a NIC it must check is down, it is still going offline, or (not for a forced request)
+    /// the buddy it reaches refuses to leave the online role (DM-HB-PINGPONG).
+    fn refusal(&self, net: &Topology, dma: Dma, forced: bool) -> Option<Refusal> {
+        if let Some(nic) = self.nic_down_to_check(net, dma) {
+            return Some(Refusal::NicDown(nic));
+        }
+        if self.agent(dma).unloading {
+            return Some(Refusal::Unloading);
+        }
+        let buddy = dma.buddy();
+        let asked = self.can_message(net, dma, buddy) && self.agent(buddy).role.is_claiming();
+        (!forced && asked && self.refuses_to_go_offline(buddy)).then_some(Refusal::BuddyRefuses)
+    }
+
+    /// Records a refused attempt. An automatic attempt refused for the same reason as the one
+    /// before it, with no heartbeat path changing state in between, is the same standing
+    /// refusal: it is not recorded again (a heartbeat failing every interval retries at every
+    /// check; issue 23 bounds the trace by state changes, not by checks).
+    fn refuse(&mut self, dma: Dma, why: &str, refusal: Refusal, forced: bool, cx: &mut Cx<'_, '_>) {
+        if refusal == Refusal::BuddyRefuses {
+            self.fired.fire(Rule::HbPingPong);
+        }
+        let repeated = !forced && self.agent(dma).last_refusal == Some(refusal);
+        self.agents[dma.idx()].last_refusal = (!forced).then_some(refusal);
+        if repeated {
+            return;
+        }
+        let (me, other) = (self.name(dma).to_string(), self.name(dma.buddy()).to_string());
+        cx.record(Rec::Role { dma: me.clone(), role: "Preparing to go online", why: why.into() });
+        let why = match refusal {
+            Refusal::NicDown(nic) => nic_down_why(nic),
+            // Interpretation: it goes online only once it has finished going offline.
+            Refusal::Unloading => "still going offline: unloading its elements".into(),
+            Refusal::BuddyRefuses => {
+                let outcome = "ignored request: All heartbeat paths are failing. Preventing ping-pong.".into();
+                cx.record(Rec::Notify { from: me.clone(), to: other, outcome });
+                "the buddy refused to go offline".into()
+            }
+        };
+        cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why });
+    }
+
+    /// The first NIC listed in `nics_to_check` that has no link (DM-OPT-NICCHECK); `None`:
+    /// every listed NIC is up.
+    fn nic_down_to_check(&self, net: &Topology, dma: Dma) -> Option<Nic> {
+        self.cfg.nics_to_check.iter().copied().find(|nic| !net.has_link(self.agent(dma).port(*nic)))
+    }
+
+    /// Why the DMA may not go online now (DM-OPT-NICCHECK), in words; `None`: every listed NIC
+    /// is up.
     fn nic_check_failure(&self, net: &Topology, dma: Dma) -> Option<String> {
-        let down = self.cfg.nics_to_check.iter().find(|nic| !net.has_link(self.agent(dma).port(**nic)))?;
-        Some(format!("NIC {} is down (NicsToCheckOnFailover)", down.label()))
+        self.nic_down_to_check(net, dma).map(nic_down_why)
     }
 
     /// Starts the going-online phases. From a start-up, DataMiner already loaded its elements
@@ -636,4 +682,22 @@ impl DataMiner {
 /// Why a start failed, in the trace's and the health report's words.
 pub(super) fn db_failure(e: StartError) -> String {
     format!("database could not start: {e}")
+}
+
+/// Why an attempt to go online stopped before it started (see `DataMiner::refusal`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Refusal {
+    NicDown(Nic),
+    Unloading,
+    BuddyRefuses,
+}
+
+fn nic_down_why(nic: Nic) -> String {
+    format!("NIC {} is down (NicsToCheckOnFailover)", nic.label())
+}
+
+/// Whether a heartbeat's new failure count is a change of its state worth a record: success,
+/// each failure within the tolerance, and the first past it. Later failures only count.
+fn heartbeat_news(failures: u32, max_failures: u32) -> bool {
+    failures <= max_failures.saturating_add(1)
 }

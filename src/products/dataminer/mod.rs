@@ -189,6 +189,9 @@ pub struct Agent {
     start_began_ms: Time,
     /// The current start got stuck once already (DM-KI-STARTUP-STUCK).
     start_stuck: bool,
+    /// Why its last automatic attempt to go online was refused, while that refusal stands
+    /// (no heartbeat path changed state since, and no attempt went ahead).
+    last_refusal: Option<failover::Refusal>,
     timers: AgentTimers,
     console: crate::ops::Console,
     /// Its IIS reverse proxy in shared-hostname mode (DM-PROXY).
@@ -497,6 +500,7 @@ impl DataMiner {
             phase_from_startup: false,
             start_began_ms: 0,
             start_stuck: false,
+            last_refusal: None,
             timers: AgentTimers {
                 sync: cx.new_timer(),
                 sync_interval_ms: cfg.sync_check_interval.0,

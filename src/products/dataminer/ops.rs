@@ -128,7 +128,7 @@ impl DataMiner {
                 continue;
             }
             let failing: Vec<String> =
-                hbs.iter().filter(|h| h.failures > 0).map(|h| format!("{} ({} failures)", self.heartbeat_path(h.cfg), h.failures)).collect();
+                hbs.iter().filter(|h| h.failures > 0).map(|h| format!("{} ({})", self.heartbeat_path(h.cfg), failures_shown(h))).collect();
             if failing.is_empty() { item(label, "Success", String::new()) } else { item(label, "Failing", failing.join("; ")) }
         }
         if a.role == Role::Online {
@@ -472,4 +472,11 @@ fn run_meaning(run: Run) -> Meaning {
         Run::Starting => Meaning::TakingOver,
         Run::Running | Run::Stopped | Run::StartFailed => Meaning::Down,
     }
+}
+
+/// A failing path's count as the Status dialog shows it: each failure within the tolerance,
+/// then only that it is past it. What an operator sees changes when the path's state changes,
+/// not at every further failed check (those are counted, not shown or traced; issue 23).
+fn failures_shown(h: &super::HeartbeatState) -> String {
+    if h.failures > h.max_failures { format!("past tolerance: more than {} failures", h.max_failures) } else { format!("{} failures", h.failures) }
 }
