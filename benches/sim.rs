@@ -20,7 +20,7 @@
 mod heartbeats;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use failsim::engine::{Ctx, Model, Sim, TimerId};
+use failsim::engine::{Ctx, Model, Sim, TimerId, Tracing};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::hint::black_box;
@@ -66,7 +66,7 @@ impl Model for Heartbeats {
 }
 
 fn engine(events: u64) -> u64 {
-    let mut sim = Sim::build(true, |cx| {
+    let mut sim = Sim::build(Tracing::Keep, |cx| {
         let timers: Vec<TimerId> = (0..TIMERS).map(|_| cx.new_timer()).collect();
         for (i, t) in timers.iter().enumerate() {
             cx.arm(*t, i as u64 * 1000, i as u8);

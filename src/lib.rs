@@ -33,7 +33,7 @@ mod world;
 pub use engine::clock;
 pub use products::{System, named_system, target_names};
 pub use replay::{pin_file, shell_word};
-pub use runner::{Limits, Outcome, RunError, Warned, lint, run, run_with, topology_at, world_at};
+pub use runner::{Limits, Outcome, RunError, Timeline, TraceLine, Warned, lint, run, run_untraced, run_with, topology_at, world_at};
 pub use scenario::{Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically};
 pub use units::Ms;
 
@@ -65,7 +65,12 @@ pub mod bench {
         impl WithConfig for Simulate<'_> {
             type Out = Result<u64, RunError>;
             fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
-                let mut sim = crate::runner::prepare::<P>(&crate::runner::Setup::of(self.0), &self.0.script, self.1, self.2 == Trace::On);
+                let mut sim = crate::runner::prepare::<P>(
+                    &crate::runner::Setup::of(self.0),
+                    &self.0.script,
+                    self.1,
+                    if self.2 == Trace::On { crate::engine::Tracing::Keep } else { crate::engine::Tracing::Off },
+                );
                 sim.run_until(self.0.end.0)?;
                 Ok(sim.events_handled())
             }
@@ -114,7 +119,7 @@ pub mod bench {
             fn call<P: Registered>(self, cfg: &P::Config) -> u64 {
                 let setup = crate::runner::Setup::<P>::one(cfg, None);
                 let schedule = crate::chaos::Schedule::draw(self.0, &setup.letters(), setup.profiles(), &setup.nodes());
-                crate::chaos::run_schedule::<P>(&setup, &schedule, self.0, false).events
+                crate::chaos::run_schedule::<P>(&setup, &schedule, self.0, crate::engine::Tracing::Off).events
             }
         }
         system.visit(Chaos(seed))

@@ -39,6 +39,10 @@ enum Cmd {
         /// Stop a run after this many events per system (default 50000000).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_events: Option<u64>,
+        /// Stop a run whose trace passes this many MiB: its records' text and 16 bytes a
+        /// record (default 256, at most 4095).
+        #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=4095))]
+        max_trace_mib: Option<u64>,
         /// Write this run's trace into the file as its `expect_trace` (in place, atomically),
         /// so that a replay that differs fails and names where (FS-PIN).
         #[arg(long, conflicts_with_all = ["seed", "sets"])]
@@ -71,6 +75,10 @@ enum Cmd {
         /// Stop each run after this many events per system (default 50000000).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_events: Option<u64>,
+        /// Stop a run whose trace passes this many MiB: its records' text and 16 bytes a
+        /// record (default 256, at most 4095).
+        #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=4095))]
+        max_trace_mib: Option<u64>,
         /// Fail a scenario whose configuration the vendors' documents warn against (FS-LINT).
         #[arg(long)]
         deny_warnings: bool,
@@ -219,9 +227,13 @@ enum ChaosCmd {
 /// failsim runs on (results never depend on it).
 const MAX_JOBS: usize = 64;
 
-fn limits(max_events: Option<u64>) -> failsim::Limits {
+fn limits(max_events: Option<u64>, max_trace_mib: Option<u64>) -> failsim::Limits {
     let default = failsim::Limits::default();
-    failsim::Limits { max_events: max_events.unwrap_or(default.max_events) }
+    failsim::Limits {
+        max_events: max_events.unwrap_or(default.max_events),
+        // At most 4095 MiB (clap checks), so the shift cannot overflow.
+        max_trace_bytes: max_trace_mib.map_or(default.max_trace_bytes, |mib| mib << 20),
+    }
 }
 
 /// `-j N`: 1 to [`MAX_JOBS`].
@@ -259,14 +271,14 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(match cli.cmd {
-        Cmd::Run { file, seed, format, sets, html, svg, max_events, pin } => {
+        Cmd::Run { file, seed, format, sets, html, svg, max_events, max_trace_mib, pin } => {
             let pinned = if pin { cli::diff::pin(&file) } else { Ok(()) };
-            cli::exit(pinned.and_then(|()| cli::run(&file, seed, format, &sets, html, svg, limits(max_events))))
+            cli::exit(pinned.and_then(|()| cli::run(&file, seed, format, &sets, html, svg, limits(max_events, max_trace_mib))))
         }
         Cmd::Diff { files, sets, other_bin, format } => cli::exit(cli::diff::diff(&files, &sets, other_bin.as_deref(), format)),
-        Cmd::Check { paths, junit, max_events, deny_warnings, coverage: cover } => {
+        Cmd::Check { paths, junit, max_events, max_trace_mib, deny_warnings, coverage: cover } => {
             let warnings = if deny_warnings { cli::Warnings::Deny } else { cli::Warnings::Allow };
-            cli::exit(cli::check(paths, junit, limits(max_events), warnings, coverage(cover)))
+            cli::exit(cli::check(paths, junit, limits(max_events, max_trace_mib), warnings, coverage(cover)))
         }
         Cmd::Import { file, out } => cli::exit(cli::import(&file, out.as_deref())),
         Cmd::Graph { file, at } => cli::exit(cli::graph(&file, at.as_deref())),

@@ -215,7 +215,7 @@ mod tests {
     }
 
     fn hash(records: &[Record<'_>]) -> u64 {
-        let mut t = crate::engine::Trace::new(true);
+        let mut t = crate::engine::Trace::new(crate::engine::Tracing::Keep);
         records.iter().for_each(|(at, r)| t.push(*at, *r));
         t.hash()
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The pin of a run: its trace hash, events and fingerprint, with this failsim's version.
 pub fn pin_of(outcome: &Outcome) -> ExpectTrace {
-    let records: Vec<Record<'_>> = outcome.timeline.iter().map(|r| (r.at_ms, r.text.as_str())).collect();
+    let records: Vec<Record<'_>> = outcome.timeline.iter().map(|r| (r.at_ms, r.text)).collect();
     ExpectTrace::of(&records, outcome.trace_hash, outcome.events)
 }
 

@@ -9,7 +9,7 @@ fn run(config: &str, script: &str, end: &str) -> failsim::Outcome {
 }
 
 fn texts(o: &failsim::Outcome) -> Vec<&str> {
-    o.timeline.iter().map(|l| l.text.as_str()).collect()
+    o.timeline.iter().map(|l| l.text).collect()
 }
 
 fn role(o: &failsim::Outcome, dma: &str) -> String {
@@ -37,11 +37,11 @@ fn recovery_starts_the_seed_node_dma_first_then_the_other() {
     assert_eq!((role(&o, "DMA-MAIN").as_str(), role(&o, "DMA-BACKUP").as_str()), ("Online", "Offline"));
     // With Backup the seed, its own start at 2m succeeds; the procedure starts Main.
     let seed = run("seed: Backup", script, "12m");
-    let steps: Vec<&str> = seed.timeline.iter().filter(|l| l.text.starts_with("recovery procedure:")).map(|l| l.text.as_str()).collect();
+    let steps: Vec<&str> = seed.timeline.iter().filter(|l| l.text.starts_with("recovery procedure:")).map(|l| l.text).collect();
     assert_eq!(steps, ["recovery procedure: start DataMiner on DMA-MAIN"]);
     // A seed whose database is down is started first, before the other DMA's.
     let db = run("", r#"(at: "1m", do: StopDb(Main)), (at: "1m", do: StopDb(Backup)), (at: "2m", do: Recover), (at: "3m", do: Recover)"#, "5m");
-    let steps: Vec<&str> = db.timeline.iter().filter(|l| l.text.starts_with("recovery procedure:")).map(|l| l.text.as_str()).collect();
+    let steps: Vec<&str> = db.timeline.iter().filter(|l| l.text.starts_with("recovery procedure:")).map(|l| l.text).collect();
     assert_eq!(steps, ["recovery procedure: start the database on DMA-MAIN", "recovery procedure: start the database on DMA-BACKUP"]);
 }
 

@@ -19,7 +19,7 @@ fn on_version(version: &str) -> failsim::Outcome {
 }
 
 fn lines<'a>(o: &'a failsim::Outcome, needle: &str) -> Vec<&'a str> {
-    o.timeline.iter().filter(|l| l.text.contains(needle)).map(|l| l.text.as_str()).collect()
+    o.timeline.iter().filter(|l| l.text.contains(needle)).map(|l| l.text).collect()
 }
 
 #[test]

@@ -280,7 +280,7 @@ fn run_if_short<E>(input: Result<failsim::Scenario, E>, end_ms_max: u64) -> Fate
         Err(e) => Fate::Refused(e),
         Ok(sc) if sc.end.0 <= end_ms_max => {
             // A run that crosses a limit is an error that says which; either way it ends.
-            let _ = failsim::run_with(&sc, None, failsim::Limits { max_events: SUITE_EVENTS_MAX });
+            let _ = failsim::run_with(&sc, None, failsim::Limits { max_events: SUITE_EVENTS_MAX, ..failsim::Limits::default() });
             Fate::Ran
         }
         Ok(_) => Fate::Skipped,

@@ -55,7 +55,7 @@ fn a_second_switch_while_one_waits_is_refused() {
         r#"(ids: ["DM-OPT-DBPUSHWAIT"], when: During("2m", "2m59s"), that: Role(Main, Online)),
            (ids: ["DM-OPT-DBPUSHWAIT"], when: At("3m"), that: Role(Main, Offline))"#,
     );
-    assert!(trace_has(&o, "refused: Switch: a Switch already waits for the DB push"), "{:?}", o.timeline.iter().map(|l| &l.text).collect::<Vec<_>>());
+    assert!(trace_has(&o, "refused: Switch: a Switch already waits for the DB push"), "{:?}", o.timeline.iter().map(|l| l.text).collect::<Vec<_>>());
     assert!(trace_has(&o, "Switch goes ahead: the wait for the DB push is over"));
 }
 
@@ -85,7 +85,7 @@ fn an_upgrade_whose_waiting_switch_is_refused_is_aborted() {
            (at: "6m30s", do: Stop(Backup))"#,
         r#"(ids: ["DM-OPT-DBPUSHWAIT"], when: During("0s", "20m"), that: Role(Main, Online))"#,
     );
-    let texts: Vec<&str> = o.timeline.iter().map(|l| l.text.as_str()).collect();
+    let texts: Vec<&str> = o.timeline.iter().map(|l| l.text).collect();
     let waits = texts.iter().position(|t| t.starts_with("Switch: DMA-MAIN waits up to 1m for the DB push"));
     let aborted = texts.iter().position(|t| t.ends_with("aborted: the switch was refused"));
     assert!(waits.is_some() && aborted > waits, "{texts:?}");

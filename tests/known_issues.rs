@@ -11,7 +11,7 @@ fn on_version(file: &str, from: &str, to: &str) -> failsim::Outcome {
 }
 
 fn known_issues(o: &failsim::Outcome) -> Vec<&str> {
-    o.timeline.iter().filter(|l| l.text.contains(": known issue ")).map(|l| l.text.as_str()).collect()
+    o.timeline.iter().filter(|l| l.text.contains(": known issue ")).map(|l| l.text).collect()
 }
 
 fn online_at_ms(o: &failsim::Outcome, dma: &str, after_ms: u64) -> Option<u64> {

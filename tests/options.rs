@@ -9,7 +9,7 @@ use std::path::Path;
 fn run(config: &str, script: &str, end: &str) -> (failsim::Outcome, Vec<String>) {
     let src = format!(r#"Scenario(name: "options", doc: "", seed: 1, system: DataMiner({config}), script: [{script}], end: "{end}")"#);
     let o = failsim::run(&failsim::parse(Path::new("options.ron"), &src).expect("parses"), None).expect("runs");
-    let texts = o.timeline.iter().map(|l| l.text.clone()).collect();
+    let texts = o.timeline.iter().map(|l| l.text.to_string()).collect();
     (o, texts)
 }
 

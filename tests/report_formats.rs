@@ -191,7 +191,8 @@ fn every_text_is_escaped() {
     o.revised.tables[0].1[0].1 = nasty.to_string();
     o.revised.panels[0].columns[0].items[0].1 = nasty.to_string();
     o.expectations[0].claim = nasty.to_string();
-    o.timeline.iter_mut().filter(|r| r.shown).for_each(|r| r.text = nasty.to_string());
+    let lines: Vec<_> = o.timeline.iter().map(|r| if r.shown { failsim::TraceLine { text: nasty, ..r } } else { r }).collect();
+    o.timeline = failsim::Timeline::from_lines(lines);
     let svg = svg::timeline(&o);
     assert_eq!(well_formed(&svg).as_deref(), Ok("svg"));
     let page = html::page(&o);

@@ -11,7 +11,7 @@ use std::path::Path;
 fn run_expecting(config: &str, script: &str, end: &str, expect: &str) -> (failsim::Outcome, Vec<(u64, String)>) {
     let src = format!(r#"Scenario(name: "rte", doc: "", seed: 1, system: DataMiner({config}), script: [{script}], end: "{end}", expect: [{expect}])"#);
     let o = failsim::run(&failsim::parse(Path::new("rte.ron"), &src).unwrap_or_else(|e| panic!("{e}")), None).expect("runs");
-    let lines = o.timeline.iter().map(|l| (l.at_ms, l.text.clone())).collect();
+    let lines = o.timeline.iter().map(|l| (l.at_ms, l.text.to_string())).collect();
     (o, lines)
 }
 

@@ -67,7 +67,8 @@ fn a_declared_copy_of_the_built_in_layout_behaves_like_it() {
         script: [(at: "1m", do: Pull(cable: Corporate, on: Online)), (at: "10m", do: Plug(cable: Corporate, on: Main)), (at: "11m", do: FailSwitch), (at: "12m", do: RestoreSwitch)],
         end: "15m")"#;
     let (a, b) = (failsim::run(&parse(declared), None).unwrap(), failsim::run(&parse(&built_in), None).unwrap());
-    let roles = |o: &failsim::Outcome| o.timeline.iter().filter(|l| l.text.contains("Failover Status")).map(|l| (l.at_ms, l.text.clone())).collect::<Vec<_>>();
+    let roles =
+        |o: &failsim::Outcome| o.timeline.iter().filter(|l| l.text.contains("Failover Status")).map(|l| (l.at_ms, l.text.to_string())).collect::<Vec<_>>();
     assert_eq!(roles(&a), roles(&b), "the same role changes at the same instants");
     assert_eq!(a.metrics, b.metrics);
 }
@@ -240,7 +241,7 @@ fn a_system_beside_another_product_runs_as_it_does_alone() {
     assert_eq!(mixed.system, "DataMiner Failover + Check Point Management HA");
     assert_eq!(format!("{:?}", alone.revised), format!("{:?}", mixed.others[0].revised));
     assert_eq!(format!("{:?}", alone.metrics), format!("{:?}", mixed.others[0].metrics));
-    let cp_lines = |o: &failsim::Outcome| o.timeline.iter().filter(|l| l.text.contains("sms-")).map(|l| (l.at_ms, l.text.clone())).collect::<Vec<_>>();
+    let cp_lines = |o: &failsim::Outcome| o.timeline.iter().filter(|l| l.text.contains("sms-")).map(|l| (l.at_ms, l.text.to_string())).collect::<Vec<_>>();
     assert_eq!(cp_lines(&alone), cp_lines(&mixed));
 }
 
@@ -336,7 +337,7 @@ fn an_mrs_node_says_once_that_its_nic_is_disabled() {
         r#"script: [(at: "1m", do: DisableNic(host: "node-master2", nic: "nic")), (at: "1m10s", do: DisableNic(host: "node-master2", nic: "nic"))], end: "3m""#,
     );
     let disabled: Vec<_> = o.timeline.iter().filter(|l| l.text.contains("node-master2") && l.text.contains("NIC") && l.text.contains("disabled")).collect();
-    assert_eq!(disabled.len(), 1, "{:?}", o.timeline.iter().map(|l| &l.text).collect::<Vec<_>>());
+    assert_eq!(disabled.len(), 1, "{:?}", o.timeline.iter().map(|l| l.text).collect::<Vec<_>>());
 }
 
 #[test]
@@ -385,7 +386,7 @@ fn a_step_names_a_dma_by_its_host_and_a_role_held_twice_is_refused() {
         (at: "5m", system: "pair-1", do: Stop(Offline)),"#;
     let text = std::fs::read_to_string(path).unwrap().replace("script: [", &format!("script: [\n        {steps}"));
     let o = failsim::run(&parse(&text), None).unwrap();
-    let lines: Vec<&str> = o.timeline.iter().filter(|r| r.at_ms == 300_000).map(|r| r.text.as_str()).collect();
+    let lines: Vec<&str> = o.timeline.iter().filter(|r| r.at_ms == 300_000).map(|r| r.text).collect();
     assert!(lines.iter().any(|l| l.starts_with("script: stop on dma-3a")), "{lines:#?}");
     let refused = lines.iter().find(|l| l.starts_with("refused: stop")).expect("the ambiguous role is refused");
     assert!(refused.contains("Offline is ambiguous now: dma-1a, dma-1b are all Offline"), "{refused}");

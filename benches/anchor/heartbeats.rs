@@ -10,7 +10,7 @@
 //! that fires counts a suspicion and watches again. Shared by `benches/sim.rs` (`anchor/*`) and
 //! `examples/heartbeats.rs` (the same runs for cachegrind).
 
-use failsim::engine::{Ctx, Model, Sim, TimerId};
+use failsim::engine::{Ctx, Model, Sim, TimerId, Tracing};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::cmp::Reverse;
@@ -58,9 +58,9 @@ pub struct OnEngine {
 
 impl Model for OnEngine {
     type Event = Ev;
-    type Record = ();
+    type Record = &'static str;
     #[inline]
-    fn handle(&mut self, ev: Ev, cx: &mut Ctx<'_, Ev, ()>) {
+    fn handle(&mut self, ev: Ev, cx: &mut Ctx<'_, Ev, &'static str>) {
         match ev {
             Ev::Send(n) => {
                 if let Some(latency_ms) = draw_send(&mut self.rng) {
@@ -81,7 +81,7 @@ impl Model for OnEngine {
 }
 
 pub fn engine(pairs: u32, end_ms: u64, seed: u64) -> Outcome {
-    let mut sim = Sim::build(false, |cx| {
+    let mut sim = Sim::build(Tracing::Off, |cx| {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut detectors = Vec::new();
         for n in 0..2 * pairs {

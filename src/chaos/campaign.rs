@@ -5,6 +5,7 @@
 use super::store;
 use super::{Invariant, Schedule, Violation, run_schedule, shrink};
 use crate::check::When;
+use crate::engine::Tracing;
 use crate::finding::Class;
 use crate::products::{Registered, System, WithConfig};
 use crate::runner::Setup;
@@ -370,8 +371,10 @@ fn run_chunk<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, chunk: &[u64], t
                 return None;
             }
             let schedule = Schedule::draw(seed, &alphabet, profiles.clone(), &nodes);
-            let r = run_schedule::<P>(setup, &schedule, seed, c.check_determinism);
-            let nondeterministic = c.check_determinism && run_schedule::<P>(setup, &schedule, seed, true).trace_hash != r.trace_hash;
+            // A determinism check compares two runs' trace hashes; neither keeps a record.
+            let tracing = if c.check_determinism { Tracing::Hash } else { Tracing::Off };
+            let r = run_schedule::<P>(setup, &schedule, seed, tracing);
+            let nondeterministic = c.check_determinism && run_schedule::<P>(setup, &schedule, seed, Tracing::Hash).trace_hash != r.trace_hash;
             tally.ran();
             Some(SeedResult {
                 seed,
@@ -526,7 +529,7 @@ pub(super) fn better_example(new: &Finding, old: Option<&Finding>) -> bool {
 /// system it broke in) — so `failsim run` replays the violation (exit 1), and once the
 /// behaviour changes the file is a regression test.
 fn repro_file<P: Registered>(c: &Campaign, setup: &Setup<'_, P>, finding: &Finding, shrunk: &Schedule, invariant: Invariant) -> Result<String, String> {
-    let replay = super::run_schedule::<P>(setup, shrunk, finding.seed, false);
+    let replay = super::run_schedule::<P>(setup, shrunk, finding.seed, Tracing::Off);
     let v = replay.violations.iter().find(|v| v.invariant == invariant).ok_or("the shrunk schedule no longer fails")?;
     let mut ids = vec!["FS-REPRO".to_string()];
     ids.extend(v.documented.clone());

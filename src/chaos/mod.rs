@@ -25,7 +25,7 @@ pub use schedule::Schedule;
 pub use shrink::shrink;
 pub use store::{SummaryFile, Timing};
 
-use crate::engine::{Sim, Time};
+use crate::engine::{Sim, Time, Tracing};
 use crate::finding::SpecId;
 use crate::products::{Product, Registered};
 use crate::runner::{Harness, Setup, drive, prepare};
@@ -74,8 +74,8 @@ impl RunResult {
 /// assertion that fails is a finding like any other, not a crash of the campaign. (The CLI
 /// keeps the panic message of such an assertion quiet; the library leaves the process's panic
 /// hook alone.)
-pub fn run_schedule<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked::<P>(setup, schedule, seed, trace))) {
+pub fn run_schedule<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, tracing: Tracing) -> RunResult {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked::<P>(setup, schedule, seed, tracing))) {
         Ok(r) => r,
         Err(payload) => {
             let msg = payload.downcast_ref::<String>().cloned().or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
@@ -134,9 +134,9 @@ impl Watch {
     }
 }
 
-fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, trace: bool) -> RunResult {
+fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, tracing: Tracing) -> RunResult {
     let end = schedule.end_ms();
-    let mut sim: Sim<Harness<P>> = prepare::<P>(setup, &schedule.script(), seed, trace);
+    let mut sim: Sim<Harness<P>> = prepare::<P>(setup, &schedule.script(), seed, tracing);
     let mut watches: Vec<Watch> = setup.cfgs.iter().map(|_| Watch::default()).collect();
     let driven = drive(&mut sim, end, |sim, span| {
         if span.changed {
@@ -159,7 +159,7 @@ fn run_checked<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u
     let metrics = crate::metrics::Metrics::total(&each);
     RunResult {
         violations,
-        trace_hash: trace.then(|| sim.trace().hash()),
+        trace_hash: (tracing != Tracing::Off).then(|| sim.trace().hash()),
         events: sim.events_handled(),
         downtime_ms: metrics.downtime_ms,
         split_brain_ms: metrics.split_brain_ms,

@@ -3,6 +3,7 @@
 //! invariant, so the result fails the same way and is never longer than the original.
 
 use super::{Invariant, Schedule, run_schedule};
+use crate::engine::Tracing;
 use crate::products::Registered;
 use crate::runner::Setup;
 
@@ -14,7 +15,7 @@ pub fn shrink<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u6
     let mut runs = 0;
     let fails = |s: &Schedule, runs: &mut usize| {
         *runs += 1;
-        run_schedule::<P>(setup, s, seed, false).violates(invariant)
+        run_schedule::<P>(setup, s, seed, Tracing::Off).violates(invariant)
     };
     loop {
         let before = best.clone();

@@ -5,7 +5,7 @@
 use super::{Campaign, FaultKind, Invariant, Profile, Schedule, Summary, campaign_for, run_campaign};
 use crate::action::{Action, Do, Target};
 use crate::check::Verdict;
-use crate::engine::Time;
+use crate::engine::{Time, Tracing};
 use crate::fault::OwnFault;
 use crate::finding::{Problem, SpecId};
 use crate::ledger::Summary as Writes;
@@ -64,11 +64,11 @@ fn shrinking_keeps_the_failure_and_never_grows() {
     let mut checked = 0;
     for seed in 0..200 {
         let original = Schedule::draw(seed, &setup.letters(), setup.profiles(), &setup.nodes());
-        if !super::run_schedule::<DataMiner>(&setup, &original, seed, false).violates(Invariant::SplitBrain) {
+        if !super::run_schedule::<DataMiner>(&setup, &original, seed, Tracing::Off).violates(Invariant::SplitBrain) {
             continue;
         }
         let shrunk = super::shrink::<DataMiner>(&setup, &original, seed, Invariant::SplitBrain);
-        assert!(super::run_schedule::<DataMiner>(&setup, &shrunk, seed, false).violates(Invariant::SplitBrain), "seed {seed}");
+        assert!(super::run_schedule::<DataMiner>(&setup, &shrunk, seed, Tracing::Off).violates(Invariant::SplitBrain), "seed {seed}");
         assert!(shrunk.faults.len() <= original.faults.len());
         assert!(shrunk.faults.len() <= 3, "seed {seed}: {} faults", shrunk.faults.len());
         checked += 1;
@@ -427,7 +427,7 @@ fn a_split_brain_that_ends_has_its_duration_and_one_that_does_not_has_none() {
 #[test]
 fn a_model_that_never_lets_time_pass_is_a_finding_not_a_hang() {
     let schedule = Schedule { systems: vec![(String::new(), Rogue::chaos_profile(&Misbehaviour::Runaway))], faults: vec![] };
-    let r = super::run_schedule::<Rogue>(&Setup::one(&Misbehaviour::Runaway, None), &schedule, 0, false);
+    let r = super::run_schedule::<Rogue>(&Setup::one(&Misbehaviour::Runaway, None), &schedule, 0, Tracing::Off);
     let v = r.violations.iter().find(|v| v.invariant == Invariant::Assertion).expect("the overrun is a finding");
     assert_eq!(v.at_ms, 5_000, "at the instant of the first write: {v:?}");
     assert!(v.detail.contains("more than 1000000 events"), "{}", v.detail);

@@ -43,7 +43,7 @@ pub(crate) fn run(
     limits: failsim::Limits,
 ) -> Result<u8, String> {
     let sc = failsim::apply_overrides(&load(file)?, sets)?;
-    let outcome = failsim::run_with(&sc, seed, limits).map_err(|e| format!("{}: {e} (raise it with --max-events)", file.display()))?;
+    let outcome = failsim::run_with(&sc, seed, limits).map_err(|e| run_error(file, &e))?;
     match format {
         Format::Text => print!("{}", report::text(&outcome)),
         Format::Json => println!("{}", report::json(&outcome)),
@@ -166,7 +166,15 @@ pub(crate) fn import(file: &Path, out: Option<&Path>) -> Result<u8, String> {
 
 /// One scenario of `check`: its outcome, or why it could not run.
 fn check_one(file: &Path, limits: failsim::Limits) -> Result<Outcome, String> {
-    failsim::run_with(&load(file)?, None, limits).map_err(|e| format!("{}: {e} (raise it with --max-events)", file.display()))
+    failsim::run_with(&load(file)?, None, limits).map_err(|e| run_error(file, &e))
+}
+
+/// A run that could not finish, with the flag that raises the bound it crossed.
+fn run_error(file: &Path, e: &failsim::RunError) -> String {
+    match e.flag() {
+        Some(flag) => format!("{}: {e} (raise it with {flag})", file.display()),
+        None => format!("{}: {e}", file.display()),
+    }
 }
 
 /// Whether `check` fails a scenario whose configuration the documents warn against (FS-LINT).

@@ -80,7 +80,7 @@ struct Lane {
 impl Side {
     /// A run of `scenario` here.
     pub fn local(label: String, scenario: &Scenario, outcome: &Outcome) -> Side {
-        let trace = outcome.timeline.iter().map(|l| Line { at_ms: l.at_ms, text: l.text.clone(), system: Some(l.system) }).collect();
+        let trace = outcome.timeline.iter().map(|l| Line { at_ms: l.at_ms, text: l.text.to_string(), system: Some(l.system) }).collect();
         let firsts = std::iter::once((&outcome.system_name, &outcome.revised, &outcome.metrics));
         let all = firsts.chain(outcome.others.iter().map(|o| (&o.name, &o.revised, &o.metrics)));
         let systems = all

@@ -72,7 +72,7 @@ fn views_at(scenario: &Scenario, t: Time) -> Result<Vec<View>, RunError> {
         type Out = Result<Vec<View>, RunError>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let setup = Setup::<P>::of(self.0);
-            let mut sim = prepare::<P>(&setup, &self.0.script, self.0.seed, false);
+            let mut sim = prepare::<P>(&setup, &self.0.script, self.0.seed, crate::engine::Tracing::Off);
             drive(&mut sim, self.1, |_, _| {})?;
             Ok((0..setup.cfgs.len()).map(|i| sim.model.view(i, self.1)).collect())
         }

@@ -15,7 +15,7 @@ mod trace;
 
 pub use queue::{AdaptiveOrder, EventQueue, HeapOrder, Order, RadixOrder, SortedOrder, TimerId, WheelOrder};
 pub use rng::{Rng, StreamAllocator, StreamId, Streams};
-pub use trace::{Trace, fnv1a64};
+pub use trace::{LINE_BYTES, MAX_TRACE_BYTES, Records, Trace, Tracing, fnv1a64};
 
 /// Virtual time in milliseconds since the start of the run.
 pub type Time = u64;
@@ -38,6 +38,8 @@ pub const MAX_EVENTS_PER_RUN: u64 = 50_000_000;
 pub enum Limit {
     EventsPerInstant,
     EventsPerRun,
+    /// The kept trace's bytes (its records' text plus [`LINE_BYTES`] a record), with the bound.
+    TraceBytes(u64),
 }
 
 /// A run handled more events than a bound allows: at one instant, or in all.
@@ -57,6 +59,13 @@ impl std::fmt::Display for Overrun {
             Limit::EventsPerRun => {
                 write!(f, "more than {} events in the run (reached at {}): the run is too busy for its length", self.events, clock(self.at_ms))
             }
+            Limit::TraceBytes(max_bytes) => write!(
+                f,
+                "the trace passed {} MiB (its records' text and {LINE_BYTES} bytes a record) at {}, after {} events: the run records too much for its length",
+                max_bytes >> 20,
+                clock(self.at_ms),
+                self.events
+            ),
         }
     }
 }
@@ -94,6 +103,14 @@ pub struct Ctx<'a, E, R> {
 }
 
 impl<E, R> Ctx<'_, E, R> {
+    /// Records a state change in the trace and marks the timestamp as changed.
+    #[inline]
+    pub fn record(&mut self, record: R) {
+        let now = self.now();
+        self.trace.push(now, record);
+        self.changed = true;
+    }
+
     /// The current virtual time.
     #[inline]
     pub fn now(&self) -> Time {
@@ -126,14 +143,6 @@ impl<E, R> Ctx<'_, E, R> {
         self.queue.cancel(timer);
     }
 
-    /// Records a state change in the trace and marks the timestamp as changed.
-    #[inline]
-    pub fn record(&mut self, record: R) {
-        let now = self.now();
-        self.trace.push(now, record);
-        self.changed = true;
-    }
-
     /// Marks the state as changed without a trace record (e.g. a counter the trace summarises).
     #[inline]
     pub fn touch(&mut self) {
@@ -146,9 +155,15 @@ impl<E, R> Ctx<'_, E, R> {
 /// are recomputed there, once per instant, so no transient half-state ever shows.
 pub trait Model {
     type Event;
-    type Record;
+    /// A state change, as the trace keeps it: its `Display` text is canonical (hashed, FS-DET).
+    type Record: std::fmt::Display;
     fn handle(&mut self, event: Self::Event, cx: &mut Ctx<'_, Self::Event, Self::Record>);
     fn settle(&mut self, _cx: &mut Ctx<'_, Self::Event, Self::Record>) {}
+    /// What the trace keeps beside a record's text (the runner: which system recorded it and
+    /// whether the text timeline shows it); the engine only stores it.
+    fn label(_record: &Self::Record) -> u32 {
+        0
+    }
 }
 
 /// A model, its event queue and its trace: one run. Cloning it branches the run.
@@ -169,11 +184,11 @@ pub struct Sim<M: Model> {
 }
 
 impl<M: Model> Sim<M> {
-    pub fn new(model: M, trace_enabled: bool) -> Self {
+    pub fn new(model: M, tracing: Tracing) -> Self {
         Sim {
             model,
             queue: EventQueue::new(),
-            trace: Trace::new(trace_enabled),
+            trace: Trace::labelled(tracing, M::label),
             events_handled: 0,
             peeked: None,
             changed: true,
@@ -184,9 +199,9 @@ impl<M: Model> Sim<M> {
 
     /// Builds the model inside a context at t = 0, so that it can arm its first timers and
     /// record its initial state, then settles it once.
-    pub fn build(trace_enabled: bool, build: impl FnOnce(&mut Ctx<'_, M::Event, M::Record>) -> M) -> Self {
+    pub fn build(tracing: Tracing, build: impl FnOnce(&mut Ctx<'_, M::Event, M::Record>) -> M) -> Self {
         let mut queue = EventQueue::new();
-        let mut trace = Trace::new(trace_enabled);
+        let mut trace = Trace::labelled(tracing, M::label);
         let mut cx = Ctx { queue: &mut queue, trace: &mut trace, changed: false };
         let mut model = build(&mut cx);
         model.settle(&mut cx);
@@ -206,6 +221,12 @@ impl<M: Model> Sim<M> {
     pub fn with_max_events(mut self, max: u64) -> Self {
         assert!(max > 0, "a bound of 0 events would stop every run");
         self.max_events = max;
+        self
+    }
+
+    /// Sets the bound on the kept trace's bytes (what the model recorded as it was built counts).
+    pub fn with_max_trace_bytes(mut self, max_bytes: u64) -> Self {
+        self.trace = self.trace.with_max_bytes(max_bytes);
         self
     }
 
@@ -234,6 +255,12 @@ impl<M: Model> Sim<M> {
 
     pub fn trace(&self) -> &Trace<M::Record> {
         &self.trace
+    }
+
+    /// The trace, taken out of the run (the report keeps it; the run is over).
+    pub fn take_trace(&mut self) -> Trace<M::Record> {
+        let empty = Trace::labelled(Tracing::Off, M::label);
+        std::mem::replace(&mut self.trace, empty)
     }
 
     /// Whether the last `step_timestamp` changed the model's state.
@@ -306,6 +333,10 @@ impl<M: Model> Sim<M> {
         self.changed = changed;
         assert_eq!(self.queue.now(), at, "time stays at the instant being settled");
         self.peeked = Some(next);
+        if self.trace.full() {
+            // The trace kept nothing past its bound; the run ends with the instant that crossed it.
+            return Err(Overrun::at(at, self.events_handled, Limit::TraceBytes(self.trace.max_bytes())));
+        }
         Ok(())
     }
 
@@ -337,15 +368,15 @@ mod tests {
     struct Runaway;
     impl Model for Runaway {
         type Event = ();
-        type Record = ();
-        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), ()>) {
+        type Record = &'static str;
+        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), &'static str>) {
             cx.schedule_in(0, ());
         }
     }
 
     #[test]
     fn a_model_that_never_lets_time_pass_is_stopped_with_an_error() {
-        let mut sim = Sim::build(false, |cx| {
+        let mut sim = Sim::build(Tracing::Off, |cx| {
             cx.schedule_in(5, ());
             Runaway
         })
@@ -358,15 +389,15 @@ mod tests {
     struct Ticker;
     impl Model for Ticker {
         type Event = ();
-        type Record = ();
-        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), ()>) {
+        type Record = &'static str;
+        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), &'static str>) {
             cx.schedule_in(1, ());
         }
     }
 
     #[test]
     fn a_run_past_its_event_budget_is_stopped_with_an_error() {
-        let mut sim = Sim::build(false, |cx| {
+        let mut sim = Sim::build(Tracing::Off, |cx| {
             cx.schedule_in(1, ());
             Ticker
         })
@@ -377,7 +408,7 @@ mod tests {
 
     #[test]
     fn a_run_budget_reached_inside_an_instant_stops_there() {
-        let mut sim = Sim::build(false, |cx| {
+        let mut sim = Sim::build(Tracing::Off, |cx| {
             cx.schedule_in(5, ());
             Runaway
         })
@@ -397,12 +428,12 @@ mod tests {
     }
     impl Model for Counter {
         type Event = ();
-        type Record = ();
-        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), ()>) {
+        type Record = &'static str;
+        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), &'static str>) {
             self.handled.push(cx.now());
             cx.touch();
         }
-        fn settle(&mut self, cx: &mut Ctx<'_, (), ()>) {
+        fn settle(&mut self, cx: &mut Ctx<'_, (), &'static str>) {
             self.settles.push(cx.now());
             if self.echo && self.settles.len() == 2 {
                 cx.schedule_in(0, ());
@@ -412,7 +443,7 @@ mod tests {
 
     #[test]
     fn settle_runs_once_per_changed_instant_and_may_schedule_at_it() {
-        let mut sim = Sim::build(false, |cx| {
+        let mut sim = Sim::build(Tracing::Off, |cx| {
             for at in [10, 10, 10, 20] {
                 cx.schedule_in(at, ());
             }
@@ -426,7 +457,7 @@ mod tests {
 
     #[test]
     fn an_event_scheduled_from_outside_is_seen_by_the_next_peek() {
-        let mut sim = Sim::build(false, |cx| {
+        let mut sim = Sim::build(Tracing::Off, |cx| {
             cx.schedule_in(50, ());
             Counter { handled: Vec::new(), settles: Vec::new(), echo: false }
         });
@@ -445,13 +476,13 @@ mod tests {
     struct Idle;
     impl Model for Idle {
         type Event = ();
-        type Record = ();
-        fn handle(&mut self, _: (), _: &mut Ctx<'_, (), ()>) {}
+        type Record = &'static str;
+        fn handle(&mut self, _: (), _: &mut Ctx<'_, (), &'static str>) {}
     }
 
     #[test]
     fn an_instant_that_changes_nothing_is_marked_unchanged() {
-        let mut sim = Sim::build(false, |cx| {
+        let mut sim = Sim::build(Tracing::Off, |cx| {
             cx.schedule_in(5, ());
             Idle
         });
@@ -462,7 +493,7 @@ mod tests {
 
     #[test]
     fn a_delay_past_the_end_of_time_saturates_and_still_runs() {
-        let mut sim = Sim::build(false, |cx| {
+        let mut sim = Sim::build(Tracing::Off, |cx| {
             cx.schedule_in(5, ());
             cx.schedule_in(u64::MAX, ());
             Counter { handled: Vec::new(), settles: Vec::new(), echo: false }

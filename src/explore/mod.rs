@@ -303,7 +303,7 @@ impl<P: Registered> Explorer<'_, P> {
     /// the end state (every system's lanes and metrics).
     fn run(&self, script: &[Step]) -> Result<Ran, String> {
         let end = self.scenario.end.0;
-        let mut sim = prepare::<P>(self.setup, script, self.scenario.seed, false);
+        let mut sim = prepare::<P>(self.setup, script, self.scenario.seed, crate::engine::Tracing::Off);
         let mut recorders: Vec<Recorder> = self.setup.cfgs.iter().map(|_| Recorder::default()).collect();
         drive(&mut sim, end, |sim, span| {
             if span.changed {

@@ -85,7 +85,7 @@ pub fn page(o: &Outcome) -> String {
     let shown: Vec<_> = o.timeline.iter().filter(|r| r.shown).collect();
     let _ = writeln!(s, "<h2>Transitions</h2>\n<details>\n<summary>{} transitions (the JSON report has the full trace)</summary>\n<pre>", shown.len());
     for r in shown {
-        let _ = writeln!(s, "{}  {}", clock(r.at_ms), esc(&r.text));
+        let _ = writeln!(s, "{}  {}", clock(r.at_ms), esc(r.text));
     }
     let _ = writeln!(s, "</pre>\n</details>");
 

@@ -9,7 +9,7 @@ pub mod svg;
 
 use crate::engine::clock;
 use crate::ops::View;
-use crate::runner::{Outcome, TraceLine};
+use crate::runner::{Outcome, Timeline};
 use crate::units::Ms;
 use std::fmt::Write;
 
@@ -71,12 +71,12 @@ pub fn text(o: &Outcome) -> String {
 /// The transitions, one instant's records at a time. An instant whose records repeat exactly at
 /// a fixed period (a request refused every heartbeat, say) is printed once, followed by how
 /// often and until when it repeated; the JSON trace keeps every record.
-fn timeline(s: &mut String, records: &[TraceLine]) {
+fn timeline(s: &mut String, records: &Timeline) {
     let mut groups: Vec<(u64, Vec<&str>)> = Vec::new();
     for r in records.iter().filter(|r| r.shown) {
         match groups.last_mut() {
-            Some((at, lines)) if *at == r.at_ms => lines.push(&r.text),
-            _ => groups.push((r.at_ms, vec![&r.text])),
+            Some((at, lines)) if *at == r.at_ms => lines.push(r.text),
+            _ => groups.push((r.at_ms, vec![r.text])),
         }
     }
     // Groups with the same records, in order, found through one index (not by comparing every
@@ -221,9 +221,18 @@ pub fn json(o: &Outcome) -> String {
         trace_hash: String,
         #[serde(flatten)]
         outcome: &'a Outcome,
-        trace: Vec<(u64, String)>,
+        trace: JsonTrace<'a>,
     }
-    let trace = o.timeline.iter().map(|r| (r.at_ms, r.text.clone())).collect();
-    let j = Json { passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace };
+    let j = Json { passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace: JsonTrace(&o.timeline) };
     serde_json::to_string_pretty(&j).expect("reports serialize")
+}
+
+/// The JSON report's `trace`: `[time, text]` pairs written straight from the run's timeline, not
+/// from a copy of it.
+struct JsonTrace<'a>(&'a Timeline);
+
+impl serde::Serialize for JsonTrace<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|r| (r.at_ms, r.text)))
+    }
 }

@@ -4,7 +4,7 @@
 //! explore and sweep all go through it. Products know nothing of the runner.
 
 use crate::check::{Failure, Tracker};
-use crate::engine::{Ctx, Model, Overrun, Sim, Tagged, Time};
+use crate::engine::{Ctx, Model, Overrun, Records, Sim, Tagged, Time, Tracing};
 use crate::metrics::{Metrics, Recorder};
 use crate::ops::{LaneKind, LaneSample, State, View};
 use crate::products::{Product, Registered, WithConfig};
@@ -26,15 +26,50 @@ pub struct ExpectationResult {
 }
 
 /// One trace record as text, and whether the text timeline shows it.
-#[derive(Clone, Debug, Serialize)]
-pub struct TraceLine {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceLine<'a> {
     pub at_ms: Time,
-    pub text: String,
+    pub text: &'a str,
     /// The index of the system that recorded it, in a world of several (FS-DIFF names it).
-    #[serde(skip)]
     pub system: u16,
-    #[serde(skip)]
     pub shown: bool,
+}
+
+/// A run's trace as its report reads it: the engine's kept records, moved out of the run (not
+/// copied), each labelled with its system and whether the text timeline shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Timeline(Records);
+
+impl Timeline {
+    /// The records in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = TraceLine<'_>> + '_ {
+        self.0.iter().map(|(at_ms, text, label)| {
+            let (system, shown) = unlabel(label);
+            TraceLine { at_ms, text, system, shown }
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// A timeline of the given lines (a test's, or one a report rewrites).
+    pub fn from_lines<'a>(lines: impl IntoIterator<Item = TraceLine<'a>>) -> Self {
+        Timeline(Records::from_lines(lines.into_iter().map(|l| (l.at_ms, l.text, label(l.system, l.shown)))))
+    }
+}
+
+/// A record's label in the trace: its system's index, and whether the text timeline shows it.
+fn label(system: u16, shown: bool) -> u32 {
+    u32::from(system) | u32::from(shown) << 16
+}
+
+fn unlabel(label: u32) -> (u16, bool) {
+    ((label & 0xffff) as u16, label >> 16 == 1)
 }
 
 /// One lane of the timeline (a node, a cable, a link) as intervals of constant state.
@@ -94,7 +129,7 @@ pub struct Outcome {
     pub initial: View,
     /// The full trace (the JSON report writes it as `trace`).
     #[serde(skip)]
-    pub timeline: Vec<TraceLine>,
+    pub timeline: Timeline,
     pub revised: View,
     /// The first system's name in a world of several ("" for a one-system scenario).
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -259,6 +294,10 @@ impl<P: Product> Model for Harness<P> {
     type Event = Tagged<P::Event>;
     type Record = Tagged<P::Record>;
 
+    fn label(record: &Tagged<P::Record>) -> u32 {
+        label(record.system, P::shown(&record.inner))
+    }
+
     #[inline]
     fn handle(&mut self, event: Tagged<P::Event>, cx: &mut HarnessCx<'_, P>) {
         let i = usize::from(event.system);
@@ -320,6 +359,20 @@ impl std::fmt::Display for RunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RunError::Overrun(o) => o.fmt(f),
+        }
+    }
+}
+
+impl RunError {
+    /// The `run`/`check` flag that raises the bound the run crossed; `None` for one no flag
+    /// raises (events at one instant: a model that never lets time pass).
+    pub fn flag(&self) -> Option<&'static str> {
+        match self {
+            RunError::Overrun(o) => match o.limit {
+                crate::engine::Limit::EventsPerInstant => None,
+                crate::engine::Limit::EventsPerRun => Some("--max-events"),
+                crate::engine::Limit::TraceBytes(_) => Some("--max-trace-mib"),
+            },
         }
     }
 }
@@ -391,9 +444,9 @@ impl<'a, P: Registered> Setup<'a, P> {
 }
 
 /// Builds the simulation of the systems with the script scheduled, at t = 0.
-pub fn prepare<P: Registered>(setup: &Setup<'_, P>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
+pub fn prepare<P: Registered>(setup: &Setup<'_, P>, script: &[Step], seed: u64, tracing: Tracing) -> Sim<Harness<P>> {
     let per_system = crate::engine::MAX_EVENTS_PER_RUN;
-    let mut sim = Sim::build(trace, |cx| Harness::<P>::build(setup, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
+    let mut sim = Sim::build(tracing, |cx| Harness::<P>::build(setup, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
     for step in script {
         let system = setup.index(step.system.as_deref());
         let own = step.action.clone().map(|c| P::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
@@ -408,37 +461,49 @@ pub fn run(scenario: &Scenario, seed: Option<u64>) -> Result<Outcome, RunError> 
     run_with(scenario, seed, Limits::default())
 }
 
-/// The bounds of a run a user may raise (`--max-events`).
+/// The bounds of a run a user may raise (`--max-events`, `--max-trace-mib`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Events per system in the world (a world of a thousand pairs may handle a thousand
     /// times what one pair may).
     pub max_events: u64,
+    /// The kept trace's bytes: its records' text and `engine::LINE_BYTES` a record.
+    pub max_trace_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_events: crate::engine::MAX_EVENTS_PER_RUN }
+        Limits { max_events: crate::engine::MAX_EVENTS_PER_RUN, max_trace_bytes: crate::engine::MAX_TRACE_BYTES }
     }
 }
 
 /// [`run`] within `limits`.
 pub fn run_with(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Result<Outcome, RunError> {
-    struct Run<'a>(&'a Scenario, u64, Limits);
-    impl WithConfig for Run<'_> {
-        type Out = Result<Outcome, RunError>;
-        fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
-            run_product::<P>(self.0, self.1, self.2)
-        }
-    }
-    scenario.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits))
+    scenario.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits, Tracing::Keep))
 }
 
-fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) -> Result<Outcome, RunError> {
+/// [`run_with`] without a trace, for runs that report figures (a sweep's cells): the outcome's
+/// timeline is empty, its hash is of no record, and a pinned trace (FS-PIN) is not checked.
+pub fn run_untraced(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Result<Outcome, RunError> {
+    scenario.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits, Tracing::Off))
+}
+
+struct Run<'a>(&'a Scenario, u64, Limits, Tracing);
+
+impl WithConfig for Run<'_> {
+    type Out = Result<Outcome, RunError>;
+    fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+        run_product::<P>(self.0, self.1, self.2, self.3)
+    }
+}
+
+fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tracing: Tracing) -> Result<Outcome, RunError> {
     let end = scenario.end.0;
     let setup = Setup::<P>::of(scenario);
     let n = setup.cfgs.len();
-    let mut sim = prepare::<P>(&setup, &scenario.script, seed, true).with_max_events(limits.max_events.saturating_mul(n as u64));
+    let mut sim = prepare::<P>(&setup, &scenario.script, seed, tracing)
+        .with_max_events(limits.max_events.saturating_mul(n as u64))
+        .with_max_trace_bytes(limits.max_trace_bytes);
     let initial: Vec<View> = (0..n).map(|i| sim.model.view(i, 0)).collect();
     let claims: Vec<(usize, &P::Claim)> = scenario
         .expect
@@ -513,18 +578,15 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         total,
         warnings: lint_product::<P>(&setup),
         trace_hash: sim.trace().hash(),
-        timeline: sim
-            .trace()
-            .records()
-            .iter()
-            .map(|(t, r)| TraceLine { at_ms: *t, text: r.to_string(), system: r.system, shown: P::shown(&r.inner) })
-            .collect(),
+        timeline: Timeline(sim.take_trace().into_records()),
         expectations,
         events: sim.events_handled(),
         rules_fired,
     };
     outcome.expectations.extend(downtime_verdicts(scenario, &outcome));
-    outcome.expectations.extend(pinned::verdict(scenario, &outcome));
+    if tracing == Tracing::Keep {
+        outcome.expectations.extend(pinned::verdict(scenario, &outcome));
+    }
     Ok(outcome)
 }
 
@@ -596,7 +658,7 @@ pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topolog
     impl WithConfig for At<'_> {
         type Out = Result<(crate::net::Topology, Vec<(String, String)>), RunError>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
-            let mut sim = prepare::<P>(&Setup::of(self.0), &self.0.script, self.0.seed, false);
+            let mut sim = prepare::<P>(&Setup::of(self.0), &self.0.script, self.0.seed, Tracing::Off);
             drive(&mut sim, self.1, |_, _| {})?;
             let nodes = all_lanes(&sim.model).into_iter().filter(|l| l.kind == LaneKind::Node).map(|l| (l.name, l.state.word)).collect();
             Ok((sim.model.world.net().clone(), nodes))
@@ -616,7 +678,7 @@ mod tests {
         let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/dm-stop-online.ron"));
         let sc = crate::scenario::load(path).unwrap();
         let crate::products::System::DataMiner(cfg) = &sc.system else { panic!("a DataMiner scenario") };
-        let mut sim = prepare::<crate::products::dataminer::DataMiner>(&Setup::one(cfg, None), &sc.script, 3, true);
+        let mut sim = prepare::<crate::products::dataminer::DataMiner>(&Setup::one(cfg, None), &sc.script, 3, Tracing::Keep);
         sim.run_until(90_000).unwrap();
         let mut branch = sim.clone();
         sim.run_until(sc.end.0).unwrap();
@@ -633,7 +695,7 @@ mod tests {
         )
         .unwrap();
         let crate::products::System::CheckPoint(cfg) = &sc.system else { panic!("a Check Point scenario") };
-        let mut sim = prepare::<crate::products::checkpoint::CheckPoint>(&Setup::one(cfg, None), &sc.script, 0, false);
+        let mut sim = prepare::<crate::products::checkpoint::CheckPoint>(&Setup::one(cfg, None), &sc.script, 0, Tracing::Off);
         let mut spans = Vec::new();
         drive(&mut sim, sc.end.0, |_, span| spans.push(span)).unwrap();
         assert_eq!(spans.first().map(|s| s.from_ms), Some(0));

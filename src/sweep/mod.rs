@@ -128,20 +128,22 @@ pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell
     // Every cell is another run than the file's: its pin (FS-PIN) cannot hold, and says nothing
     // of the cell's expectations. The cells are run unpinned.
     let scenario = &Scenario { expect_trace: None, ..scenario.clone() };
-    let scenarios: Vec<Scenario> = cells
-        .iter()
-        .map(|values| {
-            let sets: Vec<String> = axes.iter().zip(values).map(|(a, v)| format!("{}={v}", a.path)).collect();
-            overrides::apply(scenario, &sets)
-        })
-        .collect::<Result<_, _>>()?;
+    let cell_scenario = |values: &[String]| {
+        let sets: Vec<String> = axes.iter().zip(values).map(|(a, v)| format!("{}={v}", a.path)).collect();
+        overrides::apply(scenario, &sets)
+    };
+    // Every cell's values are checked before any runs, so a bad value fails at once; each
+    // cell's scenario is then built again in the thread that runs it, so that only `jobs`
+    // of them are in memory at a time (a grid of 10,000 copies of a big file would not fit).
+    cells.iter().try_for_each(|values| cell_scenario(values).map(drop))?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().map_err(|e| e.to_string())?;
     pool.install(|| {
-        scenarios
+        cells
             .par_iter()
-            .zip(cells.par_iter())
-            .map(|(sc, values)| {
-                let o = crate::runner::run(sc, None).map_err(|e| format!("cell {}: {e}", values.join(", ")))?;
+            .map(|values| {
+                let sc = cell_scenario(values)?;
+                // A cell reports figures, not records: it runs without a trace (issue 23).
+                let o = crate::runner::run_untraced(&sc, None, crate::runner::Limits::default()).map_err(|e| format!("cell {}: {e}", values.join(", ")))?;
                 Ok(Cell::of(values, o))
             })
             .collect()

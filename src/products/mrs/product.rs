@@ -264,7 +264,7 @@ mod words {
         let src = r#"Scenario(name: "w", doc: "", system: MrsManager(), script: [(at: "1m", do: Stop(Master2))], end: "2m")"#;
         let sc = crate::scenario::parse(Path::new("w.ron"), src).expect("parses");
         let crate::products::System::MrsManager(cfg) = &sc.system else { panic!("an MRS Manager scenario") };
-        let mut sim = crate::runner::prepare::<super::MrsManager>(&crate::runner::Setup::one(cfg, None), &sc.script, 1, false);
+        let mut sim = crate::runner::prepare::<super::MrsManager>(&crate::runner::Setup::one(cfg, None), &sc.script, 1, crate::engine::Tracing::Off);
         sim.run_until(sc.end.0).expect("runs");
         let problems: Vec<String> = sim.model.health(0).iter().map(|p| format!("{p:?}")).collect();
         assert!(problems.iter().any(|p| p.contains("node-master2 is not running")), "{problems:?}");
