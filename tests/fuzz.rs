@@ -537,6 +537,135 @@ fn over_a_million_inputs_never_panic() {
     assert_eq!(sum(Figures::failures), 0, "a passing property has no failure");
 }
 
+// ---------------------------------------------------------------------------------------------
+// The memory cases (issue 23): inputs within the stated limits that once took gigabytes, each run
+// as the real binary under an address space of 1 GiB and a deadline. They must end as stated
+// (a result, or a limit's error naming the flag that raises it), never by the allocator.
+
+/// Every input within the stated limits runs in this much address space (RLIMIT_AS).
+const MEMORY_CASE_ADDRESS_SPACE_KIB: u64 = 1 << 20;
+const MEMORY_CASE_TIME_MAX: Duration = Duration::from_secs(300);
+
+/// `failsim ARGS` in `dir` under the memory cases' address space and deadline: its exit code,
+/// standard output and standard error.
+fn run_bounded(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let script = format!("ulimit -v {MEMORY_CASE_ADDRESS_SPACE_KIB} && exec \"$0\" \"$@\"");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_failsim"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh starts");
+    let (out, err) = (child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
+    let read = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = r.read_to_string(&mut s);
+            s
+        })
+    };
+    let (out, err) = (read(Box::new(out)), read(Box::new(err)));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            break status;
+        }
+        if started.elapsed() > MEMORY_CASE_TIME_MAX {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("failsim {args:?} did not end within {MEMORY_CASE_TIME_MAX:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    (status.code(), out.join().expect("reader"), err.join().expect("reader"))
+}
+
+/// A DataMiner pair whose two 1 ms heartbeats fail from 1 s to `end`: a record an event before
+/// records were written at state changes only.
+fn failing_heartbeat(end: &str) -> String {
+    format!(
+        "Scenario(name: \"failing 1 ms heartbeat\", doc: \"memory case\", seed: 1,\n\
+         system: DataMiner(heartbeats: [Normal(from: Main, interval: \"1ms\"), Normal(from: Backup, interval: \"1ms\")]),\n\
+         script: [(at: \"1s\", do: Pull(cable: Corporate, on: Backup))], end: \"{end}\")\n"
+    )
+}
+
+/// A DataMiner pair looked up `lookups` times (steps of at most 100,000, the limit a step).
+fn many_lookups(lookups: u32) -> String {
+    let steps: Vec<String> = (0..lookups.div_ceil(100_000))
+        .map(|i| format!("(at: \"{}m\", do: Lookup(name: \"DMA-MAIN\", count: {}))", i + 1, (lookups - i * 100_000).min(100_000)))
+        .collect();
+    format!("Scenario(name: \"lookups\", doc: \"memory case\", seed: 1, system: DataMiner(),\nscript: [\n{}\n], end: \"12m\")\n", steps.join(",\n"))
+}
+
+/// The sizes of the memory cases: `cargo test` runs a debug build, so it takes a quarter of the
+/// lookups and a tenth of the heartbeat's events; the long mode (release) takes them whole.
+struct MemorySizes {
+    lookups: u32,
+    heartbeat_events: Option<u64>,
+}
+
+fn memory_cases(sizes: &MemorySizes) {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write("heartbeat.ron", &failing_heartbeat("24h"));
+    std::fs::create_dir(dir.path().join("eight")).unwrap();
+    for i in 0..8 {
+        write(&format!("eight/lookups-{i}.ron"), &many_lookups(sizes.lookups));
+    }
+    write("lookups.ron", &many_lookups(sizes.lookups));
+
+    // The failing 1 ms heartbeat for a day: it stops at the event limit, having kept a few
+    // records, not one an event.
+    let limit = sizes.heartbeat_events.map(|n| n.to_string());
+    let mut args = vec!["run", "heartbeat.ron"];
+    args.extend(limit.iter().flat_map(|n| ["--max-events", n.as_str()]));
+    let (code, _, err) = run_bounded(dir.path(), &args);
+    assert_eq!(code, Some(2), "the event limit stops it: {err}");
+    assert!(err.contains("events in the run") && err.contains("(raise it with --max-events)"), "{err}");
+
+    // Eight big files under `check`: each is printed and dropped when it ends.
+    let (code, out, err) = run_bounded(dir.path(), &["check", "eight"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("8 passed, 0 failed"), "{out}");
+
+    // A sweep at -j 8: eight cells at once, none keeping a trace.
+    let (code, out, err) = run_bounded(dir.path(), &["sweep", "lookups.ron", "--vary", "seed=1..8/1", "-j", "8", "--format", "csv"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.lines().count(), 9, "a header and eight cells: {out}");
+
+    // The full trace of the lookups in JSON, and the same run past a trace bound set low.
+    let (code, out, err) = run_bounded(dir.path(), &["run", "lookups.ron", "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.len() > 10 * sizes.lookups as usize, "every lookup is in the JSON trace");
+    let (code, _, err) = run_bounded(dir.path(), &["run", "lookups.ron", "--max-trace-mib", "1"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("the trace passed 1 MiB") && err.contains("(raise it with --max-trace-mib)"), "{err}");
+
+    // Explore at depth 3 over 100 instants: refused by its count before any is built.
+    let (code, _, err) = run_bounded(dir.path(), &["explore", "lookups.ron", "--depth", "3", "--from", "1s", "--step", "1s", "--until", "100s", "-j", "8"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("combinations; at most 1000000"), "{err}");
+}
+
+#[test]
+fn memory_cases_run_within_1_gib() {
+    memory_cases(&MemorySizes { lookups: 250_000, heartbeat_events: Some(5_000_000) });
+}
+
+#[test]
+#[ignore = "the long mode: cargo test --release --test fuzz -- --ignored --nocapture"]
+fn memory_cases_at_full_size_run_within_1_gib() {
+    let started = Instant::now();
+    memory_cases(&MemorySizes { lookups: 1_000_000, heartbeat_events: None });
+    println!("long mode, memory cases: all within {MEMORY_CASE_ADDRESS_SPACE_KIB} KiB, in {:.0?}", started.elapsed());
+}
+
 /// Each dotted quad written in a string of `src` (an address, or an address with a prefix): the
 /// byte offset of its opening quote and its text.
 fn quoted_addresses(src: &str) -> Vec<(usize, &str)> {

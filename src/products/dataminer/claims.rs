@@ -274,15 +274,15 @@ pub(super) fn agent_is(r: Run) -> AgentIs {
 }
 
 fn lookups(dm: &DataMiner, query: &str, answers: &[String], served_by: Option<&[Dma]>) -> Verdict {
-    let seen: Vec<_> = dm.lookups.iter().filter(|l| l.query.eq_ignore_ascii_case(query)).collect();
-    let mut got: Vec<String> = seen.iter().map(|l| l.answer.clone().unwrap_or_else(|| "no answer".into())).collect();
+    let seen: Vec<_> = dm.lookups.iter().filter(|(q, _)| q.eq_ignore_ascii_case(query)).map(|(_, seen)| seen).collect();
+    let mut got: Vec<String> = seen.iter().flat_map(|l| l.answers.iter().cloned()).collect();
     got.sort();
     got.dedup();
     let mut want = answers.to_vec();
     want.sort();
     expect(want, got).map_err(|(e, a)| (format!("answers {e}"), format!("answers {a}")))?;
     if let Some(served) = served_by {
-        let mut got: Vec<String> = seen.iter().filter_map(|l| l.served_by.clone()).collect();
+        let mut got: Vec<String> = seen.iter().flat_map(|l| l.served_by.iter().cloned()).collect();
         got.sort();
         got.dedup();
         let mut want: Vec<String> = served.iter().map(|d| dm.name(*d).to_string()).collect();

@@ -1,7 +1,7 @@
 //! What the script's actions mean for a DataMiner pair: faults, operator actions (Switch, bring
 //! online; DM-MANUAL), upgrades with their three policies (DM-UPG-*), lookups and connections.
 
-use super::{Cx, DataMiner, Dma, Event, Lookup, Nic, Rec, Role, Run, Version};
+use super::{Cx, DataMiner, Dma, Event, Nic, Rec, Role, Run, Version};
 pub use crate::action::{Action, CableRef, Target as DmaRef};
 use crate::action::{Command as _, Count, Do};
 use crate::net::{HostId, Ip, PortId, Topology};
@@ -585,12 +585,20 @@ impl DataMiner {
         let answer = cx.world().dns().lookup(name, &mut self.dns_rng);
         let served_by = answer.and_then(|ip| self.serve(cx.net(), ip));
         let served = served_by.map(|d| self.name(d).to_string());
+        let answer = answer.map_or("no answer".into(), |ip| ip.to_string());
         cx.record(Rec::Lookup {
             query: name.to_string(),
-            answer: answer.map_or("no answer".into(), |ip| ip.to_string()),
+            answer: answer.clone(),
             served_by: served.as_ref().map_or(String::new(), |s| format!(" (served by {s})")),
         });
-        self.lookups.push(Lookup { at_ms: cx.now(), query: name.to_string(), answer: answer.map(|a| a.to_string()), served_by: served });
+        self.seen(name, answer, served);
+    }
+
+    /// Keeps what a lookup of `query` got for the expectations (`Lookups`).
+    fn seen(&mut self, query: &str, answer: String, served_by: Option<String>) {
+        let seen = self.lookups.entry(query.to_string()).or_default();
+        seen.answers.insert(answer);
+        seen.served_by.extend(served_by);
     }
 
     /// Which online DMA serves a request sent from the client to `ip`, if any (metrics).
@@ -600,8 +608,9 @@ impl DataMiner {
 
     fn reverse_lookup(&mut self, ip: Ip, cx: &mut Cx<'_, '_>) {
         let answer = cx.world().dns().reverse(ip, &mut self.dns_rng);
-        cx.record(Rec::Lookup { query: ip.to_string(), answer: answer.clone().unwrap_or_else(|| "no answer".into()), served_by: String::new() });
-        self.lookups.push(Lookup { at_ms: cx.now(), query: ip.to_string(), answer, served_by: None });
+        let answer = answer.unwrap_or_else(|| "no answer".into());
+        cx.record(Rec::Lookup { query: ip.to_string(), answer: answer.clone(), served_by: String::new() });
+        self.seen(&ip.to_string(), answer, None);
     }
 
     /// A connection from a DMA's server through its active routes (DM-ROUTE-*).

@@ -227,14 +227,14 @@ impl Agent {
     }
 }
 
-/// The result of one DNS lookup or request, kept for expectations and the report.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Lookup {
-    at_ms: Time,
-    query: String,
-    answer: Option<String>,
-    /// The DMA that ended up serving a request sent to the answer (forward lookups only).
-    served_by: Option<String>,
+/// What the lookups of one query got, for expectations: the distinct answers ("no answer"
+/// among them) and the DMAs that served a request sent to the answer (forward lookups only).
+/// Distinct values, not one entry a lookup: a million lookups cost what their few answers do
+/// (the trace has each one).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lookups {
+    answers: std::collections::BTreeSet<String>,
+    served_by: std::collections::BTreeSet<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -269,7 +269,8 @@ pub struct DataMiner {
     site: Site,
     agents: [Agent; 2],
     ledger: Ledger,
-    lookups: Vec<Lookup>,
+    /// By query, as the script wrote it.
+    lookups: std::collections::BTreeMap<String, Lookups>,
     connections: Vec<Connection>,
     /// The Failover dialog LEDs as last sampled (read through [`DataMiner::led`]).
     leds: [Led; 2],
@@ -399,7 +400,7 @@ impl DataMiner {
             site,
             agents,
             ledger: Ledger::new(Self::stores(&cfg.storage)),
-            lookups: Vec::new(),
+            lookups: std::collections::BTreeMap::new(),
             connections: Vec::new(),
             leds: [Led::Green; 2],
             led_timer: cx.new_timer(),
