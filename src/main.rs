@@ -270,7 +270,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.exit_code() == 0 { HELD } else { CANNOT_RUN });
         }
     };
-    ExitCode::from(match cli.cmd {
+    let code = match cli.cmd {
         Cmd::Run { file, seed, format, sets, html, svg, max_events, max_trace_mib, pin } => {
             let pinned = if pin { cli::diff::pin(&file) } else { Ok(()) };
             cli::exit(pinned.and_then(|()| cli::run(&file, seed, format, &sets, html, svg, limits(max_events, max_trace_mib))))
@@ -291,7 +291,9 @@ fn main() -> ExitCode {
             cli::exit(cli::chaos::merge_files(&files, format == Format::Json, gate, out.as_deref()))
         }
         Cmd::Chaos { merge: None, args } => cli::exit(chaos(args)),
-    })
+    };
+    cli::flush();
+    ExitCode::from(code)
 }
 
 fn chaos(a: ChaosArgs) -> Result<u8, String> {

@@ -197,3 +197,32 @@ fn chaos_runs_on_a_world_of_several_products() {
     assert!(text.starts_with("chaos campaign on world-dm-beside-cp: 60 runs"), "{text}");
     assert!(text.contains("seed 6 ") && text.contains("cp: 2 online/active"), "each finding names its system: {text}");
 }
+
+/// A standard output that cannot be written (a full disk) ends a command with exit code 2 and
+/// the reason, never a panic's 101 (issue 22).
+#[test]
+#[cfg(target_os = "linux")]
+fn a_full_stdout_is_exit_2_with_the_reason() {
+    for args in
+        [&["run", "scenarios/dm-stop-online.ron"][..], &["run", "scenarios/dm-stop-online.ron", "--format", "json"], &["check", "scenarios/dm-stop-online.ron"]]
+    {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full exists on Linux");
+        let out = Command::new(env!("CARGO_BIN_EXE_failsim")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).stdout(full).output().expect("runs");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("error: cannot write to standard output: No space left on device"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// A trace past its bound stops the run with exit code 2, naming the bound and the flag that
+/// raises it (issue 23).
+#[test]
+fn a_trace_past_its_bound_is_exit_2_naming_the_flag() {
+    let (code, _, err) = failsim(&["run", "scenarios/dm-dns-virtual-ip.ron", "--max-trace-mib", "1"]);
+    assert_eq!(code, 0, "this run's trace is far below 1 MiB: {err}");
+    let (code, _, err) = failsim(&["run", "scenarios/dm-dns-virtual-ip.ron", "--max-trace-mib", "0"]);
+    assert_eq!(code, 2, "0 MiB is refused by the flag's range: {err}");
+    let (code, _, err) = failsim(&["run", "scenarios/dm-dns-virtual-ip.ron", "--max-trace-mib", "4096"]);
+    assert_eq!(code, 2, "past 4095 MiB is refused: {err}");
+}

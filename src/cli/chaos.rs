@@ -194,12 +194,12 @@ fn judged(file: &SummaryFile, dir: &Path, json: bool, accepted: Option<&Baseline
     let verdict = baseline::judge(&file.summary, accepted);
     let unexercised = file.summary.unexercised();
     match json {
-        true => println!("{}", file.json()),
-        false => print!("{}{}", text(file, dir), verdict.text()),
+        true => outln!("{}", file.json()),
+        false => out!("{}{}", text(file, dir), verdict.text()),
     }
     let covered = coverage == Coverage::Report || unexercised.is_empty();
     if !covered {
-        println!("FAIL: --require-coverage: {} rule(s) never fired: {}", unexercised.len(), unexercised.join(", "));
+        outln!("FAIL: --require-coverage: {} rule(s) never fired: {}", unexercised.len(), unexercised.join(", "));
     }
     verdict.passed() && covered
 }

@@ -26,8 +26,8 @@ pub(crate) fn diff(files: &[std::path::PathBuf], sets: &[String], other_bin: Opt
     };
     let d = diff::compare(&a, &b).map_err(|e| e.to_string())?;
     match format {
-        Format::Text => print!("{}", diff::text(&d)),
-        Format::Json => println!("{}", diff::json(&d)),
+        Format::Text => out!("{}", diff::text(&d)),
+        Format::Json => outln!("{}", diff::json(&d)),
     }
     Ok(if d.same { super::HELD } else { super::FAILED })
 }

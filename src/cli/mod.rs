@@ -2,6 +2,18 @@
 //! returns the exit code. Exit codes: 0 every expectation held, 1 one failed, 2 could not run.
 //! An error that stops a command is printed once, by [`exit`].
 
+/// `print!` to standard output that cannot panic: a write that fails (a full disk, `> /dev/full`)
+/// ends the command with exit code 2 and says why ([`emit`]).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::emit(format_args!($($arg)*)) };
+}
+
+/// `println!` to standard output that cannot panic (see `out!`).
+macro_rules! outln {
+    () => { $crate::cli::emit(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::emit(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 pub(crate) mod chaos;
 pub(crate) mod diff;
 
@@ -12,6 +24,29 @@ use std::path::{Path, PathBuf};
 pub(crate) const HELD: u8 = 0;
 pub(crate) const FAILED: u8 = 1;
 pub(crate) const CANNOT_RUN: u8 = 2;
+
+/// Writes to standard output. A write that fails ends the process with `CANNOT_RUN` and the
+/// reason on stderr: the output the command promised is not there. (A reader that goes away
+/// ends it by SIGPIPE first, as it does any Unix tool; see `main`.)
+pub(crate) fn emit(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        output_failed(&e);
+    }
+}
+
+/// Flushes standard output at the end of a command, with the same rule as [`emit`].
+pub(crate) fn flush() {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().flush() {
+        output_failed(&e);
+    }
+}
+
+fn output_failed(e: &std::io::Error) -> ! {
+    eprintln!("error: cannot write to standard output: {e}");
+    std::process::exit(i32::from(CANNOT_RUN));
+}
 
 /// The exit code of a command: its own, or `CANNOT_RUN` with the error on stderr.
 pub(crate) fn exit(result: Result<u8, String>) -> u8 {
@@ -45,8 +80,8 @@ pub(crate) fn run(
     let sc = failsim::apply_overrides(&load(file)?, sets)?;
     let outcome = failsim::run_with(&sc, seed, limits).map_err(|e| run_error(file, &e))?;
     match format {
-        Format::Text => print!("{}", report::text(&outcome)),
-        Format::Json => println!("{}", report::json(&outcome)),
+        Format::Text => out!("{}", report::text(&outcome)),
+        Format::Json => outln!("{}", report::json(&outcome)),
     }
     if let Some(path) = html {
         write(&path, &report::html::page(&outcome))?;
@@ -66,9 +101,9 @@ pub(crate) fn sweep(file: &Path, vary: &[String], format: TableFormat, svg: Opti
     }
     let cells = sweep::sweep(&sc, &axes, jobs)?;
     match format {
-        TableFormat::Text => print!("{}", sweep::text(&axes, &cells)),
-        TableFormat::Json => println!("{}", sweep::json(&axes, &cells)),
-        TableFormat::Csv => print!("{}", sweep::csv(&axes, &cells)),
+        TableFormat::Text => out!("{}", sweep::text(&axes, &cells)),
+        TableFormat::Json => outln!("{}", sweep::json(&axes, &cells)),
+        TableFormat::Csv => out!("{}", sweep::csv(&axes, &cells)),
     }
     if let Some(out) = svg {
         write(&out, &sweep::heat_map(&axes, &cells, metric)?)?;
@@ -89,10 +124,10 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
     }
     match format {
-        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&e).expect("serializes")),
-        TableFormat::Csv => print!("{}", explore::resilience::csv(&e.resilience, &e.systems)),
+        TableFormat::Json => outln!("{}", serde_json::to_string_pretty(&e).expect("serializes")),
+        TableFormat::Csv => out!("{}", explore::resilience::csv(&e.resilience, &e.systems)),
         TableFormat::Text => {
-            println!(
+            outln!(
                 "{} fault atoms, {} combinations run, {} distinct end states, {} minimal combination(s) break the property",
                 e.atoms,
                 e.combinations_run,
@@ -100,10 +135,10 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
                 e.found.len()
             );
             for (i, f) in e.found.iter().enumerate() {
-                println!("  found-{:03}.ron  {}  =>  {}", i + 1, f.faults.join(" + "), f.detail);
+                outln!("  found-{:03}.ron  {}  =>  {}", i + 1, f.faults.join(" + "), f.detail);
             }
-            println!();
-            print!("{}", explore::resilience::text(&e.resilience, &e.systems));
+            outln!();
+            out!("{}", explore::resilience::text(&e.resilience, &e.systems));
         }
     }
     Ok(held_if(e.found.is_empty()))
@@ -132,7 +167,7 @@ pub(crate) fn graph(file: &Path, at: Option<&str>) -> Result<u8, String> {
         return Err(format!("--at {}: after the scenario's end ({})", failsim::Ms(at_ms), sc.end));
     }
     let (topology, roles) = failsim::world_at(&sc, at_ms).map_err(|e| e.to_string())?;
-    print!("{}", report::dot::graph_with_roles(&topology, &roles));
+    out!("{}", report::dot::graph_with_roles(&topology, &roles));
     Ok(HELD)
 }
 
@@ -159,7 +194,7 @@ pub(crate) fn import(file: &Path, out: Option<&Path>) -> Result<u8, String> {
             failsim::write_atomically(path, &imported.scenario)?;
             eprintln!("wrote {}: {} Failover pair(s), {} standalone agent(s)", path.display(), imported.pairs, imported.standalone);
         }
-        None => print!("{}", imported.scenario),
+        None => out!("{}", imported.scenario),
     }
     Ok(HELD)
 }
@@ -187,7 +222,7 @@ pub(crate) enum Warnings {
 fn print_warnings(o: &Outcome) {
     for w in &o.warnings {
         let about = if w.system.is_empty() { String::new() } else { format!("{}: ", w.system) };
-        println!("        warning: {about}{} ({})", w.warning.message, w.warning.document);
+        outln!("        warning: {about}{} ({})", w.warning.message, w.warning.document);
     }
 }
 
@@ -204,7 +239,7 @@ pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim
             Err(e) => tally.broken(root.display().to_string(), e.to_string()),
         }
     }
-    println!("{} passed, {} failed", tally.passed, tally.failed + tally.errors);
+    outln!("{} passed, {} failed", tally.passed, tally.failed + tally.errors);
     let covered = coverage == chaos::Coverage::Report || print_coverage(&tally.rules);
     if let Some(out) = junit {
         write(&out, &report::junit::junit(&tally.cases))?;
@@ -225,7 +260,7 @@ struct Tally {
 
 impl Tally {
     fn broken(&mut self, path: String, error: String) {
-        println!("ERROR {path}");
+        outln!("ERROR {path}");
         eprintln!("error: {error}");
         self.errors += 1;
         self.cases.push(report::junit::Case { path, result: Err(error) });
@@ -254,18 +289,18 @@ impl Tally {
 /// A file's lines in `check`: ok, or FAIL with each failed expectation's expected and actual.
 fn print_checked(path: &str, o: &Outcome, warnings: Warnings) {
     if o.passed() && (warnings == Warnings::Allow || o.warnings.is_empty()) {
-        println!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
+        outln!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
     } else if o.passed() {
-        println!("FAIL  {path}  ({} warning(s), denied by --deny-warnings)", o.warnings.len());
+        outln!("FAIL  {path}  ({} warning(s), denied by --deny-warnings)", o.warnings.len());
     } else {
         let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
-        println!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
+        outln!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
     }
     print_warnings(o);
     for e in &o.expectations {
         if let Some(f) = &e.failure {
             let at = failsim::clock(f.at_ms);
-            println!("        [{}] {}: {}\n          expected {}; actual {}; at {at}", e.ids.join(", "), e.when, e.claim, f.expected, f.actual);
+            outln!("        [{}] {}: {}\n          expected {}; actual {}; at {at}", e.ids.join(", "), e.when, e.claim, f.expected, f.actual);
         }
     }
 }
@@ -274,15 +309,15 @@ fn print_checked(path: &str, o: &Outcome, warnings: Warnings) {
 /// with the scenarios it fired in and its hits; whether every rule fired.
 fn print_coverage(rules: &std::collections::BTreeMap<String, (u64, u64)>) -> bool {
     let never: Vec<&str> = rules.iter().filter(|(_, (_, hits))| *hits == 0).map(|(id, _)| id.as_str()).collect();
-    println!("rule coverage: {} of {} documented rule(s) fired", rules.len() - never.len(), rules.len());
+    outln!("rule coverage: {} of {} documented rule(s) fired", rules.len() - never.len(), rules.len());
     for (id, (scenarios, hits)) in rules {
         match hits {
-            0 => println!("  {id:<16} NEVER FIRED"),
-            _ => println!("  {id:<16} {scenarios:>5} scenario(s) {hits:>8} hit(s)"),
+            0 => outln!("  {id:<16} NEVER FIRED"),
+            _ => outln!("  {id:<16} {scenarios:>5} scenario(s) {hits:>8} hit(s)"),
         }
     }
     if !never.is_empty() {
-        println!("FAIL: --coverage: {} rule(s) never fired: {}", never.len(), never.join(", "));
+        outln!("FAIL: --coverage: {} rule(s) never fired: {}", never.len(), never.join(", "));
     }
     never.is_empty()
 }

@@ -406,6 +406,36 @@ mod tests {
         assert!(sim.run_until(2_000_000).is_err(), "and stays stopped");
     }
 
+    /// Records a line at every tick, 1 ms apart.
+    struct Chatty;
+    impl Model for Chatty {
+        type Event = ();
+        type Record = &'static str;
+        fn handle(&mut self, _: (), cx: &mut Ctx<'_, (), &'static str>) {
+            cx.record("tick");
+            cx.schedule_in(1, ());
+        }
+    }
+
+    #[test]
+    fn a_kept_trace_past_its_bound_stops_the_run_at_that_instant() {
+        // Each record: 4 bytes of text and a line; the bound fits ten.
+        let mut sim = Sim::build(Tracing::Keep, |cx| {
+            cx.schedule_in(1, ());
+            Chatty
+        })
+        .with_max_trace_bytes(10 * (4 + LINE_BYTES));
+        let bound = Limit::TraceBytes(10 * (4 + LINE_BYTES));
+        assert_eq!(sim.run_until(1_000), Err(Overrun { at_ms: 11, events: 11, limit: bound }), "the eleventh record crosses it");
+        assert_eq!(sim.trace().len(), 10, "what fits is kept");
+        let mut hashed = Sim::build(Tracing::Hash, |cx| {
+            cx.schedule_in(1, ());
+            Chatty
+        })
+        .with_max_trace_bytes(10 * (4 + LINE_BYTES));
+        assert_eq!(hashed.run_until(1_000), Ok(()), "a hash alone keeps nothing, so it has no bound to cross");
+    }
+
     #[test]
     fn a_run_budget_reached_inside_an_instant_stops_there() {
         let mut sim = Sim::build(Tracing::Off, |cx| {
