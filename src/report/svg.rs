@@ -144,19 +144,23 @@ fn service_lane(o: &Outcome, lanes: &[&Lane]) -> Lane {
 }
 
 /// The script's actions with their labels: the trace's `script: …` line when it names the same
-/// action (it adds the node the action went to), else the action alone.
+/// action (it adds the node the action went to), else the action alone. The trace's script
+/// lines are gathered by instant in one pass, so a long script with a long trace costs their
+/// sum, not their product.
 fn actions(o: &Outcome) -> Vec<(Time, String)> {
-    let mut used = vec![false; o.timeline.len()];
+    let mut lines: std::collections::BTreeMap<Time, Vec<Option<&str>>> = std::collections::BTreeMap::new();
+    for r in o.timeline.iter() {
+        if let Some(text) = r.text.strip_prefix("script: ") {
+            lines.entry(r.at_ms).or_default().push(Some(text));
+        }
+    }
     o.script
         .iter()
         .map(|(t, what)| {
-            let prefix = format!("script: {what}");
-            let found = o.timeline.iter().enumerate().find(|(i, r)| !used[*i] && r.at_ms == *t && r.text.starts_with(&prefix));
-            match found {
-                Some((i, r)) => {
-                    used[i] = true;
-                    (*t, r.text["script: ".len()..].to_string())
-                }
+            let at_instant = lines.get_mut(t).into_iter().flat_map(|l| l.iter_mut());
+            // The first line of the instant not taken by an earlier step that names this action.
+            match at_instant.into_iter().find(|line| line.is_some_and(|text| text.starts_with(what.as_str()))) {
+                Some(line) => (*t, line.take().expect("found unused").to_string()),
                 None => (*t, what.clone()),
             }
         })
