@@ -18,12 +18,16 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Run one scenario and print what an operator would have seen.
+    #[command(
+        after_help = "Exit codes: 0 every expectation held, 1 one failed, 2 the file could not be run.\n\nExample:\n  failsim run scenarios/dm-stop-online.ron --seed 7 --format json > run.json"
+    )]
     Run {
         /// The scenario file (RON).
         file: PathBuf,
         /// Override the scenario's seed.
         #[arg(long)]
         seed: Option<u64>,
+        /// text: the report for people; json: the same, for programs (with the full trace).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Override a value of the scenario, e.g. `switch_time=848s`,
@@ -50,6 +54,9 @@ enum Cmd {
     },
     /// Compare two runs and say where they part: two files, a file and itself with `--set`,
     /// or a file on this binary and another (`--other-bin`). Exit 0 same, 1 different.
+    #[command(
+        after_help = "Exit codes: 0 the runs are the same, 1 they differ, 2 a file could not be run.\n\nExample:\n  failsim diff bug.ron --set 'heartbeats[*].interval=10s'"
+    )]
     Diff {
         /// A scenario file, and the file to compare it with (or one file with --set or
         /// --other-bin).
@@ -62,10 +69,14 @@ enum Cmd {
         /// binary's JSON report).
         #[arg(long, value_name = "PATH")]
         other_bin: Option<PathBuf>,
+        /// text: where the runs part and what differs; json: the same, for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
     /// Run every scenario below each path; one line per scenario, then `N passed, N failed`.
+    #[command(
+        after_help = "Exit codes: 0 every scenario held, 1 one failed (or a warning, with --deny-warnings; or a rule never fired, with --coverage), 2 a path or file could not be read.\n\nExample:\n  failsim check scenarios/ --junit junit.xml"
+    )]
     Check {
         /// Files or folders (default: scenarios/).
         paths: Vec<PathBuf>,
@@ -88,11 +99,16 @@ enum Cmd {
         coverage: bool,
     },
     /// Run a scenario over a grid of overridden values and tabulate each cell's metrics.
+    #[command(
+        after_help = "Exit codes: 0 every cell's expectations held, 1 a cell failed one, 2 the file or a value could not be run.\n\nExample:\n  failsim sweep scenarios/dm-stop-online.ron --vary 'switch_time=60s..600s/60s' --format csv"
+    )]
     Sweep {
+        /// The scenario file (RON).
         file: PathBuf,
         /// `PATH=V1,V2,...` or `PATH=FROM..TO/STEP` (repeatable: the grid is their product).
         #[arg(long = "vary", value_name = "PATH=VALUES", required = true)]
         vary: Vec<String>,
+        /// text: a table; json: the cells with every metric; csv: a line per cell.
         #[arg(long, value_enum, default_value_t = TableFormat::Text)]
         format: TableFormat,
         /// Write a heat map of `--metric` over the two varied paths.
@@ -102,13 +118,19 @@ enum Cmd {
         /// split_brain, writes_lost, max_lag, alarms.
         #[arg(long, default_value = "downtime")]
         metric: String,
+        /// Worker threads, 1 to 64 (results do not depend on it).
         #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
         jobs: usize,
     },
     /// Every combination of up to K faults at a grid of instants; the minimal ones that break
     /// a property, each written as a scenario file.
+    #[command(
+        after_help = "Exit codes: 0 no combination breaks the property, 1 some do (they are written to --out), 2 the file or the grid could not be run.\n\nExample:\n  failsim explore scenarios/world-two-core-switches.ron --depth 2 --property split-brain"
+    )]
     Explore {
+        /// The scenario file (RON): its world, systems and workload, without its faults.
         file: PathBuf,
+        /// The most faults in one combination.
         #[arg(long, default_value_t = 2)]
         depth: usize,
         /// split-brain, loss, or downtime>DURATION.
@@ -117,12 +139,16 @@ enum Cmd {
         /// The grid of fault instants: from, step, until; each fault lasts `duration`.
         #[arg(long, default_value = "1m")]
         from: String,
+        /// The time between two fault instants of the grid.
         #[arg(long, default_value = "1m")]
         step: String,
+        /// The last fault instant of the grid.
         #[arg(long, default_value = "4m")]
         until: String,
+        /// How long each fault lasts before it is healed.
         #[arg(long, default_value = "2m")]
         duration: String,
+        /// Worker threads, 1 to 64 (results do not depend on it).
         #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
         jobs: usize,
         /// Where the scenario files of the combinations found are written.
@@ -137,6 +163,9 @@ enum Cmd {
     /// into a scenario file: a world with a host per machine and a switch per subnet, a
     /// DataMiner pair per Failover pair, every value the file does not give written out as
     /// failsim's default (FS-IMPORT). Warnings go to stderr; bad input exits 2.
+    #[command(
+        after_help = "Exit codes: 0 the scenario was written, 2 the XML could not be read (located).\n\nExample:\n  failsim import InstallConfiguration.xml --out my-dms.ron"
+    )]
     Import {
         /// The InstallConfiguration.xml.
         file: PathBuf,
@@ -145,7 +174,11 @@ enum Cmd {
         out: Option<PathBuf>,
     },
     /// Print the topology as Graphviz DOT, with cable and NIC states at a time.
+    #[command(
+        after_help = "Exit codes: 0 the graph was printed, 2 the file could not be read.\n\nExample:\n  failsim graph scenarios/world-two-core-switches.ron --at 2m | dot -Tsvg > net.svg"
+    )]
     Graph {
+        /// The scenario file (RON).
         file: PathBuf,
         /// The instant (e.g. `2m30s`); default: the start.
         #[arg(long, value_name = "TIME")]
@@ -153,7 +186,10 @@ enum Cmd {
     },
     /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
     /// scenario files that replay them. `failsim chaos merge FILE...` merges shards' summaries.
-    #[command(args_conflicts_with_subcommands = true)]
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Exit codes: 0 no new finding (every one documented or in --baseline) and, with --require-coverage, every rule fired; 1 otherwise; 2 the target could not be run; 3 interrupted (what ran is in --out; --resume continues).\n\nExample:\n  failsim chaos scenarios/world-two-core-switches.ron --seeds 0..1000 -j 4 --baseline baseline.ron"
+    )]
     Chaos {
         #[command(subcommand)]
         merge: Option<ChaosCmd>,
@@ -198,6 +234,7 @@ struct ChaosArgs {
     /// Fail (exit 1) when a documented rule of the target never fired (FS-COVERAGE).
     #[arg(long)]
     require_coverage: bool,
+    /// text: the campaign's summary; json: the same, for programs.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -207,6 +244,7 @@ enum ChaosCmd {
     /// Merge the summaries of a campaign's shards into the summary of the whole campaign
     /// (overlapping, missing or unfinished shards are errors).
     Merge {
+        /// The shards' summary files (each shard's `--out` directory holds one).
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Judge the merged campaign against this baseline.
@@ -218,6 +256,7 @@ enum ChaosCmd {
         /// Also write the merged summary to FILE.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// text: the merged summary; json: the same, for programs.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -314,5 +353,25 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         super::Cli::command().debug_assert();
+    }
+
+    /// Every argument of every subcommand says what it is, and every subcommand's help gives its
+    /// exit codes and an example (issue 22).
+    #[test]
+    fn every_argument_has_help_and_every_command_its_exit_codes_and_an_example() {
+        let cli = super::Cli::command();
+        let mut commands: Vec<&clap::Command> = cli.get_subcommands().collect();
+        commands.extend(cli.find_subcommand("chaos").expect("chaos").get_subcommands());
+        for cmd in commands {
+            for arg in cmd.get_arguments().filter(|a| a.get_id() != "help") {
+                assert!(arg.get_help().is_some(), "`{}` has no help for `{}`", cmd.get_name(), arg.get_id());
+            }
+            if cmd.get_name() == "merge" {
+                continue;
+            }
+            let after = cmd.get_after_help().map(ToString::to_string).unwrap_or_default();
+            assert!(after.starts_with("Exit codes: 0 "), "`{}` states its exit codes: {after:?}", cmd.get_name());
+            assert!(after.contains("\n\nExample:\n  failsim "), "`{}` shows an example: {after:?}", cmd.get_name());
+        }
     }
 }
