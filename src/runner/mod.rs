@@ -539,7 +539,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tr
             ids: e.ids.clone(),
             system: e.system.clone().unwrap_or_default(),
             when: e.when.to_string(),
-            claim: format!("{:?}", e.that),
+            claim: claim_text(&e.that),
             failure: t.finish().err(),
         })
         .collect();
@@ -665,6 +665,17 @@ pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topolog
         }
     }
     scenario.visit(At(scenario, at_ms))
+}
+
+/// A claim as a scenario file writes it (`Alarm(on: Backup, text: "…", severity: Notice)`), so a
+/// printed claim can be pasted back into `expect:` (issue 22): RON with implicit `Some` and
+/// unwrapped newtype variants, as the reader takes them.
+fn claim_text(claim: &crate::products::AnyClaim) -> String {
+    let options = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES);
+    let one_line = ron::ser::PrettyConfig::new().compact_structs(true).compact_arrays(true).compact_maps(true);
+    options.to_string_pretty(claim, one_line).unwrap_or_else(|e| format!("{claim:?} ({e})"))
 }
 
 #[cfg(test)]
