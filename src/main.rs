@@ -97,6 +97,10 @@ enum Cmd {
         /// fail (exit 1) when one never fired (FS-COVERAGE).
         #[arg(long)]
         coverage: bool,
+        /// text: a line per scenario, then the counts; json: one document at the end (every
+        /// scenario's result, the counts, the rules fired, and wall-clock times under `timing`).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Run a scenario over a grid of overridden values and tabulate each cell's metrics.
     #[command(
@@ -281,8 +285,9 @@ fn jobs(text: &str) -> Result<usize, String> {
     if (1..=MAX_JOBS).contains(&n) { Ok(n) } else { Err(format!("{n} threads: 1 to {MAX_JOBS} allowed")) }
 }
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
+    #[default]
     Text,
     Json,
 }
@@ -315,9 +320,9 @@ fn main() -> ExitCode {
             cli::exit(pinned.and_then(|()| cli::run(&file, seed, format, &sets, html, svg, limits(max_events, max_trace_mib))))
         }
         Cmd::Diff { files, sets, other_bin, format } => cli::exit(cli::diff::diff(&files, &sets, other_bin.as_deref(), format)),
-        Cmd::Check { paths, junit, max_events, max_trace_mib, deny_warnings, coverage: cover } => {
+        Cmd::Check { paths, junit, max_events, max_trace_mib, deny_warnings, coverage: cover, format } => {
             let warnings = if deny_warnings { cli::Warnings::Deny } else { cli::Warnings::Allow };
-            cli::exit(cli::check(paths, junit, limits(max_events, max_trace_mib), warnings, coverage(cover)))
+            cli::exit(cli::check(paths, junit, limits(max_events, max_trace_mib), warnings, coverage(cover), format))
         }
         Cmd::Import { file, out } => cli::exit(cli::import(&file, out.as_deref())),
         Cmd::Graph { file, at } => cli::exit(cli::graph(&file, at.as_deref())),

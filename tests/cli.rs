@@ -226,3 +226,35 @@ fn a_trace_past_its_bound_is_exit_2_naming_the_flag() {
     let (code, _, err) = failsim(&["run", "scenarios/dm-dns-virtual-ip.ron", "--max-trace-mib", "4096"]);
     assert_eq!(code, 2, "past 4095 MiB is refused: {err}");
 }
+
+/// `check --format json`: one document with every scenario's result, the counts, the rules
+/// fired and, apart under `timing`, the wall-clock times; the exit code as in text (issue 22).
+#[test]
+fn check_writes_one_json_document() {
+    let (code, out, err) = failsim(&["check", "tests/fixtures/failing.ron", "scenarios/dm-stop-online.ron", "--format", "json"]);
+    assert_eq!(code, 1, "a scenario fails: {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("stdout is one JSON document");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["failsim"], env!("CARGO_PKG_VERSION"));
+    assert_eq!((v["passed"].as_u64(), v["failed"].as_u64(), v["errors"].as_u64()), (Some(1), Some(1), Some(0)));
+    let failing = &v["scenarios"][0];
+    assert_eq!((failing["path"].as_str(), failing["passed"].as_bool()), (Some("tests/fixtures/failing.ron"), Some(false)));
+    assert_eq!(failing["failed"][0]["claim"], "Role(Main, Online)");
+    assert_eq!(failing["failed"][0]["failure"]["expected"], "Online");
+    assert_eq!(v["scenarios"][1]["passed"], true);
+    assert_eq!(v["timing"]["scenarios"].as_array().map(Vec::len), Some(2), "a wall-clock time per scenario, apart from the results");
+    assert!(v["rules"]["DM-SWITCH-TIME"]["scenarios"].as_u64() >= Some(1), "{}", v["rules"]);
+}
+
+/// JUnit's times are the runs' wall-clock seconds, to the millisecond (issue 22).
+#[test]
+fn junit_times_are_filled() {
+    let out = std::env::temp_dir().join(format!("failsim-junit-time-{}.xml", std::process::id()));
+    let (code, _, err) = failsim(&["check", "scenarios/dm-stop-online.ron", "--junit", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let xml = std::fs::read_to_string(&out).unwrap();
+    let _ = std::fs::remove_file(&out);
+    let time = xml.split("<testcase ").nth(1).and_then(|t| t.split("time=\"").nth(1)).and_then(|t| t.split('"').next()).expect("a testcase time");
+    let (secs, millis) = time.split_once('.').expect("seconds with a fraction");
+    assert!(secs.parse::<u64>().is_ok() && millis.len() == 3 && millis.parse::<u64>().is_ok(), "{time}");
+}

@@ -35,8 +35,11 @@ fn junit_of_a_failing_a_passing_and_a_broken_file() {
     let results: Vec<Result<failsim::Outcome, String>> = paths.iter().map(|p| load(p).map(|sc| failsim::run(&sc, None).unwrap())).collect();
     // the loader names files by the path it was given: make the error relative, as `check` prints it
     let root = format!("{}/", env!("CARGO_MANIFEST_DIR"));
-    let cases: Vec<Case> =
-        paths.iter().zip(&results).map(|(p, r)| Case { path: p.to_string(), result: r.as_ref().map(Checked::of).map_err(|e| e.replace(&root, "")) }).collect();
+    let cases: Vec<Case> = paths
+        .iter()
+        .zip(&results)
+        .map(|(p, r)| Case { path: p.to_string(), result: r.as_ref().map(Checked::of).map_err(|e| e.replace(&root, "")), wall_ms: 0 })
+        .collect();
     assert!(matches!(&cases[0].result, Ok(o) if !o.passed()));
     assert!(matches!(&cases[1].result, Ok(o) if o.passed()));
     assert!(cases[2].result.is_err());

@@ -226,21 +226,44 @@ fn print_warnings(o: &Outcome) {
     }
 }
 
-pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim::Limits, warnings: Warnings, coverage: chaos::Coverage) -> Result<u8, String> {
+pub(crate) fn check(
+    paths: Vec<PathBuf>,
+    junit: Option<PathBuf>,
+    limits: failsim::Limits,
+    warnings: Warnings,
+    coverage: chaos::Coverage,
+    format: Format,
+) -> Result<u8, String> {
     let paths = if paths.is_empty() { vec![PathBuf::from("scenarios")] } else { paths };
-    let mut tally = Tally::default();
+    let mut tally = Tally { format, ..Tally::default() };
     for root in &paths {
         match failsim::discover(root) {
             // A CI pointed at the wrong folder must not go green on zero scenarios.
             Ok(files) if files.is_empty() => tally.broken(root.display().to_string(), format!("{}: no scenario files (*.ron) here", root.display())),
             // Each file is printed as it ends and its outcome dropped: memory does not grow
             // with the number of files or their traces.
-            Ok(files) => files.into_iter().for_each(|f| tally.checked(f.display().to_string(), check_one(&f, limits), warnings)),
+            Ok(files) => files.into_iter().for_each(|f| {
+                // Wall-clock time for the reports only (JUnit's time, JSON's timing): taken
+                // around the run, never read inside it.
+                let started = std::time::Instant::now();
+                let result = check_one(&f, limits);
+                let wall_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                tally.checked(f.display().to_string(), result, warnings, wall_ms)
+            }),
             Err(e) => tally.broken(root.display().to_string(), e.to_string()),
         }
     }
-    outln!("{} passed, {} failed", tally.passed, tally.failed + tally.errors);
-    let covered = coverage == chaos::Coverage::Report || print_coverage(&tally.rules);
+    let covered = match format {
+        Format::Text => {
+            outln!("{} passed, {} failed", tally.passed, tally.failed + tally.errors);
+            coverage == chaos::Coverage::Report || print_coverage(&tally.rules)
+        }
+        Format::Json => {
+            let never_fired = tally.rules.values().any(|(scenarios, _)| *scenarios == 0);
+            outln!("{}", tally.json());
+            coverage == chaos::Coverage::Report || !never_fired
+        }
+    };
     if let Some(out) = junit {
         write(&out, &report::junit::junit(&tally.cases))?;
     }
@@ -250,40 +273,90 @@ pub(crate) fn check(paths: Vec<PathBuf>, junit: Option<PathBuf>, limits: failsim
 /// What `check` keeps of the files it ran: counts, the JUnit figures and the rules fired.
 #[derive(Default)]
 struct Tally {
+    format: Format,
     passed: usize,
     failed: usize,
     errors: usize,
     cases: Vec<report::junit::Case>,
+    /// Each scenario as `check --format json` writes it.
+    json: Vec<serde_json::Value>,
     /// Per documented rule: the scenarios it fired in, and its hits (FS-COVERAGE).
     rules: std::collections::BTreeMap<String, (u64, u64)>,
 }
 
 impl Tally {
     fn broken(&mut self, path: String, error: String) {
-        outln!("ERROR {path}");
-        eprintln!("error: {error}");
-        self.errors += 1;
-        self.cases.push(report::junit::Case { path, result: Err(error) });
+        self.broken_after(path, error, 0);
     }
 
-    fn checked(&mut self, path: String, result: Result<Outcome, String>, warnings: Warnings) {
+    fn broken_after(&mut self, path: String, error: String, wall_ms: u64) {
+        if self.format == Format::Text {
+            outln!("ERROR {path}");
+        }
+        eprintln!("error: {error}");
+        self.errors += 1;
+        self.json.push(serde_json::json!({ "path": path, "error": error }));
+        self.cases.push(report::junit::Case { path, result: Err(error), wall_ms });
+    }
+
+    fn checked(&mut self, path: String, result: Result<Outcome, String>, warnings: Warnings, wall_ms: u64) {
         let o = match result {
             Ok(o) => o,
-            Err(e) => return self.broken(path, e),
+            Err(e) => return self.broken_after(path, e, wall_ms),
         };
-        print_checked(&path, &o, warnings);
-        if o.passed() && (warnings == Warnings::Allow || o.warnings.is_empty()) {
+        if self.format == Format::Text {
+            print_checked(&path, &o, warnings);
+        }
+        let passed = o.passed() && (warnings == Warnings::Allow || o.warnings.is_empty());
+        if passed {
             self.passed += 1;
         } else {
             self.failed += 1;
         }
+        self.json.push(checked_json(&path, &o, passed));
         for (id, hits) in &o.rules_fired {
             let (scenarios, total) = self.rules.entry(id.clone()).or_default();
             *scenarios += u64::from(*hits > 0);
             *total += u64::from(*hits);
         }
-        self.cases.push(report::junit::Case { path, result: Ok(report::junit::Checked::of(&o)) });
+        self.cases.push(report::junit::Case { path, result: Ok(report::junit::Checked::of(&o)), wall_ms });
     }
+
+    /// `check --format json`: every scenario's result, the counts and the rules fired; the
+    /// wall-clock times apart, under `timing`.
+    fn json(&self) -> String {
+        let rules: serde_json::Map<String, serde_json::Value> =
+            self.rules.iter().map(|(id, (scenarios, hits))| (id.clone(), serde_json::json!({ "scenarios": scenarios, "hits": hits }))).collect();
+        let timing: Vec<serde_json::Value> = self.cases.iter().map(|c| serde_json::json!({ "path": c.path, "wall_ms": c.wall_ms })).collect();
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "failsim": env!("CARGO_PKG_VERSION"),
+            "passed": self.passed,
+            "failed": self.failed,
+            "errors": self.errors,
+            "scenarios": self.json,
+            "rules": rules,
+            "timing": { "scenarios": timing },
+        });
+        serde_json::to_string_pretty(&doc).expect("JSON values serialize")
+    }
+}
+
+/// One scenario of `check --format json`: whether it passed (warnings denied included), its
+/// figures and the expectations that failed, each with expected, actual and when.
+fn checked_json(path: &str, o: &Outcome, passed: bool) -> serde_json::Value {
+    let failed: Vec<_> = o.expectations.iter().filter(|e| e.failure.is_some()).collect();
+    serde_json::json!({
+        "path": path,
+        "name": o.name,
+        "system": o.system,
+        "passed": passed,
+        "expectations": o.expectations.len(),
+        "failed": failed,
+        "warnings": o.warnings,
+        "events": o.events,
+        "trace_hash": format!("{:016x}", o.trace_hash),
+    })
 }
 
 /// A file's lines in `check`: ok, or FAIL with each failed expectation's expected and actual.

@@ -4,8 +4,8 @@
 //! The shape CI tools read (Jenkins, GitLab, GitHub test reporters, Surefire's schema):
 //! `<testsuites>` holding one `<testsuite name="failsim">`, one `<testcase>` per file with
 //! `classname="failsim.<system>"` and `name="<path>"`; a `<failure>` when an expectation failed,
-//! an `<error>` when the file could not be run. Times are always `0`: the output depends only on
-//! the runs, never on the wall clock.
+//! an `<error>` when the file could not be run. A testcase's `time` is the wall-clock seconds its
+//! run took (measured by the command around the run, never inside it); the suite's is their sum.
 
 use crate::engine::clock;
 use crate::runner::{ExpectationResult, Outcome};
@@ -35,24 +35,32 @@ impl Checked {
     }
 }
 
-/// One checked file: its path and what it gave, or why it could not run.
+/// One checked file: its path and what it gave, or why it could not run, and the wall-clock
+/// time that took (reports only: nothing a run decides reads it).
 pub struct Case {
     pub path: String,
     pub result: Result<Checked, String>,
+    pub wall_ms: u64,
+}
+
+/// Milliseconds as JUnit's seconds, to the millisecond.
+fn seconds(ms: u64) -> String {
+    format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
 pub fn junit(cases: &[Case]) -> String {
     let failures = cases.iter().filter(|c| matches!(&c.result, Ok(o) if !o.passed())).count();
     let errors = cases.iter().filter(|c| c.result.is_err()).count();
     let counts = format!("tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\"", cases.len());
+    let total = seconds(cases.iter().map(|c| c.wall_ms).fold(0, u64::saturating_add));
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(s, "<testsuites name=\"failsim\" {counts} time=\"0\">");
-    let _ = writeln!(s, "  <testsuite name=\"failsim\" {counts} skipped=\"0\" time=\"0\">");
+    let _ = writeln!(s, "<testsuites name=\"failsim\" {counts} time=\"{total}\">");
+    let _ = writeln!(s, "  <testsuite name=\"failsim\" {counts} skipped=\"0\" time=\"{total}\">");
     for case in cases {
         let name = attr(&case.path);
         match &case.result {
             Ok(o) => {
-                let _ = writeln!(s, "    <testcase classname=\"failsim.{}\" name=\"{name}\" time=\"0\">", attr(&o.system));
+                let _ = writeln!(s, "    <testcase classname=\"failsim.{}\" name=\"{name}\" time=\"{}\">", attr(&o.system), seconds(case.wall_ms));
                 if !o.failed.is_empty() {
                     let _ = write!(s, "      <failure message=\"{} of {} expectations failed\" type=\"expectation\">", o.failed.len(), o.expectations);
                     for e in &o.failed {
@@ -75,7 +83,7 @@ pub fn junit(cases: &[Case]) -> String {
                 let _ = writeln!(s, "      <system-out>{}</system-out>", text(&out));
             }
             Err(e) => {
-                let _ = writeln!(s, "    <testcase classname=\"failsim\" name=\"{name}\" time=\"0\">");
+                let _ = writeln!(s, "    <testcase classname=\"failsim\" name=\"{name}\" time=\"{}\">", seconds(case.wall_ms));
                 let message = e.lines().next().unwrap_or_default();
                 let _ = writeln!(s, "      <error message=\"{}\" type=\"scenario\">{}</error>", attr(message), text(e));
             }
@@ -131,14 +139,15 @@ mod tests {
 
     #[test]
     fn errors_are_counted_and_escaped() {
-        let cases = [Case { path: "a<b>.ron".into(), result: Err("a.ron:1:1: expected '<'\n  | x".into()) }];
+        let cases = [Case { path: "a<b>.ron".into(), result: Err("a.ron:1:1: expected '<'\n  | x".into()), wall_ms: 1_234 }];
         let x = junit(&cases);
-        assert!(x.contains("tests=\"1\" failures=\"0\" errors=\"1\""), "{x}");
+        assert!(x.contains("tests=\"1\" failures=\"0\" errors=\"1\" time=\"1.234\""), "{x}");
+        assert!(x.contains("name=\"a&lt;b&gt;.ron\" time=\"1.234\""), "{x}");
         assert!(x.contains("name=\"a&lt;b&gt;.ron\""), "{x}");
         assert!(
             x.contains("<error message=\"a.ron:1:1: expected &apos;&lt;&apos;\" type=\"scenario\">a.ron:1:1: expected &apos;&lt;&apos;\n  | x</error>"),
             "{x}"
         );
-        assert_eq!(junit(&[]).lines().nth(1), Some("<testsuites name=\"failsim\" tests=\"0\" failures=\"0\" errors=\"0\" time=\"0\">"));
+        assert_eq!(junit(&[]).lines().nth(1), Some("<testsuites name=\"failsim\" tests=\"0\" failures=\"0\" errors=\"0\" time=\"0.000\">"));
     }
 }
