@@ -5,6 +5,7 @@ use cli::{CANNOT_RUN, HELD};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[macro_use]
 mod cli;
 
 /// Deterministic simulator and chaos harness for active/standby failover pairs.
@@ -190,6 +191,15 @@ enum Cmd {
     },
     /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
     /// scenario files that replay them. `failsim chaos merge FILE...` merges shards' summaries.
+    /// Print a completion script for a shell: `failsim completions bash > ~/.local/share/bash-completion/completions/failsim`.
+    #[command(after_help = "Exit codes: 0 the script was printed.\n\nExample:\n  failsim completions zsh > ~/.zfunc/_failsim")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `failsim man > failsim.1 && man ./failsim.1`.
+    #[command(after_help = "Exit codes: 0 the page was printed.\n\nExample:\n  failsim man > failsim.1")]
+    Man,
     #[command(
         args_conflicts_with_subcommands = true,
         after_help = "Exit codes: 0 no new finding (every one documented or in --baseline) and, with --require-coverage, every rule fired; 1 otherwise; 2 the target could not be run; 3 interrupted (what ran is in --out; --resume continues).\n\nExample:\n  failsim chaos scenarios/world-two-core-switches.ron --seeds 0..1000 -j 4 --baseline baseline.ron"
@@ -335,6 +345,8 @@ fn main() -> ExitCode {
             cli::exit(cli::chaos::merge_files(&files, format == Format::Json, gate, out.as_deref()))
         }
         Cmd::Chaos { merge: None, args } => cli::exit(chaos(args)),
+        Cmd::Completions { shell } => cli::exit(completions(shell)),
+        Cmd::Man => cli::exit(man()),
     };
     cli::flush();
     ExitCode::from(code)
@@ -345,6 +357,22 @@ fn chaos(a: ChaosArgs) -> Result<u8, String> {
     let c = cli::chaos::campaign(&a.target, &a.seeds, options)?;
     let gate = cli::chaos::Gate { baseline: a.baseline.as_deref(), coverage: coverage(a.require_coverage) };
     cli::chaos::run(&c, a.format == Format::Json, gate, a.write_baseline.as_deref())
+}
+
+/// The completion script of `shell`, from the same command tree the parser uses.
+fn completions(shell: clap_complete::Shell) -> Result<u8, String> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "failsim", &mut script);
+    out!("{}", String::from_utf8_lossy(&script));
+    Ok(HELD)
+}
+
+/// The manual page, from the same command tree the parser uses.
+fn man() -> Result<u8, String> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page).map_err(|e| e.to_string())?;
+    out!("{}", String::from_utf8_lossy(&page));
+    Ok(HELD)
 }
 
 fn coverage(require: bool) -> cli::chaos::Coverage {

@@ -258,3 +258,19 @@ fn junit_times_are_filled() {
     let (secs, millis) = time.split_once('.').expect("seconds with a fraction");
     assert!(secs.parse::<u64>().is_ok() && millis.len() == 3 && millis.parse::<u64>().is_ok(), "{time}");
 }
+
+/// Shell completions and the manual page come from the parser's own command tree (issue 22).
+#[test]
+fn completions_and_the_manual_page() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out, err) = failsim(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains("failsim") && out.contains("explore") && out.contains("max-trace-mib"), "{shell}: every command and flag: {out}");
+    }
+    let (code, _, err) = failsim(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "an unknown shell: {err}");
+    let (code, out, err) = failsim(&["man"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(".ie") || out.contains(".TH failsim"), "roff: {}", &out[..out.len().min(200)]);
+    assert!(out.contains("chaos") && out.contains("chaos test harness"), "the page lists the commands");
+}
