@@ -14,6 +14,13 @@ mod cli;
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
+    /// Print less: no progress bar, and `check` prints only the scenarios that did not pass and
+    /// the counts.
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
+    /// Colour ok, FAIL and ERROR: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, global = true, default_value_t = cli::style::When::Auto)]
+    color: cli::style::When,
 }
 
 #[derive(Subcommand, Debug)]
@@ -324,6 +331,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.exit_code() == 0 { HELD } else { CANNOT_RUN });
         }
     };
+    cli::style::set(cli.color, if cli.quiet { cli::style::Verbosity::Quiet } else { cli::style::Verbosity::Normal });
     let code = match cli.cmd {
         Cmd::Run { file, seed, format, sets, html, svg, max_events, max_trace_mib, pin } => {
             let pinned = if pin { cli::diff::pin(&file) } else { Ok(()) };

@@ -274,3 +274,21 @@ fn completions_and_the_manual_page() {
     assert!(out.starts_with(".ie") || out.contains(".TH failsim"), "roff: {}", &out[..out.len().min(200)]);
     assert!(out.contains("chaos") && out.contains("chaos test harness"), "the page lists the commands");
 }
+
+/// `--quiet` prints only what did not pass and the counts; `--color always` colours the verdict
+/// words, `never` (and a pipe, under `auto`) does not (issue 22).
+#[test]
+fn quiet_and_color() {
+    let (code, out, _) = failsim(&["check", "scenarios/dm-stop-online.ron", "tests/fixtures/failing.ron", "--quiet"]);
+    assert_eq!(code, 1);
+    assert!(!out.contains("ok    scenarios/dm-stop-online.ron") && out.contains("FAIL  tests/fixtures/failing.ron"), "{out}");
+    assert!(out.ends_with("1 passed, 1 failed\n"), "{out}");
+    let (_, out, _) = failsim(&["check", "scenarios/dm-stop-online.ron", "tests/fixtures/failing.ron", "--color", "always"]);
+    assert!(out.contains("\x1b[32mok\x1b[0m    scenarios/dm-stop-online.ron") && out.contains("\x1b[31mFAIL\x1b[0m  tests/fixtures/failing.ron"), "{out}");
+    let (_, out, _) = failsim(&["run", "tests/fixtures/failing.ron", "--color", "always"]);
+    assert!(out.contains("  \x1b[31mFAIL\x1b[0m  [DM-STOP-ON-1]"), "{out}");
+    for args in [&["check", "tests/fixtures/failing.ron", "--color", "never"][..], &["check", "tests/fixtures/failing.ron"]] {
+        let (_, out, _) = failsim(args);
+        assert!(!out.contains('\x1b'), "{args:?}: {out}");
+    }
+}

@@ -107,7 +107,7 @@ fn catch_signals() {
 /// and a run then pays nothing for it.
 pub(crate) fn progress_shown() -> Option<fn(u64, u64, u64)> {
     use std::io::IsTerminal;
-    std::io::stderr().is_terminal().then_some(progress as fn(u64, u64, u64))
+    (std::io::stderr().is_terminal() && !super::style::quiet()).then_some(progress as fn(u64, u64, u64))
 }
 
 /// Clears the progress bar, if one was drawn.

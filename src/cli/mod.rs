@@ -16,6 +16,7 @@ macro_rules! outln {
 
 pub(crate) mod chaos;
 pub(crate) mod diff;
+pub(crate) mod style;
 
 use crate::{Format, TableFormat};
 use failsim::{Outcome, Scenario, report};
@@ -80,7 +81,7 @@ pub(crate) fn run(
     let sc = failsim::apply_overrides(&load(file)?, sets)?;
     let outcome = failsim::run_with(&sc, seed, limits).map_err(|e| run_error(file, &e))?;
     match format {
-        Format::Text => out!("{}", report::text(&outcome)),
+        Format::Text => out!("{}", style::report(&report::text(&outcome))),
         Format::Json => outln!("{}", report::json(&outcome)),
     }
     if let Some(path) = html {
@@ -291,7 +292,7 @@ impl Tally {
 
     fn broken_after(&mut self, path: String, error: String, wall_ms: u64) {
         if self.format == Format::Text {
-            outln!("ERROR {path}");
+            outln!("{} {path}", style::word(style::Word::Error));
         }
         eprintln!("error: {error}");
         self.errors += 1;
@@ -361,13 +362,19 @@ fn checked_json(path: &str, o: &Outcome, passed: bool) -> serde_json::Value {
 
 /// A file's lines in `check`: ok, or FAIL with each failed expectation's expected and actual.
 fn print_checked(path: &str, o: &Outcome, warnings: Warnings) {
+    use style::Word::{Fail, Ok as Held};
     if o.passed() && (warnings == Warnings::Allow || o.warnings.is_empty()) {
-        outln!("ok    {path}  ({n}/{n} expectations, hash {:016x})", o.trace_hash, n = o.expectations.len());
+        // --quiet: a scenario that passed prints nothing (its warnings neither).
+        if !style::quiet() {
+            outln!("{}    {path}  ({n}/{n} expectations, hash {:016x})", style::word(Held), o.trace_hash, n = o.expectations.len());
+            print_warnings(o);
+        }
+        return;
     } else if o.passed() {
-        outln!("FAIL  {path}  ({} warning(s), denied by --deny-warnings)", o.warnings.len());
+        outln!("{}  {path}  ({} warning(s), denied by --deny-warnings)", style::word(Fail), o.warnings.len());
     } else {
         let held = o.expectations.iter().filter(|e| e.failure.is_none()).count();
-        outln!("FAIL  {path}  ({held}/{} expectations held)", o.expectations.len());
+        outln!("{}  {path}  ({held}/{} expectations held)", style::word(Fail), o.expectations.len());
     }
     print_warnings(o);
     for e in &o.expectations {
