@@ -127,7 +127,7 @@ enum Cmd {
         #[arg(long, value_name = "OUT")]
         svg: Option<PathBuf>,
         /// The metric of the heat map: downtime, time_to_detect, time_to_switch, switches,
-        /// split_brain, writes_lost, max_lag, alarms.
+        /// split_brain, writes_lost, max_replication_lag, alarms_raised.
         #[arg(long, default_value = "downtime")]
         metric: String,
         /// Worker threads, 1 to 64 (results do not depend on it).

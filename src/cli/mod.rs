@@ -125,7 +125,16 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
     }
     match format {
-        TableFormat::Json => outln!("{}", serde_json::to_string_pretty(&e).expect("serializes")),
+        TableFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Json<'a> {
+                #[serde(flatten)]
+                header: failsim::JsonHeader,
+                #[serde(flatten)]
+                explore: &'a explore::Exploration,
+            }
+            outln!("{}", serde_json::to_string_pretty(&Json { header: failsim::JsonHeader::now(), explore: &e }).expect("serializes"))
+        }
         TableFormat::Csv => out!("{}", explore::resilience::csv(&e.resilience, &e.systems)),
         TableFormat::Text => {
             outln!(
@@ -329,9 +338,10 @@ impl Tally {
         let rules: serde_json::Map<String, serde_json::Value> =
             self.rules.iter().map(|(id, (scenarios, hits))| (id.clone(), serde_json::json!({ "scenarios": scenarios, "hits": hits }))).collect();
         let timing: Vec<serde_json::Value> = self.cases.iter().map(|c| serde_json::json!({ "path": c.path, "wall_ms": c.wall_ms })).collect();
+        let header = failsim::JsonHeader::now();
         let doc = serde_json::json!({
-            "schema_version": 1,
-            "failsim": env!("CARGO_PKG_VERSION"),
+            "schema_version": header.schema_version,
+            "failsim": header.failsim,
             "passed": self.passed,
             "failed": self.failed,
             "errors": self.errors,

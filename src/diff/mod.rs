@@ -335,5 +335,12 @@ pub fn same_systems(a: &Scenario, b_path: &Path, b_src: &str, b: &Scenario) -> R
 
 /// The JSON form of a diff.
 pub fn json(d: &Diff) -> String {
-    serde_json::to_string_pretty(d).expect("a diff serializes")
+    #[derive(Serialize)]
+    struct Json<'a> {
+        #[serde(flatten)]
+        header: crate::runner::JsonHeader,
+        #[serde(flatten)]
+        diff: &'a Diff,
+    }
+    serde_json::to_string_pretty(&Json { header: crate::runner::JsonHeader::now(), diff: d }).expect("a diff serializes")
 }

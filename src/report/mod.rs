@@ -9,7 +9,7 @@ pub mod svg;
 
 use crate::engine::clock;
 use crate::ops::View;
-use crate::runner::{Outcome, Timeline};
+use crate::runner::{JsonHeader, Outcome, Timeline};
 use crate::units::Ms;
 use std::fmt::Write;
 
@@ -217,13 +217,15 @@ fn status(s: &mut String, view: &View, full: bool) {
 pub fn json(o: &Outcome) -> String {
     #[derive(serde::Serialize)]
     struct Json<'a> {
+        #[serde(flatten)]
+        header: JsonHeader,
         passed: bool,
         trace_hash: String,
         #[serde(flatten)]
         outcome: &'a Outcome,
         trace: JsonTrace<'a>,
     }
-    let j = Json { passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace: JsonTrace(&o.timeline) };
+    let j = Json { header: JsonHeader::now(), passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace: JsonTrace(&o.timeline) };
     serde_json::to_string_pretty(&j).expect("reports serialize")
 }
 

@@ -25,6 +25,23 @@ pub struct ExpectationResult {
     pub failure: Option<Failure>,
 }
 
+/// What opens every JSON document failsim prints: the version of its shape (`schema_version`,
+/// raised when a field changes meaning or goes) and the failsim that wrote it.
+#[derive(serde::Serialize)]
+pub struct JsonHeader {
+    pub schema_version: u32,
+    pub failsim: &'static str,
+}
+
+/// The shape of failsim's JSON documents: 1 since `schema_version` was introduced.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+impl JsonHeader {
+    pub const fn now() -> Self {
+        JsonHeader { schema_version: JSON_SCHEMA_VERSION, failsim: env!("CARGO_PKG_VERSION") }
+    }
+}
+
 /// One trace record as text, and whether the text timeline shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceLine<'a> {

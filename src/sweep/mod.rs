@@ -162,8 +162,8 @@ pub const METRICS: [&str; 12] = [
     "database_downtime",
     "split_brain",
     "writes_lost",
-    "max_lag",
-    "alarms",
+    "max_replication_lag",
+    "alarms_raised",
 ];
 
 /// A metric's value in milliseconds or as a count (for tables and heat maps).
@@ -179,14 +179,14 @@ pub fn metric(m: &Metrics, name: &str) -> Option<u64> {
         "database_downtime" => m.database_downtime_ms?,
         "split_brain" => m.split_brain_ms,
         "writes_lost" => m.writes_lost,
-        "max_lag" => m.max_replication_lag_ms,
-        "alarms" => m.alarms_by_severity.values().sum(),
+        "max_replication_lag" => m.max_replication_lag_ms,
+        "alarms_raised" => m.alarms_by_severity.values().sum(),
         _ => return None,
     })
 }
 
 fn is_time(name: &str) -> bool {
-    !matches!(name, "switches" | "writes_lost" | "alarms" | "failed_attempts")
+    !matches!(name, "switches" | "writes_lost" | "alarms_raised" | "failed_attempts")
 }
 
 /// A metric formatted for people: durations as `6m22s`, counts as numbers, `-` when unset.
@@ -238,7 +238,7 @@ pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
         (false, "failed_attempts") => format!("{m}_permille"),
         (false, _) => m.to_string(),
     }));
-    header.extend(["expectations_held".to_string(), "expectations".to_string()]);
+    header.extend(["held".to_string(), "expectations".to_string()]);
     let mut out = header.join(",") + "\n";
     for c in cells {
         for (system, m) in c.rows() {
@@ -255,10 +255,12 @@ pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
 pub fn json(axes: &[Axis], cells: &[Cell]) -> String {
     #[derive(Serialize)]
     struct Json<'a> {
+        #[serde(flatten)]
+        header: crate::runner::JsonHeader,
         axes: &'a [Axis],
         cells: &'a [Cell],
     }
-    serde_json::to_string_pretty(&Json { axes, cells }).expect("serializes")
+    serde_json::to_string_pretty(&Json { header: crate::runner::JsonHeader::now(), axes, cells }).expect("serializes")
 }
 
 /// Whether a heat map of `name` over `axes` can be drawn (checked before the sweep runs).
