@@ -292,3 +292,28 @@ fn quiet_and_color() {
         assert!(!out.contains('\x1b'), "{args:?}: {out}");
     }
 }
+
+/// A misspelt field, variant or action gets the word it most likely meant; a missing `doc` says
+/// to add it (issue 22).
+#[test]
+fn a_misspelling_gets_did_you_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "Scenario(name: \"x\", doc: \"d\", system: DataMiner(swich_time: \"1m\"), end: \"1m\")",
+            "Unexpected field named `swich_time` in `DataMiner`, did you mean `switch_time`?",
+        ),
+        (
+            "Scenario(name: \"x\", doc: \"d\", system: DataMiner(), script: [(at: \"1s\", do: Pul(cable: Sync, on: Main))], end: \"1m\")",
+            "has no action `Pul`; did you mean `Pull`?",
+        ),
+        ("Scenario(name: \"x\", system: DataMiner(), end: \"1m\")", "Unexpected missing field named `doc` in `Scenario`: add `doc: …`"),
+    ];
+    for (i, (src, want)) in cases.iter().enumerate() {
+        let file = dir.path().join(format!("{i}.ron"));
+        std::fs::write(&file, src).unwrap();
+        let (code, _, err) = failsim(&["run", file.to_str().unwrap()]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(want), "expected {want:?} in: {err}");
+    }
+}

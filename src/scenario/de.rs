@@ -544,15 +544,54 @@ impl fmt::Display for Error {
             Code::Message(m) => f.write_str(m),
             Code::UnknownVariant { found, expected, outer: o } => {
                 let kind = if o.is_none() { "enum " } else { "" };
-                write!(f, "Unexpected {kind}variant named `{found}`{}, {}", outer(o, " in enum "), OneOf(expected, "variants"))
+                write!(f, "Unexpected {kind}variant named `{found}`{}, ", outer(o, " in enum "))?;
+                match closest(found, expected) {
+                    Some(near) => write!(f, "did you mean `{near}`?"),
+                    None => write!(f, "{}", OneOf(expected, "variants")),
+                }
             }
             Code::UnknownField { found, expected, outer: o } => {
-                write!(f, "Unexpected field named `{found}`{}, {}", outer(o, " in "), OneOf(expected, "fields"))
+                write!(f, "Unexpected field named `{found}`{}, ", outer(o, " in "))?;
+                match closest(found, expected) {
+                    Some(near) => write!(f, "did you mean `{near}`?"),
+                    None => write!(f, "{}", OneOf(expected, "fields")),
+                }
             }
-            Code::MissingField { field, outer: o } => write!(f, "Unexpected missing field named `{field}`{}", outer(o, " in ")),
+            Code::MissingField { field, outer: o } => write!(f, "Unexpected missing field named `{field}`{}: add `{field}: …`", outer(o, " in ")),
             Code::DuplicateField { field, outer: o } => write!(f, "Unexpected duplicate field named `{field}`{}", outer(o, " in ")),
         }
     }
+}
+
+/// The one expected word a misspelling most likely meant (issue 22): the nearest by edit
+/// distance, case ignored, when it is within a third of the word's length (at least 1) and no
+/// other word is as near. `None`: no such word, and the error lists them all.
+pub(crate) fn closest(found: &str, expected: &[&'static str]) -> Option<&'static str> {
+    let found = found.to_ascii_lowercase();
+    let limit = (found.chars().count() / 3).max(1);
+    let mut scored: Vec<(usize, &'static str)> =
+        expected.iter().map(|e| (edit_distance(&found, &e.to_ascii_lowercase()), *e)).filter(|(d, _)| *d <= limit).collect();
+    scored.sort();
+    match scored.as_slice() {
+        [(best, word), rest @ ..] if rest.first().is_none_or(|(next, _)| next > best) => Some(word),
+        _ => None,
+    }
+}
+
+/// Levenshtein distance over characters (insert, delete, substitute: 1 each).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// ron's list of what was expected instead.
@@ -692,11 +731,24 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelling_gets_the_word_it_most_likely_meant() {
+        assert_eq!(edit_distance("swich_time", "switch_time"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        let fields = &["switch_time", "start_time", "seed"];
+        assert_eq!(closest("swich_time", fields), Some("switch_time"));
+        assert_eq!(closest("SWITCH_TIME", fields), Some("switch_time"), "case ignored");
+        assert_eq!(closest("banana", fields), None, "nothing near: the list");
+        assert_eq!(closest("sed", &["seed", "sea"]), None, "two as near: the list");
+        assert_eq!(closest("Pul", &["Pull", "Plug", "PowerFail"]), Some("Pull"));
+    }
+
+    #[test]
     fn every_error_is_located_at_its_token_with_rons_text() {
         let cases: &[(&str, usize, &str)] = &[
             ("(a: 1, c: 2)", 7, "Unexpected field named `c` in `Inner`, expected either `a` or `b` instead"),
-            ("(b: \"x\")", 0, "Unexpected missing field named `a` in `Inner`"),
-            ("Inner(b: \"x\")", 0, "Unexpected missing field named `a` in `Inner`"),
+            ("(b: \"x\")", 0, "Unexpected missing field named `a` in `Inner`: add `a: …`"),
+            ("Inner(b: \"x\")", 0, "Unexpected missing field named `a` in `Inner`: add `a: …`"),
             ("(a: 1, a: 2)", 7, "Unexpected duplicate field named `a` in `Inner`"),
             ("(a: -1)", 4, "Integer is out of bounds"),
             ("(a: 1.5)", 4, "Expected integer but found the floating point number `1.5` instead"),
@@ -710,8 +762,8 @@ mod tests {
         let cases: &[(&str, usize, &str)] = &[
             ("Nope", 0, "Unexpected variant named `Nope` in enum `E`, expected one of `Unit`, `New`, `Wrap`, `Pair`, or `Fields` instead"),
             ("Wrap(a: 1, c: 2)", 11, "Unexpected field named `c` in `Wrap`, expected either `a` or `b` instead"),
-            ("Wrap(b: \"x\")", 0, "Unexpected missing field named `a` in `Wrap`"),
-            ("Fields()", 0, "Unexpected missing field named `x` in `Fields`"),
+            ("Wrap(b: \"x\")", 0, "Unexpected missing field named `a` in `Wrap`: add `a: …`"),
+            ("Fields()", 0, "Unexpected missing field named `x` in `Fields`: add `x: …`"),
             ("Pair(1)", 0, "Expected tuple variant E::Pair with 2 elements but found one element instead"),
             ("New", 0, "Expected opening `(`"),
             ("Unit()", 4, "`Unit` takes no value: write it without parentheses"),

@@ -326,9 +326,15 @@ fn names_a_part(node: &tree::Node) -> bool {
     world_fault && node.holds_string() && node.field("on").is_none()
 }
 
-/// The refusal of an action a system does not support, with those it does.
-fn unsupported(system: &System, kind: &str, supported: &[&str]) -> String {
-    format!("{} does not support the action `{kind}`; it supports: {}", system.label(), supported.join(", "))
+/// The refusal of an action a system does not support: the one it most likely meant, else those
+/// it does.
+fn unsupported(system: &System, kind: &str, supported: &[&'static str]) -> String {
+    // A word that extends a supported one (`StopDb` beside `Stop`) is another product's action,
+    // not a misspelling: it gets the list.
+    match de::closest(kind, supported).filter(|near| !kind.starts_with(near)) {
+        Some(near) => format!("{} has no action `{kind}`; did you mean `{near}`?", system.label()),
+        None => format!("{} does not support the action `{kind}`; it supports: {}", system.label(), supported.join(", ")),
+    }
 }
 
 /// In JSON every variant's name is a string, so the form does not show: the role form is tried
