@@ -72,35 +72,51 @@ pub struct AlarmChange {
 /// An alarm console whose active alarms always equal the conditions standing now: products
 /// say which conditions stand, the console raises what is new and clears what has gone — so an
 /// alarm that "clears by itself" needs no extra code, and nothing raises an alarm ad hoc.
+///
+/// Cleared alarms stay in the console's history (reports list every alarm raised) but leave the
+/// set a reconcile scans: its cost follows the active alarms, not every alarm ever raised (a
+/// script pulling and plugging a cable a hundred thousand times stays linear).
 #[derive(Clone, Debug, Default)]
 pub struct Console {
-    alarms: Vec<Alarm>,
+    /// Every alarm raised, in the order raised, cleared ones included.
+    history: Vec<Alarm>,
+    /// The positions in `history` of the active alarms, ascending (the order they were raised).
+    active: Vec<usize>,
 }
 
 impl Console {
+    /// Every alarm raised, in the order raised, cleared ones included.
     pub fn alarms(&self) -> &[Alarm] {
-        &self.alarms
+        &self.history
     }
 
+    /// The active alarms, in the order raised.
     pub fn active(&self) -> impl Iterator<Item = &Alarm> {
-        self.alarms.iter().filter(|a| a.cleared_ms.is_none())
+        self.active.iter().map(|&i| &self.history[i])
     }
 
     /// Brings the console in line with `standing` at `now`; returns what changed (clears first).
     pub fn reconcile(&mut self, standing: &[(Severity, String)], now: Time) -> Vec<AlarmChange> {
         let mut changes = Vec::new();
-        for alarm in self.alarms.iter_mut().filter(|a| a.cleared_ms.is_none()) {
-            if !standing.iter().any(|(s, t)| *s == alarm.severity && *t == alarm.text) {
+        let history = &mut self.history;
+        self.active.retain(|&i| {
+            let alarm = &mut history[i];
+            assert!(alarm.cleared_ms.is_none(), "an active alarm is not cleared: {alarm:?}");
+            let stands = standing.iter().any(|(s, t)| *s == alarm.severity && *t == alarm.text);
+            if !stands {
                 alarm.cleared_ms = Some(now);
                 changes.push(AlarmChange { raised: false, severity: alarm.severity, text: alarm.text.clone() });
             }
-        }
+            stands
+        });
         for (severity, text) in standing {
-            if !self.active().any(|a| a.severity == *severity && a.text == *text) {
+            if !self.active.iter().any(|&i| self.history[i].severity == *severity && self.history[i].text == *text) {
                 changes.push(AlarmChange { raised: true, severity: *severity, text: text.clone() });
-                self.alarms.push(Alarm { severity: *severity, text: text.clone(), raised_ms: now, cleared_ms: None });
+                self.active.push(self.history.len());
+                self.history.push(Alarm { severity: *severity, text: text.clone(), raised_ms: now, cleared_ms: None });
             }
         }
+        assert!(self.active.len() <= standing.len(), "at most the standing conditions are active: {} > {}", self.active.len(), standing.len());
         changes
     }
 
@@ -257,6 +273,10 @@ mod tests {
         assert_eq!(changes, vec![AlarmChange { raised: false, severity: notice, text: "a".into() }]);
         c.reconcile(&[a.clone(), b], 40);
         assert_eq!(c.alarms().len(), 3, "a raised again is a new line");
+        let lines: Vec<(&str, Option<Time>)> = c.alarms().iter().map(|a| (a.text.as_str(), a.cleared_ms)).collect();
+        assert_eq!(lines, [("a", Some(30)), ("b", None), ("a", None)], "the history keeps every alarm in the order raised");
+        let active: Vec<&str> = c.active().map(|a| a.text.as_str()).collect();
+        assert_eq!(active, ["b", "a"], "the active alarms in the order raised");
         assert_eq!(c.matching("A", None).len(), 1);
         assert_eq!(c.matching("a", Some(major)).len(), 0);
     }
