@@ -6,6 +6,7 @@
 use crate::engine::Time;
 use crate::ledger::Summary;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// How serious an alarm is, on one scale for every product (the perceived severities of ITU-T
 /// X.733). Products map their own words onto it; views and reports see only the scale and the
@@ -240,13 +241,47 @@ pub struct NodeLine {
     pub facts: Vec<String>,
 }
 
+/// A table's `(key, value)` rows, shared: every system of a world shows the world's one DNS
+/// table, and a thousand views of it hold one copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rows(pub Arc<[(String, String)]>);
+
+impl std::ops::Deref for Rows {
+    type Target = [(String, String)];
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+/// A change to one view's rows copies them first: the others keep the table they showed.
+impl std::ops::DerefMut for Rows {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<'a> IntoIterator for &'a Rows {
+    type Item = &'a (String, String);
+    type IntoIter = std::slice::Iter<'a, (String, String)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// As the rows themselves: reports and JSON show a list of `[key, value]`.
+impl Serialize for Rows {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().serialize(s)
+    }
+}
+
 /// Everything an operator could look at, at one instant: the status sections of a report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct View {
     pub at_ms: Time,
     pub nodes: Vec<NodeLine>,
     /// Named tables of `(key, value)` rows (the DNS table).
-    pub tables: Vec<(String, Vec<(String, String)>)>,
+    pub tables: Vec<(String, Rows)>,
     /// Alarm consoles by name (one per node, or one for the cluster).
     pub consoles: Vec<(String, Vec<Alarm>)>,
     pub panels: Vec<Panel>,

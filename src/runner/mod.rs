@@ -12,6 +12,7 @@ use crate::scenario::{Scenario, Step};
 use crate::world::{Narration, World, WorldCx, WorldDecl, WorldFault};
 use serde::Serialize;
 
+mod lanes;
 mod pinned;
 
 #[derive(Clone, Debug, Serialize)]
@@ -46,41 +47,6 @@ pub struct Lane {
     pub kind: LaneKind,
     /// `(from_ms, to_ms, state)`, contiguous, covering the run.
     pub segments: Vec<(Time, Time, State)>,
-}
-
-/// Builds lanes from samples of every lane's state at the start of each span.
-#[derive(Default)]
-struct LaneRecorder {
-    lanes: Vec<Lane>,
-}
-
-impl LaneRecorder {
-    fn observe(&mut self, at_ms: Time, samples: Vec<LaneSample>) {
-        for (i, LaneSample { name, kind, state }) in samples.into_iter().enumerate() {
-            if i == self.lanes.len() {
-                self.lanes.push(Lane { name, kind, segments: Vec::new() });
-            }
-            let lane = &mut self.lanes[i];
-            assert_eq!(lane.kind, kind, "a lane follows one kind of thing for the whole run");
-            match lane.segments.last_mut() {
-                Some((_, to, s)) if *s == state => *to = at_ms,
-                Some((_, to, _)) => {
-                    *to = at_ms;
-                    lane.segments.push((at_ms, at_ms, state));
-                }
-                None => lane.segments.push((at_ms, at_ms, state)),
-            }
-        }
-    }
-
-    fn finish(mut self, end_ms: Time) -> Vec<Lane> {
-        for lane in &mut self.lanes {
-            if let Some((_, to, _)) = lane.segments.last_mut() {
-                *to = end_ms;
-            }
-        }
-        self.lanes
-    }
 }
 
 /// Everything a run produced.
@@ -182,6 +148,8 @@ pub struct Harness<P> {
     pub systems: Vec<P>,
     /// The systems that handled an event at this instant: only they settle at its end.
     dirty: Vec<bool>,
+    /// How often each system settled: one that did not settle since shows what it showed then.
+    settles: Vec<u64>,
 }
 
 /// The engine's context for a harness of `P`s.
@@ -200,8 +168,8 @@ impl<P: Product> Harness<P> {
         let mut requests = Vec::new();
         let systems: Vec<P> = cfgs.iter().enumerate().map(|(i, cfg)| P::build(cfg, &mut WorldCx::new(cx, i as u16, &mut world, &mut requests))).collect();
         assert!(requests.is_empty(), "a system asks for no fault while it is built");
-        let dirty = vec![true; systems.len()];
-        Harness { world, systems, dirty }
+        let (dirty, settles) = (vec![true; systems.len()], vec![0; systems.len()]);
+        Harness { world, systems, dirty, settles }
     }
 
     /// Applies the faults a system asked for, in order, each between every system's hooks.
@@ -238,8 +206,14 @@ impl<P: Product> Harness<P> {
         self.systems[system].sample(&self.world)
     }
 
+    /// The system's lanes alone, the world's cables it draws among them.
     pub fn lanes(&self, system: usize) -> Vec<LaneSample> {
-        self.systems[system].lanes(&self.world)
+        self.systems[system].lanes(&self.world).flatten(&self.world)
+    }
+
+    /// How many times the system settled (an instant that changed it, or a world fault).
+    pub fn settled(&self, system: usize) -> u64 {
+        self.settles[system]
     }
 
     pub fn eval(&self, system: usize, claim: &P::Claim, now: Time) -> crate::check::Verdict {
@@ -274,6 +248,7 @@ impl<P: Product> Model for Harness<P> {
         let mut requests = Vec::new();
         for (i, system) in self.systems.iter_mut().enumerate() {
             if std::mem::take(&mut self.dirty[i]) {
+                self.settles[i] += 1;
                 system.settle(&mut WorldCx::new(cx, i as u16, &mut self.world, &mut requests));
             }
         }
@@ -452,7 +427,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
         .collect();
     let mut trackers: Vec<Tracker> = scenario.expect.iter().map(|e| Tracker::new(e.when)).collect();
     let mut metrics: Vec<Recorder> = (0..n).map(|_| Recorder::default()).collect();
-    let mut lanes = LaneRecorder::default();
+    let mut lanes = lanes::LaneRecorder::default();
     let mut verdicts: Vec<Option<crate::check::Verdict>> = vec![None; scenario.expect.len()];
     drive(&mut sim, end, |sim, span| {
         // State only changes at instants that changed something: look again only then.
@@ -461,7 +436,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
             for (i, m) in metrics.iter_mut().enumerate() {
                 m.observe(span.from_ms, sim.model.sample(i));
             }
-            lanes.observe(span.from_ms, all_lanes(&sim.model));
+            lanes.observe(span.from_ms, &sim.model);
         }
         for ((tracker, (system, claim)), verdict) in trackers.iter_mut().zip(&claims).zip(&mut verdicts) {
             tracker.observe(span.from_ms, span.to_ms, || verdict.get_or_insert_with(|| sim.model.eval(*system, claim, span.from_ms)).clone());
@@ -573,16 +548,6 @@ fn alarms_raised(view: &View) -> std::collections::BTreeMap<String, u64> {
     alarms
 }
 
-/// Every system's lanes, each lane once (the world's cables appear in every system's list).
-fn all_lanes<P: Product>(h: &Harness<P>) -> Vec<LaneSample> {
-    let mut out = h.lanes(0);
-    let mut seen: std::collections::BTreeSet<String> = out.iter().map(|l| l.name.clone()).collect();
-    for i in 1..h.systems.len() {
-        out.extend(h.lanes(i).into_iter().filter(|l| seen.insert(l.name.clone())));
-    }
-    out
-}
-
 /// The cable graph of a scenario's world at `at_ms` (the script run up to then): for
 /// `failsim graph`.
 pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topology, RunError> {
@@ -598,7 +563,7 @@ pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topolog
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let mut sim = prepare::<P>(&Setup::of(self.0), &self.0.script, self.0.seed, false);
             drive(&mut sim, self.1, |_, _| {})?;
-            let nodes = all_lanes(&sim.model).into_iter().filter(|l| l.kind == LaneKind::Node).map(|l| (l.name, l.state.word)).collect();
+            let nodes = lanes::now(&sim.model).into_iter().filter(|l| l.kind == LaneKind::Node).map(|l| (l.name, l.state.word)).collect();
             Ok((sim.model.world.net().clone(), nodes))
         }
     }
@@ -623,6 +588,31 @@ mod tests {
         branch.run_until(sc.end.0).unwrap();
         assert_eq!(sim.trace().hash(), branch.trace().hash());
         assert_eq!(sim.trace().len(), branch.trace().len());
+    }
+
+    /// Lanes are shown once each, in the order they always were: the first system's nodes, the
+    /// world's cables it draws (all but its preset's scenery: the other presets' scenery too)
+    /// and its links; then each further system's lanes whose names are not shown yet (its own
+    /// scenery, seen by name already, stays out). A pulled cable's lane changes once.
+    #[test]
+    fn lanes_of_several_presets_are_each_shown_once_in_world_order() {
+        let sc = crate::scenario::parse(
+            std::path::Path::new("t.ron"),
+            r#"Scenario(name: "t", doc: "", systems: [(name: "a", system: DataMiner()), (name: "b", system: DataMiner()), (name: "c", system: CheckPoint())],
+                script: [(at: "1m", system: "b", do: Pull(cable: Sync, on: Online))], end: "10m")"#,
+        )
+        .unwrap();
+        let outcome = run(&sc, None).unwrap();
+        let names: Vec<&str> = outcome.lanes.iter().map(|l| l.name.as_str()).collect();
+        let dm = ["DMA-MAIN corporate cable", "DMA-BACKUP corporate cable", "sync cable"];
+        let mut want = vec!["DMA-MAIN", "DMA-BACKUP"];
+        want.extend(dm.iter().chain(&dm).chain(&["client cable", "WAN link", "SMS-PRIMARY cable", "SMS-SECONDARY cable"]));
+        want.extend(["DMA-MAIN NIC Corporate", "DMA-MAIN NIC Sync", "DMA-BACKUP NIC Corporate", "DMA-BACKUP NIC Sync", "SMS-PRIMARY", "SMS-SECONDARY"]);
+        assert_eq!(names, want);
+        // The second "sync cable" is system b's (its region's cables follow system a's).
+        let segments: Vec<Vec<(Time, Time, &str)>> =
+            outcome.lanes.iter().filter(|l| l.name == "sync cable").map(|l| l.segments.iter().map(|(a, b, s)| (*a, *b, s.word.as_str())).collect()).collect();
+        assert_eq!(segments, [vec![(0, sc.end.0, "plugged")], vec![(0, 60_000, "plugged"), (60_000, sc.end.0, "pulled")]]);
     }
 
     #[test]
