@@ -367,8 +367,9 @@ impl<'a, P: Registered> Setup<'a, P> {
 
 /// Builds the simulation of the systems with the script scheduled, at t = 0.
 pub fn prepare<P: Registered>(setup: &Setup<'_, P>, script: &[Step], seed: u64, trace: bool) -> Sim<Harness<P>> {
-    let per_system = crate::engine::MAX_EVENTS_PER_RUN;
-    let mut sim = Sim::build(trace, |cx| Harness::<P>::build(setup, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
+    // The bound counts the whole run, however many systems the world holds: a world's cost
+    // is bounded by one figure, not by one that grows with its size.
+    let mut sim = Sim::build(trace, |cx| Harness::<P>::build(setup, seed, cx)).with_max_events(crate::engine::MAX_EVENTS_PER_RUN);
     for step in script {
         let system = setup.index(step.system.as_deref());
         let own = step.action.clone().map(|c| P::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
@@ -386,8 +387,7 @@ pub fn run(scenario: &Scenario, seed: Option<u64>) -> Result<Outcome, RunError> 
 /// The bounds of a run a user may raise (`--max-events`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Events per system in the world (a world of a thousand pairs may handle a thousand
-    /// times what one pair may).
+    /// Events in the whole run, however many systems its world holds.
     pub max_events: u64,
 }
 
@@ -413,7 +413,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits) ->
     let end = scenario.end.0;
     let setup = Setup::<P>::of(scenario);
     let n = setup.cfgs.len();
-    let mut sim = prepare::<P>(&setup, &scenario.script, seed, true).with_max_events(limits.max_events.saturating_mul(n as u64));
+    let mut sim = prepare::<P>(&setup, &scenario.script, seed, true).with_max_events(limits.max_events);
     let initial: Vec<View> = (0..n).map(|i| sim.model.view(i, 0)).collect();
     let claims: Vec<(usize, &P::Claim)> = scenario
         .expect
@@ -613,6 +613,19 @@ mod tests {
         let segments: Vec<Vec<(Time, Time, &str)>> =
             outcome.lanes.iter().filter(|l| l.name == "sync cable").map(|l| l.segments.iter().map(|(a, b, s)| (*a, *b, s.word.as_str())).collect()).collect();
         assert_eq!(segments, [vec![(0, sc.end.0, "plugged")], vec![(0, 60_000, "plugged"), (60_000, sc.end.0, "pulled")]]);
+    }
+
+    /// The event bound counts the whole run: three pairs get one bound, not three.
+    #[test]
+    fn the_event_bound_counts_every_system_of_the_run_together() {
+        let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/world-dms-three-pairs.ron"));
+        let sc = crate::scenario::load(path).unwrap();
+        let events = run(&sc, None).unwrap().events;
+        assert_eq!(run_with(&sc, None, Limits { max_events: events }).map(|o| o.events), Ok(events), "a run within its bound ends");
+        let Err(RunError::Overrun(o)) = run_with(&sc, None, Limits { max_events: events - 1 }).map(|o| o.events) else {
+            panic!("{} events in all against a bound of {}: the run must stop", events, events - 1)
+        };
+        assert_eq!((o.events, o.limit), (events - 1, crate::engine::Limit::EventsPerRun), "stopped at the run's bound, all systems together");
     }
 
     #[test]
