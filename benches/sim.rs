@@ -8,13 +8,18 @@
 //!   engine and on a plain `BinaryHeap` + ChaCha8 loop, at 1, 100 and 1,000 pairs.
 //! - `model/*`: the full DataMiner model with the trace on, steady state and under faults.
 //! - `suite/*`: every file in `scenarios/`, parsed and run, single-threaded.
-//! - `script/steps/*`: 1k, 10k and 100k script steps, to keep the cost linear in them.
+//! - `script/steps/*`, `script/pull_plug/*`: 1k, 10k and 100k script steps (writes; a cable
+//!   pulled and plugged in turn, each step an alarm raised or cleared), to keep the cost linear
+//!   in them.
 //! - `queue/*`: the event orders (binary heap, radix heap, sorted vector, timing wheel, and the
 //!   adaptive one the engine uses: sorted vector, then wheel) side by side on the same
 //!   workload: N periodic timers 5 s apart with spread phases, as N/6 pairs make.
 //! - `world/*`: 10, 100 and 1,000 default DataMiner pairs on a two-tier network for 24 virtual
 //!   hours, trace off (`world/1000_pairs_24h`), each beside the bare heap loop of the same run:
 //!   as many timers, as many events (`world/1000_bare_heap`); compare per event.
+//!   `world/declared_1000_pairs_15m` and `world/declared_5000_pairs_1m`: such a world with
+//!   uplinks pulled, as `failsim run` runs it (trace, views, lanes, metrics; the first renders
+//!   the text report), each beside its bare heap loop (`world/declared_N_bare_heap`).
 
 #[path = "anchor/heartbeats.rs"]
 mod heartbeats;
@@ -176,20 +181,27 @@ fn bench_sweep(c: &mut Criterion) {
     g.finish();
 }
 
-/// A scenario with 1k, 10k and 100k script steps (a write every 10 ms), parsed, run and
-/// reported: the cost must grow linearly with the steps (issue 11 found it quadratic).
+/// A scenario with 1k, 10k and 100k script steps (a write every 10 ms: `script/steps`; the Sync
+/// cable pulled and plugged in turn every 10 ms, so each step raises or clears an alarm on both
+/// consoles: `script/pull_plug`), parsed, run and reported: the cost must grow linearly with the
+/// steps (issue 11 found writes quadratic, issue 23 the consoles).
 fn bench_script_steps(c: &mut Criterion) {
     let mut g = c.benchmark_group("script");
-    for n in [1_000u64, 10_000, 100_000] {
-        let steps: String = (0..n).map(|i| format!("(at: \"{}ms\", do: Write(count: 1)),\n", i * 10)).collect();
-        let src = format!("Scenario(name: \"steps\", doc: \"\", system: DataMiner(), script: [\n{steps}], end: \"20m\")");
-        g.throughput(Throughput::Elements(n));
-        g.bench_with_input(BenchmarkId::new("steps", n), &src, |b, src| {
-            b.iter(|| {
-                let sc = failsim::parse(std::path::Path::new("steps.ron"), src).expect("parses");
-                failsim::report::text(&failsim::run(&sc, None).expect("runs")).len()
-            })
-        });
+    let write = |_: u64| "Write(count: 1)";
+    let pull_plug = |i: u64| if i.is_multiple_of(2) { "Pull(cable: Sync, on: Main)" } else { "Plug(cable: Sync, on: Main)" };
+    let cases: [(&str, &dyn Fn(u64) -> &'static str); 2] = [("steps", &write), ("pull_plug", &pull_plug)];
+    for (name, action) in cases {
+        for n in [1_000u64, 10_000, 100_000] {
+            let steps: String = (0..n).map(|i| format!("(at: \"{}ms\", do: {}),\n", i * 10, action(i))).collect();
+            let src = format!("Scenario(name: \"steps\", doc: \"\", system: DataMiner(), script: [\n{steps}], end: \"20m\")");
+            g.throughput(Throughput::Elements(n));
+            g.bench_with_input(BenchmarkId::new(name, n), &src, |b, src| {
+                b.iter(|| {
+                    let sc = failsim::parse(std::path::Path::new("steps.ron"), src).expect("parses");
+                    failsim::report::text(&failsim::run(&sc, None).expect("runs")).len()
+                })
+            });
+        }
     }
     g.finish();
 }
@@ -261,5 +273,56 @@ fn bench_world(c: &mut Criterion) {
 }
 
 criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_anchor, bench_model, bench_suite, bench_chaos, bench_sweep, bench_script_steps, bench_queue }
-criterion_group! { name = world; config = Criterion::default().sample_size(10).measurement_time(std::time::Duration::from_secs(60)); targets = bench_world }
+/// A declared world of N default pairs (`pairs_scenario`) with an access switch's uplink pulled
+/// for a minute every two minutes (`faults` times), as `failsim run` runs it: parsed, run with
+/// the trace, every system's views, lanes and metrics — the cost must grow linearly with the
+/// world (issue 23 found it quadratic: every system listed every cable at every changed
+/// instant). `world/declared_1000_pairs_15m` renders the text report as well (142 MB: each
+/// system's status prints the world's DNS table); `world/declared_5000_pairs_1m` stops at the
+/// outcome (its text report would be 3.6 GB). Beside each, the bare heap loop of as many timers
+/// and events (`world/declared_N_bare_heap`).
+fn bench_declared(c: &mut Criterion) {
+    let mut g = c.benchmark_group("world");
+    for (pairs, end, faults, render) in [(1_000usize, "15m", 7usize, Render::Text), (5_000, "1m", 0, Render::Outcome)] {
+        let src = declared_with_faults(pairs, end, faults);
+        let events = failsim::bench::simulate_untraced(&scenario(&src), 1).expect("runs");
+        g.throughput(Throughput::Elements(events));
+        g.bench_function(format!("declared_{pairs}_bare_heap"), |b| b.iter(|| bare_heap_of(black_box(7 * pairs as u64), events)));
+        g.bench_with_input(format!("declared_{pairs}_pairs_{end}"), &src, |b, src| {
+            b.iter(|| {
+                let sc = failsim::parse(std::path::Path::new("pairs.ron"), src).expect("parses");
+                let outcome = failsim::run(&sc, None).expect("runs");
+                match render {
+                    Render::Text => failsim::report::text(&outcome).len(),
+                    Render::Outcome => outcome.timeline.len() + outcome.lanes.len() + outcome.others.len(),
+                }
+            })
+        });
+    }
+    g.finish();
+}
+
+/// How much of `failsim run`'s output a bench produces.
+#[derive(Clone, Copy)]
+enum Render {
+    /// The text report.
+    Text,
+    /// The outcome the reports are written from.
+    Outcome,
+}
+
+/// `pairs_scenario` with `faults` uplinks pulled for a minute each, one every two minutes from
+/// the first (as `examples/pairs.rs --simulate FAULTS`).
+fn declared_with_faults(pairs: usize, end: &str, faults: usize) -> String {
+    let uplinks = pairs.div_ceil(20);
+    let steps: String = (0..faults)
+        .map(|i| {
+            let (at, cable) = (60 + 120 * i as u64, format!("uplink-{}", i % uplinks));
+            format!("(at: \"{at}s\", do: Pull(cable: \"{cable}\")), (at: \"{}s\", do: Plug(cable: \"{cable}\")),", at + 60)
+        })
+        .collect();
+    failsim::bench::pairs_scenario(pairs, end).replacen(&format!("end: \"{end}\")"), &format!("script: [{steps}], end: \"{end}\")"), 1)
+}
+
+criterion_group! { name = world; config = Criterion::default().sample_size(10).measurement_time(std::time::Duration::from_secs(60)); targets = bench_world, bench_declared }
 criterion_main!(benches, world);

@@ -48,7 +48,7 @@ enum Cmd {
         /// Write the SVG timeline alone.
         #[arg(long, value_name = "OUT")]
         svg: Option<PathBuf>,
-        /// Stop a run after this many events per system (default 50000000).
+        /// Stop a run after this many events in all, however many systems it has (default 50000000).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_events: Option<u64>,
         /// Stop a run whose trace passes this many MiB: its records' text and 16 bytes a
@@ -91,7 +91,7 @@ enum Cmd {
         /// Also write JUnit XML: one testcase per scenario.
         #[arg(long, value_name = "OUT")]
         junit: Option<PathBuf>,
-        /// Stop each run after this many events per system (default 50000000).
+        /// Stop each run after this many events in all, however many systems it has (default 50000000).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         max_events: Option<u64>,
         /// Stop a run whose trace passes this many MiB: its records' text and 16 bytes a

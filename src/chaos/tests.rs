@@ -257,8 +257,8 @@ impl Observation for Rogue {
         &self.ledger
     }
 
-    fn lanes(&self, _: &World) -> Vec<crate::ops::LaneSample> {
-        Vec::new()
+    fn lanes(&self, _: &World) -> crate::products::Lanes<'_> {
+        crate::products::Lanes { nodes: Vec::new(), cables: crate::world::Drawn::Nothing, links: Vec::new() }
     }
 
     fn health(&self, _: &World) -> Vec<Problem> {

@@ -2,6 +2,7 @@ use super::ip::Ip;
 use crate::engine::Rng;
 use rand::RngExt;
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub enum RecordSource {
@@ -25,6 +26,8 @@ pub struct DnsRecord {
 #[derive(Clone, Debug, Default)]
 pub struct Dns {
     records: BTreeMap<String, Vec<DnsRecord>>,
+    /// The table as rows, made once while the table stays (see [`Dns::rows`]).
+    rows: OnceLock<Arc<[(String, String)]>>,
 }
 
 impl Dns {
@@ -34,7 +37,16 @@ impl Dns {
             return false;
         }
         entry.push(DnsRecord { addr, source });
+        self.rows.take();
         true
+    }
+
+    /// The table as an operator reads it: each name with its addresses joined by ", ", in name
+    /// order. Made once while the table stays and shared: every system of a world of a thousand
+    /// pairs shows the world's one table, not a copy each.
+    pub fn rows(&self) -> Arc<[(String, String)]> {
+        let row = |(name, rs): (&String, &Vec<DnsRecord>)| (name.clone(), rs.iter().map(|r| r.addr.to_string()).collect::<Vec<_>>().join(", "));
+        Arc::clone(self.rows.get_or_init(|| self.records.iter().map(row).collect()))
     }
 
     pub fn addresses(&self, name: &str) -> Vec<Ip> {

@@ -68,6 +68,10 @@ pub struct Cable {
 pub struct Topology {
     graph: UnGraph<PortId, CableId>,
     hosts: Vec<Host>,
+    /// Each host name's hosts, in id order (names repeat between the regions of systems that
+    /// each laid out a preset): a system binding to a world of thousands of hosts finds each
+    /// of its own by name, not by a scan.
+    host_names: std::collections::BTreeMap<String, Vec<HostId>>,
     ports: Vec<Port>,
     cables: Vec<Cable>,
     /// Component label of each port in the live graph; `DOWN` when the port is down.
@@ -100,6 +104,7 @@ impl Topology {
         Topology {
             graph: UnGraph::default(),
             hosts: Vec::new(),
+            host_names: std::collections::BTreeMap::new(),
             ports: Vec::new(),
             cables: Vec::new(),
             component: Vec::new(),
@@ -151,7 +156,13 @@ impl Topology {
     pub fn add_host(&mut self, name: &str) -> HostId {
         let id = HostId(u16::try_from(self.hosts.len()).expect("host count fits u16"));
         self.hosts.push(Host { name: name.to_string(), powered: true, nics: Vec::new(), forwards: false });
+        self.host_names.entry(name.to_string()).or_default().push(id);
         id
+    }
+
+    /// The hosts named `name`, in id order.
+    pub fn hosts_named(&self, name: &str) -> &[HostId] {
+        self.host_names.get(name).map_or(&[], Vec::as_slice)
     }
 
     fn add_port(&mut self, name: String, kind: PortKind, addrs: Vec<Cidr>) -> PortId {

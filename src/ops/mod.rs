@@ -6,6 +6,7 @@
 use crate::engine::Time;
 use crate::ledger::Summary;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// How serious an alarm is, on one scale for every product (the perceived severities of ITU-T
 /// X.733). Products map their own words onto it; views and reports see only the scale and the
@@ -72,35 +73,51 @@ pub struct AlarmChange {
 /// An alarm console whose active alarms always equal the conditions standing now: products
 /// say which conditions stand, the console raises what is new and clears what has gone — so an
 /// alarm that "clears by itself" needs no extra code, and nothing raises an alarm ad hoc.
+///
+/// Cleared alarms stay in the console's history (reports list every alarm raised) but leave the
+/// set a reconcile scans: its cost follows the active alarms, not every alarm ever raised (a
+/// script pulling and plugging a cable a hundred thousand times stays linear).
 #[derive(Clone, Debug, Default)]
 pub struct Console {
-    alarms: Vec<Alarm>,
+    /// Every alarm raised, in the order raised, cleared ones included.
+    history: Vec<Alarm>,
+    /// The positions in `history` of the active alarms, ascending (the order they were raised).
+    active: Vec<usize>,
 }
 
 impl Console {
+    /// Every alarm raised, in the order raised, cleared ones included.
     pub fn alarms(&self) -> &[Alarm] {
-        &self.alarms
+        &self.history
     }
 
+    /// The active alarms, in the order raised.
     pub fn active(&self) -> impl Iterator<Item = &Alarm> {
-        self.alarms.iter().filter(|a| a.cleared_ms.is_none())
+        self.active.iter().map(|&i| &self.history[i])
     }
 
     /// Brings the console in line with `standing` at `now`; returns what changed (clears first).
     pub fn reconcile(&mut self, standing: &[(Severity, String)], now: Time) -> Vec<AlarmChange> {
         let mut changes = Vec::new();
-        for alarm in self.alarms.iter_mut().filter(|a| a.cleared_ms.is_none()) {
-            if !standing.iter().any(|(s, t)| *s == alarm.severity && *t == alarm.text) {
+        let history = &mut self.history;
+        self.active.retain(|&i| {
+            let alarm = &mut history[i];
+            assert!(alarm.cleared_ms.is_none(), "an active alarm is not cleared: {alarm:?}");
+            let stands = standing.iter().any(|(s, t)| *s == alarm.severity && *t == alarm.text);
+            if !stands {
                 alarm.cleared_ms = Some(now);
                 changes.push(AlarmChange { raised: false, severity: alarm.severity, text: alarm.text.clone() });
             }
-        }
+            stands
+        });
         for (severity, text) in standing {
-            if !self.active().any(|a| a.severity == *severity && a.text == *text) {
+            if !self.active.iter().any(|&i| self.history[i].severity == *severity && self.history[i].text == *text) {
                 changes.push(AlarmChange { raised: true, severity: *severity, text: text.clone() });
-                self.alarms.push(Alarm { severity: *severity, text: text.clone(), raised_ms: now, cleared_ms: None });
+                self.active.push(self.history.len());
+                self.history.push(Alarm { severity: *severity, text: text.clone(), raised_ms: now, cleared_ms: None });
             }
         }
+        assert!(self.active.len() <= standing.len(), "at most the standing conditions are active: {} > {}", self.active.len(), standing.len());
         changes
     }
 
@@ -224,13 +241,47 @@ pub struct NodeLine {
     pub facts: Vec<String>,
 }
 
+/// A table's `(key, value)` rows, shared: every system of a world shows the world's one DNS
+/// table, and a thousand views of it hold one copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rows(pub Arc<[(String, String)]>);
+
+impl std::ops::Deref for Rows {
+    type Target = [(String, String)];
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+/// A change to one view's rows copies them first: the others keep the table they showed.
+impl std::ops::DerefMut for Rows {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<'a> IntoIterator for &'a Rows {
+    type Item = &'a (String, String);
+    type IntoIter = std::slice::Iter<'a, (String, String)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// As the rows themselves: reports and JSON show a list of `[key, value]`.
+impl Serialize for Rows {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_ref().serialize(s)
+    }
+}
+
 /// Everything an operator could look at, at one instant: the status sections of a report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct View {
     pub at_ms: Time,
     pub nodes: Vec<NodeLine>,
     /// Named tables of `(key, value)` rows (the DNS table).
-    pub tables: Vec<(String, Vec<(String, String)>)>,
+    pub tables: Vec<(String, Rows)>,
     /// Alarm consoles by name (one per node, or one for the cluster).
     pub consoles: Vec<(String, Vec<Alarm>)>,
     pub panels: Vec<Panel>,
@@ -257,6 +308,10 @@ mod tests {
         assert_eq!(changes, vec![AlarmChange { raised: false, severity: notice, text: "a".into() }]);
         c.reconcile(&[a.clone(), b], 40);
         assert_eq!(c.alarms().len(), 3, "a raised again is a new line");
+        let lines: Vec<(&str, Option<Time>)> = c.alarms().iter().map(|a| (a.text.as_str(), a.cleared_ms)).collect();
+        assert_eq!(lines, [("a", Some(30)), ("b", None), ("a", None)], "the history keeps every alarm in the order raised");
+        let active: Vec<&str> = c.active().map(|a| a.text.as_str()).collect();
+        assert_eq!(active, ["b", "a"], "the active alarms in the order raised");
         assert_eq!(c.matching("A", None).len(), 1);
         assert_eq!(c.matching("a", Some(major)).len(), 0);
     }

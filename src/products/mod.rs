@@ -46,7 +46,7 @@ use crate::ledger::Ledger;
 use crate::metrics::Sample;
 use crate::ops::View;
 use crate::place::{Place, Refusal};
-use crate::world::{Applied, World, WorldCx, WorldDecl, WorldFault};
+use crate::world::{Applied, Drawn, World, WorldCx, WorldDecl, WorldFault};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::{Debug, Display};
@@ -172,9 +172,10 @@ pub trait Observation: Vocabulary {
     fn sample(&self, world: &World) -> Sample;
     /// The tracked writes.
     fn ledger(&self) -> &Ledger;
-    /// Each timeline lane's state now (nodes, cables, links), typed: what it follows and what
-    /// its state means, beside the product's word for it.
-    fn lanes(&self, world: &World) -> Vec<crate::ops::LaneSample>;
+    /// Each timeline lane's state now, typed (what it follows and what its state means, beside
+    /// the product's word for it): the system's own lanes (nodes, links), and which of the
+    /// world's cables it draws between them (the runner samples those once for every system).
+    fn lanes(&self, world: &World) -> Lanes<'_>;
     /// Whether the text timeline shows this record (the JSON trace keeps all).
     fn shown(_record: &Self::Record) -> bool {
         true
@@ -185,6 +186,28 @@ pub trait Observation: Vocabulary {
     }
     /// What keeps the system from being healthy now (checked after healing).
     fn health(&self, world: &World) -> Vec<Problem>;
+}
+
+/// A system's timeline lanes now: its own, and which of the world's cables it draws. The
+/// cables are the world's: a world of a thousand pairs samples each once, not once a pair.
+#[derive(Clone, Debug)]
+pub struct Lanes<'a> {
+    /// Its nodes' lanes, drawn first.
+    pub nodes: Vec<crate::ops::LaneSample>,
+    /// The world's cables it draws after its nodes, in the world's order.
+    pub cables: Drawn<'a>,
+    /// Its NICs' links, drawn after the cables.
+    pub links: Vec<crate::ops::LaneSample>,
+}
+
+impl Lanes<'_> {
+    /// Every lane of the system in order, the cables sampled from `world` now: what the system
+    /// shows alone.
+    pub fn flatten(self, world: &World) -> Vec<crate::ops::LaneSample> {
+        let cables = world.net().cable_states().filter(|(id, _, _)| self.cables.draws(*id));
+        let cables = cables.map(|(_, name, plugged)| crate::ops::LaneSample::cable(name, plugged));
+        self.nodes.into_iter().chain(cables.collect::<Vec<_>>()).chain(self.links).collect()
+    }
 }
 
 /// How chaos and explore attack the product and judge the result: its own faults, the shape of

@@ -357,7 +357,7 @@ macro_rules! registry {
                     $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Observation>::ledger(s), )*
                 }
             }
-            fn lanes(&self, world: &$crate::world::World) -> Vec<$crate::ops::LaneSample> {
+            fn lanes(&self, world: &$crate::world::World) -> $crate::products::Lanes<'_> {
                 match self {
                     $( $(#[$meta])* Mixed::$variant(s) => <$product as $crate::products::Observation>::lanes(s, world), )*
                 }

@@ -12,6 +12,7 @@ use crate::scenario::{Scenario, Step};
 use crate::world::{Narration, World, WorldCx, WorldDecl, WorldFault};
 use serde::Serialize;
 
+mod lanes;
 mod pinned;
 
 #[derive(Clone, Debug, Serialize)]
@@ -98,41 +99,6 @@ pub struct Lane {
     pub kind: LaneKind,
     /// `(from_ms, to_ms, state)`, contiguous, covering the run.
     pub segments: Vec<(Time, Time, State)>,
-}
-
-/// Builds lanes from samples of every lane's state at the start of each span.
-#[derive(Default)]
-struct LaneRecorder {
-    lanes: Vec<Lane>,
-}
-
-impl LaneRecorder {
-    fn observe(&mut self, at_ms: Time, samples: Vec<LaneSample>) {
-        for (i, LaneSample { name, kind, state }) in samples.into_iter().enumerate() {
-            if i == self.lanes.len() {
-                self.lanes.push(Lane { name, kind, segments: Vec::new() });
-            }
-            let lane = &mut self.lanes[i];
-            assert_eq!(lane.kind, kind, "a lane follows one kind of thing for the whole run");
-            match lane.segments.last_mut() {
-                Some((_, to, s)) if *s == state => *to = at_ms,
-                Some((_, to, _)) => {
-                    *to = at_ms;
-                    lane.segments.push((at_ms, at_ms, state));
-                }
-                None => lane.segments.push((at_ms, at_ms, state)),
-            }
-        }
-    }
-
-    fn finish(mut self, end_ms: Time) -> Vec<Lane> {
-        for lane in &mut self.lanes {
-            if let Some((_, to, _)) = lane.segments.last_mut() {
-                *to = end_ms;
-            }
-        }
-        self.lanes
-    }
 }
 
 /// Everything a run produced.
@@ -234,6 +200,8 @@ pub struct Harness<P> {
     pub systems: Vec<P>,
     /// The systems that handled an event at this instant: only they settle at its end.
     dirty: Vec<bool>,
+    /// How often each system settled: one that did not settle since shows what it showed then.
+    settles: Vec<u64>,
 }
 
 /// The engine's context for a harness of `P`s.
@@ -252,8 +220,8 @@ impl<P: Product> Harness<P> {
         let mut requests = Vec::new();
         let systems: Vec<P> = cfgs.iter().enumerate().map(|(i, cfg)| P::build(cfg, &mut WorldCx::new(cx, i as u16, &mut world, &mut requests))).collect();
         assert!(requests.is_empty(), "a system asks for no fault while it is built");
-        let dirty = vec![true; systems.len()];
-        Harness { world, systems, dirty }
+        let (dirty, settles) = (vec![true; systems.len()], vec![0; systems.len()]);
+        Harness { world, systems, dirty, settles }
     }
 
     /// Applies the faults a system asked for, in order, each between every system's hooks.
@@ -290,8 +258,14 @@ impl<P: Product> Harness<P> {
         self.systems[system].sample(&self.world)
     }
 
+    /// The system's lanes alone, the world's cables it draws among them.
     pub fn lanes(&self, system: usize) -> Vec<LaneSample> {
-        self.systems[system].lanes(&self.world)
+        self.systems[system].lanes(&self.world).flatten(&self.world)
+    }
+
+    /// How many times the system settled (an instant that changed it, or a world fault).
+    pub fn settled(&self, system: usize) -> u64 {
+        self.settles[system]
     }
 
     pub fn eval(&self, system: usize, claim: &P::Claim, now: Time) -> crate::check::Verdict {
@@ -330,6 +304,7 @@ impl<P: Product> Model for Harness<P> {
         let mut requests = Vec::new();
         for (i, system) in self.systems.iter_mut().enumerate() {
             if std::mem::take(&mut self.dirty[i]) {
+                self.settles[i] += 1;
                 system.settle(&mut WorldCx::new(cx, i as u16, &mut self.world, &mut requests));
             }
         }
@@ -462,8 +437,9 @@ impl<'a, P: Registered> Setup<'a, P> {
 
 /// Builds the simulation of the systems with the script scheduled, at t = 0.
 pub fn prepare<P: Registered>(setup: &Setup<'_, P>, script: &[Step], seed: u64, tracing: Tracing) -> Sim<Harness<P>> {
-    let per_system = crate::engine::MAX_EVENTS_PER_RUN;
-    let mut sim = Sim::build(tracing, |cx| Harness::<P>::build(setup, seed, cx)).with_max_events(per_system.saturating_mul(setup.cfgs.len() as u64));
+    // The bound counts the whole run, however many systems the world holds: a world's cost
+    // is bounded by one figure, not by one that grows with its size.
+    let mut sim = Sim::build(tracing, |cx| Harness::<P>::build(setup, seed, cx)).with_max_events(crate::engine::MAX_EVENTS_PER_RUN);
     for step in script {
         let system = setup.index(step.system.as_deref());
         let own = step.action.clone().map(|c| P::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
@@ -481,8 +457,7 @@ pub fn run(scenario: &Scenario, seed: Option<u64>) -> Result<Outcome, RunError> 
 /// The bounds of a run a user may raise (`--max-events`, `--max-trace-mib`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Events per system in the world (a world of a thousand pairs may handle a thousand
-    /// times what one pair may).
+    /// Events in the whole run, however many systems its world holds.
     pub max_events: u64,
     /// The kept trace's bytes: its records' text and `engine::LINE_BYTES` a record.
     pub max_trace_bytes: u64,
@@ -518,9 +493,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tr
     let end = scenario.end.0;
     let setup = Setup::<P>::of(scenario);
     let n = setup.cfgs.len();
-    let mut sim = prepare::<P>(&setup, &scenario.script, seed, tracing)
-        .with_max_events(limits.max_events.saturating_mul(n as u64))
-        .with_max_trace_bytes(limits.max_trace_bytes);
+    let mut sim = prepare::<P>(&setup, &scenario.script, seed, tracing).with_max_events(limits.max_events).with_max_trace_bytes(limits.max_trace_bytes);
     let initial: Vec<View> = (0..n).map(|i| sim.model.view(i, 0)).collect();
     let claims: Vec<(usize, &P::Claim)> = scenario
         .expect
@@ -534,7 +507,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tr
         .collect();
     let mut trackers: Vec<Tracker> = scenario.expect.iter().map(|e| Tracker::new(e.when)).collect();
     let mut metrics: Vec<Recorder> = (0..n).map(|_| Recorder::default()).collect();
-    let mut lanes = LaneRecorder::default();
+    let mut lanes = lanes::LaneRecorder::default();
     let mut verdicts: Vec<Option<crate::check::Verdict>> = vec![None; scenario.expect.len()];
     drive(&mut sim, end, |sim, span| {
         // State only changes at instants that changed something: look again only then.
@@ -543,7 +516,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tr
             for (i, m) in metrics.iter_mut().enumerate() {
                 m.observe(span.from_ms, sim.model.sample(i));
             }
-            lanes.observe(span.from_ms, all_lanes(&sim.model));
+            lanes.observe(span.from_ms, &sim.model);
         }
         for ((tracker, (system, claim)), verdict) in trackers.iter_mut().zip(&claims).zip(&mut verdicts) {
             tracker.observe(span.from_ms, span.to_ms, || verdict.get_or_insert_with(|| sim.model.eval(*system, claim, span.from_ms)).clone());
@@ -652,16 +625,6 @@ fn alarms_raised(view: &View) -> std::collections::BTreeMap<String, u64> {
     alarms
 }
 
-/// Every system's lanes, each lane once (the world's cables appear in every system's list).
-fn all_lanes<P: Product>(h: &Harness<P>) -> Vec<LaneSample> {
-    let mut out = h.lanes(0);
-    let mut seen: std::collections::BTreeSet<String> = out.iter().map(|l| l.name.clone()).collect();
-    for i in 1..h.systems.len() {
-        out.extend(h.lanes(i).into_iter().filter(|l| seen.insert(l.name.clone())));
-    }
-    out
-}
-
 /// The cable graph of a scenario's world at `at_ms` (the script run up to then): for
 /// `failsim graph`.
 pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topology, RunError> {
@@ -677,7 +640,7 @@ pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topolog
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let mut sim = prepare::<P>(&Setup::of(self.0), &self.0.script, self.0.seed, Tracing::Off);
             drive(&mut sim, self.1, |_, _| {})?;
-            let nodes = all_lanes(&sim.model).into_iter().filter(|l| l.kind == LaneKind::Node).map(|l| (l.name, l.state.word)).collect();
+            let nodes = lanes::now(&sim.model).into_iter().filter(|l| l.kind == LaneKind::Node).map(|l| (l.name, l.state.word)).collect();
             Ok((sim.model.world.net().clone(), nodes))
         }
     }
@@ -713,6 +676,44 @@ mod tests {
         branch.run_until(sc.end.0).unwrap();
         assert_eq!(sim.trace().hash(), branch.trace().hash());
         assert_eq!(sim.trace().len(), branch.trace().len());
+    }
+
+    /// Lanes are shown once each, in the order they always were: the first system's nodes, the
+    /// world's cables it draws (all but its preset's scenery: the other presets' scenery too)
+    /// and its links; then each further system's lanes whose names are not shown yet (its own
+    /// scenery, seen by name already, stays out). A pulled cable's lane changes once.
+    #[test]
+    fn lanes_of_several_presets_are_each_shown_once_in_world_order() {
+        let sc = crate::scenario::parse(
+            std::path::Path::new("t.ron"),
+            r#"Scenario(name: "t", doc: "", systems: [(name: "a", system: DataMiner()), (name: "b", system: DataMiner()), (name: "c", system: CheckPoint())],
+                script: [(at: "1m", system: "b", do: Pull(cable: Sync, on: Online))], end: "10m")"#,
+        )
+        .unwrap();
+        let outcome = run(&sc, None).unwrap();
+        let names: Vec<&str> = outcome.lanes.iter().map(|l| l.name.as_str()).collect();
+        let dm = ["DMA-MAIN corporate cable", "DMA-BACKUP corporate cable", "sync cable"];
+        let mut want = vec!["DMA-MAIN", "DMA-BACKUP"];
+        want.extend(dm.iter().chain(&dm).chain(&["client cable", "WAN link", "SMS-PRIMARY cable", "SMS-SECONDARY cable"]));
+        want.extend(["DMA-MAIN NIC Corporate", "DMA-MAIN NIC Sync", "DMA-BACKUP NIC Corporate", "DMA-BACKUP NIC Sync", "SMS-PRIMARY", "SMS-SECONDARY"]);
+        assert_eq!(names, want);
+        // The second "sync cable" is system b's (its region's cables follow system a's).
+        let segments: Vec<Vec<(Time, Time, &str)>> =
+            outcome.lanes.iter().filter(|l| l.name == "sync cable").map(|l| l.segments.iter().map(|(a, b, s)| (*a, *b, s.word.as_str())).collect()).collect();
+        assert_eq!(segments, [vec![(0, sc.end.0, "plugged")], vec![(0, 60_000, "plugged"), (60_000, sc.end.0, "pulled")]]);
+    }
+
+    /// The event bound counts the whole run: three pairs get one bound, not three.
+    #[test]
+    fn the_event_bound_counts_every_system_of_the_run_together() {
+        let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/world-dms-three-pairs.ron"));
+        let sc = crate::scenario::load(path).unwrap();
+        let events = run(&sc, None).unwrap().events;
+        assert_eq!(run_with(&sc, None, Limits { max_events: events, ..Limits::default() }).map(|o| o.events), Ok(events), "a run within its bound ends");
+        let Err(RunError::Overrun(o)) = run_with(&sc, None, Limits { max_events: events - 1, ..Limits::default() }).map(|o| o.events) else {
+            panic!("{} events in all against a bound of {}: the run must stop", events, events - 1)
+        };
+        assert_eq!((o.events, o.limit), (events - 1, crate::engine::Limit::EventsPerRun), "stopped at the run's bound, all systems together");
     }
 
     #[test]

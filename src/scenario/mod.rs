@@ -329,8 +329,8 @@ fn names_a_part(node: &tree::Node) -> bool {
 /// The refusal of an action a system does not support: the one it most likely meant, else those
 /// it does.
 fn unsupported(system: &System, kind: &str, supported: &[&'static str]) -> String {
-    // A word that extends a supported one (`StopDb` beside `Stop`) is another product's action,
-    // not a misspelling: it gets the list.
+    // A word that extends a supported one (another product's action named after one of these)
+    // is not a misspelling: it gets the list.
     match de::closest(kind, supported).filter(|near| !kind.starts_with(near)) {
         Some(near) => format!("{} has no action `{kind}`; did you mean `{near}`?", system.label()),
         None => format!("{} does not support the action `{kind}`; it supports: {}", system.label(), supported.join(", ")),

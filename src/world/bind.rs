@@ -27,7 +27,7 @@ impl Region {
     /// The host named `name` in the region.
     pub fn host(&self, world: &World, name: &str) -> Option<HostId> {
         let (start, end) = self.hosts;
-        (start..end).map(HostId).find(|h| world.net().host(*h).name == name)
+        world.net().hosts_named(name).iter().copied().find(|h| (start..end).contains(&h.0))
     }
 
     /// Host `host`'s NIC named `nic`, in the region.

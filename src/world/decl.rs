@@ -22,7 +22,7 @@ pub const MAX_CABLES: usize = 40_000;
 /// The most ports (NICs and switches together) a world has: port ids are 16-bit.
 pub const MAX_PORTS: usize = u16::MAX as usize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WorldDecl {
     pub hosts: Vec<HostDecl>,
@@ -35,7 +35,42 @@ pub struct WorldDecl {
     /// the built-in layouts' one switch/router).
     #[serde(default = "subnets", skip_serializing_if = "is_subnets")]
     pub routing: Routing,
+    /// Its hosts by name and its addresses, indexed on first use: every system of a world of
+    /// thousands of hosts checks its binding by name and address, in time that does not grow
+    /// with the world. Not part of the declaration (not read, written, compared or shown).
+    #[serde(skip)]
+    indexes: Indexes,
 }
+
+/// The declaration alone, as it always showed.
+impl std::fmt::Debug for WorldDecl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let WorldDecl { hosts, switches, cables, routing, indexes: _ } = self;
+        f.debug_struct("WorldDecl").field("hosts", hosts).field("switches", switches).field("cables", cables).field("routing", routing).finish()
+    }
+}
+
+/// A declaration's index, built once (the builders below reset it; nothing else changes a
+/// declaration after it is read).
+#[derive(Clone, Default)]
+struct Indexes(std::sync::OnceLock<Index>);
+
+#[derive(Clone)]
+struct Index {
+    /// Each host's position, by name (the first one: names are checked unique).
+    hosts: BTreeMap<String, usize>,
+    /// Every address a host's NIC or a switch has.
+    addrs: BTreeSet<Ip>,
+}
+
+/// An index says nothing of the declaration: two declarations are equal whatever they indexed.
+impl PartialEq for Indexes {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Indexes {}
 
 fn subnets() -> Routing {
     Routing::Subnets
@@ -91,11 +126,12 @@ pub enum End {
 impl WorldDecl {
     /// An empty world with flat routing: where a product's preset starts.
     pub fn flat() -> Self {
-        WorldDecl { hosts: Vec::new(), switches: Vec::new(), cables: Vec::new(), routing: Routing::Flat }
+        WorldDecl { hosts: Vec::new(), switches: Vec::new(), cables: Vec::new(), routing: Routing::Flat, indexes: Indexes::default() }
     }
 
     pub fn with_switch(mut self, name: &str, addr: Option<Cidr>) -> Self {
         self.switches.push(SwitchDecl { name: name.into(), addr });
+        self.indexes = Indexes::default();
         self
     }
 
@@ -103,6 +139,7 @@ impl WorldDecl {
     pub fn with_host(mut self, name: &str, nics: &[(&str, Cidr)]) -> Self {
         let nics = nics.iter().map(|(nic, addr)| NicDecl { name: (*nic).into(), addr: *addr, gateway: None }).collect();
         self.hosts.push(HostDecl { name: name.into(), router: false, nics });
+        self.indexes = Indexes::default();
         self
     }
 
@@ -126,7 +163,18 @@ impl End {
 
 impl WorldDecl {
     pub fn host(&self, name: &str) -> Option<&HostDecl> {
-        self.hosts.iter().find(|h| h.name == name)
+        self.index().hosts.get(name).map(|&i| &self.hosts[i])
+    }
+
+    fn index(&self) -> &Index {
+        self.indexes.0.get_or_init(|| {
+            let mut hosts = BTreeMap::new();
+            for (i, h) in self.hosts.iter().enumerate() {
+                hosts.entry(h.name.clone()).or_insert(i);
+            }
+            let nics = self.hosts.iter().flat_map(|h| &h.nics).map(|n| n.addr.addr);
+            Index { hosts, addrs: nics.chain(self.switches.iter().filter_map(|s| s.addr.map(|a| a.addr))).collect() }
+        })
     }
 
     /// How many hosts, ports (NICs and switches) and cables the world lays out.
@@ -147,7 +195,7 @@ impl WorldDecl {
 
     /// Whether some host's NIC or some switch has `ip` as its address (something answers there).
     pub fn holds(&self, ip: Ip) -> bool {
-        self.hosts.iter().flat_map(|h| &h.nics).any(|n| n.addr.addr == ip) || self.switches.iter().any(|s| s.addr.is_some_and(|a| a.addr == ip))
+        self.index().addrs.contains(&ip)
     }
 
     /// Whether the named part a fault is about exists.
@@ -253,11 +301,15 @@ impl WorldDecl {
     }
 
     fn check_cables(&self) -> Result<(), Refusal> {
+        // Each end is looked up by name: indexed once, so a world of thousands of cables checks
+        // in time linear in its size (names are unique: checked before).
+        let hosts: BTreeMap<&str, &HostDecl> = self.hosts.iter().map(|h| (h.name.as_str(), h)).collect();
+        let switches: BTreeSet<&str> = self.switches.iter().map(|s| s.name.as_str()).collect();
         let mut plugged: BTreeMap<&End, &str> = BTreeMap::new();
         for (i, c) in self.cables.iter().enumerate() {
             let at_end = |e: usize, message: String| Refusal::at(Place::of("cables").index(i).field("ends").index(e), format!("cable `{}`: {message}", c.name));
             for (e, end) in [&c.ends.0, &c.ends.1].into_iter().enumerate() {
-                self.check_end(end)
+                self.check_end(end, &hosts, &switches)
                     .map_err(|(part, m)| Refusal::at(Place::of("cables").index(i).field("ends").index(e).index(part), format!("cable `{}`: {m}", c.name)))?;
                 if let End::Nic(host, nic) = end
                     && let Some(first) = plugged.insert(end, &c.name)
@@ -274,11 +326,11 @@ impl WorldDecl {
 
     /// Whether an end's host and NIC, or switch, exist; else the part of the end that does not
     /// (0: the host or the switch, 1: the NIC) and why.
-    fn check_end(&self, end: &End) -> Result<(), (usize, String)> {
+    fn check_end(&self, end: &End, hosts: &BTreeMap<&str, &HostDecl>, switches: &BTreeSet<&str>) -> Result<(), (usize, String)> {
         match end {
-            End::Switch(s) if self.switches.iter().any(|x| &x.name == s) => Ok(()),
+            End::Switch(s) if switches.contains(s.as_str()) => Ok(()),
             End::Switch(s) => Err((0, format!("no switch named `{s}` (switches: {})", list(self.switches.iter().map(|x| &x.name))))),
-            End::Nic(h, n) => match self.host(h) {
+            End::Nic(h, n) => match hosts.get(h.as_str()) {
                 None => Err((0, format!("no host named `{h}` (hosts: {})", list(self.hosts.iter().map(|x| &x.name))))),
                 Some(host) if host.nics.iter().any(|x| &x.name == n) => Ok(()),
                 Some(host) => Err((1, format!("host `{h}` has no NIC `{n}` (its NICs: {})", list(host.nics.iter().map(|x| &x.name))))),
@@ -354,7 +406,25 @@ mod tests {
         let hosts = hosts.iter().map(|(name, nics)| HostDecl { name: (*name).into(), router: false, nics: nics.iter().map(nic).collect() }).collect();
         let switches = switches.iter().map(|(name, addr)| SwitchDecl { name: (*name).into(), addr: addr.map(|a| a.parse().expect("a prefix")) }).collect();
         let cables = cables.iter().map(|(name, a, b)| CableDecl { name: (*name).into(), ends: (a.clone(), b.clone()) }).collect();
-        WorldDecl { hosts, switches, cables, routing: Routing::Subnets }
+        WorldDecl { hosts, switches, cables, routing: Routing::Subnets, indexes: Indexes::default() }
+    }
+
+    /// The index answers what a scan would, is rebuilt when a builder adds a part, and is no
+    /// part of the declaration: equality, `Debug` and serde see the declaration alone.
+    #[test]
+    fn names_and_addresses_answer_as_the_declaration_says_and_the_index_stays_out_of_it() {
+        let w = world(&[("a", &[("n", "10.0.0.1/24", None)]), ("b", &[("n", "10.0.0.2/24", None)])], &[("s", Some("10.0.0.254/24"))], &[]);
+        let fresh = w.clone();
+        assert_eq!(w.host("b").map(|h| h.nics[0].addr.to_string()), Some("10.0.0.2/24".to_string()));
+        assert!(w.host("c").is_none(), "no host c");
+        let holds = |ip: &str| w.holds(ip.parse().expect("an address"));
+        assert_eq!((holds("10.0.0.1"), holds("10.0.0.254"), holds("10.0.0.3")), (true, true, false), "two NICs' and a switch's address, not another");
+        assert_eq!(w, fresh, "an indexed declaration equals its unindexed copy");
+        assert_eq!(format!("{w:?}"), format!("{fresh:?}"));
+        assert_eq!(serde_json::to_string(&w).unwrap(), serde_json::to_string(&fresh).unwrap());
+        let grown = w.with_host("c", &[("n", "10.0.0.3/24".parse().expect("a prefix"))]);
+        assert!(grown.host("c").is_some(), "a host added by a builder is found: the index was rebuilt");
+        assert!(grown.holds("10.0.0.3".parse().expect("an address")));
     }
 
     /// The place of `world`'s refusal, as `--set` paths write it.

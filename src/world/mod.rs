@@ -79,6 +79,27 @@ impl From<Narration> for String {
     }
 }
 
+/// Which of the world's cables a system draws on its timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drawn<'a> {
+    /// None (a product without cables of its own).
+    Nothing,
+    /// Every cable but these (a preset's scenery: the client's cable, the WAN link).
+    AllBut(&'a [CableId]),
+}
+
+impl Drawn<'_> {
+    /// Every cable of the world.
+    pub const ALL: Drawn<'static> = Drawn::AllBut(&[]);
+
+    pub fn draws(self, cable: CableId) -> bool {
+        match self {
+            Drawn::Nothing => false,
+            Drawn::AllBut(hidden) => !hidden.contains(&cable),
+        }
+    }
+}
+
 /// What applying a fault did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Applied {

@@ -755,9 +755,9 @@ impl CheckPoint {
         crate::metrics::Sample::one_way(servers, self.running_actives().count(), claimers)
     }
 
-    /// The state of each timeline lane at this instant: servers and cables.
-    pub fn lanes(&self, world: &World) -> Vec<LaneSample> {
-        let mut out: Vec<LaneSample> = self
+    /// The state of each timeline lane at this instant: servers and the world's cables.
+    pub fn lanes(&self) -> crate::products::Lanes<'_> {
+        let nodes: Vec<LaneSample> = self
             .ids()
             .map(|n| {
                 let s = self.server(n);
@@ -765,8 +765,7 @@ impl CheckPoint {
                 LaneSample::node(self.name(n), word, meaning)
             })
             .collect();
-        out.extend(world.net().cable_states().map(|(_, name, plugged)| LaneSample::cable(name, plugged)));
-        out
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new() }
     }
 }
 

@@ -95,8 +95,8 @@ impl Observation for CheckPoint {
         &self.ledger
     }
 
-    fn lanes(&self, world: &World) -> Vec<crate::ops::LaneSample> {
-        CheckPoint::lanes(self, world)
+    fn lanes(&self, _world: &World) -> crate::products::Lanes<'_> {
+        CheckPoint::lanes(self)
     }
 
     fn health(&self, world: &World) -> Vec<Problem> {

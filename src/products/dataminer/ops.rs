@@ -7,8 +7,9 @@ use crate::db::StartError;
 use crate::engine::{Time, clock};
 use crate::finding::{Problem, ProblemKind};
 use crate::net::Topology;
-use crate::ops::{Column, LaneSample, Level, Meaning, NodeLine, Panel, Severity, View};
-use crate::world::World;
+use crate::ops::{Column, LaneSample, Level, Meaning, NodeLine, Panel, Rows, Severity, View};
+use crate::products::Lanes;
+use crate::world::{Drawn, World};
 
 /// The severities of DataMiner's Alarm Console that failover raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -232,11 +233,10 @@ impl DataMiner {
     /// Status dialog, the records.
     pub fn view(&self, world: &World, at_ms: Time) -> View {
         let nodes = Dma::BOTH.map(|d| self.node_line(world, d)).to_vec();
-        let dns = world.dns().table().iter().map(|(n, rs)| (n.clone(), rs.iter().map(|r| r.addr.to_string()).collect::<Vec<_>>().join(", "))).collect();
         View {
             at_ms,
             nodes,
-            tables: vec![("DNS table".into(), dns)],
+            tables: vec![("DNS table".into(), Rows(world.dns().rows()))],
             consoles: Dma::BOTH.map(|d| (format!("Alarm Console of {}", self.name(d)), self.agent(d).console.alarms().to_vec())).to_vec(),
             panels: vec![self.status_dialog(world.net(), None)],
             writes_label: "Records".into(),
@@ -432,10 +432,11 @@ impl DataMiner {
         }
     }
 
-    /// The state of each timeline lane at this instant: DMAs, cables, NIC links.
-    pub fn lanes(&self, world: &World) -> Vec<LaneSample> {
+    /// The state of each timeline lane at this instant: DMAs, the world's cables but the
+    /// preset's scenery, NIC links.
+    pub fn lanes(&self, world: &World) -> Lanes<'_> {
         let net = world.net();
-        let mut out: Vec<LaneSample> = Dma::BOTH
+        let nodes: Vec<LaneSample> = Dma::BOTH
             .iter()
             .map(|d| {
                 let a = self.agent(*d);
@@ -445,15 +446,14 @@ impl DataMiner {
                 }
             })
             .collect();
-        let drawn = net.cable_states().filter(|(id, _, _)| !self.site.scenery.contains(id));
-        out.extend(drawn.map(|(_, name, plugged)| LaneSample::cable(name, plugged)));
+        let mut links = Vec::new();
         for d in Dma::BOTH {
             for nic in self.agent(d).nics() {
                 let up = net.has_link(self.agent(d).port(nic));
-                out.push(LaneSample::link(format!("{} NIC {}", self.name(d), nic.label()), up));
+                links.push(LaneSample::link(format!("{} NIC {}", self.name(d), nic.label()), up));
             }
         }
-        out
+        Lanes { nodes, cables: Drawn::AllBut(&self.site.scenery), links }
     }
 }
 

@@ -131,7 +131,7 @@ impl Observation for DataMiner {
         &self.ledger
     }
 
-    fn lanes(&self, world: &World) -> Vec<crate::ops::LaneSample> {
+    fn lanes(&self, world: &World) -> crate::products::Lanes<'_> {
         DataMiner::lanes(self, world)
     }
 

@@ -643,14 +643,14 @@ impl Observation for Standalone {
         &self.ledger
     }
 
-    fn lanes(&self, world: &World) -> Vec<LaneSample> {
+    fn lanes(&self, world: &World) -> crate::products::Lanes<'_> {
         let net = world.net();
-        let mut out = vec![LaneSample::node(self.name.clone(), run_word(self.run), run_meaning(self.run))];
-        out.push(LaneSample::link(format!("{} NIC Corporate", self.name), net.has_link(self.corporate)));
+        let nodes = vec![LaneSample::node(self.name.clone(), run_word(self.run), run_meaning(self.run))];
+        let mut links = vec![LaneSample::link(format!("{} NIC Corporate", self.name), net.has_link(self.corporate))];
         if self.acquisition != self.corporate {
-            out.push(LaneSample::link(format!("{} NIC Acquisition", self.name), net.has_link(self.acquisition)));
+            links.push(LaneSample::link(format!("{} NIC Acquisition", self.name), net.has_link(self.acquisition)));
         }
-        out
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::Nothing, links }
     }
 
     fn health(&self, world: &World) -> Vec<Problem> {

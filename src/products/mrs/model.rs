@@ -1120,9 +1120,9 @@ impl ActiveStandby {
         crate::metrics::Sample::one_way(servers, self.actives().count(), claimers)
     }
 
-    /// The state of each timeline lane at this instant: nodes and cables.
-    pub fn lanes(&self, world: &World) -> Vec<LaneSample> {
-        let mut out: Vec<LaneSample> = NodeId::BOTH
+    /// The state of each timeline lane at this instant: nodes and the world's cables.
+    pub fn lanes(&self) -> crate::products::Lanes<'_> {
+        let nodes: Vec<LaneSample> = NodeId::BOTH
             .iter()
             .map(|n| {
                 let node = self.node(*n);
@@ -1130,8 +1130,7 @@ impl ActiveStandby {
                 LaneSample::node(self.name(*n), word, meaning)
             })
             .collect();
-        out.extend(world.net().cable_states().map(|(_, name, plugged)| LaneSample::cable(name, plugged)));
-        out
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new() }
     }
 }
 

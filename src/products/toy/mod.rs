@@ -329,8 +329,8 @@ impl Observation for Toy {
         &self.ledger
     }
 
-    fn lanes(&self, _: &World) -> Vec<LaneSample> {
-        (0..2)
+    fn lanes(&self, _: &World) -> crate::products::Lanes<'_> {
+        let nodes = (0..2)
             .map(|n| {
                 LaneSample::node(
                     self.cfg.names[n].clone(),
@@ -338,7 +338,8 @@ impl Observation for Toy {
                     if self.lit == Some(n) { Meaning::Serving } else { Meaning::Standby },
                 )
             })
-            .collect()
+            .collect();
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::Nothing, links: Vec::new() }
     }
 
     fn health(&self, _: &World) -> Vec<Problem> {
