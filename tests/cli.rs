@@ -88,6 +88,12 @@ fn bounds_that_make_no_sense_are_refused() {
         (vec!["explore", "tests/explore/quiet.ron", "--step", "0s"], "--step must be above 0"),
         (vec!["explore", "tests/explore/quiet.ron", "--until", "100m"], "after the scenario's end"),
         (vec!["explore", "scenarios/world-dms-three-pairs.ron", "--depth", "3"], "make 1499992 combinations; at most 1000000"),
+        // The most instants a grid may have, at depth 3: 1.33 billion combinations, counted (not
+        // listed) and refused before a single one is built or run.
+        (
+            vec!["explore", "tests/explore/quiet.ron", "--depth", "3", "--from", "1s", "--step", "1s", "--until", "100s"],
+            "2000 fault atoms at depth 3 make 1333335000 combinations; at most 1000000",
+        ),
         (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "18446744073709551615ms"], "31 days"),
         (vec!["graph", "scenarios/dm-stop-online.ron", "--at", "13m"], "after the scenario's end"),
     ] {

@@ -51,6 +51,9 @@ fn fault_combinations_at_depth_two_with_pinned_counts() {
     let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 240_000, duration_ms: 120_000 };
     let e = explore(&sc, "tests/explore/quiet.ron", 2, Property::DowntimeAbove(420_000), grid, 2).unwrap();
     assert_eq!((e.atoms, e.combinations_run, e.distinct_states, e.found.len()), (80, 2816, 101, 351));
+    // The visited set: the 2,816 runs reach 1,244 distinct states once every fault has healed
+    // (at 7m); the others continue as a run that reached the state before them did.
+    assert_eq!(e.distinct_states_explored, Some(1244), "pinned, as stateright pins its state counts");
     // Minimal: no breaking combination contains another one.
     let sets: Vec<Vec<&String>> = e.found.iter().map(|f| f.faults.iter().collect()).collect();
     for (i, a) in sets.iter().enumerate() {
@@ -70,6 +73,28 @@ fn the_json_report_of_a_small_scenario() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(v["metrics"]["downtime_ms"].is_u64() && v["trace"].is_array() && v["initial"]["nodes"].is_array());
     snapshots().bind(|| insta::assert_snapshot!("whatif_json_report_cp_roles", json));
+}
+
+/// The visited set changes nothing a run shows: each combination's figures are those of the
+/// combination run alone (its found file replays it from scratch, and breaks the property as
+/// found), and the counts do not depend on which thread reached a state first.
+#[test]
+fn runs_that_merge_in_the_visited_set_give_the_figures_of_a_run_alone() {
+    let sc = load("tests/explore/quiet.ron");
+    let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 120_000, duration_ms: 60_000 };
+    let e = explore(&sc, "tests/explore/quiet.ron", 2, Property::DowntimeAbove(60_000), grid, 2).unwrap();
+    let one = explore(&sc, "tests/explore/quiet.ron", 2, Property::DowntimeAbove(60_000), grid, 1).unwrap();
+    let counts = |e: &failsim::explore::Exploration| (e.combinations_run, e.distinct_states, e.distinct_states_explored, e.found.len());
+    assert_eq!(counts(&e), counts(&one), "one thread or two");
+    assert!(e.distinct_states_explored.unwrap() < e.combinations_run, "runs merged: {:?}", counts(&e));
+    let files = |e: &failsim::explore::Exploration| e.found.iter().map(|f| f.scenario.clone()).collect::<Vec<_>>();
+    assert_eq!(files(&e), files(&one));
+    assert!(!e.found.is_empty(), "{:?}", counts(&e));
+    for f in &e.found {
+        let found = failsim::parse(Path::new("found.ron"), &f.scenario).unwrap();
+        let alone = failsim::run(&found, None).unwrap();
+        assert!(alone.metrics.downtime_ms > 60_000, "{}: {} alone", f.faults.join(" + "), alone.metrics.downtime_ms);
+    }
 }
 
 /// The grid `explore` uses by default: 1m, 2m, 3m, 4m, each fault for 2m.

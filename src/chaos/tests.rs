@@ -181,7 +181,7 @@ impl OwnFault for NoFault {
 }
 
 /// A product that does nothing but misbehave in one way.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 struct Rogue {
     ledger: crate::ledger::Ledger,
     misbehaviour: Misbehaviour,

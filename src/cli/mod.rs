@@ -137,8 +137,9 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
         }
         TableFormat::Csv => out!("{}", explore::resilience::csv(&e.resilience, &e.systems)),
         TableFormat::Text => {
+            let explored = e.distinct_states_explored.map_or(format!("more than {}", explore::MAX_STATES), |n| n.to_string());
             outln!(
-                "{} fault atoms, {} combinations run, {} distinct end states, {} minimal combination(s) break the property",
+                "{} fault atoms, {} combinations run through {explored} distinct states, {} distinct end states, {} minimal combination(s) break the property",
                 e.atoms,
                 e.combinations_run,
                 e.distinct_states,

@@ -272,6 +272,15 @@ impl<M: Model> Sim<M> {
         self.events_handled
     }
 
+    /// Every live event waiting, in the order it will be handled, with its time and timer:
+    /// with the model, all a run's future depends on (see [`EventQueue::live_entries`]).
+    pub fn pending(&self) -> Vec<(Time, Option<TimerId>, M::Event)>
+    where
+        M::Event: Clone,
+    {
+        self.queue.live_entries()
+    }
+
     /// Schedules an event from outside the model (the scenario script, say).
     pub fn schedule_at(&mut self, at: Time, event: M::Event) {
         self.peeked = None;

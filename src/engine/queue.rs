@@ -808,6 +808,22 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     }
 }
 
+impl<E: Clone, O: Order<E> + Clone> EventQueue<E, O> {
+    /// Every live entry in the order it will pop: its time, its timer (`None`: no timer's) and
+    /// its event. What waits is part of a run's state: `explore` fingerprints it. Stale entries
+    /// are left out (they never fire), and so are the sequence numbers: only their order
+    /// decides anything, and every later push comes after them all.
+    pub fn live_entries(&self) -> Vec<(Time, Option<TimerId>, E)> {
+        let mut rest = self.clone();
+        let mut out = Vec::with_capacity(rest.len());
+        while rest.peek_time().is_some() {
+            let q = rest.order.pop_peeked();
+            out.push((q.entry.time, (q.entry.timer != NO_TIMER).then_some(TimerId(q.entry.timer)), q.event));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 impl<T> WheelOrder<T> {
     /// Every invariant of the wheel, checked in full (the tests call it between operations).

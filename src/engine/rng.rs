@@ -1,5 +1,30 @@
 use rand::SeedableRng;
-pub use rand_chacha::ChaCha8Rng as Rng;
+use rand_chacha::ChaCha8Rng;
+
+/// A run's random stream: ChaCha8, drawn from through its methods (`Deref`). Its `Debug` shows
+/// its whole state — seed, stream and word position — where ChaCha8's own hides it: a model
+/// state's fingerprint (`explore`) reads it, and two streams that differ must not print alike.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Rng(ChaCha8Rng);
+
+impl std::ops::Deref for Rng {
+    type Target = ChaCha8Rng;
+    fn deref(&self) -> &ChaCha8Rng {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Rng {
+    fn deref_mut(&mut self) -> &mut ChaCha8Rng {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Debug for Rng {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Rng({:?}, stream {}, word {})", self.0.get_seed(), self.0.get_stream(), self.0.get_word_pos())
+    }
+}
 
 /// A ChaCha8 stream id: the high 32 bits name a block, the low 32 bits a component in it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -63,9 +88,9 @@ impl Streams {
 }
 
 fn stream(seed: u64, id: StreamId) -> Rng {
-    let mut rng = Rng::seed_from_u64(seed);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(id.0);
-    rng
+    Rng(rng)
 }
 
 #[cfg(test)]
@@ -106,6 +131,17 @@ mod tests {
     }
 
     /// Golden values: a dependency bump that changes them must fail loudly (FS-DET).
+    #[test]
+    fn a_streams_debug_shows_where_it_is() {
+        let mut rng = stream(42, StreamId(3));
+        let before = format!("{rng:?}");
+        assert_eq!(before, format!("{:?}", stream(42, StreamId(3))), "one state prints one way");
+        draws(&mut rng);
+        assert_ne!(format!("{rng:?}"), before, "a draw moves the word position");
+        assert_ne!(format!("{:?}", stream(42, StreamId(4))), before, "another stream");
+        assert_ne!(format!("{:?}", stream(43, StreamId(3))), before, "another seed");
+    }
+
     #[test]
     fn golden_draws() {
         assert_eq!(draws(&mut stream(42, StreamId(0))), vec![224, 681, 146, 950, 772, 427, 344, 627]);

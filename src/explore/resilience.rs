@@ -11,13 +11,14 @@
 //! lost records, database downtime, acquisition downtime or degraded time exceed the
 //! baseline's (the world with no failure): a switch that costs none of these is no harm.
 
-use super::{Explorer, Fault, Grid, combinations};
+use super::{Combinations, Explorer, Fault, Grid};
 use crate::action::Command as _;
 use crate::engine::Time;
 use crate::metrics::Metrics;
 use crate::products::Registered;
 use crate::scenario::Scenario;
 use crate::units::Ms;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::BTreeMap;
@@ -127,49 +128,68 @@ impl<P: Registered> Explorer<'_, P> {
     pub(super) fn resilience(&self, atoms: &[Fault], depth: usize, grid: Grid) -> Result<Resilience, String> {
         let workload: Vec<_> = self.scenario.script.iter().filter(|s| s.action.is_workload()).cloned().collect();
         let world = Scenario { script: workload, ..self.scenario.clone() };
-        let baseline: Vec<Harm> = self.run_all(&world, atoms, &[Vec::new()])?.remove(0).metrics.iter().map(Harm::of).collect();
-        let singles: Vec<Vec<usize>> = (0..atoms.len()).map(|i| vec![i]).collect();
-        let single_rows = self.rows(&world, atoms, &singles, &baseline)?;
+        let baseline: Vec<Harm> = self.run_with(&world, atoms, &[], grid)?.metrics.iter().map(Harm::of).collect();
+        let single_rows = self.rows(&world, atoms, Combinations::par(atoms.len(), 1), &baseline, grid)?.0;
         let (pairs, pairs_run) = match depth {
             1 => (Vec::new(), 0),
             _ => {
                 let harmless = harmless_atoms(atoms, &single_rows, &self.setup.names);
-                let candidates: Vec<Vec<usize>> =
-                    combinations(harmless.len(), 2).into_iter().map(|c| vec![harmless[c[0]], harmless[c[1]]]).filter(|c| distinct(atoms, c)).collect();
-                let rows = self.rows(&world, atoms, &candidates, &baseline)?.into_iter().filter(|r| !r.harmed.is_empty()).collect();
-                (rows, candidates.len() as u64)
+                let pairs = Combinations::par(harmless.len(), 2).map(|c| vec![harmless[c[0]], harmless[c[1]]]).filter(|c| distinct(atoms, c));
+                let (rows, run) = self.rows(&world, atoms, pairs, &baseline, grid)?;
+                (rows.into_iter().filter(|r| !r.harmed.is_empty()).collect(), run)
             }
         };
         Ok(Resilience { grid, baseline, singles: single_rows, pairs, pairs_run })
     }
 
     /// Runs each combination on the world and keeps, per set of failures (whatever their
-    /// instants), the worst, sorted by harm.
-    fn rows(&self, world: &Scenario, atoms: &[Fault], combinations: &[Vec<usize>], baseline: &[Harm]) -> Result<Vec<Row>, String> {
-        let ran = self.run_all(world, atoms, combinations)?;
-        let mut worst: BTreeMap<Vec<String>, Row> = BTreeMap::new();
-        for (c, ran) in combinations.iter().zip(ran) {
+    /// instants), the worst, sorted by harm; and how many ran.
+    fn rows(
+        &self,
+        world: &Scenario,
+        atoms: &[Fault],
+        combinations: impl ParallelIterator<Item = Vec<usize>>,
+        baseline: &[Harm],
+        grid: Grid,
+    ) -> Result<(Vec<Row>, u64), String> {
+        let one = |(mut worst, run): (Worst, u64), c: Vec<usize>| -> Result<(Worst, u64), String> {
+            let ran = self.run_with(world, atoms, &c, grid)?;
             let systems: Vec<Harm> = ran.metrics.iter().map(Harm::of).collect();
             let harmed = systems.iter().zip(baseline).enumerate().filter(|(_, (h, b))| h.harms(b)).map(|(i, _)| i).collect();
             // A set of failures, whatever order its atoms came in: sorted by name.
             let mut named: Vec<(String, Time)> = c.iter().map(|&i| (atoms[i].element(&self.setup.names), atoms[i].at_ms)).collect();
             named.sort();
             let (failures, at_ms): (Vec<String>, Vec<Time>) = named.into_iter().unzip();
-            keep_worst(&mut worst, Row { failures, at_ms, systems, harmed });
-        }
-        let mut rows: Vec<Row> = worst.into_values().collect();
+            keep_worst(&mut worst, Row { failures, at_ms, systems, harmed }, c);
+            Ok((worst, run + 1))
+        };
+        let merge = |(mut a, ran_a): (Worst, u64), (b, ran_b): (Worst, u64)| {
+            for (row, c) in b.into_values() {
+                keep_worst(&mut a, row, c);
+            }
+            Ok((a, ran_a + ran_b))
+        };
+        let (worst, run) = self.pool.install(|| combinations.try_fold(|| (Worst::new(), 0), one).try_reduce(|| (Worst::new(), 0), merge))?;
+        let mut rows: Vec<Row> = worst.into_values().map(|(row, _)| row).collect();
         rows.sort_by(|a, b| (Reverse(a.severity()), &a.failures).cmp(&(Reverse(b.severity()), &b.failures)));
-        Ok(rows)
+        Ok((rows, run))
     }
 }
 
+/// Per set of failures, the row of its worst instant and the combination (atoms by index) that
+/// gave it.
+type Worst = BTreeMap<Vec<String>, (Row, Vec<usize>)>;
+
 /// Keeps, for each set of failures, the row of its worst instant; the first instant wins a tie
 /// (the grid runs forward, so that is the earliest).
-fn keep_worst(worst: &mut BTreeMap<Vec<String>, Row>, row: Row) {
+///
+/// The combinations run in parallel, so a tie goes to the combination first in order (the
+/// atoms run forward in time), whichever thread met it first.
+fn keep_worst(worst: &mut Worst, row: Row, c: Vec<usize>) {
     match worst.get(&row.failures) {
-        Some(kept) if kept.severity() >= row.severity() => {}
+        Some((kept, kept_c)) if (kept.severity(), Reverse(kept_c)) >= (row.severity(), Reverse(&c)) => {}
         _ => {
-            worst.insert(row.failures.clone(), row);
+            worst.insert(row.failures.clone(), (row, c));
         }
     }
 }
@@ -358,12 +378,19 @@ mod tests {
     fn a_failure_shows_its_worst_instant_and_the_first_of_a_tie() {
         let base = [Harm::default()];
         let at = |ms, downtime_ms| Row { at_ms: vec![ms], ..row("pull cable isl-1", vec![Harm { downtime_ms, ..Harm::default() }], &base) };
+        let rows = [at(60_000, 5), at(120_000, 9), at(180_000, 9), at(240_000, 1)];
         let mut worst = BTreeMap::new();
-        for r in [at(60_000, 5), at(120_000, 9), at(180_000, 9), at(240_000, 1)] {
-            keep_worst(&mut worst, r);
+        for (i, r) in rows.iter().enumerate() {
+            keep_worst(&mut worst, r.clone(), vec![i]);
         }
-        let kept = &worst[&vec!["pull cable isl-1".to_string()]];
+        let kept = &worst[&vec!["pull cable isl-1".to_string()]].0;
         assert_eq!((kept.at_ms[0], kept.systems[0].downtime_ms), (120_000, 9), "the worst, and of two equally bad the earlier");
+        // Threads meet them in any order: the earlier of a tie still wins.
+        let mut backwards = BTreeMap::new();
+        for (i, r) in rows.iter().enumerate().rev() {
+            keep_worst(&mut backwards, r.clone(), vec![i]);
+        }
+        assert_eq!(backwards[&vec!["pull cable isl-1".to_string()]].0.at_ms, [120_000], "met backwards");
     }
 
     #[test]

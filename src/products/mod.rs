@@ -75,9 +75,11 @@ impl<P: ChaosProfile> Product for P {}
 
 /// The model that runs in a world: built at t = 0, fed script actions and its own events, told
 /// of world faults, settled once per instant that changed it.
-pub trait Model: Clone {
+/// (`Debug`: a state's fingerprint, `explore`'s visited set, prints the model and its waiting
+/// events; every field must show, so two states that print alike have the same future.)
+pub trait Model: Clone + Debug {
     /// What can happen to the product: its timers, and commands from the script.
-    type Event: Clone;
+    type Event: Clone + Debug;
     /// Its typed trace records; their `Display` text is canonical (the trace hash). What the
     /// world says of a fault is one of them.
     type Record: Display + Clone + From<crate::world::Narration>;

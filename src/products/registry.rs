@@ -204,13 +204,13 @@ macro_rules! registry {
         // Each lives once in the harness's list and is reached by every event of its system: a
         // box would add a pointer chase per event to save memory nobody runs short of.
         #[allow(clippy::large_enum_variant)]
-        #[derive(Clone)]
+        #[derive(Clone, Debug)]
         pub enum Mixed {
             $( $(#[$meta])* $variant($product), )*
         }
 
         /// An event of one system of a world of several products.
-        #[derive(Clone)]
+        #[derive(Clone, Debug)]
         pub enum MixedEvent {
             $( $(#[$meta])* $variant(<$product as $crate::products::Model>::Event), )*
         }

@@ -194,7 +194,7 @@ impl Outcome {
 /// the systems read it, and a world fault one of them asks for is applied by the world, once,
 /// with every system's hooks around it (a shared switch fails for every pair on it, FS-MULTI).
 /// Events and records carry the index of their system.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Harness<P> {
     pub world: World,
     pub systems: Vec<P>,

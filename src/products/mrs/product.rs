@@ -16,7 +16,7 @@ use crate::world::{Applied, World, WorldFault};
 use std::marker::PhantomData;
 
 /// What makes the shared pair one particular MRS system: its configuration and its names.
-pub trait Spec: Clone + Send + Sync + 'static {
+pub trait Spec: Clone + std::fmt::Debug + Send + Sync + 'static {
     type Config: PairConfig;
     const LABEL: &'static str;
     /// The name `failsim chaos` knows the default configuration by.
