@@ -604,10 +604,13 @@ fn many_lookups(lookups: u32) -> String {
 }
 
 /// The sizes of the memory cases: `cargo test` runs a debug build, so it takes a quarter of the
-/// lookups and a tenth of the heartbeat's events; the long mode (release) takes them whole.
+/// lookups, a tenth of the heartbeat's events and a minute of the 3,000 pairs; the long mode
+/// (release) takes them whole, and the pairs for 15 minutes.
 struct MemorySizes {
     lookups: u32,
     heartbeat_events: Option<u64>,
+    /// A declared world of 3,000 default pairs runs this long, with its full text report.
+    pairs_end: &'static str,
 }
 
 fn memory_cases(sizes: &MemorySizes) {
@@ -619,6 +622,7 @@ fn memory_cases(sizes: &MemorySizes) {
         write(&format!("eight/lookups-{i}.ron"), &many_lookups(sizes.lookups));
     }
     write("lookups.ron", &many_lookups(sizes.lookups));
+    write("pairs.ron", &failsim::bench::pairs_scenario(3_000, sizes.pairs_end));
 
     // The failing 1 ms heartbeat for a day: it stops at the event limit, having kept a few
     // records, not one an event.
@@ -647,6 +651,12 @@ fn memory_cases(sizes: &MemorySizes) {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("the trace passed 1 MiB") && err.contains("(raise it with --max-trace-mib)"), "{err}");
 
+    // 3,000 pairs on one declared world, with the full text report: linear in the world's size
+    // (its DNS table printed once, not under every system).
+    let (code, out, err) = run_bounded(dir.path(), &["run", "pairs.ron"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out.matches("DNS table:\n").count(), 2, "the world's table once a section, then 'as above'");
+
     // Explore at depth 3 over 100 instants: refused by its count before any is built.
     let (code, _, err) = run_bounded(dir.path(), &["explore", "lookups.ron", "--depth", "3", "--from", "1s", "--step", "1s", "--until", "100s", "-j", "8"]);
     assert_eq!(code, Some(2), "{err}");
@@ -655,14 +665,14 @@ fn memory_cases(sizes: &MemorySizes) {
 
 #[test]
 fn memory_cases_run_within_1_gib() {
-    memory_cases(&MemorySizes { lookups: 250_000, heartbeat_events: Some(5_000_000) });
+    memory_cases(&MemorySizes { lookups: 250_000, heartbeat_events: Some(5_000_000), pairs_end: "1m" });
 }
 
 #[test]
 #[ignore = "the long mode: cargo test --release --test fuzz -- --ignored --nocapture"]
 fn memory_cases_at_full_size_run_within_1_gib() {
     let started = Instant::now();
-    memory_cases(&MemorySizes { lookups: 1_000_000, heartbeat_events: None });
+    memory_cases(&MemorySizes { lookups: 1_000_000, heartbeat_events: None, pairs_end: "15m" });
     println!("long mode, memory cases: all within {MEMORY_CASE_ADDRESS_SPACE_KIB} KiB, in {:.0?}", started.elapsed());
 }
 
