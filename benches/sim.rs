@@ -314,14 +314,7 @@ enum Render {
 /// `pairs_scenario` with `faults` uplinks pulled for a minute each, one every two minutes from
 /// the first (as `examples/pairs.rs --simulate FAULTS`).
 fn declared_with_faults(pairs: usize, end: &str, faults: usize) -> String {
-    let uplinks = pairs.div_ceil(20);
-    let steps: String = (0..faults)
-        .map(|i| {
-            let (at, cable) = (60 + 120 * i as u64, format!("uplink-{}", i % uplinks));
-            format!("(at: \"{at}s\", do: Pull(cable: \"{cable}\")), (at: \"{}s\", do: Plug(cable: \"{cable}\")),", at + 60)
-        })
-        .collect();
-    failsim::bench::pairs_scenario(pairs, end).replacen(&format!("end: \"{end}\")"), &format!("script: [{steps}], end: \"{end}\")"), 1)
+    failsim::bench::pairs_with_faults(pairs, end, faults)
 }
 
 criterion_group! { name = world; config = Criterion::default().sample_size(10).measurement_time(std::time::Duration::from_secs(60)); targets = bench_world, bench_declared }

@@ -11,20 +11,12 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let pairs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
     let end = args.next().unwrap_or_else(|| "1h".into());
-    let mut text = failsim::bench::pairs_scenario(pairs, &end);
     if args.next().as_deref() != Some("--simulate") {
-        print!("{text}");
+        print!("{}", failsim::bench::pairs_scenario(pairs, &end));
         return;
     }
     let faults: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
-    let uplinks = pairs.div_ceil(20);
-    let steps: String = (0..faults)
-        .map(|i| {
-            let (at, cable) = (60 + 120 * i as u64, format!("uplink-{}", i % uplinks));
-            format!("(at: \"{at}s\", do: Pull(cable: \"{cable}\")), (at: \"{}s\", do: Plug(cable: \"{cable}\")),", at + 60)
-        })
-        .collect();
-    text = text.replacen(&format!("end: \"{end}\")"), &format!("script: [{steps}], end: \"{end}\")"), 1);
+    let text = failsim::bench::pairs_with_faults(pairs, &end, faults);
     let started = std::time::Instant::now();
     let scenario = failsim::parse(std::path::Path::new("pairs.ron"), &text).expect("the generated scenario parses");
     let parsed = started.elapsed();

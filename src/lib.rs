@@ -110,6 +110,19 @@ pub mod bench {
         )
     }
 
+    /// [`pairs_scenario`] with `faults` uplinks pulled for a minute each, one every two minutes
+    /// from the first (what a topology change costs at that size).
+    pub fn pairs_with_faults(pairs: usize, end: &str, faults: usize) -> String {
+        let uplinks = pairs.div_ceil(20);
+        let steps: String = (0..faults)
+            .map(|i| {
+                let (at, cable) = (60 + 120 * i as u64, format!("uplink-{}", i % uplinks));
+                format!("(at: \"{at}s\", do: Pull(cable: \"{cable}\")), (at: \"{}s\", do: Plug(cable: \"{cable}\")),", at + 60)
+            })
+            .collect();
+        pairs_scenario(pairs, end).replacen(&format!("end: \"{end}\")"), &format!("script: [{steps}], end: \"{end}\")"), 1)
+    }
+
     /// One chaos run of the system's own profile for `seed`. Returns the events handled.
     pub fn chaos_run(system: &System, seed: u64) -> u64 {
         struct Chaos(u64);
