@@ -444,25 +444,9 @@ fn missing(at: Where, tag: &str, what: &str) -> Problem {
 
 /// " (did you mean `<X>`?)" when a known name is a small edit away (or differs in case only).
 pub fn did_you_mean(word: &str, known: &[&str]) -> String {
-    let best = known.iter().map(|k| (edits(&word.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k)).min();
+    let best = known.iter().map(|k| (crate::scenario::edit_distance(&word.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k)).min();
     match best {
         Some((d, k)) if d <= 2.max(word.len() / 5) => format!(" (did you mean `{k}`?)"),
         _ => String::new(),
     }
-}
-
-/// Levenshtein distance (tags are short: a row of the table at a time).
-fn edits(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
 }

@@ -579,7 +579,7 @@ pub(crate) fn closest(found: &str, expected: &[&'static str]) -> Option<&'static
 }
 
 /// Levenshtein distance over characters (insert, delete, substitute: 1 each).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -3,6 +3,8 @@
 //! and every error points at `file:line:col` with the offending line.
 
 mod de;
+
+pub(crate) use de::edit_distance;
 mod error;
 mod locate;
 pub mod overrides;
