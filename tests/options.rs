@@ -230,3 +230,16 @@ fn a_pair_has_at_most_sixteen_vips() {
     let err = with(16).unwrap_err();
     assert!(err.message.contains("the pair has 17 virtual IPs; at most 16"), "{err:?}");
 }
+
+/// The ping-pong rule (DM-HB-PINGPONG) fires where a buddy refuses to go offline, never for the
+/// other reasons an attempt to go online stops (a NIC to check down): rule coverage counts each
+/// refusal by its typed reason.
+#[test]
+fn only_a_buddys_refusal_fires_the_ping_pong_rule() {
+    let hits = |file: &str| {
+        let o = failsim::run(&failsim::load(std::path::Path::new(file)).unwrap(), None).unwrap();
+        o.rules_fired.iter().find(|(id, _)| id == "DM-HB-PINGPONG").map_or(0, |(_, n)| *n)
+    };
+    assert!(hits("scenarios/dm-hb-pingpong.ron") > 0, "the buddy refuses there");
+    assert_eq!(hits("scenarios/dm-nic-check.ron"), 0, "there every refusal is the NIC check's");
+}

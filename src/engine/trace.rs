@@ -297,6 +297,18 @@ mod tests {
     }
 
     #[test]
+    fn a_bound_set_below_what_is_kept_makes_the_trace_full() {
+        let mut t = Trace::new(Tracing::Keep);
+        t.push(1, "a");
+        let kept = 1 + LINE_BYTES;
+        assert!(!t.clone().with_max_bytes(kept).full(), "exactly what is kept fits");
+        assert!(t.clone().with_max_bytes(kept - 1).full(), "one byte less does not");
+        let mut full = Trace::new(Tracing::Keep).with_max_bytes(1);
+        full.push(1, "a");
+        assert!(full.with_max_bytes(1 << 20).full(), "a raised bound does not undo a crossing");
+    }
+
+    #[test]
     fn records_from_lines_read_back() {
         let r = Records::from_lines([(1, "a", 7), (2, "bc", 0)]);
         assert_eq!(r.iter().collect::<Vec<_>>(), [(1, "a", 7), (2, "bc", 0)]);
