@@ -279,6 +279,8 @@ mod tests {
         t.push(1, "ab");
         t.push(1, "");
         t.push(5, "cde");
+        assert!(!t.is_empty() && !t.records().is_empty(), "records kept");
+        assert!(Trace::<&str>::new(Tracing::Keep).is_empty() && Records::default().is_empty(), "none yet");
         let read: Vec<_> = t.records().iter().collect();
         assert_eq!(read, [(1, "ab", 2), (1, "", 0), (5, "cde", 3)]);
     }

@@ -128,8 +128,11 @@ impl DataMiner {
             if hbs.is_empty() {
                 continue;
             }
-            let failing: Vec<String> =
-                hbs.iter().filter(|h| h.failures > 0).map(|h| format!("{} ({})", self.heartbeat_path(h.cfg), failures_shown(h))).collect();
+            let failing: Vec<String> = hbs
+                .iter()
+                .filter(|h| h.failures > 0)
+                .map(|h| format!("{} ({})", self.heartbeat_path(h.cfg), failures_shown(h.failures, h.max_failures)))
+                .collect();
             if failing.is_empty() { item(label, "Success", String::new()) } else { item(label, "Failing", failing.join("; ")) }
         }
         if a.role == Role::Online {
@@ -477,6 +480,19 @@ fn run_meaning(run: Run) -> Meaning {
 /// A failing path's count as the Status dialog shows it: each failure within the tolerance,
 /// then only that it is past it. What an operator sees changes when the path's state changes,
 /// not at every further failed check (those are counted, not shown or traced; issue 23).
-fn failures_shown(h: &super::HeartbeatState) -> String {
-    if h.failures > h.max_failures { format!("past tolerance: more than {} failures", h.max_failures) } else { format!("{} failures", h.failures) }
+fn failures_shown(failures: u32, max_failures: u32) -> String {
+    if failures > max_failures { format!("past tolerance: more than {max_failures} failures") } else { format!("{failures} failures") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failures_shown;
+
+    #[test]
+    fn a_path_shows_each_failure_within_its_tolerance_then_only_that_it_is_past() {
+        assert_eq!(failures_shown(1, 3), "1 failures");
+        assert_eq!(failures_shown(3, 3), "3 failures", "the last one tolerated is still counted");
+        assert_eq!(failures_shown(4, 3), "past tolerance: more than 3 failures");
+        assert_eq!(failures_shown(19_001, 3), failures_shown(4, 3), "later failures do not change what is shown");
+    }
 }
