@@ -81,7 +81,7 @@ pub(crate) fn run(
     let sc = failsim::apply_overrides(&load(file)?, sets)?;
     let outcome = failsim::run_with(&sc, seed, limits).map_err(|e| run_error(file, &e))?;
     match format {
-        Format::Text => out!("{}", style::report(&report::text(&outcome))),
+        Format::Text => out!("{}", report::text_with(&outcome, style::verdict)),
         Format::Json => outln!("{}", report::json(&outcome)),
     }
     if let Some(path) = html {

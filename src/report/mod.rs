@@ -13,8 +13,31 @@ use crate::runner::{JsonHeader, Outcome, Timeline};
 use crate::units::Ms;
 use std::fmt::Write;
 
+/// What an expectation came to, as the text report words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Held,
+    Failed,
+}
+
+impl Verdict {
+    /// The report's word for it: `ok`, `FAIL`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Held => "ok",
+            Verdict::Failed => "FAIL",
+        }
+    }
+}
+
 /// The text report.
 pub fn text(o: &Outcome) -> String {
+    text_with(o, |v| v.word().to_string())
+}
+
+/// The text report with each expectation's verdict word as `word` writes it (the CLI colours
+/// it); the columns stay where the plain words put them.
+pub fn text_with(o: &Outcome, word: impl Fn(Verdict) -> String) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "failsim: {}", o.name);
     let _ = writeln!(s, "system: {}   seed: {}   end: {}", o.system, o.seed, Ms(o.end_ms));
@@ -50,10 +73,10 @@ pub fn text(o: &Outcome) -> String {
         let ids = if e.system.is_empty() { e.ids.join(", ") } else { format!("{}] [{}", e.ids.join(", "), e.system) };
         match &e.failure {
             None => {
-                let _ = writeln!(s, "  ok    [{ids}] {}: {}", e.when, e.claim);
+                let _ = writeln!(s, "  {}    [{ids}] {}: {}", word(Verdict::Held), e.when, e.claim);
             }
             Some(f) => {
-                let _ = writeln!(s, "  FAIL  [{ids}] {}: {}", e.when, e.claim);
+                let _ = writeln!(s, "  {}  [{ids}] {}: {}", word(Verdict::Failed), e.when, e.claim);
                 let _ = writeln!(s, "          expected: {}\n          actual:   {}\n          at:       {}", f.expected, f.actual, clock(f.at_ms));
             }
         }
