@@ -231,6 +231,8 @@ impl DataMiner {
     /// refusal: it is not recorded again (a heartbeat failing every interval retries at every
     /// check; issue 23 bounds the trace by state changes, not by checks).
     fn refuse(&mut self, dma: Dma, why: &str, refusal: Refusal, forced: bool, cx: &mut Cx<'_, '_>) {
+        assert_eq!(self.agent(dma).role, Role::Offline, "only an offline DMA's attempt is refused");
+        assert!(!forced || refusal != Refusal::BuddyRefuses, "a forced request is not refused by the buddy (DM-HB-PINGPONG)");
         if refusal == Refusal::BuddyRefuses {
             self.fired.fire(Rule::HbPingPong);
         }
@@ -252,6 +254,7 @@ impl DataMiner {
             }
         };
         cx.record(Rec::Role { dma: me, role: Role::Offline.label(), why });
+        assert_eq!(self.agent(dma).role, Role::Offline, "a refused attempt leaves the DMA offline");
     }
 
     /// The first NIC listed in `nics_to_check` that has no link (DM-OPT-NICCHECK); `None`:
