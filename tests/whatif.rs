@@ -216,3 +216,25 @@ fn the_resilience_table_names_database_downtime() {
     assert!(header.contains("db down"), "the column appears where some system has the figure: {header}");
     assert!(!header.contains("polling"), "no agent polls data sources here, so no polling column: {header}");
 }
+
+/// The calls a sweep's progress callback received: (done, total, failing) each time.
+static SWEEP_PROGRESS: std::sync::Mutex<Vec<(u64, u64, u64)>> = std::sync::Mutex::new(Vec::new());
+
+fn record_sweep_progress(done: u64, total: u64, failing: u64) {
+    SWEEP_PROGRESS.lock().unwrap().push((done, total, failing));
+}
+
+#[test]
+fn a_sweep_tells_its_progress_cell_by_cell_with_the_failing_cells_so_far() {
+    let sc = load("scenarios/dm-stop-online.ron");
+    // A 30 s heartbeat detects the stop too late for the file's 1m40s window: one cell fails.
+    let axes = [Axis::parse("heartbeats[*].interval=5s,10s,30s").unwrap()];
+    let cells = sweep::sweep_with_progress(&sc, &axes, 2, Some(record_sweep_progress)).unwrap();
+    let mut calls = SWEEP_PROGRESS.lock().unwrap().clone();
+    calls.sort();
+    let failing = cells.iter().filter(|c| c.held < c.expectations).count() as u64;
+    assert_eq!(calls.iter().map(|c| c.0).collect::<Vec<_>>(), vec![1, 2, 3], "one call a cell, counting up");
+    assert!(calls.iter().all(|c| c.1 == 3), "every call gives the grid's size: {calls:?}");
+    assert_eq!(calls.last().unwrap().2, failing, "the last call counts every failing cell");
+    assert_eq!(failing, 1, "one cell of this sweep fails its expectations, so the count is tested: {cells:?}");
+}

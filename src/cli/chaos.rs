@@ -50,7 +50,7 @@ pub(crate) fn campaign(target: &str, seeds: &str, o: Options) -> Result<Campaign
         check_determinism: o.check_determinism,
         out_dir: Some(out),
         start,
-        hooks: Hooks { progress: progress_shown(), wall_ms: Some(wall_ms), stop: Some(&STOP) },
+        hooks: Hooks { progress: super::progress::shown(), wall_ms: Some(wall_ms), stop: Some(&STOP) },
     })
 }
 
@@ -76,7 +76,6 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 
 static STOP: AtomicBool = AtomicBool::new(false);
 static STARTED: OnceLock<Instant> = OnceLock::new();
-static BAR: OnceLock<indicatif::ProgressBar> = OnceLock::new();
 
 fn wall_ms() -> u64 {
     u64::try_from(STARTED.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
@@ -103,40 +102,6 @@ fn catch_signals() {
     }
 }
 
-/// The progress callback, on a terminal only: indicatif would hide the bar elsewhere anyway,
-/// and a run then pays nothing for it.
-pub(crate) fn progress_shown() -> Option<fn(u64, u64, u64)> {
-    use std::io::IsTerminal;
-    (std::io::stderr().is_terminal() && !super::style::quiet()).then_some(progress as fn(u64, u64, u64))
-}
-
-/// Clears the progress bar, if one was drawn.
-pub(crate) fn finish_progress() {
-    if let Some(bar) = BAR.get() {
-        bar.finish_and_clear();
-    }
-}
-
-/// The progress bar of chaos and explore: bar, percentage, runs done, elapsed time, ETA, rate
-/// and findings so far (indicatif: hidden when stderr is not a terminal).
-pub(crate) fn progress(done: u64, total: u64, findings: u64) {
-    let bar = BAR.get_or_init(|| {
-        let bar = indicatif::ProgressBar::new(total);
-        let style =
-            indicatif::ProgressStyle::with_template("{bar:30} {percent:>3}% {human_pos}/{human_len} runs, {elapsed} elapsed, ETA {eta}, {per_sec}, {msg}")
-                .expect("a valid template");
-        bar.set_style(style);
-        // Elapsed time and ETA move between runs too (a shrink can take a while).
-        bar.enable_steady_tick(std::time::Duration::from_millis(500));
-        // A resumed campaign starts part-way: its rate counts only this session's runs.
-        bar.set_position(done);
-        bar.reset_eta();
-        bar
-    });
-    bar.set_position(done);
-    bar.set_message(format!("{findings} finding(s)"));
-}
-
 /// Runs the campaign, prints the summary and the verdict; exit 1 when a finding is neither
 /// documented nor accepted by the baseline, [`INTERRUPTED`] when a signal stopped it.
 pub(crate) fn run(c: &Campaign, json: bool, gate: Gate<'_>, write_baseline: Option<&Path>) -> Result<u8, String> {
@@ -147,7 +112,7 @@ pub(crate) fn run(c: &Campaign, json: bool, gate: Gate<'_>, write_baseline: Opti
     std::panic::set_hook(Box::new(|_| {}));
     catch_signals();
     let summary = failsim::chaos::run_campaign(c)?;
-    finish_progress();
+    super::progress::finish();
     let dir = c.out_dir.as_deref().unwrap_or(Path::new("."));
     // The folder's summary holds the time of every session a resumed campaign took.
     let saved = SummaryFile::read(&dir.join(store::file_name(&summary.campaign))).ok().filter(|f| f.summary == summary);

@@ -16,6 +16,7 @@ macro_rules! outln {
 
 pub(crate) mod chaos;
 pub(crate) mod diff;
+pub(crate) mod progress;
 pub(crate) mod style;
 
 use crate::{Format, TableFormat};
@@ -100,7 +101,9 @@ pub(crate) fn sweep(file: &Path, vary: &[String], format: TableFormat, svg: Opti
     if svg.is_some() {
         sweep::check_heat_map(&axes, metric)?;
     }
-    let cells = sweep::sweep(&sc, &axes, jobs)?;
+    let cells = sweep::sweep_with_progress(&sc, &axes, jobs, progress::shown());
+    progress::finish();
+    let cells = cells?;
     match format {
         TableFormat::Text => out!("{}", sweep::text(&axes, &cells)),
         TableFormat::Json => outln!("{}", sweep::json(&axes, &cells)),
@@ -119,8 +122,8 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
     let [from, step, until, duration] = grid.map(|g| g.parse::<failsim::Ms>().map(|m| m.0));
     let grid = explore::Grid { from_ms: from?, step_ms: step?, until_ms: until?, duration_ms: duration? };
     clear_found(out)?;
-    let e = explore::explore_with_progress(&sc, &file.display().to_string(), depth, property, grid, jobs, chaos::progress_shown())?;
-    chaos::finish_progress();
+    let e = explore::explore_with_progress(&sc, &file.display().to_string(), depth, property, grid, jobs, progress::shown())?;
+    progress::finish();
     for (i, f) in e.found.iter().enumerate() {
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
     }

@@ -8,6 +8,7 @@ use crate::units::Ms;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The most values one axis may have.
 pub const MAX_AXIS_VALUES: u64 = 10_000;
@@ -119,6 +120,15 @@ fn grid(axes: &[Axis]) -> Vec<Vec<String>> {
 
 /// Runs every cell (with `jobs` threads; the result does not depend on it).
 pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell>, String> {
+    sweep_with_progress(scenario, axes, jobs, None)
+}
+
+/// Told after each cell: cells done, cells in all, and cells whose expectations did not all
+/// hold so far (the CLI draws its progress bar from it; the result does not depend on it).
+pub type Progress = fn(u64, u64, u64);
+
+/// [`sweep`], telling `progress` how far it is.
+pub fn sweep_with_progress(scenario: &Scenario, axes: &[Axis], jobs: usize, progress: Option<Progress>) -> Result<Vec<Cell>, String> {
     let count = axes.iter().try_fold(1u64, |n, a| n.checked_mul(a.values.len() as u64)).filter(|n| *n <= MAX_CELLS);
     if count.is_none() {
         let lengths: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
@@ -137,6 +147,7 @@ pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell
     // of them are in memory at a time (a grid of 10,000 copies of a big file would not fit).
     cells.iter().try_for_each(|values| cell_scenario(values).map(drop))?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build().map_err(|e| e.to_string())?;
+    let tally = Tally { report: progress, total: cells.len() as u64, done: AtomicU64::new(0), failing: AtomicU64::new(0) };
     pool.install(|| {
         cells
             .par_iter()
@@ -144,10 +155,31 @@ pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell
                 let sc = cell_scenario(values)?;
                 // A cell reports figures, not records: it runs without a trace (issue 23).
                 let o = crate::runner::run_untraced(&sc, None, crate::runner::Limits::default()).map_err(|e| format!("cell {}: {e}", values.join(", ")))?;
-                Ok(Cell::of(values, o))
+                let cell = Cell::of(values, o);
+                tally.ran(&cell);
+                Ok(cell)
             })
             .collect()
     })
+}
+
+/// How far a sweep is, shared by its workers (progress only: no result reads it).
+struct Tally {
+    report: Option<Progress>,
+    total: u64,
+    done: AtomicU64,
+    failing: AtomicU64,
+}
+
+impl Tally {
+    fn ran(&self, cell: &Cell) {
+        let failed = u64::from(cell.held < cell.expectations);
+        let failing = self.failing.fetch_add(failed, Ordering::Relaxed) + failed;
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(report) = self.report {
+            report(done, self.total, failing);
+        }
+    }
 }
 
 /// The metrics a table shows, by name (also the names `--metric` accepts).
