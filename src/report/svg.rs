@@ -9,7 +9,8 @@
 //! shape has a `<title>` (a tooltip in browsers). Integer coordinates only.
 
 use crate::engine::{Time, clock};
-use crate::ops::{LaneKind, Level, Meaning, Severity, State};
+use crate::metrics::Metrics;
+use crate::ops::{Alarm, LaneKind, Level, Meaning, Severity, State};
 use crate::runner::{Lane, Outcome};
 use crate::units::Ms;
 use std::fmt::Write;
@@ -23,7 +24,10 @@ const SMALL: i64 = 11;
 const TINY: i64 = 10;
 
 /// The fill and the ink (text color) of a state: one fixed mapping for every product, by what
-/// the state means (the service lane's serving is lighter than a node's).
+/// the state means (the service lane's serving is lighter than a node's). Causes and impacts
+/// are told apart by family: what broke (a pulled cable, a link down; the script's actions are
+/// drawn in the same family) is dark slate, what it did to the service (an outage, a node down,
+/// a split brain) is red and purple; alarms keep their severities' colors.
 pub(crate) fn state_color(kind: LaneKind, meaning: Meaning) -> (&'static str, &'static str) {
     match (kind, meaning) {
         (LaneKind::Service, Meaning::Serving) => ("#a5d6a7", "#1b5e20"),
@@ -31,12 +35,17 @@ pub(crate) fn state_color(kind: LaneKind, meaning: Meaning) -> (&'static str, &'
         (_, Meaning::TakingOver) => ("#f9a825", "#212121"),
         (_, Meaning::Standby) => ("#b0bec5", "#212121"),
         (_, Meaning::Down) => ("#7f1d1d", "#ffffff"),
-        (_, Meaning::Broken) => ("#e53935", "#ffffff"),
+        (_, Meaning::Broken) => (CAUSE, "#ffffff"),
         (_, Meaning::Up) => ("#c8e6c9", "#1b5e20"),
         (_, Meaning::Outage) => ("#c62828", "#ffffff"),
         (_, Meaning::SplitBrain) => ("#6a1b9a", "#ffffff"),
     }
 }
+
+/// The color of causes: what broke, and the script's actions.
+const CAUSE: &str = "#37474f";
+/// The ink of the script's markers and labels (the cause family, darker).
+const ACTION: &str = "#263238";
 
 /// The color of an alarm severity: by its level on the shared scale.
 pub(crate) fn severity_color(s: Severity) -> &'static str {
@@ -102,45 +111,82 @@ fn tick_step(end: Time) -> Time {
     STEPS.iter().copied().find(|s| end / s < 12).unwrap_or_else(|| end.div_ceil(10).max(1))
 }
 
-/// The `service` lane: outages (from the metrics), split brain (when the metrics saw one: where
-/// two node lanes serve at once) and serving otherwise.
-fn service_lane(o: &Outcome, lanes: &[&Lane]) -> Lane {
-    let end = o.end_ms;
+/// The `service` lane of one system: outages (from its metrics), split brain (when its metrics
+/// saw one: where two of its node lanes serve at once) and serving otherwise.
+fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], system: usize) -> Lane {
     let mut cuts: Vec<Time> = vec![0, end];
-    for out in &o.metrics.outages {
+    for out in &m.outages {
         cuts.push(out.from_ms.min(end));
         cuts.extend(out.until_ms.map(|u| u.min(end)));
     }
-    let nodes: Vec<&Lane> = lanes.iter().copied().filter(|l| l.kind == LaneKind::Node).collect();
-    if o.metrics.split_brain_ms > 0 {
+    if m.split_brain_ms > 0 {
         cuts.extend(nodes.iter().flat_map(|l| l.segments.iter().flat_map(|(a, b, _)| [*a, *b])));
     }
     cuts.sort_unstable();
     cuts.dedup();
     let state_at = |t: Time| {
-        if o.metrics.outages.iter().any(|out| out.from_ms <= t && out.until_ms.is_none_or(|u| t < u)) {
-            return "outage";
+        if m.outages.iter().any(|out| out.from_ms <= t && out.until_ms.is_none_or(|u| t < u)) {
+            return State::new("outage", Meaning::Outage);
         }
         let serving = |l: &&&Lane| l.segments.iter().any(|(a, b, s)| *a <= t && t < *b && s.meaning == Meaning::Serving);
-        if o.metrics.split_brain_ms > 0 && nodes.iter().filter(serving).count() > 1 { "split brain" } else { "serving" }
-    };
-    let state = |word: &str| match word {
-        "outage" => State::new(word, Meaning::Outage),
-        "split brain" => State::new(word, Meaning::SplitBrain),
-        _ => State::new(word, Meaning::Serving),
+        match m.split_brain_ms > 0 && nodes.iter().filter(serving).count() > 1 {
+            true => State::new("split brain", Meaning::SplitBrain),
+            false => State::new("serving", Meaning::Serving),
+        }
     };
     let mut segments: Vec<(Time, Time, State)> = Vec::new();
     for w in cuts.windows(2) {
-        let now = state(state_at(w[0]));
+        let now = state_at(w[0]);
         match segments.last_mut() {
             Some((_, to, s)) if *s == now => *to = w[1],
             _ => segments.push((w[0], w[1], now)),
         }
     }
     if segments.is_empty() {
-        segments.push((0, end, state(state_at(0))));
+        segments.push((0, end, state_at(0)));
     }
-    Lane { name: "service".to_string(), kind: LaneKind::Service, segments }
+    Lane { name, kind: LaneKind::Service, system, segments }
+}
+
+/// One system's part of the picture: its service lane, its own lanes and its consoles.
+struct Group<'a> {
+    metrics: &'a Metrics,
+    service: Lane,
+    lanes: Vec<&'a Lane>,
+    consoles: &'a [(String, Vec<Alarm>)],
+}
+
+/// The systems of a run, each with its lanes (in the run's order) and its service lane.
+fn groups(o: &Outcome) -> Vec<Group<'_>> {
+    let first = (o.system_name.as_str(), &o.metrics, o.revised.consoles.as_slice());
+    let others = o.others.iter().map(|s| (s.name.as_str(), &s.metrics, s.revised.consoles.as_slice()));
+    std::iter::once(first)
+        .chain(others)
+        .enumerate()
+        .map(|(i, (name, metrics, consoles))| {
+            let lanes: Vec<&Lane> = o.lanes.iter().filter(|l| l.system == i).collect();
+            let nodes: Vec<&Lane> = lanes.iter().copied().filter(|l| l.kind == LaneKind::Node).collect();
+            let label = if name.is_empty() { "service".to_string() } else { format!("service of {name}") };
+            Group { metrics, service: service_lane(o.end_ms, metrics, label, &nodes, i), lanes, consoles }
+        })
+        .collect()
+}
+
+/// A lane worth its own row: it changed, or it shows something other than a healthy cable or
+/// link. The others are folded into one summary row per system.
+fn changes(lane: &Lane) -> bool {
+    let healthy = |s: &State| s.meaning == Meaning::Up;
+    lane.kind == LaneKind::Node || lane.segments.len() > 1 || !lane.segments.iter().all(|(_, _, s)| healthy(s))
+}
+
+/// A system's lanes split into those drawn in rows of their own and those folded into one
+/// summary row (a single unchanged lane keeps its row: a summary would save nothing).
+fn rows_of<'a>(lanes: &[&'a Lane]) -> (Vec<&'a Lane>, Vec<&'a Lane>) {
+    let (own, folded): (Vec<&Lane>, Vec<&Lane>) = lanes.iter().partition(|l| changes(l));
+    match folded.len() {
+        0 | 1 => (lanes.to_vec(), Vec::new()),
+        _ => (own, folded),
+    }
 }
 
 /// The script's actions with their labels: the trace's `script: …` line when it names the same
@@ -167,22 +213,34 @@ fn actions(o: &Outcome) -> Vec<(Time, String)> {
         .collect()
 }
 
+/// What [`pack`] does with an interval that finds no free row when all rows are taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Overflow {
+    /// Put it in the row that frees first (it may overlap: an alarm's bar, whose text is cut).
+    Reuse,
+    /// Leave it out (a label: it would overlap another; its marker and tooltip stay).
+    Drop,
+}
+
 /// Places intervals `[l, r]` into the first row where they overlap nothing (at most `max`
-/// rows; past that, the row that frees first). Returns each one's row and the number of rows.
-fn pack(items: &[(i64, i64)], gap: i64, max: usize) -> (Vec<usize>, usize) {
+/// rows; past that, as `overflow` says). Returns each one's row and the number of rows.
+fn pack(items: &[(i64, i64)], gap: i64, max: usize, overflow: Overflow) -> (Vec<Option<usize>>, usize) {
     let mut rows: Vec<Vec<(i64, i64)>> = Vec::new();
     let mut out = Vec::with_capacity(items.len());
     for &(l, r) in items {
         let free = rows.iter().position(|row| row.iter().all(|&(a, b)| r + gap < a || b + gap < l));
         let row = match free {
-            Some(i) => i,
+            Some(i) => Some(i),
             None if rows.len() < max => {
                 rows.push(Vec::new());
-                rows.len() - 1
+                Some(rows.len() - 1)
             }
-            None => (0..rows.len()).min_by_key(|&i| rows[i].iter().map(|&(_, b)| b).max().unwrap_or(0)).unwrap_or(0),
+            None if overflow == Overflow::Drop => None,
+            None => Some((0..rows.len()).min_by_key(|&i| rows[i].iter().map(|&(_, b)| b).max().unwrap_or(0)).unwrap_or(0)),
         };
-        rows[row].push((l, r));
+        if let Some(row) = row {
+            rows[row].push((l, r));
+        }
         out.push(row);
     }
     let n = rows.len();
@@ -211,17 +269,18 @@ fn span_text(from: Time, to: Time) -> String {
 
 /// The timeline as a standalone SVG document.
 pub fn timeline(o: &Outcome) -> String {
-    timeline_of(o, &service_lane(o, &o.lanes.iter().collect::<Vec<_>>()))
+    timeline_of(o, &groups(o))
 }
 
-/// The timeline with the `service` lane computed (the legend borrows state names from it).
-fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
+/// The timeline with each system's group computed (the legend borrows state names from them).
+fn timeline_of<'a>(o: &'a Outcome, groups: &'a [Group<'a>]) -> String {
     let end = o.end_ms;
-    let lanes: Vec<&Lane> = o.lanes.iter().collect();
     let actions = actions(o);
 
     // Horizontal layout: lane names right-aligned in a column on the left.
-    let names = std::iter::once(service.name.as_str()).chain(lanes.iter().map(|l| l.name.as_str())).chain(o.revised.consoles.iter().map(|(n, _)| n.as_str()));
+    let names = groups.iter().flat_map(|g| {
+        std::iter::once(g.service.name.as_str()).chain(g.lanes.iter().map(|l| l.name.as_str())).chain(g.consoles.iter().map(|(n, _)| n.as_str()))
+    });
     let label_w = names.map(|n| text_width(n, FONT)).max().unwrap_or(0).clamp(90, 300) + 12;
     let sc = Scale { x0: PAD + label_w, x1: WIDTH - 28, end };
 
@@ -229,7 +288,7 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
     let mut body = String::new();
 
     // Header.
-    let m = &o.metrics;
+    let m = o.total.as_ref().unwrap_or(&o.metrics);
     let opt = |v: Option<Time>| v.map_or("–".to_string(), |v| Ms(v).to_string());
     let headline = format!(
         "downtime {} · outages {} · time to detect {} · time to switch {} · switches {} · split brain {} · writes lost {} · max replication lag {}",
@@ -256,126 +315,52 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
             if x + 4 + w <= WIDTH - 4 { (x, x + 4 + w) } else { (x - 4 - w, x) }
         })
         .collect();
-    let (rows, nrows) = pack(&extents, 6, 8);
+    let (rows, nrows) = pack(&extents, 6, 8, Overflow::Drop);
     let labels_top = y;
     y += nrows as i64 * ROW + 6;
 
-    // Lanes.
+    // Lanes: each system's service lane, its own lanes (the unchanged healthy ones folded into
+    // one row) and its consoles; then the expectations.
     let plot_top = y;
     let mut lanes_svg = String::new();
+    let mut bands = String::new();
     // The legend: one entry per color, naming the states seen in it (in the product's words).
     let mut legend: Vec<(&str, Vec<&str>)> = Vec::new();
-    let draw_lane = |svg: &mut String, y: i64, h: i64, lane: &'a Lane, bold: bool, legend: &mut Vec<(&'static str, Vec<&'a str>)>| {
-        let weight = if bold { " font-weight=\"bold\"" } else { "" };
-        let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{weight}>{}</text>", sc.x0 - 8, y + h / 2 + 4, esc(&lane.name));
-        for (from, to, state) in &lane.segments {
-            let (fill, ink) = state_color(lane.kind, state.meaning);
-            let state = state.word.as_str();
-            match legend.iter_mut().find(|(f, _)| *f == fill) {
-                Some((_, states)) if !states.contains(&state) => states.push(state),
-                Some(_) => {}
-                None => legend.push((fill, vec![state])),
+    let mut severities: Vec<Severity> = Vec::new();
+    for g in groups {
+        let top = y;
+        draw_lane(&mut lanes_svg, &sc, y, 20, &g.service, Weight::Bold, &mut legend);
+        detections(&mut lanes_svg, &sc, y, g.metrics);
+        y += 20 + 10;
+        let (own, folded) = rows_of(&g.lanes);
+        let mut prev: Option<LaneKind> = None;
+        for l in own {
+            let k = l.kind;
+            if prev.is_some_and(|p| p != k) {
+                y += 8;
             }
-            let (xa, xb) = (sc.x(*from), sc.x(*to));
-            let w = (xb - xa).max(1);
-            let _ = writeln!(
-                svg,
-                "<rect x=\"{xa}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"{fill}\"><title>{}: {} {}</title></rect>",
-                esc(&lane.name),
-                esc(state),
-                span_text(*from, *to)
-            );
-            let size = if h >= 24 { FONT } else { SMALL };
-            if text_width(state, size) + 8 <= w {
-                let _ = writeln!(
-                    svg,
-                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{size}\" fill=\"{ink}\" pointer-events=\"none\">{}</text>",
-                    xa + w / 2,
-                    y + h / 2 + size / 3 + 1,
-                    esc(state)
-                );
-            }
+            prev = Some(k);
+            let h = if k == LaneKind::Node { 26 } else { 18 };
+            let weight = if k == LaneKind::Node { Weight::Bold } else { Weight::Normal };
+            draw_lane(&mut lanes_svg, &sc, y, h, l, weight, &mut legend);
+            y += h + 4;
         }
-    };
-    // The service lane, with a mark where each outage was detected.
-    draw_lane(&mut lanes_svg, y, 20, service, true, &mut legend);
-    for out in &m.outages {
-        if let Some(d) = out.detected_ms.filter(|d| *d <= end) {
-            let x = sc.x(d);
-            let _ = writeln!(
-                lanes_svg,
-                "<path d=\"M{} {} L{} {} L{} {} L{} {} Z\" fill=\"#ffffff\" stroke=\"#212121\"><title>outage detected at {} ({} after it began): a node started taking over</title></path>",
-                x,
-                y + 4,
-                x + 6,
-                y + 10,
-                x,
-                y + 16,
-                x - 6,
-                y + 10,
-                clock(d),
-                Ms(d - out.from_ms)
-            );
+        if !folded.is_empty() {
+            y += 8;
+            y += fold(&mut lanes_svg, &sc, y, &folded, &mut legend);
         }
-    }
-    y += 20 + 10;
-    let mut prev: Option<LaneKind> = None;
-    for l in &lanes {
-        let k = l.kind;
-        if prev.is_some_and(|p| p != k) {
+        if !g.consoles.is_empty() {
             y += 8;
         }
-        prev = Some(k);
-        let h = if k == LaneKind::Node { 26 } else { 18 };
-        draw_lane(&mut lanes_svg, y, h, l, k == LaneKind::Node, &mut legend);
-        y += h + 4;
-    }
-
-    // Alarm rows: one per console; alarms in sub-tracks so that standing ones do not overlap.
-    let mut severities: Vec<Severity> = Vec::new();
-    if !o.revised.consoles.is_empty() {
-        y += 8;
-    }
-    for (name, alarms) in &o.revised.consoles {
-        let spans: Vec<(i64, i64)> = alarms.iter().map(|a| (sc.x(a.raised_ms) - 5, sc.x(a.cleared_ms.unwrap_or(end)))).collect();
-        let (tracks, n) = pack(&spans, 2, 8);
-        const TRACK: i64 = 14;
-        let h = (n as i64 * TRACK + 6).max(18);
-        let _ = writeln!(lanes_svg, "<rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{h}\" fill=\"#f5f5f5\"/>", sc.x0, sc.x1 - sc.x0);
-        let _ = writeln!(lanes_svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", sc.x0 - 8, y + h / 2 + 4, esc(name));
-        if alarms.is_empty() {
-            let _ = writeln!(lanes_svg, "<text x=\"{}\" y=\"{}\" font-size=\"{SMALL}\" fill=\"#78909c\">no alarms</text>", sc.x0 + 6, y + h / 2 + 4);
+        for (name, alarms) in g.consoles {
+            y += console(&mut lanes_svg, &sc, y, name, alarms, &mut severities);
         }
-        for (i, (a, track)) in alarms.iter().zip(&tracks).enumerate() {
-            if !severities.contains(&a.severity) {
-                severities.push(a.severity);
-            }
-            let color = severity_color(a.severity);
-            let top = y + 3 + *track as i64 * TRACK;
-            let (xa, xb) = (sc.x(a.raised_ms), sc.x(a.cleared_ms.unwrap_or(end)));
-            let until = a.cleared_ms.map_or(format!("still active at {}", clock(end)), |c| format!("cleared {} (after {})", clock(c), Ms(c - a.raised_ms)));
-            let _ =
-                writeln!(lanes_svg, "<g><title>{} {}: raised {}, {}\n{}</title>", esc(a.severity.label()), esc(name), clock(a.raised_ms), until, esc(&a.text));
-            let _ =
-                writeln!(lanes_svg, "<rect x=\"{xa}\" y=\"{}\" width=\"{}\" height=\"2\" fill=\"{color}\" fill-opacity=\"0.6\"/>", top + 10, (xb - xa).max(1));
-            if a.cleared_ms.is_some() {
-                let _ = writeln!(lanes_svg, "<rect x=\"{}\" y=\"{}\" width=\"2\" height=\"6\" fill=\"{color}\"/>", xb - 1, top + 6);
-            }
-            let _ = writeln!(lanes_svg, "<path d=\"M{} {top} L{} {top} L{xa} {} Z\" fill=\"{color}\"/>", xa - 5, xa + 5, top + 8);
-            // The alarm's text, up to the next alarm on its track (or the end of the plot).
-            let next = (0..alarms.len()).filter(|&j| j != i && tracks[j] == *track && spans[j].0 > spans[i].0).map(|j| spans[j].0).min().unwrap_or(sc.x1);
-            if let Some(text) = fit(&a.text, next - xa - 14, TINY) {
-                let _ = writeln!(
-                    lanes_svg,
-                    "<text x=\"{}\" y=\"{}\" font-size=\"{TINY}\" fill=\"#37474f\" stroke=\"#f5f5f5\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
-                    xa + 8,
-                    top + 8,
-                    esc(&text)
-                );
-            }
-            let _ = writeln!(lanes_svg, "</g>");
-        }
-        y += h + 4;
+        outage_bands(&mut bands, &sc, (top, y), g.metrics);
+        y += 6;
+    }
+    if !o.expectations.is_empty() {
+        y += 4;
+        y += expectations(&mut lanes_svg, &sc, y, o);
     }
     let plot_bottom = y;
 
@@ -401,37 +386,33 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
         }
     }
 
-    // Outage bands behind every lane.
-    let mut bands = String::new();
-    for out in &m.outages {
-        let (xa, xb) = (sc.x(out.from_ms), sc.x(out.until_ms.unwrap_or(end)));
-        let _ = writeln!(
-            bands,
-            "<rect x=\"{xa}\" y=\"{plot_top}\" width=\"{}\" height=\"{}\" fill=\"#c62828\" fill-opacity=\"0.07\"/>",
-            (xb - xa).max(1),
-            plot_bottom - plot_top
-        );
-    }
-
     // Script markers (dashed, over the lanes) and their labels (over everything, with a halo).
     let mut markers = String::new();
     let mut labels = String::new();
     for (((t, label), (l, _)), row) in actions.iter().zip(&extents).zip(&rows) {
         let x = sc.x(*t);
-        let ty = labels_top + *row as i64 * ROW + 11;
         let title = format!("<title>{} {}</title>", clock(*t), esc(label));
+        let Some(row) = row else {
+            // No row is free for its label: the marker alone, with its tooltip.
+            let _ = writeln!(
+                markers,
+                "<line x1=\"{x}\" y1=\"{plot_top}\" x2=\"{x}\" y2=\"{plot_bottom}\" stroke=\"{ACTION}\" stroke-opacity=\"0.75\" stroke-dasharray=\"4 3\">{title}</line>"
+            );
+            continue;
+        };
+        let ty = labels_top + *row as i64 * ROW + 11;
         let _ = writeln!(
             markers,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{plot_bottom}\" stroke=\"#263238\" stroke-opacity=\"0.75\" stroke-dasharray=\"4 3\">{title}</line>",
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{plot_bottom}\" stroke=\"{ACTION}\" stroke-opacity=\"0.75\" stroke-dasharray=\"4 3\">{title}</line>",
             ty - 9
         );
         let (anchor, tx) = if *l == x { ("start", x + 4) } else { ("end", x - 4) };
         let _ = writeln!(
             labels,
-            "<text x=\"{tx}\" y=\"{ty}\" text-anchor=\"{anchor}\" font-size=\"{SMALL}\" fill=\"#263238\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">{}{title}</text>",
+            "<text x=\"{tx}\" y=\"{ty}\" text-anchor=\"{anchor}\" font-size=\"{SMALL}\" fill=\"{ACTION}\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\">{}{title}</text>",
             esc(label)
         );
-        let _ = writeln!(labels, "<circle cx=\"{x}\" cy=\"{}\" r=\"2\" fill=\"#263238\"/>", ty - 9);
+        let _ = writeln!(labels, "<circle cx=\"{x}\" cy=\"{}\" r=\"2\" fill=\"{ACTION}\"/>", ty - 9);
     }
 
     // Legend.
@@ -464,7 +445,7 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
     if !actions.is_empty() {
         let text = "script action";
         let (x, ly) = item(20 + text_width(text, SMALL), &mut x_leg, &mut y_leg);
-        let _ = writeln!(legend_svg, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{ly}\" stroke=\"#263238\" stroke-dasharray=\"4 3\"/>", x + 5, ly - 11, x + 5);
+        let _ = writeln!(legend_svg, "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{ly}\" stroke=\"{ACTION}\" stroke-dasharray=\"4 3\"/>", x + 5, ly - 11, x + 5);
         let _ = writeln!(legend_svg, "<text x=\"{}\" y=\"{ly}\" font-size=\"{SMALL}\">{text}</text>", x + 16);
     }
     if m.outages.iter().any(|o| o.detected_ms.is_some()) {
@@ -482,6 +463,15 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
         );
         let _ = writeln!(legend_svg, "<text x=\"{}\" y=\"{ly}\" font-size=\"{SMALL}\">{text}</text>", x + 16);
     }
+    for (held, shown) in [(true, !o.expectations.is_empty()), (false, o.expectations.iter().any(|e| e.failure.is_some()))] {
+        if !shown {
+            continue;
+        }
+        let (text, color) = if held { ("expectation held (its window)", HELD) } else { ("expectation failed (✗ where)", FAILED) };
+        let (x, ly) = item(20 + text_width(text, SMALL), &mut x_leg, &mut y_leg);
+        let _ = writeln!(legend_svg, "<rect x=\"{x}\" y=\"{}\" width=\"14\" height=\"5\" rx=\"2\" fill=\"{color}\"/>", ly - 7);
+        let _ = writeln!(legend_svg, "<text x=\"{}\" y=\"{ly}\" font-size=\"{SMALL}\">{text}</text>", x + 18);
+    }
     let height = y_leg + 12;
 
     let _ = writeln!(
@@ -495,6 +485,197 @@ fn timeline_of<'a>(o: &'a Outcome, service: &'a Lane) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// How a lane's name is set: a node's and a service lane's in bold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Weight {
+    Normal,
+    Bold,
+}
+
+/// The legend: one entry per color, naming the states seen in it (in the product's words).
+type Legend<'a> = Vec<(&'static str, Vec<&'a str>)>;
+
+fn note_state<'a>(legend: &mut Legend<'a>, fill: &'static str, state: &'a str) {
+    match legend.iter_mut().find(|(f, _)| *f == fill) {
+        Some((_, states)) if !states.contains(&state) => states.push(state),
+        Some(_) => {}
+        None => legend.push((fill, vec![state])),
+    }
+}
+
+/// One lane at `y`, `h` high: its name on the left, a rectangle per segment with its state's
+/// word inside where it fits.
+fn draw_lane<'a>(svg: &mut String, sc: &Scale, y: i64, h: i64, lane: &'a Lane, weight: Weight, legend: &mut Legend<'a>) {
+    let bold = if weight == Weight::Bold { " font-weight=\"bold\"" } else { "" };
+    let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{bold}>{}</text>", sc.x0 - 8, y + h / 2 + 4, esc(&lane.name));
+    for (from, to, state) in &lane.segments {
+        let (fill, ink) = state_color(lane.kind, state.meaning);
+        let word = state.word.as_str();
+        note_state(legend, fill, word);
+        let (xa, xb) = (sc.x(*from), sc.x(*to));
+        let w = (xb - xa).max(1);
+        let _ = writeln!(
+            svg,
+            "<rect x=\"{xa}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"{fill}\"><title>{}: {} {}</title></rect>",
+            esc(&lane.name),
+            esc(word),
+            span_text(*from, *to)
+        );
+        let size = if h >= 24 { FONT } else { SMALL };
+        if text_width(word, size) + 8 <= w {
+            let (x, ty) = (xa + w / 2, y + h / 2 + size / 3 + 1);
+            let _ = writeln!(
+                svg,
+                "<text x=\"{x}\" y=\"{ty}\" text-anchor=\"middle\" font-size=\"{size}\" fill=\"{ink}\" pointer-events=\"none\">{}</text>",
+                esc(word)
+            );
+        }
+    }
+}
+
+/// A mark on a service lane at `y` where each outage was detected.
+fn detections(svg: &mut String, sc: &Scale, y: i64, m: &Metrics) {
+    for out in &m.outages {
+        let Some(d) = out.detected_ms.filter(|d| *d <= sc.end) else { continue };
+        let x = sc.x(d);
+        let after = Ms(d - out.from_ms);
+        let (top, mid, bottom) = (y + 4, y + 10, y + 16);
+        let _ = writeln!(
+            svg,
+            "<path d=\"M{x} {top} L{} {mid} L{x} {bottom} L{} {mid} Z\" fill=\"#ffffff\" stroke=\"#212121\"><title>outage detected at {} ({after} after it began): a node started taking over</title></path>",
+            x + 6,
+            x - 6,
+            clock(d)
+        );
+    }
+}
+
+/// One row for the lanes that never changed and show a healthy cable or link: how many, their
+/// states, their names as far as they fit (all of them in the tooltip). Returns its height.
+fn fold<'a>(svg: &mut String, sc: &Scale, y: i64, lanes: &[&'a Lane], legend: &mut Legend<'a>) -> i64 {
+    const H: i64 = 18;
+    let mut words: Vec<&str> = Vec::new();
+    for (_, _, state) in lanes.iter().flat_map(|l| &l.segments) {
+        if !words.contains(&state.word.as_str()) {
+            words.push(&state.word);
+        }
+    }
+    let (fill, ink) = state_color(LaneKind::Cable, Meaning::Up);
+    words.iter().for_each(|w| note_state(legend, fill, w));
+    let names: Vec<&str> = lanes.iter().map(|l| l.name.as_str()).collect();
+    let label = format!("{} unchanged", lanes.len());
+    let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#546e7a\">{label}</text>", sc.x0 - 8, y + H / 2 + 4);
+    let (w, summary) = (sc.x1 - sc.x0, format!("{} throughout: {}", words.join(" / "), names.join(", ")));
+    let _ = writeln!(svg, "<rect x=\"{}\" y=\"{y}\" width=\"{w}\" height=\"{H}\" fill=\"{fill}\"><title>{}</title></rect>", sc.x0, esc(&summary));
+    if let Some(text) = fit(&summary, w - 12, SMALL) {
+        let _ = writeln!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{SMALL}\" fill=\"{ink}\" pointer-events=\"none\">{}</text>",
+            sc.x0 + 6,
+            y + H / 2 + 4,
+            esc(&text)
+        );
+    }
+    H + 4
+}
+
+/// Outage bands behind a system's rows, from `rows.0` to `rows.1`.
+fn outage_bands(svg: &mut String, sc: &Scale, rows: (i64, i64), m: &Metrics) {
+    for out in &m.outages {
+        let (xa, xb) = (sc.x(out.from_ms), sc.x(out.until_ms.unwrap_or(sc.end)));
+        let (w, h) = ((xb - xa).max(1), rows.1 - rows.0);
+        let _ = writeln!(svg, "<rect x=\"{xa}\" y=\"{}\" width=\"{w}\" height=\"{h}\" fill=\"#c62828\" fill-opacity=\"0.07\"/>", rows.0);
+    }
+}
+
+/// One console's row: alarms in sub-tracks so that standing ones do not overlap, a triangle
+/// where each is raised, a thin bar while it stands, its text up to the next alarm on its
+/// track. Returns its height.
+fn console(svg: &mut String, sc: &Scale, y: i64, name: &str, alarms: &[Alarm], severities: &mut Vec<Severity>) -> i64 {
+    let spans: Vec<(i64, i64)> = alarms.iter().map(|a| (sc.x(a.raised_ms) - 5, sc.x(a.cleared_ms.unwrap_or(sc.end)))).collect();
+    let (tracks, n) = pack(&spans, 2, 8, Overflow::Reuse);
+    let tracks: Vec<usize> = tracks.into_iter().map(|t| t.expect("reused rows place every alarm")).collect();
+    const TRACK: i64 = 14;
+    let h = (n as i64 * TRACK + 6).max(18);
+    let _ = writeln!(svg, "<rect x=\"{}\" y=\"{y}\" width=\"{}\" height=\"{h}\" fill=\"#f5f5f5\"/>", sc.x0, sc.x1 - sc.x0);
+    let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", sc.x0 - 8, y + h / 2 + 4, esc(name));
+    if alarms.is_empty() {
+        let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" font-size=\"{SMALL}\" fill=\"#78909c\">no alarms</text>", sc.x0 + 6, y + h / 2 + 4);
+    }
+    for (i, (a, track)) in alarms.iter().zip(&tracks).enumerate() {
+        if !severities.contains(&a.severity) {
+            severities.push(a.severity);
+        }
+        let color = severity_color(a.severity);
+        let top = y + 3 + *track as i64 * TRACK;
+        let (xa, xb) = (sc.x(a.raised_ms), sc.x(a.cleared_ms.unwrap_or(sc.end)));
+        let until = a.cleared_ms.map_or(format!("still active at {}", clock(sc.end)), |c| format!("cleared {} (after {})", clock(c), Ms(c - a.raised_ms)));
+        let _ = writeln!(svg, "<g><title>{} {}: raised {}, {}\n{}</title>", esc(a.severity.label()), esc(name), clock(a.raised_ms), until, esc(&a.text));
+        let _ = writeln!(svg, "<rect x=\"{xa}\" y=\"{}\" width=\"{}\" height=\"2\" fill=\"{color}\" fill-opacity=\"0.6\"/>", top + 10, (xb - xa).max(1));
+        if a.cleared_ms.is_some() {
+            let _ = writeln!(svg, "<rect x=\"{}\" y=\"{}\" width=\"2\" height=\"6\" fill=\"{color}\"/>", xb - 1, top + 6);
+        }
+        let _ = writeln!(svg, "<path d=\"M{} {top} L{} {top} L{xa} {} Z\" fill=\"{color}\"/>", xa - 5, xa + 5, top + 8);
+        // The alarm's text, up to the next alarm on its track (or the end of the plot).
+        let next = (0..alarms.len()).filter(|&j| j != i && tracks[j] == *track && spans[j].0 > spans[i].0).map(|j| spans[j].0).min().unwrap_or(sc.x1);
+        if let Some(text) = fit(&a.text, next - xa - 14, TINY) {
+            let _ = writeln!(
+                svg,
+                "<text x=\"{}\" y=\"{}\" font-size=\"{TINY}\" fill=\"#37474f\" stroke=\"#f5f5f5\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
+                xa + 8,
+                top + 8,
+                esc(&text)
+            );
+        }
+        let _ = writeln!(svg, "</g>");
+    }
+    h + 4
+}
+
+/// The colors of an expectation's window: held, and failed (neither a cause's nor an impact's).
+const HELD: &str = "#43a047";
+const FAILED: &str = "#d81b60";
+
+/// The expectations' row: each one's window as a bar (a tick for an instant) in sub-tracks,
+/// green where it held, pink with a cross at the failed instant where it did not. Returns its
+/// height.
+fn expectations(svg: &mut String, sc: &Scale, y: i64, o: &Outcome) -> i64 {
+    let spans: Vec<(i64, i64)> = o.expectations.iter().map(|e| (sc.x(e.window.from_ms) - 2, (sc.x(e.window.to_ms) + 2).min(sc.x1 + 1))).collect();
+    let (tracks, n) = pack(&spans, 2, 6, Overflow::Reuse);
+    let tracks: Vec<usize> = tracks.into_iter().map(|t| t.expect("reused rows place every expectation")).collect();
+    const TRACK: i64 = 8;
+    let h = (n as i64 * TRACK + 6).max(18);
+    let failed = o.expectations.iter().filter(|e| e.failure.is_some()).count();
+    let label = if failed == 0 { format!("{} expectations held", o.expectations.len()) } else { format!("{failed} of {} failed", o.expectations.len()) };
+    let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">expectations</text>", sc.x0 - 8, y + h / 2 - 2);
+    let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"{TINY}\" fill=\"#546e7a\">{label}</text>", sc.x0 - 8, y + h / 2 + 10);
+    for ((e, track), (xa, xb)) in o.expectations.iter().zip(&tracks).zip(&spans) {
+        let top = y + 3 + *track as i64 * TRACK;
+        let color = if e.failure.is_some() { FAILED } else { HELD };
+        let ids = e.ids.join(", ");
+        let verdict = e.failure.as_ref().map_or("held".to_string(), |f| format!("FAILED at {}: expected {}, got {}", clock(f.at_ms), f.expected, f.actual));
+        let _ = writeln!(svg, "<g><title>[{}] {} {}: {}</title>", esc(&ids), esc(&e.when), esc(&e.claim), esc(&verdict));
+        let _ = writeln!(svg, "<rect x=\"{}\" y=\"{top}\" width=\"{}\" height=\"5\" rx=\"2\" fill=\"{color}\"/>", xa + 1, (xb - xa - 2).max(3));
+        if let Some(f) = &e.failure {
+            let x = sc.x(f.at_ms);
+            let _ = writeln!(
+                svg,
+                "<path d=\"M{} {} L{} {} M{} {} L{} {}\" stroke=\"{FAILED}\" stroke-width=\"2\"/>",
+                x - 4,
+                top - 2,
+                x + 4,
+                top + 7,
+                x - 4,
+                top + 7,
+                x + 4,
+                top - 2
+            );
+        }
+        let _ = writeln!(svg, "</g>");
+    }
+    h + 4
 }
 
 #[cfg(test)]
@@ -518,7 +699,14 @@ mod tests {
 
     #[test]
     fn packing_staggers_overlapping_labels() {
-        let (rows, n) = pack(&[(0, 100), (50, 150), (120, 200), (210, 300)], 6, 8);
-        assert_eq!((rows, n), (vec![0, 1, 0, 0], 2));
+        let (rows, n) = pack(&[(0, 100), (50, 150), (120, 200), (210, 300)], 6, 8, Overflow::Drop);
+        assert_eq!((rows, n), (vec![Some(0), Some(1), Some(0), Some(0)], 2));
+    }
+
+    #[test]
+    fn past_the_last_row_a_label_is_dropped_and_an_alarm_reuses_the_row_that_frees_first() {
+        let items = [(0, 100), (10, 50), (20, 200)];
+        assert_eq!(pack(&items, 6, 2, Overflow::Drop), (vec![Some(0), Some(1), None], 2));
+        assert_eq!(pack(&items, 6, 2, Overflow::Reuse), (vec![Some(0), Some(1), Some(1)], 2));
     }
 }

@@ -24,18 +24,19 @@ struct Layout {
 impl Layout {
     /// The order the lanes are shown in: the first system's nodes, the cables it draws and its
     /// links; then each further system's, without a name shown already.
-    fn of<P: Product>(h: &Harness<P>) -> (Layout, Vec<LaneSample>) {
+    fn of<P: Product>(h: &Harness<P>) -> (Layout, Vec<(LaneSample, usize)>) {
         let world = &h.world;
-        let mut samples: Vec<LaneSample> = Vec::new();
+        // Each sample with the index of the system that shows it first.
+        let mut samples: Vec<(LaneSample, usize)> = Vec::new();
         let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut layout = Layout { own: Vec::new(), cables: vec![None; world.net().cable_states().count()] };
         for (i, system) in h.systems.iter().enumerate() {
             let lanes = system.lanes(world);
             // The first system shows all of its lanes; the others only names not shown yet.
-            let mut take = |sample: LaneSample, samples: &mut Vec<LaneSample>| {
+            let mut take = |sample: LaneSample, samples: &mut Vec<(LaneSample, usize)>| {
                 let new = seen.insert(sample.name.clone());
                 (i == 0 || new).then(|| {
-                    samples.push(sample);
+                    samples.push((sample, i));
                     samples.len() - 1
                 })
             };
@@ -72,7 +73,7 @@ impl LaneRecorder {
     pub(super) fn observe<P: Product>(&mut self, at_ms: Time, h: &Harness<P>) {
         let Some(layout) = &self.layout else {
             let (layout, samples) = Layout::of(h);
-            self.lanes = samples.into_iter().map(|s| Lane { name: s.name, kind: s.kind, segments: vec![(at_ms, at_ms, s.state)] }).collect();
+            self.lanes = samples.into_iter().map(|(s, system)| Lane { name: s.name, kind: s.kind, system, segments: vec![(at_ms, at_ms, s.state)] }).collect();
             self.plugged = h.world.net().cable_states().map(|(_, _, plugged)| plugged).collect();
             self.epoch = Some(h.world.net().epoch());
             self.settled = (0..h.systems.len()).map(|i| h.settled(i)).collect();
@@ -142,5 +143,5 @@ fn record(lane: &mut Lane, at_ms: Time, sample: LaneSample) {
 
 /// Every lane's state now, in the order a run shows them (`failsim graph`'s node states).
 pub(super) fn now<P: Product>(h: &Harness<P>) -> Vec<LaneSample> {
-    Layout::of(h).1
+    Layout::of(h).1.into_iter().map(|(sample, _)| sample).collect()
 }

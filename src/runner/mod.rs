@@ -22,8 +22,49 @@ pub struct ExpectationResult {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub system: String,
     pub when: String,
+    /// The same window as data: the report draws it, and JSON readers need not parse `when`.
+    pub window: Window,
     pub claim: String,
     pub failure: Option<Failure>,
+}
+
+/// When an expectation is checked, as data: its kind and its first and last instants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Window {
+    pub kind: WindowKind,
+    pub from_ms: Time,
+    pub to_ms: Time,
+}
+
+/// How an expectation's window is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum WindowKind {
+    /// At one instant (`from_ms == to_ms`).
+    At,
+    /// At every instant of the window.
+    During,
+    /// At some instant of the window.
+    Within,
+    /// Over the whole run (the pin, the downtime bound of a repro).
+    Run,
+}
+
+impl Window {
+    /// A scenario's window.
+    pub fn of(when: &crate::check::When) -> Window {
+        let (from_ms, to_ms) = when.range();
+        let kind = match when {
+            crate::check::When::At(_) => WindowKind::At,
+            crate::check::When::During(..) => WindowKind::During,
+            crate::check::When::Within(..) => WindowKind::Within,
+        };
+        Window { kind, from_ms, to_ms }
+    }
+
+    /// The whole run, up to `end_ms`.
+    pub fn run(end_ms: Time) -> Window {
+        Window { kind: WindowKind::Run, from_ms: 0, to_ms: end_ms }
+    }
 }
 
 /// What opens every JSON document failsim prints: the version of its shape (`schema_version`,
@@ -97,6 +138,10 @@ pub struct Lane {
     /// What it follows (the JSON report gives each state's word only, as it always has).
     #[serde(skip)]
     pub kind: LaneKind,
+    /// The index of the system that shows it (0 for the first, and for a one-system run; a
+    /// world's cable is the first system's to draw it), so a report can draw each system apart.
+    #[serde(skip)]
+    pub system: usize,
     /// `(from_ms, to_ms, state)`, contiguous, covering the run.
     pub segments: Vec<(Time, Time, State)>,
 }
@@ -529,6 +574,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tr
             ids: e.ids.clone(),
             system: e.system.clone().unwrap_or_default(),
             when: e.when.to_string(),
+            window: Window::of(&e.when),
             claim: claim_text(&e.that),
             failure: t.finish().err(),
         })
@@ -593,6 +639,7 @@ fn downtime_verdicts(scenario: &Scenario, outcome: &Outcome) -> Vec<ExpectationR
             ids: vec!["FS-REPRO".to_string()],
             system: name.to_string(),
             when: "the whole run".to_string(),
+            window: Window::run(outcome.end_ms),
             claim: format!("Downtime(at most {limit})"),
             failure: (m.downtime_ms > limit.0).then(|| Failure {
                 at_ms: outcome.end_ms,

@@ -12,5 +12,12 @@ pub(super) fn verdict(scenario: &crate::scenario::Scenario, outcome: &Outcome) -
         true => pin.claim(),
         false => format!("{} (this is failsim {})", pin.claim(), crate::pin::VERSION),
     };
-    Some(ExpectationResult { ids: vec!["FS-PIN".into()], system: String::new(), when: "the whole run".into(), claim, failure })
+    Some(ExpectationResult {
+        ids: vec!["FS-PIN".into()],
+        system: String::new(),
+        when: "the whole run".into(),
+        window: super::Window::run(outcome.end_ms),
+        claim,
+        failure,
+    })
 }

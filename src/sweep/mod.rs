@@ -223,11 +223,15 @@ fn is_time(name: &str) -> bool {
 
 /// A metric formatted for people: durations as `6m22s`, counts as numbers, `-` when unset.
 pub fn show(m: &Metrics, name: &str) -> String {
-    match metric(m, name) {
-        None => "-".into(),
-        Some(v) if is_time(name) => Ms(v).to_string(),
-        Some(v) if name == "failed_attempts" => crate::metrics::per_mille(v),
-        Some(v) => v.to_string(),
+    metric(m, name).map_or("-".into(), |v| show_value(v, name))
+}
+
+/// A value of the metric `name` as tables show it.
+fn show_value(v: u64, name: &str) -> String {
+    match name {
+        _ if is_time(name) => Ms(v).to_string(),
+        "failed_attempts" => crate::metrics::per_mille(v),
+        _ => v.to_string(),
     }
 }
 
@@ -314,51 +318,148 @@ pub fn heat_map(axes: &[Axis], cells: &[Cell], name: &str) -> Result<String, Str
         return Err(format!("{} cells for a {}×{} grid", cells.len(), rows.len(), cols.len()));
     }
     let values: Vec<Option<u64>> = cells.iter().map(|c| metric(&c.metrics, name)).collect();
-    let max = values.iter().flatten().copied().max().unwrap_or(0).max(1);
-    let (cw, ch, left, top) = (90u64, 34u64, 140u64, 70u64);
-    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    let scale = Quantiles::of(&values);
+    let labels: Vec<String> = cells.iter().map(|c| show(&c.metrics, name) + if failed(c) { " ✗" } else { "" }).collect();
+    // Every cell as wide as the widest label (about 7 px a character at 12 px), at least 90.
+    let widest = labels.iter().chain(cols.iter()).map(|l| l.chars().count() as u64).max().unwrap_or(0);
+    let cw = (widest * 7 + 16).max(90);
+    let row_w = rows.iter().map(|r| r.chars().count() as u64).max().unwrap_or(0) * 7 + 16;
+    let (ch, left, top) = (34u64, row_w.max(axes[0].path.chars().count() as u64 * 7 + 16).max(100), 90u64);
     let title = format!("{name} by {} (rows) and {} (columns)", axes[0].path, axes[1].path);
+    let grid_bottom = top + ch * rows.len() as u64;
+    let legend = legend(&scale, name, values.iter().any(Option::is_none), cells.iter().any(failed));
     // About 8 px per character of the 14 px title.
-    let w = (left + cw * cols.len() as u64 + 20).max(8 * title.chars().count() as u64 + 20);
-    let h = top + ch * rows.len() as u64 + 20;
+    let w = (left + cw * cols.len() as u64 + 20).max(8 * title.chars().count() as u64 + 20).max(legend.width + 20);
+    let h = grid_bottom + 24 + legend.height;
     let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"12\">\n");
     let _ = writeln!(s, "<rect width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>");
     let _ = writeln!(s, "<text x=\"10\" y=\"24\" font-size=\"14\" font-weight=\"bold\">{}</text>", esc(&title));
+    // Axis titles: the column axis over its values, the row axis over its column of values.
+    let cols_mid = left + cw * cols.len() as u64 / 2;
+    let _ = writeln!(s, "<text x=\"{cols_mid}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\">{} →</text>", top - 34, esc(&axes[1].path));
+    let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-weight=\"bold\">{} ↓</text>", left - 8, top - 10, esc(&axes[0].path));
     for (j, col) in cols.iter().enumerate() {
         let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>", left + cw * j as u64 + cw / 2, top - 10, esc(col));
     }
     for (i, row) in rows.iter().enumerate() {
         let y = top + ch * i as u64;
         let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", left - 8, y + ch / 2 + 4, esc(row));
-        for j in 0..cols.len() {
-            let cell = &cells[i * cols.len() + j];
-            let v = values[i * cols.len() + j];
-            // White (0) to deep red (max), in integer steps.
-            let shade = v.map_or(230, |v| 255 - (v * 200 / max) as u8);
-            let fill = match v {
-                None => "#dddddd".to_string(),
-                Some(_) => format!("#ff{shade:02x}{shade:02x}"),
-            };
-            let label = show(&cell.metrics, name);
+        for (j, col) in cols.iter().enumerate() {
+            let k = i * cols.len() + j;
+            let (cell, (fill, ink)) = (&cells[k], scale.color(values[k]));
             let x = left + cw * j as u64;
+            let (rp, cp) = (esc(&axes[0].path), esc(&axes[1].path));
+            let tip =
+                format!("{rp}={}, {cp}={}: {name} = {}; expectations {}/{}", esc(row), esc(col), esc(&show(&cell.metrics, name)), cell.held, cell.expectations);
+            let _ = writeln!(s, "<rect x=\"{x}\" y=\"{y}\" width=\"{cw}\" height=\"{ch}\" fill=\"{fill}\" stroke=\"#ffffff\"><title>{tip}</title></rect>");
             let _ = writeln!(
                 s,
-                "<rect x=\"{x}\" y=\"{y}\" width=\"{cw}\" height=\"{ch}\" fill=\"{fill}\" stroke=\"#ffffff\"><title>{}={}, {}={}: {} = {}; expectations {}/{}</title></rect>",
-                esc(&axes[0].path),
-                esc(row),
-                esc(&axes[1].path),
-                esc(&cols[j]),
-                esc(name),
-                esc(&label),
-                cell.held,
-                cell.expectations
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{ink}\" pointer-events=\"none\">{}</text>",
+                x + cw / 2,
+                y + ch / 2 + 4,
+                esc(&labels[k])
             );
-            let mark = if cell.held < cell.expectations { " ✗" } else { "" };
-            let _ = writeln!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}{mark}</text>", x + cw / 2, y + ch / 2 + 4, esc(&label));
         }
     }
+    let _ = writeln!(s, "<g transform=\"translate(10,{})\">{}</g>", grid_bottom + 16, legend.svg);
     s += "</svg>\n";
     Ok(s)
+}
+
+/// Whether a cell's expectations did not all hold (its label gets a ✗).
+fn failed(c: &Cell) -> bool {
+    c.held < c.expectations
+}
+
+/// Text escaped for SVG.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The heat map's colors, light to dark, with the ink that reads on each.
+const SHADES: [(&str, &str); 7] = [
+    ("#fff5f0", "#212121"),
+    ("#fee0d2", "#212121"),
+    ("#fcbba1", "#212121"),
+    ("#fc9272", "#212121"),
+    ("#fb6a4a", "#212121"),
+    ("#de2d26", "#ffffff"),
+    ("#a50f15", "#ffffff"),
+];
+/// A cell without the metric.
+const NO_VALUE: (&str, &str) = ("#dddddd", "#212121");
+
+/// A quantile scale: each distinct value's shade is its rank among the distinct values, so a
+/// few small values stay apart beside one large one (a linear scale made them all white).
+struct Quantiles {
+    distinct: Vec<u64>,
+}
+
+impl Quantiles {
+    fn of(values: &[Option<u64>]) -> Quantiles {
+        let mut distinct: Vec<u64> = values.iter().flatten().copied().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        Quantiles { distinct }
+    }
+
+    /// The shade of the `rank`-th distinct value.
+    fn shade(&self, rank: usize) -> usize {
+        match self.distinct.len() {
+            0 | 1 => SHADES.len() / 2,
+            n => rank * (SHADES.len() - 1) / (n - 1),
+        }
+    }
+
+    fn color(&self, value: Option<u64>) -> (&'static str, &'static str) {
+        let rank = value.and_then(|v| self.distinct.binary_search(&v).ok());
+        rank.map_or(NO_VALUE, |r| SHADES[self.shade(r)])
+    }
+}
+
+/// The legend's markup and size.
+struct Legend {
+    svg: String,
+    width: u64,
+    height: u64,
+}
+
+/// The legend: each shade used with the lowest value it shows, how the scale is read, the grey
+/// of a cell without the value, and what ✗ means.
+fn legend(scale: &Quantiles, name: &str, no_value: bool, any_failed: bool) -> Legend {
+    let mut svg = String::new();
+    let mut x = 0u64;
+    let _ = write!(svg, "<text x=\"0\" y=\"12\" font-weight=\"bold\">scale</text>");
+    x += 50;
+    let mut last = None;
+    for (rank, v) in scale.distinct.iter().enumerate() {
+        let shade = scale.shade(rank);
+        if last == Some(shade) {
+            continue;
+        }
+        last = Some(shade);
+        let label = show_value(*v, name);
+        let (fill, _) = SHADES[shade];
+        let _ = write!(
+            svg,
+            "<rect x=\"{x}\" y=\"0\" width=\"14\" height=\"14\" fill=\"{fill}\" stroke=\"#90a4ae\"/><text x=\"{}\" y=\"12\">{}</text>",
+            x + 18,
+            esc(&format!("≥ {label}"))
+        );
+        x += 18 + label.chars().count() as u64 * 7 + 30;
+    }
+    let mut notes = vec!["shades by rank among the distinct values (a quantile scale)".to_string()];
+    if no_value {
+        notes.push("grey: no value in this cell".to_string());
+    }
+    if any_failed {
+        notes.push("✗: the scenario's expectations did not all hold in this cell".to_string());
+    }
+    let width = x.max(notes.iter().map(|n| n.chars().count() as u64 * 7).max().unwrap_or(0));
+    for (i, n) in notes.iter().enumerate() {
+        let _ = write!(svg, "<text x=\"0\" y=\"{}\" font-size=\"11\" fill=\"#455a64\">{}</text>", 32 + 16 * i as u64, esc(n));
+    }
+    Legend { svg, width, height: 24 + 16 * notes.len() as u64 }
 }
 
 #[cfg(test)]
@@ -373,6 +474,17 @@ mod tests {
         assert!(Axis::parse("a").is_err());
         assert!(Axis::parse("a=1..5").is_err());
         assert!(Axis::parse("a=5..1/1").is_err());
+    }
+
+    #[test]
+    fn the_heat_maps_scale_ranks_values_so_small_ones_stay_apart() {
+        let scale = Quantiles::of(&[Some(1), Some(2), Some(1_000_000), None, Some(2)]);
+        assert_eq!(scale.distinct, vec![1, 2, 1_000_000]);
+        let (small, next, big) = (scale.color(Some(1)), scale.color(Some(2)), scale.color(Some(1_000_000)));
+        assert_eq!((small, big), (SHADES[0], SHADES[SHADES.len() - 1]), "the lowest and highest values take the scale's ends");
+        assert_eq!(next, SHADES[SHADES.len() / 2], "2 is the middle rank, not lost beside 1,000,000 as a linear scale would lose it");
+        assert_eq!(scale.color(None), NO_VALUE);
+        assert_eq!(Quantiles::of(&[Some(7)]).color(Some(7)), SHADES[SHADES.len() / 2], "one value: the middle shade");
     }
 
     #[test]
