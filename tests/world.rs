@@ -82,6 +82,22 @@ fn the_graph_of_a_world_shows_each_systems_roles() {
     assert!(dot.contains(r#"label="ops-pc";"#), "a host no system speaks of has no role");
 }
 
+#[test]
+fn the_graph_of_a_world_of_several_systems_groups_each_systems_hosts() {
+    let sc = failsim::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/world-dms-three-pairs.ron")).unwrap();
+    let (topology, roles) = failsim::world_at(&sc, 0).unwrap();
+    let dot = failsim::report::dot::graph_with_roles(&topology, &roles);
+    for (k, (pair, hosts)) in [("pair-1", ["dma-1a", "dma-1b"]), ("pair-2", ["dma-2a", "dma-2b"]), ("pair-3", ["dma-3a", "dma-3b"])].iter().enumerate() {
+        let group = dot.split(&format!("subgraph cluster_system_{k} {{")).nth(1).unwrap_or_else(|| panic!("{pair} has a group: {dot}"));
+        let group = &group[..group.find("\n  }\n").expect("the group closes")];
+        assert!(group.contains(&format!("label=\"{pair}\";")), "group {k} is {pair}: {group}");
+        for host in hosts {
+            assert!(group.contains(&format!("label=\"{host}\\n(")), "{host} is in {pair}'s group: {group}");
+        }
+    }
+    assert!(!dot.contains("cluster_system_3") && dot.contains("subgraph cluster_legend {"), "three groups and a legend: {dot}");
+}
+
 /// The world and system of `scenarios/<file>`, with `patch` applied to its text, run with
 /// another script and other expectations.
 fn scenario_with(file: &str, patch: (&str, &str), script_and_expect: &str) -> failsim::Outcome {

@@ -9,45 +9,64 @@
 //! - one edge per cable, labelled with its name: solid green when plugged with both ends up,
 //!   dashed red "pulled" when unplugged, grey when an end is down.
 //!
-//! Everything is written in index order (hosts, their NICs, switches, cables), so the same
-//! topology gives the same bytes.
+//! - in a world of several systems, each system's hosts inside one `cluster_system_N` (label:
+//!   the system's name); the world's own hosts (routers, clients, servers) outside them;
+//! - a `cluster_legend` that draws each kind of cable and port state once.
+//!
+//! Everything is written in index order (systems in declaration order, hosts, their NICs,
+//! switches, cables), so the same topology gives the same bytes.
 
-use crate::net::{Port, PortId, PortKind, Topology};
+use crate::net::{HostId, Port, PortId, PortKind, Topology};
 use std::fmt::Write;
 
 const GREEN: &str = "darkgreen";
 const RED: &str = "red";
 const GREY: &str = "grey55";
 
+/// A node of a system with its state then: a DMA's Failover Status, an MRS node's role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    /// The node's (host's) name.
+    pub node: String,
+    /// Its state, in its product's words.
+    pub state: String,
+    /// The system it belongs to ("" for a scenario's one system).
+    pub system: String,
+}
+
 /// The topology as a DOT `graph`.
 pub fn graph(t: &Topology) -> String {
     graph_with_roles(t, &[])
 }
 
-/// The topology, each host labelled with the state a system gives it (`(name, state)` pairs: a
-/// DMA's Failover Status, an MRS node's role), where one does.
-pub fn graph_with_roles(t: &Topology, roles: &[(String, String)]) -> String {
+/// The topology, each host labelled with the state a system gives it, and grouped with its
+/// system's other hosts when the world has several systems.
+pub fn graph_with_roles(t: &Topology, roles: &[Role]) -> String {
     let mut s = String::new();
     s.push_str("graph failsim {\n");
     s.push_str("  graph [rankdir=LR, fontname=\"Helvetica\", nodesep=0.4, ranksep=1.2];\n");
     s.push_str("  node [fontname=\"Helvetica\", fontsize=11];\n");
     s.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
-    for (hid, host) in t.hosts() {
-        let _ = writeln!(s, "\n  subgraph cluster_{} {{", hid.0);
-        let role = roles.iter().find(|(name, _)| *name == host.name).map(|(_, state)| state.as_str());
-        if host.powered {
-            let label = role.map_or(host.name.clone(), |r| format!("{}\n({r})", host.name));
-            let _ = writeln!(s, "    label={};", quote(&label));
-            s.push_str("    style=rounded;\n    color=black;\n");
-        } else {
-            let _ = writeln!(s, "    label={};", quote(&format!("{}\n(no power)", host.name)));
-            let _ = writeln!(s, "    style=\"rounded,dashed\";\n    color={GREY};\n    fontcolor={GREY};");
+    let mut systems: Vec<&str> = Vec::new();
+    for r in roles.iter().filter(|r| !r.system.is_empty()) {
+        if !systems.contains(&r.system.as_str()) {
+            systems.push(&r.system);
         }
-        for &nic in &host.nics {
-            s.push_str("    ");
-            nic_node(&mut s, t, nic);
+    }
+    let role_of = |host: &str| roles.iter().find(|r| r.node == host);
+    for (k, system) in systems.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "\n  subgraph cluster_system_{k} {{\n    label={};\n    style=\"rounded,filled\";\n    fillcolor=\"#f5f7fa\";\n    color=\"#90a4ae\";",
+            quote(system)
+        );
+        for (hid, host) in t.hosts().filter(|(_, h)| role_of(&h.name).is_some_and(|r| r.system == *system)) {
+            host_cluster(&mut s, t, hid, role_of(&host.name), "    ");
         }
         s.push_str("  }\n");
+    }
+    for (hid, host) in t.hosts().filter(|(_, h)| role_of(&h.name).is_none_or(|r| r.system.is_empty())) {
+        host_cluster(&mut s, t, hid, role_of(&host.name), "  ");
     }
     let switches: Vec<(PortId, &Port)> = t.ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })).collect();
     if !switches.is_empty() {
@@ -78,9 +97,46 @@ pub fn graph_with_roles(t: &Topology, roles: &[(String, String)]) -> String {
         };
         let _ = writeln!(s, "  {} -- {} [label={}, {attrs}];", node(a), node(b), quote(&label));
     }
+    s.push_str(LEGEND);
     s.push_str("}\n");
     s
 }
+
+/// One host as a cluster of its NICs, labelled with its role (or "(no power)"), at `indent`.
+fn host_cluster(s: &mut String, t: &Topology, id: HostId, role: Option<&Role>, indent: &str) {
+    let host = t.host(id);
+    let _ = writeln!(s, "\n{indent}subgraph cluster_{} {{", id.0);
+    if host.powered {
+        let label = role.map_or(host.name.clone(), |r| format!("{}\n({})", host.name, r.state));
+        let _ = writeln!(s, "{indent}  label={};", quote(&label));
+        let _ = writeln!(s, "{indent}  style=rounded;\n{indent}  color=black;");
+    } else {
+        let _ = writeln!(s, "{indent}  label={};", quote(&format!("{}\n(no power)", host.name)));
+        let _ = writeln!(s, "{indent}  style=\"rounded,dashed\";\n{indent}  color={GREY};\n{indent}  fontcolor={GREY};");
+    }
+    for &nic in &host.nics {
+        let _ = write!(s, "{indent}  ");
+        nic_node(s, t, nic);
+    }
+    let _ = writeln!(s, "{indent}}}");
+}
+
+/// The legend: each state of a cable, a NIC and a switch, drawn as the graph draws it.
+const LEGEND: &str = r##"
+  subgraph cluster_legend {
+    label="legend";
+    style="rounded,dashed";
+    color=grey55;
+    fontsize=10;
+    legend_nic [label="NIC\naddresses", shape=ellipse, fontsize=9];
+    legend_nic_down [label="NIC, link down", shape=ellipse, style=dashed, color=grey55, fontcolor=grey55, fontsize=9];
+    legend_switch [label="switch", shape=box, style="rounded,filled", fillcolor="#eeeeee", fontsize=9];
+    legend_switch_down [label="switch\ndown", shape=box, style="rounded,bold", color=red, fontcolor=red, fontsize=9];
+    legend_nic -- legend_switch [label="plugged", color=darkgreen, style=solid, penwidth=2, fontsize=9];
+    legend_nic_down -- legend_switch_down [label="pulled", color=red, fontcolor=red, style=dashed, fontsize=9];
+    legend_nic -- legend_switch_down [label="end down", color=grey55, fontcolor=grey55, style=solid, fontsize=9];
+  }
+"##;
 
 /// One NIC's node statement (without indentation).
 fn nic_node(s: &mut String, t: &Topology, id: PortId) {
@@ -148,10 +204,12 @@ mod tests {
         let up = graph(&t);
         assert!(up.starts_with("graph failsim {\n") && up.ends_with("}\n"));
         assert!(up.contains("subgraph cluster_0 {") && up.contains("subgraph cluster_1 {"));
+        assert!(up.contains("subgraph cluster_legend {") && !up.contains("cluster_system_"), "a legend; no system groups without systems");
         assert!(up.contains("label=\"A \\\"one\\\"\""), "{up}");
         assert!(up.contains("p1 [label=\"corp\\n10.0.0.1/24\", shape=ellipse];"), "{up}");
         assert!(up.contains("p1 -- p0 [label=\"a cable\", color=darkgreen"), "{up}");
-        assert!(!up.contains("link down") && !up.contains("pulled"));
+        let drawn = up.split("subgraph cluster_legend").next().unwrap();
+        assert!(!drawn.contains("link down") && !drawn.contains("pulled"), "nothing is down outside the legend: {up}");
 
         t.set_plugged(crate::net::CableId(0), false);
         t.set_powered(crate::net::HostId(1), false);
@@ -168,5 +226,19 @@ mod tests {
         assert!(g.contains("disabled, link down"), "{g}");
         assert!(g.contains("p0 [label=\"sw\\n10.0.0.254/24\\ndown\", shape=box, style=\"rounded,bold\", color=red"), "{g}");
         assert_eq!(g, graph(&t.clone()), "deterministic");
+    }
+
+    #[test]
+    fn each_systems_hosts_are_grouped_and_the_worlds_stay_outside() {
+        let (t, _) = pair();
+        let role = |node: &str, system: &str| Role { node: node.into(), state: "Online".into(), system: system.into() };
+        let g = graph_with_roles(&t, &[role("B", "pair-1")]);
+        let group = g.split("subgraph cluster_system_0 {").nth(1).expect("a group for pair-1");
+        let group = &group[..group.find("\n  }\n").expect("the group closes")];
+        assert!(group.contains("label=\"pair-1\";") && group.contains("label=\"B\\n(Online)\";"), "B in pair-1's group: {g}");
+        assert!(!group.contains("A \\\"one\\\""), "A belongs to no system: {g}");
+        assert!(g.contains("\n  subgraph cluster_0 {"), "A at the top level: {g}");
+        let one = graph_with_roles(&t, &[role("B", "")]);
+        assert!(!one.contains("cluster_system_") && one.contains("label=\"B\\n(Online)\";"), "one system: roles, no group: {one}");
     }
 }

@@ -141,7 +141,8 @@ fn record(lane: &mut Lane, at_ms: Time, sample: LaneSample) {
     }
 }
 
-/// Every lane's state now, in the order a run shows them (`failsim graph`'s node states).
-pub(super) fn now<P: Product>(h: &Harness<P>) -> Vec<LaneSample> {
-    Layout::of(h).1.into_iter().map(|(sample, _)| sample).collect()
+/// Every lane's state now, in the order a run shows them, with the index of the system that
+/// shows it (`failsim graph`'s node states).
+pub(super) fn now_by_system<P: Product>(h: &Harness<P>) -> Vec<(LaneSample, usize)> {
+    Layout::of(h).1
 }

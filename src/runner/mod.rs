@@ -678,17 +678,19 @@ pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topol
     world_at(scenario, at_ms).map(|(t, _)| t)
 }
 
-/// The cable graph at `at_ms` and each node's state then (`(name, state)`: a DMA's Failover
-/// Status, an MRS node's role).
-pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topology, Vec<(String, String)>), RunError> {
+/// The cable graph at `at_ms` and each node's state then (a DMA's Failover Status, an MRS
+/// node's role), with the system it belongs to.
+pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topology, Vec<crate::report::dot::Role>), RunError> {
     struct At<'a>(&'a Scenario, Time);
     impl WithConfig for At<'_> {
-        type Out = Result<(crate::net::Topology, Vec<(String, String)>), RunError>;
+        type Out = Result<(crate::net::Topology, Vec<crate::report::dot::Role>), RunError>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
-            let mut sim = prepare::<P>(&Setup::of(self.0), &self.0.script, self.0.seed, Tracing::Off);
+            let setup = Setup::of(self.0);
+            let mut sim = prepare::<P>(&setup, &self.0.script, self.0.seed, Tracing::Off);
             drive(&mut sim, self.1, |_, _| {})?;
-            let nodes = lanes::now(&sim.model).into_iter().filter(|l| l.kind == LaneKind::Node).map(|l| (l.name, l.state.word)).collect();
-            Ok((sim.model.world.net().clone(), nodes))
+            let nodes = lanes::now_by_system(&sim.model).into_iter().filter(|(l, _)| l.kind == LaneKind::Node);
+            let roles = nodes.map(|(l, i)| crate::report::dot::Role { node: l.name, state: l.state.word, system: setup.names[i].to_string() }).collect();
+            Ok((sim.model.world.net().clone(), roles))
         }
     }
     scenario.visit(At(scenario, at_ms))
