@@ -204,6 +204,8 @@ pub enum LaneKind {
     Link,
     /// Whether clients are served (the reports derive it from the metrics).
     Service,
+    /// A switch or router of the world, up or failed.
+    Switch,
 }
 
 /// One timeline lane's state now, as a product gives it.
@@ -222,6 +224,11 @@ impl LaneSample {
     pub fn cable(name: impl Into<String>, plugged: bool) -> Self {
         let state = if plugged { State::new("plugged", Meaning::Up) } else { State::new("pulled", Meaning::Broken) };
         LaneSample { name: name.into(), kind: LaneKind::Cable, state }
+    }
+
+    pub fn switch(name: impl Into<String>, up: bool) -> Self {
+        let state = if up { State::new("up", Meaning::Up) } else { State::new("failed", Meaning::Broken) };
+        LaneSample { name: name.into(), kind: LaneKind::Switch, state }
     }
 
     pub fn link(name: impl Into<String>, up: bool) -> Self {

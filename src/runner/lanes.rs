@@ -9,6 +9,7 @@
 
 use super::{Harness, Lane};
 use crate::engine::Time;
+use crate::net::{PortId, PortKind};
 use crate::ops::LaneSample;
 use crate::products::Product;
 
@@ -19,6 +20,9 @@ struct Layout {
     own: Vec<Vec<Option<usize>>>,
     /// Per cable of the world, in the world's order, its lane (none: no system draws it).
     cables: Vec<Option<usize>>,
+    /// Each switch (and router) of the world with its lane: a world element that can fail
+    /// (FailSwitch) is drawn with the first system's lanes, as the cables are.
+    switches: Vec<(PortId, usize)>,
 }
 
 impl Layout {
@@ -29,7 +33,7 @@ impl Layout {
         // Each sample with the index of the system that shows it first.
         let mut samples: Vec<(LaneSample, usize)> = Vec::new();
         let mut seen: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        let mut layout = Layout { own: Vec::new(), cables: vec![None; world.net().cable_states().count()] };
+        let mut layout = Layout { own: Vec::new(), cables: vec![None; world.net().cable_states().count()], switches: Vec::new() };
         for (i, system) in h.systems.iter().enumerate() {
             let lanes = system.lanes(world);
             // The first system shows all of its lanes; the others only names not shown yet.
@@ -50,6 +54,12 @@ impl Layout {
             }
             own.extend(lanes.links.into_iter().map(|s| take(s, &mut samples)));
             layout.own.push(own);
+        }
+        for (id, port) in world.net().ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })) {
+            if seen.insert(port.name.clone()) {
+                samples.push((LaneSample::switch(port.name.clone(), world.net().port_is_up(id)), 0));
+                layout.switches.push((id, samples.len() - 1));
+            }
         }
         (layout, samples)
     }
@@ -90,6 +100,13 @@ impl LaneRecorder {
                     if let Some(lane) = layout.cables[c] {
                         record(&mut self.lanes[lane], at_ms, LaneSample::cable(name, plugged));
                     }
+                }
+            }
+            for &(port, lane) in &layout.switches {
+                let up = net.port_is_up(port);
+                let shown = self.lanes[lane].segments.last().map(|(_, _, s)| s.meaning == crate::ops::Meaning::Up);
+                if shown != Some(up) {
+                    record(&mut self.lanes[lane], at_ms, LaneSample::switch(net.port(port).name.clone(), up));
                 }
             }
         }

@@ -730,7 +730,8 @@ mod tests {
     /// Lanes are shown once each, in the order they always were: the first system's nodes, the
     /// world's cables it draws (all but its preset's scenery: the other presets' scenery too)
     /// and its links; then each further system's lanes whose names are not shown yet (its own
-    /// scenery, seen by name already, stays out). A pulled cable's lane changes once.
+    /// scenery, seen by name already, stays out); then the world's switches and routers, once
+    /// each by name. A pulled cable's lane changes once.
     #[test]
     fn lanes_of_several_presets_are_each_shown_once_in_world_order() {
         let sc = crate::scenario::parse(
@@ -745,6 +746,7 @@ mod tests {
         let mut want = vec!["DMA-MAIN", "DMA-BACKUP"];
         want.extend(dm.iter().chain(&dm).chain(&["client cable", "WAN link", "SMS-PRIMARY cable", "SMS-SECONDARY cable"]));
         want.extend(["DMA-MAIN NIC Corporate", "DMA-MAIN NIC Sync", "DMA-BACKUP NIC Corporate", "DMA-BACKUP NIC Sync", "SMS-PRIMARY", "SMS-SECONDARY"]);
+        want.extend(["Switch/Router", "switch"]);
         assert_eq!(names, want);
         // The second "sync cable" is system b's (its region's cables follow system a's).
         let segments: Vec<Vec<(Time, Time, &str)>> =
