@@ -240,7 +240,7 @@ fn check_writes_one_json_document() {
     let (code, out, err) = failsim(&["check", "tests/fixtures/failing.ron", "scenarios/dm-stop-online.ron", "--format", "json"]);
     assert_eq!(code, 1, "a scenario fails: {err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("stdout is one JSON document");
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["failsim"], env!("CARGO_PKG_VERSION"));
     assert_eq!((v["passed"].as_u64(), v["failed"].as_u64(), v["errors"].as_u64()), (Some(1), Some(1), Some(0)));
     let failing = &v["scenarios"][0];

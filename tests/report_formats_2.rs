@@ -68,3 +68,39 @@ fn graph_exits_0_and_prints_a_graph() {
     assert!(stdout.starts_with("graph failsim {") && stdout.trim_end().ends_with('}'), "{stdout}");
     assert!(stdout.contains("graph") && stdout.contains("subgraph cluster_0") && stdout.contains(" -- "), "{stdout}");
 }
+
+/// The JSON report's trace is data (issue 22): every record an object with its kind and its
+/// fields beside its canonical text, for every product and a world of several; the run, its
+/// text and its hash are the same as without the data.
+#[test]
+fn the_json_trace_gives_every_records_kind_and_fields() {
+    for file in [
+        "scenarios/dm-stop-online.ron",
+        "scenarios/cp-collision.ron",
+        "scenarios/mrs-12011-stale-switchover.ron",
+        "scenarios/flink-45641-link.ron",
+        "scenarios/world-dm-beside-cp.ron",
+        "scenarios/dm-standalone.ron",
+    ] {
+        let sc = load(file).expect("loads");
+        let plain = failsim::run(&sc, None).unwrap();
+        let data = failsim::run_with_data(&sc, None, failsim::Limits::default()).unwrap();
+        assert_eq!(data.trace_hash, plain.trace_hash, "{file}: the data does not change the hash");
+        let texts = |o: &failsim::Outcome| o.timeline.iter().map(|r| r.text.to_string()).collect::<Vec<_>>();
+        assert_eq!(texts(&data), texts(&plain), "{file}: the same records");
+        assert!(plain.timeline.iter().all(|r| r.data.is_none()), "{file}: data only when asked for");
+        let json: serde_json::Value = serde_json::from_str(&failsim::report::json(&data)).unwrap();
+        assert_eq!(json["schema_version"], 2, "{file}");
+        let trace = json["trace"].as_array().unwrap();
+        assert_eq!(trace.len(), plain.timeline.len(), "{file}");
+        for (entry, line) in trace.iter().zip(plain.timeline.iter()) {
+            assert_eq!(entry["at_ms"], line.at_ms, "{file}: {entry}");
+            assert_eq!(entry["text"], line.text, "{file}: {entry}");
+            let kind = entry["kind"].as_str().unwrap_or_else(|| panic!("{file}: a kind: {entry}"));
+            assert!(!kind.is_empty() && kind.chars().next().unwrap().is_ascii_uppercase(), "{file}: a variant's name: {entry}");
+            assert!(entry["fields"].is_object(), "{file}: fields as an object: {entry}");
+        }
+        let several = !data.others.is_empty();
+        assert_eq!(trace.iter().all(|e| e["system"].is_string()), several, "{file}: systems named exactly in a world of several");
+    }
+}

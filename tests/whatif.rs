@@ -68,7 +68,7 @@ fn fault_combinations_at_depth_two_with_pinned_counts() {
 
 #[test]
 fn the_json_report_of_a_small_scenario() {
-    let o = failsim::run(&load("scenarios/cp-roles-and-read-only.ron"), None).unwrap();
+    let o = failsim::run_with_data(&load("scenarios/cp-roles-and-read-only.ron"), None, failsim::Limits::default()).unwrap();
     let json = failsim::report::json(&o);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(v["metrics"]["downtime_ms"].is_u64() && v["trace"].is_array() && v["initial"]["nodes"].is_array());

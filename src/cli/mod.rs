@@ -80,7 +80,9 @@ pub(crate) fn run(
     limits: failsim::Limits,
 ) -> Result<u8, String> {
     let sc = failsim::apply_overrides(&load(file)?, sets)?;
-    let outcome = failsim::run_with(&sc, seed, limits).map_err(|e| run_error(file, &e))?;
+    // The JSON report's trace gives each record's fields as data: kept only when it is asked for.
+    let run = if format == Format::Json { failsim::run_with_data } else { failsim::run_with };
+    let outcome = run(&sc, seed, limits).map_err(|e| run_error(file, &e))?;
     match format {
         Format::Text => out!("{}", report::text_with(&outcome, style::verdict)),
         Format::Json => outln!("{}", report::json(&outcome)),

@@ -103,7 +103,7 @@ impl Side {
         let hash = u64::from_str_radix(&r.trace_hash, 16).map_err(|_| format!("{label}: trace_hash `{}` is not 16 hex digits", r.trace_hash))?;
         let first = ReportSystem { name: r.system_name, revised: r.revised, metrics: r.metrics };
         let systems = std::iter::once(first).chain(r.others).map(ReportSystem::into_end).collect();
-        let trace = r.trace.into_iter().map(|(at_ms, text)| Line { at_ms, text, system: None }).collect();
+        let trace = r.trace.into_iter().map(|entry| entry.into_line()).collect();
         Ok(Side { label, hash, events: r.events, trace, systems, lanes: r.lanes, scenario: None })
     }
 }
@@ -113,12 +113,30 @@ fn alarm_line(console: &str, a: &crate::ops::Alarm) -> AlarmLine {
     AlarmLine { console: console.to_string(), severity, text, raised_ms: a.raised_ms, cleared_ms: a.cleared_ms }
 }
 
+/// A JSON report's trace entry: an object (schema 2 on) or a `[time, text]` pair (schema 1: an
+/// older failsim's report, `diff --other-bin`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TraceEntry {
+    Record { at_ms: Time, text: String },
+    Pair(Time, String),
+}
+
+impl TraceEntry {
+    fn into_line(self) -> Line {
+        let (at_ms, text) = match self {
+            TraceEntry::Record { at_ms, text } | TraceEntry::Pair(at_ms, text) => (at_ms, text),
+        };
+        Line { at_ms, text, system: None }
+    }
+}
+
 /// The parts of a JSON report a diff reads.
 #[derive(Deserialize)]
 struct Report {
     trace_hash: String,
     events: u64,
-    trace: Vec<(Time, String)>,
+    trace: Vec<TraceEntry>,
     #[serde(default)]
     system_name: String,
     revised: ReportView,

@@ -89,6 +89,13 @@ pub struct Tagged<T> {
     pub inner: T,
 }
 
+/// A tagged record's data is its record's: the system is the trace line's label.
+impl<T: serde::Serialize> serde::Serialize for Tagged<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.inner.serialize(serializer)
+    }
+}
+
 impl<T: std::fmt::Display> std::fmt::Display for Tagged<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.inner.fmt(f)
@@ -156,7 +163,7 @@ impl<E, R> Ctx<'_, E, R> {
 pub trait Model {
     type Event;
     /// A state change, as the trace keeps it: its `Display` text is canonical (hashed, FS-DET).
-    type Record: std::fmt::Display;
+    type Record: std::fmt::Display + serde::Serialize;
     fn handle(&mut self, event: Self::Event, cx: &mut Ctx<'_, Self::Event, Self::Record>);
     fn settle(&mut self, _cx: &mut Ctx<'_, Self::Event, Self::Record>) {}
     /// What the trace keeps beside a record's text (the runner: which system recorded it and

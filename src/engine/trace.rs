@@ -12,6 +12,16 @@ pub enum Tracing {
     Hash,
     /// Every record's text and the hash (`run`, `check`: the report prints the trace).
     Keep,
+    /// As `Keep`, and each record's fields as data (its serde form, as JSON), for the JSON
+    /// report's structured trace. The data counts against the same bound as the text.
+    KeepData,
+}
+
+impl Tracing {
+    /// Whether records are kept (their text at least).
+    fn keeps(self) -> bool {
+        matches!(self, Tracing::Keep | Tracing::KeepData)
+    }
 }
 
 /// The default bound on a kept trace: 256 MiB of record text plus [`LINE_BYTES`] a record.
@@ -49,10 +59,12 @@ pub struct Trace<R> {
     /// Writes a record's canonical text (its `Display`), fixed where the type is known, so
     /// that pushing needs no bound.
     text: fn(&R, &mut String),
+    /// Writes a record's fields as JSON (its serde form), likewise.
+    data: fn(&R, &mut String),
     record: PhantomData<fn(R)>,
 }
 
-impl<R: Display> Trace<R> {
+impl<R: Display + serde::Serialize> Trace<R> {
     pub fn new(tracing: Tracing) -> Self {
         Self::labelled(tracing, |_| 0)
     }
@@ -67,6 +79,7 @@ impl<R: Display> Trace<R> {
             full: false,
             label,
             text: write_text::<R>,
+            data: write_data::<R>,
             record: PhantomData,
         }
     }
@@ -88,18 +101,27 @@ impl<R> Trace<R> {
         let mut h = Fnv(self.hash);
         writeln!(h, "{at} {}", &self.kept.text[start..]).expect("hashing never fails");
         self.hash = h.0;
-        if self.tracing == Tracing::Hash {
+        if !self.tracing.keeps() {
             self.kept.text.truncate(start);
             return;
+        }
+        let data_start = self.kept.data.len();
+        if self.tracing == Tracing::KeepData {
+            (self.data)(record, &mut self.kept.data);
         }
         if self.bytes().saturating_add(LINE_BYTES) > self.max_bytes {
             // Nothing past the bound is kept: the engine ends the run at this instant.
             self.kept.text.truncate(start);
+            self.kept.data.truncate(data_start);
             self.full = true;
             return;
         }
         let end = u32::try_from(self.kept.text.len()).expect("the bound keeps the text under 4 GiB");
         self.kept.lines.push(Line { at_ms: at, end, label: (self.label)(record) });
+        if self.tracing == Tracing::KeepData {
+            let data_end = u32::try_from(self.kept.data.len()).expect("the bound keeps the data under 4 GiB");
+            self.kept.data_ends.push(data_end);
+        }
     }
 }
 
@@ -115,9 +137,13 @@ impl<R> Trace<R> {
         self
     }
 
-    /// The bytes the bound counts: the text and a line per record.
+    /// The bytes the bound counts: the text, the data (when kept) and a line per record (and
+    /// the data's 4-byte end, when kept).
     fn bytes(&self) -> u64 {
-        (self.kept.text.len() as u64).saturating_add(LINE_BYTES.saturating_mul(self.kept.lines.len() as u64))
+        let k = &self.kept;
+        let lines = LINE_BYTES.saturating_mul(k.lines.len() as u64);
+        let data = (k.data.len() as u64).saturating_add(4 * k.data_ends.len() as u64);
+        (k.text.len() as u64).saturating_add(lines).saturating_add(data)
     }
 
     /// Whether a record crossed the bound (and the trace stopped keeping records).
@@ -162,12 +188,22 @@ fn write_text<R: Display>(record: &R, text: &mut String) {
     write!(text, "{record}").expect("writing to a String never fails");
 }
 
+fn write_data<R: serde::Serialize>(record: &R, data: &mut String) {
+    let json = serde_json::to_string(record).expect("a record serializes");
+    data.push_str(&json);
+}
+
 /// A kept trace's records without their type, as every reader of a trace reads them: each
-/// record's time, text and label, in the order recorded.
+/// record's time, text and label, in the order recorded; and, where the run kept them
+/// (`Tracing::KeepData`), each record's fields as JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Records {
     text: String,
     lines: Vec<Line>,
+    /// Every record's fields as JSON, one after another (empty unless kept).
+    data: String,
+    /// Where each record's JSON ends in `data` (empty unless kept; else one a line).
+    data_ends: Vec<u32>,
 }
 
 impl Records {
@@ -188,6 +224,13 @@ impl Records {
             let start = if i == 0 { 0 } else { self.lines[i - 1].end as usize };
             (line.at_ms, &self.text[start..line.end as usize], line.label)
         })
+    }
+
+    /// The `i`-th record's fields as JSON, when the run kept them.
+    pub fn data(&self, i: usize) -> Option<&str> {
+        let end = *self.data_ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.data_ends[i - 1] as usize };
+        Some(&self.data[start..end])
     }
 
     pub fn len(&self) -> usize {
@@ -283,6 +326,33 @@ mod tests {
         assert!(Trace::<&str>::new(Tracing::Keep).is_empty() && Records::default().is_empty(), "none yet");
         let read: Vec<_> = t.records().iter().collect();
         assert_eq!(read, [(1, "ab", 2), (1, "", 0), (5, "cde", 3)]);
+    }
+
+    #[test]
+    fn records_keep_their_fields_as_data_when_asked_and_the_hash_stays_the_texts() {
+        #[derive(serde::Serialize)]
+        struct Rec {
+            dma: &'static str,
+            up: bool,
+        }
+        impl Display for Rec {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{} {}", self.dma, if self.up { "up" } else { "down" })
+            }
+        }
+        let (mut data, mut text) = (Trace::new(Tracing::KeepData), Trace::new(Tracing::Keep));
+        for t in [&mut data, &mut text] {
+            t.push(1, Rec { dma: "A", up: true });
+            t.push(2, Rec { dma: "B", up: false });
+        }
+        assert_eq!(data.hash(), text.hash(), "the hash is the text's alone");
+        assert_eq!(
+            (data.records().data(0), data.records().data(1), data.records().data(2)),
+            (Some(r#"{"dma":"A","up":true}"#), Some(r#"{"dma":"B","up":false}"#), None)
+        );
+        assert_eq!(text.records().data(0), None, "text only: no data");
+        let (with, without) = (data.bytes(), text.bytes());
+        assert_eq!(with - without, (21 + 4) + (22 + 4), "the data and its ends count against the bound");
     }
 
     #[test]

@@ -82,7 +82,7 @@ pub trait Model: Clone + Debug {
     type Event: Clone + Debug;
     /// Its typed trace records; their `Display` text is canonical (the trace hash). What the
     /// world says of a fault is one of them.
-    type Record: Display + Clone + From<crate::world::Narration>;
+    type Record: Display + Clone + serde::Serialize + From<crate::world::Narration>;
     /// The scenario-settable configuration (serde, `deny_unknown_fields`, documented defaults).
     type Config: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
     /// The product's own commands, beside the shared actions ([`crate::action::Action`]); a

@@ -215,8 +215,10 @@ macro_rules! registry {
             $( $(#[$meta])* $variant(<$product as $crate::products::Model>::Event), )*
         }
 
-        /// A trace record of one system of a world of several products (its own text).
-        #[derive(Clone)]
+        /// A trace record of one system of a world of several products (its own text, and
+        /// its own data: untagged, so a record's fields read as its product's).
+        #[derive(Clone, serde::Serialize)]
+        #[serde(untagged)]
         pub enum MixedRecord {
             $( $(#[$meta])* $variant(<$product as $crate::products::Model>::Record), )*
             /// What the world says of a fault, once for every system.

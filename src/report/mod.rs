@@ -274,16 +274,57 @@ pub fn json(o: &Outcome) -> String {
         outcome: &'a Outcome,
         trace: JsonTrace<'a>,
     }
-    let j = Json { header: JsonHeader::now(), passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace: JsonTrace(&o.timeline) };
+    let j = Json { header: JsonHeader::now(), passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace: JsonTrace(o) };
     serde_json::to_string_pretty(&j).expect("reports serialize")
 }
 
-/// The JSON report's `trace`: `[time, text]` pairs written straight from the run's timeline, not
-/// from a copy of it.
-struct JsonTrace<'a>(&'a Timeline);
+/// The JSON report's `trace`, written straight from the run's timeline, not from a copy of it:
+/// one object a record, `{"at_ms", "system", "kind", "fields", "text"}`. `kind` and `fields`
+/// are the record's own data (its variant and its fields: `"Role"`, `{"dma": "DMA-MAIN",
+/// "role": "Online", …}`), present when the run kept them (`run_with_data`, as `failsim run
+/// --format json` does); `text` is the canonical text the trace hash is computed over;
+/// `system` names the system in a world of several.
+struct JsonTrace<'a>(&'a Outcome);
 
 impl serde::Serialize for JsonTrace<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|r| (r.at_ms, r.text)))
+        let o = self.0;
+        let names: Vec<&str> = std::iter::once(o.system_name.as_str()).chain(o.others.iter().map(|s| s.name.as_str())).collect();
+        let several = names.len() > 1;
+        serializer.collect_seq(o.timeline.iter().map(|r| {
+            let (kind, fields) = r.data.map(kind_and_fields).unzip();
+            let system = several.then(|| names.get(usize::from(r.system)).copied().unwrap_or_default());
+            JsonRecord { at_ms: r.at_ms, system, kind, fields, text: r.text }
+        }))
+    }
+}
+
+/// One record of the JSON report's trace.
+#[derive(serde::Serialize)]
+struct JsonRecord<'a> {
+    at_ms: crate::engine::Time,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<serde_json::Value>,
+    text: &'a str,
+}
+
+/// A record's kind and fields from its serde form: `{"Variant": {fields}}` gives the variant
+/// and its fields; a unit variant (`"Variant"`) has none; a variant of one value (not named
+/// fields) has it as `{"value": …}`, so `fields` is always an object.
+fn kind_and_fields(data: &str) -> (String, serde_json::Value) {
+    use serde_json::Value;
+    let value: Value = serde_json::from_str(data).expect("a kept record's data is the JSON its serde form wrote");
+    match value {
+        Value::Object(map) if map.len() == 1 => {
+            let (kind, fields) = map.into_iter().next().expect("one entry");
+            let fields = if fields.is_object() { fields } else { serde_json::json!({ "value": fields }) };
+            (kind, fields)
+        }
+        Value::String(kind) => (kind, serde_json::json!({})),
+        other => ("Record".to_string(), serde_json::json!({ "value": other })),
     }
 }

@@ -75,8 +75,10 @@ pub struct JsonHeader {
     pub failsim: &'static str,
 }
 
-/// The shape of failsim's JSON documents: 1 since `schema_version` was introduced.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+/// The shape of failsim's JSON documents: 1 since `schema_version` was introduced; 2 since the
+/// run report's trace entries are objects (`at_ms`, `system`, `kind`, `fields`, `text`), not
+/// `[time, text]` pairs, and expectations carry their `window`.
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 impl JsonHeader {
     pub const fn now() -> Self {
@@ -92,6 +94,9 @@ pub struct TraceLine<'a> {
     /// The index of the system that recorded it, in a world of several (FS-DIFF names it).
     pub system: u16,
     pub shown: bool,
+    /// Its fields as JSON (its record's serde form: `{"Variant": {fields}}`), when the run
+    /// kept them ([`run_with_data`]).
+    pub data: Option<&'a str>,
 }
 
 /// A run's trace as its report reads it: the engine's kept records, moved out of the run (not
@@ -102,9 +107,9 @@ pub struct Timeline(Records);
 impl Timeline {
     /// The records in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = TraceLine<'_>> + '_ {
-        self.0.iter().map(|(at_ms, text, label)| {
+        self.0.iter().enumerate().map(|(i, (at_ms, text, label))| {
             let (system, shown) = unlabel(label);
-            TraceLine { at_ms, text, system, shown }
+            TraceLine { at_ms, text, system, shown, data: self.0.data(i) }
         })
     }
 
@@ -519,6 +524,13 @@ pub fn run_with(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Resul
     scenario.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits, Tracing::Keep))
 }
 
+/// [`run_with`], keeping each trace record's fields as data beside its text (the JSON report's
+/// structured trace: `TraceLine::data`). The same run and trace hash; the data counts against
+/// the same trace bound.
+pub fn run_with_data(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Result<Outcome, RunError> {
+    scenario.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits, Tracing::KeepData))
+}
+
 /// [`run_with`] without a trace, for runs that report figures (a sweep's cells): the outcome's
 /// timeline is empty, its hash is of no record, and a pinned trace (FS-PIN) is not checked.
 pub fn run_untraced(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> Result<Outcome, RunError> {
@@ -620,7 +632,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tr
         rules_fired,
     };
     outcome.expectations.extend(downtime_verdicts(scenario, &outcome));
-    if tracing == Tracing::Keep {
+    if matches!(tracing, Tracing::Keep | Tracing::KeepData) {
         outcome.expectations.extend(pinned::verdict(scenario, &outcome));
     }
     Ok(outcome)

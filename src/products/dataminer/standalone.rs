@@ -207,7 +207,7 @@ impl crate::finding::Rule for Rule {
 }
 
 /// A standalone agent's trace records.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub enum Rec {
     Script(String),
     Refused {

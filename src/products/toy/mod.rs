@@ -113,7 +113,7 @@ pub enum Event {
 }
 
 /// The toy's trace records.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub enum Rec {
     Script(String),
     Refused { what: String, why: String },
