@@ -171,6 +171,10 @@ pub enum Meaning {
     Outage,
     /// More than one node serves (the report's service lane).
     SplitBrain,
+    /// A check failing, still within its tolerance (a heartbeat path's first failures).
+    Failing,
+    /// A check failed past its tolerance: the node has given up on what it checks.
+    Failed,
 }
 
 /// A state as a product shows it: its own word, and what it means.
@@ -206,6 +210,8 @@ pub enum LaneKind {
     Service,
     /// A switch or router of the world, up or failed.
     Switch,
+    /// A heartbeat path: success, failing within its tolerance, failed past it.
+    Heartbeat,
 }
 
 /// One timeline lane's state now, as a product gives it.
@@ -229,6 +235,17 @@ impl LaneSample {
     pub fn switch(name: impl Into<String>, up: bool) -> Self {
         let state = if up { State::new("up", Meaning::Up) } else { State::new("failed", Meaning::Broken) };
         LaneSample { name: name.into(), kind: LaneKind::Switch, state }
+    }
+
+    /// A heartbeat path's state: success, each failure within the tolerance counted
+    /// ("failing 2/3"), then only that it failed past it (later failures change nothing shown).
+    pub fn heartbeat(name: impl Into<String>, failures: u32, max_failures: u32) -> Self {
+        let state = match failures {
+            0 => State::new("success", Meaning::Up),
+            n if n <= max_failures => State::new(format!("failing {n}/{max_failures}"), Meaning::Failing),
+            _ => State::new("failed", Meaning::Failed),
+        };
+        LaneSample { name: name.into(), kind: LaneKind::Heartbeat, state }
     }
 
     pub fn link(name: impl Into<String>, up: bool) -> Self {
@@ -302,6 +319,16 @@ pub struct View {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_heartbeat_lane_counts_failures_within_its_tolerance_then_says_failed() {
+        let word = |failures| LaneSample::heartbeat("hb", failures, 3).state;
+        assert_eq!(word(0), State::new("success", Meaning::Up));
+        assert_eq!(word(1), State::new("failing 1/3", Meaning::Failing));
+        assert_eq!(word(3), State::new("failing 3/3", Meaning::Failing), "the last tolerated failure is still counted");
+        assert_eq!(word(4), State::new("failed", Meaning::Failed));
+        assert_eq!(word(40_000), word(4), "later failures change nothing drawn");
+    }
 
     #[test]
     fn console_raises_new_and_clears_gone_conditions() {

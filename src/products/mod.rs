@@ -200,6 +200,9 @@ pub struct Lanes<'a> {
     pub cables: Drawn<'a>,
     /// Its NICs' links, drawn after the cables.
     pub links: Vec<crate::ops::LaneSample>,
+    /// Its heartbeat paths (success, failing within the tolerance, failed past it), drawn
+    /// last: how a failure was detected.
+    pub heartbeats: Vec<crate::ops::LaneSample>,
 }
 
 impl Lanes<'_> {
@@ -208,7 +211,7 @@ impl Lanes<'_> {
     pub fn flatten(self, world: &World) -> Vec<crate::ops::LaneSample> {
         let cables = world.net().cable_states().filter(|(id, _, _)| self.cables.draws(*id));
         let cables = cables.map(|(_, name, plugged)| crate::ops::LaneSample::cable(name, plugged));
-        self.nodes.into_iter().chain(cables.collect::<Vec<_>>()).chain(self.links).collect()
+        self.nodes.into_iter().chain(cables.collect::<Vec<_>>()).chain(self.links).chain(self.heartbeats).collect()
     }
 }
 

@@ -39,6 +39,8 @@ pub(crate) fn state_color(kind: LaneKind, meaning: Meaning) -> (&'static str, &'
         (_, Meaning::Up) => ("#c8e6c9", "#1b5e20"),
         (_, Meaning::Outage) => ("#c62828", "#ffffff"),
         (_, Meaning::SplitBrain) => ("#6a1b9a", "#ffffff"),
+        (_, Meaning::Failing) => ("#ffca28", "#212121"),
+        (_, Meaning::Failed) => ("#e53935", "#ffffff"),
     }
 }
 

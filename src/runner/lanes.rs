@@ -52,7 +52,7 @@ impl Layout {
                     *slot = take(LaneSample::cable(name, plugged), &mut samples);
                 }
             }
-            own.extend(lanes.links.into_iter().map(|s| take(s, &mut samples)));
+            own.extend(lanes.links.into_iter().chain(lanes.heartbeats).map(|s| take(s, &mut samples)));
             layout.own.push(own);
         }
         for (id, port) in world.net().ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })) {
@@ -118,7 +118,7 @@ impl LaneRecorder {
             }
             self.settled[i] = settled;
             let lanes = system.lanes(&h.world);
-            let own = lanes.nodes.into_iter().chain(lanes.links);
+            let own = lanes.nodes.into_iter().chain(lanes.links).chain(lanes.heartbeats);
             assert_eq!(own.size_hint().0, layout.own[i].len(), "a system shows the same lanes for the whole run");
             for (sample, lane) in own.zip(&layout.own[i]) {
                 let Some(lane) = *lane else { continue };

@@ -743,7 +743,8 @@ mod tests {
     /// world's cables it draws (all but its preset's scenery: the other presets' scenery too)
     /// and its links; then each further system's lanes whose names are not shown yet (its own
     /// scenery, seen by name already, stays out); then the world's switches and routers, once
-    /// each by name. A pulled cable's lane changes once.
+    /// each by name. A DataMiner system's heartbeat paths follow its links. A pulled cable's
+    /// lane changes once.
     #[test]
     fn lanes_of_several_presets_are_each_shown_once_in_world_order() {
         let sc = crate::scenario::parse(
@@ -757,8 +758,10 @@ mod tests {
         let dm = ["DMA-MAIN corporate cable", "DMA-BACKUP corporate cable", "sync cable"];
         let mut want = vec!["DMA-MAIN", "DMA-BACKUP"];
         want.extend(dm.iter().chain(&dm).chain(&["client cable", "WAN link", "SMS-PRIMARY cable", "SMS-SECONDARY cable"]));
-        want.extend(["DMA-MAIN NIC Corporate", "DMA-MAIN NIC Sync", "DMA-BACKUP NIC Corporate", "DMA-BACKUP NIC Sync", "SMS-PRIMARY", "SMS-SECONDARY"]);
-        want.extend(["Switch/Router", "switch"]);
+        want.extend(["DMA-MAIN NIC Corporate", "DMA-MAIN NIC Sync", "DMA-BACKUP NIC Corporate", "DMA-BACKUP NIC Sync"]);
+        want.extend(["heartbeat DMA-MAIN -> DMA-BACKUP via Corporate", "heartbeat ping DMA-MAIN -> 10.10.10.254 via Corporate"]);
+        want.extend(["heartbeat DMA-BACKUP -> DMA-MAIN via Corporate", "heartbeat ping DMA-BACKUP -> 10.10.10.254 via Corporate"]);
+        want.extend(["SMS-PRIMARY", "SMS-SECONDARY", "Switch/Router", "switch"]);
         assert_eq!(names, want);
         // The second "sync cable" is system b's (its region's cables follow system a's).
         let segments: Vec<Vec<(Time, Time, &str)>> =

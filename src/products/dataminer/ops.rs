@@ -456,7 +456,12 @@ impl DataMiner {
                 links.push(LaneSample::link(format!("{} NIC {}", self.name(d), nic.label()), up));
             }
         }
-        Lanes { nodes, cables: Drawn::AllBut(&self.site.scenery), links }
+        let heartbeats = Dma::BOTH
+            .iter()
+            .flat_map(|d| self.agent(*d).heartbeats.iter())
+            .map(|h| LaneSample::heartbeat(format!("heartbeat {}", self.heartbeat_path(h.cfg)), h.failures, h.max_failures))
+            .collect();
+        Lanes { nodes, cables: Drawn::AllBut(&self.site.scenery), links, heartbeats }
     }
 }
 

@@ -1130,7 +1130,7 @@ impl ActiveStandby {
                 LaneSample::node(self.name(*n), word, meaning)
             })
             .collect();
-        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new() }
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new() }
     }
 }
 
