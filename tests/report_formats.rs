@@ -227,3 +227,26 @@ fn every_scenario_renders_well_formed() {
         assert!(page.contains(&svg), "{}", path.display());
     }
 }
+
+/// The holder lanes follow the world's addresses (issue 22): a DMA pair's virtual IP moves from
+/// Main to Backup (both hold it while Backup acquires it and Main's NIC, unplugged, keeps it),
+/// an MRS pair's floating IP moves with each switchover; a heartbeat path's lane counts its
+/// failures up to the tolerance, then says failed.
+#[test]
+fn holder_and_heartbeat_lanes_follow_the_run() {
+    let words = |o: &failsim::Outcome, lane: &str| -> Vec<String> {
+        let l = o.lanes.iter().find(|l| l.name == lane).unwrap_or_else(|| panic!("a lane {lane}: {:?}", o.lanes.iter().map(|l| &l.name).collect::<Vec<_>>()));
+        l.segments.iter().map(|(_, _, s)| s.word.clone()).collect()
+    };
+    let dm = outcome("scenarios/dm-cable-both-online.ron");
+    assert_eq!(words(&dm, "virtual IP 10.10.10.5"), ["DMA-MAIN", "DMA-MAIN + DMA-BACKUP", "DMA-BACKUP"]);
+    assert_eq!(
+        words(&dm, "heartbeat DMA-BACKUP -> DMA-MAIN via Corporate"),
+        ["success", "failing 1/3", "failing 2/3", "failing 3/3", "failed", "success"],
+        "until the cables are back"
+    );
+    let mrs = outcome("scenarios/mrs-12011-stale-switchover.ron");
+    let floating = mrs.lanes.iter().find(|l| l.name.starts_with("floating IP ")).expect("a floating IP lane");
+    let holders: Vec<&str> = floating.segments.iter().map(|(_, _, s)| s.word.as_str()).collect();
+    assert_eq!(holders, ["node-master1", "node-master2", "node-master1"], "two switchovers");
+}

@@ -212,6 +212,8 @@ pub enum LaneKind {
     Switch,
     /// A heartbeat path: success, failing within its tolerance, failed past it.
     Heartbeat,
+    /// Who holds a service address (a virtual or floating IP): a host, nobody, or several.
+    Holder,
 }
 
 /// One timeline lane's state now, as a product gives it.
@@ -246,6 +248,11 @@ impl LaneSample {
             _ => State::new("failed", Meaning::Failed),
         };
         LaneSample { name: name.into(), kind: LaneKind::Heartbeat, state }
+    }
+
+    /// Who holds a service address now, in a word (the holder's name), and what that means.
+    pub fn holder(name: impl Into<String>, word: impl Into<String>, meaning: Meaning) -> Self {
+        LaneSample { name: name.into(), kind: LaneKind::Holder, state: State::new(word, meaning) }
     }
 
     pub fn link(name: impl Into<String>, up: bool) -> Self {

@@ -203,6 +203,24 @@ pub struct Lanes<'a> {
     /// Its heartbeat paths (success, failing within the tolerance, failed past it), drawn
     /// last: how a failure was detected.
     pub heartbeats: Vec<crate::ops::LaneSample>,
+    /// Who holds each of its service addresses (a DMA pair's virtual IPs, an MRS pair's
+    /// floating IP), drawn right after its nodes: [`holder_lane`].
+    pub holders: Vec<crate::ops::LaneSample>,
+}
+
+/// The lane of a service address: which hosts hold `ip` in the world now, by name ("nobody"
+/// when none: clients reach nothing; two or more: both answer).
+pub fn holder_lane(world: &World, name: impl Into<String>, ip: crate::net::Ip) -> crate::ops::LaneSample {
+    use crate::ops::{LaneSample, Meaning};
+    let net = world.net();
+    let hosts: Vec<&str> = net.holders(ip).filter_map(|port| net.host_of(port)).map(|h| net.host(h).name.as_str()).collect();
+    let meaning = match hosts.len() {
+        0 => Meaning::Outage,
+        1 => Meaning::Serving,
+        _ => Meaning::SplitBrain,
+    };
+    let word = if hosts.is_empty() { "nobody".to_string() } else { hosts.join(" + ") };
+    LaneSample::holder(name, word, meaning)
 }
 
 impl Lanes<'_> {
@@ -211,7 +229,8 @@ impl Lanes<'_> {
     pub fn flatten(self, world: &World) -> Vec<crate::ops::LaneSample> {
         let cables = world.net().cable_states().filter(|(id, _, _)| self.cables.draws(*id));
         let cables = cables.map(|(_, name, plugged)| crate::ops::LaneSample::cable(name, plugged));
-        self.nodes.into_iter().chain(cables.collect::<Vec<_>>()).chain(self.links).chain(self.heartbeats).collect()
+        let own = self.nodes.into_iter().chain(self.holders);
+        own.chain(cables.collect::<Vec<_>>()).chain(self.links).chain(self.heartbeats).collect()
     }
 }
 

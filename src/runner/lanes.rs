@@ -44,7 +44,7 @@ impl Layout {
                     samples.len() - 1
                 })
             };
-            let mut own: Vec<Option<usize>> = lanes.nodes.into_iter().map(|s| take(s, &mut samples)).collect();
+            let mut own: Vec<Option<usize>> = lanes.nodes.into_iter().chain(lanes.holders).map(|s| take(s, &mut samples)).collect();
             for (id, name, plugged) in world.net().cable_states() {
                 let slot = &mut layout.cables[usize::from(id.0)];
                 // A cable already shown has its name seen: no later system shows it again.
@@ -118,7 +118,7 @@ impl LaneRecorder {
             }
             self.settled[i] = settled;
             let lanes = system.lanes(&h.world);
-            let own = lanes.nodes.into_iter().chain(lanes.links).chain(lanes.heartbeats);
+            let own = lanes.nodes.into_iter().chain(lanes.holders).chain(lanes.links).chain(lanes.heartbeats);
             assert_eq!(own.size_hint().0, layout.own[i].len(), "a system shows the same lanes for the whole run");
             for (sample, lane) in own.zip(&layout.own[i]) {
                 let Some(lane) = *lane else { continue };

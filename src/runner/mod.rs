@@ -743,7 +743,8 @@ mod tests {
     /// world's cables it draws (all but its preset's scenery: the other presets' scenery too)
     /// and its links; then each further system's lanes whose names are not shown yet (its own
     /// scenery, seen by name already, stays out); then the world's switches and routers, once
-    /// each by name. A DataMiner system's heartbeat paths follow its links. A pulled cable's
+    /// each by name. A DataMiner system's virtual IP follows its nodes, its heartbeat paths its
+    /// links. A pulled cable's
     /// lane changes once.
     #[test]
     fn lanes_of_several_presets_are_each_shown_once_in_world_order() {
@@ -756,7 +757,7 @@ mod tests {
         let outcome = run(&sc, None).unwrap();
         let names: Vec<&str> = outcome.lanes.iter().map(|l| l.name.as_str()).collect();
         let dm = ["DMA-MAIN corporate cable", "DMA-BACKUP corporate cable", "sync cable"];
-        let mut want = vec!["DMA-MAIN", "DMA-BACKUP"];
+        let mut want = vec!["DMA-MAIN", "DMA-BACKUP", "virtual IP 10.10.10.5"];
         want.extend(dm.iter().chain(&dm).chain(&["client cable", "WAN link", "SMS-PRIMARY cable", "SMS-SECONDARY cable"]));
         want.extend(["DMA-MAIN NIC Corporate", "DMA-MAIN NIC Sync", "DMA-BACKUP NIC Corporate", "DMA-BACKUP NIC Sync"]);
         want.extend(["heartbeat DMA-MAIN -> DMA-BACKUP via Corporate", "heartbeat ping DMA-MAIN -> 10.10.10.254 via Corporate"]);

@@ -765,7 +765,7 @@ impl CheckPoint {
                 LaneSample::node(self.name(n), word, meaning)
             })
             .collect();
-        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new() }
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new(), holders: Vec::new() }
     }
 }
 

@@ -1120,8 +1120,9 @@ impl ActiveStandby {
         crate::metrics::Sample::one_way(servers, self.actives().count(), claimers)
     }
 
-    /// The state of each timeline lane at this instant: nodes and the world's cables.
-    pub fn lanes(&self) -> crate::products::Lanes<'_> {
+    /// The state of each timeline lane at this instant: nodes, who holds the floating IP, and
+    /// the world's cables.
+    pub fn lanes(&self, world: &crate::world::World) -> crate::products::Lanes<'_> {
         let nodes: Vec<LaneSample> = NodeId::BOTH
             .iter()
             .map(|n| {
@@ -1130,7 +1131,8 @@ impl ActiveStandby {
                 LaneSample::node(self.name(*n), word, meaning)
             })
             .collect();
-        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new() }
+        let holders = vec![crate::products::holder_lane(world, format!("floating IP {}", self.floating_ip.addr), self.floating_ip.addr)];
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new(), holders }
     }
 }
 

@@ -128,8 +128,8 @@ impl<S: Spec> Observation for Pair<S> {
         &self.model.ledger
     }
 
-    fn lanes(&self, _world: &World) -> crate::products::Lanes<'_> {
-        self.model.lanes()
+    fn lanes(&self, world: &World) -> crate::products::Lanes<'_> {
+        self.model.lanes(world)
     }
 
     fn health(&self, _world: &World) -> Vec<Problem> {
