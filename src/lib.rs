@@ -33,7 +33,9 @@ mod world;
 pub use engine::clock;
 pub use products::{System, named_system, target_names};
 pub use replay::{pin_file, shell_word};
-pub use runner::{JsonHeader, Limits, Outcome, RunError, Timeline, TraceLine, Warned, lint, run, run_untraced, run_with, run_with_data, topology_at, world_at};
+pub use runner::{
+    JsonHeader, Limits, Outcome, Role, RunError, Timeline, TraceLine, Warned, lint, run, run_untraced, run_with, run_with_data, topology_at, world_at,
+};
 pub use scenario::{Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically};
 pub use units::Ms;
 

@@ -249,4 +249,11 @@ fn holder_and_heartbeat_lanes_follow_the_run() {
     let floating = mrs.lanes.iter().find(|l| l.name.starts_with("floating IP ")).expect("a floating IP lane");
     let holders: Vec<&str> = floating.segments.iter().map(|(_, _, s)| s.word.as_str()).collect();
     assert_eq!(holders, ["node-master1", "node-master2", "node-master1"], "two switchovers");
+    // Lost writes are marked where they were lost: Check Point's collision ended at 15m
+    // overwrites the 3 changes published only on the demoted server (CP-8).
+    let cp = outcome("scenarios/cp-collision.ron");
+    let lost: Vec<(u64, u64)> = cp.revised.writes.lost_at.iter().map(|l| (l.at_ms, l.count)).collect();
+    assert_eq!(lost, [(900_000, 3)]);
+    let svg = failsim::report::svg::timeline(&cp);
+    assert!(svg.contains(">Published changes lost</text>") && svg.contains(">3 lost</text>"), "the loss on the timeline");
 }

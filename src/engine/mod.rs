@@ -89,13 +89,6 @@ pub struct Tagged<T> {
     pub inner: T,
 }
 
-/// A tagged record's data is its record's: the system is the trace line's label.
-impl<T: serde::Serialize> serde::Serialize for Tagged<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.inner.serialize(serializer)
-    }
-}
-
 impl<T: std::fmt::Display> std::fmt::Display for Tagged<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.inner.fmt(f)
@@ -163,11 +156,14 @@ impl<E, R> Ctx<'_, E, R> {
 pub trait Model {
     type Event;
     /// A state change, as the trace keeps it: its `Display` text is canonical (hashed, FS-DET).
-    type Record: std::fmt::Display + serde::Serialize;
+    type Record: std::fmt::Display;
     fn handle(&mut self, event: Self::Event, cx: &mut Ctx<'_, Self::Event, Self::Record>);
     fn settle(&mut self, _cx: &mut Ctx<'_, Self::Event, Self::Record>) {}
     /// What the trace keeps beside a record's text (the runner: which system recorded it and
     /// whether the text timeline shows it); the engine only stores it.
+    /// Writes a record's fields as data (the runner: its serde form as JSON), kept beside its
+    /// text when the run asks (`Tracing::KeepData`); the engine only stores what it writes.
+    fn data(_record: &Self::Record, _out: &mut String) {}
     fn label(_record: &Self::Record) -> u32 {
         0
     }
@@ -195,7 +191,7 @@ impl<M: Model> Sim<M> {
         Sim {
             model,
             queue: EventQueue::new(),
-            trace: Trace::labelled(tracing, M::label),
+            trace: Trace::labelled(tracing, M::label, M::data),
             events_handled: 0,
             peeked: None,
             changed: true,
@@ -208,7 +204,7 @@ impl<M: Model> Sim<M> {
     /// record its initial state, then settles it once.
     pub fn build(tracing: Tracing, build: impl FnOnce(&mut Ctx<'_, M::Event, M::Record>) -> M) -> Self {
         let mut queue = EventQueue::new();
-        let mut trace = Trace::labelled(tracing, M::label);
+        let mut trace = Trace::labelled(tracing, M::label, M::data);
         let mut cx = Ctx { queue: &mut queue, trace: &mut trace, changed: false };
         let mut model = build(&mut cx);
         model.settle(&mut cx);
@@ -266,7 +262,7 @@ impl<M: Model> Sim<M> {
 
     /// The trace, taken out of the run (the report keeps it; the run is over).
     pub fn take_trace(&mut self) -> Trace<M::Record> {
-        let empty = Trace::labelled(Tracing::Off, M::label);
+        let empty = Trace::labelled(Tracing::Off, M::label, M::data);
         std::mem::replace(&mut self.trace, empty)
     }
 

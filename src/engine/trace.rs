@@ -59,18 +59,20 @@ pub struct Trace<R> {
     /// Writes a record's canonical text (its `Display`), fixed where the type is known, so
     /// that pushing needs no bound.
     text: fn(&R, &mut String),
-    /// Writes a record's fields as JSON (its serde form), likewise.
+    /// Writes a record's fields as data (the model's `Model::data`).
     data: fn(&R, &mut String),
     record: PhantomData<fn(R)>,
 }
 
-impl<R: Display + serde::Serialize> Trace<R> {
+impl<R: Display> Trace<R> {
+    /// A trace without labels, whose records have no data beyond their text.
     pub fn new(tracing: Tracing) -> Self {
-        Self::labelled(tracing, |_| 0)
+        Self::labelled(tracing, |_| 0, |_, _| {})
     }
 
-    /// A trace that keeps each record's `label` beside its text.
-    pub fn labelled(tracing: Tracing, label: fn(&R) -> u32) -> Self {
+    /// A trace that keeps each record's `label` beside its text, and, with
+    /// `Tracing::KeepData`, what `data` writes of it.
+    pub fn labelled(tracing: Tracing, label: fn(&R) -> u32, data: fn(&R, &mut String)) -> Self {
         Trace {
             tracing,
             kept: Records::default(),
@@ -79,7 +81,7 @@ impl<R: Display + serde::Serialize> Trace<R> {
             full: false,
             label,
             text: write_text::<R>,
-            data: write_data::<R>,
+            data,
             record: PhantomData,
         }
     }
@@ -186,11 +188,6 @@ impl<R> Trace<R> {
 
 fn write_text<R: Display>(record: &R, text: &mut String) {
     write!(text, "{record}").expect("writing to a String never fails");
-}
-
-fn write_data<R: serde::Serialize>(record: &R, data: &mut String) {
-    let json = serde_json::to_string(record).expect("a record serializes");
-    data.push_str(&json);
 }
 
 /// A kept trace's records without their type, as every reader of a trace reads them: each
@@ -318,7 +315,7 @@ mod tests {
 
     #[test]
     fn records_read_back_in_order_with_their_labels() {
-        let mut t: Trace<&str> = Trace::labelled(Tracing::Keep, |r| r.len() as u32);
+        let mut t: Trace<&str> = Trace::labelled(Tracing::Keep, |r| r.len() as u32, |_, _| {});
         t.push(1, "ab");
         t.push(1, "");
         t.push(5, "cde");
@@ -330,7 +327,6 @@ mod tests {
 
     #[test]
     fn records_keep_their_fields_as_data_when_asked_and_the_hash_stays_the_texts() {
-        #[derive(serde::Serialize)]
         struct Rec {
             dma: &'static str,
             up: bool,
@@ -340,7 +336,10 @@ mod tests {
                 write!(f, "{} {}", self.dma, if self.up { "up" } else { "down" })
             }
         }
-        let (mut data, mut text) = (Trace::new(Tracing::KeepData), Trace::new(Tracing::Keep));
+        fn data(r: &Rec, out: &mut String) {
+            write!(out, "{{\"dma\":\"{}\",\"up\":{}}}", r.dma, r.up).unwrap();
+        }
+        let (mut data, mut text) = (Trace::labelled(Tracing::KeepData, |_| 0, data), Trace::labelled(Tracing::Keep, |_| 0, data));
         for t in [&mut data, &mut text] {
             t.push(1, Rec { dma: "A", up: true });
             t.push(2, Rec { dma: "B", up: false });

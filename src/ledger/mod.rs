@@ -104,6 +104,19 @@ pub struct Summary {
     /// Lost tentative records grouped by cause, in cause order, with their ids.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tentative_losses: Vec<(Cause, IdSet)>,
+    /// When acknowledged records were lost: how many at each instant, by cause, in time order
+    /// (the timeline marks them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lost_at: Vec<LostAt>,
+}
+
+/// Acknowledged records lost at one instant for one cause.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LostAt {
+    pub at_ms: Time,
+    pub count: u64,
+    /// The cause in words ([`Cause::detail`]).
+    pub cause: String,
 }
 
 /// A report of a run without tentative records reads as it always did.
@@ -247,11 +260,13 @@ impl Ledger {
         let mut s = Summary { written: self.written(), rejected: self.rejected, ..Summary::default() };
         let mut by_cause: std::collections::BTreeMap<&Cause, IdSet> = Default::default();
         let mut tentative_by_cause: std::collections::BTreeMap<&Cause, IdSet> = Default::default();
+        let mut lost_at: std::collections::BTreeMap<(Time, &Cause), u64> = Default::default();
         for run in &self.runs {
             match (run.fate.kind, &run.fate.lost) {
                 (Kind::Acknowledged, Some(loss)) => {
                     s.lost += run.ids.len();
                     by_cause.entry(&loss.cause).or_default().insert(run.ids);
+                    *lost_at.entry((loss.at_ms, &loss.cause)).or_default() += run.ids.len();
                 }
                 (Kind::Acknowledged, None) if run.fate.stored_in & all == all => s.replicated += run.ids.len(),
                 (Kind::Acknowledged, None) => s.pending += run.ids.len(),
@@ -264,6 +279,8 @@ impl Ledger {
         }
         s.losses = by_cause.into_iter().map(|(c, ids)| (c.clone(), ids)).collect();
         s.tentative_losses = tentative_by_cause.into_iter().map(|(c, ids)| (c.clone(), ids)).collect();
+        s.lost_at = lost_at.into_iter().map(|((at_ms, c), count)| LostAt { at_ms, count, cause: c.detail.clone() }).collect();
+        assert_eq!(s.lost_at.iter().map(|l| l.count).sum::<u64>(), s.lost, "every lost record is lost at one instant");
         assert_eq!(s.replicated + s.pending + s.lost, s.written, "every acknowledged record has exactly one fate");
         assert_eq!(s.written + s.tentative + s.tentative_lost, u64::from(self.next), "every record is acknowledged or tentative");
         s

@@ -208,12 +208,10 @@ pub struct Lanes<'a> {
     pub holders: Vec<crate::ops::LaneSample>,
 }
 
-/// The lane of a service address: which hosts hold `ip` in the world now, by name ("nobody"
-/// when none: clients reach nothing; two or more: both answer).
-pub fn holder_lane(world: &World, name: impl Into<String>, ip: crate::net::Ip) -> crate::ops::LaneSample {
+/// The lane of a service address: the hosts that hold it now ([`World::holder_names`]), by
+/// name ("nobody" when none: clients reach nothing; two or more: both answer).
+pub fn holder_lane(name: impl Into<String>, hosts: &[&str]) -> crate::ops::LaneSample {
     use crate::ops::{LaneSample, Meaning};
-    let net = world.net();
-    let hosts: Vec<&str> = net.holders(ip).filter_map(|port| net.host_of(port)).map(|h| net.host(h).name.as_str()).collect();
     let meaning = match hosts.len() {
         0 => Meaning::Outage,
         1 => Meaning::Serving,

@@ -17,22 +17,12 @@
 //! switches, cables), so the same topology gives the same bytes.
 
 use crate::net::{HostId, Port, PortId, PortKind, Topology};
+use crate::runner::Role;
 use std::fmt::Write;
 
 const GREEN: &str = "darkgreen";
 const RED: &str = "red";
 const GREY: &str = "grey55";
-
-/// A node of a system with its state then: a DMA's Failover Status, an MRS node's role.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Role {
-    /// The node's (host's) name.
-    pub node: String,
-    /// Its state, in its product's words.
-    pub state: String,
-    /// The system it belongs to ("" for a scenario's one system).
-    pub system: String,
-}
 
 /// The topology as a DOT `graph`.
 pub fn graph(t: &Topology) -> String {
@@ -132,8 +122,8 @@ const LEGEND: &str = r##"
     legend_nic_down [label="NIC, link down", shape=ellipse, style=dashed, color=grey55, fontcolor=grey55, fontsize=9];
     legend_switch [label="switch", shape=box, style="rounded,filled", fillcolor="#eeeeee", fontsize=9];
     legend_switch_down [label="switch\ndown", shape=box, style="rounded,bold", color=red, fontcolor=red, fontsize=9];
-    legend_nic -- legend_switch [label="plugged", color=darkgreen, style=solid, penwidth=2, fontsize=9];
-    legend_nic_down -- legend_switch_down [label="pulled", color=red, fontcolor=red, style=dashed, fontsize=9];
+    legend_nic -- legend_switch [label="plugged in", color=darkgreen, style=solid, penwidth=2, fontsize=9];
+    legend_nic_down -- legend_switch_down [label="pulled out", color=red, fontcolor=red, style=dashed, fontsize=9];
     legend_nic -- legend_switch_down [label="end down", color=grey55, fontcolor=grey55, style=solid, fontsize=9];
   }
 "##;

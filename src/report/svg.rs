@@ -156,20 +156,23 @@ struct Group<'a> {
     service: Lane,
     lanes: Vec<&'a Lane>,
     consoles: &'a [(String, Vec<Alarm>)],
+    /// Its view at the end: what its tracked writes are called and where they ended up (the
+    /// losses are marked).
+    view: &'a crate::ops::View,
 }
 
 /// The systems of a run, each with its lanes (in the run's order) and its service lane.
 fn groups(o: &Outcome) -> Vec<Group<'_>> {
-    let first = (o.system_name.as_str(), &o.metrics, o.revised.consoles.as_slice());
-    let others = o.others.iter().map(|s| (s.name.as_str(), &s.metrics, s.revised.consoles.as_slice()));
+    let first = (o.system_name.as_str(), &o.metrics, &o.revised);
+    let others = o.others.iter().map(|s| (s.name.as_str(), &s.metrics, &s.revised));
     std::iter::once(first)
         .chain(others)
         .enumerate()
-        .map(|(i, (name, metrics, consoles))| {
+        .map(|(i, (name, metrics, view))| {
             let lanes: Vec<&Lane> = o.lanes.iter().filter(|l| l.system == i).collect();
             let nodes: Vec<&Lane> = lanes.iter().copied().filter(|l| l.kind == LaneKind::Node).collect();
             let label = if name.is_empty() { "service".to_string() } else { format!("service of {name}") };
-            Group { metrics, service: service_lane(o.end_ms, metrics, label, &nodes, i), lanes, consoles }
+            Group { metrics, service: service_lane(o.end_ms, metrics, label, &nodes, i), lanes, consoles: view.consoles.as_slice(), view }
         })
         .collect()
 }
@@ -356,6 +359,9 @@ fn timeline_of<'a>(o: &'a Outcome, groups: &'a [Group<'a>]) -> String {
         }
         for (name, alarms) in g.consoles {
             y += console(&mut lanes_svg, &sc, y, name, alarms, &mut severities);
+        }
+        if !g.view.writes.lost_at.is_empty() {
+            y += losses(&mut lanes_svg, &sc, y, g.view);
         }
         outage_bands(&mut bands, &sc, (top, y), g.metrics);
         y += 6;
@@ -635,6 +641,41 @@ fn console(svg: &mut String, sc: &Scale, y: i64, name: &str, alarms: &[Alarm], s
     }
     h + 4
 }
+
+/// The row of a system's lost writes: a cross at each instant writes were lost, with how many
+/// (the cause in its tooltip), labels left out where they would overlap. Returns its height.
+fn losses(svg: &mut String, sc: &Scale, y: i64, view: &crate::ops::View) -> i64 {
+    const H: i64 = 22;
+    let (label, writes) = (view.writes_label.as_str(), &view.writes);
+    let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{} lost</text>", sc.x0 - 8, y + H / 2 + 4, esc(label));
+    let texts: Vec<String> = writes.lost_at.iter().map(|l| format!("{} lost", l.count)).collect();
+    let extents: Vec<(i64, i64)> = writes.lost_at.iter().zip(&texts).map(|(l, t)| (sc.x(l.at_ms) - 5, sc.x(l.at_ms) + 8 + text_width(t, SMALL))).collect();
+    let (rows, _) = pack(&extents, 4, 1, Overflow::Drop);
+    for ((l, text), row) in writes.lost_at.iter().zip(&texts).zip(&rows) {
+        let (x, mid) = (sc.x(l.at_ms), y + H / 2);
+        let _ = writeln!(svg, "<g><title>{} {} lost at {}: {}</title>", l.count, esc(label), clock(l.at_ms), esc(&l.cause));
+        let _ = writeln!(
+            svg,
+            "<path d=\"M{} {} L{} {} M{} {} L{} {}\" stroke=\"{LOST}\" stroke-width=\"3\"/>",
+            x - 5,
+            mid - 5,
+            x + 5,
+            mid + 5,
+            x - 5,
+            mid + 5,
+            x + 5,
+            mid - 5
+        );
+        if row.is_some() {
+            let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" font-size=\"{SMALL}\" fill=\"{LOST}\">{}</text>", x + 8, mid + 4, esc(text));
+        }
+        let _ = writeln!(svg, "</g>");
+    }
+    H + 4
+}
+
+/// The color of lost writes (an impact).
+const LOST: &str = "#b71c1c";
 
 /// The colors of an expectation's window: held, and failed (neither a cause's nor an impact's).
 const HELD: &str = "#43a047";

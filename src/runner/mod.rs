@@ -339,6 +339,11 @@ impl<P: Product> Model for Harness<P> {
         label(record.system, P::shown(&record.inner))
     }
 
+    /// A record's data is its product record's serde form (the system is its label).
+    fn data(record: &Tagged<P::Record>, out: &mut String) {
+        out.push_str(&serde_json::to_string(&record.inner).expect("a product's record serializes"));
+    }
+
     #[inline]
     fn handle(&mut self, event: Tagged<P::Event>, cx: &mut HarnessCx<'_, P>) {
         let i = usize::from(event.system);
@@ -690,18 +695,29 @@ pub fn topology_at(scenario: &Scenario, at_ms: Time) -> Result<crate::net::Topol
     world_at(scenario, at_ms).map(|(t, _)| t)
 }
 
+/// A node of a system with its state then: a DMA's Failover Status, an MRS node's role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    /// The node's (host's) name.
+    pub node: String,
+    /// Its state, in its product's words.
+    pub state: String,
+    /// The system it belongs to ("" for a scenario's one system).
+    pub system: String,
+}
+
 /// The cable graph at `at_ms` and each node's state then (a DMA's Failover Status, an MRS
 /// node's role), with the system it belongs to.
-pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topology, Vec<crate::report::dot::Role>), RunError> {
+pub fn world_at(scenario: &Scenario, at_ms: Time) -> Result<(crate::net::Topology, Vec<Role>), RunError> {
     struct At<'a>(&'a Scenario, Time);
     impl WithConfig for At<'_> {
-        type Out = Result<(crate::net::Topology, Vec<crate::report::dot::Role>), RunError>;
+        type Out = Result<(crate::net::Topology, Vec<Role>), RunError>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let setup = Setup::of(self.0);
             let mut sim = prepare::<P>(&setup, &self.0.script, self.0.seed, Tracing::Off);
             drive(&mut sim, self.1, |_, _| {})?;
             let nodes = lanes::now_by_system(&sim.model).into_iter().filter(|(l, _)| l.kind == LaneKind::Node);
-            let roles = nodes.map(|(l, i)| crate::report::dot::Role { node: l.name, state: l.state.word, system: setup.names[i].to_string() }).collect();
+            let roles = nodes.map(|(l, i)| Role { node: l.name, state: l.state.word, system: setup.names[i].to_string() }).collect();
             Ok((sim.model.world.net().clone(), roles))
         }
     }

@@ -201,6 +201,13 @@ impl World {
         &self.dns
     }
 
+    /// The names of the hosts that hold `ip` now, in the order they took it (a report's holder
+    /// lane: nobody, one host, or several).
+    pub fn holder_names(&self, ip: Ip) -> Vec<&str> {
+        let net = &self.net;
+        net.holders(ip).filter_map(|port| net.host_of(port)).map(|h| net.host(h).name.as_str()).collect()
+    }
+
     /// The DNS server, for a host's registration or a fixed record (through [`WorldCx`]).
     fn dns_mut(&mut self) -> &mut Dns {
         &mut self.dns

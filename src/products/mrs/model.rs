@@ -1131,7 +1131,7 @@ impl ActiveStandby {
                 LaneSample::node(self.name(*n), word, meaning)
             })
             .collect();
-        let holders = vec![crate::products::holder_lane(world, format!("floating IP {}", self.floating_ip.addr), self.floating_ip.addr)];
+        let holders = vec![crate::products::holder_lane(format!("floating IP {}", self.floating_ip.addr), &world.holder_names(self.floating_ip.addr))];
         crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new(), holders }
     }
 }
