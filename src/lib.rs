@@ -5,6 +5,8 @@
 //! the what-if entry points ([`chaos`], [`sweep`], [`explore`]); and the discrete-event
 //! [`engine`] itself. Everything else is the crate's own.
 
+#![warn(missing_docs)]
+
 mod action;
 pub mod chaos;
 mod check;
@@ -30,12 +32,15 @@ pub mod sweep;
 mod units;
 mod world;
 
+pub use check::Failure;
 pub use engine::clock;
 pub use products::{System, named_system, target_names};
 pub use replay::{pin_file, shell_word};
-pub use runner::{JsonHeader, Limits, Outcome, RunError, Timeline, TraceLine, Warned, lint, run, run_untraced, run_with, topology_at, world_at};
-pub use scenario::{Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically};
-pub use units::Ms;
+pub use runner::{
+    ExpectationResult, JsonHeader, Limits, Outcome, RunError, Timeline, TraceLine, Warned, lint, run, run_untraced, run_with, topology_at, world_at,
+};
+pub use scenario::{MAX_FILE_BYTES, Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically};
+pub use units::{MAX_MS, Ms};
 
 /// Entry points for the benches in `benches/` (not a stable API).
 #[doc(hidden)]

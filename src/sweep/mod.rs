@@ -18,7 +18,10 @@ pub const MAX_CELLS: u64 = 10_000;
 /// One varied path and its values, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Axis {
+    /// The scenario path varied, in [`apply_overrides`](crate::apply_overrides) syntax
+    /// (`heartbeats[*].interval`).
     pub path: String,
+    /// Its values, each as a `--set` would give it.
     pub values: Vec<String>,
 }
 
@@ -64,20 +67,25 @@ fn range(from: &str, to: &str, step: &str) -> Result<Vec<String>, String> {
 /// One cell of the grid.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cell {
+    /// This cell's value for each axis, in axis order.
     pub values: Vec<String>,
     /// The world's metrics: its one system's, or every system's together (FS-MULTI).
     pub metrics: Metrics,
     /// Each system's own metrics, by name, in a world of several (empty for one system).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub systems: Vec<SystemMetrics>,
+    /// How many of the scenario's expectations held in this cell.
     pub held: usize,
+    /// How many expectations the scenario has.
     pub expectations: usize,
 }
 
 /// One system's metrics in a cell.
 #[derive(Clone, Debug, Serialize)]
 pub struct SystemMetrics {
+    /// The system's name in the world.
     pub name: String,
+    /// Its metrics in this cell.
     pub metrics: Metrics,
 }
 
@@ -227,6 +235,8 @@ pub fn text(axes: &[Axis], cells: &[Cell]) -> String {
     out
 }
 
+/// The cells as CSV: a header row of the axes' paths, the metrics (with their units) and
+/// `held`/`expectations`, then one row per cell (and system, in a world of several).
 pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
     let quote = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
     let mut header: Vec<String> = axes.iter().map(|a| quote(&a.path)).collect();
@@ -252,6 +262,7 @@ pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
     out
 }
 
+/// The axes and cells as a JSON document (with the [`JsonHeader`](crate::JsonHeader)).
 pub fn json(axes: &[Axis], cells: &[Cell]) -> String {
     #[derive(Serialize)]
     struct Json<'a> {
