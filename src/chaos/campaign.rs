@@ -275,6 +275,31 @@ fn count_below(shard: Option<Shard>, m: u64) -> u64 {
 }
 
 /// Runs a campaign against the campaign's systems.
+///
+/// ```
+/// use failsim::chaos::{Campaign, Hooks, Start, run_campaign};
+///
+/// let campaign = Campaign {
+///     system: failsim::named_system("dataminer").expect("a chaos target"),
+///     systems: Vec::new(),
+///     world: None,
+///     target: "dataminer".into(),
+///     invoked_as: "dataminer".into(),
+///     seeds: 0..4,
+///     shard: None,
+///     jobs: 1,
+///     check_determinism: false,
+///     out_dir: None,
+///     start: Start::Fresh,
+///     hooks: Hooks::default(),
+/// };
+/// let summary = run_campaign(&campaign)?;
+/// assert_eq!(summary.runs, 4);
+/// assert!(summary.complete(), "every seed ran");
+/// // Each finding names its seed: `failsim chaos dataminer --seeds SEED..SEED+1` replays it.
+/// assert_eq!(summary.findings_total(), 0, "the first seeds of the recommended setup break no invariant: {:?}", summary.findings);
+/// # Ok::<(), String>(())
+/// ```
 pub fn run_campaign(c: &Campaign) -> Result<Summary, String> {
     struct For<'a>(&'a Campaign, &'a Scenario);
     impl WithConfig for For<'_> {

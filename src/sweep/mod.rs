@@ -126,6 +126,20 @@ fn grid(axes: &[Axis]) -> Vec<Vec<String>> {
 }
 
 /// Runs every cell (with `jobs` threads; the result does not depend on it).
+///
+/// ```
+/// use failsim::sweep::{Axis, sweep};
+///
+/// let text = r#"Scenario(name: "stop", doc: "", seed: 1, system: DataMiner(),
+///     script: [(at: "1m", do: Stop(Online))], end: "12m")"#;
+/// let scenario = failsim::parse(std::path::Path::new("stop.ron"), text)?;
+/// let axes = [Axis::parse("switch_time=2m,6m")?];
+/// let cells = sweep(&scenario, &axes, 1)?;
+/// let downtime: Vec<(&str, u64)> = cells.iter().map(|c| (c.values[0].as_str(), c.metrics.downtime_ms)).collect();
+/// // The backup decides 17.842 s after the stop (heartbeats), then takes the switch time.
+/// assert_eq!(downtime, [("2m", 17_842 + 120_000), ("6m", 17_842 + 360_000)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell>, String> {
     let count = axes.iter().try_fold(1u64, |n, a| n.checked_mul(a.values.len() as u64)).filter(|n| *n <= MAX_CELLS);
     if count.is_none() {
