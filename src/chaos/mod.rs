@@ -62,7 +62,7 @@ pub struct RunResult {
     pub events: u64,
     /// Availability metrics of the run, every system's together (see `metrics`).
     pub downtime_ms: Time,
-    /// Time with two nodes in the active role at once.
+    /// Time with more than one node online/active (every system's together).
     pub split_brain_ms: Time,
     /// Role switches.
     pub switches: u32,

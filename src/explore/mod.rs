@@ -39,7 +39,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub enum Property {
     /// Downtime above this many milliseconds.
     DowntimeAbove(Time),
-    /// Two nodes online at once, for any time.
+    /// More than one node online/active at once, for any time.
     SplitBrain,
     /// Any acknowledged write lost.
     Loss,

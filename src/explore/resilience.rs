@@ -31,7 +31,7 @@ pub struct Harm {
     pub downtime_ms: Time,
     /// Role switches.
     pub switches: u32,
-    /// Time with two nodes online at once.
+    /// Time with more than one node online/active.
     pub split_brain_ms: Time,
     /// Acknowledged writes lost.
     pub records_lost: u64,

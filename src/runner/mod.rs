@@ -24,7 +24,7 @@ pub struct ExpectationResult {
     /// The system it speaks of, in a world of several.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub system: String,
-    /// When it is checked, as the scenario says it (`At("5m")`, `Always`, ...).
+    /// When it is checked, in the report's words (`at 11m`, `during 1m..5m`).
     pub when: String,
     /// What it claims, in the report's words.
     pub claim: String,
