@@ -312,7 +312,7 @@ enum Render {
 }
 
 /// `pairs_scenario` with `faults` uplinks pulled for a minute each, one every two minutes from
-/// the first (as `examples/pairs.rs --simulate FAULTS`).
+/// the first (as `src/bin/pairs.rs --simulate FAULTS`).
 fn declared_with_faults(pairs: usize, end: &str, faults: usize) -> String {
     failsim::bench::pairs_with_faults(pairs, end, faults)
 }

@@ -246,14 +246,19 @@ impl Part {
 /// time after healing is the difference), and the write workload that makes loss observable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Profile {
+    /// Faults strike within `0..fault_phase_ms`; every fault is healed by its end.
     pub fault_phase_ms: Time,
+    /// When the run ends; the time after the fault phase is for recovery, checked by liveness.
     pub end_ms: Time,
+    /// The time between two writes of the workload.
     pub write_every_ms: Time,
+    /// How many writes the workload makes.
     pub write_count: u32,
     /// After healing, the operator takes this many steps of the product's documented recovery
     /// procedure (`Recover`), `recover_every_ms` apart, the first right after the last heal;
     /// 0 for a product without such a procedure.
     pub recover_steps: u32,
+    /// The time between two recovery steps.
     pub recover_every_ms: Time,
 }
 

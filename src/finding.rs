@@ -24,6 +24,7 @@ pub enum Invariant {
 }
 
 impl Invariant {
+    /// Every invariant, in the order a summary lists them.
     pub const ALL: [Invariant; 5] = [Invariant::SplitBrain, Invariant::Loss, Invariant::Dns, Invariant::Liveness, Invariant::Assertion];
 
     /// The invariant whose [`label`](Self::label) this is (a summary's key, read back).
@@ -31,6 +32,7 @@ impl Invariant {
         Invariant::ALL.into_iter().find(|i| i.label() == label)
     }
 
+    /// The invariant's name in summaries and reports (read back by [`Invariant::of_label`]).
     pub fn label(self) -> &'static str {
         match self {
             Invariant::SplitBrain => "split brain",
@@ -77,6 +79,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// The kind's words in a finding's detail and a summary's classes.
     pub fn label(self) -> &'static str {
         match self {
             ProblemKind::Serving => "not exactly one node serving",
@@ -123,11 +126,15 @@ impl std::fmt::Display for ClassKind {
 /// A class of finding: its kind and the SPEC ID of the document that describes it, if one does.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Class {
+    /// What broke.
     pub kind: ClassKind,
+    /// The SPEC ID of the document that describes it as the product's behaviour (`None`:
+    /// undocumented, so a baseline must accept it or the campaign fails).
     pub documented: Option<String>,
 }
 
 impl Class {
+    /// The class of `kind`, documented by `documented` if a document describes it.
     pub fn new(kind: ClassKind, documented: Option<SpecId>) -> Self {
         Class { kind, documented: documented.map(str::to_string) }
     }

@@ -4,6 +4,57 @@
 //! The public API is small: load or [`parse`] a [`Scenario`], [`run`] it, render a [`report`];
 //! the what-if entry points ([`chaos`], [`sweep`], [`explore`]); and the discrete-event
 //! [`engine`] itself. Everything else is the crate's own.
+//!
+//! # Run a scenario and read its verdict
+//!
+//! A scenario is RON text, usually a file ([`load`]); [`parse`] reads it from a string. A run
+//! is a pure function of the scenario and its seed: the [`Outcome`] says what each expectation
+//! came to, with the expected and the actual value of each that failed.
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let text = r#"Scenario(
+//!     name: "The online DMA is stopped",
+//!     doc: "FAQ 'What happens if one of the DMAs is stopped?'",
+//!     seed: 1,
+//!     system: DataMiner(),
+//!     script: [(at: "1m", do: Stop(Online))],
+//!     end: "12m",
+//!     expect: [
+//!         (ids: ["DM-STOP-ON-1"], when: At("11m"), that: Role(Backup, Online)),
+//!         (ids: ["WRONG-ON-PURPOSE"], when: At("11m"), that: Role(Main, Online)),
+//!     ],
+//! )"#;
+//! let scenario = failsim::parse(Path::new("stop.ron"), text)?;
+//! let outcome = failsim::run(&scenario, None)?;
+//!
+//! assert!(!outcome.passed(), "one expectation is wrong on purpose");
+//! let failed: Vec<&failsim::Failure> = outcome.expectations.iter().filter_map(|e| e.failure.as_ref()).collect();
+//! assert_eq!(failed.len(), 1);
+//! assert_eq!((failed[0].at_ms, failed[0].expected.as_str(), failed[0].actual.as_str()), (660_000, "Online", "Offline"));
+//!
+//! // The text report: what `failsim run` prints.
+//! let report = failsim::report::text(&outcome);
+//! assert!(report.starts_with("failsim: The online DMA is stopped\n"), "{report}");
+//! assert!(report.contains("  ok    [DM-STOP-ON-1] at 11m: Role(Backup, Online)\n"), "{report}");
+//! assert!(report.contains("  FAIL  [WRONG-ON-PURPOSE] at 11m: Role(Main, Online)\n          expected: Online\n          actual:   Offline\n"), "{report}");
+//!
+//! // Same scenario, same seed: the same trace, byte for byte.
+//! let again = failsim::run(&scenario, None)?;
+//! assert_eq!(again.trace_hash, outcome.trace_hash);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A file that cannot be run is an error at its line and column, never a panic:
+//!
+//! ```
+//! let err = failsim::parse(std::path::Path::new("bad.ron"), "Scenario(\n  name: 1,\n)").unwrap_err();
+//! assert_eq!((err.line, err.col), (2, 9));
+//! assert!(err.to_string().starts_with("bad.ron:2:9: Expected string"), "{err}");
+//! ```
+
+#![warn(missing_docs)]
 
 mod action;
 pub mod chaos;
@@ -30,14 +81,16 @@ pub mod sweep;
 mod units;
 mod world;
 
+pub use check::Failure;
 pub use engine::clock;
 pub use products::{System, named_system, target_names};
 pub use replay::{pin_file, shell_word};
 pub use runner::{
-    JsonHeader, Limits, Outcome, Role, RunError, Timeline, TraceLine, Warned, lint, run, run_untraced, run_with, run_with_data, topology_at, world_at,
+    ExpectationResult, JsonHeader, Limits, Outcome, Role, RunError, Timeline, TraceLine, Warned, Window, WindowKind, lint, run, run_untraced, run_with,
+    run_with_data, topology_at, world_at,
 };
-pub use scenario::{Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically};
-pub use units::Ms;
+pub use scenario::{MAX_FILE_BYTES, Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically};
+pub use units::{MAX_MS, Ms};
 
 /// Entry points for the benches in `benches/` (not a stable API).
 #[doc(hidden)]

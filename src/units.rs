@@ -24,6 +24,7 @@ impl Ms {
 }
 
 impl Ms {
+    /// `s` seconds, for constants (not checked against [`MAX_MS`]).
     pub const fn secs(s: u64) -> Ms {
         Ms(s * 1000)
     }

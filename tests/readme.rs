@@ -10,6 +10,9 @@
 //! directory before the commands run. `$EDITOR` lines are a person's step and are not run. The README's
 //! `InstallConfiguration.xml` (a user's own file) is the page's first example here,
 //! `tests/fixtures/import/three-dmas-one-pair-fixed.xml`.
+//!
+//! A `rust` block is library code the README shows: it must be, verbatim, part of
+//! `examples/scenario_folder.rs`, which `cargo test` compiles and runs.
 
 use std::path::Path;
 use std::process::Command;
@@ -120,6 +123,31 @@ fn every_command_the_readme_shows_runs_as_shown() {
         ran += 1;
     }
     assert!(ran >= 15, "the README shows commands: {ran} ran");
+}
+
+/// The text of every `rust` block, in order.
+fn rust_blocks(readme: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = readme.lines().enumerate();
+    while let Some((i, text)) = lines.next() {
+        if text == "```rust" {
+            let block: Vec<&str> = lines.by_ref().map(|(_, l)| l).take_while(|l| !l.starts_with("```")).collect();
+            blocks.push((i + 1, block.join("\n")));
+        }
+    }
+    blocks
+}
+
+#[test]
+fn the_readmes_library_code_is_the_example_that_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let example = std::fs::read_to_string(root.join("examples/scenario_folder.rs")).unwrap();
+    let blocks = rust_blocks(&readme);
+    assert!(!blocks.is_empty(), "the README shows the library in a `rust` block");
+    for (line, block) in blocks {
+        assert!(example.contains(&block), "README.md:{line}: this `rust` block is not part of examples/scenario_folder.rs:\n{block}");
+    }
 }
 
 #[test]

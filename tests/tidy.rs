@@ -482,13 +482,13 @@ fn use_tree(toks: &[Token], i: &mut usize, prefix: Vec<String>, out: &mut Vec<Le
 }
 
 impl Crate {
-    /// Reads the library's files (paths relative to `src/`); the binary (`main.rs`, `cli/`) is
-    /// another crate and stays out.
+    /// Reads the library's files (paths relative to `src/`); the binaries (`main.rs`, `cli/`,
+    /// `bin/`) are other crates and stay out.
     fn read(files: &[(PathBuf, String)]) -> Crate {
         let mut krate = Crate::default();
         for (rel, text) in files {
             let parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-            if parts.first().is_some_and(|p| p == "main.rs" || p == "cli") {
+            if parts.first().is_some_and(|p| p == "main.rs" || p == "cli" || p == "bin") {
                 continue;
             }
             if let [top, folder, _, ..] = parts.as_slice()
@@ -865,10 +865,10 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The module a file belongs to: `engine`, `products`, `products/dataminer`; `None` for the
-/// crate root and for the binary (`main.rs`, `cli/`), which may use everything public.
+/// crate root and for the binaries (`main.rs`, `cli/`, `bin/`), which may use everything public.
 fn module_of(rel: &Path) -> Option<String> {
     match key_of_file(rel).as_str() {
-        "lib" | "main" | "cli" | "" => None,
+        "lib" | "main" | "cli" | "bin" | "" => None,
         _ => Some(layer_of_file(rel)),
     }
 }

@@ -8,7 +8,7 @@ fn parse(src: &str) -> failsim::Scenario {
     failsim::parse(Path::new("world.ron"), src).expect("parses")
 }
 
-/// Two default pairs on the two-tier network of `examples/pairs`, the core switch failing.
+/// Two default pairs on the two-tier network of `src/bin/pairs.rs`, the core switch failing.
 fn two_pairs_core_fails() -> failsim::Outcome {
     let src = failsim::bench::pairs_scenario(2, "10m");
     let src = src.replacen("end: \"10m\")", "end: \"10m\", script: [(at: \"1m\", do: FailSwitch(\"core\")), (at: \"3m\", do: RestoreSwitch(\"core\"))])", 1);

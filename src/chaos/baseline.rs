@@ -20,6 +20,7 @@ use std::path::Path;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Baseline")]
 pub struct Baseline {
+    /// The accepted classes; a class appears at most once (a repeat is refused when read).
     pub accept: Vec<Accepted>,
 }
 
@@ -27,10 +28,13 @@ pub struct Baseline {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Accepted {
+    /// The invariant whose findings it accepts.
     pub invariant: Invariant,
+    /// The kind of finding within that invariant (a problem kind or a loss mechanism).
     pub class: ClassKind,
     /// Why it is accepted, for the next person who reads the file.
     pub reason: String,
+    /// Where the class is explained; never empty.
     pub reference: Reference,
 }
 
@@ -55,7 +59,9 @@ impl std::fmt::Display for Reference {
 /// A class as a baseline names it: an invariant and a kind.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Key {
+    /// The invariant broken.
     pub invariant: Invariant,
+    /// The class of what broke.
     pub kind: ClassKind,
 }
 
@@ -73,6 +79,8 @@ impl Baseline {
         Baseline::parse(path, &text)
     }
 
+    /// Parses a baseline's text; `path` only names the file in errors. The checks are those of
+    /// [`Baseline::read`].
     pub fn parse(path: &Path, text: &str) -> Result<Baseline, String> {
         let b: Baseline = ron::Options::default().from_str(text).map_err(|e| {
             format!(
@@ -115,6 +123,7 @@ impl Baseline {
         Baseline { accept }
     }
 
+    /// The baseline as a file, in the form [`Baseline::read`] reads back (`--write-baseline`).
     pub fn to_ron(&self) -> String {
         let pretty = ron::ser::PrettyConfig::new().struct_names(true);
         ron::ser::to_string_pretty(self, pretty).expect("a baseline serializes") + "\n"
@@ -126,6 +135,7 @@ impl Baseline {
 }
 
 impl Accepted {
+    /// The class this entry accepts, as a campaign's findings are matched against it.
     pub fn key(&self) -> Key {
         Key { invariant: self.invariant, kind: self.class.clone() }
     }

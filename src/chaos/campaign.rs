@@ -34,10 +34,13 @@ pub struct Campaign {
     /// The target as the command line named it (a scenario file's path, or a system's name):
     /// a repro's "found by" command names it so, and runs as printed.
     pub invoked_as: String,
+    /// The seeds to run, one run each (before sharding).
     pub seeds: std::ops::Range<u64>,
     /// Only one shard of the seeds (see [`Shard`]), so that n jobs cover the campaign exactly.
     pub shard: Option<Shard>,
+    /// Threads the runs are spread over (0 counts as 1); the summary does not depend on it.
     pub jobs: usize,
+    /// Runs each seed twice with the trace hashed and records the seeds whose hashes differ.
     pub check_determinism: bool,
     /// Where shrunk repro files and the summary are written as the campaign goes (none: not
     /// written).
@@ -51,11 +54,14 @@ pub struct Campaign {
 /// Shard `k` of `n` (1-based `k`): the seeds with `seed % n == k - 1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Shard {
+    /// Which shard this is, from 1.
     pub k: u64,
+    /// How many shards the seeds are split into.
     pub n: u64,
 }
 
 impl Shard {
+    /// Shard `k` of `n`, refused unless 1 <= k <= n.
     pub fn new(k: u64, n: u64) -> Result<Shard, String> {
         if n == 0 || k == 0 || k > n {
             return Err(format!("shard {k}/{n}: need 1 <= K <= N"));
@@ -63,6 +69,7 @@ impl Shard {
         Ok(Shard { k, n })
     }
 
+    /// Whether this shard runs the seed.
     pub fn holds(self, seed: u64) -> bool {
         seed % self.n == self.k - 1
     }
@@ -77,7 +84,10 @@ impl std::fmt::Display for Shard {
 /// Whether a campaign starts afresh or continues the one whose summary is in its folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Start {
+    /// A new campaign: the folder's summary, if any, is replaced.
     Fresh,
+    /// Continue the folder's summary from its `done_until` seed; refused if the summary is of
+    /// another campaign (see [`Identity`]).
     Resume,
 }
 
@@ -103,13 +113,18 @@ impl Hooks {
 /// One failing seed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
+    /// The seed that failed: `failsim chaos` with it replays the run.
     pub seed: u64,
+    /// What broke in that run.
     pub violation: Violation,
+    /// How many faults the run's schedule drew (before shrinking).
     pub faults: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What a campaign saw of one invariant.
 pub struct InvariantStats {
+    /// The runs that broke it.
     pub runs: u64,
     /// How many of those runs the documents explain (documented findings).
     pub documented: u64,
@@ -132,24 +147,35 @@ pub struct InvariantStats {
 /// campaign resumes only its own summary (FS-RESUME, FS-MERGE).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
+    /// The campaign's target, as [`Campaign::target`].
     pub target: String,
+    /// The campaign's seeds, all shards together.
     pub seeds: std::ops::Range<u64>,
+    /// The shard this summary covers, if sharded (summaries of the other shards merge with it).
     pub shard: Option<Shard>,
+    /// Whether each seed ran twice to check determinism.
     pub check_determinism: bool,
     /// FNV-1a 64 of the campaign's world and systems as a scenario file writes them: another
     /// configuration is another campaign.
     pub setup: String,
+    /// The failsim version that ran it: another version may draw other schedules.
     pub failsim: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What a campaign found, so far or in all: the file `summary.json` holds it, and resumed or
+/// merged campaigns add up to the same summary as one run straight through.
 pub struct Summary {
+    /// Which campaign this is.
     pub campaign: Identity,
     /// Every seed of the campaign (or its shard) below this one has run; the campaign is
     /// complete when it is the end of its seeds.
     pub done_until: u64,
+    /// Runs done.
     pub runs: u64,
+    /// Events handled over all runs.
     pub events: u64,
+    /// Per invariant (by its label), the runs that broke it and their classes.
     pub by_invariant: BTreeMap<String, InvariantStats>,
     /// The first findings in seed order (at most [`KEPT_FINDINGS`]).
     pub findings: Vec<Finding>,
@@ -157,8 +183,11 @@ pub struct Summary {
     pub nondeterministic: Vec<u64>,
     /// Availability over the campaign (definitions in `metrics`).
     pub downtime_ms_total: u64,
+    /// The longest downtime of any one run.
     pub downtime_ms_max: u64,
+    /// Split-brain time summed over every run.
     pub split_brain_ms_total: u64,
+    /// Role switches summed over every run.
     pub switches_total: u64,
     /// Every documented rule of the target's systems, by SPEC ID, with the runs it fired in
     /// and its hits (FS-COVERAGE): a rule that never fired was not exercised.
@@ -168,7 +197,9 @@ pub struct Summary {
 /// How often one rule fired over a campaign.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleStats {
+    /// The runs it fired in.
     pub runs: u64,
+    /// Times it fired, over every run.
     pub hits: u64,
 }
 
@@ -207,6 +238,7 @@ mod class_counts {
     }
 }
 
+/// How many findings a summary lists one by one; the rest only count in `by_invariant`.
 pub const KEPT_FINDINGS: usize = 50;
 const CHUNK: usize = 2048;
 
@@ -243,6 +275,31 @@ fn count_below(shard: Option<Shard>, m: u64) -> u64 {
 }
 
 /// Runs a campaign against the campaign's systems.
+///
+/// ```
+/// use failsim::chaos::{Campaign, Hooks, Start, run_campaign};
+///
+/// let campaign = Campaign {
+///     system: failsim::named_system("dataminer").expect("a chaos target"),
+///     systems: Vec::new(),
+///     world: None,
+///     target: "dataminer".into(),
+///     invoked_as: "dataminer".into(),
+///     seeds: 0..4,
+///     shard: None,
+///     jobs: 1,
+///     check_determinism: false,
+///     out_dir: None,
+///     start: Start::Fresh,
+///     hooks: Hooks::default(),
+/// };
+/// let summary = run_campaign(&campaign)?;
+/// assert_eq!(summary.runs, 4);
+/// assert!(summary.complete(), "every seed ran");
+/// // Each finding names its seed: `failsim chaos dataminer --seeds SEED..SEED+1` replays it.
+/// assert_eq!(summary.findings_total(), 0, "the first seeds of the recommended setup break no invariant: {:?}", summary.findings);
+/// # Ok::<(), String>(())
+/// ```
 pub fn run_campaign(c: &Campaign) -> Result<Summary, String> {
     struct For<'a>(&'a Campaign, &'a Scenario);
     impl WithConfig for For<'_> {
@@ -451,6 +508,7 @@ impl SeedResult {
 }
 
 impl Summary {
+    /// The runs that broke some invariant, counted once per invariant broken.
     pub fn findings_total(&self) -> u64 {
         self.by_invariant.values().map(|s| s.runs).sum()
     }

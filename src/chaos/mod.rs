@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 /// One broken invariant in a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
+    /// The invariant broken.
     pub invariant: Invariant,
     /// The system it broke in, by name, in a world of several ("" for a scenario's one system).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -44,6 +45,7 @@ pub struct Violation {
     pub duration_ms: Option<Time>,
     /// The classes of what broke (a problem kind, a loss mechanism), typed at the source.
     pub classes: Vec<Class>,
+    /// What was seen, for a person (names the nodes and times involved).
     pub detail: String,
     /// The SPEC ID of the document that describes it as the product's behaviour.
     pub documented: Option<String>,
@@ -52,19 +54,24 @@ pub struct Violation {
 /// The outcome of one run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunResult {
+    /// The invariants the run broke (empty: it passed every check).
     pub violations: Vec<Violation>,
     /// The trace hash (only when the run kept a trace).
     pub trace_hash: Option<u64>,
+    /// Events the run handled.
     pub events: u64,
     /// Availability metrics of the run, every system's together (see `metrics`).
     pub downtime_ms: Time,
+    /// Time with more than one node online/active (every system's together).
     pub split_brain_ms: Time,
+    /// Role switches.
     pub switches: u32,
     /// Each documented rule of the systems with how often it fired (FS-COVERAGE).
     pub rules: Vec<(SpecId, u32)>,
 }
 
 impl RunResult {
+    /// Whether the run broke `invariant`.
     pub fn violates(&self, invariant: Invariant) -> bool {
         self.violations.iter().any(|v| v.invariant == invariant)
     }

@@ -16,6 +16,7 @@ pub struct Schedule {
     /// Each system's chaos profile, with its name in the world ("" for a scenario's one
     /// system), in world order: its workload and its recovery procedure.
     pub systems: Vec<(String, Profile)>,
+    /// The faults, each at its time and on its target, in the order drawn.
     pub faults: Vec<Fault>,
 }
 

@@ -10,6 +10,9 @@ use crate::runner::Setup;
 /// At most this many runs are spent shrinking one schedule.
 const BUDGET: usize = 400;
 
+/// A smaller schedule that still breaks `invariant` with the same seed: faults dropped,
+/// shortened and moved earlier while it still fails, within a budget of runs, so a repro
+/// shows only what the failure needs.
 pub fn shrink<P: Registered>(setup: &Setup<'_, P>, schedule: &Schedule, seed: u64, invariant: Invariant) -> Schedule {
     let mut best = schedule.clone();
     let mut runs = 0;

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SummaryFile {
     #[serde(flatten)]
+    /// The results, as merged and resumed.
     pub summary: Summary,
+    /// The wall-clock figures, which only describe this machine's sessions.
     pub timing: Timing,
 }
 
@@ -21,16 +23,19 @@ pub struct SummaryFile {
 pub struct Timing {
     /// Wall-clock milliseconds spent on the campaign, over every session that resumed it.
     pub wall_ms: u64,
+    /// Runs per wall-clock second over the campaign (integer, rounded down).
     pub runs_per_second: u64,
 }
 
 impl Timing {
+    /// The figures for `runs` runs in `wall_ms` (a zero time counts as 1 ms).
     pub fn new(runs: u64, wall_ms: u64) -> Timing {
         Timing { wall_ms, runs_per_second: runs.saturating_mul(1000) / wall_ms.max(1) }
     }
 }
 
 impl SummaryFile {
+    /// The summary file's text (pretty JSON).
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a summary serializes")
     }

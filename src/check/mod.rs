@@ -173,8 +173,11 @@ pub fn panel_item(panel: &crate::ops::Panel, node: &str, item: &str, is: &str) -
 /// A claim that did not hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Failure {
+    /// When the claim was seen not to hold (for a claim at an instant, that instant).
     pub at_ms: Time,
+    /// What the claim wanted, in the report's words.
     pub expected: String,
+    /// What the run showed instead.
     pub actual: String,
 }
 

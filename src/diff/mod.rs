@@ -29,8 +29,11 @@ use std::path::Path;
 pub struct Side {
     /// What ran, as the command line said it (`scenarios/x.ron --set k=v`).
     pub label: String,
+    /// The run's trace hash (the same as its report's `trace_hash`).
     pub hash: u64,
+    /// Events the run handled.
     pub events: u64,
+    /// The run's trace records, in order.
     pub trace: Vec<Line>,
     /// Each system at the end, in world order.
     pub systems: Vec<SystemEnd>,
@@ -43,18 +46,25 @@ pub struct Side {
 /// JSON does not say).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Line {
+    /// Virtual time of the record.
     pub at_ms: Time,
+    /// The record as the trace prints it.
     pub text: String,
     #[serde(skip)]
+    /// The system's index in world order.
     pub system: Option<u16>,
 }
 
 /// A system at the end of a run: its name, nodes, metrics and every alarm its consoles showed.
 #[derive(Clone, Debug)]
 pub struct SystemEnd {
+    /// The system's name in the world.
     pub name: String,
+    /// Its nodes' names, in order.
     pub nodes: Vec<String>,
+    /// Its availability metrics at the end.
     pub metrics: Metrics,
+    /// Every alarm its consoles showed over the run.
     pub alarms: Vec<AlarmLine>,
 }
 
@@ -64,9 +74,13 @@ pub struct AlarmLine {
     /// (A report lists alarms under their console: it is set from there.)
     #[serde(default)]
     pub console: String,
+    /// The alarm's severity word, as the console shows it.
     pub severity: String,
+    /// The alarm's text.
     pub text: String,
+    /// When it was raised.
     pub raised_ms: Time,
+    /// When it was cleared (`None`: still standing at the end).
     pub cleared_ms: Option<Time>,
 }
 
@@ -175,7 +189,9 @@ impl ReportSystem {
 /// Two runs compared.
 #[derive(Clone, Debug, Serialize)]
 pub struct Diff {
+    /// The first run in brief.
     pub a: Summary,
+    /// The second run in brief.
     pub b: Summary,
     /// The same trace, the same events handled and the same metrics.
     pub same: bool,
@@ -188,15 +204,20 @@ pub struct Diff {
 /// A side in brief.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
+    /// What ran, as [`Side::label`].
     pub label: String,
+    /// The trace hash, 16 hex digits (as a report writes it).
     pub trace_hash: String,
+    /// Events handled.
     pub events: u64,
+    /// Trace records.
     pub records: usize,
 }
 
 /// The first instant where the traces part.
 #[derive(Clone, Debug, Serialize)]
 pub struct Parting {
+    /// The virtual time of the first differing record.
     pub at_ms: Time,
     /// The first differing trace record, 1-based.
     pub record: usize,
@@ -207,16 +228,20 @@ pub struct Parting {
     pub before: Vec<Line>,
     /// Each side's records from it on (a few).
     pub a: Vec<Line>,
+    /// The second run's records from the parting on (a few).
     pub b: Vec<Line>,
     /// What an operator saw on each side at that instant (after its records).
     pub state_a: Vec<SystemState>,
+    /// What an operator saw on the second side at that instant.
     pub state_b: Vec<SystemState>,
 }
 
 /// One system's metrics on both sides.
 #[derive(Clone, Debug, Serialize)]
 pub struct SystemMetrics {
+    /// The system's name (or the total, in a world of several).
     pub system: String,
+    /// Its metrics, one row each, in the report's order.
     pub rows: Vec<MetricRow>,
 }
 
@@ -224,16 +249,23 @@ pub struct SystemMetrics {
 /// to detect).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MetricRow {
+    /// The metric's name, as the report says it.
     pub metric: String,
+    /// What its values count.
     pub unit: Unit,
+    /// The first run's value.
     pub a: Option<u64>,
+    /// The second run's value.
     pub b: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+/// What a metric's values count, so both sides print alike.
 pub enum Unit {
+    /// Virtual milliseconds.
     Ms,
+    /// Occurrences.
     Count,
     /// A share in per mille (shown as a percentage).
     PerMille,

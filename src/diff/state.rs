@@ -12,7 +12,9 @@ use serde::Serialize;
 /// A system at an instant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SystemState {
+    /// The system's name in the world.
     pub system: String,
+    /// Its nodes, in order.
     pub nodes: Vec<NodeState>,
     /// The alarms standing then, on every console of the system.
     pub alarms: Vec<AlarmLine>,
@@ -26,17 +28,24 @@ pub struct SystemState {
 pub struct Writes {
     /// What they are called here ("Records", "Configuration changes").
     pub label: String,
+    /// Writes acknowledged.
     pub written: u64,
+    /// Writes held by every store.
     pub replicated: u64,
+    /// Writes not lost and not yet in every store (a buffer, a backlog, one store only).
     pub pending: u64,
+    /// Acknowledged writes that no store holds any more.
     pub lost: u64,
 }
 
 /// A node at an instant: its role, and the facts of its status line (none from a report).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NodeState {
+    /// The node's name.
     pub name: String,
+    /// Its role word, as the status report shows it.
     pub role: String,
+    /// The facts its status line lists.
     pub facts: Vec<String>,
 }
 

@@ -7,7 +7,7 @@
 //! the order knows its place), so neither ever searches the queue.
 //!
 //! The engine knows nothing of products, networks or files: it runs any [`Model`]. Durations
-//! are plain integers here; the file syntax for them lives in [`crate::units`].
+//! are plain integers here; the file syntax for them lives in `crate::units` (beside [`Ms`](crate::Ms)).
 
 mod queue;
 mod rng;
@@ -36,7 +36,10 @@ pub const MAX_EVENTS_PER_RUN: u64 = 50_000_000;
 /// Which bound a run crossed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
+    /// More events at one instant than [`MAX_EVENTS_PER_INSTANT`] (or the run's own bound): a
+    /// model that keeps scheduling without time passing.
     EventsPerInstant,
+    /// More events in the run than [`MAX_EVENTS_PER_RUN`] (or the run's own bound).
     EventsPerRun,
     /// The kept trace's bytes (its records' text plus [`LINE_BYTES`] a record), with the bound.
     TraceBytes(u64),
@@ -45,8 +48,12 @@ pub enum Limit {
 /// A run handled more events than a bound allows: at one instant, or in all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Overrun {
+    /// The instant the bound was crossed at.
     pub at_ms: Time,
+    /// The events handled when it was: at that instant for [`Limit::EventsPerInstant`], in the
+    /// run otherwise.
     pub events: u64,
+    /// The bound crossed.
     pub limit: Limit,
 }
 
@@ -85,7 +92,9 @@ impl Overrun {
 /// trace (and its hash) is what the component's own would be.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tagged<T> {
+    /// The component's index (a system's, in world order).
     pub system: u16,
+    /// The component's own event or record.
     pub inner: T,
 }
 
@@ -154,16 +163,21 @@ impl<E, R> Ctx<'_, E, R> {
 /// last event of a timestamp in which something changed: derived views (alarm consoles, say)
 /// are recomputed there, once per instant, so no transient half-state ever shows.
 pub trait Model {
+    /// What the model's queue holds: the model schedules its own events.
     type Event;
     /// A state change, as the trace keeps it: its `Display` text is canonical (hashed, FS-DET).
     type Record: std::fmt::Display;
+    /// Handles one event at the current time: changes state, records what changed, schedules
+    /// what follows.
     fn handle(&mut self, event: Self::Event, cx: &mut Ctx<'_, Self::Event, Self::Record>);
+    /// Called once after the last event of an instant in which something changed; by default,
+    /// nothing to derive.
     fn settle(&mut self, _cx: &mut Ctx<'_, Self::Event, Self::Record>) {}
-    /// What the trace keeps beside a record's text (the runner: which system recorded it and
-    /// whether the text timeline shows it); the engine only stores it.
     /// Writes a record's fields as data (the runner: its serde form as JSON), kept beside its
     /// text when the run asks (`Tracing::KeepData`); the engine only stores what it writes.
     fn data(_record: &Self::Record, _out: &mut String) {}
+    /// What the trace keeps beside a record's text (the runner: which system recorded it and
+    /// whether the text timeline shows it); the engine only stores it.
     fn label(_record: &Self::Record) -> u32 {
         0
     }
@@ -172,6 +186,7 @@ pub trait Model {
 /// A model, its event queue and its trace: one run. Cloning it branches the run.
 #[derive(Clone)]
 pub struct Sim<M: Model> {
+    /// The model: public so a run's owner can read its state between steps.
     pub model: M,
     queue: EventQueue<M::Event>,
     trace: Trace<M::Record>,
@@ -187,6 +202,8 @@ pub struct Sim<M: Model> {
 }
 
 impl<M: Model> Sim<M> {
+    /// A run of an already built `model` with an empty queue at t = 0 (see [`Sim::build`] for a
+    /// model that schedules its first events).
     pub fn new(model: M, tracing: Tracing) -> Self {
         Sim {
             model,
@@ -240,6 +257,7 @@ impl<M: Model> Sim<M> {
         self
     }
 
+    /// The current virtual time: that of the last event handled.
     pub fn now(&self) -> Time {
         self.queue.now()
     }
@@ -256,6 +274,7 @@ impl<M: Model> Sim<M> {
         peeked
     }
 
+    /// The trace so far (kept, hashed or off, as the run's [`Tracing`] says).
     pub fn trace(&self) -> &Trace<M::Record> {
         &self.trace
     }
@@ -271,6 +290,7 @@ impl<M: Model> Sim<M> {
         self.changed
     }
 
+    /// Events handled so far; what the run's bound counts.
     pub fn events_handled(&self) -> u64 {
         self.events_handled
     }

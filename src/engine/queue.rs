@@ -91,9 +91,11 @@ impl<T> Ord for Queued<T> {
 /// least the last one popped (time never runs backwards). The implementations are measured side
 /// by side in `benches/sim.rs` (`queue/*`).
 pub trait Order<T>: Default {
+    /// Adds an entry.
     fn push(&mut self, item: Queued<T>);
     /// The smallest entry, without removing it.
     fn peek(&mut self) -> Option<Entry>;
+    /// Removes and returns the smallest entry.
     fn pop(&mut self) -> Option<Queued<T>>;
     /// Tells the order of a new timer (ids count up from 1).
     fn new_timer(&mut self) {}
@@ -105,7 +107,9 @@ pub trait Order<T>: Default {
     fn pop_peeked(&mut self) -> Queued<T> {
         self.pop().expect("the peek found an entry")
     }
+    /// Entries held, stale ones included.
     fn len(&self) -> usize;
+    /// Whether no entry is held.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -242,7 +246,7 @@ struct Slot {
 
 const EMPTY_SLOT: Slot = Slot { head: NIL, tail: NIL };
 
-/// A timing wheel: one slot per millisecond over the next [`WHEEL_SLOTS`] ms (each slot a list
+/// A timing wheel: one slot per millisecond over the next `WHEEL_SLOTS` (8,192) ms (each slot a list
 /// of slab nodes in key order), and a binary heap for what lies further ahead, moved into the
 /// wheel as the horizon reaches it. Periodic timers a few seconds apart — heartbeats, sync
 /// checks — land in the wheel, so a push is a link and a pop takes the head of the next
@@ -583,7 +587,7 @@ impl<T> Order<T> for SortedOrder<T> {
 }
 
 /// The sorted vector while few entries wait (one pair: a handful of timers), the timing wheel
-/// once more than [`WHEEL_FROM_ENTRIES`] do: each is the faster there (`queue/*` and `anchor/*`
+/// once more than `WHEEL_FROM_ENTRIES` (32) do: each is the faster there (`queue/*` and `anchor/*`
 /// in `benches/sim.rs`). The switch is one way, and both give the same order, so it changes
 /// nothing a run shows.
 #[derive(Clone)]
@@ -711,6 +715,7 @@ impl<E> EventQueue<E, DefaultOrder<E>> {
 }
 
 impl<E, O: Order<E>> EventQueue<E, O> {
+    /// The time of the last event popped (time never runs backwards from it).
     pub fn now(&self) -> Time {
         self.now
     }
@@ -720,6 +725,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         self.order.len()
     }
 
+    /// Whether no entry waits (stale ones count until they surface).
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
     }
@@ -738,6 +744,8 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         self.order.push(Queued { entry, event });
     }
 
+    /// A new timer, not armed: [`EventQueue::arm`] schedules it, and a later arming or
+    /// [`EventQueue::cancel`] makes an earlier one stale.
     pub fn new_timer(&mut self) -> TimerId {
         let id = u32::try_from(self.generations.len()).expect("fewer than 2^32 timers");
         assert!(id != NO_TIMER, "slot 0 is no timer's");
@@ -753,6 +761,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         self.push_tagged(at, timer.0, generation, event);
     }
 
+    /// Makes `timer`'s current arming stale, so it never fires.
     pub fn cancel(&mut self, timer: TimerId) {
         self.bump(timer);
     }
@@ -776,7 +785,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     }
 
     /// Time of the next live entry; stale timer entries on top are discarded. Per event of a
-    /// run this is the one look at the order, and [`Self::pop_peeked`] the one pop.
+    /// run this is the one look at the order, and `pop_peeked` the one pop.
     #[inline(always)]
     pub fn peek_time(&mut self) -> Option<Time> {
         loop {

@@ -47,6 +47,7 @@ pub struct StreamAllocator {
 const FIRST_RESERVED_BLOCK: u32 = 0xFFFF_0000;
 
 impl StreamAllocator {
+    /// The allocator of a run with this seed: systems get blocks in the order they ask.
     pub fn new(seed: u64) -> Self {
         StreamAllocator { seed, blocks: 0 }
     }
@@ -74,6 +75,7 @@ pub struct Streams {
 }
 
 impl Streams {
+    /// The block's next stream: independent of every other stream of the run.
     pub fn take(&mut self) -> Rng {
         let id = self.next_id();
         stream(self.seed, id)

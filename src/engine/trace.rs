@@ -28,7 +28,7 @@ impl Tracing {
 pub const MAX_TRACE_BYTES: u64 = 256 << 20;
 
 /// What the trace counts for each record beside its text: its time, where its text ends and
-/// its label (see [`Line`]).
+/// its label (a private `Line`).
 pub const LINE_BYTES: u64 = std::mem::size_of::<Line>() as u64;
 
 /// One kept record: its time, the end of its text in the trace's text, and the label the
@@ -89,6 +89,8 @@ impl<R: Display> Trace<R> {
 
 impl<R> Trace<R> {
     #[inline]
+    /// Records `record` at `at`: kept, hashed or dropped as the trace's [`Tracing`] says (and
+    /// dropped once the kept trace is past its bound).
     pub fn push(&mut self, at: Time, record: R) {
         if self.tracing != Tracing::Off && !self.full {
             self.push_text(at, &record);
@@ -173,6 +175,7 @@ impl<R> Trace<R> {
         self.kept.len()
     }
 
+    /// Whether no record is kept.
     pub fn is_empty(&self) -> bool {
         self.kept.is_empty()
     }
@@ -230,10 +233,12 @@ impl Records {
         Some(&self.data[start..end])
     }
 
+    /// Records held.
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// Whether no record is held.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }

@@ -39,7 +39,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub enum Property {
     /// Downtime above this many milliseconds.
     DowntimeAbove(Time),
+    /// More than one node online/active at once, for any time.
     SplitBrain,
+    /// Any acknowledged write lost.
     Loss,
 }
 
@@ -81,9 +83,13 @@ impl Property {
 /// `duration`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Grid {
+    /// The first fault instant.
     pub from_ms: Time,
+    /// The time between fault instants.
     pub step_ms: Time,
+    /// The last fault instant (inclusive).
     pub until_ms: Time,
+    /// How long each fault lasts before it heals.
     pub duration_ms: Time,
 }
 
@@ -132,24 +138,32 @@ impl Grid {
 }
 
 #[derive(Clone, Debug, Serialize)]
+/// One combination of faults that breaks the property, minimal: no subset of it breaks it.
 pub struct Found {
+    /// Each fault, described as the scenario's script words it.
     pub faults: Vec<String>,
+    /// How the property broke.
     pub detail: String,
     /// The scenario file that replays it.
     pub scenario: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
+/// What an exploration ran and found.
 pub struct Exploration {
     /// The world's systems by name ("" for a scenario's one system).
     pub systems: Vec<String>,
+    /// Single faults tried: every fault of the alphabet at every instant of the grid.
     pub atoms: usize,
+    /// Combinations of up to the depth's faults actually run (those that repeat a fault kind
+    /// on a node, or contain a breaking one, are skipped).
     pub combinations_run: u64,
     /// The distinct end states of the combinations run (their lanes and metrics).
     pub distinct_states: u64,
     /// The distinct states the runs passed through (the visited set: at each grid step after a
     /// run's first fault); `None`: more than [`visited::MAX_STATES`].
     pub distinct_states_explored: Option<u64>,
+    /// The minimal breaking combinations.
     pub found: Vec<Found>,
     /// Which single failure (and, at depth 2, which pair) harms which system (FS-RESILIENCE).
     pub resilience: Resilience,

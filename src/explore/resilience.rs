@@ -27,9 +27,13 @@ use std::fmt::Write;
 /// What a failure did to one system.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Harm {
+    /// Time no node served its clients.
     pub downtime_ms: Time,
+    /// Role switches.
     pub switches: u32,
+    /// Time with more than one node online/active.
     pub split_brain_ms: Time,
+    /// Acknowledged writes lost.
     pub records_lost: u64,
     /// Time some way to the service failed (a partial outage; downtime is part of it).
     pub degraded_ms: Time,

@@ -25,14 +25,18 @@ pub use xml::MAX_DMAS;
 /// A place in the XML file: 1-based line and column (columns count characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Where {
+    /// Line, from 1.
     pub line: usize,
+    /// Column in characters, from 1.
     pub col: usize,
 }
 
 /// Something wrong (an error) or worth saying (a warning) at a place of the XML file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// Where in the file.
     pub at: Where,
+    /// What is wrong or worth saying there.
     pub message: String,
 }
 
@@ -47,9 +51,12 @@ impl Problem {
 pub struct Imported {
     /// The scenario file's text (RON); it parses and runs as it is.
     pub scenario: String,
+    /// What the import could not carry over or had to guess, each at its XML place (the file
+    /// still imports).
     pub warnings: Vec<ScenarioError>,
     /// How many Failover pairs and standalone agents the file describes.
     pub pairs: usize,
+    /// How many standalone agents (DMAs in no pair) it describes.
     pub standalone: usize,
 }
 

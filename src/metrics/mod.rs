@@ -57,7 +57,9 @@ pub struct Sample {
 /// (a virtual or floating IP, the Active server) they use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ways {
+    /// How many ways there are.
     pub total: u8,
+    /// How many of them fail now.
     pub failed: u8,
 }
 
@@ -108,7 +110,9 @@ impl Sample {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One outage: a maximal interval with no node serving clients.
 pub struct Outage {
+    /// When no node served any more.
     pub from_ms: Time,
     /// When a node started taking over, if one did.
     pub detected_ms: Option<Time>,
@@ -131,11 +135,17 @@ impl Outage {
     }
 }
 
+/// The availability metrics of one system over one run (or every system's together, summed as
+/// [`Metrics::total`] says); the definitions are the module's.
+///
 /// (`Deserialize`: `failsim diff --other-bin` reads another binary's JSON report.)
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metrics {
+    /// Total time no node served clients (the outages' lengths together).
     pub downtime_ms: Time,
+    /// Every outage, in time order.
     pub outages: Vec<Outage>,
+    /// How many times the node that serves changed (see the module's definition).
     pub switches: u32,
     /// Time during which at least one way clients reach the service failed.
     #[serde(default)]
@@ -144,6 +154,7 @@ pub struct Metrics {
     #[serde(default)]
     pub client_attempts: u64,
     #[serde(default)]
+    /// The client attempts that failed.
     pub client_attempts_failed: u64,
     /// `None` where the system acquires no data.
     #[serde(default)]
@@ -152,9 +163,14 @@ pub struct Metrics {
     /// system keeps no database of what it takes.
     #[serde(default)]
     pub database_downtime_ms: Option<Time>,
+    /// Total time with more than one node online/active.
     pub split_brain_ms: Time,
+    /// Acknowledged writes that no store holds at the end.
     pub writes_lost: u64,
+    /// The longest a write waited to be in every store (unfinished ones until the end of the
+    /// run; lost ones not counted).
     pub max_replication_lag_ms: Time,
+    /// Alarms raised over the run, by severity word.
     pub alarms_by_severity: BTreeMap<String, u64>,
 }
 

@@ -529,7 +529,7 @@ impl System {
         self.visit(Validate)
     }
 
-    /// Checks the system's binding to the scenario's world (see [`Product::check_binding`]);
+    /// Checks the system's binding to the scenario's world (see the product's `Vocabulary::check_binding`);
     /// without one, that its preset is a world like any other (a DMA named `CLIENT` would
     /// collide with the built-in client host: refused at the configuration, which the preset
     /// is made from).
@@ -548,7 +548,7 @@ impl System {
         self.visit(Binding(world))
     }
 
-    /// The system's preset: its product's built-in layout ([`Model::preset`]).
+    /// The system's preset: its product's built-in layout (`Model::preset`).
     pub fn preset(&self) -> crate::world::WorldDecl {
         struct Preset;
         impl WithConfig for Preset {
@@ -560,7 +560,7 @@ impl System {
         self.visit(Preset)
     }
 
-    /// Checks a supported action's values against this system (see [`Product::validate_action`]).
+    /// Checks a supported action's values against this system (see the product's `Vocabulary::validate_action`).
     pub fn validate_action(&self, action: &super::StepAction) -> Result<(), String> {
         struct Check<'a>(&'a super::StepAction);
         impl WithConfig for Check<'_> {
@@ -577,7 +577,7 @@ impl System {
         self.visit(Check(action))
     }
 
-    /// Checks a claim about this system (see [`Product::validate_claim`]); the parser reads
+    /// Checks a claim about this system (see the product's `Vocabulary::validate_claim`); the parser reads
     /// each claim in the vocabulary of the system it names.
     pub fn validate_claim(&self, claim: &AnyClaim) -> Result<(), String> {
         struct Check<'a>(&'a AnyClaim);
@@ -593,7 +593,7 @@ impl System {
         self.visit(Check(claim))
     }
 
-    /// The system's nodes by name, in order (see [`Product::node_names`]).
+    /// The system's nodes by name, in order (see the product's `Vocabulary::node_names`).
     pub fn node_names(&self) -> Vec<String> {
         struct Names;
         impl WithConfig for Names {
@@ -605,7 +605,7 @@ impl System {
         self.visit(Names)
     }
 
-    /// Checks the node a script names (see [`Product::check_node`]).
+    /// Checks the node a script names (see the product's `Vocabulary::check_node`).
     pub fn check_node(&self, target: &crate::action::Target) -> Result<(), String> {
         struct Check<'a>(&'a crate::action::Target);
         impl WithConfig for Check<'_> {

@@ -16,20 +16,28 @@ use std::fmt::Write;
 /// with the runs' traces).
 #[derive(Clone, Debug)]
 pub struct Checked {
+    /// The scenario's name.
     pub name: String,
+    /// The products it ran, as [`Outcome::system`].
     pub system: String,
+    /// How many expectations it has.
     pub expectations: usize,
+    /// The expectations that failed, with what was expected and seen.
     pub failed: Vec<ExpectationResult>,
+    /// Events the run handled.
     pub events: u64,
+    /// The run's trace hash.
     pub trace_hash: u64,
 }
 
 impl Checked {
+    /// What JUnit needs of a run's outcome.
     pub fn of(o: &Outcome) -> Self {
         let failed: Vec<ExpectationResult> = o.expectations.iter().filter(|e| e.failure.is_some()).cloned().collect();
         Checked { name: o.name.clone(), system: o.system.clone(), expectations: o.expectations.len(), failed, events: o.events, trace_hash: o.trace_hash }
     }
 
+    /// Whether every expectation held.
     pub fn passed(&self) -> bool {
         self.failed.is_empty()
     }
@@ -38,8 +46,11 @@ impl Checked {
 /// One checked file: its path and what it gave, or why it could not run, and the wall-clock
 /// time that took (reports only: nothing a run decides reads it).
 pub struct Case {
+    /// The file as the command line named it (the test case's name).
     pub path: String,
+    /// What the run gave, or why the file could not run (a JUnit error).
     pub result: Result<Checked, String>,
+    /// Wall-clock time of the run, for the report's `time` attributes.
     pub wall_ms: u64,
 }
 
@@ -48,6 +59,9 @@ fn seconds(ms: u64) -> String {
     format!("{}.{:03}", ms / 1000, ms % 1000)
 }
 
+/// A JUnit XML report of checked files, as CI servers read it: one test case per file, a
+/// failure per failed file (listing its failed expectations), an error per file that could
+/// not run.
 pub fn junit(cases: &[Case]) -> String {
     let failures = cases.iter().filter(|c| matches!(&c.result, Ok(o) if !o.passed())).count();
     let errors = cases.iter().filter(|c| c.result.is_err()).count();

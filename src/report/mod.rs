@@ -16,7 +16,9 @@ use std::fmt::Write;
 /// What an expectation came to, as the text report words it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// The expectation held.
     Held,
+    /// The expectation failed.
     Failed,
 }
 

@@ -16,23 +16,32 @@ mod lanes;
 mod pinned;
 
 #[derive(Clone, Debug, Serialize)]
+/// What one of the scenario's expectations came to in a run: the claim, as the report words
+/// it, and why it failed if it did.
 pub struct ExpectationResult {
+    /// The expectation's SPEC IDs (the documents it checks).
     pub ids: Vec<String>,
     /// The system it speaks of, in a world of several.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub system: String,
+    /// When it is checked, in the report's words (`at 11m`, `during 1m..5m`).
     pub when: String,
     /// The same window as data: the report draws it, and JSON readers need not parse `when`.
     pub window: Window,
+    /// What it claims, in the report's words.
     pub claim: String,
+    /// `None`: it held; else when it failed, and what was expected against what was seen.
     pub failure: Option<Failure>,
 }
 
 /// When an expectation is checked, as data: its kind and its first and last instants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Window {
+    /// How the window is read.
     pub kind: WindowKind,
+    /// Its first instant.
     pub from_ms: Time,
+    /// Its last instant (inclusive; `from_ms` for an instant).
     pub to_ms: Time,
 }
 
@@ -71,7 +80,9 @@ impl Window {
 /// raised when a field changes meaning or goes) and the failsim that wrote it.
 #[derive(serde::Serialize)]
 pub struct JsonHeader {
+    /// The shape's version (1 so far).
     pub schema_version: u32,
+    /// The failsim version that wrote the document.
     pub failsim: &'static str,
 }
 
@@ -81,6 +92,7 @@ pub struct JsonHeader {
 pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 impl JsonHeader {
+    /// The header of a document this failsim writes.
     pub const fn now() -> Self {
         JsonHeader { schema_version: JSON_SCHEMA_VERSION, failsim: env!("CARGO_PKG_VERSION") }
     }
@@ -89,10 +101,13 @@ impl JsonHeader {
 /// One trace record as text, and whether the text timeline shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceLine<'a> {
+    /// The record's virtual time.
     pub at_ms: Time,
+    /// The record's text, as the trace prints it.
     pub text: &'a str,
     /// The index of the system that recorded it, in a world of several (FS-DIFF names it).
     pub system: u16,
+    /// Whether the text report's timeline shows it (the JSON trace has every record).
     pub shown: bool,
     /// Its fields as JSON (its record's serde form: `{"Variant": {fields}}`), when the run
     /// kept them ([`run_with_data`]).
@@ -113,10 +128,12 @@ impl Timeline {
         })
     }
 
+    /// Records in the timeline.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether the timeline has no record (a run with its trace off).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -154,15 +171,20 @@ pub struct Lane {
 /// Everything a run produced.
 #[derive(Clone, Debug, Serialize)]
 pub struct Outcome {
+    /// The scenario's name.
     pub name: String,
     /// The products of the world's systems ("DataMiner Failover", or several joined by " + ").
     pub system: String,
+    /// The seed the run used (the scenario's, or an override).
     pub seed: u64,
+    /// When the run ended: the scenario's `end`.
     pub end_ms: Time,
+    /// What an operator saw at the start, before anything happened (the first system's).
     pub initial: View,
     /// The full trace (the JSON report writes it as `trace`).
     #[serde(skip)]
     pub timeline: Timeline,
+    /// What an operator saw at the end (the first system's; a report's "final status").
     pub revised: View,
     /// The first system's name in a world of several ("" for a one-system scenario).
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -176,7 +198,9 @@ pub struct Outcome {
     /// What the vendors' documents warn against in this configuration (FS-LINT).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warned>,
+    /// Every expectation of the scenario, in order, with what it came to.
     pub expectations: Vec<ExpectationResult>,
+    /// The first system's availability metrics.
     pub metrics: Metrics,
     /// The timeline's lanes (for the SVG/HTML report).
     pub lanes: Vec<Lane>,
@@ -185,6 +209,7 @@ pub struct Outcome {
     /// FNV-1a 64 of the trace (the JSON report writes it as 16 hex digits).
     #[serde(skip)]
     pub trace_hash: u64,
+    /// Events the run handled.
     pub events: u64,
     /// Each documented rule of the systems with how often it fired (FS-COVERAGE; `check
     /// --coverage`), several systems of one product added up.
@@ -196,8 +221,10 @@ pub struct Outcome {
 /// several together).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warned {
+    /// The system it is about.
     pub system: String,
     #[serde(flatten)]
+    /// What the documents warn against, and where they say so.
     pub warning: crate::finding::Warning,
 }
 
@@ -228,13 +255,18 @@ fn lint_product<P: Product>(setup: &Setup<'_, P>) -> Vec<Warned> {
 /// One more system of a world of several: its name, what an operator sees of it, its metrics.
 #[derive(Clone, Debug, Serialize)]
 pub struct SystemOutcome {
+    /// The system's name in the world.
     pub name: String,
+    /// What an operator saw of it at the start.
     pub initial: View,
+    /// What an operator saw of it at the end.
     pub revised: View,
+    /// Its availability metrics.
     pub metrics: Metrics,
 }
 
 impl Outcome {
+    /// Whether every expectation held (the command line's exit code 0; else 1).
     pub fn passed(&self) -> bool {
         self.expectations.iter().all(|e| e.failure.is_none())
     }

@@ -5,10 +5,13 @@ use std::path::Path;
 /// A scenario that cannot be run: where, what was expected, and an excerpt of the offending line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
+    /// The file as named (its path, as given).
     pub file: String,
     /// 1-based line and column (columns count characters); 0 when there is no position.
     pub line: usize,
+    /// The column, from 1; 0 when there is no position.
     pub col: usize,
+    /// What is wrong, and what was expected.
     pub message: String,
     /// The offending line around the column, as shown under the message.
     pub excerpt: Option<Excerpt>,
@@ -99,6 +102,7 @@ impl ScenarioError {
         ScenarioError { file, line, col, message: bounded(message), excerpt }
     }
 
+    /// `path` could not be read (the whole file's error).
     pub fn io(path: &Path, e: &std::io::Error) -> Self {
         Self::plain(path, &format!("cannot read: {e}"))
     }

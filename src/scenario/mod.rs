@@ -29,9 +29,11 @@ use std::path::Path;
 /// timed actions, an end time and expectations in the system's own claim vocabulary.
 #[derive(Clone, Debug)]
 pub struct Scenario {
+    /// Its name, in reports and in `check`'s list.
     pub name: String,
     /// What the scenario checks, and where the documented outcome comes from.
     pub doc: String,
+    /// The seed of the run's random draws; the same seed gives the same trace.
     pub seed: u64,
     /// The declared world (FS-WORLD); `None`: the system lays out its built-in one.
     pub world: Option<WorldDecl>,
@@ -40,8 +42,11 @@ pub struct Scenario {
     /// Every system with its name when the file declares `systems:` (FS-MULTI; the first is
     /// `system`); empty for a file with one `system:`.
     pub systems: Vec<NamedSystem>,
+    /// The timed actions (faults, operator steps, writes), in time order.
     pub script: Vec<Step>,
+    /// When the run ends: the time the run covers is `0..end`.
     pub end: Ms,
+    /// What must hold, each claim in the vocabulary of the system it is about.
     pub expect: Vec<Expectation>,
     /// The most downtime each system may have over the run (`downtime_at_most: "7m"`): what an
     /// explore file found for `downtime>7m` expects, so its replay fails exactly when the
@@ -71,7 +76,7 @@ impl Scenario {
     }
 
     /// Runs `f` with the product type of the scenario's systems: their one product, or
-    /// [`Mixed`] for a world of several products (`f` gets the first system's configuration).
+    /// `Mixed` (the registry's product of several) for a world of several products (`f` gets the first system's configuration).
     pub fn visit<F: WithConfig>(&self, f: F) -> F::Out {
         match self.is_mixed() {
             true => f.call::<Mixed>(&self.system),

@@ -19,7 +19,10 @@ pub const MAX_CELLS: u64 = 10_000;
 /// One varied path and its values, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Axis {
+    /// The scenario path varied, in [`apply_overrides`](crate::apply_overrides) syntax
+    /// (`heartbeats[*].interval`).
     pub path: String,
+    /// Its values, each as a `--set` would give it.
     pub values: Vec<String>,
 }
 
@@ -65,20 +68,25 @@ fn range(from: &str, to: &str, step: &str) -> Result<Vec<String>, String> {
 /// One cell of the grid.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cell {
+    /// This cell's value for each axis, in axis order.
     pub values: Vec<String>,
     /// The world's metrics: its one system's, or every system's together (FS-MULTI).
     pub metrics: Metrics,
     /// Each system's own metrics, by name, in a world of several (empty for one system).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub systems: Vec<SystemMetrics>,
+    /// How many of the scenario's expectations held in this cell.
     pub held: usize,
+    /// How many expectations the scenario has.
     pub expectations: usize,
 }
 
 /// One system's metrics in a cell.
 #[derive(Clone, Debug, Serialize)]
 pub struct SystemMetrics {
+    /// The system's name in the world.
     pub name: String,
+    /// Its metrics in this cell.
     pub metrics: Metrics,
 }
 
@@ -119,6 +127,20 @@ fn grid(axes: &[Axis]) -> Vec<Vec<String>> {
 }
 
 /// Runs every cell (with `jobs` threads; the result does not depend on it).
+///
+/// ```
+/// use failsim::sweep::{Axis, sweep};
+///
+/// let text = r#"Scenario(name: "stop", doc: "", seed: 1, system: DataMiner(),
+///     script: [(at: "1m", do: Stop(Online))], end: "12m")"#;
+/// let scenario = failsim::parse(std::path::Path::new("stop.ron"), text)?;
+/// let axes = [Axis::parse("switch_time=2m,6m")?];
+/// let cells = sweep(&scenario, &axes, 1)?;
+/// let downtime: Vec<(&str, u64)> = cells.iter().map(|c| (c.values[0].as_str(), c.metrics.downtime_ms)).collect();
+/// // The backup decides 17.842 s after the stop (heartbeats), then takes the switch time.
+/// assert_eq!(downtime, [("2m", 17_842 + 120_000), ("6m", 17_842 + 360_000)]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn sweep(scenario: &Scenario, axes: &[Axis], jobs: usize) -> Result<Vec<Cell>, String> {
     sweep_with_progress(scenario, axes, jobs, None)
 }
@@ -263,6 +285,8 @@ pub fn text(axes: &[Axis], cells: &[Cell]) -> String {
     out
 }
 
+/// The cells as CSV: a header row of the axes' paths, the metrics (with their units) and
+/// `held`/`expectations`, then one row per cell (and system, in a world of several).
 pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
     let quote = |s: &str| if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() };
     let mut header: Vec<String> = axes.iter().map(|a| quote(&a.path)).collect();
@@ -288,6 +312,7 @@ pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
     out
 }
 
+/// The axes and cells as a JSON document (with the [`JsonHeader`](crate::JsonHeader)).
 pub fn json(axes: &[Axis], cells: &[Cell]) -> String {
     #[derive(Serialize)]
     struct Json<'a> {

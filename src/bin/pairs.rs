@@ -3,9 +3,14 @@
 //! `world/1000_pairs_24h` bench, as a file. With `--simulate`, runs it instead (trace off) and
 //! prints the events handled and the time taken.
 //!
-//! `cargo run --release --example pairs -- 1000 24h > /tmp/pairs.ron && failsim run /tmp/pairs.ron`
-//! `cargo run --release --example pairs -- 1000 24h --simulate [FAULTS]`: FAULTS uplinks are
-//! pulled for a minute, one every two minutes (what a topology change costs at that size).
+//! `cargo run --release --features bench-tools --bin pairs -- 1000 24h > /tmp/pairs.ron && failsim run /tmp/pairs.ron`
+//! `cargo run --release --features bench-tools --bin pairs -- 1000 24h --simulate [FAULTS]`:
+//! FAULTS uplinks are pulled for a minute, one every two minutes (what a topology change costs
+//! at that size).
+//!
+//! A binary, not an example: cargo builds every dev-dependency (criterion, insta, proptest) for
+//! an example, since an example may use them, and this needs none. Behind the `bench-tools`
+//! feature so that `cargo install` does not put a `pairs` command on anyone's `PATH`.
 
 fn main() {
     let mut args = std::env::args().skip(1);
