@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub type SpecId = &'static str;
 
 /// What a chaos run promises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Invariant {
     /// At most one node online/active (safety, checked at every instant).
     SplitBrain,
@@ -56,7 +56,7 @@ impl Invariant {
 }
 
 /// Why a system is not healthy, as a kind every product shares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum ProblemKind {
     /// Not exactly one node online/active.
     Serving,
@@ -97,7 +97,7 @@ impl ProblemKind {
 
 /// What kind of thing broke in a finding, typed where it arises (a campaign counts findings by
 /// it, and a baseline accepts it; FS-BASELINE).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum ClassKind {
     /// This many nodes online/active at once (a split brain).
     Online(u32),
@@ -124,7 +124,7 @@ impl std::fmt::Display for ClassKind {
 }
 
 /// A class of finding: its kind and the SPEC ID of the document that describes it, if one does.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Class {
     /// What broke.
     pub kind: ClassKind,
@@ -150,7 +150,7 @@ impl std::fmt::Display for Class {
 }
 
 /// One reason a system is not healthy now.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     pub kind: ProblemKind,
     /// The document that describes this state as the product's behaviour, if one does.
@@ -170,7 +170,7 @@ impl Problem {
 
 /// A configuration the vendors' documents warn against (FS-LINT): found before a run, it does
 /// not stop the run (`failsim check --deny-warnings` makes it a failure).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Warning {
     /// The document that warns, as a path in the vendor's documentation.
     pub document: &'static str,

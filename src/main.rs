@@ -196,8 +196,6 @@ enum Cmd {
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
     },
-    /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
-    /// scenario files that replay them. `failsim chaos merge FILE...` merges shards' summaries.
     /// Print a completion script for a shell: `failsim completions bash > ~/.local/share/bash-completion/completions/failsim`.
     #[command(after_help = "Exit codes: 0 the script was printed.\n\nExample:\n  failsim completions zsh > ~/.zfunc/_failsim")]
     Completions {
@@ -207,6 +205,16 @@ enum Cmd {
     /// Print the manual page (roff): `failsim man > failsim.1 && man ./failsim.1`.
     #[command(after_help = "Exit codes: 0 the page was printed.\n\nExample:\n  failsim man > failsim.1")]
     Man,
+    /// Print the JSON Schema of one kind of JSON document failsim writes (generated from its
+    /// types; `docs/schema/` keeps each): `run`, `check`, `sweep`, `explore` and `diff` with
+    /// `--format json`, and a chaos campaign's summary.
+    #[command(after_help = "Exit codes: 0 the schema was printed.\n\nExample:\n  failsim schema run > run.schema.json")]
+    Schema {
+        /// Which document.
+        kind: SchemaKind,
+    },
+    /// Randomized fault campaigns: one run per seed, invariants checked, failures shrunk into
+    /// scenario files that replay them. `failsim chaos merge FILE...` merges shards' summaries.
     #[command(
         args_conflicts_with_subcommands = true,
         after_help = "Exit codes: 0 no new finding (every one documented or in --baseline) and, with --require-coverage, every rule fired; 1 otherwise; 2 the target could not be run; 3 interrupted (what ran is in --out; --resume continues).\n\nExample:\n  failsim chaos scenarios/world-two-core-switches.ron --seeds 0..1000 -j 4 --baseline baseline.ron"
@@ -355,6 +363,10 @@ fn main() -> ExitCode {
         Cmd::Chaos { merge: None, args } => cli::exit(chaos(args)),
         Cmd::Completions { shell } => cli::exit(completions(shell)),
         Cmd::Man => cli::exit(man()),
+        Cmd::Schema { kind } => {
+            out!("{}\n", kind.schema());
+            cli::exit(Ok(HELD))
+        }
     };
     cli::flush();
     ExitCode::from(code)
@@ -365,6 +377,36 @@ fn chaos(a: ChaosArgs) -> Result<u8, String> {
     let c = cli::chaos::campaign(&a.target, &a.seeds, options)?;
     let gate = cli::chaos::Gate { baseline: a.baseline.as_deref(), coverage: coverage(a.require_coverage) };
     cli::chaos::run(&c, a.format == Format::Json, gate, a.write_baseline.as_deref())
+}
+
+/// The JSON documents failsim writes, each with its schema.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+enum SchemaKind {
+    /// `failsim run --format json`.
+    Run,
+    /// `failsim check --format json`.
+    Check,
+    /// `failsim sweep --format json`.
+    Sweep,
+    /// `failsim explore --format json`.
+    Explore,
+    /// `failsim diff --format json`.
+    Diff,
+    /// A chaos campaign's summary (`chaos-summary-*.json`, `failsim chaos --format json`).
+    Chaos,
+}
+
+impl SchemaKind {
+    fn schema(self) -> String {
+        match self {
+            SchemaKind::Run => failsim::report::json_schema(),
+            SchemaKind::Check => failsim::report::check::json_schema(),
+            SchemaKind::Sweep => failsim::sweep::json_schema(),
+            SchemaKind::Explore => failsim::explore::json_schema(),
+            SchemaKind::Diff => failsim::diff::json_schema(),
+            SchemaKind::Chaos => failsim::chaos::store::SummaryFile::json_schema(),
+        }
+    }
 }
 
 /// The completion script of `shell`, from the same command tree the parser uses.

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The classes a campaign accepts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename = "Baseline")]
 pub struct Baseline {
     /// The accepted classes; a class appears at most once (a repeat is refused when read).
@@ -25,7 +25,7 @@ pub struct Baseline {
 }
 
 /// One accepted class of finding: undocumented runs of this invariant with this class pass.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Accepted {
     /// The invariant whose findings it accepts.
@@ -39,7 +39,7 @@ pub struct Accepted {
 }
 
 /// Where an accepted class is explained.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Reference {
     /// A SPEC ID (`"DM-SPLIT"`).
     Spec(String),

@@ -52,7 +52,7 @@ pub struct Campaign {
 }
 
 /// Shard `k` of `n` (1-based `k`): the seeds with `seed % n == k - 1`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Shard {
     /// Which shard this is, from 1.
     pub k: u64,
@@ -111,7 +111,7 @@ impl Hooks {
 }
 
 /// One failing seed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     /// The seed that failed: `failsim chaos` with it replays the run.
     pub seed: u64,
@@ -121,7 +121,7 @@ pub struct Finding {
     pub faults: usize,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 /// What a campaign saw of one invariant.
 pub struct InvariantStats {
     /// The runs that broke it.
@@ -137,15 +137,17 @@ pub struct InvariantStats {
     /// How often each class of problem appeared (a problem kind or a loss mechanism, with its
     /// SPEC ID when documented), so that every finding can be explained class by class.
     #[serde(with = "class_counts")]
+    #[schemars(with = "Vec<class_counts::Count>")]
     pub classes: BTreeMap<Class, u64>,
     /// The classes of the runs the documents do not explain (what a baseline may accept).
     #[serde(with = "class_counts")]
+    #[schemars(with = "Vec<class_counts::Count>")]
     pub unexplained: BTreeMap<Class, u64>,
 }
 
 /// What a campaign is: two summaries of the same identity (but for the shard) merge, and a
 /// campaign resumes only its own summary (FS-RESUME, FS-MERGE).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Identity {
     /// The campaign's target, as [`Campaign::target`].
     pub target: String,
@@ -162,7 +164,7 @@ pub struct Identity {
     pub failsim: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 /// What a campaign found, so far or in all: the file `summary.json` holds it, and resumed or
 /// merged campaigns add up to the same summary as one run straight through.
 pub struct Summary {
@@ -195,7 +197,7 @@ pub struct Summary {
 }
 
 /// How often one rule fired over a campaign.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleStats {
     /// The runs it fired in.
     pub runs: u64,
@@ -222,8 +224,9 @@ mod class_counts {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use std::collections::BTreeMap;
 
-    #[derive(Serialize, Deserialize)]
-    struct Count {
+    /// One class of finding and how many runs showed it.
+    #[derive(Serialize, Deserialize, schemars::JsonSchema)]
+    pub struct Count {
         class: Class,
         runs: u64,
     }

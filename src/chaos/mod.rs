@@ -32,7 +32,7 @@ use crate::runner::{Harness, Setup, drive, prepare};
 use serde::{Deserialize, Serialize};
 
 /// One broken invariant in a run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Violation {
     /// The invariant broken.
     pub invariant: Invariant,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// A summary as written: the results, and apart from them the wall-clock fields, which are
 /// the only thing two runs of the same campaign may differ in (FS-MERGE).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SummaryFile {
     #[serde(flatten)]
     /// The results, as merged and resumed.
@@ -19,7 +19,7 @@ pub struct SummaryFile {
 }
 
 /// Wall-clock figures of a campaign (never read by a run).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Timing {
     /// Wall-clock milliseconds spent on the campaign, over every session that resumed it.
     pub wall_ms: u64,
@@ -34,10 +34,25 @@ impl Timing {
     }
 }
 
+/// A summary file as written: the header (`schema_version`, `failsim`) and the summary. A file
+/// without the header (an older failsim's) reads the same.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct SummaryDocument<'a> {
+    #[serde(flatten)]
+    header: crate::runner::JsonHeader,
+    #[serde(flatten)]
+    file: &'a SummaryFile,
+}
+
 impl SummaryFile {
-    /// The summary file's text (pretty JSON).
+    /// The summary file's text (pretty JSON, with the header).
     pub fn json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a summary serializes")
+        serde_json::to_string_pretty(&SummaryDocument { header: crate::runner::JsonHeader::now(), file: self }).expect("a summary serializes")
+    }
+
+    /// The JSON Schema of a summary file ([`SummaryFile::json`]).
+    pub fn json_schema() -> String {
+        crate::runner::json_schema::<SummaryDocument<'static>>()
     }
 
     /// Reads a summary file; a malformed one is an error at its line and column.

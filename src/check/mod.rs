@@ -59,7 +59,7 @@ pub fn expect<T: PartialEq + std::fmt::Debug>(expected: T, actual: T) -> Verdict
 
 /// Where tracked writes are (records, configuration changes): each count that is set must
 /// match; unset ones are not checked. Written `Records(written: 10, lost: 0)` in files.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Writes {
     #[serde(default)]
@@ -171,7 +171,7 @@ pub fn panel_item(panel: &crate::ops::Panel, node: &str, item: &str, is: &str) -
 }
 
 /// A claim that did not hold.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Failure {
     /// When the claim was seen not to hold (for a claim at an instant, that instant).
     pub at_ms: Time,

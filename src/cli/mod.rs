@@ -130,16 +130,7 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
         failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
     }
     match format {
-        TableFormat::Json => {
-            #[derive(serde::Serialize)]
-            struct Json<'a> {
-                #[serde(flatten)]
-                header: failsim::JsonHeader,
-                #[serde(flatten)]
-                explore: &'a explore::Exploration,
-            }
-            outln!("{}", serde_json::to_string_pretty(&Json { header: failsim::JsonHeader::now(), explore: &e }).expect("serializes"))
-        }
+        TableFormat::Json => outln!("{}", explore::json(&e)),
         TableFormat::Csv => out!("{}", explore::resilience::csv(&e.resilience, &e.systems)),
         TableFormat::Text => {
             let explored = e.distinct_states_explored.map_or(format!("more than {}", explore::MAX_STATES), |n| n.to_string());
@@ -275,7 +266,7 @@ pub(crate) fn check(
             coverage == chaos::Coverage::Report || print_coverage(&tally.rules)
         }
         Format::Json => {
-            let never_fired = tally.rules.values().any(|(scenarios, _)| *scenarios == 0);
+            let never_fired = tally.rules.values().any(|r| r.scenarios == 0);
             outln!("{}", tally.json());
             coverage == chaos::Coverage::Report || !never_fired
         }
@@ -295,9 +286,9 @@ struct Tally {
     errors: usize,
     cases: Vec<report::junit::Case>,
     /// Each scenario as `check --format json` writes it.
-    json: Vec<serde_json::Value>,
+    json: Vec<report::check::CheckedScenario>,
     /// Per documented rule: the scenarios it fired in, and its hits (FS-COVERAGE).
-    rules: std::collections::BTreeMap<String, (u64, u64)>,
+    rules: std::collections::BTreeMap<String, report::check::RuleHits>,
 }
 
 impl Tally {
@@ -311,7 +302,7 @@ impl Tally {
         }
         eprintln!("error: {error}");
         self.errors += 1;
-        self.json.push(serde_json::json!({ "path": path, "error": error }));
+        self.json.push(report::check::CheckedScenario::Broken { path: path.clone(), error: error.clone() });
         self.cases.push(report::junit::Case { path, result: Err(error), wall_ms });
     }
 
@@ -329,11 +320,11 @@ impl Tally {
         } else {
             self.failed += 1;
         }
-        self.json.push(checked_json(&path, &o, passed));
+        self.json.push(report::check::CheckedScenario::ran(&path, &o, passed));
         for (id, hits) in &o.rules_fired {
-            let (scenarios, total) = self.rules.entry(id.clone()).or_default();
-            *scenarios += u64::from(*hits > 0);
-            *total += u64::from(*hits);
+            let rule = self.rules.entry(id.clone()).or_default();
+            rule.scenarios += u64::from(*hits > 0);
+            rule.hits += u64::from(*hits);
         }
         self.cases.push(report::junit::Case { path, result: Ok(report::junit::Checked::of(&o)), wall_ms });
     }
@@ -341,39 +332,10 @@ impl Tally {
     /// `check --format json`: every scenario's result, the counts and the rules fired; the
     /// wall-clock times apart, under `timing`.
     fn json(&self) -> String {
-        let rules: serde_json::Map<String, serde_json::Value> =
-            self.rules.iter().map(|(id, (scenarios, hits))| (id.clone(), serde_json::json!({ "scenarios": scenarios, "hits": hits }))).collect();
-        let timing: Vec<serde_json::Value> = self.cases.iter().map(|c| serde_json::json!({ "path": c.path, "wall_ms": c.wall_ms })).collect();
-        let header = failsim::JsonHeader::now();
-        let doc = serde_json::json!({
-            "schema_version": header.schema_version,
-            "failsim": header.failsim,
-            "passed": self.passed,
-            "failed": self.failed,
-            "errors": self.errors,
-            "scenarios": self.json,
-            "rules": rules,
-            "timing": { "scenarios": timing },
-        });
-        serde_json::to_string_pretty(&doc).expect("JSON values serialize")
+        use report::check::{CheckReport, CheckTiming, ScenarioTiming};
+        let timing = CheckTiming { scenarios: self.cases.iter().map(|c| ScenarioTiming { path: c.path.clone(), wall_ms: c.wall_ms }).collect() };
+        CheckReport::new([self.passed, self.failed, self.errors], self.json.clone(), self.rules.clone(), timing).json()
     }
-}
-
-/// One scenario of `check --format json`: whether it passed (warnings denied included), its
-/// figures and the expectations that failed, each with expected, actual and when.
-fn checked_json(path: &str, o: &Outcome, passed: bool) -> serde_json::Value {
-    let failed: Vec<_> = o.expectations.iter().filter(|e| e.failure.is_some()).collect();
-    serde_json::json!({
-        "path": path,
-        "name": o.name,
-        "system": o.system,
-        "passed": passed,
-        "expectations": o.expectations.len(),
-        "failed": failed,
-        "warnings": o.warnings,
-        "events": o.events,
-        "trace_hash": format!("{:016x}", o.trace_hash),
-    })
 }
 
 /// A file's lines in `check`: ok, or FAIL with each failed expectation's expected and actual.
@@ -403,10 +365,10 @@ fn print_checked(path: &str, o: &Outcome, warnings: Warnings) {
 
 /// `check --coverage` (FS-COVERAGE): every documented rule of the products the scenarios run,
 /// with the scenarios it fired in and its hits; whether every rule fired.
-fn print_coverage(rules: &std::collections::BTreeMap<String, (u64, u64)>) -> bool {
-    let never: Vec<&str> = rules.iter().filter(|(_, (_, hits))| *hits == 0).map(|(id, _)| id.as_str()).collect();
+fn print_coverage(rules: &std::collections::BTreeMap<String, report::check::RuleHits>) -> bool {
+    let never: Vec<&str> = rules.iter().filter(|(_, r)| r.hits == 0).map(|(id, _)| id.as_str()).collect();
     outln!("rule coverage: {} of {} documented rule(s) fired", rules.len() - never.len(), rules.len());
-    for (id, (scenarios, hits)) in rules {
+    for (id, report::check::RuleHits { scenarios, hits }) in rules {
         match hits {
             0 => outln!("  {id:<16} NEVER FIRED"),
             _ => outln!("  {id:<16} {scenarios:>5} scenario(s) {hits:>8} hit(s)"),

@@ -44,7 +44,7 @@ pub struct Side {
 
 /// A trace record: when, its text, and the system that recorded it (when known: a report's
 /// JSON does not say).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Line {
     /// Virtual time of the record.
     pub at_ms: Time,
@@ -69,7 +69,7 @@ pub struct SystemEnd {
 }
 
 /// One line of an alarm console, with the console's name.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AlarmLine {
     /// (A report lists alarms under their console: it is set from there.)
     #[serde(default)]
@@ -187,7 +187,7 @@ impl ReportSystem {
 }
 
 /// Two runs compared.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Diff {
     /// The first run in brief.
     pub a: Summary,
@@ -202,7 +202,7 @@ pub struct Diff {
 }
 
 /// A side in brief.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// What ran, as [`Side::label`].
     pub label: String,
@@ -215,7 +215,7 @@ pub struct Summary {
 }
 
 /// The first instant where the traces part.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Parting {
     /// The virtual time of the first differing record.
     pub at_ms: Time,
@@ -237,7 +237,7 @@ pub struct Parting {
 }
 
 /// One system's metrics on both sides.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct SystemMetrics {
     /// The system's name (or the total, in a world of several).
     pub system: String,
@@ -247,7 +247,7 @@ pub struct SystemMetrics {
 
 /// One metric on both sides: milliseconds or a count, `None` where it has no value (no outage
 /// to detect).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MetricRow {
     /// The metric's name, as the report says it.
     pub metric: String,
@@ -259,7 +259,7 @@ pub struct MetricRow {
     pub b: Option<u64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 /// What a metric's values count, so both sides print alike.
 pub enum Unit {
@@ -383,14 +383,21 @@ pub fn same_systems(a: &Scenario, b_path: &Path, b_src: &str, b: &Scenario) -> R
     Err(crate::scenario::at_system(b_path, b_src, mismatch.unwrap_or(0), &message))
 }
 
+/// A diff as a JSON document (`failsim diff --format json`): the header and the diff.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct DiffReport<'a> {
+    #[serde(flatten)]
+    header: crate::runner::JsonHeader,
+    #[serde(flatten)]
+    diff: &'a Diff,
+}
+
 /// The JSON form of a diff.
 pub fn json(d: &Diff) -> String {
-    #[derive(Serialize)]
-    struct Json<'a> {
-        #[serde(flatten)]
-        header: crate::runner::JsonHeader,
-        #[serde(flatten)]
-        diff: &'a Diff,
-    }
-    serde_json::to_string_pretty(&Json { header: crate::runner::JsonHeader::now(), diff: d }).expect("a diff serializes")
+    serde_json::to_string_pretty(&DiffReport { header: crate::runner::JsonHeader::now(), diff: d }).expect("a diff serializes")
+}
+
+/// The JSON Schema of [`json`]'s document.
+pub fn json_schema() -> String {
+    crate::runner::json_schema::<DiffReport<'static>>()
 }

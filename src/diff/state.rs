@@ -10,7 +10,7 @@ use crate::scenario::Scenario;
 use serde::Serialize;
 
 /// A system at an instant.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SystemState {
     /// The system's name in the world.
     pub system: String,
@@ -24,7 +24,7 @@ pub struct SystemState {
 }
 
 /// The tracked writes at an instant, as the status report words them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Writes {
     /// What they are called here ("Records", "Configuration changes").
     pub label: String,
@@ -39,7 +39,7 @@ pub struct Writes {
 }
 
 /// A node at an instant: its role, and the facts of its status line (none from a report).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NodeState {
     /// The node's name.
     pub name: String,

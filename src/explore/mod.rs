@@ -35,7 +35,7 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What must not happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum Property {
     /// Downtime above this many milliseconds.
     DowntimeAbove(Time),
@@ -81,7 +81,7 @@ impl Property {
 
 /// The grid: fault instants from `from` every `step` up to `until`, each fault healed after
 /// `duration`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Grid {
     /// The first fault instant.
     pub from_ms: Time,
@@ -137,7 +137,7 @@ impl Grid {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 /// One combination of faults that breaks the property, minimal: no subset of it breaks it.
 pub struct Found {
     /// Each fault, described as the scenario's script words it.
@@ -148,7 +148,27 @@ pub struct Found {
     pub scenario: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// An exploration as a JSON document (`failsim explore --format json`): the header and what it
+/// ran and found.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ExploreReport<'a> {
+    #[serde(flatten)]
+    header: crate::runner::JsonHeader,
+    #[serde(flatten)]
+    explore: &'a Exploration,
+}
+
+/// The exploration as a JSON document.
+pub fn json(e: &Exploration) -> String {
+    serde_json::to_string_pretty(&ExploreReport { header: crate::runner::JsonHeader::now(), explore: e }).expect("an exploration serializes")
+}
+
+/// The JSON Schema of [`json`]'s document.
+pub fn json_schema() -> String {
+    crate::runner::json_schema::<ExploreReport<'static>>()
+}
+
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 /// What an exploration ran and found.
 pub struct Exploration {
     /// The world's systems by name ("" for a scenario's one system).

@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// What a failure did to one system.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Harm {
     /// Time no node served its clients.
     pub downtime_ms: Time,
@@ -79,7 +79,7 @@ impl Harm {
 }
 
 /// One failure (or pair) and what it did to each system, at its worst instant.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Row {
     /// The failures, without their time ("fail switch core", "Stop on Main of pair-2").
     pub failures: Vec<String>,
@@ -112,7 +112,7 @@ impl Row {
 }
 
 /// The table: the baseline and the rows, sorted by harm.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Resilience {
     /// The grid of instants each failure strikes at, and how long it lasts.
     pub grid: Grid,

@@ -170,6 +170,17 @@ impl serde::Serialize for IdSet {
     }
 }
 
+/// Its JSON shape: a list of inclusive `[first, last]` id pairs.
+impl schemars::JsonSchema for IdSet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IdSet".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<[RecordId; 2]>>::json_schema(generator)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,7 @@ pub type RecordId = u32;
 
 /// Why records were lost: the mechanism, the document that describes such a loss (if any), and
 /// the loss in words. Products give it where the loss happens; nothing reads the words back.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema)]
 pub struct Cause {
     /// The loss in words, for reports (first: reports list losses in this order).
     pub detail: String,
@@ -82,7 +82,7 @@ pub struct Ledger {
 }
 
 /// Where the records of a run ended up.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Acknowledged writes.
     pub written: u64,
@@ -111,7 +111,7 @@ pub struct Summary {
 }
 
 /// Acknowledged records lost at one instant for one cause.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct LostAt {
     pub at_ms: Time,
     pub count: u64,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// How serious an alarm is, on one scale for every product (the perceived severities of ITU-T
 /// X.733). Products map their own words onto it; views and reports see only the scale and the
 /// word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub enum Level {
     Indeterminate,
     Warning,
@@ -53,8 +53,19 @@ impl Serialize for Severity {
     }
 }
 
+/// A severity's JSON shape: the product's word.
+impl schemars::JsonSchema for Severity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Severity".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
+    }
+}
+
 /// One line of an alarm console: raised at a time, and cleared at a later one (or still active).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Alarm {
     pub severity: Severity,
     pub text: String,
@@ -129,7 +140,7 @@ impl Console {
 }
 
 /// A column of a status panel: one node's items as `(item, value, detail)`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Column {
     pub node: String,
     pub items: Vec<(String, String, String)>,
@@ -142,7 +153,7 @@ impl Column {
 }
 
 /// A status window of a product (a status dialog, a high availability status window).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Panel {
     pub title: String,
     /// Lines shown above the columns (a banner, say).
@@ -194,6 +205,17 @@ impl State {
 impl Serialize for State {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.word)
+    }
+}
+
+/// A state's JSON shape: its word.
+impl schemars::JsonSchema for State {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "State".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        String::json_schema(generator)
     }
 }
 
@@ -263,7 +285,7 @@ impl LaneSample {
 
 /// One node at a glance: its name, its role (in the product's word, with what it means), and
 /// short facts (the software runs, the database runs).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NodeLine {
     pub name: String,
     pub role: String,
@@ -306,8 +328,19 @@ impl Serialize for Rows {
     }
 }
 
+/// Rows' JSON shape: a list of `[key, value]`.
+impl schemars::JsonSchema for Rows {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rows".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<(String, String)>>::json_schema(generator)
+    }
+}
+
 /// Everything an operator could look at, at one instant: the status sections of a report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct View {
     pub at_ms: Time,
     pub nodes: Vec<NodeLine>,

@@ -2,6 +2,7 @@
 //! revised status — then the expectations. Text for people, JSON for tools. Reports only
 //! format: every value comes from the run's [`Outcome`].
 
+pub mod check;
 pub mod dot;
 pub mod html;
 pub mod junit;
@@ -264,20 +265,31 @@ fn status(s: &mut String, view: &View, full: bool, shown: &mut Shown) {
     }
 }
 
+/// The JSON report of a run (`failsim run --format json`): the header, whether every
+/// expectation held, the trace hash (16 hex digits), the outcome and the full trace.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct RunReport<'a> {
+    #[serde(flatten)]
+    header: JsonHeader,
+    /// Whether every expectation held.
+    passed: bool,
+    /// FNV-1a 64 of the trace's canonical lines, as 16 hex digits.
+    trace_hash: String,
+    #[serde(flatten)]
+    outcome: &'a Outcome,
+    /// Every record of the run, in order.
+    trace: JsonTrace<'a>,
+}
+
 /// The JSON report (with the trace hash and the full trace).
 pub fn json(o: &Outcome) -> String {
-    #[derive(serde::Serialize)]
-    struct Json<'a> {
-        #[serde(flatten)]
-        header: JsonHeader,
-        passed: bool,
-        trace_hash: String,
-        #[serde(flatten)]
-        outcome: &'a Outcome,
-        trace: JsonTrace<'a>,
-    }
-    let j = Json { header: JsonHeader::now(), passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace: JsonTrace(o) };
+    let j = RunReport { header: JsonHeader::now(), passed: o.passed(), trace_hash: format!("{:016x}", o.trace_hash), outcome: o, trace: JsonTrace(o) };
     serde_json::to_string_pretty(&j).expect("reports serialize")
+}
+
+/// The JSON Schema of [`json`]'s document.
+pub fn json_schema() -> String {
+    crate::runner::json_schema::<RunReport<'static>>()
 }
 
 /// The JSON report's `trace`, written straight from the run's timeline, not from a copy of it:
@@ -295,22 +307,42 @@ impl serde::Serialize for JsonTrace<'_> {
         let several = names.len() > 1;
         serializer.collect_seq(o.timeline.iter().map(|r| {
             let (kind, fields) = r.data.map(kind_and_fields).unzip();
+            let fields = fields.map(|f| match f {
+                serde_json::Value::Object(map) => map,
+                other => unreachable!("kind_and_fields gives an object, not {other}"),
+            });
             let system = several.then(|| names.get(usize::from(r.system)).copied().unwrap_or_default());
             JsonRecord { at_ms: r.at_ms, system, kind, fields, text: r.text }
         }))
     }
 }
 
+/// The trace's JSON shape: a list of records.
+impl schemars::JsonSchema for JsonTrace<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Trace".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<JsonRecord<'static>>>::json_schema(generator)
+    }
+}
+
 /// One record of the JSON report's trace.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 struct JsonRecord<'a> {
+    /// When it was recorded (virtual milliseconds).
     at_ms: crate::engine::Time,
+    /// The system that recorded it, in a world of several.
     #[serde(skip_serializing_if = "Option::is_none")]
     system: Option<&'a str>,
+    /// The record's variant, when the run kept its data.
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<String>,
+    /// The record's fields, when the run kept its data (an object, its product's).
     #[serde(skip_serializing_if = "Option::is_none")]
-    fields: Option<serde_json::Value>,
+    fields: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Its canonical text (the trace hash is computed over it).
     text: &'a str,
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 mod lanes;
 mod pinned;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 /// What one of the scenario's expectations came to in a run: the claim, as the report words
 /// it, and why it failed if it did.
 pub struct ExpectationResult {
@@ -35,7 +35,7 @@ pub struct ExpectationResult {
 }
 
 /// When an expectation is checked, as data: its kind and its first and last instants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Window {
     /// How the window is read.
     pub kind: WindowKind,
@@ -46,7 +46,7 @@ pub struct Window {
 }
 
 /// How an expectation's window is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum WindowKind {
     /// At one instant (`from_ms == to_ms`).
     At,
@@ -78,7 +78,7 @@ impl Window {
 
 /// What opens every JSON document failsim prints: the version of its shape (`schema_version`,
 /// raised when a field changes meaning or goes) and the failsim that wrote it.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, schemars::JsonSchema)]
 pub struct JsonHeader {
     /// The shape's version (1 so far).
     pub schema_version: u32,
@@ -90,6 +90,15 @@ pub struct JsonHeader {
 /// run report's trace entries are objects (`at_ms`, `system`, `kind`, `fields`, `text`), not
 /// `[time, text]` pairs, and expectations carry their `window`.
 pub const JSON_SCHEMA_VERSION: u32 = 2;
+
+/// The JSON Schema of the document type `T` (draft 2020-12, generated from the types by
+/// schemars), pretty-printed: `failsim schema KIND` prints it, and `docs/schema/` keeps each
+/// kind's.
+pub fn json_schema<T: schemars::JsonSchema>() -> String {
+    // The contract of what failsim writes: a field it skips when empty is not required.
+    let generator = schemars::generate::SchemaSettings::draft2020_12().for_serialize().into_generator();
+    serde_json::to_string_pretty(&generator.into_root_schema_for::<T>()).expect("a schema serializes")
+}
 
 impl JsonHeader {
     /// The header of a document this failsim writes.
@@ -154,7 +163,7 @@ fn unlabel(label: u32) -> (u16, bool) {
 }
 
 /// One lane of the timeline (a node, a cable, a link) as intervals of constant state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Lane {
     pub name: String,
     /// What it follows (the JSON report gives each state's word only, as it always has).
@@ -169,7 +178,7 @@ pub struct Lane {
 }
 
 /// Everything a run produced.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     /// The scenario's name.
     pub name: String,
@@ -219,7 +228,7 @@ pub struct Outcome {
 
 /// A warning (FS-LINT) and the system it is about ("" for a scenario's one system, "all" for
 /// several together).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Warned {
     /// The system it is about.
     pub system: String,
@@ -253,7 +262,7 @@ fn lint_product<P: Product>(setup: &Setup<'_, P>) -> Vec<Warned> {
 }
 
 /// One more system of a world of several: its name, what an operator sees of it, its metrics.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct SystemOutcome {
     /// The system's name in the world.
     pub name: String,

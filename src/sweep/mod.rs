@@ -17,7 +17,7 @@ pub const MAX_AXIS_VALUES: u64 = 10_000;
 pub const MAX_CELLS: u64 = 10_000;
 
 /// One varied path and its values, in order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Axis {
     /// The scenario path varied, in [`apply_overrides`](crate::apply_overrides) syntax
     /// (`heartbeats[*].interval`).
@@ -66,7 +66,7 @@ fn range(from: &str, to: &str, step: &str) -> Result<Vec<String>, String> {
 }
 
 /// One cell of the grid.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Cell {
     /// This cell's value for each axis, in axis order.
     pub values: Vec<String>,
@@ -82,7 +82,7 @@ pub struct Cell {
 }
 
 /// One system's metrics in a cell.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct SystemMetrics {
     /// The system's name in the world.
     pub name: String,
@@ -312,16 +312,26 @@ pub fn csv(axes: &[Axis], cells: &[Cell]) -> String {
     out
 }
 
+/// A sweep as a JSON document (`failsim sweep --format json`): the header, the axes and every
+/// cell.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct SweepReport<'a> {
+    #[serde(flatten)]
+    header: crate::runner::JsonHeader,
+    /// The axes, first the slowest.
+    axes: &'a [Axis],
+    /// Every cell, in the grid's order.
+    cells: &'a [Cell],
+}
+
 /// The axes and cells as a JSON document (with the [`JsonHeader`](crate::JsonHeader)).
 pub fn json(axes: &[Axis], cells: &[Cell]) -> String {
-    #[derive(Serialize)]
-    struct Json<'a> {
-        #[serde(flatten)]
-        header: crate::runner::JsonHeader,
-        axes: &'a [Axis],
-        cells: &'a [Cell],
-    }
-    serde_json::to_string_pretty(&Json { header: crate::runner::JsonHeader::now(), axes, cells }).expect("serializes")
+    serde_json::to_string_pretty(&SweepReport { header: crate::runner::JsonHeader::now(), axes, cells }).expect("serializes")
+}
+
+/// The JSON Schema of [`json`]'s document.
+pub fn json_schema() -> String {
+    crate::runner::json_schema::<SweepReport<'static>>()
 }
 
 /// Whether a heat map of `name` over `axes` can be drawn (checked before the sweep runs).
