@@ -126,9 +126,8 @@ enum Cmd {
         /// Write a heat map of `--metric` over the two varied paths.
         #[arg(long, value_name = "OUT")]
         svg: Option<PathBuf>,
-        /// The metric of the heat map: downtime, time_to_detect, time_to_switch, switches,
-        /// split_brain, writes_lost, max_replication_lag, alarms_raised.
-        #[arg(long, default_value = "downtime")]
+        /// The metric of the heat map (a closed set: the table's metrics).
+        #[arg(long, default_value = "downtime", value_parser = clap::builder::PossibleValuesParser::new(failsim::sweep::METRICS))]
         metric: String,
         /// Worker threads, 1 to 64 (results do not depend on it).
         #[arg(short = 'j', long, default_value_t = 1, value_parser = jobs)]
