@@ -37,8 +37,8 @@
 //! // The text report: what `failsim run` prints.
 //! let report = failsim::report::text(&outcome);
 //! assert!(report.starts_with("failsim: The online DMA is stopped\n"), "{report}");
-//! assert!(report.contains("  ok    [DM-STOP-ON-1] at 11m: Role(Backup, Online)\n"), "{report}");
-//! assert!(report.contains("  FAIL  [WRONG-ON-PURPOSE] at 11m: Role(Main, Online)\n          expected: Online\n          actual:   Offline\n"), "{report}");
+//! assert!(report.contains("  ok    [DM-STOP-ON-1] At(\"11m\"): Role(Backup, Online)\n"), "{report}");
+//! assert!(report.contains("  FAIL  [WRONG-ON-PURPOSE] At(\"11m\"): Role(Main, Online)\n          expected: Online\n          actual:   Offline\n"), "{report}");
 //!
 //! // Same scenario, same seed: the same trace, byte for byte.
 //! let again = failsim::run(&scenario, None)?;

@@ -323,5 +323,5 @@ fn explore_files_fail_exactly_when_the_property_breaks() {
     let first = d.join("split/found-001.ron");
     let (code, replay, _) = failsim_in(d, &["run", first.to_str().unwrap()], &[]);
     assert_eq!(code, 1, "a split brain found replays as a failing claim:\n{replay}");
-    assert!(replay.contains("FAIL  [FS-REPRO] during 0s..13m: ActiveAtMost(1)"), "{replay}");
+    assert!(replay.contains("FAIL  [FS-REPRO] During(\"0s\", \"13m\"): ActiveAtMost(1)"), "{replay}");
 }

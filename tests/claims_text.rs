@@ -1,6 +1,7 @@
-//! A claim is printed as a scenario file writes it, so it can be pasted back (issue 22): for every
-//! expectation of every scenario in `scenarios/`, the claim the report prints, written into the
-//! file's `expect:` in place of the file's own, parses, and prints the same again.
+//! A claim and its window are printed as a scenario file writes them, so they can be pasted back
+//! (issue 22): for every expectation of every scenario in `scenarios/`, the window and the claim
+//! the report prints, written into the file's `expect:` in place of the file's own, parse, and
+//! print the same again.
 
 use std::path::Path;
 
@@ -42,16 +43,20 @@ fn every_printed_claim_parses_back_to_itself() {
             .iter()
             .map(|e| {
                 let system = if e.system.is_empty() { String::new() } else { format!("system: {:?}, ", e.system) };
-                format!("({system}ids: {:?}, when: At(\"0ms\"), that: {})", e.ids, e.claim)
+                format!("({system}ids: {:?}, when: {}, that: {})", e.ids, e.when, e.claim)
             })
             .collect();
         let pasted = format!("{}[\n{}\n]{}", &src[..from], list.join(",\n"), &src[to..]);
         let again =
             failsim::parse(&path, &pasted).unwrap_or_else(|e| panic!("{}: a printed claim does not parse back: {e}\n{}", path.display(), list.join("\n")));
         let reprinted = failsim::run(&again, None).unwrap();
-        let printed: Vec<&str> = own.iter().map(|e| e.claim.as_str()).collect();
-        let back: Vec<&str> =
-            reprinted.expectations.iter().filter(|e| !e.ids.iter().any(|id| id == "FS-PIN" || id == "FS-REPRO")).map(|e| e.claim.as_str()).collect();
+        let printed: Vec<(&str, &str)> = own.iter().map(|e| (e.when.as_str(), e.claim.as_str())).collect();
+        let back: Vec<(&str, &str)> = reprinted
+            .expectations
+            .iter()
+            .filter(|e| !e.ids.iter().any(|id| id == "FS-PIN" || id == "FS-REPRO"))
+            .map(|e| (e.when.as_str(), e.claim.as_str()))
+            .collect();
         assert_eq!(printed, back, "{}", path.display());
         claims += printed.len();
     }

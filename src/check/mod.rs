@@ -37,12 +37,14 @@ impl When {
     }
 }
 
+/// As a scenario file writes it (`At("1m10s")`, `During("8m", "12m")`), so a printed window
+/// can be pasted back into `expect:` (issue 22).
 impl std::fmt::Display for When {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            When::At(t) => write!(f, "at {}", Ms(*t)),
-            When::During(a, b) => write!(f, "during {}..{}", Ms(*a), Ms(*b)),
-            When::Within(a, b) => write!(f, "within {}..{}", Ms(*a), Ms(*b)),
+            When::At(t) => write!(f, "At(\"{}\")", Ms(*t)),
+            When::During(a, b) => write!(f, "During(\"{}\", \"{}\")", Ms(*a), Ms(*b)),
+            When::Within(a, b) => write!(f, "Within(\"{}\", \"{}\")", Ms(*a), Ms(*b)),
         }
     }
 }

@@ -24,11 +24,11 @@ pub struct ExpectationResult {
     /// The system it speaks of, in a world of several.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub system: String,
-    /// When it is checked, in the report's words (`at 11m`, `during 1m..5m`).
+    /// When it is checked, as a scenario file writes it (`At("11m")`, `During("1m", "5m")`).
     pub when: String,
     /// The same window as data: the report draws it, and JSON readers need not parse `when`.
     pub window: Window,
-    /// What it claims, in the report's words.
+    /// What it claims, as a scenario file writes it.
     pub claim: String,
     /// `None`: it held; else when it failed, and what was expected against what was seen.
     pub failure: Option<Failure>,
