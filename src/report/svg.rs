@@ -336,7 +336,11 @@ fn timeline_of<'a>(o: &'a Outcome, groups: &'a [Group<'a>]) -> String {
         let top = y;
         draw_lane(&mut lanes_svg, &sc, y, 20, &g.service, Weight::Bold, &mut legend);
         detections(&mut lanes_svg, &sc, y, g.metrics);
-        y += 20 + 10;
+        y += 20 + 2;
+        if !g.metrics.outages.is_empty() {
+            y += phases(&mut lanes_svg, &sc, y, g.metrics);
+        }
+        y += 8;
         let (own, folded) = rows_of(&g.lanes);
         let mut prev: Option<LaneKind> = None;
         for l in own {
@@ -560,6 +564,46 @@ fn detections(svg: &mut String, sc: &Scale, y: i64, m: &Metrics) {
     }
 }
 
+/// The phases of a system's outages, from its metrics: before the first, `detecting` (no node
+/// serves, none has started taking over), `taking over` (one has, none serves yet), and
+/// `recovered` after each (`open` when the run ends inside one).
+fn phase_spans(m: &Metrics, end: Time) -> Vec<(Time, Time, &'static str, &'static str)> {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (i, o) in m.outages.iter().enumerate() {
+        let (from, until) = (o.from_ms.min(end), o.until_ms.unwrap_or(end).min(end));
+        spans.push((at, from, if i == 0 { "steady" } else { "recovered" }, "#eceff1"));
+        let detected = o.detected_ms.map_or(until, |d| d.clamp(from, until));
+        spans.push((from, detected, "detecting", "#ffe0b2"));
+        spans.push((detected, until, "taking over", "#ffcc80"));
+        at = until;
+    }
+    spans.push((at, end, if m.outages.last().is_some_and(|o| o.until_ms.is_none()) { "open" } else { "recovered" }, "#e8f5e9"));
+    spans.retain(|(a, b, _, _)| a < b);
+    spans
+}
+
+/// A thin strip under a service lane naming the phases of its outages ([`phase_spans`]), each
+/// word where it fits. Returns its height.
+fn phases(svg: &mut String, sc: &Scale, y: i64, m: &Metrics) -> i64 {
+    const H: i64 = 12;
+    let _ = writeln!(svg, "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"{TINY}\" fill=\"#546e7a\">phases</text>", sc.x0 - 8, y + H - 2);
+    for (from, to, word, fill) in phase_spans(m, sc.end) {
+        let (xa, xb) = (sc.x(from), sc.x(to));
+        let w = (xb - xa).max(1);
+        let _ = writeln!(svg, "<rect x=\"{xa}\" y=\"{y}\" width=\"{w}\" height=\"{H}\" fill=\"{fill}\"><title>{word} {}</title></rect>", span_text(from, to));
+        if text_width(word, TINY) + 6 <= w {
+            let _ = writeln!(
+                svg,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{TINY}\" fill=\"#37474f\" pointer-events=\"none\">{word}</text>",
+                xa + w / 2,
+                y + H - 2
+            );
+        }
+    }
+    H + 2
+}
+
 /// One row for the lanes that never changed and show a healthy cable or link: how many, their
 /// states, their names as far as they fit (all of them in the tooltip). Returns its height.
 fn fold<'a>(svg: &mut String, sc: &Scale, y: i64, lanes: &[&'a Lane], legend: &mut Legend<'a>) -> i64 {
@@ -724,6 +768,17 @@ fn expectations(svg: &mut String, sc: &Scale, y: i64, o: &Outcome) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outage_is_detected_then_taken_over_then_recovered() {
+        let outage = |from_ms, detected_ms, until_ms| crate::metrics::Outage { from_ms, detected_ms, until_ms, switched: true };
+        let m = Metrics { outages: vec![outage(60, Some(80), Some(200)), outage(300, None, None)], ..Metrics::default() };
+        let words: Vec<(Time, Time, &str)> = phase_spans(&m, 400).into_iter().map(|(a, b, w, _)| (a, b, w)).collect();
+        assert_eq!(words, [(0, 60, "steady"), (60, 80, "detecting"), (80, 200, "taking over"), (200, 300, "recovered"), (300, 400, "detecting"),]);
+        let open_detected = Metrics { outages: vec![outage(60, Some(80), None)], ..Metrics::default() };
+        let last = phase_spans(&open_detected, 100).last().map(|s| s.2);
+        assert_eq!(last, Some("taking over"), "an open outage ends the run in its phase, with no empty tail");
+    }
 
     #[test]
     fn ticks_are_round_and_few() {
