@@ -267,6 +267,10 @@ pub struct WheelOrder<T> {
     summary: u128,
     in_wheel: usize,
     later: BinaryHeap<Reverse<Queued<T>>>,
+    /// At most the time of `later`'s first entry (`Time::MAX` once it is found empty): the
+    /// horizon's look at the heap is then one compare when nothing there is near (a world's
+    /// LED refreshes a minute apart wait in the heap while every millisecond moves the base).
+    later_first: Time,
     /// Per timer, the node its last arming was pushed into, if it went to the wheel: a hint
     /// that [`Order::cancel`] checks against the node's content before it unlinks it (the node
     /// may have been popped and reused since).
@@ -289,6 +293,7 @@ impl<T> Default for WheelOrder<T> {
             summary: 0,
             in_wheel: 0,
             later: BinaryHeap::new(),
+            later_first: Time::MAX,
             armed: vec![NIL],
         }
     }
@@ -371,15 +376,21 @@ impl<T> WheelOrder<T> {
         }
     }
 
-    /// Moves what the horizon now reaches from the heap into the wheel.
+    /// Moves what the horizon now reaches from the heap into the wheel. The common case —
+    /// nothing in the heap within the horizon, by `later_first` — is one compare (`later_first`
+    /// is at least the base, so the subtraction cannot wrap; near the end of time it may send
+    /// an empty heap to the slow path, which is correct for any state).
     #[inline(always)]
     fn pull_in(&mut self) {
-        if self.later.is_empty() {
+        debug_assert!(self.later_first >= self.base || self.later.is_empty(), "the heap holds nothing before the wheel's base");
+        if self.later_first.wrapping_sub(self.base) >= WHEEL_SLOTS {
             return;
         }
         self.pull_in_from_heap();
     }
 
+    /// What [`Self::pull_in`] filters for: moves the heap's entries within the horizon into
+    /// the wheel, and learns the heap's first time afresh.
     #[inline(never)]
     fn pull_in_from_heap(&mut self) {
         while let Some(Reverse(q)) = self.later.peek() {
@@ -392,6 +403,7 @@ impl<T> WheelOrder<T> {
             // timer (the generations skip it when it surfaces).
             self.place(q);
         }
+        self.later_first = self.later.peek().map_or(Time::MAX, |Reverse(q)| q.entry.time);
     }
 
     /// Advances `base` to the earliest entry's time; `false` when empty. The common case — the
@@ -411,7 +423,7 @@ impl<T> WheelOrder<T> {
             let Some(Reverse(q)) = self.later.peek() else { return false };
             assert!(q.entry.time >= self.base, "the heap holds nothing before the wheel's base");
             self.base = q.entry.time;
-            self.pull_in();
+            self.pull_in_from_heap();
             assert!(self.in_wheel > 0, "the heap's first entry is now in the wheel");
         }
         let start = Self::slot_of(self.base);
@@ -449,7 +461,7 @@ impl<T> WheelOrder<T> {
         self.armed.iter_mut().for_each(|a| *a = NIL);
         self.in_wheel = 0;
         self.base = t;
-        self.pull_in();
+        self.pull_in_from_heap();
         assert_eq!(self.len(), len, "a rewind keeps every entry");
     }
 
@@ -482,6 +494,7 @@ impl<T> Order<T> for WheelOrder<T> {
             let n = self.place(item);
             self.armed[timer] = n;
         } else {
+            self.later_first = self.later_first.min(t);
             self.later.push(Reverse(item));
         }
     }
