@@ -88,13 +88,12 @@ impl DataMiner {
     }
 
     /// The result of one check of heartbeat `slot`: counts failures, records changes,
-    /// re-decides the role.
+    /// re-decides the role. (Inline, the state read once: most checks change no count.)
+    #[inline]
     fn count_heartbeat(&mut self, dma: Dma, slot: usize, ok: bool, cx: &mut Cx<'_, '_>) {
-        let cfg = self.agent(dma).heartbeats[slot].cfg;
-        let max_failures = self.agent(dma).heartbeats[slot].max_failures;
         let now = cx.now();
         let state = &mut self.agents[dma.idx()].heartbeats[slot];
-        let before = state.failures;
+        let (before, inverted) = (state.failures, state.inverted);
         if ok {
             state.failures = 0;
             state.last_success_ms = Some(now);
@@ -102,22 +101,31 @@ impl DataMiner {
             state.failures = state.failures.saturating_add(1);
         }
         let failures = state.failures;
-        if ok && !state.inverted {
+        if ok && !inverted {
             self.settle_two_claiming(dma, cx);
         }
         if failures != before {
-            if heartbeat_news(failures, max_failures) {
-                let path = self.heartbeat_path(cfg);
-                cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
-                // A path changed its state: the next refused attempt is news again.
-                self.agents[dma.idx()].last_refusal = None;
-            }
-            // Past the first failure beyond the tolerance, a failure is counted in the state and
-            // neither traced nor shown (`heartbeat_news`, `ops::failures_shown`): a path failing
-            // every millisecond for a day would otherwise write a record, and make the observers
-            // look again, each time (issue 23).
-            self.evaluate(dma, self.agent(dma).heartbeats[slot].inverted, ok, cx);
+            self.failures_changed(dma, slot, failures, ok, cx);
         }
+    }
+
+    /// Heartbeat `slot`'s count of failures changed to `failures` with its last check (`ok`):
+    /// the news is recorded, and the role re-decided.
+    #[inline(never)]
+    fn failures_changed(&mut self, dma: Dma, slot: usize, failures: u32, ok: bool, cx: &mut Cx<'_, '_>) {
+        let state = &self.agent(dma).heartbeats[slot];
+        let (cfg, max_failures, inverted) = (state.cfg, state.max_failures, state.inverted);
+        if heartbeat_news(failures, max_failures) {
+            let path = self.heartbeat_path(cfg);
+            cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
+            // A path changed its state: the next refused attempt is news again.
+            self.agents[dma.idx()].last_refusal = None;
+        }
+        // Past the first failure beyond the tolerance, a failure is counted in the state and
+        // neither traced nor shown (`heartbeat_news`, `ops::failures_shown`): a path failing
+        // every millisecond for a day would otherwise write a record, and make the observers
+        // look again, each time (issue 23).
+        self.evaluate(dma, inverted, ok, cx);
     }
 
     /// Whether the DMA has heartbeats of this kind and every one of them is failing — past its

@@ -61,7 +61,19 @@ impl DataMiner {
     /// (when the sync connection works) the DB Sync Stack to the buddy. The stack is whatever
     /// this DMA still has to forward, in whatever role it is now: it outlives a role change or
     /// a restart (DM-HELD).
+    #[inline]
     pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        // (Inline, the cheap test: most checks find nothing waiting, and then the asserts of
+        // `move_waiting` hold as they stand.)
+        let a = self.agent(dma);
+        if !a.db_buffer.is_empty() || !a.forward.is_empty() {
+            self.move_waiting(dma, cx);
+        }
+    }
+
+    /// [`Self::pump`] with something waiting.
+    #[inline(never)]
+    fn move_waiting(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         if !self.agent(dma).db_buffer.is_empty() && self.db_available(cx.net(), dma) {
             let ids = self.agent_mut(dma).db_buffer.drain();
             let store = self.store_of(dma);
