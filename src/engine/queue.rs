@@ -407,33 +407,37 @@ impl<T> WheelOrder<T> {
     }
 
     /// Advances `base` to the earliest entry's time; `false` when empty. The common case — the
-    /// current millisecond still holds an event — is a test of one slot.
+    /// current millisecond still holds an event — is a test of one slot; the next, in a sparse
+    /// world, a jump to the next occupied slot (inline: it comes at nearly every instant); a
+    /// wheel emptied to the heap is the rare one.
     #[inline(always)]
     fn find_minimum(&mut self) -> bool {
         if self.slots[Self::slot_of(self.base)].head != NIL {
             return true;
         }
-        self.advance()
+        if self.in_wheel == 0 {
+            return self.refill();
+        }
+        // The wheel holds something: jump to the next occupied slot, then let the horizon take
+        // in what it now reaches (all of it later than that slot).
+        let start = Self::slot_of(self.base);
+        let next = self.next_occupied(start);
+        self.base += ((next + WHEEL_SLOTS as usize - start) % WHEEL_SLOTS as usize) as u64;
+        self.pull_in();
+        debug_assert!(self.slots[Self::slot_of(self.base)].head != NIL, "the base's slot holds the minimum");
+        true
     }
 
-    /// The slow path of [`Self::find_minimum`]: the current millisecond is empty.
+    /// The wheel is empty: the base moves to the heap's first entry, which the horizon then
+    /// takes in with what else it reaches; `false` when the heap is empty too.
+    #[cold]
     #[inline(never)]
-    fn advance(&mut self) -> bool {
-        if self.in_wheel == 0 {
-            let Some(Reverse(q)) = self.later.peek() else { return false };
-            assert!(q.entry.time >= self.base, "the heap holds nothing before the wheel's base");
-            self.base = q.entry.time;
-            self.pull_in_from_heap();
-            assert!(self.in_wheel > 0, "the heap's first entry is now in the wheel");
-        }
-        let start = Self::slot_of(self.base);
-        if self.slots[start].head == NIL {
-            // The wheel holds something: jump to the next occupied slot, then let the horizon
-            // take in what it now reaches (all of it later than that slot).
-            let next = self.next_occupied(start);
-            self.base += ((next + WHEEL_SLOTS as usize - start) % WHEEL_SLOTS as usize) as u64;
-            self.pull_in();
-        }
+    fn refill(&mut self) -> bool {
+        let Some(Reverse(q)) = self.later.peek() else { return false };
+        assert!(q.entry.time >= self.base, "the heap holds nothing before the wheel's base");
+        self.base = q.entry.time;
+        self.pull_in_from_heap();
+        assert!(self.in_wheel > 0, "the heap's first entry is now in the wheel");
         debug_assert!(self.slots[Self::slot_of(self.base)].head != NIL, "the base's slot holds the minimum");
         true
     }
@@ -467,7 +471,7 @@ impl<T> WheelOrder<T> {
 
     /// The first occupied slot at or after `start`, wrapping around (one exists): the start's
     /// own word first, then the summary's next non-empty word, else its first.
-    #[inline]
+    #[inline(always)]
     fn next_occupied(&self, start: usize) -> usize {
         let (w, bit) = (start / 64, start % 64);
         let masked = self.occupied[w] & (!0u64 << bit);
