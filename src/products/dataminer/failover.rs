@@ -15,27 +15,34 @@ const VIP_PING_INTERVAL_MS: u64 = 500;
 const VIP_MAX_WAIT_MS: u64 = 120_000;
 
 impl DataMiner {
-    /// One check of heartbeat `slot`, as the network and the buddy are right now.
-    fn heartbeat_ok(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
+    /// One check of heartbeat `slot` (`inverted`: of that kind), as the network and the buddy
+    /// are right now.
+    #[inline]
+    fn heartbeat_ok(&mut self, net: &Topology, dma: Dma, slot: usize, inverted: bool) -> bool {
+        debug_assert_eq!(inverted, self.agent(dma).heartbeats[slot].inverted, "the caller read the heartbeat's kind");
         // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner must
         // answer at the far end. DM-HB-INVERTED: an ICMP ping to an address (the switch,
         // router or domain controller): the path alone.
         // DM-ENDFAILOVER: a DMA that left the pair answers no Failover heartbeat.
-        let answers = self.agent(dma).heartbeats[slot].inverted || self.answers_failover(dma.buddy());
+        let answers = inverted || self.answers_failover(dma.buddy());
         answers && self.heartbeat_path_ok(net, dma, slot)
     }
 
     /// Whether the heartbeat's path works: the answer is kept while the network's reachability
     /// epoch stays, so a quiet world computes each path once (with a thousand pairs, most
     /// checks are of paths that did not change).
+    #[inline]
     fn heartbeat_path_ok(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
-        let state = &self.agent(dma).heartbeats[slot];
-        if let Some((epoch, ok)) = state.path_ok
-            && epoch == net.epoch()
-        {
-            return ok;
+        match self.agent(dma).heartbeats[slot].path_ok {
+            Some((epoch, ok)) if epoch == net.epoch() => ok,
+            _ => self.heartbeat_path_now(net, dma, slot),
         }
-        let ok = match &self.cfg.heartbeats[state.cfg] {
+    }
+
+    /// The heartbeat's path as the network is now, kept with the network's epoch.
+    #[inline(never)]
+    fn heartbeat_path_now(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
+        let ok = match &self.cfg.heartbeats[self.agent(dma).heartbeats[slot].cfg] {
             Heartbeat::Normal(h) => self.reaches_agent(net, dma, dma.buddy(), h.via),
             Heartbeat::Inverted(h) => net.reaches_ip(self.agent(dma).port(h.via), h.to),
         };
@@ -67,13 +74,15 @@ impl DataMiner {
     pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
         // (The hot path: one field compare.) Its callers: the timer of a running DMA, the start.
         assert!(self.agents[dma.idx()].run == Run::Running, "only a running DMA checks its heartbeats");
-        let ok = self.heartbeat_ok(cx.world().net(), dma, slot);
+        // The state's fields read once (each read of a DMA's heartbeats is a few branches).
         let state = &self.agents[dma.idx()].heartbeats[slot];
-        if !ok && state.inverted {
-            cx.arm(state.timer, self.cfg.ping_timeout_heartbeats.0, Event::PingTimedOut { dma, slot: slot as u8 });
+        let (inverted, timer, interval_ms) = (state.inverted, state.timer, state.interval_ms);
+        let ok = self.heartbeat_ok(cx.world().net(), dma, slot, inverted);
+        if !ok && inverted {
+            cx.arm(timer, self.cfg.ping_timeout_heartbeats.0, Event::PingTimedOut { dma, slot: slot as u8 });
             return;
         }
-        cx.arm(state.timer, state.interval_ms, Event::Heartbeat { dma, slot: slot as u8 });
+        cx.arm(timer, interval_ms, Event::Heartbeat { dma, slot: slot as u8 });
         self.count_heartbeat(dma, slot, ok, cx);
     }
 
