@@ -32,7 +32,9 @@ impl DataMiner {
         self.check_sync(dma, cx);
     }
 
-    /// One check of the sync connection; forwards what waits when it works.
+    /// One check of the sync connection; forwards what waits when it works. (Inline: the
+    /// timer's handler is the per-event path.)
+    #[inline(always)]
     pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         // (The hot path: one field compare.) Its callers: the timer of a running DMA, the start.
         assert!(self.agents[dma.idx()].run == Run::Running, "only a running DMA checks its sync connection");
