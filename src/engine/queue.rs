@@ -252,7 +252,8 @@ const EMPTY_SLOT: Slot = Slot { head: NIL, tail: NIL };
 /// every entry's time is at least `base`; the wheel holds exactly the entries less than
 /// `WHEEL_SLOTS` ms past `base`, each in slot `time % WHEEL_SLOTS`, and `later` the others; a
 /// slot's list is in key order; a slot's bit is set iff its list is not empty, and a word's
-/// summary bit iff the word is not zero; a node holds an event iff it is linked in a slot.
+/// summary bit iff the word is not zero; a node holds an event iff it is linked in a slot;
+/// `later_first` is the heap's first time.
 #[derive(Clone)]
 pub struct WheelOrder<T> {
     /// The earliest time the wheel can hold; every queued entry's time is at least this.
@@ -267,9 +268,10 @@ pub struct WheelOrder<T> {
     summary: u128,
     in_wheel: usize,
     later: BinaryHeap<Reverse<Queued<T>>>,
-    /// At most the time of `later`'s first entry (`Time::MAX` once it is found empty): the
-    /// horizon's look at the heap is then one compare when nothing there is near (a world's
-    /// LED refreshes a minute apart wait in the heap while every millisecond moves the base).
+    /// The time of `later`'s first entry, `Time::MAX` while it is empty (set by every push to
+    /// it, found afresh by every pull from it): the horizon's look at the heap is then one
+    /// compare when nothing there is near (a world's LED refreshes a minute apart wait in the
+    /// heap while nearly every millisecond moves the base).
     later_first: Time,
     /// Per timer, the node its last arming was pushed into, if it went to the wheel: a hint
     /// that [`Order::cancel`] checks against the node's content before it unlinks it (the node
@@ -384,7 +386,7 @@ impl<T> WheelOrder<T> {
     /// an empty heap to the slow path, which is correct for any state).
     #[inline(always)]
     fn pull_in(&mut self) {
-        debug_assert!(self.later_first >= self.base || self.later.is_empty(), "the heap holds nothing before the wheel's base");
+        debug_assert_eq!(self.later_first, self.later.peek().map_or(Time::MAX, |Reverse(q)| q.entry.time), "the heap's first time is kept");
         if self.later_first.wrapping_sub(self.base) >= WHEEL_SLOTS {
             return;
         }
