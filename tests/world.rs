@@ -497,3 +497,17 @@ fn presets_past_a_worlds_limits_are_refused_not_a_panic() {
     let short = format!("Scenario(name: \"fits\", doc: \"\", seed: 1, systems: [{}], end: \"1m\")", systems[..5_000].join(", "));
     assert!(failsim::parse(Path::new("fits.ron"), &short).is_ok(), "5,000 default pairs fit");
 }
+
+/// The heartbeat paths a DMA keeps while the network's epoch stays are asked again after a
+/// change: a pair whose access switch loses its uplink sees its pings to the core fail, and
+/// succeed again once the uplink is plugged back (a kept answer would fail for good).
+#[test]
+fn a_kept_heartbeat_answer_is_asked_again_after_the_network_changes() {
+    let o = failsim::run(&parse(&failsim::bench::pairs_with_faults(1, "5m", 1)), None).expect("runs");
+    let ping =
+        |state: &str, from_ms: u64| o.timeline.iter().find(|l| l.at_ms >= from_ms && l.text.starts_with("dma-0a heartbeat ping") && l.text.contains(state));
+    let failing = ping("Failing", 60_000).expect("the uplink pulled at 1m: the ping to the core fails");
+    assert!(failing.at_ms < 120_000, "it fails before the uplink is plugged back at 2m: {}", failing.at_ms);
+    let success = ping("Success", 120_000).expect("the uplink plugged back at 2m: the ping succeeds again");
+    assert!(success.at_ms <= 120_000 + 10_000, "within a check or two of the plug: {}", success.at_ms);
+}

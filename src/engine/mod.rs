@@ -335,6 +335,7 @@ impl<M: Model> Sim<M> {
     /// one peek (which also finds where the instant ends, and is kept for the caller's next
     /// look), one comparison with the instant's budget (the events both bounds still allow,
     /// taken once per instant).
+    #[inline(always)]
     pub(crate) fn step_peeked(&mut self, at: Time) -> Result<(), Overrun> {
         debug_assert_eq!(self.peek_time(), Some(at), "`at` is the next timestamp");
         assert!(self.events_handled <= self.max_events, "a run stops at its bound");

@@ -256,7 +256,8 @@ const EMPTY_SLOT: Slot = Slot { head: NIL, tail: NIL };
 /// every entry's time is at least `base`; the wheel holds exactly the entries less than
 /// `WHEEL_SLOTS` ms past `base`, each in slot `time % WHEEL_SLOTS`, and `later` the others; a
 /// slot's list is in key order; a slot's bit is set iff its list is not empty, and a word's
-/// summary bit iff the word is not zero; a node holds an event iff it is linked in a slot.
+/// summary bit iff the word is not zero; a node holds an event iff it is linked in a slot;
+/// `later_first` is the heap's first time.
 #[derive(Clone)]
 pub struct WheelOrder<T> {
     /// The earliest time the wheel can hold; every queued entry's time is at least this.
@@ -271,6 +272,11 @@ pub struct WheelOrder<T> {
     summary: u128,
     in_wheel: usize,
     later: BinaryHeap<Reverse<Queued<T>>>,
+    /// The time of `later`'s first entry, `Time::MAX` while it is empty (set by every push to
+    /// it, found afresh by every pull from it): the horizon's look at the heap is then one
+    /// compare when nothing there is near (a world's LED refreshes a minute apart wait in the
+    /// heap while nearly every millisecond moves the base).
+    later_first: Time,
     /// Per timer, the node its last arming was pushed into, if it went to the wheel: a hint
     /// that [`Order::cancel`] checks against the node's content before it unlinks it (the node
     /// may have been popped and reused since).
@@ -293,6 +299,7 @@ impl<T> Default for WheelOrder<T> {
             summary: 0,
             in_wheel: 0,
             later: BinaryHeap::new(),
+            later_first: Time::MAX,
             armed: vec![NIL],
         }
     }
@@ -319,7 +326,9 @@ impl<T> WheelOrder<T> {
             let free = &mut self.nodes[n as usize];
             debug_assert!(free.event.is_none(), "a free node holds no event");
             self.free = free.next;
-            *free = node;
+            // A free node holds no event: nothing to drop (the drop glue's test of the old
+            // event cost a branch per push).
+            std::mem::forget(std::mem::replace(free, node));
             n
         };
         let slot = &mut self.slots[i];
@@ -375,15 +384,21 @@ impl<T> WheelOrder<T> {
         }
     }
 
-    /// Moves what the horizon now reaches from the heap into the wheel.
+    /// Moves what the horizon now reaches from the heap into the wheel. The common case —
+    /// nothing in the heap within the horizon, by `later_first` — is one compare (`later_first`
+    /// is at least the base, so the subtraction cannot wrap; near the end of time it may send
+    /// an empty heap to the slow path, which is correct for any state).
     #[inline(always)]
     fn pull_in(&mut self) {
-        if self.later.is_empty() {
+        debug_assert_eq!(self.later_first, self.later.peek().map_or(Time::MAX, |Reverse(q)| q.entry.time), "the heap's first time is kept");
+        if self.later_first.wrapping_sub(self.base) >= WHEEL_SLOTS {
             return;
         }
         self.pull_in_from_heap();
     }
 
+    /// What [`Self::pull_in`] filters for: moves the heap's entries within the horizon into
+    /// the wheel, and learns the heap's first time afresh.
     #[inline(never)]
     fn pull_in_from_heap(&mut self) {
         while let Some(Reverse(q)) = self.later.peek() {
@@ -396,36 +411,41 @@ impl<T> WheelOrder<T> {
             // timer (the generations skip it when it surfaces).
             self.place(q);
         }
+        self.later_first = self.later.peek().map_or(Time::MAX, |Reverse(q)| q.entry.time);
     }
 
     /// Advances `base` to the earliest entry's time; `false` when empty. The common case — the
-    /// current millisecond still holds an event — is a test of one slot.
+    /// current millisecond still holds an event — is a test of one slot; the next, in a sparse
+    /// world, a jump to the next occupied slot (inline: it comes at nearly every instant); a
+    /// wheel emptied to the heap is the rare one.
     #[inline(always)]
     fn find_minimum(&mut self) -> bool {
         if self.slots[Self::slot_of(self.base)].head != NIL {
             return true;
         }
-        self.advance()
+        if self.in_wheel == 0 {
+            return self.refill();
+        }
+        // The wheel holds something: jump to the next occupied slot, then let the horizon take
+        // in what it now reaches (all of it later than that slot).
+        let start = Self::slot_of(self.base);
+        let next = self.next_occupied(start);
+        self.base += ((next + WHEEL_SLOTS as usize - start) % WHEEL_SLOTS as usize) as u64;
+        self.pull_in();
+        debug_assert!(self.slots[Self::slot_of(self.base)].head != NIL, "the base's slot holds the minimum");
+        true
     }
 
-    /// The slow path of [`Self::find_minimum`]: the current millisecond is empty.
+    /// The wheel is empty: the base moves to the heap's first entry, which the horizon then
+    /// takes in with what else it reaches; `false` when the heap is empty too.
+    #[cold]
     #[inline(never)]
-    fn advance(&mut self) -> bool {
-        if self.in_wheel == 0 {
-            let Some(Reverse(q)) = self.later.peek() else { return false };
-            assert!(q.entry.time >= self.base, "the heap holds nothing before the wheel's base");
-            self.base = q.entry.time;
-            self.pull_in();
-            assert!(self.in_wheel > 0, "the heap's first entry is now in the wheel");
-        }
-        let start = Self::slot_of(self.base);
-        if self.slots[start].head == NIL {
-            // The wheel holds something: jump to the next occupied slot, then let the horizon
-            // take in what it now reaches (all of it later than that slot).
-            let next = self.next_occupied(start);
-            self.base += ((next + WHEEL_SLOTS as usize - start) % WHEEL_SLOTS as usize) as u64;
-            self.pull_in();
-        }
+    fn refill(&mut self) -> bool {
+        let Some(Reverse(q)) = self.later.peek() else { return false };
+        assert!(q.entry.time >= self.base, "the heap holds nothing before the wheel's base");
+        self.base = q.entry.time;
+        self.pull_in_from_heap();
+        assert!(self.in_wheel > 0, "the heap's first entry is now in the wheel");
         debug_assert!(self.slots[Self::slot_of(self.base)].head != NIL, "the base's slot holds the minimum");
         true
     }
@@ -453,13 +473,13 @@ impl<T> WheelOrder<T> {
         self.armed.iter_mut().for_each(|a| *a = NIL);
         self.in_wheel = 0;
         self.base = t;
-        self.pull_in();
+        self.pull_in_from_heap();
         assert_eq!(self.len(), len, "a rewind keeps every entry");
     }
 
     /// The first occupied slot at or after `start`, wrapping around (one exists): the start's
     /// own word first, then the summary's next non-empty word, else its first.
-    #[inline]
+    #[inline(always)]
     fn next_occupied(&self, start: usize) -> usize {
         let (w, bit) = (start / 64, start % 64);
         let masked = self.occupied[w] & (!0u64 << bit);
@@ -486,6 +506,7 @@ impl<T> Order<T> for WheelOrder<T> {
             let n = self.place(item);
             self.armed[timer] = n;
         } else {
+            self.later_first = self.later_first.min(t);
             self.later.push(Reverse(item));
         }
     }

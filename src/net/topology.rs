@@ -594,4 +594,41 @@ mod tests {
         assert!(t.reaches_ip(a_nic, ip("10.3.0.7")), "two routers on the way, and back");
         assert!(!t.reaches_ip(a_nic, ip("10.77.0.1")), "a routing loop ends without an answer");
     }
+
+    /// Callers keep `reaches_ip` answers while the epoch stays (the DataMiner heartbeat and
+    /// sync paths do): every change that can change an answer must move it.
+    #[test]
+    fn every_change_of_reachability_moves_the_epoch() {
+        let (mut t, [sw, a1, _, b1, _], [ca, _, _], [a, _]) = pair();
+        let ip = |s: &str| s.parse::<Ip>().unwrap();
+        let mut epoch = t.epoch();
+        let mut moved = |t: &Topology, what: &str| {
+            assert_ne!(t.epoch(), epoch, "{what}: the epoch stayed at {epoch}");
+            epoch = t.epoch();
+        };
+        let before = t.reaches_ip(a1, ip("10.0.0.2"));
+        t.set_plugged(ca, false);
+        moved(&t, "a cable pulled");
+        assert_ne!(t.reaches_ip(a1, ip("10.0.0.2")), before, "and the answer changed with it");
+        t.set_plugged(ca, true);
+        moved(&t, "a cable plugged");
+        t.set_nic_enabled(b1, false);
+        moved(&t, "a NIC disabled");
+        t.set_nic_enabled(sw, false);
+        moved(&t, "a switch failed");
+        t.set_powered(a, false);
+        moved(&t, "a host's power lost");
+        t.add_addr(a1, "10.0.0.5/24".parse().unwrap());
+        moved(&t, "an address held");
+        t.remove_addr(a1, ip("10.0.0.5"));
+        moved(&t, "an address let go");
+        t.set_routing(Routing::Subnets);
+        moved(&t, "routing by subnet");
+        t.set_gateway(a1, Some(ip("10.0.0.254")));
+        moved(&t, "a gateway set");
+        t.set_forwarding(a, true);
+        moved(&t, "a router made");
+        t.add_cable("new", a1, b1);
+        moved(&t, "a cable laid");
+    }
 }

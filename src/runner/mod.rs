@@ -293,6 +293,9 @@ pub struct Harness<P> {
     dirty: Vec<bool>,
     /// How often each system settled: one that did not settle since shows what it showed then.
     settles: Vec<u64>,
+    /// The faults the event being handled asks for: empty between events, and kept (not made
+    /// afresh) so that the per-event path neither builds nor drops a vector.
+    requests: Vec<WorldFault>,
 }
 
 /// The engine's context for a harness of `P`s.
@@ -312,7 +315,7 @@ impl<P: Product> Harness<P> {
         let systems: Vec<P> = cfgs.iter().enumerate().map(|(i, cfg)| P::build(cfg, &mut WorldCx::new(cx, i as u16, &mut world, &mut requests))).collect();
         assert!(requests.is_empty(), "a system asks for no fault while it is built");
         let (dirty, settles) = (vec![true; systems.len()], vec![0; systems.len()]);
-        Harness { world, systems, dirty, settles }
+        Harness { world, systems, dirty, settles, requests }
     }
 
     /// Applies the faults a system asked for, in order, each between every system's hooks.
@@ -388,10 +391,11 @@ impl<P: Product> Model for Harness<P> {
     #[inline]
     fn handle(&mut self, event: Tagged<P::Event>, cx: &mut HarnessCx<'_, P>) {
         let i = usize::from(event.system);
-        let mut requests = Vec::new();
-        self.systems[i].handle(event.inner, &mut WorldCx::new(cx, event.system, &mut self.world, &mut requests));
+        debug_assert!(self.requests.is_empty(), "the last event's requests were applied");
+        self.systems[i].handle(event.inner, &mut WorldCx::new(cx, event.system, &mut self.world, &mut self.requests));
         self.dirty[i] = true;
-        if !requests.is_empty() {
+        if !self.requests.is_empty() {
+            let requests = std::mem::take(&mut self.requests);
             self.apply(requests, cx);
         }
     }

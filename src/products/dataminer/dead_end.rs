@@ -96,9 +96,19 @@ impl DataMiner {
     /// role (online, or on their way), the assumption decides which one goes offline
     /// (DM-DEADEND). Without it two online DMAs would stay so for good once they hear each
     /// other, since no rule compares roles across the pair.
+    #[inline]
     pub(super) fn settle_two_claiming(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
-        let both_claim = Dma::BOTH.iter().all(|d| self.agent(*d).role.is_claiming());
-        if self.cfg.dead_end.two_online != TwoOnline::NewerStaysOnline || !both_claim || !self.can_message(cx.net(), dma, dma.buddy()) {
+        // (Inline, the cheap test: every answered normal heartbeat comes here, and mostly one
+        // DMA claims.)
+        if Dma::BOTH.iter().all(|d| self.agent(*d).role.is_claiming()) {
+            self.settle_both_claiming(dma, cx);
+        }
+    }
+
+    /// [`Self::settle_two_claiming`] with both DMAs claiming.
+    #[inline(never)]
+    fn settle_both_claiming(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        if self.cfg.dead_end.two_online != TwoOnline::NewerStaysOnline || !self.can_message(cx.net(), dma, dma.buddy()) {
             return;
         }
         // When each began going online (for the one online at t = 0: 0).

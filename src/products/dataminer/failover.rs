@@ -15,27 +15,34 @@ const VIP_PING_INTERVAL_MS: u64 = 500;
 const VIP_MAX_WAIT_MS: u64 = 120_000;
 
 impl DataMiner {
-    /// One check of heartbeat `slot`, as the network and the buddy are right now.
-    fn heartbeat_ok(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
+    /// One check of heartbeat `slot` (`inverted`: of that kind), as the network and the buddy
+    /// are right now.
+    #[inline]
+    fn heartbeat_ok(&mut self, net: &Topology, dma: Dma, slot: usize, inverted: bool) -> bool {
+        debug_assert_eq!(inverted, self.agent(dma).heartbeats[slot].inverted, "the caller read the heartbeat's kind");
         // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner must
         // answer at the far end. DM-HB-INVERTED: an ICMP ping to an address (the switch,
         // router or domain controller): the path alone.
         // DM-ENDFAILOVER: a DMA that left the pair answers no Failover heartbeat.
-        let answers = self.agent(dma).heartbeats[slot].inverted || self.answers_failover(dma.buddy());
+        let answers = inverted || self.answers_failover(dma.buddy());
         answers && self.heartbeat_path_ok(net, dma, slot)
     }
 
     /// Whether the heartbeat's path works: the answer is kept while the network's reachability
     /// epoch stays, so a quiet world computes each path once (with a thousand pairs, most
     /// checks are of paths that did not change).
+    #[inline]
     fn heartbeat_path_ok(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
-        let state = &self.agent(dma).heartbeats[slot];
-        if let Some((epoch, ok)) = state.path_ok
-            && epoch == net.epoch()
-        {
-            return ok;
+        match self.agent(dma).heartbeats[slot].path_ok {
+            Some((epoch, ok)) if epoch == net.epoch() => ok,
+            _ => self.heartbeat_path_now(net, dma, slot),
         }
-        let ok = match &self.cfg.heartbeats[state.cfg] {
+    }
+
+    /// The heartbeat's path as the network is now, kept with the network's epoch.
+    #[inline(never)]
+    fn heartbeat_path_now(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
+        let ok = match &self.cfg.heartbeats[self.agent(dma).heartbeats[slot].cfg] {
             Heartbeat::Normal(h) => self.reaches_agent(net, dma, dma.buddy(), h.via),
             Heartbeat::Inverted(h) => net.reaches_ip(self.agent(dma).port(h.via), h.to),
         };
@@ -67,13 +74,15 @@ impl DataMiner {
     pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
         // (The hot path: one field compare.) Its callers: the timer of a running DMA, the start.
         assert!(self.agents[dma.idx()].run == Run::Running, "only a running DMA checks its heartbeats");
-        let ok = self.heartbeat_ok(cx.world().net(), dma, slot);
+        // The state's fields read once (each read of a DMA's heartbeats is a few branches).
         let state = &self.agents[dma.idx()].heartbeats[slot];
-        if !ok && state.inverted {
-            cx.arm(state.timer, self.cfg.ping_timeout_heartbeats.0, Event::PingTimedOut { dma, slot: slot as u8 });
+        let (inverted, timer, interval_ms) = (state.inverted, state.timer, state.interval_ms);
+        let ok = self.heartbeat_ok(cx.world().net(), dma, slot, inverted);
+        if !ok && inverted {
+            cx.arm(timer, self.cfg.ping_timeout_heartbeats.0, Event::PingTimedOut { dma, slot: slot as u8 });
             return;
         }
-        cx.arm(state.timer, state.interval_ms, Event::Heartbeat { dma, slot: slot as u8 });
+        cx.arm(timer, interval_ms, Event::Heartbeat { dma, slot: slot as u8 });
         self.count_heartbeat(dma, slot, ok, cx);
     }
 
@@ -88,13 +97,12 @@ impl DataMiner {
     }
 
     /// The result of one check of heartbeat `slot`: counts failures, records changes,
-    /// re-decides the role.
+    /// re-decides the role. (Inline, the state read once: most checks change no count.)
+    #[inline]
     fn count_heartbeat(&mut self, dma: Dma, slot: usize, ok: bool, cx: &mut Cx<'_, '_>) {
-        let cfg = self.agent(dma).heartbeats[slot].cfg;
-        let max_failures = self.agent(dma).heartbeats[slot].max_failures;
         let now = cx.now();
         let state = &mut self.agents[dma.idx()].heartbeats[slot];
-        let before = state.failures;
+        let (before, inverted) = (state.failures, state.inverted);
         if ok {
             state.failures = 0;
             state.last_success_ms = Some(now);
@@ -102,22 +110,31 @@ impl DataMiner {
             state.failures = state.failures.saturating_add(1);
         }
         let failures = state.failures;
-        if ok && !state.inverted {
+        if ok && !inverted {
             self.settle_two_claiming(dma, cx);
         }
         if failures != before {
-            if heartbeat_news(failures, max_failures) {
-                let path = self.heartbeat_path(cfg);
-                cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
-                // A path changed its state: the next refused attempt is news again.
-                self.agents[dma.idx()].last_refusal = None;
-            }
-            // Past the first failure beyond the tolerance, a failure is counted in the state and
-            // neither traced nor shown (`heartbeat_news`, `ops::failures_shown`): a path failing
-            // every millisecond for a day would otherwise write a record, and make the observers
-            // look again, each time (issue 23).
-            self.evaluate(dma, self.agent(dma).heartbeats[slot].inverted, ok, cx);
+            self.failures_changed(dma, slot, failures, ok, cx);
         }
+    }
+
+    /// Heartbeat `slot`'s count of failures changed to `failures` with its last check (`ok`):
+    /// the news is recorded, and the role re-decided.
+    #[inline(never)]
+    fn failures_changed(&mut self, dma: Dma, slot: usize, failures: u32, ok: bool, cx: &mut Cx<'_, '_>) {
+        let state = &self.agent(dma).heartbeats[slot];
+        let (cfg, max_failures, inverted) = (state.cfg, state.max_failures, state.inverted);
+        if heartbeat_news(failures, max_failures) {
+            let path = self.heartbeat_path(cfg);
+            cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
+            // A path changed its state: the next refused attempt is news again.
+            self.agents[dma.idx()].last_refusal = None;
+        }
+        // Past the first failure beyond the tolerance, a failure is counted in the state and
+        // neither traced nor shown (`heartbeat_news`, `ops::failures_shown`): a path failing
+        // every millisecond for a day would otherwise write a record, and make the observers
+        // look again, each time (issue 23).
+        self.evaluate(dma, inverted, ok, cx);
     }
 
     /// Whether the DMA has heartbeats of this kind and every one of them is failing — past its

@@ -32,7 +32,9 @@ impl DataMiner {
         self.check_sync(dma, cx);
     }
 
-    /// One check of the sync connection; forwards what waits when it works.
+    /// One check of the sync connection; forwards what waits when it works. (Inline: the
+    /// timer's handler is the per-event path.)
+    #[inline(always)]
     pub(super) fn check_sync(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         // (The hot path: one field compare.) Its callers: the timer of a running DMA, the start.
         assert!(self.agents[dma.idx()].run == Run::Running, "only a running DMA checks its sync connection");
@@ -61,7 +63,19 @@ impl DataMiner {
     /// (when the sync connection works) the DB Sync Stack to the buddy. The stack is whatever
     /// this DMA still has to forward, in whatever role it is now: it outlives a role change or
     /// a restart (DM-HELD).
+    #[inline]
     pub(super) fn pump(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
+        // (Inline, the cheap test: most checks find nothing waiting, and then the asserts of
+        // `move_waiting` hold as they stand.)
+        let a = self.agent(dma);
+        if !a.db_buffer.is_empty() || !a.forward.is_empty() {
+            self.move_waiting(dma, cx);
+        }
+    }
+
+    /// [`Self::pump`] with something waiting.
+    #[inline(never)]
+    fn move_waiting(&mut self, dma: Dma, cx: &mut Cx<'_, '_>) {
         if !self.agent(dma).db_buffer.is_empty() && self.db_available(cx.net(), dma) {
             let ids = self.agent_mut(dma).db_buffer.drain();
             let store = self.store_of(dma);
