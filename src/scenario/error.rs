@@ -321,6 +321,20 @@ mod tests {
         assert!(e.render(Paint::Colored).contains('\x1b'), "render in colour has escapes");
     }
 
+    proptest::proptest! {
+        /// Bad input never panics (standards): any text (tabs, wide and combining characters,
+        /// control characters, `\r`), any span in or past it, renders in both paints, and the
+        /// first line starts with `file:line:col`.
+        #[test]
+        fn any_span_of_any_text_renders(src in "(\\PC|[\t\r\n\u{7}\u{301}\u{4e00}])*", a in 0..400usize, b in 0..400usize) {
+            let e = ScenarioError::at_span(Path::new("f.ron"), &src, Span { start: a.min(b), end: a.max(b) }, "m").with_label("l").with_help("h");
+            let text = e.to_string();
+            let first = format!("f.ron:{}:{}: m", e.line, e.col);
+            proptest::prop_assert!(text.starts_with(&first), "{:?}", text);
+            let _ = e.render(Paint::Colored);
+        }
+    }
+
     #[test]
     fn an_error_in_a_file_of_one_long_line_prints_a_bounded_text() {
         let src = format!("Scenario(doc: \"{}\", bad)", "x".repeat(2_000_000));
