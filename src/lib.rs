@@ -89,7 +89,9 @@ pub use runner::{
     ExpectationResult, JsonHeader, Limits, Outcome, Role, RunError, Timeline, TraceLine, Warned, Window, WindowKind, lint, run, run_untraced, run_with,
     run_with_data, topology_at, world_at,
 };
-pub use scenario::{MAX_FILE_BYTES, Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically};
+pub use scenario::{
+    Excerpt, MAX_FILE_BYTES, Paint, Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically,
+};
 pub use units::{MAX_MS, Ms};
 
 /// Entry points for the benches in `benches/` (not a stable API).

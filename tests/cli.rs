@@ -300,26 +300,49 @@ fn quiet_and_color() {
 }
 
 /// A misspelt field, variant or action gets the word it most likely meant; a missing `doc` says
-/// to add it (issue 22).
+/// to add it (issue 22): on a help line of their own, after the marked line.
 #[test]
 fn a_misspelling_gets_did_you_mean() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         (
             "Scenario(name: \"x\", doc: \"d\", system: DataMiner(swich_time: \"1m\"), end: \"1m\")",
-            "Unexpected field named `swich_time` in `DataMiner`, did you mean `switch_time`?",
+            ": Unexpected field named `swich_time` in `DataMiner`\n",
+            "  = help: did you mean `switch_time`?",
         ),
         (
             "Scenario(name: \"x\", doc: \"d\", system: DataMiner(), script: [(at: \"1s\", do: Pul(cable: Sync, on: Main))], end: \"1m\")",
-            "has no action `Pul`; did you mean `Pull`?",
+            "has no action `Pul`\n",
+            "  = help: did you mean `Pull`?",
         ),
-        ("Scenario(name: \"x\", system: DataMiner(), end: \"1m\")", "Unexpected missing field named `doc` in `Scenario`: add `doc: …`"),
+        ("Scenario(name: \"x\", system: DataMiner(), end: \"1m\")", ": Unexpected missing field named `doc` in `Scenario`\n", "  = help: add `doc: …`"),
     ];
-    for (i, (src, want)) in cases.iter().enumerate() {
+    for (i, (src, want, help)) in cases.iter().enumerate() {
         let file = dir.path().join(format!("{i}.ron"));
         std::fs::write(&file, src).unwrap();
         let (code, _, err) = failsim(&["run", file.to_str().unwrap()]);
         assert_eq!(code, 2, "{err}");
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.starts_with(&format!("error: {}:1:", file.display())), "file:line:col first, got: {first}");
         assert!(err.contains(want), "expected {want:?} in: {err}");
+        assert_eq!(err.trim_end().lines().last(), Some(*help), "the help line last, in: {err}");
     }
+}
+
+/// A scenario's error is coloured on standard error with `--color always`; `never`, and `auto`
+/// off a terminal, print plain text; the JSON report keeps the plain text.
+#[test]
+fn a_scenario_error_is_coloured_as_asked() {
+    let (code, _, err) = failsim(&["run", "tests/bad/unknown-field.ron", "--color", "always"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("\x1b[1;31merror\x1b[0m: "), "a bold red `error:`: {err:?}");
+    assert!(err.contains("\x1b["), "the snippet in colour: {err:?}");
+    for args in [&["run", "tests/bad/unknown-field.ron", "--color", "never"][..], &["run", "tests/bad/unknown-field.ron"]] {
+        let (code, _, err) = failsim(args);
+        assert_eq!(code, 2, "{err}");
+        assert!(!err.contains('\x1b'), "{args:?}: {err:?}");
+    }
+    let (_, out, _) = failsim(&["check", "tests/bad/unknown-field.ron", "--color", "always", "--format", "json"]);
+    assert!(!out.contains('\x1b'), "JSON is never coloured: {out}");
+    assert!(out.contains("did you mean `switch_time`?"), "JSON keeps the help: {out}");
 }

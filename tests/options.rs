@@ -162,7 +162,8 @@ fn an_agent_given_only_its_version_keeps_its_built_in_name_and_addresses() {
     let backup = o.revised.nodes.iter().find(|n| n.name == "DMA-BACKUP").expect("Backup keeps its name");
     assert!(backup.facts.iter().any(|f| f == "version 10.4.0 CU12"), "Backup keeps the default version: {:?}", backup.facts);
     let err = failsim::parse(Path::new("v.ron"), r#"Scenario(name: "v", doc: "", system: DataMiner(main: (versoin: "10.5.3")), end: "1m")"#).unwrap_err();
-    assert!(err.message.contains("`versoin`") && err.message.contains("`version`"), "{err:?}");
+    assert!(err.message.contains("`versoin`"), "{err:?}");
+    assert_eq!(err.help.as_deref(), Some("did you mean `version`?"), "{err:?}");
 }
 
 #[test]

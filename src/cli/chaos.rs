@@ -26,7 +26,7 @@ pub(crate) fn campaign(target: &str, seeds: &str, o: Options) -> Result<Campaign
     let (system, systems, world, name) = match failsim::named_system(target) {
         Some(s) => (s, Vec::new(), None, target.to_string()),
         None if Path::new(target).is_file() => {
-            let sc = failsim::load(Path::new(target)).map_err(|e| e.to_string())?;
+            let sc = failsim::load(Path::new(target)).map_err(|e| super::shown(&e))?;
             let stem = Path::new(target).file_stem().map_or("scenario".into(), |s| s.to_string_lossy().into_owned());
             (sc.system, sc.systems, sc.world, stem)
         }

@@ -40,7 +40,7 @@ fn local(label: String, scenario: &Scenario) -> Result<Side, String> {
 fn two_files(a: &Path, b: &Path) -> Result<(Side, Side), String> {
     let (sa, sb) = (super::load(a)?, super::load(b)?);
     let src = std::fs::read_to_string(b).map_err(|e| format!("{}: {e}", b.display()))?;
-    diff::same_systems(&sa, b, &src, &sb).map_err(|e| e.to_string())?;
+    diff::same_systems(&sa, b, &src, &sb).map_err(|e| super::shown(&e))?;
     Ok((local(a.display().to_string(), &sa)?, local(b.display().to_string(), &sb)?))
 }
 

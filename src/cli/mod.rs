@@ -53,7 +53,7 @@ fn output_failed(e: &std::io::Error) -> ! {
 /// The exit code of a command: its own, or `CANNOT_RUN` with the error on stderr.
 pub(crate) fn exit(result: Result<u8, String>) -> u8 {
     result.unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+        eprintln!("{} {e}", style::error_prefix());
         CANNOT_RUN
     })
 }
@@ -63,7 +63,13 @@ fn held_if(ok: bool) -> u8 {
 }
 
 fn load(file: &Path) -> Result<Scenario, String> {
-    failsim::load(file).map_err(|e| e.to_string())
+    failsim::load(file).map_err(|e| shown(&e))
+}
+
+/// A scenario's error as the command prints it: in colour when standard error is coloured
+/// (`--color`, `NO_COLOR`). What a report keeps of it is [`style::plain`].
+pub(crate) fn shown(e: &failsim::ScenarioError) -> String {
+    e.render(style::error_paint())
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
@@ -190,9 +196,9 @@ pub(crate) fn import(file: &Path, out: Option<&Path>) -> Result<u8, String> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let mut bad = failsim::ScenarioError::bad_utf8(file, e.as_bytes(), e.utf8_error().valid_up_to());
         bad.message = bad.message.replace("scenario files are UTF-8 text", "failsim reads an InstallConfiguration.xml saved as UTF-8");
-        bad.to_string()
+        shown(&bad)
     })?;
-    let imported = failsim::import::import(file, &text).map_err(|e| e.to_string())?;
+    let imported = failsim::import::import(file, &text).map_err(|e| shown(&e))?;
     for w in &imported.warnings {
         eprintln!("{w}");
     }
@@ -257,7 +263,7 @@ pub(crate) fn check(
                 let wall_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
                 tally.checked(f.display().to_string(), result, warnings, wall_ms)
             }),
-            Err(e) => tally.broken(root.display().to_string(), e.to_string()),
+            Err(e) => tally.broken(root.display().to_string(), shown(&e)),
         }
     }
     let covered = match format {
@@ -300,7 +306,9 @@ impl Tally {
         if self.format == Format::Text {
             outln!("{} {path}", style::word(style::Word::Error));
         }
-        eprintln!("error: {error}");
+        eprintln!("{} {error}", style::error_prefix());
+        // The reports keep the text, not the terminal's colours.
+        let error = style::plain(&error);
         self.errors += 1;
         self.json.push(report::check::CheckedScenario::Broken { path: path.clone(), error: error.clone() });
         self.cases.push(report::junit::Case { path, result: Err(error), wall_ms });

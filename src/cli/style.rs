@@ -32,6 +32,8 @@ pub(crate) enum Word {
 
 struct Style {
     color: bool,
+    /// Colour on standard error (errors): decided as for standard output, for its own terminal.
+    color_stderr: bool,
     verbosity: Verbosity,
 }
 
@@ -39,16 +41,17 @@ static STYLE: OnceLock<Style> = OnceLock::new();
 
 /// Sets the style from the command line (once; a second call is ignored).
 pub(crate) fn set(when: When, verbosity: Verbosity) {
-    let color = match when {
-        When::Always => true,
-        When::Never => false,
-        When::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (color, color_stderr) = match when {
+        When::Always => (true, true),
+        When::Never => (false, false),
+        When::Auto => (std::io::stdout().is_terminal() && !no_color, std::io::stderr().is_terminal() && !no_color),
     };
-    let _ = STYLE.set(Style { color, verbosity });
+    let _ = STYLE.set(Style { color, color_stderr, verbosity });
 }
 
 fn style() -> &'static Style {
-    STYLE.get_or_init(|| Style { color: false, verbosity: Verbosity::Normal })
+    STYLE.get_or_init(|| Style { color: false, color_stderr: false, verbosity: Verbosity::Normal })
 }
 
 pub(crate) fn quiet() -> bool {
@@ -74,5 +77,38 @@ pub(crate) fn verdict(v: failsim::report::Verdict) -> String {
     match v {
         failsim::report::Verdict::Held => word(Word::Ok),
         failsim::report::Verdict::Failed => word(Word::Fail),
+    }
+}
+
+/// How a scenario's error is drawn on standard error: in colour when colouring there.
+pub(crate) fn error_paint() -> failsim::Paint {
+    if style().color_stderr { failsim::Paint::Colored } else { failsim::Paint::Plain }
+}
+
+/// `error:` before an error on standard error: bold red when colouring there.
+pub(crate) fn error_prefix() -> String {
+    if style().color_stderr { "\x1b[1;31merror\x1b[0m:".to_string() } else { "error:".to_string() }
+}
+
+/// `text` without colour escapes (`ESC [ ... m`): an error as JSON and JUnit keep it.
+pub(crate) fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\x1b[") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        // A sequence ends at its final byte, a letter; a cut one is dropped whole.
+        rest = after.find(|c: char| c.is_ascii_alphabetic()).map_or("", |end| &after[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plain_drops_colour_escapes_only() {
+        assert_eq!(super::plain("\x1b[1;31merror\x1b[0m: a [b] \x1b[0m"), "error: a [b] ");
+        assert_eq!(super::plain("no escapes"), "no escapes");
     }
 }

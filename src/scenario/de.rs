@@ -5,7 +5,7 @@
 //! and fails as it did when ron read it. Each error carries the place of the innermost node that
 //! was being read when it arose, so it is located at its token.
 
-use super::tree::{Field, Kind, Node};
+use super::tree::{Field, Kind, Node, Span};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Visitor};
 use std::cell::Cell;
 use std::fmt;
@@ -14,7 +14,9 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     code: Code,
-    at: Option<usize>,
+    at: Option<Span>,
+    /// A fix the raiser knows (the action a misspelling meant).
+    fix: Option<String>,
 }
 
 /// The errors whose text ron completes on the way out (with the struct or enum they are in).
@@ -28,22 +30,79 @@ enum Code {
 }
 
 impl Error {
-    fn new(message: &str, at: usize) -> Self {
-        Error { code: Code::Message(message.to_string()), at: Some(at) }
+    fn new(message: &str, at: Span) -> Self {
+        Error { code: Code::Message(message.to_string()), at: Some(at), fix: None }
     }
 
     /// An error about `node`, in words.
     pub fn at_node(node: &Node, message: String) -> Self {
-        Error { code: Code::Message(message), at: Some(node.span.start) }
+        Error { code: Code::Message(message), at: Some(node.span), fix: None }
     }
 
-    /// The byte offset the error is about.
-    pub fn at(&self) -> Option<usize> {
+    /// This error with `help`, a fix its raiser knows.
+    pub fn with_help(mut self, help: Option<String>) -> Self {
+        self.fix = help;
+        self
+    }
+
+    /// The bytes of the file the error is about (a field's name, a value).
+    pub fn at(&self) -> Option<Span> {
         self.at
     }
 
+    /// What is wrong, without the hint of [`Error::help`].
+    pub fn headline(&self) -> String {
+        let outer = |o: &Option<String>, before: &str| o.as_ref().map(|o| format!("{before}`{o}`")).unwrap_or_default();
+        match &self.code {
+            Code::Message(m) => m.clone(),
+            Code::UnknownVariant { found, expected, outer: o } => {
+                let kind = if o.is_none() { "enum " } else { "" };
+                let head = format!("Unexpected {kind}variant named `{found}`{}", outer(o, " in enum "));
+                match closest(found, expected) {
+                    Some(_) => head,
+                    None => format!("{head}, {}", OneOf(expected, "variants")),
+                }
+            }
+            Code::UnknownField { found, expected, outer: o } => {
+                let head = format!("Unexpected field named `{found}`{}", outer(o, " in "));
+                match closest(found, expected) {
+                    Some(_) => head,
+                    None => format!("{head}, {}", OneOf(expected, "fields")),
+                }
+            }
+            Code::MissingField { field, outer: o } => format!("Unexpected missing field named `{field}`{}", outer(o, " in ")),
+            Code::DuplicateField { field, outer: o } => format!("Unexpected duplicate field named `{field}`{}", outer(o, " in ")),
+        }
+    }
+
+    /// How to fix it, when there is a likely fix: the word a misspelling most likely meant, the
+    /// field to add.
+    pub fn help(&self) -> Option<String> {
+        if let Some(fix) = &self.fix {
+            return Some(fix.clone());
+        }
+        match &self.code {
+            Code::UnknownVariant { found, expected, .. } | Code::UnknownField { found, expected, .. } => {
+                closest(found, expected).map(|near| format!("did you mean `{near}`?"))
+            }
+            Code::MissingField { field, .. } => Some(format!("add `{field}: …`")),
+            Code::Message(_) | Code::DuplicateField { .. } => None,
+        }
+    }
+
+    /// A short word for the marked bytes, when the headline is long enough to want one.
+    pub fn label(&self) -> Option<&'static str> {
+        match &self.code {
+            Code::UnknownVariant { .. } => Some("unknown variant"),
+            Code::UnknownField { .. } => Some("unknown field"),
+            Code::MissingField { .. } => Some("in this value"),
+            Code::DuplicateField { .. } => Some("given again"),
+            Code::Message(_) => None,
+        }
+    }
+
     /// Places an error that has no place yet: the innermost node decides.
-    fn or_at(mut self, at: usize) -> Self {
+    fn or_at(mut self, at: Span) -> Self {
         self.at.get_or_insert(at);
         self
     }
@@ -80,13 +139,13 @@ pub fn from_node<T: DeserializeOwned>(node: &Node) -> Result<T, Error> {
 /// Where an error about a node points: its first token (a string's opening quote, a struct's
 /// name). An error raised once the node has been read (a conversion or a check of the value,
 /// `try_from`) is placed there too, on its way out.
-fn place(node: &Node) -> usize {
-    node.span.start
+fn place(node: &Node) -> Span {
+    node.span
 }
 
 /// The place of what `Name(...)` holds: its one value's, if it holds one (`Some("x")`: the
 /// string).
-fn inner(content: &Node) -> usize {
+fn inner(content: &Node) -> Span {
     match &content.kind {
         Kind::Items(items) if items.len() == 1 => place(&items[0]),
         _ => place(content),
@@ -100,21 +159,21 @@ pub struct NodeDe<'a> {
     node: &'a Node,
     unwrapped: bool,
     /// Where the value as a whole starts (a missing field's place): unwrapped content's variant.
-    whole: usize,
+    whole: Span,
 }
 
 impl<'a> NodeDe<'a> {
     pub fn new(node: &'a Node) -> Self {
-        NodeDe { node, unwrapped: false, whole: node.span.start }
+        NodeDe { node, unwrapped: false, whole: node.span }
     }
 
     /// The content of `Name(...)` (`named`), read as the value inside.
     fn unwrapped(named: &'a Node, content: &'a Node) -> Self {
-        NodeDe { node: content, unwrapped: true, whole: named.span.start }
+        NodeDe { node: content, unwrapped: true, whole: named.span }
     }
 
     fn fail(&self, message: &str) -> Error {
-        Error::new(message, self.node.span.start)
+        Error::new(message, self.node.span)
     }
 
     /// The one value inside unwrapped content (`Stop(Main)` → `Main`); unwrapped fields or `()`
@@ -122,17 +181,17 @@ impl<'a> NodeDe<'a> {
     fn plain(self) -> Result<NodeDe<'a>, Error> {
         match (&self.node.kind, self.unwrapped) {
             (Kind::Items(items), true) if items.len() == 1 => Ok(NodeDe::new(&items[0])),
-            (Kind::Items(items), true) if items.len() > 1 => Err(Error::new("Expected closing `)`", items[1].span.start)),
+            (Kind::Items(items), true) if items.len() > 1 => Err(Error::new("Expected closing `)`", items[1].span)),
             _ => Ok(NodeDe::new(self.node)),
         }
     }
 
     /// The start of the first entry of fields or items (the node's own start when empty).
-    fn first_entry(&self) -> usize {
+    fn first_entry(&self) -> Span {
         match &self.node.kind {
-            Kind::Fields(fields) => fields.first().map_or(self.node.span.start, |f| f.key_span.start),
-            Kind::Items(items) => items.first().map_or(self.node.span.start, |i| i.span.start),
-            _ => self.node.span.start,
+            Kind::Fields(fields) => fields.first().map_or(self.node.span, |f| f.key_span),
+            Kind::Items(items) => items.first().map_or(self.node.span, |i| i.span),
+            _ => self.node.span,
         }
     }
 
@@ -146,14 +205,14 @@ impl<'a> NodeDe<'a> {
 
     /// A struct's fields: `body` is the `(...)` node; an error about the whole struct (a missing
     /// field) is placed at `whole`, its start.
-    fn visit_struct<'de, V: Visitor<'de>>(body: &Node, whole: usize, outer: Option<&str>, v: V) -> Result<V::Value, Error> {
+    fn visit_struct<'de, V: Visitor<'de>>(body: &Node, whole: Span, outer: Option<&str>, v: V) -> Result<V::Value, Error> {
         let fields: &[Field] = match &body.kind {
             Kind::Fields(fields) => fields,
             Kind::Items(items) if items.is_empty() => &[],
-            Kind::Items(items) => return Err(Error::new("Expected identifier", items[0].span.start)),
-            _ => return Err(Error::new(&expected_struct(outer.unwrap_or_default()), body.span.start)),
+            Kind::Items(items) => return Err(Error::new("Expected identifier", items[0].span)),
+            _ => return Err(Error::new(&expected_struct(outer.unwrap_or_default()), body.span)),
         };
-        let last_key = Cell::new(body.span.start);
+        let last_key = Cell::new(body.span);
         let out = v.visit_map(Fields { fields: fields.iter(), value: None, last_key: &last_key });
         out.map_err(|e| {
             // A field given twice is located at its second key.
@@ -175,7 +234,7 @@ fn expected_struct(name: &str) -> String {
     }
 }
 
-fn different_name(expected: &str, found: &str, at: usize) -> Error {
+fn different_name(expected: &str, found: &str, at: Span) -> Error {
     Error::new(&format!("Expected struct `{expected}` but found `{found}`"), at)
 }
 
@@ -217,7 +276,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
             // `Name()` is an empty tuple, `()` unit.
             (Kind::Named { content, .. }, _) if matches!(&content.kind, Kind::Items(i) if i.is_empty()) => v.visit_seq(Seq { items: [].iter() }),
             (Kind::Named { content, .. }, _) => return NodeDe::new(content).deserialize_any(v),
-            (Kind::Fields(fields), _) => v.visit_map(Fields { fields: fields.iter(), value: None, last_key: &Cell::new(node.span.start) }),
+            (Kind::Fields(fields), _) => v.visit_map(Fields { fields: fields.iter(), value: None, last_key: &Cell::new(node.span) }),
             (Kind::Items(items), _) if items.is_empty() => v.visit_unit::<Error>(),
             (Kind::Items(items) | Kind::List(items), _) => v.visit_seq(Seq { items: items.iter() }),
             (Kind::Map(entries), _) => v.visit_map(Entries { entries: entries.iter(), value: None }),
@@ -301,7 +360,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, v: V) -> Result<V::Value, Error> {
         match &self.node.kind {
             Kind::Ident(found) if !self.unwrapped && found == name => v.visit_unit::<Error>().map_err(|e| e.or_at(place(self.node))),
-            Kind::Ident(found) if !self.unwrapped => Err(different_name(name, found, self.node.span.start)),
+            Kind::Ident(found) if !self.unwrapped => Err(different_name(name, found, self.node.span)),
             _ => self.deserialize_unit(v),
         }
     }
@@ -331,7 +390,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     fn deserialize_tuple_struct<V: Visitor<'de>>(self, name: &'static str, len: usize, v: V) -> Result<V::Value, Error> {
         match &self.node.kind {
             Kind::Named { name: found, content } if found == name => NodeDe::new(content).deserialize_tuple(len, v),
-            Kind::Named { name: found, .. } => Err(different_name(name, found, self.node.span.start)),
+            Kind::Named { name: found, .. } => Err(different_name(name, found, self.node.span)),
             Kind::Items(_) => self.deserialize_tuple(len, v),
             _ => Err(self.fail(&expected_struct(name))),
         }
@@ -353,7 +412,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
             (Kind::Fields(_) | Kind::Items(_), true) => NodeDe::visit_struct(self.node, self.whole, None, v),
             (Kind::Fields(_) | Kind::Items(_), false) => NodeDe::visit_struct(self.node, self.whole, outer, v),
             (Kind::Named { name: found, content }, false) if found == name => NodeDe::visit_struct(content, self.whole, outer, v),
-            (Kind::Named { name: found, .. } | Kind::Ident(found), false) if found != name => Err(different_name(name, found, self.node.span.start)),
+            (Kind::Named { name: found, .. } | Kind::Ident(found), false) if found != name => Err(different_name(name, found, self.node.span)),
             _ => Err(self.fail(&expected_struct(name))),
         }
     }
@@ -384,7 +443,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
 /// A field's or a variant's name.
 struct Name<'a> {
     name: &'a str,
-    at: usize,
+    at: Span,
 }
 
 impl<'de> de::Deserializer<'de> for Name<'_> {
@@ -432,7 +491,7 @@ impl<'de> de::SeqAccess<'de> for Seq<'_> {
 struct Fields<'a, 'c> {
     fields: std::slice::Iter<'a, Field>,
     value: Option<&'a Node>,
-    last_key: &'c Cell<usize>,
+    last_key: &'c Cell<Span>,
 }
 
 impl<'de> de::MapAccess<'de> for Fields<'_, '_> {
@@ -441,8 +500,8 @@ impl<'de> de::MapAccess<'de> for Fields<'_, '_> {
     fn next_key_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Error> {
         let Some(field) = self.fields.next() else { return Ok(None) };
         self.value = Some(&field.value);
-        self.last_key.set(field.key_span.start);
-        seed.deserialize(Name { name: &field.key, at: field.key_span.start }).map(Some)
+        self.last_key.set(field.key_span);
+        seed.deserialize(Name { name: &field.key, at: field.key_span }).map(Some)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Error> {
@@ -487,7 +546,7 @@ impl<'de, 'a> de::EnumAccess<'de> for Enum<'a> {
 
     fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Variant<'a>), Error> {
         let name = self.node.name().unwrap_or_default();
-        let value = seed.deserialize(Name { name, at: self.node.span.start })?;
+        let value = seed.deserialize(Name { name, at: Span { start: self.node.span.start, end: self.node.span.start + name.len() } })?;
         let content = match &self.node.kind {
             Kind::Named { content, .. } => Some(&**content),
             _ => None,
@@ -504,7 +563,7 @@ struct Variant<'a> {
 
 impl Variant<'_> {
     fn no_content(&self) -> Error {
-        Error::new("Expected opening `(`", self.node.span.start)
+        Error::new("Expected opening `(`", self.node.span)
     }
 }
 
@@ -514,7 +573,7 @@ impl<'de> de::VariantAccess<'de> for Variant<'_> {
     fn unit_variant(self) -> Result<(), Error> {
         match self.content {
             None => Ok(()),
-            Some(content) => Err(Error::new(&format!("`{}` takes no value: write it without parentheses", self.name), content.span.start)),
+            Some(content) => Err(Error::new(&format!("`{}` takes no value: write it without parentheses", self.name), content.span)),
         }
     }
 
@@ -533,32 +592,17 @@ impl<'de> de::VariantAccess<'de> for Variant<'_> {
 
     fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], v: V) -> Result<V::Value, Error> {
         let content = self.content.ok_or_else(|| self.no_content())?;
-        NodeDe::visit_struct(content, self.node.span.start, Some(self.name), v)
+        NodeDe::visit_struct(content, self.node.span, Some(self.name), v)
     }
 }
 
+/// The headline and the help as one sentence, as ron wrote them.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let outer = |o: &Option<String>, before: &str| o.as_ref().map(|o| format!("{before}`{o}`")).unwrap_or_default();
-        match &self.code {
-            Code::Message(m) => f.write_str(m),
-            Code::UnknownVariant { found, expected, outer: o } => {
-                let kind = if o.is_none() { "enum " } else { "" };
-                write!(f, "Unexpected {kind}variant named `{found}`{}, ", outer(o, " in enum "))?;
-                match closest(found, expected) {
-                    Some(near) => write!(f, "did you mean `{near}`?"),
-                    None => write!(f, "{}", OneOf(expected, "variants")),
-                }
-            }
-            Code::UnknownField { found, expected, outer: o } => {
-                write!(f, "Unexpected field named `{found}`{}, ", outer(o, " in "))?;
-                match closest(found, expected) {
-                    Some(near) => write!(f, "did you mean `{near}`?"),
-                    None => write!(f, "{}", OneOf(expected, "fields")),
-                }
-            }
-            Code::MissingField { field, outer: o } => write!(f, "Unexpected missing field named `{field}`{}: add `{field}: …`", outer(o, " in ")),
-            Code::DuplicateField { field, outer: o } => write!(f, "Unexpected duplicate field named `{field}`{}", outer(o, " in ")),
+        match (&self.code, self.help()) {
+            (Code::MissingField { .. }, Some(help)) => write!(f, "{}: {help}", self.headline()),
+            (_, Some(help)) => write!(f, "{}, {help}", self.headline()),
+            (_, None) => f.write_str(&self.headline()),
         }
     }
 }
@@ -566,10 +610,10 @@ impl fmt::Display for Error {
 /// The one expected word a misspelling most likely meant (issue 22): the nearest by edit
 /// distance, case ignored, when it is within a third of the word's length (at least 1) and no
 /// other word is as near. `None`: no such word, and the error lists them all.
-pub(crate) fn closest(found: &str, expected: &[&'static str]) -> Option<&'static str> {
+pub(crate) fn closest<'w>(found: &str, expected: &[&'w str]) -> Option<&'w str> {
     let found = found.to_ascii_lowercase();
     let limit = (found.chars().count() / 3).max(1);
-    let mut scored: Vec<(usize, &'static str)> =
+    let mut scored: Vec<(usize, &'w str)> =
         expected.iter().map(|e| (edit_distance(&found, &e.to_ascii_lowercase()), *e)).filter(|(d, _)| *d <= limit).collect();
     scored.sort();
     match scored.as_slice() {
@@ -639,7 +683,7 @@ fn found(unexpected: de::Unexpected<'_>) -> String {
 
 impl de::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        Error { code: Code::Message(msg.to_string()), at: None }
+        Error { code: Code::Message(msg.to_string()), at: None, fix: None }
     }
 
     fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
@@ -660,19 +704,19 @@ impl de::Error for Error {
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        Error { code: Code::UnknownVariant { found: variant.to_string(), expected, outer: None }, at: None }
+        Error { code: Code::UnknownVariant { found: variant.to_string(), expected, outer: None }, at: None, fix: None }
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        Error { code: Code::UnknownField { found: field.to_string(), expected, outer: None }, at: None }
+        Error { code: Code::UnknownField { found: field.to_string(), expected, outer: None }, at: None, fix: None }
     }
 
     fn missing_field(field: &'static str) -> Self {
-        Error { code: Code::MissingField { field, outer: None }, at: None }
+        Error { code: Code::MissingField { field, outer: None }, at: None, fix: None }
     }
 
     fn duplicate_field(field: &'static str) -> Self {
-        Error { code: Code::DuplicateField { field, outer: None }, at: None }
+        Error { code: Code::DuplicateField { field, outer: None }, at: None, fix: None }
     }
 }
 
@@ -713,7 +757,7 @@ mod tests {
 
     fn de<T: DeserializeOwned>(src: &str) -> Result<T, (usize, String)> {
         let node = read(src).map_err(|e| (e.at, e.message))?;
-        from_node(&node).map_err(|e| (e.at().unwrap_or(usize::MAX), e.to_string()))
+        from_node(&node).map_err(|e| (e.at().map_or(usize::MAX, |s| s.start), e.to_string()))
     }
 
     #[test]

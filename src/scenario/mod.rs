@@ -11,7 +11,7 @@ pub mod overrides;
 mod pinned;
 mod tree;
 
-pub use error::ScenarioError;
+pub use error::{Excerpt, Paint, ScenarioError};
 pub use locate::at_system;
 pub use pinned::with_expect_trace;
 
@@ -319,7 +319,10 @@ fn read_action(node: &tree::Node, system: Option<&System>) -> Result<StepAction,
             let supported = system.supported_actions();
             match supported.contains(&name) {
                 true => SystemTag::of(system).visit(CommandNode(node)),
-                false => Err(de::Error::at_node(node, unsupported(system, name, &supported))),
+                false => {
+                    let refusal = unsupported(system, name, &supported);
+                    Err(de::Error::at_node(node, refusal.message).with_help(refusal.help))
+                }
             }
         }
         _ => de::from_node(node).map(Do::Shared),
@@ -333,14 +336,29 @@ fn names_a_part(node: &tree::Node) -> bool {
     world_fault && node.holds_string() && node.field("on").is_none()
 }
 
-/// The refusal of an action a system does not support: the one it most likely meant, else those
-/// it does.
-fn unsupported(system: &System, kind: &str, supported: &[&'static str]) -> String {
+/// The refusal of an action a system does not support, and the one it most likely meant as
+/// help; else the message lists those it does.
+struct Unsupported {
+    message: String,
+    help: Option<String>,
+}
+
+/// Message and help in one sentence, where an error has no help line of its own.
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.help {
+            Some(help) => write!(f, "{}; {help}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+fn unsupported(system: &System, kind: &str, supported: &[&'static str]) -> Unsupported {
     // A word that extends a supported one (another product's action named after one of these)
     // is not a misspelling: it gets the list.
     match de::closest(kind, supported).filter(|near| !kind.starts_with(near)) {
-        Some(near) => format!("{} has no action `{kind}`; did you mean `{near}`?", system.label()),
-        None => format!("{} does not support the action `{kind}`; it supports: {}", system.label(), supported.join(", ")),
+        Some(near) => Unsupported { message: format!("{} has no action `{kind}`", system.label()), help: Some(format!("did you mean `{near}`?")) },
+        None => Unsupported { message: format!("{} does not support the action `{kind}`; it supports: {}", system.label(), supported.join(", ")), help: None },
     }
 }
 
@@ -427,7 +445,12 @@ impl<'a> File<'a> {
 
     /// A check's refusal of the value read from `node`, located at the offending part of it.
     fn refused(&self, node: &tree::Node, refusal: &Refusal) -> ScenarioError {
-        self.error(node.at(&refusal.place), &refusal.message)
+        let e = self.error(node.at(&refusal.place), &refusal.message);
+        // The label names the marked value by its path, as `--set` writes it.
+        match refusal.place.steps().is_empty() {
+            true => e,
+            false => e.with_label(refusal.place.to_string()),
+        }
     }
 
     /// The `i`-th entry of the `list:` section (`script`, `expect`, `systems`). The scenario was
@@ -462,7 +485,7 @@ impl<'a> File<'a> {
 pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     let root = tree::read(src).map_err(|e| ScenarioError::at_offset(path, src, e.at, &e.message))?;
     let file = File { path, src, root: &root };
-    let located = |e: de::Error| ScenarioError::at_offset(path, src, e.at().unwrap_or(0), &e.to_string());
+    let located = |e: de::Error| located(path, src, &e);
     let mut shell: Shell<serde::de::IgnoredAny> = de::from_node(&root).map_err(located)?;
     shell.first_system().map_err(|m| file.error(&root, m))?;
     route_by_node_names(&mut shell, &file)?;
@@ -475,6 +498,18 @@ pub fn parse(path: &Path, src: &str) -> Result<Scenario, ScenarioError> {
     check_end(&scenario, end, &file)?;
     check(&scenario, &file)?;
     Ok(scenario)
+}
+
+/// A reading error located at its bytes, with its label and help.
+fn located(path: &Path, src: &str, e: &de::Error) -> ScenarioError {
+    let mut located = ScenarioError::at_span(path, src, e.at().unwrap_or_default(), &e.headline());
+    if let Some(label) = e.label() {
+        located = located.with_label(label);
+    }
+    if let Some(help) = e.help() {
+        located = located.with_help(help);
+    }
+    located
 }
 
 /// Gives each step and expectation that names no system the system its node names point to
@@ -548,7 +583,7 @@ fn check(scenario: &Scenario, file: &File) -> Result<(), ScenarioError> {
 fn check_step(system: &System, step: &Step, totals: &mut Totals) -> Result<(), String> {
     let supported = system.supported_actions();
     if !supported.contains(&step.action.kind()) {
-        return Err(unsupported(system, step.action.kind(), &supported));
+        return Err(unsupported(system, step.action.kind(), &supported).to_string());
     }
     system.validate_action(&step.action)?;
     if let Some(target) = step.action.target() {

@@ -26,7 +26,10 @@ pub fn apply(scenario: &Scenario, sets: &[String]) -> Result<Scenario, String> {
     }
     let overridden: Scenario = super::deserialize_json(doc).map_err(|e| format!("--set: {e}"))?;
     let text = to_ron(&overridden)?;
-    parse(std::path::Path::new("<overridden scenario>"), &text).map_err(|e| format!("--set: the overridden scenario is invalid: {}", e.message))
+    parse(std::path::Path::new("<overridden scenario>"), &text).map_err(|e| match &e.help {
+        Some(help) => format!("--set: the overridden scenario is invalid: {}; {help}", e.message),
+        None => format!("--set: the overridden scenario is invalid: {}", e.message),
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,7 +79,7 @@ fn assign(node: &mut Value, path: &[Segment], value: &Value) -> Result<(), Strin
     match (first, node) {
         (Segment::Field(f), Value::Object(map)) => {
             let valid: Vec<String> = map.keys().cloned().collect();
-            let child = map.get_mut(f).ok_or_else(|| format!("no field `{f}` here; valid: {}", valid.join(", ")))?;
+            let child = map.get_mut(f).ok_or_else(|| no_field(f, &valid))?;
             assign(child, rest, value)
         }
         (Segment::Index(i), Value::Array(items)) => {
@@ -86,6 +89,15 @@ fn assign(node: &mut Value, path: &[Segment], value: &Value) -> Result<(), Strin
         }
         (Segment::All, Value::Array(items)) => items.iter_mut().try_for_each(|child| assign(child, rest, value)),
         (seg, other) => Err(format!("cannot apply {seg:?} to {}", kind(other))),
+    }
+}
+
+/// A path's field that is not there: the field a misspelling most likely meant, and those that are.
+fn no_field(f: &str, valid: &[String]) -> String {
+    let words: Vec<&str> = valid.iter().map(String::as_str).collect();
+    match super::de::closest(f, &words) {
+        Some(near) => format!("no field `{f}` here; did you mean `{near}`? (valid: {})", words.join(", ")),
+        None => format!("no field `{f}` here; valid: {}", words.join(", ")),
     }
 }
 
@@ -148,7 +160,9 @@ mod tests {
     #[test]
     fn unknown_paths_and_bad_values_say_what_is_valid() {
         let e = apply(&scenario(), &["swich_time=1s".into()]).unwrap_err();
-        assert!(e.contains("no field `swich_time`") && e.contains("switch_time"), "{e}");
+        assert!(e.contains("no field `swich_time`") && e.contains("did you mean `switch_time`?"), "{e}");
+        let e = apply(&scenario(), &["banana=1s".into()]).unwrap_err();
+        assert!(e.contains("no field `banana` here; valid: "), "nothing near: the list only: {e}");
         let e = apply(&scenario(), &["heartbeats[9].interval=1s".into()]).unwrap_err();
         assert!(e.contains("out of range"), "{e}");
         let e = apply(&scenario(), &["switch_time=soon".into()]).unwrap_err();
