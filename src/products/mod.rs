@@ -274,3 +274,20 @@ pub(crate) fn periods_above_zero(periods: &[(&'static str, crate::units::Ms)]) -
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod holder_tests {
+    use super::holder_lane;
+    use crate::ops::Meaning;
+
+    #[test]
+    fn a_service_address_held_by_nobody_one_host_or_several() {
+        let lane = |hosts: &[&str]| {
+            let s = holder_lane("virtual IP", hosts).state;
+            (s.word, s.meaning)
+        };
+        assert_eq!(lane(&[]), ("nobody".to_string(), Meaning::Outage), "clients reach nothing");
+        assert_eq!(lane(&["dma-a"]), ("dma-a".to_string(), Meaning::Serving));
+        assert_eq!(lane(&["dma-a", "dma-b"]), ("dma-a + dma-b".to_string(), Meaning::SplitBrain), "both answer");
+    }
+}
