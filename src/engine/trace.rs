@@ -19,7 +19,7 @@ pub enum Tracing {
 
 impl Tracing {
     /// Whether records are kept (their text at least).
-    fn keeps(self) -> bool {
+    pub fn keeps(self) -> bool {
         matches!(self, Tracing::Keep | Tracing::KeepData)
     }
 }

@@ -682,7 +682,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tr
         rules_fired,
     };
     outcome.expectations.extend(downtime_verdicts(scenario, &outcome));
-    if matches!(tracing, Tracing::Keep | Tracing::KeepData) {
+    if tracing.keeps() {
         outcome.expectations.extend(pinned::verdict(scenario, &outcome));
     }
     Ok(outcome)
