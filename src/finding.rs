@@ -191,7 +191,7 @@ pub const MAX_RULES: usize = 16;
 /// How often each rule of a product's catalog fired in a run (FS-COVERAGE): a slot per rule, by
 /// its place in the catalog. The model counts where the rule decides; nothing reads a trace's
 /// words to find it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Fired([u32; MAX_RULES]);
 
 impl Fired {

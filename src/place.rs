@@ -8,7 +8,7 @@ use std::fmt;
 
 /// One step of a [`Place`]: a field by its name in files, or the `i`-th element of a list or a
 /// tuple (an enum variant's content counts as a tuple: `Nic("a", "corp")`'s index 1 is `"corp"`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Step {
     Field(&'static str),
     /// A field a file may also write under an older name (serde's `alias`): the name, the alias.
@@ -17,7 +17,7 @@ pub enum Step {
 }
 
 /// A path from a value to a part of it; the empty path is the value itself.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Place {
     steps: Vec<Step>,
 }

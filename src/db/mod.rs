@@ -2,13 +2,13 @@
 //! whether it may start. In a cluster with a master seed node, a non-seed node can only start
 //! while the seed node is available (DM-SEED-1); once started it keeps running without it.
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DbServer {
     pub running: bool,
     pub is_seed: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StartError {
     SeedUnavailable,
     /// A required node of a database outside the pair cannot be reached (DM-STORAGE-CLUSTER).

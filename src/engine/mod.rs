@@ -9,10 +9,12 @@
 //! The engine knows nothing of products, networks or files: it runs any [`Model`]. Durations
 //! are plain integers here; the file syntax for them lives in `crate::units` (beside [`Ms`](crate::Ms)).
 
+mod fingerprint;
 mod queue;
 mod rng;
 mod trace;
 
+pub use fingerprint::Fingerprint;
 pub use queue::{AdaptiveOrder, EventQueue, HeapOrder, Order, RadixOrder, SortedOrder, TimerId, WheelOrder};
 pub use rng::{Rng, StreamAllocator, StreamId, Streams};
 pub use trace::{LINE_BYTES, MAX_TRACE_BYTES, Records, Trace, Tracing, fnv1a64};

@@ -20,6 +20,13 @@ impl std::ops::DerefMut for Rng {
     }
 }
 
+/// Its whole state, as its `Debug` shows it.
+impl std::hash::Hash for Rng {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.0.get_seed(), self.0.get_stream(), self.0.get_word_pos()).hash(state);
+    }
+}
+
 impl std::fmt::Debug for Rng {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Rng({:?}, stream {}, word {})", self.0.get_seed(), self.0.get_stream(), self.0.get_word_pos())
@@ -37,7 +44,7 @@ pub struct StreamId(u64);
 /// in one world therefore never share a stream, and a system's draws do not move when another
 /// system is added after it. Harness components outside the world (the chaos schedule) use a
 /// reserved block ([`StreamAllocator::reserved`]).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct StreamAllocator {
     seed: u64,
     blocks: u32,

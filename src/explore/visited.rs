@@ -21,7 +21,7 @@
 //! every figure is the one a full run gives.
 
 use super::Explorer;
-use crate::engine::{Overrun, Sim, Time, fnv1a64};
+use crate::engine::{Fingerprint, Overrun, Sim, Time, fnv1a64};
 use crate::metrics::{Recorder, Sample};
 use crate::products::Registered;
 use crate::runner::{Harness, prepare};
@@ -39,34 +39,12 @@ pub const MAX_STATES: u64 = 2_000_000;
 /// pair); past it, states are still counted but continue no other run.
 const MAX_KEPT_SAMPLES: u64 = 4_000_000;
 
-/// A 128-bit hash of text, a word (8 bytes) at a time in two lanes of multiply and rotate (each
-/// step a bijection of the lane, so a change in one word always reaches the result): 64 bits
-/// more than the trace hash, so a collision between two of a few million states is out of
-/// reach. Deterministic: the same text gives the same hash on every machine and every run.
-fn hash128(text: &[u8]) -> u128 {
-    const K: [u64; 2] = [0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F];
-    let mut lanes: [u64; 2] = [0x6c62_272e_07bb_0142, 0x62b8_2175_6295_c58d];
-    let mut mix = |w: u64| {
-        lanes[0] = (lanes[0] ^ w).wrapping_mul(K[0]).rotate_left(29);
-        lanes[1] = (lanes[1] ^ w.rotate_left(32)).wrapping_mul(K[1]).rotate_left(31);
-    };
-    let mut words = text.chunks_exact(8);
-    for w in &mut words {
-        mix(u64::from_le_bytes(w.try_into().expect("8 bytes")));
-    }
-    let mut last = [0u8; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    mix(u64::from_le_bytes(last));
-    mix(text.len() as u64);
-    let [a, b] = lanes.map(|l| (l ^ l >> 33).wrapping_mul(K[0] | 1) ^ l >> 29);
-    u128::from(a) << 64 | u128::from(b)
-}
-
 /// The fingerprint of a run's state: the model and every live event waiting (see the module).
 pub(super) fn fingerprint<P: Registered>(sim: &Sim<Harness<P>>) -> u128 {
-    let mut text = String::with_capacity(1 << 14);
-    write!(text, "{:?}|{:?}", sim.model, sim.pending()).expect("formatting into a string cannot fail");
-    hash128(text.as_bytes())
+    let mut h = Fingerprint::new();
+    sim.model.fingerprint(&mut h);
+    write!(h, "|{:?}", sim.pending()).expect("hashing cannot fail");
+    h.digest()
 }
 
 /// A state: the instant it stands at (before that instant's events) and its fingerprint.

@@ -5,7 +5,7 @@ use super::RecordId;
 use std::fmt;
 
 /// The ids `start..end` (half-open).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct IdRange {
     pub start: RecordId,
     pub end: RecordId,

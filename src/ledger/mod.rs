@@ -19,7 +19,7 @@ pub type RecordId = u32;
 
 /// Why records were lost: the mechanism, the document that describes such a loss (if any), and
 /// the loss in words. Products give it where the loss happens; nothing reads the words back.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema, Hash)]
 pub struct Cause {
     /// The loss in words, for reports (first: reports list losses in this order).
     pub detail: String,
@@ -30,7 +30,7 @@ pub struct Cause {
 }
 
 /// What a record is to its writer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// The writer acknowledged it: it promised to keep it (FS-NOLOSS).
     Acknowledged,
@@ -39,7 +39,7 @@ pub enum Kind {
     Tentative,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Loss {
     pub at_ms: Time,
     pub cause: Cause,
@@ -47,7 +47,7 @@ pub struct Loss {
 
 /// What happened to a run of records written together (they share their fate until a store, a
 /// loss or a drain takes part of them, which splits the run).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Fate {
     pub kind: Kind,
     /// When it was written, or for a record once tentative, when it was acknowledged.
@@ -60,7 +60,7 @@ pub struct Fate {
     pub replicated_at_ms: Option<Time>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Run {
     ids: IdRange,
     fate: Fate,
@@ -68,7 +68,7 @@ struct Run {
 
 /// Every acknowledged record, as runs of consecutive ids with one fate each: memory grows with
 /// the writes, stores and losses that happened, not with how many records they covered.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Ledger {
     stores: u8,
     /// Bit `i` set: store `i` was retired (decommissioned); records need only the others.
@@ -313,7 +313,7 @@ impl Ledger {
 }
 
 /// A FIFO of record ids waiting for a destination (a DB that is down, a link that is down).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Backlog {
     queue: VecDeque<IdRange>,
     len: u64,

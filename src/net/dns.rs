@@ -4,7 +4,7 @@ use rand::RngExt;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, Hash)]
 pub enum RecordSource {
     /// Added by a host's dynamic registration ("Register this connection's addresses in DNS").
     Dynamic,
@@ -12,7 +12,7 @@ pub enum RecordSource {
     Fixed,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Hash)]
 pub struct DnsRecord {
     pub addr: Ip,
     pub source: RecordSource,
@@ -28,6 +28,13 @@ pub struct Dns {
     records: BTreeMap<String, Vec<DnsRecord>>,
     /// The table as rows, made once while the table stays (see [`Dns::rows`]).
     rows: OnceLock<Arc<[(String, String)]>>,
+}
+
+/// The table alone: its rows are made from it.
+impl std::hash::Hash for Dns {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.records.hash(state);
+    }
 }
 
 impl Dns {

@@ -103,7 +103,7 @@ impl fmt::Display for AddrError {
 impl std::error::Error for AddrError {}
 
 /// A network prefix such as `1.2.3.0/24`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cidr {
     pub addr: Ip,
     pub prefix_len: u8,

@@ -2,7 +2,7 @@ use super::ip::{Cidr, Ip};
 use serde::{Deserialize, Serialize};
 
 /// A persistent route (`route add DEST mask M GATEWAY [IF n] -p`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub dest: Cidr,
@@ -18,7 +18,7 @@ pub struct Route {
 /// routes when an address is removed from the NIC it was resolved through (the virtual IP being
 /// released); it comes back only when the host boots. DM-ROUTE-2: a route bound to an interface
 /// is not affected.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct RouteTable {
     persistent: Vec<Route>,
     active: Vec<bool>,

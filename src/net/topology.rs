@@ -12,7 +12,7 @@ pub struct PortId(pub u16);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CableId(pub u16);
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Host {
     pub name: String,
     pub powered: bool,
@@ -22,7 +22,7 @@ pub struct Host {
 }
 
 /// How addresses are reached over live paths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Hash)]
 pub enum Routing {
     /// Any port on a live path reaches any address held there, whatever the subnets: the
     /// built-in layouts, where every host shares one switch/router (FS-WORLD: they mean what
@@ -34,13 +34,13 @@ pub enum Routing {
     Subnets,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PortKind {
     Nic { host: HostId, enabled: bool },
     Switch { powered: bool },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Port {
     pub name: String,
     pub kind: PortKind,
@@ -50,7 +50,7 @@ pub struct Port {
     pub gateway: Option<Ip>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Cable {
     pub name: String,
     pub ends: (PortId, PortId),
@@ -92,6 +92,16 @@ pub struct Topology {
 pub const MAX_HOPS: usize = 16;
 
 const DOWN: u32 = u32::MAX;
+
+/// Every field, the graph as its ports and its cables' ends (a cable can be laid mid-run).
+impl std::hash::Hash for Topology {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let Topology { graph, hosts, host_names, ports, cables, component, port_cables, holders, routing, epoch, deferred } = self;
+        graph.raw_nodes().iter().for_each(|n| n.weight.hash(state));
+        graph.raw_edges().iter().for_each(|e| (e.source(), e.target(), e.weight).hash(state));
+        (hosts, host_names, ports, cables, component, port_cables, holders, routing, epoch, deferred).hash(state);
+    }
+}
 
 impl Default for Topology {
     fn default() -> Self {

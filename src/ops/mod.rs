@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// How serious an alarm is, on one scale for every product (the perceived severities of ITU-T
 /// X.733). Products map their own words onto it; views and reports see only the scale and the
 /// word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema, Hash)]
 pub enum Level {
     Indeterminate,
     Warning,
@@ -32,6 +32,13 @@ impl PartialEq for Severity {
     /// is usually the same pointer and the text is compared only when it is not.
     fn eq(&self, other: &Self) -> bool {
         self.level == other.level && (std::ptr::eq(self.label, other.label) || self.label == other.label)
+    }
+}
+
+/// As equality reads it: the level and the word's text.
+impl std::hash::Hash for Severity {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self.level, self.label).hash(state);
     }
 }
 
@@ -65,7 +72,7 @@ impl schemars::JsonSchema for Severity {
 }
 
 /// One line of an alarm console: raised at a time, and cleared at a later one (or still active).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema, Hash)]
 pub struct Alarm {
     pub severity: Severity,
     pub text: String,
@@ -88,7 +95,7 @@ pub struct AlarmChange {
 /// Cleared alarms stay in the console's history (reports list every alarm raised) but leave the
 /// set a reconcile scans: its cost follows the active alarms, not every alarm ever raised (a
 /// script pulling and plugging a cable a hundred thousand times stays linear).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Console {
     /// Every alarm raised, in the order raised, cleared ones included.
     history: Vec<Alarm>,

@@ -75,8 +75,9 @@ impl<P: ChaosProfile> Product for P {}
 
 /// The model that runs in a world: built at t = 0, fed script actions and its own events, told
 /// of world faults, settled once per instant that changed it.
-/// (`Debug`: a state's fingerprint, `explore`'s visited set, prints the model and its waiting
-/// events; every field must show, so two states that print alike have the same future.)
+/// (`Debug`, or [`Model::fingerprint`] where a product narrows it: a state's fingerprint,
+/// `explore`'s visited set, prints the model and its waiting events; every field a future
+/// reads must show, so two states that print alike have the same future.)
 pub trait Model: Clone + Debug {
     /// What can happen to the product: its timers, and commands from the script.
     type Event: Clone + Debug;
@@ -110,6 +111,14 @@ pub trait Model: Clone + Debug {
     fn before_fault(&mut self, _fault: &WorldFault, _cx: &mut Cx<'_, '_, Self>) {}
     /// The world applied `fault`: what it changed, for the product to notice and narrate.
     fn after_fault(&mut self, _fault: &WorldFault, _applied: &Applied, _cx: &mut Cx<'_, '_, Self>) {}
+    /// The state as `explore`'s visited set fingerprints it: everything its future depends
+    /// on (its `Debug` print by default; derived `Hash` is cheaper). A product may leave out what no future reads (its
+    /// configuration, the same in every run of one exploration; counters of what happened),
+    /// so that more runs meet; never a field a later decision or figure reads.
+    fn fingerprint(&self, out: &mut crate::engine::Fingerprint) {
+        use std::fmt::Write as _;
+        write!(out, "{self:?}").expect("hashing cannot fail");
+    }
 }
 
 /// What a file may say to and about the product, checked before the run: its configuration and

@@ -280,6 +280,14 @@ macro_rules! registry {
                     $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::settle(s, cx)), )*
                 }
             }
+            fn fingerprint(&self, out: &mut $crate::engine::Fingerprint) {
+                match self {
+                    $( $(#[$meta])* Mixed::$variant(s) => {
+                        ::std::hash::Hash::hash(stringify!($variant), out);
+                        <$product as $crate::products::Model>::fingerprint(s, out)
+                    } )*
+                }
+            }
             fn before_fault(&mut self, fault: &$crate::world::WorldFault, cx: &mut $crate::products::Cx<'_, '_, Self>) {
                 match self {
                     $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::before_fault(s, fault, cx)), )*

@@ -357,6 +357,19 @@ impl<P: Product> Harness<P> {
         self.systems[system].lanes(&self.world).flatten(&self.world)
     }
 
+    /// The state as `explore` fingerprints it: the world, each system's own fingerprint
+    /// ([`crate::products::Model::fingerprint`]) and which systems wait to settle. Not the
+    /// settle counts (the lanes recorder reads only whether they moved) nor the fault
+    /// requests (empty between events).
+    pub fn fingerprint(&self, out: &mut crate::engine::Fingerprint) {
+        use std::hash::Hash;
+        self.world.hash(out);
+        for system in &self.systems {
+            system.fingerprint(out);
+        }
+        (&self.dirty, &self.settles).hash(out);
+    }
+
     /// How many times the system settled (an instant that changed it, or a world fault).
     pub fn settled(&self, system: usize) -> u64 {
         self.settles[system]

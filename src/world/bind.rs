@@ -16,7 +16,7 @@ use crate::place::{Place, Refusal};
 
 /// The part of the world one declaration laid out: ids from `start` (inclusive) to `end`
 /// (exclusive), for hosts, ports (NICs and switches) and cables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Region {
     pub(super) hosts: (u16, u16),
     pub(super) ports: (u16, u16),

@@ -23,7 +23,7 @@ use crate::net::{CableId, Cidr, Dns, HostId, Ip, PortId, PortKind, Route, RouteT
 pub const MAX_SYSTEMS: usize = 10_000;
 
 /// The network, the DNS server and the random streams of one run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct World {
     net: Topology,
     dns: Dns,

@@ -60,7 +60,7 @@ pub enum Command {
     EndFailover,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub enum UpgradePolicy {
     /// "Upgrade main and backup Agent simultaneously" (recommended).
     Simultaneously,
@@ -72,7 +72,7 @@ pub enum UpgradePolicy {
 
 /// What ends a hung thread (`RuntimeError`) besides a restart of the software, which starts every
 /// thread afresh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub enum ClearedBy {
     /// Only a restart of the software (or the thread resuming by itself, `ClearRuntimeError`).
     #[default]
@@ -168,7 +168,7 @@ impl crate::fault::OwnFault for Fault {
 }
 
 /// The upgrade procedure in progress (the Taskbar Utility / System Center running it).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Upgrade {
     policy: UpgradePolicy,
     version: Version,
@@ -178,7 +178,7 @@ pub struct Upgrade {
     step: Step,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Step {
     /// Waiting for both DMAs to run again (Simultaneously).
     UpgradingBoth,

@@ -406,7 +406,7 @@ pub struct ClusterStorage {
 }
 
 /// Which of a dedicated storage's clusters a database node belongs to (DM-STORAGE-SEPARATE).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DbCluster {
     Cassandra,
     OpenSearch,

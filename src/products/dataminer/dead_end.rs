@@ -33,7 +33,7 @@ pub struct DeadEndConfig {
 }
 
 /// Which dead end the pair is in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Hash)]
 pub enum DeadEnd {
     NoneOnline,
     TwoOnline,
@@ -125,7 +125,7 @@ impl DataMiner {
 }
 
 /// One step of the documented recovery procedure, as an operator takes it (`Recover`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Step {
     Start(Dma),
     StartDb(Dma),

@@ -17,7 +17,7 @@ use super::{Cx, DataMiner, Dma, Rec, Role, Run};
 use crate::net::Topology;
 
 /// Whether a DMA is still a member of the Failover pair (DM-ENDFAILOVER).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Hash)]
 pub enum Membership {
     /// A member of the Failover pair (before Failover is ended).
     Paired,
@@ -115,6 +115,7 @@ impl DataMiner {
         let had_proxy = std::mem::replace(&mut a.proxy, super::proxy::Proxy::NONE) != super::proxy::Proxy::NONE;
         let held = a.forward.drain();
         let cleared = a.console.reconcile(&[], now);
+        a.console_conditions.clear();
         for c in cleared {
             cx.record(Rec::Alarm { dma: self.name(dma).into(), raised: c.raised, severity: c.severity.label(), text: c.text });
         }

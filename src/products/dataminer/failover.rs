@@ -705,7 +705,7 @@ pub(super) fn db_failure(e: StartError) -> String {
 }
 
 /// Why an attempt to go online stopped before it started (see `DataMiner::refusal`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Refusal {
     NicDown(Nic),
     Unloading,

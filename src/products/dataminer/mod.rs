@@ -49,7 +49,7 @@ use std::sync::Arc;
 pub type Cx<'a, 'b> = WorldCx<'a, 'b, Event, Rec>;
 
 /// Whether DataMiner itself runs on a DMA.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, Hash)]
 pub enum Run {
     Running,
     Starting,
@@ -59,7 +59,7 @@ pub enum Run {
 }
 
 /// The Failover Status of a DMA (the Status dialog's words; DM-SWITCH-TIME).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, Hash)]
 pub enum Role {
     Offline,
     /// Acquiring the virtual IP (it counts as free after 3 failed pings 500 ms apart).
@@ -84,7 +84,7 @@ impl Role {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct HeartbeatState {
     /// Index into `Config::heartbeats`.
     cfg: usize,
@@ -103,7 +103,7 @@ pub struct HeartbeatState {
 /// A short list kept inline while it has at most `N` items (on the heap beyond): a DMA's
 /// heartbeat states. A world of a thousand pairs checks them a hundred million times a virtual
 /// day; inline, a check reads the agent's own cache lines, not one more behind a pointer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Few<T, const N: usize> {
     len: usize,
     /// `Some` while the items fit: the first `len` are the list (the rest repeat the last item,
@@ -147,7 +147,7 @@ impl<T, const N: usize> std::ops::DerefMut for Few<T, N> {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Agent {
     dma: Dma,
     host: HostId,
@@ -194,13 +194,15 @@ pub struct Agent {
     last_refusal: Option<failover::Refusal>,
     timers: AgentTimers,
     console: crate::ops::Console,
+    /// The conditions its console was last brought in line with ([`ops::Condition`]).
+    console_conditions: Vec<ops::Condition>,
     /// Its IIS reverse proxy in shared-hostname mode (DM-PROXY).
     proxy: proxy::Proxy,
     /// Whether it is still a member of the Failover pair (DM-ENDFAILOVER).
     membership: ending::Membership,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct AgentTimers {
     sync: TimerId,
     /// The configuration's sync check interval, kept beside its timer (one place to read).
@@ -231,13 +233,13 @@ impl Agent {
 /// among them) and the DMAs that served a request sent to the answer (forward lookups only).
 /// Distinct values, not one entry a lookup: a million lookups cost what their few answers do
 /// (the trace has each one).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Lookups {
     answers: std::collections::BTreeSet<String>,
     served_by: std::collections::BTreeSet<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Hash)]
 pub struct Connection {
     at_ms: Time,
     from: String,
@@ -247,7 +249,7 @@ pub struct Connection {
 }
 
 /// Ports of the machines around the pair.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Site {
     /// The switch that `FailSwitch` without a name means (the world's only one).
     switch: Option<PortId>,
@@ -310,6 +312,34 @@ pub(crate) enum Rule {
 }
 
 impl DataMiner {
+    /// The state as explore's visited set fingerprints it: every field but the configuration
+    /// (one exploration runs one) and the rules' counters (coverage reads them, no decision
+    /// does). Taken apart field by field, so that a new field is a compile error here until
+    /// it is placed on one side or the other.
+    pub(crate) fn fingerprint(&self, out: &mut crate::engine::Fingerprint) {
+        use std::hash::Hash;
+        let DataMiner {
+            cfg: _,
+            fired,
+            site,
+            agents,
+            ledger,
+            lookups,
+            connections,
+            leds,
+            led_timer,
+            push_timer,
+            switch_waiting,
+            upgrade,
+            dead_end,
+            dns_rng,
+            phase_rng,
+            rte,
+        } = self;
+        (site, agents, ledger, lookups, connections, leds, led_timer, push_timer).hash(out);
+        (switch_waiting, upgrade, dead_end, dns_rng, phase_rng, rte, fired).hash(out);
+    }
+
     /// Each rule of the catalog with how often it fired (FS-COVERAGE).
     pub fn rules_fired(&self) -> Vec<(crate::finding::SpecId, u32)> {
         self.fired.counts(<Rule as crate::finding::Rule>::id)
@@ -510,6 +540,7 @@ impl DataMiner {
                 unload: cx.new_timer(),
             },
             console: crate::ops::Console::default(),
+            console_conditions: Vec::new(),
             proxy: proxy::Proxy::NONE,
             membership: ending::Membership::Paired,
         }

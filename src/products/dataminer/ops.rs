@@ -30,60 +30,101 @@ impl AlarmSeverity {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Hash)]
 pub enum Led {
     Green,
     Red,
 }
 
+/// A condition standing on a DMA that its Alarm Console shows, before its text
+/// ([`DataMiner::alarm`] words it): equal conditions read alike.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Condition {
+    /// A heartbeat path (by its configuration's index) failed at least once.
+    FailingHeartbeat(usize),
+    SyncFailing,
+    /// DB forwarding fails since then.
+    ForwardingFailing(Time),
+    ConnectionLost,
+    NicUnplugged(Nic),
+    DatabaseProblem,
+    /// The DMA's version and its buddy's.
+    VersionMismatch(super::Version, super::Version),
+    /// An open runtime error, by its hung thread's id.
+    RuntimeError(u32),
+}
+
 impl DataMiner {
-    /// The alarm conditions standing on a running DMA right now (DM-*-2 outcomes).
-    fn conditions(&self, net: &Topology, dma: Dma, now: Time) -> Vec<(Severity, String)> {
+    /// The alarm conditions standing on a running DMA right now (DM-*-2 outcomes), before
+    /// their text.
+    fn conditions(&self, net: &Topology, dma: Dma, now: Time) -> Vec<Condition> {
         let a = self.agent(dma);
-        let buddy = self.name(dma.buddy());
         let mut out = Vec::new();
-        for hb in a.heartbeats.iter() {
-            if hb.failures > 0 {
-                out.push((AlarmSeverity::Notice.severity(), format!("Failing Heartbeat Path: {}", self.heartbeat_path(hb.cfg))));
-            }
-        }
+        out.extend(a.heartbeats.iter().filter(|hb| hb.failures > 0).map(|hb| Condition::FailingHeartbeat(hb.cfg)));
         if let Some(since) = a.sync_failing_since {
-            out.push((AlarmSeverity::Notice.severity(), format!("Sync connection to {buddy} is failing")));
+            out.push(Condition::SyncFailing);
             if self.forwards(dma) {
-                out.push((AlarmSeverity::Notice.severity(), format!("Failover DB forwarding is failing since {}", clock(since))));
+                out.push(Condition::ForwardingFailing(since));
                 if now - since >= self.cfg.connection_timeout.0 {
-                    out.push((AlarmSeverity::Timeout.severity(), format!("Connection to {buddy} lost (timeout)")));
+                    out.push(Condition::ConnectionLost);
                 }
             }
         }
         // The Failover NIC checks end with Failover (DM-ENDFAILOVER; failsim's reading).
         for nic in a.nics().filter(|_| a.membership.in_failover()) {
             if a.nic_seen[nic as usize] && !net.has_link(a.port(nic)) {
-                out.push((AlarmSeverity::Notice.severity(), format!("NIC {} unplugged", nic.label())));
+                out.push(Condition::NicUnplugged(nic));
             }
         }
         if a.role == Role::Online && !self.db_available(net, dma) {
-            out.push((AlarmSeverity::Notice.severity(), "Database problem: the database server is not available, data is buffered".into()));
+            out.push(Condition::DatabaseProblem);
         }
         let other = &self.agent(dma.buddy()).version;
         // DM-ENDFAILOVER: a DMA that left the pair has no buddy to compare with.
         let paired = a.membership.in_failover() && self.agent(dma.buddy()).membership.in_failover();
         if paired && *other != a.version {
-            out.push((AlarmSeverity::Error.severity(), format!("Version mismatch on failover pair ({} {} / {buddy} {other})", a.version, self.name(dma))));
+            out.push(Condition::VersionMismatch(a.version, *other));
         }
-        out.extend(self.rte_alarms(dma));
+        out.extend(self.rte_alarm_ids(dma).map(Condition::RuntimeError));
         out
+    }
+
+    /// A condition of `dma`'s as its Alarm Console words it.
+    fn alarm(&self, dma: Dma, condition: &Condition) -> (Severity, String) {
+        let buddy = self.name(dma.buddy());
+        let (severity, text) = match condition {
+            Condition::FailingHeartbeat(cfg) => (AlarmSeverity::Notice, format!("Failing Heartbeat Path: {}", self.heartbeat_path(*cfg))),
+            Condition::SyncFailing => (AlarmSeverity::Notice, format!("Sync connection to {buddy} is failing")),
+            Condition::ForwardingFailing(since) => (AlarmSeverity::Notice, format!("Failover DB forwarding is failing since {}", clock(*since))),
+            Condition::ConnectionLost => (AlarmSeverity::Timeout, format!("Connection to {buddy} lost (timeout)")),
+            Condition::NicUnplugged(nic) => (AlarmSeverity::Notice, format!("NIC {} unplugged", nic.label())),
+            Condition::DatabaseProblem => (AlarmSeverity::Notice, "Database problem: the database server is not available, data is buffered".into()),
+            Condition::VersionMismatch(own, other) => {
+                (AlarmSeverity::Error, format!("Version mismatch on failover pair ({own} {} / {buddy} {other})", self.name(dma)))
+            }
+            Condition::RuntimeError(id) => (AlarmSeverity::Error, self.rte_alarm_text(dma, *id)),
+        };
+        (severity.severity(), text)
     }
 
     /// Brings each running DMA's Alarm Console in line with its conditions: new ones are
     /// raised, vanished ones cleared. A stopped DMA's console is frozen until it runs again.
+    /// The conditions are worded only when they changed since the console was last brought
+    /// in line (settle runs at every changed instant; wording them every time cost a third of
+    /// an exploration): the same conditions read alike, and bring an up-to-date console
+    /// nothing.
     pub(super) fn refresh_consoles(&mut self, cx: &mut Cx<'_, '_>) {
         let now = cx.now();
         for dma in Dma::BOTH {
             if !self.agent(dma).is_running() {
                 continue;
             }
-            let standing = self.conditions(cx.net(), dma, now);
+            let conditions = self.conditions(cx.net(), dma, now);
+            if conditions == self.agent(dma).console_conditions {
+                continue;
+            }
+            let standing: Vec<(Severity, String)> = conditions.iter().map(|c| self.alarm(dma, c)).collect();
+            self.agent_mut(dma).console_conditions = conditions;
             for c in self.agents[dma.idx()].console.reconcile(&standing, now) {
                 cx.record(Rec::Alarm { dma: self.name(dma).into(), raised: c.raised, severity: c.severity.label(), text: c.text });
             }

@@ -53,6 +53,10 @@ impl Model for DataMiner {
     fn after_fault(&mut self, fault: &WorldFault, applied: &Applied, cx: &mut Cx<'_, '_, Self>) {
         DataMiner::after_fault(self, fault, applied, cx);
     }
+
+    fn fingerprint(&self, out: &mut crate::engine::Fingerprint) {
+        DataMiner::fingerprint(self, out);
+    }
 }
 
 impl Vocabulary for DataMiner {

@@ -13,14 +13,14 @@ use super::{Addressing, Cx, DataMiner, Dma, Rec, ReverseProxy, Role};
 use crate::net::{Ip, PortKind, Topology};
 
 /// Whether IIS has an agent's rewrite rule enabled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ProxySwitch {
     Enabled,
     Disabled,
 }
 
 /// One agent's reverse proxy: where its rule forwards (`None`: no rule) and whether it is on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Proxy {
     rule: Option<Dma>,
     switch: ProxySwitch,

@@ -8,7 +8,7 @@ use crate::net::{PortId, Topology};
 use crate::place::Place;
 
 /// A database host of a dedicated cluster, bound to its first NIC.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub(super) struct DbNode {
     pub(super) name: String,
     pub(super) cluster: DbCluster,

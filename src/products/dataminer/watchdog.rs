@@ -13,9 +13,8 @@
 //! start afresh (that is why the docs restart the switching DMA; interpretation).
 
 use super::ClearedBy;
-use super::{AlarmSeverity, Cx, DataMiner, Dma, Event, Rec};
+use super::{Cx, DataMiner, Dma, Event, Rec};
 use crate::engine::{Time, TimerId};
-use crate::ops::Severity;
 use crate::place::{Place, Refusal};
 use crate::units::Ms;
 use serde::{Deserialize, Serialize};
@@ -187,7 +186,7 @@ fn same_process(a: &str, b: &str) -> bool {
 }
 
 /// Where a hung thread is on its way to an open RTE.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Stage {
     /// No signal since it hung; not yet 1.5 × `TimeoutTime`.
     Tracked,
@@ -198,7 +197,7 @@ enum Stage {
 }
 
 /// A thread that stopped signalling the Watchdog (`RuntimeError`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Hung {
     /// Names the thread in its timer's events (ids are never reused on a DMA).
     id: u32,
@@ -224,7 +223,7 @@ impl Hung {
 }
 
 /// One DMA's hung threads, as its SLWatchdog tracks them.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Threads {
     hung: Vec<Hung>,
     next_id: u32,
@@ -339,7 +338,7 @@ impl DataMiner {
 
     /// An open RTE that stays open: a switch (`Switch`, unless `SkipRTE` lists the thread), or,
     /// when none started, a restart of DataMiner (`Restart`). `Alarm` is a standing condition
-    /// (see [`DataMiner::rte_alarms`]).
+    /// (see [`DataMiner::rte_alarm_ids`]).
     fn act_on_open_rte(&mut self, dma: Dma, i: usize, cx: &mut Cx<'_, '_>) {
         let hung = &self.rte[dma.idx()].hung[i];
         assert!(hung.is_open(), "the Watchdog acts on an open RTE");
@@ -433,10 +432,16 @@ impl DataMiner {
     /// The Alarm Console's runtime-error alarms: with `Alarm` in the actions, one of severity
     /// Error per open RTE (docs, Configuration_of_DataMiner_processes.md: "Create an alarm with
     /// severity 'Error' ... detailed information about the anomaly").
-    pub(super) fn rte_alarms(&self, dma: Dma) -> impl Iterator<Item = (Severity, String)> + '_ {
+    pub(super) fn rte_alarm_ids(&self, dma: Dma) -> impl Iterator<Item = u32> + '_ {
         let alarm = self.cfg.watchdog.has(WatchdogAction::Alarm);
-        let open = self.rte[dma.idx()].hung.iter().filter(move |h| alarm && h.is_open());
-        open.map(|h| (AlarmSeverity::Error.severity(), format!("Runtime error: {} missed its watchdog signals", h.label())))
+        self.rte[dma.idx()].hung.iter().filter(move |h| alarm && h.is_open()).map(|h| h.id)
+    }
+
+    /// The text of the runtime error alarm of hung thread `id` (one of
+    /// [`DataMiner::rte_alarm_ids`]).
+    pub(super) fn rte_alarm_text(&self, dma: Dma, id: u32) -> String {
+        let hung = self.rte[dma.idx()].hung.iter().find(|h| h.id == id).expect("an open runtime error is a hung thread's");
+        format!("Runtime error: {} missed its watchdog signals", hung.label())
     }
 
     /// Invariants of the Watchdog's state: only a running DMA has hung threads.
