@@ -187,6 +187,11 @@ pub struct Exploration {
     pub found: Vec<Found>,
     /// Which single failure (and, at depth 2, which pair) harms which system (FS-RESILIENCE).
     pub resilience: Resilience,
+    /// The distinct end states' fingerprints, in order (what `distinct_states` counts): a
+    /// test compares them between two ways of exploring.
+    #[cfg(test)]
+    #[serde(skip)]
+    ends: Vec<u64>,
 }
 
 /// Explores `scenario`, read from `file` (its path as the command line names it: each found
@@ -209,22 +214,37 @@ pub fn explore_with_progress(
     jobs: usize,
     progress: Option<Progress>,
 ) -> Result<Exploration, String> {
+    explore_remembering(scenario, file, depth, property, grid, jobs, progress, visited::Visited::default())
+}
+
+/// [`explore_with_progress`] with the visited set `visited`.
+#[allow(clippy::too_many_arguments)]
+fn explore_remembering(
+    scenario: &Scenario,
+    file: &str,
+    depth: usize,
+    property: Property,
+    grid: Grid,
+    jobs: usize,
+    progress: Option<Progress>,
+    visited: visited::Visited,
+) -> Result<Exploration, String> {
     if !(1..=3).contains(&depth) {
         return Err(format!("--depth {depth}: 1 to 3"));
     }
     grid.check(scenario.end.0)?;
-    struct For<'a>(&'a Scenario, usize, Property, Grid, usize, String, Option<Progress>);
+    struct For<'a>(&'a Scenario, usize, Property, Grid, usize, String, Option<Progress>, visited::Visited);
     impl WithConfig for For<'_> {
         type Out = Result<Exploration, String>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(self.4.max(1)).build().map_err(|e| e.to_string())?;
             let setup = Setup::<P>::of(self.0);
-            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool, found_by: self.5, progress: Tally::new(self.6), visited: Default::default() };
+            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool, found_by: self.5, progress: Tally::new(self.6), visited: self.7 };
             ex.explore(self.1, self.2, self.3)
         }
     }
     let found_by = found_by(file, depth, property, grid);
-    scenario.visit(For(scenario, depth, property, grid, jobs, found_by, progress))
+    scenario.visit(For(scenario, depth, property, grid, jobs, found_by, progress, visited))
 }
 
 /// The command that runs this exploration again, as a shell reads it.
@@ -466,6 +486,8 @@ impl<P: Registered> Explorer<'_, P> {
             distinct_states_explored,
             found,
             resilience,
+            #[cfg(test)]
+            ends: level.ends.into_iter().collect(),
         })
     }
 
@@ -626,6 +648,23 @@ mod tests {
         assert_eq!(combinations(3, 3), vec![vec![0, 1, 2]]);
         assert!(combinations(2, 3).is_empty());
         assert_eq!(combinations(10, 3).len(), 120);
+    }
+
+    /// What the visited set merges is sound: an exploration that remembers states (and takes
+    /// their continuations) reports exactly what one that runs every combination to its end
+    /// reports, but the count of states it remembered.
+    #[test]
+    fn remembering_states_changes_nothing_an_exploration_reports() {
+        let path = std::path::Path::new("tests/explore/quiet.ron");
+        let sc = crate::scenario::load(path).unwrap();
+        let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 180_000, duration_ms: 60_000 };
+        let run = |visited| explore_remembering(&sc, "q.ron", 2, Property::DowntimeAbove(60_000), grid, 2, None, visited).unwrap();
+        let (remembering, alone) = (run(visited::Visited::default()), run(visited::Visited::forgetful()));
+        assert_eq!(alone.distinct_states_explored, Some(0), "the forgetful set remembers nothing");
+        assert!(remembering.distinct_states_explored.unwrap() < remembering.combinations_run, "runs merged");
+        assert_eq!(remembering.ends, alone.ends, "each end state (lanes and metrics) as a run alone reaches it");
+        let report = |e: Exploration| serde_json::to_string_pretty(&Exploration { distinct_states_explored: None, ..e }).unwrap();
+        assert_eq!(report(remembering), report(alone));
     }
 
     #[test]

@@ -79,13 +79,26 @@ struct Mark {
 }
 
 /// The states explored, each with its continuation when it is kept.
-#[derive(Default)]
 pub(super) struct Visited {
     states: Mutex<BTreeMap<Key, Option<Resume>>>,
     kept_samples: AtomicU64,
+    /// The most states remembered ([`MAX_STATES`]; 0 in a test that runs every run alone).
+    capacity: u64,
+}
+
+impl Default for Visited {
+    fn default() -> Self {
+        Visited { states: Mutex::default(), kept_samples: AtomicU64::new(0), capacity: MAX_STATES }
+    }
 }
 
 impl Visited {
+    /// A set that remembers no state: every run simulates to its end by itself.
+    #[cfg(test)]
+    pub(super) fn forgetful() -> Self {
+        Visited { capacity: 0, ..Visited::default() }
+    }
+
     /// How many distinct states were explored; `None`: more than [`MAX_STATES`].
     pub(super) fn count(&self) -> Option<u64> {
         let n = self.states.lock().expect("no run panics holding the set").len() as u64;
@@ -104,7 +117,7 @@ impl Visited {
         let tail = Arc::new(tail);
         let mut states = self.states.lock().expect("no run panics holding the set");
         for m in marks {
-            if states.len() as u64 >= MAX_STATES && !states.contains_key(&m.key) {
+            if states.len() as u64 >= self.capacity && !states.contains_key(&m.key) {
                 continue;
             }
             assert!(events >= m.events, "a run handles more events by its end than at a checkpoint");

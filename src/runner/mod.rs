@@ -367,7 +367,7 @@ impl<P: Product> Harness<P> {
         for system in &self.systems {
             system.fingerprint(out);
         }
-        (&self.dirty, &self.settles).hash(out);
+        self.dirty.hash(out);
     }
 
     /// How many times the system settled (an instant that changed it, or a world fault).
