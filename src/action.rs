@@ -297,6 +297,23 @@ pub enum Do<C> {
     Own(C),
 }
 
+/// A step waiting in a run's queue is part of its state (explore's fingerprint): hashed as it
+/// prints, which equality agrees with (a step is scripted, rare next to timers, and its
+/// actions hold no `Hash` of their own).
+impl<C: std::fmt::Debug> std::hash::Hash for Do<C> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        struct Text<'h, H>(&'h mut H);
+        impl<H: std::hash::Hasher> std::fmt::Write for Text<'_, H> {
+            fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                self.0.write(s.as_bytes());
+                Ok(())
+            }
+        }
+        use std::fmt::Write as _;
+        write!(Text(state), "{self:?}").expect("hashing cannot fail");
+    }
+}
+
 impl<C: Command> Command for Do<C> {
     fn kind(&self) -> &'static str {
         match self {

@@ -159,6 +159,24 @@ impl<E, R> Ctx<'_, E, R> {
     pub fn touch(&mut self) {
         self.changed = true;
     }
+
+    /// Whether records are read (hashed or kept): a run without a trace (explore's, chaos's)
+    /// need not build them ([`Ctx::record_with`]).
+    #[inline]
+    pub fn traced(&self) -> bool {
+        self.trace.reads_records()
+    }
+
+    /// [`Ctx::record`] of the record `make` builds, built only when the trace reads it (a
+    /// record that formats text costs nothing in a run without a trace); the state is marked
+    /// changed either way.
+    #[inline]
+    pub fn record_with(&mut self, make: impl FnOnce() -> R) {
+        match self.traced() {
+            true => self.record(make()),
+            false => self.touch(),
+        }
+    }
 }
 
 /// A simulated system. The engine calls `handle` for each event, then `settle` once after the
@@ -306,10 +324,19 @@ impl<M: Model> Sim<M> {
         self.queue.live_entries()
     }
 
-    /// Schedules an event from outside the model (the scenario script, say).
+    /// Schedules an event from outside the model (the scenario script, say): in the band
+    /// [`Sim::reserve_outside`] reserved, if one was.
     pub fn schedule_at(&mut self, at: Time, event: M::Event) {
         self.peeked = None;
-        self.queue.push(at, event);
+        self.queue.push_outside(at, event);
+    }
+
+    /// Reserves `count` places, after the events the model scheduled so far, for events
+    /// scheduled from outside ([`Sim::schedule_at`]) at any later point: each is handled as if
+    /// it had been scheduled now, so a branch of the run may add its own (see
+    /// [`EventQueue::reserve_outside`]).
+    pub fn reserve_outside(&mut self, count: u64) {
+        self.queue.reserve_outside(count);
     }
 
     /// Runs `f` against the model with a context at the current time (initial setup, probes).

@@ -716,6 +716,9 @@ pub struct EventQueue<E, O: Order<E> = DefaultOrder<E>> {
     order: O,
     /// The sequence the next push gets: every entry's is unique and grows with pushes.
     seq: u64,
+    /// The band reserved for events from outside the model (see
+    /// [`EventQueue::reserve_outside`]): the next sequence in it, and its end.
+    outside: Option<(u64, u64)>,
     now: Time,
     /// Each timer's generation; index 0 is [`NO_TIMER`] and stays 0.
     generations: Vec<u32>,
@@ -724,7 +727,7 @@ pub struct EventQueue<E, O: Order<E> = DefaultOrder<E>> {
 
 impl<E, O: Order<E>> Default for EventQueue<E, O> {
     fn default() -> Self {
-        EventQueue { order: O::default(), seq: 0, now: 0, generations: vec![0], _events: std::marker::PhantomData }
+        EventQueue { order: O::default(), seq: 0, outside: None, now: 0, generations: vec![0], _events: std::marker::PhantomData }
     }
 }
 
@@ -755,6 +758,31 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     #[inline(always)]
     pub fn push(&mut self, at: Time, event: E) {
         self.push_tagged(at, NO_TIMER, 0, event);
+    }
+
+    /// Reserves the next `count` sequence numbers for events pushed from outside the model
+    /// ([`EventQueue::push_outside`]), whenever they are pushed: each orders after every
+    /// event pushed before the reservation and before every event pushed after it, as if it
+    /// had been pushed right here. A run may then add outside events mid-way (explore's
+    /// branches share a run's beginning) and handle them in the order a run that had them
+    /// all from the start handles them.
+    pub fn reserve_outside(&mut self, count: u64) {
+        assert!(self.outside.is_none(), "one band a queue");
+        let end = self.seq.checked_add(count).expect("the band fits the sequence numbers");
+        self.outside = Some((self.seq, end));
+        self.seq = end;
+    }
+
+    /// Schedules `event` from outside the model at `at`, with the next sequence number of the
+    /// reserved band (a plain push without one).
+    pub fn push_outside(&mut self, at: Time, event: E) {
+        let Some((next, end)) = self.outside else {
+            return self.push(at, event);
+        };
+        assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
+        assert!(next < end, "more outside events than the band reserved ({end} - its start)");
+        self.outside = Some((next + 1, end));
+        self.order.push(Queued { entry: Entry { time: at, seq: next, timer: NO_TIMER, generation: 0 }, event });
     }
 
     #[inline(always)]
@@ -908,6 +936,43 @@ mod tests {
         q.push(10, "b3");
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(order, vec![(5, "a"), (10, "b1"), (10, "b2"), (10, "b3")]);
+    }
+
+    /// Outside events pushed late order as if they had been pushed at the reservation: a run
+    /// that gets a script step mid-way handles it as one that had it from the start.
+    #[test]
+    fn an_outside_event_pushed_later_orders_as_if_pushed_at_the_reservation() {
+        let drain = |mut q: EventQueue<&'static str>| std::iter::from_fn(move || q.pop()).collect::<Vec<_>>();
+        let mut early = EventQueue::new();
+        early.push(5, "model, before");
+        early.reserve_outside(10);
+        early.push_outside(5, "outside at 5");
+        early.push_outside(7, "outside at 7");
+        early.push(5, "model, after");
+        early.push(7, "model at 7, after");
+        let mut late = EventQueue::new();
+        late.push(5, "model, before");
+        late.reserve_outside(10);
+        late.push(5, "model, after");
+        late.push(7, "model at 7, after");
+        late.push_outside(5, "outside at 5");
+        late.push_outside(7, "outside at 7");
+        let want = [(5, "model, before"), (5, "outside at 5"), (5, "model, after"), (7, "outside at 7"), (7, "model at 7, after")];
+        assert_eq!(drain(early), want, "pushed at the reservation");
+        assert_eq!(drain(late), want, "pushed after the model's");
+        let mut plain = EventQueue::new();
+        plain.push(5, "model");
+        plain.push_outside(5, "outside, no band");
+        assert_eq!(drain(plain), [(5, "model"), (5, "outside, no band")], "without a band, a plain push");
+    }
+
+    #[test]
+    #[should_panic(expected = "more outside events than the band reserved")]
+    fn the_band_holds_what_it_reserved() {
+        let mut q = EventQueue::<()>::new();
+        q.reserve_outside(1);
+        q.push_outside(1, ());
+        q.push_outside(2, ());
     }
 
     #[test]

@@ -88,11 +88,18 @@ impl<R: Display> Trace<R> {
 }
 
 impl<R> Trace<R> {
+    /// Whether a record pushed now is read: hashed, or kept (not under `Tracing::Off`, nor
+    /// past the bound).
+    #[inline]
+    pub fn reads_records(&self) -> bool {
+        self.tracing != Tracing::Off && !self.full
+    }
+
     #[inline]
     /// Records `record` at `at`: kept, hashed or dropped as the trace's [`Tracing`] says (and
     /// dropped once the kept trace is past its bound).
     pub fn push(&mut self, at: Time, record: R) {
-        if self.tracing != Tracing::Off && !self.full {
+        if self.reads_records() {
             self.push_text(at, &record);
         }
     }

@@ -340,19 +340,23 @@ impl Iterator for Combinations {
 fn script_with(scenario: &Scenario, names: &[&str], faults: &[Fault]) -> Vec<Step> {
     let mut steps: Vec<(Time, usize, Step)> = scenario.script.iter().enumerate().map(|(i, s)| (s.at.0, i, s.clone())).collect();
     let base = steps.len();
-    let step = |at: Time, f: &Fault, action| {
-        let name = names[usize::from(f.system)];
-        Step { at: Ms(at), system: (!name.is_empty()).then(|| name.to_string()), action }
-    };
     for (i, f) in faults.iter().enumerate() {
-        steps.extend(f.strike().into_iter().map(|a| (f.at_ms, base + i, step(f.at_ms, f, a))));
-        if let Some(heal) = f.heal() {
-            steps.push((f.at_ms + f.duration_ms, base + i, step(f.at_ms + f.duration_ms, f, heal)));
-        }
+        steps.extend(fault_steps(names, f, Time::MAX).into_iter().map(|s| (s.at.0, base + i, s)));
     }
     steps.retain(|(t, _, _)| *t <= scenario.end.0);
     steps.sort_by_key(|(t, i, _)| (*t, *i));
     steps.into_iter().map(|(_, _, step)| step).collect()
+}
+
+/// A fault's steps in order, none after `end_ms`: its strike, then its heal `duration_ms`
+/// later (each naming its system in a world of several).
+fn fault_steps(names: &[&str], f: &Fault, end_ms: Time) -> Vec<Step> {
+    let name = names[usize::from(f.system)];
+    let step = |at: Time, action| Step { at: Ms(at), system: (!name.is_empty()).then(|| name.to_string()), action };
+    let mut steps: Vec<Step> = f.strike().into_iter().map(|a| step(f.at_ms, a)).collect();
+    steps.extend(f.heal().map(|heal| step(f.at_ms.saturating_add(f.duration_ms), heal)));
+    steps.retain(|s| s.at.0 <= end_ms);
+    steps
 }
 
 /// Where a run whose first fault strikes at `first_ms` looks its state up in the visited set:
@@ -397,6 +401,23 @@ impl Level {
         self.breaking.extend(other.breaking);
         self
     }
+}
+
+/// One level of the search: combinations of `k` of the atoms, the breaking ones of the levels
+/// below, and what is searched for on which grid.
+struct Search<'a> {
+    atoms: &'a [Fault],
+    k: usize,
+    breaking: &'a BTreeSet<Vec<usize>>,
+    property: Property,
+    grid: Grid,
+}
+
+/// How many combinations of `more` atoms more extend one whose last atom is `last`, of `n`
+/// (1 when none is to be added).
+fn extensions(n: usize, last: usize, more: usize) -> u64 {
+    let after = n.saturating_sub(last + 1) as u64;
+    (1..=more as u64).fold(1u64, |c, i| c.saturating_mul(after.saturating_sub(i - 1)) / i)
 }
 
 /// A search over one scenario's world: its systems, its script, the threads to run on.
@@ -492,28 +513,61 @@ impl<P: Registered> Explorer<'_, P> {
     }
 
     /// Runs every combination of `k` atoms that repeats no fault and holds no breaking one,
-    /// in parallel, lazily: only the figures are kept (the end states' fingerprints, the
-    /// breaking combinations in order).
+    /// in parallel by first atom, lazily: only the figures are kept (the end states'
+    /// fingerprints, the breaking combinations in order). Combinations that share their
+    /// first faults share the run up to the next one: it is simulated once and branched there
+    /// (the atoms are in time order, so a combination's faults strike in its order).
     fn level(&self, atoms: &[Fault], k: usize, breaking: &BTreeSet<Vec<usize>>, property: Property, grid: Grid) -> Result<Level, String> {
-        let one = |mut level: Level, c: Vec<usize>| -> Result<Level, String> {
-            // The combinations skipped (a repeated fault, a breaking subset) are done too.
-            if repeats_a_fault(atoms, &c) || holds_one_of(&c, breaking) {
-                self.progress.add(1);
-                return Ok(level);
-            }
-            let ran = self.run_with(self.scenario, atoms, &c, grid)?;
+        assert!(k >= 1, "the empty combination is the baseline, run on its own");
+        assert!(atoms.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "atoms in time order");
+        let search = Search { atoms, k, breaking, property, grid };
+        let script = script_with(self.scenario, &self.setup.names, &[]);
+        // Each thread builds its own run of the script (a run is not shared between threads).
+        let first = |first: usize| -> Result<Level, String> {
+            let mut level = Level::default();
+            self.grow(&search, &mut self.branch(&script), &mut vec![first], &mut level)?;
+            Ok(level)
+        };
+        let mut level = self.pool.install(|| (0..atoms.len()).into_par_iter().map(first).try_reduce(Level::default, |a, b| Ok(a.merge(b))))?;
+        level.breaking.sort();
+        Ok(level)
+    }
+
+    /// Runs the combinations of `search.k` atoms that begin with `chosen` (its last atom just
+    /// added), from `parent`: the run of `chosen` without its last atom, standing at or before
+    /// that atom's instant. Depth first, in order; a combination skipped (a repeated fault, a
+    /// breaking subset) is skipped with all that extend it, and counted done.
+    fn grow(&self, search: &Search<'_>, parent: &mut visited::Branch<P>, chosen: &mut Vec<usize>, level: &mut Level) -> Result<(), String> {
+        let (atoms, k) = (search.atoms, search.k);
+        let last = *chosen.last().expect("a combination grows from its first atom");
+        assert!(chosen.len() <= k, "no combination above the level's size");
+        let whole = chosen.len() == k;
+        let skipped = repeats_a_fault(atoms, chosen) || holds_one_of(chosen, search.breaking) || (!whole && search.breaking.contains(chosen));
+        if skipped {
+            self.progress.add(extensions(atoms.len(), last, k - chosen.len()));
+            return Ok(());
+        }
+        let fault = &atoms[last];
+        parent.advance(fault.at_ms)?;
+        let mut branch = parent.clone();
+        branch.schedule(self.setup, &fault_steps(&self.setup.names, fault, self.scenario.end.0));
+        if whole {
+            let checkpoints = checkpoints(search.grid, atoms[chosen[0]].at_ms, self.scenario.end.0);
+            let ran = self.finish(branch, &checkpoints)?;
             self.progress.add(1);
             level.runs += 1;
             level.ends.insert(ran.fingerprint);
-            if let Some(detail) = self.broken(property, &ran.metrics) {
-                level.breaking.push((c, detail));
+            if let Some(detail) = self.broken(search.property, &ran.metrics) {
+                level.breaking.push((chosen.clone(), detail));
             }
-            Ok(level)
-        };
-        let mut level =
-            self.pool.install(|| Combinations::par(atoms.len(), k).try_fold(Level::default, one).try_reduce(Level::default, |a, b| Ok(a.merge(b))))?;
-        level.breaking.sort();
-        Ok(level)
+            return Ok(());
+        }
+        for next in last + 1..atoms.len() {
+            chosen.push(next);
+            self.grow(search, &mut branch, chosen, level)?;
+            chosen.pop();
+        }
+        Ok(())
     }
 
     /// Whether some system breaks the property, and how (each such system named in a world of

@@ -21,13 +21,12 @@
 //! every figure is the one a full run gives.
 
 use super::Explorer;
-use crate::engine::{Fingerprint, Overrun, Sim, Time, fnv1a64};
+use crate::engine::{Fingerprint, Overrun, Sim, Time};
 use crate::metrics::{Recorder, Sample};
 use crate::products::Registered;
-use crate::runner::{Harness, prepare};
+use crate::runner::{Harness, prepare, schedule};
 use crate::scenario::Step;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -41,9 +40,13 @@ const MAX_KEPT_SAMPLES: u64 = 4_000_000;
 
 /// The fingerprint of a run's state: the model and every live event waiting (see the module).
 pub(super) fn fingerprint<P: Registered>(sim: &Sim<Harness<P>>) -> u128 {
+    use std::hash::Hash;
     let mut h = Fingerprint::new();
     sim.model.fingerprint(&mut h);
-    write!(h, "|{:?}", sim.pending()).expect("hashing cannot fail");
+    for (at, timer, event) in sim.pending() {
+        (at, timer, event.system).hash(&mut h);
+        P::fingerprint_event(&event.inner, &mut h);
+    }
     h.digest()
 }
 
@@ -129,9 +132,12 @@ impl Visited {
 
 /// Folds a run's samples into each system's metrics, and keeps them (from the first
 /// checkpoint on) as the run's tail.
+#[derive(Clone)]
 struct Observer {
     recorders: Vec<Recorder>,
     seen: Vec<(Time, Vec<Sample>)>,
+    /// The first span, from t = 0, was shown (time began to pass).
+    started: bool,
     /// Past the first checkpoint: samples are kept.
     keeping: bool,
     /// A checkpoint was just passed: the next instant is kept even if it repeats the last.
@@ -140,7 +146,8 @@ struct Observer {
 
 impl Observer {
     fn new(systems: usize) -> Self {
-        Observer { recorders: (0..systems).map(|_| Recorder::default()).collect(), seen: Vec::new(), keeping: false, fresh: false }
+        let recorders = (0..systems).map(|_| Recorder::default()).collect();
+        Observer { recorders, seen: Vec::new(), started: false, keeping: false, fresh: false }
     }
 
     fn see(&mut self, at_ms: Time, samples: Vec<Sample>) {
@@ -170,14 +177,23 @@ impl Ran {
     /// The run's figures: its recorders closed with the end state's.
     fn of(recorders: Vec<Recorder>, end_ms: Time, tail: &Tail) -> Ran {
         let metrics: Vec<_> = recorders.into_iter().enumerate().map(|(i, r)| r.finish(end_ms, tail.lost[i], tail.lag_ms[i], Default::default())).collect();
-        let fingerprint = fnv1a64(format!("{}{metrics:?}", tail.lanes).as_bytes());
-        Ran { metrics, fingerprint }
+        let mut h = Fingerprint::new();
+        std::hash::Hash::hash(&(&tail.lanes, &metrics), &mut h);
+        Ran { metrics, fingerprint: h.digest() as u64 }
     }
 }
 
 /// Steps every instant before `before_ms`, showing each changed one to `obs` (as
-/// [`crate::runner::drive`] shows its spans).
+/// [`crate::runner::drive`] shows its spans). The first time passes, the span from t = 0 is
+/// shown first, as drive shows it: unless an event comes at 0 (every step at 0 is scheduled
+/// by then: a branch schedules its faults before it lets time pass them).
 fn advance<P: Registered>(sim: &mut Sim<Harness<P>>, before_ms: Time, obs: &mut Observer) -> Result<(), Overrun> {
+    if !obs.started && before_ms > 0 {
+        obs.started = true;
+        if sim.peek_time() != Some(0) {
+            obs.see(0, samples(sim));
+        }
+    }
     while let Some(at) = sim.peek_time().filter(|t| *t < before_ms) {
         sim.step_peeked(at)?;
         if sim.changed() {
@@ -191,20 +207,53 @@ fn samples<P: Registered>(sim: &Sim<Harness<P>>) -> Vec<Sample> {
     (0..sim.model.systems.len()).map(|i| sim.model.sample(i)).collect()
 }
 
-impl<P: Registered> Explorer<'_, P> {
-    /// Runs a script without a trace, folding only each system's metrics, and fingerprints
-    /// the end state (every system's lanes and metrics). At each of `checkpoints` (ascending)
-    /// the state is looked up in the visited set: a state explored before continues as it did
-    /// then, without simulating it again.
-    pub(super) fn run(&self, script: &[Step], checkpoints: &[Time]) -> Result<Ran, String> {
-        let end = self.scenario.end.0;
-        let mut sim = prepare::<P>(self.setup, script, self.scenario.seed, crate::engine::Tracing::Off);
-        let max_events = crate::engine::MAX_EVENTS_PER_RUN.saturating_mul(self.setup.cfgs.len() as u64);
-        let mut obs = Observer::new(self.setup.cfgs.len());
-        // The first span, from t = 0, as drive shows it: unless an event comes at 0 at once.
-        if sim.peek_time() != Some(0) {
-            obs.see(0, samples(&sim));
+/// A run under way, without a trace: its simulation and what it observed so far. Cloning it
+/// branches the run (explore simulates a combination's beginning once for all the
+/// combinations that share it).
+#[derive(Clone)]
+pub(super) struct Branch<P: Registered> {
+    sim: Sim<Harness<P>>,
+    obs: Observer,
+}
+
+impl<P: Registered> Branch<P> {
+    /// Simulates every instant before `before_ms`.
+    pub(super) fn advance(&mut self, before_ms: Time) -> Result<(), String> {
+        advance(&mut self.sim, before_ms, &mut self.obs).map_err(|e| e.to_string())
+    }
+
+    /// Adds script steps, none before the instant the branch stands before: handled as if
+    /// they had been in the script from the start ([`crate::runner::schedule`]).
+    pub(super) fn schedule(&mut self, setup: &crate::runner::Setup<'_, P>, steps: &[Step]) {
+        let untouched = self.sim.events_handled() == 0;
+        for step in steps {
+            assert!(untouched || step.at.0 > self.sim.now(), "a step at {} after the run handled {}", step.at.0, self.sim.now());
         }
+        schedule(setup, &mut self.sim, steps);
+    }
+}
+
+impl<P: Registered> Explorer<'_, P> {
+    /// A run of `script` at t = 0.
+    pub(super) fn branch(&self, script: &[Step]) -> Branch<P> {
+        let sim = prepare::<P>(self.setup, script, self.scenario.seed, crate::engine::Tracing::Off);
+        Branch { sim, obs: Observer::new(self.setup.cfgs.len()) }
+    }
+
+    /// Runs a script without a trace (see [`Explorer::finish`]).
+    pub(super) fn run(&self, script: &[Step], checkpoints: &[Time]) -> Result<Ran, String> {
+        self.finish(self.branch(script), checkpoints)
+    }
+
+    /// Runs a branch to the scenario's end, folding only each system's metrics, and
+    /// fingerprints the end state (every system's lanes and metrics). At each of
+    /// `checkpoints` (ascending, after the instant the branch stands before) the state is
+    /// looked up in the visited set: a state explored before continues as it did then,
+    /// without simulating it again.
+    pub(super) fn finish(&self, branch: Branch<P>, checkpoints: &[Time]) -> Result<Ran, String> {
+        let end = self.scenario.end.0;
+        let Branch { mut sim, mut obs } = branch;
+        let max_events = crate::engine::MAX_EVENTS_PER_RUN.saturating_mul(self.setup.cfgs.len() as u64);
         let mut marks = Vec::new();
         for &at in checkpoints.iter().filter(|t| **t <= end) {
             advance(&mut sim, at, &mut obs).map_err(|e| e.to_string())?;

@@ -109,7 +109,7 @@ impl Sample {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Hash)]
 /// One outage: a maximal interval with no node serving clients.
 pub struct Outage {
     /// When no node served any more.
@@ -139,7 +139,7 @@ impl Outage {
 /// [`Metrics::total`] says); the definitions are the module's.
 ///
 /// (`Deserialize`: `failsim diff --other-bin` reads another binary's JSON report.)
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema, Hash)]
 pub struct Metrics {
     /// Total time no node served clients (the outages' lengths together).
     pub downtime_ms: Time,

@@ -95,12 +95,20 @@ pub struct AlarmChange {
 /// Cleared alarms stay in the console's history (reports list every alarm raised) but leave the
 /// set a reconcile scans: its cost follows the active alarms, not every alarm ever raised (a
 /// script pulling and plugging a cable a hundred thousand times stays linear).
-#[derive(Clone, Debug, Default, Hash)]
+#[derive(Clone, Debug, Default)]
 pub struct Console {
     /// Every alarm raised, in the order raised, cleared ones included.
     history: Vec<Alarm>,
     /// The positions in `history` of the active alarms, ascending (the order they were raised).
     active: Vec<usize>,
+}
+
+/// The active alarms alone: a state's fingerprint (explore) leaves out the cleared ones, which
+/// only a report's console listing reads; no decision and no figure does.
+impl std::hash::Hash for Console {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.history, &self.active).hash(state);
+    }
 }
 
 impl Console {

@@ -119,6 +119,12 @@ pub trait Model: Clone + Debug {
         use std::fmt::Write as _;
         write!(out, "{self:?}").expect("hashing cannot fail");
     }
+    /// An event waiting in the queue, as the fingerprint of a state reads it (its `Debug`
+    /// print by default).
+    fn fingerprint_event(event: &Self::Event, out: &mut crate::engine::Fingerprint) {
+        use std::fmt::Write as _;
+        write!(out, "{event:?}").expect("hashing cannot fail");
+    }
 }
 
 /// What a file may say to and about the product, checked before the run: its configuration and

@@ -288,6 +288,14 @@ macro_rules! registry {
                     } )*
                 }
             }
+            fn fingerprint_event(event: &MixedEvent, out: &mut $crate::engine::Fingerprint) {
+                match event {
+                    $( $(#[$meta])* MixedEvent::$variant(e) => {
+                        ::std::hash::Hash::hash(stringify!($variant), out);
+                        <$product as $crate::products::Model>::fingerprint_event(e, out)
+                    } )*
+                }
+            }
             fn before_fault(&mut self, fault: &$crate::world::WorldFault, cx: &mut $crate::products::Cx<'_, '_, Self>) {
                 match self {
                     $( $(#[$meta])* Mixed::$variant(s) => cx.lift(MixedEvent::$variant, MixedRecord::$variant, |cx| <$product as $crate::products::Model>::before_fault(s, fault, cx)), )*

@@ -553,13 +553,27 @@ pub fn prepare<P: Registered>(setup: &Setup<'_, P>, script: &[Step], seed: u64, 
     // The bound counts the whole run, however many systems the world holds: a world's cost
     // is bounded by one figure, not by one that grows with its size.
     let mut sim = Sim::build(tracing, |cx| Harness::<P>::build(setup, seed, cx)).with_max_events(crate::engine::MAX_EVENTS_PER_RUN);
+    // Script steps take places of their own, after the model's first timers and before any
+    // later one: where a branch of the run schedules more (explore), they are handled as if
+    // they had been in the script from the start.
+    sim.reserve_outside(MAX_SCHEDULED_STEPS);
+    schedule(setup, &mut sim, script);
+    sim
+}
+
+/// The most script steps one run schedules, however late (a script's, and what explore and
+/// chaos add to it).
+const MAX_SCHEDULED_STEPS: u64 = 1 << 32;
+
+/// Schedules script steps (in order: each step at its time, steps at one instant in the order
+/// given) into a run built by [`prepare`], at any point before the first of them.
+pub fn schedule<P: Registered>(setup: &Setup<'_, P>, sim: &mut Sim<Harness<P>>, script: &[Step]) {
     for step in script {
         let system = setup.index(step.system.as_deref());
         let own = step.action.clone().map(|c| P::unwrap_command(c).expect("the parser reads each command in its system's vocabulary"));
         let event = sim.model.systems[usize::from(system)].action(own);
         sim.schedule_at(step.at.0, Tagged { system, inner: event });
     }
-    sim
 }
 
 /// Runs a scenario with `seed` (its own seed when `None`).

@@ -316,6 +316,7 @@ trait Lifted<E, R> {
     fn cancel(&mut self, timer: TimerId);
     fn record(&mut self, record: Tagged<R>);
     fn touch(&mut self);
+    fn traced(&self) -> bool;
 }
 
 /// A product's events `E2` and records `R2` going into a world whose are `E` and `R`.
@@ -346,6 +347,9 @@ impl<E, R, E2, R2> Lifted<E2, R2> for Lift<'_, '_, '_, E, R, E2, R2> {
     }
     fn touch(&mut self) {
         self.outer.touch();
+    }
+    fn traced(&self) -> bool {
+        self.outer.traced()
     }
 }
 
@@ -396,6 +400,13 @@ impl<E, R> Engine<'_, '_, E, R> {
         match self {
             Engine::Direct(cx) => cx.touch(),
             Engine::Lifted(cx) => lifted(|| cx.touch()),
+        }
+    }
+    #[inline(always)]
+    fn traced(&self) -> bool {
+        match self {
+            Engine::Direct(cx) => cx.traced(),
+            Engine::Lifted(cx) => cx.traced(),
         }
     }
 }
@@ -500,6 +511,16 @@ impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
     #[inline]
     pub fn record(&mut self, record: R) {
         self.engine.record(Tagged { system: self.system, inner: record });
+    }
+
+    /// Records the change `make` builds, built only when the trace reads records (see
+    /// [`crate::engine::Ctx::record_with`]); the state is marked changed either way.
+    #[inline]
+    pub fn record_with(&mut self, make: impl FnOnce() -> R) {
+        match self.engine.traced() {
+            true => self.record(make()),
+            false => self.engine.touch(),
+        }
     }
 
     #[inline]

@@ -125,8 +125,7 @@ impl DataMiner {
         let state = &self.agent(dma).heartbeats[slot];
         let (cfg, max_failures, inverted) = (state.cfg, state.max_failures, state.inverted);
         if heartbeat_news(failures, max_failures) {
-            let path = self.heartbeat_path(cfg);
-            cx.record(Rec::Heartbeat { dma: self.name(dma).into(), path, failures, max_failures });
+            cx.record_with(|| Rec::Heartbeat { dma: self.name(dma).into(), path: self.heartbeat_path(cfg), failures, max_failures });
             // A path changed its state: the next refused attempt is news again.
             self.agents[dma.idx()].last_refusal = None;
         }

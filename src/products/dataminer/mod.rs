@@ -364,7 +364,7 @@ impl crate::finding::Rule for Rule {
 }
 
 /// What can happen: timers firing and commands from the script.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Event {
     Heartbeat {
         dma: Dma,

@@ -57,6 +57,10 @@ impl Model for DataMiner {
     fn fingerprint(&self, out: &mut crate::engine::Fingerprint) {
         DataMiner::fingerprint(self, out);
     }
+
+    fn fingerprint_event(event: &Event, out: &mut crate::engine::Fingerprint) {
+        std::hash::Hash::hash(event, out);
+    }
 }
 
 impl Vocabulary for DataMiner {
