@@ -107,7 +107,8 @@ pub struct Console {
 /// only a report's console listing reads; no decision and no figure does.
 impl std::hash::Hash for Console {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (&self.history, &self.active).hash(state);
+        state.write_usize(self.active.len());
+        self.active().for_each(|alarm| alarm.hash(state));
     }
 }
 

@@ -32,3 +32,17 @@ fn the_fingerprint_reads_the_agents_state_but_not_the_rule_counters() {
     counted.model.systems[0].fired.fire(Rule::Notify);
     assert_eq!(fingerprint(&sim), fingerprint(&counted), "a rule's counter does not");
 }
+
+/// An active alarm is state (the lanes show it, the console clears it later); an alarm
+/// cleared is history only a report's console listing reads.
+#[test]
+fn the_fingerprint_reads_active_alarms_but_not_cleared_ones() {
+    let sim = quiet_pair();
+    let alarm = [(super::AlarmSeverity::Notice.severity(), "Sync connection to DMA-BACKUP is failing".to_string())];
+    let mut raised = quiet_pair();
+    raised.model.systems[0].agents[0].console.reconcile(&alarm, 10);
+    assert_ne!(fingerprint(&sim), fingerprint(&raised), "an active alarm counts");
+    raised.model.systems[0].agents[0].console.reconcile(&[], 20);
+    assert_eq!(raised.model.systems[0].agents[0].console.alarms().len(), 1, "the cleared alarm stays in the history");
+    assert_eq!(fingerprint(&sim), fingerprint(&raised), "a cleared one does not");
+}
