@@ -8,6 +8,8 @@
 //!   engine and on a plain `BinaryHeap` + ChaCha8 loop, at 1, 100 and 1,000 pairs.
 //! - `model/*`: the full DataMiner model with the trace on, steady state and under faults.
 //! - `suite/*`: every file in `scenarios/`, parsed and run, single-threaded.
+//! - `explore/*`: `explore` on the quiet pair at depths 2 and 3 (two threads), beside one run
+//!   of the same file.
 //! - `script/steps/*`, `script/pull_plug/*`: 1k, 10k and 100k script steps (writes; a cable
 //!   pulled and plugged in turn, each step an alarm raised or cleared), to keep the cost linear
 //!   in them.
@@ -181,6 +183,24 @@ fn bench_sweep(c: &mut Criterion) {
     g.finish();
 }
 
+/// `explore` on the quiet pair (`tests/explore/quiet.ron`, the default grid: 80 fault atoms)
+/// at depths 2 and 3 on two threads, beside one run of the file: the ratio is how many runs an
+/// exploration costs (62,200 combinations at depth 3; issue 23 asks for under 2 s).
+fn bench_explore(c: &mut Criterion) {
+    use failsim::explore::{Grid, Property, explore};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/explore/quiet.ron");
+    let sc = failsim::load(&path).expect("scenario");
+    let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 240_000, duration_ms: 120_000 };
+    let property = Property::DowntimeAbove(600_000);
+    let mut g = c.benchmark_group("explore");
+    g.bench_function("quiet_one_run", |b| b.iter(|| failsim::run(&sc, None).expect("runs").events));
+    for depth in [2, 3] {
+        let name = format!("quiet_depth_{depth}_2_threads");
+        g.bench_function(name, |b| b.iter(|| explore(&sc, "quiet.ron", depth, property, grid, 2).expect("explores").combinations_run));
+    }
+    g.finish();
+}
+
 /// A scenario with 1k, 10k and 100k script steps (a write every 10 ms: `script/steps`; the Sync
 /// cable pulled and plugged in turn every 10 ms, so each step raises or clears an alarm on both
 /// consoles: `script/pull_plug`), parsed, run and reported: the cost must grow linearly with the
@@ -272,7 +292,7 @@ fn bench_world(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_anchor, bench_model, bench_suite, bench_chaos, bench_sweep, bench_script_steps, bench_queue }
+criterion_group! { name = benches; config = Criterion::default().sample_size(10); targets = bench_engine, bench_anchor, bench_model, bench_suite, bench_chaos, bench_sweep, bench_explore, bench_script_steps, bench_queue }
 /// A declared world of N default pairs (`pairs_scenario`) with an access switch's uplink pulled
 /// for a minute every two minutes (`faults` times), as `failsim run` runs it: parsed, run with
 /// the trace, every system's views, lanes and metrics — the cost must grow linearly with the

@@ -61,8 +61,8 @@ struct Tail {
     /// At the end: each system's records lost and worst replication lag.
     lost: Vec<u64>,
     lag_ms: Vec<Time>,
-    /// At the end: every system's lanes, as the end state's fingerprint prints them.
-    lanes: String,
+    /// At the end: every system's lanes, hashed as the end state's fingerprint reads them.
+    lanes: u128,
 }
 
 /// How to continue from a state: the tail of the run that continued from it first, where in it
@@ -268,8 +268,9 @@ impl<P: Registered> Explorer<'_, P> {
         let n = self.setup.cfgs.len();
         let ledgers = (0..n).map(|i| sim.model.systems[i].ledger());
         let (lost, lag_ms) = ledgers.map(|l| (l.summary().lost, l.max_replication_lag_ms(end))).unzip();
-        let lanes: Vec<_> = (0..n).map(|i| sim.model.lanes(i)).collect();
-        let tail = Tail { seen: obs.seen, lost, lag_ms, lanes: format!("{lanes:?}") };
+        let mut lanes = Fingerprint::new();
+        (0..n).for_each(|i| std::hash::Hash::hash(&sim.model.lanes(i), &mut lanes));
+        let tail = Tail { seen: obs.seen, lost, lag_ms, lanes: lanes.digest() };
         let ran = Ran::of(obs.recorders, end, &tail);
         self.visited.remember(marks, tail, sim.events_handled());
         Ok(ran)
@@ -289,7 +290,7 @@ impl<P: Registered> Explorer<'_, P> {
             let mut seen = obs.seen;
             seen.extend_from_slice(&resume.tail.seen[resume.from..]);
             let t = &resume.tail;
-            let tail = Tail { seen, lost: t.lost.clone(), lag_ms: t.lag_ms.clone(), lanes: t.lanes.clone() };
+            let tail = Tail { seen, lost: t.lost.clone(), lag_ms: t.lag_ms.clone(), lanes: t.lanes };
             self.visited.remember(marks, tail, events + resume.events);
         }
         ran

@@ -180,7 +180,7 @@ pub struct Panel {
 /// What a state means, whatever a product calls it ("Online", "active", "Active"; "pulled",
 /// "link down"): the reports color lanes and node lines and find the serving nodes by this,
 /// never by the word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Meaning {
     /// Online or active: it serves clients (two at once is a split brain).
     Serving,
@@ -205,7 +205,7 @@ pub enum Meaning {
 }
 
 /// A state as a product shows it: its own word, and what it means.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct State {
     pub word: String,
     pub meaning: Meaning,
@@ -236,7 +236,7 @@ impl schemars::JsonSchema for State {
 }
 
 /// What a timeline lane follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LaneKind {
     /// A node's role or run state.
     Node,
@@ -255,7 +255,7 @@ pub enum LaneKind {
 }
 
 /// One timeline lane's state now, as a product gives it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LaneSample {
     pub name: String,
     pub kind: LaneKind,

@@ -224,11 +224,13 @@ impl DataMiner {
                 }
             }
         }
-        let text = match resolved {
-            Some(d) => format!("{} on {}", command.describe(), self.describe(d)),
-            None => command.describe(),
-        };
-        cx.record(Rec::Script { text });
+        cx.record_with(|| {
+            let text = match resolved {
+                Some(d) => format!("{} on {}", command.describe(), self.describe(d)),
+                None => command.describe(),
+            };
+            Rec::Script { text }
+        });
         match command {
             Do::Shared(action) => self.apply(action, resolved, cx),
             Do::Own(own) => self.apply_own(own, resolved, cx),
