@@ -4,12 +4,15 @@
 //! run's continuation instead of simulating it again.
 //!
 //! What a state is: everything its future depends on — the model (the world and every system,
-//! each field printed by `Debug`, random streams by seed, stream and word position) and every
-//! live event waiting in the queue, in the order it will be handled, with its time and timer
-//! (the faults still to come are among them, so two runs merge only when their futures are
-//! the same). Not in it, because no future depends on them: the time of the last instant
-//! (the next event sets it), the queue's sequence numbers (only their order matters, and every
-//! later push comes after them) and stale timer entries (they never fire). The events a run
+//! hashed field by field through derived `Hash` into the engine's 128-bit [`Fingerprint`],
+//! random streams by seed, stream and word position) and every live event waiting in the
+//! queue, in the order it will be handled, with its time and timer (the faults still to come
+//! are among them, so two runs merge only when their futures are the same). Not in it, because
+//! no future depends on them: the time of the last instant (the next event sets it), the
+//! queue's sequence numbers (only their order matters, and every later push comes after them),
+//! stale timer entries (they never fire), and history no decision and no reported figure reads
+//! (each product says which: [`crate::products::Model::fingerprint`]; DataMiner's rule
+//! counters, the harness's settle counts, an Alarm Console's cleared alarms). The events a run
 //! handled are left out too, but a continuation is only taken where the run's total stays within
 //! its event bound (else the run goes on by itself, and overruns as it would have).
 //!
