@@ -114,8 +114,9 @@ fn tick_step(end: Time) -> Time {
 }
 
 /// The `service` lane of one system: outages (from its metrics), split brain (when its metrics
-/// saw one: where two of its node lanes serve at once) and serving otherwise.
-fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], system: usize) -> Lane {
+/// saw one: where two of its node lanes serve at once) and serving otherwise, each in the
+/// product's own word where its service lane (`words`) means the same then.
+fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], words: Option<&Lane>, system: usize) -> Lane {
     let mut cuts: Vec<Time> = vec![0, end];
     for out in &m.outages {
         cuts.push(out.from_ms.min(end));
@@ -124,9 +125,10 @@ fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], system: u
     if m.split_brain_ms > 0 {
         cuts.extend(nodes.iter().flat_map(|l| l.segments.iter().flat_map(|(a, b, _)| [*a, *b])));
     }
+    cuts.extend(words.iter().flat_map(|l| l.segments.iter().map(|(a, _, _)| (*a).min(end))));
     cuts.sort_unstable();
     cuts.dedup();
-    let state_at = |t: Time| {
+    let derived = |t: Time| {
         if m.outages.iter().any(|out| out.from_ms <= t && out.until_ms.is_none_or(|u| t < u)) {
             return State::new("outage", Meaning::Outage);
         }
@@ -134,6 +136,14 @@ fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], system: u
         match m.split_brain_ms > 0 && nodes.iter().filter(serving).count() > 1 {
             true => State::new("split brain", Meaning::SplitBrain),
             false => State::new("serving", Meaning::Serving),
+        }
+    };
+    let state_at = |t: Time| {
+        let state = derived(t);
+        let own = words.and_then(|l| l.segments.iter().find(|(a, b, _)| *a <= t && t < *b)).map(|(_, _, s)| s);
+        match own {
+            Some(own) if own.meaning == state.meaning => own.clone(),
+            _ => state,
         }
     };
     let mut segments: Vec<(Time, Time, State)> = Vec::new();
@@ -169,10 +179,12 @@ fn groups(o: &Outcome) -> Vec<Group<'_>> {
         .chain(others)
         .enumerate()
         .map(|(i, (name, metrics, view))| {
-            let lanes: Vec<&Lane> = o.lanes.iter().filter(|l| l.system == i).collect();
+            // The product's service lane gives the service lane its words; it has no row.
+            let (words, lanes): (Vec<&Lane>, Vec<&Lane>) = o.lanes.iter().filter(|l| l.system == i).partition(|l| l.kind == LaneKind::Service);
             let nodes: Vec<&Lane> = lanes.iter().copied().filter(|l| l.kind == LaneKind::Node).collect();
             let label = if name.is_empty() { "service".to_string() } else { format!("service of {name}") };
-            Group { metrics, service: service_lane(o.end_ms, metrics, label, &nodes, i), lanes, consoles: view.consoles.as_slice(), view }
+            let service = service_lane(o.end_ms, metrics, label, &nodes, words.first().copied(), i);
+            Group { metrics, service, lanes, consoles: view.consoles.as_slice(), view }
         })
         .collect()
 }
@@ -778,6 +790,42 @@ mod tests {
         let open_detected = Metrics { outages: vec![outage(60, Some(80), None)], ..Metrics::default() };
         let last = phase_spans(&open_detected, 100).last().map(|s| s.2);
         assert_eq!(last, Some("taking over"), "an open outage ends the run in its phase, with no empty tail");
+    }
+
+    #[test]
+    fn the_service_lane_takes_the_products_word_where_both_mean_the_same() {
+        let lane = |kind, segments: Vec<(Time, Time, State)>| Lane { name: "x".to_string(), kind, system: 0, segments };
+        let node = |a: &str, b: &str| {
+            let serves = |w: &str| if w == "on" { Meaning::Serving } else { Meaning::Standby };
+            lane(LaneKind::Node, vec![(0, 30, State::new(a, serves(a))), (30, 100, State::new(b, serves(b)))])
+        };
+        let (n1, n2) = (node("on", "on"), node("off", "on"));
+        let outage = crate::metrics::Outage { from_ms: 80, detected_ms: None, until_ms: Some(90), switched: false };
+        let m = Metrics { split_brain_ms: 50, outages: vec![outage], ..Metrics::default() };
+        // The product names two servers serving (from 20, as its model saw it), and calls the
+        // outage its way too, but says nothing of its own about serving.
+        let words = lane(
+            LaneKind::Service,
+            vec![
+                (0, 20, State::new("fine", Meaning::Standby)),
+                (20, 80, State::new("two of us", Meaning::SplitBrain)),
+                (80, 100, State::new("nobody", Meaning::Outage)),
+            ],
+        );
+        let drawn = |words: Option<&Lane>| -> Vec<(Time, Time, String)> {
+            service_lane(100, &m, "service".to_string(), &[&n1, &n2], words, 0).segments.into_iter().map(|(a, b, s)| (a, b, s.word)).collect()
+        };
+        let own = |a, b, w: &str| (a, b, w.to_string());
+        assert_eq!(
+            drawn(None),
+            [own(0, 30, "serving"), own(30, 80, "split brain"), own(80, 90, "outage"), own(90, 100, "split brain")],
+            "the report's words alone"
+        );
+        assert_eq!(
+            drawn(Some(&words)),
+            [own(0, 30, "serving"), own(30, 80, "two of us"), own(80, 90, "nobody"), own(90, 100, "split brain")],
+            "the product's word only where its meaning is the report's"
+        );
     }
 
     #[test]
