@@ -8,7 +8,7 @@
 //! where an alarm is raised, a thin bar while it stands), the time axis and a legend. Every
 //! shape has a `<title>` (a tooltip in browsers). Integer coordinates only.
 
-use crate::engine::{Time, clock};
+use crate::engine::Time;
 use crate::metrics::Metrics;
 use crate::ops::{Alarm, LaneKind, Level, Meaning, Severity, State};
 use crate::runner::{Lane, Outcome};
@@ -281,7 +281,7 @@ impl Scale {
 }
 
 fn span_text(from: Time, to: Time) -> String {
-    format!("{} – {} ({})", clock(from), clock(to), Ms(to - from))
+    format!("from {} to {} ({})", Ms(from), Ms(to), Ms(to - from))
 }
 
 /// The timeline as a standalone SVG document.
@@ -415,7 +415,7 @@ fn timeline_of<'a>(o: &'a Outcome, groups: &'a [Group<'a>]) -> String {
     let mut labels = String::new();
     for (((t, label), (l, _)), row) in actions.iter().zip(&extents).zip(&rows) {
         let x = sc.x(*t);
-        let title = format!("<title>{} {}</title>", clock(*t), esc(label));
+        let title = format!("<title>at {}: {}</title>", Ms(*t), esc(label));
         let Some(row) = row else {
             // No row is free for its label: the marker alone, with its tooltip.
             let _ = writeln!(
@@ -571,7 +571,7 @@ fn detections(svg: &mut String, sc: &Scale, y: i64, m: &Metrics) {
             "<path d=\"M{x} {top} L{} {mid} L{x} {bottom} L{} {mid} Z\" fill=\"#ffffff\" stroke=\"#212121\"><title>outage detected at {} ({after} after it began): a node started taking over</title></path>",
             x + 6,
             x - 6,
-            clock(d)
+            Ms(d)
         );
     }
 }
@@ -675,8 +675,9 @@ fn console(svg: &mut String, sc: &Scale, y: i64, name: &str, alarms: &[Alarm], s
         let color = severity_color(a.severity);
         let top = y + 3 + *track as i64 * TRACK;
         let (xa, xb) = (sc.x(a.raised_ms), sc.x(a.cleared_ms.unwrap_or(sc.end)));
-        let until = a.cleared_ms.map_or(format!("still active at {}", clock(sc.end)), |c| format!("cleared {} (after {})", clock(c), Ms(c - a.raised_ms)));
-        let _ = writeln!(svg, "<g><title>{} {}: raised {}, {}\n{}</title>", esc(a.severity.label()), esc(name), clock(a.raised_ms), until, esc(&a.text));
+        let until =
+            a.cleared_ms.map_or(format!("still active at the end ({})", Ms(sc.end)), |c| format!("cleared at {} (after {})", Ms(c), Ms(c - a.raised_ms)));
+        let _ = writeln!(svg, "<g><title>{} {}: raised at {}, {}\n{}</title>", esc(a.severity.label()), esc(name), Ms(a.raised_ms), until, esc(&a.text));
         let _ = writeln!(svg, "<rect x=\"{xa}\" y=\"{}\" width=\"{}\" height=\"2\" fill=\"{color}\" fill-opacity=\"0.6\"/>", top + 10, (xb - xa).max(1));
         if a.cleared_ms.is_some() {
             let _ = writeln!(svg, "<rect x=\"{}\" y=\"{}\" width=\"2\" height=\"6\" fill=\"{color}\"/>", xb - 1, top + 6);
@@ -709,7 +710,7 @@ fn losses(svg: &mut String, sc: &Scale, y: i64, view: &crate::ops::View) -> i64 
     let (rows, _) = pack(&extents, 4, 1, Overflow::Drop);
     for ((l, text), row) in writes.lost_at.iter().zip(&texts).zip(&rows) {
         let (x, mid) = (sc.x(l.at_ms), y + H / 2);
-        let _ = writeln!(svg, "<g><title>{} {} lost at {}: {}</title>", l.count, esc(label), clock(l.at_ms), esc(&l.cause));
+        let _ = writeln!(svg, "<g><title>{} {} lost at {}: {}</title>", l.count, esc(label), Ms(l.at_ms), esc(&l.cause));
         let _ = writeln!(
             svg,
             "<path d=\"M{} {} L{} {} M{} {} L{} {}\" stroke=\"{LOST}\" stroke-width=\"3\"/>",
@@ -754,7 +755,7 @@ fn expectations(svg: &mut String, sc: &Scale, y: i64, o: &Outcome) -> i64 {
         let top = y + 3 + *track as i64 * TRACK;
         let color = if e.failure.is_some() { FAILED } else { HELD };
         let ids = e.ids.join(", ");
-        let verdict = e.failure.as_ref().map_or("held".to_string(), |f| format!("FAILED at {}: expected {}, got {}", clock(f.at_ms), f.expected, f.actual));
+        let verdict = e.failure.as_ref().map_or("held".to_string(), |f| format!("FAILED at {}: expected {}, got {}", Ms(f.at_ms), f.expected, f.actual));
         let _ = writeln!(svg, "<g><title>[{}] {} {}: {}</title>", esc(&ids), esc(&e.when), esc(&e.claim), esc(&verdict));
         let _ = writeln!(svg, "<rect x=\"{}\" y=\"{top}\" width=\"{}\" height=\"5\" rx=\"2\" fill=\"{color}\"/>", xa + 1, (xb - xa - 2).max(3));
         if let Some(f) = &e.failure {
