@@ -1304,6 +1304,42 @@ mod tests {
         assert_eq!(states, [(0, "plugged"), (150_000, "pulled"), (160_000, "plugged")], "{}", cable.name);
     }
 
+    /// The heartbeat and sync lanes tell scenarios/mrs-12011-stale-switchover.ron: each cable
+    /// pull makes both nodes miss the heartbeat at the next tick (2:00) and lose it 7 s after the
+    /// last one heard (2:06), until the replug; the sync check fails at 2:51.115 with the standby
+    /// 2 changes behind, is good again at 3:51.115; in the second round the standby is 2, then 3
+    /// behind, the switchover at 6:20 leaves nothing behind (the new active is the stale one: its
+    /// check still fails), and the next good check (6:51.115) overwrites the changes.
+    #[test]
+    fn the_heartbeat_and_sync_lanes_tell_the_stale_switchover() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mrs-12011-stale-switchover.ron");
+        let src = std::fs::read_to_string(&path).expect("the scenario reads");
+        let o = crate::runner::run(&crate::scenario::parse(&path, &src).unwrap_or_else(|e| panic!("{e}")), None).expect("runs");
+        let lane = |name: &str| {
+            let lane = o.lanes.iter().find(|l| l.name == name).unwrap_or_else(|| panic!("no lane {name}"));
+            lane.segments.iter().map(|(from, _, s)| (*from, s.word.as_str())).collect::<Vec<_>>()
+        };
+        let heartbeat = [(0, "heard"), (120_000, "missing"), (126_000, "interrupted"), (180_000, "heard")];
+        let again = [(300_000, "missing"), (306_000, "interrupted"), (360_000, "heard")];
+        let both: Vec<(u64, &str)> = heartbeat.into_iter().chain(again).collect();
+        assert_eq!(lane("heartbeat node-master2 -> node-master1"), both);
+        assert_eq!(lane("heartbeat node-master1 -> node-master2"), both);
+        let sync = [
+            (0, "ok"),
+            (171_115, "stale: 2 behind"),
+            (231_115, "ok"),
+            (351_115, "stale: 2 behind"),
+            (370_000, "stale: 3 behind"),
+            (380_000, "failing"),
+            (411_115, "ok"),
+        ];
+        assert_eq!(lane("file sync"), sync);
+        let meanings: Vec<crate::ops::Meaning> =
+            o.lanes.iter().find(|l| l.name == "file sync").expect("a sync lane").segments.iter().map(|s| s.2.meaning).collect();
+        use crate::ops::Meaning::{Failed, Failing, Up};
+        assert_eq!(meanings, [Up, Failed, Up, Failed, Failed, Failing, Up], "stale is a failure, failing with nothing behind is not yet");
+    }
+
     /// An MRS node has one network cable: a Sync cable fault is refused, and changes nothing.
     #[test]
     fn a_sync_cable_fault_is_refused() {
