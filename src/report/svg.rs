@@ -827,6 +827,42 @@ mod tests {
             [own(0, 30, "serving"), own(30, 80, "two of us"), own(80, 90, "nobody"), own(90, 100, "split brain")],
             "the product's word only where its meaning is the report's"
         );
+        let unseen = Metrics { split_brain_ms: 0, ..m.clone() };
+        let drawn: Vec<(Time, Time, String)> =
+            service_lane(100, &unseen, "service".to_string(), &[&n1, &n2], None, 0).segments.into_iter().map(|(a, b, s)| (a, b, s.word)).collect();
+        assert_eq!(drawn, [own(0, 80, "serving"), own(80, 90, "outage"), own(90, 100, "serving")], "no split brain where the metrics saw none");
+    }
+
+    #[test]
+    fn a_lane_has_its_own_row_when_it_is_a_node_changed_or_is_not_healthy_and_one_lone_unchanged_lane_keeps_its_row() {
+        let lane = |name: &str, kind, states: &[(&str, Meaning)]| {
+            let segments = states.iter().zip(0..).map(|((w, m), i): (&(&str, Meaning), Time)| (i * 10, i * 10 + 10, State::new(*w, *m))).collect();
+            Lane { name: name.to_string(), kind, system: 0, segments }
+        };
+        let plugged = lane("a cable", LaneKind::Cable, &[("plugged", Meaning::Up)]);
+        let other = lane("b cable", LaneKind::Cable, &[("plugged", Meaning::Up)]);
+        let changed = lane("a link", LaneKind::Link, &[("link up", Meaning::Up), ("link up again", Meaning::Up)]);
+        let pulled = lane("c cable", LaneKind::Cable, &[("pulled", Meaning::Broken)]);
+        // A node always has its row, whatever its state means.
+        let node = lane("node", LaneKind::Node, &[("up", Meaning::Up)]);
+        let verdicts: Vec<bool> = [&plugged, &changed, &pulled, &node].iter().map(|l| changes(l)).collect();
+        assert_eq!(verdicts, [false, true, true, true], "unchanged healthy / changed though healthy / unhealthy / node");
+        let names = |lanes: &[&Lane]| lanes.iter().map(|l| l.name.clone()).collect::<Vec<_>>();
+        let (own, folded) = rows_of(&[&node, &plugged]);
+        assert_eq!((names(&own), names(&folded)), (names(&[&node, &plugged]), Vec::new()), "one unchanged lane is not folded: a summary would save nothing");
+        let (own, folded) = rows_of(&[&node, &plugged, &changed, &other]);
+        assert_eq!((names(&own), names(&folded)), (names(&[&node, &changed]), names(&[&plugged, &other])), "two or more are");
+    }
+
+    #[test]
+    fn labels_share_a_row_only_more_than_the_gap_apart_on_either_side() {
+        let rows = |items: &[(i64, i64)]| pack(items, 6, 8, Overflow::Drop).1;
+        // Before one placed already: its right end plus the gap must stay left of the other's start.
+        assert_eq!(rows(&[(20, 30), (0, 13)]), 1, "13 + 6 < 20");
+        assert_eq!(rows(&[(20, 30), (0, 14)]), 2, "14 + 6 = 20 touches");
+        // After it: the placed one's end plus the gap must stay left of its start.
+        assert_eq!(rows(&[(0, 10), (17, 20)]), 1, "10 + 6 < 17");
+        assert_eq!(rows(&[(0, 10), (16, 20)]), 2, "10 + 6 = 16 touches");
     }
 
     #[test]
