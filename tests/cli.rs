@@ -346,3 +346,44 @@ fn a_scenario_error_is_coloured_as_asked() {
     assert!(!out.contains('\x1b'), "JSON is never coloured: {out}");
     assert!(out.contains("did you mean `switch_time`?"), "JSON keeps the help: {out}");
 }
+
+/// `script` (util-linux) on PATH: it runs a command under a pseudo-terminal.
+fn script_util() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join("script")).find(|p| p.is_file())
+}
+
+/// The progress bar (issue 22) on a terminal: `failsim chaos` under a pseudo-terminal draws a
+/// bar with its percentage, runs, elapsed time and ETA, and clears it before the report; with
+/// stderr not a terminal nothing of it is drawn. Without `script` the test says it is skipped,
+/// except under CI (`CI` set), where that fails it.
+#[test]
+fn the_progress_bar_is_drawn_on_a_terminal_cleared_at_the_end_and_absent_elsewhere() {
+    let Some(script) = script_util() else {
+        assert!(std::env::var_os("CI").is_none(), "CI has no `script` (util-linux) to run failsim under a pseudo-terminal");
+        eprintln!("skipped: no `script` on PATH (the package util-linux) to run failsim under a pseudo-terminal");
+        return;
+    };
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("progress-bar");
+    let _ = std::fs::remove_dir_all(&out);
+    let args = ["chaos", "mrs-manager", "--seeds", "0..40", "-j1", "--color", "never", "--out", out.to_str().expect("a UTF-8 path")];
+    // `script -qec CMD /dev/null`: CMD's stdout and stderr both go to the terminal, which
+    // `script` copies to its stdout.
+    let command = std::iter::once(env!("CARGO_BIN_EXE_failsim")).chain(args).collect::<Vec<_>>().join(" ");
+    let shown = Command::new(script).args(["-qec", &command, "/dev/null"]).current_dir(env!("CARGO_MANIFEST_DIR")).output().expect("script runs");
+    let screen = String::from_utf8_lossy(&shown.stdout);
+    const BAR: &str = " runs, ";
+    let last = screen.rfind("elapsed, ETA").unwrap_or_else(|| panic!("expected a progress bar on the terminal, got:\n{screen}"));
+    assert!(screen[..last].contains("% ") && screen[..last].contains(BAR), "expected the bar's percentage and runs, got:\n{screen}");
+    let report = screen.find("chaos campaign on mrs-manager").unwrap_or_else(|| panic!("expected the campaign's report, got:\n{screen}"));
+    assert!(last < report, "expected the bar before the report, got it at {last} after the report at {report}");
+    // indicatif erases the bar's line(s) (ESC [2K) when it is cleared, before the report.
+    assert!(screen[last..report].contains("\x1b[2K"), "expected the bar erased before the report, got {:?}", &screen[last..report]);
+    let _ = std::fs::remove_dir_all(&out);
+    let (code, stdout, stderr) = failsim(&args);
+    assert!(code == 0 || code == 1, "expected exit 0 or 1 (findings), got {code}: {stderr}");
+    assert!(stdout.contains("chaos campaign on mrs-manager"), "expected the report without a terminal, got:\n{stdout}");
+    for drawn in ["elapsed, ETA", "\x1b["] {
+        assert!(!stderr.contains(drawn) && !stdout.contains(drawn), "expected no bar without a terminal, found {drawn:?} in:\n{stderr}\n{stdout}");
+    }
+}

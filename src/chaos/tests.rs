@@ -258,7 +258,14 @@ impl Observation for Rogue {
     }
 
     fn lanes(&self, _: &World) -> crate::products::Lanes<'_> {
-        crate::products::Lanes { nodes: Vec::new(), cables: crate::world::Drawn::Nothing, links: Vec::new(), heartbeats: Vec::new(), holders: Vec::new() }
+        crate::products::Lanes {
+            nodes: Vec::new(),
+            cables: crate::world::Drawn::Nothing,
+            links: Vec::new(),
+            heartbeats: Vec::new(),
+            holders: Vec::new(),
+            service: None,
+        }
     }
 
     fn health(&self, _: &World) -> Vec<Problem> {

@@ -244,7 +244,8 @@ pub enum LaneKind {
     Cable,
     /// A NIC's media sense.
     Link,
-    /// Whether clients are served (the reports derive it from the metrics).
+    /// Whether clients are served: the reports derive it from the metrics; a product may name
+    /// its states in its own words ([`LaneSample::service`]).
     Service,
     /// A switch or router of the world, up or failed.
     Switch,
@@ -291,6 +292,12 @@ impl LaneSample {
     /// Who holds a service address now, in a word (the holder's name), and what that means.
     pub fn holder(name: impl Into<String>, word: impl Into<String>, meaning: Meaning) -> Self {
         LaneSample { name: name.into(), kind: LaneKind::Holder, state: State::new(word, meaning) }
+    }
+
+    /// A system's service now in the product's own words, and what that means: the report's
+    /// service lane (derived from the metrics) takes the word wherever both mean the same.
+    pub fn service(word: impl Into<String>, meaning: Meaning) -> Self {
+        LaneSample { name: "service".to_string(), kind: LaneKind::Service, state: State::new(word, meaning) }
     }
 
     pub fn link(name: impl Into<String>, up: bool) -> Self {

@@ -221,6 +221,11 @@ pub struct Lanes<'a> {
     /// Who holds each of its service addresses (a DMA pair's virtual IPs, an MRS pair's
     /// floating IP), drawn right after its nodes: [`holder_lane`].
     pub holders: Vec<crate::ops::LaneSample>,
+    /// The system's service in its own words, for a product that names its states
+    /// ([`crate::ops::LaneSample::service`]: Check Point's name for two Active servers). Given
+    /// for the whole run or never; recorded after the heartbeats, drawn as the service lane's
+    /// words, never as a row of its own.
+    pub service: Option<crate::ops::LaneSample>,
 }
 
 /// The lane of a service address: the hosts that hold it now ([`World::holder_names`]), by
@@ -243,7 +248,7 @@ impl Lanes<'_> {
         let cables = world.net().cable_states().filter(|(id, _, _)| self.cables.draws(*id));
         let cables = cables.map(|(_, name, plugged)| crate::ops::LaneSample::cable(name, plugged));
         let own = self.nodes.into_iter().chain(self.holders);
-        own.chain(cables.collect::<Vec<_>>()).chain(self.links).chain(self.heartbeats).collect()
+        own.chain(cables.collect::<Vec<_>>()).chain(self.links).chain(self.heartbeats).chain(self.service).collect()
     }
 }
 

@@ -110,10 +110,10 @@ fn metrics(s: &mut String, o: &Outcome) {
         m.outages
             .iter()
             .map(|out| {
-                let detected = out.detected_ms.map_or("not detected".to_string(), |d| format!("detected {} (after {})", clock(d), Ms(d - out.from_ms)));
-                let until = out.until_ms.map_or("open at the end".to_string(), |u| format!("until {} ({})", clock(u), Ms(u - out.from_ms)));
+                let detected = out.detected_ms.map_or("not detected".to_string(), |d| format!("detected at {} (after {})", Ms(d), Ms(d - out.from_ms)));
+                let until = out.until_ms.map_or("open at the end".to_string(), |u| format!("until {} ({})", Ms(u), Ms(u - out.from_ms)));
                 let until = if out.switched { format!("{until}, switched") } else { until };
-                format!("from {}, {detected}, {until}", clock(out.from_ms))
+                format!("from {}, {detected}, {until}", Ms(out.from_ms))
             })
             .collect::<Vec<_>>()
             .join("<br>")
@@ -159,7 +159,7 @@ fn expectations(s: &mut String, o: &Outcome) {
                     "<div class=\"why\"><b>expected</b><span>{}</span><b>actual</b><span>{}</span><b>at</b><span>{}</span></div>",
                     esc(&f.expected),
                     esc(&f.actual),
-                    clock(f.at_ms)
+                    Ms(f.at_ms)
                 ),
             ),
         };

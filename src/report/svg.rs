@@ -8,7 +8,7 @@
 //! where an alarm is raised, a thin bar while it stands), the time axis and a legend. Every
 //! shape has a `<title>` (a tooltip in browsers). Integer coordinates only.
 
-use crate::engine::{Time, clock};
+use crate::engine::Time;
 use crate::metrics::Metrics;
 use crate::ops::{Alarm, LaneKind, Level, Meaning, Severity, State};
 use crate::runner::{Lane, Outcome};
@@ -114,8 +114,9 @@ fn tick_step(end: Time) -> Time {
 }
 
 /// The `service` lane of one system: outages (from its metrics), split brain (when its metrics
-/// saw one: where two of its node lanes serve at once) and serving otherwise.
-fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], system: usize) -> Lane {
+/// saw one: where two of its node lanes serve at once) and serving otherwise, each in the
+/// product's own word where its service lane (`words`) means the same then.
+fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], words: Option<&Lane>, system: usize) -> Lane {
     let mut cuts: Vec<Time> = vec![0, end];
     for out in &m.outages {
         cuts.push(out.from_ms.min(end));
@@ -124,9 +125,10 @@ fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], system: u
     if m.split_brain_ms > 0 {
         cuts.extend(nodes.iter().flat_map(|l| l.segments.iter().flat_map(|(a, b, _)| [*a, *b])));
     }
+    cuts.extend(words.iter().flat_map(|l| l.segments.iter().map(|(a, _, _)| (*a).min(end))));
     cuts.sort_unstable();
     cuts.dedup();
-    let state_at = |t: Time| {
+    let derived = |t: Time| {
         if m.outages.iter().any(|out| out.from_ms <= t && out.until_ms.is_none_or(|u| t < u)) {
             return State::new("outage", Meaning::Outage);
         }
@@ -134,6 +136,14 @@ fn service_lane(end: Time, m: &Metrics, name: String, nodes: &[&Lane], system: u
         match m.split_brain_ms > 0 && nodes.iter().filter(serving).count() > 1 {
             true => State::new("split brain", Meaning::SplitBrain),
             false => State::new("serving", Meaning::Serving),
+        }
+    };
+    let state_at = |t: Time| {
+        let state = derived(t);
+        let own = words.and_then(|l| l.segments.iter().find(|(a, b, _)| *a <= t && t < *b)).map(|(_, _, s)| s);
+        match own {
+            Some(own) if own.meaning == state.meaning => own.clone(),
+            _ => state,
         }
     };
     let mut segments: Vec<(Time, Time, State)> = Vec::new();
@@ -169,10 +179,12 @@ fn groups(o: &Outcome) -> Vec<Group<'_>> {
         .chain(others)
         .enumerate()
         .map(|(i, (name, metrics, view))| {
-            let lanes: Vec<&Lane> = o.lanes.iter().filter(|l| l.system == i).collect();
+            // The product's service lane gives the service lane its words; it has no row.
+            let (words, lanes): (Vec<&Lane>, Vec<&Lane>) = o.lanes.iter().filter(|l| l.system == i).partition(|l| l.kind == LaneKind::Service);
             let nodes: Vec<&Lane> = lanes.iter().copied().filter(|l| l.kind == LaneKind::Node).collect();
             let label = if name.is_empty() { "service".to_string() } else { format!("service of {name}") };
-            Group { metrics, service: service_lane(o.end_ms, metrics, label, &nodes, i), lanes, consoles: view.consoles.as_slice(), view }
+            let service = service_lane(o.end_ms, metrics, label, &nodes, words.first().copied(), i);
+            Group { metrics, service, lanes, consoles: view.consoles.as_slice(), view }
         })
         .collect()
 }
@@ -269,7 +281,7 @@ impl Scale {
 }
 
 fn span_text(from: Time, to: Time) -> String {
-    format!("{} – {} ({})", clock(from), clock(to), Ms(to - from))
+    format!("from {} to {} ({})", Ms(from), Ms(to), Ms(to - from))
 }
 
 /// The timeline as a standalone SVG document.
@@ -403,7 +415,7 @@ fn timeline_of<'a>(o: &'a Outcome, groups: &'a [Group<'a>]) -> String {
     let mut labels = String::new();
     for (((t, label), (l, _)), row) in actions.iter().zip(&extents).zip(&rows) {
         let x = sc.x(*t);
-        let title = format!("<title>{} {}</title>", clock(*t), esc(label));
+        let title = format!("<title>at {}: {}</title>", Ms(*t), esc(label));
         let Some(row) = row else {
             // No row is free for its label: the marker alone, with its tooltip.
             let _ = writeln!(
@@ -559,7 +571,7 @@ fn detections(svg: &mut String, sc: &Scale, y: i64, m: &Metrics) {
             "<path d=\"M{x} {top} L{} {mid} L{x} {bottom} L{} {mid} Z\" fill=\"#ffffff\" stroke=\"#212121\"><title>outage detected at {} ({after} after it began): a node started taking over</title></path>",
             x + 6,
             x - 6,
-            clock(d)
+            Ms(d)
         );
     }
 }
@@ -663,8 +675,9 @@ fn console(svg: &mut String, sc: &Scale, y: i64, name: &str, alarms: &[Alarm], s
         let color = severity_color(a.severity);
         let top = y + 3 + *track as i64 * TRACK;
         let (xa, xb) = (sc.x(a.raised_ms), sc.x(a.cleared_ms.unwrap_or(sc.end)));
-        let until = a.cleared_ms.map_or(format!("still active at {}", clock(sc.end)), |c| format!("cleared {} (after {})", clock(c), Ms(c - a.raised_ms)));
-        let _ = writeln!(svg, "<g><title>{} {}: raised {}, {}\n{}</title>", esc(a.severity.label()), esc(name), clock(a.raised_ms), until, esc(&a.text));
+        let until =
+            a.cleared_ms.map_or(format!("still active at the end ({})", Ms(sc.end)), |c| format!("cleared at {} (after {})", Ms(c), Ms(c - a.raised_ms)));
+        let _ = writeln!(svg, "<g><title>{} {}: raised at {}, {}\n{}</title>", esc(a.severity.label()), esc(name), Ms(a.raised_ms), until, esc(&a.text));
         let _ = writeln!(svg, "<rect x=\"{xa}\" y=\"{}\" width=\"{}\" height=\"2\" fill=\"{color}\" fill-opacity=\"0.6\"/>", top + 10, (xb - xa).max(1));
         if a.cleared_ms.is_some() {
             let _ = writeln!(svg, "<rect x=\"{}\" y=\"{}\" width=\"2\" height=\"6\" fill=\"{color}\"/>", xb - 1, top + 6);
@@ -697,7 +710,7 @@ fn losses(svg: &mut String, sc: &Scale, y: i64, view: &crate::ops::View) -> i64 
     let (rows, _) = pack(&extents, 4, 1, Overflow::Drop);
     for ((l, text), row) in writes.lost_at.iter().zip(&texts).zip(&rows) {
         let (x, mid) = (sc.x(l.at_ms), y + H / 2);
-        let _ = writeln!(svg, "<g><title>{} {} lost at {}: {}</title>", l.count, esc(label), clock(l.at_ms), esc(&l.cause));
+        let _ = writeln!(svg, "<g><title>{} {} lost at {}: {}</title>", l.count, esc(label), Ms(l.at_ms), esc(&l.cause));
         let _ = writeln!(
             svg,
             "<path d=\"M{} {} L{} {} M{} {} L{} {}\" stroke=\"{LOST}\" stroke-width=\"3\"/>",
@@ -742,7 +755,7 @@ fn expectations(svg: &mut String, sc: &Scale, y: i64, o: &Outcome) -> i64 {
         let top = y + 3 + *track as i64 * TRACK;
         let color = if e.failure.is_some() { FAILED } else { HELD };
         let ids = e.ids.join(", ");
-        let verdict = e.failure.as_ref().map_or("held".to_string(), |f| format!("FAILED at {}: expected {}, got {}", clock(f.at_ms), f.expected, f.actual));
+        let verdict = e.failure.as_ref().map_or("held".to_string(), |f| format!("FAILED at {}: expected {}, got {}", Ms(f.at_ms), f.expected, f.actual));
         let _ = writeln!(svg, "<g><title>[{}] {} {}: {}</title>", esc(&ids), esc(&e.when), esc(&e.claim), esc(&verdict));
         let _ = writeln!(svg, "<rect x=\"{}\" y=\"{top}\" width=\"{}\" height=\"5\" rx=\"2\" fill=\"{color}\"/>", xa + 1, (xb - xa - 2).max(3));
         if let Some(f) = &e.failure {
@@ -778,6 +791,78 @@ mod tests {
         let open_detected = Metrics { outages: vec![outage(60, Some(80), None)], ..Metrics::default() };
         let last = phase_spans(&open_detected, 100).last().map(|s| s.2);
         assert_eq!(last, Some("taking over"), "an open outage ends the run in its phase, with no empty tail");
+    }
+
+    #[test]
+    fn the_service_lane_takes_the_products_word_where_both_mean_the_same() {
+        let lane = |kind, segments: Vec<(Time, Time, State)>| Lane { name: "x".to_string(), kind, system: 0, segments };
+        let node = |a: &str, b: &str| {
+            let serves = |w: &str| if w == "on" { Meaning::Serving } else { Meaning::Standby };
+            lane(LaneKind::Node, vec![(0, 30, State::new(a, serves(a))), (30, 100, State::new(b, serves(b)))])
+        };
+        let (n1, n2) = (node("on", "on"), node("off", "on"));
+        let outage = crate::metrics::Outage { from_ms: 80, detected_ms: None, until_ms: Some(90), switched: false };
+        let m = Metrics { split_brain_ms: 50, outages: vec![outage], ..Metrics::default() };
+        // The product names two servers serving (from 20, as its model saw it), and calls the
+        // outage its way too, but says nothing of its own about serving.
+        let words = lane(
+            LaneKind::Service,
+            vec![
+                (0, 20, State::new("fine", Meaning::Standby)),
+                (20, 80, State::new("two of us", Meaning::SplitBrain)),
+                (80, 100, State::new("nobody", Meaning::Outage)),
+            ],
+        );
+        let drawn = |words: Option<&Lane>| -> Vec<(Time, Time, String)> {
+            service_lane(100, &m, "service".to_string(), &[&n1, &n2], words, 0).segments.into_iter().map(|(a, b, s)| (a, b, s.word)).collect()
+        };
+        let own = |a, b, w: &str| (a, b, w.to_string());
+        assert_eq!(
+            drawn(None),
+            [own(0, 30, "serving"), own(30, 80, "split brain"), own(80, 90, "outage"), own(90, 100, "split brain")],
+            "the report's words alone"
+        );
+        assert_eq!(
+            drawn(Some(&words)),
+            [own(0, 30, "serving"), own(30, 80, "two of us"), own(80, 90, "nobody"), own(90, 100, "split brain")],
+            "the product's word only where its meaning is the report's"
+        );
+        let unseen = Metrics { split_brain_ms: 0, ..m.clone() };
+        let drawn: Vec<(Time, Time, String)> =
+            service_lane(100, &unseen, "service".to_string(), &[&n1, &n2], None, 0).segments.into_iter().map(|(a, b, s)| (a, b, s.word)).collect();
+        assert_eq!(drawn, [own(0, 80, "serving"), own(80, 90, "outage"), own(90, 100, "serving")], "no split brain where the metrics saw none");
+    }
+
+    #[test]
+    fn a_lane_has_its_own_row_when_it_is_a_node_changed_or_is_not_healthy_and_one_lone_unchanged_lane_keeps_its_row() {
+        let lane = |name: &str, kind, states: &[(&str, Meaning)]| {
+            let segments = states.iter().zip(0..).map(|((w, m), i): (&(&str, Meaning), Time)| (i * 10, i * 10 + 10, State::new(*w, *m))).collect();
+            Lane { name: name.to_string(), kind, system: 0, segments }
+        };
+        let plugged = lane("a cable", LaneKind::Cable, &[("plugged", Meaning::Up)]);
+        let other = lane("b cable", LaneKind::Cable, &[("plugged", Meaning::Up)]);
+        let changed = lane("a link", LaneKind::Link, &[("link up", Meaning::Up), ("link up again", Meaning::Up)]);
+        let pulled = lane("c cable", LaneKind::Cable, &[("pulled", Meaning::Broken)]);
+        // A node always has its row, whatever its state means.
+        let node = lane("node", LaneKind::Node, &[("up", Meaning::Up)]);
+        let verdicts: Vec<bool> = [&plugged, &changed, &pulled, &node].iter().map(|l| changes(l)).collect();
+        assert_eq!(verdicts, [false, true, true, true], "unchanged healthy / changed though healthy / unhealthy / node");
+        let names = |lanes: &[&Lane]| lanes.iter().map(|l| l.name.clone()).collect::<Vec<_>>();
+        let (own, folded) = rows_of(&[&node, &plugged]);
+        assert_eq!((names(&own), names(&folded)), (names(&[&node, &plugged]), Vec::new()), "one unchanged lane is not folded: a summary would save nothing");
+        let (own, folded) = rows_of(&[&node, &plugged, &changed, &other]);
+        assert_eq!((names(&own), names(&folded)), (names(&[&node, &changed]), names(&[&plugged, &other])), "two or more are");
+    }
+
+    #[test]
+    fn labels_share_a_row_only_more_than_the_gap_apart_on_either_side() {
+        let rows = |items: &[(i64, i64)]| pack(items, 6, 8, Overflow::Drop).1;
+        // Before one placed already: its right end plus the gap must stay left of the other's start.
+        assert_eq!(rows(&[(20, 30), (0, 13)]), 1, "13 + 6 < 20");
+        assert_eq!(rows(&[(20, 30), (0, 14)]), 2, "14 + 6 = 20 touches");
+        // After it: the placed one's end plus the gap must stay left of its start.
+        assert_eq!(rows(&[(0, 10), (17, 20)]), 1, "10 + 6 < 17");
+        assert_eq!(rows(&[(0, 10), (16, 20)]), 2, "10 + 6 = 16 touches");
     }
 
     #[test]

@@ -10,7 +10,7 @@
 use super::{Harness, Lane};
 use crate::engine::Time;
 use crate::net::{PortId, PortKind};
-use crate::ops::LaneSample;
+use crate::ops::{LaneKind, LaneSample};
 use crate::products::Product;
 
 /// Where each sample goes: which lane, or none when an earlier lane of the same name took it
@@ -36,10 +36,11 @@ impl Layout {
         let mut layout = Layout { own: Vec::new(), cables: vec![None; world.net().cable_states().count()], switches: Vec::new() };
         for (i, system) in h.systems.iter().enumerate() {
             let lanes = system.lanes(world);
-            // The first system shows all of its lanes; the others only names not shown yet.
+            // The first system shows all of its lanes; the others only names not shown yet, and
+            // their own service lanes (each system's, under one name).
             let mut take = |sample: LaneSample, samples: &mut Vec<(LaneSample, usize)>| {
                 let new = seen.insert(sample.name.clone());
-                (i == 0 || new).then(|| {
+                (i == 0 || new || sample.kind == LaneKind::Service).then(|| {
                     samples.push((sample, i));
                     samples.len() - 1
                 })
@@ -52,7 +53,7 @@ impl Layout {
                     *slot = take(LaneSample::cable(name, plugged), &mut samples);
                 }
             }
-            own.extend(lanes.links.into_iter().chain(lanes.heartbeats).map(|s| take(s, &mut samples)));
+            own.extend(lanes.links.into_iter().chain(lanes.heartbeats).chain(lanes.service).map(|s| take(s, &mut samples)));
             layout.own.push(own);
         }
         for (id, port) in world.net().ports().filter(|(_, p)| matches!(p.kind, PortKind::Switch { .. })) {
@@ -118,7 +119,7 @@ impl LaneRecorder {
             }
             self.settled[i] = settled;
             let lanes = system.lanes(&h.world);
-            let own = lanes.nodes.into_iter().chain(lanes.holders).chain(lanes.links).chain(lanes.heartbeats);
+            let own = lanes.nodes.into_iter().chain(lanes.holders).chain(lanes.links).chain(lanes.heartbeats).chain(lanes.service);
             assert_eq!(own.size_hint().0, layout.own[i].len(), "a system shows the same lanes for the whole run");
             for (sample, lane) in own.zip(&layout.own[i]) {
                 let Some(lane) = *lane else { continue };

@@ -832,13 +832,14 @@ mod tests {
     /// and its links; then each further system's lanes whose names are not shown yet (its own
     /// scenery, seen by name already, stays out); then the world's switches and routers, once
     /// each by name. A DataMiner system's virtual IP follows its nodes, its heartbeat paths its
-    /// links. A pulled cable's
-    /// lane changes once.
+    /// links, and a Check Point system's service lane (its words for the service lane) comes
+    /// last: each system's own, though the names are the same. A pulled cable's lane changes
+    /// once.
     #[test]
     fn lanes_of_several_presets_are_each_shown_once_in_world_order() {
         let sc = crate::scenario::parse(
             std::path::Path::new("t.ron"),
-            r#"Scenario(name: "t", doc: "", systems: [(name: "a", system: DataMiner()), (name: "b", system: DataMiner()), (name: "c", system: CheckPoint())],
+            r#"Scenario(name: "t", doc: "", systems: [(name: "a", system: DataMiner()), (name: "b", system: DataMiner()), (name: "c", system: CheckPoint()), (name: "d", system: CheckPoint())],
                 script: [(at: "1m", system: "b", do: Pull(cable: Sync, on: Online))], end: "10m")"#,
         )
         .unwrap();
@@ -846,12 +847,15 @@ mod tests {
         let names: Vec<&str> = outcome.lanes.iter().map(|l| l.name.as_str()).collect();
         let dm = ["DMA-MAIN corporate cable", "DMA-BACKUP corporate cable", "sync cable"];
         let mut want = vec!["DMA-MAIN", "DMA-BACKUP", "virtual IP 10.10.10.5"];
-        want.extend(dm.iter().chain(&dm).chain(&["client cable", "WAN link", "SMS-PRIMARY cable", "SMS-SECONDARY cable"]));
+        let cp = ["SMS-PRIMARY cable", "SMS-SECONDARY cable"];
+        want.extend(dm.iter().chain(&dm).chain(&["client cable", "WAN link"]).chain(&cp).chain(&cp));
         want.extend(["DMA-MAIN NIC Corporate", "DMA-MAIN NIC Sync", "DMA-BACKUP NIC Corporate", "DMA-BACKUP NIC Sync"]);
         want.extend(["heartbeat DMA-MAIN -> DMA-BACKUP via Corporate", "heartbeat ping DMA-MAIN -> 10.10.10.254 via Corporate"]);
         want.extend(["heartbeat DMA-BACKUP -> DMA-MAIN via Corporate", "heartbeat ping DMA-BACKUP -> 10.10.10.254 via Corporate"]);
-        want.extend(["SMS-PRIMARY", "SMS-SECONDARY", "Switch/Router", "switch"]);
+        want.extend(["SMS-PRIMARY", "SMS-SECONDARY", "service", "service", "Switch/Router", "switch"]);
         assert_eq!(names, want);
+        let systems: Vec<usize> = outcome.lanes.iter().filter(|l| l.name == "service").map(|l| l.system).collect();
+        assert_eq!(systems, [2, 3], "each Check Point system has its own service lane");
         // The second "sync cable" is system b's (its region's cables follow system a's).
         let segments: Vec<Vec<(Time, Time, &str)>> =
             outcome.lanes.iter().filter(|l| l.name == "sync cable").map(|l| l.segments.iter().map(|(a, b, s)| (*a, *b, s.word.as_str())).collect()).collect();

@@ -522,6 +522,24 @@ mod tests {
         assert_eq!(Quantiles::of(&[Some(7)]).color(Some(7)), SHADES[SHADES.len() / 2], "one value: the middle shade");
     }
 
+    /// What the progress callback was told, in order (one test uses it).
+    static TOLD: std::sync::Mutex<Vec<(u64, u64, u64)>> = std::sync::Mutex::new(Vec::new());
+
+    fn tell(done: u64, total: u64, failing: u64) {
+        TOLD.lock().expect("no test panicked holding it").push((done, total, failing));
+    }
+
+    #[test]
+    fn the_progress_tally_counts_cells_run_and_cells_whose_expectations_did_not_all_hold() {
+        let tally = Tally { report: Some(tell), total: 4, done: AtomicU64::new(0), failing: AtomicU64::new(0) };
+        let cell = |held, expectations| Cell { values: Vec::new(), metrics: Metrics::default(), systems: Vec::new(), held, expectations };
+        for c in [cell(2, 2), cell(1, 2), cell(0, 0), cell(0, 3)] {
+            tally.ran(&c);
+        }
+        let told = TOLD.lock().expect("no test panicked holding it").clone();
+        assert_eq!(told, [(1, 4, 0), (2, 4, 1), (3, 4, 1), (4, 4, 2)], "all held / one failed / none to hold / all failed");
+    }
+
     #[test]
     fn the_grid_is_the_cartesian_product_first_axis_slowest() {
         let axes = [Axis { path: "a".into(), values: vec!["1".into(), "2".into()] }, Axis { path: "b".into(), values: vec!["x".into(), "y".into()] }];

@@ -765,7 +765,19 @@ impl CheckPoint {
                 LaneSample::node(self.name(n), word, meaning)
             })
             .collect();
-        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new(), holders: Vec::new() }
+        let service = Some(service_word(self.running_actives().count()));
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new(), holders: Vec::new(), service }
+    }
+}
+
+/// The service of a Management HA with `running` Active servers running, in its words: two or
+/// more is Collision Mode (CP-6, the HA Status window's banner), whatever scenario led there;
+/// one serves, none is an outage (the report's own words for those).
+fn service_word(running: usize) -> LaneSample {
+    match running {
+        0 => LaneSample::service("outage", Meaning::Outage),
+        1 => LaneSample::service("serving", Meaning::Serving),
+        _ => LaneSample::service("Collision Mode", Meaning::SplitBrain),
     }
 }
 
@@ -790,6 +802,19 @@ impl From<crate::world::Narration> for Rec {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn two_running_actives_are_collision_mode_one_serves_none_is_an_outage() {
+        use crate::ops::Meaning;
+        let word = |running| {
+            let s = super::service_word(running).state;
+            (s.word, s.meaning)
+        };
+        assert_eq!(word(0), ("outage".to_string(), Meaning::Outage));
+        assert_eq!(word(1), ("serving".to_string(), Meaning::Serving));
+        assert_eq!(word(2), ("Collision Mode".to_string(), Meaning::SplitBrain), "CP-6");
+        assert_eq!(word(3), ("Collision Mode".to_string(), Meaning::SplitBrain), "three servers, two or more Active");
+    }
+
     use super::Rule;
     use crate::finding::Rule as _;
 

@@ -503,7 +503,7 @@ impl DataMiner {
             .map(|h| LaneSample::heartbeat(format!("heartbeat {}", self.heartbeat_path(h.cfg)), h.failures, h.max_failures))
             .collect();
         let holders = self.cfg.vips().map(|(_, ip)| crate::products::holder_lane(format!("virtual IP {ip}"), &world.holder_names(ip))).collect();
-        Lanes { nodes, cables: Drawn::AllBut(&self.site.scenery), links, heartbeats, holders }
+        Lanes { nodes, cables: Drawn::AllBut(&self.site.scenery), links, heartbeats, holders, service: None }
     }
 }
 

@@ -650,7 +650,7 @@ impl Observation for Standalone {
         if self.acquisition != self.corporate {
             links.push(LaneSample::link(format!("{} NIC Acquisition", self.name), net.has_link(self.acquisition)));
         }
-        crate::products::Lanes { nodes, cables: crate::world::Drawn::Nothing, links, heartbeats: Vec::new(), holders: Vec::new() }
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::Nothing, links, heartbeats: Vec::new(), holders: Vec::new(), service: None }
     }
 
     fn health(&self, world: &World) -> Vec<Problem> {

@@ -5,7 +5,7 @@ use crate::engine::{Time, TimerId, clock};
 use crate::finding::{Problem, ProblemKind};
 use crate::ledger::{IdSet, Ledger};
 use crate::net::{Cidr, HostId, Ip, PortId, Topology};
-use crate::ops::{Column, Console, LaneSample, Meaning, NodeLine, Panel, Severity, View};
+use crate::ops::{Column, Console, LaneKind, LaneSample, Meaning, NodeLine, Panel, Severity, State, View};
 use crate::world::{Applied, World, WorldCx, WorldFault};
 use std::fmt;
 use std::sync::Arc;
@@ -207,6 +207,9 @@ pub struct ActiveStandby {
     /// Whether each node had lost its peer's heartbeat at the last tick (to notice when the
     /// passing of time flips it: the alarm and the HA status depend on it).
     heartbeat_alarms: [bool; 2],
+    /// Whether each node missed its peer's heartbeat at the last tick (the timeline's heartbeat
+    /// lanes: missing before it is lost).
+    missed_beat: [bool; 2],
     timers: [TimerId; 2],
     /// Each resource's check timer, in the profile's order.
     resource_timers: Vec<TimerId>,
@@ -350,6 +353,7 @@ impl ActiveStandby {
             sync_failure: None,
             events: Vec::new(),
             heartbeat_alarms: [false; 2],
+            missed_beat: [false; 2],
             timers,
             resource_timers,
             resource_alarms: Default::default(),
@@ -460,8 +464,10 @@ impl ActiveStandby {
         // The heartbeat alarm depends on time passing: look again when its state flips.
         // (The HA status shows the loss on both nodes, the alarm only where it is watched.)
         let alarms = NodeId::BOTH.map(|n| self.heartbeat_lost(n, now));
-        if alarms != self.heartbeat_alarms {
+        let missed = NodeId::BOTH.map(|n| self.node(n).heard_peer_ms != now);
+        if alarms != self.heartbeat_alarms || missed != self.missed_beat {
             self.heartbeat_alarms = alarms;
+            self.missed_beat = missed;
             cx.touch();
         }
     }
@@ -1132,7 +1138,34 @@ impl ActiveStandby {
             })
             .collect();
         let holders = vec![crate::products::holder_lane(format!("floating IP {}", self.floating_ip.addr), &world.holder_names(self.floating_ip.addr))];
-        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats: Vec::new(), holders }
+        let mut heartbeats: Vec<LaneSample> = NodeId::BOTH.iter().map(|n| self.heartbeat_lane(*n)).collect();
+        heartbeats.push(self.sync_lane());
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::ALL, links: Vec::new(), heartbeats, holders, service: None }
+    }
+
+    /// What node `n` heard of its peer's HA heartbeat at the last tick: heard, missing (not
+    /// lost yet), or interrupted past `heartbeat_loss` (ALM-12010's word, MRS-12010), shown on
+    /// both nodes as the HA status shows it.
+    fn heartbeat_lane(&self, n: NodeId) -> LaneSample {
+        let (word, meaning) = match (self.heartbeat_alarms[n.idx()], self.missed_beat[n.idx()]) {
+            (true, _) => ("interrupted", Meaning::Failed),
+            (false, true) => ("missing", Meaning::Failing),
+            (false, false) => ("heard", Meaning::Up),
+        };
+        LaneSample { name: format!("heartbeat {} -> {}", self.name(n.other()), self.name(n)), kind: LaneKind::Heartbeat, state: State::new(word, meaning) }
+    }
+
+    /// The last sync check (FLINK-45641-2, ALM-12011): ok; failing with the standby holding
+    /// everything; or failing while the standby lacks changes the active holds: stale, the
+    /// changes a switchover now would lose (MRS-12011-3).
+    fn sync_lane(&self) -> LaneSample {
+        let behind = |active: NodeId| self.node(active).config.difference(&self.node(active.other()).config).len();
+        let state = match (&self.sync_failure, self.actives().next().map(behind)) {
+            (None, _) => State::new("ok", Meaning::Up),
+            (Some(_), Some(behind @ 1..)) => State::new(format!("stale: {behind} behind"), Meaning::Failed),
+            (Some(_), _) => State::new("failing", Meaning::Failing),
+        };
+        LaneSample { name: self.profile.sync_what.to_string(), kind: LaneKind::Heartbeat, state }
     }
 }
 
@@ -1269,6 +1302,42 @@ mod tests {
         let cable = o.lanes.iter().find(|l| l.segments.iter().any(|(_, _, s)| s.word == "pulled")).expect("a pulled cable is drawn");
         let states: Vec<(u64, &str)> = cable.segments.iter().map(|(from, _, s)| (*from, s.word.as_str())).collect();
         assert_eq!(states, [(0, "plugged"), (150_000, "pulled"), (160_000, "plugged")], "{}", cable.name);
+    }
+
+    /// The heartbeat and sync lanes tell scenarios/mrs-12011-stale-switchover.ron: each cable
+    /// pull makes both nodes miss the heartbeat at the next tick (2:00) and lose it 7 s after the
+    /// last one heard (2:06), until the replug; the sync check fails at 2:51.115 with the standby
+    /// 2 changes behind, is good again at 3:51.115; in the second round the standby is 2, then 3
+    /// behind, the switchover at 6:20 leaves nothing behind (the new active is the stale one: its
+    /// check still fails), and the next good check (6:51.115) overwrites the changes.
+    #[test]
+    fn the_heartbeat_and_sync_lanes_tell_the_stale_switchover() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mrs-12011-stale-switchover.ron");
+        let src = std::fs::read_to_string(&path).expect("the scenario reads");
+        let o = crate::runner::run(&crate::scenario::parse(&path, &src).unwrap_or_else(|e| panic!("{e}")), None).expect("runs");
+        let lane = |name: &str| {
+            let lane = o.lanes.iter().find(|l| l.name == name).unwrap_or_else(|| panic!("no lane {name}"));
+            lane.segments.iter().map(|(from, _, s)| (*from, s.word.as_str())).collect::<Vec<_>>()
+        };
+        let heartbeat = [(0, "heard"), (120_000, "missing"), (126_000, "interrupted"), (180_000, "heard")];
+        let again = [(300_000, "missing"), (306_000, "interrupted"), (360_000, "heard")];
+        let both: Vec<(u64, &str)> = heartbeat.into_iter().chain(again).collect();
+        assert_eq!(lane("heartbeat node-master2 -> node-master1"), both);
+        assert_eq!(lane("heartbeat node-master1 -> node-master2"), both);
+        let sync = [
+            (0, "ok"),
+            (171_115, "stale: 2 behind"),
+            (231_115, "ok"),
+            (351_115, "stale: 2 behind"),
+            (370_000, "stale: 3 behind"),
+            (380_000, "failing"),
+            (411_115, "ok"),
+        ];
+        assert_eq!(lane("file sync"), sync);
+        let meanings: Vec<crate::ops::Meaning> =
+            o.lanes.iter().find(|l| l.name == "file sync").expect("a sync lane").segments.iter().map(|s| s.2.meaning).collect();
+        use crate::ops::Meaning::{Failed, Failing, Up};
+        assert_eq!(meanings, [Up, Failed, Up, Failed, Failed, Failing, Up], "stale is a failure, failing with nothing behind is not yet");
     }
 
     /// An MRS node has one network cable: a Sync cable fault is refused, and changes nothing.

@@ -339,7 +339,7 @@ impl Observation for Toy {
                 )
             })
             .collect();
-        crate::products::Lanes { nodes, cables: crate::world::Drawn::Nothing, links: Vec::new(), heartbeats: Vec::new(), holders: Vec::new() }
+        crate::products::Lanes { nodes, cables: crate::world::Drawn::Nothing, links: Vec::new(), heartbeats: Vec::new(), holders: Vec::new(), service: None }
     }
 
     fn health(&self, _: &World) -> Vec<Problem> {
