@@ -214,7 +214,17 @@ pub fn explore_with_progress(
     jobs: usize,
     progress: Option<Progress>,
 ) -> Result<Exploration, String> {
-    explore_remembering(scenario, file, depth, property, grid, jobs, progress, visited::Visited::default())
+    explore_remembering(scenario, file, depth, property, grid, jobs, progress, visited::Visited::default(), Runs::Branched)
+}
+
+/// How the combinations of a level are run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Runs {
+    /// As a tree: combinations that share their first faults share one run up to the next.
+    Branched,
+    /// Each from t = 0 with all its faults in its script: what a test compares the tree with.
+    #[cfg(test)]
+    Alone,
 }
 
 /// [`explore_with_progress`] with the visited set `visited`.
@@ -228,23 +238,24 @@ fn explore_remembering(
     jobs: usize,
     progress: Option<Progress>,
     visited: visited::Visited,
+    runs: Runs,
 ) -> Result<Exploration, String> {
     if !(1..=3).contains(&depth) {
         return Err(format!("--depth {depth}: 1 to 3"));
     }
     grid.check(scenario.end.0)?;
-    struct For<'a>(&'a Scenario, usize, Property, Grid, usize, String, Option<Progress>, visited::Visited);
+    struct For<'a>(&'a Scenario, usize, Property, Grid, usize, String, Option<Progress>, visited::Visited, Runs);
     impl WithConfig for For<'_> {
         type Out = Result<Exploration, String>;
         fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(self.4.max(1)).build().map_err(|e| e.to_string())?;
             let setup = Setup::<P>::of(self.0);
-            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool, found_by: self.5, progress: Tally::new(self.6), visited: self.7 };
+            let ex = Explorer { setup: &setup, scenario: self.0, pool: &pool, found_by: self.5, progress: Tally::new(self.6), visited: self.7, runs: self.8 };
             ex.explore(self.1, self.2, self.3)
         }
     }
     let found_by = found_by(file, depth, property, grid);
-    scenario.visit(For(scenario, depth, property, grid, jobs, found_by, progress, visited))
+    scenario.visit(For(scenario, depth, property, grid, jobs, found_by, progress, visited, runs))
 }
 
 /// The command that runs this exploration again, as a shell reads it.
@@ -432,6 +443,7 @@ struct Explorer<'a, P: Registered> {
     progress: Tally,
     /// The states runs reached, and how they went on from there.
     visited: visited::Visited,
+    runs: Runs,
 }
 
 /// How far the search is, told to a progress callback (from any worker thread).
@@ -523,6 +535,11 @@ impl<P: Registered> Explorer<'_, P> {
         assert!(k >= 1, "the empty combination is the baseline, run on its own");
         assert!(atoms.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "atoms in time order");
         let search = Search { atoms, k, breaking, property, grid };
+        match self.runs {
+            Runs::Branched => {}
+            #[cfg(test)]
+            Runs::Alone => return self.level_alone(&search),
+        }
         let script = script_with(self.scenario, &self.setup.names, &[]);
         // Each thread builds its own run of the script (a run is not shared between threads).
         let first = |first: usize| -> Result<Level, String> {
@@ -531,6 +548,27 @@ impl<P: Registered> Explorer<'_, P> {
             Ok(level)
         };
         let mut level = self.pool.install(|| (0..atoms.len()).into_par_iter().map(first).try_reduce(Level::default, |a, b| Ok(a.merge(b))))?;
+        level.breaking.sort();
+        Ok(level)
+    }
+
+    /// [`Explorer::level`] with every combination run alone from t = 0 (the reference).
+    #[cfg(test)]
+    fn level_alone(&self, search: &Search<'_>) -> Result<Level, String> {
+        let one = |mut level: Level, c: Vec<usize>| -> Result<Level, String> {
+            if repeats_a_fault(search.atoms, &c) || holds_one_of(&c, search.breaking) {
+                return Ok(level);
+            }
+            let ran = self.run_with(self.scenario, search.atoms, &c, search.grid)?;
+            level.runs += 1;
+            level.ends.insert(ran.fingerprint);
+            if let Some(detail) = self.broken(search.property, &ran.metrics) {
+                level.breaking.push((c, detail));
+            }
+            Ok(level)
+        };
+        let combinations = Combinations::par(search.atoms.len(), search.k);
+        let mut level = self.pool.install(|| combinations.try_fold(Level::default, one).try_reduce(Level::default, |a, b| Ok(a.merge(b))))?;
         level.breaking.sort();
         Ok(level)
     }
@@ -706,21 +744,38 @@ mod tests {
         assert_eq!(combinations(10, 3).len(), 120);
     }
 
-    /// What the visited set merges is sound: an exploration that remembers states (and takes
-    /// their continuations) reports exactly what one that runs every combination to its end
-    /// reports, but the count of states it remembered.
+    /// Branching runs and remembering states are sound: an exploration whose combinations share
+    /// their beginnings, and one that also takes remembered states' continuations, report
+    /// exactly what one that runs every combination alone from t = 0 to its end reports, but
+    /// the count of states remembered.
     #[test]
-    fn remembering_states_changes_nothing_an_exploration_reports() {
+    fn branching_and_remembering_change_nothing_an_exploration_reports() {
         let path = std::path::Path::new("tests/explore/quiet.ron");
         let sc = crate::scenario::load(path).unwrap();
         let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 180_000, duration_ms: 60_000 };
-        let run = |visited| explore_remembering(&sc, "q.ron", 2, Property::DowntimeAbove(60_000), grid, 2, None, visited).unwrap();
-        let (remembering, alone) = (run(visited::Visited::default()), run(visited::Visited::forgetful()));
+        let run = |visited, runs| explore_remembering(&sc, "q.ron", 2, Property::DowntimeAbove(60_000), grid, 2, None, visited, runs).unwrap();
+        let alone = run(visited::Visited::forgetful(), Runs::Alone);
+        let branched = run(visited::Visited::forgetful(), Runs::Branched);
+        let remembering = run(visited::Visited::default(), Runs::Branched);
         assert_eq!(alone.distinct_states_explored, Some(0), "the forgetful set remembers nothing");
         assert!(remembering.distinct_states_explored.unwrap() < remembering.combinations_run, "runs merged");
-        assert_eq!(remembering.ends, alone.ends, "each end state (lanes and metrics) as a run alone reaches it");
-        let report = |e: Exploration| serde_json::to_string_pretty(&Exploration { distinct_states_explored: None, ..e }).unwrap();
-        assert_eq!(report(remembering), report(alone));
+        assert!(alone.found.len() > 1 && alone.distinct_states > 10, "a reference worth comparing with: {:?}", (alone.found.len(), alone.distinct_states));
+        let report = |e: &Exploration| serde_json::to_string_pretty(&Exploration { distinct_states_explored: None, ..e.clone() }).unwrap();
+        for (how, e) in [("branched", &branched), ("branched and remembering", &remembering)] {
+            assert_eq!(e.ends, alone.ends, "{how}: each end state (lanes and metrics) as a run alone reaches it");
+            assert_eq!(report(e), report(&alone), "{how}");
+        }
+    }
+
+    #[test]
+    fn the_combinations_that_extend_one_are_counted() {
+        for (n, k) in [(10, 3), (5, 2), (7, 1), (4, 4)] {
+            let by_first: u64 = (0..n).map(|first| extensions(n, first, k - 1)).sum();
+            assert_eq!(by_first, combinations(n, k).len() as u64, "{n} choose {k}, by first atom");
+        }
+        assert_eq!(extensions(10, 3, 2), 15, "6 atoms after the 4th: 6 choose 2");
+        assert_eq!(extensions(10, 9, 1), 0, "none after the last");
+        assert_eq!(extensions(10, 9, 0), 1, "the combination itself");
     }
 
     #[test]
