@@ -767,6 +767,25 @@ mod tests {
         }
     }
 
+    /// Progress counts every combination once, run or skipped with the subtree it heads (a
+    /// breaking single fault skips every pair that holds it).
+    #[test]
+    fn progress_counts_every_combination_once_run_or_skipped() {
+        static DONE: AtomicU64 = AtomicU64::new(0);
+        static TOTAL: AtomicU64 = AtomicU64::new(0);
+        fn tell(done: u64, total: u64, _found: u64) {
+            DONE.fetch_max(done, Ordering::Relaxed);
+            TOTAL.store(total, Ordering::Relaxed);
+        }
+        let sc = crate::scenario::load(std::path::Path::new("tests/explore/quiet.ron")).unwrap();
+        let grid = Grid { from_ms: 60_000, step_ms: 60_000, until_ms: 120_000, duration_ms: 60_000 };
+        let e = explore_with_progress(&sc, "q.ron", 2, Property::DowntimeAbove(60_000), grid, 2, Some(tell)).unwrap();
+        let total = combination_count(e.atoms, 2).unwrap();
+        assert_eq!(TOTAL.load(Ordering::Relaxed), total, "every combination of up to two atoms");
+        assert_eq!(DONE.load(Ordering::Relaxed), total, "each counted once, none twice");
+        assert!(e.combinations_run < total - e.atoms as u64, "pairs were skipped: {} run", e.combinations_run);
+    }
+
     #[test]
     fn the_combinations_that_extend_one_are_counted() {
         for (n, k) in [(10, 3), (5, 2), (7, 1), (4, 4)] {
