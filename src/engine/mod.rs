@@ -161,21 +161,10 @@ impl<E, R> Ctx<'_, E, R> {
     }
 
     /// Whether records are read (hashed or kept): a run without a trace (explore's, chaos's)
-    /// need not build them ([`Ctx::record_with`]).
+    /// need not build them (a product's `WorldCx::record_with` asks).
     #[inline]
     pub fn traced(&self) -> bool {
         self.trace.reads_records()
-    }
-
-    /// [`Ctx::record`] of the record `make` builds, built only when the trace reads it (a
-    /// record that formats text costs nothing in a run without a trace); the state is marked
-    /// changed either way.
-    #[inline]
-    pub fn record_with(&mut self, make: impl FnOnce() -> R) {
-        match self.traced() {
-            true => self.record(make()),
-            false => self.touch(),
-        }
     }
 }
 

@@ -513,8 +513,9 @@ impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
         self.engine.record(Tagged { system: self.system, inner: record });
     }
 
-    /// Records the change `make` builds, built only when the trace reads records (see
-    /// [`crate::engine::Ctx::record_with`]); the state is marked changed either way.
+    /// Records the change `make` builds, built only when the trace reads records
+    /// ([`crate::engine::Ctx::traced`]: a record that formats text costs nothing in a run
+    /// without a trace); the state is marked changed either way.
     #[inline]
     pub fn record_with(&mut self, make: impl FnOnce() -> R) {
         match self.engine.traced() {
@@ -549,6 +550,35 @@ mod tests {
         assert_eq!(w.routes(host).unwrap().active_routes().count(), 1, "a power loss is no boot");
         w.apply(WorldFault::Power { host, on: true });
         assert_eq!(w.routes(host).unwrap().active_routes().count(), 2, "the boot re-applies every persistent route");
+    }
+
+    /// A model that counts the instants that changed it (its settles).
+    struct Settles(u32);
+
+    impl crate::engine::Model for Settles {
+        type Event = Tagged<()>;
+        type Record = Tagged<String>;
+        fn handle(&mut self, _: Tagged<()>, _: &mut crate::engine::Ctx<'_, Tagged<()>, Tagged<String>>) {}
+        fn settle(&mut self, _: &mut crate::engine::Ctx<'_, Tagged<()>, Tagged<String>>) {
+            self.0 += 1;
+        }
+    }
+
+    #[test]
+    fn a_record_is_built_only_when_the_trace_reads_it_and_the_instant_changes_either_way() {
+        use crate::engine::{Sim, Tracing};
+        for (tracing, read) in [(Tracing::Off, false), (Tracing::Hash, true), (Tracing::Keep, true)] {
+            let mut sim = Sim::new(Settles(0), tracing);
+            let (mut world, mut requests, built) = (World::new(0), Vec::new(), std::cell::Cell::new(false));
+            sim.with_ctx(|_, cx| {
+                WorldCx::new(cx, 0, &mut world, &mut requests).record_with(|| {
+                    built.set(true);
+                    "a change".to_string()
+                })
+            });
+            assert_eq!(built.get(), read, "{tracing:?}: the record is built only when the trace reads it");
+            assert_eq!(sim.model.0, 1, "{tracing:?}: the instant changed either way");
+        }
     }
 
     /// Two hosts on a switch, and a cross cable between their second NICs.
