@@ -90,7 +90,8 @@ pub use runner::{
     run_with_data, topology_at, world_at,
 };
 pub use scenario::{
-    Excerpt, MAX_FILE_BYTES, Paint, Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_atomically,
+    Excerpt, MAX_FILE_BYTES, Paint, Scenario, ScenarioError, discover, load, overrides::apply as apply_overrides, parse, to_ron, write_all_atomically,
+    write_atomically,
 };
 pub use units::{MAX_MS, Ms};
 

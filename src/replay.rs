@@ -3,23 +3,16 @@
 //! files chaos and explore write; and the words of the command that found them, so that it runs
 //! as printed.
 
-use crate::pin::{ExpectTrace, Record};
-use crate::runner::{Outcome, run};
+use crate::pin::ExpectTrace;
 use crate::scenario::{Scenario, load, with_expect_trace, write_atomically};
 use std::path::Path;
-
-/// The pin of a run: its trace hash, events and fingerprint, with this failsim's version.
-pub fn pin_of(outcome: &Outcome) -> ExpectTrace {
-    let records: Vec<Record<'_>> = outcome.timeline.iter().map(|r| (r.at_ms, r.text)).collect();
-    ExpectTrace::of(&records, outcome.trace_hash, outcome.events)
-}
 
 /// `src` with the trace of its own run pinned, and the scenario it reads as. The run is the
 /// file's (its seed, no overrides): the pin a replay of the file will be checked against.
 pub fn pinned_text(path: &Path, src: &str) -> Result<(String, Scenario), String> {
     let scenario = crate::scenario::parse(path, src).map_err(|e| e.to_string())?;
-    let outcome = run(&scenario, None).map_err(|e| format!("{}: {e}", path.display()))?;
-    with_expect_trace(path, src, &pin_of(&outcome)).map_err(|e| e.to_string())
+    let pin = crate::runner::pin(&scenario).map_err(|e| format!("{}: {e}", path.display()))?;
+    with_expect_trace(path, src, &pin).map_err(|e| e.to_string())
 }
 
 /// Pins a scenario file in place: the file (a symlink's target) is rewritten atomically with its
@@ -61,12 +54,14 @@ mod tests {
 
     #[test]
     fn a_pinned_text_replays_its_pin() {
+        use crate::runner::run;
         let src = "Scenario(name: \"t\", doc: \"\", system: CheckPoint(), script: [(at: \"1m\", do: Stop(Secondary))], end: \"5m\")";
         let (text, scenario) = pinned_text(Path::new("t.ron"), src).unwrap();
         assert!(text.starts_with(src.trim_end_matches(')')), "the user's text is kept: {text}");
         let outcome = run(&scenario, None).unwrap();
         let pin = outcome.expectations.last().expect("the pin's expectation");
         assert_eq!((pin.ids.as_slice(), &pin.failure), (&["FS-PIN".to_string()][..], &None), "{pin:?}");
-        assert_eq!(scenario.expect_trace, Some(pin_of(&outcome)));
+        let records: Vec<crate::pin::Record<'_>> = outcome.timeline.iter().map(|r| (r.at_ms, r.text)).collect();
+        assert_eq!(scenario.expect_trace, Some(ExpectTrace::of(&records, outcome.trace_hash, outcome.events)), "the pin is the run's");
     }
 }

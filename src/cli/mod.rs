@@ -132,9 +132,8 @@ pub(crate) fn explore(file: &Path, depth: usize, property: &str, grid: [&str; 4]
     clear_found(out)?;
     let e = explore::explore_with_progress(&sc, &file.display().to_string(), depth, property, grid, jobs, progress::shown())?;
     progress::finish();
-    for (i, f) in e.found.iter().enumerate() {
-        failsim::write_atomically(&out.join(format!("found-{:03}.ron", i + 1)), &f.scenario)?;
-    }
+    let files: Vec<(String, &str)> = e.found.iter().enumerate().map(|(i, f)| (format!("found-{:03}.ron", i + 1), f.scenario.as_str())).collect();
+    failsim::write_all_atomically(out, &files)?;
     match format {
         TableFormat::Json => outln!("{}", explore::json(&e)),
         TableFormat::Csv => out!("{}", explore::resilience::csv(&e.resilience, &e.systems)),

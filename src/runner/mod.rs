@@ -614,6 +614,30 @@ pub fn run_untraced(scenario: &Scenario, seed: Option<u64>, limits: Limits) -> R
     scenario.visit(Run(scenario, seed.unwrap_or(scenario.seed), limits, Tracing::Off))
 }
 
+/// The pin of a scenario's own run (its seed, the default limits): [`run`]'s trace, hash and
+/// events, without the figures, views and verdicts a report is made of, which cost as much
+/// again (explore pins every file it finds). The same run: its pin is that of [`run`]'s outcome.
+pub fn pin(scenario: &Scenario) -> Result<crate::pin::ExpectTrace, RunError> {
+    scenario.visit(Pin(scenario))
+}
+
+struct Pin<'a>(&'a Scenario);
+
+impl WithConfig for Pin<'_> {
+    type Out = Result<crate::pin::ExpectTrace, RunError>;
+    fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
+        let (scenario, limits) = (self.0, Limits::default());
+        let setup = Setup::<P>::of(scenario);
+        let sim = prepare::<P>(&setup, &scenario.script, scenario.seed, Tracing::Keep);
+        let mut sim = sim.with_max_events(limits.max_events).with_max_trace_bytes(limits.max_trace_bytes);
+        drive(&mut sim, scenario.end.0, |_, _| {})?;
+        let hash = sim.trace().hash();
+        let timeline = Timeline(sim.take_trace().into_records());
+        let records: Vec<crate::pin::Record<'_>> = timeline.iter().map(|r| (r.at_ms, r.text)).collect();
+        Ok(crate::pin::ExpectTrace::of(&records, hash, sim.events_handled()))
+    }
+}
+
 struct Run<'a>(&'a Scenario, u64, Limits, Tracing);
 
 impl WithConfig for Run<'_> {
@@ -810,6 +834,23 @@ fn claim_text(claim: &crate::products::AnyClaim) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// FS-PIN: the pin a file is given without the report's figures is that of the full run,
+    /// for every product's scenarios, a world of several systems among them.
+    #[test]
+    fn a_pin_is_the_full_runs_trace() {
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"));
+        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "ron")).collect();
+        files.sort();
+        assert!(files.len() > 20, "the scenarios folder holds the examples: {}", files.len());
+        for path in files {
+            let sc = crate::scenario::load(&path).unwrap();
+            let outcome = run(&sc, None).unwrap();
+            let records: Vec<crate::pin::Record<'_>> = outcome.timeline.iter().map(|r| (r.at_ms, r.text)).collect();
+            let full = crate::pin::ExpectTrace::of(&records, outcome.trace_hash, outcome.events);
+            assert_eq!(pin(&sc).unwrap(), full, "{}: the pin differs from the full run's", path.display());
+        }
+    }
 
     /// FS-DET: a branch of a run (what-if and chaos branch from a state) continues exactly like
     /// the original.

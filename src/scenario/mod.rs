@@ -722,11 +722,52 @@ pub(crate) fn deserialize_json(value: serde_json::Value) -> Result<Scenario, Str
 /// two campaigns writing into one folder never collide; it is synced to disk before the rename.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     use std::io::Write;
+    let dir = folder_of(path)?;
+    let mut tmp = temporary_in(dir)?;
+    let written = tmp.write_all(text.as_bytes()).and_then(|()| tmp.as_file().sync_all());
+    written.map_err(|e| format!("{}: {e}", tmp.path().display()))?;
+    tmp.persist(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+/// [`write_atomically`] for many files of one folder (the files an exploration found), named
+/// in it: each is written to its temporary file and closed, the folder's file system is synced
+/// once, and then each is renamed into place — a crash leaves each file whole or absent, as
+/// one at a time would. One sync, not one a file: with a sync each, 806 found files took 0.3 s
+/// longer on a disk than on a tmpfs, an eighth of the whole exploration. Where there is no
+/// `syncfs` (off Linux), each file is synced as [`write_atomically`] does.
+pub fn write_all_atomically(dir: &Path, files: &[(String, &str)]) -> Result<(), String> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut written = Vec::with_capacity(files.len());
+    for (name, text) in files {
+        let path = dir.join(name);
+        assert!(path.parent() == Some(dir), "a file named in the folder, not under it: {name}");
+        let mut tmp = temporary_in(dir)?;
+        let done = tmp.write_all(text.as_bytes()).and_then(|()| sync_each(tmp.as_file()));
+        done.map_err(|e| format!("{}: {e}", tmp.path().display()))?;
+        // Closed now: thousands of files never hold thousands of descriptors.
+        written.push((tmp.into_temp_path(), path));
+    }
+    sync_folder(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (tmp, path) in written {
+        tmp.persist(&path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
+    }
+    Ok(())
+}
+
+/// The folder a file is written in (made when missing).
+fn folder_of(path: &Path) -> Result<&Path, String> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// A new temporary file in `dir`, to be renamed over its target.
+fn temporary_in(dir: &Path) -> Result<tempfile::NamedTempFile, String> {
     // A unique temporary name in the same folder (so the rename cannot cross file systems and
     // two campaigns writing into one folder never share a temporary file), carrying this
     // process's id so that a later run can tell a killed run's leftover from a live one's.
@@ -736,10 +777,34 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     // The user's normal mode for a new file (0666 less the umask), not tempfile's private 0600.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let written = tmp.write_all(text.as_bytes()).and_then(|()| tmp.as_file().sync_all());
-    written.map_err(|e| format!("{}: {e}", tmp.path().display()))?;
-    tmp.persist(path).map_err(|e| format!("{}: {}", path.display(), e.error))?;
+    builder.tempfile_in(dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// Syncs one of many files written together, where the folder is not synced as a whole.
+#[cfg(target_os = "linux")]
+fn sync_each(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_each(file: &std::fs::File) -> std::io::Result<()> {
+    file.sync_all()
+}
+
+/// Syncs the file system holding `dir` (every file written to it so far) in one call.
+#[cfg(target_os = "linux")]
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let folder = std::fs::File::open(dir)?;
+    // SAFETY: `syncfs` reads only the descriptor, which `folder` keeps open for the call.
+    match unsafe { libc::syncfs(folder.as_raw_fd()) } {
+        0 => Ok(()),
+        _ => Err(std::io::Error::last_os_error()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_folder(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -967,5 +1032,25 @@ mod tests {
         assert_eq!(names, ["repro.ron"], "no temporary file is left behind");
         write_atomically(&dir.path().join("a/b/c.ron"), "x").unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join("a/b/c.ron")).unwrap(), "x", "missing folders are made");
+    }
+
+    #[test]
+    fn files_written_together_are_each_whole_with_no_temporary_ones_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("found");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("found-001.ron"), "an older exploration's").unwrap();
+        let texts: Vec<String> = (0..300).map(|i| format!("{i}").repeat(1_000)).collect();
+        let files: Vec<(String, &str)> = texts.iter().enumerate().map(|(i, t)| (format!("found-{:03}.ron", i + 1), t.as_str())).collect();
+        super::write_all_atomically(&out, &files).unwrap();
+        for (name, text) in &files {
+            assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), *text, "{name} holds its own text, whole");
+        }
+        let names = std::fs::read_dir(&out).unwrap().count();
+        assert_eq!(names, files.len(), "no temporary file is left behind");
+        super::write_all_atomically(&dir.path().join("new/folder"), &files[..1]).unwrap();
+        assert!(dir.path().join("new/folder/found-001.ron").exists(), "a missing folder is made");
+        let blocked = super::write_all_atomically(&out.join("found-002.ron"), &files[..1]).unwrap_err();
+        assert!(blocked.contains("found-002.ron"), "a folder that is a file is named: {blocked}");
     }
 }
