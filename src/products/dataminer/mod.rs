@@ -196,8 +196,8 @@ pub struct Agent {
     last_refusal: Option<failover::Refusal>,
     timers: AgentTimers,
     console: crate::ops::Console,
-    /// The conditions its console was last brought in line with ([`ops::Condition`]).
-    console_conditions: Vec<ops::Condition>,
+    /// The conditions its console was last brought in line with, and their words.
+    console_conditions: ops::Worded,
     /// Its IIS reverse proxy in shared-hostname mode (DM-PROXY).
     proxy: proxy::Proxy,
     /// Whether it is still a member of the Failover pair (DM-ENDFAILOVER).
@@ -542,7 +542,7 @@ impl DataMiner {
                 unload: cx.new_timer(),
             },
             console: crate::ops::Console::default(),
-            console_conditions: Vec::new(),
+            console_conditions: ops::Worded::default(),
             proxy: proxy::Proxy::NONE,
             membership: ending::Membership::Paired,
         }

@@ -54,6 +54,31 @@ pub(super) enum Condition {
     RuntimeError(u32),
 }
 
+/// The conditions a console was last brought in line with, each with its words. A condition
+/// that still stands at the next change keeps its words: wording (a heartbeat's path, a clock)
+/// was most of what a changed console cost. Words depend on the condition alone (and on the
+/// configuration, and a runtime error's hung thread, fixed for its id), so they are left out
+/// of the hash.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Worded {
+    conditions: Vec<Condition>,
+    words: Vec<(Severity, String)>,
+}
+
+impl std::hash::Hash for Worded {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.conditions.hash(state);
+    }
+}
+
+impl Worded {
+    /// No condition (a console brought in line with nothing).
+    pub(super) fn clear(&mut self) {
+        self.conditions.clear();
+        self.words.clear();
+    }
+}
+
 impl DataMiner {
     /// The alarm conditions standing on a running DMA right now (DM-*-2 outcomes), before
     /// their text.
@@ -120,15 +145,23 @@ impl DataMiner {
                 continue;
             }
             let conditions = self.conditions(cx.net(), dma, now);
-            if conditions == self.agent(dma).console_conditions {
+            if conditions == self.agent(dma).console_conditions.conditions {
                 continue;
             }
-            let standing: Vec<(Severity, String)> = conditions.iter().map(|c| self.alarm(dma, c)).collect();
-            self.agent_mut(dma).console_conditions = conditions;
-            for c in self.agents[dma.idx()].console.reconcile(&standing, now) {
-                cx.record(Rec::Alarm { dma: self.name(dma).into(), raised: c.raised, severity: c.severity.label(), text: c.text });
+            let words = self.words(dma, &conditions);
+            let changes = self.agents[dma.idx()].console.reconcile(&words, now);
+            self.agent_mut(dma).console_conditions = Worded { conditions, words };
+            for c in changes {
+                cx.record_with(|| Rec::Alarm { dma: self.name(dma).into(), raised: c.raised, severity: c.severity.label(), text: c.text });
             }
         }
+    }
+
+    /// Each condition's words: those it had at the last change if it stood then, else new.
+    fn words(&self, dma: Dma, conditions: &[Condition]) -> Vec<(Severity, String)> {
+        let last = &self.agent(dma).console_conditions;
+        let kept = |c: &Condition| last.conditions.iter().position(|l| l == c).map(|i| last.words[i].clone());
+        conditions.iter().map(|c| kept(c).unwrap_or_else(|| self.alarm(dma, c))).collect()
     }
 
     /// Whether `viewer` can fetch `dma`'s status: over the corporate network (where Cube and the
