@@ -139,6 +139,8 @@ impl Visited {
 struct Observer {
     recorders: Vec<Recorder>,
     seen: Vec<(Time, Vec<Sample>)>,
+    /// The instant being shown (one buffer for the run: most instants are not kept).
+    now: Vec<Sample>,
     /// The first span, from t = 0, was shown (time began to pass).
     started: bool,
     /// Past the first checkpoint: samples are kept.
@@ -150,15 +152,19 @@ struct Observer {
 impl Observer {
     fn new(systems: usize) -> Self {
         let recorders = (0..systems).map(|_| Recorder::default()).collect();
-        Observer { recorders, seen: Vec::new(), started: false, keeping: false, fresh: false }
+        Observer { recorders, seen: Vec::new(), now: Vec::new(), started: false, keeping: false, fresh: false }
     }
 
-    fn see(&mut self, at_ms: Time, samples: Vec<Sample>) {
-        for (r, s) in self.recorders.iter_mut().zip(&samples) {
+    /// Folds each system's sample at `at_ms` into its metrics, and keeps the samples when past
+    /// a checkpoint (unless they repeat the last kept).
+    fn see<P: Registered>(&mut self, at_ms: Time, sim: &Sim<Harness<P>>) {
+        self.now.clear();
+        self.now.extend((0..sim.model.systems.len()).map(|i| sim.model.sample(i)));
+        for (r, s) in self.recorders.iter_mut().zip(&self.now) {
             r.observe(at_ms, *s);
         }
-        if self.keeping && (self.fresh || self.seen.last().is_none_or(|(_, last)| *last != samples)) {
-            self.seen.push((at_ms, samples));
+        if self.keeping && (self.fresh || self.seen.last().is_none_or(|(_, last)| *last != self.now)) {
+            self.seen.push((at_ms, self.now.clone()));
             self.fresh = false;
         }
     }
@@ -194,20 +200,16 @@ fn advance<P: Registered>(sim: &mut Sim<Harness<P>>, before_ms: Time, obs: &mut 
     if !obs.started && before_ms > 0 {
         obs.started = true;
         if sim.peek_time() != Some(0) {
-            obs.see(0, samples(sim));
+            obs.see(0, sim);
         }
     }
     while let Some(at) = sim.peek_time().filter(|t| *t < before_ms) {
         sim.step_peeked(at)?;
         if sim.changed() {
-            obs.see(at, samples(sim));
+            obs.see(at, sim);
         }
     }
     Ok(())
-}
-
-fn samples<P: Registered>(sim: &Sim<Harness<P>>) -> Vec<Sample> {
-    (0..sim.model.systems.len()).map(|i| sim.model.sample(i)).collect()
 }
 
 /// A run under way, without a trace: its simulation and what it observed so far. Cloning it
