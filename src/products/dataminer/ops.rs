@@ -81,37 +81,54 @@ impl Worded {
 
 impl DataMiner {
     /// The alarm conditions standing on a running DMA right now (DM-*-2 outcomes), before
-    /// their text.
-    fn conditions(&self, net: &Topology, dma: Dma, now: Time) -> Vec<Condition> {
+    /// their text, each given to `each` in order. Given, not collected: settle asks at every
+    /// changed instant, and a list made each time (to find it mostly unchanged) was an eighth
+    /// of an exploration.
+    fn each_condition(&self, net: &Topology, dma: Dma, now: Time, mut each: impl FnMut(Condition)) {
         let a = self.agent(dma);
-        let mut out = Vec::new();
-        out.extend(a.heartbeats.iter().filter(|hb| hb.failures > 0).map(|hb| Condition::FailingHeartbeat(hb.cfg)));
+        a.heartbeats.iter().filter(|hb| hb.failures > 0).for_each(|hb| each(Condition::FailingHeartbeat(hb.cfg)));
         if let Some(since) = a.sync_failing_since {
-            out.push(Condition::SyncFailing);
+            each(Condition::SyncFailing);
             if self.forwards(dma) {
-                out.push(Condition::ForwardingFailing(since));
+                each(Condition::ForwardingFailing(since));
                 if now - since >= self.cfg.connection_timeout.0 {
-                    out.push(Condition::ConnectionLost);
+                    each(Condition::ConnectionLost);
                 }
             }
         }
         // The Failover NIC checks end with Failover (DM-ENDFAILOVER; failsim's reading).
         for nic in a.nics().filter(|_| a.membership.in_failover()) {
             if a.nic_seen[nic as usize] && !net.has_link(a.port(nic)) {
-                out.push(Condition::NicUnplugged(nic));
+                each(Condition::NicUnplugged(nic));
             }
         }
         if a.role == Role::Online && !self.db_available(net, dma) {
-            out.push(Condition::DatabaseProblem);
+            each(Condition::DatabaseProblem);
         }
         let other = &self.agent(dma.buddy()).version;
         // DM-ENDFAILOVER: a DMA that left the pair has no buddy to compare with.
         let paired = a.membership.in_failover() && self.agent(dma.buddy()).membership.in_failover();
         if paired && *other != a.version {
-            out.push(Condition::VersionMismatch(a.version, *other));
+            each(Condition::VersionMismatch(a.version, *other));
         }
-        out.extend(self.rte_alarm_ids(dma).map(Condition::RuntimeError));
-        out
+        self.rte_alarm_ids(dma).for_each(|id| each(Condition::RuntimeError(id)));
+    }
+
+    /// The conditions standing on `dma` now, when they differ from those its console was
+    /// last brought in line with.
+    fn changed_conditions(&self, net: &Topology, dma: Dma, now: Time) -> Option<Vec<Condition>> {
+        let last = &self.agent(dma).console_conditions.conditions;
+        let (mut at, mut same) = (0, true);
+        self.each_condition(net, dma, now, |c| {
+            same = same && last.get(at) == Some(&c);
+            at += 1;
+        });
+        if same && at == last.len() {
+            return None;
+        }
+        let mut conditions = Vec::with_capacity(at);
+        self.each_condition(net, dma, now, |c| conditions.push(c));
+        Some(conditions)
     }
 
     /// A condition of `dma`'s as its Alarm Console words it.
@@ -144,10 +161,9 @@ impl DataMiner {
             if !self.agent(dma).is_running() {
                 continue;
             }
-            let conditions = self.conditions(cx.net(), dma, now);
-            if conditions == self.agent(dma).console_conditions.conditions {
+            let Some(conditions) = self.changed_conditions(cx.net(), dma, now) else {
                 continue;
-            }
+            };
             let words = self.words(dma, &conditions);
             let changes = self.agents[dma.idx()].console.reconcile(&words, now);
             self.agent_mut(dma).console_conditions = Worded { conditions, words };
