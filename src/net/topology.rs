@@ -1,6 +1,7 @@
 use super::ip::{Cidr, Ip};
 use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
 use petgraph::unionfind::UnionFind;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HostId(pub u16);
@@ -65,21 +66,25 @@ pub struct Cable {
 /// graph (ports that are up, cables that are plugged), recomputed on every change. Changes are
 /// rare and the graph is small; queries — one per heartbeat — are then two array reads.
 #[derive(Clone, Debug)]
+///
+/// A topology is cloned for every branch explore runs: its parts are shared between clones
+/// (`Arc`) and copied only when a clone changes them (`Arc::make_mut`), so a branch that pulls
+/// a cable copies the cables and shares the hosts, ports, names and graph.
 pub struct Topology {
-    graph: UnGraph<PortId, CableId>,
-    hosts: Vec<Host>,
+    graph: Arc<UnGraph<PortId, CableId>>,
+    hosts: Arc<Vec<Host>>,
     /// Each host name's hosts, in id order (names repeat between the regions of systems that
     /// each laid out a preset): a system binding to a world of thousands of hosts finds each
     /// of its own by name, not by a scan.
-    host_names: std::collections::BTreeMap<String, Vec<HostId>>,
-    ports: Vec<Port>,
-    cables: Vec<Cable>,
+    host_names: Arc<std::collections::BTreeMap<String, Vec<HostId>>>,
+    ports: Arc<Vec<Port>>,
+    cables: Arc<Vec<Cable>>,
     /// Component label of each port in the live graph; `DOWN` when the port is down.
     component: Vec<u32>,
     /// The cables plugged into each port, in cable order (media sense looks at these alone).
-    port_cables: Vec<Vec<CableId>>,
+    port_cables: Arc<Vec<Vec<CableId>>>,
     /// Who holds each address, in port order (a VIP may be held twice in a split brain).
-    holders: std::collections::BTreeMap<Ip, Vec<PortId>>,
+    holders: Arc<std::collections::BTreeMap<Ip, Vec<PortId>>>,
     routing: Routing,
     /// Bumped by every change that can change an answer of [`Topology::reaches_ip`]: callers
     /// may keep an answer while the epoch stays (a quiet world answers each path once).
@@ -112,13 +117,13 @@ impl Default for Topology {
 impl Topology {
     pub fn new() -> Self {
         Topology {
-            graph: UnGraph::default(),
-            hosts: Vec::new(),
-            host_names: std::collections::BTreeMap::new(),
-            ports: Vec::new(),
-            cables: Vec::new(),
+            graph: Arc::default(),
+            hosts: Arc::default(),
+            host_names: Arc::default(),
+            ports: Arc::default(),
+            cables: Arc::default(),
             component: Vec::new(),
-            port_cables: Vec::new(),
+            port_cables: Arc::default(),
             holders: Default::default(),
             routing: Routing::Flat,
             epoch: 0,
@@ -153,20 +158,20 @@ impl Topology {
 
     /// Makes `host` a router (or not).
     pub fn set_forwarding(&mut self, host: HostId, forwards: bool) {
-        self.hosts[host.0 as usize].forwards = forwards;
+        Arc::make_mut(&mut self.hosts)[host.0 as usize].forwards = forwards;
         self.epoch += 1;
     }
 
     /// Sets a NIC's default gateway.
     pub fn set_gateway(&mut self, port: PortId, gateway: Option<Ip>) {
-        self.ports[port.0 as usize].gateway = gateway;
+        Arc::make_mut(&mut self.ports)[port.0 as usize].gateway = gateway;
         self.epoch += 1;
     }
 
     pub fn add_host(&mut self, name: &str) -> HostId {
         let id = HostId(u16::try_from(self.hosts.len()).expect("host count fits u16"));
-        self.hosts.push(Host { name: name.to_string(), powered: true, nics: Vec::new(), forwards: false });
-        self.host_names.entry(name.to_string()).or_default().push(id);
+        Arc::make_mut(&mut self.hosts).push(Host { name: name.to_string(), powered: true, nics: Vec::new(), forwards: false });
+        Arc::make_mut(&mut self.host_names).entry(name.to_string()).or_default().push(id);
         id
     }
 
@@ -177,20 +182,20 @@ impl Topology {
 
     fn add_port(&mut self, name: String, kind: PortKind, addrs: Vec<Cidr>) -> PortId {
         let id = PortId(u16::try_from(self.ports.len()).expect("port count fits u16"));
-        let node = self.graph.add_node(id);
+        let node = Arc::make_mut(&mut self.graph).add_node(id);
         debug_assert_eq!(node.index(), id.0 as usize);
         for addr in &addrs {
-            self.holders.entry(addr.addr).or_default().push(id);
+            Arc::make_mut(&mut self.holders).entry(addr.addr).or_default().push(id);
         }
-        self.ports.push(Port { name, kind, addrs, gateway: None });
-        self.port_cables.push(Vec::new());
+        Arc::make_mut(&mut self.ports).push(Port { name, kind, addrs, gateway: None });
+        Arc::make_mut(&mut self.port_cables).push(Vec::new());
         self.recompute();
         id
     }
 
     pub fn add_nic(&mut self, host: HostId, name: &str, addrs: Vec<Cidr>) -> PortId {
         let id = self.add_port(name.to_string(), PortKind::Nic { host, enabled: true }, addrs);
-        self.hosts[host.0 as usize].nics.push(id);
+        Arc::make_mut(&mut self.hosts)[host.0 as usize].nics.push(id);
         id
     }
 
@@ -200,11 +205,11 @@ impl Topology {
 
     pub fn add_cable(&mut self, name: &str, a: PortId, b: PortId) -> CableId {
         let id = CableId(u16::try_from(self.cables.len()).expect("cable count fits u16"));
-        let edge = self.graph.add_edge(NodeIndex::new(a.0 as usize), NodeIndex::new(b.0 as usize), id);
-        self.cables.push(Cable { name: name.to_string(), ends: (a, b), plugged: true, edge });
-        self.port_cables[a.0 as usize].push(id);
+        let edge = Arc::make_mut(&mut self.graph).add_edge(NodeIndex::new(a.0 as usize), NodeIndex::new(b.0 as usize), id);
+        Arc::make_mut(&mut self.cables).push(Cable { name: name.to_string(), ends: (a, b), plugged: true, edge });
+        Arc::make_mut(&mut self.port_cables)[a.0 as usize].push(id);
         if b != a {
-            self.port_cables[b.0 as usize].push(id);
+            Arc::make_mut(&mut self.port_cables)[b.0 as usize].push(id);
         }
         self.recompute();
         id
@@ -363,7 +368,7 @@ impl Topology {
     }
 
     pub fn set_plugged(&mut self, cable: CableId, plugged: bool) -> bool {
-        let c = &mut self.cables[cable.0 as usize];
+        let c = &mut Arc::make_mut(&mut self.cables)[cable.0 as usize];
         let changed = c.plugged != plugged;
         c.plugged = plugged;
         if changed {
@@ -373,7 +378,7 @@ impl Topology {
     }
 
     pub fn set_nic_enabled(&mut self, port: PortId, on: bool) -> bool {
-        let changed = match &mut self.ports[port.0 as usize].kind {
+        let changed = match &mut Arc::make_mut(&mut self.ports)[port.0 as usize].kind {
             PortKind::Nic { enabled, .. } => std::mem::replace(enabled, on) != on,
             PortKind::Switch { powered } => std::mem::replace(powered, on) != on,
         };
@@ -384,7 +389,7 @@ impl Topology {
     }
 
     pub fn set_powered(&mut self, host: HostId, on: bool) -> bool {
-        let changed = std::mem::replace(&mut self.hosts[host.0 as usize].powered, on) != on;
+        let changed = std::mem::replace(&mut Arc::make_mut(&mut self.hosts)[host.0 as usize].powered, on) != on;
         if changed {
             self.recompute();
         }
@@ -392,33 +397,32 @@ impl Topology {
     }
 
     pub fn add_addr(&mut self, port: PortId, addr: Cidr) -> bool {
-        let addrs = &mut self.ports[port.0 as usize].addrs;
-        let added = !addrs.contains(&addr);
-        if added {
-            addrs.push(addr);
-            let holders = self.holders.entry(addr.addr).or_default();
-            let at = holders.partition_point(|p| *p < port);
-            holders.insert(at, port);
-            self.epoch += 1;
+        // Looked at before it is changed: a shared list is copied only to change it.
+        if self.ports[port.0 as usize].addrs.contains(&addr) {
+            return false;
         }
-        added
+        Arc::make_mut(&mut self.ports)[port.0 as usize].addrs.push(addr);
+        let holders = Arc::make_mut(&mut self.holders).entry(addr.addr).or_default();
+        let at = holders.partition_point(|p| *p < port);
+        holders.insert(at, port);
+        self.epoch += 1;
+        true
     }
 
     pub fn remove_addr(&mut self, port: PortId, ip: Ip) -> bool {
-        let addrs = &mut self.ports[port.0 as usize].addrs;
-        let before = addrs.len();
-        addrs.retain(|c| c.addr != ip);
-        let removed = addrs.len() != before;
-        if removed {
-            self.epoch += 1;
+        if !self.ports[port.0 as usize].addrs.iter().any(|c| c.addr == ip) {
+            return false;
         }
-        if removed && let Some(holders) = self.holders.get_mut(&ip) {
-            holders.retain(|p| *p != port);
-            if holders.is_empty() {
-                self.holders.remove(&ip);
+        Arc::make_mut(&mut self.ports)[port.0 as usize].addrs.retain(|c| c.addr != ip);
+        self.epoch += 1;
+        let holders = Arc::make_mut(&mut self.holders);
+        if let Some(held) = holders.get_mut(&ip) {
+            held.retain(|p| *p != port);
+            if held.is_empty() {
+                holders.remove(&ip);
             }
         }
-        removed
+        true
     }
 
     /// Relabels the live graph's connected components (union-find over live cables).
@@ -429,7 +433,7 @@ impl Topology {
         }
         let n = self.ports.len();
         let mut uf = UnionFind::<usize>::new(n);
-        for c in &self.cables {
+        for c in self.cables.iter() {
             let (a, b) = c.ends;
             if c.plugged && self.port_is_up(a) && self.port_is_up(b) {
                 debug_assert_eq!(self.graph.edge_endpoints(c.edge).map(|(x, y)| (x.index(), y.index())), Some((a.0 as usize, b.0 as usize)));
@@ -466,6 +470,27 @@ mod tests {
         let cb = t.add_cable("B-corp", b1, sw);
         let cs = t.add_cable("sync", a2, b2);
         (t, [sw, a1, a2, b1, b2], [ca, cb, cs], [a, b])
+    }
+
+    /// Clones share their parts until one changes them: a change in a clone (explore's
+    /// branch) never shows in the original, nor the reverse.
+    #[test]
+    fn a_change_in_a_clone_stays_in_the_clone() {
+        let (original, [_, a1, _, b1, _], [ca, ..], [a, _]) = pair();
+        let vip = cidr("10.0.0.100/24");
+        let mut branch = original.clone();
+        assert!(branch.set_plugged(ca, false), "the cable was plugged");
+        assert!(branch.set_nic_enabled(b1, false), "the NIC was enabled");
+        assert!(branch.set_powered(a, false), "the host was powered");
+        assert!(branch.add_addr(b1, vip), "the address was not held");
+        assert!(original.cable(ca).plugged, "the original's cable stays plugged");
+        assert!(original.port_is_up(b1), "the original's NIC stays enabled");
+        assert!(original.host(a).powered, "the original's host stays powered");
+        assert_eq!(original.holders(vip.addr).count(), 0, "the original holds no VIP");
+        assert!(original.connected(a1, b1), "the original's paths stand");
+        let mut again = branch.clone();
+        assert!(again.remove_addr(b1, vip.addr), "the clone of the branch holds the VIP");
+        assert_eq!(branch.holders(vip.addr).collect::<Vec<_>>(), [b1], "the branch keeps holding it");
     }
 
     #[test]
