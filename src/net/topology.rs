@@ -59,6 +59,13 @@ pub struct Cable {
     edge: EdgeIndex,
 }
 
+impl Cable {
+    /// The end that is not `near` (`near` itself for a cable looped back into one port).
+    pub fn far_end(&self, near: PortId) -> PortId {
+        if self.ends.0 == near { self.ends.1 } else { self.ends.0 }
+    }
+}
+
 /// The physical network: hosts own NICs; NICs and switches are joined by cables.
 ///
 /// Hosts are not graph nodes: a host does not forward between its NICs, so a path never runs
@@ -254,6 +261,11 @@ impl Topology {
         self.cables.iter().enumerate().map(|(i, c)| (CableId(u16::try_from(i).expect("at most MAX_CABLES cables")), c.name.as_str(), c.plugged))
     }
 
+    /// The cables attached to `port` (plugged or not), in cable order.
+    pub fn cables_at(&self, port: PortId) -> &[CableId] {
+        &self.port_cables[port.0 as usize]
+    }
+
     /// The cable plugged into `port`, if one is attached to it (plugged or not).
     pub fn cable_of(&self, port: PortId) -> Option<CableId> {
         self.port_cables[port.0 as usize].first().copied()
@@ -268,11 +280,7 @@ impl Topology {
 
     /// Media sense: the NIC is up and a plugged cable joins it to a port that is up.
     pub fn has_link(&self, id: PortId) -> bool {
-        self.port_is_up(id)
-            && self.port_cables[id.0 as usize].iter().map(|c| &self.cables[c.0 as usize]).any(|c| {
-                let far = if c.ends.0 == id { c.ends.1 } else { c.ends.0 };
-                c.plugged && self.port_is_up(far)
-            })
+        self.port_is_up(id) && self.port_cables[id.0 as usize].iter().map(|c| &self.cables[c.0 as usize]).any(|c| c.plugged && self.port_is_up(c.far_end(id)))
     }
 
     /// Whether `a` and `b` can exchange packets over live cables.
