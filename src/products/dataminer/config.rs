@@ -636,15 +636,16 @@ impl Config {
     }
 
     /// Every VIP of the pair with the NIC it lives on: they move together (DM-OPT-ACQUISITION).
-    /// An iterator, not a vector: the model's invariants ask at every changed instant (and a
-    /// plain one: chained and flattened adapters cost a twentieth of an exploration there).
-    pub fn vips(&self) -> Vips<'_> {
-        match &self.addressing {
-            Addressing::VirtualIp(v) => {
-                Vips { first: [Some((Nic::Corporate, v.vip)), v.acquisition_vip.map(|ip| (Nic::Acquisition, ip))], at: 0, more: v.more_vips.iter() }
-            }
-            Addressing::SharedHostname(_) => Vips { first: [None, None], at: 2, more: [].iter() },
-        }
+    /// An iterator, not a vector: the model's invariants ask at every changed instant.
+    pub fn vips(&self) -> impl Iterator<Item = (Nic, Ip)> + '_ {
+        let v = match &self.addressing {
+            Addressing::VirtualIp(v) => Some(v),
+            Addressing::SharedHostname(_) => None,
+        };
+        v.into_iter().flat_map(|v| {
+            let first_two = std::iter::once((Nic::Corporate, v.vip)).chain(v.acquisition_vip.map(|ip| (Nic::Acquisition, ip)));
+            first_two.chain(v.more_vips.iter().map(|m| (m.nic, m.vip)))
+        })
     }
 
     /// DM-HB-DEFAULT: normal Main→Backup and Backup→Main over the corporate NIC, and one
@@ -863,53 +864,4 @@ fn default_version() -> Version {
 }
 fn yes() -> bool {
     true
-}
-
-/// The pair's VIPs in order ([`Config::vips`]): the corporate one, the acquisition one, then
-/// `more_vips`.
-pub struct Vips<'a> {
-    first: [Option<(Nic, Ip)>; 2],
-    at: usize,
-    more: std::slice::Iter<'a, MoreVip>,
-}
-
-impl Iterator for Vips<'_> {
-    type Item = (Nic, Ip);
-
-    fn next(&mut self) -> Option<(Nic, Ip)> {
-        while let Some(first) = self.first.get(self.at) {
-            self.at += 1;
-            if first.is_some() {
-                return *first;
-            }
-        }
-        self.more.next().map(|m| (m.nic, m.vip))
-    }
-}
-
-#[cfg(test)]
-mod vips_tests {
-    use super::*;
-
-    #[test]
-    fn the_vips_are_the_corporate_one_the_acquisition_one_then_the_others() {
-        let ip = |s: &str| s.parse::<Ip>().unwrap();
-        let more = vec![MoreVip { nic: Nic::Sync, vip: ip("10.10.10.6") }, MoreVip { nic: Nic::Corporate, vip: ip("10.10.10.7") }];
-        let with = |acquisition_vip: Option<Ip>, more_vips: Vec<MoreVip>| Config {
-            addressing: Addressing::VirtualIp(VirtualIp { vip: ip("10.10.10.5"), acquisition_vip, more_vips, register_in_dns: true }),
-            ..Config::default()
-        };
-        let all = with(Some(ip("10.20.20.5")), more.clone());
-        let expected =
-            [(Nic::Corporate, ip("10.10.10.5")), (Nic::Acquisition, ip("10.20.20.5")), (Nic::Sync, ip("10.10.10.6")), (Nic::Corporate, ip("10.10.10.7"))];
-        assert_eq!(all.vips().collect::<Vec<_>>(), expected);
-        let no_acquisition = with(None, more);
-        assert_eq!(no_acquisition.vips().collect::<Vec<_>>(), [expected[0], expected[2], expected[3]], "no acquisition VIP is skipped");
-        assert_eq!(with(None, Vec::new()).vips().count(), 1, "the corporate VIP alone");
-        let shared = Config {
-            addressing: Addressing::SharedHostname(SharedHostname { name: default_shared_name(), reverse_proxy: ReverseProxy::default() }),
-            ..Config::default()
-        };
-        assert_eq!(shared.vips().count(), 0, "a shared hostname has no VIP");
-    }
 }
