@@ -213,6 +213,10 @@ mod tests {
         assert_ne!(written(b"ab", 1), written(b"ab\0", 1), "a trailing zero byte before an integer");
         assert_ne!(written(b"ab", 1), written(b"a", u64::from(b'b') | 1 << 8), "bytes are not taken as the integer's");
         assert_ne!(written(b"", 0), written(b"\0", 0), "one zero byte is not none");
+        let mut integer_first = Fingerprint::new();
+        integer_first.write_u64(5);
+        integer_first.write(b"ab");
+        assert_ne!(written(b"ab", 5), integer_first.digest(), "bytes before an integer are not bytes after it");
     }
 
     #[test]

@@ -499,6 +499,12 @@ mod tests {
         let mut again = branch.clone();
         assert!(again.remove_addr(b1, vip.addr), "the clone of the branch holds the VIP");
         assert_eq!(branch.holders(vip.addr).collect::<Vec<_>>(), [b1], "the branch keeps holding it");
+        let mut split = original.clone();
+        assert!(split.add_addr(a1, vip) && split.add_addr(b1, vip), "two holders of the VIP (a split brain)");
+        assert!(branch.add_addr(a1, vip), "the same two, taken the other way round");
+        let in_port_order = [a1, b1];
+        assert_eq!(split.holders(vip.addr).collect::<Vec<_>>(), in_port_order, "holders in port order");
+        assert_eq!(branch.holders(vip.addr).collect::<Vec<_>>(), in_port_order, "whatever the order they took it");
     }
 
     #[test]
