@@ -759,7 +759,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     /// Schedules `event` at `at`. Scheduling in the past is a model bug.
     #[inline(always)]
     pub fn push(&mut self, at: Time, event: E) {
-        self.push_tagged(at, NO_TIMER, 0, event);
+        self.push_untimed(at, event);
     }
 
     /// Reserves the next `count` sequence numbers for events pushed from outside the model
@@ -787,13 +787,13 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         self.order.push(Queued { entry: Entry { time: at, seq: next, timer: NO_TIMER, generation: 0 }, event });
     }
 
-    /// Pushes an entry; returns its place in the order ([`Order::push`]).
+    /// Pushes an entry no timer owns.
     #[inline(always)]
-    fn push_tagged(&mut self, at: Time, timer: u32, generation: u32, event: E) -> u32 {
+    fn push_untimed(&mut self, at: Time, event: E) {
         assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
-        let entry = Entry { time: at, seq: self.seq, timer, generation };
+        let entry = Entry { time: at, seq: self.seq, timer: NO_TIMER, generation: 0 };
         self.seq = self.seq.checked_add(1).expect("fewer than 2^64 events pushed in one run");
-        self.order.push(Queued { entry, event })
+        self.order.push(Queued { entry, event });
     }
 
     /// A new timer, not armed: [`EventQueue::arm`] schedules it, and a later arming or
@@ -805,29 +805,29 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         TimerId(id)
     }
 
-    /// Arms `timer` at `at`; any earlier arming of the same timer will not fire.
+    /// Arms `timer` at `at`; any earlier arming of the same timer will not fire. (The bump
+    /// and the push written out, so the timer's slot is looked up once: every event of a
+    /// world re-arms a timer.)
     #[inline(always)]
     pub fn arm(&mut self, timer: TimerId, at: Time, event: E) {
-        let generation = self.bump(timer);
-        let place = self.push_tagged(at, timer.0, generation, event);
-        self.timers[timer.0 as usize].place = place;
-    }
-
-    /// Makes `timer`'s current arming stale, so it never fires.
-    pub fn cancel(&mut self, timer: TimerId) {
-        self.bump(timer);
-    }
-
-    /// Makes `timer`'s current arming stale (and lets the order drop it); returns the new
-    /// generation.
-    #[inline(always)]
-    fn bump(&mut self, timer: TimerId) -> u32 {
         debug_assert!(timer.0 != NO_TIMER, "slot 0 is no timer's");
         let slot = &mut self.timers[timer.0 as usize];
-        let (old, place) = (slot.generation, slot.place);
+        let old = slot.generation;
         slot.generation = old.wrapping_add(1);
-        self.order.cancel(place, timer.0, old);
-        old.wrapping_add(1)
+        self.order.cancel(slot.place, timer.0, old);
+        assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
+        let entry = Entry { time: at, seq: self.seq, timer: timer.0, generation: slot.generation };
+        self.seq = self.seq.checked_add(1).expect("fewer than 2^64 events pushed in one run");
+        slot.place = self.order.push(Queued { entry, event });
+    }
+
+    /// Makes `timer`'s current arming stale, so it never fires (and lets the order drop it).
+    pub fn cancel(&mut self, timer: TimerId) {
+        debug_assert!(timer.0 != NO_TIMER, "slot 0 is no timer's");
+        let slot = &mut self.timers[timer.0 as usize];
+        let old = slot.generation;
+        slot.generation = old.wrapping_add(1);
+        self.order.cancel(slot.place, timer.0, old);
     }
 
     /// Whether a timer moved on since `e` was queued (re-armed or cancelled).
