@@ -186,6 +186,11 @@ pub struct Agent {
     sync_failing_since: Option<Time>,
     // Lines 1 to 3.
     heartbeats: Few<HeartbeatState, 2>,
+    /// Since when the VIP check has found every VIP free: the going-online work counts from
+    /// then, not while another DMA still held one (DM-OPT-VIPFREE, DM-AUTORESTART-FAST).
+    /// (Here, a cold field, it moves the backlogs 8 bytes on, so that the two lengths a sync
+    /// check reads, in their deques, share line 4: measured, one miss a sync check less.)
+    vip_free_from_ms: Time,
     /// Records waiting for this DMA's own database (file offloads; DM-DB-ON-4, DM-DB-OFF-4).
     db_buffer: Backlog,
     /// Records waiting to be forwarded to the buddy (the DB Sync Stack).
@@ -204,9 +209,6 @@ pub struct Agent {
     /// NICs that saw a link event: the Status dialog lists only those (docs).
     nic_seen: [bool; 3],
     vip_free_pings: u32,
-    /// Since when the VIP check has found every VIP free: the going-online work counts from
-    /// then, not while another DMA still held one (DM-OPT-VIPFREE, DM-AUTORESTART-FAST).
-    vip_free_from_ms: Time,
     phase_started_ms: Time,
     phase_from_startup: bool,
     /// When the DMA's current (or last) start began.
@@ -227,6 +229,7 @@ const _: () = {
     use std::mem::offset_of;
     assert!(offset_of!(Agent, sync_failing_since) + 16 <= 64, "every check's fields and the sync check's are in line 0");
     assert!(offset_of!(Agent, heartbeats) == 64, "the heartbeat count starts line 1");
+    assert!(offset_of!(Agent, db_buffer) == 232, "the backlogs' lengths share line 4 (see vip_free_from_ms)");
 };
 
 #[derive(Clone, Debug, Hash)]
