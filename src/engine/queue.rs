@@ -1143,6 +1143,10 @@ mod tests {
         q.arm(timers[1], 5, 1);
         let late = q.new_timer();
         q.arm(late, 3, 99);
+        let in_wheel = |q: &EventQueue<usize, AdaptiveOrder<usize>>| q.order.wheel.as_ref().expect("switched").len();
+        let armed = in_wheel(&q);
+        q.arm(late, 3, 99);
+        assert_eq!(in_wheel(&q), armed, "re-arming a timer armed after the switch drops its node from the wheel at once");
         let wheel = q.order.wheel.as_ref().expect("switched");
         wheel.check_invariants();
         assert_eq!(wheel.len(), WHEEL_FROM_ENTRIES + 3, "the two entries the switch moved stay until they surface, two added");
