@@ -355,6 +355,13 @@ impl<M: Model> Sim<M> {
     /// taken once per instant).
     #[inline(always)]
     pub(crate) fn step_peeked(&mut self, at: Time) -> Result<(), Overrun> {
+        self.step_to_next(at).map(|_| ())
+    }
+
+    /// [`Self::step_peeked`], returning the next timestamp it peeked (kept for the next look
+    /// too): the run loop takes it from here, not back from `peeked`.
+    #[inline(always)]
+    fn step_to_next(&mut self, at: Time) -> Result<Option<Time>, Overrun> {
         debug_assert_eq!(self.peek_time(), Some(at), "`at` is the next timestamp");
         assert!(self.events_handled <= self.max_events, "a run stops at its bound");
         let budget = self.max_events_per_instant.min(self.max_events - self.events_handled);
@@ -388,7 +395,7 @@ impl<M: Model> Sim<M> {
             // The trace kept nothing past its bound; the run ends with the instant that crossed it.
             return Err(Overrun::at(at, self.events_handled, Limit::TraceBytes(self.trace.max_bytes())));
         }
-        Ok(())
+        Ok(next)
     }
 
     /// Which bound `handled` events at `at` crossed: the instant's first, else the run's.
@@ -404,8 +411,10 @@ impl<M: Model> Sim<M> {
 
     /// Runs every event up to and including `end`.
     pub fn run_until(&mut self, end: Time) -> Result<(), Overrun> {
-        while let Some(at) = self.peek_time().filter(|t| *t <= end) {
-            self.step_peeked(at)?;
+        let mut next = self.peek_time();
+        while let Some(at) = next.filter(|t| *t <= end) {
+            next = self.step_to_next(at)?;
+            debug_assert_eq!(self.peeked, Some(next), "the step kept what it returned");
         }
         Ok(())
     }

@@ -91,17 +91,17 @@ impl<T> Ord for Queued<T> {
 /// least the last one popped (time never runs backwards). The implementations are measured side
 /// by side in `benches/sim.rs` (`queue/*`).
 pub trait Order<T>: Default {
-    /// Adds an entry.
-    fn push(&mut self, item: Queued<T>);
+    /// Adds an entry; returns where it waits if the order can drop it there later
+    /// ([`Order::cancel`]), else [`NO_PLACE`].
+    fn push(&mut self, item: Queued<T>) -> u32;
     /// The smallest entry, without removing it.
     fn peek(&mut self) -> Option<Entry>;
     /// Removes and returns the smallest entry.
     fn pop(&mut self) -> Option<Queued<T>>;
-    /// Tells the order of a new timer (ids count up from 1).
-    fn new_timer(&mut self) {}
-    /// `timer`'s arming with `generation` will never fire: the order may drop it now. (The
-    /// queue skips it by its generation anyway when it surfaces.)
-    fn cancel(&mut self, _timer: u32, _generation: u32) {}
+    /// `timer`'s arming with `generation`, pushed at `place` (what its push returned), will
+    /// never fire: the order may drop it now, if `place` still holds it. (The queue skips it
+    /// by its generation anyway when it surfaces.)
+    fn cancel(&mut self, _place: u32, _timer: u32, _generation: u32) {}
     /// Pops the entry the last [`Order::peek`] returned (nothing pushed since).
     #[inline(always)]
     fn pop_peeked(&mut self) -> Queued<T> {
@@ -127,8 +127,9 @@ impl<T> Default for HeapOrder<T> {
 
 impl<T> Order<T> for HeapOrder<T> {
     #[inline]
-    fn push(&mut self, item: Queued<T>) {
+    fn push(&mut self, item: Queued<T>) -> u32 {
         self.0.push(Reverse(item));
+        NO_PLACE
     }
     #[inline]
     fn peek(&mut self) -> Option<Entry> {
@@ -184,7 +185,7 @@ impl<T> RadixOrder<T> {
 
 impl<T> Order<T> for RadixOrder<T> {
     #[inline]
-    fn push(&mut self, item: Queued<T>) {
+    fn push(&mut self, item: Queued<T>) -> u32 {
         let key = item.entry.key();
         if key < self.last {
             // Only after a peek at a later minimum (never inside a run's step): start over
@@ -199,6 +200,7 @@ impl<T> Order<T> for RadixOrder<T> {
         let b = self.bucket(key);
         self.buckets[b].push(item);
         self.len += 1;
+        NO_PLACE
     }
 
     #[inline]
@@ -223,6 +225,9 @@ impl<T> Order<T> for RadixOrder<T> {
 
 /// No node: the end of a slot's list, or of the free list.
 const NIL: u32 = u32::MAX;
+
+/// What [`Order::push`] returns for an entry it cannot drop before it surfaces.
+pub const NO_PLACE: u32 = NIL;
 
 /// A queued event in the wheel's slab: its entry, the next node of its slot (or of the free
 /// list) and the previous one (so a cancelled timer's node is unlinked in place), and the
@@ -277,10 +282,6 @@ pub struct WheelOrder<T> {
     /// compare when nothing there is near (a world's LED refreshes a minute apart wait in the
     /// heap while nearly every millisecond moves the base).
     later_first: Time,
-    /// Per timer, the node its last arming was pushed into, if it went to the wheel: a hint
-    /// that [`Order::cancel`] checks against the node's content before it unlinks it (the node
-    /// may have been popped and reused since).
-    armed: Vec<u32>,
 }
 
 /// How many milliseconds ahead the wheel holds.
@@ -300,7 +301,6 @@ impl<T> Default for WheelOrder<T> {
             in_wheel: 0,
             later: BinaryHeap::new(),
             later_first: Time::MAX,
-            armed: vec![NIL],
         }
     }
 }
@@ -407,8 +407,8 @@ impl<T> WheelOrder<T> {
                 break;
             }
             let Reverse(q) = self.later.pop().expect("peeked");
-            // Not recorded in `armed`: it may be stale, and a stale node must not stand for its
-            // timer (the generations skip it when it surfaces).
+            // Its timer does not learn the node: a cancel of it waits for it to surface (the
+            // generations skip it then), as it would have in the heap.
             self.place(q);
         }
         self.later_first = self.later.peek().map_or(Time::MAX, |Reverse(q)| q.entry.time);
@@ -470,7 +470,8 @@ impl<T> WheelOrder<T> {
         self.summary = 0;
         self.nodes.clear();
         self.free = NIL;
-        self.armed.iter_mut().for_each(|a| *a = NIL);
+        // The timers' places now name other nodes, or none: a cancel checks what a node holds
+        // before it unlinks it, so a stale place only misses.
         self.in_wheel = 0;
         self.base = t;
         self.pull_in_from_heap();
@@ -495,34 +496,31 @@ impl<T> WheelOrder<T> {
 }
 
 impl<T> Order<T> for WheelOrder<T> {
+    /// Within the horizon, the entry's place is its node.
     #[inline(always)]
-    fn push(&mut self, item: Queued<T>) {
+    fn push(&mut self, item: Queued<T>) -> u32 {
         let t = item.entry.time;
         if t < self.base {
             self.rewind(t);
         }
         if t - self.base < WHEEL_SLOTS {
-            let timer = item.entry.timer as usize;
-            let n = self.place(item);
-            self.armed[timer] = n;
+            self.place(item)
         } else {
             self.later_first = self.later_first.min(t);
             self.later.push(Reverse(item));
+            NO_PLACE
         }
     }
 
-    fn new_timer(&mut self) {
-        self.armed.push(NIL);
-    }
-
     /// Unlinks the timer's arming now if it waits in the wheel (the common case: a heartbeat
-    /// answered before its timeout), so it is never peeked nor popped.
+    /// answered before its timeout), so it is never peeked nor popped. The node at `place` may
+    /// have been popped and reused since (or rewound): it is unlinked only if it still holds
+    /// this arming, which `(timer, generation)` names alone.
     #[inline(always)]
-    fn cancel(&mut self, timer: u32, generation: u32) {
-        let n = self.armed[timer as usize];
-        let Some(node) = self.nodes.get(n as usize) else { return };
+    fn cancel(&mut self, place: u32, timer: u32, generation: u32) {
+        let Some(node) = self.nodes.get(place as usize) else { return };
         if node.event.is_some() && node.entry.timer == timer && node.entry.generation == generation {
-            self.unlink(n);
+            self.unlink(place);
         }
     }
 
@@ -588,11 +586,12 @@ impl<T> Default for SortedOrder<T> {
 
 impl<T> Order<T> for SortedOrder<T> {
     #[inline(always)]
-    fn push(&mut self, item: Queued<T>) {
+    fn push(&mut self, item: Queued<T>) -> u32 {
         let key = item.entry.key();
         let i = self.0.partition_point(|q| q.entry.key() > key);
         debug_assert!(self.0.get(i).is_none_or(|q| q.entry.key() < key), "keys are unique: the next one is smaller");
         self.0.insert(i, item);
+        NO_PLACE
     }
     #[inline(always)]
     fn peek(&mut self) -> Option<Entry> {
@@ -610,18 +609,17 @@ impl<T> Order<T> for SortedOrder<T> {
 /// The sorted vector while few entries wait (one pair: a handful of timers), the timing wheel
 /// once more than `WHEEL_FROM_ENTRIES` (32) do: each is the faster there (`queue/*` and `anchor/*`
 /// in `benches/sim.rs`). The switch is one way, and both give the same order, so it changes
-/// nothing a run shows.
+/// nothing a run shows. (The entries it moves have no place their timers know: a cancel of
+/// one waits for it to surface, as in the vector.)
 #[derive(Clone)]
 pub struct AdaptiveOrder<T> {
     small: SortedOrder<T>,
     wheel: Option<Box<WheelOrder<T>>>,
-    /// Timers the queue has made, [`NO_TIMER`]'s slot included (the wheel is told at the switch).
-    timers: u32,
 }
 
 impl<T> Default for AdaptiveOrder<T> {
     fn default() -> Self {
-        AdaptiveOrder { small: SortedOrder::default(), wheel: None, timers: 1 }
+        AdaptiveOrder { small: SortedOrder::default(), wheel: None }
     }
 }
 
@@ -631,14 +629,15 @@ pub const WHEEL_FROM_ENTRIES: usize = 32;
 
 impl<T> Order<T> for AdaptiveOrder<T> {
     #[inline(always)]
-    fn push(&mut self, item: Queued<T>) {
+    fn push(&mut self, item: Queued<T>) -> u32 {
         if let Some(w) = &mut self.wheel {
             return w.push(item);
         }
-        self.small.push(item);
+        let place = self.small.push(item);
         if self.small.len() > WHEEL_FROM_ENTRIES {
             self.switch();
         }
+        place
     }
 
     #[inline(always)]
@@ -665,17 +664,10 @@ impl<T> Order<T> for AdaptiveOrder<T> {
         }
     }
 
-    fn new_timer(&mut self) {
-        self.timers += 1;
-        if let Some(w) = &mut self.wheel {
-            w.new_timer();
-        }
-    }
-
     #[inline(always)]
-    fn cancel(&mut self, timer: u32, generation: u32) {
+    fn cancel(&mut self, place: u32, timer: u32, generation: u32) {
         if let Some(w) = &mut self.wheel {
-            w.cancel(timer, generation);
+            w.cancel(place, timer, generation);
         }
     }
 
@@ -691,12 +683,10 @@ impl<T> AdaptiveOrder<T> {
     fn switch(&mut self) {
         let len = self.small.len();
         let mut wheel = Box::<WheelOrder<T>>::default();
-        (1..self.timers).for_each(|_| wheel.new_timer());
         while let Some(q) = self.small.pop() {
             wheel.push(q);
         }
         assert_eq!(wheel.len(), len, "the switch keeps every entry");
-        assert_eq!(wheel.armed.len(), self.timers as usize, "the wheel knows every timer");
         self.wheel = Some(wheel);
     }
 }
@@ -704,10 +694,20 @@ impl<T> AdaptiveOrder<T> {
 /// The order a run's queue uses.
 pub type DefaultOrder<E> = AdaptiveOrder<E>;
 
-/// The timer tag of an event no timer owns: slot 0 of the generations, which no [`TimerId`]
+/// The timer tag of an event no timer owns: slot 0 of the timers, which no [`TimerId`]
 /// names and whose generation stays 0, so such an event is never stale and the staleness test
 /// is one comparison, without a branch for "no timer".
 const NO_TIMER: u32 = 0;
+
+/// A timer's generation and the place its last arming was pushed to ([`Order::push`]), side
+/// by side: a world's heartbeat reads both at every event — the peek's staleness test the
+/// one, the re-arm's cancel the other — and with thousands of timers two arrays cost two
+/// cache misses where one slot costs one.
+#[derive(Clone, Copy)]
+struct TimerSlot {
+    generation: u32,
+    place: u32,
+}
 
 /// The event queue: events ordered by `(time, seq)` (the timing wheel by default), each with
 /// its entry, and timer generations.
@@ -720,14 +720,16 @@ pub struct EventQueue<E, O: Order<E> = DefaultOrder<E>> {
     /// [`EventQueue::reserve_outside`]): the next sequence in it, and its end.
     outside: Option<(u64, u64)>,
     now: Time,
-    /// Each timer's generation; index 0 is [`NO_TIMER`] and stays 0.
-    generations: Vec<u32>,
+    /// Each timer's generation and place; index 0 is [`NO_TIMER`]'s, and stays generation 0
+    /// with no place.
+    timers: Vec<TimerSlot>,
     _events: std::marker::PhantomData<E>,
 }
 
 impl<E, O: Order<E>> Default for EventQueue<E, O> {
     fn default() -> Self {
-        EventQueue { order: O::default(), seq: 0, outside: None, now: 0, generations: vec![0], _events: std::marker::PhantomData }
+        let no_timer = TimerSlot { generation: 0, place: NO_PLACE };
+        EventQueue { order: O::default(), seq: 0, outside: None, now: 0, timers: vec![no_timer], _events: std::marker::PhantomData }
     }
 }
 
@@ -757,7 +759,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     /// Schedules `event` at `at`. Scheduling in the past is a model bug.
     #[inline(always)]
     pub fn push(&mut self, at: Time, event: E) {
-        self.push_tagged(at, NO_TIMER, 0, event);
+        self.push_untimed(at, event);
     }
 
     /// Reserves the next `count` sequence numbers for events pushed from outside the model
@@ -785,10 +787,11 @@ impl<E, O: Order<E>> EventQueue<E, O> {
         self.order.push(Queued { entry: Entry { time: at, seq: next, timer: NO_TIMER, generation: 0 }, event });
     }
 
+    /// Pushes an entry no timer owns.
     #[inline(always)]
-    fn push_tagged(&mut self, at: Time, timer: u32, generation: u32, event: E) {
+    fn push_untimed(&mut self, at: Time, event: E) {
         assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
-        let entry = Entry { time: at, seq: self.seq, timer, generation };
+        let entry = Entry { time: at, seq: self.seq, timer: NO_TIMER, generation: 0 };
         self.seq = self.seq.checked_add(1).expect("fewer than 2^64 events pushed in one run");
         self.order.push(Queued { entry, event });
     }
@@ -796,41 +799,41 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     /// A new timer, not armed: [`EventQueue::arm`] schedules it, and a later arming or
     /// [`EventQueue::cancel`] makes an earlier one stale.
     pub fn new_timer(&mut self) -> TimerId {
-        let id = u32::try_from(self.generations.len()).expect("fewer than 2^32 timers");
+        let id = u32::try_from(self.timers.len()).expect("fewer than 2^32 timers");
         assert!(id != NO_TIMER, "slot 0 is no timer's");
-        self.generations.push(0);
-        self.order.new_timer();
+        self.timers.push(TimerSlot { generation: 0, place: NO_PLACE });
         TimerId(id)
     }
 
-    /// Arms `timer` at `at`; any earlier arming of the same timer will not fire.
+    /// Arms `timer` at `at`; any earlier arming of the same timer will not fire. (The bump
+    /// and the push written out, so the timer's slot is looked up once: every event of a
+    /// world re-arms a timer.)
     #[inline(always)]
     pub fn arm(&mut self, timer: TimerId, at: Time, event: E) {
-        let generation = self.bump(timer);
-        self.push_tagged(at, timer.0, generation, event);
-    }
-
-    /// Makes `timer`'s current arming stale, so it never fires.
-    pub fn cancel(&mut self, timer: TimerId) {
-        self.bump(timer);
-    }
-
-    /// Makes `timer`'s current arming stale (and lets the order drop it); returns the new
-    /// generation.
-    #[inline(always)]
-    fn bump(&mut self, timer: TimerId) -> u32 {
         debug_assert!(timer.0 != NO_TIMER, "slot 0 is no timer's");
-        let generation = &mut self.generations[timer.0 as usize];
-        let old = *generation;
-        *generation = old.wrapping_add(1);
-        self.order.cancel(timer.0, old);
-        old.wrapping_add(1)
+        let slot = &mut self.timers[timer.0 as usize];
+        let old = slot.generation;
+        slot.generation = old.wrapping_add(1);
+        self.order.cancel(slot.place, timer.0, old);
+        assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
+        let entry = Entry { time: at, seq: self.seq, timer: timer.0, generation: slot.generation };
+        self.seq = self.seq.checked_add(1).expect("fewer than 2^64 events pushed in one run");
+        slot.place = self.order.push(Queued { entry, event });
+    }
+
+    /// Makes `timer`'s current arming stale, so it never fires (and lets the order drop it).
+    pub fn cancel(&mut self, timer: TimerId) {
+        debug_assert!(timer.0 != NO_TIMER, "slot 0 is no timer's");
+        let slot = &mut self.timers[timer.0 as usize];
+        let old = slot.generation;
+        slot.generation = old.wrapping_add(1);
+        self.order.cancel(slot.place, timer.0, old);
     }
 
     /// Whether a timer moved on since `e` was queued (re-armed or cancelled).
     #[inline(always)]
     fn is_stale(&self, e: &Entry) -> bool {
-        self.generations[e.timer as usize] != e.generation
+        self.timers[e.timer as usize].generation != e.generation
     }
 
     /// Time of the next live entry; stale timer entries on top are discarded. Per event of a
@@ -1075,7 +1078,8 @@ mod tests {
         fn drain<O: Order<u64>>() -> Vec<u64> {
             let mut o = O::default();
             for (seq, time) in [5u64, 1, 9_000, 1, 40, 3 * WHEEL_SLOTS, 0].into_iter().enumerate() {
-                o.push(Queued { entry: Entry { time, seq: seq as u64, timer: NO_TIMER, generation: 0 }, event: time });
+                let place = o.push(Queued { entry: Entry { time, seq: seq as u64, timer: NO_TIMER, generation: 0 }, event: time });
+                assert!(place == NO_PLACE || place < 7, "a place is a node or none");
             }
             assert_eq!(o.len(), 7);
             let popped: Vec<u64> = std::iter::from_fn(|| o.pop()).map(|q| q.event).collect();
@@ -1139,9 +1143,13 @@ mod tests {
         q.arm(timers[1], 5, 1);
         let late = q.new_timer();
         q.arm(late, 3, 99);
+        let in_wheel = |q: &EventQueue<usize, AdaptiveOrder<usize>>| q.order.wheel.as_ref().expect("switched").len();
+        let armed = in_wheel(&q);
+        q.arm(late, 3, 99);
+        assert_eq!(in_wheel(&q), armed, "re-arming a timer armed after the switch drops its node from the wheel at once");
         let wheel = q.order.wheel.as_ref().expect("switched");
         wheel.check_invariants();
-        assert_eq!(wheel.len(), WHEEL_FROM_ENTRIES + 1, "the two re-armed entries were dropped in the wheel, two added");
+        assert_eq!(wheel.len(), WHEEL_FROM_ENTRIES + 3, "the two entries the switch moved stay until they surface, two added");
         let order: Vec<usize> = std::iter::from_fn(|| q.pop()).map(|(_, e)| e).collect();
         let mut expected = vec![99, 1];
         expected.extend((2..WHEEL_FROM_ENTRIES).rev());

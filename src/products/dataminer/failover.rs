@@ -15,28 +15,26 @@ const VIP_PING_INTERVAL_MS: u64 = 500;
 const VIP_MAX_WAIT_MS: u64 = 120_000;
 
 impl DataMiner {
-    /// One check of heartbeat `slot` (`inverted`: of that kind), as the network and the buddy
-    /// are right now.
+    /// One check of heartbeat `slot` (`inverted`: of that kind; `path_ok`: its kept path
+    /// answer, both as the caller read them, so a check reads the state once), as the network
+    /// and the buddy are right now.
     #[inline]
-    fn heartbeat_ok(&mut self, net: &Topology, dma: Dma, slot: usize, inverted: bool) -> bool {
+    fn heartbeat_ok(&mut self, net: &Topology, dma: Dma, slot: usize, inverted: bool, path_ok: Option<(u64, bool)>) -> bool {
         debug_assert_eq!(inverted, self.agent(dma).heartbeats[slot].inverted, "the caller read the heartbeat's kind");
+        debug_assert_eq!(path_ok, self.agent(dma).heartbeats[slot].path_ok, "the caller read the kept path answer");
         // DM-HB-NORMAL: a DataMiner check (TCP 8004): the path must be live and DataMiner must
         // answer at the far end. DM-HB-INVERTED: an ICMP ping to an address (the switch,
         // router or domain controller): the path alone.
         // DM-ENDFAILOVER: a DMA that left the pair answers no Failover heartbeat.
         let answers = inverted || self.answers_failover(dma.buddy());
-        answers && self.heartbeat_path_ok(net, dma, slot)
-    }
-
-    /// Whether the heartbeat's path works: the answer is kept while the network's reachability
-    /// epoch stays, so a quiet world computes each path once (with a thousand pairs, most
-    /// checks are of paths that did not change).
-    #[inline]
-    fn heartbeat_path_ok(&mut self, net: &Topology, dma: Dma, slot: usize) -> bool {
-        match self.agent(dma).heartbeats[slot].path_ok {
-            Some((epoch, ok)) if epoch == net.epoch() => ok,
-            _ => self.heartbeat_path_now(net, dma, slot),
-        }
+        // The path's answer is kept while the network's reachability epoch stays, so a quiet
+        // world computes each path once (with a thousand pairs, most checks are of paths that
+        // did not change).
+        answers
+            && match path_ok {
+                Some((epoch, ok)) if epoch == net.epoch() => ok,
+                _ => self.heartbeat_path_now(net, dma, slot),
+            }
     }
 
     /// The heartbeat's path as the network is now, kept with the network's epoch.
@@ -58,6 +56,9 @@ impl DataMiner {
         }
     }
 
+    /// A heartbeat's timer fired. (Inline into the event's dispatch, with the check: see
+    /// [`Self::check_heartbeat`].)
+    #[inline]
     pub(super) fn on_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
         if !self.agent(dma).is_running() {
             return;
@@ -71,13 +72,17 @@ impl DataMiner {
     /// (DM-OPT-PINGTIMEOUT); the next ping goes out an interval after that (interpretation: one
     /// ping of a heartbeat is out at a time, so a timeout above the interval cannot pile up
     /// pings).
+    ///
+    /// Inline (always: the hint alone left it a call): it is most of a heartbeat event, and a
+    /// call of its own cost a frame of six saved registers an event.
+    #[inline(always)]
     pub(super) fn check_heartbeat(&mut self, dma: Dma, slot: usize, cx: &mut Cx<'_, '_>) {
         // (The hot path: one field compare.) Its callers: the timer of a running DMA, the start.
         assert!(self.agents[dma.idx()].run == Run::Running, "only a running DMA checks its heartbeats");
         // The state's fields read once (each read of a DMA's heartbeats is a few branches).
         let state = &self.agents[dma.idx()].heartbeats[slot];
-        let (inverted, timer, interval_ms) = (state.inverted, state.timer, state.interval_ms);
-        let ok = self.heartbeat_ok(cx.world().net(), dma, slot, inverted);
+        let (inverted, timer, interval_ms, path_ok) = (state.inverted, state.timer, state.interval_ms, state.path_ok);
+        let ok = self.heartbeat_ok(cx.world().net(), dma, slot, inverted, path_ok);
         if !ok && inverted {
             cx.arm(timer, self.cfg.ping_timeout_heartbeats.0, Event::PingTimedOut { dma, slot: slot as u8 });
             return;

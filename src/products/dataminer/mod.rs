@@ -86,27 +86,35 @@ impl Role {
     }
 }
 
+/// One heartbeat's state: 64 bytes, in the order laid out (`repr(C)`): what every check reads
+/// first, `cfg` (read only when the count changes) last, so that within [`Agent`]'s layout
+/// each heartbeat's checked fields sit in one cache line.
 #[derive(Clone, Debug, Hash)]
+#[repr(C)]
 pub struct HeartbeatState {
-    /// Index into `Config::heartbeats`.
-    cfg: usize,
     /// The configuration's interval, tolerance and kind, copied beside the state: a check
     /// then reads one place (with a thousand pairs, each extra place is a cache miss).
     interval_ms: u64,
-    max_failures: u32,
-    inverted: bool,
-    failures: u32,
     last_success_ms: Option<Time>,
-    timer: TimerId,
     /// The path's last answer and the reachability epoch it was computed at.
     path_ok: Option<(u64, bool)>,
+    max_failures: u32,
+    failures: u32,
+    timer: TimerId,
+    inverted: bool,
+    /// Index into `Config::heartbeats`.
+    cfg: usize,
 }
+
+const _: () = assert!(std::mem::size_of::<HeartbeatState>() == 64, "a heartbeat's state is one cache line");
 
 /// A short list kept inline while it has at most `N` items (on the heap beyond): a DMA's
 /// heartbeat states. A world of a thousand pairs checks them a hundred million times a virtual
 /// day; inline, a check reads the agent's own cache lines, not one more behind a pointer.
 #[derive(Clone, Debug, Hash)]
+#[repr(C)]
 pub struct Few<T, const N: usize> {
+    /// First, beside the first item (`repr(C)`): a check reads both.
     len: usize,
     /// `Some` while the items fit: the first `len` are the list (the rest repeat the last item,
     /// unread, so no placeholder value is needed).
@@ -149,42 +157,58 @@ impl<T, const N: usize> std::ops::DerefMut for Few<T, N> {
     }
 }
 
+/// A DMA as the pair's rules see it. Laid out in the order written (`repr(C)`), on cache-line
+/// boundaries: a world of a thousand pairs handles a hundred million heartbeat and sync checks
+/// a virtual day, each on a pair that has left the cache since its last one, so each line a
+/// check reads is a miss. Line 0 holds what every check of the DMA reads (its own, and its
+/// buddy's: run, role, membership) and the whole sync check but its backlogs; line 1 the
+/// heartbeat count and the first heartbeat's state; line 2 the second heartbeat's; then the
+/// backlogs; the rest (read when something changes) after them.
 #[derive(Clone, Debug, Hash)]
+#[repr(C, align(64))]
 pub struct Agent {
+    // Line 0.
+    run: Run,
+    role: Role,
+    /// Whether it is still a member of the Failover pair (DM-ENDFAILOVER).
+    membership: ending::Membership,
+    /// Offline, still unloading its elements and holding the VIPs (DM-AUTORESTART-FAST).
+    unloading: bool,
+    db: DbServer,
+    /// Why the last DataMiner start failed (its database could not start), until it starts.
+    start_failure: Option<crate::db::StartError>,
+    /// Why the database server last failed to start (DM-SEED-1), until it starts.
+    db_start_failure: Option<crate::db::StartError>,
+    timers: AgentTimers,
+    /// The sync path's last answer and the reachability epoch it was computed at.
+    sync_path: Option<(u64, bool)>,
+    /// The sync connection's last check failed since this time.
+    sync_failing_since: Option<Time>,
+    // Lines 1 to 3.
+    heartbeats: Few<HeartbeatState, 2>,
+    /// Since when the VIP check has found every VIP free: the going-online work counts from
+    /// then, not while another DMA still held one (DM-OPT-VIPFREE, DM-AUTORESTART-FAST).
+    /// (Here, a cold field, it moves the backlogs 8 bytes on, so that the two lengths a sync
+    /// check reads, in their deques, share line 4: measured, one miss a sync check less.)
+    vip_free_from_ms: Time,
+    /// Records waiting for this DMA's own database (file offloads; DM-DB-ON-4, DM-DB-OFF-4).
+    db_buffer: Backlog,
+    /// Records waiting to be forwarded to the buddy (the DB Sync Stack).
+    forward: Backlog,
+    // What changes rarely.
     dma: Dma,
     host: HostId,
     /// The port of each role's NIC; without a sync or acquisition NIC that role uses the
     /// corporate one.
     ports: [PortId; 3],
-    run: Run,
-    role: Role,
     version: Version,
     pending_version: Option<Version>,
-    /// Why the last DataMiner start failed (its database could not start), until it starts.
-    start_failure: Option<crate::db::StartError>,
-    /// Why the database server last failed to start (DM-SEED-1), until it starts.
-    db_start_failure: Option<crate::db::StartError>,
-    heartbeats: Few<HeartbeatState, 2>,
-    /// The sync connection's last check failed since this time.
-    sync_failing_since: Option<Time>,
-    /// The sync path's last answer and the reachability epoch it was computed at.
-    sync_path: Option<(u64, bool)>,
-    db: DbServer,
-    /// Records waiting for this DMA's own database (file offloads; DM-DB-ON-4, DM-DB-OFF-4).
-    db_buffer: Backlog,
-    /// Records waiting to be forwarded to the buddy (the DB Sync Stack).
-    forward: Backlog,
     /// Records forwarded to this DMA while it was offline on a version whose offline DMA does
     /// not synchronize (DM-KI-OFFLINE-NOSYNC): it never took them.
     missed: Backlog,
     /// NICs that saw a link event: the Status dialog lists only those (docs).
     nic_seen: [bool; 3],
     vip_free_pings: u32,
-    /// Since when the VIP check has found every VIP free: the going-online work counts from
-    /// then, not while another DMA still held one (DM-OPT-VIPFREE, DM-AUTORESTART-FAST).
-    vip_free_from_ms: Time,
-    /// Offline, still unloading its elements and holding the VIPs (DM-AUTORESTART-FAST).
-    unloading: bool,
     phase_started_ms: Time,
     phase_from_startup: bool,
     /// When the DMA's current (or last) start began.
@@ -194,21 +218,26 @@ pub struct Agent {
     /// Why its last automatic attempt to go online was refused, while that refusal stands
     /// (no heartbeat path changed state since, and no attempt went ahead).
     last_refusal: Option<failover::Refusal>,
-    timers: AgentTimers,
     console: crate::ops::Console,
     /// The conditions its console was last brought in line with, and their words.
     console_conditions: ops::Worded,
     /// Its IIS reverse proxy in shared-hostname mode (DM-PROXY).
     proxy: proxy::Proxy,
-    /// Whether it is still a member of the Failover pair (DM-ENDFAILOVER).
-    membership: ending::Membership,
 }
 
+const _: () = {
+    use std::mem::offset_of;
+    assert!(offset_of!(Agent, sync_failing_since) + 16 <= 64, "every check's fields and the sync check's are in line 0");
+    assert!(offset_of!(Agent, heartbeats) == 64, "the heartbeat count starts line 1");
+    assert!(offset_of!(Agent, db_buffer) == 232, "the backlogs' lengths share line 4 (see vip_free_from_ms)");
+};
+
 #[derive(Clone, Debug, Hash)]
+#[repr(C)]
 struct AgentTimers {
-    sync: TimerId,
     /// The configuration's sync check interval, kept beside its timer (one place to read).
     sync_interval_ms: u64,
+    sync: TimerId,
     phase: TimerId,
     start: TimerId,
     /// The end of unloading the elements (DM-AUTORESTART-FAST).
@@ -266,26 +295,29 @@ pub struct Site {
     scenery: Vec<CableId>,
 }
 
+/// Laid out in the order written (`repr(C)`): what every event reads first (`upgrade`, asked
+/// after each one), then the agents, each on cache-line boundaries (see [`Agent`]).
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct DataMiner {
+    upgrade: Option<commands::Upgrade>,
+    /// A manual Switch waiting for the online DMA's DB push (DM-OPT-DBPUSHWAIT): its timer,
+    /// and whether it waits.
+    switch_waiting: bool,
+    push_timer: TimerId,
+    /// The Failover dialog LEDs as last sampled (read through [`DataMiner::led`]).
+    leds: [Led; 2],
+    led_timer: TimerId,
     cfg: Arc<Config>,
+    /// The dead end standing now and since when (DM-DEADEND).
+    dead_end: Option<(Time, DeadEnd)>,
+    agents: [Agent; 2],
     /// Where the pair and the machines around it are in the world.
     site: Site,
-    agents: [Agent; 2],
     ledger: Ledger,
     /// By query, as the script wrote it.
     lookups: std::collections::BTreeMap<String, Lookups>,
     connections: Vec<Connection>,
-    /// The Failover dialog LEDs as last sampled (read through [`DataMiner::led`]).
-    leds: [Led; 2],
-    led_timer: TimerId,
-    /// A manual Switch waiting for the online DMA's DB push (DM-OPT-DBPUSHWAIT): its timer,
-    /// and whether it waits.
-    push_timer: TimerId,
-    switch_waiting: bool,
-    upgrade: Option<commands::Upgrade>,
-    /// The dead end standing now and since when (DM-DEADEND).
-    dead_end: Option<(Time, DeadEnd)>,
     dns_rng: Rng,
     phase_rng: [Rng; 2],
     /// Each DMA's hung threads, as its SLWatchdog tracks them (DM-OPT-RTE).
