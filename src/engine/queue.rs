@@ -92,7 +92,7 @@ impl<T> Ord for Queued<T> {
 /// by side in `benches/sim.rs` (`queue/*`).
 pub trait Order<T>: Default {
     /// Adds an entry; returns where it waits if the order can drop it there later
-    /// ([`Order::cancel`]), else [`NO_PLACE`].
+    /// ([`Order::cancel`]), else `NO_PLACE` (`u32::MAX`).
     fn push(&mut self, item: Queued<T>) -> u32;
     /// The smallest entry, without removing it.
     fn peek(&mut self) -> Option<Entry>;
