@@ -107,3 +107,15 @@ fn failover_is_not_ended_during_an_upgrade() {
     assert_eq!(lines(&o, "refused: end Failover: an upgrade or a Switch is under way").len(), 1);
     assert!(lines(&o, "Failover ended:").is_empty());
 }
+
+#[test]
+fn a_dma_that_left_the_pair_compares_no_version_with_its_old_buddy() {
+    // DM-ENDFAILOVER: Backup (10.4.9) comes back uncleaned beside the standalone Main (another
+    // version): neither has a buddy to compare with any more, so no version mismatch is raised
+    // after the end (while paired, both showed it).
+    let o = with(DOWN, &[("system: DataMiner(", r#"system: DataMiner(backup: (version: "10.4.9"),"#)]);
+    let mismatch: Vec<(u64, &str)> = o.timeline.iter().filter(|l| l.text.contains("Version mismatch")).map(|l| (l.at_ms, l.text)).collect();
+    assert!(mismatch.iter().any(|(at, _)| *at < 120_000), "while paired, the versions differ: {mismatch:?}");
+    let raised_after: Vec<_> = mismatch.iter().filter(|(at, text)| *at >= 120_000 && !text.contains("cleared")).collect();
+    assert!(raised_after.is_empty(), "no mismatch raised once Failover ended: {raised_after:?}");
+}
