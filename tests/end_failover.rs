@@ -112,10 +112,14 @@ fn failover_is_not_ended_during_an_upgrade() {
 fn a_dma_that_left_the_pair_compares_no_version_with_its_old_buddy() {
     // DM-ENDFAILOVER: Backup (10.4.9) comes back uncleaned beside the standalone Main (another
     // version): neither has a buddy to compare with any more, so no version mismatch is raised
-    // after the end (while paired, both showed it).
+    // after the end, and the one each showed while paired clears once it runs again.
     let o = with(DOWN, &[("system: DataMiner(", r#"system: DataMiner(backup: (version: "10.4.9"),"#)]);
     let mismatch: Vec<(u64, &str)> = o.timeline.iter().filter(|l| l.text.contains("Version mismatch")).map(|l| (l.at_ms, l.text)).collect();
     assert!(mismatch.iter().any(|(at, _)| *at < 120_000), "while paired, the versions differ: {mismatch:?}");
     let raised_after: Vec<_> = mismatch.iter().filter(|(at, text)| *at >= 120_000 && !text.contains("cleared")).collect();
     assert!(raised_after.is_empty(), "no mismatch raised once Failover ended: {raised_after:?}");
+    for dma in ["dma-a", "dma-b"] {
+        let last = mismatch.iter().rfind(|(_, text)| text.starts_with(dma));
+        assert!(last.is_some_and(|(at, text)| *at >= 120_000 && text.contains("cleared")), "{dma}'s mismatch is cleared once it runs after the end: {last:?}");
+    }
 }
