@@ -61,7 +61,6 @@ mod tests {
         let outcome = run(&scenario, None).unwrap();
         let pin = outcome.expectations.last().expect("the pin's expectation");
         assert_eq!((pin.ids.as_slice(), &pin.failure), (&["FS-PIN".to_string()][..], &None), "{pin:?}");
-        let records: Vec<crate::pin::Record<'_>> = outcome.timeline.iter().map(|r| (r.at_ms, r.text)).collect();
-        assert_eq!(scenario.expect_trace, Some(ExpectTrace::of(&records, outcome.trace_hash, outcome.events)), "the pin is the run's");
+        assert_eq!(scenario.expect_trace, Some(outcome.pin()), "the pin is the run's");
     }
 }

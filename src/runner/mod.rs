@@ -129,6 +129,11 @@ pub struct TraceLine<'a> {
 pub struct Timeline(Records);
 
 impl Timeline {
+    /// Each record's time and text, as a pin reads them (FS-PIN).
+    pub(crate) fn pin_records(&self) -> Vec<crate::pin::Record<'_>> {
+        self.iter().map(|r| (r.at_ms, r.text)).collect()
+    }
+
     /// The records in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = TraceLine<'_>> + '_ {
         self.0.iter().enumerate().map(|(i, (at_ms, text, label))| {
@@ -275,6 +280,12 @@ pub struct SystemOutcome {
 }
 
 impl Outcome {
+    /// The pin of this run's trace (FS-PIN): what [`pin`] gives its scenario, when the run is
+    /// the file's own.
+    pub fn pin(&self) -> crate::pin::ExpectTrace {
+        pin_of(&self.timeline, self.trace_hash, self.events)
+    }
+
     /// Whether every expectation held (the command line's exit code 0; else 1).
     pub fn passed(&self) -> bool {
         self.expectations.iter().all(|e| e.failure.is_none())
@@ -626,16 +637,23 @@ struct Pin<'a>(&'a Scenario);
 impl WithConfig for Pin<'_> {
     type Out = Result<crate::pin::ExpectTrace, RunError>;
     fn call<P: Registered>(self, _: &P::Config) -> Self::Out {
-        let (scenario, limits) = (self.0, Limits::default());
+        let scenario = self.0;
         let setup = Setup::<P>::of(scenario);
-        let sim = prepare::<P>(&setup, &scenario.script, scenario.seed, Tracing::Keep);
-        let mut sim = sim.with_max_events(limits.max_events).with_max_trace_bytes(limits.max_trace_bytes);
+        let mut sim = bounded::<P>(&setup, scenario, scenario.seed, Limits::default(), Tracing::Keep);
         drive(&mut sim, scenario.end.0, |_, _| {})?;
         let hash = sim.trace().hash();
-        let timeline = Timeline(sim.take_trace().into_records());
-        let records: Vec<crate::pin::Record<'_>> = timeline.iter().map(|r| (r.at_ms, r.text)).collect();
-        Ok(crate::pin::ExpectTrace::of(&records, hash, sim.events_handled()))
+        Ok(pin_of(&Timeline(sim.take_trace().into_records()), hash, sim.events_handled()))
     }
+}
+
+/// A run of `scenario` prepared at t = 0 within `limits` (what `run` and `pin` run).
+fn bounded<P: Registered>(setup: &Setup<'_, P>, scenario: &Scenario, seed: u64, limits: Limits, tracing: Tracing) -> Sim<Harness<P>> {
+    prepare::<P>(setup, &scenario.script, seed, tracing).with_max_events(limits.max_events).with_max_trace_bytes(limits.max_trace_bytes)
+}
+
+/// The pin of a run's trace: its records, hash and events.
+fn pin_of(timeline: &Timeline, hash: u64, events: u64) -> crate::pin::ExpectTrace {
+    crate::pin::ExpectTrace::of(&timeline.pin_records(), hash, events)
 }
 
 struct Run<'a>(&'a Scenario, u64, Limits, Tracing);
@@ -651,7 +669,7 @@ fn run_product<P: Registered>(scenario: &Scenario, seed: u64, limits: Limits, tr
     let end = scenario.end.0;
     let setup = Setup::<P>::of(scenario);
     let n = setup.cfgs.len();
-    let mut sim = prepare::<P>(&setup, &scenario.script, seed, tracing).with_max_events(limits.max_events).with_max_trace_bytes(limits.max_trace_bytes);
+    let mut sim = bounded::<P>(&setup, scenario, seed, limits, tracing);
     let initial: Vec<View> = (0..n).map(|i| sim.model.view(i, 0)).collect();
     let claims: Vec<(usize, &P::Claim)> = scenario
         .expect
@@ -846,9 +864,7 @@ mod tests {
         for path in files {
             let sc = crate::scenario::load(&path).unwrap();
             let outcome = run(&sc, None).unwrap();
-            let records: Vec<crate::pin::Record<'_>> = outcome.timeline.iter().map(|r| (r.at_ms, r.text)).collect();
-            let full = crate::pin::ExpectTrace::of(&records, outcome.trace_hash, outcome.events);
-            assert_eq!(pin(&sc).unwrap(), full, "{}: the pin differs from the full run's", path.display());
+            assert_eq!(pin(&sc).unwrap(), outcome.pin(), "{}: the pin differs from the full run's", path.display());
         }
     }
 

@@ -6,8 +6,7 @@ use super::{ExpectationResult, Outcome};
 /// The pin's expectation, when the scenario has one.
 pub(super) fn verdict(scenario: &crate::scenario::Scenario, outcome: &Outcome) -> Option<ExpectationResult> {
     let pin = scenario.expect_trace.as_ref()?;
-    let records: Vec<crate::pin::Record<'_>> = outcome.timeline.iter().map(|r| (r.at_ms, r.text)).collect();
-    let failure = crate::pin::verdict(pin, &records, outcome.trace_hash, outcome.events).err();
+    let failure = crate::pin::verdict(pin, &outcome.timeline.pin_records(), outcome.trace_hash, outcome.events).err();
     let claim = match pin.failsim == crate::pin::VERSION {
         true => pin.claim(),
         false => format!("{} (this is failsim {})", pin.claim(), crate::pin::VERSION),
