@@ -375,33 +375,40 @@ impl Topology {
         }
     }
 
+    // Each setter looks before it changes: a shared list is copied only to change it.
+
     pub fn set_plugged(&mut self, cable: CableId, plugged: bool) -> bool {
-        let c = &mut Arc::make_mut(&mut self.cables)[cable.0 as usize];
-        let changed = c.plugged != plugged;
-        c.plugged = plugged;
-        if changed {
-            self.recompute();
+        if self.cables[cable.0 as usize].plugged == plugged {
+            return false;
         }
-        changed
+        Arc::make_mut(&mut self.cables)[cable.0 as usize].plugged = plugged;
+        self.recompute();
+        true
     }
 
     pub fn set_nic_enabled(&mut self, port: PortId, on: bool) -> bool {
-        let changed = match &mut Arc::make_mut(&mut self.ports)[port.0 as usize].kind {
-            PortKind::Nic { enabled, .. } => std::mem::replace(enabled, on) != on,
-            PortKind::Switch { powered } => std::mem::replace(powered, on) != on,
+        let up = match self.ports[port.0 as usize].kind {
+            PortKind::Nic { enabled, .. } => enabled,
+            PortKind::Switch { powered } => powered,
         };
-        if changed {
-            self.recompute();
+        if up == on {
+            return false;
         }
-        changed
+        match &mut Arc::make_mut(&mut self.ports)[port.0 as usize].kind {
+            PortKind::Nic { enabled, .. } => *enabled = on,
+            PortKind::Switch { powered } => *powered = on,
+        }
+        self.recompute();
+        true
     }
 
     pub fn set_powered(&mut self, host: HostId, on: bool) -> bool {
-        let changed = std::mem::replace(&mut Arc::make_mut(&mut self.hosts)[host.0 as usize].powered, on) != on;
-        if changed {
-            self.recompute();
+        if self.hosts[host.0 as usize].powered == on {
+            return false;
         }
-        changed
+        Arc::make_mut(&mut self.hosts)[host.0 as usize].powered = on;
+        self.recompute();
+        true
     }
 
     pub fn add_addr(&mut self, port: PortId, addr: Cidr) -> bool {
@@ -491,6 +498,9 @@ mod tests {
         assert!(branch.set_nic_enabled(b1, false), "the NIC was enabled");
         assert!(branch.set_powered(a, false), "the host was powered");
         assert!(branch.add_addr(b1, vip), "the address was not held");
+        assert!(!branch.set_plugged(ca, false), "pulling a pulled cable changes nothing");
+        assert!(!branch.set_nic_enabled(b1, false), "disabling a disabled NIC changes nothing");
+        assert!(!branch.set_powered(a, false), "a host without power loses none");
         assert!(original.cable(ca).plugged, "the original's cable stays plugged");
         assert!(original.port_is_up(b1), "the original's NIC stays enabled");
         assert!(original.host(a).powered, "the original's host stays powered");
