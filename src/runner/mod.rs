@@ -280,7 +280,7 @@ pub struct SystemOutcome {
 }
 
 impl Outcome {
-    /// The pin of this run's trace (FS-PIN): what [`pin`] gives its scenario, when the run is
+    /// The pin of this run's trace (FS-PIN): what `runner::pin` gives its scenario, when the run is
     /// the file's own.
     pub fn pin(&self) -> crate::pin::ExpectTrace {
         pin_of(&self.timeline, self.trace_hash, self.events)
