@@ -257,25 +257,6 @@ fn bench_queue(c: &mut Criterion) {
     g.finish();
 }
 
-/// The bare loop of a world: `timers` periodic timers 5 s apart with spread phases in a
-/// `BinaryHeap`, popped and pushed `events` times (what the engine does for a quiet world of
-/// that many timers, without a model).
-fn bare_heap_of(timers: u64, events: u64) -> u64 {
-    let mut heap = BinaryHeap::new();
-    for t in 0..timers {
-        heap.push(Reverse((t * INTERVAL_MS / timers.max(1), t)));
-    }
-    let mut handled = 0;
-    while let Some(Reverse((at, id))) = heap.pop() {
-        handled += 1;
-        if handled == events {
-            break;
-        }
-        heap.push(Reverse((at + INTERVAL_MS, black_box(id))));
-    }
-    handled
-}
-
 /// N default pairs on the two-tier network, 24 virtual hours, trace off (`world/N_pairs_24h`),
 /// beside the bare heap loop of the same run: as many timers (six a pair, and the LED refresh),
 /// as many events (`world/N_bare_heap`). Compare per event: throughput is set to the events.
@@ -286,7 +267,7 @@ fn bench_world(c: &mut Criterion) {
         let events = failsim::bench::simulate_untraced(&sc, 1).expect("runs");
         let timers = 7 * pairs as u64;
         g.throughput(Throughput::Elements(events));
-        g.bench_function(format!("{pairs}_bare_heap"), |b| b.iter(|| bare_heap_of(black_box(timers), events)));
+        g.bench_function(format!("{pairs}_bare_heap"), |b| b.iter(|| failsim::bench::bare_heap_of(black_box(timers), events)));
         g.bench_with_input(format!("{pairs}_pairs_24h"), &sc, |b, sc| b.iter(|| failsim::bench::simulate_untraced(sc, 1).expect("runs")));
     }
     g.finish();
@@ -307,7 +288,7 @@ fn bench_declared(c: &mut Criterion) {
         let src = declared_with_faults(pairs, end, faults);
         let events = failsim::bench::simulate_untraced(&scenario(&src), 1).expect("runs");
         g.throughput(Throughput::Elements(events));
-        g.bench_function(format!("declared_{pairs}_bare_heap"), |b| b.iter(|| bare_heap_of(black_box(7 * pairs as u64), events)));
+        g.bench_function(format!("declared_{pairs}_bare_heap"), |b| b.iter(|| failsim::bench::bare_heap_of(black_box(7 * pairs as u64), events)));
         g.bench_with_input(format!("declared_{pairs}_pairs_{end}"), &src, |b, src| {
             b.iter(|| {
                 let sc = failsim::parse(std::path::Path::new("pairs.ron"), src).expect("parses");

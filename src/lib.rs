@@ -181,6 +181,28 @@ pub mod bench {
         pairs_scenario(pairs, end).replacen(&format!("end: \"{end}\")"), &format!("script: [{steps}], end: \"{end}\")"), 1)
     }
 
+    /// The bare loop a world is compared with: `timers` periodic timers 5 s apart with spread
+    /// phases in a `BinaryHeap` (no model, no timer bookkeeping), popped and pushed until
+    /// `events` were handled (what the engine does for a quiet world of that many timers).
+    /// The `world/` benches and `pairs --ratio` run it beside the same world's run.
+    pub fn bare_heap_of(timers: u64, events: u64) -> u64 {
+        use std::cmp::Reverse;
+        const INTERVAL_MS: u64 = 5_000;
+        let mut heap = std::collections::BinaryHeap::new();
+        for t in 0..timers {
+            heap.push(Reverse((t * INTERVAL_MS / timers.max(1), t)));
+        }
+        let mut handled = 0;
+        while let Some(Reverse((at, id))) = heap.pop() {
+            handled += 1;
+            if handled == events {
+                break;
+            }
+            heap.push(Reverse((at + INTERVAL_MS, std::hint::black_box(id))));
+        }
+        handled
+    }
+
     /// One chaos run of the system's own profile for `seed`. Returns the events handled.
     pub fn chaos_run(system: &System, seed: u64) -> u64 {
         struct Chaos(u64);
