@@ -26,7 +26,9 @@ impl DataMiner {
         // answer at the far end. DM-HB-INVERTED: an ICMP ping to an address (the switch,
         // router or domain controller): the path alone.
         // DM-ENDFAILOVER: a DMA that left the pair answers no Failover heartbeat.
-        let answers = inverted || self.answers_failover(dma.buddy());
+        // (`|`, not `||`: normal and inverted checks come in no order a branch predictor can
+        // learn, and the buddy's line is cheap to read.)
+        let answers = inverted | self.answers_failover(dma.buddy());
         // The path's answer is kept while the network's reachability epoch stays, so a quiet
         // world computes each path once (with a thousand pairs, most checks are of paths that
         // did not change).
@@ -83,7 +85,7 @@ impl DataMiner {
         let state = &self.agents[dma.idx()].heartbeats[slot];
         let (inverted, timer, interval_ms, path_ok) = (state.inverted, state.timer, state.interval_ms, state.path_ok);
         let ok = self.heartbeat_ok(cx.world().net(), dma, slot, inverted, path_ok);
-        if !ok && inverted {
+        if !ok & inverted {
             cx.arm(timer, self.cfg.ping_timeout_heartbeats.0, Event::PingTimedOut { dma, slot: slot as u8 });
             return;
         }
@@ -115,7 +117,8 @@ impl DataMiner {
             state.failures = state.failures.saturating_add(1);
         }
         let failures = state.failures;
-        if ok && !inverted {
+        // (`&`: see `heartbeat_ok`.)
+        if ok & !inverted {
             self.settle_two_claiming(dma, cx);
         }
         if failures != before {

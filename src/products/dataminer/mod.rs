@@ -652,7 +652,7 @@ impl DataMiner {
     /// heartbeats, the sync connection and notices (DM-ENDFAILOVER).
     pub fn answers_failover(&self, dma: Dma) -> bool {
         let a = self.agent(dma);
-        a.is_running() && a.membership.in_failover()
+        a.is_running() & a.membership.in_failover()
     }
 
     pub fn hosts_connected(&self, net: &Topology, a: Dma, b: Dma) -> bool {
