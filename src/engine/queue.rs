@@ -322,7 +322,7 @@ impl<T> WheelOrder<T> {
 
     /// How many milliseconds slot `to` lies past slot `from`, going forward (wrapping).
     #[inline(always)]
-    fn distance_from(&self, from: usize, to: usize) -> Time {
+    fn distance_from(from: usize, to: usize) -> Time {
         ((to + WHEEL_SLOTS as usize - from) % WHEEL_SLOTS as usize) as Time
     }
 
@@ -448,7 +448,7 @@ impl<T> WheelOrder<T> {
         debug_assert!(self.ahead_ms >= self.base && self.ahead_ms - self.base < WHEEL_SLOTS, "ahead is within the horizon");
         let ahead = Self::slot_of(self.ahead_ms);
         self.base = match self.slots[ahead].head {
-            NIL => self.ahead_ms + self.distance_from(ahead, self.next_occupied(ahead)),
+            NIL => self.ahead_ms + Self::distance_from(ahead, self.next_occupied(ahead)),
             _ => self.ahead_ms,
         };
         self.ahead_ms = self.base;
@@ -583,7 +583,7 @@ impl<T> Order<T> for WheelOrder<T> {
             if self.in_wheel > 1 {
                 let ahead = Self::slot_of(self.ahead_ms);
                 let next = self.next_occupied(ahead);
-                self.ahead_ms += self.distance_from(ahead, next);
+                self.ahead_ms += Self::distance_from(ahead, next);
                 prefetch(&self.nodes[self.slots[next].head as usize]);
             }
         } else {
@@ -751,6 +751,16 @@ struct TimerSlot {
     place: u32,
 }
 
+/// Makes `timer`'s current arming stale (a new generation in its `slot`) and lets `order` drop
+/// it where it waits: what arming and cancelling a timer both begin with.
+#[inline(always)]
+fn retire<E, O: Order<E>>(slot: &mut TimerSlot, order: &mut O, timer: TimerId) {
+    let old = slot.generation;
+    slot.generation = old.wrapping_add(1);
+    order.cancel(slot.place, timer.0, old);
+    debug_assert_ne!(slot.generation, old, "the timer moved on");
+}
+
 /// The event queue: events ordered by `(time, seq)` (the timing wheel by default), each with
 /// its entry, and timer generations.
 #[derive(Clone)]
@@ -854,9 +864,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     pub fn arm(&mut self, timer: TimerId, at: Time, event: E) {
         debug_assert!(timer.0 != NO_TIMER, "slot 0 is no timer's");
         let slot = &mut self.timers[timer.0 as usize];
-        let old = slot.generation;
-        slot.generation = old.wrapping_add(1);
-        self.order.cancel(slot.place, timer.0, old);
+        retire(slot, &mut self.order, timer);
         assert!(at >= self.now, "event scheduled in the past: at {at} < now {}", self.now);
         let entry = Entry { time: at, seq: self.seq, timer: timer.0, generation: slot.generation };
         self.seq = self.seq.checked_add(1).expect("fewer than 2^64 events pushed in one run");
@@ -866,10 +874,7 @@ impl<E, O: Order<E>> EventQueue<E, O> {
     /// Makes `timer`'s current arming stale, so it never fires (and lets the order drop it).
     pub fn cancel(&mut self, timer: TimerId) {
         debug_assert!(timer.0 != NO_TIMER, "slot 0 is no timer's");
-        let slot = &mut self.timers[timer.0 as usize];
-        let old = slot.generation;
-        slot.generation = old.wrapping_add(1);
-        self.order.cancel(slot.place, timer.0, old);
+        retire(&mut self.timers[timer.0 as usize], &mut self.order, timer);
     }
 
     /// Whether a timer moved on since `e` was queued (re-armed or cancelled).

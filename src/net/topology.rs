@@ -72,11 +72,11 @@ impl Cable {
 /// through one. Whether two ports can talk is decided by connected components of the *live*
 /// graph (ports that are up, cables that are plugged), recomputed on every change. Changes are
 /// rare and the graph is small; queries — one per heartbeat — are then two array reads.
-#[derive(Clone, Debug)]
 ///
 /// A topology is cloned for every branch explore runs: its parts are shared between clones
 /// (`Arc`) and copied only when a clone changes them (`Arc::make_mut`), so a branch that pulls
 /// a cable copies the cables and shares the hosts, ports, names and graph.
+#[derive(Clone, Debug)]
 pub struct Topology {
     graph: Arc<UnGraph<PortId, CableId>>,
     hosts: Arc<Vec<Host>>,
@@ -412,7 +412,6 @@ impl Topology {
     }
 
     pub fn add_addr(&mut self, port: PortId, addr: Cidr) -> bool {
-        // Looked at before it is changed: a shared list is copied only to change it.
         if self.ports[port.0 as usize].addrs.contains(&addr) {
             return false;
         }

@@ -738,7 +738,7 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
 /// `syncfs` (off Linux), each file is synced as [`write_atomically`] does.
 pub fn write_all_atomically(dir: &Path, files: &[(String, &str)]) -> Result<(), String> {
     use std::io::Write;
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    make_folder(dir)?;
     let mut written = Vec::with_capacity(files.len());
     for (name, text) in files {
         let path = dir.join(name);
@@ -762,8 +762,13 @@ fn folder_of(path: &Path) -> Result<&Path, String> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    make_folder(dir)?;
     Ok(dir)
+}
+
+/// Makes `dir` and the folders above it where missing.
+fn make_folder(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
 }
 
 /// A new temporary file in `dir`, to be renamed over its target.

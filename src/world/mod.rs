@@ -263,7 +263,7 @@ impl World {
     /// Applies a fault; says whether it changed anything and which links it changed.
     pub fn apply(&mut self, fault: WorldFault) -> Applied {
         let near = self.near(fault);
-        let before: Vec<bool> = near.iter().map(|p| self.net.has_link(*p)).collect();
+        let before = self.links_of(&near);
         let every_before = cfg!(debug_assertions).then(|| self.links());
         let changed = match fault {
             WorldFault::Cable { cable, plugged } => self.net.set_plugged(cable, plugged),
@@ -277,12 +277,10 @@ impl World {
             }
             WorldFault::Power { host, on } => self.power(host, on),
         };
-        let links: Vec<(PortId, bool)> =
-            near.iter().zip(before).map(|(p, was)| (*p, was, self.net.has_link(*p))).filter(|(_, was, now)| was != now).map(|(p, _, now)| (p, now)).collect();
+        let links = changed_links(before, self.links_of(&near));
         assert!(changed || links.is_empty(), "a fault that changed nothing changed no link");
         if let Some(every_before) = every_before {
-            let every: Vec<(PortId, bool)> = self.links().into_iter().zip(every_before).filter(|((_, now), (_, was))| now != was).map(|(now, _)| now).collect();
-            assert_eq!(links, every, "the links a fault changed are among the NICs near it");
+            assert_eq!(links, changed_links(every_before, self.links()), "the links a fault changed are among the NICs near it");
         }
         Applied { changed, links }
     }
@@ -305,6 +303,11 @@ impl World {
         near.sort_unstable();
         near.dedup();
         near
+    }
+
+    /// Media sense of these NICs, in their order.
+    fn links_of(&self, nics: &[PortId]) -> Vec<(PortId, bool)> {
+        nics.iter().map(|p| (*p, self.net.has_link(*p))).collect()
     }
 
     /// Media sense of every NIC, in port order.
@@ -555,6 +558,13 @@ impl<'a, 'b, E, R> WorldCx<'a, 'b, E, R> {
     pub fn touch(&mut self) {
         self.engine.touch();
     }
+}
+
+/// The links whose media sense differs between `before` and `after` (the same NICs, in the
+/// same order), as they are after.
+fn changed_links(before: Vec<(PortId, bool)>, after: Vec<(PortId, bool)>) -> Vec<(PortId, bool)> {
+    debug_assert!(before.iter().map(|l| l.0).eq(after.iter().map(|l| l.0)), "the same NICs before and after");
+    after.into_iter().zip(before).filter(|((_, now), (_, was))| now != was).map(|(now, _)| now).collect()
 }
 
 #[cfg(test)]
