@@ -79,7 +79,9 @@ impl<P: ChaosProfile> Product for P {}
 /// `explore`'s visited set, prints the model and its waiting events; every field a future
 /// reads must show, so two states that print alike have the same future.)
 pub trait Model: Clone + Debug {
-    /// What can happen to the product: its timers, and commands from the script.
+    /// What can happen to the product: its timers, and commands from the script. Every event
+    /// moves from the queue to the handler: an enum whose variants carry several small fields
+    /// wants a four-byte tag (`#[repr(u32)]`, see DataMiner's `Event` for why and what it saved).
     type Event: Clone + Debug;
     /// Its typed trace records; their `Display` text is canonical (the trace hash). What the
     /// world says of a fault is one of them.

@@ -396,7 +396,14 @@ impl crate::finding::Rule for Rule {
 }
 
 /// What can happen: timers firing and commands from the script.
+///
+/// A four-byte tag (`repr(u32)`): with the default one-byte tag, the DMA, slot and id after it
+/// fill seven bytes, which the compiler moves as two overlapping four-byte halves; reading the
+/// second half back from a copy on the stack waits for both stores (no store forwarding), at
+/// every move of an event from the queue to its handler. Measured: 10 % of a thousand pairs'
+/// run (1,000 pairs × 6 h, 1.69–1.75 s against 1.53–1.57 s).
 #[derive(Clone, Debug, Hash)]
+#[repr(u32)]
 pub enum Event {
     Heartbeat {
         dma: Dma,
