@@ -272,9 +272,12 @@ impl DataMiner {
     /// The LEDs are sampled once a minute (docs), so a problem shows at the next refresh.
     pub(super) fn on_led_refresh(&mut self, cx: &mut Cx<'_, '_>) {
         cx.arm(self.led_timer, self.cfg.led_refresh.0, Event::LedRefresh);
-        // A DMA whose Failover ended has no Failover dialog: its LED stays as it was (DM-ENDFAILOVER).
-        let members: Vec<Dma> = Dma::BOTH.into_iter().filter(|d| self.agent(*d).membership.in_failover()).collect();
-        for dma in members {
+        for dma in Dma::BOTH {
+            // A DMA whose Failover ended has no Failover dialog: its LED stays as it was
+            // (DM-ENDFAILOVER).
+            if !self.agent(dma).membership.in_failover() {
+                continue;
+            }
             let led = if self.healthy(cx.net(), dma) { super::Led::Green } else { super::Led::Red };
             if self.leds[dma.idx()] != led {
                 self.leds[dma.idx()] = led;
