@@ -1267,6 +1267,27 @@ mod tests {
     }
 
     #[test]
+    fn a_pop_that_empties_its_slot_looks_ahead_to_the_next_occupied_one() {
+        // The look-ahead changes no order, only where the next peek starts: so it is checked
+        // here, where a wheel without it would still pop the same events.
+        let mut q: EventQueue<&str, WheelOrder<&str>> = EventQueue::default();
+        q.push(3, "first");
+        q.push(700, "second");
+        q.push(900, "third");
+        assert_eq!(q.pop(), Some((3, "first")));
+        assert_eq!(q.order.ahead_ms, 700, "the emptied slot's pop found the next occupied slot");
+        q.order.check_invariants();
+        q.push(500, "pushed before the look-ahead");
+        assert_eq!(q.order.ahead_ms, 500, "a push before ahead_ms moves it back");
+        q.order.check_invariants();
+        assert_eq!(q.pop(), Some((500, "pushed before the look-ahead")));
+        assert_eq!(q.order.ahead_ms, 700);
+        assert_eq!(q.pop(), Some((700, "second")));
+        assert_eq!(q.pop(), Some((900, "third")));
+        q.order.check_invariants();
+    }
+
+    #[test]
     fn an_event_exactly_one_wheel_ahead_waits_its_turn() {
         // The horizon is `WHEEL_SLOTS` ms: an event that far ahead shares the current slot's
         // index, so it must wait beyond the wheel, not in that slot.
