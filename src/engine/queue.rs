@@ -613,7 +613,7 @@ fn prefetch<X>(x: &X) {
 }
 
 /// A sorted vector, latest entry first, so the minimum is the last: a pop is `Vec::pop`, a
-/// push a binary search (branch-free) and one move of the entries after its place. For a
+/// push a scan from the latest and one move of the entries after its place. For a
 /// handful of entries — one pair's timers — that is fewer instructions than a heap's sifts or
 /// the wheel's jumps over empty milliseconds. Cancelled timers' entries stay until they surface
 /// (a pop of one is cheap here).
@@ -630,7 +630,10 @@ impl<T> Order<T> for SortedOrder<T> {
     #[inline(always)]
     fn push(&mut self, item: Queued<T>) -> u32 {
         let key = item.entry.key();
-        let i = self.0.partition_point(|q| q.entry.key() > key);
+        // A scan from the latest, not a binary search: most pushes are periodic timers'
+        // re-armings, among the latest, so the scan mostly ends at its first entries
+        // (`anchor/engine/1`: 8.6 % fewer instructions).
+        let i = self.0.iter().position(|q| q.entry.key() < key).unwrap_or(self.0.len());
         debug_assert!(self.0.get(i).is_none_or(|q| q.entry.key() < key), "keys are unique: the next one is smaller");
         self.0.insert(i, item);
         NO_PLACE
