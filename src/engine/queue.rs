@@ -613,9 +613,9 @@ fn prefetch<X>(x: &X) {
 }
 
 /// A sorted vector, latest entry first, so the minimum is the last: a pop is `Vec::pop`, a
-/// push a scan from the latest and one move of the entries after its place. For a
-/// handful of entries — one pair's timers — that is fewer instructions than a heap's sifts or
-/// the wheel's jumps over empty milliseconds. Cancelled timers' entries stay until they surface
+/// push a test against the latest entry, else a binary search, and one move of the entries
+/// after its place. For a handful of entries — one pair's timers — that is fewer instructions
+/// than a heap's sifts or the wheel's jumps over empty milliseconds. Cancelled timers' entries stay until they surface
 /// (a pop of one is cheap here).
 #[derive(Clone)]
 pub struct SortedOrder<T>(Vec<Queued<T>>);
@@ -630,10 +630,12 @@ impl<T> Order<T> for SortedOrder<T> {
     #[inline(always)]
     fn push(&mut self, item: Queued<T>) -> u32 {
         let key = item.entry.key();
-        // A scan from the latest, not a binary search: most pushes are periodic timers'
-        // re-armings, among the latest, so the scan mostly ends at its first entries
-        // (`anchor/engine/1`: 8.6 % fewer instructions).
-        let i = self.0.iter().position(|q| q.entry.key() < key).unwrap_or(self.0.len());
+        // Is it the latest (a periodic timer's re-arming mostly is)? Else a binary search
+        // (branch-free). Against the binary search alone: `engine/engine_heartbeats` 21.6 →
+        // 19.6 ms, `anchor/engine/1` 11.8 → 11.1 ms. (A scan from the latest ran fewer
+        // instructions still, but made `engine/engine_heartbeats` 25.6 ms.)
+        let latest = self.0.first().is_none_or(|q| q.entry.key() < key);
+        let i = if latest { 0 } else { self.0.partition_point(|q| q.entry.key() > key) };
         debug_assert!(self.0.get(i).is_none_or(|q| q.entry.key() < key), "keys are unique: the next one is smaller");
         self.0.insert(i, item);
         NO_PLACE
