@@ -615,8 +615,8 @@ fn prefetch<X>(x: &X) {
 /// A sorted vector, latest entry first, so the minimum is the last: a pop is `Vec::pop`, a
 /// push a test against the latest entry, else a binary search, and one move of the entries
 /// after its place. For a handful of entries — one pair's timers — that is fewer instructions
-/// than a heap's sifts or the wheel's jumps over empty milliseconds. Cancelled timers' entries stay until they surface
-/// (a pop of one is cheap here).
+/// than a heap's sifts or the wheel's jumps over empty milliseconds. Cancelled timers' entries
+/// stay until they surface (a pop of one is cheap here).
 #[derive(Clone)]
 pub struct SortedOrder<T>(Vec<Queued<T>>);
 
