@@ -603,6 +603,20 @@ fn many_lookups(lookups: u32) -> String {
     format!("Scenario(name: \"lookups\", doc: \"memory case\", seed: 1, system: DataMiner(),\nscript: [\n{}\n], end: \"12m\")\n", steps.join(",\n"))
 }
 
+/// A DataMiner pair whose Sync cable is pulled and plugged in turn, a step a second, for the
+/// stated limit of 100,000 steps: each pull raises an alarm on both consoles and each plug clears
+/// it (the consoles were once quadratic in the alarms ever raised). Written without spaces, the
+/// file fits the 4 MiB limit on a scenario file.
+fn pull_plug_steps() -> String {
+    let steps: String = (0..100_000u32)
+        .map(|i| {
+            let action = if i.is_multiple_of(2) { "Pull" } else { "Plug" };
+            format!("(at:\"{}s\",do:{action}(cable:Sync,on:Main)),", i + 1)
+        })
+        .collect();
+    format!("Scenario(name:\"pull plug\",doc:\"memory case\",seed:1,system:DataMiner(),script:[{steps}],end:\"28h\")\n")
+}
+
 /// The sizes of the memory cases: `cargo test` runs a debug build, so it takes a quarter of the
 /// lookups, a tenth of the heartbeat's events and a minute of the 3,000 pairs; the long mode
 /// (release) takes them whole, and the pairs for 15 minutes.
@@ -623,6 +637,7 @@ fn memory_cases(sizes: &MemorySizes) {
     }
     write("lookups.ron", &many_lookups(sizes.lookups));
     write("pairs.ron", &failsim::bench::pairs_scenario(3_000, sizes.pairs_end));
+    write("pull-plug.ron", &pull_plug_steps());
 
     // The failing 1 ms heartbeat for a day: it stops at the event limit, having kept a few
     // records, not one an event.
@@ -656,6 +671,13 @@ fn memory_cases(sizes: &MemorySizes) {
     let (code, out, err) = run_bounded(dir.path(), &["run", "pairs.ron"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(out.matches("DNS table:\n").count(), 2, "the world's table once a section, then 'as above'");
+
+    // 100,000 Pull/Plug steps, the limit, with the full text report: every pull's alarm is on
+    // both consoles, and the consoles stay linear in the steps.
+    let (code, out, err) = run_bounded(dir.path(), &["run", "pull-plug.ron"]);
+    assert_eq!(code, Some(0), "{err}");
+    let unplugged = out.matches("NIC Sync unplugged").count();
+    assert!(unplugged >= 100_000, "50,000 pulls, each on two consoles: {unplugged} alarms");
 
     // Explore at depth 3 over 100 instants: refused by its count before any is built.
     let (code, _, err) = run_bounded(dir.path(), &["explore", "lookups.ron", "--depth", "3", "--from", "1s", "--step", "1s", "--until", "100s", "-j", "8"]);
